@@ -1,0 +1,3 @@
+"""safeproxy: an inference safety proxy for OpenAI-compatible model servers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,87 @@
+"""build_app(settings): wires every component into an aiohttp Application; nothing global."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from safeproxy.handler import Handlers
+from safeproxy.hooks import HookFactory, pass_through
+from safeproxy.pipeline import Pipeline
+from safeproxy.readiness import Readiness
+from safeproxy.settings import Settings
+from safeproxy.telemetry.metrics import Metrics
+from safeproxy.upstream.client import UpstreamPool
+from safeproxy.upstream.routes import Router
+
+
+@dataclass(frozen=True, slots=True)
+class Components:
+    """What build_app made, for tests and the server runner to reach without globals."""
+
+    settings: Settings
+    metrics: Metrics
+    pools: Mapping[str, UpstreamPool]
+    readiness: Readiness
+    pipeline: Pipeline
+
+
+COMPONENTS = web.AppKey("components", Components)
+
+
+def build_app(
+    settings: Settings,
+    *,
+    registry: CollectorRegistry | None = None,
+    hooks: HookFactory = pass_through,
+    environ: Mapping[str, str] | None = None,
+) -> web.Application:
+    registry = registry if registry is not None else CollectorRegistry()
+    metrics = Metrics(registry)
+    pools = {up.name: UpstreamPool(up, environ) for up in settings.upstreams}
+    router = Router(settings)
+    readiness = Readiness(settings.readiness, pools)
+    pipeline = Pipeline(settings.server, router, pools, metrics, hooks)
+    scrape = _scrape_registry(registry, environ)
+    handlers = Handlers(pipeline, pools, readiness, scrape)
+
+    app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
+    app[COMPONENTS] = Components(settings, metrics, pools, readiness, pipeline)
+    app.add_routes(handlers.routes())
+
+    async def upstream_sessions(app: web.Application) -> AsyncIterator[None]:
+        for pool in pools.values():
+            await pool.start()
+        probe = asyncio.create_task(readiness.run(), name="safeproxy-readiness")
+        try:
+            yield
+        finally:
+            probe.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await probe
+            for pool in pools.values():
+                await pool.close()
+
+    app.cleanup_ctx.append(upstream_sessions)
+    return app
+
+
+def _scrape_registry(
+    registry: CollectorRegistry, environ: Mapping[str, str] | None
+) -> CollectorRegistry:
+    # Under `--workers N` each process writes its samples to PROMETHEUS_MULTIPROC_DIR; the
+    # scrape must then aggregate all of them, whichever worker answers.
+    env = os.environ if environ is None else environ
+    path = env.get("PROMETHEUS_MULTIPROC_DIR")
+    if not path:
+        return registry
+    merged = CollectorRegistry()
+    MultiProcessCollector(merged, path=path)  # type: ignore[no-untyped-call]
+    return merged

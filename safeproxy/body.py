@@ -1,0 +1,107 @@
+"""Reading and parsing a client body under caps, before any other work is done.
+
+Order matters: size caps are enforced while the bytes arrive (and while they inflate), JSON
+is parsed strictly (duplicate keys, NaN and over-deep nesting are errors), and only then is
+the request shape checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import zlib
+from typing import Any
+
+from aiohttp import web
+
+from safeproxy.errors import BadRequest, PayloadTooLarge, RequestTimeout, UnsupportedMediaType
+from safeproxy.settings import RequestLimits
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+async def read_body(request: web.Request, limits: RequestLimits, deadline_s: float) -> bytes:
+    """The request body, inflated if gzip is allowed; 413/415/408 on cap, encoding, deadline."""
+    declared = request.content_length
+    if declared is not None and declared > limits.max_body_bytes:
+        raise PayloadTooLarge(f"request body exceeds {limits.max_body_bytes} bytes")
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    gzip = encoding == "gzip"
+    if encoding not in ("", "identity") and not (gzip and limits.allow_gzip):
+        raise UnsupportedMediaType("Content-Encoding is not accepted", param="Content-Encoding")
+    parts: list[bytes] = []
+    size = 0
+    try:
+        async with asyncio.timeout(deadline_s):
+            while True:
+                chunk = await request.content.readany()
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limits.max_body_bytes:
+                    raise PayloadTooLarge(f"request body exceeds {limits.max_body_bytes} bytes")
+                parts.append(chunk)
+    except TimeoutError:
+        raise RequestTimeout("request body was not received in time") from None
+    body = parts[0] if len(parts) == 1 else b"".join(parts)
+    return inflate(body, limits.max_decompressed_bytes) if gzip else body
+
+
+def inflate(data: bytes, cap: int) -> bytes:
+    """Gunzip with an output cap that holds at every step, so a zip bomb costs at most `cap`."""
+    d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, cap + 1)
+    except zlib.error:
+        raise BadRequest("request body is not valid gzip") from None
+    if len(out) > cap or d.unconsumed_tail:
+        raise PayloadTooLarge(f"decompressed request body exceeds {cap} bytes")
+    if not d.eof:
+        raise BadRequest("request body is not valid gzip")
+    return out
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        # Two parsers may disagree on which copy wins; refusing is the only safe answer.
+        raise _DuplicateKey
+    return obj
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def parse_object(body: bytes, max_depth: int) -> dict[str, Any]:
+    """Strict JSON → dict: one object, no duplicate keys, no NaN/Infinity, bounded depth."""
+    try:
+        value = json.loads(body, object_pairs_hook=_object, parse_constant=_constant)
+    except _DuplicateKey:
+        raise BadRequest("request body has a duplicate JSON key") from None
+    except RecursionError:
+        raise BadRequest("request body is nested too deeply") from None
+    except ValueError:
+        raise BadRequest("request body is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise BadRequest("request body must be a JSON object")
+    if _depth_exceeds(value, max_depth):
+        raise BadRequest(f"request body is nested deeper than {max_depth} levels")
+    return value
+
+
+def _depth_exceeds(root: dict[str, Any], max_depth: int) -> bool:
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        for child in children:
+            if isinstance(child, dict | list) and child:
+                stack.append((child, depth + 1))
+            elif isinstance(child, dict | list) and depth + 1 > max_depth:
+                return True
+    return False

@@ -1,0 +1,82 @@
+"""The `safeproxy` command line: serve | validate | mock-upstream | demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from safeproxy.configfile import ConfigError, load_settings
+from safeproxy.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="safeproxy", description="Inference safety proxy.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the proxy")
+    serve.add_argument("--config", type=Path, help="config file (default: the bundled policy)")
+    serve.add_argument("--host", help="listen address (overrides server.host)")
+    serve.add_argument("--port", type=int, help="listen port (overrides server.port)")
+    serve.add_argument("--upstream", help="point the default route at this base URL (sidecar)")
+    serve.add_argument("--workers", type=int, default=1, help="processes sharing the port")
+
+    validate = sub.add_parser("validate", help="check a config file; exit 1 listing every error")
+    validate.add_argument("file", type=Path)
+
+    mock = sub.add_parser("mock-upstream", help="run the bundled OpenAI-compatible mock model")
+    mock.add_argument("--host", default="127.0.0.1")
+    mock.add_argument("--port", type=int, default=8000)
+    mock.add_argument("--token-delay-ms", type=float, default=0.0)
+
+    demo = sub.add_parser("demo", help="mock model + proxy with the demo policy")
+    demo.add_argument("--port", type=int, default=8080, help="proxy port")
+    return p
+
+
+def _with_overrides(settings: Settings, host: str | None, port: int | None) -> Settings:
+    update: dict[str, object] = {}
+    if host is not None:
+        update["host"] = host
+    if port is not None:
+        update["port"] = port
+    if not update:
+        return settings
+    return settings.model_copy(update={"server": settings.server.model_copy(update=update)})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.command == "validate":
+        try:
+            load_settings(args.file, environ=os.environ)
+        except ConfigError as exc:
+            print(exc.render(), file=sys.stderr)
+            return 1
+        print(f"{args.file}: ok")
+        return 0
+    if args.command == "mock-upstream":
+        from safeproxy.testing.mock_upstream import run_mock
+
+        run_mock(args.host, args.port, args.token_delay_ms / 1000)
+        return 0
+    if args.command == "demo":
+        from safeproxy.demo import run_demo
+
+        return run_demo(args.port)
+    try:
+        settings = load_settings(args.config, environ=os.environ, upstream_url=args.upstream)
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1
+    from safeproxy.server import run
+
+    return run(_with_overrides(settings, args.host, args.port), workers=args.workers)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Loading a config file: YAML parsing, SAFEPROXY_* env overrides, errors with YAML paths."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+from pydantic import ValidationError
+
+from safeproxy.settings import Settings, cross_reference_errors
+
+ENV_PREFIX = "SAFEPROXY_"
+# `SAFEPROXY_SERVER__PORT=9000` sets server.port; numeric parts index lists.
+ENV_NESTING = "__"
+
+
+class ConfigError(Exception):
+    """A config that cannot be used; `problems` holds (yaml.path, message) pairs."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [f"{self.source}: invalid configuration"]
+        lines += [f"  {path or '<root>'}: {message}" for path, message in self.problems]
+        return "\n".join(lines)
+
+
+def bundled_config(name: str) -> Path:
+    """Path of a config file shipped inside the package (default.yaml, demo.yaml)."""
+    return Path(str(importlib.resources.files("safeproxy") / "config" / name))
+
+
+def load_settings(
+    path: Path | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    upstream_url: str | None = None,
+) -> Settings:
+    """Read, override and validate a config; raises ConfigError listing every problem."""
+    path = path or bundled_config("default.yaml")
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(source, [("", f"cannot read file: {exc.strerror}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f"line {mark.line + 1}, column {mark.column + 1}: "
+        raise ConfigError(source, [("", f"{where}not valid YAML")]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(source, [("", "the top level must be a mapping")])
+    problems = apply_env_overrides(data, environ or {})
+    if upstream_url is not None:
+        problems += _point_default_route(data, upstream_url)
+    if problems:
+        raise ConfigError(source, problems)
+    return validate(data, source)
+
+
+def validate(data: dict[str, Any], source: str = "<config>") -> Settings:
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(source, [_describe(err) for err in exc.errors()]) from None
+    problems = cross_reference_errors(settings)
+    if problems:
+        raise ConfigError(source, problems)
+    return settings
+
+
+def config_version(settings: Settings) -> str:
+    """Content hash of the effective config: the policy version stamped on decisions."""
+    blob = orjson.dumps(settings.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _describe(err: Any) -> tuple[str, str]:
+    path = ".".join(str(part) for part in err["loc"])
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return path, msg[:1].lower() + msg[1:]
+
+
+def apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Set `data` paths from SAFEPROXY_A__B=value variables; values are parsed as YAML scalars."""
+    problems: list[tuple[str, str]] = []
+    for key in sorted(environ):
+        if not key.startswith(ENV_PREFIX):
+            continue
+        parts = [p.lower() for p in key[len(ENV_PREFIX) :].split(ENV_NESTING)]
+        if not all(parts):
+            problems.append((key, "malformed override name"))
+            continue
+        try:
+            value = yaml.safe_load(environ[key])
+        except yaml.YAMLError:
+            problems.append((key, "override value is not valid YAML"))
+            continue
+        node: Any = data
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            if isinstance(node, list):
+                if not part.isdigit() or int(part) >= len(node):
+                    problems.append((".".join(parts[: depth + 1]), f"no list item for {key}"))
+                    break
+                if last:
+                    node[int(part)] = value
+                else:
+                    node = node[int(part)]
+            elif isinstance(node, dict):
+                if last:
+                    node[part] = value
+                else:
+                    node = node.setdefault(part, {})
+            else:
+                problems.append(
+                    (".".join(parts[:depth]), f"cannot override inside a scalar ({key})")
+                )
+                break
+    return problems
+
+
+def _point_default_route(data: dict[str, Any], url: str) -> list[tuple[str, str]]:
+    """`serve --upstream URL`: the upstream of the catch-all route (or the first) becomes URL."""
+    routes = data.get("routes")
+    upstreams = data.get("upstreams")
+    if not isinstance(routes, list) or not routes or not isinstance(upstreams, list):
+        data["upstreams"] = [{"name": "default", "base_urls": [url]}]
+        data["routes"] = [{"match": {"model": "*"}, "upstream": "default"}]
+        return []
+    target = next(
+        (r for r in routes if isinstance(r, dict) and r.get("match", {}).get("model", "*") == "*"),
+        routes[0],
+    )
+    name = target.get("upstream") if isinstance(target, dict) else None
+    for up in upstreams:
+        if isinstance(up, dict) and up.get("name") == name:
+            up.pop("base_url", None)
+            up["base_urls"] = [url]
+            return []
+    return [("routes", "--upstream: the default route names no configured upstream")]

@@ -1,0 +1,110 @@
+"""The proxy's exception tree and its OpenAI-shaped renderings (JSON body and SSE event).
+
+    ProxyError                      every error that becomes a reply to the client
+    ├── ClientError                 the request is at fault (4xx)
+    │   ├── BadRequest              400 malformed JSON, duplicate keys, depth, wrong types
+    │   ├── NotFound                404 unknown path
+    │   ├── MethodNotAllowed        405
+    │   ├── RequestTimeout          408 client too slow sending head or body
+    │   ├── PayloadTooLarge         413 body (or inflated body) over the cap
+    │   └── UnsupportedMediaType    415 Content-Encoding not enabled
+    └── UpstreamError               the model server is at fault (5xx)
+        ├── UpstreamUnavailable     502 connect failure / connection lost
+        ├── BadUpstreamReply        502 reply that is not what the protocol promises
+        └── UpstreamTimeout         504 a phase budget ran out
+
+Messages are fixed strings chosen by the proxy: never request text, keys or header values.
+The status codes are the ones the OpenAI SDK maps to its exception classes.
+"""
+
+from __future__ import annotations
+
+import orjson
+from aiohttp import web
+
+
+class ProxyError(Exception):
+    status = 500
+    type = "server_error"
+    code = "internal_error"
+
+    def __init__(self, message: str, *, param: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        if code is not None:
+            self.code = code
+
+    def body(self) -> bytes:
+        return error_body(self.message, self.type, self.code, self.param)
+
+
+class ClientError(ProxyError):
+    status = 400
+    type = "invalid_request_error"
+    code = "invalid_request"
+
+
+class BadRequest(ClientError):
+    pass
+
+
+class NotFound(ClientError):
+    status = 404
+    code = "not_found"
+
+
+class MethodNotAllowed(ClientError):
+    status = 405
+    code = "method_not_allowed"
+
+
+class RequestTimeout(ClientError):
+    status = 408
+    code = "request_timeout"
+
+
+class PayloadTooLarge(ClientError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(ClientError):
+    status = 415
+    code = "unsupported_content_encoding"
+
+
+class UpstreamError(ProxyError):
+    status = 502
+    type = "upstream_error"
+    code = "upstream_error"
+
+
+class UpstreamUnavailable(UpstreamError):
+    code = "upstream_unavailable"
+
+
+class BadUpstreamReply(UpstreamError):
+    code = "bad_upstream_response"
+
+
+class UpstreamTimeout(UpstreamError):
+    status = 504
+    code = "upstream_timeout"
+
+
+def error_body(message: str, type_: str, code: str, param: str | None = None) -> bytes:
+    return orjson.dumps(
+        {"error": {"message": message, "type": type_, "param": param, "code": code}}
+    )
+
+
+def error_response(exc: ProxyError, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        status=exc.status, body=exc.body(), content_type="application/json", headers=headers
+    )
+
+
+def error_event(exc: ProxyError) -> bytes:
+    """The in-band SSE form, for errors after the response headers were sent."""
+    return b"data: " + exc.body() + b"\n\n"

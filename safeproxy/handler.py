@@ -1,0 +1,129 @@
+"""HTTP handlers: the OpenAI endpoints, health, readiness, metrics and the 404/405 answers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from aiohttp import web
+from multidict import CIMultiDict
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from safeproxy.errors import BadUpstreamReply, MethodNotAllowed, NotFound, ProxyError
+from safeproxy.headers import request_id
+from safeproxy.models import Kind
+from safeproxy.pipeline import Pipeline
+from safeproxy.readiness import Readiness
+from safeproxy.relay import error_reply
+from safeproxy.upstream.client import UpstreamCallError, UpstreamPool
+
+_KNOWN_PATHS = frozenset(
+    {k.value for k in Kind} | {"/v1/models", "/healthz", "/readyz", "/metrics"}
+)
+
+
+class Handlers:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        pools: Mapping[str, UpstreamPool],
+        readiness: Readiness,
+        scrape_registry: CollectorRegistry,
+    ) -> None:
+        self._pipeline = pipeline
+        self._pools = pools
+        self._readiness = readiness
+        self._registry = scrape_registry
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post(Kind.CHAT.value, self.chat),
+            web.post(Kind.COMPLETIONS.value, self.completions),
+            web.post(Kind.EMBEDDINGS.value, self.embeddings),
+            web.get("/v1/models", self.models, allow_head=False),
+            web.get("/healthz", self.healthz, allow_head=False),
+            web.get("/readyz", self.readyz, allow_head=False),
+            web.get("/metrics", self.metrics, allow_head=False),
+            # Last: anything the routes above did not take gets an OpenAI-shaped 404/405.
+            web.route("*", "/{tail:.*}", self.fallthrough),
+        ]
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        return await self._pipeline.handle(request, Kind.CHAT)
+
+    async def completions(self, request: web.Request) -> web.StreamResponse:
+        return await self._pipeline.handle(request, Kind.COMPLETIONS)
+
+    async def embeddings(self, request: web.Request) -> web.StreamResponse:
+        return await self._pipeline.handle(request, Kind.EMBEDDINGS)
+
+    async def models(self, request: web.Request) -> web.StreamResponse:
+        """The union of every upstream's model list (ids de-duplicated, first upstream wins)."""
+        rid = request_id(request.headers)
+        results = await asyncio.gather(
+            *(self._models_of(pool, rid) for pool in self._pools.values()), return_exceptions=True
+        )
+        data: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        errors: list[ProxyError] = []
+        for result in results:
+            if isinstance(result, UpstreamCallError):
+                errors.append(result.error)
+                continue
+            if isinstance(result, BaseException):
+                raise result
+            for item in result:
+                key = str(item.get("id"))
+                if key not in seen:
+                    seen.add(key)
+                    data.append(item)
+        if errors and not data:
+            return error_reply(errors[0], rid)
+        return web.Response(
+            body=orjson.dumps({"object": "list", "data": data}),
+            content_type="application/json",
+            headers={"X-Request-ID": rid},
+        )
+
+    async def _models_of(self, pool: UpstreamPool, rid: str) -> list[dict[str, Any]]:
+        headers: CIMultiDict[str] = CIMultiDict({"X-Request-ID": rid, "Accept": "application/json"})
+        if pool.auth_header:
+            headers["Authorization"] = pool.auth_header
+        reply = await pool.send("GET", "/v1/models", None, headers)
+        try:
+            raw = await reply.read()
+        finally:
+            reply.close()
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            parsed = None
+        items = parsed.get("data") if isinstance(parsed, dict) else None
+        if reply.status != 200 or not isinstance(items, list):
+            raise UpstreamCallError(
+                BadUpstreamReply("upstream model list is unusable"), before_send=False
+            )
+        return [item for item in items if isinstance(item, dict)]
+
+    async def fallthrough(self, request: web.Request) -> web.Response:
+        exc: ProxyError = NotFound("unknown path")
+        if request.path in _KNOWN_PATHS:
+            exc = MethodNotAllowed("method not allowed on this path")
+        return error_reply(exc, request_id(request.headers))
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def readyz(self, request: web.Request) -> web.Response:
+        body = {
+            "status": "ready" if self._readiness.ready else "not_ready",
+            "upstreams": self._readiness.snapshot(),
+        }
+        return web.json_response(body, status=200 if self._readiness.ready else 503)
+
+    async def metrics(self, request: web.Request) -> web.Response:
+        return web.Response(
+            body=generate_latest(self._registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )

@@ -1,0 +1,105 @@
+"""Header hygiene between client and upstream: hop-by-hop removal, request ids, auth."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+# RFC 9110 §7.6.1 hop-by-hop fields, plus what the proxy owns or re-derives itself.
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+_NOT_FORWARDED_UP = HOP_BY_HOP | {
+    "host",
+    "content-length",
+    "content-encoding",
+    "content-type",
+    "accept-encoding",
+    "authorization",
+    "cookie",
+    "expect",
+    "x-request-id",
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+}
+_NOT_FORWARDED_DOWN = HOP_BY_HOP | {
+    "content-length",
+    "content-encoding",
+    "date",
+    "server",
+    "set-cookie",
+    "x-request-id",
+}
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+
+
+def request_id(headers: Mapping[str, str]) -> str:
+    """The client's X-Request-ID if it is a sane token, else a fresh random one."""
+    given = headers.get("X-Request-ID")
+    if given is not None and _REQUEST_ID.fullmatch(given):
+        return given
+    return os.urandom(16).hex()
+
+
+def upstream_headers(
+    client: CIMultiDictProxy[str],
+    *,
+    rid: str,
+    auth_header: str | None,
+    forward_client_auth: bool,
+) -> CIMultiDict[str]:
+    """Headers for the upstream request: end-to-end client headers minus what we own."""
+    out: CIMultiDict[str] = CIMultiDict()
+    named_in_connection = _connection_tokens(client)
+    for name, value in client.items():
+        low = name.lower()
+        if low in _NOT_FORWARDED_UP or low in named_in_connection:
+            continue
+        if low == "traceparent" and not _TRACEPARENT.fullmatch(value):
+            continue
+        out.add(name, value)
+    out["Content-Type"] = "application/json"
+    # Ask for an uncompressed reply: the proxy must read (and later filter) every byte.
+    out["Accept-Encoding"] = "identity"
+    out["X-Request-ID"] = rid
+    if auth_header is not None:
+        out["Authorization"] = auth_header
+    elif forward_client_auth and "Authorization" in client:
+        out["Authorization"] = client["Authorization"]
+    return out
+
+
+def downstream_headers(upstream: CIMultiDictProxy[str], rid: str) -> CIMultiDict[str]:
+    """Headers for the client reply: the upstream's end-to-end headers plus our request id."""
+    out: CIMultiDict[str] = CIMultiDict()
+    named_in_connection = _connection_tokens(upstream)
+    for name, value in upstream.items():
+        low = name.lower()
+        if low in _NOT_FORWARDED_DOWN or low in named_in_connection:
+            continue
+        out.add(name, value)
+    out["X-Request-ID"] = rid
+    return out
+
+
+def _connection_tokens(headers: CIMultiDictProxy[str]) -> frozenset[str]:
+    value = headers.get("Connection")
+    if not value:
+        return frozenset()
+    return frozenset(t.strip().lower() for t in value.split(",") if t.strip())

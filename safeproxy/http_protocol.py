@@ -1,0 +1,82 @@
+"""aiohttp's per-connection protocol plus a request-head deadline (slowloris → 408).
+
+aiohttp bounds idle keep-alive connections but not a head that trickles in byte by byte.
+Here the clock starts at the first byte of each request head; if the head is not complete
+within `head_timeout_s`, the client gets a 408 in OpenAI's error shape and the connection
+is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+from aiohttp.web_protocol import RequestHandler
+
+from safeproxy.errors import RequestTimeout
+
+
+def _timeout_reply() -> bytes:
+    body = RequestTimeout("request head was not received in time").body()
+    head = (
+        "HTTP/1.1 408 Request Timeout\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+class HeadDeadlineHandler(RequestHandler):
+    def __init__(self, manager: web.Server, *, head_timeout_s: float, **kwargs: Any) -> None:
+        super().__init__(manager, **kwargs)
+        self._head_timeout_s = head_timeout_s
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._responses_done = 0
+
+    def _heads_pending(self) -> int:
+        # `_request_count` counts request heads the parser completed on this connection.
+        return int(self._request_count) - self._responses_done
+
+    def data_received(self, data: bytes) -> None:
+        idle_before = self._heads_pending() == 0
+        super().data_received(data)
+        if self._heads_pending() > 0:
+            self._disarm()
+        elif idle_before and self._head_timer is None:
+            self._head_timer = self._loop.call_later(self._head_timeout_s, self._head_expired)
+
+    async def finish_response(self, *args: Any, **kwargs: Any) -> Any:
+        result = await super().finish_response(*args, **kwargs)
+        self._responses_done += 1
+        return result
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_expired(self) -> None:
+        self._head_timer = None
+        transport = self.transport
+        if self._heads_pending() == 0 and transport is not None and not transport.is_closing():
+            transport.write(_timeout_reply())
+            self.force_close()
+
+
+class DeadlineServer(web.Server):
+    """web.Server whose connections use HeadDeadlineHandler."""
+
+    def __init__(self, *args: Any, head_timeout_s: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_timeout_s = head_timeout_s
+
+    def __call__(self) -> RequestHandler:
+        return HeadDeadlineHandler(
+            self, head_timeout_s=self._head_timeout_s, loop=self._loop, **self._kwargs
+        )

@@ -1,0 +1,143 @@
+"""One exchange, end to end: read → parse → route → upstream (with fallbacks) → relay → record."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from safeproxy.body import parse_object, read_body
+from safeproxy.errors import BadRequest, ClientError, NotFound, ProxyError
+from safeproxy.headers import request_id, upstream_headers
+from safeproxy.hooks import HookFactory
+from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
+from safeproxy.relay import error_reply, relay_json, relay_stream
+from safeproxy.settings import ServerSettings
+from safeproxy.telemetry.metrics import Metrics
+from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
+from safeproxy.upstream.routes import Router
+
+log = logging.getLogger("safeproxy.pipeline")
+
+# Statuses that mean "not now" before any byte reached the client: a fallback may take over.
+_FALLBACK_STATUSES = frozenset({429, 503})
+
+
+class Pipeline:
+    def __init__(
+        self,
+        server: ServerSettings,
+        router: Router,
+        pools: Mapping[str, UpstreamPool],
+        metrics: Metrics,
+        hooks: HookFactory,
+    ) -> None:
+        self._server = server
+        self._router = router
+        self._pools = pools
+        self._metrics = metrics
+        self._hooks = hooks
+
+    async def handle(self, request: web.Request, kind: Kind) -> web.StreamResponse:
+        ex = Exchange(rid=request_id(request.headers), kind=kind, started=time.perf_counter())
+        self._metrics.in_flight.inc()
+        try:
+            return await self._run(request, ex)
+        except ProxyError as exc:
+            ex.outcome = "invalid_request" if isinstance(exc, ClientError) else "upstream_error"
+            return error_reply(exc, ex.rid)
+        except UpstreamCallError as exc:
+            ex.outcome = "upstream_error"
+            if ex.upstream is not None:
+                self._metrics.upstream_errors.labels(ex.upstream, exc.error.code).inc()
+            return error_reply(exc.error, ex.rid)
+        except (asyncio.CancelledError, ConnectionResetError):
+            # The client went away; the upstream call was closed on the way out.
+            ex.outcome = "client_aborted"
+            raise
+        finally:
+            self._record(ex)
+
+    async def _run(self, request: web.Request, ex: Exchange) -> web.StreamResponse:
+        limits = self._server.limits
+        raw = await read_body(request, limits, self._server.body_read_s)
+        body = parse_object(raw, limits.max_json_depth)
+        ex.model = check_shape(ex.kind, body, limits.max_messages)
+        ex.stream = body.get("stream") is True
+        strip_routing_fields(body)
+        ex.body = body
+        route = self._router.route(ex.model)
+        if route is None:
+            raise NotFound("no route for this model", param="model", code="model_not_found")
+        ex.route = route
+        reply = await self._send(request, ex)
+        try:
+            hook = self._hooks(ex)
+            if (
+                ex.stream
+                and 200 <= reply.status < 300
+                and reply.content_type == "text/event-stream"
+            ):
+                return await relay_stream(ex, request, reply, hook)
+            return await relay_json(ex, reply, hook)
+        finally:
+            reply.close()
+            if ex.upstream is not None:
+                self._metrics.upstream_seconds.labels(ex.upstream).observe(
+                    time.perf_counter() - ex.upstream_sent
+                )
+                if ex.ttft is not None:
+                    self._metrics.upstream_ttft.labels(ex.upstream).observe(ex.ttft)
+
+    async def _send(self, request: web.Request, ex: Exchange) -> UpstreamReply:
+        """Try the route's targets in order; move on only when nothing was sent or received."""
+        assert ex.route is not None
+        targets = ex.route.targets
+        payload = _dumps(ex.body)
+        for i, target in enumerate(targets):
+            last = i == len(targets) - 1
+            pool = self._pools[target.upstream]
+            body = payload if target.model is None else _dumps({**ex.body, "model": target.model})
+            headers = upstream_headers(
+                request.headers,
+                rid=ex.rid,
+                auth_header=pool.auth_header,
+                forward_client_auth=pool.settings.forward_client_auth,
+            )
+            ex.upstream = pool.name
+            if i:
+                self._metrics.fallbacks.labels(ex.route.label, pool.name).inc()
+            ex.upstream_sent = t = time.perf_counter()
+            try:
+                reply = await pool.send("POST", ex.kind.value, body, headers)
+            except UpstreamCallError as exc:
+                ex.upstream_wait += time.perf_counter() - t
+                if last or not exc.before_send:
+                    raise
+                self._metrics.upstream_errors.labels(pool.name, exc.error.code).inc()
+                continue
+            ex.upstream_wait += time.perf_counter() - t
+            if reply.status in _FALLBACK_STATUSES and not last:
+                reply.close()
+                continue
+            return reply
+        raise AssertionError("a route always has at least one target")
+
+    def _record(self, ex: Exchange) -> None:
+        m = self._metrics
+        m.in_flight.dec()
+        m.requests.labels(ex.route_label, ex.outcome).inc()
+        m.overhead.observe(max(0.0, time.perf_counter() - ex.started - ex.upstream_wait))
+
+
+def _dumps(body: dict[str, Any]) -> bytes:
+    try:
+        return orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        # Only lone surrogates (from JSON \\ud800 escapes) get here: not representable UTF-8.
+        raise BadRequest("request body contains an invalid Unicode escape") from None

@@ -1,0 +1,124 @@
+"""Running the proxy: uvloop, the listening socket(s), signals, graceful drain, N workers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from safeproxy.app import build_app
+from safeproxy.http_protocol import DeadlineServer
+from safeproxy.settings import ServerSettings, Settings
+
+log = logging.getLogger("safeproxy.server")
+
+
+class ProxyRunner(web.AppRunner):
+    """AppRunner whose server adds the request-head deadline to every connection."""
+
+    def __init__(self, app: web.Application, server: ServerSettings) -> None:
+        super().__init__(
+            app,
+            handler_cancellation=True,  # a client that leaves cancels its upstream call
+            shutdown_timeout=server.drain_s,
+            keepalive_timeout=server.keepalive_s,
+            access_log=None,
+            auto_decompress=False,  # body.read_body inflates itself, under a cap
+        )
+        self._head_timeout_s = server.header_read_s
+
+    async def _make_server(self) -> web.Server:
+        base = await super()._make_server()
+        return DeadlineServer(
+            base.request_handler,
+            request_factory=base.request_factory,
+            handler_cancellation=base.handler_cancellation,
+            head_timeout_s=self._head_timeout_s,
+            **base._kwargs,
+        )
+
+
+async def start(
+    app: web.Application, server: ServerSettings, *, reuse_port: bool = False
+) -> tuple[ProxyRunner, int]:
+    """Start listening; returns the runner and the bound port (useful with port 0)."""
+    runner = ProxyRunner(app, server)
+    await runner.setup()
+    site = web.TCPSite(runner, server.host, server.port, reuse_port=reuse_port, backlog=2048)
+    await site.start()
+    return runner, int(runner.addresses[0][1])
+
+
+async def serve_until_signalled(
+    settings: Settings,
+    *,
+    reuse_port: bool = False,
+    on_ready: Callable[[int], None] | None = None,
+) -> None:
+    """Serve until SIGTERM/SIGINT, then stop accepting and drain in-flight requests."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    runner, port = await start(build_app(settings), settings.server, reuse_port=reuse_port)
+    log.info("safeproxy listening on http://%s:%d", settings.server.host, port)
+    if on_ready is not None:
+        on_ready(port)
+    try:
+        await stop.wait()
+        log.info("draining (up to %.0fs)", settings.server.drain_s)
+    finally:
+        await runner.cleanup()
+
+
+def run_event_loop(main: Any) -> None:
+    """Run a coroutine on uvloop where it exists (it does on Linux and macOS)."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - Windows
+        asyncio.run(main)
+        return
+    uvloop.run(main)
+
+
+def _worker(settings: Settings) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run_event_loop(serve_until_signalled(settings, reuse_port=True))
+
+
+def run(settings: Settings, workers: int = 1) -> int:
+    """Blocking entry point of `safeproxy serve`; returns the exit status."""
+    if workers <= 1:
+        run_event_loop(serve_until_signalled(settings))
+        return 0
+    if settings.server.port == 0:
+        log.error("--workers needs a fixed port")
+        return 2
+    # Metrics from all workers are merged at scrape time from this directory.
+    with tempfile.TemporaryDirectory(prefix="safeproxy-metrics-") as metrics_dir:
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir)
+        ctx = multiprocessing.get_context("spawn")
+        procs = [
+            ctx.Process(target=_worker, args=(settings,), daemon=False) for _ in range(workers)
+        ]
+        for p in procs:
+            p.start()
+
+        def forward(signum: int, _frame: object) -> None:
+            for p in procs:
+                if p.pid is not None and p.is_alive():
+                    os.kill(p.pid, signum)
+
+        signal.signal(signal.SIGTERM, forward)
+        signal.signal(signal.SIGINT, forward)
+        for p in procs:
+            p.join()
+        failed = [p.exitcode for p in procs if p.exitcode not in (0, None)]
+        return 1 if failed else 0

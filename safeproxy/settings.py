@@ -1,0 +1,161 @@
+"""The configuration schema: pydantic models for the YAML file, the one source of truth."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PositiveSeconds = Annotated[float, Field(gt=0)]
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+
+
+class _Strict(BaseModel):
+    """Base for every config model: unknown keys are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RequestLimits(_Strict):
+    """Caps applied to a client request before any other work is done."""
+
+    max_body_bytes: int = Field(default=1_048_576, gt=0)
+    # Content-Encoding is refused (415) unless this is on; then the inflated size is capped too.
+    allow_gzip: bool = False
+    max_decompressed_bytes: int = Field(default=4_194_304, gt=0)
+    max_json_depth: int = Field(default=32, gt=1, le=256)
+    max_messages: int = Field(default=1024, gt=0)
+
+
+class ServerSettings(_Strict):
+    """Where the proxy listens and how long it waits for clients."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    limits: RequestLimits = RequestLimits()
+    # Slowloris guard: the whole request head must arrive within this time (else 408).
+    header_read_s: PositiveSeconds = 10.0
+    body_read_s: PositiveSeconds = 30.0
+    keepalive_s: PositiveSeconds = 75.0
+    # On SIGTERM, in-flight requests get this long to finish before they are cancelled.
+    drain_s: PositiveSeconds = 20.0
+
+
+class UpstreamTimeouts(_Strict):
+    """One budget per phase of an upstream call."""
+
+    connect_s: PositiveSeconds = 2.0
+    first_byte_s: PositiveSeconds = 30.0
+    idle_s: PositiveSeconds = 30.0
+    total_s: PositiveSeconds = 600.0
+
+
+class UpstreamSettings(_Strict):
+    """A named model server reachable at one or more base URLs (least-in-flight balanced)."""
+
+    name: Name
+    base_urls: list[Annotated[str, Field(pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")]] = Field(
+        min_length=1
+    )
+    timeout: UpstreamTimeouts = UpstreamTimeouts()
+    # Name of the environment variable that holds this upstream's API key (never the key).
+    api_key_env: str | None = None
+    # The client's own Authorization header is dropped unless this is set.
+    forward_client_auth: bool = False
+    max_connections: int = Field(default=256, gt=0)
+    health_path: str = "/v1/models"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_base_url(cls, data: Any) -> Any:
+        # `base_url: X` is the common single-server spelling of `base_urls: [X]`.
+        if isinstance(data, dict) and "base_url" in data:
+            data = dict(data)
+            if "base_urls" in data:
+                raise ValueError("give either base_url or base_urls, not both")
+            data["base_urls"] = [data.pop("base_url")]
+        return data
+
+    @field_validator("base_urls")
+    @classmethod
+    def _strip_slash(cls, urls: list[str]) -> list[str]:
+        return [u.rstrip("/") for u in urls]
+
+
+class Fallback(_Strict):
+    """Where a request goes when the route's primary upstream could not take it."""
+
+    upstream: Name
+    # Model name to send to the fallback; None keeps the client's model.
+    model: str | None = None
+
+
+class RouteMatch(_Strict):
+    model: str = "*"
+
+
+class RouteSettings(_Strict):
+    """Maps model names (a glob) to an upstream, with an ordered fallback list."""
+
+    name: Name | None = None
+    match: RouteMatch = RouteMatch()
+    upstream: Name
+    fallbacks: list[Fallback] = []
+    policy: str = "default"
+
+    @field_validator("fallbacks", mode="before")
+    @classmethod
+    def _fallback_names(cls, value: Any) -> Any:
+        # Allow the short form `fallbacks: [name, ...]`.
+        if isinstance(value, list):
+            return [{"upstream": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @property
+    def label(self) -> str:
+        """The bounded metric label for this route."""
+        return self.name or self.upstream
+
+
+class ReadinessSettings(_Strict):
+    interval_s: PositiveSeconds = 5.0
+    probe_timeout_s: PositiveSeconds = 2.0
+
+
+class Settings(_Strict):
+    """The whole effective configuration of one proxy."""
+
+    server: ServerSettings = ServerSettings()
+    upstreams: list[UpstreamSettings] = Field(min_length=1)
+    routes: list[RouteSettings] = Field(min_length=1)
+    readiness: ReadinessSettings = ReadinessSettings()
+
+    def upstream(self, name: str) -> UpstreamSettings:
+        for up in self.upstreams:
+            if up.name == name:
+                return up
+        raise KeyError(name)
+
+
+def cross_reference_errors(settings: Settings) -> list[tuple[str, str]]:
+    """Errors pydantic cannot see field by field: duplicate names and dangling references."""
+    errors: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for i, up in enumerate(settings.upstreams):
+        if up.name in seen:
+            errors.append((f"upstreams.{i}.name", f"duplicate upstream name {up.name!r}"))
+        seen.add(up.name)
+    route_names: set[str] = set()
+    for i, route in enumerate(settings.routes):
+        if route.upstream not in seen:
+            errors.append((f"routes.{i}.upstream", f"unknown upstream {route.upstream!r}"))
+        for j, fb in enumerate(route.fallbacks):
+            if fb.upstream not in seen:
+                errors.append(
+                    (f"routes.{i}.fallbacks.{j}.upstream", f"unknown upstream {fb.upstream!r}")
+                )
+        if route.name is not None:
+            if route.name in route_names:
+                errors.append((f"routes.{i}.name", f"duplicate route name {route.name!r}"))
+            route_names.add(route.name)
+    return errors

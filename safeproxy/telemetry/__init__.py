@@ -1,0 +1,1 @@
+"""Telemetry: metrics (and, later, tracing and audit)."""

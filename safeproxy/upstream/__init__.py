@@ -1,0 +1,1 @@
+"""Upstream calls: HTTP client, SSE codec, routes."""

@@ -1,0 +1,179 @@
+"""Upstream HTTP calls: one aiohttp ClientSession per upstream, per-phase timeouts, balancing.
+
+Phase budgets map onto aiohttp's own timers (no extra timer per read on our side):
+connect → `ClientTimeout.sock_connect/connect`; first byte → `sock_read` until the response
+head and first body read; idle → the protocol's read timeout, switched to `idle_s` once the
+head has arrived; total → `ClientTimeout.total`, which also covers body reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass, field
+
+import aiohttp
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from safeproxy.errors import UpstreamError, UpstreamTimeout, UpstreamUnavailable
+from safeproxy.settings import UpstreamSettings
+
+
+class UpstreamCallError(Exception):
+    """An upstream failure, with whether the request could still go to a fallback."""
+
+    def __init__(self, error: UpstreamError, *, before_send: bool) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.before_send = before_send
+
+
+@dataclass(slots=True)
+class Endpoint:
+    base_url: str
+    in_flight: int = 0
+
+
+@dataclass(slots=True)
+class UpstreamReply:
+    """An upstream response whose head has arrived; the body is read through this object."""
+
+    status: int
+    headers: CIMultiDictProxy[str]
+    _resp: aiohttp.ClientResponse
+    _endpoint: Endpoint
+    _idle_s: float
+    _closed: bool = field(default=False)
+
+    @property
+    def content_type(self) -> str:
+        return self._resp.content_type
+
+    async def read(self) -> bytes:
+        self._arm_idle()
+        try:
+            return await self._resp.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise translate(exc, before_send=False) from exc
+
+    async def chunks(self) -> AsyncGenerator[bytes, None]:
+        """Body bytes as they arrive, without waiting to fill any buffer."""
+        self._arm_idle()
+        try:
+            async for chunk in self._resp.content.iter_any():
+                yield chunk
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise translate(exc, before_send=False) from exc
+
+    def close(self) -> None:
+        """Release the connection; an unread body closes it rather than pooling it."""
+        if not self._closed:
+            self._closed = True
+            self._endpoint.in_flight -= 1
+            if self._resp.content.at_eof():
+                self._resp.release()
+            else:
+                self._resp.close()
+
+    def _arm_idle(self) -> None:
+        conn = self._resp.connection
+        if conn is not None and conn.protocol is not None:
+            # Takes effect from the next read: the first body read still has the first-byte
+            # budget that was armed when the head arrived.
+            conn.protocol.read_timeout = self._idle_s
+
+
+class UpstreamPool:
+    """One named upstream: its session, base URLs and their in-flight counts."""
+
+    def __init__(
+        self, settings: UpstreamSettings, environ: Mapping[str, str] | None = None
+    ) -> None:
+        self.settings = settings
+        self.name = settings.name
+        self.endpoints = [Endpoint(url) for url in settings.base_urls]
+        env = os.environ if environ is None else environ
+        key = env.get(settings.api_key_env) if settings.api_key_env else None
+        self.auth_header = f"Bearer {key}" if key else None
+        self._rr = 0
+        t = settings.timeout
+        self._timeout = aiohttp.ClientTimeout(
+            total=t.total_s, connect=t.connect_s, sock_connect=t.connect_s, sock_read=t.first_byte_s
+        )
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        connector = aiohttp.TCPConnector(
+            limit=self.settings.max_connections, limit_per_host=0, ttl_dns_cache=300
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=self._timeout,
+            auto_decompress=False,
+            skip_auto_headers=("User-Agent", "Accept-Encoding"),
+            raise_for_status=False,
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            raise RuntimeError(f"upstream {self.name} is not started")
+        return self._session
+
+    def pick(self) -> Endpoint:
+        """Least in flight; ties rotate so that idle upstreams share the load."""
+        eps = self.endpoints
+        if len(eps) == 1:
+            return eps[0]
+        self._rr = (self._rr + 1) % len(eps)
+        ordered = eps[self._rr :] + eps[: self._rr]
+        return min(ordered, key=lambda e: e.in_flight)
+
+    async def send(
+        self, method: str, path: str, body: bytes | None, headers: CIMultiDict[str]
+    ) -> UpstreamReply:
+        endpoint = self.pick()
+        endpoint.in_flight += 1
+        try:
+            resp = await self.session.request(
+                method,
+                endpoint.base_url + path,
+                data=body,
+                headers=headers,
+                allow_redirects=False,
+            )
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            endpoint.in_flight -= 1
+            raise translate(exc, before_send=_before_send(exc)) from exc
+        except BaseException:
+            endpoint.in_flight -= 1
+            raise
+        return UpstreamReply(
+            resp.status, resp.headers, resp, endpoint, self.settings.timeout.idle_s
+        )
+
+
+def _before_send(exc: BaseException) -> bool:
+    # Connection establishment failed: not one request byte reached the upstream.
+    return isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+
+
+def translate(exc: BaseException, *, before_send: bool) -> UpstreamCallError:
+    err: UpstreamError
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        err = UpstreamTimeout("upstream connect timed out", code="upstream_connect_timeout")
+    elif isinstance(exc, asyncio.TimeoutError):
+        err = UpstreamTimeout("upstream timed out")
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        err = UpstreamUnavailable("could not connect to the upstream")
+    elif isinstance(exc, aiohttp.ClientPayloadError):
+        err = UpstreamUnavailable("upstream response was cut short", code="upstream_reset")
+    else:
+        err = UpstreamUnavailable("upstream connection failed", code="upstream_reset")
+    return UpstreamCallError(err, before_send=before_send)
