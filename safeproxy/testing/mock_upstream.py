@@ -166,10 +166,16 @@ class MockUpstream:
                     await asyncio.sleep(delay)
                 delta: dict[str, Any] = {"content": piece} if chat else {}
                 choice: dict[str, Any] = {"index": 0, "finish_reason": None}
-                choice.update({"delta": delta} if chat else {"text": piece})
+                if chat:
+                    choice["delta"] = delta
+                else:
+                    choice["text"] = piece
                 await resp.write(chunk(choice))
             last: dict[str, Any] = {"index": 0, "finish_reason": "stop"}
-            last.update({"delta": {}} if chat else {"text": ""})
+            if chat:
+                last["delta"] = {}
+            else:
+                last["text"] = ""
             await resp.write(chunk(last))
             opts = body.get("stream_options")
             if isinstance(opts, dict) and opts.get("include_usage"):
