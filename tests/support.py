@@ -1,0 +1,115 @@
+"""Test support: the real proxy and the real mock upstream on loopback, in a background loop.
+
+The servers run in their own thread and event loop so that blocking clients (the sync OpenAI
+SDK, raw sockets) and async ones can both drive them from a test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry
+
+from safeproxy.app import build_app
+from safeproxy.configfile import validate
+from safeproxy.server import ProxyRunner, start
+from safeproxy.settings import Settings
+from safeproxy.testing.mock_upstream import MockUpstream
+
+T = TypeVar("T")
+ConfigBuilder = Callable[[list[str]], dict[str, Any]]
+
+
+def base_config(upstreams: list[str], **server: Any) -> dict[str, Any]:
+    """One upstream per mock URL, named u0, u1, ...; one catch-all route to u0 with fallbacks."""
+    ups = [{"name": f"u{i}", "base_urls": [url]} for i, url in enumerate(upstreams)]
+    return {
+        "server": {"host": "127.0.0.1", "port": 0, **server},
+        "upstreams": ups,
+        "routes": [{"name": "main", "match": {"model": "*"}, "upstream": "u0"}],
+        "readiness": {"interval_s": 3600, "probe_timeout_s": 1},
+    }
+
+
+def dead_url() -> str:
+    """A loopback URL where nothing listens (connections are refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+class Stack:
+    """N mock upstreams plus one proxy, all on 127.0.0.1, owned by a background event loop."""
+
+    def __init__(
+        self,
+        config: ConfigBuilder = base_config,
+        *,
+        mocks: int = 1,
+        environ: dict[str, str] | None = None,
+        extra_upstreams: list[str] | None = None,
+    ) -> None:
+        self.mocks = [MockUpstream() for _ in range(mocks)]
+        self._config = config
+        self._environ = environ or {}
+        self._extra = extra_upstreams or []
+        self.registry = CollectorRegistry()
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._runners: list[web.AppRunner] = []
+        self.mock_urls: list[str] = []
+        self.url = ""
+        self.settings: Settings | None = None
+
+    def __enter__(self) -> Stack:
+        self._thread.start()
+        self.call(self._start())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.call(self._stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+        self.loop.close()
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 20) -> T:
+        fut: Future[T] = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        return fut.result(timeout)
+
+    async def _start(self) -> None:
+        for mock in self.mocks:
+            runner = web.AppRunner(mock.app(), handler_cancellation=True, access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", 0).start()
+            self._runners.append(runner)
+            self.mock_urls.append(f"http://127.0.0.1:{runner.addresses[0][1]}")
+        self.settings = validate(self._config(self.mock_urls + self._extra))
+        app = build_app(self.settings, registry=self.registry, environ=self._environ)
+        proxy, port = await start(app, self.settings.server)
+        self.proxy_runner: ProxyRunner = proxy
+        self._runners.insert(0, proxy)
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def _stop(self) -> None:
+        for runner in self._runners:
+            await runner.cleanup()
+
+    def wait_disconnect(self, mock: int = 0, timeout: float = 5.0) -> float:
+        """Loop time at which the mock saw its client go away (raises TimeoutError if never)."""
+        m = self.mocks[mock]
+
+        async def wait() -> float:
+            await asyncio.wait_for(m.disconnected.wait(), timeout)
+            return m.disconnects[0]
+
+        return self.call(wait(), timeout + 1)
+
+    def metric(self, name: str, labels: dict[str, str] | None = None) -> float | None:
+        return self.registry.get_sample_value(name, labels or {})
