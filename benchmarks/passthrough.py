@@ -57,10 +57,8 @@ def main() -> None:
     p.add_argument("--upstream", required=True, help="base URL, e.g. http://127.0.0.1:9100")
     args = p.parse_args()
     app = build_app(args.upstream.rstrip("/"))
-    web.run_app(
-        app, host=args.host, port=args.port, access_log=None, print=None,
-        loop=uvloop.new_event_loop(),
-    )  # fmt: skip
+    loop = uvloop.new_event_loop()
+    web.run_app(app, host=args.host, port=args.port, access_log=None, print=None, loop=loop)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,9 @@ class MockUpstream:
     default_reply: str = DEFAULT_REPLY
     model: str = "mock-model"
     record: bool = True
+    # Script applied to every request, under the request's own "mock" field (tests use it to
+    # make one upstream of several misbehave).
+    defaults: dict[str, Any] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     # Set when a streaming client (the proxy) goes away before the stream ended.
     disconnects: list[float] = field(default_factory=list)
@@ -69,7 +72,7 @@ class MockUpstream:
             self.received.append(Received(request.method, request.path, dict(request.headers), raw))
         body: dict[str, Any] = orjson.loads(raw) if raw else {}
         ctl = body.get("mock")
-        return body, ctl if isinstance(ctl, dict) else {}
+        return body, {**self.defaults, **(ctl if isinstance(ctl, dict) else {})}
 
     async def _early_fault(self, request: web.Request, ctl: dict[str, Any]) -> web.Response | None:
         fault = ctl.get("fault")
