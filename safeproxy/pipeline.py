@@ -50,7 +50,11 @@ class Pipeline:
             return await self._run(request, ex)
         except ProxyError as exc:
             ex.outcome = "invalid_request" if isinstance(exc, ClientError) else "upstream_error"
-            return error_reply(exc, ex.rid)
+            reply = error_reply(exc, ex.rid)
+            if not request.content.at_eof():
+                # A body we refused to read must not be parsed as the next request.
+                reply.force_close()
+            return reply
         except UpstreamCallError as exc:
             ex.outcome = "upstream_error"
             if ex.upstream is not None:

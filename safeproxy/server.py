@@ -31,6 +31,9 @@ class ProxyRunner(web.AppRunner):
             keepalive_timeout=server.keepalive_s,
             access_log=None,
             auto_decompress=False,  # body.read_body inflates itself, under a cap
+            # After refusing a body (413/408) drain it briefly so the client can read the
+            # error, but do not let a slow client hold the connection for long.
+            lingering_time=1.0,
         )
         self._head_timeout_s = server.header_read_s
 

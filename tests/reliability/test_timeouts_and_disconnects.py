@@ -1,0 +1,118 @@
+"""Slow clients, stalled upstreams and clients that leave: each phase has its own deadline."""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+import httpx
+import orjson
+
+from tests.support import Stack, base_config, dead_url
+
+CHAT = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    host, port = url.removeprefix("http://").split(":")
+    return host, int(port)
+
+
+def _read_until_closed(sock: socket.socket, limit_s: float) -> bytes:
+    sock.settimeout(limit_s)
+    data = b""
+    while True:
+        part = sock.recv(65536)
+        if not part:
+            return data
+        data += part
+
+
+def test_slowloris_head_gets_408() -> None:
+    with Stack(lambda urls: base_config(urls, header_read_s=0.3)) as stack:
+        with socket.create_connection(_host_port(stack.url)) as sock:
+            sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n")
+            reply = _read_until_closed(sock, 5)
+        assert reply.startswith(b"HTTP/1.1 408")
+        body = orjson.loads(reply.split(b"\r\n\r\n", 1)[1])
+        assert body["error"]["code"] == "request_timeout"
+        assert stack.mocks[0].received == []
+
+
+def test_keepalive_connection_is_not_cut_by_the_head_deadline() -> None:
+    with Stack(lambda urls: base_config(urls, header_read_s=0.5)) as stack:
+        with httpx.Client() as c:
+            for _ in range(3):
+                assert c.post(stack.url + "/v1/chat/completions", json=CHAT).status_code == 200
+
+
+def test_slow_body_gets_408() -> None:
+    with Stack(lambda urls: base_config(urls, body_read_s=0.3)) as stack:
+        with socket.create_connection(_host_port(stack.url)) as sock:
+            sock.sendall(
+                b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\""
+            )
+            reply = _read_until_closed(sock, 5)
+        assert reply.startswith(b"HTTP/1.1 408")
+        assert b'"code":"request_timeout"' in reply
+
+
+def test_idle_upstream_mid_stream_ends_with_an_in_band_error() -> None:
+    def config(urls: list[str]) -> dict[str, Any]:
+        cfg = base_config(urls)
+        cfg["upstreams"][0]["timeout"] = {"first_byte_s": 5, "idle_s": 0.3}
+        return cfg
+
+    with Stack(config) as stack:
+        mock = {"reply": "a b c d", "fault": "stall", "fault_after": 2}
+        body = {**CHAT, "stream": True, "mock": mock}
+        resp = httpx.post(stack.url + "/v1/chat/completions", json=body, timeout=10)
+        assert resp.status_code == 200
+        events = [e for e in resp.text.split("\n\n") if e]
+        err = orjson.loads(events[-1].removeprefix("data: "))
+        assert err["error"]["code"] == "upstream_timeout"
+        assert '"content":"b "' in events[-2]
+        assert stack.wait_disconnect() > 0
+
+
+def test_client_disconnect_mid_stream_closes_the_upstream_within_1s(stack: Stack) -> None:
+    body = {**CHAT, "stream": True, "mock": {"reply": "w " * 200, "delay_ms": 50}}
+    with httpx.Client(timeout=10) as c, c.stream(
+        "POST", stack.url + "/v1/chat/completions", json=body
+    ) as resp:
+        it = resp.iter_raw()
+        assert next(it).startswith(b"data: ")
+        left_at = time.monotonic()
+    # Leaving the block closed the client connection.
+    seen_at = stack.wait_disconnect(timeout=5)
+    assert seen_at - left_at < 1.0
+    assert stack.metric("safeproxy_requests_total", {"route": "main", "outcome": "client_aborted"})
+
+
+def test_client_disconnect_before_the_reply_closes_the_upstream(stack: Stack) -> None:
+    with socket.create_connection(_host_port(stack.url)) as sock:
+        payload = orjson.dumps({**CHAT, "mock": {"fault": "stall"}})
+        head = (
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\n\r\n"
+        )
+        sock.sendall(head.encode() + payload)
+        # The stalled request has reached the mock once it is recorded there.
+        deadline = time.monotonic() + 5
+        while not stack.mocks[0].received and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert stack.mocks[0].received
+        left_at = time.monotonic()
+    assert stack.wait_disconnect(timeout=5) - left_at < 1.0
+
+
+def test_readyz_reports_an_unreachable_upstream() -> None:
+    with Stack(mocks=0, extra_upstreams=[dead_url()]) as stack:
+        from safeproxy.app import COMPONENTS
+
+        stack.call(stack.proxy_runner.app[COMPONENTS].readiness.probe_once())
+        resp = httpx.get(stack.url + "/readyz")
+        assert resp.status_code == 503
+        assert resp.json() == {"status": "not_ready", "upstreams": {"u0": False}}
