@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import zlib
 from typing import Any
 
@@ -75,10 +76,20 @@ def _constant(name: str) -> Any:
     raise ValueError(name)
 
 
+def _float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        # 1e999 parses as inf, which would be forwarded as null: a different request.
+        raise ValueError(text)
+    return value
+
+
 def parse_object(body: bytes, max_depth: int) -> dict[str, Any]:
     """Strict JSON → dict: one object, no duplicate keys, no NaN/Infinity, bounded depth."""
     try:
-        value = json.loads(body, object_pairs_hook=_object, parse_constant=_constant)
+        value = json.loads(
+            body, object_pairs_hook=_object, parse_constant=_constant, parse_float=_float
+        )
     except _DuplicateKey:
         raise BadRequest("request body has a duplicate JSON key") from None
     except RecursionError:

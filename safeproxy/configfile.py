@@ -63,6 +63,7 @@ def load_settings(
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(source, [("", "the top level must be a mapping")])
+    _canonical_base_urls(data)
     problems = apply_env_overrides(data, environ or {})
     if upstream_url is not None:
         problems += _point_default_route(data, upstream_url)
@@ -133,6 +134,13 @@ def apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> lis
                 )
                 break
     return problems
+
+
+def _canonical_base_urls(data: dict[str, Any]) -> None:
+    # Overrides address `base_urls`; rewrite the `base_url` shorthand first so they apply.
+    for up in data.get("upstreams") or []:
+        if isinstance(up, dict) and "base_url" in up and "base_urls" not in up:
+            up["base_urls"] = [up.pop("base_url")]
 
 
 def _point_default_route(data: dict[str, Any], url: str) -> list[tuple[str, str]]:

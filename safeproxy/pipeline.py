@@ -143,5 +143,8 @@ def _dumps(body: dict[str, Any]) -> bytes:
     try:
         return orjson.dumps(body)
     except orjson.JSONEncodeError:
-        # Only lone surrogates (from JSON \\ud800 escapes) get here: not representable UTF-8.
-        raise BadRequest("request body contains an invalid Unicode escape") from None
+        # Lone surrogates (a JSON "\\ud800" escape) and integers beyond 64 bits parse but
+        # cannot be re-serialised faithfully; refuse rather than forward something else.
+        raise BadRequest(
+            "request body has an unpaired surrogate or an out-of-range integer"
+        ) from None

@@ -37,6 +37,8 @@ def assert_openai_error(resp: httpx.Response, status: int, code: str) -> None:
         (b'{"model": "m", "temperature": NaN, "messages": [{"role": "u"}]}', "NaN"),
         (b"\xff\xfe{}", "not utf-8"),
         (b'{"model": "m", "messages": [{"role": "user", "content": "\\ud800"}]}', "lone surrogate"),
+        (b'{"model": "m", "seed": 1e999999, "messages": [{"role": "u"}]}', "inf float"),
+        (b'{"model": "m", "seed": 99999999999999999999999, "messages": [{"role": "u"}]}', "bigint"),
         (b'{"model": 5, "messages": [{"role": "user", "content": "x"}]}', "model type"),
         (b'{"model": "m", "messages": "hi"}', "messages type"),
         (b'{"model": "m", "messages": []}', "no messages"),

@@ -41,10 +41,9 @@ def test_slowloris_head_gets_408() -> None:
 
 
 def test_keepalive_connection_is_not_cut_by_the_head_deadline() -> None:
-    with Stack(lambda urls: base_config(urls, header_read_s=0.5)) as stack:
-        with httpx.Client() as c:
-            for _ in range(3):
-                assert c.post(stack.url + "/v1/chat/completions", json=CHAT).status_code == 200
+    with Stack(lambda urls: base_config(urls, header_read_s=0.5)) as stack, httpx.Client() as c:
+        for _ in range(3):
+            assert c.post(stack.url + "/v1/chat/completions", json=CHAT).status_code == 200
 
 
 def test_slow_body_gets_408() -> None:
@@ -52,7 +51,7 @@ def test_slow_body_gets_408() -> None:
         with socket.create_connection(_host_port(stack.url)) as sock:
             sock.sendall(
                 b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
-                b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\""
+                b'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model"'
             )
             reply = _read_until_closed(sock, 5)
         assert reply.startswith(b"HTTP/1.1 408")
@@ -79,9 +78,10 @@ def test_idle_upstream_mid_stream_ends_with_an_in_band_error() -> None:
 
 def test_client_disconnect_mid_stream_closes_the_upstream_within_1s(stack: Stack) -> None:
     body = {**CHAT, "stream": True, "mock": {"reply": "w " * 200, "delay_ms": 50}}
-    with httpx.Client(timeout=10) as c, c.stream(
-        "POST", stack.url + "/v1/chat/completions", json=body
-    ) as resp:
+    with (
+        httpx.Client(timeout=10) as c,
+        c.stream("POST", stack.url + "/v1/chat/completions", json=body) as resp,
+    ):
         it = resp.iter_raw()
         assert next(it).startswith(b"data: ")
         left_at = time.monotonic()

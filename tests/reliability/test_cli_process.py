@@ -1,0 +1,120 @@
+"""The real `safeproxy` process: validate exit codes, serve --upstream, SIGTERM drain."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import Stack
+
+CHAT = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def safeproxy(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "safeproxy", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_validate_accepts_the_bundled_configs() -> None:
+    for name in ("default.yaml", "demo.yaml"):
+        result = safeproxy("validate", str(Path("config") / name))
+        assert result.returncode == 0, result.stderr
+
+
+def test_validate_lists_every_error_with_its_yaml_path(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "upstreams:\n"
+        "  - name: a\n"
+        "    base_url: http://127.0.0.1:8000\n"
+        "    timeout: {connect_s: 0}\n"
+        "    colour: blue\n"
+        "routes:\n"
+        "  - upstream: nowhere\n"
+    )
+    result = safeproxy("validate", str(bad))
+    assert result.returncode == 1
+    assert "upstreams.0.timeout.connect_s: input should be greater than 0" in result.stderr
+    assert "upstreams.0.colour: extra inputs are not permitted" in result.stderr
+    bad.write_text(
+        "upstreams: [{name: a, base_url: 'http://127.0.0.1:8000'}]\nroutes: [{upstream: nowhere}]\n"
+    )
+    result = safeproxy("validate", str(bad))
+    assert result.returncode == 1
+    assert "routes.0.upstream: unknown upstream 'nowhere'" in result.stderr
+
+
+def test_validate_reports_yaml_syntax_errors_with_a_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("server: {port: 80\n")
+    result = safeproxy("validate", str(bad))
+    assert result.returncode == 1
+    assert "line 2" in result.stderr
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Stack, subprocess.Popen[bytes], str]]:
+    with Stack() as stack:
+        port = free_port()
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "safeproxy",
+                "serve",
+                "--port",
+                str(port),
+                "--upstream",
+                stack.mock_urls[0],
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(url + "/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            yield stack, proc, url
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(10)
+
+
+def test_serve_upstream_flag_and_sigterm_drains_in_flight(
+    served: tuple[Stack, subprocess.Popen[bytes], str],
+) -> None:
+    _stack, proc, url = served
+    assert httpx.post(url + "/v1/chat/completions", json=CHAT).status_code == 200
+    body = {**CHAT, "stream": True, "mock": {"reply": "t " * 10, "delay_ms": 100}}
+    with httpx.stream("POST", url + "/v1/chat/completions", json=body, timeout=10) as resp:
+        raw = resp.iter_raw()
+        first = next(raw)
+        proc.send_signal(signal.SIGTERM)
+        rest = b"".join(raw)
+    stream = first + rest
+    assert stream.count(b'"content":"t "') == 10
+    assert stream.endswith(b"data: [DONE]\n\n")
+    assert proc.wait(15) == 0
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "/healthz")

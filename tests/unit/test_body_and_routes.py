@@ -1,0 +1,109 @@
+"""Body parsing under caps, header hygiene, and model routing."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from safeproxy.body import inflate, parse_object
+from safeproxy.configfile import validate
+from safeproxy.errors import BadRequest, PayloadTooLarge
+from safeproxy.headers import downstream_headers, request_id, upstream_headers
+from safeproxy.upstream.routes import Router, Target
+
+
+def test_inflate_caps_output_at_every_step() -> None:
+    assert inflate(gzip.compress(b"x" * 100), 100) == b"x" * 100
+    with pytest.raises(PayloadTooLarge):
+        inflate(gzip.compress(b"x" * 101), 100)
+    with pytest.raises(BadRequest):
+        inflate(gzip.compress(b"x" * 100)[:-4], 1000)
+
+
+def test_parse_object_depth_boundary() -> None:
+    assert parse_object(b'{"a": {"b": [1]}}', 3) == {"a": {"b": [1]}}
+    with pytest.raises(BadRequest):
+        parse_object(b'{"a": {"b": [1]}}', 2)
+    assert parse_object(b'{"a": {"b": []}}', 3)
+    with pytest.raises(BadRequest):
+        parse_object(b'{"a": {"b": {}}}', 2)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.text(),
+    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(), kids, max_size=3),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(st.text(), json_values, max_size=4))
+def test_parse_object_agrees_with_orjson(obj: dict[str, object]) -> None:
+    import orjson
+
+    assert parse_object(orjson.dumps(obj), 64) == obj
+
+
+def test_request_id_rules() -> None:
+    assert request_id({"X-Request-ID": "ok.1:2-3_4"}) == "ok.1:2-3_4"
+    assert len(request_id({"X-Request-ID": "x" * 129})) == 32
+    assert len(request_id({})) == 32
+    assert request_id({}) != request_id({})
+
+
+def test_header_hygiene_both_ways() -> None:
+    client = CIMultiDictProxy(
+        CIMultiDict(
+            {
+                "Host": "proxy",
+                "Authorization": "Bearer c",
+                "Connection": "close, X-Hop",
+                "X-Hop": "1",
+                "TE": "trailers",
+                "OpenAI-Organization": "org",
+                "Content-Length": "5",
+            }
+        )
+    )
+    up = upstream_headers(client, rid="r", auth_header="Bearer u", forward_client_auth=False)
+    assert up["Authorization"] == "Bearer u"
+    assert up["OpenAI-Organization"] == "org"
+    assert "X-Hop" not in up and "TE" not in up and "Host" not in up
+    assert "Content-Length" not in up
+    upstream = CIMultiDictProxy(
+        CIMultiDict({"Transfer-Encoding": "chunked", "Set-Cookie": "s=1", "X-Model": "m"})
+    )
+    down = downstream_headers(upstream, "r")
+    assert dict(down) == {"X-Model": "m", "X-Request-ID": "r"}
+
+
+def test_routes_first_match_wins_and_memo_is_bounded() -> None:
+    settings = validate(
+        {
+            "upstreams": [
+                {"name": "a", "base_url": "http://x"},
+                {"name": "b", "base_url": "http://y"},
+            ],
+            "routes": [
+                {
+                    "name": "llama",
+                    "match": {"model": "llama-*"},
+                    "upstream": "a",
+                    "fallbacks": [{"upstream": "b", "model": "small"}],
+                },
+                {"name": "rest", "match": {"model": "gpt-?o"}, "upstream": "b"},
+            ],
+        }
+    )
+    router = Router(settings)
+    llama = router.route("llama-3-70b")
+    assert llama is not None and llama.targets == (Target("a"), Target("b", "small"))
+    rest = router.route("gpt-4o")
+    assert rest is not None and rest.label == "rest"
+    assert router.route("gpt-4o-mini") is None
+    for i in range(10_000):
+        router.route(f"m{i}")
+    assert len(router._memo) <= 4096

@@ -1,0 +1,101 @@
+"""Config loading: YAML paths in errors, env overrides, --upstream, version hash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from safeproxy.configfile import ConfigError, config_version, load_settings, validate
+
+MINIMAL = "upstreams: [{name: a, base_url: 'http://127.0.0.1:8000/'}]\nroutes: [{upstream: a}]\n"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_defaults_and_trailing_slash(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, MINIMAL))
+    assert s.server.port == 8080
+    assert s.server.limits.max_body_bytes == 1_048_576
+    assert s.upstreams[0].base_urls == ["http://127.0.0.1:8000"]
+    assert s.routes[0].match.model == "*"
+
+
+def test_env_overrides_nested_keys_and_list_items(tmp_path: Path) -> None:
+    env = {
+        "SAFEPROXY_SERVER__PORT": "9001",
+        "SAFEPROXY_SERVER__LIMITS__MAX_BODY_BYTES": "2048",
+        "SAFEPROXY_UPSTREAMS__0__BASE_URLS": "[http://127.0.0.1:9]",
+        "OTHER": "ignored",
+    }
+    s = load_settings(write(tmp_path, MINIMAL), environ=env)
+    assert s.server.port == 9001
+    assert s.server.limits.max_body_bytes == 2048
+    assert s.upstreams[0].base_urls == ["http://127.0.0.1:9"]
+
+
+def test_env_override_errors_are_config_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, MINIMAL), environ={"SAFEPROXY_UPSTREAMS__5__NAME": "x"})
+    assert "upstreams.5" in info.value.render()
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, MINIMAL), environ={"SAFEPROXY_SERVER__PORT": "-1"})
+    assert "server.port: input should be greater than or equal to 0" in info.value.render()
+
+
+def test_upstream_flag_repoints_the_catch_all_route(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, MINIMAL), upstream_url="http://127.0.0.1:7777")
+    assert s.upstreams[0].base_urls == ["http://127.0.0.1:7777"]
+    bundled = load_settings(None, upstream_url="http://127.0.0.1:7777")
+    assert bundled.upstreams[0].base_urls == ["http://127.0.0.1:7777"]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"upstreams": [], "routes": [{"upstream": "a"}]}, "upstreams: list should have at least"),
+        (
+            {"upstreams": [{"name": "a", "base_url": "ftp://x"}], "routes": [{"upstream": "a"}]},
+            "upstreams.0.base_urls.0: string should match pattern",
+        ),
+        (
+            {
+                "upstreams": [{"name": "a", "base_url": "http://x"}],
+                "routes": [{"upstream": "a", "fallbacks": ["b"]}],
+            },
+            "routes.0.fallbacks.0.upstream: unknown upstream 'b'",
+        ),
+        (
+            {
+                "upstreams": [
+                    {"name": "a", "base_url": "http://x"},
+                    {"name": "a", "base_url": "http://y"},
+                ],
+                "routes": [{"upstream": "a"}],
+            },
+            "upstreams.1.name: duplicate upstream name 'a'",
+        ),
+        (
+            {
+                "upstreams": [{"name": "a", "base_url": "http://x"}],
+                "routes": [{"upstream": "a", "match": {"modle": "x"}}],
+            },
+            "routes.0.match.modle: extra inputs are not permitted",
+        ),
+    ],
+)
+def test_errors_name_their_yaml_path(data: dict[str, object], expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        validate(data)
+    assert expected in info.value.render()
+
+
+def test_version_is_a_content_hash(tmp_path: Path) -> None:
+    a = load_settings(write(tmp_path, MINIMAL))
+    b = load_settings(write(tmp_path, MINIMAL), environ={"SAFEPROXY_SERVER__PORT": "1"})
+    assert config_version(a) == config_version(load_settings(write(tmp_path, MINIMAL)))
+    assert config_version(a) != config_version(b)
