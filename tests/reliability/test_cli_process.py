@@ -67,6 +67,18 @@ def test_validate_reports_yaml_syntax_errors_with_a_line(tmp_path: Path) -> None
     assert "line 2" in result.stderr
 
 
+def wait_healthy(url: str, limit_s: float = 30) -> None:
+    """Poll /healthz until the process answers (bounded); the process start is the event."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise TimeoutError(f"{url} did not come up")
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Stack, subprocess.Popen[bytes], str]]:
     with Stack() as stack:
@@ -87,13 +99,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Stack, subprocess.Popen[bytes], str
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(url + "/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.05)
+            wait_healthy(url)
             yield stack, proc, url
         finally:
             if proc.poll() is None:
@@ -118,3 +124,42 @@ def test_serve_upstream_flag_and_sigterm_drains_in_flight(
     assert proc.wait(15) == 0
     with pytest.raises(httpx.ConnectError):
         httpx.get(url + "/healthz")
+
+
+def test_workers_share_one_port_and_metrics_cover_all_of_them(tmp_path: Path) -> None:
+    with Stack() as stack:
+        port = free_port()
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "safeproxy",
+                "serve",
+                "--workers",
+                "2",
+                "--port",
+                str(port),
+                "--upstream",
+                stack.mock_urls[0],
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(url)
+            for _ in range(20):
+                # A fresh connection each time, so the kernel spreads them over the workers.
+                with httpx.Client() as c:
+                    assert c.post(url + "/v1/chat/completions", json=CHAT).status_code == 200
+            text = httpx.get(url + "/metrics").text
+            line = next(
+                ln for ln in text.splitlines() if ln.startswith("safeproxy_requests_total{")
+            )
+            assert float(line.rsplit(" ", 1)[1]) == 20.0
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(20) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
