@@ -23,10 +23,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-DEFAULT_REPLY = (
-    "Hello! I am the safeproxy mock model. Every word you read here came through the proxy, "
-    "checked on the way out."
-)
+DEFAULT_REPLY = "Hello! I am the safeproxy mock model, and this reply came through the proxy."
 _WORDS = re.compile(r"\S+\s*|\s+")
 
 
