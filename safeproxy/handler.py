@@ -12,7 +12,7 @@ from multidict import CIMultiDict
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from safeproxy.errors import BadUpstreamReply, MethodNotAllowed, NotFound, ProxyError
-from safeproxy.headers import request_id
+from safeproxy.headers import RequestIds, request_id
 from safeproxy.models import Kind
 from safeproxy.pipeline import Pipeline
 from safeproxy.readiness import Readiness
@@ -36,6 +36,7 @@ class Handlers:
         self._pools = pools
         self._readiness = readiness
         self._registry = scrape_registry
+        self._ids = RequestIds()
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -61,7 +62,7 @@ class Handlers:
 
     async def models(self, request: web.Request) -> web.StreamResponse:
         """The union of every upstream's model list (ids de-duplicated, first upstream wins)."""
-        rid = request_id(request.headers)
+        rid = request_id(request.headers, self._ids)
         results = await asyncio.gather(
             *(self._models_of(pool, rid) for pool in self._pools.values()), return_exceptions=True
         )
@@ -111,7 +112,7 @@ class Handlers:
         exc: ProxyError = NotFound("unknown path")
         if request.path in _KNOWN_PATHS:
             exc = MethodNotAllowed("method not allowed on this path")
-        return error_reply(exc, request_id(request.headers))
+        return error_reply(exc, request_id(request.headers, self._ids))
 
     async def healthz(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})

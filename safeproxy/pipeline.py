@@ -13,7 +13,7 @@ from aiohttp import web
 
 from safeproxy.body import parse_object, read_body
 from safeproxy.errors import BadRequest, ClientError, NotFound, ProxyError
-from safeproxy.headers import request_id, upstream_headers
+from safeproxy.headers import RequestIds, request_id, upstream_headers
 from safeproxy.hooks import HookFactory
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
@@ -42,9 +42,11 @@ class Pipeline:
         self._pools = pools
         self._metrics = metrics
         self._hooks = hooks
+        self._ids = RequestIds()
 
     async def handle(self, request: web.Request, kind: Kind) -> web.StreamResponse:
-        ex = Exchange(rid=request_id(request.headers), kind=kind, started=time.perf_counter())
+        rid = request_id(request.headers, self._ids)
+        ex = Exchange(rid=rid, kind=kind, started=time.perf_counter())
         self._metrics.in_flight.inc()
         try:
             return await self._run(request, ex)
@@ -92,11 +94,8 @@ class Pipeline:
         finally:
             reply.close()
             if ex.upstream is not None:
-                self._metrics.upstream_seconds.labels(ex.upstream).observe(
-                    time.perf_counter() - ex.upstream_sent
-                )
-                if ex.ttft is not None:
-                    self._metrics.upstream_ttft.labels(ex.upstream).observe(ex.ttft)
+                elapsed = time.perf_counter() - ex.upstream_sent
+                self._metrics.upstream_done(ex.upstream, elapsed, ex.ttft)
 
     async def _send(self, request: web.Request, ex: Exchange) -> UpstreamReply:
         """Try the route's targets in order; move on only when nothing was sent or received."""
@@ -133,10 +132,9 @@ class Pipeline:
         raise AssertionError("a route always has at least one target")
 
     def _record(self, ex: Exchange) -> None:
-        m = self._metrics
-        m.in_flight.dec()
-        m.requests.labels(ex.route_label, ex.outcome).inc()
-        m.overhead.observe(max(0.0, time.perf_counter() - ex.started - ex.upstream_wait))
+        self._metrics.in_flight.dec()
+        overhead = max(0.0, time.perf_counter() - ex.started - ex.upstream_wait)
+        self._metrics.request_done(ex.route_label, ex.outcome, overhead)
 
 
 def _dumps(body: dict[str, Any]) -> bytes:

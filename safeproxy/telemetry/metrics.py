@@ -6,6 +6,8 @@ from config names and fixed enums only, never from client input, so cardinality 
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 # Outcomes a request can end with (a closed set: it is a label value).
@@ -72,3 +74,23 @@ class Metrics:
             ["route", "upstream"],
             registry=registry,
         )
+
+        # `labels()` takes a lock and builds a key on every call; label sets are bounded, so
+        # the children are kept here once made.
+        self._children: dict[tuple[Any, ...], Any] = {}
+
+    def _child(self, metric: Counter | Histogram, *labels: str) -> Any:
+        key = (metric, *labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
+
+    def request_done(self, route: str, outcome: str, overhead_s: float) -> None:
+        self._child(self.requests, route, outcome).inc()
+        self.overhead.observe(overhead_s)
+
+    def upstream_done(self, upstream: str, seconds: float, ttft_s: float | None) -> None:
+        self._child(self.upstream_seconds, upstream).observe(seconds)
+        if ttft_s is not None:
+            self._child(self.upstream_ttft, upstream).observe(ttft_s)

@@ -12,7 +12,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from safeproxy.body import inflate, parse_object
 from safeproxy.configfile import validate
 from safeproxy.errors import BadRequest, PayloadTooLarge
-from safeproxy.headers import downstream_headers, request_id, upstream_headers
+from safeproxy.headers import RequestIds, downstream_headers, request_id, upstream_headers
 from safeproxy.upstream.routes import Router, Target
 
 
@@ -48,10 +48,12 @@ def test_parse_object_agrees_with_orjson(obj: dict[str, object]) -> None:
 
 
 def test_request_id_rules() -> None:
-    assert request_id({"X-Request-ID": "ok.1:2-3_4"}) == "ok.1:2-3_4"
-    assert len(request_id({"X-Request-ID": "x" * 129})) == 32
-    assert len(request_id({})) == 32
-    assert request_id({}) != request_id({})
+    ids = RequestIds()
+    assert request_id({"X-Request-ID": "ok.1:2-3_4"}, ids) == "ok.1:2-3_4"
+    assert len(request_id({"X-Request-ID": "x" * 129}, ids)) == 32
+    assert len(request_id({}, ids)) == 32
+    assert request_id({}, ids) != request_id({}, ids)
+    assert RequestIds().new()[:16] != ids.new()[:16]
 
 
 def test_header_hygiene_both_ways() -> None:
