@@ -38,7 +38,6 @@ def assert_openai_error(resp: httpx.Response, status: int, code: str) -> None:
         (b"\xff\xfe{}", "not utf-8"),
         (b'{"model": "m", "messages": [{"role": "user", "content": "\\ud800"}]}', "lone surrogate"),
         (b'{"model": "m", "seed": 1e999999, "messages": [{"role": "u"}]}', "inf float"),
-        (b'{"model": "m", "seed": 99999999999999999999999, "messages": [{"role": "u"}]}', "bigint"),
         (b'{"model": 5, "messages": [{"role": "user", "content": "x"}]}', "model type"),
         (b'{"model": "m", "messages": "hi"}', "messages type"),
         (b'{"model": "m", "messages": []}', "no messages"),
@@ -169,6 +168,21 @@ def test_routing_fields_in_the_body_are_dropped(stack: Stack) -> None:
     forwarded = orjson.loads(stack.mocks[0].received[-1].body)
     assert not {"api_base", "base_url", "api_key"} & set(forwarded)
     assert forwarded["messages"] == CHAT["messages"]
+
+
+def test_escaped_colons_and_duplicates_still_caught(stack: Stack) -> None:
+    # A \u003a escape hides a colon from the fast duplicate count: the exact parser decides.
+    dup = b'{"model": "m", "x\\u003a": 1, "x:": 2, "messages": [{"role": "u", "content": "a"}]}'
+    assert_openai_error(post(stack, dup), 400, "invalid_request")
+    ok = b'{"model": "m", "x\\u003a": 1, "messages": [{"role": "u", "content": "a:b"}]}'
+    assert post(stack, ok).status_code == 200
+    assert orjson.loads(stack.mocks[0].received[-1].body)["x:"] == 1
+
+
+def test_integers_beyond_64_bits_are_forwarded_as_floats(stack: Stack) -> None:
+    raw = b'{"model": "m", "seed": 99999999999999999999999, "messages": [{"role": "u"}]}'
+    assert post(stack, raw).status_code == 200
+    assert orjson.loads(stack.mocks[0].received[-1].body)["seed"] == 1e23
 
 
 def test_duplicate_json_escapes_are_forwarded_as_parsed(stack: Stack) -> None:

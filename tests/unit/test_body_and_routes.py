@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import json
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -42,9 +44,28 @@ json_values = st.recursive(
 
 @given(st.dictionaries(st.text(), json_values, max_size=4))
 def test_parse_object_agrees_with_orjson(obj: dict[str, object]) -> None:
-    import orjson
-
     assert parse_object(orjson.dumps(obj), 64) == obj
+
+
+@given(
+    st.dictionaries(st.text(), json_values, min_size=1, max_size=4),
+    st.data(),
+    st.booleans(),
+)
+def test_a_duplicated_key_is_always_refused(
+    obj: dict[str, object], data: st.DataObject, escape: bool
+) -> None:
+    """Whatever the keys and values hold (colons, escapes), a repeated key is a 400."""
+    key = data.draw(st.sampled_from(sorted(obj)))
+    value = data.draw(json_values)
+    # Structural colons are written " :<TAB>"; a literal TAB never occurs inside a JSON
+    # string, so every other colon is inside a string and may be written as \\u003a.
+    text = json.dumps(obj, separators=(",", " :\t"))
+    if escape:
+        text = text.replace(":", "\\u003a").replace(" \\u003a\t", " :\t")
+    dup = "{" + json.dumps(key) + " :\t" + json.dumps(value) + "," + text[1:]
+    with pytest.raises(BadRequest):
+        parse_object(dup.encode(), 64)
 
 
 def test_request_id_rules() -> None:
