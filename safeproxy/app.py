@@ -44,12 +44,14 @@ def build_app(
     environ: Mapping[str, str] | None = None,
 ) -> web.Application:
     registry = registry if registry is not None else CollectorRegistry()
-    metrics = Metrics(registry)
+    env = os.environ if environ is None else environ
+    multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
+    metrics = Metrics(registry, multiprocess=bool(multiprocess_dir))
     pools = {up.name: UpstreamPool(up, environ) for up in settings.upstreams}
     router = Router(settings)
     readiness = Readiness(settings.readiness, pools)
     pipeline = Pipeline(settings.server, router, pools, metrics, hooks)
-    scrape = _scrape_registry(registry, environ)
+    scrape = _scrape_registry(registry, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)
 
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
@@ -73,13 +75,9 @@ def build_app(
     return app
 
 
-def _scrape_registry(
-    registry: CollectorRegistry, environ: Mapping[str, str] | None
-) -> CollectorRegistry:
+def _scrape_registry(registry: CollectorRegistry, path: str | None) -> CollectorRegistry:
     # Under `--workers N` each process writes its samples to PROMETHEUS_MULTIPROC_DIR; the
     # scrape must then aggregate all of them, whichever worker answers.
-    env = os.environ if environ is None else environ
-    path = env.get("PROMETHEUS_MULTIPROC_DIR")
     if not path:
         return registry
     merged = CollectorRegistry()

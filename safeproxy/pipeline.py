@@ -47,7 +47,7 @@ class Pipeline:
     async def handle(self, request: web.Request, kind: Kind) -> web.StreamResponse:
         rid = request_id(request.headers, self._ids)
         ex = Exchange(rid=rid, kind=kind, started=time.perf_counter())
-        self._metrics.in_flight.inc()
+        self._metrics.request_started()
         try:
             return await self._run(request, ex)
         except ProxyError as exc:
@@ -132,7 +132,7 @@ class Pipeline:
         raise AssertionError("a route always has at least one target")
 
     def _record(self, ex: Exchange) -> None:
-        self._metrics.in_flight.dec()
+        self._metrics.request_finished()
         overhead = max(0.0, time.perf_counter() - ex.started - ex.upstream_wait)
         self._metrics.request_done(ex.route_label, ex.outcome, overhead)
 

@@ -28,7 +28,7 @@ UPSTREAM_BUCKETS = (
 
 
 class Metrics:
-    def __init__(self, registry: CollectorRegistry) -> None:
+    def __init__(self, registry: CollectorRegistry, *, multiprocess: bool = False) -> None:
         self.registry = registry
         self.requests = Counter(
             "safeproxy_requests",
@@ -42,6 +42,12 @@ class Metrics:
             registry=registry,
             multiprocess_mode="livesum",
         )
+        # One process: read a plain counter at scrape time instead of taking the gauge's lock
+        # twice per request. Several workers (multiprocess mode) need the gauge's own value.
+        self._in_flight = 0
+        self._live_gauge = multiprocess
+        if not multiprocess:
+            self.in_flight.set_function(lambda: self._in_flight)
         self.overhead = Histogram(
             "safeproxy_overhead_seconds",
             "Wall time the proxy adds to a request (total minus time waiting on the upstream).",
@@ -94,3 +100,15 @@ class Metrics:
         self._child(self.upstream_seconds, upstream).observe(seconds)
         if ttft_s is not None:
             self._child(self.upstream_ttft, upstream).observe(ttft_s)
+
+    def request_started(self) -> None:
+        if self._live_gauge:
+            self.in_flight.inc()
+        else:
+            self._in_flight += 1
+
+    def request_finished(self) -> None:
+        if self._live_gauge:
+            self.in_flight.dec()
+        else:
+            self._in_flight -= 1

@@ -98,8 +98,10 @@ class UpstreamPool:
         self.auth_header = f"Bearer {key}" if key else None
         self._rr = 0
         t = settings.timeout
+        # No `connect=` budget: it arms a timer on every request, even for pooled connections;
+        # `sock_connect` bounds new connections, and waiting for a pool slot is bounded by total.
         self._timeout = aiohttp.ClientTimeout(
-            total=t.total_s, connect=t.connect_s, sock_connect=t.connect_s, sock_read=t.first_byte_s
+            total=t.total_s, sock_connect=t.connect_s, sock_read=t.first_byte_s
         )
         self._session: aiohttp.ClientSession | None = None
 
@@ -111,7 +113,8 @@ class UpstreamPool:
             connector=connector,
             timeout=self._timeout,
             auto_decompress=False,
-            skip_auto_headers=("User-Agent", "Accept-Encoding"),
+            # No skip_auto_headers: aiohttp rebuilds that set on every request. upstream_headers
+            # always sets Accept-Encoding itself, which keeps aiohttp's default out.
             raise_for_status=False,
         )
 
