@@ -40,11 +40,13 @@ class HeadDeadlineHandler(RequestHandler):
         return int(self._request_count) - self._responses_done
 
     def data_received(self, data: bytes) -> None:
-        idle_before = self._heads_pending() == 0
+        heads_before = self._request_count
         super().data_received(data)
-        if self._heads_pending() > 0:
-            self._disarm()
-        elif idle_before and self._head_timer is None:
+        if self._request_count != heads_before:
+            # A head completed: the common case, one call, no timer ever armed.
+            if self._head_timer is not None:
+                self._disarm()
+        elif heads_before == self._responses_done and self._head_timer is None:
             self._head_timer = self._loop.call_later(self._head_timeout_s, self._head_expired)
 
     async def finish_response(self, *args: Any, **kwargs: Any) -> Any:
