@@ -37,7 +37,7 @@ async def read_body(request: web.Request, limits: RequestLimits, deadline_s: flo
     if declared is not None and content.is_eof():
         # Small bodies usually arrive with the head: already buffered and capped by the
         # Content-Length check above, so there is nothing to wait for and no deadline to arm.
-        body = await content.read()
+        body = content.read_nowait(-1)
         return inflate(body, limits.max_decompressed_bytes) if gzip else body
     parts: list[bytes] = []
     size = 0
@@ -109,13 +109,31 @@ def parse_object(body: bytes, max_depth: int) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BadRequest("request body must be a JSON object")
     # Nesting depth cannot exceed the number of brackets: most bodies skip the walk.
-    if body.count(b"{") + body.count(b"[") > max_depth and _depth_exceeds(value, max_depth):
+    brackets = _count(body, b"{", max_depth) + _count(body, b"[", max_depth)
+    if brackets > max_depth and _depth_exceeds(value, max_depth):
         raise BadRequest(f"request body is nested deeper than {max_depth} levels")
-    if b"\\u003" in body:
+    if b"\\" in body and b"\\u003" in body:
         return _parse_exact(body)
-    if body.count(b":") != orjson.dumps(value).count(b":"):
+    if _count(body, b":") != _count(orjson.dumps(value), b":"):
         raise BadRequest("request body has a duplicate JSON key")
     return value
+
+
+def _count(data: bytes, byte: bytes, hops: int = 64) -> int:
+    """How often `byte` occurs in `data`.
+
+    `bytes.count` visits every byte, while `find` is memchr-fast; request bodies hold few
+    colons and brackets, so hopping from one to the next is several times cheaper. A dense
+    body falls back to `count` after `hops` hops, which keeps the worst case linear.
+    """
+    n = 0
+    i = data.find(byte)
+    while i != -1:
+        n += 1
+        if n > hops:
+            return data.count(byte)
+        i = data.find(byte, i + 1)
+    return n
 
 
 def _parse_exact(body: bytes) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from typing import Any
 
 import orjson
 from aiohttp import web
-from multidict import CIMultiDict
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from safeproxy.errors import BadUpstreamReply, MethodNotAllowed, NotFound, ProxyError
@@ -89,9 +88,9 @@ class Handlers:
         )
 
     async def _models_of(self, pool: UpstreamPool, rid: str) -> list[dict[str, Any]]:
-        headers: CIMultiDict[str] = CIMultiDict({"X-Request-ID": rid, "Accept": "application/json"})
+        headers = [("X-Request-ID", rid), ("Accept", "application/json")]
         if pool.auth_header:
-            headers["Authorization"] = pool.auth_header
+            headers.append(("Authorization", pool.auth_header))
         reply = await pool.send("GET", "/v1/models", None, headers)
         try:
             raw = await reply.read()

@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Mapping
 
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDictProxy
 
 # RFC 9110 §7.6.1 hop-by-hop fields, plus what the proxy owns or re-derives itself.
 HOP_BY_HOP = frozenset(
@@ -69,44 +69,48 @@ def request_id(headers: Mapping[str, str], ids: RequestIds) -> str:
     return ids.new()
 
 
+Headers = list[tuple[str, str]]
+
+
 def upstream_headers(
     client: CIMultiDictProxy[str],
     *,
     rid: str,
     auth_header: str | None,
     forward_client_auth: bool,
-) -> CIMultiDict[str]:
-    """Headers for the upstream request: end-to-end client headers minus what we own."""
-    out: CIMultiDict[str] = CIMultiDict()
+) -> Headers:
+    """Headers for the upstream request: end-to-end client headers minus what we own.
+
+    A list of pairs (repeats allowed): aiohttp copies it into its own multidict once.
+    """
     named_in_connection = _connection_tokens(client)
-    for name, value in client.items():
-        low = name.lower()
-        if low in _NOT_FORWARDED_UP or low in named_in_connection:
-            continue
-        if low == "traceparent" and not _TRACEPARENT.fullmatch(value):
-            continue
-        out.add(name, value)
-    out["Content-Type"] = "application/json"
+    out = [
+        (name, value)
+        for name, value in client.items()
+        if (low := name.lower()) not in _NOT_FORWARDED_UP
+        and low not in named_in_connection
+        and (low != "traceparent" or _TRACEPARENT.fullmatch(value))
+    ]
+    out.append(("Content-Type", "application/json"))
     # Ask for an uncompressed reply: the proxy must read (and later filter) every byte.
-    out["Accept-Encoding"] = "identity"
-    out["X-Request-ID"] = rid
+    out.append(("Accept-Encoding", "identity"))
+    out.append(("X-Request-ID", rid))
     if auth_header is not None:
-        out["Authorization"] = auth_header
+        out.append(("Authorization", auth_header))
     elif forward_client_auth and "Authorization" in client:
-        out["Authorization"] = client["Authorization"]
+        out.append(("Authorization", client["Authorization"]))
     return out
 
 
-def downstream_headers(upstream: CIMultiDictProxy[str], rid: str) -> CIMultiDict[str]:
+def downstream_headers(upstream: CIMultiDictProxy[str], rid: str) -> Headers:
     """Headers for the client reply: the upstream's end-to-end headers plus our request id."""
-    out: CIMultiDict[str] = CIMultiDict()
     named_in_connection = _connection_tokens(upstream)
-    for name, value in upstream.items():
-        low = name.lower()
-        if low in _NOT_FORWARDED_DOWN or low in named_in_connection:
-            continue
-        out.add(name, value)
-    out["X-Request-ID"] = rid
+    out = [
+        (name, value)
+        for name, value in upstream.items()
+        if (low := name.lower()) not in _NOT_FORWARDED_DOWN and low not in named_in_connection
+    ]
+    out.append(("X-Request-ID", rid))
     return out
 
 

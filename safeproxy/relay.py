@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 from aiohttp import web
-from multidict import CIMultiDict
 
 from safeproxy.errors import BadUpstreamReply, ProxyError, error_event, error_response
 from safeproxy.headers import downstream_headers
@@ -58,9 +57,10 @@ async def relay_stream(
     ex: Exchange, request: web.Request, reply: UpstreamReply, hook: ResponseHook
 ) -> web.StreamResponse:
     """Decode the upstream's SSE incrementally, pass each event through the hook, write at once."""
-    headers = downstream_headers(reply.headers, ex.rid)
-    headers.update(SSE_HEADERS)
-    resp = web.StreamResponse(status=reply.status, headers=headers)
+    resp = web.StreamResponse(
+        status=reply.status, headers=downstream_headers(reply.headers, ex.rid)
+    )
+    resp.headers.update(SSE_HEADERS)
     decoder = SSEDecoder()
     chunks = reply.chunks()
     clock = time.perf_counter
@@ -107,8 +107,5 @@ async def _write(ex: Exchange, request: web.Request, resp: web.StreamResponse, o
         await resp.write(out)
 
 
-def error_reply(exc: ProxyError, rid: str, extra: CIMultiDict[str] | None = None) -> web.Response:
-    headers = {"X-Request-ID": rid}
-    if extra:
-        headers.update(extra)
-    return error_response(exc, headers)
+def error_reply(exc: ProxyError, rid: str) -> web.Response:
+    return error_response(exc, {"X-Request-ID": rid})

@@ -14,9 +14,10 @@ from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDictProxy
 
 from safeproxy.errors import UpstreamError, UpstreamTimeout, UpstreamUnavailable
+from safeproxy.headers import Headers
 from safeproxy.settings import UpstreamSettings
 
 
@@ -139,7 +140,7 @@ class UpstreamPool:
         return min(ordered, key=lambda e: e.in_flight)
 
     async def send(
-        self, method: str, path: str, body: bytes | None, headers: CIMultiDict[str]
+        self, method: str, path: str, body: bytes | None, headers: Headers
     ) -> UpstreamReply:
         endpoint = self.pick()
         endpoint.in_flight += 1

@@ -91,7 +91,9 @@ def test_header_hygiene_both_ways() -> None:
             }
         )
     )
-    up = upstream_headers(client, rid="r", auth_header="Bearer u", forward_client_auth=False)
+    up = CIMultiDict(
+        upstream_headers(client, rid="r", auth_header="Bearer u", forward_client_auth=False)
+    )
     assert up["Authorization"] == "Bearer u"
     assert up["OpenAI-Organization"] == "org"
     assert "X-Hop" not in up and "TE" not in up and "Host" not in up
