@@ -23,20 +23,28 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-_NOT_FORWARDED_UP = HOP_BY_HOP | {
+# Client headers a model server may use, forwarded by default. Everything else a client sends
+# (cookies, internal auth headers, its own routing hints) stays at the proxy unless an
+# upstream's `forward_headers` names it: an allowlist, so nothing leaks by surprise.
+DEFAULT_FORWARDED = (
+    "Accept",
+    "User-Agent",
+    "traceparent",
+    "tracestate",
+    "baggage",
+    "OpenAI-Organization",
+    "OpenAI-Project",
+    "OpenAI-Beta",
+)
+# Headers the proxy owns on the way up; `forward_headers` may not name them.
+OWNED_UP = HOP_BY_HOP | {
     "host",
     "content-length",
     "content-encoding",
     "content-type",
     "accept-encoding",
     "authorization",
-    "cookie",
-    "expect",
     "x-request-id",
-    "forwarded",
-    "x-forwarded-for",
-    "x-forwarded-host",
-    "x-forwarded-proto",
 }
 _NOT_FORWARDED_DOWN = HOP_BY_HOP | {
     "content-length",
@@ -76,29 +84,30 @@ def upstream_headers(
     client: CIMultiDictProxy[str],
     *,
     rid: str,
+    forward: tuple[str, ...],
     auth_header: str | None,
-    forward_client_auth: bool,
 ) -> Headers:
-    """Headers for the upstream request: end-to-end client headers minus what we own.
+    """Headers for the upstream request: ours, plus the allowlisted client headers.
 
-    A list of pairs (repeats allowed): aiohttp copies it into its own multidict once.
+    `forward` is the upstream's allowlist (with "Authorization" in it when the client's own
+    credential is to be passed on). A list of pairs: aiohttp copies it into its multidict once.
     """
-    named_in_connection = _connection_tokens(client)
-    out = [
-        (name, value)
-        for name, value in client.items()
-        if (low := name.lower()) not in _NOT_FORWARDED_UP
-        and low not in named_in_connection
-        and (low != "traceparent" or _TRACEPARENT.fullmatch(value))
+    out: Headers = [
+        ("Content-Type", "application/json"),
+        # Ask for an uncompressed reply: the proxy must read (and later filter) every byte.
+        ("Accept-Encoding", "identity"),
+        ("X-Request-ID", rid),
     ]
-    out.append(("Content-Type", "application/json"))
-    # Ask for an uncompressed reply: the proxy must read (and later filter) every byte.
-    out.append(("Accept-Encoding", "identity"))
-    out.append(("X-Request-ID", rid))
     if auth_header is not None:
         out.append(("Authorization", auth_header))
-    elif forward_client_auth and "Authorization" in client:
-        out.append(("Authorization", client["Authorization"]))
+    named_in_connection = _connection_tokens(client) if "Connection" in client else frozenset()
+    for name in forward:
+        for value in client.getall(name, ()):
+            if name == "traceparent" and not _TRACEPARENT.fullmatch(value):
+                continue
+            if named_in_connection and name.lower() in named_in_connection:
+                continue
+            out.append((name, value))
     return out
 
 

@@ -109,8 +109,8 @@ class Pipeline:
             headers = upstream_headers(
                 request.headers,
                 rid=ex.rid,
+                forward=pool.forward_headers,
                 auth_header=pool.auth_header,
-                forward_client_auth=pool.settings.forward_client_auth,
             )
             ex.upstream = pool.name
             if i:

@@ -23,6 +23,7 @@ class Readiness:
         self._pools = pools
         self._healthy: dict[str, bool] = {name: False for name in pools}
         self._probed = asyncio.Event()
+        self._stop = asyncio.Event()
 
     @property
     def ready(self) -> bool:
@@ -35,10 +36,18 @@ class Readiness:
         await self._probed.wait()
 
     async def run(self) -> None:
-        """Probe forever at the configured interval (owned by the app's cleanup context)."""
-        while True:
+        """Probe at the configured interval until stop() (owned by the app's cleanup context)."""
+        while not self._stop.is_set():
             await self.probe_once()
-            await asyncio.sleep(self._settings.interval_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self._settings.interval_s)
+
+    def stop(self) -> None:
+        """Let a probe in flight finish (it is bounded by probe_timeout_s), then end run().
+
+        Cancelling a probe mid-connect can strand its socket; finishing it cannot.
+        """
+        self._stop.set()
 
     async def probe_once(self) -> None:
         names = list(self._pools)

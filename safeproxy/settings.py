@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from safeproxy.headers import OWNED_UP
+
 PositiveSeconds = Annotated[float, Field(gt=0)]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
@@ -60,8 +62,11 @@ class UpstreamSettings(_Strict):
     timeout: UpstreamTimeouts = UpstreamTimeouts()
     # Name of the environment variable that holds this upstream's API key (never the key).
     api_key_env: str | None = None
-    # The client's own Authorization header is dropped unless this is set.
+    # The client's own Authorization header is dropped unless this is set (and no api_key_env).
     forward_client_auth: bool = False
+    # Client headers passed on besides the defaults (Accept, User-Agent, W3C trace context,
+    # OpenAI-Organization/-Project/-Beta). Everything else stays at the proxy.
+    forward_headers: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]] = []
     max_connections: int = Field(default=256, gt=0)
     health_path: str = "/v1/models"
 
@@ -75,6 +80,14 @@ class UpstreamSettings(_Strict):
                 raise ValueError("give either base_url or base_urls, not both")
             data["base_urls"] = [data.pop("base_url")]
         return data
+
+    @field_validator("forward_headers")
+    @classmethod
+    def _not_owned(cls, names: list[str]) -> list[str]:
+        owned = sorted(n for n in names if n.lower() in OWNED_UP)
+        if owned:
+            raise ValueError(f"the proxy sets these itself: {', '.join(owned)}")
+        return names
 
     @field_validator("base_urls")
     @classmethod

@@ -17,7 +17,7 @@ import aiohttp
 from multidict import CIMultiDictProxy
 
 from safeproxy.errors import UpstreamError, UpstreamTimeout, UpstreamUnavailable
-from safeproxy.headers import Headers
+from safeproxy.headers import DEFAULT_FORWARDED, Headers
 from safeproxy.settings import UpstreamSettings
 
 
@@ -97,6 +97,11 @@ class UpstreamPool:
         env = os.environ if environ is None else environ
         key = env.get(settings.api_key_env) if settings.api_key_env else None
         self.auth_header = f"Bearer {key}" if key else None
+        forward = (*DEFAULT_FORWARDED, *settings.forward_headers)
+        if settings.forward_client_auth and self.auth_header is None:
+            forward = (*forward, "Authorization")
+        # Client headers copied to this upstream (an allowlist, resolved once).
+        self.forward_headers: tuple[str, ...] = forward
         self._rr = 0
         t = settings.timeout
         # No `connect=` budget: it arms a timer on every request, even for pooled connections;

@@ -132,12 +132,24 @@ def test_headers_forwarded_upstream(stack: Stack) -> None:
     )
     seen = {k.lower(): v for k, v in stack.mocks[0].received[-1].headers.items()}
     assert seen["traceparent"] == tp
-    assert seen["x-keep-me"] == "2"
     assert seen["accept-encoding"] == "identity"
-    for gone in ("authorization", "x-drop-me", "proxy-authorization", "cookie"):
+    for gone in ("authorization", "x-drop-me", "x-keep-me", "proxy-authorization", "cookie"):
         assert gone not in seen
     post(stack, CHAT, traceparent="not-a-traceparent")
     assert "traceparent" not in {k.lower() for k in stack.mocks[0].received[-1].headers}
+
+
+def test_forward_headers_extends_the_allowlist_but_not_past_connection() -> None:
+    def config(urls: list[str]) -> dict[str, Any]:
+        cfg = base_config(urls)
+        cfg["upstreams"][0]["forward_headers"] = ["X-Tenant-Hint", "X-Hop"]
+        return cfg
+
+    with Stack(config) as stack:
+        post(stack, CHAT, Connection="X-Hop", **{"X-Tenant-Hint": "a", "X-Hop": "b", "X-No": "c"})
+        seen = {k.lower(): v for k, v in stack.mocks[0].received[-1].headers.items()}
+        assert seen["x-tenant-hint"] == "a"
+        assert "x-hop" not in seen and "x-no" not in seen
 
 
 def test_upstream_key_comes_from_the_named_env_var() -> None:
