@@ -39,9 +39,10 @@ class Handlers:
 
     def routes(self) -> list[web.RouteDef]:
         return [
-            web.post(Kind.CHAT.value, self.chat),
-            web.post(Kind.COMPLETIONS.value, self.completions),
-            web.post(Kind.EMBEDDINGS.value, self.embeddings),
+            # The pipeline's own entry points: no extra coroutine layer on the hot path.
+            web.post(Kind.CHAT.value, self._pipeline.chat),
+            web.post(Kind.COMPLETIONS.value, self._pipeline.completions),
+            web.post(Kind.EMBEDDINGS.value, self._pipeline.embeddings),
             web.get("/v1/models", self.models, allow_head=False),
             web.get("/healthz", self.healthz, allow_head=False),
             web.get("/readyz", self.readyz, allow_head=False),
@@ -49,15 +50,6 @@ class Handlers:
             # Last: anything the routes above did not take gets an OpenAI-shaped 404/405.
             web.route("*", "/{tail:.*}", self.fallthrough),
         ]
-
-    async def chat(self, request: web.Request) -> web.StreamResponse:
-        return await self._pipeline.handle(request, Kind.CHAT)
-
-    async def completions(self, request: web.Request) -> web.StreamResponse:
-        return await self._pipeline.handle(request, Kind.COMPLETIONS)
-
-    async def embeddings(self, request: web.Request) -> web.StreamResponse:
-        return await self._pipeline.handle(request, Kind.EMBEDDINGS)
 
     async def models(self, request: web.Request) -> web.StreamResponse:
         """The union of every upstream's model list (ids de-duplicated, first upstream wins)."""

