@@ -1,8 +1,10 @@
 """The Python floor: the least an aiohttp + uvloop reverse proxy can do per request.
 
 Reads the request body, POSTs it to a fixed upstream (same path) through one shared session
-and returns status + body, or relays a text/event-stream reply chunk by chunk. No parsing, no
-checks, no access log. Used by proxy_overhead.py as the baseline safeproxy is compared with:
+and returns the reply, or relays a text/event-stream reply chunk by chunk. Like any HTTP proxy
+it passes end-to-end headers on in both directions and drops hop-by-hop ones (RFC 9110
+§7.6.1). No parsing, no checks, no access log. Used by proxy_overhead.py as the baseline
+safeproxy is compared with:
 
     python benchmarks/passthrough.py --port 9101 --upstream http://127.0.0.1:9100
 """
@@ -17,6 +19,9 @@ import uvloop
 from aiohttp import web
 
 SESSION = web.AppKey("session", aiohttp.ClientSession)
+# Hop-by-hop headers, plus the ones aiohttp recomputes for the next hop.
+HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
+       "upgrade", "host", "content-length", "date", "server"}  # fmt: skip
 
 
 def build_app(upstream: str) -> web.Application:
@@ -32,13 +37,12 @@ def build_app(upstream: str) -> web.Application:
 
     async def proxy(request: web.Request) -> web.StreamResponse:
         body = await request.read()
-        headers = {"Content-Type": request.headers.get("Content-Type", "application/json")}
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP]
         async with app[SESSION].post(upstream + request.path, data=body, headers=headers) as up:
+            back = [(k, v) for k, v in up.headers.items() if k.lower() not in HOP]
             if up.content_type != "text/event-stream":
-                data = await up.read()
-                return web.Response(status=up.status, body=data, content_type=up.content_type)
-            resp = web.StreamResponse(status=up.status)
-            resp.content_type = "text/event-stream"
+                return web.Response(status=up.status, body=await up.read(), headers=back)
+            resp = web.StreamResponse(status=up.status, headers=back)
             await resp.prepare(request)
             async for chunk in up.content.iter_any():
                 await resp.write(chunk)
