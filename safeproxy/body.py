@@ -90,8 +90,9 @@ def _float(text: str) -> float:
     return value
 
 
-def parse_object(body: bytes, max_depth: int) -> dict[str, Any]:
-    """Strict JSON → dict: one object, no duplicate keys, no NaN/Infinity, bounded depth.
+def parse_object(body: bytes, max_depth: int) -> tuple[dict[str, Any], bytes]:
+    """Strict JSON → (dict, its canonical serialisation): one object, no duplicate keys, no
+    NaN/Infinity, bounded depth. The serialisation is what gets forwarded, never `body`.
 
     Two parsers that disagree on which copy of a duplicate key wins let one copy be checked
     and another forwarded, so duplicates are refused. orjson (fast) keeps the last copy
@@ -113,10 +114,24 @@ def parse_object(body: bytes, max_depth: int) -> dict[str, Any]:
     if brackets > max_depth and _depth_exceeds(value, max_depth):
         raise BadRequest(f"request body is nested deeper than {max_depth} levels")
     if b"\\" in body and b"\\u003" in body:
-        return _parse_exact(body)
-    if _count(body, b":") != _count(orjson.dumps(value), b":"):
+        value = _parse_exact(body)
+        return value, serialise(value)
+    wire = orjson.dumps(value)
+    if _count(body, b":") != _count(wire, b":"):
         raise BadRequest("request body has a duplicate JSON key")
-    return value
+    return value, wire
+
+
+def serialise(value: dict[str, Any]) -> bytes:
+    """Compact JSON for the upstream; 400 for what parsed but cannot be written back."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        # Lone surrogates (a JSON "\\ud800" escape) and integers beyond 64 bits, which only
+        # the exact parser lets through: refuse rather than forward something else.
+        raise BadRequest(
+            "request body has an unpaired surrogate or an out-of-range integer"
+        ) from None
 
 
 def _count(data: bytes, byte: bytes, hops: int = 64) -> int:

@@ -88,9 +88,12 @@ def _is_prompt(value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, list) and len(value) > 0)
 
 
-def strip_routing_fields(body: dict[str, Any]) -> None:
-    for key in ROUTING_FIELDS.intersection(body):
+def strip_routing_fields(body: dict[str, Any]) -> bool:
+    """Drop routing fields; True if there were any."""
+    found = ROUTING_FIELDS.intersection(body)
+    for key in found:
         del body[key]
+    return bool(found)
 
 
 @dataclass(slots=True)
@@ -101,6 +104,8 @@ class Exchange:
     kind: Kind
     started: float
     body: dict[str, Any] = field(default_factory=dict)
+    # Serialisation of `body` as it stands (None once something rewrote the body).
+    wire: bytes | None = None
     model: str = ""
     stream: bool = False
     route: Route | None = None

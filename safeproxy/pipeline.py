@@ -6,13 +6,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any
 
-import orjson
 from aiohttp import web
 
-from safeproxy.body import parse_object, read_body
-from safeproxy.errors import BadRequest, ClientError, NotFound, ProxyError
+from safeproxy.body import parse_object, read_body, serialise
+from safeproxy.errors import ClientError, NotFound, ProxyError
 from safeproxy.headers import RequestIds, request_id, upstream_headers
 from safeproxy.hooks import HookFactory
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
@@ -81,11 +79,11 @@ class Pipeline:
     async def _run(self, request: web.Request, ex: Exchange) -> web.StreamResponse:
         limits = self._server.limits
         raw = await read_body(request, limits, self._server.body_read_s)
-        body = parse_object(raw, limits.max_json_depth)
+        body, wire = parse_object(raw, limits.max_json_depth)
         ex.model = check_shape(ex.kind, body, limits.max_messages)
         ex.stream = body.get("stream") is True
-        strip_routing_fields(body)
         ex.body = body
+        ex.wire = None if strip_routing_fields(body) else wire
         route = self._router.route(ex.model)
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
@@ -110,11 +108,13 @@ class Pipeline:
         """Try the route's targets in order; move on only when nothing was sent or received."""
         assert ex.route is not None
         targets = ex.route.targets
-        payload = _dumps(ex.body)
+        payload = ex.wire if ex.wire is not None else serialise(ex.body)
         for i, target in enumerate(targets):
             last = i == len(targets) - 1
             pool = self._pools[target.upstream]
-            body = payload if target.model is None else _dumps({**ex.body, "model": target.model})
+            body = (
+                payload if target.model is None else serialise({**ex.body, "model": target.model})
+            )
             headers = upstream_headers(
                 request.headers,
                 rid=ex.rid,
@@ -144,14 +144,3 @@ class Pipeline:
         self._metrics.request_finished()
         overhead = max(0.0, time.perf_counter() - ex.started - ex.upstream_wait)
         self._metrics.request_done(ex.route_label, ex.outcome, overhead)
-
-
-def _dumps(body: dict[str, Any]) -> bytes:
-    try:
-        return orjson.dumps(body)
-    except orjson.JSONEncodeError:
-        # Lone surrogates (a JSON "\\ud800" escape) and integers beyond 64 bits parse but
-        # cannot be re-serialised faithfully; refuse rather than forward something else.
-        raise BadRequest(
-            "request body has an unpaired surrogate or an out-of-range integer"
-        ) from None
