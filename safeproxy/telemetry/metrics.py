@@ -6,9 +6,9 @@ from config names and fixed enums only, never from client input, so cardinality 
 
 from __future__ import annotations
 
-from typing import Any
+from prometheus_client import CollectorRegistry, Counter, Gauge
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from safeproxy.telemetry.hotpath import HotPath, LocalHotPath, SharedHotPath
 
 # Outcomes a request can end with (a closed set: it is a label value).
 OUTCOMES = (
@@ -28,14 +28,17 @@ UPSTREAM_BUCKETS = (
 
 
 class Metrics:
+    """The proxy's instruments. Per-request series live in `hot` (see hotpath.py)."""
+
     def __init__(self, registry: CollectorRegistry, *, multiprocess: bool = False) -> None:
         self.registry = registry
-        self.requests = Counter(
-            "safeproxy_requests",
-            "Requests by route and outcome.",
-            ["route", "outcome"],
-            registry=registry,
+        self.hot: HotPath = (
+            SharedHotPath(registry, OVERHEAD_BUCKETS, UPSTREAM_BUCKETS)
+            if multiprocess
+            else LocalHotPath(registry, OVERHEAD_BUCKETS, UPSTREAM_BUCKETS)
         )
+        self.request_done = self.hot.request_done
+        self.upstream_done = self.hot.upstream_done
         self.in_flight = Gauge(
             "safeproxy_in_flight_requests",
             "Requests being handled now.",
@@ -48,26 +51,7 @@ class Metrics:
         self._live_gauge = multiprocess
         if not multiprocess:
             self.in_flight.set_function(lambda: self._in_flight)
-        self.overhead = Histogram(
-            "safeproxy_overhead_seconds",
-            "Wall time the proxy adds to a request (total minus time waiting on the upstream).",
-            buckets=OVERHEAD_BUCKETS,
-            registry=registry,
-        )
-        self.upstream_seconds = Histogram(
-            "safeproxy_upstream_seconds",
-            "Upstream call duration, from send to the last body byte.",
-            ["upstream"],
-            buckets=UPSTREAM_BUCKETS,
-            registry=registry,
-        )
-        self.upstream_ttft = Histogram(
-            "safeproxy_upstream_ttft_seconds",
-            "Time from sending to the upstream until its first streamed event.",
-            ["upstream"],
-            buckets=UPSTREAM_BUCKETS,
-            registry=registry,
-        )
+        # Rare events (errors, fallbacks) keep prometheus_client's instruments.
         self.upstream_errors = Counter(
             "safeproxy_upstream_errors",
             "Upstream failures by upstream and error code.",
@@ -80,26 +64,6 @@ class Metrics:
             ["route", "upstream"],
             registry=registry,
         )
-
-        # `labels()` takes a lock and builds a key on every call; label sets are bounded, so
-        # the children are kept here once made.
-        self._children: dict[tuple[Any, ...], Any] = {}
-
-    def _child(self, metric: Counter | Histogram, *labels: str) -> Any:
-        key = (metric, *labels)
-        child = self._children.get(key)
-        if child is None:
-            child = self._children[key] = metric.labels(*labels)
-        return child
-
-    def request_done(self, route: str, outcome: str, overhead_s: float) -> None:
-        self._child(self.requests, route, outcome).inc()
-        self.overhead.observe(overhead_s)
-
-    def upstream_done(self, upstream: str, seconds: float, ttft_s: float | None) -> None:
-        self._child(self.upstream_seconds, upstream).observe(seconds)
-        if ttft_s is not None:
-            self._child(self.upstream_ttft, upstream).observe(ttft_s)
 
     def request_started(self) -> None:
         if self._live_gauge:
