@@ -113,6 +113,7 @@ class Exchange:
     # Seconds spent waiting on the upstream; what is left of the wall time is proxy overhead.
     upstream_wait: float = 0.0
     upstream_sent: float = 0.0
+    upstream_end: float = 0.0
     ttft: float | None = None
     outcome: str = "allowed"
     response_started: bool = False

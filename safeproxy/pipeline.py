@@ -101,7 +101,8 @@ class Pipeline:
         finally:
             reply.close()
             if ex.upstream is not None:
-                elapsed = time.perf_counter() - ex.upstream_sent
+                end = ex.upstream_end or time.perf_counter()
+                elapsed = end - ex.upstream_sent
                 self._metrics.upstream_done(ex.upstream, elapsed, ex.ttft)
 
     async def _send(self, request: web.Request, ex: Exchange) -> UpstreamReply:
@@ -133,8 +134,9 @@ class Pipeline:
                     raise
                 self._metrics.upstream_errors.labels(pool.name, exc.error.code).inc()
                 continue
-            ex.upstream_wait += time.perf_counter() - t
+            # The wait for this reply is booked by the relay, which reads its body.
             if reply.status in _FALLBACK_STATUSES and not last:
+                ex.upstream_wait += time.perf_counter() - t
                 reply.close()
                 continue
             return reply

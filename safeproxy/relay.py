@@ -29,9 +29,9 @@ SSE_HEADERS = {
 
 async def relay_json(ex: Exchange, reply: UpstreamReply, hook: ResponseHook) -> web.Response:
     """A whole (non-streamed) reply; a 2xx must be a JSON object or it is a bad reply."""
-    t = time.perf_counter()
     data = await reply.read()
-    ex.upstream_wait += time.perf_counter() - t
+    ex.upstream_end = now = time.perf_counter()
+    ex.upstream_wait += now - ex.upstream_sent
     headers = downstream_headers(reply.headers, ex.rid)
     if 200 <= reply.status < 300:
         body = _json_object(data)
@@ -64,6 +64,7 @@ async def relay_stream(
     decoder = SSEDecoder()
     chunks = reply.chunks()
     clock = time.perf_counter
+    ex.upstream_wait += clock() - ex.upstream_sent  # the wait for the reply head
     try:
         while True:
             t = clock()
