@@ -171,7 +171,7 @@ def _depth_exceeds(root: dict[str, Any], max_depth: int) -> bool:
         if depth > max_depth:
             return True
         for child in node.values() if isinstance(node, dict) else node:
-            if isinstance(child, dict | list):
+            if isinstance(child, (dict, list)):
                 if depth + 1 > max_depth:
                     return True
                 if child:

@@ -78,7 +78,7 @@ def _check_messages(messages: Any, max_messages: int) -> None:
         if not isinstance(msg.get("role"), str):
             raise BadRequest("each message needs a string 'role'", param=f"messages.{i}.role")
         content = msg.get("content")
-        if content is not None and not isinstance(content, str | list):
+        if content is not None and not isinstance(content, (str, list)):
             raise BadRequest(
                 "'content' must be a string, an array or null", param=f"messages.{i}.content"
             )
