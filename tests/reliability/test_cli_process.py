@@ -163,3 +163,47 @@ def test_workers_share_one_port_and_metrics_cover_all_of_them(tmp_path: Path) ->
             if proc.poll() is None:
                 proc.kill()
                 proc.wait(10)
+
+
+def test_demo_prints_working_snippets_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "safeproxy", "demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        banner = ""
+        while "Ctrl-C" not in banner:
+            line = proc.stdout.readline()
+            assert line, "demo exited before printing its banner"
+            banner += line
+        assert f"http://127.0.0.1:{port}" in banner
+        # The SDK snippet the banner prints must work as printed.
+        snippet = banner.split("<<'PY'\n", 1)[1].split("\n  PY", 1)[0]
+        script = tmp_path / "snippet.py"
+        script.write_text("\n".join(line.removeprefix("  ") for line in snippet.splitlines()))
+        run = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, timeout=60
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.count("this reply came through the proxy") == 2
+        # So must the curl line's request (sent here with httpx, same URL and body).
+        assert "curl -s" in banner
+        body = banner.split("-d '", 1)[1].split("'", 1)[0]
+        resp = httpx.post(
+            f"http://127.0.0.1:{port}/v1/chat/completions",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+        assert resp.status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=20)
+        assert proc.returncode == 0
+        assert "safeproxy demo stopped." in out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)

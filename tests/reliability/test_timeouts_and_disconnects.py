@@ -116,3 +116,60 @@ def test_readyz_reports_an_unreachable_upstream() -> None:
         resp = httpx.get(stack.url + "/readyz")
         assert resp.status_code == 503
         assert resp.json() == {"status": "not_ready", "upstreams": {"u0": False}}
+
+
+def _unaccepting_listener() -> tuple[socket.socket, list[socket.socket], str]:
+    """A loopback port whose accept queue is full: new connects hang in SYN-sent."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    host, port = server.getsockname()
+    fillers: list[socket.socket] = []
+    for _ in range(4):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex((host, port))
+        fillers.append(s)
+    return server, fillers, f"http://{host}:{port}"
+
+
+def test_connect_timeout_is_504_and_goes_to_the_fallback() -> None:
+    server, fillers, url = _unaccepting_listener()
+    try:
+
+        def config(urls: list[str]) -> dict[str, Any]:
+            # u0 is the mock, u1 the port that never accepts.
+            cfg = base_config(urls)
+            cfg["upstreams"][1]["timeout"] = {"connect_s": 0.3}
+            cfg["routes"] = [
+                {"name": "solo", "match": {"model": "solo"}, "upstream": "u1"},
+                {"name": "main", "upstream": "u1", "fallbacks": ["u0"]},
+            ]
+            return cfg
+
+        with Stack(config, extra_upstreams=[url]) as stack:
+            resp = httpx.post(stack.url + "/v1/chat/completions", json=CHAT, timeout=10)
+            assert resp.status_code == 200
+            solo = {**CHAT, "model": "solo"}
+            resp = httpx.post(stack.url + "/v1/chat/completions", json=solo, timeout=10)
+            assert resp.status_code == 504
+            assert resp.json()["error"]["code"] == "upstream_connect_timeout"
+    finally:
+        for s in fillers:
+            s.close()
+        server.close()
+
+
+def test_total_budget_ends_a_long_stream_in_band() -> None:
+    def config(urls: list[str]) -> dict[str, Any]:
+        cfg = base_config(urls)
+        cfg["upstreams"][0]["timeout"] = {"total_s": 0.5, "idle_s": 5, "first_byte_s": 5}
+        return cfg
+
+    with Stack(config) as stack:
+        body = {**CHAT, "stream": True, "mock": {"reply": "w " * 50, "delay_ms": 50}}
+        resp = httpx.post(stack.url + "/v1/chat/completions", json=body, timeout=10)
+        assert resp.status_code == 200
+        last = [e for e in resp.text.split("\n\n") if e][-1]
+        assert orjson.loads(last.removeprefix("data: "))["error"]["code"] == "upstream_timeout"
+        assert 0 < resp.text.count('"content":"w "') < 50

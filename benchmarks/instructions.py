@@ -1,0 +1,122 @@
+"""Instructions per proxied request, floor vs safeproxy, counted by valgrind's callgrind.
+
+Wall-clock CPU on this 2-core VM moves by +-10 % between runs; instruction counts do not.
+Each proxy runs under `valgrind --tool=callgrind` (the mock upstream runs natively) and gets
+N1 and then N2 sequential non-streaming ~2 KB chat requests in two separate runs; startup and
+shutdown cancel out in (I(N2) - I(N1)) / (N2 - N1). Use it to judge a hot-path change before
+running proxy_overhead.py. Counts cover user space only (the kernel's share is the same work
+for both proxies).
+
+    python benchmarks/instructions.py            # N1=100, N2=600; about a minute per target
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import proxy_overhead as po
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wait_up(url: str, limit_s: float = 180) -> None:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def drive(url: str, n: int, body: bytes) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(n):
+            async with session.post(
+                url, data=body, headers={"Content-Type": "application/json"}
+            ) as resp:
+                await resp.read()
+                if resp.status != 200:
+                    raise RuntimeError(f"status {resp.status}")
+
+
+def count(target: str, n: int, upstream_port: int, workdir: Path) -> int:
+    port = po.free_port()
+    out = workdir / f"callgrind-{target}-{n}.out"
+    if target == "floor":
+        argv = [sys.executable, str(ROOT / "benchmarks" / "passthrough.py"), "--port", str(port),
+                "--upstream", f"http://127.0.0.1:{upstream_port}"]  # fmt: skip
+    else:
+        config = workdir / "safeproxy.yaml"
+        config.write_text(po.safeproxy_config(port, upstream_port))
+        argv = [sys.executable, "-m", "safeproxy", "serve", "--config", str(config)]
+    proc = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    try:
+        wait_up(f"http://127.0.0.1:{port}/healthz")
+        asyncio.run(drive(f"http://127.0.0.1:{port}/v1/chat/completions", n, po.plain_body()))
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    match = re.search(r"^(?:summary|totals):\s+(\d+)", out.read_text(errors="replace"), re.M)
+    if match is None:
+        raise RuntimeError(f"no totals in {out}")
+    return int(match.group(1))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--n1", type=int, default=100)
+    p.add_argument("--n2", type=int, default=600)
+    args = p.parse_args(argv)
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed", file=sys.stderr)
+        return 2
+    upstream_port = po.free_port()
+    mock = subprocess.Popen(
+        [sys.executable, "-m", "safeproxy", "mock-upstream", "--port", str(upstream_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_up(f"http://127.0.0.1:{upstream_port}/v1/models")
+        per_request: dict[str, float] = {}
+        with tempfile.TemporaryDirectory(prefix="safeproxy-cg-") as tmp:
+            for target in ("floor", "safeproxy"):
+                low = count(target, args.n1, upstream_port, Path(tmp))
+                high = count(target, args.n2, upstream_port, Path(tmp))
+                per_request[target] = (high - low) / (args.n2 - args.n1)
+    finally:
+        mock.kill()
+        mock.wait()
+    print("| target | instructions / request |\n|---|---:|")
+    for target, value in per_request.items():
+        print(f"| {target} | {value / 1000:.1f}k |")
+    print(f"\nsafeproxy / floor: {per_request['safeproxy'] / per_request['floor']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
