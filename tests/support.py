@@ -67,6 +67,11 @@ class Stack:
         self.mock_urls: list[str] = []
         self.url = ""
         self.settings: Settings | None = None
+        self._closers: list[Callable[[], object]] = []
+
+    def on_exit(self, close: Callable[[], object]) -> None:
+        """Close a client (an SDK instance, say) before the servers stop."""
+        self._closers.append(close)
 
     def __enter__(self) -> Stack:
         self._thread.start()
@@ -74,6 +79,8 @@ class Stack:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for close in self._closers:
+            close()
         self.call(self._stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=10)

@@ -14,7 +14,9 @@ MESSAGES: list[Any] = [{"role": "user", "content": "Hello there"}]
 
 
 def client(stack: Stack) -> openai.OpenAI:
-    return openai.OpenAI(base_url=stack.url + "/v1", api_key="client-key", max_retries=0)
+    c = openai.OpenAI(base_url=stack.url + "/v1", api_key="client-key", max_retries=0)
+    stack.on_exit(c.close)
+    return c
 
 
 def test_sync_chat_non_streaming(stack: Stack) -> None:
