@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import subprocess
@@ -79,32 +80,30 @@ def wait_healthy(url: str, limit_s: float = 30) -> None:
     raise TimeoutError(f"{url} did not come up")
 
 
+@contextlib.contextmanager
+def serving(stack: Stack, *args: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`safeproxy serve --port P --upstream <mock> ARGS` as a real process, up and healthy."""
+    port = free_port()
+    argv = [sys.executable, "-m", "safeproxy", "serve", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*argv, "--upstream", stack.mock_urls[0], *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(10)
+
+
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Stack, subprocess.Popen[bytes], str]]:
-    with Stack() as stack:
-        port = free_port()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "safeproxy",
-                "serve",
-                "--port",
-                str(port),
-                "--upstream",
-                stack.mock_urls[0],
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_healthy(url)
-            yield stack, proc, url
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait(10)
+def served() -> Iterator[tuple[Stack, subprocess.Popen[bytes], str]]:
+    with Stack() as stack, serving(stack) as (proc, url):
+        yield stack, proc, url
 
 
 def test_serve_upstream_flag_and_sigterm_drains_in_flight(
@@ -126,43 +125,17 @@ def test_serve_upstream_flag_and_sigterm_drains_in_flight(
         httpx.get(url + "/healthz")
 
 
-def test_workers_share_one_port_and_metrics_cover_all_of_them(tmp_path: Path) -> None:
-    with Stack() as stack:
-        port = free_port()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "safeproxy",
-                "serve",
-                "--workers",
-                "2",
-                "--port",
-                str(port),
-                "--upstream",
-                stack.mock_urls[0],
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_healthy(url)
-            for _ in range(20):
-                # A fresh connection each time, so the kernel spreads them over the workers.
-                with httpx.Client() as c:
-                    assert c.post(url + "/v1/chat/completions", json=CHAT).status_code == 200
-            text = httpx.get(url + "/metrics").text
-            line = next(
-                ln for ln in text.splitlines() if ln.startswith("safeproxy_requests_total{")
-            )
-            assert float(line.rsplit(" ", 1)[1]) == 20.0
-            proc.send_signal(signal.SIGTERM)
-            assert proc.wait(20) == 0
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(10)
+def test_workers_share_one_port_and_metrics_cover_all_of_them() -> None:
+    with Stack() as stack, serving(stack, "--workers", "2") as (proc, url):
+        for _ in range(20):
+            # A fresh connection each time, so the kernel spreads them over the workers.
+            with httpx.Client() as c:
+                assert c.post(url + "/v1/chat/completions", json=CHAT).status_code == 200
+        text = httpx.get(url + "/metrics").text
+        line = next(ln for ln in text.splitlines() if ln.startswith("safeproxy_requests_total{"))
+        assert float(line.rsplit(" ", 1)[1]) == 20.0
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
 
 
 def test_demo_prints_working_snippets_and_stops_on_sigterm(tmp_path: Path) -> None:
