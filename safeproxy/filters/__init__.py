@@ -1,0 +1,1 @@
+"""Safety filters: the filter contract, normalisation and detectors."""

@@ -1,0 +1,90 @@
+"""Normalisation for matching: obfuscations fold away, offsets lead back to the original."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safeproxy.filters.normalize import Normalizer
+
+N = Normalizer()
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ＡＢＣ１２３", "abc123"),  # full-width
+        ("ig\u200bnore", "ignore"),  # zero-width space
+        ("ig\u00adnore", "ignore"),  # soft hyphen
+        ("a\u202eb\u202cc", "abc"),  # bidi override
+        ("\U000e0069\U000e0067\U000e006e", "ign"),  # tag characters
+        ("٤٥٦ ४५६ ๔๕๖", "456 456 456"),  # Arabic-Indic, Devanagari, Thai digits
+        ("ﬁle", "file"),  # ligature
+        ("Crème Brûlée", "creme brulee"),  # accents
+        ("STRASSE Straße", "strasse strasse"),  # casefold
+        ("a\u00a0b\u2003c\td", "a b c d"),  # every whitespace is one space
+        ("x\ufe0fy", "xy"),  # variation selector
+        ("user@exa\u200dmple.com", "user@example.com"),  # ZWJ between letters
+    ],
+)
+def test_obfuscations_fold_away(text: str, folded: str) -> None:
+    assert N.normalize(text).text == folded
+
+
+def test_ascii_fast_path_keeps_offsets_without_a_map() -> None:
+    view = N.normalize("Mail Bob@Example.COM\tnow")
+    assert view.text == "mail bob@example.com now"
+    assert view.sources is None
+    assert view.original_span(5, 20) == (5, 20)
+
+
+def test_span_maps_back_over_invisible_characters() -> None:
+    text = "write to b\u200bob@exa\u2060mple.com please"
+    view = N.normalize(text)
+    start = view.text.index("bob@example.com")
+    s, e = view.original_span(start, start + len("bob@example.com"))
+    assert text[s:e] == "b\u200bob@exa\u2060mple.com"
+
+
+def test_expanding_characters_map_to_their_source() -> None:
+    text = "xﬃy"  # one ligature code point becomes three letters
+    view = N.normalize(text)
+    assert view.text == "xffiy"
+    assert view.original_span(1, 4) == (1, 2)
+
+
+@given(st.text(max_size=200))
+def test_every_normalised_char_points_into_the_original(text: str) -> None:
+    view = N.normalize(text)
+    if view.sources is not None:
+        assert len(view.sources) == len(view.text)
+        assert list(view.sources) == sorted(view.sources)
+        assert all(0 <= i < len(text) for i in view.sources)
+    for start in range(len(view.text)):
+        s, e = view.original_span(start, start + 1)
+        assert 0 <= s < e <= len(text)
+
+
+@given(st.text(max_size=200))
+def test_normalising_twice_changes_nothing(text: str) -> None:
+    once = N.normalize(text).text
+    assert N.normalize(once).text == once
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_fast_path_agrees_with_the_general_path(text: str) -> None:
+    # Adding one non-ASCII invisible character forces the general path.
+    slow = N.normalize("\u200b" + text)
+    assert slow.text == N.normalize(text).text
+
+
+def test_emoji_and_arabic_text_are_not_changed_in_the_original() -> None:
+    family = "👩\u200d👩\u200d👧"
+    arabic = "\u0645\u0631\u062d\u0628\u0627\u200f"
+    for text in (family, arabic):
+        view = N.normalize(text)
+        assert view.original == text
+        assert unicodedata.is_normalized("NFC", view.original)
