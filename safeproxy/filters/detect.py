@@ -1,0 +1,176 @@
+"""Built-in PII and secret detectors: one Hyperscan pass, then validators on each candidate.
+
+Patterns run on the normalised view (so full-width digits, zero-width joiners and homoglyph
+case tricks fold away); findings carry spans in the original text. Case-sensitive formats
+(AWS key ids) are matched caselessly and then checked on the original characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from safeproxy.filters import validators as v
+from safeproxy.filters.api import Finding, Severity
+from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.scanner import Pattern, Scanner
+
+# (normalised span, original span with invisible characters removed) -> keep?
+Validator = Callable[[str, str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    type: str  # finding type, e.g. "pii.email"
+    pattern: Pattern
+    severity: Severity
+    validate: Validator | None = None
+    # The match must not continue a word or number on either side.
+    bounded: bool = True
+
+
+def _norm(check: Callable[[str], bool]) -> Validator:
+    return lambda norm, _orig: check(norm)
+
+
+def _upper_token(norm: str, orig: str) -> bool:
+    return orig == orig.upper()
+
+
+PII_RULES: dict[str, Rule] = {
+    "email": Rule(
+        "pii.email",
+        Pattern("pii.email", r"[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,24}", 254),
+        Severity.MEDIUM,
+        _norm(v.email),
+    ),
+    "credit_card": Rule(
+        "pii.credit_card",
+        Pattern("pii.credit_card", r"\d(?:[ .-]?\d){12,18}", 37),
+        Severity.HIGH,
+        _norm(v.card_number),
+    ),
+    "ssn": Rule(
+        "pii.ssn",
+        Pattern("pii.ssn", r"\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}", 11),
+        Severity.HIGH,
+        _norm(v.us_ssn),
+    ),
+    "iban": Rule(
+        "pii.iban",
+        Pattern("pii.iban", r"[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?", 42),
+        Severity.HIGH,
+        _norm(v.iban),
+    ),
+}
+
+_OPENAI_KINDS = ("proj-", "svcacct-", "admin-")
+
+SECRET_RULES: dict[str, Rule] = {
+    "aws_access_key": Rule(
+        "secret.aws_access_key",
+        Pattern("secret.aws_access_key", r"(akia|asia|abia|acca)[0-9a-z]{16}", 20),
+        Severity.CRITICAL,
+        _upper_token,
+    ),
+    "github_token": Rule(
+        "secret.github_token",
+        Pattern("secret.github_token", r"(gh[posur]_[a-z0-9]{36}|github_pat_[a-z0-9_]{82})", 93),
+        Severity.CRITICAL,
+    ),
+    "slack_token": Rule(
+        "secret.slack_token",
+        Pattern("secret.slack_token", r"xox[baprs]-[a-z0-9-]{10,}", 255),
+        Severity.CRITICAL,
+    ),
+    "stripe_key": Rule(
+        "secret.stripe_key",
+        Pattern("secret.stripe_key", r"(sk|rk)_(live|test)_[a-z0-9]{16,}", 255),
+        Severity.CRITICAL,
+    ),
+    "google_api_key": Rule(
+        "secret.google_api_key",
+        Pattern("secret.google_api_key", r"aiza[0-9a-z_-]{35}", 39),
+        Severity.CRITICAL,
+    ),
+    "openai_key": Rule(
+        "secret.openai_key",
+        # `{20,}` with start-of-match tracking is too large for Hyperscan: length is checked
+        # by the validator instead.
+        Pattern("secret.openai_key", r"sk-(proj-|svcacct-|admin-)?[a-z0-9_-]+", 220),
+        Severity.CRITICAL,
+        lambda norm, orig: v.random_token(_after_prefix(orig, "sk-", _OPENAI_KINDS), 20),
+    ),
+    "jwt": Rule(
+        "secret.jwt",
+        Pattern("secret.jwt", r"eyj[a-z0-9_-]{8,}\.eyj[a-z0-9_-]{8,}\.[a-z0-9_-]{8,}", 4096),
+        Severity.HIGH,
+    ),
+    "private_key": Rule(
+        "secret.private_key",
+        Pattern("secret.private_key", r"-----begin ([a-z0-9]+ ){0,3}private key-----", 60),
+        Severity.CRITICAL,
+        bounded=False,
+    ),
+    "keyword_value": Rule(
+        "secret.keyword_value",
+        Pattern(
+            "secret.keyword_value",
+            r"(password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token"
+            r"|client[_-]?secret|private[_-]?key) ?[:=] ?[\"']?[^\s\"']{8,}",
+            200,
+        ),
+        Severity.HIGH,
+        lambda norm, orig: v.secret_value(_value_of(orig)),
+    ),
+}
+
+
+def _after_prefix(token: str, prefix: str, kinds: Sequence[str]) -> str:
+    rest = token[len(prefix) :]
+    for kind in kinds:
+        if rest.startswith(kind):
+            return rest[len(kind) :]
+    return rest
+
+
+def _value_of(assignment: str) -> str:
+    for sep in ("=", ":"):
+        if sep in assignment:
+            return assignment.split(sep, 1)[1].strip().strip("\"'")
+    return ""
+
+
+class Detector:
+    """A fixed set of rules compiled into one scanner; `find` is safe to share."""
+
+    def __init__(self, name: str, rules: Sequence[Rule], normalizer: Normalizer) -> None:
+        self.name = name
+        self.rules = tuple(rules)
+        self._normalizer = normalizer
+        self._scanner = Scanner([r.pattern for r in self.rules])
+
+    @property
+    def max_len(self) -> int:
+        return self._scanner.max_len
+
+    def find(self, text: str) -> list[Finding]:
+        view = self._normalizer.normalize(text)
+        norm = view.text
+        findings: list[Finding] = []
+        for m in self._scanner.scan(norm):
+            rule = self.rules[m.index]
+            if rule.bounded and (_wordy(norm, m.start - 1) or _wordy(norm, m.end)):
+                continue
+            start, end = view.original_span(m.start, m.end)
+            if rule.validate is not None:
+                original = "".join(c for c in text[start:end] if c.isprintable() or c == " ")
+                if not rule.validate(norm[m.start : m.end], original):
+                    continue
+            findings.append(Finding(rule.type, rule.pattern.rule, start, end, rule.severity,
+                                    self.name))  # fmt: skip
+        return findings
+
+
+def _wordy(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")

@@ -1,0 +1,117 @@
+"""Checksums and plausibility tests that turn pattern candidates into findings.
+
+Each validator sees only a matched span (at most a few hundred characters), never the whole
+text, so it costs nothing measurable and cannot be made slow by the input.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+# RFC 2606 / 6761 names that documentation uses on purpose.
+RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "example", "test", "invalid",
+                    "localhost")  # fmt: skip
+
+# IBAN lengths per country (ISO 13616 registry, the common ones; others fall back to mod-97).
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22,
+    "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GR": 27, "HR": 21, "HU": 28,
+    "IE": 22, "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31,
+    "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SA": 24, "SE": 24, "SI": 19, "SK": 24,
+    "TR": 26,
+}  # fmt: skip
+
+PLACEHOLDERS = ("changeme", "password", "example", "xxxxxxxx", "********", "<", "${", "{{",
+                "your_", "your-", "dummy", "placeholder", "redacted")  # fmt: skip
+
+
+def digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def luhn(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def card_number(span: str) -> bool:
+    """13-19 digits, a known issuer prefix, not one repeated digit, and Luhn."""
+    number = digits(span)
+    if not 13 <= len(number) <= 19 or len(set(number)) == 1:
+        return False
+    issuer = (
+        number[0] == "4"
+        or 51 <= int(number[:2]) <= 55
+        or 2221 <= int(number[:4]) <= 2720
+        or number[:2] in ("34", "37", "35", "36", "38", "39", "62", "65")
+        or number[:4] == "6011"
+        or 300 <= int(number[:3]) <= 305
+    )
+    return issuer and luhn(number)
+
+
+def us_ssn(span: str) -> bool:
+    """Area 001-899 except 666, group 01-99, serial 0001-9999 (SSA rules)."""
+    number = digits(span)
+    if len(number) != 9:
+        return False
+    area, group, serial = int(number[:3]), int(number[3:5]), int(number[5:])
+    return 0 < area < 900 and area != 666 and group > 0 and serial > 0
+
+
+def iban(span: str) -> bool:
+    code = "".join(span.split()).upper()
+    if not (code[:2].isalpha() and code[2:4].isdigit() and code.isalnum()):
+        return False
+    expected = IBAN_LENGTHS.get(code[:2])
+    if expected is not None and len(code) != expected:
+        return False
+    if not 15 <= len(code) <= 34:
+        return False
+    rearranged = code[4:] + code[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def email(span: str) -> bool:
+    domain = span.rsplit("@", 1)[-1].lower().rstrip(".")
+    return not any(domain == d or domain.endswith("." + d) for d in RESERVED_DOMAINS)
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not text:
+        return 0.0
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+
+
+def secret_value(value: str) -> bool:
+    """A credential-looking value: long, mixed, random, and not a documented placeholder."""
+    low = value.lower()
+    if len(value) < 8 or any(p in low for p in PLACEHOLDERS):
+        return False
+    classes = sum(
+        (any(c.islower() for c in value), any(c.isupper() for c in value),
+         any(c.isdigit() for c in value), any(not c.isalnum() for c in value))
+    )  # fmt: skip
+    return classes >= 2 and entropy(value) >= 3.0
+
+
+def random_token(value: str, min_len: int) -> bool:
+    """A generated key: long enough, with lower case, upper case and digits, and random.
+
+    Words joined by dashes (`sk-learn-contrib-...`) have one case and no digits.
+    """
+    return (
+        len(value) >= min_len
+        and any(c.islower() for c in value)
+        and any(c.isupper() for c in value)
+        and any(c.isdigit() for c in value)
+        and entropy(value) >= 3.5
+    )
