@@ -56,6 +56,12 @@ PII_RULES: dict[str, Rule] = {
         Severity.HIGH,
         _norm(v.us_ssn),
     ),
+    "phone": Rule(
+        "pii.phone",
+        Pattern("pii.phone", r"\+?\(?\d[\d ().-]+\d", 24),
+        Severity.MEDIUM,
+        _norm(v.phone_number),
+    ),
     "iban": Rule(
         "pii.iban",
         Pattern("pii.iban", r"[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?", 42),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import phonenumbers
+
 # RFC 2606 / 6761 names that documentation uses on purpose.
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "example", "test", "invalid",
                     "localhost")  # fmt: skip
@@ -115,3 +117,14 @@ def random_token(value: str, min_len: int) -> bool:
         and any(c.isdigit() for c in value)
         and entropy(value) >= 3.5
     )
+
+
+def phone_number(span: str, default_region: str = "US") -> bool:
+    """E.164 (+CC ...) or a national number of `default_region`, valid per libphonenumber."""
+    if not 7 <= len(digits(span)) <= 15:
+        return False
+    try:
+        number = phonenumbers.parse(span, None if span.startswith("+") else default_region)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number(number))

@@ -26,6 +26,9 @@ def found(detector: Detector, text: str) -> list[tuple[str, str]]:
         ("ssn 123-45-6789 on file", "pii.ssn", "123-45-6789"),
         ("iban GB82 WEST 1234 5698 7654 32 ok", "pii.iban", "GB82 WEST 1234 5698 7654 32"),
         ("iban DE89370400440532013000.", "pii.iban", "DE89370400440532013000"),
+        ("call +1 (415) 867-5309 now", "pii.phone", "+1 (415) 867-5309"),
+        ("call 415.867.5309 now", "pii.phone", "415.867.5309"),
+        ("ruf +49 30 901820 an", "pii.phone", "+49 30 901820"),
         # Obfuscated: full-width digits, zero-width characters inside the value.
         (
             "card ４１１１ １１１１ １１１１ １１１１",
@@ -51,6 +54,7 @@ def test_pii_hits_map_back_to_the_original_span(text: str, kind: str, value: str
         "version 1.2.3.4.5.6.7.8.9.10.11.12.13",
         "GB00 WEST 1234 5698 7654 32 has a bad checksum",
         "phone extension 4111-1111",
+        "released 2024-01-15, build 1234567",
     ],
 )
 def test_pii_look_alikes_pass_untouched(text: str) -> None:
