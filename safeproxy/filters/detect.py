@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Finding, Severity
-from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.scanner import Pattern, Scanner
 
 # (normalised span, original span with invisible characters removed) -> keep?
@@ -27,6 +27,9 @@ class Rule:
     validate: Validator | None = None
     # The match must not continue a word or number on either side.
     bounded: bool = True
+    # Finds the real values inside a candidate (normalised text) when a value can hide in a
+    # longer run; replaces `validate`.
+    refine: Callable[[str], list[tuple[int, int]]] | None = None
 
 
 def _norm(check: Callable[[str], bool]) -> Validator:
@@ -48,7 +51,7 @@ PII_RULES: dict[str, Rule] = {
         "pii.credit_card",
         Pattern("pii.credit_card", r"\d(?:[ .-]?\d){12,18}", 37),
         Severity.HIGH,
-        _norm(v.card_number),
+        refine=v.card_spans,
     ),
     "ssn": Rule(
         "pii.ssn",
@@ -160,22 +163,70 @@ class Detector:
     def max_len(self) -> int:
         return self._scanner.max_len
 
+    def _refined(
+        self,
+        rule: Rule,
+        index: int,
+        view: Normalized,
+        s: int,
+        e: int,
+        findings: list[Finding],
+        reach: dict[int, int],
+    ) -> None:
+        for a, b in _refined_spans(rule, view.text, s, e):
+            if b <= reach.get(index, -1):
+                continue
+            start, end = view.original_span(a, b)
+            findings.append(
+                Finding(rule.type, rule.pattern.rule, start, end, rule.severity, self.name)
+            )
+            reach[index] = b
+
     def find(self, text: str) -> list[Finding]:
+        """Per rule and start, the longest candidate that passes its checks; sorted by start.
+
+        A finding inside an earlier finding of the same rule adds nothing and is dropped.
+        """
         view = self._normalizer.normalize(text)
         norm = view.text
         findings: list[Finding] = []
-        for m in self._scanner.scan(norm):
-            rule = self.rules[m.index]
-            if rule.bounded and (_wordy(norm, m.start - 1) or _wordy(norm, m.end)):
+        reach: dict[int, int] = {}
+        for (index, s), ends in sorted(self._scanner.candidates(norm).items(), key=_by_start):
+            rule = self.rules[index]
+            if rule.refine is not None:
+                self._refined(rule, index, view, s, ends[0], findings, reach)
                 continue
-            start, end = view.original_span(m.start, m.end)
-            if rule.validate is not None:
-                original = "".join(c for c in text[start:end] if c.isprintable() or c == " ")
-                if not rule.validate(norm[m.start : m.end], original):
+            if rule.bounded and _wordy(norm, s - 1):
+                continue
+            for e in ends:
+                if e <= reach.get(index, -1):
+                    break
+                if rule.bounded and _wordy(norm, e):
                     continue
-            findings.append(Finding(rule.type, rule.pattern.rule, start, end, rule.severity,
-                                    self.name))  # fmt: skip
+                start, end = view.original_span(s, e)
+                if rule.validate is not None:
+                    original = "".join(c for c in text[start:end] if c.isprintable() or c == " ")
+                    if not rule.validate(norm[s:e], original):
+                        continue
+                findings.append(
+                    Finding(rule.type, rule.pattern.rule, start, end, rule.severity, self.name)
+                )
+                reach[index] = e
+                break
         return findings
+
+
+def _refined_spans(rule: Rule, norm: str, s: int, e: int) -> list[tuple[int, int]]:
+    assert rule.refine is not None
+    spans = [(s + a, s + b) for a, b in rule.refine(norm[s:e])]
+    if rule.bounded:
+        spans = [(a, b) for a, b in spans if not _wordy(norm, a - 1) and not _wordy(norm, b)]
+    return spans
+
+
+def _by_start(item: tuple[tuple[int, int], list[int]]) -> tuple[int, int]:
+    (index, start), _ends = item
+    return start, index
 
 
 def _wordy(text: str, i: int) -> bool:

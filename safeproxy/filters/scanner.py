@@ -78,27 +78,34 @@ class Scanner:
 
     def scan(self, text: str) -> list[Match]:
         """Matches sorted by start; per rule and start only the longest allowed one."""
-        if self._db is None or not text:
-            return []
-        data = text.encode("utf-8")
-        longest: dict[tuple[int, int], int] = {}
-
-        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> None:
-            key = (index, start)
-            if end > longest.get(key, -1):
-                longest[key] = end
-
-        self._db.scan(data, match_event_handler=on_match)
-        if not longest:
-            return []
-        to_char = _char_offsets(text, data)
-        out: list[Match] = []
-        for (index, start), end in longest.items():
-            s, e = to_char(start), to_char(end)
-            if e - s <= self.patterns[index].max_len:
-                out.append(Match(index, s, e))
+        out = [Match(i, s, ends[0]) for (i, s), ends in self.candidates(text).items()]
         out.sort(key=lambda m: (m.start, -m.end, m.index))
         return _drop_contained(out)
+
+    def candidates(self, text: str) -> dict[tuple[int, int], list[int]]:
+        """(rule index, start) -> every allowed end, longest first (character offsets).
+
+        Validators may reject the longest span and accept a shorter one (a card number
+        followed by more digits), so every end is kept.
+        """
+        if self._db is None or not text:
+            return {}
+        data = text.encode("utf-8")
+        found: dict[tuple[int, int], list[int]] = {}
+
+        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> None:
+            found.setdefault((index, start), []).append(end)
+
+        self._db.scan(data, match_event_handler=on_match)
+        to_char = _char_offsets(text, data)
+        out: dict[tuple[int, int], list[int]] = {}
+        for (index, start), ends in found.items():
+            s = to_char(start)
+            cap = self.patterns[index].max_len
+            kept = sorted({e for e in map(to_char, ends) if e - s <= cap}, reverse=True)
+            if kept:
+                out[(index, s)] = kept
+        return out
 
 
 def _char_offsets(text: str, data: bytes) -> Callable[[int], int]:

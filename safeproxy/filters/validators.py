@@ -123,8 +123,50 @@ def phone_number(span: str, default_region: str = "US") -> bool:
     """E.164 (+CC ...) or a national number of `default_region`, valid per libphonenumber."""
     if not 7 <= len(digits(span)) <= 15:
         return False
+    # Phone numbers come in groups of two or more digits (a leading "+1" aside); version
+    # strings and dotted lists ("1.2.3.4.5") do not.
+    groups = "".join(c if c.isdigit() else " " for c in span).split()
+    if sum(1 for g in groups[1:] if len(g) == 1) > 0:
+        return False
     try:
         number = phonenumbers.parse(span, None if span.startswith("+") else default_region)
     except phonenumbers.NumberParseException:
         return False
     return bool(phonenumbers.is_valid_number(number))
+
+
+def card_spans(run: str) -> list[tuple[int, int]]:
+    """Card numbers inside a run of digit groups ("0 4111 1111 1111 1111 22").
+
+    Pattern engines report one (leftmost) start per match end, so a card preceded or
+    followed by other digits hides inside a longer run. Cards start at a group boundary:
+    try every group as a start, take the longest valid number from there, then go on
+    after it. The run is at most a few dozen characters.
+    """
+    starts = [i for i, c in enumerate(run) if c.isdigit() and (i == 0 or not run[i - 1].isdigit())]
+    found: list[tuple[int, int]] = []
+    after = 0
+    for a in starts:
+        if a < after:
+            continue
+        best = None
+        count = 0
+        for b in range(a, len(run)):
+            if run[b].isdigit():
+                count += 1
+                end = b + 1
+                at_group_end = end == len(run) or not run[end].isdigit()
+                if count > 19:
+                    break
+                if at_group_end and count >= 13 and _card_groups(run[a:end]):
+                    best = end
+        if best is not None:
+            found.append((a, best))
+            after = best
+    return found
+
+
+def _card_groups(span: str) -> bool:
+    """Printed cards group digits in threes to sixes (4-4-4-4, 4-6-5) or not at all."""
+    groups = "".join(c if c.isdigit() else " " for c in span).split()
+    return (len(groups) == 1 or min(map(len, groups)) >= 3) and card_number(span)

@@ -21,10 +21,11 @@ def test_spans_are_leftmost_longest_per_rule() -> None:
     ]
 
 
-def test_matches_longer_than_the_cap_are_dropped() -> None:
+def test_spans_never_exceed_the_cap() -> None:
     short = Pattern("word", r"[a-z]+", 5)
     got = Scanner([short]).scan("abc abcdefgh")
-    assert [(m.start, m.end) for m in got] == [(0, 3)]
+    assert [(m.start, m.end) for m in got] == [(0, 3), (4, 9)]
+    assert Scanner([short]).candidates("abcdefgh")[(0, 0)] == [5, 4, 3, 2, 1]
 
 
 def test_offsets_are_characters_not_bytes() -> None:
