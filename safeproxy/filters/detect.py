@@ -191,10 +191,17 @@ class Detector:
         norm = view.text
         findings: list[Finding] = []
         reach: dict[int, int] = {}
+        runs: dict[int, list[list[int]]] = {}
         for (index, s), ends in sorted(self._scanner.candidates(norm).items(), key=_by_start):
             rule = self.rules[index]
             if rule.refine is not None:
-                self._refined(rule, index, view, s, ends[0], findings, reach)
+                # Merge overlapping candidates into whole runs: the engine reports one
+                # (leftmost) start per end, so values can hide inside a longer run.
+                merged = runs.setdefault(index, [])
+                if merged and s <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], ends[0])
+                else:
+                    merged.append([s, ends[0]])
                 continue
             if rule.bounded and _wordy(norm, s - 1):
                 continue
@@ -213,11 +220,26 @@ class Detector:
                 )
                 reach[index] = e
                 break
+        for index, merged in runs.items():
+            for s, e in merged:
+                self._refined(self.rules[index], index, view, s, e, findings, reach)
+        findings.sort(key=lambda f: (f.start, f.end))
         return findings
 
 
 def _refined_spans(rule: Rule, norm: str, s: int, e: int) -> list[tuple[int, int]]:
     assert rule.refine is not None
+    if rule.bounded:
+        # A group glued to a word ("b224 4111 ...", "... 1111x") cannot start or end a value;
+        # trim it first, so the search inside the run does not spend its start on it.
+        while s < e and _wordy(norm, s - 1):
+            s += 1
+            while s < e and norm[s - 1].isalnum():
+                s += 1
+        while e > s and _wordy(norm, e):
+            e -= 1
+            while e > s and norm[e].isalnum():
+                e -= 1
     spans = [(s + a, s + b) for a, b in rule.refine(norm[s:e])]
     if rule.bounded:
         spans = [(a, b) for a, b in spans if not _wordy(norm, a - 1) and not _wordy(norm, b)]
