@@ -29,6 +29,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import proxy_overhead as po
+from fleet import free_port, safeproxy_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,14 +57,14 @@ async def drive(url: str, n: int, body: bytes) -> None:
 
 
 def count(target: str, n: int, upstream_port: int, workdir: Path) -> int:
-    port = po.free_port()
+    port = free_port()
     out = workdir / f"callgrind-{target}-{n}.out"
     if target == "floor":
         argv = [sys.executable, str(ROOT / "benchmarks" / "passthrough.py"), "--port", str(port),
                 "--upstream", f"http://127.0.0.1:{upstream_port}"]  # fmt: skip
     else:
         config = workdir / "safeproxy.yaml"
-        config.write_text(po.safeproxy_config(port, upstream_port))
+        config.write_text(safeproxy_config(port, upstream_port))
         argv = [sys.executable, "-m", "safeproxy", "serve", "--config", str(config)]
     proc = subprocess.Popen(
         ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv],
@@ -94,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shutil.which("valgrind") is None:
         print("valgrind is not installed", file=sys.stderr)
         return 2
-    upstream_port = po.free_port()
+    upstream_port = free_port()
     mock = subprocess.Popen(
         [sys.executable, "-m", "safeproxy", "mock-upstream", "--port", str(upstream_port)],
         stdout=subprocess.DEVNULL,
