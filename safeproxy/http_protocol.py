@@ -9,12 +9,17 @@ is closed.
 from __future__ import annotations
 
 import asyncio
+import logging
+import traceback
 from typing import Any
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_request import BaseRequest
 
-from safeproxy.errors import RequestTimeout
+from safeproxy.errors import BadRequest, ProxyError, RequestTimeout
+
+log = logging.getLogger("safeproxy.http")
 
 
 def _timeout_reply() -> bytes:
@@ -62,6 +67,32 @@ class HeadDeadlineHandler(RequestHandler):
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
+
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        """aiohttp's own errors (malformed HTTP, oversized heads, crashes) in OpenAI's shape.
+
+        Logged by exception type and stack only: the message of an HTTP parse error quotes
+        the bytes the client sent, which may hold prompt text or credentials.
+        """
+        where = "".join(traceback.format_tb(exc.__traceback__)) if exc is not None else ""
+        log.warning("request failed in the HTTP layer: status %d, %s\n%s", status,
+                    type(exc).__name__ if exc is not None else "-", where)  # fmt: skip
+        if request.writer.output_size > 0:
+            raise ConnectionError("response already started; the connection is closed")
+        error: ProxyError = (
+            ProxyError("internal error")
+            if status >= 500
+            else BadRequest("malformed HTTP request", code="malformed_http")
+        )
+        resp = web.Response(status=status, body=error.body(), content_type="application/json")
+        resp.force_close()
+        return resp
 
     def _head_expired(self) -> None:
         self._head_timer = None

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import orjson
+import pytest
 
 from tests.support import Stack, base_config, dead_url
 
@@ -173,3 +174,22 @@ def test_total_budget_ends_a_long_stream_in_band() -> None:
         last = [e for e in resp.text.split("\n\n") if e][-1]
         assert orjson.loads(last.removeprefix("data: "))["error"]["code"] == "upstream_timeout"
         assert 0 < resp.text.count('"content":"w "') < 50
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n",
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n",
+    ],
+    ids=["not-http", "oversized-header", "bad-content-length"],
+)
+def test_malformed_http_gets_an_openai_shaped_400(stack: Stack, raw: bytes) -> None:
+    with socket.create_connection(_host_port(stack.url)) as sock:
+        sock.sendall(raw)
+        reply = _read_until_closed(sock, 5)
+    assert reply.split(b" ", 2)[1] == b"400"  # aiohttp answers these with HTTP/1.0
+    body = orjson.loads(reply.split(b"\r\n\r\n", 1)[1])
+    assert body["error"]["code"] == "malformed_http"
+    assert stack.mocks[0].received == []
