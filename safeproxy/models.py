@@ -39,13 +39,6 @@ class Kind(enum.Enum):
     COMPLETIONS = "/v1/completions"
     EMBEDDINGS = "/v1/embeddings"
 
-    @property
-    def operation(self) -> str:
-        """The GenAI semantic-convention operation name."""
-        return {"CHAT": "chat", "COMPLETIONS": "text_completion", "EMBEDDINGS": "embeddings"}[
-            self.name
-        ]
-
 
 def check_shape(kind: Kind, body: dict[str, Any], max_messages: int) -> str:
     """Validate the fields the proxy relies on; returns the model name. Raises BadRequest."""

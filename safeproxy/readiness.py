@@ -32,9 +32,6 @@ class Readiness:
     def snapshot(self) -> dict[str, bool]:
         return dict(self._healthy)
 
-    async def wait_probed(self) -> None:
-        await self._probed.wait()
-
     async def run(self) -> None:
         """Probe at the configured interval until stop() (owned by the app's cleanup context)."""
         while not self._stop.is_set():

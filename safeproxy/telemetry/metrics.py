@@ -10,14 +10,6 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from safeproxy.telemetry.hotpath import HotPath, LocalHotPath, SharedHotPath
 
-# Outcomes a request can end with (a closed set: it is a label value).
-OUTCOMES = (
-    "allowed",
-    "invalid_request",
-    "upstream_error",
-    "client_aborted",
-)
-
 # Proxy work is microseconds to milliseconds; upstream work is milliseconds to minutes.
 OVERHEAD_BUCKETS = (
     0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5,

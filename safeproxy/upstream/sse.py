@@ -75,10 +75,6 @@ class SSEDecoder:
         self._data = []
         return []
 
-    @property
-    def pending_bytes(self) -> int:
-        return len(self._buf)
-
     def _line(self, raw: bytes, events: list[SSEEvent]) -> None:
         if not raw:
             if self._data:
