@@ -11,8 +11,12 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
+from safeproxy.filters.skeleton import Skeleton
+from safeproxy.guard import Guard
 from safeproxy.handler import Handlers
-from safeproxy.hooks import HookFactory, pass_through
 from safeproxy.pipeline import Pipeline
 from safeproxy.readiness import Readiness
 from safeproxy.settings import Settings
@@ -30,6 +34,7 @@ class Components:
     pools: Mapping[str, UpstreamPool]
     readiness: Readiness
     pipeline: Pipeline
+    policies: Mapping[str, CompiledPolicy]
 
 
 COMPONENTS = web.AppKey("components", Components)
@@ -39,7 +44,6 @@ def build_app(
     settings: Settings,
     *,
     registry: CollectorRegistry | None = None,
-    hooks: HookFactory = pass_through,
     environ: Mapping[str, str] | None = None,
 ) -> web.Application:
     registry = registry if registry is not None else CollectorRegistry()
@@ -49,12 +53,14 @@ def build_app(
     pools = {up.name: UpstreamPool(up, environ) for up in settings.upstreams}
     router = Router(settings)
     readiness = Readiness(settings.readiness, pools)
-    pipeline = Pipeline(settings.server, router, pools, metrics, hooks)
+    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), env)
+    policies = compile_policies(settings.policies, compiler)
+    pipeline = Pipeline(settings.server, router, pools, metrics, Guard(policies))
     scrape = _scrape_registry(registry, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)
 
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
-    app[COMPONENTS] = Components(settings, metrics, pools, readiness, pipeline)
+    app[COMPONENTS] = Components(settings, metrics, pools, readiness, pipeline, policies)
     app.add_routes(handlers.routes())
 
     async def upstream_sessions(app: web.Application) -> AsyncIterator[None]:

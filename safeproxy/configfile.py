@@ -12,6 +12,10 @@ import orjson
 import yaml
 from pydantic import ValidationError
 
+from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.policy import Compiler, PolicyError, compile_policies
+from safeproxy.filters.skeleton import Skeleton
 from safeproxy.settings import Settings, cross_reference_errors
 
 ENV_PREFIX = "SAFEPROXY_"
@@ -64,6 +68,7 @@ def load_settings(
     if not isinstance(data, dict):
         raise ConfigError(source, [("", "the top level must be a mapping")])
     _canonical_base_urls(data)
+    _anchor_files(data, path.parent)
     problems = apply_env_overrides(data, environ or {})
     if upstream_url is not None:
         problems += _point_default_route(data, upstream_url)
@@ -80,7 +85,28 @@ def validate(data: dict[str, Any], source: str = "<config>") -> Settings:
     problems = cross_reference_errors(settings)
     if problems:
         raise ConfigError(source, problems)
+    try:
+        # Patterns and word files are checked by compiling them, exactly as serving will.
+        compile_policies(
+            settings.policies, Compiler(Normalizer(), Skeleton(skeleton_table()), None)
+        )
+    except PolicyError as exc:
+        raise ConfigError(source, exc.problems) from None
     return settings
+
+
+def _anchor_files(data: dict[str, Any], base: Path) -> None:
+    """`words_file` paths are relative to the config file, wherever the proxy runs from."""
+    policies = data.get("policies")
+    if not isinstance(policies, dict):
+        return
+    for policy in policies.values():
+        for stage in ("input", "output"):
+            filters = policy.get(stage) if isinstance(policy, dict) else None
+            for spec in filters if isinstance(filters, list) else ():
+                name = spec.get("words_file") if isinstance(spec, dict) else None
+                if isinstance(name, str) and not Path(name).is_absolute():
+                    spec["words_file"] = str(base / name)
 
 
 def config_version(settings: Settings) -> str:

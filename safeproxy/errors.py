@@ -3,6 +3,7 @@
     ProxyError                      every error that becomes a reply to the client
     ├── ClientError                 the request is at fault (4xx)
     │   ├── BadRequest              400 malformed JSON, duplicate keys, depth, wrong types
+    │   ├── PolicyViolation         400 content_policy_violation: a filter blocked it
     │   ├── NotFound                404 unknown path
     │   ├── MethodNotAllowed        405
     │   ├── RequestTimeout          408 client too slow sending head or body
@@ -47,6 +48,34 @@ class ClientError(ProxyError):
 
 class BadRequest(ClientError):
     pass
+
+
+class PolicyViolation(ClientError):
+    """A filter blocked the request or the reply. The body names the finding types (never
+    the values) and a stable reason, so clients can tell policy from malformed input."""
+
+    code = "content_policy_violation"
+
+    def __init__(self, reason: str, types: tuple[str, ...], *, outcome: str) -> None:
+        super().__init__("the request was blocked by the content policy")
+        self.reason = reason
+        self.types = types
+        # The decision outcome: blocked_input, blocked_output or filter_error.
+        self.outcome = outcome
+
+    def body(self) -> bytes:
+        return orjson.dumps(
+            {
+                "error": {
+                    "message": self.message,
+                    "type": self.type,
+                    "param": None,
+                    "code": self.code,
+                    "reason": self.reason,
+                    "findings": list(self.types),
+                }
+            }
+        )
 
 
 class NotFound(ClientError):

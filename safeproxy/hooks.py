@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from safeproxy.models import Exchange
+from safeproxy.errors import PolicyViolation
 from safeproxy.upstream.sse import SSEEvent
 
 
@@ -15,8 +15,13 @@ class ResponseHook(Protocol):
     `on_event` returns the events to send now (possibly none, while it holds text back);
     `on_end` runs once when the upstream stream ends and must release or drop what it held.
     `on_json` sees a non-streamed reply body; it returns None to send the upstream's bytes
-    unchanged, or the (new) body to serialise and send instead.
+    unchanged, or the (new) body to serialise and send instead, or raises PolicyViolation.
     """
+
+    # True once the hook ended the stream itself (a block): the relay stops reading.
+    finished: bool
+    # Set when output was blocked; before any byte was sent it becomes the HTTP error.
+    violation: PolicyViolation | None
 
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]: ...
 
@@ -25,13 +30,12 @@ class ResponseHook(Protocol):
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None: ...
 
 
-HookFactory = Callable[[Exchange], ResponseHook]
-
-
 class PassThrough:
     """The empty chain: every event goes out as it came in."""
 
     __slots__ = ()
+    finished = False
+    violation: PolicyViolation | None = None
 
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]:
         return (event,)
@@ -41,7 +45,3 @@ class PassThrough:
 
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None:
         return None
-
-
-def pass_through(exchange: Exchange) -> ResponseHook:
-    return PassThrough()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safeproxy.errors import BadRequest
+from safeproxy.filters.api import FilterRecord
 from safeproxy.upstream.routes import Route
 
 MAX_MODEL_CHARS = 256
@@ -110,6 +111,9 @@ class Exchange:
     ttft: float | None = None
     outcome: str = "allowed"
     response_started: bool = False
+    # One record per filter and stage that ran; what failed open or was let through.
+    filter_records: list[FilterRecord] = field(default_factory=list)
+    degraded: list[str] = field(default_factory=list)
 
     @property
     def route_label(self) -> str:

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from safeproxy.body import parse_object, read_body, serialise
-from safeproxy.errors import ClientError, NotFound, ProxyError
+from safeproxy.errors import ClientError, NotFound, PolicyViolation, ProxyError
+from safeproxy.guard import Guard
 from safeproxy.headers import RequestIds, request_id, upstream_headers
-from safeproxy.hooks import HookFactory
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
 from safeproxy.settings import ServerSettings
@@ -33,13 +33,13 @@ class Pipeline:
         router: Router,
         pools: Mapping[str, UpstreamPool],
         metrics: Metrics,
-        hooks: HookFactory,
+        guard: Guard,
     ) -> None:
         self._server = server
         self._router = router
         self._pools = pools
         self._metrics = metrics
-        self._hooks = hooks
+        self._guard = guard
         self._ids = RequestIds()
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
@@ -58,7 +58,10 @@ class Pipeline:
         try:
             return await self._run(request, ex)
         except ProxyError as exc:
-            ex.outcome = "invalid_request" if isinstance(exc, ClientError) else "upstream_error"
+            if isinstance(exc, PolicyViolation):
+                ex.outcome = exc.outcome
+            else:
+                ex.outcome = "invalid_request" if isinstance(exc, ClientError) else "upstream_error"
             reply = error_reply(exc, ex.rid)
             if not request.content.at_eof():
                 # A body we refused to read must not be parsed as the next request.
@@ -88,9 +91,10 @@ class Pipeline:
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
         ex.route = route
+        self._guard.check_request(ex, body)
+        hook = self._guard.hook(ex)
         reply = await self._send(request, ex)
         try:
-            hook = self._hooks(ex)
             if (
                 ex.stream
                 and 200 <= reply.status < 300

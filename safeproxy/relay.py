@@ -81,10 +81,17 @@ async def relay_stream(
             if ex.ttft is None:
                 ex.ttft = now - ex.upstream_sent
             out = b"".join([encode_event(o) for e in events for o in hook.on_event(e)])
+            if hook.violation is not None and not ex.response_started:
+                raise hook.violation  # nothing was sent: a plain HTTP error
             if out:
                 await _write(ex, request, resp, out)
+            if hook.finished:
+                await resp.write_eof()
+                return resp
         decoder.flush()
         tail = b"".join([encode_event(o) for o in hook.on_end()])
+        if hook.violation is not None and not ex.response_started:
+            raise hook.violation
         await _write(ex, request, resp, tail)
         await resp.write_eof()
         return resp

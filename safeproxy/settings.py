@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from safeproxy.headers import OWNED_UP
+from safeproxy.policy_settings import PolicySettings
 
 PositiveSeconds = Annotated[float, Field(gt=0)]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
@@ -114,7 +115,11 @@ class RouteSettings(_Strict):
     match: RouteMatch = RouteMatch()
     upstream: Name
     fallbacks: list[Fallback] = []
+    # The named policy (under `policies`) whose filters run on this route's traffic.
     policy: str = "default"
+    # Text the proxy cannot read (token-id prompts, unknown content parts) is refused with
+    # 400 unless this is set; then it goes through unfiltered, recorded as degraded.
+    allow_uninspectable: bool = False
 
     @field_validator("fallbacks", mode="before")
     @classmethod
@@ -142,6 +147,8 @@ class Settings(_Strict):
     upstreams: list[UpstreamSettings] = Field(min_length=1)
     routes: list[RouteSettings] = Field(min_length=1)
     readiness: ReadinessSettings = ReadinessSettings()
+    # Named filter chains; routes pick one. Without this section, `default` filters nothing.
+    policies: dict[Name, PolicySettings] = {"default": PolicySettings()}
 
     def upstream(self, name: str) -> UpstreamSettings:
         for up in self.upstreams:
@@ -167,6 +174,8 @@ def cross_reference_errors(settings: Settings) -> list[tuple[str, str]]:
                 errors.append(
                     (f"routes.{i}.fallbacks.{j}.upstream", f"unknown upstream {fb.upstream!r}")
                 )
+        if route.policy not in settings.policies:
+            errors.append((f"routes.{i}.policy", f"unknown policy {route.policy!r}"))
         if route.name is not None:
             if route.name in route_names:
                 errors.append((f"routes.{i}.name", f"duplicate route name {route.name!r}"))

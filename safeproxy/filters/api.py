@@ -80,6 +80,26 @@ class Verdict:
             raise ValueError("REWRITE, and only REWRITE, carries replacement text")
 
 
+@dataclass(frozen=True, slots=True)
+class FilterRecord:
+    """What one filter decided for one request and stage: the unit of the decision record.
+
+    `action` is what was done; `verdict` what the filter would have done (they differ in
+    shadow mode, and when a failing filter was let through). `error` names a failure
+    ("exception", "timeout", "overflow") that was decided by `on_error`.
+    """
+
+    filter: str
+    stage: str  # "input" | "output"
+    action: Action
+    verdict: Action
+    mode: Mode
+    types: tuple[str, ...] = ()
+    count: int = 0
+    error: str | None = None
+    seconds: float = 0.0
+
+
 CONTINUE = Verdict(Action.CONTINUE)
 HOLD = Verdict(Action.HOLD)
 

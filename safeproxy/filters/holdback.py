@@ -1,20 +1,25 @@
-"""Redacting a text stream with a bounded hold-back, so no value leaks across chunk splits.
+"""Applying findings to a text stream with a bounded hold-back, so nothing leaks across splits.
 
-The rule (DESIGN §5): a detector whose longest match is L holds back L - 1 characters. A
-candidate starting at least L characters before the end of the pending text is *settled*:
-it cannot grow any more, so it is validated, redacted if it is a finding, and released. A
-candidate closer to the end may still grow, and everything from its start is held. Text is
-released up to the earliest unsettled position; the rest waits for the next chunk, or for
-the end of the stream, when everything settles. The output is therefore the same however
-the upstream splits the stream, and equal to redacting the whole text at once.
+The rule (DESIGN §5): text is held from the earliest point where a match could still be
+growing: for each rule, the trailing run of characters its matches can contain, at most its
+longest match - 1 (see `detect.hold_start`). A finding that starts before that point and
+ends before the end of the pending text is *settled*: it cannot change any more, so it is
+cut, blocks, or is recorded, and released. A finding that may still grow holds everything
+from its start. The rest waits for the next chunk, or for the end of the stream, when
+everything settles. The output is therefore the same however the upstream splits the
+stream, and equal to applying the findings of the whole text at once.
+
+Released text is kept as read-only context (`context_chars`) so that a rule can see the
+keyword before a value (`password: <value>`) after the keyword went out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from safeproxy.filters.api import Finding
-from safeproxy.filters.detect import Detector
 
 Placeholder = Callable[[Finding], str]
 
@@ -24,50 +29,133 @@ def type_placeholder(finding: Finding) -> str:
     return f"[REDACTED:{finding.type.rsplit('.', 1)[-1].upper()}]"
 
 
-def redact(text: str, findings: list[Finding], placeholder: Placeholder) -> str:
+class Finder(Protocol):
+    def scan(self, text: str) -> tuple[list[Finding], int]:
+        """Findings sorted by start, and the index from which a match could still grow."""
+        ...
+
+
+class Effects(Protocol):
+    """What a policy does with a finding (its filter's action and mode decide)."""
+
+    def replacement(self, finding: Finding, value: str) -> str | None:
+        """The text that replaces the value, or None to leave it (flag, shadow)."""
+        ...
+
+    def blocks(self, finding: Finding) -> bool: ...
+
+
+class Redact:
+    """Every finding is cut with a placeholder; nothing blocks."""
+
+    def __init__(self, placeholder: Placeholder = type_placeholder) -> None:
+        self._placeholder = placeholder
+
+    def replacement(self, finding: Finding, value: str) -> str | None:
+        return self._placeholder(finding)
+
+    def blocks(self, finding: Finding) -> bool:
+        return False
+
+
+class Finders:
+    """Several finders (plain and skeleton views) answering as one."""
+
+    def __init__(self, finders: Sequence[Finder]) -> None:
+        self._finders = tuple(finders)
+
+    def scan(self, text: str) -> tuple[list[Finding], int]:
+        if len(self._finders) == 1:
+            return self._finders[0].scan(text)
+        findings: list[Finding] = []
+        hold = len(text)
+        for finder in self._finders:
+            found, at = finder.scan(text)
+            findings += found
+            hold = min(hold, at)
+        findings.sort(key=lambda f: (f.start, f.end))
+        return findings, hold
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    text: str
+    blocked: bool
+
+
+def apply(text: str, findings: Sequence[Finding], effects: Effects) -> Applied:
+    """The whole-text result: cut what is redacted; blocked if any finding blocks."""
+    if any(effects.blocks(f) for f in findings):
+        return Applied("", True)
     out: list[str] = []
     at = 0
     for f in sorted(findings, key=lambda f: f.start):
         if f.start < at:  # overlaps a span already cut (another rule): the cut covers it
             continue
-        out += [text[at : f.start], placeholder(f)]
+        new = effects.replacement(f, text[f.start : f.end])
+        if new is None:
+            continue
+        out += [text[at : f.start], new]
         at = f.end
     out.append(text[at:])
-    return "".join(out)
+    return Applied("".join(out), False)
 
 
 class StreamRedactor:
-    """One per response stream: feed text as it arrives, get back what may be sent."""
+    """One per streamed text field: feed text as it arrives, get back what may be sent."""
 
-    def __init__(self, detector: Detector, placeholder: Placeholder = type_placeholder) -> None:
-        self._detector = detector
-        self._placeholder = placeholder
-        self._max_len = max(1, detector.max_len)
-        # Released text kept as left context: one character decides a word boundary.
+    def __init__(
+        self,
+        finder: Finder,
+        effects: Effects,
+        *,
+        context_chars: int = 64,
+        max_pending_chars: int | None = None,
+        on_overflow: str = "block",
+    ) -> None:
+        self._finder = finder
+        self._effects = effects
+        self._context_chars = max(1, context_chars)
+        self._max_pending = max_pending_chars
+        self._on_overflow = on_overflow
         self._context = ""
         self._pending = ""
         self.findings: list[Finding] = []
+        self.blocked = False
+        # Times the pending text outgrew max_pending_chars (then blocked, or settled early).
+        self.overflows = 0
 
     @property
     def held(self) -> int:
         return len(self._pending)
 
     def feed(self, text: str) -> str:
+        if self.blocked:
+            return ""
         self._pending += text
-        return self._settle(final=False)
+        out = self._settle(final=False)
+        if self._max_pending is not None and len(self._pending) > self._max_pending:
+            self.overflows += 1
+            if self._on_overflow == "block":
+                self.blocked = True
+                return out
+            # release: decide on what is here as if the stream ended, and let it go.
+            out += self._settle(final=True)
+        return out
 
     def end(self) -> str:
-        return self._settle(final=True)
+        return "" if self.blocked else self._settle(final=True)
 
     def _settle(self, *, final: bool) -> str:
         window = self._context + self._pending
         offset = len(self._context)
         size = len(window)
+        found, hold = self._finder.scan(window)
         # Anything starting at or after `frontier` may still grow into a longer match.
-        frontier = size if final else max(offset, size - self._max_len + 1)
-        release = size if final else frontier
+        frontier = size if final else max(offset, hold)
+        release = frontier
         kept: list[Finding] = []
-        for f in self._detector.find(window):
+        for f in found:
             if f.end <= offset:
                 continue  # lies in released context: decided earlier
             if f.start < frontier and (final or f.end < size):
@@ -75,13 +163,24 @@ class StreamRedactor:
                 release = max(release, f.end)
             else:
                 release = min(release, max(offset, f.start))
-        kept = [f for f in kept if f.end <= release]
+        kept = [_clip(f, offset) for f in kept if f.end <= release]
+        if any(self._effects.blocks(f) for f in kept):
+            self.findings += kept
+            self.blocked = True
+            return ""
         cut = release - offset
-        out = redact(self._pending[:cut], [_shift(f, offset) for f in kept], self._placeholder)
+        applied = apply(self._pending[:cut], [_shift(f, offset) for f in kept], self._effects)
         self.findings += kept
-        self._context = (self._context + self._pending[:cut])[-1:]
+        self._context = (self._context + self._pending[:cut])[-self._context_chars :]
         self._pending = self._pending[cut:]
-        return out
+        return applied.text
+
+
+def _clip(f: Finding, offset: int) -> Finding:
+    """A finding that began in released context: only its unreleased part can still be cut."""
+    if f.start >= offset:
+        return f
+    return Finding(f.type, f.rule, offset, f.end, f.severity, f.filter)
 
 
 def _shift(f: Finding, by: int) -> Finding:

@@ -1,30 +1,24 @@
-"""Prompt-injection and jailbreak phrase families, scored on a skeleton of the text.
+"""Prompt-injection and jailbreak phrase families, scored on the confusables skeleton.
 
-The fast first line; sampled deep checks back it up. The skeleton is the normalised view
-(see normalize.py) with homoglyphs and leetspeak folded to Latin letters and every run of
-non-alphanumeric characters collapsed to one space, so "Ign0re   all PREVIOUS
-instructi0ns", and the same words spelt with a Greek iota and a Cyrillic a, all read
-"ignore all previous instructions". Each family has a weight; a text whose families add up
-to the threshold is flagged.
+The fast first line; sampled deep checks back it up. Patterns run on the skeleton of the
+normalised text (see skeleton.py), and words may be separated by any run of non-letters,
+so "Ign0re   all PREVIOUS\\n instructi0ns", and the same words spelt with a Greek iota and
+a Cyrillic a, all match. Each family has a weight; a text whose families add up to the
+threshold is flagged, and the score is kept either way (a near miss can drive sampling).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from safeproxy.filters.api import Finding, Severity
+from safeproxy.filters.detect import Detector, Rule
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.scanner import Pattern, Scanner
+from safeproxy.filters.scanner import Pattern
 
-# Latin look-alikes from other scripts (a small subset of Unicode's confusables.txt), then
-# leetspeak. Applied after casefolding, so only lower-case forms are listed.
-_SKELETON = str.maketrans(
-    # Cyrillic a e o p c y x i j s d h l, Greek a e i k v o p t u x (look-alikes), script g.
-    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u04bb\u04cf\u03b1\u03b5\u03b9"
-    "\u03ba\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7\u0261"
-    "013457@$!|",
-    "aeopcyxijsdhlaeikvoptuxgoieastasil",
-)
+# Between two words: any run of spaces, punctuation or symbols (never a letter or digit).
+SEP = r"[^a-z0-9]+"
 
 _NOUNS = r"(instructions?|prompts?|rules|directions|guidelines|directives|context|messages?)"
 FAMILIES: tuple[tuple[str, str, float], ...] = (
@@ -54,6 +48,24 @@ FAMILIES: tuple[tuple[str, str, float], ...] = (
         0.6,
     ),
 )
+WEIGHTS = {rule: weight for rule, _rx, weight in FAMILIES}
+
+
+def phrase_regex(words: str) -> str:
+    """A space in a phrase pattern stands for any separator run."""
+    return words.replace(" ", SEP)
+
+
+def injection_rules() -> list[Rule]:
+    return [
+        Rule(rule, Pattern(rule, phrase_regex(rx), 400), Severity.HIGH, bounded=False)
+        for rule, rx, _w in FAMILIES
+    ]
+
+
+def score(findings: Sequence[Finding]) -> float:
+    """Sum of the weights of the distinct families found."""
+    return sum(WEIGHTS.get(t, 0.0) for t in {f.type for f in findings})
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,39 +75,19 @@ class InjectionResult:
 
 
 class InjectionDetector:
-    def __init__(self, normalizer: Normalizer, threshold: float = 1.0) -> None:
-        self._normalizer = normalizer
-        self.threshold = threshold
-        self._scanner = Scanner([Pattern(rule, rx, 400) for rule, rx, _ in FAMILIES])
+    """The families alone, for callers that want a score per text."""
 
-    def skeleton(self, text: str) -> tuple[str, list[int]]:
-        """The skeleton and, per skeleton character, its index in the normalised view."""
-        view = self._normalizer.normalize(text).text.translate(_SKELETON)
-        out: list[str] = []
-        where: list[int] = []
-        gap = False
-        for i, ch in enumerate(view):
-            if ch.isalnum():
-                if gap and out:
-                    out.append(" ")
-                    where.append(i)
-                out.append(ch)
-                where.append(i)
-                gap = False
-            else:
-                gap = True
-        return "".join(out), where
+    def __init__(
+        self, normalizer: Normalizer, fold: Callable[[str], str], threshold: float = 1.0
+    ) -> None:
+        self.threshold = threshold
+        self._detector = Detector("injection", injection_rules(), normalizer, fold=fold)
 
     def score(self, text: str) -> InjectionResult:
-        skeleton, where = self.skeleton(text)
-        view = self._normalizer.normalize(text)
-        seen: dict[int, Finding] = {}
-        for m in self._scanner.scan(skeleton):
-            if m.index in seen:
-                continue
-            start, end = view.original_span(where[m.start], where[m.end - 1] + 1)
-            rule = FAMILIES[m.index][0]
-            seen[m.index] = Finding(rule, rule, start, end, Severity.HIGH, "injection")
-        total = sum(FAMILIES[i][2] for i in seen)
-        findings = tuple(seen.values()) if total >= self.threshold else ()
-        return InjectionResult(total, findings)
+        findings = self._detector.find(text)
+        total = score(findings)
+        first: dict[str, Finding] = {}
+        for f in findings:
+            first.setdefault(f.type, f)
+        kept = tuple(first.values()) if total >= self.threshold else ()
+        return InjectionResult(total, kept)

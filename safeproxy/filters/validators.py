@@ -6,6 +6,7 @@ text, so it costs nothing measurable and cannot be made slow by the input.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections import Counter
 
@@ -170,3 +171,26 @@ def _card_groups(span: str) -> bool:
     """Printed cards group digits in threes to sixes (4-4-4-4, 4-6-5) or not at all."""
     groups = "".join(c if c.isdigit() else " " for c in span).split()
     return (len(groups) == 1 or min(map(len, groups)) >= 3) and card_number(span)
+
+
+def ipv4(span: str) -> bool:
+    """Four dotted octets 0-255 without leading zeros; not a version-like 0.x or x.0.0.0."""
+    parts = span.split(".")
+    if len(parts) != 4 or any(len(p) > 1 and p[0] == "0" for p in parts):
+        return False
+    try:
+        address = ipaddress.IPv4Address(span)
+    except ValueError:
+        return False
+    return not (address.is_unspecified or parts[0] == "0")
+
+
+def ipv6(span: str) -> bool:
+    """A full or compressed IPv6 address with at least three groups (not a clock time)."""
+    if span.count(":") < 2 or span.strip(":") == "":
+        return False
+    try:
+        ipaddress.IPv6Address(span)
+    except ValueError:
+        return False
+    return sum(1 for g in span.split(":") if g) >= 3

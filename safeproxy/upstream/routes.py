@@ -25,6 +25,7 @@ class Route:
     label: str
     policy: str
     targets: tuple[Target, ...]  # the primary first, then fallbacks in order
+    allow_uninspectable: bool = False
 
 
 class Router:
@@ -54,4 +55,4 @@ class Router:
 
 def _route(r: RouteSettings) -> Route:
     targets = (Target(r.upstream), *(Target(f.upstream, f.model) for f in r.fallbacks))
-    return Route(label=r.label, policy=r.policy, targets=targets)
+    return Route(r.label, r.policy, targets, r.allow_uninspectable)

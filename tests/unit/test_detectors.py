@@ -9,6 +9,10 @@ from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.validators import entropy, iban, luhn, us_ssn
 
 PII = Detector("pii", list(PII_RULES.values()), Normalizer())
+# IP addresses are opt-in: the default PII set leaves them out.
+PII_DEFAULT = Detector(
+    "pii", [r for k, r in PII_RULES.items() if k not in ("ipv4", "ipv6")], Normalizer()
+)
 SECRETS = Detector("secrets", list(SECRET_RULES.values()), Normalizer())
 
 
@@ -58,7 +62,7 @@ def test_pii_hits_map_back_to_the_original_span(text: str, kind: str, value: str
     ],
 )
 def test_pii_look_alikes_pass_untouched(text: str) -> None:
-    assert found(PII, text) == []
+    assert found(PII_DEFAULT, text) == []
 
 
 @pytest.mark.parametrize(
@@ -107,3 +111,39 @@ def test_validators_on_their_boundaries() -> None:
     assert us_ssn("001-01-0001") and not us_ssn("900-01-0001") and not us_ssn("123-45-0000")
     assert iban("GB82WEST12345698765432") and not iban("GB82WEST12345698765433")
     assert entropy("aaaa") == 0.0 and entropy("abcd") == 2.0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("server 10.20.30.40 is down", "pii.ipv4", "10.20.30.40"),
+        ("peer 2001:db8:85a3::8a2e:370:7334 ok", "pii.ipv6", "2001:db8:85a3::8a2e:370:7334"),
+        ("router fe80::1ff:fe23:4567:890a.", "pii.ipv6", "fe80::1ff:fe23:4567:890a"),
+    ],
+)
+def test_ip_addresses_when_opted_in(text: str, kind: str, value: str) -> None:
+    assert (kind, value) in found(PII, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["version 1.2.3.4.5 shipped", "at 12:30:45 sharp", "ratio 0.0.0.0 unset", "see 010.1.1.1"],
+)
+def test_ip_look_alikes_pass(text: str) -> None:
+    assert found(PII, text) == []
+
+
+def test_only_the_value_after_a_keyword_is_the_finding() -> None:
+    text = 'db password: "Xq7#mP2!vL9@kR4z" set'
+    assert found(SECRETS, text) == [("secret.keyword_value", "Xq7#mP2!vL9@kR4z")]
+    text = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+    assert ("secret.aws_secret_key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY") in found(
+        SECRETS, text
+    )
+
+
+def test_a_pem_block_is_cut_to_its_end_line_or_to_the_end_of_text() -> None:
+    block = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\nkqhkiG9w0B\n-----END PRIVATE KEY-----"
+    assert found(SECRETS, f"key:\n{block}\nthanks") == [("secret.private_key", block)]
+    open_block = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBk"
+    assert found(SECRETS, f"x {open_block}") == [("secret.private_key", open_block)]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.injection import InjectionDetector
 from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.skeleton import Skeleton
 
-D = InjectionDetector(Normalizer())
+D = InjectionDetector(Normalizer(), Skeleton(skeleton_table()).fold)
 
 
 @pytest.mark.parametrize(

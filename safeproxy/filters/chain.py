@@ -1,0 +1,140 @@
+"""Running a compiled stage over whole texts: precedence, shadow mode, on_error and budgets.
+
+Used for request text (input) and for non-streamed replies (output); streams go through
+stream.py, which applies the same effects through the hold-back window. Every filter that
+took part leaves a FilterRecord, whatever it decided, and a failure or an overrun is
+decided by the filter's `on_error`, never skipped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from safeproxy.filters.api import Action, FilterRecord, Finding, Mode
+from safeproxy.filters.holdback import apply
+from safeproxy.filters.injection import score
+from safeproxy.filters.policy import FilterSpec, Stage
+
+Clock = Callable[[], float]
+
+
+@dataclass(slots=True)
+class StageResult:
+    """`texts[i]` is the new text of input i, or None when it is unchanged."""
+
+    texts: list[str | None]
+    blocked: bool = False
+    reason: str | None = None
+    types: tuple[str, ...] = ()
+    records: list[FilterRecord] = field(default_factory=list)
+    degraded: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(t is not None for t in self.texts)
+
+
+def run_stage(stage: Stage, texts: Sequence[str], clock: Clock = time.perf_counter) -> StageResult:
+    result = StageResult([None] * len(texts))
+    if stage.empty:
+        return result
+    started = clock()
+    error: str | None = None
+    per_text: list[list[Finding]] = []
+    try:
+        for text in texts:
+            found, _hold = stage.finder.scan(text)
+            per_text.append(_scored(stage, found))
+    except Exception:
+        error = "exception"
+        per_text = []
+    elapsed = clock() - started
+    # Limits are checked on the body before this (guard.py), not by the scan.
+    specs = {n: s for n, s in stage.specs.items() if s.type != "limits"}
+    failed = {
+        name: (error or "timeout")
+        for name, spec in specs.items()
+        if error is not None or elapsed > spec.budget_s
+    }
+    findings = [f for found in per_text for f in found]
+    by_filter: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_filter.setdefault(f.filter, []).append(f)
+    closed = [n for n, why in failed.items() if _fails_closed(stage.specs[n])]
+    for name, spec in specs.items():
+        mine = by_filter.get(name, [])
+        verdict = _verdict(spec, mine)
+        action = verdict if spec.mode is Mode.ENFORCE else Action.CONTINUE
+        why = failed.get(name)
+        if why is not None:
+            if name in closed:
+                action = verdict = Action.BLOCK
+            else:
+                result.degraded.append(f"{name}:{why}")
+        result.records.append(
+            FilterRecord(
+                name,
+                stage.name,
+                action,
+                verdict,
+                spec.mode,
+                tuple(sorted({f.type for f in mine})),
+                len(mine),
+                why,
+                elapsed,
+            )
+        )
+    if closed:
+        result.blocked = True
+        result.reason = "filter_error"
+        return result
+    if error is not None:
+        return result  # failed open: the text goes on unchanged, recorded as degraded
+    blocking = [f for f in findings if stage.effects.blocks(f)]
+    if blocking:
+        result.blocked = True
+        result.types = tuple(sorted({f.type for f in blocking}))
+        result.reason = result.types[0]
+        return result
+    for i, (text, found) in enumerate(zip(texts, per_text, strict=True)):
+        if found:
+            new = apply(text, found, stage.effects).text
+            if new != text:
+                result.texts[i] = new
+    return result
+
+
+def _scored(stage: Stage, found: list[Finding]) -> list[Finding]:
+    """Injection findings count only when their filter's families reach its threshold."""
+    if not found:
+        return found
+    keep: list[Finding] = []
+    groups: dict[str, list[Finding]] = {}
+    for f in found:
+        spec = stage.specs[f.filter]
+        if spec.threshold is None:
+            keep.append(f)
+        else:
+            groups.setdefault(f.filter, []).append(f)
+    for name, group in groups.items():
+        threshold = stage.specs[name].threshold
+        assert threshold is not None
+        if score(group) >= threshold:
+            keep += group
+    return keep
+
+
+def _verdict(spec: FilterSpec, findings: list[Finding]) -> Action:
+    if not findings:
+        return Action.CONTINUE
+    if spec.action == "block":
+        return Action.BLOCK
+    if spec.action == "redact":
+        return Action.REWRITE
+    return Action.CONTINUE  # flag: recorded only
+
+
+def _fails_closed(spec: FilterSpec) -> bool:
+    return spec.on_error == "closed" and spec.mode is Mode.ENFORCE

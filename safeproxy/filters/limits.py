@@ -1,0 +1,64 @@
+"""Request-shape limits of a policy: prompt size, message count, max_tokens, model allowlist.
+
+They run before any pattern, on the parsed body; they never look at the text itself.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from safeproxy.policy_settings import LimitsFilter
+
+_TOKEN_FIELDS = ("max_tokens", "max_completion_tokens")
+
+
+@dataclass(frozen=True, slots=True)
+class LimitResult:
+    """`reason` is set when the request is refused; `clamped` when max_tokens was lowered."""
+
+    reason: str | None = None
+    clamped: bool = False
+
+
+class Limits:
+    def __init__(self, spec: LimitsFilter) -> None:
+        self.spec = spec
+
+    def check(self, body: dict[str, Any], model: str, texts: Sequence[str]) -> LimitResult:
+        spec = self.spec
+        if spec.models is not None and not any(
+            fnmatch.fnmatchcase(model, glob) for glob in spec.models
+        ):
+            return LimitResult("limits.model_not_allowed")
+        messages = body.get("messages")
+        if (
+            spec.max_messages is not None
+            and isinstance(messages, list)
+            and len(messages) > spec.max_messages
+        ):
+            return LimitResult("limits.max_messages")
+        if spec.max_prompt_chars is not None and sum(map(len, texts)) > spec.max_prompt_chars:
+            return LimitResult("limits.max_prompt_chars")
+        clamped = False
+        if spec.max_tokens is not None:
+            for key in _TOKEN_FIELDS:
+                asked = body.get(key)
+                if (
+                    isinstance(asked, int)
+                    and not isinstance(asked, bool)
+                    and asked > spec.max_tokens
+                ):
+                    if spec.on_max_tokens == "reject":
+                        return LimitResult("limits.max_tokens")
+                    body[key] = spec.max_tokens
+                    clamped = True
+            generates = "messages" in body or "prompt" in body  # not embeddings
+            unbounded = generates and not any(k in body for k in _TOKEN_FIELDS)
+            if unbounded and spec.on_max_tokens == "clamp":
+                # An unbounded completion is clamped too: the cap is the policy's.
+                body["max_tokens"] = spec.max_tokens
+                clamped = True
+        return LimitResult(None, clamped)

@@ -1,0 +1,276 @@
+"""Compiling a policy: its filters' rules into one scanner per view, and their effects.
+
+Each stage (input, output) compiles every pattern rule of all its filters into one
+Hyperscan database over the normalised text, and every phrase rule (blocklist words,
+injection families) into one over the confusables skeleton: two linear scans per text,
+however many filters. Findings carry the name of the filter that owns the rule, and that
+filter's action and mode decide what happens to them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from safeproxy.filters import validators as v
+from safeproxy.filters.api import Finding, Mode, Severity
+from safeproxy.filters.detect import PII_RULES, SECRET_RULES, Detector, Rule
+from safeproxy.filters.holdback import Finder, Finders, type_placeholder
+from safeproxy.filters.injection import SEP, injection_rules
+from safeproxy.filters.limits import Limits
+from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.scanner import Pattern, compile_error
+from safeproxy.filters.skeleton import Skeleton
+from safeproxy.policy_settings import (
+    BlocklistFilter,
+    FilterSettings,
+    InjectionFilter,
+    LimitsFilter,
+    OutputFilterSettings,
+    PiiFilter,
+    PolicySettings,
+    SecretsFilter,
+    StreamSettings,
+    filter_name,
+)
+
+
+class PolicyError(Exception):
+    """A policy that cannot be compiled; `problems` are (YAML path, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{p}: {m}" for p, m in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class FilterSpec:
+    name: str
+    type: str
+    action: str  # block | redact | flag
+    mode: Mode
+    on_error: str  # closed | open
+    budget_s: float
+    redaction: str = "placeholder"
+    threshold: float | None = None  # injection only
+
+
+class Effects:
+    """A finding's fate is its filter's: enforce+block blocks, enforce+redact cuts."""
+
+    def __init__(self, specs: Mapping[str, FilterSpec], salt: bytes) -> None:
+        self._specs = specs
+        self._salt = salt
+
+    def blocks(self, finding: Finding) -> bool:
+        spec = self._specs[finding.filter]
+        return spec.mode is Mode.ENFORCE and spec.action == "block"
+
+    def replacement(self, finding: Finding, value: str) -> str | None:
+        spec = self._specs[finding.filter]
+        if spec.mode is not Mode.ENFORCE or spec.action != "redact":
+            return None
+        if spec.redaction == "mask":
+            return "".join(" " if c.isspace() else "*" for c in value)
+        if spec.redaction == "hash":
+            digest = hashlib.sha256(self._salt + value.encode("utf-8", "surrogatepass"))
+            label = finding.type.rsplit(".", 1)[-1].upper()
+            return f"[{label}:{digest.hexdigest()[:12]}]"
+        return type_placeholder(finding)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """The compiled filters of one direction."""
+
+    name: str  # "input" | "output"
+    specs: Mapping[str, FilterSpec]
+    finder: Finder
+    effects: Effects
+    limits: Limits | None
+    max_len: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.specs
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPolicy:
+    name: str
+    version: str
+    input: Stage
+    output: Stage
+    stream: StreamSettings
+
+
+class Compiler:
+    """Shared, immutable helpers (normaliser, skeleton) used to compile every policy."""
+
+    def __init__(
+        self, normalizer: Normalizer, skeleton: Skeleton, environ: Mapping[str, str] | None
+    ) -> None:
+        # environ None: checking only (`safeproxy validate` in CI has no secrets).
+        self._normalizer = normalizer
+        self._skeleton = skeleton
+        self._environ = environ
+
+    def compile(self, name: str, settings: PolicySettings, where: str) -> CompiledPolicy:
+        salt = b""
+        if settings.hash_salt_env and self._environ is not None:
+            value = self._environ.get(settings.hash_salt_env)
+            if not value:
+                raise PolicyError(
+                    [(f"{where}.hash_salt_env", f"{settings.hash_salt_env} is not set")]
+                )
+            salt = value.encode()
+        problems: list[tuple[str, str]] = []
+        stages = {
+            stage: self._stage(stage, list(specs), salt, f"{where}.{stage}", problems)
+            for stage, specs in (("input", settings.input), ("output", settings.output))
+        }
+        if problems:
+            raise PolicyError(problems)
+        return CompiledPolicy(
+            name, policy_version(settings), stages["input"], stages["output"], settings.stream
+        )
+
+    def _stage(
+        self,
+        stage: str,
+        filters: list[FilterSettings] | list[OutputFilterSettings],
+        salt: bytes,
+        where: str,
+        problems: list[tuple[str, str]],
+    ) -> Stage:
+        specs: dict[str, FilterSpec] = {}
+        plain: list[tuple[Rule, str]] = []
+        phrases: list[tuple[Rule, str]] = []
+        limits: Limits | None = None
+        for i, f in enumerate(filters):
+            name = filter_name(f)
+            if name in specs:
+                problems.append((f"{where}.{i}.name", f"duplicate filter name {name!r}"))
+                continue
+            action = getattr(f, "action", "block")
+            specs[name] = FilterSpec(
+                name,
+                f.type,
+                action,
+                Mode(f.mode),
+                f.on_error,
+                f.budget_ms / 1000,
+                getattr(f, "redaction", "placeholder"),
+                f.threshold if isinstance(f, InjectionFilter) else None,
+            )
+            if isinstance(f, PiiFilter):
+                plain += [(_pii_rule(e, f.default_region), name) for e in f.entities]
+            elif isinstance(f, SecretsFilter):
+                plain += [(SECRET_RULES[k], name) for k in f.kinds]
+            elif isinstance(f, InjectionFilter):
+                phrases += [(r, name) for r in injection_rules()]
+            elif isinstance(f, BlocklistFilter):
+                words, rules = self._blocklist(f, name, f"{where}.{i}", problems)
+                phrases += [(r, name) for r in words]
+                plain += [(r, name) for r in rules]
+            elif isinstance(f, LimitsFilter):
+                limits = Limits(f)
+        finders: list[Finder] = []
+        if plain:
+            finders.append(
+                Detector(stage, [r for r, _ in plain], self._normalizer, [o for _, o in plain])
+            )
+        if phrases:
+            finders.append(
+                Detector(
+                    stage,
+                    [r for r, _ in phrases],
+                    self._normalizer,
+                    [o for _, o in phrases],
+                    fold=self._skeleton.fold,
+                )
+            )
+        max_len = max((r.pattern.max_len for r, _ in plain + phrases), default=0)
+        return Stage(stage, specs, Finders(finders), Effects(specs, salt), limits, max_len)
+
+    def _blocklist(
+        self, f: BlocklistFilter, name: str, where: str, problems: list[tuple[str, str]]
+    ) -> tuple[list[Rule], list[Rule]]:
+        words = list(f.words)
+        if f.words_file is not None:
+            try:
+                lines = Path(f.words_file).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append((f"{where}.words_file", f"cannot read: {exc}"))
+                lines = []
+            words += [w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")]
+        phrase_rules: list[Rule] = []
+        for j, word in enumerate(words):
+            regex = self._word_regex(word)
+            if regex is None:
+                problems.append((f"{where}.words.{j}", "a word needs a letter or digit"))
+                continue
+            rule_id = f"{name}.word"
+            folded = len(word)
+            phrase_rules.append(
+                Rule("blocklist.word", Pattern(rule_id, regex, 2 * folded + 16), Severity.HIGH)
+            )
+        pattern_rules: list[Rule] = []
+        for j, p in enumerate(f.patterns):
+            pattern = Pattern(f"{name}.{p.label}", p.regex, p.max_len)
+            error = compile_error(pattern)
+            if error is not None:
+                problems.append((f"{where}.patterns.{j}.regex", f"unsupported pattern: {error}"))
+                continue
+            pattern_rules.append(
+                Rule(f"blocklist.{p.label}", pattern, Severity.HIGH, bounded=False)
+            )
+        return phrase_rules, pattern_rules
+
+    def _word_regex(self, word: str) -> str | None:
+        """A word or phrase as the skeleton spells it; separators match any separator run."""
+        folded = self._skeleton.fold(self._normalizer.normalize(word).text)
+        runs: list[str] = []
+        current: list[str] = []
+        for ch in folded:
+            if ch.isalnum():
+                current.append(ch)
+            elif current:
+                runs.append("".join(current))
+                current = []
+        if current:
+            runs.append("".join(current))
+        return SEP.join(runs) if runs else None
+
+
+def _pii_rule(entity: str, region: str) -> Rule:
+    rule = PII_RULES[entity]
+    if entity == "phone" and region != "US":
+        return dataclasses.replace(rule, validate=lambda n, _o: v.phone_number(n, region))
+    return rule
+
+
+def policy_version(settings: PolicySettings) -> str:
+    """A content hash of the effective policy: stamped on every decision."""
+    canonical = json.dumps(settings.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def compile_policies(
+    policies: Mapping[str, PolicySettings], compiler: Compiler
+) -> dict[str, CompiledPolicy]:
+    """Every policy, or PolicyError listing every problem with its YAML path."""
+    problems: list[tuple[str, str]] = []
+    out: dict[str, CompiledPolicy] = {}
+    for name, settings in policies.items():
+        try:
+            out[name] = compiler.compile(name, settings, f"policies.{name}")
+        except PolicyError as exc:
+            problems += exc.problems
+    if problems:
+        raise PolicyError(problems)
+    return out

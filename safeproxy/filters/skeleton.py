@@ -1,0 +1,53 @@
+"""The confusables skeleton: homoglyphs and leetspeak folded to ASCII, one character for one.
+
+Keyword and phrase rules (injection families, blocklists) match on this view of the
+normalised text. Every character maps to exactly one character, so offsets stay those of
+the normalised view and word boundaries are judged there ("k1ll!" reads "kill" and still
+ends at the "!").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# Leetspeak digits and symbols read as the letters they stand for.
+LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
+        "|": "l"}  # fmt: skip
+
+
+# Lower-case Greek and Cyrillic letters that read as Latin in most fonts but that Unicode's
+# confusables list pairs only with Latin small capitals (so its table leaves them out).
+# Greek epsilon kappa tau nu eta; Cyrillic ka te em en ve palochka dze qa we.
+EXTRA = {
+    "\u03b5": "e",
+    "\u03ba": "k",
+    "\u03c4": "t",
+    "\u03bd": "v",
+    "\u03b7": "n",
+    "\u043a": "k",
+    "\u0442": "t",
+    "\u043c": "m",
+    "\u043d": "h",
+    "\u0432": "b",
+    "\u04cf": "l",
+    "\u0455": "s",
+    "\u051b": "q",
+    "\u051d": "w",
+}
+
+
+class Skeleton:
+    """Built once per process from a confusables table (code point -> one ASCII character)."""
+
+    def __init__(self, confusables: Mapping[int, str]) -> None:
+        table: dict[int, str] = {cp: t for cp, t in confusables.items() if len(t) == 1}
+        table.update({ord(k): v for k, v in EXTRA.items()})
+        table.update({ord(k): v for k, v in LEET.items()})
+        self._table = table
+        # Plain ASCII only meets the leet map: a 256-entry bytes table is far faster.
+        self._ascii = bytes(ord(LEET.get(chr(b), chr(b))) if b < 128 else b for b in range(256))
+
+    def fold(self, norm: str) -> str:
+        if norm.isascii():
+            return norm.encode("ascii").translate(self._ascii).decode("ascii")
+        return norm.translate(self._table)

@@ -1,0 +1,128 @@
+"""The model view: every piece of text the model will see in a request, or the client in a
+reply, as slots that can be read and written back in place.
+
+Requests: chat messages (string content, the text of content parts, `name`, assistant
+`tool_calls` function names and arguments, `refusal`), tool definitions (names and
+descriptions), completions prompts and embeddings input. Replies: message content, refusals
+and tool-call arguments, or completion text. A REWRITE writes into exactly these fields,
+and the proxy forwards a re-serialisation of the parsed body, never the client's bytes.
+
+What cannot be read as text (token-id prompts, unknown content-part types) is refused
+rather than forwarded unseen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from safeproxy.errors import BadRequest
+
+# Content parts that carry no text the filters could read; they go through unchanged.
+_MEDIA_PARTS = frozenset({"image_url", "input_audio", "file", "image", "audio"})
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One text field: `holder[key]` is a str."""
+
+    holder: Any  # dict[str, Any] | list[Any]
+    key: Any  # str | int
+    where: str  # a JSON path for error messages, e.g. "messages.2.content"
+
+    def get(self) -> str:
+        value: str = self.holder[self.key]
+        return value
+
+    def set(self, text: str) -> None:
+        self.holder[self.key] = text
+
+
+class Uninspectable(BadRequest):
+    code = "uninspectable_input"
+
+
+def chat_slots(body: dict[str, Any]) -> list[Slot]:
+    slots: list[Slot] = []
+    for i, msg in enumerate(body.get("messages") or ()):
+        path = f"messages.{i}"
+        _text(slots, msg, "content", f"{path}.content")
+        _parts(slots, msg.get("content"), f"{path}.content")
+        _text(slots, msg, "name", f"{path}.name")
+        _text(slots, msg, "refusal", f"{path}.refusal")
+        _calls(slots, msg, path)
+    for i, tool in enumerate(body.get("tools") or ()):
+        fn = tool.get("function") if isinstance(tool, dict) else None
+        if isinstance(fn, dict):
+            _text(slots, fn, "name", f"tools.{i}.function.name")
+            _text(slots, fn, "description", f"tools.{i}.function.description")
+    return slots
+
+
+def prompt_slots(body: dict[str, Any], field: str) -> list[Slot]:
+    """A completions `prompt` or embeddings `input`: a string or a list of strings."""
+    value = body.get(field)
+    if isinstance(value, str):
+        return [Slot(body, field, field)]
+    slots: list[Slot] = []
+    for i, item in enumerate(value or ()):
+        if not isinstance(item, str):
+            raise Uninspectable(
+                "token-id input cannot be inspected by the content policy", param=f"{field}.{i}"
+            )
+        slots.append(Slot(value, i, f"{field}.{i}"))
+    return slots
+
+
+def reply_slots(body: dict[str, Any]) -> list[Slot]:
+    """The text of a non-streamed chat or completions reply."""
+    slots: list[Slot] = []
+    for i, choice in enumerate(body.get("choices") or ()):
+        if not isinstance(choice, dict):
+            continue
+        path = f"choices.{i}"
+        _text(slots, choice, "text", f"{path}.text")
+        msg = choice.get("message")
+        if isinstance(msg, dict):
+            _text(slots, msg, "content", f"{path}.message.content")
+            _parts(slots, msg.get("content"), f"{path}.message.content")
+            _text(slots, msg, "refusal", f"{path}.message.refusal")
+            _calls(slots, msg, f"{path}.message")
+    return slots
+
+
+def _text(slots: list[Slot], holder: Any, key: str, where: str) -> None:
+    if isinstance(holder, dict) and isinstance(holder.get(key), str):
+        slots.append(Slot(holder, key, where))
+
+
+def _parts(slots: list[Slot], content: Any, where: str) -> None:
+    if not isinstance(content, list):
+        return
+    for j, part in enumerate(content):
+        path = f"{where}.{j}"
+        if isinstance(part, str):
+            slots.append(Slot(content, j, path))
+            continue
+        if not isinstance(part, dict):
+            raise Uninspectable("content parts must be objects", param=path)
+        kind = part.get("type")
+        if kind in ("text", "input_text", "output_text") and isinstance(part.get("text"), str):
+            slots.append(Slot(part, "text", f"{path}.text"))
+        elif kind == "refusal" and isinstance(part.get("refusal"), str):
+            slots.append(Slot(part, "refusal", f"{path}.refusal"))
+        elif kind not in _MEDIA_PARTS:
+            raise Uninspectable("a content part of this type cannot be inspected", param=path)
+
+
+def _calls(slots: list[Slot], msg: dict[str, Any], path: str) -> None:
+    calls = msg.get("tool_calls")
+    for k, call in enumerate(calls if isinstance(calls, list) else ()):
+        fn = call.get("function") if isinstance(call, dict) else None
+        if isinstance(fn, dict):
+            _text(slots, fn, "name", f"{path}.tool_calls.{k}.function.name")
+            _text(slots, fn, "arguments", f"{path}.tool_calls.{k}.function.arguments")
+    legacy = msg.get("function_call")
+    if isinstance(legacy, dict):
+        _text(slots, legacy, "name", f"{path}.function_call.name")
+        _text(slots, legacy, "arguments", f"{path}.function_call.arguments")

@@ -1,0 +1,157 @@
+"""The policy schema: filter chains per direction, one pydantic model per filter type.
+
+A policy's `input` and `output` lists are discriminated unions on `type`, with unknown
+keys forbidden, so a typo or a bad pattern fails at load time with its YAML path
+(`policies.default.output.1.words_file`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PiiEntity = Literal["email", "phone", "credit_card", "ssn", "iban", "ipv4", "ipv6"]
+SecretKind = Literal[
+    "aws_access_key",
+    "aws_secret_key",
+    "github_token",
+    "slack_token",
+    "stripe_key",
+    "google_api_key",
+    "openai_key",
+    "jwt",
+    "private_key",
+    "keyword_value",
+]
+DEFAULT_PII: tuple[PiiEntity, ...] = ("email", "phone", "credit_card", "ssn", "iban")
+ALL_SECRETS: tuple[SecretKind, ...] = SecretKind.__args__  # type: ignore[attr-defined]
+FilterName = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Filter(_Strict):
+    """What every filter has, whatever it detects."""
+
+    # The metric label and the `filter` of each finding; defaults to the type.
+    name: FilterName | None = None
+    mode: Literal["enforce", "shadow"] = "enforce"
+    # A filter that raises or overruns its budget fails closed (blocks) or open (lets the
+    # text through); either way the request's decision records it.
+    on_error: Literal["closed", "open"] = "closed"
+    budget_ms: float = Field(default=50.0, gt=0)
+
+
+class _Redacting(_Filter):
+    action: Literal["block", "redact", "flag"] = "redact"
+    # placeholder: [REDACTED:EMAIL]; mask: the value's characters as '*'; hash: a salted,
+    # truncated sha256 ([EMAIL:3f9a0c1b]) so equal values stay joinable in logs.
+    redaction: Literal["placeholder", "mask", "hash"] = "placeholder"
+
+
+class PiiFilter(_Redacting):
+    type: Literal["pii"]
+    entities: list[PiiEntity] = Field(default=list(DEFAULT_PII), min_length=1)
+    # Region for phone numbers written without a +country code.
+    default_region: str = Field(default="US", pattern=r"^[A-Z]{2}$")
+
+
+class SecretsFilter(_Redacting):
+    type: Literal["secrets"]
+    kinds: list[SecretKind] = Field(default=list(ALL_SECRETS), min_length=1)
+    action: Literal["block", "redact", "flag"] = "block"
+
+
+class InjectionFilter(_Filter):
+    type: Literal["injection"]
+    action: Literal["block", "flag"] = "block"
+    # Family weights add up per text; at or above this the text is an injection.
+    threshold: float = Field(default=1.0, gt=0)
+
+
+class BlocklistPattern(_Strict):
+    """A user regex: Hyperscan syntax (no backreferences or lookaround), run caselessly on
+    the normalised text. `max_len` bounds a match (and the stream hold-back)."""
+
+    regex: str = Field(min_length=1, max_length=1024)
+    max_len: int = Field(default=64, gt=0, le=4096)
+    label: FilterName = "pattern"
+
+
+class BlocklistFilter(_Redacting):
+    """Words and phrases match whole words on the confusables skeleton, caselessly."""
+
+    type: Literal["blocklist"]
+    action: Literal["block", "redact", "flag"] = "block"
+    words: list[Annotated[str, Field(min_length=1, max_length=256)]] = []
+    # One word or phrase per line; `#` starts a comment. Relative to the config file.
+    words_file: str | None = None
+    patterns: list[BlocklistPattern] = []
+
+    @model_validator(mode="after")
+    def _something(self) -> BlocklistFilter:
+        if not (self.words or self.words_file or self.patterns):
+            raise ValueError("a blocklist needs words, words_file or patterns")
+        return self
+
+
+class LimitsFilter(_Filter):
+    """Request-shape limits, checked on input only, before any pattern runs."""
+
+    type: Literal["limits"]
+    max_prompt_chars: int | None = Field(default=None, gt=0)
+    max_messages: int | None = Field(default=None, gt=0)
+    # `max_tokens` / `max_completion_tokens` above this are clamped to it, or rejected.
+    max_tokens: int | None = Field(default=None, gt=0)
+    on_max_tokens: Literal["clamp", "reject"] = "clamp"
+    # Model-name globs a client may ask for; None allows any model a route matches.
+    models: list[str] | None = None
+
+
+FilterSettings = Annotated[
+    PiiFilter | SecretsFilter | InjectionFilter | BlocklistFilter | LimitsFilter,
+    Field(discriminator="type"),
+]
+OutputFilterSettings = Annotated[
+    PiiFilter | SecretsFilter | BlocklistFilter, Field(discriminator="type")
+]
+
+
+class StreamSettings(_Strict):
+    """How output filters treat streamed replies (DESIGN §5)."""
+
+    # Released text kept for matching, so a value is still tied to the keyword before it.
+    context_chars: int = Field(default=64, ge=1, le=4096)
+    # Held text beyond this is settled early: `block` ends the stream, `release` checks
+    # what it has, lets it go and records the overflow.
+    max_pending_chars: int = Field(default=8192, ge=256)
+    on_overflow: Literal["block", "release"] = "block"
+    # A block mid-stream ends with finish_reason "content_filter" then [DONE] (`finish`),
+    # or with an in-band `data: {"error": ...}` event (`error_event`).
+    block_style: Literal["finish", "error_event"] = "finish"
+
+
+class PolicySettings(_Strict):
+    """Filters for what the model sees (`input`) and what the client gets (`output`)."""
+
+    input: list[FilterSettings] = []
+    output: list[OutputFilterSettings] = []
+    stream: StreamSettings = StreamSettings()
+    # Environment variable holding the salt for `redaction: hash` (required when used).
+    hash_salt_env: str | None = None
+
+    @model_validator(mode="after")
+    def _hash_needs_salt(self) -> PolicySettings:
+        hashing = any(getattr(f, "redaction", None) == "hash" for f in [*self.input, *self.output])
+        if hashing and not self.hash_salt_env:
+            raise ValueError("redaction: hash needs hash_salt_env (the salt is never in config)")
+        return self
+
+
+def filter_name(spec: FilterSettings | OutputFilterSettings) -> str:
+    return spec.name or spec.type
