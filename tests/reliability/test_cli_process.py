@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import socket
 import subprocess
@@ -118,7 +119,10 @@ def test_serve_upstream_flag_and_sigterm_drains_in_flight(
         proc.send_signal(signal.SIGTERM)
         rest = b"".join(raw)
     stream = first + rest
-    assert stream.count(b'"content":"t "') == 10
+    # The default policy's output filters may move a held space to the next chunk: compare
+    # the text the client assembles, not the framing.
+    chunks = [json.loads(line[6:]) for line in stream.split(b"\n") if line[6:7] == b"{"]
+    assert "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks) == "t " * 10
     assert stream.endswith(b"data: [DONE]\n\n")
     assert proc.wait(15) == 0
     with pytest.raises(httpx.ConnectError):
