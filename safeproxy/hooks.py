@@ -22,6 +22,8 @@ class ResponseHook(Protocol):
     finished: bool
     # Set when output was blocked; before any byte was sent it becomes the HTTP error.
     violation: PolicyViolation | None
+    # Whether any model text was released; a block before that is a plain HTTP error.
+    released: bool
 
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]: ...
 
@@ -36,6 +38,7 @@ class PassThrough:
     __slots__ = ()
     finished = False
     violation: PolicyViolation | None = None
+    released = True
 
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]:
         return (event,)

@@ -81,8 +81,11 @@ async def relay_stream(
             if ex.ttft is None:
                 ex.ttft = now - ex.upstream_sent
             out = b"".join([encode_event(o) for e in events for o in hook.on_event(e)])
-            if hook.violation is not None and not ex.response_started:
-                raise hook.violation  # nothing was sent: a plain HTTP error
+            if hook.violation is not None and not hook.released:
+                # No model text went out (at most a role chunk, still unsent or sent):
+                # before headers this is a plain HTTP error.
+                if not ex.response_started:
+                    raise hook.violation
             if out:
                 await _write(ex, request, resp, out)
             if hook.finished:
@@ -90,7 +93,7 @@ async def relay_stream(
                 return resp
         decoder.flush()
         tail = b"".join([encode_event(o) for o in hook.on_end()])
-        if hook.violation is not None and not ex.response_started:
+        if hook.violation is not None and not hook.released and not ex.response_started:
             raise hook.violation
         await _write(ex, request, resp, tail)
         await resp.write_eof()

@@ -51,6 +51,11 @@ class OutputHook:
         self._error: str | None = None
         self.finished = False
         self.violation: PolicyViolation | None = None
+        # Whether any model text went out: a block after that ends the stream in-band.
+        self.released = False
+        # Chunks without text (the role chunk) wait for the first text, so that headers go
+        # out with checked text and a block before it is always a plain HTTP error.
+        self._stash: list[SSEEvent] = []
 
     # --- whole replies -------------------------------------------------------------------
 
@@ -79,7 +84,7 @@ class OutputHook:
         if self.finished:
             return ()
         if event.data.strip() == "[DONE]":
-            return [*self._flush_all(), event]
+            return [*self._flush_all(), event]  # _flush_all hands over any stash
         try:
             chunk = orjson.loads(event.data)
         except orjson.JSONDecodeError:
@@ -88,7 +93,7 @@ class OutputHook:
             return ()
         choices = chunk.get("choices") if isinstance(chunk, dict) else None
         if not isinstance(choices, list) or not choices:
-            return (event,)  # usage, upstream errors: no model text
+            return self._after_text([event])  # usage, upstream errors: no model text
         for key in _TEMPLATE_KEYS:
             if key in chunk:
                 self._template[key] = chunk[key]
@@ -110,7 +115,21 @@ class OutputHook:
             return self._block()
         if keep:
             out.append(SSEEvent(orjson.dumps(chunk).decode(), event.event, event.id, event.retry))
+        return self._after_text(out)
+
+    def _after_text(self, out: list[SSEEvent]) -> list[SSEEvent]:
+        if not self.released:
+            self._stash += out
+            return []
+        if self._stash:
+            out, self._stash = [*self._stash, *out], []
         return out
+
+    def _says(self, text: str) -> bool:
+        if text:
+            self.released = True
+            return True
+        return False
 
     def on_end(self) -> Sequence[SSEEvent]:
         if self.finished:
@@ -126,14 +145,14 @@ class OutputHook:
         if isinstance(choice.get("text"), str):
             self._completions = True
             choice["text"] = self._feed((index, "text", 0), choice["text"], final)
-            says |= bool(choice["text"])
+            says |= self._says(choice["text"])
         delta = choice.get("delta")
         if not isinstance(delta, dict):
             return says
         for name in ("content", "refusal"):
             if isinstance(delta.get(name), str):
                 delta[name] = self._feed((index, name, 0), delta[name], final)
-                says |= bool(delta[name])
+                says |= self._says(delta[name])
         says |= any(k not in ("content", "refusal", "tool_calls") for k in delta)
         calls = delta.get("tool_calls")
         if isinstance(calls, list):
@@ -142,7 +161,7 @@ class OutputHook:
                 k = call.get("index", pos) if isinstance(call, dict) else pos
                 if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
                     fn["arguments"] = self._feed((index, "tool", k), fn["arguments"], final)
-                    says |= bool(fn["arguments"])
+                    says |= self._says(fn["arguments"])
                 says |= isinstance(call, dict) and bool(call.get("id") or (fn or {}).get("name"))
         return says
 
@@ -181,7 +200,7 @@ class OutputHook:
                 tail = window.end()
             except Exception:
                 tail = self._failed("")
-            if tail:
+            if self._says(tail):
                 out.append(self._synthetic(key, tail))
         return out
 
@@ -193,6 +212,7 @@ class OutputHook:
             return self._block()
         self.finished = True
         self._record()
+        out, self._stash = [*self._stash, *out], []
         return out
 
     def _synthetic(self, key: FieldKey, text: str) -> SSEEvent:

@@ -3,10 +3,13 @@
 Per-request control rides in an extra body field, so any client (including the OpenAI SDK's
 `extra_body=`) can script it:
 
-    "mock": {"reply": "text", "chunks": 50, "delay_ms": 5,
+    "mock": {"reply": "text", "chunks": 50, "pieces": ["te", "xt"], "delay_ms": 5,
+             "tool_call": {"name": "f", "arguments": "{...}"},
              "fault": "500" | "429" | "503" | "stall" | "reset" | "malformed",
              "fault_after": 3}
 
+`pieces` gives the exact stream split (it wins over `reply` and `chunks`). `tool_call`
+answers with one function call instead of text; its arguments are what gets split.
 `fault_after` applies a stall/reset mid-stream after that many content chunks.
 """
 
@@ -104,8 +107,17 @@ class MockUpstream:
         early = await self._early_fault(request, ctl)
         if early is not None:
             return early
+        tool = ctl.get("tool_call") if chat else None
+        tool = tool if isinstance(tool, dict) else None
         reply = str(ctl.get("reply", self.default_reply))
-        pieces = _split(reply, ctl.get("chunks"))
+        if tool is not None:
+            reply = str(tool.get("arguments", "{}"))
+        given = ctl.get("pieces")
+        if isinstance(given, list) and given:
+            pieces = [str(p) for p in given]
+            reply = "".join(pieces)
+        else:
+            pieces = _split(reply, ctl.get("chunks"))
         model = str(body.get("model", self.model))
         prompt_tokens = max(1, len(orjson.dumps(body.get("messages", body.get("prompt")))) // 4)
         usage = {
@@ -117,7 +129,12 @@ class MockUpstream:
         created = int(time.time())
         if not body.get("stream"):
             choice: dict[str, Any] = {"index": 0, "finish_reason": "stop", "logprobs": None}
-            if chat:
+            if tool is not None:
+                call = {"id": "call_0", "type": "function",
+                        "function": {"name": str(tool.get("name", "f")), "arguments": reply}}  # fmt: skip
+                choice["message"] = {"role": "assistant", "content": None, "tool_calls": [call]}
+                choice["finish_reason"] = "tool_calls"
+            elif chat:
                 choice["message"] = {"role": "assistant", "content": reply}
             else:
                 choice["text"] = reply
@@ -125,7 +142,9 @@ class MockUpstream:
             payload = {"id": rid, "object": obj, "created": created, "model": model,
                        "choices": [choice], "usage": usage}  # fmt: skip
             return web.Response(body=orjson.dumps(payload), content_type="application/json")
-        return await self._stream(request, ctl, pieces, rid, created, model, usage, body, chat)
+        return await self._stream(
+            request, ctl, pieces, rid, created, model, usage, body, chat, tool
+        )
 
     async def _stream(
         self,
@@ -138,6 +157,7 @@ class MockUpstream:
         usage: dict[str, int],
         body: dict[str, Any],
         chat: bool,
+        tool: dict[str, Any] | None = None,
     ) -> web.StreamResponse:
         resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await resp.prepare(request)
@@ -155,6 +175,10 @@ class MockUpstream:
         try:
             if chat:
                 role = {"index": 0, "delta": {"role": "assistant", "content": ""}}
+                if tool is not None:
+                    fn = {"name": str(tool.get("name", "f")), "arguments": ""}
+                    call = {"index": 0, "id": "call_0", "type": "function", "function": fn}
+                    role["delta"] = {"role": "assistant", "content": None, "tool_calls": [call]}
                 await resp.write(chunk({**role, "finish_reason": None}))
             for i, piece in enumerate(pieces):
                 if fault_after is not None and i == int(fault_after):
@@ -165,13 +189,18 @@ class MockUpstream:
                 if delay:
                     await asyncio.sleep(delay)
                 delta: dict[str, Any] = {"content": piece} if chat else {}
+                if tool is not None:
+                    delta = {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}
                 choice: dict[str, Any] = {"index": 0, "finish_reason": None}
                 if chat:
                     choice["delta"] = delta
                 else:
                     choice["text"] = piece
                 await resp.write(chunk(choice))
-            last: dict[str, Any] = {"index": 0, "finish_reason": "stop"}
+            last: dict[str, Any] = {
+                "index": 0,
+                "finish_reason": "tool_calls" if tool is not None else "stop",
+            }
             if chat:
                 last["delta"] = {}
             else:

@@ -1,0 +1,155 @@
+"""The output hook end to end at the SSE level: however the upstream splits the text into
+chunks, and however the network splits the bytes (inside UTF-8 sequences and SSE lines
+included), the client never receives a detected value, and what it assembles equals the
+non-streaming result; a block is decided the same way whatever the split."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from safeproxy.filters.chain import run_stage
+from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
+from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.stream import OutputHook
+from safeproxy.models import Exchange, Kind
+from safeproxy.policy_settings import PolicySettings
+from safeproxy.upstream.sse import SSEDecoder, SSEEvent
+
+COMPILER = Compiler(Normalizer(), Skeleton(skeleton_table()), {})
+
+
+def _policy(output: list[dict[str, Any]]) -> CompiledPolicy:
+    settings = PolicySettings.model_validate({"output": output})
+    return compile_policies({"p": settings}, COMPILER)["p"]
+
+
+REDACTING = _policy(
+    [
+        {"type": "pii", "entities": ["email", "phone", "credit_card", "ssn", "iban"]},
+        {"type": "secrets", "action": "redact"},
+        {"type": "blocklist", "words": ["launch codes"], "action": "redact"},
+    ]
+)
+BLOCKING = _policy([{"type": "secrets", "action": "block"}, {"type": "pii"}])
+
+VALUES = [
+    "jane.doe@acme-corp.io",
+    "4111 1111 1111 1111",
+    "123-45-6789",
+    "+1 (415) 867-5309",
+    "GB82 WEST 1234 5698 7654 32",
+    "j\u200bane@acme\u200d.io",
+    "４１１１ １１１１ １１１１ １１１１",
+    "AKIAIOSFODNN7EXAMPLE",
+    "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5",
+    "password: Xq7#mP2!vL9@kR4z",
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+    "launch  c0des",
+]
+FILLER = st.text(
+    alphabet=st.sampled_from([*"abc xyz.,-:@ 0123456789\n", "é", "✓", "😀", "\u200b", "ж"]),
+    max_size=24,
+)
+
+
+@st.composite
+def replies(draw: st.DrawFn) -> tuple[str, list[str]]:
+    parts: list[str] = []
+    values: list[str] = []
+    for _ in range(draw(st.integers(1, 3))):
+        parts.append(draw(FILLER))
+        value = draw(st.sampled_from(VALUES))
+        values.append(value)
+        parts.append(f" {value} ")
+    parts.append(draw(FILLER))
+    return "".join(parts), values
+
+
+def _cut(text: str, points: list[int]) -> list[str]:
+    cuts = sorted({p % (len(text) + 1) for p in points})
+    edges = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in zip(edges, edges[1:], strict=False) if b > a]
+
+
+def _wire(pieces: list[str]) -> bytes:
+    def chunk(choice: dict[str, Any]) -> bytes:
+        body = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+                "choices": [choice]}  # fmt: skip
+        return b"data: " + orjson.dumps(body) + b"\n\n"
+
+    out = [chunk({"index": 0, "delta": {"role": "assistant", "content": ""}})]
+    out += [chunk({"index": 0, "delta": {"content": p}, "finish_reason": None}) for p in pieces]
+    out.append(chunk({"index": 0, "delta": {}, "finish_reason": "stop"}))
+    out.append(b"data: [DONE]\n\n")
+    return b"".join(out)
+
+
+def _through_hook(policy: CompiledPolicy, wire: bytes, byte_cuts: list[int]) -> list[SSEEvent]:
+    hook = OutputHook(policy, Exchange(rid="r", kind=Kind.CHAT, started=0.0))
+    decoder = SSEDecoder()
+    sent: list[SSEEvent] = []
+    edges = sorted({c % (len(wire) + 1) for c in byte_cuts})
+    for a, b in zip([0, *edges], [*edges, len(wire)], strict=True):
+        for event in decoder.feed(wire[a:b]):
+            sent += hook.on_event(event)
+        if hook.finished:
+            return sent
+    return [*sent, *hook.on_end()]
+
+
+def _text_of(events: list[SSEEvent]) -> tuple[str, list[str | None]]:
+    text: list[str] = []
+    finishes: list[str | None] = []
+    for e in events:
+        if e.data == "[DONE]":
+            continue
+        for choice in orjson.loads(e.data)["choices"]:
+            text.append(choice.get("delta", {}).get("content") or "")
+            finishes.append(choice.get("finish_reason"))
+    return "".join(text), finishes
+
+
+@settings(max_examples=200, deadline=None)
+@given(replies(), st.lists(st.integers(0, 500), max_size=30), st.lists(st.integers(0, 4000)))
+def test_client_text_is_split_invariant_and_never_holds_a_value(
+    sample: tuple[str, list[str]], text_cuts: list[int], byte_cuts: list[int]
+) -> None:
+    text, values = sample
+    events = _through_hook(REDACTING, _wire(_cut(text, text_cuts)), byte_cuts)
+    received, finishes = _text_of(events)
+    whole = run_stage(REDACTING.output, [text]).texts[0]
+    assert received == (text if whole is None else whole)
+    for value in values:
+        assert value not in received
+        assert value.split(": ")[-1] not in received
+    assert finishes[-1] == "stop" and events[-1].data == "[DONE]"
+
+
+@given(replies())
+def test_one_character_per_chunk(sample: tuple[str, list[str]]) -> None:
+    text, _values = sample
+    events = _through_hook(REDACTING, _wire(list(text)), [])
+    whole = run_stage(REDACTING.output, [text]).texts[0]
+    assert _text_of(events)[0] == (text if whole is None else whole)
+
+
+@settings(max_examples=150, deadline=None)
+@given(replies(), st.lists(st.integers(0, 500), max_size=30), st.lists(st.integers(0, 4000)))
+def test_a_block_is_decided_the_same_whatever_the_split(
+    sample: tuple[str, list[str]], text_cuts: list[int], byte_cuts: list[int]
+) -> None:
+    text, values = sample
+    events = _through_hook(BLOCKING, _wire(_cut(text, text_cuts)), byte_cuts)
+    received, finishes = _text_of(events)
+    whole = run_stage(BLOCKING.output, [text])
+    assert (finishes[-1] == "content_filter") == whole.blocked
+    assert events[-1].data == "[DONE]"
+    for value in values:
+        if "launch" not in value:  # that blocklist is not part of this policy
+            assert value not in received
