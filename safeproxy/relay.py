@@ -81,11 +81,8 @@ async def relay_stream(
             if ex.ttft is None:
                 ex.ttft = now - ex.upstream_sent
             out = b"".join([encode_event(o) for e in events for o in hook.on_event(e)])
-            if hook.violation is not None and not hook.released:
-                # No model text went out (at most a role chunk, still unsent or sent):
-                # before headers this is a plain HTTP error.
-                if not ex.response_started:
-                    raise hook.violation
+            if hook.violation is not None and not hook.released and not ex.response_started:
+                raise hook.violation  # no model text went out: a plain HTTP error
             if out:
                 await _write(ex, request, resp, out)
             if hook.finished:

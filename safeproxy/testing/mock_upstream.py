@@ -130,8 +130,8 @@ class MockUpstream:
         if not body.get("stream"):
             choice: dict[str, Any] = {"index": 0, "finish_reason": "stop", "logprobs": None}
             if tool is not None:
-                call = {"id": "call_0", "type": "function",
-                        "function": {"name": str(tool.get("name", "f")), "arguments": reply}}  # fmt: skip
+                fn = {"name": str(tool.get("name", "f")), "arguments": reply}
+                call = {"id": "call_0", "type": "function", "function": fn}
                 choice["message"] = {"role": "assistant", "content": None, "tool_calls": [call]}
                 choice["finish_reason"] = "tool_calls"
             elif chat:

@@ -5,6 +5,7 @@ non-streaming result; a block is decided the same way whatever the split."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import orjson
@@ -74,7 +75,7 @@ def replies(draw: st.DrawFn) -> tuple[str, list[str]]:
 def _cut(text: str, points: list[int]) -> list[str]:
     cuts = sorted({p % (len(text) + 1) for p in points})
     edges = [0, *cuts, len(text)]
-    return [text[a:b] for a, b in zip(edges, edges[1:], strict=False) if b > a]
+    return [text[a:b] for a, b in itertools.pairwise(edges) if b > a]
 
 
 def _wire(pieces: list[str]) -> bytes:
