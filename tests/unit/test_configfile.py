@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from safeproxy.configfile import ConfigError, config_version, load_settings, validate
+from safeproxy.policy_settings import BlocklistFilter
 
 MINIMAL = "upstreams: [{name: a, base_url: 'http://127.0.0.1:8000/'}]\nroutes: [{upstream: a}]\n"
 
@@ -99,3 +100,55 @@ def test_version_is_a_content_hash(tmp_path: Path) -> None:
     b = load_settings(write(tmp_path, MINIMAL), environ={"SAFEPROXY_SERVER__PORT": "1"})
     assert config_version(a) == config_version(load_settings(write(tmp_path, MINIMAL)))
     assert config_version(a) != config_version(b)
+
+
+def _with_policy(policy: dict[str, object]) -> dict[str, object]:
+    return {
+        "upstreams": [{"name": "u", "base_url": "http://127.0.0.1:9"}],
+        "routes": [{"upstream": "u", "policy": "p"}],
+        "policies": {"p": policy},
+    }
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (
+            {"input": [{"type": "blocklist", "patterns": [{"regex": r"(a)\1"}]}]},
+            "policies.p.input.0.patterns.0.regex: unsupported pattern",
+        ),
+        ({"input": [{"type": "pii", "entitys": ["email"]}]}, "policies.p.input.0.pii.entitys"),
+        ({"input": [{"type": "nope"}]}, "policies.p.input.0"),
+        ({"output": [{"type": "injection"}]}, "policies.p.output.0"),
+        (
+            {"input": [{"type": "blocklist", "words_file": "/nonexistent/words.txt"}]},
+            "policies.p.input.0.words_file: cannot read",
+        ),
+        (
+            {"input": [{"type": "pii"}, {"type": "pii"}]},
+            "policies.p.input.1.name: duplicate filter name 'pii'",
+        ),
+        ({"input": [{"type": "pii", "redaction": "hash"}]}, "policies.p: redaction: hash needs"),
+    ],
+)
+def test_policy_errors_name_their_yaml_path(policy: dict[str, object], expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        validate(_with_policy(policy))
+    assert expected in info.value.render()
+
+
+def test_unknown_policy_on_a_route_and_relative_words_files(tmp_path: Path) -> None:
+    data = _with_policy({})
+    data["routes"] = [{"upstream": "u", "policy": "missing"}]
+    with pytest.raises(ConfigError) as info:
+        validate(data)
+    assert "routes.0.policy: unknown policy 'missing'" in info.value.render()
+    (tmp_path / "words.txt").write_text("# comment\nsecret project\n")
+    path = write(
+        tmp_path,
+        "upstreams: [{name: u, base_url: 'http://127.0.0.1:9'}]\n"
+        "routes: [{upstream: u, policy: p}]\n"
+        "policies: {p: {input: [{type: blocklist, words_file: words.txt}]}}\n",
+    )
+    spec = load_settings(path).policies["p"].input[0]
+    assert isinstance(spec, BlocklistFilter) and spec.words_file == str(tmp_path / "words.txt")
