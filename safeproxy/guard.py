@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from safeproxy.errors import PolicyViolation
+from safeproxy.errors import NotFound, PolicyViolation
 from safeproxy.filters.api import Action, FilterRecord, Mode
 from safeproxy.filters.chain import Clock, run_stage
 from safeproxy.filters.policy import CompiledPolicy
@@ -31,6 +31,15 @@ class Guard:
 
     def check_request(self, ex: Exchange, body: dict[str, Any]) -> None:
         assert ex.route is not None
+        if ex.kind is Kind.OTHER:
+            if ex.path not in ex.route.pass_through_paths:
+                raise NotFound(
+                    "this endpoint is not inspected by the proxy; a route may allow it "
+                    "with pass_through_paths",
+                    code="uninspectable_endpoint",
+                )
+            ex.degraded.append("pass_through")
+            return
         policy = self.policies[ex.route.policy]
         stage = policy.input
         if stage.empty:
@@ -82,7 +91,7 @@ class Guard:
     def hook(self, ex: Exchange) -> ResponseHook:
         assert ex.route is not None
         policy = self.policies[ex.route.policy]
-        if policy.output.empty:
+        if policy.output.empty or ex.kind is Kind.OTHER:
             return PassThrough()
         return OutputHook(policy, ex, self._clock)
 

@@ -47,6 +47,7 @@ class Handlers:
             web.get("/healthz", self.healthz, allow_head=False),
             web.get("/readyz", self.readyz, allow_head=False),
             web.get("/metrics", self.metrics, allow_head=False),
+            web.post("/v1/{tail:.+}", self.other),
             # Last: anything the routes above did not take gets an OpenAI-shaped 404/405.
             web.route("*", "/{tail:.*}", self.fallthrough),
         ]
@@ -98,6 +99,11 @@ class Handlers:
                 BadUpstreamReply("upstream model list is unusable"), before_send=False
             )
         return [item for item in items if isinstance(item, dict)]
+
+    async def other(self, request: web.Request) -> web.StreamResponse:
+        if request.path in _KNOWN_PATHS:
+            return await self.fallthrough(request)
+        return await self._pipeline.other(request)
 
     async def fallthrough(self, request: web.Request) -> web.Response:
         exc: ProxyError = NotFound("unknown path")

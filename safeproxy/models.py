@@ -39,6 +39,9 @@ class Kind(enum.Enum):
     CHAT = "/v1/chat/completions"
     COMPLETIONS = "/v1/completions"
     EMBEDDINGS = "/v1/embeddings"
+    # Any other JSON endpoint: the proxy cannot read its text, so only a route that lists
+    # the path in `pass_through_paths` forwards it (unfiltered, recorded as degraded).
+    OTHER = "*"
 
 
 def check_shape(kind: Kind, body: dict[str, Any], max_messages: int) -> str:
@@ -56,6 +59,8 @@ def check_shape(kind: Kind, body: dict[str, Any], max_messages: int) -> str:
     elif kind is Kind.COMPLETIONS:
         if not _is_prompt(body.get("prompt")):
             raise BadRequest("'prompt' must be a string or a list", param="prompt")
+    elif kind is Kind.OTHER:
+        pass
     elif not _is_prompt(body.get("input")):
         raise BadRequest("'input' must be a string or a list", param="input")
     return model
@@ -97,6 +102,8 @@ class Exchange:
     rid: str
     kind: Kind
     started: float
+    # The upstream path: the kind's, or the client's for a pass-through endpoint.
+    path: str = ""
     body: dict[str, Any] = field(default_factory=dict)
     # Serialisation of `body` as it stands (None once something rewrote the body).
     wire: bytes | None = None

@@ -51,9 +51,14 @@ class Pipeline:
     async def embeddings(self, request: web.Request) -> web.StreamResponse:
         return await self.handle(request, Kind.EMBEDDINGS)
 
+    async def other(self, request: web.Request) -> web.StreamResponse:
+        """A JSON POST the proxy cannot inspect: forwarded only where a route allows it."""
+        return await self.handle(request, Kind.OTHER)
+
     async def handle(self, request: web.Request, kind: Kind) -> web.StreamResponse:
         rid = request_id(request.headers, self._ids)
-        ex = Exchange(rid=rid, kind=kind, started=time.perf_counter())
+        path = request.path if kind is Kind.OTHER else kind.value
+        ex = Exchange(rid=rid, kind=kind, started=time.perf_counter(), path=path)
         self._metrics.request_started()
         try:
             return await self._run(request, ex)
@@ -131,7 +136,7 @@ class Pipeline:
                 self._metrics.fallbacks.labels(ex.route.label, pool.name).inc()
             ex.upstream_sent = t = time.perf_counter()
             try:
-                reply = await pool.send("POST", ex.kind.value, body, headers)
+                reply = await pool.send("POST", ex.path, body, headers)
             except UpstreamCallError as exc:
                 ex.upstream_wait += time.perf_counter() - t
                 if last or not exc.before_send:

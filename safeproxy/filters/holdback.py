@@ -155,14 +155,18 @@ class StreamRedactor:
         frontier = size if final else max(offset, hold)
         release = frontier
         kept: list[Finding] = []
+        covered = -1  # end of the settled cuts so far
         for f in found:
             if f.end <= offset:
                 continue  # lies in released context: decided earlier
             if f.start < frontier and (final or f.end < size):
                 kept.append(f)
                 release = max(release, f.end)
-            else:
+                if self._effects.replacement(f, "") is not None:
+                    covered = max(covered, f.end)
+            elif f.start >= covered:
                 release = min(release, max(offset, f.start))
+            # else: it starts inside a settled cut, which `apply` lets win, as on whole text
         kept = [_clip(f, offset) for f in kept if f.end <= release]
         if any(self._effects.blocks(f) for f in kept):
             self.findings += kept

@@ -62,6 +62,7 @@ class MockUpstream:
                 web.post("/v1/completions", self.completions),
                 web.post("/v1/embeddings", self.embeddings),
                 web.get("/v1/models", self.models),
+                web.post("/v1/responses", self.responses),
             ]
         )
         return app
@@ -231,6 +232,14 @@ class MockUpstream:
         n = sum(max(1, len(str(x)) // 4) for x in items)
         payload = {"object": "list", "data": data, "model": body.get("model", self.model),
                    "usage": {"prompt_tokens": n, "total_tokens": n}}  # fmt: skip
+        return web.Response(body=orjson.dumps(payload), content_type="application/json")
+
+    async def responses(self, request: web.Request) -> web.StreamResponse:
+        """A minimal Responses API answer (an endpoint the proxy only passes through)."""
+        body, ctl = await self._begin(request)
+        text = str(ctl.get("reply", self.default_reply))
+        payload = {"id": "resp_" + os.urandom(8).hex(), "object": "response",
+                   "model": body.get("model", self.model), "output_text": text}  # fmt: skip
         return web.Response(body=orjson.dumps(payload), content_type="application/json")
 
     async def models(self, request: web.Request) -> web.Response:

@@ -26,6 +26,7 @@ class Route:
     policy: str
     targets: tuple[Target, ...]  # the primary first, then fallbacks in order
     allow_uninspectable: bool = False
+    pass_through_paths: frozenset[str] = frozenset()
 
 
 class Router:
@@ -55,4 +56,5 @@ class Router:
 
 def _route(r: RouteSettings) -> Route:
     targets = (Target(r.upstream), *(Target(f.upstream, f.model) for f in r.fallbacks))
-    return Route(r.label, r.policy, targets, r.allow_uninspectable)
+    paths = frozenset(r.pass_through_paths)
+    return Route(r.label, r.policy, targets, r.allow_uninspectable, paths)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import openai
 import pytest
 import yaml
@@ -223,3 +224,17 @@ def test_block_style_error_event_raises_api_error_in_the_sdk() -> None:
                 got += [c.choices[0].delta.content or ""] if c.choices else []
         assert "EXAMPLE" not in "".join(got)
         assert "content policy" in info.value.message
+
+
+def test_uninspectable_endpoints_are_refused_unless_a_route_passes_them_through(
+    stack: Stack,
+) -> None:
+    body = {"model": "m", "input": "mail jane.doe@acme-corp.io"}
+    refused = httpx.post(stack.url + "/v1/responses", json=body)
+    assert refused.status_code == 404
+    assert refused.json()["error"]["code"] == "uninspectable_endpoint"
+    assert httpx.post(stack.url + "/v1/models", json=body).status_code == 405
+    with Stack(with_policy(DEFAULT_POLICIES, pass_through_paths=["/v1/responses"])) as s:
+        passed = httpx.post(s.url + "/v1/responses", json=body)
+        assert passed.status_code == 200 and passed.json()["object"] == "response"
+        assert s.mocks[0].received[-1].path == "/v1/responses"
