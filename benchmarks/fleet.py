@@ -1,4 +1,5 @@
-"""The benchmark's processes: mock upstream, floor and safeproxy, pinned to their cores.
+"""The benchmark's processes: mock upstream, floor and safeproxy (empty chain and default
+policy), pinned to their cores.
 
 Used by proxy_overhead.py (wall-clock figures) and instructions.py (instruction counts).
 """
@@ -17,6 +18,11 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+from safeproxy.configfile import bundled_config
 
 HOST = "127.0.0.1"
 LOAD_CORE = "0"  # mock upstream, wrk, the streaming client and the driver script
@@ -98,34 +104,54 @@ def wait_ready(server: Server, path: str, timeout_s: float = READY_TIMEOUT_S) ->
     raise RuntimeError(f"{server.name} not ready at {server.url}{path} after {timeout_s}s: {last}")
 
 
-def safeproxy_config(port: int, upstream_port: int) -> str:
-    return (
-        f"server: {{host: {HOST}, port: {port}}}\n"
-        f'upstreams: [{{name: mock, base_url: "http://{HOST}:{upstream_port}"}}]\n'
-        'routes: [{match: {model: "*"}, upstream: mock}]\n'
-        "readiness: {interval_s: 60}\n"
-    )
+def default_policy() -> dict[str, Any]:
+    """The `default` policy of the bundled config/default.yaml (what production runs)."""
+    data = yaml.safe_load(bundled_config("default.yaml").read_text(encoding="utf-8"))
+    policy: dict[str, Any] = data["policies"]["default"]
+    return policy
+
+
+def safeproxy_config(port: int, upstream_port: int, policy: dict[str, Any] | None = None) -> str:
+    """A one-route config; without `policy` the route's policy is the built-in empty one."""
+    route: dict[str, Any] = {"match": {"model": "*"}, "upstream": "mock"}
+    config: dict[str, Any] = {
+        "server": {"host": HOST, "port": port},
+        "upstreams": [{"name": "mock", "base_url": f"http://{HOST}:{upstream_port}"}],
+        "routes": [route],
+        "readiness": {"interval_s": 60},
+    }
+    if policy is not None:
+        route["policy"] = "default"
+        config["policies"] = {"default": policy}
+    return yaml.safe_dump(config, sort_keys=False)
 
 
 def start_fleet(fleet: Fleet) -> dict[str, Server]:
     py = sys.executable
     mock_port, floor_port, proxy_port = free_port(), free_port(), free_port()
+    policy_port = free_port()
     upstream = f"http://{HOST}:{mock_port}"
     config = fleet.workdir / "safeproxy.yaml"
     config.write_text(safeproxy_config(proxy_port, mock_port))
+    policy_config = fleet.workdir / "safeproxy-policy.yaml"
+    policy_config.write_text(safeproxy_config(policy_port, mock_port, default_policy()))
 
     mock_argv = [py, "-m", "safeproxy", "mock-upstream", "--host", HOST, "--port", str(mock_port)]
     floor_argv = [py, str(HERE / "passthrough.py"), "--host", HOST, "--port", str(floor_port)]
     floor_argv += ["--upstream", upstream]
     proxy_argv = [py, "-m", "safeproxy", "serve", "--config", str(config)]
     proxy_argv += ["--port", str(proxy_port)]
+    policy_argv = [py, "-m", "safeproxy", "serve", "--config", str(policy_config)]
+    policy_argv += ["--port", str(policy_port)]
     mock = fleet.start("direct", LOAD_CORE, mock_argv, mock_port)
     floor = fleet.start("floor", PROXY_CORE, floor_argv, floor_port)
     proxy = fleet.start("safeproxy", PROXY_CORE, proxy_argv, proxy_port)
+    policy = fleet.start("policy", PROXY_CORE, policy_argv, policy_port)
     wait_ready(mock, "/v1/models")
     wait_ready(floor, "/healthz")
     wait_ready(proxy, "/healthz")
-    return {"direct": mock, "floor": floor, "safeproxy": proxy}
+    wait_ready(policy, "/healthz")
+    return {"direct": mock, "floor": floor, "safeproxy": proxy, "policy": policy}
 
 
 @contextlib.contextmanager
