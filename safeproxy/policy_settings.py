@@ -23,6 +23,8 @@ SecretKind = Literal[
     "jwt",
     "private_key",
     "keyword_value",
+    "url_credentials",
+    "bearer_token",
 ]
 DEFAULT_PII: tuple[PiiEntity, ...] = ("email", "phone", "credit_card", "ssn", "iban")
 ALL_SECRETS: tuple[SecretKind, ...] = SecretKind.__args__  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ case tricks fold away); findings carry spans in the original text. Case-sensitiv
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -38,9 +39,20 @@ class Rule:
     alphabet: str | None = None
     # Streams: overrides `alphabet` with a function giving where a match could still begin.
     hold: Callable[[str], int] | None = None
-    # Where the sensitive value starts inside the match (`password: <value>`): only that
-    # part is the finding, so the keyword may flow while the value is held.
-    value_start: Callable[[str], int] | None = None
+    # Where the sensitive value lies inside the match (`password: <value>`), as offsets
+    # into the matched (normalised) text: only that part is the finding, so the keyword may
+    # flow while the value is held.
+    value: Callable[[str], tuple[int, int]] | None = None
+    # The match must not directly follow this (an email right after "://" is a URL's user).
+    not_after: str | None = None
+    # Like `joiners`, on the right side only.
+    end_joiners: str = ""
+    # A bare run of digits counts only after one of these words (within 32 characters):
+    # "call 4155552671" is a phone, "size 3145728000" and "x = 2147483647" are not.
+    bare_context: tuple[str, ...] = ()
+    # Judge only the longest candidate: a value is the whole run (`get_token()` must not be
+    # judged as `get_token` once the parentheses made it fail).
+    longest_only: bool = False
     # A block that runs from the match to this closing marker's line (PEM key bodies); the
     # end of the text when the marker never comes.
     until: str | None = None
@@ -75,17 +87,48 @@ def _iban_prefix(norm: str, p: int) -> bool:
     return (rest.replace(" ", "").isalnum() or not rest.strip()) and "  " not in rest
 
 
-def _after_keyword(norm: str) -> int:
-    """`password = "v..."`: the value starts after the separator, spaces and a quote."""
-    i = min((j for j in (norm.find(":"), norm.find("=")) if j >= 0), default=0) + 1
-    while i < len(norm) and norm[i] in " \"'":
+_SEPARATORS = (":=", "=>", ":", "=", " is ", " was ")
+
+
+def _keyword_value(norm: str) -> tuple[int, int]:
+    """`password = "v..."`, `"api_key": "v..."`, `my password is v...`: the value's span.
+
+    A query string's next parameter (`&x=1`) is not part of the value.
+    """
+    i = min((j for j in (norm.find(sep) for sep in _SEPARATORS) if j >= 0), default=0)
+    while i < len(norm) and norm[i] in ":=> \"'":
         i += 1
-    return i
+    if norm.startswith(("is ", "was "), i):
+        i = norm.index(" ", i) + 1
+    end = len(norm)
+    amp = norm.find("&", i)
+    while amp >= 0:
+        name = norm[amp + 1 : norm.find("=", amp + 1)] if "=" in norm[amp + 1 :] else ""
+        if name and name.replace("_", "").replace("-", "").isalnum():
+            end = amp
+            break
+        amp = norm.find("&", amp + 1)
+    return i, end
 
 
-def _value_start(norm: str) -> int:
-    """After the last separator: the value of `aws_secret_access_key = "<value>`."""
-    return max(norm.rfind(c) for c in " :=\"'") + 1
+def _aws_secret(norm: str) -> tuple[int, int]:
+    """After the last separator: `aws_secret_access_key = "<value>`."""
+    return max(norm.rfind(c) for c in " :=\"'") + 1, len(norm)
+
+
+def _aws_secret_value(orig: str) -> bool:
+    value = orig[_aws_secret(orig)[0] :]
+    return len(value) == 40 and v.random_token(value, 40)
+
+
+def _url_password(norm: str) -> tuple[int, int]:
+    """`scheme://user:password@host`: the password."""
+    user = norm.index("://") + 3
+    return norm.index(":", user) + 1, len(norm) - 1
+
+
+def _bearer(norm: str) -> tuple[int, int]:
+    return norm.rindex(" ") + 1, len(norm)
 
 
 def _value_run(norm: str) -> int:
@@ -107,6 +150,9 @@ def _pem_hold(norm: str) -> int:
     return len(norm)
 
 
+_PHONE_WORDS = ("call", "phone", "tel", "mobile", "cell", "fax", "contact", "text me", "reach",
+                "dial", "whatsapp", "sms", "number", "no.", "#")  # fmt: skip
+
 PII_RULES: dict[str, Rule] = {
     "email": Rule(
         "pii.email",
@@ -114,6 +160,10 @@ PII_RULES: dict[str, Rule] = {
         Severity.MEDIUM,
         _norm(v.email),
         alphabet=_ALNUM + "._%+-@",
+        # git@github.com:org/repo is a remote, not an address; and a shorter domain inside a
+        # longer host name (acme.io.internal) is no address either.
+        end_joiners=":.",
+        not_after="://",
     ),
     "credit_card": Rule(
         "pii.credit_card",
@@ -128,19 +178,22 @@ PII_RULES: dict[str, Rule] = {
         Severity.HIGH,
         _norm(v.us_ssn),
         alphabet=_DIGITS + "- ",
+        joiners="-",
     ),
     "phone": Rule(
         "pii.phone",
         Pattern("pii.phone", r"\+?\(?\d[\d ().-]+\d", 24),
         Severity.MEDIUM,
-        _norm(v.phone_number),
+        refine=v.phone_spans,
         alphabet=_DIGITS + " ().+-",
+        joiners="-.",  # INV-2024-000123 and v1.415... are identifiers
+        bare_context=_PHONE_WORDS,
     ),
     "iban": Rule(
         "pii.iban",
         Pattern("pii.iban", r"[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?", 42),
         Severity.HIGH,
-        _norm(v.iban),
+        refine=v.iban_spans,
         hold=_iban_hold,
     ),
     "ipv4": Rule(
@@ -179,8 +232,8 @@ SECRET_RULES: dict[str, Rule] = {
             100,
         ),
         Severity.CRITICAL,
-        lambda norm, orig: v.random_token(orig[_value_start(orig) :], 40),
-        value_start=_value_start,
+        lambda norm, orig: _aws_secret_value(_visible(orig)),
+        value=_aws_secret,
         hold=_value_run,
     ),
     "github_token": Rule(
@@ -191,13 +244,13 @@ SECRET_RULES: dict[str, Rule] = {
     ),
     "slack_token": Rule(
         "secret.slack_token",
-        Pattern("secret.slack_token", r"xox[baprs]-[a-z0-9-]{10,}", 255),
+        Pattern("secret.slack_token", r"(xox[abeprs]|xapp)-[a-z0-9-]{10,}", 255),
         Severity.CRITICAL,
         alphabet=_ALNUM + "-",
     ),
     "stripe_key": Rule(
         "secret.stripe_key",
-        Pattern("secret.stripe_key", r"(sk|rk)_(live|test)_[a-z0-9]{16,}", 255),
+        Pattern("secret.stripe_key", r"((sk|rk)_(live|test)|whsec)_[a-z0-9]{16,}", 255),
         Severity.CRITICAL,
         alphabet=_ALNUM + "_",
     ),
@@ -213,7 +266,7 @@ SECRET_RULES: dict[str, Rule] = {
         # by the validator instead.
         Pattern("secret.openai_key", r"sk-(proj-|svcacct-|admin-)?[a-z0-9_-]+", 220),
         Severity.CRITICAL,
-        lambda norm, orig: v.random_token(_after_prefix(orig, "sk-", _OPENAI_KINDS), 20),
+        lambda norm, orig: v.random_token(_after_prefix(_visible(orig), "sk-", _OPENAI_KINDS), 20),
         alphabet=_ALNUM + "_-",
     ),
     "jwt": Rule(
@@ -224,7 +277,7 @@ SECRET_RULES: dict[str, Rule] = {
     ),
     "private_key": Rule(
         "secret.private_key",
-        Pattern("secret.private_key", r"-----begin ([a-z0-9]+ ){0,3}private key-----", 60),
+        Pattern("secret.private_key", r"-----begin ([a-z0-9]+ ){0,3}private key( block)?-----", 70),
         Severity.CRITICAL,
         bounded=False,
         hold=_pem_hold,
@@ -234,14 +287,39 @@ SECRET_RULES: dict[str, Rule] = {
         "secret.keyword_value",
         Pattern(
             "secret.keyword_value",
-            r"(password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token"
-            r"|client[_-]?secret|private[_-]?key) ?[:=] ?[\"']?[^\s\"']{8,}",
+            # The keyword may end a longer name (DB_PASSWORD, client_secret); quotes may close
+            # a JSON or dict key; `:=`, `=>` and "is" also assign.
+            r"(password|passwd|passphrase|pwd|secret|secret[_-]?key|api[_-]?key|apikey"
+            r"|access[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|token"
+            r"|client[_-]?secret|private[_-]?key|credentials?)[\"']? ?(:=|=>|[:=]| is | was )"
+            r" ?[\"']?[^\s\"']{6,}",
             200,
         ),
         Severity.HIGH,
-        lambda norm, orig: v.secret_value(_value_of(orig)),
+        lambda norm, orig: _keyword_secret(norm, orig),
+        bounded=False,
+        longest_only=True,
         hold=_value_run,
-        value_start=_after_keyword,
+        value=_keyword_value,
+    ),
+    "url_credentials": Rule(
+        "secret.url_credentials",
+        Pattern("secret.url_credentials", r"[a-z][a-z0-9+.-]*://[^\s:/@]+:[^\s/@]+@", 200),
+        Severity.CRITICAL,
+        lambda norm, orig: v.url_password(norm[_url_password(norm)[0] : -1]),
+        bounded=False,
+        longest_only=True,
+        hold=_value_run,
+        value=_url_password,
+    ),
+    "bearer_token": Rule(
+        "secret.bearer_token",
+        Pattern("secret.bearer_token", r"(bearer|basic|token) +[a-z0-9._~+/-]{16,}=*", 600),
+        Severity.MEDIUM,  # a more specific rule (JWT, a vendor key) names it when it can
+        lambda norm, orig: v.bearer_value(_visible(orig).rsplit(" ", 1)[-1]),
+        longest_only=True,
+        hold=_value_run,
+        value=_bearer,
     ),
 }
 
@@ -254,11 +332,22 @@ def _after_prefix(token: str, prefix: str, kinds: Sequence[str]) -> str:
     return rest
 
 
-def _value_of(assignment: str) -> str:
-    for sep in ("=", ":"):
-        if sep in assignment:
-            return assignment.split(sep, 1)[1].strip().strip("\"'")
-    return ""
+def _keyword_secret(norm: str, orig: str) -> bool:
+    value = _value_text(orig)
+    if not v.secret_value(value):
+        return False
+    if ":" in norm or "=" in norm:
+        return True
+    # "my password is X" reads like prose: X must look made up (letters and digits or
+    # symbols), or "the token is expired." would count.
+    return any(c.isalpha() for c in value) and any(not c.isalpha() for c in value.rstrip(".,;"))
+
+
+def _value_text(orig: str) -> str:
+    """The value of a keyword match, from the original characters (case matters)."""
+    text = unicodedata.normalize("NFKC", _visible(orig))
+    a, b = _keyword_value(text.lower())
+    return text[a:b]
 
 
 def hold_start(rule: Rule, norm: str) -> int:
@@ -328,19 +417,24 @@ class Detector:
                 continue
             if rule.bounded and _glued(norm, s - 1, -1, rule.joiners):
                 continue
+            if rule.not_after is not None and norm.endswith(rule.not_after, 0, s):
+                continue
             for e in ends:
                 if e <= reach.get(index, -1):
                     break
-                if rule.bounded and _glued(norm, e, 1, rule.joiners):
+                if rule.bounded and _glued(norm, e, 1, rule.joiners + rule.end_joiners):
+                    continue
+                if rule.bare_context and norm[s:e].isdigit() and not _said(norm, s, rule):
                     continue
                 start, end = view.original_span(s, e)
-                if rule.validate is not None:
-                    original = "".join(c for c in text[start:end] if c.isprintable() or c == " ")
-                    if not rule.validate(norm[s:e], original):
-                        continue
+                if rule.validate is not None and not rule.validate(scanned[s:e], text[start:end]):
+                    if rule.longest_only:
+                        break
+                    continue
                 a, b = s, e
-                if rule.value_start is not None:
-                    a = s + rule.value_start(norm[s:e])
+                if rule.value is not None:
+                    va, vb = rule.value(norm[s:e])
+                    a, b = s + va, s + vb
                 if rule.until is not None:
                     b = _block_end(norm, e, rule.until)
                 if (a, b) != (s, e):
@@ -350,8 +444,11 @@ class Detector:
                 break
         for index, merged in runs.items():
             for s, e in merged:
-                for a, b in _refined_spans(self.rules[index], norm, s, e):
+                rule = self.rules[index]
+                for a, b in _refined_spans(rule, scanned, s, e):
                     if b <= reach.get(index, -1):
+                        continue
+                    if rule.bare_context and norm[a:b].isdigit() and not _said(norm, a, rule):
                         continue
                     start, end = view.original_span(a, b)
                     findings.append(self._finding(index, start, end))
@@ -363,6 +460,15 @@ class Detector:
     def _finding(self, index: int, start: int, end: int) -> Finding:
         rule = self.rules[index]
         return Finding(rule.type, rule.pattern.rule, start, end, rule.severity, self.owners[index])
+
+
+def _said(norm: str, s: int, rule: Rule) -> bool:
+    before = norm[max(0, s - 32) : s]
+    return any(word in before for word in rule.bare_context)
+
+
+def _visible(orig: str) -> str:
+    return "".join(c for c in orig if c.isprintable() or c == " ")
 
 
 def _block_end(norm: str, e: int, marker: str) -> int:
@@ -398,7 +504,12 @@ def _refined_spans(rule: Rule, norm: str, s: int, e: int) -> list[tuple[int, int
                 e -= 1
     spans = [(s + a, s + b) for a, b in rule.refine(norm[s:e])]
     if rule.bounded:
-        spans = [(a, b) for a, b in spans if not _wordy(norm, a - 1) and not _wordy(norm, b)]
+        right = rule.joiners + rule.end_joiners
+        spans = [
+            (a, b)
+            for a, b in spans
+            if not _glued(norm, a - 1, -1, rule.joiners) and not _glued(norm, b, 1, right)
+        ]
     return spans
 
 

@@ -1,13 +1,14 @@
 """Applying findings to a text stream with a bounded hold-back, so nothing leaks across splits.
 
 The rule (DESIGN §5): text is held from the earliest point where a match could still be
-growing: for each rule, the trailing run of characters its matches can contain, at most its
-longest match - 1 (see `detect.hold_start`). A finding that starts before that point and
-ends before the end of the pending text is *settled*: it cannot change any more, so it is
-cut, blocks, or is recorded, and released. A finding that may still grow holds everything
-from its start. The rest waits for the next chunk, or for the end of the stream, when
-everything settles. The output is therefore the same however the upstream splits the
-stream, and equal to applying the findings of the whole text at once.
+growing (the *frontier*): for each rule, the trailing run of characters its matches can
+contain, at most its longest match - 1 (see `detect.hold_start`). A finding that ends before
+the frontier is *settled*: no match can grow into it any more, so it is cut, blocks, or is
+recorded, and released. A finding that reaches past the frontier holds everything from its
+start (and from the start of a cut it overlaps, since overlapping cuts merge). The rest
+waits for the next chunk, or for the end of the stream, when everything settles. The output
+is therefore the same however the upstream splits the stream, and equal to applying the
+findings of the whole text at once.
 
 Released text is kept as read-only context (`context_chars`) so that a rule can see the
 keyword before a value (`password: <value>`) after the keyword went out.
@@ -84,19 +85,36 @@ class Applied:
 
 
 def apply(text: str, findings: Sequence[Finding], effects: Effects) -> Applied:
-    """The whole-text result: cut what is redacted; blocked if any finding blocks."""
+    """The whole-text result: cut what is redacted; blocked if any finding blocks.
+
+    Overlapping cuts (a card whose first ten digits also read as a phone) merge into one
+    cut over their union, labelled by the most severe (then longest) finding, so no part
+    of either value survives.
+    """
     if any(effects.blocks(f) for f in findings):
         return Applied("", True)
+    cuts = sorted(
+        (f for f in findings if effects.replacement(f, "") is not None),
+        key=lambda f: (f.start, -f.end),
+    )
     out: list[str] = []
     at = 0
-    for f in sorted(findings, key=lambda f: f.start):
-        if f.start < at:  # overlaps a span already cut (another rule): the cut covers it
-            continue
-        new = effects.replacement(f, text[f.start : f.end])
-        if new is None:
-            continue
-        out += [text[at : f.start], new]
-        at = f.end
+    i = 0
+    while i < len(cuts):
+        group = [cuts[i]]
+        end = cuts[i].end
+        i += 1
+        while i < len(cuts) and cuts[i].start < end:
+            group.append(cuts[i])
+            end = max(end, cuts[i].end)
+            i += 1
+        start = group[0].start
+        label = max(group, key=lambda f: (f.severity, f.end - f.start))
+        merged = Finding(label.type, label.rule, start, end, label.severity, label.filter)
+        new = effects.replacement(merged, text[start:end])
+        assert new is not None
+        out += [text[at:start], new]
+        at = end
     out.append(text[at:])
     return Applied("".join(out), False)
 
@@ -155,18 +173,21 @@ class StreamRedactor:
         frontier = size if final else max(offset, hold)
         release = frontier
         kept: list[Finding] = []
-        covered = -1  # end of the settled cuts so far
+        covered, cover_from = -1, 0  # the cuts decided so far span [cover_from, covered)
         for f in found:
             if f.end <= offset:
                 continue  # lies in released context: decided earlier
-            if f.start < frontier and (final or f.end < size):
+            if f.end <= frontier:
+                # Settled: no match can grow into text before the frontier any more.
                 kept.append(f)
-                release = max(release, f.end)
                 if self._effects.replacement(f, "") is not None:
+                    if f.start >= covered:
+                        cover_from = f.start
                     covered = max(covered, f.end)
-            elif f.start >= covered:
-                release = min(release, max(offset, f.start))
-            # else: it starts inside a settled cut, which `apply` lets win, as on whole text
+            else:
+                # It may still grow: hold it whole, and the cut it overlaps (they will merge).
+                start = cover_from if f.start < covered else f.start
+                release = min(release, max(offset, start))
         kept = [_clip(f, offset) for f in kept if f.end <= release]
         if any(self._effects.blocks(f) for f in kept):
             self.findings += kept

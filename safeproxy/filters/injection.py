@@ -20,35 +20,73 @@ from safeproxy.filters.scanner import Pattern
 # Between two words: any run of spaces, punctuation or symbols (never a letter or digit).
 SEP = r"[^a-z0-9]+"
 
-_NOUNS = r"(instructions?|prompts?|rules|directions|guidelines|directives|context|messages?)"
-FAMILIES: tuple[tuple[str, str, float], ...] = (
-    (
-        "injection.ignore_previous",
-        r"(ignore|disregard|forget|skip|override|bypass|drop) (all |any |the |your |my |of )*"
-        r"(previous|prior|above|earlier|preceding|former|initial|original|system|existing) "
-        + _NOUNS,
-        1.0,
-    ),
-    (
-        "injection.system_prompt_extraction",
-        r"(reveal|show|print|repeat|output|display|leak|dump|tell me|give me|what (is|are|was)) "
-        r"(me )?(all )?(your|the) (full |entire |exact )?(system|initial|hidden|secret|original)"
-        r" (prompt|instructions|message)",
-        1.0,
-    ),
-    (
-        "injection.persona",
-        r"(do anything now|developer mode|jailbreak(en)?|jailbroken|dan mode)",
-        0.8,
-    ),
-    (
-        "injection.role_override",
-        r"(you are no longer|from now on you (are|will)|act as an? (unrestricted|uncensored|"
-        r"unfiltered|evil)|without (any )?(restrictions|filters|limits|rules))",
-        0.6,
-    ),
+# Each family has phrasings of different strength: a strong one blocks alone, weak ones
+# (ordinary in benign text) only add up. Words are separated by any run of non-letters.
+_ORDERS = r"(instructions?|prompts?|directives|guidelines|guardrails|system prompt)"
+_BEFORE = r"(previous|prior|above|earlier|preceding|former|initial|original|system)"
+_VERB = r"(ignore|disregard|forget|overlook|neglect)"
+_DETS = r"(all |any |of |the |your |these |those |every )*"
+_EXTRACT = (
+    r"(reveal|show|print|repeat|output|display|leak|dump|tell me|give me|share|write out"
+    r"|what (is|are|was|were))"
 )
-WEIGHTS = {rule: weight for rule, _rx, weight in FAMILIES}
+FAMILIES: tuple[tuple[str, str, str, float], ...] = (
+    # (type, rule id, pattern, weight)
+    ("injection.ignore_previous", "ignore.qualified",
+     _VERB + " " + _DETS + _BEFORE + " " + _ORDERS, 1.0),
+    ("injection.ignore_previous", "ignore.system",
+     _VERB + " " + _DETS + r"system (message|prompt|instructions|rules)", 1.0),
+    ("injection.ignore_previous", "ignore.postposed",
+     _VERB + " " + _DETS + r"(instructions|rules|guidelines|prompts?) "
+     r"(above|before|you (were|have been) given|given (to you )?(before|earlier|previously)"
+     r"|so far)", 1.0),
+    ("injection.ignore_previous", "ignore.your_orders",
+     _VERB + r" (all )?your (instructions|rules|guidelines|programming|directives|training)",
+     1.0),
+    ("injection.ignore_previous", "ignore.everything",
+     _VERB + r" (everything|all) (above|before|i said before|you were told"
+     r"|you have been told)", 1.0),
+    ("injection.ignore_previous", "ignore.stop_following",
+     r"(stop|do not|don t) (following|obey(ing)?) (your |the )?" + _BEFORE + " " + _ORDERS,
+     1.0),
+    ("injection.ignore_previous", "ignore.override_system",
+     r"(override|bypass) (the |your )?(system prompt|system instructions"
+     r"|safety (rules|filters|guidelines)|content (policy|filters?)|guardrails)", 1.0),
+    ("injection.ignore_previous", "ignore.weak",
+     r"(ignore|disregard|forget|skip) (all |the )?(previous|prior|above|earlier) "
+     r"(messages?|context|text)", 0.4),
+    ("injection.system_prompt_extraction", "extract.your_prompt",
+     _EXTRACT + r" (me )?(all )?(of )?your (full |entire |exact |complete )?"
+     r"(system |initial |hidden |secret |original )?(prompt|instructions|system message)", 1.0),
+    ("injection.system_prompt_extraction", "extract.repeat_above",
+     r"(repeat|print|output|reproduce|copy) (all |the )?(text|words|everything|content) "
+     r"(above|before this)", 1.0),
+    ("injection.system_prompt_extraction", "extract.the_prompt",
+     r"(reveal|print|leak|dump|output) (me )?the (full |hidden |secret |entire )?"
+     r"(system prompt|hidden prompt|initial prompt|system instructions)", 1.0),
+    ("injection.system_prompt_extraction", "extract.show_prompt",
+     r"(show|display|tell) (me )?the (full |hidden |secret )?"
+     r"(system prompt|hidden prompt|system instructions)", 0.6),
+    ("injection.persona", "persona.dan",
+     r"(do anything now|dan mode|(you are|you re|pretend to be|act as|become) (now )?dan\b"
+     r"|jailbroken mode|jailbreak mode)", 1.0),
+    ("injection.persona", "persona.developer_mode",
+     r"(developer mode|god mode|unrestricted mode) (enabled|activated|on)|"
+     r"(enable|activate|enter) (developer|god|unrestricted) mode", 0.6),
+    ("injection.persona", "persona.jailbreak", r"(jailbreak|jailbroken)", 0.4),
+    ("injection.role_override", "role.no_longer",
+     r"you are no longer (an? )?(ai|assistant|chatgpt|claude|llama|language model|bound"
+     r"|restricted|an ai assistant)", 1.0),
+    ("injection.role_override", "role.unrestricted",
+     r"(act as|pretend to be|you are now|from now on you are) an? (unrestricted|uncensored"
+     r"|unfiltered|evil|unaligned) (ai|assistant|model|chatbot|version)", 1.0),
+    ("injection.role_override", "role.from_now_on",
+     r"from now on,? you (are|will|must) (act|be|respond|answer)", 0.5),
+    ("injection.role_override", "role.no_limits",
+     r"(without|no|ignore) (any |all )?(restrictions|filters|limitations|guardrails"
+     r"|censorship|rules)", 0.4),
+)  # fmt: skip
+WEIGHTS = {rule: weight for _t, rule, _rx, weight in FAMILIES}
 
 
 def phrase_regex(words: str) -> str:
@@ -58,14 +96,17 @@ def phrase_regex(words: str) -> str:
 
 def injection_rules() -> list[Rule]:
     return [
-        Rule(rule, Pattern(rule, phrase_regex(rx), 400), Severity.HIGH, bounded=False)
-        for rule, rx, _w in FAMILIES
+        Rule(kind, Pattern(rule, phrase_regex(rx), 400), Severity.HIGH, bounded=False)
+        for kind, rule, rx, _w in FAMILIES
     ]
 
 
 def score(findings: Sequence[Finding]) -> float:
-    """Sum of the weights of the distinct families found."""
-    return sum(WEIGHTS.get(t, 0.0) for t in {f.type for f in findings})
+    """Per family its strongest phrasing's weight, summed over the families found."""
+    best: dict[str, float] = {}
+    for f in findings:
+        best[f.type] = max(best.get(f.type, 0.0), WEIGHTS.get(f.rule, 0.0))
+    return sum(best.values())
 
 
 @dataclass(frozen=True, slots=True)

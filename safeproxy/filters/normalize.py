@@ -7,12 +7,13 @@ characters inside it included). Steps, per code point:
 1. Unicode tag characters (U+E0020..U+E007E, "ASCII smuggling") decode to the ASCII they hide.
 2. Format characters (zero-width, bidi controls, soft hyphen, ...) and variation selectors
    are dropped.
-3. Decimal digits of every script become 0-9.
+3. Decimal digits of every script become 0-9; dashes become "-".
 4. NFKD, without combining marks, then casefold: full-width, ligatures, accents and case.
 5. Every kind of whitespace becomes one ASCII space (runs are kept: lengths stay local).
 
 Plain ASCII takes a fast path: lower-casing and whitespace mapping keep every offset, so no
-map is built at all.
+map is built at all. Other text is folded by `str.translate`, and a map is built only when
+some character folds to nothing or to several characters.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
+_FULL_STOPS = "\u3002\uff61"  # ideographic full stops (NFKD leaves them)
 _ASCII_SPACES = str.maketrans("\t\n\v\f\r\x1c\x1d\x1e\x1f", "         ")
 # Code points whose folding is cached; beyond this the cache is cleared (it is client input).
 _CACHE_LIMIT = 1 << 16
@@ -41,28 +43,65 @@ class Normalized:
         return self.sources[start], self.sources[end - 1] + 1
 
 
+class _Folds(dict[int, str]):
+    """Code point -> its folding, computed on first sight (for `str.translate`)."""
+
+    def __missing__(self, cp: int) -> str:
+        if len(self) >= _CACHE_LIMIT:  # client input: the cache must stay bounded
+            self.clear()
+        folded = self[cp] = _fold_char(chr(cp))
+        return folded
+
+
+class _Changers(dict[int, "str | None"]):
+    """Keeps only the code points whose folding is not exactly one character."""
+
+    def __init__(self, folds: _Folds) -> None:
+        super().__init__()
+        self._folds = folds
+
+    def __missing__(self, cp: int) -> str | None:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        kept = self[cp] = None if len(self._folds[cp]) == 1 else chr(cp)
+        return kept
+
+
 class Normalizer:
-    """Stateless but for a bounded cache of per-code-point foldings."""
+    """Stateless but for bounded caches of per-code-point foldings.
+
+    The general path is two `str.translate` passes (C loops): one folds, one lists the
+    characters whose folding changes the length (invisible ones, ligatures). Only when
+    there are any is an offset map built, from their positions, in runs.
+    """
 
     def __init__(self) -> None:
-        self._fold: dict[str, str] = {}
+        self._folds = _Folds()
+        self._changers = _Changers(self._folds)
 
     def normalize(self, text: str) -> Normalized:
         if text.isascii():
             return Normalized(text.lower().translate(_ASCII_SPACES), text, None)
-        out: list[str] = []
+        folded = text.translate(self._folds)
+        changers = text.translate(self._changers)
+        if not changers:
+            return Normalized(folded, text, None)
+        positions: list[int] = []
+        for ch in set(changers):
+            at = text.find(ch)
+            while at >= 0:
+                positions.append(at)
+                at = text.find(ch, at + 1)
+        positions.sort()
         sources: list[int] = []
-        fold = self._fold
-        for i, ch in enumerate(text):
-            mapped = fold.get(ch)
-            if mapped is None:
-                if len(fold) >= _CACHE_LIMIT:
-                    fold.clear()
-                mapped = fold[ch] = _fold_char(ch)
-            if mapped:
-                out.append(mapped)
-                sources.extend([i] * len(mapped))
-        return Normalized("".join(out), text, tuple(sources))
+        prev = 0
+        folds = self._folds
+        for at in positions:
+            sources.extend(range(prev, at))
+            sources.extend([at] * len(folds[ord(text[at])]))
+            prev = at + 1
+        sources.extend(range(prev, len(text)))
+        return Normalized(folded, text, tuple(sources))
 
 
 def _fold_char(ch: str) -> str:
@@ -76,6 +115,10 @@ def _fold_char(ch: str) -> str:
         return ""
     if category == "Nd":
         return str(unicodedata.decimal(ch))
+    if category == "Pd":  # en/em dashes, non-breaking hyphens: as typed by word processors
+        return "-"
+    if ch in _FULL_STOPS:
+        return "."
     decomposed = unicodedata.normalize("NFKD", ch)
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
     # A lone combining mark folds to nothing: marks stacked on letters are obfuscation here.

@@ -182,7 +182,13 @@ class Compiler:
         finders: list[Finder] = []
         if plain:
             finders.append(
-                Detector(stage, [r for r, _ in plain], self._normalizer, [o for _, o in plain])
+                Detector(
+                    stage,
+                    [r for r, _ in plain],
+                    self._normalizer,
+                    [o for _, o in plain],
+                    fold=self._skeleton.letters,
+                )
             )
         if phrases:
             finders.append(
@@ -250,7 +256,7 @@ class Compiler:
 def _pii_rule(entity: str, region: str) -> Rule:
     rule = PII_RULES[entity]
     if entity == "phone" and region != "US":
-        return dataclasses.replace(rule, validate=lambda n, _o: v.phone_number(n, region))
+        return dataclasses.replace(rule, refine=lambda run: v.phone_spans(run, region))
     return rule
 
 

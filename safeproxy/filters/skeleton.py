@@ -42,10 +42,18 @@ class Skeleton:
     def __init__(self, confusables: Mapping[int, str]) -> None:
         table: dict[int, str] = {cp: t for cp, t in confusables.items() if len(t) == 1}
         table.update({ord(k): v for k, v in EXTRA.items()})
+        # Homoglyphs only, for PII and secret patterns: digits and symbols keep their meaning.
+        self._letters = dict(table)
         table.update({ord(k): v for k, v in LEET.items()})
         self._table = table
         # Plain ASCII only meets the leet map: a 256-entry bytes table is far faster.
         self._ascii = bytes(ord(LEET.get(chr(b), chr(b))) if b < 128 else b for b in range(256))
+
+    def letters(self, norm: str) -> str:
+        """Homoglyphs folded, nothing else (`j\u043ehn@gmail.com` reads `john@gmail.com`)."""
+        if norm.isascii():
+            return norm
+        return norm.translate(self._letters)
 
     def fold(self, norm: str) -> str:
         if norm.isascii():

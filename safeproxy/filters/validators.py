@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections import Counter
+from collections.abc import Callable
 
 import phonenumbers
 
@@ -25,8 +26,14 @@ IBAN_LENGTHS = {
     "TR": 26,
 }  # fmt: skip
 
-PLACEHOLDERS = ("changeme", "password", "example", "xxxxxxxx", "********", "<", "${", "{{",
-                "your_", "your-", "dummy", "placeholder", "redacted")  # fmt: skip
+# Values documentation uses instead of a secret: matched as the whole value, or as its start.
+PLACEHOLDERS = frozenset({"changeme", "password", "example", "secret", "dummy", "placeholder",
+                          "redacted", "none", "null", "true", "false", "undefined", "required",
+                          "optional", "string", "test", "xxx", "todo", "tbd",
+                          "hidden"})  # fmt: skip
+PLACEHOLDER_PREFIXES = ("<", "${", "{{", "$", "%", "your_", "your-", "my_", "my-", "process.env",
+                        "os.environ", "os.getenv", "env.", "env(", "getenv", "xxxx", "****",
+                        "....", "[redacted", "redacted")  # fmt: skip
 
 
 def digits(text: str) -> str:
@@ -95,15 +102,56 @@ def entropy(text: str) -> float:
 
 
 def secret_value(value: str) -> bool:
-    """A credential-looking value: long, mixed, random, and not a documented placeholder."""
-    low = value.lower()
-    if len(value) < 8 or any(p in low for p in PLACEHOLDERS):
+    """A credential-looking value after a keyword: long enough, mixed, not a placeholder,
+    and not code (`os.environ["X"]`, `req.body.password`, `getPassword()`)."""
+    low = value.lower().rstrip(".,;")
+    if len(low) < 6 or low in PLACEHOLDERS or low.startswith(PLACEHOLDER_PREFIXES):
+        return False
+    if any(c in value for c in "()[]{}") or _dotted_identifier(value):
+        return False
+    if len(set(low)) <= 2:  # "aaaaaaaa", "--------"
         return False
     classes = sum(
         (any(c.islower() for c in value), any(c.isupper() for c in value),
          any(c.isdigit() for c in value), any(not c.isalnum() for c in value))
     )  # fmt: skip
-    return classes >= 2 and entropy(value) >= 3.0
+    if classes < 2:
+        return False
+    # Human passwords (Welcome1, P@ssw0rd) are short and repetitive: the bar is lower than
+    # for generated tokens, since a keyword already says what the value is.
+    return entropy(value) >= 2.5
+
+
+def _dotted_identifier(value: str) -> bool:
+    """settings.db_password, self.api_key: a reference, not a value."""
+    parts = value.rstrip(".,;").split(".")
+    return len(parts) > 1 and all(
+        p and (p.replace("_", "").isalpha() or (p.islower() and p.replace("_", "").isalnum()))
+        for p in parts
+    )
+
+
+def url_password(value: str) -> bool:
+    """The password of `scheme://user:password@host` (not a template or an empty one)."""
+    low = value.lower()
+    return (
+        len(value) >= 3
+        and low not in PLACEHOLDERS
+        and low not in ("pass", "pwd", "***", "****")
+        and not low.startswith(PLACEHOLDER_PREFIXES)
+    )
+
+
+def bearer_value(value: str) -> bool:
+    """An opaque token after Bearer/Basic: long, with letters and digits, and random."""
+    body = value.rstrip("=")
+    return (
+        len(body) >= 16
+        and any(c.isalpha() for c in body)
+        and any(c.isdigit() for c in body)
+        and entropy(body) >= 3.0
+        and not body.lower().startswith(PLACEHOLDER_PREFIXES)
+    )
 
 
 def random_token(value: str, min_len: int) -> bool:
@@ -121,19 +169,58 @@ def random_token(value: str, min_len: int) -> bool:
 
 
 def phone_number(span: str, default_region: str = "US") -> bool:
-    """E.164 (+CC ...) or a national number of `default_region`, valid per libphonenumber."""
-    if not 7 <= len(digits(span)) <= 15:
+    """E.164 (+CC ...) or a national number of `default_region`, valid per libphonenumber.
+
+    (Whether a bare run of digits may be a phone at all is decided by its context; see
+    detect.py.)
+    """
+    text = span.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:].lstrip()
+    international = text.startswith("+")
+    if international:
+        text = text.replace("(0)", "")  # the trunk-prefix notation: +44 (0)20 ...
+    if not 7 <= len(digits(text)) <= 15:
         return False
-    # Phone numbers come in groups of two or more digits (a leading "+1" aside); version
-    # strings and dotted lists ("1.2.3.4.5") do not.
-    groups = "".join(c if c.isdigit() else " " for c in span).split()
-    if sum(1 for g in groups[1:] if len(g) == 1) > 0:
+    groups = "".join(c if c.isdigit() else " " for c in text).split()
+    # Phone numbers come in groups of two or more digits; version strings and dotted lists
+    # ("1.2.3.4.5") do not. International numbers may have one (+33 1 42 ...).
+    if not international and any(len(g) == 1 for g in groups[1:]):
         return False
+    count = len(digits(text))
+    if (
+        not international
+        and default_region == "US"
+        and not (count == 10 or (count == 11 and digits(text)[0] == "1"))
+    ):
+        return False  # cheap: most digit runs end here, before libphonenumber's ~25 µs
     try:
-        number = phonenumbers.parse(span, None if span.startswith("+") else default_region)
+        number = phonenumbers.parse(text, None if international else default_region)
     except phonenumbers.NumberParseException:
         return False
-    return bool(phonenumbers.is_valid_number(number))
+    if not phonenumbers.is_valid_number(number):
+        return False
+    if international:
+        return True  # "+CC" already says "phone number"; groupings vary by habit
+    # A national number's digit groups as written must fit its format (groups may merge):
+    # "(415) 555-2671" and "1-415-555-2671" do, "87 92 88 76 91" (a list of scores) does not.
+    style = phonenumbers.PhoneNumberFormat
+    written = _cuts(groups)
+    for form in (style.NATIONAL, style.INTERNATIONAL):
+        shown = phonenumbers.format_number(number, form)
+        if written <= _cuts("".join(c if c.isdigit() else " " for c in shown).split()):
+            return True
+    return False
+
+
+def _cuts(groups: list[str]) -> set[int]:
+    """Digit counts at which a group ends (the last one aside)."""
+    out: set[int] = set()
+    total = 0
+    for g in groups[:-1]:
+        total += len(g)
+        out.add(total)
+    return out
 
 
 def card_spans(run: str) -> list[tuple[int, int]]:
@@ -194,3 +281,50 @@ def ipv6(span: str) -> bool:
     except ValueError:
         return False
     return sum(1 for g in span.split(":") if g) >= 3
+
+
+def _best_spans(
+    run: str, starts: list[int], ends: list[int], valid: Callable[[str], bool], max_len: int
+) -> list[tuple[int, int]]:
+    """From each start, the longest valid span ending at one of `ends`; then go on after it.
+
+    Pattern engines report one (leftmost) start per match end, so a value preceded by
+    look-alike text ("bb00 GB82 WEST ...", "12 415-555-2671") hides inside a longer match.
+    """
+    found: list[tuple[int, int]] = []
+    after = 0
+    for a in starts:
+        if a < after:
+            continue
+        for b in reversed(ends):
+            if b <= a:
+                break
+            if b - a <= max_len and valid(run[a:b]):
+                found.append((a, b))
+                after = b
+                break
+    return found
+
+
+def phone_spans(run: str, region: str = "US") -> list[tuple[int, int]]:
+    """Phone numbers inside a run of digit groups, separators, `+` and parentheses."""
+    starts = [
+        i
+        for i, c in enumerate(run)
+        if c in "+(" or (c.isdigit() and (i == 0 or run[i - 1] not in "0123456789+("))
+    ]
+    ends = [i + 1 for i, c in enumerate(run) if c.isdigit() and not run[i + 1 : i + 2].isdigit()]
+    return _best_spans(run, starts, ends, lambda span: phone_number(span, region), 24)
+
+
+def iban_spans(run: str) -> list[tuple[int, int]]:
+    """IBANs inside a run of alphanumeric groups: they start with two letters, two digits."""
+    starts = [
+        i
+        for i in range(len(run) - 3)
+        if (i == 0 or not run[i - 1].isalnum())
+        and run[i : i + 2].isalpha()
+        and run[i + 2 : i + 4].isdigit()
+    ]
+    ends = [i + 1 for i, c in enumerate(run) if c.isalnum() and not run[i + 1 : i + 2].isalnum()]
+    return _best_spans(run, starts, ends, iban, 42)

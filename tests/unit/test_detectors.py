@@ -136,8 +136,8 @@ def test_ip_look_alikes_pass(text: str) -> None:
 def test_only_the_value_after_a_keyword_is_the_finding() -> None:
     text = 'db password: "Xq7#mP2!vL9@kR4z" set'
     assert found(SECRETS, text) == [("secret.keyword_value", "Xq7#mP2!vL9@kR4z")]
-    text = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
-    assert ("secret.aws_secret_key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY") in found(
+    text = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    assert ("secret.aws_secret_key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") in found(
         SECRETS, text
     )
 
