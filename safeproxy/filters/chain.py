@@ -45,7 +45,7 @@ def run_stage(stage: Stage, texts: Sequence[str], clock: Clock = time.perf_count
     per_text: list[list[Finding]] = []
     try:
         for text in texts:
-            found, _hold = stage.finder.scan(text)
+            found, _ = stage.finder.scan(text, hold=False)
             per_text.append(_scored(stage, found))
     except Exception:
         error = "exception"

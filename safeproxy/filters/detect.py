@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Finding, Severity
@@ -50,6 +51,11 @@ class Rule:
     # A bare run of digits counts only after one of these words (within 32 characters):
     # "call 4155552671" is a phone, "size 3145728000" and "x = 2147483647" are not.
     bare_context: tuple[str, ...] = ()
+    # The pattern matches only a rare anchor ("@", "password:"); the match then grows over
+    # these characters (left: the local part of an email) or up to these (right: a value).
+    # Leading and trailing character classes are what make start-of-match tracking costly.
+    grow_left: str = ""
+    grow_right_until: str = ""
     # Judge only the longest candidate: a value is the whole run (`get_token()` must not be
     # judged as `get_token` once the parentheses made it fail).
     longest_only: bool = False
@@ -72,7 +78,13 @@ _DIGITS = "0123456789"
 
 def _iban_hold(norm: str) -> int:
     """Where an IBAN could still begin: a word start whose rest fits the IBAN shape so far."""
-    for p in range(max(0, len(norm) - 41), len(norm)):
+    tail_from = max(0, len(norm) - 41)
+    if not any(c.isdigit() for c in norm[tail_from:]):
+        # No digits yet: only a last word of one or two letters can be an IBAN's start.
+        word = len(norm.rstrip(_ALNUM))
+        last = norm[word:]
+        return word if 0 < len(last) <= 2 and last.isalpha() else len(norm)
+    for p in range(tail_from, len(norm)):
         if (p == 0 or not norm[p - 1].isalnum()) and norm[p].isalpha() and _iban_prefix(norm, p):
             return p
     return len(norm)
@@ -156,10 +168,11 @@ _PHONE_WORDS = ("call", "phone", "tel", "mobile", "cell", "fax", "contact", "tex
 PII_RULES: dict[str, Rule] = {
     "email": Rule(
         "pii.email",
-        Pattern("pii.email", r"[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,24}", 254),
+        Pattern("pii.email", r"@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,24}", 254),
         Severity.MEDIUM,
         _norm(v.email),
         alphabet=_ALNUM + "._%+-@",
+        grow_left=_ALNUM + "._%+-",
         # git@github.com:org/repo is a remote, not an address; and a shorter domain inside a
         # longer host name (acme.io.internal) is no address either.
         end_joiners=":.",
@@ -167,7 +180,7 @@ PII_RULES: dict[str, Rule] = {
     ),
     "credit_card": Rule(
         "pii.credit_card",
-        Pattern("pii.credit_card", r"\d(?:[ .-]?\d){12,18}", 37),
+        Pattern("pii.credit_card", r"\d(?:[ .-]?\d){12,18}", 37, som=False),
         Severity.HIGH,
         refine=v.card_spans,
         alphabet=_DIGITS + " .-",
@@ -182,7 +195,7 @@ PII_RULES: dict[str, Rule] = {
     ),
     "phone": Rule(
         "pii.phone",
-        Pattern("pii.phone", r"\+?\(?\d[\d ().-]+\d", 24),
+        Pattern("pii.phone", r"\+?\(?\d(?:[ ().-]{0,2}\d){6,}", 24, som=False),
         Severity.MEDIUM,
         refine=v.phone_spans,
         alphabet=_DIGITS + " ().+-",
@@ -191,10 +204,13 @@ PII_RULES: dict[str, Rule] = {
     ),
     "iban": Rule(
         "pii.iban",
-        Pattern("pii.iban", r"[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?", 42),
+        Pattern(
+            "pii.iban", r"[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?", 42, som=False
+        ),
         Severity.HIGH,
         refine=v.iban_spans,
         hold=_iban_hold,
+        alphabet=_ALNUM + " ",
     ),
     "ipv4": Rule(
         "pii.ipv4",
@@ -292,7 +308,7 @@ SECRET_RULES: dict[str, Rule] = {
             r"(password|passwd|passphrase|pwd|secret|secret[_-]?key|api[_-]?key|apikey"
             r"|access[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|token"
             r"|client[_-]?secret|private[_-]?key|credentials?)[\"']? ?(:=|=>|[:=]| is | was )"
-            r" ?[\"']?[^\s\"']{6,}",
+            r" ?[\"']?[^\s\"']",
             200,
         ),
         Severity.HIGH,
@@ -301,6 +317,7 @@ SECRET_RULES: dict[str, Rule] = {
         longest_only=True,
         hold=_value_run,
         value=_keyword_value,
+        grow_right_until=" \"'",
     ),
     "url_credentials": Rule(
         "secret.url_credentials",
@@ -350,6 +367,22 @@ def _value_text(orig: str) -> str:
     return text[a:b]
 
 
+def _holds(rules: Sequence[Rule]) -> list[Callable[[str], int]]:
+    """One hold function per distinct (alphabet, longest match): rules share the work."""
+    by_alphabet: dict[str, int] = {}
+    out: list[Callable[[str], int]] = []
+    for rule in rules:
+        if rule.hold is None and rule.alphabet is not None:
+            by_alphabet[rule.alphabet] = max(
+                by_alphabet.get(rule.alphabet, 0), rule.pattern.max_len
+            )
+        else:
+            out.append(lambda norm, rule=rule: hold_start(rule, norm))  # type: ignore[misc]
+    for alphabet, max_len in by_alphabet.items():
+        out.append(lambda norm, a=alphabet, m=max_len: max(len(norm) - m + 1, len(norm.rstrip(a))))  # type: ignore[misc]
+    return out
+
+
 def hold_start(rule: Rule, norm: str) -> int:
     """The normalised index from which a match of `rule` could still be growing."""
     fixed = len(norm) - rule.pattern.max_len + 1
@@ -382,22 +415,31 @@ class Detector:
         self.rules = tuple(rules)
         self.owners = tuple(owners) if owners is not None else (name,) * len(self.rules)
         self._normalizer = normalizer
-        self._scanner = Scanner([r.pattern for r in self.rules])
+        # Phrase rules rarely match: ask first whether anything does at all.
+        self._scanner = Scanner([r.pattern for r in self.rules], presence_first=fold is not None)
+        self._holds = _holds(self.rules)
+        # Validators and refiners are pure functions of the span (and two characters either
+        # side); a stream rescans the same spans on every event, so their answers are
+        # memoised. Bounded: spans are client input.
+        self._memo: dict[tuple[int, str, str], Any] = {}
 
     @property
     def max_len(self) -> int:
         return self._scanner.max_len
 
     def find(self, text: str) -> list[Finding]:
-        return self.scan(text)[0]
+        return self.scan(text, hold=False)[0]
 
-    def scan(self, text: str) -> tuple[list[Finding], int]:
+    def scan(
+        self, text: str, *, hold: bool = True, view: Normalized | None = None
+    ) -> tuple[list[Finding], int]:
         """Findings sorted by start, and the original index from which text must be held.
 
         Per rule and start, the longest candidate that passes its checks is kept; a finding
         inside an earlier finding of the same rule adds nothing and is dropped.
         """
-        view = self._normalizer.normalize(text)
+        if view is None:
+            view = self._normalizer.normalize(text)
         norm = view.text
         scanned = norm if self._fold is None else self._fold(norm)
         findings: list[Finding] = []
@@ -406,14 +448,30 @@ class Detector:
         candidates = self._scanner.candidates(scanned)
         for (index, s), ends in sorted(candidates.items(), key=_by_start):
             rule = self.rules[index]
+            if rule.grow_left or rule.grow_right_until:
+                s, ends = _grown(rule, scanned, s, ends)
+                if not ends:
+                    continue
             if rule.refine is not None:
                 # Merge overlapping candidates into whole runs: the engine reports one
-                # (leftmost) start per end, so values can hide inside a longer run.
+                # (leftmost) start per end, so values can hide inside a longer run. Without
+                # start tracking (s < 0), each end's run reaches back over the rule's
+                # characters, as far as its longest match.
                 merged = runs.setdefault(index, [])
-                if merged and s <= merged[-1][1]:
-                    merged[-1][1] = max(merged[-1][1], ends[0])
-                else:
+                if s >= 0:
                     merged.append([s, ends[0]])
+                    continue
+                alphabet = rule.alphabet or ""
+                for e in sorted(ends):
+                    last = merged[-1] if merged else None
+                    if (
+                        last is not None
+                        and last[1] <= e
+                        and not scanned[last[1] : e].strip(alphabet)
+                    ):
+                        last[1] = e  # the same run goes on
+                    else:
+                        merged.append([_run_start(rule, scanned, e), e])
                 continue
             if rule.bounded and _glued(norm, s - 1, -1, rule.joiners):
                 continue
@@ -427,7 +485,9 @@ class Detector:
                 if rule.bare_context and norm[s:e].isdigit() and not _said(norm, s, rule):
                     continue
                 start, end = view.original_span(s, e)
-                if rule.validate is not None and not rule.validate(scanned[s:e], text[start:end]):
+                if rule.validate is not None and not self._valid(
+                    index, scanned[s:e], text[start:end]
+                ):
                     if rule.longest_only:
                         break
                     continue
@@ -442,10 +502,10 @@ class Detector:
                 findings.append(self._finding(index, start, end))
                 reach[index] = e
                 break
-        for index, merged in runs.items():
-            for s, e in merged:
+        for index, pieces in runs.items():
+            for s, e in _merge(pieces):
                 rule = self.rules[index]
-                for a, b in _refined_spans(rule, scanned, s, e):
+                for a, b in self._refined(index, scanned, s, e):
                     if b <= reach.get(index, -1):
                         continue
                     if rule.bare_context and norm[a:b].isdigit() and not _said(norm, a, rule):
@@ -454,12 +514,80 @@ class Detector:
                     findings.append(self._finding(index, start, end))
                     reach[index] = b
         findings.sort(key=lambda f: (f.start, f.end))
-        held = min((hold_start(r, scanned) for r in self.rules), default=len(norm))
+        if not hold:
+            return findings, len(text)
+        held = min((h(scanned) for h in self._holds), default=len(norm))
         return findings, _to_original(view, held)
+
+    def _valid(self, index: int, norm: str, orig: str) -> bool:
+        key = (index, norm, orig)
+        hit: bool | None = self._memo.get(key)
+        if hit is None:
+            validate = self.rules[index].validate
+            assert validate is not None
+            hit = self._remember(key, validate(norm, orig))
+        return hit
+
+    def _refined(self, index: int, norm: str, s: int, e: int) -> list[tuple[int, int]]:
+        base = max(0, s - 2)
+        key = (index, norm[base : e + 2], str(s - base))
+        hit: list[tuple[int, int]] | None = self._memo.get(key)
+        if hit is None:
+            spans = _refined_spans(self.rules[index], norm, s, e)
+            hit = self._remember(key, [(a - base, b - base) for a, b in spans])
+        return [(a + base, b + base) for a, b in hit]
+
+    def _remember(self, key: tuple[int, str, str], value: Any) -> Any:
+        if len(self._memo) >= 4096:
+            self._memo.clear()
+        self._memo[key] = value
+        return value
 
     def _finding(self, index: int, start: int, end: int) -> Finding:
         rule = self.rules[index]
         return Finding(rule.type, rule.pattern.rule, start, end, rule.severity, self.owners[index])
+
+
+def _run_start(rule: Rule, text: str, end: int) -> int:
+    assert rule.alphabet is not None
+    return _lstrip_from(text, end, rule.alphabet, max(0, end - rule.pattern.max_len))
+
+
+def _lstrip_from(text: str, end: int, alphabet: str, floor: int) -> int:
+    """The start of the run of `alphabet` characters that ends at `end` (not before floor)."""
+    return floor + len(text[floor:end].rstrip(alphabet))
+
+
+def _merge(spans: list[list[int]]) -> list[list[int]]:
+    spans.sort()
+    out: list[list[int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
+
+
+def _grown(rule: Rule, text: str, s: int, ends: list[int]) -> tuple[int, list[int]]:
+    """Extend an anchor match over its rule's grow characters, within its longest match."""
+    cap = rule.pattern.max_len
+    if rule.grow_left:
+        start = s
+        while start > 0 and text[start - 1] in rule.grow_left and ends[0] - start < cap:
+            start -= 1
+        if start == s:
+            return s, []  # an "@" with nothing before it is no address
+        s = start
+    if rule.grow_right_until:
+        stop = rule.grow_right_until
+        grown = set()
+        for e in ends:
+            while e < len(text) and text[e] not in stop and e - s < cap:
+                e += 1
+            grown.add(e)
+        ends = sorted(grown, reverse=True)
+    return s, ends
 
 
 def _said(norm: str, s: int, rule: Rule) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from safeproxy.filters.api import Finding
+from safeproxy.filters.normalize import Normalized, Normalizer
 
 Placeholder = Callable[[Finding], str]
 
@@ -31,8 +32,11 @@ def type_placeholder(finding: Finding) -> str:
 
 
 class Finder(Protocol):
-    def scan(self, text: str) -> tuple[list[Finding], int]:
-        """Findings sorted by start, and the index from which a match could still grow."""
+    def scan(
+        self, text: str, *, hold: bool = True, view: Normalized | None = None
+    ) -> tuple[list[Finding], int]:
+        """Findings sorted by start, and the index from which a match could still grow
+        (len(text) when `hold` is False: whole texts need no hold-back)."""
         ...
 
 
@@ -60,22 +64,27 @@ class Redact:
 
 
 class Finders:
-    """Several finders (plain and skeleton views) answering as one."""
+    """Several finders (plain and skeleton views) answering as one; the text is normalised
+    once for all of them."""
 
-    def __init__(self, finders: Sequence[Finder]) -> None:
+    def __init__(self, finders: Sequence[Finder], normalizer: Normalizer) -> None:
         self._finders = tuple(finders)
+        self._normalizer = normalizer
 
-    def scan(self, text: str) -> tuple[list[Finding], int]:
+    def scan(
+        self, text: str, *, hold: bool = True, view: Normalized | None = None
+    ) -> tuple[list[Finding], int]:
         if len(self._finders) == 1:
-            return self._finders[0].scan(text)
+            return self._finders[0].scan(text, hold=hold, view=view)
+        view = view or self._normalizer.normalize(text)
         findings: list[Finding] = []
-        hold = len(text)
+        held = len(text)
         for finder in self._finders:
-            found, at = finder.scan(text)
+            found, at = finder.scan(text, hold=hold, view=view)
             findings += found
-            hold = min(hold, at)
+            held = min(held, at)
         findings.sort(key=lambda f: (f.start, f.end))
-        return findings, hold
+        return findings, held
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,6 +180,8 @@ class Compiler:
             elif isinstance(f, LimitsFilter):
                 limits = Limits(f)
         finders: list[Finder] = []
+        if self._environ is None:
+            plain, phrases = [], []  # checking only: built-in patterns always compile
         if plain:
             finders.append(
                 Detector(
@@ -201,7 +203,8 @@ class Compiler:
                 )
             )
         max_len = max((r.pattern.max_len for r, _ in plain + phrases), default=0)
-        return Stage(stage, specs, Finders(finders), Effects(specs, salt), limits, max_len)
+        finder = Finders(finders, self._normalizer)
+        return Stage(stage, specs, finder, Effects(specs, salt), limits, max_len)
 
     def _blocklist(
         self, f: BlocklistFilter, name: str, where: str, problems: list[tuple[str, str]]

@@ -11,6 +11,7 @@ Python's `re` never runs over untrusted text: validators only look at the matche
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,9 @@ class Pattern:
     regex: str
     max_len: int
     caseless: bool = True
+    # Without start-of-match tracking (much cheaper for patterns that begin with a character
+    # class): matches are reported with start -1, and the caller finds the start.
+    som: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +42,9 @@ def _flags(pattern: Pattern) -> int:
     # UTF8 so that `.` and classes step over whole code points. Not UCP: the normalised view
     # already maps every script's digits and spaces to ASCII, and UCP classes blow up the
     # start-of-match automata.
-    flags = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
+    flags = hyperscan.HS_FLAG_UTF8
+    if pattern.som:
+        flags |= hyperscan.HS_FLAG_SOM_LEFTMOST
     if pattern.caseless:
         flags |= hyperscan.HS_FLAG_CASELESS
     return int(flags)
@@ -57,20 +63,20 @@ def compile_error(pattern: Pattern) -> str | None:
 
 
 class Scanner:
-    """All patterns of one policy; compiled once at load, shared by every request."""
+    """All patterns of one policy; compiled once at load, shared by every request.
 
-    def __init__(self, patterns: Sequence[Pattern]) -> None:
+    `presence_first`: for patterns that rarely match (phrases), a database without start
+    tracking says first whether anything matches at all; only then does the full scan run.
+    """
+
+    def __init__(self, patterns: Sequence[Pattern], *, presence_first: bool = False) -> None:
         self.patterns = tuple(patterns)
-        self._db: hyperscan.Database | None = None
-        if self.patterns:
-            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            db.compile(
-                expressions=[p.regex.encode() for p in self.patterns],
-                ids=list(range(len(self.patterns))),
-                elements=len(self.patterns),
-                flags=[_flags(p) for p in self.patterns],
-            )
-            self._db = db
+        self._db = _compile(self.patterns, _flags) if self.patterns else None
+        # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
+        self._db_ascii = _compile(self.patterns, _ascii_flags) if self.patterns else None
+        self._presence = (
+            _compile(self.patterns, _presence_flags) if self.patterns and presence_first else None
+        )
 
     @property
     def max_len(self) -> int:
@@ -91,15 +97,23 @@ class Scanner:
         if self._db is None or not text:
             return {}
         data = text.encode("utf-8")
+        if self._presence is not None and not _any_match(self._presence, data):
+            return {}
+        db = self._db_ascii if len(data) == len(text) and self._db_ascii else self._db
         found: dict[tuple[int, int], list[int]] = {}
 
-        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> None:
-            found.setdefault((index, start), []).append(end)
+        patterns = self.patterns
 
-        self._db.scan(data, match_event_handler=on_match)
-        to_char = _char_offsets(text, data)
+        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> None:
+            found.setdefault((index, start if patterns[index].som else -1), []).append(end)
+
+        db.scan(data, match_event_handler=on_match)
+        to_char = _char_offsets(text, data, found)
         out: dict[tuple[int, int], list[int]] = {}
         for (index, start), ends in found.items():
+            if start < 0:  # no start tracked: the caller bounds the match
+                out[(index, -1)] = sorted(set(map(to_char, ends)), reverse=True)
+                continue
             s = to_char(start)
             cap = self.patterns[index].max_len
             kept = sorted({e for e in map(to_char, ends) if e - s <= cap}, reverse=True)
@@ -108,26 +122,59 @@ class Scanner:
         return out
 
 
-def _char_offsets(text: str, data: bytes) -> Callable[[int], int]:
+def _char_offsets(
+    text: str, data: bytes, found: dict[tuple[int, int], list[int]]
+) -> Callable[[int], int]:
     if len(data) == len(text):  # ASCII: byte and character offsets agree
         return _identity
-    return _ToChar(data)
+    # Convert every offset the matches use in one forward pass (each slice decoded once).
+    offsets = sorted({o for (_i, start), ends in found.items() for o in (start, *ends) if o >= 0})
+    table: dict[int, int] = {}
+    byte = char = 0
+    for offset in offsets:
+        char += len(data[byte:offset].decode("utf-8", "ignore"))
+        byte = offset
+        table[offset] = char
+    return table.__getitem__
+
+
+def _compile(patterns: Sequence[Pattern], flags: Callable[[Pattern], int]) -> hyperscan.Database:
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(
+        expressions=[p.regex.encode() for p in patterns],
+        ids=list(range(len(patterns))),
+        elements=len(patterns),
+        flags=[flags(p) for p in patterns],
+    )
+    return db
+
+
+def _ascii_flags(pattern: Pattern) -> int:
+    return _flags(pattern) & ~int(hyperscan.HS_FLAG_UTF8)
+
+
+def _presence_flags(pattern: Pattern) -> int:
+    flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH
+    if pattern.caseless:
+        flags |= hyperscan.HS_FLAG_CASELESS
+    return int(flags)
+
+
+def _any_match(db: hyperscan.Database, data: bytes) -> bool:
+    hit = False
+
+    def on_match(*_args: object) -> bool:
+        nonlocal hit
+        hit = True
+        return True  # stop the scan: one match is enough
+
+    with contextlib.suppress(hyperscan.ScanTerminated):  # what returning True raises
+        db.scan(data, match_event_handler=on_match)
+    return hit
 
 
 def _identity(offset: int) -> int:
     return offset
-
-
-class _ToChar:
-    """UTF-8 byte offset → character offset, computed only for the (rare) matches."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def __call__(self, offset: int) -> int:
-        return len(self._data[:offset].decode("utf-8", "ignore"))
 
 
 def _drop_contained(matches: list[Match]) -> list[Match]:

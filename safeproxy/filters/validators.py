@@ -36,7 +36,12 @@ PLACEHOLDER_PREFIXES = ("<", "${", "{{", "$", "%", "your_", "your-", "my_", "my-
                         "....", "[redacted", "redacted")  # fmt: skip
 
 
+_ASCII_NON_DIGITS = dict.fromkeys(c for c in range(128) if not chr(c).isdigit())
+
+
 def digits(text: str) -> str:
+    if text.isascii():
+        return text.translate(_ASCII_NON_DIGITS)
     return "".join(c for c in text if c.isdigit())
 
 
@@ -175,25 +180,25 @@ def phone_number(span: str, default_region: str = "US") -> bool:
     detect.py.)
     """
     text = span.strip()
+    count = len(digits(text))
+    if not 7 <= count <= 15:
+        return False
     if text.startswith("00"):
         text = "+" + text[2:].lstrip()
     international = text.startswith("+")
+    if (
+        not international
+        and default_region == "US"
+        and not (count == 10 or (count == 11 and text[0] == "1"))
+    ):
+        return False  # cheap: most digit runs end here, before libphonenumber's ~25 µs
     if international:
         text = text.replace("(0)", "")  # the trunk-prefix notation: +44 (0)20 ...
-    if not 7 <= len(digits(text)) <= 15:
-        return False
     groups = "".join(c if c.isdigit() else " " for c in text).split()
     # Phone numbers come in groups of two or more digits; version strings and dotted lists
     # ("1.2.3.4.5") do not. International numbers may have one (+33 1 42 ...).
     if not international and any(len(g) == 1 for g in groups[1:]):
         return False
-    count = len(digits(text))
-    if (
-        not international
-        and default_region == "US"
-        and not (count == 10 or (count == 11 and digits(text)[0] == "1"))
-    ):
-        return False  # cheap: most digit runs end here, before libphonenumber's ~25 µs
     try:
         number = phonenumbers.parse(text, None if international else default_region)
     except phonenumbers.NumberParseException:
