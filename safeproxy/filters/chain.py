@@ -51,8 +51,7 @@ def run_stage(stage: Stage, texts: Sequence[str], clock: Clock = time.perf_count
         error = "exception"
         per_text = []
     elapsed = clock() - started
-    # Limits are checked on the body before this (guard.py), not by the scan.
-    specs = {n: s for n, s in stage.specs.items() if s.type != "limits"}
+    specs = stage.scanned
     failed = {
         name: (error or "timeout")
         for name, spec in specs.items()

@@ -79,7 +79,8 @@ _DIGITS = "0123456789"
 def _iban_hold(norm: str) -> int:
     """Where an IBAN could still begin: a word start whose rest fits the IBAN shape so far."""
     tail_from = max(0, len(norm) - 41)
-    if not any(c.isdigit() for c in norm[tail_from:]):
+    tail = norm[tail_from:]
+    if not any(d in tail for d in _DIGITS):
         # No digits yet: only a last word of one or two letters can be an IBAN's start.
         word = len(norm.rstrip(_ALNUM))
         last = norm[word:]
@@ -156,6 +157,8 @@ def _pem_hold(norm: str) -> int:
     at = norm.rfind(_PEM_BEGIN)
     if at >= 0 and norm.find("-----end ", at) < 0:
         return at
+    if "-" not in norm[-len(_PEM_BEGIN) :]:
+        return len(norm)  # no partial "-----begin" can end here
     for k in range(min(len(_PEM_BEGIN) - 1, len(norm)), 0, -1):
         if norm.endswith(_PEM_BEGIN[:k]):
             return len(norm) - k
@@ -367,19 +370,59 @@ def _value_text(orig: str) -> str:
     return text[a:b]
 
 
+class _AlphabetHold:
+    """The trailing run of an alphabet, at most max_len - 1 back."""
+
+    __slots__ = ("alphabet", "max_len")
+
+    def __init__(self, alphabet: str, max_len: int) -> None:
+        self.alphabet = alphabet
+        self.max_len = max_len
+
+    def __call__(self, norm: str) -> int:
+        return max(len(norm) - self.max_len + 1, len(norm.rstrip(self.alphabet)))
+
+
+class _CustomHold:
+    __slots__ = ("hold", "max_len")
+
+    def __init__(self, hold: Callable[[str], int], max_len: int) -> None:
+        self.hold = hold
+        self.max_len = max_len
+
+    def __call__(self, norm: str) -> int:
+        return max(len(norm) - self.max_len + 1, self.hold(norm))
+
+
 def _holds(rules: Sequence[Rule]) -> list[Callable[[str], int]]:
-    """One hold function per distinct (alphabet, longest match): rules share the work."""
-    by_alphabet: dict[str, int] = {}
-    out: list[Callable[[str], int]] = []
-    for rule in rules:
-        if rule.hold is None and rule.alphabet is not None:
-            by_alphabet[rule.alphabet] = max(
-                by_alphabet.get(rule.alphabet, 0), rule.pattern.max_len
-            )
+    """As few hold functions as give the same (or an earlier, safer) answer for every rule.
+
+    An alphabet inside another one merges into it, with the longer of the two longest
+    matches: its trailing run can only be longer. Rules sharing a hold function share it.
+    """
+    groups: list[_AlphabetHold] = []
+    custom: dict[Callable[[str], int], _CustomHold] = {}
+    fixed = 0
+    for rule in sorted(rules, key=lambda r: -len(r.alphabet or "")):
+        max_len = rule.pattern.max_len
+        if rule.hold is not None:
+            known = custom.get(rule.hold)
+            if known is None:
+                custom[rule.hold] = _CustomHold(rule.hold, max_len)
+            else:
+                known.max_len = max(known.max_len, max_len)
+        elif rule.alphabet is not None:
+            for group in groups:
+                if set(rule.alphabet) <= set(group.alphabet):
+                    group.max_len = max(group.max_len, max_len)
+                    break
+            else:
+                groups.append(_AlphabetHold(rule.alphabet, max_len))
         else:
-            out.append(lambda norm, rule=rule: hold_start(rule, norm))  # type: ignore[misc]
-    for alphabet, max_len in by_alphabet.items():
-        out.append(lambda norm, a=alphabet, m=max_len: max(len(norm) - m + 1, len(norm.rstrip(a))))  # type: ignore[misc]
+            fixed = max(fixed, max_len)
+    out: list[Callable[[str], int]] = [*groups, *custom.values()]
+    if fixed:
+        out.append(lambda norm: len(norm) - fixed + 1)
     return out
 
 

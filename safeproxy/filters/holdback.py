@@ -49,6 +49,10 @@ class Effects(Protocol):
 
     def blocks(self, finding: Finding) -> bool: ...
 
+    def cuts(self, finding: Finding) -> bool:
+        """Whether `replacement` gives text for this finding (cheaper than asking it)."""
+        ...
+
 
 class Redact:
     """Every finding is cut with a placeholder; nothing blocks."""
@@ -61,6 +65,9 @@ class Redact:
 
     def blocks(self, finding: Finding) -> bool:
         return False
+
+    def cuts(self, finding: Finding) -> bool:
+        return True
 
 
 class Finders:
@@ -103,7 +110,7 @@ def apply(text: str, findings: Sequence[Finding], effects: Effects) -> Applied:
     if any(effects.blocks(f) for f in findings):
         return Applied("", True)
     cuts = sorted(
-        (f for f in findings if effects.replacement(f, "") is not None),
+        (f for f in findings if effects.cuts(f)),
         key=lambda f: (f.start, -f.end),
     )
     out: list[str] = []
@@ -118,8 +125,11 @@ def apply(text: str, findings: Sequence[Finding], effects: Effects) -> Applied:
             end = max(end, cuts[i].end)
             i += 1
         start = group[0].start
-        label = max(group, key=lambda f: (f.severity, f.end - f.start))
-        merged = Finding(label.type, label.rule, start, end, label.severity, label.filter)
+        if len(group) == 1:
+            merged = group[0]
+        else:
+            label = max(group, key=lambda f: (f.severity, f.end - f.start))
+            merged = Finding(label.type, label.rule, start, end, label.severity, label.filter)
         new = effects.replacement(merged, text[start:end])
         assert new is not None
         out += [text[at:start], new]
@@ -189,7 +199,7 @@ class StreamRedactor:
             if f.end <= frontier:
                 # Settled: no match can grow into text before the frontier any more.
                 kept.append(f)
-                if self._effects.replacement(f, "") is not None:
+                if self._effects.cuts(f):
                     if f.start >= covered:
                         cover_from = f.start
                     covered = max(covered, f.end)

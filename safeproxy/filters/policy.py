@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from safeproxy.filters import validators as v
@@ -70,6 +70,10 @@ class Effects:
         spec = self._specs[finding.filter]
         return spec.mode is Mode.ENFORCE and spec.action == "block"
 
+    def cuts(self, finding: Finding) -> bool:
+        spec = self._specs[finding.filter]
+        return spec.mode is Mode.ENFORCE and spec.action == "redact"
+
     def replacement(self, finding: Finding, value: str) -> str | None:
         spec = self._specs[finding.filter]
         if spec.mode is not Mode.ENFORCE or spec.action != "redact":
@@ -97,6 +101,13 @@ class Stage:
     @property
     def empty(self) -> bool:
         return not self.specs
+
+    # The filters the scan decides (limits are checked on the body, in guard.py).
+    scanned: Mapping[str, FilterSpec] = field(init=False)
+
+    def __post_init__(self) -> None:
+        scanned = {n: s for n, s in self.specs.items() if s.type != "limits"}
+        object.__setattr__(self, "scanned", scanned)
 
 
 @dataclass(frozen=True, slots=True)

@@ -265,9 +265,7 @@ class OutputHook:
         )
         if overflows and self._policy.stream.on_overflow == "release":
             self._ex.degraded.append("output:holdback_overflow_released")
-        if self._ex.outcome == "allowed" and any(
-            self._stage.effects.replacement(f, "") is not None for f in findings
-        ):
+        if self._ex.outcome == "allowed" and any(self._stage.effects.cuts(f) for f in findings):
             self._ex.outcome = "redacted"
 
 

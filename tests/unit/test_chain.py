@@ -46,13 +46,13 @@ def test_shadow_records_the_verdict_and_changes_nothing() -> None:
     assert not r.blocked and r.texts == [None]
     (rec,) = r.records
     assert (rec.mode, rec.verdict, rec.action) == (Mode.SHADOW, Action.BLOCK, Action.CONTINUE)
-    assert rec.types == ("secret.aws_access_key",) and rec.count == 1
+    assert rec.types == ("secret.aws_access_key",) and rec.hits == 1
 
 
 def test_flag_records_and_forwards_unchanged() -> None:
     p = policy(input=[{"type": "pii", "action": "flag"}])
     r = run_stage(p.input, [f"mail {EMAIL}"])
-    assert r.texts == [None] and r.records[0].count == 1
+    assert r.texts == [None] and r.records[0].hits == 1
 
 
 @pytest.mark.parametrize(
