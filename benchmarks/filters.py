@@ -239,7 +239,7 @@ def bench_stages(policy: CompiledPolicy, settings: PolicySettings, quick: bool) 
                 over = result.reason == "filter_error"
                 if missing or (result.blocked and not over):
                     raise SystemExit(f"{flavour} {kb} KB {stage.name}: {result.reason} {missing}")
-                found = sum(r.count for r in result.records)
+                found = sum(r.hits for r in result.records)
                 # `re` is far slower on big texts: fewer calls, same time budget.
                 us, re_us = interleaved(
                     [partial(run_stage, stage, [text]), partial(re_scan, regexes, text)],

@@ -43,9 +43,8 @@ class Skeleton:
         table: dict[int, str] = {cp: t for cp, t in confusables.items() if len(t) == 1}
         table.update({ord(k): v for k, v in EXTRA.items()})
         # Homoglyphs only, for PII and secret patterns: digits and symbols keep their meaning.
-        self._letters = dict(table)
-        table.update({ord(k): v for k, v in LEET.items()})
-        self._table = table
+        self._letters = table
+        self._last: tuple[str, str] = ("", "")
         # Plain ASCII only meets the leet map: a 256-entry bytes table is far faster.
         self._ascii = bytes(ord(LEET.get(chr(b), chr(b))) if b < 128 else b for b in range(256))
 
@@ -53,9 +52,18 @@ class Skeleton:
         """Homoglyphs folded, nothing else (`j\u043ehn@gmail.com` reads `john@gmail.com`)."""
         if norm.isascii():
             return norm
-        return norm.translate(self._letters)
+        # Both views of a text are asked for in turn: keep the last answer. (The input is
+        # held, so `is` cannot be fooled by a reused address.)
+        last_in, last_out = self._last
+        if norm is last_in:
+            return last_out
+        out = norm.translate(self._letters)
+        self._last = (norm, out)
+        return out
 
     def fold(self, norm: str) -> str:
+        """Homoglyphs and leetspeak folded: the view phrase rules match on."""
         if norm.isascii():
             return norm.encode("ascii").translate(self._ascii).decode("ascii")
-        return norm.translate(self._table)
+        # Leetspeak is ASCII to ASCII, so it can run on the UTF-8 bytes (a C loop).
+        return self.letters(norm).encode("utf-8").translate(self._ascii).decode("utf-8")
