@@ -1,4 +1,5 @@
-"""Instructions per proxied request, floor vs safeproxy, counted by valgrind's callgrind.
+"""Instructions per proxied request, floor vs safeproxy (no filters, and the default policy),
+counted by valgrind's callgrind.
 
 Wall-clock CPU on this 2-core VM moves by +-10 % between runs; instruction counts do not.
 Each proxy runs under `valgrind --tool=callgrind` (the mock upstream runs natively) and gets
@@ -29,7 +30,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import proxy_overhead as po
-from fleet import free_port, safeproxy_config
+from fleet import default_policy, free_port, safeproxy_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,7 +65,8 @@ def count(target: str, n: int, upstream_port: int, workdir: Path) -> int:
                 "--upstream", f"http://127.0.0.1:{upstream_port}"]  # fmt: skip
     else:
         config = workdir / "safeproxy.yaml"
-        config.write_text(safeproxy_config(port, upstream_port))
+        policy = default_policy() if target == "policy" else None
+        config.write_text(safeproxy_config(port, upstream_port, policy))
         argv = [sys.executable, "-m", "safeproxy", "serve", "--config", str(config)]
     proc = subprocess.Popen(
         ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv],
@@ -105,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         wait_up(f"http://127.0.0.1:{upstream_port}/v1/models")
         per_request: dict[str, float] = {}
         with tempfile.TemporaryDirectory(prefix="safeproxy-cg-") as tmp:
-            for target in ("floor", "safeproxy"):
+            for target in ("floor", "safeproxy", "policy"):
                 low = count(target, args.n1, upstream_port, Path(tmp))
                 high = count(target, args.n2, upstream_port, Path(tmp))
                 per_request[target] = (high - low) / (args.n2 - args.n1)
@@ -116,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for target, value in per_request.items():
         print(f"| {target} | {value / 1000:.1f}k |")
     print(f"\nsafeproxy / floor: {per_request['safeproxy'] / per_request['floor']:.3f}")
+    print(f"default policy / floor: {per_request['policy'] / per_request['floor']:.3f}")
     return 0
 
 

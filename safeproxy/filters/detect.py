@@ -146,7 +146,7 @@ def _bearer(norm: str) -> tuple[int, int]:
 
 def _value_run(norm: str) -> int:
     # Whitespace is always " " in the normalised view.
-    return max(norm.rfind(" "), norm.rfind('"'), norm.rfind("'")) + 1
+    return max(norm.rfind(" "), norm.rfind('"'), norm.rfind("'"), norm.rfind("\x00")) + 1
 
 
 _PEM_BEGIN = "-----begin "
@@ -320,7 +320,7 @@ SECRET_RULES: dict[str, Rule] = {
         longest_only=True,
         hold=_value_run,
         value=_keyword_value,
-        grow_right_until=" \"'",
+        grow_right_until=" \"'\x00",
     ),
     "url_credentials": Rule(
         "secret.url_credentials",

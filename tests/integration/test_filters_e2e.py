@@ -238,3 +238,21 @@ def test_uninspectable_endpoints_are_refused_unless_a_route_passes_them_through(
         passed = httpx.post(s.url + "/v1/responses", json=body)
         assert passed.status_code == 200 and passed.json()["object"] == "response"
         assert s.mocks[0].received[-1].path == "/v1/responses"
+
+
+def test_json_escapes_cannot_hide_a_value_from_the_check(stack: Stack) -> None:
+    # "\u0040" is "@" and "\u200b" a zero-width space, written as JSON escapes: the proxy
+    # checks the parsed text and forwards a re-serialisation of exactly that.
+    raw = (
+        b'{"model": "m", "messages": [{"role": "user", '
+        b'"content": "mail jane.doe\\u0040acme-corp.io and 4111\\u200b1111 1111 1111"}]}'
+    )
+    reply = httpx.post(
+        stack.url + "/v1/chat/completions",
+        content=raw,
+        headers={"Content-Type": "application/json"},
+    )
+    assert reply.status_code == 200
+    sent = forwarded(stack)["messages"][0]["content"]
+    assert sent == "mail [REDACTED:EMAIL] and [REDACTED:CREDIT_CARD]"
+    assert b"\\u0040" not in stack.mocks[0].received[-1].body
