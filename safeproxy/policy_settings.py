@@ -46,6 +46,7 @@ class _Filter(_Strict):
     # A filter that raises or overruns its budget fails closed (blocks) or open (lets the
     # text through); either way the request's decision records it.
     on_error: Literal["closed", "open"] = "closed"
+    # Per 64 KiB of text (a long document gets a proportionally longer budget).
     budget_ms: float = Field(default=50.0, gt=0)
 
 

@@ -192,3 +192,11 @@ def test_views_name_every_text_field() -> None:
     reply = {"choices": [{"message": {"content": "c", "tool_calls": [
         {"function": {"name": "f", "arguments": "x"}}]}}, {"text": "t"}]}  # fmt: skip
     assert [s.get() for s in reply_slots(reply)] == ["c", "f", "x", "t"]
+
+
+def test_the_budget_grows_with_the_text() -> None:
+    p = policy(input=[{"type": "pii", "budget_ms": 50}])
+    slow = 0.075  # every clock read 75 ms later: over 50 ms, under 2 x 50 ms
+    assert run_stage(p.input, ["short"], _ticking(slow)).blocked
+    long_text = "word " * 26215  # 128 KiB: twice the budget
+    assert not run_stage(p.input, [long_text], _ticking(slow)).blocked
