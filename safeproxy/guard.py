@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from safeproxy.errors import NotFound, PolicyViolation
-from safeproxy.filters.api import Action, FilterRecord, Mode
 from safeproxy.filters.chain import Clock, run_stage
 from safeproxy.filters.policy import CompiledPolicy
 from safeproxy.filters.stream import OutputHook
@@ -53,26 +52,14 @@ class Guard:
             return
         texts = [s.get() for s in slots]
         if stage.limits is not None:
-            spec = stage.limits.spec
-            limit = stage.limits.check(body, ex.model, texts)
-            blocked = limit.reason is not None
-            action = Action.BLOCK if blocked else Action.CONTINUE
-            if spec.mode == "shadow":
-                action = Action.CONTINUE
-            ex.filter_records.append(
-                FilterRecord(
-                    spec.name or spec.type,
-                    "input",
-                    action,
-                    Action.BLOCK if blocked else Action.CONTINUE,
-                    Mode(spec.mode),
-                    (limit.reason,) if limit.reason else (),
-                    int(blocked),
-                )
-            )
-            if blocked and spec.mode == "enforce":
-                assert limit.reason is not None
-                raise PolicyViolation(limit.reason, (limit.reason,), outcome="blocked_input")
+            limits = stage.limits
+            limit = limits.check(body, ex.model, texts)
+            if limit.reason is None:
+                ex.filter_records.append(limits.passed)
+            else:
+                ex.filter_records.append(limits.refused(limit.reason))
+                if limits.spec.mode == "enforce":
+                    raise PolicyViolation(limit.reason, (limit.reason,), outcome="blocked_input")
             if limit.clamped:
                 ex.wire = None
         result = run_stage(stage, texts, self._clock)

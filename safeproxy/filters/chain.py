@@ -60,6 +60,9 @@ def run_stage(stage: Stage, texts: Sequence[str], clock: Clock = time.perf_count
         if error is not None or elapsed > spec.budget_s * scale
     }
     findings = [f for found in per_text for f in found]
+    if not findings and not failed:  # the common case: nothing to decide
+        result.records = [r._replace(seconds=elapsed) for r in stage.clean]
+        return result
     by_filter: dict[str, list[Finding]] = {}
     for f in findings:
         by_filter.setdefault(f.filter, []).append(f)

@@ -450,6 +450,7 @@ class Detector:
         normalizer: Normalizer,
         owners: Sequence[str] | None = None,
         fold: Callable[[str], str] | None = None,
+        presence_first: bool = False,
     ) -> None:
         self.name = name
         # Maps the normalised view to the text the patterns run on, one character for one
@@ -458,8 +459,8 @@ class Detector:
         self.rules = tuple(rules)
         self.owners = tuple(owners) if owners is not None else (name,) * len(self.rules)
         self._normalizer = normalizer
-        # Phrase rules rarely match: ask first whether anything does at all.
-        self._scanner = Scanner([r.pattern for r in self.rules], presence_first=fold is not None)
+        # Rules that rarely match (phrases) ask first whether anything matches at all.
+        self._scanner = Scanner([r.pattern for r in self.rules], presence_first=presence_first)
         self._holds = _holds(self.rules)
         # Validators and refiners are pure functions of the span (and two characters either
         # side); a stream rescans the same spans on every event, so their answers are

@@ -122,7 +122,9 @@ class InjectionDetector:
         self, normalizer: Normalizer, fold: Callable[[str], str], threshold: float = 1.0
     ) -> None:
         self.threshold = threshold
-        self._detector = Detector("injection", injection_rules(), normalizer, fold=fold)
+        self._detector = Detector(
+            "injection", injection_rules(), normalizer, fold=fold, presence_first=True
+        )
 
     def score(self, text: str) -> InjectionResult:
         findings = self._detector.find(text)

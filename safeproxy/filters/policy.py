@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safeproxy.filters import validators as v
-from safeproxy.filters.api import Finding, Mode, Severity
+from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity
 from safeproxy.filters.detect import PII_RULES, SECRET_RULES, Detector, Rule
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder
 from safeproxy.filters.injection import SEP, injection_rules
@@ -102,12 +102,19 @@ class Stage:
     def empty(self) -> bool:
         return not self.specs
 
-    # The filters the scan decides (limits are checked on the body, in guard.py).
+    # The filters the scan decides (limits are checked on the body, in guard.py), and
+    # their records when nothing was found.
     scanned: Mapping[str, FilterSpec] = field(init=False)
+    clean: tuple[FilterRecord, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         scanned = {n: s for n, s in self.specs.items() if s.type != "limits"}
         object.__setattr__(self, "scanned", scanned)
+        clean = tuple(
+            FilterRecord(n, self.name, Action.CONTINUE, Action.CONTINUE, s.mode)
+            for n, s in scanned.items()
+        )
+        object.__setattr__(self, "clean", clean)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +218,7 @@ class Compiler:
                     self._normalizer,
                     [o for _, o in phrases],
                     fold=self._skeleton.fold,
+                    presence_first=True,
                 )
             )
         max_len = max((r.pattern.max_len for r, _ in plain + phrases), default=0)

@@ -74,9 +74,9 @@ class Scanner:
         self._db = _compile(self.patterns, _flags) if self.patterns else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
         self._db_ascii = _compile(self.patterns, _ascii_flags) if self.patterns else None
-        self._presence = (
-            _compile(self.patterns, _presence_flags) if self.patterns and presence_first else None
-        )
+        wanted = bool(self.patterns) and presence_first
+        self._presence = _compile(self.patterns, _presence_flags) if wanted else None
+        self._presence_ascii = _compile(self.patterns, _presence_ascii_flags) if wanted else None
 
     @property
     def max_len(self) -> int:
@@ -97,9 +97,11 @@ class Scanner:
         if self._db is None or not text:
             return {}
         data = text.encode("utf-8")
-        if self._presence is not None and not _any_match(self._presence, data):
+        ascii = len(data) == len(text)
+        presence = self._presence_ascii if ascii else self._presence
+        if presence is not None and not _any_match(presence, data):
             return {}
-        db = self._db_ascii if len(data) == len(text) and self._db_ascii else self._db
+        db = self._db_ascii if ascii and self._db_ascii else self._db
         found: dict[tuple[int, int], list[int]] = {}
 
         patterns = self.patterns
@@ -151,6 +153,10 @@ def _compile(patterns: Sequence[Pattern], flags: Callable[[Pattern], int]) -> hy
 
 def _ascii_flags(pattern: Pattern) -> int:
     return _flags(pattern) & ~int(hyperscan.HS_FLAG_UTF8)
+
+
+def _presence_ascii_flags(pattern: Pattern) -> int:
+    return _presence_flags(pattern) & ~int(hyperscan.HS_FLAG_UTF8)
 
 
 def _presence_flags(pattern: Pattern) -> int:

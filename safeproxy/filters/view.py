@@ -13,8 +13,7 @@ rather than forwarded unseen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from safeproxy.errors import BadRequest
 
@@ -22,9 +21,8 @@ from safeproxy.errors import BadRequest
 _MEDIA_PARTS = frozenset({"image_url", "input_audio", "file", "image", "audio"})
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One text field: `holder[key]` is a str."""
+class Slot(NamedTuple):
+    """One text field: `holder[key]` is a str. (A NamedTuple: several are made per request.)"""
 
     holder: Any  # dict[str, Any] | list[Any]
     key: Any  # str | int
@@ -45,12 +43,19 @@ class Uninspectable(BadRequest):
 def chat_slots(body: dict[str, Any]) -> list[Slot]:
     slots: list[Slot] = []
     for i, msg in enumerate(body.get("messages") or ()):
-        path = f"messages.{i}"
-        _text(slots, msg, "content", f"{path}.content")
-        _parts(slots, msg.get("content"), f"{path}.content")
-        _text(slots, msg, "name", f"{path}.name")
-        _text(slots, msg, "refusal", f"{path}.refusal")
-        _calls(slots, msg, path)
+        # Messages are objects (checked with the request's shape); most carry only a role
+        # and string content, so the rarer fields are looked for only when present.
+        content = msg.get("content")
+        if isinstance(content, str):
+            slots.append(Slot(msg, "content", f"messages.{i}.content"))
+        elif isinstance(content, list):
+            _parts(slots, content, f"messages.{i}.content")
+        if "name" in msg:
+            _text(slots, msg, "name", f"messages.{i}.name")
+        if "refusal" in msg:
+            _text(slots, msg, "refusal", f"messages.{i}.refusal")
+        if "tool_calls" in msg or "function_call" in msg:
+            _calls(slots, msg, f"messages.{i}")
     for i, tool in enumerate(body.get("tools") or ()):
         fn = tool.get("function") if isinstance(tool, dict) else None
         if isinstance(fn, dict):
