@@ -17,11 +17,12 @@ import orjson
 from safeproxy.configfile import bundled_config, load_settings
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
-from safeproxy.filters.detect import PII_RULES, SECRET_RULES
 from safeproxy.filters.holdback import StreamRedactor
 from safeproxy.filters.injection import injection_rules
 from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.pii import PII_RULES
 from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
+from safeproxy.filters.secrets import SECRET_RULES
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.stream import OutputHook
 from safeproxy.models import Exchange, Kind

@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from safeproxy.filters.api import Finding, Severity
-from safeproxy.filters.detect import Detector, Rule
+from safeproxy.filters.detect import Detector
 from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
 
 # Between two words: any run of spaces, punctuation or symbols (never a letter or digit).

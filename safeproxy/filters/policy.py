@@ -12,18 +12,21 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity
-from safeproxy.filters.detect import PII_RULES, SECRET_RULES, Detector, Rule
+from safeproxy.filters.detect import Detector
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder
 from safeproxy.filters.injection import SEP, injection_rules
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.pii import PII_RULES
+from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error
+from safeproxy.filters.secrets import SECRET_RULES
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.policy_settings import (
     BlocklistFilter,
@@ -201,29 +204,23 @@ class Compiler:
         if self._environ is None:
             plain, phrases = [], []  # checking only: built-in patterns always compile
         if plain:
-            finders.append(
-                Detector(
-                    stage,
-                    [r for r, _ in plain],
-                    self._normalizer,
-                    [o for _, o in plain],
-                    fold=self._skeleton.letters,
-                )
-            )
+            finders.append(self._detector(stage, plain, self._skeleton.letters, False))
         if phrases:
-            finders.append(
-                Detector(
-                    stage,
-                    [r for r, _ in phrases],
-                    self._normalizer,
-                    [o for _, o in phrases],
-                    fold=self._skeleton.fold,
-                    presence_first=True,
-                )
-            )
+            finders.append(self._detector(stage, phrases, self._skeleton.fold, True))
         max_len = max((r.pattern.max_len for r, _ in plain + phrases), default=0)
         finder = Finders(finders, self._normalizer)
         return Stage(stage, specs, finder, Effects(specs, salt), limits, max_len)
+
+    def _detector(
+        self,
+        stage: str,
+        owned: list[tuple[Rule, str]],
+        fold: Callable[[str], str],
+        presence_first: bool,
+    ) -> Detector:
+        rules = [r for r, _ in owned]
+        owners = [o for _, o in owned]
+        return Detector(stage, rules, self._normalizer, owners, fold, presence_first)
 
     def _blocklist(
         self, f: BlocklistFilter, name: str, where: str, problems: list[tuple[str, str]]

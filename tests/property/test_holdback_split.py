@@ -6,9 +6,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.filters.detect import PII_RULES, SECRET_RULES, Detector
+from safeproxy.filters.detect import Detector
 from safeproxy.filters.holdback import Redact, StreamRedactor, apply
 from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.pii import PII_RULES
+from safeproxy.filters.secrets import SECRET_RULES
 
 RULES = [
     PII_RULES["email"],

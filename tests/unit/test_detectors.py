@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from safeproxy.filters.detect import PII_RULES, SECRET_RULES, Detector
+from safeproxy.filters.detect import Detector
 from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.pii import PII_RULES
+from safeproxy.filters.secrets import SECRET_RULES
 from safeproxy.filters.validators import entropy, iban, luhn, us_ssn
 
 PII = Detector("pii", list(PII_RULES.values()), Normalizer())

@@ -1,0 +1,106 @@
+"""Built-in PII rules: email, phone, payment card, US SSN, IBAN, IP addresses.
+
+Patterns run on the normalised view (full-width digits, zero-width characters and
+homoglyphs fold away); validators (libphonenumber, Luhn, SSA rules, mod-97) cut the false
+positives; refiners find the values hidden inside longer digit or word runs.
+"""
+
+from __future__ import annotations
+
+from safeproxy.filters import validators as v
+from safeproxy.filters.api import Severity
+from safeproxy.filters.rules import ALNUM, DIGITS, Rule, on_norm
+from safeproxy.filters.scanner import Pattern
+
+
+def _iban_hold(norm: str) -> int:
+    """Where an IBAN could still begin: a word start whose rest fits the IBAN shape so far."""
+    tail_from = max(0, len(norm) - 41)
+    tail = norm[tail_from:]
+    if not any(d in tail for d in DIGITS):
+        # No digits yet: only a last word of one or two letters can be an IBAN's start.
+        word = len(norm.rstrip(ALNUM))
+        last = norm[word:]
+        return word if 0 < len(last) <= 2 and last.isalpha() else len(norm)
+    for p in range(tail_from, len(norm)):
+        if (p == 0 or not norm[p - 1].isalnum()) and norm[p].isalpha() and _iban_prefix(norm, p):
+            return p
+    return len(norm)
+
+
+def _iban_prefix(norm: str, p: int) -> bool:
+    tail = norm[p:]
+    head = tail[:4]
+    if not (head[:2].isalpha() and (head[2:].isdigit() or not head[2:])):
+        return False
+    rest = tail[4:]
+    return (rest.replace(" ", "").isalnum() or not rest.strip()) and "  " not in rest
+
+
+_PHONE_WORDS = ("call", "phone", "tel", "mobile", "cell", "fax", "contact", "text me", "reach",
+                "dial", "whatsapp", "sms", "number", "no.", "#")  # fmt: skip
+
+PII_RULES: dict[str, Rule] = {
+    "email": Rule(
+        "pii.email",
+        Pattern("pii.email", r"@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,24}", 254),
+        Severity.MEDIUM,
+        on_norm(v.email),
+        alphabet=ALNUM + "._%+-@",
+        grow_left=ALNUM + "._%+-",
+        # git@github.com:org/repo is a remote, not an address; and a shorter domain inside a
+        # longer host name (acme.io.internal) is no address either.
+        end_joiners=":.",
+        not_after="://",
+    ),
+    "credit_card": Rule(
+        "pii.credit_card",
+        Pattern("pii.credit_card", r"\d(?:[ .-]?\d){12,18}", 37, som=False),
+        Severity.HIGH,
+        refine=v.card_spans,
+        alphabet=DIGITS + " .-",
+    ),
+    "ssn": Rule(
+        "pii.ssn",
+        Pattern("pii.ssn", r"\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}", 11),
+        Severity.HIGH,
+        on_norm(v.us_ssn),
+        alphabet=DIGITS + "- ",
+        joiners="-",
+    ),
+    "phone": Rule(
+        "pii.phone",
+        Pattern("pii.phone", r"\+?\(?\d(?:[ ().-]{0,2}\d){6,}", 24, som=False),
+        Severity.MEDIUM,
+        refine=v.phone_spans,
+        alphabet=DIGITS + " ().+-",
+        joiners="-.",  # INV-2024-000123 and v1.415... are identifiers
+        bare_context=_PHONE_WORDS,
+    ),
+    "iban": Rule(
+        "pii.iban",
+        Pattern(
+            "pii.iban", r"[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?", 42, som=False
+        ),
+        Severity.HIGH,
+        refine=v.iban_spans,
+        hold=_iban_hold,
+        alphabet=ALNUM + " ",
+    ),
+    "ipv4": Rule(
+        "pii.ipv4",
+        Pattern("pii.ipv4", r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}", 15),
+        Severity.LOW,
+        on_norm(v.ipv4),
+        alphabet=DIGITS + ".",
+        joiners=".",
+    ),
+    "ipv6": Rule(
+        "pii.ipv6",
+        Pattern("pii.ipv6", r"[0-9a-f:]*:[0-9a-f:]*:[0-9a-f.:]+", 45),
+        Severity.LOW,
+        on_norm(v.ipv6),
+        alphabet="0123456789abcdef:.",
+        joiners=":.",
+    ),
+}

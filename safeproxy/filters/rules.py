@@ -1,0 +1,68 @@
+"""A detector rule: its pattern, validator, and how a stream holds back text for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from safeproxy.filters.api import Severity
+from safeproxy.filters.scanner import Pattern
+
+# (normalised span, original span as written) -> keep?
+Validator = Callable[[str, str], bool]
+
+ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+DIGITS = "0123456789"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    type: str  # finding type, e.g. "pii.email"
+    pattern: Pattern
+    severity: Severity
+    validate: Validator | None = None
+    # The match must not continue a word or number on either side.
+    bounded: bool = True
+    # Characters that continue a token when a word character follows ("1.2.3.4.5").
+    joiners: str = ""
+    # Finds the real values inside a candidate (normalised text) when a value can hide in a
+    # longer run; replaces `validate`.
+    refine: Callable[[str], list[tuple[int, int]]] | None = None
+    # Streams: every character a match can contain (normalised view). A match still growing
+    # lies inside the trailing run of these, so only that run is held back, not max_len - 1
+    # characters of prose. None: hold max_len - 1.
+    alphabet: str | None = None
+    # Streams: overrides `alphabet` with a function giving where a match could still begin.
+    hold: Callable[[str], int] | None = None
+    # Where the sensitive value lies inside the match (`password: <value>`), as offsets
+    # into the matched (normalised) text: only that part is the finding, so the keyword may
+    # flow while the value is held.
+    value: Callable[[str], tuple[int, int]] | None = None
+    # The match must not directly follow this (an email right after "://" is a URL's user).
+    not_after: str | None = None
+    # Like `joiners`, on the right side only.
+    end_joiners: str = ""
+    # A bare run of digits counts only after one of these words (within 32 characters):
+    # "call 4155552671" is a phone, "size 3145728000" and "x = 2147483647" are not.
+    bare_context: tuple[str, ...] = ()
+    # The pattern matches only a rare anchor ("@", "password:"); the match then grows over
+    # these characters (left: the local part of an email) or up to these (right: a value).
+    # Leading and trailing character classes are what make start-of-match tracking costly.
+    grow_left: str = ""
+    grow_right_until: str = ""
+    # Judge only the longest candidate: a value is the whole run (`get_token()` must not be
+    # judged as `get_token` once the parentheses made it fail).
+    longest_only: bool = False
+    # A block that runs from the match to this closing marker's line (PEM key bodies); the
+    # end of the text when the marker never comes.
+    until: str | None = None
+
+
+def on_norm(check: Callable[[str], bool]) -> Validator:
+    """A validator that needs only the normalised span."""
+    return lambda norm, _orig: check(norm)
+
+
+def visible(orig: str) -> str:
+    """The span without invisible characters (what a validator should judge)."""
+    return "".join(c for c in orig if c.isprintable() or c == " ")

@@ -1,0 +1,222 @@
+"""Built-in secret rules: vendor keys and tokens, JWTs, PEM blocks, URL credentials, and
+values after keywords such as `password=` or `"api_key":`.
+
+Case-sensitive formats (AWS key ids) are matched caselessly and checked on the original
+characters; for keyword rules only the value is the finding, so the keyword may flow.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from safeproxy.filters import validators as v
+from safeproxy.filters.api import Severity
+from safeproxy.filters.rules import ALNUM, Rule, visible
+from safeproxy.filters.scanner import Pattern
+
+
+def _upper_token(norm: str, orig: str) -> bool:
+    return orig == orig.upper()
+
+
+_SEPARATORS = (":=", "=>", ":", "=", " is ", " was ")
+
+
+def _keyword_value(norm: str) -> tuple[int, int]:
+    """`password = "v..."`, `"api_key": "v..."`, `my password is v...`: the value's span.
+
+    A query string's next parameter (`&x=1`) is not part of the value.
+    """
+    i = min((j for j in (norm.find(sep) for sep in _SEPARATORS) if j >= 0), default=0)
+    while i < len(norm) and norm[i] in ":=> \"'":
+        i += 1
+    if norm.startswith(("is ", "was "), i):
+        i = norm.index(" ", i) + 1
+    end = len(norm)
+    amp = norm.find("&", i)
+    while amp >= 0:
+        name = norm[amp + 1 : norm.find("=", amp + 1)] if "=" in norm[amp + 1 :] else ""
+        if name and name.replace("_", "").replace("-", "").isalnum():
+            end = amp
+            break
+        amp = norm.find("&", amp + 1)
+    return i, end
+
+
+def _aws_secret(norm: str) -> tuple[int, int]:
+    """After the last separator: `aws_secret_access_key = "<value>`."""
+    return max(norm.rfind(c) for c in " :=\"'") + 1, len(norm)
+
+
+def _aws_secret_value(orig: str) -> bool:
+    value = orig[_aws_secret(orig)[0] :]
+    return len(value) == 40 and v.random_token(value, 40)
+
+
+def _url_password(norm: str) -> tuple[int, int]:
+    """`scheme://user:password@host`: the password."""
+    user = norm.index("://") + 3
+    return norm.index(":", user) + 1, len(norm) - 1
+
+
+def _bearer(norm: str) -> tuple[int, int]:
+    return norm.rindex(" ") + 1, len(norm)
+
+
+def _value_run(norm: str) -> int:
+    # Whitespace is always " " in the normalised view.
+    return max(norm.rfind(" "), norm.rfind('"'), norm.rfind("'"), norm.rfind("\x00")) + 1
+
+
+_PEM_BEGIN = "-----begin "
+
+
+def _pem_hold(norm: str) -> int:
+    """From an opened `-----BEGIN` (until the block is closed) or a partial one at the end."""
+    at = norm.rfind(_PEM_BEGIN)
+    if at >= 0 and norm.find("-----end ", at) < 0:
+        return at
+    if "-" not in norm[-len(_PEM_BEGIN) :]:
+        return len(norm)  # no partial "-----begin" can end here
+    for k in range(min(len(_PEM_BEGIN) - 1, len(norm)), 0, -1):
+        if norm.endswith(_PEM_BEGIN[:k]):
+            return len(norm) - k
+    return len(norm)
+
+
+_OPENAI_KINDS = ("proj-", "svcacct-", "admin-")
+
+SECRET_RULES: dict[str, Rule] = {
+    "aws_access_key": Rule(
+        "secret.aws_access_key",
+        Pattern("secret.aws_access_key", r"(akia|asia|abia|acca)[0-9a-z]{16}", 20),
+        Severity.CRITICAL,
+        _upper_token,
+        alphabet=ALNUM,
+    ),
+    "aws_secret_key": Rule(
+        "secret.aws_secret_key",
+        Pattern(
+            "secret.aws_secret_key",
+            r"aws[a-z_ .-]*(secret|private)[a-z_ .-]*[ :=\"']+[a-z0-9/+]+",
+            100,
+        ),
+        Severity.CRITICAL,
+        lambda norm, orig: _aws_secret_value(visible(orig)),
+        value=_aws_secret,
+        hold=_value_run,
+    ),
+    "github_token": Rule(
+        "secret.github_token",
+        Pattern("secret.github_token", r"(gh[posur]_[a-z0-9]{36}|github_pat_[a-z0-9_]{82})", 93),
+        Severity.CRITICAL,
+        alphabet=ALNUM + "_",
+    ),
+    "slack_token": Rule(
+        "secret.slack_token",
+        Pattern("secret.slack_token", r"(xox[abeprs]|xapp)-[a-z0-9-]{10,}", 255),
+        Severity.CRITICAL,
+        alphabet=ALNUM + "-",
+    ),
+    "stripe_key": Rule(
+        "secret.stripe_key",
+        Pattern("secret.stripe_key", r"((sk|rk)_(live|test)|whsec)_[a-z0-9]{16,}", 255),
+        Severity.CRITICAL,
+        alphabet=ALNUM + "_",
+    ),
+    "google_api_key": Rule(
+        "secret.google_api_key",
+        Pattern("secret.google_api_key", r"aiza[0-9a-z_-]{35}", 39),
+        Severity.CRITICAL,
+        alphabet=ALNUM + "_-",
+    ),
+    "openai_key": Rule(
+        "secret.openai_key",
+        # `{20,}` with start-of-match tracking is too large for Hyperscan: length is checked
+        # by the validator instead.
+        Pattern("secret.openai_key", r"sk-(proj-|svcacct-|admin-)?[a-z0-9_-]+", 220),
+        Severity.CRITICAL,
+        lambda norm, orig: v.random_token(_after_prefix(visible(orig), "sk-", _OPENAI_KINDS), 20),
+        alphabet=ALNUM + "_-",
+    ),
+    "jwt": Rule(
+        "secret.jwt",
+        Pattern("secret.jwt", r"eyj[a-z0-9_-]{8,}\.eyj[a-z0-9_-]{8,}\.[a-z0-9_-]{8,}", 4096),
+        Severity.HIGH,
+        alphabet=ALNUM + "_-.",
+    ),
+    "private_key": Rule(
+        "secret.private_key",
+        Pattern("secret.private_key", r"-----begin ([a-z0-9]+ ){0,3}private key( block)?-----", 70),
+        Severity.CRITICAL,
+        bounded=False,
+        hold=_pem_hold,
+        until="-----end ",
+    ),
+    "keyword_value": Rule(
+        "secret.keyword_value",
+        Pattern(
+            "secret.keyword_value",
+            # The keyword may end a longer name (DB_PASSWORD, client_secret); quotes may close
+            # a JSON or dict key; `:=`, `=>` and "is" also assign.
+            r"(password|passwd|passphrase|pwd|secret|secret[_-]?key|api[_-]?key|apikey"
+            r"|access[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|token"
+            r"|client[_-]?secret|private[_-]?key|credentials?)[\"']? ?(:=|=>|[:=]| is | was )"
+            r" ?[\"']?[^\s\"']",
+            200,
+        ),
+        Severity.HIGH,
+        lambda norm, orig: _keyword_secret(norm, orig),
+        bounded=False,
+        longest_only=True,
+        hold=_value_run,
+        value=_keyword_value,
+        grow_right_until=" \"'\x00",
+    ),
+    "url_credentials": Rule(
+        "secret.url_credentials",
+        Pattern("secret.url_credentials", r"[a-z][a-z0-9+.-]*://[^\s:/@]+:[^\s/@]+@", 200),
+        Severity.CRITICAL,
+        lambda norm, orig: v.url_password(norm[_url_password(norm)[0] : -1]),
+        bounded=False,
+        longest_only=True,
+        hold=_value_run,
+        value=_url_password,
+    ),
+    "bearer_token": Rule(
+        "secret.bearer_token",
+        Pattern("secret.bearer_token", r"(bearer|basic|token) +[a-z0-9._~+/-]{16,}=*", 600),
+        Severity.MEDIUM,  # a more specific rule (JWT, a vendor key) names it when it can
+        lambda norm, orig: v.bearer_value(visible(orig).rsplit(" ", 1)[-1]),
+        longest_only=True,
+        hold=_value_run,
+        value=_bearer,
+    ),
+}
+
+
+def _after_prefix(token: str, prefix: str, kinds: Sequence[str]) -> str:
+    rest = token[len(prefix) :]
+    for kind in kinds:
+        if rest.startswith(kind):
+            return rest[len(kind) :]
+    return rest
+
+
+def _keyword_secret(norm: str, orig: str) -> bool:
+    value = _value_text(orig)
+    if not v.secret_value(value):
+        return False
+    if ":" in norm or "=" in norm:
+        return True
+    # "my password is X" reads like prose: X must look made up (letters and digits or
+    # symbols), or "the token is expired." would count.
+    return any(c.isalpha() for c in value) and any(not c.isalpha() for c in value.rstrip(".,;"))
+
+
+def _value_text(orig: str) -> str:
+    """The value of a keyword match, from the original characters (case matters)."""
+    text = unicodedata.normalize("NFKC", visible(orig))
+    a, b = _keyword_value(text.lower())
+    return text[a:b]
