@@ -53,12 +53,14 @@ def run_stage(stage: Stage, texts: Sequence[str], clock: Clock = time.perf_count
     specs = stage.scanned
     # Budgets are per 64 KiB of text: size is capped elsewhere (limits, the body cap); the
     # budget is for a filter gone slow, and must not turn a long document into a block.
-    scale = max(1.0, sum(map(len, texts)) / 65536)
-    failed = {
-        name: (error or "timeout")
-        for name, spec in specs.items()
-        if error is not None or elapsed > spec.budget_s * scale
-    }
+    failed: dict[str, str] = {}
+    if error is not None or elapsed > stage.min_budget_s:
+        scale = max(1.0, sum(map(len, texts)) / 65536)
+        failed = {
+            name: (error or "timeout")
+            for name, spec in specs.items()
+            if error is not None or elapsed > spec.budget_s * scale
+        }
     findings = [f for found in per_text for f in found]
     if not findings and not failed:  # the common case: nothing to decide
         result.records = [r._replace(seconds=elapsed) for r in stage.clean]

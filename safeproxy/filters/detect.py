@@ -135,6 +135,8 @@ class Detector:
         reach: dict[int, int] = {}
         runs: dict[int, list[list[int]]] = {}
         candidates = self._scanner.candidates(scanned)
+        if not candidates:
+            return [], (len(text) if not hold else self._hold(view, scanned))
         for (index, s), ends in sorted(candidates.items(), key=_by_start):
             rule = self.rules[index]
             if rule.grow_left or rule.grow_right_until:
@@ -205,8 +207,11 @@ class Detector:
         findings.sort(key=lambda f: (f.start, f.end))
         if not hold:
             return findings, len(text)
-        held = min((h(scanned) for h in self._holds), default=len(norm))
-        return findings, _to_original(view, held)
+        return findings, self._hold(view, scanned)
+
+    def _hold(self, view: Normalized, scanned: str) -> int:
+        held = min((h(scanned) for h in self._holds), default=len(scanned))
+        return _to_original(view, held)
 
     def _valid(self, index: int, norm: str, orig: str) -> bool:
         key = (index, norm, orig)

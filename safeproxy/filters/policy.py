@@ -109,6 +109,8 @@ class Stage:
     # their records when nothing was found.
     scanned: Mapping[str, FilterSpec] = field(init=False)
     clean: tuple[FilterRecord, ...] = field(init=False)
+    # Below this no filter can have overrun its budget (whatever the text's size).
+    min_budget_s: float = field(init=False)
 
     def __post_init__(self) -> None:
         scanned = {n: s for n, s in self.specs.items() if s.type != "limits"}
@@ -118,6 +120,8 @@ class Stage:
             for n, s in scanned.items()
         )
         object.__setattr__(self, "clean", clean)
+        budgets = [s.budget_s for s in scanned.values()]
+        object.__setattr__(self, "min_budget_s", min(budgets, default=float("inf")))
 
 
 @dataclass(frozen=True, slots=True)

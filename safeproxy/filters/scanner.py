@@ -110,6 +110,8 @@ class Scanner:
             found.setdefault((index, start if patterns[index].som else -1), []).append(end)
 
         db.scan(data, match_event_handler=on_match)
+        if not found:
+            return {}
         to_char = _char_offsets(text, data, found)
         out: dict[tuple[int, int], list[int]] = {}
         for (index, start), ends in found.items():
