@@ -107,6 +107,7 @@ class Detector:
         # Rules that rarely match (phrases) ask first whether anything matches at all.
         self._scanner = Scanner([r.pattern for r in self.rules], presence_first=presence_first)
         self._holds = _holds(self.rules)
+        self._anchored = frozenset(i for i, r in enumerate(self.rules) if r.anchor)
         # Validators and refiners are pure functions of the span (and two characters either
         # side); a stream rescans the same spans on every event, so their answers are
         # memoised. Bounded: spans are client input.
@@ -137,6 +138,8 @@ class Detector:
         candidates = self._scanner.candidates(scanned)
         if not candidates:
             return [], (len(text) if not hold else self._hold(view, scanned))
+        if self._anchored:
+            candidates = self._anchor(candidates, scanned)
         for (index, s), ends in sorted(candidates.items(), key=_by_start):
             rule = self.rules[index]
             if rule.grow_left or rule.grow_right_until:
@@ -208,6 +211,25 @@ class Detector:
         if not hold:
             return findings, len(text)
         return findings, self._hold(view, scanned)
+
+    def _anchor(
+        self, candidates: dict[tuple[int, int], list[int]], text: str
+    ) -> dict[tuple[int, int], list[int]]:
+        """Give start-less matches of anchored rules their start: the anchor before the end."""
+        out: dict[tuple[int, int], list[int]] = {}
+        for (index, s), ends in candidates.items():
+            if s >= 0 or index not in self._anchored:
+                out[(index, s)] = ends
+                continue
+            rule = self.rules[index]
+            for e in ends:
+                at = text.rfind(rule.anchor, max(0, e - rule.pattern.max_len), e)
+                if at >= 0:
+                    out.setdefault((index, at), []).append(e)
+        for key, ends in out.items():
+            if key[0] in self._anchored:
+                ends.sort(reverse=True)
+        return out
 
     def _hold(self, view: Normalized, scanned: str) -> int:
         held = min((h(scanned) for h in self._holds), default=len(scanned))

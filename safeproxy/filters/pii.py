@@ -43,11 +43,12 @@ _PHONE_WORDS = ("call", "phone", "tel", "mobile", "cell", "fax", "contact", "tex
 PII_RULES: dict[str, Rule] = {
     "email": Rule(
         "pii.email",
-        Pattern("pii.email", r"@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,24}", 254),
+        Pattern("pii.email", r"@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,24}", 254, som=False),
         Severity.MEDIUM,
         on_norm(v.email),
         alphabet=ALNUM + "._%+-@",
         grow_left=ALNUM + "._%+-",
+        anchor="@",
         # git@github.com:org/repo is a remote, not an address; and a shorter domain inside a
         # longer host name (acme.io.internal) is no address either.
         end_joiners=":.",

@@ -49,6 +49,9 @@ class Rule:
     # these characters (left: the local part of an email) or up to these (right: a value).
     # Leading and trailing character classes are what make start-of-match tracking costly.
     grow_left: str = ""
+    # With `som=False` on the pattern: the match starts at the last occurrence of this
+    # literal before its end (the "@" of an email), found without the engine's help.
+    anchor: str = ""
     grow_right_until: str = ""
     # Judge only the longest candidate: a value is the whole run (`get_token()` must not be
     # judged as `get_token` once the parentheses made it fail).
