@@ -156,6 +156,8 @@ class Detector:
                     merged.append([s, ends[0]])
                     continue
                 alphabet = rule.alphabet or ""
+                if rule.trailing:
+                    ends = [e if scanned[e - 1] in rule.trailing else e - 1 for e in ends]
                 for e in sorted(ends):
                     last = merged[-1] if merged else None
                     if (

@@ -56,10 +56,13 @@ PII_RULES: dict[str, Rule] = {
     ),
     "credit_card": Rule(
         "pii.credit_card",
-        Pattern("pii.credit_card", r"\d(?:[ .-]?\d){12,18}", 37, som=False),
+        # `(?:\D|$)`: only a run's last digit ends a match (one report per run, not one per
+        # digit); the character after it is given back by the detector (`trailing`).
+        Pattern("pii.credit_card", r"\d(?:[ .-]?\d){12,18}(?:\D|$)", 38, som=False),
         Severity.HIGH,
         refine=v.card_spans,
         alphabet=DIGITS + " .-",
+        trailing=DIGITS,
     ),
     "ssn": Rule(
         "pii.ssn",
@@ -71,22 +74,27 @@ PII_RULES: dict[str, Rule] = {
     ),
     "phone": Rule(
         "pii.phone",
-        Pattern("pii.phone", r"\+?\(?\d(?:[ ().-]{0,2}\d){6,}", 24, som=False),
+        Pattern("pii.phone", r"\+?\(?\d(?:[ ().-]{0,2}\d){6,}(?:\D|$)", 25, som=False),
         Severity.MEDIUM,
         refine=v.phone_spans,
         alphabet=DIGITS + " ().+-",
+        trailing=DIGITS,
         joiners="-.",  # INV-2024-000123 and v1.415... are identifiers
         bare_context=_PHONE_WORDS,
     ),
     "iban": Rule(
         "pii.iban",
         Pattern(
-            "pii.iban", r"[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?", 42, som=False
+            "pii.iban",
+            r"[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?(?:[^a-z0-9]|$)",
+            43,
+            som=False,
         ),
         Severity.HIGH,
         refine=v.iban_spans,
         hold=_iban_hold,
         alphabet=ALNUM + " ",
+        trailing=ALNUM,
     ),
     "ipv4": Rule(
         "pii.ipv4",

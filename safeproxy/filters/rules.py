@@ -52,6 +52,10 @@ class Rule:
     # With `som=False` on the pattern: the match starts at the last occurrence of this
     # literal before its end (the "@" of an email), found without the engine's help.
     anchor: str = ""
+    # The pattern ends by consuming one character past the value (or the end of text), so
+    # a run is reported once, not at every character; a match whose last character is not
+    # one of these (what values end with) is given that character back.
+    trailing: str = ""
     grow_right_until: str = ""
     # Judge only the longest candidate: a value is the whole run (`get_token()` must not be
     # judged as `get_token` once the parentheses made it fail).
