@@ -39,8 +39,6 @@ CHUNK_CHARS = 4  # about one token
 MAX_INPUT_4KB_US = 50.0
 MAX_EVENT_US = 60.0
 
-# -- deterministic text -----------------------------------------------------------------------
-
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
@@ -147,9 +145,6 @@ def prose(size_kb: int, flavour: str, seed: int = SEED) -> str:
     return text.encode()[:size].decode("utf-8", "ignore")
 
 
-# -- timing -----------------------------------------------------------------------------------
-
-
 def sample(fn: Callable[[], object], n: int, budget_s: float) -> list[int]:
     """Up to n timed calls (ns each), stopping early once the budget is spent (at least 3)."""
     out: list[int] = []
@@ -177,9 +172,6 @@ def interleaved(
         for fn, acc in zip(fns, times, strict=True):
             acc += sample(fn, max(1, n // rounds), budget_s / rounds / len(fns))
     return [statistics.median(t) / 1e3 for t in times]
-
-
-# -- the policy and the `re` baseline ---------------------------------------------------------
 
 
 def load_policy() -> tuple[CompiledPolicy, PolicySettings]:
@@ -251,9 +243,6 @@ def bench_stages(policy: CompiledPolicy, settings: PolicySettings, quick: bool) 
                 rows.append(StageRow(flavour, kb, len(text), stage.name, us, re_us, found, outcome))
                 print(f"  {flavour} {kb:>2} KB {stage.name:<6} {us:9.1f} µs", file=sys.stderr)
     return rows
-
-
-# -- streaming --------------------------------------------------------------------------------
 
 
 def chunk_events(text: str) -> list[str]:
@@ -341,9 +330,6 @@ def bench_streams(policy: CompiledPolicy, quick: bool) -> list[StreamRow]:
             StreamRow(flavour, len(pieces), n, window / len(pieces), hook / n, plain / n, held)
         )
     return rows
-
-
-# -- report -----------------------------------------------------------------------------------
 
 
 def render(stage_rows: Sequence[StageRow], stream_rows: Sequence[StreamRow]) -> str:
