@@ -63,7 +63,10 @@ def run_stage(stage: Stage, texts: Sequence[str], clock: Clock = time.perf_count
         }
     findings = [f for found in per_text for f in found]
     if not findings and not failed:  # the common case: nothing to decide
-        result.records = [r._replace(seconds=elapsed) for r in stage.clean]
+        result.records = [
+            FilterRecord(r.filter, r.stage, r.action, r.verdict, r.mode, (), 0, None, elapsed)
+            for r in stage.clean
+        ]
         return result
     by_filter: dict[str, list[Finding]] = {}
     for f in findings:

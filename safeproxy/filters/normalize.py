@@ -19,18 +19,26 @@ some character folds to nothing or to several characters.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
 _FULL_STOPS = "\u3002\uff61"  # ideographic full stops (NFKD leaves them)
 _ASCII_SPACES = str.maketrans("\t\n\v\f\r\x1c\x1d\x1e\x1f", "         ")
+# The ASCII fast path in one C pass over bytes: lower case, and every space-like control as
+# " " (a dict-driven str.translate looks each character up).
+_ASCII_FOLD = bytes(
+    32 if chr(b) in "\t\n\v\f\r\x1c\x1d\x1e\x1f" else ord(chr(b).lower()) if b < 128 else b
+    for b in range(256)
+)
 # Code points whose folding is cached; beyond this the cache is cleared (it is client input).
 _CACHE_LIMIT = 1 << 16
 
 
-@dataclass(frozen=True, slots=True)
-class Normalized:
-    """A normalised view of `original`; `sources[i]` is the original index of `text[i]`."""
+class Normalized(NamedTuple):
+    """A normalised view of `original`; `sources[i]` is the original index of `text[i]`.
+
+    (A NamedTuple: one is made per scanned text, and a frozen dataclass costs more.)
+    """
 
     text: str
     original: str
@@ -81,7 +89,8 @@ class Normalizer:
 
     def normalize(self, text: str) -> Normalized:
         if text.isascii():
-            return Normalized(text.lower().translate(_ASCII_SPACES), text, None)
+            folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+            return Normalized(folded, text, None)
         folded = text.translate(self._folds)
         changers = text.translate(self._changers)
         if not changers:
