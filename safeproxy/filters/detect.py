@@ -132,12 +132,12 @@ class Detector:
             view = self._normalizer.normalize(text)
         norm = view.text
         scanned = norm if self._fold is None else self._fold(norm)
-        findings: list[Finding] = []
-        reach: dict[int, int] = {}
-        runs: dict[int, list[list[int]]] = {}
         candidates = self._scanner.candidates(scanned)
         if not candidates:
             return [], (len(text) if not hold else self._hold(view, scanned))
+        findings: list[Finding] = []
+        reach: dict[int, int] = {}
+        runs: dict[int, list[list[int]]] = {}
         if self._anchored:
             candidates = self._anchor(candidates, scanned)
         for (index, s), ends in sorted(candidates.items(), key=_by_start):

@@ -71,6 +71,7 @@ class Scanner:
 
     def __init__(self, patterns: Sequence[Pattern], *, presence_first: bool = False) -> None:
         self.patterns = tuple(patterns)
+        self._som = tuple(p.som for p in self.patterns)
         self._db = _compile(self.patterns, _flags) if self.patterns else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
         self._db_ascii = _compile(self.patterns, _ascii_flags) if self.patterns else None
@@ -104,10 +105,10 @@ class Scanner:
         db = self._db_ascii if ascii and self._db_ascii else self._db
         found: dict[tuple[int, int], list[int]] = {}
 
-        patterns = self.patterns
+        som = self._som
 
         def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> None:
-            found.setdefault((index, start if patterns[index].som else -1), []).append(end)
+            found.setdefault((index, start if som[index] else -1), []).append(end)
 
         db.scan(data, match_event_handler=on_match)
         if not found:
