@@ -14,18 +14,27 @@ from safeproxy.filters.scanner import Pattern
 
 
 def _iban_hold(norm: str) -> int:
-    """Where an IBAN could still begin: a word start whose rest fits the IBAN shape so far."""
+    """Where an IBAN could still begin: a word start whose rest fits the IBAN shape so far.
+
+    A start is two letters before a digit (the check digits), or, at the very end, a last
+    word of one or two letters that the digits have not reached yet. Only those positions
+    are tried: a stream calls this on every event.
+    """
     tail_from = max(0, len(norm) - 41)
-    tail = norm[tail_from:]
-    if not any(d in tail for d in DIGITS):
-        # No digits yet: only a last word of one or two letters can be an IBAN's start.
-        word = len(norm.rstrip(ALNUM))
-        last = norm[word:]
-        return word if 0 < len(last) <= 2 and last.isalpha() else len(norm)
-    for p in range(tail_from, len(norm)):
-        if (p == 0 or not norm[p - 1].isalnum()) and norm[p].isalpha() and _iban_prefix(norm, p):
+    starts: set[int] = set()
+    for d in DIGITS:
+        q = norm.find(d, tail_from + 2)
+        while q >= 0:
+            p = q - 2
+            if norm[p:q].isalpha() and (p == 0 or not norm[p - 1].isalnum()):
+                starts.add(p)
+            q = norm.find(d, q + 1)
+    for p in sorted(starts):
+        if _iban_prefix(norm, p):
             return p
-    return len(norm)
+    word = len(norm.rstrip(ALNUM))
+    last = norm[word:]
+    return word if 0 < len(last) <= 2 and last.isalpha() else len(norm)
 
 
 def _iban_prefix(norm: str, p: int) -> bool:
