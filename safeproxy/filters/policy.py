@@ -141,6 +141,7 @@ class Compiler:
     ) -> None:
         # environ None: checking only (`safeproxy validate` in CI has no secrets).
         self._normalizer = normalizer
+        self._detectors: dict[tuple[object, ...], Detector] = {}
         self._skeleton = skeleton
         self._environ = environ
 
@@ -224,7 +225,14 @@ class Compiler:
     ) -> Detector:
         rules = [r for r, _ in owned]
         owners = [o for _, o in owned]
-        return Detector(stage, rules, self._normalizer, owners, fold, presence_first)
+        # The same rules with the same owners (a policy's PII and secrets filters, in and
+        # out) share one detector: one database in memory and in the CPU's caches.
+        key = (tuple(map(id, rules)), tuple(owners), fold, presence_first)
+        known = self._detectors.get(key)
+        if known is None:
+            known = Detector(stage, rules, self._normalizer, owners, fold, presence_first)
+            self._detectors[key] = known
+        return known
 
     def _blocklist(
         self, f: BlocklistFilter, name: str, where: str, problems: list[tuple[str, str]]
