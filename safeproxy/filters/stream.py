@@ -31,6 +31,9 @@ from safeproxy.models import Exchange
 from safeproxy.upstream.sse import SSEEvent
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")
+# Text fields of a chat delta the client shows; reasoning models (vLLM, DeepSeek, OpenRouter)
+# stream their reasoning as `reasoning_content` or `reasoning`.
+TEXT_FIELDS = ("content", "refusal", "reasoning_content", "reasoning")
 FieldKey = tuple[int, str, int]  # (choice index, field, tool-call index)
 
 
@@ -149,11 +152,11 @@ class OutputHook:
         delta = choice.get("delta")
         if not isinstance(delta, dict):
             return says
-        for name in ("content", "refusal"):
+        for name in TEXT_FIELDS:
             if isinstance(delta.get(name), str):
                 delta[name] = self._feed((index, name, 0), delta[name], final)
                 says |= self._says(delta[name])
-        says |= any(k not in ("content", "refusal", "tool_calls") for k in delta)
+        says |= any(k not in TEXT_FIELDS and k != "tool_calls" for k in delta)
         calls = delta.get("tool_calls")
         if isinstance(calls, list):
             for pos, call in enumerate(calls):
@@ -298,7 +301,7 @@ def _fields_of(choice: dict[str, Any]) -> set[FieldKey]:
         keys.add((index, "text", 0))
     delta = choice.get("delta")
     if isinstance(delta, dict):
-        for name in ("content", "refusal"):
+        for name in TEXT_FIELDS:
             if isinstance(delta.get(name), str):
                 keys.add((index, name, 0))
         for pos, call in enumerate(delta.get("tool_calls") or ()):

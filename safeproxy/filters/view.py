@@ -3,9 +3,10 @@ reply, as slots that can be read and written back in place.
 
 Requests: chat messages (string content, the text of content parts, `name`, assistant
 `tool_calls` function names and arguments, `refusal`), tool definitions (names and
-descriptions), completions prompts and embeddings input. Replies: message content, refusals
-and tool-call arguments, or completion text. A REWRITE writes into exactly these fields,
-and the proxy forwards a re-serialisation of the parsed body, never the client's bytes.
+descriptions), completions prompts and embeddings input. Replies: message content, refusals,
+reasoning (`reasoning_content` / `reasoning`) and tool-call arguments, or completion text.
+A REWRITE writes into exactly these fields, and the proxy forwards a re-serialisation of the
+parsed body, never the client's bytes.
 
 What cannot be read as text (token-id prompts, unknown content-part types) is refused
 rather than forwarded unseen.
@@ -92,6 +93,8 @@ def reply_slots(body: dict[str, Any]) -> list[Slot]:
             _text(slots, msg, "content", f"{path}.message.content")
             _parts(slots, msg.get("content"), f"{path}.message.content")
             _text(slots, msg, "refusal", f"{path}.message.refusal")
+            _text(slots, msg, "reasoning_content", f"{path}.message.reasoning_content")
+            _text(slots, msg, "reasoning", f"{path}.message.reasoning")
             _calls(slots, msg, f"{path}.message")
     return slots
 

@@ -154,3 +154,20 @@ def test_a_block_is_decided_the_same_whatever_the_split(
     for value in values:
         if "launch" not in value:  # that blocklist is not part of this policy
             assert value not in received
+
+
+def test_streamed_reasoning_is_filtered_like_content() -> None:
+    hook = OutputHook(REDACTING, Exchange(rid="r", kind=Kind.CHAT, started=0.0))
+    sent: list[SSEEvent] = []
+    for piece in ["think: mail jane.d", "oe@acme-corp.io ", "then answer"]:
+        chunk = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m",
+                 "choices": [{"index": 0, "delta": {"reasoning_content": piece},
+                              "finish_reason": None}]}  # fmt: skip
+        sent += hook.on_event(SSEEvent(orjson.dumps(chunk).decode()))
+    sent += hook.on_end()
+    text = "".join(
+        c.get("delta", {}).get("reasoning_content") or ""
+        for e in sent
+        for c in orjson.loads(e.data)["choices"]
+    )
+    assert text == "think: mail [REDACTED:EMAIL] then answer"

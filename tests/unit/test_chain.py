@@ -200,3 +200,8 @@ def test_the_budget_grows_with_the_text() -> None:
     assert run_stage(p.input, ["short"], _ticking(slow)).blocked
     long_text = "word " * 26215  # 128 KiB: twice the budget
     assert not run_stage(p.input, [long_text], _ticking(slow)).blocked
+
+
+def test_reasoning_fields_of_replies_are_text_too() -> None:
+    reply = {"choices": [{"message": {"content": "a", "reasoning_content": "b", "reasoning": "c"}}]}
+    assert [s.get() for s in reply_slots(reply)] == ["a", "b", "c"]
