@@ -34,6 +34,8 @@ _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")
 # Text fields of a chat delta the client shows; reasoning models (vLLM, DeepSeek, OpenRouter)
 # stream their reasoning as `reasoning_content` or `reasoning`.
 TEXT_FIELDS = ("content", "refusal", "reasoning_content", "reasoning")
+# Keys of a delta whose text the windows handle: they alone do not make a chunk worth sending.
+_FILTERED_KEYS = frozenset({*TEXT_FIELDS, "tool_calls", "function_call", "audio"})
 FieldKey = tuple[int, str, int]  # (choice index, field, tool-call index)
 
 
@@ -59,6 +61,8 @@ class OutputHook:
         # Chunks without text (the role chunk) wait for the first text, so that headers go
         # out with checked text and a block before it is always a plain HTTP error.
         self._stash: list[SSEEvent] = []
+        # Choices whose finish_reason has been seen.
+        self._done: set[int] = set()
 
     # --- whole replies -------------------------------------------------------------------
 
@@ -110,7 +114,7 @@ class OutputHook:
             index = index if isinstance(index, int) else pos
             final = choice.get("finish_reason") is not None
             if final:
-                out += self._flush_choice(index, skip=_fields_of(choice))
+                out += self._flush_choice(index, skip=_fields_of(index, choice))
             keep |= self._filter_choice(index, choice, final)
             choice.pop("logprobs", None)
         self._seconds += self._clock() - started
@@ -147,25 +151,26 @@ class OutputHook:
         says = final
         if isinstance(choice.get("text"), str):
             self._completions = True
-            choice["text"] = self._feed((index, "text", 0), choice["text"], final)
-            says |= self._says(choice["text"])
-        delta = choice.get("delta")
-        if not isinstance(delta, dict):
-            return says
-        for name in TEXT_FIELDS:
-            if isinstance(delta.get(name), str):
-                delta[name] = self._feed((index, name, 0), delta[name], final)
-                says |= self._says(delta[name])
-        says |= any(k not in TEXT_FIELDS and k != "tool_calls" for k in delta)
-        calls = delta.get("tool_calls")
-        if isinstance(calls, list):
-            for pos, call in enumerate(calls):
-                fn = call.get("function") if isinstance(call, dict) else None
-                k = call.get("index", pos) if isinstance(call, dict) else pos
-                if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
-                    fn["arguments"] = self._feed((index, "tool", k), fn["arguments"], final)
-                    says |= self._says(fn["arguments"])
-                says |= isinstance(call, dict) and bool(call.get("id") or (fn or {}).get("name"))
+        done = index in self._done
+        for key, holder, field in _text_refs(index, choice):
+            if done:
+                # Text for a choice after its finish: its window has ended, so it cannot be
+                # checked against what came before. It does not go out.
+                holder[field] = ""
+                self._ex.degraded.append("output:text_after_finish")
+                continue
+            holder[field] = self._feed(key, holder[field], final)
+            says |= self._says(holder[field])
+        for container in (choice.get("delta"), choice.get("message")):
+            if isinstance(container, dict):
+                says |= any(k not in _FILTERED_KEYS for k in container)
+                for call in container.get("tool_calls") or ():
+                    fn = call.get("function") if isinstance(call, dict) else None
+                    says |= isinstance(call, dict) and bool(
+                        call.get("id") or (fn if isinstance(fn, dict) else {}).get("name")
+                    )
+        if final:
+            self._done.add(index)
         return says
 
     def _feed(self, key: FieldKey, text: str, final: bool) -> str:
@@ -225,6 +230,10 @@ class OutputHook:
             choice["text"] = text
         elif name == "tool":
             choice["delta"] = {"tool_calls": [{"index": k, "function": {"arguments": text}}]}
+        elif name == "fcall":
+            choice["delta"] = {"function_call": {"arguments": text}}
+        elif name == "audio":
+            choice["delta"] = {"audio": {"transcript": text}}
         else:
             choice["delta"] = {name: text}
         return SSEEvent(orjson.dumps({**self._template, "choices": [choice]}).decode())
@@ -293,19 +302,48 @@ def records_for(
     return out
 
 
-def _fields_of(choice: dict[str, Any]) -> set[FieldKey]:
+def _fields_of(index: int, choice: dict[str, Any]) -> set[FieldKey]:
     """The windows a final chunk flushes itself (its own fields); others need a chunk."""
-    index = choice.get("index", 0)
-    keys: set[FieldKey] = set()
+    return {key for key, _holder, _field in _text_refs(index, choice)}
+
+
+def _text_refs(index: int, choice: dict[str, Any]) -> list[tuple[FieldKey, dict[str, Any], str]]:
+    """Every text field of one choice of a chunk: (window key, the dict holding it, key).
+
+    Completions' `text`; in `delta` (or a `message`, which some servers send in a final
+    chunk): content, refusal and reasoning, each tool call's arguments, a legacy
+    `function_call`'s arguments, and an audio transcript.
+    """
+    refs: list[tuple[FieldKey, dict[str, Any], str]] = []
     if isinstance(choice.get("text"), str):
-        keys.add((index, "text", 0))
-    delta = choice.get("delta")
-    if isinstance(delta, dict):
+        refs.append(((index, "text", 0), choice, "text"))
+    for container in (choice.get("delta"), choice.get("message")):
+        if not isinstance(container, dict):
+            continue
         for name in TEXT_FIELDS:
-            if isinstance(delta.get(name), str):
-                keys.add((index, name, 0))
-        for pos, call in enumerate(delta.get("tool_calls") or ()):
+            if isinstance(container.get(name), str):
+                refs.append(((index, name, 0), container, name))
+        calls = container.get("tool_calls")
+        for pos, call in enumerate(calls if isinstance(calls, list) else ()):
             fn = call.get("function") if isinstance(call, dict) else None
             if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
-                keys.add((index, "tool", call.get("index", pos)))
-    return keys
+                refs.append(((index, "tool", _call_index(call, pos)), fn, "arguments"))
+        legacy = container.get("function_call")
+        if isinstance(legacy, dict) and isinstance(legacy.get("arguments"), str):
+            refs.append(((index, "fcall", 0), legacy, "arguments"))
+        audio = container.get("audio")
+        if isinstance(audio, dict) and isinstance(audio.get("transcript"), str):
+            refs.append(((index, "audio", 0), audio, "transcript"))
+    return refs
+
+
+def _call_index(call: dict[str, Any], pos: int) -> int:
+    """A tool call's index as clients merge it ("0" and 0 are the same call to JavaScript)."""
+    index = call.get("index", pos)
+    if isinstance(index, bool):
+        return pos
+    if isinstance(index, int):
+        return index
+    if isinstance(index, str) and index.isdigit():
+        return int(index)
+    return pos

@@ -2,9 +2,11 @@
 reply, as slots that can be read and written back in place.
 
 Requests: chat messages (string content, the text of content parts, `name`, assistant
-`tool_calls` function names and arguments, `refusal`), tool definitions (names and
-descriptions), completions prompts and embeddings input. Replies: message content, refusals,
-reasoning (`reasoning_content` / `reasoning`) and tool-call arguments, or completion text.
+`tool_calls` function names and arguments, `refusal`), every string of the fields chat
+templates render (tool and function definitions with their schemas, response formats,
+documents), completions prompts and suffixes, and embeddings input. Replies: message
+content, refusals, reasoning (`reasoning_content` / `reasoning`), audio transcripts and
+tool-call arguments, or completion text.
 A REWRITE writes into exactly these fields, and the proxy forwards a re-serialisation of the
 parsed body, never the client's bytes.
 
@@ -57,20 +59,41 @@ def chat_slots(body: dict[str, Any]) -> list[Slot]:
             _text(slots, msg, "refusal", f"messages.{i}.refusal")
         if "tool_calls" in msg or "function_call" in msg:
             _calls(slots, msg, f"messages.{i}")
-    for i, tool in enumerate(body.get("tools") or ()):
-        fn = tool.get("function") if isinstance(tool, dict) else None
-        if isinstance(fn, dict):
-            _text(slots, fn, "name", f"tools.{i}.function.name")
-            _text(slots, fn, "description", f"tools.{i}.function.description")
+    for key in _RENDERED:
+        if key in body:
+            _strings(slots, body, key, key)
     return slots
+
+
+# Request fields that chat templates render into the prompt (tool and function definitions
+# with their parameter schemas, structured-output schemas, vLLM's documents, templates and
+# guided decoding): every string in them is text the model sees.
+_RENDERED = ("tools", "functions", "response_format", "documents", "chat_template",
+             "chat_template_kwargs", "guided_json", "guided_choice", "guided_regex",
+             "guided_grammar")  # fmt: skip
+
+
+def _strings(slots: list[Slot], holder: Any, key: Any, where: str) -> None:
+    """Every string inside holder[key], however nested (depth is capped at parse time)."""
+    value = holder[key]
+    if isinstance(value, str):
+        slots.append(Slot(holder, key, where))
+    elif isinstance(value, dict):
+        for k in value:
+            _strings(slots, value, k, f"{where}.{k}")
+    elif isinstance(value, list):
+        for j in range(len(value)):
+            _strings(slots, value, j, f"{where}.{j}")
 
 
 def prompt_slots(body: dict[str, Any], field: str) -> list[Slot]:
     """A completions `prompt` or embeddings `input`: a string or a list of strings."""
     value = body.get(field)
-    if isinstance(value, str):
-        return [Slot(body, field, field)]
     slots: list[Slot] = []
+    if isinstance(body.get("suffix"), str):  # completions: text after the insertion point
+        slots.append(Slot(body, "suffix", "suffix"))
+    if isinstance(value, str):
+        return [Slot(body, field, field), *slots]
     for i, item in enumerate(value or ()):
         if not isinstance(item, str):
             raise Uninspectable(
@@ -95,6 +118,9 @@ def reply_slots(body: dict[str, Any]) -> list[Slot]:
             _text(slots, msg, "refusal", f"{path}.message.refusal")
             _text(slots, msg, "reasoning_content", f"{path}.message.reasoning_content")
             _text(slots, msg, "reasoning", f"{path}.message.reasoning")
+            audio = msg.get("audio")
+            if isinstance(audio, dict):
+                _text(slots, audio, "transcript", f"{path}.message.audio.transcript")
             _calls(slots, msg, f"{path}.message")
     return slots
 

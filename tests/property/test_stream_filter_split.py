@@ -171,3 +171,53 @@ def test_streamed_reasoning_is_filtered_like_content() -> None:
         for c in orjson.loads(e.data)["choices"]
     )
     assert text == "think: mail [REDACTED:EMAIL] then answer"
+
+
+def _events(choices: list[list[dict[str, Any]]]) -> list[SSEEvent]:
+    hook = OutputHook(REDACTING, Exchange(rid="r", kind=Kind.CHAT, started=0.0))
+    sent: list[SSEEvent] = []
+    for chunk_choices in choices:
+        chunk = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m",
+                 "choices": chunk_choices}  # fmt: skip
+        sent += hook.on_event(SSEEvent(orjson.dumps(chunk).decode()))
+    return [*sent, *hook.on_end()]
+
+
+def test_legacy_function_calls_audio_and_message_chunks_are_filtered() -> None:
+    ssn = "123-45-6789"
+    sent = _events(
+        [
+            [{"index": 0, "delta": {"function_call": {"name": "f", "arguments": '{"s":"123-'}}}],
+            [{"index": 0, "delta": {"function_call": {"arguments": '45-6789"}'}}}],
+            [{"index": 1, "delta": {"audio": {"transcript": "mail jane.doe@acme"}}}],
+            [{"index": 1, "delta": {"audio": {"transcript": "-corp.io now"}}}],
+            [{"index": 2, "message": {"content": "AKIAIOSFODNN7EXAMPLE"}, "finish_reason": "stop"}],
+        ]
+    )
+    wire = "".join(e.data for e in sent)
+    assert ssn not in wire and "acme-corp" not in wire and "AKIAIOSFODNN7EXAMPLE" not in wire
+    assert "[REDACTED:SSN]" in wire and "[REDACTED:EMAIL]" in wire
+
+
+def test_a_string_tool_index_is_the_same_call() -> None:
+    sent = _events(
+        [
+            [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "t", "function": {
+                "name": "f", "arguments": '{"s":"123-45-'}}]}}],
+            [{"index": 0, "delta": {"tool_calls": [
+                {"index": "0", "function": {"arguments": '6789"}'}}]}}],
+        ]
+    )  # fmt: skip
+    wire = "".join(e.data for e in sent)
+    assert "123-45-" not in wire and "6789" not in wire
+
+
+def test_text_after_a_choice_finished_does_not_go_out() -> None:
+    sent = _events(
+        [
+            [{"index": 0, "delta": {"content": "mail jane.doe@acme"}, "finish_reason": "stop"}],
+            [{"index": 0, "delta": {"content": "-corp.io"}}],
+        ]
+    )
+    wire = "".join(e.data for e in sent)
+    assert "-corp.io" not in wire

@@ -183,6 +183,7 @@ def test_views_name_every_text_field() -> None:
         "messages.1.content.0.text",
         "messages.2.tool_calls.0.function.name",
         "messages.2.tool_calls.0.function.arguments",
+        "tools.0.type",
         "tools.0.function.name",
         "tools.0.function.description",
     ]
@@ -205,3 +206,18 @@ def test_the_budget_grows_with_the_text() -> None:
 def test_reasoning_fields_of_replies_are_text_too() -> None:
     reply = {"choices": [{"message": {"content": "a", "reasoning_content": "b", "reasoning": "c"}}]}
     assert [s.get() for s in reply_slots(reply)] == ["a", "b", "c"]
+
+
+def test_everything_a_template_renders_is_inspected() -> None:
+    body: dict[str, Any] = {
+        "messages": [{"role": "user", "content": "hi"}],
+        "functions": [{"name": "f", "description": "legacy"}],
+        "tools": [{"type": "function", "function": {"name": "g", "parameters": {
+            "properties": {"a": {"type": "string", "description": "schema text"}}}}}],
+        "documents": [{"title": "t", "text": "doc text"}],
+    }  # fmt: skip
+    texts = [s.get() for s in chat_slots(body)]
+    for text in ("legacy", "schema text", "doc text", "t"):
+        assert text in texts
+    completion = prompt_slots({"prompt": "p", "suffix": "s"}, "prompt")
+    assert sorted(s.get() for s in completion) == ["p", "s"]
