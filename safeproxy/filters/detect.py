@@ -71,16 +71,6 @@ def _holds(rules: Sequence[Rule]) -> list[Callable[[str], int]]:
     return out
 
 
-def hold_start(rule: Rule, norm: str) -> int:
-    """The normalised index from which a match of `rule` could still be growing."""
-    fixed = len(norm) - rule.pattern.max_len + 1
-    if rule.hold is not None:
-        return max(fixed, rule.hold(norm))
-    if rule.alphabet is not None:
-        return max(fixed, len(norm.rstrip(rule.alphabet)))
-    return fixed
-
-
 class Detector:
     """A fixed set of rules compiled into one scanner; `find` is safe to share.
 
