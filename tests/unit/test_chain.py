@@ -83,12 +83,12 @@ def _ticking(step: float) -> Any:
 def test_an_overrun_fails_closed_or_open_as_configured() -> None:
     closed = policy(input=[{"type": "pii", "budget_ms": 1}])
     slow = _ticking(0.5)  # every clock read is 500 ms later: the scan "took" 500 ms
-    r = run_stage(closed.input, [f"mail {EMAIL}"], slow)
+    r = run_stage(closed.input, [f"mail {EMAIL}"], slow, slow)
     assert r.blocked and r.reason == "filter_error"
     assert r.records[0].error == "timeout" and r.records[0].action is Action.BLOCK
 
     opened = policy(input=[{"type": "pii", "budget_ms": 1, "on_error": "open"}])
-    r = run_stage(opened.input, [f"mail {EMAIL}"], _ticking(0.5))
+    r = run_stage(opened.input, [f"mail {EMAIL}"], _ticking(0.5), _ticking(0.5))
     assert not r.blocked and r.degraded == ["pii:timeout"]
     assert r.texts == ["mail [REDACTED:EMAIL]"]  # its findings still apply
 
@@ -198,9 +198,19 @@ def test_views_name_every_text_field() -> None:
 def test_the_budget_grows_with_the_text() -> None:
     p = policy(input=[{"type": "pii", "budget_ms": 50}])
     slow = 0.075  # every clock read 75 ms later: over 50 ms, under 2 x 50 ms
-    assert run_stage(p.input, ["short"], _ticking(slow)).blocked
+    assert run_stage(p.input, ["short"], _ticking(slow), _ticking(slow)).blocked
     long_text = "word " * 26215  # 128 KiB: twice the budget
-    assert not run_stage(p.input, [long_text], _ticking(slow)).blocked
+    assert not run_stage(p.input, [long_text], _ticking(slow), _ticking(slow)).blocked
+
+
+def test_a_stall_that_is_not_the_filters_does_not_block() -> None:
+    # The wall clock saw 500 ms (a throttled container, a GC pass); the filter's own CPU
+    # time, measured again, is 0.1 ms: no overrun, and the findings still apply.
+    p = policy(input=[{"type": "pii", "budget_ms": 1}])
+    r = run_stage(p.input, [f"mail {EMAIL}"], _ticking(0.5), _ticking(0.0001))
+    assert not r.blocked and r.degraded == []
+    assert r.texts == ["mail [REDACTED:EMAIL]"]
+    assert r.records[0].error is None and r.records[0].seconds < 0.001
 
 
 def test_reasoning_fields_of_replies_are_text_too() -> None:
