@@ -64,7 +64,9 @@ class Guard:
                 ex.wire = None
         result = run_stage(stage, texts, self._clock)
         ex.filter_records += result.records
-        ex.degraded += result.degraded
+        ex.input_filter_s += result.seconds
+        if result.degraded:
+            ex.degraded += result.degraded
         if result.blocked:
             outcome = "filter_error" if result.reason == "filter_error" else "blocked_input"
             raise PolicyViolation(result.reason or "blocked", result.types, outcome=outcome)

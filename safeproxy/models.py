@@ -120,6 +120,10 @@ class Exchange:
     response_started: bool = False
     # One record per filter and stage that ran; what failed open or was let through.
     filter_records: list[FilterRecord] = field(default_factory=list)
+    # Seconds in each stage's filters. A stage's filters share one scan, so the time is the
+    # stage's, not split per filter (which would only pretend to a precision it lacks).
+    input_filter_s: float = 0.0
+    output_filter_s: float = 0.0
     degraded: list[str] = field(default_factory=list)
 
     @property

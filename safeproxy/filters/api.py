@@ -99,7 +99,6 @@ class FilterRecord(NamedTuple):
     types: tuple[str, ...] = ()
     hits: int = 0  # findings (not a `count` field: NamedTuple has a count method)
     error: str | None = None
-    seconds: float = 0.0
 
 
 CONTINUE = Verdict(Action.CONTINUE)

@@ -26,10 +26,11 @@ class StageResult:
     """`texts[i]` is the new text of input i, or None when it is unchanged."""
 
     texts: list[str | None]
+    seconds: float = 0.0
     blocked: bool = False
     reason: str | None = None
     types: tuple[str, ...] = ()
-    records: list[FilterRecord] = field(default_factory=list)
+    records: Sequence[FilterRecord] = ()
     degraded: list[str] = field(default_factory=list)
 
     @property
@@ -53,6 +54,7 @@ def run_stage(
         # in this thread's CPU time (the scan is deterministic), so only a filter that is
         # itself slow can fail closed. It costs nothing when the first run is in budget.
         per_text, error, elapsed = _timed_scan(stage, texts, cpu_clock)
+    result.seconds = elapsed
     specs = stage.scanned
     # Budgets are per 64 KiB of text: size is capped elsewhere (limits, the body cap); the
     # budget is for a filter gone slow, and must not turn a long document into a block.
@@ -66,15 +68,14 @@ def run_stage(
         }
     findings = [f for found in per_text for f in found]
     if not findings and not failed:  # the common case: nothing to decide
-        result.records = [
-            FilterRecord(r.filter, r.stage, r.action, r.verdict, r.mode, (), 0, None, elapsed)
-            for r in stage.clean
-        ]
+        result.records = stage.clean  # shared and immutable: the same every clean time
         return result
     by_filter: dict[str, list[Finding]] = {}
     for f in findings:
         by_filter.setdefault(f.filter, []).append(f)
     closed = [n for n, why in failed.items() if _fails_closed(stage.specs[n])]
+    records: list[FilterRecord] = []
+    result.records = records
     for name, spec in specs.items():
         mine = by_filter.get(name, [])
         verdict = _verdict(spec, mine)
@@ -85,18 +86,9 @@ def run_stage(
                 action = verdict = Action.BLOCK
             else:
                 result.degraded.append(f"{name}:{why}")
-        result.records.append(
-            FilterRecord(
-                name,
-                stage.name,
-                action,
-                verdict,
-                spec.mode,
-                tuple(sorted({f.type for f in mine})),
-                len(mine),
-                why,
-                elapsed,
-            )
+        types = tuple(sorted({f.type for f in mine}))
+        records.append(
+            FilterRecord(name, stage.name, action, verdict, spec.mode, types, len(mine), why)
         )
     if closed:
         result.blocked = True

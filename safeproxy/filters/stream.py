@@ -70,7 +70,9 @@ class OutputHook:
         slots = reply_slots(body)
         result = run_stage(self._stage, [s.get() for s in slots], self._clock)
         self._ex.filter_records += result.records
-        self._ex.degraded += result.degraded
+        self._ex.output_filter_s += result.seconds
+        if result.degraded:
+            self._ex.degraded += result.degraded
         if result.blocked:
             outcome = "filter_error" if result.reason == "filter_error" else "blocked_output"
             raise PolicyViolation(result.reason or "blocked", result.types, outcome=outcome)
@@ -272,18 +274,15 @@ class OutputHook:
     def _record(self) -> None:
         findings = [f for w in self._windows.values() for f in w.findings]
         overflows = sum(w.overflows for w in self._windows.values())
-        self._ex.filter_records += records_for(
-            self._stage.specs, findings, self._seconds, self._error
-        )
+        self._ex.filter_records += records_for(self._stage.specs, findings, self._error)
+        self._ex.output_filter_s += self._seconds
         if overflows and self._policy.stream.on_overflow == "release":
             self._ex.degraded.append("output:holdback_overflow_released")
         if self._ex.outcome == "allowed" and any(self._stage.effects.cuts(f) for f in findings):
             self._ex.outcome = "redacted"
 
 
-def records_for(
-    specs: Any, findings: list[Finding], seconds: float, error: str | None
-) -> list[FilterRecord]:
+def records_for(specs: Any, findings: list[Finding], error: str | None) -> list[FilterRecord]:
     out: list[FilterRecord] = []
     for name, spec in specs.items():
         mine = [f for f in findings if f.filter == name]
@@ -295,9 +294,7 @@ def records_for(
         action = verdict if spec.mode is Mode.ENFORCE else Action.CONTINUE
         types = tuple(sorted({f.type for f in mine}))
         out.append(
-            FilterRecord(
-                name, "output", action, verdict, spec.mode, types, len(mine), error, seconds
-            )
+            FilterRecord(name, "output", action, verdict, spec.mode, types, len(mine), error)
         )
     return out
 

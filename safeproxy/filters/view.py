@@ -29,7 +29,6 @@ class Slot(NamedTuple):
 
     holder: Any  # dict[str, Any] | list[Any]
     key: Any  # str | int
-    where: str  # a JSON path for error messages, e.g. "messages.2.content"
 
     def get(self) -> str:
         value: str = self.holder[self.key]
@@ -50,18 +49,18 @@ def chat_slots(body: dict[str, Any]) -> list[Slot]:
         # and string content, so the rarer fields are looked for only when present.
         content = msg.get("content")
         if isinstance(content, str):
-            slots.append(Slot(msg, "content", f"messages.{i}.content"))
+            slots.append(Slot(msg, "content"))
         elif isinstance(content, list):
             _parts(slots, content, f"messages.{i}.content")
         if "name" in msg:
-            _text(slots, msg, "name", f"messages.{i}.name")
+            _text(slots, msg, "name")
         if "refusal" in msg:
-            _text(slots, msg, "refusal", f"messages.{i}.refusal")
+            _text(slots, msg, "refusal")
         if "tool_calls" in msg or "function_call" in msg:
-            _calls(slots, msg, f"messages.{i}")
+            _calls(slots, msg)
     for key in _RENDERED:
         if key in body:
-            _strings(slots, body, key, key)
+            _strings(slots, body, key)
     return slots
 
 
@@ -73,17 +72,17 @@ _RENDERED = ("tools", "functions", "response_format", "documents", "chat_templat
              "guided_grammar")  # fmt: skip
 
 
-def _strings(slots: list[Slot], holder: Any, key: Any, where: str) -> None:
+def _strings(slots: list[Slot], holder: Any, key: Any) -> None:
     """Every string inside holder[key], however nested (depth is capped at parse time)."""
     value = holder[key]
     if isinstance(value, str):
-        slots.append(Slot(holder, key, where))
+        slots.append(Slot(holder, key))
     elif isinstance(value, dict):
         for k in value:
-            _strings(slots, value, k, f"{where}.{k}")
+            _strings(slots, value, k)
     elif isinstance(value, list):
         for j in range(len(value)):
-            _strings(slots, value, j, f"{where}.{j}")
+            _strings(slots, value, j)
 
 
 def prompt_slots(body: dict[str, Any], field: str) -> list[Slot]:
@@ -91,15 +90,15 @@ def prompt_slots(body: dict[str, Any], field: str) -> list[Slot]:
     value = body.get(field)
     slots: list[Slot] = []
     if isinstance(body.get("suffix"), str):  # completions: text after the insertion point
-        slots.append(Slot(body, "suffix", "suffix"))
+        slots.append(Slot(body, "suffix"))
     if isinstance(value, str):
-        return [Slot(body, field, field), *slots]
+        return [Slot(body, field), *slots]
     for i, item in enumerate(value or ()):
         if not isinstance(item, str):
             raise Uninspectable(
                 "token-id input cannot be inspected by the content policy", param=f"{field}.{i}"
             )
-        slots.append(Slot(value, i, f"{field}.{i}"))
+        slots.append(Slot(value, i))
     return slots
 
 
@@ -109,54 +108,60 @@ def reply_slots(body: dict[str, Any]) -> list[Slot]:
     for i, choice in enumerate(body.get("choices") or ()):
         if not isinstance(choice, dict):
             continue
-        path = f"choices.{i}"
-        _text(slots, choice, "text", f"{path}.text")
+        if isinstance(choice.get("text"), str):
+            slots.append(Slot(choice, "text"))
         msg = choice.get("message")
         if isinstance(msg, dict):
-            _text(slots, msg, "content", f"{path}.message.content")
-            _parts(slots, msg.get("content"), f"{path}.message.content")
-            _text(slots, msg, "refusal", f"{path}.message.refusal")
-            _text(slots, msg, "reasoning_content", f"{path}.message.reasoning_content")
-            _text(slots, msg, "reasoning", f"{path}.message.reasoning")
+            content = msg.get("content")
+            if isinstance(content, str):
+                slots.append(Slot(msg, "content"))
+            elif isinstance(content, list):
+                _parts(slots, content, f"choices.{i}.message.content")
+            for key in _REPLY_TEXT:
+                if key in msg:
+                    _text(slots, msg, key)
             audio = msg.get("audio")
             if isinstance(audio, dict):
-                _text(slots, audio, "transcript", f"{path}.message.audio.transcript")
-            _calls(slots, msg, f"{path}.message")
+                _text(slots, audio, "transcript")
+            if "tool_calls" in msg or "function_call" in msg:
+                _calls(slots, msg)
     return slots
 
 
-def _text(slots: list[Slot], holder: Any, key: str, where: str) -> None:
+_REPLY_TEXT = ("refusal", "reasoning_content", "reasoning")
+
+
+def _text(slots: list[Slot], holder: Any, key: str) -> None:
     if isinstance(holder, dict) and isinstance(holder.get(key), str):
-        slots.append(Slot(holder, key, where))
+        slots.append(Slot(holder, key))
 
 
-def _parts(slots: list[Slot], content: Any, where: str) -> None:
-    if not isinstance(content, list):
-        return
+def _parts(slots: list[Slot], content: list[Any], where: str) -> None:
     for j, part in enumerate(content):
-        path = f"{where}.{j}"
         if isinstance(part, str):
-            slots.append(Slot(content, j, path))
+            slots.append(Slot(content, j))
             continue
         if not isinstance(part, dict):
-            raise Uninspectable("content parts must be objects", param=path)
+            raise Uninspectable("content parts must be objects", param=f"{where}.{j}")
         kind = part.get("type")
         if kind in ("text", "input_text", "output_text") and isinstance(part.get("text"), str):
-            slots.append(Slot(part, "text", f"{path}.text"))
+            slots.append(Slot(part, "text"))
         elif kind == "refusal" and isinstance(part.get("refusal"), str):
-            slots.append(Slot(part, "refusal", f"{path}.refusal"))
+            slots.append(Slot(part, "refusal"))
         elif kind not in _MEDIA_PARTS:
-            raise Uninspectable("a content part of this type cannot be inspected", param=path)
+            raise Uninspectable(
+                "a content part of this type cannot be inspected", param=f"{where}.{j}"
+            )
 
 
-def _calls(slots: list[Slot], msg: dict[str, Any], path: str) -> None:
+def _calls(slots: list[Slot], msg: dict[str, Any]) -> None:
     calls = msg.get("tool_calls")
-    for k, call in enumerate(calls if isinstance(calls, list) else ()):
+    for call in calls if isinstance(calls, list) else ():
         fn = call.get("function") if isinstance(call, dict) else None
         if isinstance(fn, dict):
-            _text(slots, fn, "name", f"{path}.tool_calls.{k}.function.name")
-            _text(slots, fn, "arguments", f"{path}.tool_calls.{k}.function.arguments")
+            _text(slots, fn, "name")
+            _text(slots, fn, "arguments")
     legacy = msg.get("function_call")
     if isinstance(legacy, dict):
-        _text(slots, legacy, "name", f"{path}.function_call.name")
-        _text(slots, legacy, "arguments", f"{path}.function_call.arguments")
+        _text(slots, legacy, "name")
+        _text(slots, legacy, "arguments")

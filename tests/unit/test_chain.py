@@ -177,16 +177,12 @@ def test_views_name_every_text_field() -> None:
         ],
         "tools": [{"type": "function", "function": {"name": "g", "description": "d"}}],
     }  # fmt: skip
-    assert [s.where for s in chat_slots(body)] == [
-        "messages.0.content",
-        "messages.0.name",
-        "messages.1.content.0.text",
-        "messages.2.tool_calls.0.function.name",
-        "messages.2.tool_calls.0.function.arguments",
-        "tools.0.type",
-        "tools.0.function.name",
-        "tools.0.function.description",
-    ]
+    slots = chat_slots(body)
+    # In document order: message content, name, text part, tool-call name and arguments,
+    # then every string of the tool definitions (their type included: templates render it).
+    assert [s.get() for s in slots] == ["s", "n", "t", "f", "{}", "function", "g", "d"]
+    slots[3].set("F")
+    assert body["messages"][2]["tool_calls"][0]["function"]["name"] == "F"
     with pytest.raises(Uninspectable):
         chat_slots({"messages": [{"role": "user", "content": [{"type": "mystery"}]}]})
     assert [s.get() for s in prompt_slots({"input": ["a", "b"]}, "input")] == ["a", "b"]
@@ -210,7 +206,7 @@ def test_a_stall_that_is_not_the_filters_does_not_block() -> None:
     r = run_stage(p.input, [f"mail {EMAIL}"], _ticking(0.5), _ticking(0.0001))
     assert not r.blocked and r.degraded == []
     assert r.texts == ["mail [REDACTED:EMAIL]"]
-    assert r.records[0].error is None and r.records[0].seconds < 0.001
+    assert r.records[0].error is None and r.seconds < 0.001
 
 
 def test_reasoning_fields_of_replies_are_text_too() -> None:
