@@ -12,7 +12,7 @@ from typing import Any
 from safeproxy.filters.api import Finding
 from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.rules import Rule
-from safeproxy.filters.scanner import Scanner
+from safeproxy.filters.scanner import Pattern, Scanner
 
 
 class _AlphabetHold:
@@ -86,6 +86,7 @@ class Detector:
         owners: Sequence[str] | None = None,
         fold: Callable[[str], str] | None = None,
         presence_first: bool = False,
+        gate: Sequence[Pattern] = (),
     ) -> None:
         self.name = name
         # Maps the normalised view to the text the patterns run on, one character for one
@@ -95,7 +96,9 @@ class Detector:
         self.owners = tuple(owners) if owners is not None else (name,) * len(self.rules)
         self._normalizer = normalizer
         # Rules that rarely match (phrases) ask first whether anything matches at all.
-        self._scanner = Scanner([r.pattern for r in self.rules], presence_first=presence_first)
+        self._scanner = Scanner(
+            [r.pattern for r in self.rules], presence_first=presence_first, gate=gate
+        )
         self._holds = _holds(self.rules)
         self._anchored = frozenset(i for i, r in enumerate(self.rules) if r.anchor)
         # Validators and refiners are pure functions of the span (and two characters either
@@ -111,18 +114,27 @@ class Detector:
         return self.scan(text, hold=False)[0]
 
     def scan(
-        self, text: str, *, hold: bool = True, view: Normalized | None = None
+        self,
+        text: str,
+        *,
+        hold: bool = True,
+        view: Normalized | None = None,
+        gate: list[bool] | None = None,
     ) -> tuple[list[Finding], int]:
         """Findings sorted by start, and the original index from which text must be held.
 
         Per rule and start, the longest candidate that passes its checks is kept; a finding
-        inside an earlier finding of the same rule adds nothing and is dropped.
+        inside an earlier finding of the same rule adds nothing and is dropped. With `gate`,
+        `gate[0]` is set to whether this detector's gate patterns may match (gate.py).
         """
         if view is None:
             view = self._normalizer.normalize(text)
         norm = view.text
         scanned = norm if self._fold is None else self._fold(norm)
-        candidates = self._scanner.candidates(scanned)
+        if gate is None:
+            candidates = self._scanner.candidates(scanned)
+        else:
+            candidates, gate[0] = self._scanner.gated_candidates(scanned)
         if not candidates:
             return [], (len(text) if not hold else self._hold(view, scanned))
         findings: list[Finding] = []

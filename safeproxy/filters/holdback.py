@@ -40,6 +40,19 @@ class Finder(Protocol):
         ...
 
 
+class GatedFinder(Protocol):
+    def scan(
+        self,
+        text: str,
+        *,
+        hold: bool = True,
+        view: Normalized | None = None,
+        gate: list[bool] | None = None,
+    ) -> tuple[list[Finding], int]:
+        """As Finder.scan; sets gate[0] to whether the finders it gates may match."""
+        ...
+
+
 class Effects(Protocol):
     """What a policy does with a finding (its filter's action and mode decide)."""
 
@@ -74,9 +87,17 @@ class Finders:
     """Several finders (plain and skeleton views) answering as one; the text is normalised
     once for all of them."""
 
-    def __init__(self, finders: Sequence[Finder], normalizer: Normalizer) -> None:
+    def __init__(
+        self,
+        finders: Sequence[Finder],
+        normalizer: Normalizer,
+        gatekeeper: GatedFinder | None = None,
+    ) -> None:
+        # `gatekeeper` is finders[0] when given, and its gate covers all the other finders:
+        # on a whole text where the gate stays shut, they cannot match and are not run.
         self._finders = tuple(finders)
         self._normalizer = normalizer
+        self._gatekeeper = gatekeeper
 
     def scan(
         self, text: str, *, hold: bool = True, view: Normalized | None = None
@@ -84,9 +105,20 @@ class Finders:
         if len(self._finders) == 1:
             return self._finders[0].scan(text, hold=hold, view=view)
         view = view or self._normalizer.normalize(text)
+        finders = self._finders
+        if not hold and self._gatekeeper is not None:
+            gate = [True]
+            first, _ = self._gatekeeper.scan(text, hold=False, view=view, gate=gate)
+            if not gate[0]:
+                return first, len(text)
+            merged = list(first)
+            for finder in finders[1:]:
+                merged += finder.scan(text, hold=False, view=view)[0]
+            merged.sort(key=lambda f: (f.start, f.end))
+            return merged, len(text)
         findings: list[Finding] = []
         held = len(text)
-        for finder in self._finders:
+        for finder in finders:
             found, at = finder.scan(text, hold=hold, view=view)
             findings += found
             held = min(held, at)

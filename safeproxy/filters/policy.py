@@ -19,6 +19,7 @@ from pathlib import Path
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity
 from safeproxy.filters.detect import Detector
+from safeproxy.filters.gate import plain_reading
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder
 from safeproxy.filters.injection import SEP, injection_rules
 from safeproxy.filters.limits import Limits
@@ -137,13 +138,20 @@ class Compiler:
     """Shared, immutable helpers (normaliser, skeleton) used to compile every policy."""
 
     def __init__(
-        self, normalizer: Normalizer, skeleton: Skeleton, environ: Mapping[str, str] | None
+        self,
+        normalizer: Normalizer,
+        skeleton: Skeleton,
+        environ: Mapping[str, str] | None,
+        *,
+        gate_phrases: bool = True,
     ) -> None:
         # environ None: checking only (`safeproxy validate` in CI has no secrets).
         self._normalizer = normalizer
         self._detectors: dict[tuple[object, ...], Detector] = {}
         self._skeleton = skeleton
         self._environ = environ
+        # False: always scan the skeleton (the reference the gate is tested against).
+        self._gate_phrases = gate_phrases
 
     def compile(self, name: str, settings: PolicySettings, where: str) -> CompiledPolicy:
         salt = b""
@@ -208,12 +216,15 @@ class Compiler:
         finders: list[Finder] = []
         if self._environ is None:
             plain, phrases = [], []  # checking only: built-in patterns always compile
+        gate = self._gate(phrases) if plain and phrases and self._gate_phrases else ()
+        gatekeeper: Detector | None = None
         if plain:
-            finders.append(self._detector(stage, plain, self._skeleton.letters, False))
+            gatekeeper = self._detector(stage, plain, self._skeleton.letters, False, gate)
+            finders.append(gatekeeper)
         if phrases:
             finders.append(self._detector(stage, phrases, self._skeleton.fold, True))
         max_len = max((r.pattern.max_len for r, _ in plain + phrases), default=0)
-        finder = Finders(finders, self._normalizer)
+        finder = Finders(finders, self._normalizer, gatekeeper if gate else None)
         return Stage(stage, specs, finder, Effects(specs, salt), limits, max_len)
 
     def _detector(
@@ -222,17 +233,38 @@ class Compiler:
         owned: list[tuple[Rule, str]],
         fold: Callable[[str], str],
         presence_first: bool,
+        gate: tuple[Pattern, ...] = (),
     ) -> Detector:
         rules = [r for r, _ in owned]
         owners = [o for _, o in owned]
         # The same rules with the same owners (a policy's PII and secrets filters, in and
         # out) share one detector: one database in memory and in the CPU's caches.
-        key = (tuple(map(id, rules)), tuple(owners), fold, presence_first)
+        key = (tuple(map(id, rules)), tuple(owners), fold, presence_first, gate)
         known = self._detectors.get(key)
         if known is None:
-            known = Detector(stage, rules, self._normalizer, owners, fold, presence_first)
+            known = Detector(stage, rules, self._normalizer, owners, fold, presence_first, gate)
             self._detectors[key] = known
         return known
+
+    def _gate(self, phrases: list[tuple[Rule, str]]) -> tuple[Pattern, ...]:
+        """The phrase rules as they read on the plain view (gate.py): they ride along in the
+        plain scan, so a whole ASCII text without a phrase skips the skeleton scan. No gate
+        (always scan the skeleton) if one cannot be written or compiled."""
+        try:
+            gate = tuple(
+                dataclasses.replace(
+                    r.pattern,
+                    rule=f"gate:{r.pattern.rule}",
+                    regex=plain_reading(r.pattern.regex, self._skeleton.fold),
+                    som=False,  # presence only
+                )
+                for r, _ in phrases
+            )
+        except ValueError:
+            return ()
+        if any(compile_error(p) is not None for p in gate):
+            return ()
+        return gate
 
     def _blocklist(
         self, f: BlocklistFilter, name: str, where: str, problems: list[tuple[str, str]]

@@ -67,14 +67,26 @@ class Scanner:
 
     `presence_first`: for patterns that rarely match (phrases), a database without start
     tracking says first whether anything matches at all; only then does the full scan run.
+
+    `gate`: presence-only patterns scanned along with the others over ASCII text (see
+    gate.py); `gated` says whether any of them matched.
     """
 
-    def __init__(self, patterns: Sequence[Pattern], *, presence_first: bool = False) -> None:
+    def __init__(
+        self,
+        patterns: Sequence[Pattern],
+        *,
+        presence_first: bool = False,
+        gate: Sequence[Pattern] = (),
+    ) -> None:
         self.patterns = tuple(patterns)
         self._som = tuple(p.som for p in self.patterns)
         self._db = _compile(self.patterns, _flags) if self.patterns else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
-        self._db_ascii = _compile(self.patterns, _ascii_flags) if self.patterns else None
+        ascii = [(p, _ascii_flags(p)) for p in self.patterns]
+        ascii += [(p, _presence_ascii_flags(p)) for p in gate]
+        self._db_ascii = _compile_with(ascii) if ascii else None
+        self.gated = bool(gate)
         wanted = bool(self.patterns) and presence_first
         self._presence = _compile(self.patterns, _presence_flags) if wanted else None
         self._presence_ascii = _compile(self.patterns, _presence_ascii_flags) if wanted else None
@@ -99,6 +111,8 @@ class Scanner:
             return {}
         data = text.encode("utf-8")
         ascii = len(data) == len(text)
+        if ascii and self.gated:
+            return self.gated_candidates(text)[0]  # its database also holds the gate
         presence = self._presence_ascii if ascii else self._presence
         if presence is not None and not _any_match(presence, data):
             return {}
@@ -113,6 +127,32 @@ class Scanner:
         db.scan(data, match_event_handler=on_match)
         if not found:
             return {}
+        return self._by_char(text, data, found)
+
+    def gated_candidates(self, text: str) -> tuple[dict[tuple[int, int], list[int]], bool]:
+        """`candidates`, and whether a gate pattern matched (always True off ASCII: the gate
+        cannot tell there, so the gated scan must run)."""
+        data = text.encode("utf-8")
+        if len(data) != len(text) or self._db_ascii is None:
+            return self.candidates(text), True
+        found: dict[tuple[int, int], list[int]] = {}
+        som = self._som
+        first_gate = len(som)
+        hit = False
+
+        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> None:
+            nonlocal hit
+            if index >= first_gate:
+                hit = True
+            else:
+                found.setdefault((index, start if som[index] else -1), []).append(end)
+
+        self._db_ascii.scan(data, match_event_handler=on_match)
+        return (self._by_char(text, data, found) if found else {}), hit
+
+    def _by_char(
+        self, text: str, data: bytes, found: dict[tuple[int, int], list[int]]
+    ) -> dict[tuple[int, int], list[int]]:
         to_char = _char_offsets(text, data, found)
         out: dict[tuple[int, int], list[int]] = {}
         for (index, start), ends in found.items():
@@ -144,12 +184,16 @@ def _char_offsets(
 
 
 def _compile(patterns: Sequence[Pattern], flags: Callable[[Pattern], int]) -> hyperscan.Database:
+    return _compile_with([(p, flags(p)) for p in patterns])
+
+
+def _compile_with(patterns: Sequence[tuple[Pattern, int]]) -> hyperscan.Database:
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     db.compile(
-        expressions=[p.regex.encode() for p in patterns],
+        expressions=[p.regex.encode() for p, _ in patterns],
         ids=list(range(len(patterns))),
         elements=len(patterns),
-        flags=[flags(p) for p in patterns],
+        flags=[f for _, f in patterns],
     )
     return db
 

@@ -1,0 +1,77 @@
+"""Phrase patterns as they read on the plain view: a gate that lets whole texts skip the
+skeleton scan.
+
+Phrase rules (injection families, blocklist words) match on the skeleton, a one-for-one
+folding of the normalised text (leetspeak "1" reads "i"). Most texts hold no phrase, yet
+building the skeleton and scanning it costs a second pass. For plain ASCII, the skeleton is
+a per-character map, so a phrase pattern can be rewritten to read the normalised text
+directly: every literal and class becomes the class of characters that fold into it. Those
+rewritten patterns ride along in the plain scan as presence-only patterns; only when one of
+them fires does the skeleton scan run, and it alone produces findings.
+
+The gate may say yes too often, never too rarely: assertions (`\\b`) are dropped, and a
+class is widened to everything folding into it. So skipping on its "no" is exact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Regex syntax copied as it is: grouping, alternation, quantifiers, anchors.
+_SYNTAX = frozenset("()|?*+^$.")
+
+
+def plain_reading(regex: str, fold: Callable[[str], str]) -> str:
+    """`regex` (over fold(text)) rewritten to match the ASCII `text` wherever it matched."""
+    out: list[str] = []
+    i = 0
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            token = regex[i : i + 2]
+            i += 2
+            if token in ("\\b", "\\B"):
+                continue  # an assertion: dropping it only widens the gate
+            out.append(_preimage(token, fold))
+        elif c == "[":
+            end = _class_end(regex, i)
+            out.append(_preimage(regex[i:end], fold))
+            i = end
+        elif c == "(" and regex.startswith("(?", i):
+            if not regex.startswith("(?:", i):
+                raise ValueError(f"unsupported group in a phrase pattern: {regex[i : i + 4]}")
+            out.append("(?:")
+            i += 3
+        elif c == "{":  # a counted repeat: its digits are syntax, not literals
+            end = regex.index("}", i) + 1
+            out.append(regex[i:end])
+            i = end
+        elif c in _SYNTAX:
+            out.append(c)
+            i += 1
+        else:
+            out.append(_preimage(re.escape(c), fold))
+            i += 1
+    return "".join(out)
+
+
+def _class_end(regex: str, start: int) -> int:
+    """Index just past the character class opening at `start`."""
+    i = start + 1
+    if i < len(regex) and regex[i] == "^":
+        i += 1
+    if i < len(regex) and regex[i] == "]":  # a leading "]" is a literal
+        i += 1
+    while regex[i] != "]":
+        i += 2 if regex[i] == "\\" else 1
+    return i + 1
+
+
+def _preimage(token: str, fold: Callable[[str], str]) -> str:
+    """The class of ASCII characters whose folding matches `token` (one character)."""
+    matcher = re.compile(token, re.IGNORECASE)
+    chars = [x for x in range(128) if matcher.fullmatch(fold(chr(x)))]
+    if not chars:
+        return "[\\x80-\\xff]"  # nothing ASCII: cannot match a text the gate is used on
+    return "[" + "".join(f"\\x{x:02x}" for x in chars) + "]"
