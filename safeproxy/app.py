@@ -8,9 +8,12 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 from aiohttp import web
+from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from safeproxy.configfile import config_version
+from safeproxy.decision import TenantHasher
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
@@ -19,8 +22,11 @@ from safeproxy.guard import Guard
 from safeproxy.handler import Handlers
 from safeproxy.pipeline import Pipeline
 from safeproxy.readiness import Readiness
-from safeproxy.settings import Settings
+from safeproxy.settings import Settings, TelemetrySettings
+from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
+from safeproxy.telemetry.recorder import Recorder
+from safeproxy.telemetry.tracing import Tracing, otlp_tracing
 from safeproxy.upstream.client import UpstreamPool
 from safeproxy.upstream.routes import Router
 
@@ -45,17 +51,22 @@ def build_app(
     *,
     registry: CollectorRegistry | None = None,
     environ: Mapping[str, str] | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> web.Application:
+    """`tracer_provider`: spans go there (tests pass one with an in-memory exporter);
+    otherwise tracing follows the config and the OTEL_* variables."""
     registry = registry if registry is not None else CollectorRegistry()
     env = os.environ if environ is None else environ
     multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
-    metrics = Metrics(registry, multiprocess=bool(multiprocess_dir))
     pools = {up.name: UpstreamPool(up, environ) for up in settings.upstreams}
     router = Router(settings)
     readiness = Readiness(settings.readiness, pools)
     compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), env)
     policies = compile_policies(settings.policies, compiler)
-    pipeline = Pipeline(settings.server, router, pools, metrics, Guard(policies))
+    versions = {name: p.version for name, p in policies.items()}
+    metrics = Metrics(registry, multiprocess=bool(multiprocess_dir), policies=versions)
+    recorder = _recorder(settings.telemetry, metrics, versions, env, tracer_provider)
+    pipeline = Pipeline(settings.server, router, pools, recorder, Guard(policies))
     scrape = _scrape_registry(registry, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)
 
@@ -64,6 +75,11 @@ def build_app(
     app.add_routes(handlers.routes())
 
     async def upstream_sessions(app: web.Application) -> AsyncIterator[None]:
+        if recorder.audit is not None:
+            recorder.audit.start()
+            recorder.audit.event(
+                "config_loaded", config_version=config_version(settings), policies=versions
+            )
         for pool in pools.values():
             await pool.start()
         probe = asyncio.create_task(readiness.run(), name="safeproxy-readiness")
@@ -74,9 +90,41 @@ def build_app(
             await probe
             for pool in pools.values():
                 await pool.close()
+            # Last: requests have drained, so every decision is in before the flush.
+            recorder.close()
 
     app.cleanup_ctx.append(upstream_sessions)
     return app
+
+
+def _recorder(
+    telemetry: TelemetrySettings,
+    metrics: Metrics,
+    versions: Mapping[str, str],
+    env: Mapping[str, str],
+    provider: TracerProvider | None,
+) -> Recorder:
+    salt = env.get(telemetry.tenant_salt_env, "") if telemetry.tenant_salt_env else ""
+    tracing_settings = telemetry.tracing
+    tracing = (
+        Tracing(provider, capture_content=tracing_settings.capture_content)
+        if provider is not None
+        else otlp_tracing(tracing_settings, env)
+    )
+    audit_settings = telemetry.audit
+    audit = AuditLog(audit_settings) if audit_settings.path else None
+    capture = (tracing is not None and tracing_settings.capture_content) or (
+        audit is not None and audit_settings.capture_content
+    )
+    return Recorder(
+        metrics,
+        versions,
+        TenantHasher(salt.encode()),
+        tracing=tracing,
+        audit=audit,
+        capture_content=capture,
+        audit_content=audit_settings.capture_content,
+    )
 
 
 def _scrape_registry(registry: CollectorRegistry, path: str | None) -> CollectorRegistry:

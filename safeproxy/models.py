@@ -124,6 +124,21 @@ class Exchange:
     # stage's, not split per filter (which would only pretend to a precision it lacks).
     input_filter_s: float = 0.0
     output_filter_s: float = 0.0
+    # Whether the reply's text went through output filters (the safe-output ratio's count).
+    output_checked: bool = False
+    # The most characters a stream held back at once (None: not a filtered stream).
+    holdback_chars: int | None = None
+    # From the client's credential (a salted hash) and from the reply.
+    tenant: str = "anonymous"
+    status: int = 0
+    response_model: str | None = None
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    # Wall-clock start (Unix seconds) for records; `started` is a monotonic reading.
+    started_unix: float = 0.0
+    # Forwarded and delivered text, kept only when content capture is on (already redacted).
+    captured_input: Any = None
+    captured_output: Any = None
     degraded: list[str] = field(default_factory=list)
 
     @property

@@ -6,21 +6,26 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
+from typing import Any
 
 from aiohttp import web
 
 from safeproxy.body import parse_object, read_body, serialise
+from safeproxy.decision import OPERATIONS
 from safeproxy.errors import ClientError, NotFound, PolicyViolation, ProxyError
 from safeproxy.guard import Guard
 from safeproxy.headers import RequestIds, request_id, upstream_headers
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
 from safeproxy.settings import ServerSettings
-from safeproxy.telemetry.metrics import Metrics
+from safeproxy.telemetry.recorder import Recorder
+from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
 from safeproxy.upstream.routes import Router
 
 log = logging.getLogger("safeproxy.pipeline")
+
+_TRACE_HEADERS = frozenset({"traceparent", "tracestate"})
 
 # Statuses that mean "not now" before any byte reached the client: a fallback may take over.
 _FALLBACK_STATUSES = frozenset({429, 503})
@@ -32,13 +37,15 @@ class Pipeline:
         server: ServerSettings,
         router: Router,
         pools: Mapping[str, UpstreamPool],
-        metrics: Metrics,
+        recorder: Recorder,
         guard: Guard,
     ) -> None:
         self._server = server
         self._router = router
         self._pools = pools
-        self._metrics = metrics
+        self._recorder = recorder
+        self._metrics = recorder.metrics
+        self._tracing = recorder.tracing
         self._guard = guard
         self._ids = RequestIds()
 
@@ -58,16 +65,28 @@ class Pipeline:
     async def handle(self, request: web.Request, kind: Kind) -> web.StreamResponse:
         rid = request_id(request.headers, self._ids)
         path = request.path if kind is Kind.OTHER else kind.value
-        ex = Exchange(rid=rid, kind=kind, started=time.perf_counter(), path=path)
+        ex = Exchange(
+            rid=rid, kind=kind, started=time.perf_counter(), path=path, started_unix=time.time()
+        )
+        # Identity from the credential only (a salted hash), never from forwarded headers.
+        ex.tenant = self._recorder.tenants(request.headers.get("Authorization"))
+        spans = None
+        if self._tracing is not None:
+            spans = self._tracing.start(request.headers, request.method, request.path, ex.started)
         self._metrics.request_started()
+        # What the client saw; 499 (nginx's "client closed request") when it went away.
+        status = 499
         try:
-            return await self._run(request, ex)
+            response = await self._run(request, ex, spans)
+            status = response.status
+            return response
         except ProxyError as exc:
             if isinstance(exc, PolicyViolation):
                 ex.outcome = exc.outcome
             else:
                 ex.outcome = "invalid_request" if isinstance(exc, ClientError) else "upstream_error"
             reply = error_reply(exc, ex.rid)
+            status = reply.status
             if not request.content.at_eof():
                 # A body we refused to read must not be parsed as the next request.
                 reply.force_close()
@@ -76,15 +95,21 @@ class Pipeline:
             ex.outcome = "upstream_error"
             if ex.upstream is not None:
                 self._metrics.upstream_errors.labels(ex.upstream, exc.error.code).inc()
-            return error_reply(exc.error, ex.rid)
+            reply = error_reply(exc.error, ex.rid)
+            status = reply.status
+            return reply
         except (asyncio.CancelledError, ConnectionResetError):
             # The client went away; the upstream call was closed on the way out.
             ex.outcome = "client_aborted"
             raise
         finally:
-            self._record(ex)
+            ex.status = status
+            self._metrics.request_finished()
+            self._recorder.record(ex, spans)
 
-    async def _run(self, request: web.Request, ex: Exchange) -> web.StreamResponse:
+    async def _run(
+        self, request: web.Request, ex: Exchange, spans: RequestSpans | None
+    ) -> web.StreamResponse:
         limits = self._server.limits
         raw = await read_body(request, limits, self._server.body_read_s)
         body, wire = parse_object(raw, limits.max_json_depth)
@@ -96,9 +121,19 @@ class Pipeline:
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
         ex.route = route
-        self._guard.check_request(ex, body)
+        if spans is None:
+            self._guard.check_request(ex, body)
+        else:
+            spans.input_started = time.perf_counter()
+            try:
+                self._guard.check_request(ex, body)
+            finally:
+                spans.input_ended = time.perf_counter()
+        if self._recorder.capture_content:
+            ex.captured_input = _model_input(ex)
+            ex.captured_output = []
         hook = self._guard.hook(ex)
-        reply = await self._send(request, ex)
+        reply = await self._send(request, ex, spans)
         try:
             if (
                 ex.stream
@@ -114,7 +149,9 @@ class Pipeline:
                 elapsed = end - ex.upstream_sent
                 self._metrics.upstream_done(ex.upstream, elapsed, ex.ttft)
 
-    async def _send(self, request: web.Request, ex: Exchange) -> UpstreamReply:
+    async def _send(
+        self, request: web.Request, ex: Exchange, spans: RequestSpans | None
+    ) -> UpstreamReply:
         """Try the route's targets in order; move on only when nothing was sent or received."""
         assert ex.route is not None
         targets = ex.route.targets
@@ -132,6 +169,13 @@ class Pipeline:
                 auth_header=pool.auth_header,
             )
             ex.upstream = pool.name
+            if spans is not None and self._tracing is not None:
+                # Our CLIENT span's context replaces whatever trace context the client sent.
+                carrier: dict[str, str] = {}
+                op = OPERATIONS[ex.kind]
+                self._tracing.upstream_attempt(spans, pool.name, op, ex.model, carrier)
+                headers = [h for h in headers if h[0].lower() not in _TRACE_HEADERS]
+                headers += carrier.items()
             if i:
                 self._metrics.fallbacks.labels(ex.route.label, pool.name).inc()
             ex.upstream_sent = t = time.perf_counter()
@@ -151,7 +195,11 @@ class Pipeline:
             return reply
         raise AssertionError("a route always has at least one target")
 
-    def _record(self, ex: Exchange) -> None:
-        self._metrics.request_finished()
-        overhead = max(0.0, time.perf_counter() - ex.started - ex.upstream_wait)
-        self._metrics.request_done(ex.route_label, ex.outcome, overhead)
+
+def _model_input(ex: Exchange) -> Any:
+    """What the model was sent (after any redaction), for content capture."""
+    body = ex.body
+    for key in ("messages", "prompt", "input"):
+        if key in body:
+            return body[key]
+    return None

@@ -7,6 +7,7 @@ before any output is still a proper HTTP error; after that, failures are in-band
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -17,7 +18,7 @@ from safeproxy.headers import downstream_headers
 from safeproxy.hooks import ResponseHook
 from safeproxy.models import Exchange
 from safeproxy.upstream.client import UpstreamCallError, UpstreamReply
-from safeproxy.upstream.sse import SSEDecoder, encode_event
+from safeproxy.upstream.sse import SSEDecoder, SSEEvent, encode_event
 
 SSE_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
@@ -39,10 +40,61 @@ async def relay_json(ex: Exchange, reply: UpstreamReply, hook: ResponseHook) -> 
             raise UpstreamCallError(
                 BadUpstreamReply("upstream reply is not a JSON object"), before_send=False
             )
+        note_reply(ex, body)
         changed = hook.on_json(body)
         if changed is not None:
             data = orjson.dumps(changed)
+            body = changed
+        if ex.captured_output is not None:  # content capture: what the client got
+            ex.captured_output = [
+                c.get("message", c.get("text"))
+                for c in body.get("choices") or ()
+                if isinstance(c, dict)
+            ]
     return web.Response(status=reply.status, body=data, headers=headers)
+
+
+def note_reply(ex: Exchange, body: dict[str, Any]) -> None:
+    """The reply's model and token usage, for the decision record."""
+    model = body.get("model")
+    if isinstance(model, str) and ex.response_model is None:
+        ex.response_model = model[:256]
+    usage = body.get("usage")
+    if isinstance(usage, dict):
+        tokens_in = usage.get("prompt_tokens", usage.get("input_tokens"))
+        tokens_out = usage.get("completion_tokens", usage.get("output_tokens"))
+        if isinstance(tokens_in, int):
+            ex.tokens_in = tokens_in
+        if isinstance(tokens_out, int):
+            ex.tokens_out = tokens_out
+
+
+def _note_events(ex: Exchange, events: list[SSEEvent], first: bool) -> None:
+    """Model from the first event, usage from the event that carries it (parsing only those)."""
+    for e in events:
+        if first or '"usage"' in e.data:
+            first = False
+            try:
+                chunk = orjson.loads(e.data)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(chunk, dict):
+                note_reply(ex, chunk)
+
+
+def _capture_events(ex: Exchange, events: Sequence[SSEEvent]) -> None:
+    """Content capture for streams: the delivered (filtered) text, chunk by chunk."""
+    assert isinstance(ex.captured_output, list)
+    for e in events:
+        try:
+            chunk = orjson.loads(e.data)
+        except orjson.JSONDecodeError:
+            continue
+        for choice in chunk.get("choices") or () if isinstance(chunk, dict) else ():
+            delta = choice.get("delta") if isinstance(choice, dict) else None
+            text = delta.get("content") if isinstance(delta, dict) else choice.get("text")
+            if isinstance(text, str):
+                ex.captured_output.append(text)
 
 
 def _json_object(data: bytes) -> dict[str, Any] | None:
@@ -78,9 +130,14 @@ async def relay_stream(
             events = decoder.feed(chunk)
             if not events:
                 continue
-            if ex.ttft is None:
+            first = ex.ttft is None
+            if first:
                 ex.ttft = now - ex.upstream_sent
-            out = b"".join([encode_event(o) for e in events for o in hook.on_event(e)])
+            _note_events(ex, events, first)
+            outgoing = [o for e in events for o in hook.on_event(e)]
+            if ex.captured_output is not None:
+                _capture_events(ex, outgoing)
+            out = b"".join([encode_event(o) for o in outgoing])
             if hook.violation is not None and not hook.released and not ex.response_started:
                 raise hook.violation  # no model text went out: a plain HTTP error
             if out:

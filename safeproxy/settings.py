@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -143,6 +143,40 @@ class ReadinessSettings(_Strict):
     probe_timeout_s: PositiveSeconds = 2.0
 
 
+class TracingSettings(_Strict):
+    """OpenTelemetry tracing. Off unless an OTLP endpoint is set here or in the standard
+    OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT variables."""
+
+    otlp_endpoint: str | None = None
+    # OTEL_EXPORTER_OTLP_PROTOCOL (or ..._TRACES_PROTOCOL) wins over this when set.
+    otlp_protocol: Literal["http/protobuf", "grpc"] = "http/protobuf"
+    service_name: str = "safeproxy"
+    # Forwarded (already redacted) message text on spans; off by default.
+    capture_content: bool = False
+
+
+class AuditSettings(_Strict):
+    """The audit log: JSON Lines, one record per request plus config and lifecycle events."""
+
+    path: str | None = None  # None: no audit log
+    capture_content: bool = False  # the redacted text as forwarded / delivered, never the original
+    max_bytes: int = Field(default=104_857_600, gt=0)  # rotate at this size
+    backups: int = Field(default=5, ge=0)  # rotated files kept: audit.jsonl.1 ... .N
+    # every_record: fsync after each record; interval: at most fsync_interval_ms apart.
+    fsync: Literal["every_record", "interval"] = "interval"
+    fsync_interval_ms: int = Field(default=1000, gt=0)
+    # Records waiting for the writer; beyond this they are dropped and counted.
+    queue_max: int = Field(default=65536, gt=0)
+
+
+class TelemetrySettings(_Strict):
+    tracing: TracingSettings = TracingSettings()
+    audit: AuditSettings = AuditSettings()
+    # Tenants are recorded as a salted hash of the API key. Without this variable the salt
+    # is random per process (hashes then differ between restarts and workers).
+    tenant_salt_env: str | None = None
+
+
 class Settings(_Strict):
     """The whole effective configuration of one proxy."""
 
@@ -150,6 +184,7 @@ class Settings(_Strict):
     upstreams: list[UpstreamSettings] = Field(min_length=1)
     routes: list[RouteSettings] = Field(min_length=1)
     readiness: ReadinessSettings = ReadinessSettings()
+    telemetry: TelemetrySettings = TelemetrySettings()
     # Named filter chains; routes pick one. Without this section, `default` filters nothing.
     policies: dict[Name, PolicySettings] = {"default": PolicySettings()}
 

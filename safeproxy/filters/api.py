@@ -99,6 +99,8 @@ class FilterRecord(NamedTuple):
     types: tuple[str, ...] = ()
     hits: int = 0  # findings (not a `count` field: NamedTuple has a count method)
     error: str | None = None
+    # Type, rule and original offsets of each finding (never a value), for spans and audit.
+    findings: tuple[Finding, ...] = ()
 
 
 CONTINUE = Verdict(Action.CONTINUE)

@@ -88,7 +88,9 @@ def run_stage(
                 result.degraded.append(f"{name}:{why}")
         types = tuple(sorted({f.type for f in mine}))
         records.append(
-            FilterRecord(name, stage.name, action, verdict, spec.mode, types, len(mine), why)
+            FilterRecord(
+                name, stage.name, action, verdict, spec.mode, types, len(mine), why, tuple(mine)
+            )
         )
     if closed:
         result.blocked = True

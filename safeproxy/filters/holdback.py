@@ -193,6 +193,8 @@ class StreamRedactor:
         self.blocked = False
         # Times the pending text outgrew max_pending_chars (then blocked, or settled early).
         self.overflows = 0
+        # The most characters held back at once after a chunk (a stream's hold-back size).
+        self.max_held = 0
 
     @property
     def held(self) -> int:
@@ -203,6 +205,8 @@ class StreamRedactor:
             return ""
         self._pending += text
         out = self._settle(final=False)
+        if len(self._pending) > self.max_held:
+            self.max_held = len(self._pending)
         if self._max_pending is not None and len(self._pending) > self._max_pending:
             self.overflows += 1
             if self._on_overflow == "block":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,9 +169,19 @@ class Compiler:
         }
         if problems:
             raise PolicyError(problems)
-        return CompiledPolicy(
-            name, policy_version(settings), stages["input"], stages["output"], settings.stream
-        )
+        version = policy_version(settings, self._word_files(settings))
+        return CompiledPolicy(name, version, stages["input"], stages["output"], settings.stream)
+
+    def _word_files(self, settings: PolicySettings) -> list[bytes]:
+        """The contents of the policy's word files: part of what its version hashes."""
+        out: list[bytes] = []
+        for f in (*settings.input, *settings.output):
+            if isinstance(f, BlocklistFilter) and f.words_file is not None:
+                try:
+                    out.append(Path(f.words_file).read_bytes())
+                except OSError:
+                    out.append(b"")  # unreadable: compiling it has already reported that
+        return out
 
     def _stage(
         self,
@@ -323,10 +333,13 @@ def _pii_rule(entity: str, region: str) -> Rule:
     return rule
 
 
-def policy_version(settings: PolicySettings) -> str:
-    """A content hash of the effective policy: stamped on every decision."""
-    canonical = json.dumps(settings.model_dump(mode="json"), sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+def policy_version(settings: PolicySettings, word_files: Sequence[bytes] = ()) -> str:
+    """A content hash of the effective policy (its settings and the word files they name):
+    stamped on every decision, so a decision can be traced to the exact rules that made it."""
+    digest = hashlib.sha256(json.dumps(settings.model_dump(mode="json"), sort_keys=True).encode())
+    for contents in word_files:
+        digest.update(b"\x00" + hashlib.sha256(contents).digest())
+    return digest.hexdigest()[:12]
 
 
 def compile_policies(

@@ -68,6 +68,7 @@ class OutputHook:
 
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None:
         slots = reply_slots(body)
+        self._ex.output_checked = True
         result = run_stage(self._stage, [s.get() for s in slots], self._clock)
         self._ex.filter_records += result.records
         self._ex.output_filter_s += result.seconds
@@ -272,8 +273,10 @@ class OutputHook:
         return [final, SSEEvent("[DONE]")]
 
     def _record(self) -> None:
+        self._ex.output_checked = True
         findings = [f for w in self._windows.values() for f in w.findings]
         overflows = sum(w.overflows for w in self._windows.values())
+        self._ex.holdback_chars = max((w.max_held for w in self._windows.values()), default=0)
         self._ex.filter_records += records_for(self._stage.specs, findings, self._error)
         self._ex.output_filter_s += self._seconds
         if overflows and self._policy.stream.on_overflow == "release":
@@ -294,7 +297,9 @@ def records_for(specs: Any, findings: list[Finding], error: str | None) -> list[
         action = verdict if spec.mode is Mode.ENFORCE else Action.CONTINUE
         types = tuple(sorted({f.type for f in mine}))
         out.append(
-            FilterRecord(name, "output", action, verdict, spec.mode, types, len(mine), error)
+            FilterRecord(
+                name, "output", action, verdict, spec.mode, types, len(mine), error, tuple(mine)
+            )
         )
     return out
 

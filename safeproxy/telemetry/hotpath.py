@@ -5,35 +5,114 @@ which costs several microseconds per request. The proxy updates these series onl
 event loop (one thread), so plain integers and lists suffice; the Collector turns them into
 ordinary counter and histogram families at scrape time. Under `--workers N` the series must
 be shared through prometheus_client's multiprocess files instead, so `SharedHotPath` keeps
-the library's own instruments for that mode. Both expose the same names.
+the library's own instruments for that mode. Both expose the same names (`SPECS`).
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-REQUESTS = ("safeproxy_requests", "Requests by route and outcome.")
-OVERHEAD = (
+# Proxy and filter work is microseconds to milliseconds; upstream work is ms to minutes.
+OVERHEAD_BUCKETS = (
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5,
+)  # fmt: skip
+FILTER_BUCKETS = (
+    0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+    0.05, 0.1,
+)  # fmt: skip
+UPSTREAM_BUCKETS = (
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0,
+)  # fmt: skip
+HOLDBACK_BUCKETS = (0, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192)
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # identity hash: specs key tables directly
+class Spec:
+    name: str  # counters without the `_total` the exposition adds
+    doc: str
+    labels: tuple[str, ...] = ()
+    buckets: tuple[float, ...] | None = None  # None: a counter
+
+
+REQUESTS = Spec("safeproxy_requests", "Requests by route and outcome.", ("route", "outcome"))
+OVERHEAD = Spec(
     "safeproxy_overhead_seconds",
     "Wall time the proxy adds to a request (total minus time waiting on the upstream).",
+    buckets=OVERHEAD_BUCKETS,
 )
-UPSTREAM = ("safeproxy_upstream_seconds", "Upstream call duration, from send to the last byte.")
-TTFT = (
+UPSTREAM = Spec(
+    "safeproxy_upstream_seconds",
+    "Upstream call duration, from send to the last byte.",
+    ("upstream",),
+    UPSTREAM_BUCKETS,
+)
+TTFT = Spec(
     "safeproxy_upstream_ttft_seconds",
     "Time from sending to the upstream until its first streamed event.",
+    ("upstream",),
+    UPSTREAM_BUCKETS,
 )
+VERDICTS = Spec(
+    "safeproxy_filter_verdicts",
+    "Filter verdicts per request and stage (action is the verdict; shadow mode records it "
+    "without enforcing it).",
+    ("policy", "filter", "stage", "action", "mode"),
+)
+FILTER_ERRORS = Spec(
+    "safeproxy_filter_errors",
+    "Filters that failed or overran their budget (decided by their on_error).",
+    ("filter", "kind"),
+)
+FILTER_SECONDS = Spec(
+    "safeproxy_filter_seconds",
+    "Time of the scan a stage's filters share, per filter and stage.",
+    ("filter", "stage"),
+    FILTER_BUCKETS,
+)
+FINDINGS = Spec(
+    "safeproxy_findings", "Findings by policy, filter and type.", ("policy", "filter", "type")
+)
+OUTPUT_CHECKED = Spec(
+    "safeproxy_output_checked", "Replies whose text went through output filters.", ("route",)
+)
+OUTPUT_VIOLATIONS = Spec(
+    "safeproxy_output_violations",
+    "Replies in which an enforcing output filter blocked or redacted something.",
+    ("route",),
+)
+DEGRADED = Spec(
+    "safeproxy_degraded",
+    "Checks skipped or weakened, each a recorded decision (fail-open, overflow released, "
+    "pass-through, ...).",
+    ("route", "reason"),
+)
+STREAM_BLOCKED = Spec(
+    "safeproxy_stream_blocked", "Streams ended early by an output block.", ("route",)
+)
+HOLDBACK = Spec(
+    "safeproxy_stream_holdback_chars",
+    "The most characters a filtered stream held back at once.",
+    buckets=HOLDBACK_BUCKETS,
+)
+SPECS = (
+    REQUESTS, OVERHEAD, UPSTREAM, TTFT, VERDICTS, FILTER_ERRORS, FILTER_SECONDS, FINDINGS,
+    OUTPUT_CHECKED, OUTPUT_VIOLATIONS, DEGRADED, STREAM_BLOCKED, HOLDBACK,
+)  # fmt: skip
+
+Labels = tuple[str, ...]
 
 
 class HotPath(Protocol):
-    def request_done(self, route: str, outcome: str, overhead_s: float) -> None: ...
+    def inc(self, spec: Spec, labels: Labels) -> None: ...
 
-    def upstream_done(self, upstream: str, seconds: float, ttft_s: float | None) -> None: ...
+    def observe(self, spec: Spec, labels: Labels, value: float) -> None: ...
 
 
 class _Buckets:
@@ -54,80 +133,70 @@ class _Buckets:
     def cumulative(self) -> list[tuple[str, float]]:
         out: list[tuple[str, float]] = []
         running = 0
-        for bound, n in zip((*map(repr, self.bounds), "+Inf"), self.counts, strict=True):
+        for bound, n in zip((*map(_le, self.bounds), "+Inf"), self.counts, strict=True):
             running += n
             out.append((bound, running))
         return out
 
 
+def _le(bound: float) -> str:
+    return repr(float(bound))
+
+
 class LocalHotPath(Collector):
     """One process: lock-free updates, read by the registry at scrape time."""
 
-    def __init__(
-        self,
-        registry: CollectorRegistry,
-        overhead_buckets: Sequence[float],
-        upstream_buckets: Sequence[float],
-    ) -> None:
-        self._requests: dict[tuple[str, str], int] = {}
-        self._overhead = _Buckets(overhead_buckets)
-        self._upstream_buckets = upstream_buckets
-        self._upstream: dict[str, _Buckets] = {}
-        self._ttft: dict[str, _Buckets] = {}
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self._counts: dict[Spec, dict[Labels, int]] = {s: {} for s in SPECS if s.buckets is None}
+        self._hists: dict[Spec, dict[Labels, _Buckets]] = {
+            s: {} for s in SPECS if s.buckets is not None
+        }
         registry.register(self)
 
-    def request_done(self, route: str, outcome: str, overhead_s: float) -> None:
-        key = (route, outcome)
-        self._requests[key] = self._requests.get(key, 0) + 1
-        self._overhead.observe(overhead_s)
+    def inc(self, spec: Spec, labels: Labels) -> None:
+        table = self._counts[spec]
+        table[labels] = table.get(labels, 0) + 1
 
-    def upstream_done(self, upstream: str, seconds: float, ttft_s: float | None) -> None:
-        series = self._upstream.get(upstream)
+    def observe(self, spec: Spec, labels: Labels, value: float) -> None:
+        table = self._hists[spec]
+        series = table.get(labels)
         if series is None:
-            series = self._upstream[upstream] = _Buckets(self._upstream_buckets)
-        series.observe(seconds)
-        if ttft_s is not None:
-            ttft = self._ttft.get(upstream)
-            if ttft is None:
-                ttft = self._ttft[upstream] = _Buckets(self._upstream_buckets)
-            ttft.observe(ttft_s)
+            assert spec.buckets is not None
+            series = table[labels] = _Buckets(spec.buckets)
+        series.observe(value)
 
     def collect(self) -> Iterator[Metric]:
-        requests = CounterMetricFamily(*REQUESTS, labels=["route", "outcome"])
-        for (route, outcome), n in sorted(self._requests.items()):
-            requests.add_metric([route, outcome], n)
-        yield requests
-        overhead = HistogramMetricFamily(*OVERHEAD)
-        overhead.add_metric([], self._overhead.cumulative(), self._overhead.sum)
-        yield overhead
-        for (name, doc), table in ((UPSTREAM, self._upstream), (TTFT, self._ttft)):
-            family = HistogramMetricFamily(name, doc, labels=["upstream"])
-            for upstream, series in sorted(table.items()):
-                family.add_metric([upstream], series.cumulative(), series.sum)
+        for spec, counts in self._counts.items():
+            family = CounterMetricFamily(spec.name, spec.doc, labels=spec.labels)
+            for labels, n in sorted(counts.items()):
+                family.add_metric(labels, n)
             yield family
+        for spec, hists in self._hists.items():
+            hist = HistogramMetricFamily(spec.name, spec.doc, labels=spec.labels)
+            for labels, series in sorted(hists.items()):
+                hist.add_metric(labels, series.cumulative(), series.sum)
+            yield hist
 
 
 class SharedHotPath:
     """Several worker processes: prometheus_client instruments in multiprocess mode."""
 
-    def __init__(
-        self,
-        registry: CollectorRegistry,
-        overhead_buckets: Sequence[float],
-        upstream_buckets: Sequence[float],
-    ) -> None:
-        self._requests = Counter(*REQUESTS, ["route", "outcome"], registry=registry)
-        self._overhead = Histogram(*OVERHEAD, buckets=overhead_buckets, registry=registry)
-        self._upstream = Histogram(
-            *UPSTREAM, ["upstream"], buckets=upstream_buckets, registry=registry
-        )
-        self._ttft = Histogram(*TTFT, ["upstream"], buckets=upstream_buckets, registry=registry)
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self._counters = {
+            s: Counter(s.name, s.doc, s.labels, registry=registry)
+            for s in SPECS
+            if s.buckets is None
+        }
+        self._histograms = {
+            s: Histogram(s.name, s.doc, s.labels, buckets=s.buckets, registry=registry)
+            for s in SPECS
+            if s.buckets is not None
+        }
 
-    def request_done(self, route: str, outcome: str, overhead_s: float) -> None:
-        self._requests.labels(route, outcome).inc()
-        self._overhead.observe(overhead_s)
+    def inc(self, spec: Spec, labels: Labels) -> None:
+        counter = self._counters[spec]
+        (counter.labels(*labels) if labels else counter).inc()
 
-    def upstream_done(self, upstream: str, seconds: float, ttft_s: float | None) -> None:
-        self._upstream.labels(upstream).observe(seconds)
-        if ttft_s is not None:
-            self._ttft.labels(upstream).observe(ttft_s)
+    def observe(self, spec: Spec, labels: Labels, value: float) -> None:
+        hist = self._histograms[spec]
+        (hist.labels(*labels) if labels else hist).observe(value)

@@ -6,31 +6,37 @@ from config names and fixed enums only, never from client input, so cardinality 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from safeproxy.decision import Decision, degraded_reason
+from safeproxy.filters.api import Action
+from safeproxy.telemetry import hotpath as h
 from safeproxy.telemetry.hotpath import HotPath, LocalHotPath, SharedHotPath
-
-# Proxy work is microseconds to milliseconds; upstream work is milliseconds to minutes.
-OVERHEAD_BUCKETS = (
-    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5,
-)  # fmt: skip
-UPSTREAM_BUCKETS = (
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0,
-)  # fmt: skip
 
 
 class Metrics:
     """The proxy's instruments. Per-request series live in `hot` (see hotpath.py)."""
 
-    def __init__(self, registry: CollectorRegistry, *, multiprocess: bool = False) -> None:
+    def __init__(
+        self,
+        registry: CollectorRegistry,
+        *,
+        multiprocess: bool = False,
+        policies: Mapping[str, str] | None = None,
+    ) -> None:
         self.registry = registry
-        self.hot: HotPath = (
-            SharedHotPath(registry, OVERHEAD_BUCKETS, UPSTREAM_BUCKETS)
-            if multiprocess
-            else LocalHotPath(registry, OVERHEAD_BUCKETS, UPSTREAM_BUCKETS)
+        self.hot: HotPath = SharedHotPath(registry) if multiprocess else LocalHotPath(registry)
+        self.policy_info = Gauge(
+            "safeproxy_policy_info",
+            "The version (a content hash) of each loaded policy; value 1.",
+            ["policy", "version"],
+            registry=registry,
+            multiprocess_mode="max",
         )
-        self.request_done = self.hot.request_done
-        self.upstream_done = self.hot.upstream_done
+        for name, version in (policies or {}).items():
+            self.policy_info.labels(name, version).set(1)
         self.in_flight = Gauge(
             "safeproxy_in_flight_requests",
             "Requests being handled now.",
@@ -57,6 +63,40 @@ class Metrics:
             registry=registry,
         )
 
+    def record(self, d: Decision) -> None:
+        """Every series one decision moves. Labels are config names and fixed enums only."""
+        hot = self.hot
+        hot.inc(h.REQUESTS, (d.route, d.outcome))
+        hot.observe(h.OVERHEAD, (), d.overhead_s)
+        policy = d.policy
+        for r in d.filters:
+            stage = r.stage
+            hot.inc(h.VERDICTS, (policy, r.filter, stage, _ACTIONS[r.verdict], r.mode.value))
+            hot.observe(
+                h.FILTER_SECONDS,
+                (r.filter, stage),
+                d.input_filter_s if stage == "input" else d.output_filter_s,
+            )
+            if r.error is not None:
+                hot.inc(h.FILTER_ERRORS, (r.filter, r.error))
+            for kind in r.types:
+                hot.inc(h.FINDINGS, (policy, r.filter, kind))
+        if d.output_checked:
+            hot.inc(h.OUTPUT_CHECKED, (d.route,))
+            if d.output_violation:
+                hot.inc(h.OUTPUT_VIOLATIONS, (d.route,))
+        for entry in d.degraded:
+            hot.inc(h.DEGRADED, (d.route, degraded_reason(entry)))
+        if d.stream_blocked:
+            hot.inc(h.STREAM_BLOCKED, (d.route,))
+        if d.holdback_chars is not None:
+            hot.observe(h.HOLDBACK, (), d.holdback_chars)
+
+    def upstream_done(self, upstream: str, seconds: float, ttft_s: float | None) -> None:
+        self.hot.observe(h.UPSTREAM, (upstream,), seconds)
+        if ttft_s is not None:
+            self.hot.observe(h.TTFT, (upstream,), ttft_s)
+
     def request_started(self) -> None:
         if self._live_gauge:
             self.in_flight.inc()
@@ -68,3 +108,7 @@ class Metrics:
             self.in_flight.dec()
         else:
             self._in_flight -= 1
+
+
+# Verdict label values, lower case as in the config.
+_ACTIONS = {a: a.name.lower() for a in Action}

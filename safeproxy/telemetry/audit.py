@@ -1,0 +1,117 @@
+"""The audit log: JSON Lines, one record per request plus config and lifecycle events.
+
+Records are serialised on the event loop (cheap, and the record is then immutable) and
+handed to one writer thread, so disk writes and fsyncs never stall requests. The file
+rotates by size (audit.jsonl -> audit.jsonl.1 -> ... -> .N). Durability is configured:
+`every_record` fsyncs after each line; `interval` at most `fsync_interval_ms` apart. Closing
+(SIGTERM's drain) writes out everything queued, fsyncs and joins the thread.
+
+The queue is bounded: if the disk cannot keep up, records beyond `queue_max` are dropped
+and counted (`dropped`), rather than growing memory without end.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from safeproxy.settings import AuditSettings
+
+_STOP = b""  # the sentinel: a record is never empty
+
+
+class AuditLog:
+    def __init__(self, settings: AuditSettings) -> None:
+        assert settings.path is not None
+        self._settings = settings
+        self._path = Path(settings.path)
+        self._queue: queue.Queue[bytes] = queue.Queue(maxsize=settings.queue_max)
+        self._thread = threading.Thread(target=self._run, name="safeproxy-audit", daemon=True)
+        self.dropped = 0
+        self._started = False
+        self._closed = False
+
+    def start(self) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._thread.start()
+        self._started = True
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self._closed:
+            return
+        line = orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+        try:
+            self._queue.put_nowait(line)
+        except queue.Full:
+            self.dropped += 1
+
+    def event(self, kind: str, **fields: Any) -> None:
+        """An admin, config or lifecycle record (`config_loaded`, `shutdown`, ...)."""
+        self.write({"type": kind, "time": time.time(), **fields})
+
+    def close(self) -> None:
+        """Write out everything queued, fsync, and stop the writer."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._started:
+            self._queue.put(_STOP)
+            self._thread.join()
+
+    # --- the writer thread -----------------------------------------------------------------
+
+    def _run(self) -> None:
+        s = self._settings
+        every = s.fsync == "every_record"
+        interval = s.fsync_interval_ms / 1000
+        f = open(self._path, "ab")  # noqa: SIM115 - the thread owns it until the sentinel
+        size = f.tell()
+        last_sync = time.monotonic()
+        dirty = False
+        try:
+            while True:
+                try:
+                    line = self._queue.get(timeout=None if every or not dirty else interval)
+                except queue.Empty:
+                    line = None
+                if line == _STOP:
+                    break
+                if line is not None:
+                    if size and size + len(line) > s.max_bytes:
+                        f = self._rotate(f)
+                        size = 0
+                    f.write(line)
+                    size += len(line)
+                    dirty = True
+                now = time.monotonic()
+                if dirty and (every or line is None or now - last_sync >= interval):
+                    _sync(f)
+                    last_sync, dirty = now, False
+        finally:
+            _sync(f)
+            f.close()
+
+    def _rotate(self, f: Any) -> Any:
+        _sync(f)
+        f.close()
+        backups = self._settings.backups
+        if backups == 0:
+            self._path.unlink(missing_ok=True)
+        else:
+            for n in range(backups - 1, 0, -1):
+                older = self._path.with_name(f"{self._path.name}.{n}")
+                if older.exists():
+                    older.replace(self._path.with_name(f"{self._path.name}.{n + 1}"))
+            self._path.replace(self._path.with_name(f"{self._path.name}.1"))
+        return open(self._path, "ab")
+
+
+def _sync(f: Any) -> None:
+    f.flush()
+    os.fsync(f.fileno())

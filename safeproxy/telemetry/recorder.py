@@ -1,0 +1,62 @@
+"""Where a finished request's decision goes: metrics always, spans and the audit log when on.
+
+The one place that turns an Exchange into a Decision (decision.py) and hands the same record
+to every sink, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+from safeproxy.decision import TenantHasher, build
+from safeproxy.models import Exchange
+from safeproxy.telemetry.audit import AuditLog
+from safeproxy.telemetry.metrics import Metrics
+from safeproxy.telemetry.tracing import RequestSpans, Tracing
+
+
+class Recorder:
+    def __init__(
+        self,
+        metrics: Metrics,
+        policy_versions: Mapping[str, str],
+        tenants: TenantHasher,
+        *,
+        tracing: Tracing | None = None,
+        audit: AuditLog | None = None,
+        capture_content: bool = False,
+        audit_content: bool = False,
+    ) -> None:
+        self.metrics = metrics
+        self.tracing = tracing
+        self.audit = audit
+        self.tenants = tenants
+        self.versions = policy_versions
+        # Keep the (redacted) text of requests and replies for the audit log or spans.
+        self.capture_content = capture_content
+        self._audit_content = audit_content
+
+    def record(self, ex: Exchange, spans: RequestSpans | None) -> None:
+        now = time.perf_counter()
+        overhead = max(0.0, now - ex.started - ex.upstream_wait)
+        decision = build(ex, policies=self.versions, now=now, overhead_s=overhead)
+        self.metrics.record(decision)
+        if self.audit is not None:
+            self.audit.write(decision.to_json(content=self._audit_content))
+        if spans is not None and self.tracing is not None:
+            self.tracing.finish(
+                spans,
+                decision,
+                upstream_sent=ex.upstream_sent,
+                upstream_end=ex.upstream_end,
+                now=now,
+                captured=(ex.captured_input, ex.captured_output),
+            )
+
+    def close(self) -> None:
+        if self.audit is not None:
+            self.audit.event("shutdown")
+            self.audit.close()
+        if self.tracing is not None:
+            self.tracing.shutdown()

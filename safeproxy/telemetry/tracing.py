@@ -1,0 +1,236 @@
+"""OpenTelemetry spans of a request, rendered from its decision record.
+
+Layout: one SERVER span per request; children for the input filters (INTERNAL), each
+upstream attempt (CLIENT, whose context goes to the upstream as `traceparent`) and the
+output filters (INTERNAL). No span per chunk: a stream's output filtering is one span over
+the stream, carrying its filter CPU time. Attributes follow the GenAI semantic conventions
+plus `safeproxy.*`; each finding is a span event with its type and rule, never its value.
+
+Tracing is off unless an OTLP endpoint is configured (config or the standard OTEL_* variables);
+then the pipeline holds no Tracing at all, and the hot path pays one `is None` test.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from opentelemetry.context import Context
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from safeproxy.decision import Decision, degraded_reason
+from safeproxy.settings import TracingSettings
+
+_ERROR_OUTCOMES = frozenset({"upstream_error", "filter_error"})
+
+
+@dataclass(slots=True)
+class RequestSpans:
+    """The open spans of one request (kept on the Exchange while it runs)."""
+
+    server: Span
+    context: Context
+    # Monotonic -> epoch: spans need wall-clock nanoseconds, the pipeline reads perf_counter.
+    epoch_offset_ns: int
+    attempts: list[Span] = field(default_factory=list)
+    input_started: float = 0.0
+    input_ended: float = 0.0
+
+
+class Tracing:
+    def __init__(self, provider: TracerProvider, *, capture_content: bool = False) -> None:
+        self.provider = provider
+        self._tracer = provider.get_tracer("safeproxy")
+        self._propagator = TraceContextTextMapPropagator()
+        self._capture = capture_content
+
+    def start(
+        self, headers: Mapping[str, str], method: str, path: str, started: float
+    ) -> RequestSpans:
+        """The SERVER span, continuing the client's trace when it sent `traceparent`."""
+        parent = self._propagator.extract(headers)
+        offset = time.time_ns() - int(time.perf_counter() * 1e9)
+        span = self._tracer.start_span(
+            "safeproxy.request",
+            context=parent,
+            kind=SpanKind.SERVER,
+            start_time=offset + int(started * 1e9),
+            attributes={"http.request.method": method, "url.path": path},
+        )
+        return RequestSpans(span, set_span_in_context(span, parent), offset)
+
+    def upstream_attempt(
+        self, spans: RequestSpans, upstream: str, operation: str, model: str,
+        headers: MutableMapping[str, str],
+    ) -> None:  # fmt: skip
+        """A CLIENT span for one upstream call; its context is injected into `headers`."""
+        span = self._tracer.start_span(
+            f"{operation} {model}",
+            context=spans.context,
+            kind=SpanKind.CLIENT,
+            attributes={
+                "gen_ai.operation.name": operation,
+                "gen_ai.request.model": model,
+                "safeproxy.upstream": upstream,
+            },
+        )
+        spans.attempts.append(span)
+        self._propagator.inject(headers, context=set_span_in_context(span, spans.context))
+
+    def finish(
+        self,
+        spans: RequestSpans,
+        d: Decision,
+        *,
+        upstream_sent: float,
+        upstream_end: float,
+        now: float,
+        captured: tuple[Any, Any] = (None, None),
+    ) -> None:
+        """End every span of the request, rendered from its decision (times: perf_counter)."""
+        ns = spans.epoch_offset_ns
+        end_ns = ns + int(now * 1e9)
+        for attempt in spans.attempts:
+            if attempt.is_recording():
+                if d.response_model:
+                    attempt.set_attribute("gen_ai.response.model", d.response_model)
+                attempt.end(end_time=ns + int((upstream_end or now) * 1e9))
+        if spans.input_ended:
+            self._stage_span(
+                spans, d, "input", ns + int(spans.input_started * 1e9),
+                ns + int(spans.input_ended * 1e9),
+            )  # fmt: skip
+        if d.output_checked:
+            # A whole reply is filtered once it has arrived; a stream, from its first event on.
+            if d.stream:
+                first = upstream_sent + (d.upstream_ttft_s or 0.0)
+                out_start, out_end = first, upstream_end or now
+            else:
+                out_start = upstream_end or now
+                out_end = out_start + d.output_filter_s
+            self._stage_span(spans, d, "output", ns + int(out_start * 1e9), ns + int(out_end * 1e9))
+        span = spans.server
+        span.update_name(f"{d.operation} {d.model}" if d.model else "safeproxy.request")
+        span.set_attributes(_attributes(d))
+        if self._capture and captured[0] is not None:
+            span.set_attribute("gen_ai.input.messages", orjson.dumps(captured[0]).decode())
+        if self._capture and captured[1] is not None:
+            span.set_attribute("gen_ai.output.messages", orjson.dumps(captured[1]).decode())
+        if d.outcome in _ERROR_OUTCOMES:
+            span.set_status(Status(StatusCode.ERROR, d.outcome))
+        span.end(end_time=end_ns)
+
+    def _stage_span(
+        self, spans: RequestSpans, d: Decision, stage: str, start_ns: int, end_ns: int
+    ) -> None:
+        span = self._tracer.start_span(
+            f"safeproxy.{stage}_filters",
+            context=spans.context,
+            kind=SpanKind.INTERNAL,
+            start_time=start_ns,
+            attributes={
+                "safeproxy.stage": stage,
+                "safeproxy.filters.cpu_seconds": (
+                    d.input_filter_s if stage == "input" else d.output_filter_s
+                ),
+            },
+        )
+        for r in d.filters:
+            if r.stage != stage:
+                continue
+            span.add_event(
+                "safeproxy.filter",
+                {
+                    "safeproxy.filter": r.filter,
+                    "safeproxy.filter.verdict": r.verdict.name.lower(),
+                    "safeproxy.filter.action": r.action.name.lower(),
+                    "safeproxy.filter.mode": r.mode.value,
+                    "safeproxy.filter.findings": r.hits,
+                    "safeproxy.filter.error": r.error or "",
+                },
+                timestamp=start_ns,
+            )
+            for f in r.findings:
+                span.add_event(
+                    "safeproxy.finding",
+                    {
+                        "safeproxy.filter": r.filter,
+                        "safeproxy.finding.type": f.type,
+                        "safeproxy.finding.rule": f.rule,
+                        "safeproxy.finding.start": f.start,
+                        "safeproxy.finding.end": f.end,
+                    },
+                    timestamp=start_ns,
+                )
+        span.end(end_time=max(start_ns, end_ns))
+
+    def shutdown(self) -> None:
+        self.provider.shutdown()
+
+
+def _attributes(d: Decision) -> dict[str, Any]:
+    attrs: dict[str, Any] = {
+        "gen_ai.operation.name": d.operation,
+        "gen_ai.request.model": d.model,
+        "safeproxy.request_id": d.request_id,
+        "safeproxy.route": d.route,
+        "safeproxy.tenant": d.tenant,
+        "safeproxy.decision": d.outcome,
+        "safeproxy.policy.name": d.policy,
+        "safeproxy.policy.version": d.policy_version,
+        "safeproxy.findings.count": d.findings_count,
+        "safeproxy.degraded": sorted({degraded_reason(e) for e in d.degraded}),
+        "safeproxy.overhead_seconds": d.overhead_s,
+        "http.response.status_code": d.status,
+    }
+    if d.response_model:
+        attrs["gen_ai.response.model"] = d.response_model
+    if d.tokens_in is not None:
+        attrs["gen_ai.usage.input_tokens"] = d.tokens_in
+    if d.tokens_out is not None:
+        attrs["gen_ai.usage.output_tokens"] = d.tokens_out
+    if d.upstream:
+        attrs["safeproxy.upstream"] = d.upstream
+    return attrs
+
+
+def otlp_tracing(settings: TracingSettings, environ: Mapping[str, str]) -> Tracing | None:
+    """Tracing exported over OTLP (http/protobuf or gRPC), or None when no endpoint is set."""
+    endpoint = (
+        settings.otlp_endpoint
+        or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        or environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+    if not endpoint:
+        return None
+    protocol = (
+        environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+        or environ.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+        or settings.otlp_protocol
+    )
+    exporter: SpanExporter
+    if protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
+            OTLPSpanExporter as GrpcExporter,
+        )
+
+        exporter = GrpcExporter(endpoint=endpoint, insecure=endpoint.startswith("http://"))
+    else:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
+            OTLPSpanExporter as HttpExporter,
+        )
+
+        signal_specific = environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == endpoint
+        if not signal_specific and not endpoint.rstrip("/").endswith("/v1/traces"):
+            endpoint = endpoint.rstrip("/") + "/v1/traces"  # a base URL, as OTLP/HTTP defines
+        exporter = HttpExporter(endpoint=endpoint)
+    provider = TracerProvider(resource=Resource.create({"service.name": settings.service_name}))
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    return Tracing(provider, capture_content=settings.capture_content)
