@@ -14,6 +14,7 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from aiohttp import web
+from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from safeproxy.app import build_app
@@ -55,11 +56,13 @@ class Stack:
         mocks: int = 1,
         environ: dict[str, str] | None = None,
         extra_upstreams: list[str] | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self.mocks = [MockUpstream() for _ in range(mocks)]
         self._config = config
         self._environ = environ or {}
         self._extra = extra_upstreams or []
+        self._tracer_provider = tracer_provider
         self.registry = CollectorRegistry()
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -98,7 +101,12 @@ class Stack:
             self._runners.append(runner)
             self.mock_urls.append(f"http://127.0.0.1:{runner.addresses[0][1]}")
         self.settings = validate(self._config(self.mock_urls + self._extra))
-        app = build_app(self.settings, registry=self.registry, environ=self._environ)
+        app = build_app(
+            self.settings,
+            registry=self.registry,
+            environ=self._environ,
+            tracer_provider=self._tracer_provider,
+        )
         proxy, port = await start(app, self.settings.server)
         self.proxy_runner: ProxyRunner = proxy
         self._runners.insert(0, proxy)

@@ -102,7 +102,7 @@ class Tracing:
                 if d.response_model:
                     attempt.set_attribute("gen_ai.response.model", d.response_model)
                 attempt.end(end_time=ns + int((upstream_end or now) * 1e9))
-        if spans.input_ended:
+        if spans.input_ended and any(r.stage == "input" for r in d.filters):
             self._stage_span(
                 spans, d, "input", ns + int(spans.input_started * 1e9),
                 ns + int(spans.input_ended * 1e9),
