@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -17,9 +17,9 @@ from tests.support import Stack, base_config
 
 
 class _Receiver(BaseHTTPRequestHandler):
-    bodies: list[tuple[str, str, bytes]] = []
+    bodies: ClassVar[list[tuple[str, str, bytes]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         self.bodies.append((self.path, self.headers.get("Content-Type", ""), body))
