@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -82,7 +83,9 @@ def wait_healthy(url: str, limit_s: float = 30) -> None:
 
 
 @contextlib.contextmanager
-def serving(stack: Stack, *args: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def serving(
+    stack: Stack, *args: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """`safeproxy serve --port P --upstream <mock> ARGS` as a real process, up and healthy."""
     port = free_port()
     argv = [sys.executable, "-m", "safeproxy", "serve", "--port", str(port)]
@@ -90,6 +93,7 @@ def serving(stack: Stack, *args: str) -> Iterator[tuple[subprocess.Popen[bytes],
         [*argv, "--upstream", stack.mock_urls[0], *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -127,6 +131,27 @@ def test_serve_upstream_flag_and_sigterm_drains_in_flight(
     assert proc.wait(15) == 0
     with pytest.raises(httpx.ConnectError):
         httpx.get(url + "/healthz")
+
+
+def test_sigterm_flushes_every_decision_to_the_audit_log(tmp_path: Path) -> None:
+    audit = tmp_path / "audit.jsonl"
+    env = {"SAFEPROXY_TELEMETRY__AUDIT__PATH": str(audit)}
+    with Stack() as stack, serving(stack, env=env) as (proc, url):
+        rids = [
+            httpx.post(url + "/v1/chat/completions", json=CHAT).headers["x-request-id"]
+            for _ in range(3)
+        ]
+        body = {**CHAT, "stream": True, "mock": {"reply": "t " * 10, "delay_ms": 100}}
+        with httpx.stream("POST", url + "/v1/chat/completions", json=body, timeout=10) as resp:
+            rids.append(resp.headers["x-request-id"])
+            raw = resp.iter_raw()
+            next(raw)
+            proc.send_signal(signal.SIGTERM)  # mid-stream: the drain finishes it
+            b"".join(raw)
+        assert proc.wait(15) == 0
+    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert [r["request_id"] for r in records if r["type"] == "request"] == rids
+    assert records[0]["type"] == "config_loaded" and records[-1]["type"] == "shutdown"
 
 
 def test_workers_share_one_port_and_metrics_cover_all_of_them() -> None:
