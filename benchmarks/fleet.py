@@ -111,7 +111,12 @@ def default_policy() -> dict[str, Any]:
     return policy
 
 
-def safeproxy_config(port: int, upstream_port: int, policy: dict[str, Any] | None = None) -> str:
+def safeproxy_config(
+    port: int,
+    upstream_port: int,
+    policy: dict[str, Any] | None = None,
+    telemetry: dict[str, Any] | None = None,
+) -> str:
     """A one-route config; without `policy` the route's policy is the built-in empty one."""
     route: dict[str, Any] = {"match": {"model": "*"}, "upstream": "mock"}
     config: dict[str, Any] = {
@@ -123,6 +128,8 @@ def safeproxy_config(port: int, upstream_port: int, policy: dict[str, Any] | Non
     if policy is not None:
         route["policy"] = "default"
         config["policies"] = {"default": policy}
+    if telemetry is not None:
+        config["telemetry"] = telemetry
     return yaml.safe_dump(config, sort_keys=False)
 
 
@@ -143,15 +150,34 @@ def start_fleet(fleet: Fleet) -> dict[str, Server]:
     proxy_argv += ["--port", str(proxy_port)]
     policy_argv = [py, "-m", "safeproxy", "serve", "--config", str(policy_config)]
     policy_argv += ["--port", str(policy_port)]
+    # The default policy again, with every telemetry sink on: the audit log (interval fsync)
+    # and spans exported over OTLP/HTTP to a loopback receiver.
+    sink_port, telemetry_port = free_port(), free_port()
+    telemetry = {
+        "tracing": {"otlp_endpoint": f"http://{HOST}:{sink_port}"},
+        "audit": {"path": str(fleet.workdir / "audit.jsonl")},
+    }
+    telemetry_config = fleet.workdir / "safeproxy-telemetry.yaml"
+    telemetry_config.write_text(
+        safeproxy_config(telemetry_port, mock_port, default_policy(), telemetry)
+    )
+    telemetry_argv = [py, "-m", "safeproxy", "serve", "--config", str(telemetry_config)]
+    telemetry_argv += ["--port", str(telemetry_port)]
+    sink_argv = [py, str(HERE / "otlp_sink.py"), "--host", HOST, "--port", str(sink_port)]
     mock = fleet.start("direct", LOAD_CORE, mock_argv, mock_port)
     floor = fleet.start("floor", PROXY_CORE, floor_argv, floor_port)
     proxy = fleet.start("safeproxy", PROXY_CORE, proxy_argv, proxy_port)
     policy = fleet.start("policy", PROXY_CORE, policy_argv, policy_port)
+    sink = fleet.start("otlp-sink", LOAD_CORE, sink_argv, sink_port)
+    telemetry_proxy = fleet.start("telemetry", PROXY_CORE, telemetry_argv, telemetry_port)
     wait_ready(mock, "/v1/models")
     wait_ready(floor, "/healthz")
     wait_ready(proxy, "/healthz")
     wait_ready(policy, "/healthz")
-    return {"direct": mock, "floor": floor, "safeproxy": proxy, "policy": policy}
+    wait_ready(sink, "/healthz")
+    wait_ready(telemetry_proxy, "/healthz")
+    return {"direct": mock, "floor": floor, "safeproxy": proxy, "policy": policy,
+            "telemetry": telemetry_proxy}  # fmt: skip
 
 
 @contextlib.contextmanager

@@ -1,12 +1,14 @@
 """What safeproxy (empty filter chain, and default policy) adds on top of the model server.
 
-Four targets answer the same OpenAI chat requests, all on 127.0.0.1:
+Five targets answer the same OpenAI chat requests, all on 127.0.0.1:
 
 * ``direct``    - the bundled mock upstream (``safeproxy mock-upstream``), no proxy at all;
 * ``floor``     - ``benchmarks/passthrough.py``, the least an aiohttp + uvloop proxy can do;
 * ``safeproxy`` - ``safeproxy serve`` with a one-route config and no filters;
 * ``policy``    - the same, with the bundled config/default.yaml's ``default`` policy on the
-  route (input: limits, secrets, PII, injection; output: secrets, PII, streams held back).
+  route (input: limits, secrets, PII, injection; output: secrets, PII, streams held back);
+* ``telemetry`` - the same policy with every telemetry sink on: the audit log and spans
+  exported over OTLP/HTTP to ``benchmarks/otlp_sink.py`` on loopback (metrics are always on).
 
 The mock, the load generator and this script share core 0; each proxy runs alone on core 1
 (``taskset``), so the proxy under test has a core of its own.
@@ -50,9 +52,15 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fleet import LOAD_CORE, Server, fleet_running
 
-TARGETS = ("direct", "floor", "safeproxy", "policy")
-PROXIES = ("floor", "safeproxy", "policy")
-LABELS = {"policy": "safeproxy + default policy"}
+TARGETS = ("direct", "floor", "safeproxy", "policy", "telemetry")
+PROXIES = ("floor", "safeproxy", "policy", "telemetry")
+LABELS = {
+    "policy": "safeproxy + default policy",
+    "telemetry": "+ telemetry (audit log, OTLP spans)",
+}
+# Telemetry on (audit log + spans to a loopback OTLP receiver) against the same policy with
+# telemetry off (metrics only): the share of throughput it may cost.
+MAX_TELEMETRY_COST_PCT = 15.0
 CONCURRENCY = (1, 16, 64)
 CPU_CONCURRENCY = 16
 STREAM_CHUNKS = 50
@@ -292,7 +300,14 @@ def render(
         lines.append(f"| {label} | {value} | {target} | {'PASS' if ok else 'FAIL'} |")
 
     direct_ttfb = med(streams["direct"].ttfb_s) * 1e3
+    cost = (1 - rps("telemetry", 16) / rps("policy", 16)) * 100
+    judge("telemetry: c=16 throughput lost vs telemetry off", f"{cost:.1f} %",
+          f"≤ {MAX_TELEMETRY_COST_PCT:.0f} %", cost <= MAX_TELEMETRY_COST_PCT)  # fmt: skip
+    cpu_cost = cpu_req_us("telemetry") / cpu_req_us("policy")
+    lines.append(f"| telemetry: CPU/req ÷ telemetry off | {cpu_cost:.2f}x | - | (no target) |")
     for t in PROXIES:
+        if t == "telemetry":
+            continue  # judged against the policy row above
         name, policy = LABELS.get(t, t), t == "policy"
         most = MAX_POLICY_ADDED_P50_MS if policy else MAX_ADDED_P50_MS
         added = p50(t, 1) - p50("direct", 1)
@@ -337,7 +352,8 @@ def problems(
         if st.wrong_text:
             found.append(f"{t} streaming: {st.wrong_text} streams did not carry the reply intact")
         # With output filters on, the proxy may merge or shift events (the text is checked).
-        odd = {e for e in st.events if e != EVENTS_PER_STREAM} if t != "policy" else set()
+        filtered = t in ("policy", "telemetry")
+        odd = {e for e in st.events if e != EVENTS_PER_STREAM} if not filtered else set()
         if odd:
             found.append(
                 f"{t} streaming: event counts {sorted(odd)} (expected {EVENTS_PER_STREAM})"

@@ -107,7 +107,11 @@ def _recorder(
     salt = env.get(telemetry.tenant_salt_env, "") if telemetry.tenant_salt_env else ""
     tracing_settings = telemetry.tracing
     tracing = (
-        Tracing(provider, capture_content=tracing_settings.capture_content)
+        Tracing(
+            provider,
+            capture_content=tracing_settings.capture_content,
+            trace_all_decisions=tracing_settings.trace_all_decisions,
+        )
         if provider is not None
         else otlp_tracing(tracing_settings, env)
     )

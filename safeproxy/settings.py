@@ -151,6 +151,14 @@ class TracingSettings(_Strict):
     # OTEL_EXPORTER_OTLP_PROTOCOL (or ..._TRACES_PROTOCOL) wins over this when set.
     otlp_protocol: Literal["http/protobuf", "grpc"] = "http/protobuf"
     service_name: str = "safeproxy"
+    # Head sampling of requests that arrive without a sampled parent (a client's sampled
+    # `traceparent` is always followed). OTEL_TRACES_SAMPLER, when set, replaces this.
+    # Spans cost the Python SDK ~100 us each to build and encode, so tracing every request
+    # would several-fold the proxy's CPU; see README "Observability".
+    sample_ratio: float = Field(default=0.05, ge=0.0, le=1.0)
+    # Every request that was not plainly allowed (blocked, redacted, failed, degraded) is
+    # traced whatever the sampling said: those are the decisions someone will look for.
+    trace_all_decisions: bool = True
     # Forwarded (already redacted) message text on spans; off by default.
     capture_content: bool = False
 

@@ -13,7 +13,7 @@ then the pipeline holds no Tracing at all, and the hot path pays one `is None` t
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,10 +22,20 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
+from opentelemetry.sdk.trace.sampling import Decision as SamplingDecision
+from opentelemetry.sdk.trace.sampling import (
+    ParentBased,
+    Sampler,
+    SamplingResult,
+    TraceIdRatioBased,
+)
+from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode, set_span_in_context
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.trace.span import TraceState
+from opentelemetry.util.types import Attributes
 
 from safeproxy.decision import Decision, degraded_reason
+from safeproxy.filters.api import Action
 from safeproxy.settings import TracingSettings
 
 _ERROR_OUTCOMES = frozenset({"upstream_error", "filter_error"})
@@ -33,23 +43,63 @@ _ERROR_OUTCOMES = frozenset({"upstream_error", "filter_error"})
 
 @dataclass(slots=True)
 class RequestSpans:
-    """The open spans of one request (kept on the Exchange while it runs)."""
+    """The spans of one request while it runs (kept by the pipeline, not on the Exchange)."""
 
-    server: Span
+    server: Span  # a NonRecordingSpan when sampling left the request out
     context: Context
     # Monotonic -> epoch: spans need wall-clock nanoseconds, the pipeline reads perf_counter.
     epoch_offset_ns: int
-    attempts: list[Span] = field(default_factory=list)
+    started: float
+    # (upstream, perf_counter at send, the CLIENT span) per attempt.
+    attempts: list[tuple[str, float, Span]] = field(default_factory=list)
     input_started: float = 0.0
     input_ended: float = 0.0
 
 
+class DecisionSampler(Sampler):
+    """Follows a sampled parent, samples other requests at a ratio, and always samples the
+    spans of a decision being traced after the fact (`safeproxy.traced_because`)."""
+
+    def __init__(self, ratio: float) -> None:
+        self._ratio = ParentBased(TraceIdRatioBased(ratio))
+        self._ratio_value = ratio
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        if attributes and _FORCED in attributes:
+            return SamplingResult(SamplingDecision.RECORD_AND_SAMPLE, attributes, trace_state)
+        return self._ratio.should_sample(
+            parent_context, trace_id, name, kind, attributes, links, trace_state
+        )
+
+    def get_description(self) -> str:
+        return f"DecisionSampler{{ratio={self._ratio_value}}}"
+
+
+_FORCED = "safeproxy.traced_because"
+
+
 class Tracing:
-    def __init__(self, provider: TracerProvider, *, capture_content: bool = False) -> None:
+    def __init__(
+        self,
+        provider: TracerProvider,
+        *,
+        capture_content: bool = False,
+        trace_all_decisions: bool = True,
+    ) -> None:
         self.provider = provider
         self._tracer = provider.get_tracer("safeproxy")
         self._propagator = TraceContextTextMapPropagator()
         self._capture = capture_content
+        self._all_decisions = trace_all_decisions
 
     def start(
         self, headers: Mapping[str, str], method: str, path: str, started: float
@@ -64,24 +114,18 @@ class Tracing:
             start_time=offset + int(started * 1e9),
             attributes={"http.request.method": method, "url.path": path},
         )
-        return RequestSpans(span, set_span_in_context(span, parent), offset)
+        return RequestSpans(span, set_span_in_context(span, parent), offset, started)
 
     def upstream_attempt(
         self, spans: RequestSpans, upstream: str, operation: str, model: str,
         headers: MutableMapping[str, str],
     ) -> None:  # fmt: skip
-        """A CLIENT span for one upstream call; its context is injected into `headers`."""
+        """A CLIENT span for one upstream call; its context is injected into `headers`
+        (sampled or not, so the upstream follows the same decision)."""
         span = self._tracer.start_span(
-            f"{operation} {model}",
-            context=spans.context,
-            kind=SpanKind.CLIENT,
-            attributes={
-                "gen_ai.operation.name": operation,
-                "gen_ai.request.model": model,
-                "safeproxy.upstream": upstream,
-            },
+            f"{operation} {model}", context=spans.context, kind=SpanKind.CLIENT
         )
-        spans.attempts.append(span)
+        spans.attempts.append((upstream, time.perf_counter(), span))
         self._propagator.inject(headers, context=set_span_in_context(span, spans.context))
 
     def finish(
@@ -94,45 +138,68 @@ class Tracing:
         now: float,
         captured: tuple[Any, Any] = (None, None),
     ) -> None:
-        """End every span of the request, rendered from its decision (times: perf_counter)."""
+        """End every span of the request, rendered from its decision (times: perf_counter).
+
+        A request sampling left out is traced now, as a trace of its own, when its decision
+        is one someone will look for (anything but a plain `allowed`)."""
         ns = spans.epoch_offset_ns
-        end_ns = ns + int(now * 1e9)
-        for attempt in spans.attempts:
-            if attempt.is_recording():
-                if d.response_model:
-                    attempt.set_attribute("gen_ai.response.model", d.response_model)
-                attempt.end(end_time=ns + int((upstream_end or now) * 1e9))
+        server = spans.server
+        if server.is_recording():
+            context = spans.context
+        elif self._all_decisions and (d.outcome != "allowed" or d.degraded):
+            server = self._tracer.start_span(
+                "safeproxy.request",
+                kind=SpanKind.SERVER,
+                start_time=ns + int(spans.started * 1e9),
+                attributes={_FORCED: "decision"},
+            )
+            context = set_span_in_context(server)
+        else:
+            return  # not sampled: the non-recording spans need no ending
+        for i, (upstream, sent, attempt) in enumerate(spans.attempts):
+            last = i == len(spans.attempts) - 1
+            if not attempt.is_recording():  # the request is traced after the fact
+                attempt = self._tracer.start_span(
+                    f"{d.operation} {d.model}",
+                    context=context,
+                    kind=SpanKind.CLIENT,
+                    start_time=ns + int(sent * 1e9),
+                    attributes={_FORCED: "decision"},
+                )
+            attempt.set_attributes(_client_attributes(d, upstream, last))
+            attempt.end(end_time=ns + int(((upstream_end or now) if last else now) * 1e9))
         if spans.input_ended and any(r.stage == "input" for r in d.filters):
             self._stage_span(
-                spans, d, "input", ns + int(spans.input_started * 1e9),
+                context, d, "input", ns + int(spans.input_started * 1e9),
                 ns + int(spans.input_ended * 1e9),
             )  # fmt: skip
         if d.output_checked:
             # A whole reply is filtered once it has arrived; a stream, from its first event on.
             if d.stream:
-                first = upstream_sent + (d.upstream_ttft_s or 0.0)
-                out_start, out_end = first, upstream_end or now
+                out_start = upstream_sent + (d.upstream_ttft_s or 0.0)
+                out_end = upstream_end or now
             else:
                 out_start = upstream_end or now
                 out_end = out_start + d.output_filter_s
-            self._stage_span(spans, d, "output", ns + int(out_start * 1e9), ns + int(out_end * 1e9))
-        span = spans.server
-        span.update_name(f"{d.operation} {d.model}" if d.model else "safeproxy.request")
-        span.set_attributes(_attributes(d))
+            self._stage_span(
+                context, d, "output", ns + int(out_start * 1e9), ns + int(out_end * 1e9)
+            )
+        server.update_name(f"{d.operation} {d.model}" if d.model else "safeproxy.request")
+        server.set_attributes(_attributes(d))
         if self._capture and captured[0] is not None:
-            span.set_attribute("gen_ai.input.messages", orjson.dumps(captured[0]).decode())
+            server.set_attribute("gen_ai.input.messages", orjson.dumps(captured[0]).decode())
         if self._capture and captured[1] is not None:
-            span.set_attribute("gen_ai.output.messages", orjson.dumps(captured[1]).decode())
+            server.set_attribute("gen_ai.output.messages", orjson.dumps(captured[1]).decode())
         if d.outcome in _ERROR_OUTCOMES:
-            span.set_status(Status(StatusCode.ERROR, d.outcome))
-        span.end(end_time=end_ns)
+            server.set_status(Status(StatusCode.ERROR, d.outcome))
+        server.end(end_time=ns + int(now * 1e9))
 
     def _stage_span(
-        self, spans: RequestSpans, d: Decision, stage: str, start_ns: int, end_ns: int
+        self, context: Context, d: Decision, stage: str, start_ns: int, end_ns: int
     ) -> None:
         span = self._tracer.start_span(
             f"safeproxy.{stage}_filters",
-            context=spans.context,
+            context=context,
             kind=SpanKind.INTERNAL,
             start_time=start_ns,
             attributes={
@@ -145,18 +212,21 @@ class Tracing:
         for r in d.filters:
             if r.stage != stage:
                 continue
-            span.add_event(
-                "safeproxy.filter",
-                {
-                    "safeproxy.filter": r.filter,
-                    "safeproxy.filter.verdict": r.verdict.name.lower(),
-                    "safeproxy.filter.action": r.action.name.lower(),
-                    "safeproxy.filter.mode": r.mode.value,
-                    "safeproxy.filter.findings": r.hits,
-                    "safeproxy.filter.error": r.error or "",
-                },
-                timestamp=start_ns,
-            )
+            if r.verdict is not Action.CONTINUE or r.error is not None:
+                # Only filters that found or failed something: a clean filter adds nothing
+                # a reader needs, and every event costs the exporter.
+                span.add_event(
+                    "safeproxy.filter",
+                    {
+                        "safeproxy.filter": r.filter,
+                        "safeproxy.filter.verdict": r.verdict.name.lower(),
+                        "safeproxy.filter.action": r.action.name.lower(),
+                        "safeproxy.filter.mode": r.mode.value,
+                        "safeproxy.filter.findings": r.hits,
+                        "safeproxy.filter.error": r.error or "",
+                    },
+                    timestamp=start_ns,
+                )
             for f in r.findings:
                 span.add_event(
                     "safeproxy.finding",
@@ -173,6 +243,17 @@ class Tracing:
 
     def shutdown(self) -> None:
         self.provider.shutdown()
+
+
+def _client_attributes(d: Decision, upstream: str, last: bool) -> dict[str, Any]:
+    attrs: dict[str, Any] = {
+        "gen_ai.operation.name": d.operation,
+        "gen_ai.request.model": d.model,
+        "safeproxy.upstream": upstream,
+    }
+    if last and d.response_model:
+        attrs["gen_ai.response.model"] = d.response_model
+    return attrs
 
 
 def _attributes(d: Decision) -> dict[str, Any]:
@@ -231,6 +312,14 @@ def otlp_tracing(settings: TracingSettings, environ: Mapping[str, str]) -> Traci
         if not signal_specific and not endpoint.rstrip("/").endswith("/v1/traces"):
             endpoint = endpoint.rstrip("/") + "/v1/traces"  # a base URL, as OTLP/HTTP defines
         exporter = HttpExporter(endpoint=endpoint)
-    provider = TracerProvider(resource=Resource.create({"service.name": settings.service_name}))
+    resource = Resource.create({"service.name": settings.service_name})
+    if environ.get("OTEL_TRACES_SAMPLER"):
+        provider = TracerProvider(resource=resource)  # the SDK reads the sampler variables
+    else:
+        provider = TracerProvider(resource=resource, sampler=DecisionSampler(settings.sample_ratio))
     provider.add_span_processor(BatchSpanProcessor(exporter))
-    return Tracing(provider, capture_content=settings.capture_content)
+    return Tracing(
+        provider,
+        capture_content=settings.capture_content,
+        trace_all_decisions=settings.trace_all_decisions,
+    )

@@ -20,6 +20,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
+from safeproxy.telemetry.tracing import DecisionSampler
 from tests.support import Stack, base_config, dead_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -227,3 +228,26 @@ def test_every_request_leaves_exactly_one_audit_record(audit_path: Path) -> None
     assert {"allowed", "redacted", "blocked_input", "invalid_request", "upstream_error"} <= set(
         outcomes
     )
+
+
+def test_unsampled_requests_are_traced_when_their_decision_matters(audit_path: Path) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(sampler=DecisionSampler(0.0))  # sample nothing by ratio
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    with Stack(telemetry_config(audit_path), tracer_provider=provider) as stack:
+        client = sdk(stack)
+        client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+        plain_parent = stack.mocks[0].received[-1].headers["traceparent"]
+        red = client.chat.completions.with_raw_response.create(
+            model="m", messages=[{"role": "user", "content": f"mail {EMAIL}"}]
+        )
+    # The plain request left no span, and told the upstream it was not sampled.
+    assert int(plain_parent.rsplit("-", 1)[1], 16) & 1 == 0  # the W3C "sampled" flag
+    spans = server_spans(exporter)
+    assert list(spans) == [red.headers["x-request-id"]]
+    server = spans[red.headers["x-request-id"]]
+    assert server.attributes is not None
+    assert server.attributes["safeproxy.traced_because"] == "decision"
+    assert server.attributes["safeproxy.decision"] == "redacted"
+    names = sorted(s.name for s in children(exporter, server))
+    assert names == ["chat m", "safeproxy.input_filters", "safeproxy.output_filters"]

@@ -54,7 +54,9 @@ def test_spans_are_exported_over_otlp_http(
 
     def build(urls: list[str]) -> dict[str, Any]:
         cfg = base_config(urls)
-        cfg["telemetry"] = {"tracing": {"otlp_endpoint": url, "service_name": "proxy-under-test"}}
+        cfg["telemetry"] = {
+            "tracing": {"otlp_endpoint": url, "service_name": "proxy-under-test", "sample_ratio": 1}
+        }
         return cfg
 
     with Stack(build) as stack:
