@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from safeproxy.filters.api import Action, FilterRecord, Mode
+import orjson
+
+from safeproxy.filters.api import Action, FilterRecord, Mode, SharedRecords
 from safeproxy.models import Exchange, Kind
 
 # gen_ai.operation.name per endpoint (OpenTelemetry GenAI semantic conventions).
@@ -42,35 +43,119 @@ def degraded_reason(entry: str) -> str:
     return _DEGRADED.get(entry.rpartition(":")[2], "other")
 
 
-@dataclass(frozen=True, slots=True)
 class Decision:
-    request_id: str
-    started_unix: float
-    operation: str
-    route: str
-    upstream: str | None
-    model: str  # as the client asked for it (routes only match configured names)
-    response_model: str | None
-    tenant: str
-    stream: bool
-    policy: str
-    policy_version: str
-    outcome: str
-    status: int
-    filters: tuple[FilterRecord, ...]
-    # Checks skipped or weakened (fail-open, overflow released, pass-through), as recorded.
-    degraded: tuple[str, ...]
-    input_filter_s: float
-    output_filter_s: float
-    overhead_s: float
-    upstream_ttft_s: float | None
-    total_s: float
-    tokens_in: int | None
-    tokens_out: int | None
-    output_checked: bool
-    holdback_chars: int | None
-    captured_input: Any = None
-    captured_output: Any = None
+    """The record of one finished request: a read-only view of its Exchange plus what only
+    the end of the request knows (policy version, overhead, total time).
+
+    A view rather than a copy: it is built for every request, and most of its fields are
+    read by one sink at most (the audit log, a sampled span).
+    """
+
+    __slots__ = ("_ex", "overhead_s", "policy", "policy_version", "total_s")
+
+    def __init__(
+        self, ex: Exchange, policy: str, policy_version: str, overhead_s: float, total_s: float
+    ) -> None:
+        self._ex = ex
+        self.policy = policy
+        self.policy_version = policy_version
+        self.overhead_s = overhead_s
+        self.total_s = total_s
+
+    @property
+    def operation(self) -> str:
+        return OPERATIONS[self._ex.kind]
+
+    @property
+    def model(self) -> str:
+        """As the client asked for it (routes only match configured names)."""
+        return self._ex.model
+
+    @property
+    def degraded(self) -> list[str]:
+        """Checks skipped or weakened (fail-open, overflow released, pass-through)."""
+        return self._ex.degraded
+
+    @property
+    def request_id(self) -> str:
+        return self._ex.rid
+
+    @property
+    def started_unix(self) -> float:
+        return self._ex.started_unix
+
+    @property
+    def route(self) -> str:
+        return self._ex.route_label
+
+    @property
+    def upstream(self) -> str | None:
+        return self._ex.upstream
+
+    @property
+    def response_model(self) -> str | None:
+        return self._ex.response_model
+
+    @property
+    def tenant(self) -> str:
+        return self._ex.tenant
+
+    @property
+    def stream(self) -> bool:
+        return self._ex.stream
+
+    @property
+    def outcome(self) -> str:
+        return self._ex.outcome
+
+    @property
+    def status(self) -> int:
+        return self._ex.status
+
+    @property
+    def input_filter_s(self) -> float:
+        return self._ex.input_filter_s
+
+    @property
+    def output_filter_s(self) -> float:
+        return self._ex.output_filter_s
+
+    @property
+    def upstream_ttft_s(self) -> float | None:
+        return self._ex.ttft
+
+    @property
+    def tokens_in(self) -> int | None:
+        return self._ex.tokens_in
+
+    @property
+    def tokens_out(self) -> int | None:
+        return self._ex.tokens_out
+
+    @property
+    def output_checked(self) -> bool:
+        return self._ex.output_checked
+
+    @property
+    def holdback_chars(self) -> int | None:
+        return self._ex.holdback_chars
+
+    @property
+    def captured_input(self) -> Any:
+        return self._ex.captured_input
+
+    @property
+    def captured_output(self) -> Any:
+        return self._ex.captured_output
+
+    @property
+    def filter_groups(self) -> list[Sequence[FilterRecord]]:
+        """The records in the groups they were made in (SharedRecords are shared)."""
+        return self._ex.filter_records
+
+    @property
+    def filters(self) -> tuple[FilterRecord, ...]:
+        return tuple(r for group in self._ex.filter_records for r in group)
 
     @property
     def findings_count(self) -> int:
@@ -81,7 +166,9 @@ class Decision:
         """An enforcing output filter blocked or rewrote the reply: the safety SLO's bad event."""
         return any(
             r.stage == "output" and r.mode is Mode.ENFORCE and r.action >= Action.REWRITE
-            for r in self.filters
+            for group in self._ex.filter_records
+            if type(group) is not SharedRecords  # shared groups are clean
+            for r in group
         )
 
     @property
@@ -104,8 +191,8 @@ class Decision:
             "policy": {"name": self.policy, "version": self.policy_version},
             "outcome": self.outcome,
             "status": self.status,
-            "filters": [_filter_json(r) for r in self.filters],
-            "degraded": list(self.degraded),
+            "filters": [_group_json(g) for g in self._ex.filter_records if g],
+            "degraded": self.degraded,
             "latency": {
                 "overhead_s": self.overhead_s,
                 "upstream_ttft_s": self.upstream_ttft_s,
@@ -122,6 +209,21 @@ class Decision:
         if content and self.captured_output is not None:
             out["output"] = self.captured_output
         return out
+
+
+def _group_json(group: Sequence[FilterRecord]) -> orjson.Fragment:
+    """A group's records as members of the audit line's `filters` array; a shared group is
+    rendered once and kept on the group."""
+    if type(group) is SharedRecords:
+        if group.rendered is None:
+            group.rendered = _render(group)
+        rendered: orjson.Fragment = group.rendered
+        return rendered
+    return _render(group)
+
+
+def _render(group: Sequence[FilterRecord]) -> orjson.Fragment:
+    return orjson.Fragment(b",".join(orjson.dumps(_filter_json(r)) for r in group))
 
 
 def _filter_json(r: FilterRecord) -> dict[str, Any]:
@@ -144,34 +246,7 @@ def build(ex: Exchange, *, policies: Mapping[str, str], now: float, overhead_s: 
     """The record of a finished exchange; `policies` maps policy names to versions."""
     route = ex.route
     policy = route.policy if route is not None else ""
-    return Decision(
-        request_id=ex.rid,
-        started_unix=ex.started_unix,
-        operation=OPERATIONS[ex.kind],
-        route=ex.route_label,
-        upstream=ex.upstream,
-        model=ex.model,
-        response_model=ex.response_model,
-        tenant=ex.tenant,
-        stream=ex.stream,
-        policy=policy,
-        policy_version=policies.get(policy, ""),
-        outcome=ex.outcome,
-        status=ex.status,
-        filters=tuple(ex.filter_records),
-        degraded=tuple(ex.degraded),
-        input_filter_s=ex.input_filter_s,
-        output_filter_s=ex.output_filter_s,
-        overhead_s=overhead_s,
-        upstream_ttft_s=ex.ttft,
-        total_s=now - ex.started,
-        tokens_in=ex.tokens_in,
-        tokens_out=ex.tokens_out,
-        output_checked=ex.output_checked,
-        holdback_chars=ex.holdback_chars,
-        captured_input=ex.captured_input,
-        captured_output=ex.captured_output,
-    )
+    return Decision(ex, policy, policies.get(policy, ""), overhead_s, now - ex.started)
 
 
 class TenantHasher:

@@ -63,7 +63,7 @@ class Guard:
             if limit.clamped:
                 ex.wire = None
         result = run_stage(stage, texts, self._clock)
-        ex.filter_records += result.records
+        ex.filter_records.append(result.records)
         ex.input_filter_s += result.seconds
         if result.degraded:
             ex.degraded += result.degraded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,8 +119,10 @@ class Exchange:
     ttft: float | None = None
     outcome: str = "allowed"
     response_started: bool = False
-    # One record per filter and stage that ran; what failed open or was let through.
-    filter_records: list[FilterRecord] = field(default_factory=list)
+    # The records of every filter that ran, in groups (a stage's, the limits'): a group may
+    # be SharedRecords, the same object for every clean request. What failed open or was
+    # let through is in `degraded`.
+    filter_records: list[Sequence[FilterRecord]] = field(default_factory=list)
     # Seconds in each stage's filters. A stage's filters share one scan, so the time is the
     # stage's, not split per filter (which would only pretend to a precision it lacks).
     input_filter_s: float = 0.0

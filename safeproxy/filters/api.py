@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 
 class Action(enum.IntEnum):
@@ -101,6 +101,15 @@ class FilterRecord(NamedTuple):
     error: str | None = None
     # Type, rule and original offsets of each finding (never a value), for spans and audit.
     findings: tuple[Finding, ...] = ()
+
+
+class SharedRecords(tuple[FilterRecord, ...]):
+    """Records that are the same for every request that gets them (a stage that found
+    nothing, limits that passed): made once per compiled policy and shared, so sinks may
+    count them by identity, and render them once, instead of record by record."""
+
+    # A sink's rendering of the group, made on first use (the audit log's JSON).
+    rendered: Any = None
 
 
 CONTINUE = Verdict(Action.CONTINUE)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from safeproxy.filters.api import Action, FilterRecord, Mode
+from safeproxy.filters.api import Action, FilterRecord, Mode, SharedRecords
 from safeproxy.policy_settings import LimitsFilter
 
 _TOKEN_FIELDS = ("max_tokens", "max_completion_tokens")
@@ -30,13 +30,13 @@ class Limits:
         self._name = spec.name or spec.type
         self._mode = Mode(spec.mode)
         # The record of a request that passed: the same every time.
-        self.passed = FilterRecord(
-            self._name, "input", Action.CONTINUE, Action.CONTINUE, self._mode
+        self.passed = SharedRecords(
+            [FilterRecord(self._name, "input", Action.CONTINUE, Action.CONTINUE, self._mode)]
         )
 
-    def refused(self, reason: str) -> FilterRecord:
+    def refused(self, reason: str) -> tuple[FilterRecord]:
         action = Action.BLOCK if self._mode is Mode.ENFORCE else Action.CONTINUE
-        return FilterRecord(self._name, "input", action, Action.BLOCK, self._mode, (reason,), 1)
+        return (FilterRecord(self._name, "input", action, Action.BLOCK, self._mode, (reason,), 1),)
 
     def check(self, body: dict[str, Any], model: str, texts: Sequence[str]) -> LimitResult:
         spec = self.spec

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safeproxy.filters import validators as v
-from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity
+from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity, SharedRecords
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.gate import plain_reading
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder
@@ -109,14 +109,14 @@ class Stage:
     # The filters the scan decides (limits are checked on the body, in guard.py), and
     # their records when nothing was found.
     scanned: Mapping[str, FilterSpec] = field(init=False)
-    clean: tuple[FilterRecord, ...] = field(init=False)
+    clean: SharedRecords = field(init=False)
     # Below this no filter can have overrun its budget (whatever the text's size).
     min_budget_s: float = field(init=False)
 
     def __post_init__(self) -> None:
         scanned = {n: s for n, s in self.specs.items() if s.type != "limits"}
         object.__setattr__(self, "scanned", scanned)
-        clean = tuple(
+        clean = SharedRecords(
             FilterRecord(n, self.name, Action.CONTINUE, Action.CONTINUE, s.mode)
             for n, s in scanned.items()
         )

@@ -70,7 +70,7 @@ class OutputHook:
         slots = reply_slots(body)
         self._ex.output_checked = True
         result = run_stage(self._stage, [s.get() for s in slots], self._clock)
-        self._ex.filter_records += result.records
+        self._ex.filter_records.append(result.records)
         self._ex.output_filter_s += result.seconds
         if result.degraded:
             self._ex.degraded += result.degraded
@@ -277,7 +277,11 @@ class OutputHook:
         findings = [f for w in self._windows.values() for f in w.findings]
         overflows = sum(w.overflows for w in self._windows.values())
         self._ex.holdback_chars = max((w.max_held for w in self._windows.values()), default=0)
-        self._ex.filter_records += records_for(self._stage.specs, findings, self._error)
+        self._ex.filter_records.append(
+            records_for(self._stage.specs, findings, self._error)
+            if findings or self._error
+            else self._stage.clean
+        )
         self._ex.output_filter_s += self._seconds
         if overflows and self._policy.stream.on_overflow == "release":
             self._ex.degraded.append("output:holdback_overflow_released")

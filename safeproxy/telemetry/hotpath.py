@@ -19,6 +19,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from safeproxy.filters.api import FilterRecord, SharedRecords
+
 # Proxy and filter work is microseconds to milliseconds; upstream work is ms to minutes.
 OVERHEAD_BUCKETS = (
     0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5,
@@ -114,6 +116,15 @@ class HotPath(Protocol):
 
     def observe(self, spec: Spec, labels: Labels, value: float) -> None: ...
 
+    def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
+        """A shared group of clean records: one verdict and one filter-time observation
+        per record, taken as a whole."""
+        ...
+
+
+def _verdict_labels(policy: str, r: FilterRecord) -> Labels:
+    return (policy, r.filter, r.stage, r.verdict.name.lower(), r.mode.value)
+
 
 class _Buckets:
     """One histogram series: per-bucket counts (not cumulative), sum and count."""
@@ -129,6 +140,16 @@ class _Buckets:
         # bisect_left: the first bound >= value, i.e. Prometheus' `le` bucket.
         self.counts[bisect.bisect_left(self.bounds, value)] += 1
         self.sum += value
+
+    def copy(self) -> _Buckets:
+        out = _Buckets(self.bounds)
+        out.counts = list(self.counts)
+        out.sum = self.sum
+        return out
+
+    def add(self, other: _Buckets) -> None:
+        self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
+        self.sum += other.sum
 
     def cumulative(self) -> list[tuple[str, float]]:
         out: list[tuple[str, float]] = []
@@ -151,11 +172,20 @@ class LocalHotPath(Collector):
         self._hists: dict[Spec, dict[Labels, _Buckets]] = {
             s: {} for s in SPECS if s.buckets is not None
         }
+        # id(group) -> (policy, group, its filter-time histogram); the group is held, so its
+        # id is not reused. Groups are made once per compiled policy: bounded.
+        self._shared: dict[int, tuple[str, SharedRecords, _Buckets]] = {}
         registry.register(self)
 
     def inc(self, spec: Spec, labels: Labels) -> None:
         table = self._counts[spec]
         table[labels] = table.get(labels, 0) + 1
+
+    def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
+        known = self._shared.get(id(group))
+        if known is None:
+            known = self._shared[id(group)] = (policy, group, _Buckets(FILTER_BUCKETS))
+        known[2].observe(seconds)  # its count is the group's count
 
     def observe(self, spec: Spec, labels: Labels, value: float) -> None:
         table = self._hists[spec]
@@ -166,14 +196,30 @@ class LocalHotPath(Collector):
         series.observe(value)
 
     def collect(self) -> Iterator[Metric]:
-        for spec, counts in self._counts.items():
+        counts = {spec: dict(table) for spec, table in self._counts.items()}
+        hists = {
+            spec: {k: v.copy() for k, v in table.items()} for spec, table in self._hists.items()
+        }
+        # Shared groups become the per-filter series they stand for.
+        for policy, group, seconds in self._shared.values():
+            n = sum(seconds.counts)
+            for r in group:
+                labels = _verdict_labels(policy, r)
+                counts[VERDICTS][labels] = counts[VERDICTS].get(labels, 0) + n
+                key = (r.filter, r.stage)
+                series = hists[FILTER_SECONDS].get(key)
+                if series is None:
+                    hists[FILTER_SECONDS][key] = seconds.copy()
+                else:
+                    series.add(seconds)
+        for spec, table in counts.items():
             family = CounterMetricFamily(spec.name, spec.doc, labels=spec.labels)
-            for labels, n in sorted(counts.items()):
+            for labels, n in sorted(table.items()):
                 family.add_metric(labels, n)
             yield family
-        for spec, hists in self._hists.items():
+        for spec, hist_table in hists.items():
             hist = HistogramMetricFamily(spec.name, spec.doc, labels=spec.labels)
-            for labels, series in sorted(hists.items()):
+            for labels, series in sorted(hist_table.items()):
                 hist.add_metric(labels, series.cumulative(), series.sum)
             yield hist
 
@@ -200,3 +246,8 @@ class SharedHotPath:
     def observe(self, spec: Spec, labels: Labels, value: float) -> None:
         hist = self._histograms[spec]
         (hist.labels(*labels) if labels else hist).observe(value)
+
+    def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
+        for r in group:
+            self.inc(VERDICTS, _verdict_labels(policy, r))
+            self.observe(FILTER_SECONDS, (r.filter, r.stage), seconds)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from safeproxy.decision import Decision, degraded_reason
-from safeproxy.filters.api import Action
+from safeproxy.filters.api import Action, SharedRecords
 from safeproxy.telemetry import hotpath as h
 from safeproxy.telemetry.hotpath import HotPath, LocalHotPath, SharedHotPath
 
@@ -69,18 +69,21 @@ class Metrics:
         hot.inc(h.REQUESTS, (d.route, d.outcome))
         hot.observe(h.OVERHEAD, (), d.overhead_s)
         policy = d.policy
-        for r in d.filters:
-            stage = r.stage
-            hot.inc(h.VERDICTS, (policy, r.filter, stage, _ACTIONS[r.verdict], r.mode.value))
-            hot.observe(
-                h.FILTER_SECONDS,
-                (r.filter, stage),
-                d.input_filter_s if stage == "input" else d.output_filter_s,
-            )
-            if r.error is not None:
-                hot.inc(h.FILTER_ERRORS, (r.filter, r.error))
-            for kind in r.types:
-                hot.inc(h.FINDINGS, (policy, r.filter, kind))
+        for group in d.filter_groups:
+            if not group:
+                continue
+            seconds = d.input_filter_s if group[0].stage == "input" else d.output_filter_s
+            if type(group) is SharedRecords:  # the clean common case: counted as a whole
+                hot.shared(policy, group, seconds)
+                continue
+            for r in group:
+                verdict = (policy, r.filter, r.stage, _ACTIONS[r.verdict], r.mode.value)
+                hot.inc(h.VERDICTS, verdict)
+                hot.observe(h.FILTER_SECONDS, (r.filter, r.stage), seconds)
+                if r.error is not None:
+                    hot.inc(h.FILTER_ERRORS, (r.filter, r.error))
+                for kind in r.types:
+                    hot.inc(h.FINDINGS, (policy, r.filter, kind))
         if d.output_checked:
             hot.inc(h.OUTPUT_CHECKED, (d.route,))
             if d.output_violation:

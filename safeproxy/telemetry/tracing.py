@@ -12,6 +12,7 @@ then the pipeline holds no Tracing at all, and the hot path pays one `is None` t
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -45,13 +46,13 @@ _ERROR_OUTCOMES = frozenset({"upstream_error", "filter_error"})
 class RequestSpans:
     """The spans of one request while it runs (kept by the pipeline, not on the Exchange)."""
 
-    server: Span  # a NonRecordingSpan when sampling left the request out
-    context: Context
+    server: Span | None  # None (or non-recording) when sampling left the request out
+    context: Context | None
     # Monotonic -> epoch: spans need wall-clock nanoseconds, the pipeline reads perf_counter.
     epoch_offset_ns: int
     started: float
-    # (upstream, perf_counter at send, the CLIENT span) per attempt.
-    attempts: list[tuple[str, float, Span]] = field(default_factory=list)
+    # (upstream, perf_counter at send, the CLIENT span if one was started) per attempt.
+    attempts: list[tuple[str, float, Span | None]] = field(default_factory=list)
     input_started: float = 0.0
     input_ended: float = 0.0
 
@@ -94,8 +95,14 @@ class Tracing:
         *,
         capture_content: bool = False,
         trace_all_decisions: bool = True,
+        sample_ratio: float | None = None,
     ) -> None:
+        """`sample_ratio`: set when the provider samples with DecisionSampler at that ratio;
+        requests without a parent are then sampled here, before any span object is made
+        (the SDK's own path costs ~10 us per request even for spans it drops)."""
         self.provider = provider
+        self._ratio = sample_ratio
+        self._random = random.Random()  # noqa: S311 - sampling, not secrecy
         self._tracer = provider.get_tracer("safeproxy")
         self._propagator = TraceContextTextMapPropagator()
         self._capture = capture_content
@@ -105,14 +112,19 @@ class Tracing:
         self, headers: Mapping[str, str], method: str, path: str, started: float
     ) -> RequestSpans:
         """The SERVER span, continuing the client's trace when it sent `traceparent`."""
-        parent = self._propagator.extract(headers)
         offset = time.time_ns() - int(time.perf_counter() * 1e9)
+        attributes = {"http.request.method": method, "url.path": path}
+        if self._ratio is not None and "traceparent" not in headers:
+            if self._random.random() >= self._ratio:
+                return RequestSpans(None, None, offset, started)  # not sampled: no spans
+            attributes[_FORCED] = "ratio"  # sampled here: the SDK must not decide again
+        parent = self._propagator.extract(headers)
         span = self._tracer.start_span(
             "safeproxy.request",
             context=parent,
             kind=SpanKind.SERVER,
             start_time=offset + int(started * 1e9),
-            attributes={"http.request.method": method, "url.path": path},
+            attributes=attributes,
         )
         return RequestSpans(span, set_span_in_context(span, parent), offset, started)
 
@@ -122,6 +134,9 @@ class Tracing:
     ) -> None:  # fmt: skip
         """A CLIENT span for one upstream call; its context is injected into `headers`
         (sampled or not, so the upstream follows the same decision)."""
+        if spans.context is None:  # not sampled: nothing to propagate but the timing
+            spans.attempts.append((upstream, time.perf_counter(), None))
+            return
         span = self._tracer.start_span(
             f"{operation} {model}", context=spans.context, kind=SpanKind.CLIENT
         )
@@ -144,7 +159,7 @@ class Tracing:
         is one someone will look for (anything but a plain `allowed`)."""
         ns = spans.epoch_offset_ns
         server = spans.server
-        if server.is_recording():
+        if server is not None and spans.context is not None and server.is_recording():
             context = spans.context
         elif self._all_decisions and (d.outcome != "allowed" or d.degraded):
             server = self._tracer.start_span(
@@ -158,7 +173,7 @@ class Tracing:
             return  # not sampled: the non-recording spans need no ending
         for i, (upstream, sent, attempt) in enumerate(spans.attempts):
             last = i == len(spans.attempts) - 1
-            if not attempt.is_recording():  # the request is traced after the fact
+            if attempt is None or not attempt.is_recording():  # traced after the fact
                 attempt = self._tracer.start_span(
                     f"{d.operation} {d.model}",
                     context=context,
@@ -322,4 +337,5 @@ def otlp_tracing(settings: TracingSettings, environ: Mapping[str, str]) -> Traci
         provider,
         capture_content=settings.capture_content,
         trace_all_decisions=settings.trace_all_decisions,
+        sample_ratio=None if environ.get("OTEL_TRACES_SAMPLER") else settings.sample_ratio,
     )
