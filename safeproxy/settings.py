@@ -155,7 +155,7 @@ class TracingSettings(_Strict):
     # `traceparent` is always followed). OTEL_TRACES_SAMPLER, when set, replaces this.
     # Spans cost the Python SDK ~100 us each to build and encode, so tracing every request
     # would several-fold the proxy's CPU; see README "Observability".
-    sample_ratio: float = Field(default=0.05, ge=0.0, le=1.0)
+    sample_ratio: float = Field(default=0.01, ge=0.0, le=1.0)
     # Every request that was not plainly allowed (blocked, redacted, failed, degraded) is
     # traced whatever the sampling said: those are the decisions someone will look for.
     trace_all_decisions: bool = True

@@ -2,8 +2,8 @@
 
 Records are serialised on the event loop (cheap, and the record is then immutable) and
 handed to one writer thread, so disk writes and fsyncs never stall requests. They are handed
-over in batches, once per turn of the event loop: waking a thread per record would cost
-more than the record. The file
+over in batches (each turn of the event loop with `every_record`, else every 50 ms): waking
+a thread per record would cost more than the record. The file
 rotates by size (audit.jsonl -> audit.jsonl.1 -> ... -> .N). Durability is configured:
 `every_record` fsyncs after each line; `interval` at most `fsync_interval_ms` apart. Closing
 (SIGTERM's drain) writes out everything queued, fsyncs and joins the thread.
@@ -27,6 +27,7 @@ import orjson
 from safeproxy.settings import AuditSettings
 
 _STOP = b""  # the sentinel: a record is never empty
+_BATCH_S = 0.05
 
 
 class AuditLog:
@@ -69,7 +70,10 @@ class AuditLog:
         if self._loop is None:
             self._hand_over()
         elif len(self._batch) == 1:
-            self._loop.call_soon(self._hand_over)
+            if self._settings.fsync == "every_record":
+                self._loop.call_soon(self._hand_over)
+            else:
+                self._loop.call_later(_BATCH_S, self._hand_over)
 
     def _hand_over(self) -> None:
         if self._batch:
@@ -107,23 +111,29 @@ class AuditLog:
                 try:
                     batch = self._queue.get(timeout=None if every or not dirty else interval)
                 except queue.Empty:
-                    batch = []
-                for line in batch:
-                    if line == _STOP:
-                        stop = True
-                        break
-                    if size and size + len(line) > s.max_bytes:
-                        f = self._rotate(f)
-                        size = 0
-                    f.write(line)
-                    size += len(line)
-                    dirty = True
-                    if every:
-                        _sync(f)
-                        dirty = False
+                    batch = []  # quiet for an interval: time to sync what was written
+                if batch and batch[-1] == _STOP:
+                    stop = True
+                    batch.pop()
+                whole = b"".join(batch)
+                if not every and size + len(whole) <= s.max_bytes:
+                    f.write(whole)  # the common case: one write for the batch
+                    size += len(whole)
+                    dirty = dirty or bool(whole)
+                else:
+                    for line in batch:
+                        if size and size + len(line) > s.max_bytes:
+                            f = self._rotate(f)
+                            size = 0
+                        f.write(line)
+                        size += len(line)
+                        dirty = True
+                        if every:
+                            _sync(f)
+                            dirty = False
                 self._taken += len(batch)
                 now = time.monotonic()
-                if dirty and (every or not batch or now - last_sync >= interval):
+                if dirty and (not batch or now - last_sync >= interval):
                     _sync(f)
                     last_sync, dirty = now, False
         finally:
