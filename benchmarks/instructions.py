@@ -1,5 +1,5 @@
-"""Instructions per proxied request, floor vs safeproxy (no filters, and the default policy),
-counted by valgrind's callgrind.
+"""Instructions per proxied request, floor vs safeproxy (no filters, the default policy, and
+the default policy with every telemetry sink on), counted by valgrind's callgrind.
 
 Wall-clock CPU on this 2-core VM moves by +-10 % between runs; instruction counts do not.
 Each proxy runs under `valgrind --tool=callgrind` (the mock upstream runs natively) and gets
@@ -66,7 +66,7 @@ def _unhurried(policy: dict[str, Any]) -> dict[str, Any]:
     return policy
 
 
-def count(target: str, n: int, upstream_port: int, workdir: Path) -> int:
+def count(target: str, n: int, upstream_port: int, workdir: Path, sink_port: int = 0) -> int:
     port = free_port()
     out = workdir / f"callgrind-{target}-{n}.out"
     if target == "floor":
@@ -74,8 +74,14 @@ def count(target: str, n: int, upstream_port: int, workdir: Path) -> int:
                 "--upstream", f"http://127.0.0.1:{upstream_port}"]  # fmt: skip
     else:
         config = workdir / "safeproxy.yaml"
-        policy = _unhurried(default_policy()) if target == "policy" else None
-        config.write_text(safeproxy_config(port, upstream_port, policy))
+        policy = _unhurried(default_policy()) if target in ("policy", "telemetry") else None
+        telemetry = None
+        if target == "telemetry":  # every sink on: audit log, spans to a loopback receiver
+            telemetry = {
+                "tracing": {"otlp_endpoint": f"http://127.0.0.1:{sink_port}"},
+                "audit": {"path": str(workdir / f"audit-{n}.jsonl")},
+            }
+        config.write_text(safeproxy_config(port, upstream_port, policy, telemetry))
         argv = [sys.executable, "-m", "safeproxy", "serve", "--config", str(config)]
     proc = subprocess.Popen(
         ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv],
@@ -102,7 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--n1", type=int, default=100)
     p.add_argument("--n2", type=int, default=600)
+    p.add_argument(
+        "--targets", default="floor,safeproxy,policy,telemetry", help="comma-separated subset"
+    )
     args = p.parse_args(argv)
+    targets = [t for t in args.targets.split(",") if t]
     if shutil.which("valgrind") is None:
         print("valgrind is not installed", file=sys.stderr)
         return 2
@@ -112,22 +122,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    sink_port = free_port()
+    sink = subprocess.Popen(
+        [sys.executable, str(ROOT / "benchmarks" / "otlp_sink.py"), "--port", str(sink_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_up(f"http://127.0.0.1:{upstream_port}/v1/models")
+        wait_up(f"http://127.0.0.1:{sink_port}/healthz")
         per_request: dict[str, float] = {}
         with tempfile.TemporaryDirectory(prefix="safeproxy-cg-") as tmp:
-            for target in ("floor", "safeproxy", "policy"):
-                low = count(target, args.n1, upstream_port, Path(tmp))
-                high = count(target, args.n2, upstream_port, Path(tmp))
+            for target in targets:
+                low = count(target, args.n1, upstream_port, Path(tmp), sink_port)
+                high = count(target, args.n2, upstream_port, Path(tmp), sink_port)
                 per_request[target] = (high - low) / (args.n2 - args.n1)
     finally:
-        mock.kill()
-        mock.wait()
+        for proc in (mock, sink):
+            proc.kill()
+            proc.wait()
     print("| target | instructions / request |\n|---|---:|")
     for target, value in per_request.items():
         print(f"| {target} | {value / 1000:.1f}k |")
-    print(f"\nsafeproxy / floor: {per_request['safeproxy'] / per_request['floor']:.3f}")
-    print(f"default policy / floor: {per_request['policy'] / per_request['floor']:.3f}")
+    print()
+    for label, a, b in (
+        ("safeproxy / floor", "safeproxy", "floor"),
+        ("default policy / floor", "policy", "floor"),
+        ("telemetry on / off", "telemetry", "policy"),
+    ):
+        if a in per_request and b in per_request:
+            print(f"{label}: {per_request[a] / per_request[b]:.3f}")
     return 0
 
 
