@@ -1,17 +1,26 @@
-"""Spans leave over real OTLP/HTTP (protobuf) to a receiver on loopback, configured the way a
-user would (`telemetry.tracing.otlp_endpoint`), and decode as the collector would decode them.
+"""Spans leave over real OTLP, http/protobuf and gRPC, to receivers on loopback, configured
+the way a user would (`telemetry.tracing`), and decode as a collector would decode them.
 Shutdown flushes the batch, as on SIGTERM."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
+import grpc
 import httpx
 import pytest
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc import (
+    TraceServiceServicer,
+    add_TraceServiceServicer_to_server,
+)
 
 from tests.support import Stack, base_config
 
@@ -88,3 +97,53 @@ def test_spans_are_exported_over_otlp_http(
     client = [s for s in spans if s.kind == 3]  # SPAN_KIND_CLIENT
     assert len(client) == 1 and client[0].parent_span_id == server.span_id
     assert client[0].trace_id == server.trace_id
+
+
+class _GrpcReceiver(TraceServiceServicer):
+    def __init__(self) -> None:
+        self.requests: list[ExportTraceServiceRequest] = []
+
+    def Export(
+        self, request: ExportTraceServiceRequest, context: Any
+    ) -> ExportTraceServiceResponse:
+        self.requests.append(request)
+        return ExportTraceServiceResponse()
+
+
+def test_spans_are_exported_over_otlp_grpc() -> None:
+    receiver = _GrpcReceiver()
+    server = grpc.server(ThreadPoolExecutor(max_workers=2))
+    add_TraceServiceServicer_to_server(receiver, server)  # type: ignore[no-untyped-call]
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+
+    def build(urls: list[str]) -> dict[str, Any]:
+        cfg = base_config(urls)
+        cfg["telemetry"] = {
+            "tracing": {
+                "otlp_endpoint": f"http://127.0.0.1:{port}",
+                "otlp_protocol": "grpc",
+                "sample_ratio": 1,
+            }
+        }
+        return cfg
+
+    try:
+        with Stack(build) as stack:
+            rid = httpx.post(
+                stack.url + "/v1/chat/completions",
+                json={"model": "m", "messages": [{"role": "user", "content": "hi"}]},
+            ).headers["x-request-id"]
+    finally:
+        server.stop(grace=None)
+    spans = [
+        s
+        for r in receiver.requests
+        for rs in r.resource_spans
+        for ss in rs.scope_spans
+        for s in ss.spans
+    ]
+    servers = [s for s in spans if s.kind == 2]
+    assert len(servers) == 1
+    attrs = {a.key: a.value.string_value for a in servers[0].attributes}
+    assert attrs["safeproxy.request_id"] == rid and attrs["safeproxy.decision"] == "allowed"
