@@ -20,6 +20,7 @@ from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.guard import Guard
 from safeproxy.handler import Handlers
+from safeproxy.identity import Authenticator
 from safeproxy.pipeline import Pipeline
 from safeproxy.readiness import Readiness
 from safeproxy.settings import Settings, TelemetrySettings
@@ -66,7 +67,8 @@ def build_app(
     versions = {name: p.version for name, p in policies.items()}
     metrics = Metrics(registry, multiprocess=bool(multiprocess_dir), policies=versions)
     recorder = _recorder(settings.telemetry, metrics, versions, env, tracer_provider)
-    pipeline = Pipeline(settings.server, router, pools, recorder, Guard(policies))
+    auth = Authenticator(settings.auth, recorder.tenants)
+    pipeline = Pipeline(settings.server, router, pools, recorder, Guard(policies), auth)
     scrape = _scrape_registry(registry, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)
 

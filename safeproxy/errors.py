@@ -103,6 +103,19 @@ class UnsupportedMediaType(ClientError):
     code = "unsupported_content_encoding"
 
 
+class Unauthorized(ClientError):
+    status = 401
+    code = "invalid_api_key"
+
+
+class Overloaded(ProxyError):
+    """Load shedding: too many requests in flight; answered at once, never queued."""
+
+    status = 503
+    type = "server_error"
+    code = "overloaded"
+
+
 class UpstreamError(ProxyError):
     status = 502
     type = "upstream_error"

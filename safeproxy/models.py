@@ -133,6 +133,8 @@ class Exchange:
     holdback_chars: int | None = None
     # From the client's credential (a salted hash) and from the reply.
     tenant: str = "anonymous"
+    # What rate limits count against (from the credential, else the client's address).
+    limit_key: str = ""
     status: int = 0
     response_model: str | None = None
     tokens_in: int | None = None

@@ -12,9 +12,17 @@ from aiohttp import web
 
 from safeproxy.body import parse_object, read_body, serialise
 from safeproxy.decision import OPERATIONS
-from safeproxy.errors import ClientError, NotFound, PolicyViolation, ProxyError
+from safeproxy.errors import (
+    ClientError,
+    NotFound,
+    Overloaded,
+    PolicyViolation,
+    ProxyError,
+    Unauthorized,
+)
 from safeproxy.guard import Guard
 from safeproxy.headers import RequestIds, request_id, upstream_headers
+from safeproxy.identity import Authenticator
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
 from safeproxy.settings import ServerSettings
@@ -39,6 +47,7 @@ class Pipeline:
         pools: Mapping[str, UpstreamPool],
         recorder: Recorder,
         guard: Guard,
+        authenticator: Authenticator,
     ) -> None:
         self._server = server
         self._router = router
@@ -47,7 +56,10 @@ class Pipeline:
         self._metrics = recorder.metrics
         self._tracing = recorder.tracing
         self._guard = guard
+        self._auth = authenticator
         self._ids = RequestIds()
+        self._in_flight = 0
+        self._max_in_flight = server.max_in_flight
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
         return await self.handle(request, Kind.CHAT)
@@ -68,24 +80,31 @@ class Pipeline:
         ex = Exchange(
             rid=rid, kind=kind, started=time.perf_counter(), path=path, started_unix=time.time()
         )
-        # Identity from the credential only (a salted hash), never from forwarded headers.
-        ex.tenant = self._recorder.tenants(request.headers.get("Authorization"))
         spans = None
         if self._tracing is not None:
             spans = self._tracing.start(request.headers, request.method, request.path, ex.started)
         self._metrics.request_started()
+        self._in_flight += 1
         # What the client saw; 499 (nginx's "client closed request") when it went away.
         status = 499
         try:
+            if self._in_flight > self._max_in_flight:
+                raise Overloaded("the proxy is at capacity; retry shortly")
+            headers = request.headers
+            who = self._auth.identify(
+                headers.get("Authorization"),
+                request.remote,
+                ",".join(headers.getall("X-Forwarded-For", ())) or None,
+            )
+            ex.tenant, ex.limit_key = who.tenant, who.limit_key
             response = await self._run(request, ex, spans)
             status = response.status
             return response
         except ProxyError as exc:
-            if isinstance(exc, PolicyViolation):
-                ex.outcome = exc.outcome
-            else:
-                ex.outcome = "invalid_request" if isinstance(exc, ClientError) else "upstream_error"
+            ex.outcome = _outcome(exc)
             reply = error_reply(exc, ex.rid)
+            if isinstance(exc, Overloaded):
+                reply.headers["Retry-After"] = "1"
             status = reply.status
             if not request.content.at_eof():
                 # A body we refused to read must not be parsed as the next request.
@@ -104,6 +123,7 @@ class Pipeline:
             raise
         finally:
             ex.status = status
+            self._in_flight -= 1
             self._metrics.request_finished()
             self._recorder.record(ex, spans)
 
@@ -194,6 +214,16 @@ class Pipeline:
                 continue
             return reply
         raise AssertionError("a route always has at least one target")
+
+
+def _outcome(exc: ProxyError) -> str:
+    if isinstance(exc, PolicyViolation):
+        return exc.outcome
+    if isinstance(exc, Overloaded):
+        return "shed"
+    if isinstance(exc, Unauthorized):
+        return "unauthorized"
+    return "invalid_request" if isinstance(exc, ClientError) else "upstream_error"
 
 
 def _model_input(ex: Exchange) -> Any:

@@ -42,6 +42,8 @@ class ServerSettings(_Strict):
     keepalive_s: PositiveSeconds = 75.0
     # On SIGTERM, in-flight requests get this long to finish before they are cancelled.
     drain_s: PositiveSeconds = 20.0
+    # Load shedding: beyond this many requests in flight, answer 503 at once (no queue).
+    max_in_flight: int = Field(default=1024, gt=0)
 
 
 class UpstreamTimeouts(_Strict):
@@ -143,6 +145,31 @@ class ReadinessSettings(_Strict):
     probe_timeout_s: PositiveSeconds = 2.0
 
 
+class ApiKey(_Strict):
+    """A client credential, stored as the hex SHA-256 of the key (never the key itself)."""
+
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    tenant: Name
+
+
+class AuthSettings(_Strict):
+    """Who the client is. `none` (the sidecar default: the pod boundary is the trust
+    boundary) or `api_keys`: a Bearer key must match one of `keys` (401 otherwise)."""
+
+    mode: Literal["none", "api_keys"] = "none"
+    keys: list[ApiKey] = []
+    # Proxies in front of this one that append to X-Forwarded-For. Without a credential,
+    # identity is the socket's peer address, or the address this many hops from the right
+    # of X-Forwarded-For (entries a client adds on the left are never trusted).
+    trusted_hops: int = Field(default=0, ge=0, le=16)
+
+    @model_validator(mode="after")
+    def _keys_for_api_keys(self) -> AuthSettings:
+        if self.mode == "api_keys" and not self.keys:
+            raise ValueError("auth mode api_keys needs at least one key")
+        return self
+
+
 class TracingSettings(_Strict):
     """OpenTelemetry tracing. Off unless an OTLP endpoint is set here or in the standard
     OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT variables."""
@@ -192,6 +219,7 @@ class Settings(_Strict):
     upstreams: list[UpstreamSettings] = Field(min_length=1)
     routes: list[RouteSettings] = Field(min_length=1)
     readiness: ReadinessSettings = ReadinessSettings()
+    auth: AuthSettings = AuthSettings()
     telemetry: TelemetrySettings = TelemetrySettings()
     # Named filter chains; routes pick one. Without this section, `default` filters nothing.
     policies: dict[Name, PolicySettings] = {"default": PolicySettings()}
@@ -211,6 +239,15 @@ def cross_reference_errors(settings: Settings) -> list[tuple[str, str]]:
         if up.name in seen:
             errors.append((f"upstreams.{i}.name", f"duplicate upstream name {up.name!r}"))
         seen.add(up.name)
+    if settings.auth.mode == "api_keys":
+        for i, up in enumerate(settings.upstreams):
+            if up.forward_client_auth:
+                errors.append(
+                    (
+                        f"upstreams.{i}.forward_client_auth",
+                        "the proxy checks client keys (auth mode api_keys); they are not passed on",
+                    )
+                )
     route_names: set[str] = set()
     for i, route in enumerate(settings.routes):
         if route.upstream not in seen:

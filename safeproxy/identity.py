@@ -1,0 +1,59 @@
+"""Who a request comes from: the credential when there is one, else the network peer.
+
+Identity is for decisions (the tenant on a record) and for limits (the key a rate limit
+counts against). It never comes from headers a client can set freely: tenant headers are
+ignored, and X-Forwarded-For counts only from the right, as far as the configured trusted
+hops (each trusted proxy appends the address it saw; a client can only prepend).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import NamedTuple
+
+from safeproxy.decision import TenantHasher
+from safeproxy.errors import Unauthorized
+from safeproxy.settings import AuthSettings
+
+
+class Identity(NamedTuple):
+    tenant: str  # for records: a configured tenant name, or a salted hash of a key
+    limit_key: str  # what rate limits count against: "tenant:<name>" or "addr:<ip>"
+
+
+class Authenticator:
+    def __init__(self, settings: AuthSettings, tenants: TenantHasher) -> None:
+        self._mode = settings.mode
+        self._keys = {k.sha256: k.tenant for k in settings.keys}
+        self._hops = settings.trusted_hops
+        self._tenants = tenants
+
+    def identify(
+        self, authorization: str | None, peer: str | None, forwarded_for: str | None
+    ) -> Identity:
+        """Raises Unauthorized (401) when keys are required and this one is not known."""
+        if self._mode == "api_keys":
+            key = _bearer(authorization)
+            tenant = self._keys.get(hashlib.sha256(key.encode()).hexdigest()) if key else None
+            if tenant is None:
+                raise Unauthorized("the API key is missing or not valid")
+            return Identity(tenant, f"tenant:{tenant}")
+        tenant = self._tenants(authorization)
+        if authorization:  # a key we do not check still tells clients apart
+            return Identity(tenant, f"key:{tenant}")
+        return Identity(tenant, f"addr:{self._address(peer, forwarded_for)}")
+
+    def _address(self, peer: str | None, forwarded_for: str | None) -> str:
+        if self._hops and forwarded_for:
+            hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+            if len(hops) >= self._hops:
+                return hops[-self._hops]
+        return peer or "unknown"
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, key = authorization.partition(" ")
+    key = key.strip()
+    return key if scheme.lower() == "bearer" and key else None

@@ -1,0 +1,70 @@
+"""Identity comes from the credential, else the network peer; forwarded headers count only
+from the right, as far as the trusted hops, so a client cannot rotate its way out of a limit."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safeproxy.decision import TenantHasher
+from safeproxy.errors import Unauthorized
+from safeproxy.identity import Authenticator
+from safeproxy.settings import AuthSettings
+
+KEY = "sk-team-a-0123456789"
+KEYS = AuthSettings.model_validate(
+    {"mode": "api_keys", "keys": [{"sha256": hashlib.sha256(KEY.encode()).hexdigest(),
+                                   "tenant": "team-a"}]}
+)  # fmt: skip
+
+
+def auth(settings: AuthSettings) -> Authenticator:
+    return Authenticator(settings, TenantHasher(b"salt"))
+
+
+def test_api_keys_map_to_their_tenant_and_anything_else_is_refused() -> None:
+    a = auth(KEYS)
+    assert a.identify(f"Bearer {KEY}", "10.0.0.1", None) == ("team-a", "tenant:team-a")
+    for bad in (None, "", "Bearer ", f"Basic {KEY}", f"Bearer {KEY}x", KEY):
+        with pytest.raises(Unauthorized):
+            a.identify(bad, "10.0.0.1", None)
+
+
+def test_without_auth_the_peer_address_is_the_identity_and_xff_is_ignored() -> None:
+    a = auth(AuthSettings())
+    who = a.identify(None, "10.0.0.7", "1.2.3.4")
+    assert who.limit_key == "addr:10.0.0.7" and who.tenant == "anonymous"
+
+
+def test_trusted_hops_count_from_the_right() -> None:
+    a = auth(AuthSettings(trusted_hops=1))
+    assert a.identify(None, "10.0.0.2", "203.0.113.9").limit_key == "addr:203.0.113.9"
+    # What a client prepends is not what the trusted proxy appended.
+    assert a.identify(None, "10.0.0.2", "6.6.6.6, 203.0.113.9").limit_key == "addr:203.0.113.9"
+    two = auth(AuthSettings(trusted_hops=2))
+    assert two.identify(None, "lb", "1.1.1.1, 203.0.113.9, 10.0.0.3").limit_key == (
+        "addr:203.0.113.9"
+    )
+    # Fewer hops than configured: the request did not come through them; use the peer.
+    assert two.identify(None, "10.0.0.2", "203.0.113.9").limit_key == "addr:10.0.0.2"
+
+
+@given(st.lists(st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){3}", fullmatch=True), max_size=5))
+def test_rotating_forwarded_entries_never_changes_the_key(prefix: list[str]) -> None:
+    a = auth(AuthSettings(trusted_hops=1))
+    xff = ", ".join([*prefix, "198.51.100.4"])
+    assert a.identify(None, "10.0.0.2", xff).limit_key == "addr:198.51.100.4"
+
+
+def test_an_unchecked_key_still_separates_clients_but_is_never_recorded() -> None:
+    a = auth(AuthSettings())
+    one, two = a.identify("Bearer k1", "p", None), a.identify("Bearer k2", "p", None)
+    assert one.limit_key != two.limit_key and "k1" not in one.limit_key + one.tenant
+
+
+def test_api_keys_mode_needs_keys() -> None:
+    with pytest.raises(ValueError, match="at least one key"):
+        AuthSettings(mode="api_keys")
