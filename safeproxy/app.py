@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from safeproxy.admission import Admission
 from safeproxy.configfile import config_version
 from safeproxy.decision import TenantHasher
 from safeproxy.filters.confusables import skeleton_table
@@ -68,7 +69,8 @@ def build_app(
     metrics = Metrics(registry, multiprocess=bool(multiprocess_dir), policies=versions)
     recorder = _recorder(settings.telemetry, metrics, versions, env, tracer_provider)
     auth = Authenticator(settings.auth, recorder.tenants)
-    pipeline = Pipeline(settings.server, router, pools, recorder, Guard(policies), auth)
+    admission = Admission(settings.rate_limits, environ=env)
+    pipeline = Pipeline(settings.server, router, pools, recorder, Guard(policies), auth, admission)
     scrape = _scrape_registry(registry, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)
 
@@ -92,6 +94,7 @@ def build_app(
             await probe
             for pool in pools.values():
                 await pool.close()
+            await admission.close()
             # Last: requests have drained, so every decision is in before the flush.
             recorder.close()
 

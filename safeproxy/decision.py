@@ -35,6 +35,8 @@ _DEGRADED = {
     "pass_through": "pass_through",
     "uninspectable_allowed": "uninspectable_allowed",
     "unreadable_event": "unreadable_event",
+    "limiter_local": "limiter_local",
+    "limiter_open": "limiter_open",
 }
 
 
@@ -147,6 +149,11 @@ class Decision:
     @property
     def captured_output(self) -> Any:
         return self._ex.captured_output
+
+    @property
+    def limited_kind(self) -> str:
+        """Which rate limit refused the request (empty when none did)."""
+        return self._ex.limited_kind
 
     @property
     def filter_groups(self) -> list[Sequence[FilterRecord]]:

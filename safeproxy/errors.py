@@ -108,6 +108,19 @@ class Unauthorized(ClientError):
     code = "invalid_api_key"
 
 
+class RateLimited(ProxyError):
+    """429 in OpenAI's shape; the headers say when to come back (RateLimit-* and Retry-After)."""
+
+    status = 429
+    type = "requests"
+    code = "rate_limit_exceeded"
+
+    def __init__(self, kind: str, headers: dict[str, str]) -> None:
+        super().__init__(f"rate limit exceeded ({kind})")
+        self.kind = kind
+        self.headers = headers
+
+
 class Overloaded(ProxyError):
     """Load shedding: too many requests in flight; answered at once, never queued."""
 

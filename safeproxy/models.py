@@ -135,6 +135,7 @@ class Exchange:
     tenant: str = "anonymous"
     # What rate limits count against (from the credential, else the client's address).
     limit_key: str = ""
+    limited_kind: str = ""  # which limit refused it: requests, tokens or concurrent
     status: int = 0
     response_model: str | None = None
     tokens_in: int | None = None

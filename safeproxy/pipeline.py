@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from safeproxy.admission import Admission
 from safeproxy.body import parse_object, read_body, serialise
 from safeproxy.decision import OPERATIONS
 from safeproxy.errors import (
@@ -18,6 +19,7 @@ from safeproxy.errors import (
     Overloaded,
     PolicyViolation,
     ProxyError,
+    RateLimited,
     Unauthorized,
 )
 from safeproxy.guard import Guard
@@ -48,6 +50,7 @@ class Pipeline:
         recorder: Recorder,
         guard: Guard,
         authenticator: Authenticator,
+        admission: Admission,
     ) -> None:
         self._server = server
         self._router = router
@@ -57,6 +60,7 @@ class Pipeline:
         self._tracing = recorder.tracing
         self._guard = guard
         self._auth = authenticator
+        self._admission = admission
         self._ids = RequestIds()
         self._in_flight = 0
         self._max_in_flight = server.max_in_flight
@@ -105,6 +109,8 @@ class Pipeline:
             reply = error_reply(exc, ex.rid)
             if isinstance(exc, Overloaded):
                 reply.headers["Retry-After"] = "1"
+            elif isinstance(exc, RateLimited):
+                reply.headers.update(exc.headers)
             status = reply.status
             if not request.content.at_eof():
                 # A body we refused to read must not be parsed as the next request.
@@ -141,6 +147,19 @@ class Pipeline:
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
         ex.route = route
+        if self._admission.active:
+            ticket = await self._admission.admit(ex)
+            try:
+                return await self._guarded(request, ex, spans)
+            finally:
+                self._admission.release(ticket)
+                self._admission.settle(ex, ticket)
+        return await self._guarded(request, ex, spans)
+
+    async def _guarded(
+        self, request: web.Request, ex: Exchange, spans: RequestSpans | None
+    ) -> web.StreamResponse:
+        body = ex.body
         if spans is None:
             self._guard.check_request(ex, body)
         else:
@@ -221,6 +240,8 @@ def _outcome(exc: ProxyError) -> str:
         return exc.outcome
     if isinstance(exc, Overloaded):
         return "shed"
+    if isinstance(exc, RateLimited):
+        return "rate_limited"
     if isinstance(exc, Unauthorized):
         return "unauthorized"
     return "invalid_request" if isinstance(exc, ClientError) else "upstream_error"

@@ -170,6 +170,58 @@ class AuthSettings(_Strict):
         return self
 
 
+class Rate(_Strict):
+    """`per_second` or `per_minute` units sustained, and up to `burst` at once (default: one
+    period's worth: 600 per minute admits 600 at once, then 10 a second)."""
+
+    per_second: float | None = Field(default=None, gt=0)
+    per_minute: float | None = Field(default=None, gt=0)
+    burst: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_period(self) -> Rate:
+        if (self.per_second is None) == (self.per_minute is None):
+            raise ValueError("set exactly one of per_second and per_minute")
+        return self
+
+    @property
+    def rate(self) -> float:
+        return self.per_second if self.per_second is not None else (self.per_minute or 0) / 60
+
+    @property
+    def size(self) -> float:
+        return self.burst or (self.per_second or self.per_minute or 1.0)
+
+
+class RateLimitRule(_Strict):
+    name: Name
+    # What the limit counts against: the client's identity (its tenant, key or address),
+    # or that identity per route.
+    key: Literal["identity", "identity_route"] = "identity"
+    requests: Rate | None = None
+    # Tokens: an estimate (prompt characters / 4 + max_tokens) is reserved before the call,
+    # then settled with the reply's real `usage`.
+    tokens: Rate | None = None
+    concurrent: int | None = Field(default=None, gt=0)
+
+
+class RedisLimitSettings(_Strict):
+    url_env: str = "SAFEPROXY_REDIS_URL"  # the URL may hold a password: never in config
+    prefix: str = "safeproxy:rl"
+    timeout_ms: int = Field(default=100, gt=0)
+
+
+class RateLimitSettings(_Strict):
+    backend: Literal["memory", "redis"] = "memory"
+    redis: RedisLimitSettings = RedisLimitSettings()
+    # When Redis cannot answer: enforce per-process limits (`local`) or admit (`open`);
+    # either way the request records it as degraded.
+    on_unavailable: Literal["local", "open"] = "local"
+    # max_tokens assumed for the reservation when a request sets none.
+    default_max_tokens: int = Field(default=1024, gt=0)
+    rules: list[RateLimitRule] = []
+
+
 class TracingSettings(_Strict):
     """OpenTelemetry tracing. Off unless an OTLP endpoint is set here or in the standard
     OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT variables."""
@@ -220,6 +272,7 @@ class Settings(_Strict):
     routes: list[RouteSettings] = Field(min_length=1)
     readiness: ReadinessSettings = ReadinessSettings()
     auth: AuthSettings = AuthSettings()
+    rate_limits: RateLimitSettings = RateLimitSettings()
     telemetry: TelemetrySettings = TelemetrySettings()
     # Named filter chains; routes pick one. Without this section, `default` filters nothing.
     policies: dict[Name, PolicySettings] = {"default": PolicySettings()}

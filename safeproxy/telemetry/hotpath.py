@@ -98,6 +98,11 @@ DEGRADED = Spec(
 STREAM_BLOCKED = Spec(
     "safeproxy_stream_blocked", "Streams ended early by an output block.", ("route",)
 )
+RATE_LIMITED = Spec(
+    "safeproxy_rate_limited",
+    "Requests refused by a rate limit, by the kind of limit (requests, tokens, concurrent).",
+    ("route", "kind"),
+)
 HOLDBACK = Spec(
     "safeproxy_stream_holdback_chars",
     "The most characters a filtered stream held back at once.",
@@ -105,7 +110,7 @@ HOLDBACK = Spec(
 )
 SPECS = (
     REQUESTS, OVERHEAD, UPSTREAM, TTFT, VERDICTS, FILTER_ERRORS, FILTER_SECONDS, FINDINGS,
-    OUTPUT_CHECKED, OUTPUT_VIOLATIONS, DEGRADED, STREAM_BLOCKED, HOLDBACK,
+    OUTPUT_CHECKED, OUTPUT_VIOLATIONS, DEGRADED, STREAM_BLOCKED, HOLDBACK, RATE_LIMITED,
 )  # fmt: skip
 
 Labels = tuple[str, ...]

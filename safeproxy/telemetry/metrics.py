@@ -92,6 +92,8 @@ class Metrics:
             hot.inc(h.DEGRADED, (d.route, degraded_reason(entry)))
         if d.stream_blocked:
             hot.inc(h.STREAM_BLOCKED, (d.route,))
+        if d.limited_kind:
+            hot.inc(h.RATE_LIMITED, (d.route, d.limited_kind))
         if d.holdback_chars is not None:
             hot.observe(h.HOLDBACK, (), d.holdback_chars)
 

@@ -1,0 +1,204 @@
+"""Rate limits at the door: requests, tokens and concurrency per identity (and route).
+
+Each rule is a GCRA bucket (ratelimit/gcra.py) in memory, or in Redis shared by every
+worker and replica. Tokens are reserved as an estimate before the upstream call (prompt
+characters / 4 + max_tokens) and settled with the reply's real `usage` afterwards.
+Concurrency is counted per process. When Redis cannot answer, the configured fallback
+applies (per-process limits, or admit) and the request records it as degraded: never a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from safeproxy.errors import RateLimited
+from safeproxy.models import Exchange
+from safeproxy.ratelimit.gcra import Decision, Limit
+from safeproxy.ratelimit.memory import ConcurrencyLimiter, MemoryLimiter
+from safeproxy.ratelimit.redis_store import LimiterUnavailable, RedisLimiter
+from safeproxy.settings import RateLimitRule, RateLimitSettings
+
+# Characters per token for the reservation estimate (OpenAI's rule of thumb for English);
+# the reservation is corrected with the real usage afterwards.
+_CHARS_PER_TOKEN = 4
+
+
+@dataclass(slots=True)
+class Ticket:
+    """What one admitted request holds: concurrency slots and token reservations."""
+
+    entered: list[str] = field(default_factory=list)
+    # What was taken from buckets: (bucket key, units, limit, "redis" or "memory"). Requests
+    # are given back if a later rule refuses; tokens are also settled with the real usage.
+    requests: list[tuple[str, float, Limit, str]] = field(default_factory=list)
+    tokens: list[tuple[str, float, Limit, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    settings: RateLimitRule
+    requests: Limit | None
+    tokens: Limit | None
+
+
+class Admission:
+    def __init__(
+        self,
+        settings: RateLimitSettings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self._settings = settings
+        self._rules = [
+            _Rule(
+                r,
+                Limit(r.requests.rate, r.requests.size) if r.requests else None,
+                Limit(r.tokens.rate, r.tokens.size) if r.tokens else None,
+            )
+            for r in settings.rules
+        ]
+        self._memory = MemoryLimiter(clock)
+        self._concurrency = ConcurrencyLimiter()
+        self._redis: RedisLimiter | None = None
+        self._client: Any = None
+        if settings.backend == "redis" and self._rules:
+            import redis.asyncio as aioredis
+
+            url = (environ or {}).get(settings.redis.url_env, "")
+            timeout = settings.redis.timeout_ms / 1000
+            self._client = aioredis.Redis.from_url(
+                url or "redis://127.0.0.1:6379",
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+            )
+            self._redis = RedisLimiter(self._client, settings.redis.prefix, timeout_s=timeout)
+        self._settling: set[asyncio.Task[None]] = set()
+
+    @property
+    def active(self) -> bool:
+        return bool(self._rules)
+
+    async def admit(self, ex: Exchange) -> Ticket:
+        """Admit the request or raise RateLimited (429); the ticket must be `release`d."""
+        ticket = Ticket()
+        try:
+            for rule in self._rules:
+                key = self._key(rule.settings, ex)
+                cap = rule.settings.concurrent
+                if cap is not None:
+                    if not self._concurrency.try_enter(key, cap):
+                        raise RateLimited("concurrent", {"Retry-After": "1"})
+                    ticket.entered.append(key)
+                if rule.requests is not None:
+                    await self._take(ex, ticket, "requests", f"{key}:r", 1.0, rule.requests)
+                if rule.tokens is not None:
+                    cost = min(self._estimate(ex), rule.tokens.burst)
+                    await self._take(ex, ticket, "tokens", f"{key}:t", cost, rule.tokens)
+        except RateLimited as limited:
+            ex.limited_kind = limited.kind
+            self.release(ticket)
+            self._refund(ticket)
+            raise
+        return ticket
+
+    def release(self, ticket: Ticket) -> None:
+        for key in ticket.entered:
+            self._concurrency.leave(key)
+        ticket.entered.clear()
+
+    def settle(self, ex: Exchange, ticket: Ticket) -> None:
+        """Correct token reservations with the reply's usage (kept when it sent none)."""
+        if ex.tokens_in is None and ex.tokens_out is None:
+            return
+        actual = float((ex.tokens_in or 0) + (ex.tokens_out or 0))
+        for key, reserved, limit, where in ticket.tokens:
+            self._settle(key, reserved, actual, limit, where)
+        ticket.tokens.clear()
+
+    async def close(self) -> None:
+        if self._settling:
+            await asyncio.gather(*self._settling, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _key(self, rule: RateLimitRule, ex: Exchange) -> str:
+        if rule.key == "identity_route":
+            return f"{rule.name}:{ex.limit_key}:{ex.route_label}"
+        return f"{rule.name}:{ex.limit_key}"
+
+    def _estimate(self, ex: Exchange) -> float:
+        body = ex.body
+        chars = sum(len(str(body.get(k, ""))) for k in ("messages", "prompt", "input"))
+        asked = body.get("max_completion_tokens", body.get("max_tokens"))
+        out = asked if isinstance(asked, int) and asked > 0 else self._settings.default_max_tokens
+        return float(chars // _CHARS_PER_TOKEN + out)
+
+    async def _take(
+        self, ex: Exchange, ticket: Ticket, kind: str, key: str, cost: float, limit: Limit
+    ) -> None:
+        decision, where = await self._acquire(ex, key, cost, limit)
+        if decision is None:
+            return  # the shared store is down and the fallback is to admit
+        if not decision.allowed:
+            raise RateLimited(kind, _headers(decision, limit))
+        (ticket.tokens if kind == "tokens" else ticket.requests).append((key, cost, limit, where))
+
+    async def _acquire(
+        self, ex: Exchange, key: str, cost: float, limit: Limit
+    ) -> tuple[Decision | None, str]:
+        if self._redis is None:
+            return self._memory.acquire(key, cost, limit), "memory"
+        try:
+            return await self._redis.acquire(key, cost, limit), "redis"
+        except LimiterUnavailable:
+            if self._settings.on_unavailable == "open":
+                _degrade(ex, "rate_limit:limiter_open")
+                return None, "none"
+            _degrade(ex, "rate_limit:limiter_local")
+            return self._memory.acquire(key, cost, limit), "memory"
+
+    def _refund(self, ticket: Ticket) -> None:
+        """A refused request takes nothing: give back what earlier rules took for it."""
+        for key, reserved, limit, where in (*ticket.requests, *ticket.tokens):
+            self._settle(key, reserved, 0.0, limit, where)
+        ticket.requests.clear()
+        ticket.tokens.clear()
+
+    def _settle(self, key: str, reserved: float, actual: float, limit: Limit, where: str) -> None:
+        if where == "memory":
+            self._memory.settle(key, reserved, actual, limit)
+        elif where == "redis" and self._redis is not None:
+            # Off the request's path: the reply is already on its way.
+            task = asyncio.ensure_future(self._redis_settle(key, reserved, actual, limit))
+            self._settling.add(task)
+            task.add_done_callback(self._settling.discard)
+
+    async def _redis_settle(self, key: str, reserved: float, actual: float, limit: Limit) -> None:
+        assert self._redis is not None
+        # If Redis is down the reservation stands: the limit errs on the strict side.
+        with contextlib.suppress(LimiterUnavailable):
+            await self._redis.settle(key, reserved, actual, limit)
+
+
+def _degrade(ex: Exchange, reason: str) -> None:
+    if reason not in ex.degraded:
+        ex.degraded.append(reason)
+
+
+def _headers(decision: Decision, limit: Limit) -> dict[str, str]:
+    """IETF RateLimit fields (draft) and Retry-After, in whole seconds rounded up."""
+    return {
+        "Retry-After": str(max(1, math.ceil(decision.retry_after_s))),
+        "RateLimit-Limit": str(int(limit.burst)),
+        "RateLimit-Remaining": str(max(0, int(decision.remaining))),
+        "RateLimit-Reset": str(max(0, math.ceil(decision.reset_after_s))),
+    }
