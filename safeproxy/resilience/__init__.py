@@ -1,0 +1,1 @@
+"""Resilience: circuit breakers and outlier ejection (pure logic, time injected)."""

@@ -1,0 +1,440 @@
+"""Circuit breakers: one state machine per target (an upstream base URL, or a route for the
+safety breaker), and outlier ejection across the base URLs of one upstream.
+
+Pure logic: no I/O, no tasks, time read only through the injected `clock` (monotonic seconds).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
+
+Clock: TypeAlias = Callable[[], float]
+
+# Time buckets per sliding window: memory stays O(1) per breaker whatever the traffic.
+_BUCKETS = 10
+
+
+class State(enum.Enum):
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """One state change of a breaker; `at` is the clock time it was observed."""
+
+    target: str
+    old: State
+    new: State
+    at: float
+    reason: str
+
+
+OnChange: TypeAlias = Callable[[Transition], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BreakerSettings:
+    """The upstream-health breaker: trips on failures in a row, or on a failure share."""
+
+    consecutive_failures: int = 5
+    failure_ratio: float = 0.5
+    min_requests: int = 20
+    window_s: float = 30.0
+    cooldown_s: float = 5.0
+    max_cooldown_s: float = 300.0
+    half_open_probes: int = 1
+    successes_to_close: int = 1
+
+    def __post_init__(self) -> None:
+        _positive("consecutive_failures", self.consecutive_failures)
+        _check_common(
+            self.failure_ratio,
+            self.min_requests,
+            self.window_s,
+            self.cooldown_s,
+            self.max_cooldown_s,
+            self.half_open_probes,
+            self.successes_to_close,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyBreakerSettings:
+    """The route-safety breaker: trips when too many responses carry an output violation."""
+
+    violation_ratio: float = 0.2
+    min_requests: int = 50
+    window_s: float = 300.0
+    cooldown_s: float = 60.0
+    max_cooldown_s: float = 3600.0
+    half_open_probes: int = 5
+    successes_to_close: int = 5
+
+    def __post_init__(self) -> None:
+        _check_common(
+            self.violation_ratio,
+            self.min_requests,
+            self.window_s,
+            self.cooldown_s,
+            self.max_cooldown_s,
+            self.half_open_probes,
+            self.successes_to_close,
+        )
+
+
+def _positive(name: str, value: float) -> None:
+    if not value > 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+
+
+def _check_common(
+    ratio: float,
+    min_requests: int,
+    window_s: float,
+    cooldown_s: float,
+    max_cooldown_s: float,
+    half_open_probes: int,
+    successes_to_close: int,
+) -> None:
+    if not 0.0 < ratio <= 1.0:
+        raise ValueError(f"the trip ratio must be in (0, 1], got {ratio}")
+    _positive("min_requests", min_requests)
+    _positive("window_s", window_s)
+    _positive("cooldown_s", cooldown_s)
+    if max_cooldown_s < cooldown_s:
+        raise ValueError(f"max_cooldown_s ({max_cooldown_s}) is below cooldown_s ({cooldown_s})")
+    _positive("half_open_probes", half_open_probes)
+    _positive("successes_to_close", successes_to_close)
+
+
+class _Window:
+    """Outcome counts over the last `window_s` seconds, kept in time buckets: an outcome stops
+    counting between (1 - 1/_BUCKETS) * window_s and window_s after it was recorded."""
+
+    def __init__(self, window_s: float) -> None:
+        self._width = window_s / _BUCKETS
+        self._epochs = [0] * _BUCKETS  # the bucket period each slot currently holds
+        self._totals = [0] * _BUCKETS
+        self._failures = [0] * _BUCKETS
+
+    def add(self, now: float, failed: bool) -> None:
+        epoch = math.floor(now / self._width)
+        slot = epoch % _BUCKETS
+        if self._epochs[slot] != epoch:  # the slot holds an expired period: recycle it
+            self._epochs[slot] = epoch
+            self._totals[slot] = 0
+            self._failures[slot] = 0
+        self._totals[slot] += 1
+        self._failures[slot] += failed
+
+    def counts(self, now: float) -> tuple[int, int]:
+        """(outcomes, failures) still inside the window."""
+        epoch = math.floor(now / self._width)
+        total = failures = 0
+        for e, t, f in zip(self._epochs, self._totals, self._failures, strict=True):
+            if epoch - _BUCKETS < e <= epoch:
+                total += t
+                failures += f
+        return total, failures
+
+    def clear(self) -> None:
+        self._totals = [0] * _BUCKETS
+        self._failures = [0] * _BUCKETS
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """What the shared state machine needs; each public breaker maps its settings onto it."""
+
+    consecutive_failures: int | None  # None: no consecutive rule
+    failure_ratio: float
+    min_requests: int
+    window_s: float
+    cooldown_s: float
+    max_cooldown_s: float
+    half_open_probes: int
+    successes_to_close: int
+    # HALF_OPEN re-opens once the failure share of the probes reaches this (0.0: any failure).
+    probe_failure_ratio: float
+
+
+class _StateMachine:
+    """CLOSED -> OPEN -> HALF_OPEN -> CLOSED | OPEN, shared by both breakers.
+
+    In-flight accounting covers every admitted request, not only probes: `allow()` returns a
+    bare bool, so a report cannot say which admission it ends. Counting them all keeps the
+    half-open concurrency bound exact (a late report of a request admitted while CLOSED cannot
+    free a probe slot it never held); the cost is that half-open waits for those stragglers.
+    """
+
+    def __init__(self, target: str, rules: _Rules, clock: Clock, on_change: OnChange | None):
+        self._target = target
+        self._rules = rules
+        self._clock = clock
+        self._on_change = on_change
+        self._state = State.CLOSED
+        self._window = _Window(rules.window_s)
+        self._consecutive = 0
+        self._cooldown = rules.cooldown_s
+        self._opened_at: float | None = None
+        self._in_flight = 0
+        self._probe_ok = 0
+        self._probe_failed = 0
+        self._forced: str | None = None
+
+    @property
+    def target(self) -> str:
+        return self._target
+
+    @property
+    def state(self) -> State:
+        return self._state_at(self._clock())
+
+    @property
+    def in_flight(self) -> int:
+        """Admitted requests not yet reported through record() or release()."""
+        return self._in_flight
+
+    @property
+    def cooldown_s(self) -> float:
+        """The length of the current (or next) open period."""
+        return self._cooldown
+
+    @property
+    def opened_at(self) -> float | None:
+        """Clock time of the last move to OPEN (None if it never opened)."""
+        return self._opened_at
+
+    @property
+    def forced_reason(self) -> str | None:
+        """The operator's reason while force_open() holds the breaker, else None."""
+        return self._forced
+
+    def allow(self) -> bool:
+        """Admit one request? Every True must later be matched by record() or release()."""
+        if not self._admits(self._state_at(self._clock())):
+            return False
+        self._in_flight += 1
+        return True
+
+    def would_allow(self) -> bool:
+        """What allow() would answer now, without taking a slot."""
+        return self._admits(self._state_at(self._clock()))
+
+    def release(self) -> None:
+        """An admitted request ended without a verdict: free its slot, count nothing."""
+        self._state_at(self._clock())
+        self._finish()
+
+    def retry_after_s(self) -> float:
+        """Seconds until an OPEN breaker half-opens; 0 when not OPEN."""
+        now = self._clock()
+        if self._state_at(now) is not State.OPEN:
+            return 0.0
+        if self._forced is not None:
+            # A kill-switch has no end time; the cooldown is a sane Retry-After hint.
+            return self._cooldown
+        return max(0.0, self._deadline() - now)
+
+    def force_open(self, reason: str = "manual") -> None:
+        """Hold the breaker OPEN, whatever the outcomes, until clear_force()."""
+        self._forced = reason
+        if self._state is not State.OPEN:
+            now = self._clock()
+            self._reset_probes()
+            self._opened_at = now
+            self._move(State.OPEN, "forced", now)
+
+    def clear_force(self) -> None:
+        """Release the kill-switch: the target re-earns trust through half-open probes."""
+        if self._forced is None:
+            return
+        self._forced = None
+        self._reset_probes()
+        self._move(State.HALF_OPEN, "force_cleared", self._clock())
+
+    def _record(self, failed: bool) -> None:
+        now = self._clock()
+        state = self._state_at(now)
+        self._finish()
+        if state is State.CLOSED:
+            self._window.add(now, failed)
+            self._consecutive = self._consecutive + 1 if failed else 0
+            reason = self._trip_reason(now)
+            if reason is not None:
+                self._open(reason, now)
+        elif state is State.HALF_OPEN:
+            self._probe_failed += failed
+            self._probe_ok += not failed
+            share = self._probe_failed / (self._probe_failed + self._probe_ok)
+            if self._probe_failed and share >= self._rules.probe_failure_ratio:
+                self._cooldown = min(self._cooldown * 2, self._rules.max_cooldown_s)
+                self._open("probe_failed", now)
+            elif self._probe_ok >= self._rules.successes_to_close:
+                self._close("probe_succeeded", now)
+        # OPEN: the outcome of a request admitted before the trip; the breaker already acted.
+
+    def _state_at(self, now: float) -> State:
+        # OPEN -> HALF_OPEN is lazy: no timer, the first look after the cooldown moves it.
+        if self._state is State.OPEN and self._forced is None and now >= self._deadline():
+            self._reset_probes()
+            self._move(State.HALF_OPEN, "cooldown_elapsed", now)
+        return self._state
+
+    def _admits(self, state: State) -> bool:
+        if state is State.CLOSED:
+            return True
+        return state is State.HALF_OPEN and self._in_flight < self._rules.half_open_probes
+
+    def _trip_reason(self, now: float) -> str | None:
+        limit = self._rules.consecutive_failures
+        if limit is not None and self._consecutive >= limit:
+            return "consecutive_failures"
+        total, failures = self._window.counts(now)
+        if total >= self._rules.min_requests and failures / total >= self._rules.failure_ratio:
+            return "failure_ratio"
+        return None
+
+    def _deadline(self) -> float:
+        assert self._opened_at is not None  # set on every move to OPEN
+        return self._opened_at + self._cooldown
+
+    def _finish(self) -> None:
+        # Clamped: a report without an admission (a caller bug) must not mint free slots.
+        self._in_flight = max(0, self._in_flight - 1)
+
+    def _reset_probes(self) -> None:
+        self._probe_ok = 0
+        self._probe_failed = 0
+
+    def _open(self, reason: str, now: float) -> None:
+        self._opened_at = now
+        self._reset_probes()
+        self._move(State.OPEN, reason, now)
+
+    def _close(self, reason: str, now: float) -> None:
+        self._window.clear()
+        self._consecutive = 0
+        self._cooldown = self._rules.cooldown_s
+        self._reset_probes()
+        self._move(State.CLOSED, reason, now)
+
+    def _move(self, new: State, reason: str, now: float) -> None:
+        # Called after every field is updated: a raising callback cannot leave a torn breaker.
+        old, self._state = self._state, new
+        if old is not new and self._on_change is not None:
+            self._on_change(Transition(self._target, old, new, now, reason))
+
+
+class Breaker(_StateMachine):
+    """Upstream health for one target: trips on consecutive failures or a failure share; a
+    failed probe re-opens it with a doubled cooldown."""
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        clock: Clock,
+        settings: BreakerSettings | None = None,
+        on_change: OnChange | None = None,
+    ) -> None:
+        s = settings if settings is not None else BreakerSettings()
+        rules = _Rules(
+            consecutive_failures=s.consecutive_failures,
+            failure_ratio=s.failure_ratio,
+            min_requests=s.min_requests,
+            window_s=s.window_s,
+            cooldown_s=s.cooldown_s,
+            max_cooldown_s=s.max_cooldown_s,
+            half_open_probes=s.half_open_probes,
+            successes_to_close=s.successes_to_close,
+            probe_failure_ratio=0.0,
+        )
+        super().__init__(target, rules, clock, on_change)
+        self.settings = s
+
+    def record(self, success: bool) -> None:
+        """Report the outcome of an admitted request."""
+        self._record(failed=not success)
+
+
+class RatioBreaker(_StateMachine):
+    """Route safety: a response with an output violation counts as a failure; trips on the
+    violation share only (a run of violations below the minimum volume is not evidence), and
+    half-open re-opens as soon as the probes' violation share reaches the same ratio."""
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        clock: Clock,
+        settings: SafetyBreakerSettings | None = None,
+        on_change: OnChange | None = None,
+    ) -> None:
+        s = settings if settings is not None else SafetyBreakerSettings()
+        rules = _Rules(
+            consecutive_failures=None,
+            failure_ratio=s.violation_ratio,
+            min_requests=s.min_requests,
+            window_s=s.window_s,
+            cooldown_s=s.cooldown_s,
+            max_cooldown_s=s.max_cooldown_s,
+            half_open_probes=s.half_open_probes,
+            successes_to_close=s.successes_to_close,
+            probe_failure_ratio=s.violation_ratio,
+        )
+        super().__init__(target, rules, clock, on_change)
+        self.settings = s
+
+    def record(self, violation: bool) -> None:
+        """Report whether an admitted request's response carried an output violation."""
+        self._record(failed=violation)
+
+
+class Ejector:
+    """Outlier ejection across one upstream's base URLs.
+
+    Ejecting too many would pile the whole load onto the survivors and topple them too, so at
+    most `max_ejection_percent` of the pool is ejected; above that, the URLs that opened longest
+    ago (the nearest to recovering) are kept usable anyway. A force-opened URL is an operator's
+    decision: it is left out of the pool entirely and never kept.
+    """
+
+    def __init__(self, breakers: Mapping[str, Breaker], max_ejection_percent: int = 50) -> None:
+        if not 0 <= max_ejection_percent <= 100:
+            raise ValueError(
+                f"max_ejection_percent must be in [0, 100], got {max_ejection_percent}"
+            )
+        self._breakers = breakers
+        self._max_percent = max_ejection_percent
+
+    def usable(self, urls: Sequence[str]) -> list[str]:
+        """The URLs to pick from, in the given order; [] when no breaker admits traffic.
+
+        Side-effect free: it takes no half-open slot. The caller calls allow() on the URL it
+        picks, and sends anyway if that URL's breaker is OPEN (it was kept by the cap).
+        """
+        pool = [u for u in urls if self._breakers[u].forced_reason is None]
+        healthy = {u for u in pool if self._breakers[u].would_allow()}
+        if not healthy:
+            return []
+        ejected = [u for u in pool if u not in healthy]
+        excess = len(ejected) - len(pool) * self._max_percent // 100
+        if excess > 0:
+            ejected.sort(key=self._opened_at)
+            healthy.update(ejected[:excess])
+        return [u for u in pool if u in healthy]
+
+    def retry_after_s(self, urls: Sequence[str]) -> float:
+        """The soonest any of `urls` half-opens (for a 503's Retry-After); 0 if one is not OPEN."""
+        return min((self._breakers[u].retry_after_s() for u in urls), default=0.0)
+
+    def _opened_at(self, url: str) -> float:
+        at = self._breakers[url].opened_at
+        return -math.inf if at is None else at
