@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -24,6 +25,7 @@ from safeproxy.handler import Handlers
 from safeproxy.identity import Authenticator
 from safeproxy.pipeline import Pipeline
 from safeproxy.readiness import Readiness
+from safeproxy.resilience.breaker import Transition
 from safeproxy.settings import Settings, TelemetrySettings
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
@@ -54,22 +56,39 @@ def build_app(
     registry: CollectorRegistry | None = None,
     environ: Mapping[str, str] | None = None,
     tracer_provider: TracerProvider | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> web.Application:
     """`tracer_provider`: spans go there (tests pass one with an in-memory exporter);
-    otherwise tracing follows the config and the OTEL_* variables."""
+    otherwise tracing follows the config and the OTEL_* variables. `clock` (monotonic
+    seconds) drives breakers and rate limits; tests pass a fake one."""
     registry = registry if registry is not None else CollectorRegistry()
     env = os.environ if environ is None else environ
     multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
-    pools = {up.name: UpstreamPool(up, environ) for up in settings.upstreams}
     router = Router(settings)
-    readiness = Readiness(settings.readiness, pools)
     compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), env)
     policies = compile_policies(settings.policies, compiler)
     versions = {name: p.version for name, p in policies.items()}
     metrics = Metrics(registry, multiprocess=bool(multiprocess_dir), policies=versions)
     recorder = _recorder(settings.telemetry, metrics, versions, env, tracer_provider)
+
+    def upstream_breaker(t: Transition) -> None:
+        metrics.breaker_changed("upstream", t)
+        if recorder.audit is not None:  # trips and resets, timestamped: time-to-mitigate
+            recorder.audit.event(
+                "breaker", breaker="upstream", target=t.target, old=t.old.name.lower(),
+                new=t.new.name.lower(), reason=t.reason,
+            )  # fmt: skip
+
+    pools = {
+        up.name: UpstreamPool(up, environ, clock=clock, on_change=upstream_breaker)
+        for up in settings.upstreams
+    }
+    for pool in pools.values():
+        for breaker in pool.breakers():  # every target's series exists from the start
+            metrics.breaker_open.labels("upstream", breaker.target).set(0)
+    readiness = Readiness(settings.readiness, pools)
     auth = Authenticator(settings.auth, recorder.tenants)
-    admission = Admission(settings.rate_limits, environ=env)
+    admission = Admission(settings.rate_limits, clock=clock, environ=env)
     pipeline = Pipeline(settings.server, router, pools, recorder, Guard(policies), auth, admission)
     scrape = _scrape_registry(registry, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)

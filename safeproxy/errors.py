@@ -139,6 +139,17 @@ class UpstreamUnavailable(UpstreamError):
     code = "upstream_unavailable"
 
 
+class BreakerOpen(UpstreamError):
+    """Every base URL of the upstream has an open breaker: fail fast, come back later."""
+
+    status = 503
+    code = "upstream_unavailable"
+
+    def __init__(self, message: str, *, retry_after_s: float, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_s = retry_after_s
+
+
 class BadUpstreamReply(UpstreamError):
     code = "bad_upstream_response"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +15,7 @@ from safeproxy.admission import Admission
 from safeproxy.body import parse_object, read_body, serialise
 from safeproxy.decision import OPERATIONS
 from safeproxy.errors import (
+    BreakerOpen,
     ClientError,
     NotFound,
     Overloaded,
@@ -117,10 +119,15 @@ class Pipeline:
                 reply.force_close()
             return reply
         except UpstreamCallError as exc:
+            error = exc.error
             ex.outcome = "upstream_error"
             if ex.upstream is not None:
-                self._metrics.upstream_errors.labels(ex.upstream, exc.error.code).inc()
-            reply = error_reply(exc.error, ex.rid)
+                self._metrics.upstream_errors.labels(ex.upstream, error.code).inc()
+            reply = error_reply(error, ex.rid)
+            if isinstance(error, BreakerOpen):
+                # Failing fast: open breakers, or an upstream at its concurrency cap.
+                ex.outcome = "shed" if error.code == "upstream_busy" else "breaker_open"
+                reply.headers["Retry-After"] = str(max(1, math.ceil(error.retry_after_s)))
             status = reply.status
             return reply
         except (asyncio.CancelledError, ConnectionResetError):

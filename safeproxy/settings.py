@@ -55,6 +55,23 @@ class UpstreamTimeouts(_Strict):
     total_s: PositiveSeconds = 600.0
 
 
+class BreakerConfig(_Strict):
+    """The per-base-URL circuit breaker (resilience/breaker.py has the state machine)."""
+
+    enabled: bool = True
+    consecutive_failures: int = Field(default=5, gt=0)
+    failure_ratio: float = Field(default=0.5, gt=0, le=1)
+    min_requests: int = Field(default=20, gt=0)
+    window_s: PositiveSeconds = 30.0
+    cooldown_s: PositiveSeconds = 5.0  # doubles after each failed probe, up to max
+    max_cooldown_s: PositiveSeconds = 300.0
+    half_open_probes: int = Field(default=1, gt=0)
+    # Reply statuses that count as failures (connect errors and timeouts always do).
+    failure_statuses: list[Annotated[int, Field(ge=400, le=599)]] = [500, 502, 503, 504]
+    # Outlier ejection never takes out more than this share of an upstream's base URLs.
+    max_ejection_percent: int = Field(default=50, ge=0, le=100)
+
+
 class UpstreamSettings(_Strict):
     """A named model server reachable at one or more base URLs (least-in-flight balanced)."""
 
@@ -71,6 +88,10 @@ class UpstreamSettings(_Strict):
     # OpenAI-Organization/-Project/-Beta). Everything else stays at the proxy.
     forward_headers: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]] = []
     max_connections: int = Field(default=256, gt=0)
+    # Requests in flight to this upstream beyond which the proxy answers 503 upstream_busy at
+    # once (or tries the route's fallback) instead of queueing for a connection.
+    max_in_flight: int | None = Field(default=None, gt=0)
+    breaker: BreakerConfig = BreakerConfig()
     health_path: str = "/v1/models"
 
     @model_validator(mode="before")

@@ -57,12 +57,14 @@ class Stack:
         environ: dict[str, str] | None = None,
         extra_upstreams: list[str] | None = None,
         tracer_provider: TracerProvider | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.mocks = [MockUpstream() for _ in range(mocks)]
         self._config = config
         self._environ = environ or {}
         self._extra = extra_upstreams or []
         self._tracer_provider = tracer_provider
+        self._clock = clock
         self.registry = CollectorRegistry()
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -106,6 +108,7 @@ class Stack:
             registry=self.registry,
             environ=self._environ,
             tracer_provider=self._tracer_provider,
+            **({"clock": self._clock} if self._clock is not None else {}),
         )
         proxy, port = await start(app, self.settings.server)
         self.proxy_runner: ProxyRunner = proxy

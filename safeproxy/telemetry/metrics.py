@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from safeproxy.decision import Decision, degraded_reason
 from safeproxy.filters.api import Action, SharedRecords
+from safeproxy.resilience.breaker import State, Transition
 from safeproxy.telemetry import hotpath as h
 from safeproxy.telemetry.hotpath import HotPath, LocalHotPath, SharedHotPath
 
@@ -56,12 +57,31 @@ class Metrics:
             ["upstream", "code"],
             registry=registry,
         )
+        # Breakers change state rarely: prometheus_client's own instruments (multiprocess too).
+        self.breaker_open = Gauge(
+            "safeproxy_breaker_open",
+            "1 while a circuit breaker is open or half-open (probing), else 0.",
+            ["kind", "target"],
+            registry=registry,
+            multiprocess_mode="max",
+        )
+        self.breaker_transitions = Counter(
+            "safeproxy_breaker_transitions",
+            "Circuit breaker state changes, by the state entered (open counts trips).",
+            ["kind", "target", "to"],
+            registry=registry,
+        )
         self.fallbacks = Counter(
             "safeproxy_fallbacks",
             "Requests sent to a fallback upstream after the primary could not take them.",
             ["route", "upstream"],
             registry=registry,
         )
+
+    def breaker_changed(self, kind: str, t: Transition) -> None:
+        """A breaker moved: its gauge (1 while open or probing) and the transitions count."""
+        self.breaker_open.labels(kind, t.target).set(0 if t.new is State.CLOSED else 1)
+        self.breaker_transitions.labels(kind, t.target, t.new.name.lower()).inc()
 
     def record(self, d: Decision) -> None:
         """Every series one decision moves. Labels are config names and fixed enums only."""

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncGenerator, Mapping
+import time
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
 from multidict import CIMultiDictProxy
 
-from safeproxy.errors import UpstreamError, UpstreamTimeout, UpstreamUnavailable
+from safeproxy.errors import BreakerOpen, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from safeproxy.headers import DEFAULT_FORWARDED, Headers
-from safeproxy.settings import UpstreamSettings
+from safeproxy.resilience.breaker import Breaker, BreakerSettings, Ejector, State, Transition
+from safeproxy.settings import BreakerConfig, UpstreamSettings
 
 
 class UpstreamCallError(Exception):
@@ -33,6 +35,7 @@ class UpstreamCallError(Exception):
 @dataclass(slots=True)
 class Endpoint:
     base_url: str
+    breaker: Breaker | None = None
     in_flight: int = 0
 
 
@@ -45,6 +48,7 @@ class UpstreamReply:
     _resp: aiohttp.ClientResponse
     _endpoint: Endpoint
     _idle_s: float
+    _pool_in_flight: list[int]
     _closed: bool = field(default=False)
 
     @property
@@ -72,6 +76,7 @@ class UpstreamReply:
         if not self._closed:
             self._closed = True
             self._endpoint.in_flight -= 1
+            self._pool_in_flight[0] -= 1
             if self._resp.content.at_eof():
                 self._resp.release()
             else:
@@ -89,11 +94,33 @@ class UpstreamPool:
     """One named upstream: its session, base URLs and their in-flight counts."""
 
     def __init__(
-        self, settings: UpstreamSettings, environ: Mapping[str, str] | None = None
+        self,
+        settings: UpstreamSettings,
+        environ: Mapping[str, str] | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        on_change: Callable[[Transition], None] | None = None,
     ) -> None:
         self.settings = settings
         self.name = settings.name
-        self.endpoints = [Endpoint(url) for url in settings.base_urls]
+        b = settings.breaker
+        self.endpoints = [
+            Endpoint(url, Breaker(url, clock=clock, settings=_breaker(b), on_change=on_change))
+            if b.enabled
+            else Endpoint(url)
+            for url in settings.base_urls
+        ]
+        self._ejector = (
+            Ejector(
+                {e.base_url: e.breaker for e in self.endpoints if e.breaker is not None},
+                b.max_ejection_percent,
+            )
+            if b.enabled
+            else None
+        )
+        self._failure_statuses = frozenset(b.failure_statuses)
+        # A one-element list, shared with replies: they decrement it when they close.
+        self._in_flight = [0]
         env = os.environ if environ is None else environ
         key = env.get(settings.api_key_env) if settings.api_key_env else None
         self.auth_header = f"Bearer {key}" if key else None
@@ -135,20 +162,51 @@ class UpstreamPool:
             raise RuntimeError(f"upstream {self.name} is not started")
         return self._session
 
-    def pick(self) -> Endpoint:
-        """Least in flight; ties rotate so that idle upstreams share the load."""
+    def pick(self) -> tuple[Endpoint, bool]:
+        """An endpoint to send to, and whether its breaker admitted the request (a probe or
+        a closed breaker) rather than ejection's cap keeping an open one in use.
+
+        Least in flight among the usable; ties rotate so that idle upstreams share the load.
+        Raises UpstreamCallError(BreakerOpen) when every breaker is open.
+        """
         eps = self.endpoints
-        if len(eps) == 1:
-            return eps[0]
-        self._rr = (self._rr + 1) % len(eps)
-        ordered = eps[self._rr :] + eps[: self._rr]
-        return min(ordered, key=lambda e: e.in_flight)
+        if self._ejector is not None:
+            usable = set(self._ejector.usable([e.base_url for e in eps]))
+            eps = [e for e in eps if e.base_url in usable]
+        if len(eps) > 1:
+            self._rr = (self._rr + 1) % len(eps)
+            eps = sorted(eps[self._rr :] + eps[: self._rr], key=lambda e: e.in_flight)
+        for e in eps:
+            if e.breaker is None or e.breaker.allow():
+                return e, True
+        for e in eps:  # kept by the ejection cap although open: used without a verdict
+            if e.breaker is not None and e.breaker.state is State.OPEN:
+                return e, False
+        wait = (
+            self._ejector.retry_after_s([e.base_url for e in self.endpoints])
+            if (self._ejector is not None)
+            else 1.0
+        )
+        raise UpstreamCallError(
+            BreakerOpen(f"upstream {self.name} is unavailable (circuit open)", retry_after_s=wait),
+            before_send=True,
+        )
 
     async def send(
         self, method: str, path: str, body: bytes | None, headers: Headers
     ) -> UpstreamReply:
-        endpoint = self.pick()
+        cap = self.settings.max_in_flight
+        if cap is not None and self._in_flight[0] >= cap:
+            busy = BreakerOpen(
+                f"upstream {self.name} is at its concurrency cap",
+                retry_after_s=1.0,
+                code="upstream_busy",
+            )
+            raise UpstreamCallError(busy, before_send=True)
+        endpoint, judged = self.pick()
+        breaker = endpoint.breaker if judged else None
         endpoint.in_flight += 1
+        self._in_flight[0] += 1
         try:
             resp = await self.session.request(
                 method,
@@ -159,13 +217,29 @@ class UpstreamPool:
             )
         except (aiohttp.ClientError, TimeoutError) as exc:
             endpoint.in_flight -= 1
+            self._in_flight[0] -= 1
+            if breaker is not None:
+                breaker.record(False)
             raise translate(exc, before_send=_before_send(exc)) from exc
         except BaseException:
             endpoint.in_flight -= 1
+            self._in_flight[0] -= 1
+            if breaker is not None:
+                breaker.release()  # cancelled (the client went away): no verdict
             raise
+        if breaker is not None:
+            breaker.record(resp.status not in self._failure_statuses)
         return UpstreamReply(
-            resp.status, resp.headers, resp, endpoint, self.settings.timeout.idle_s
+            resp.status,
+            resp.headers,
+            resp,
+            endpoint,
+            self.settings.timeout.idle_s,
+            self._in_flight,
         )
+
+    def breakers(self) -> list[Breaker]:
+        return [e.breaker for e in self.endpoints if e.breaker is not None]
 
 
 def _before_send(exc: BaseException) -> bool:
@@ -186,3 +260,15 @@ def translate(exc: BaseException, *, before_send: bool) -> UpstreamCallError:
     else:
         err = UpstreamUnavailable("upstream connection failed", code="upstream_reset")
     return UpstreamCallError(err, before_send=before_send)
+
+
+def _breaker(config: BreakerConfig) -> BreakerSettings:
+    return BreakerSettings(
+        consecutive_failures=config.consecutive_failures,
+        failure_ratio=config.failure_ratio,
+        min_requests=config.min_requests,
+        window_s=config.window_s,
+        cooldown_s=config.cooldown_s,
+        max_cooldown_s=max(config.max_cooldown_s, config.cooldown_s),
+        half_open_probes=config.half_open_probes,
+    )
