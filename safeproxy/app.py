@@ -26,6 +26,7 @@ from safeproxy.identity import Authenticator
 from safeproxy.pipeline import Pipeline
 from safeproxy.readiness import Readiness
 from safeproxy.resilience.breaker import Transition
+from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.settings import Settings, TelemetrySettings
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
@@ -89,7 +90,25 @@ def build_app(
     readiness = Readiness(settings.readiness, pools)
     auth = Authenticator(settings.auth, recorder.tenants)
     admission = Admission(settings.rate_limits, clock=clock, environ=env)
-    pipeline = Pipeline(settings.server, router, pools, recorder, Guard(policies), auth, admission)
+
+    def safety_breaker(t: Transition) -> None:
+        metrics.breaker_changed("safety", t)
+        if recorder.audit is not None:
+            recorder.audit.event(
+                "breaker", breaker="safety", target=t.target, old=t.old.name.lower(),
+                new=t.new.name.lower(), reason=t.reason,
+            )  # fmt: skip
+
+    safety = SafetyBreakers(
+        zip(settings.routes, router.routes(), strict=True), clock=clock, on_change=safety_breaker
+    )
+    for guard in safety.breakers():
+        metrics.breaker_open.labels("safety", guard.target).set(
+            0 if guard.forced_reason is None else 1
+        )
+    pipeline = Pipeline(
+        settings.server, router, pools, recorder, Guard(policies), auth, admission, safety
+    )
     scrape = _scrape_registry(registry, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)
 

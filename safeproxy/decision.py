@@ -37,6 +37,10 @@ _DEGRADED = {
     "unreadable_event": "unreadable_event",
     "limiter_local": "limiter_local",
     "limiter_open": "limiter_open",
+    # A route's safety breaker was open: the request was refused, re-routed or run stricter.
+    "block": "safety_breaker",
+    "fallback": "safety_breaker",
+    "strict": "safety_breaker",
 }
 
 

@@ -150,6 +150,18 @@ class BreakerOpen(UpstreamError):
         self.retry_after_s = retry_after_s
 
 
+class SafetyBreakerOpen(ProxyError):
+    """The route's safety breaker is open with action `block`: its model is cut off."""
+
+    status = 503
+    type = "server_error"
+    code = "safety_breaker_open"
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class BadUpstreamReply(UpstreamError):
     code = "bad_upstream_response"
 

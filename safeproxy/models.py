@@ -136,6 +136,8 @@ class Exchange:
     # What rate limits count against (from the credential, else the client's address).
     limit_key: str = ""
     limited_kind: str = ""  # which limit refused it: requests, tokens or concurrent
+    # Whether the route's safety breaker counts this request's verdict (it went the normal way).
+    safety_judged: bool = False
     status: int = 0
     response_model: str | None = None
     tokens_in: int | None = None

@@ -22,6 +22,7 @@ from safeproxy.errors import (
     PolicyViolation,
     ProxyError,
     RateLimited,
+    SafetyBreakerOpen,
     Unauthorized,
 )
 from safeproxy.guard import Guard
@@ -29,6 +30,7 @@ from safeproxy.headers import RequestIds, request_id, upstream_headers
 from safeproxy.identity import Authenticator
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
+from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.settings import ServerSettings
 from safeproxy.telemetry.recorder import Recorder
 from safeproxy.telemetry.tracing import RequestSpans
@@ -53,6 +55,7 @@ class Pipeline:
         guard: Guard,
         authenticator: Authenticator,
         admission: Admission,
+        safety: SafetyBreakers,
     ) -> None:
         self._server = server
         self._router = router
@@ -63,6 +66,7 @@ class Pipeline:
         self._guard = guard
         self._auth = authenticator
         self._admission = admission
+        self._safety = safety
         self._ids = RequestIds()
         self._in_flight = 0
         self._max_in_flight = server.max_in_flight
@@ -113,6 +117,8 @@ class Pipeline:
                 reply.headers["Retry-After"] = "1"
             elif isinstance(exc, RateLimited):
                 reply.headers.update(exc.headers)
+            elif isinstance(exc, SafetyBreakerOpen):
+                reply.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
             status = reply.status
             if not request.content.at_eof():
                 # A body we refused to read must not be parsed as the next request.
@@ -138,7 +144,8 @@ class Pipeline:
             ex.status = status
             self._in_flight -= 1
             self._metrics.request_finished()
-            self._recorder.record(ex, spans)
+            decision = self._recorder.record(ex, spans)
+            self._safety.record(ex, decision.output_violation)
 
     async def _run(
         self, request: web.Request, ex: Exchange, spans: RequestSpans | None
@@ -154,6 +161,7 @@ class Pipeline:
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
         ex.route = route
+        self._safety.gate(ex)  # may refuse, re-route, or switch to a stricter policy
         if self._admission.active:
             ticket = await self._admission.admit(ex)
             try:
@@ -249,6 +257,8 @@ def _outcome(exc: ProxyError) -> str:
         return "shed"
     if isinstance(exc, RateLimited):
         return "rate_limited"
+    if isinstance(exc, SafetyBreakerOpen):
+        return "breaker_open"
     if isinstance(exc, Unauthorized):
         return "unauthorized"
     return "invalid_request" if isinstance(exc, ClientError) else "upstream_error"

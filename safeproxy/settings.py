@@ -131,6 +131,34 @@ class RouteMatch(_Strict):
     model: str = "*"
 
 
+class SafetyBreakerConfig(_Strict):
+    """The route's safety breaker: when too large a share of its replies carry an output
+    violation (blocked or redacted by output filters), the route is cut off (`block`: 503
+    safety_breaker_open), sent to `fallback`, or run under `strict_policy`, until probes
+    show the share has recovered. `force_open` is the manual kill-switch."""
+
+    enabled: bool = False
+    violation_ratio: float = Field(default=0.2, gt=0, le=1)
+    min_requests: int = Field(default=50, gt=0)
+    window_s: PositiveSeconds = 300.0
+    cooldown_s: PositiveSeconds = 60.0
+    max_cooldown_s: PositiveSeconds = 3600.0
+    half_open_probes: int = Field(default=5, gt=0)
+    successes_to_close: int = Field(default=5, gt=0)
+    action: Literal["block", "fallback", "strict"] = "block"
+    fallback: Fallback | None = None
+    strict_policy: str | None = None
+    force_open: bool = False
+
+    @model_validator(mode="after")
+    def _action_needs(self) -> SafetyBreakerConfig:
+        if self.action == "fallback" and self.fallback is None:
+            raise ValueError("action fallback needs `fallback`")
+        if self.action == "strict" and self.strict_policy is None:
+            raise ValueError("action strict needs `strict_policy`")
+        return self
+
+
 class RouteSettings(_Strict):
     """Maps model names (a glob) to an upstream, with an ordered fallback list."""
 
@@ -146,6 +174,7 @@ class RouteSettings(_Strict):
     # Other JSON endpoints (e.g. /v1/responses) whose text the proxy cannot read: 404
     # unless listed here; listed ones are forwarded unfiltered and recorded as degraded.
     pass_through_paths: list[Annotated[str, Field(pattern=r"^/v1/[A-Za-z0-9/_.-]+$")]] = []
+    safety_breaker: SafetyBreakerConfig = SafetyBreakerConfig()
 
     @field_validator("fallbacks", mode="before")
     @classmethod
@@ -333,6 +362,18 @@ def cross_reference_errors(settings: Settings) -> list[tuple[str, str]]:
                 )
         if route.policy not in settings.policies:
             errors.append((f"routes.{i}.policy", f"unknown policy {route.policy!r}"))
+        sb = route.safety_breaker
+        if sb.strict_policy is not None and sb.strict_policy not in settings.policies:
+            errors.append(
+                (f"routes.{i}.safety_breaker.strict_policy", f"unknown policy {sb.strict_policy!r}")
+            )
+        if sb.fallback is not None and sb.fallback.upstream not in seen:
+            errors.append(
+                (
+                    f"routes.{i}.safety_breaker.fallback.upstream",
+                    f"unknown upstream {sb.fallback.upstream!r}",
+                )
+            )
         if route.name is not None:
             if route.name in route_names:
                 errors.append((f"routes.{i}.name", f"duplicate route name {route.name!r}"))

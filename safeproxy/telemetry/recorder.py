@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from safeproxy.decision import TenantHasher, build
+from safeproxy.decision import Decision, TenantHasher, build
 from safeproxy.models import Exchange
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
@@ -37,7 +37,7 @@ class Recorder:
         self.capture_content = capture_content
         self._audit_content = audit_content
 
-    def record(self, ex: Exchange, spans: RequestSpans | None) -> None:
+    def record(self, ex: Exchange, spans: RequestSpans | None) -> Decision:
         now = time.perf_counter()
         overhead = max(0.0, now - ex.started - ex.upstream_wait)
         decision = build(ex, policies=self.versions, now=now, overhead_s=overhead)
@@ -53,6 +53,7 @@ class Recorder:
                 now=now,
                 captured=(ex.captured_input, ex.captured_output),
             )
+        return decision
 
     def close(self) -> None:
         if self.audit is not None:

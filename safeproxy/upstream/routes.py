@@ -50,6 +50,10 @@ class Router:
         self._memo[model] = found
         return found
 
+    def routes(self) -> list[Route]:
+        """Every route, in config order."""
+        return [route for _, route in self._rules]
+
     def upstream_names(self) -> set[str]:
         return {t.upstream for _, route in self._rules for t in route.targets}
 
