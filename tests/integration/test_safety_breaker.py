@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import yaml
 
+from tests.fake_clock import FakeClock
 from tests.support import Stack, base_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,14 +21,6 @@ LEAKY = {"model": "m", "messages": [{"role": "user", "content": "hi"}],
          "mock": {"reply": "sure: jane.doe@acme-corp.io"}}  # fmt: skip
 CLEAN = {"model": "m", "messages": [{"role": "user", "content": "hi"}],
          "mock": {"reply": "nothing to see"}}  # fmt: skip
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def guarded(audit: Path, **breaker: Any) -> Any:

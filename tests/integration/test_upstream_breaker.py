@@ -11,18 +11,11 @@ from typing import Any
 
 import httpx
 
+from tests.fake_clock import FakeClock
 from tests.support import Stack, base_config
 
 CHAT = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
 FAIL = {**CHAT, "mock": {"fault": "500"}}
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def breaker_config(audit: Path, *, fallback: bool = False) -> Any:

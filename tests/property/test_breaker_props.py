@@ -19,6 +19,7 @@ from safeproxy.resilience.breaker import (
     State,
     Transition,
 )
+from tests.fake_clock import FakeClock
 
 COOLDOWN, MAX_COOLDOWN, PROBES = 5.0, 20.0, 2
 
@@ -36,14 +37,6 @@ OPS: st.SearchStrategy[Op] = st.tuples(
     st.one_of(st.sampled_from(STEPS), st.floats(0.0, 50.0, allow_nan=False)),
     st.integers(0, 7),
 )
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass
@@ -118,7 +111,7 @@ def report(b: Breaker | RatioBreaker, failed: bool) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.booleans(), st.lists(OPS, min_size=40, max_size=200))
 def test_invariants_hold_for_any_operation_sequence(ratio: bool, ops: list[Op]) -> None:
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     model = Model()
     b = make(ratio, model, clock)
     for name, step, pick in ops:

@@ -15,17 +15,7 @@ from safeproxy.resilience.breaker import (
     State,
     Transition,
 )
-
-
-class FakeClock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.fake_clock import FakeClock
 
 
 def state(b: Breaker | RatioBreaker) -> State:

@@ -10,17 +10,7 @@ from hypothesis import strategies as st
 
 from safeproxy.ratelimit.gcra import EPSILON_S, Limit, decide
 from safeproxy.ratelimit.memory import ConcurrencyLimiter, MemoryLimiter
-
-
-class FakeClock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.fake_clock import FakeClock
 
 
 def admitted_count(limiter: MemoryLimiter, key: str, limit: Limit, attempts: int) -> int:
