@@ -25,6 +25,9 @@ def test_the_sidecar_config_loads_with_its_container_environment() -> None:
     assert apply_env_overrides(data, env) == []
     settings = validate(data, str(MANIFEST))
     assert settings.telemetry.audit.path == env["SAFEPROXY_TELEMETRY__AUDIT__PATH"]
+    # The sidecar runs the recommended policy, not an empty chain.
+    assert settings.routes[0].policy == "default"
+    assert settings.policies["default"].input and settings.policies["default"].output
     # The audit log's directory is a mounted volume (the root filesystem is read-only).
     mounts = {m["mountPath"] for m in container["volumeMounts"]}
     assert str(Path(settings.telemetry.audit.path or "").parent) in mounts
