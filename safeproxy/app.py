@@ -26,6 +26,7 @@ from safeproxy.identity import Authenticator
 from safeproxy.pipeline import Pipeline
 from safeproxy.readiness import Readiness
 from safeproxy.resilience.breaker import Transition
+from safeproxy.resilience.quarantine import Quarantine
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.settings import Settings, TelemetrySettings
 from safeproxy.telemetry.audit import AuditLog
@@ -106,9 +107,21 @@ def build_app(
         metrics.breaker_open.labels("safety", guard.target).set(
             0 if guard.forced_reason is None else 1
         )
+    q = settings.quarantine
+    quarantine = Quarantine(q, clock)
+
+    def quarantined(tenant: str) -> None:
+        metrics.quarantines.inc()
+        if recorder.audit is not None:  # the tenant is a name or a salted hash, never a key
+            recorder.audit.event("quarantine", tenant=tenant, duration_s=q.duration_s)
+
+    if not bool(multiprocess_dir):
+        metrics.quarantined.set_function(quarantine.active)
     pipeline = Pipeline(
-        settings.server, router, pools, recorder, Guard(policies), auth, admission, safety
-    )
+        settings.server, router, pools, recorder, Guard(policies), auth, admission, safety,
+        quarantine, quarantine_policy=q.strict_policy if q.action == "strict" else None,
+        on_quarantine=quarantined,
+    )  # fmt: skip
     scrape = _scrape_registry(registry, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)
 

@@ -37,16 +37,17 @@ _DEGRADED = {
     "unreadable_event": "unreadable_event",
     "limiter_local": "limiter_local",
     "limiter_open": "limiter_open",
-    # A route's safety breaker was open: the request was refused, re-routed or run stricter.
-    "block": "safety_breaker",
-    "fallback": "safety_breaker",
-    "strict": "safety_breaker",
 }
+# Entries named by their prefix: `safety_breaker:<action>`, `quarantine:<action>`.
+_BY_PREFIX = frozenset({"safety_breaker", "quarantine"})
 
 
 def degraded_reason(entry: str) -> str:
     """The bounded reason of a degraded entry: `pii:timeout` -> `fail_open`."""
-    return _DEGRADED.get(entry.rpartition(":")[2], "other")
+    head, _, tail = entry.rpartition(":")
+    if head in _BY_PREFIX:
+        return head
+    return _DEGRADED.get(tail, "other")
 
 
 class Decision:

@@ -121,6 +121,12 @@ class RateLimited(ProxyError):
         self.headers = headers
 
 
+class Quarantined(ClientError):
+    status = 403
+    type = "invalid_request_error"
+    code = "quarantined"
+
+
 class Overloaded(ProxyError):
     """Load shedding: too many requests in flight; answered at once, never queued."""
 

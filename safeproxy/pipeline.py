@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -21,6 +22,7 @@ from safeproxy.errors import (
     Overloaded,
     PolicyViolation,
     ProxyError,
+    Quarantined,
     RateLimited,
     SafetyBreakerOpen,
     Unauthorized,
@@ -30,6 +32,7 @@ from safeproxy.headers import RequestIds, request_id, upstream_headers
 from safeproxy.identity import Authenticator
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
+from safeproxy.resilience.quarantine import Quarantine
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.settings import ServerSettings
 from safeproxy.telemetry.recorder import Recorder
@@ -40,6 +43,8 @@ from safeproxy.upstream.routes import Router
 log = logging.getLogger("safeproxy.pipeline")
 
 _TRACE_HEADERS = frozenset({"traceparent", "tracestate"})
+# Outcomes that count towards quarantine (besides replies an output filter acted on).
+_VIOLATIONS = frozenset({"blocked_input", "blocked_output"})
 
 # Statuses that mean "not now" before any byte reached the client: a fallback may take over.
 _FALLBACK_STATUSES = frozenset({429, 503})
@@ -56,6 +61,10 @@ class Pipeline:
         authenticator: Authenticator,
         admission: Admission,
         safety: SafetyBreakers,
+        quarantine: Quarantine,
+        *,
+        quarantine_policy: str | None = None,
+        on_quarantine: Callable[[str], None] | None = None,
     ) -> None:
         self._server = server
         self._router = router
@@ -67,6 +76,9 @@ class Pipeline:
         self._auth = authenticator
         self._admission = admission
         self._safety = safety
+        self._quarantine = quarantine
+        self._quarantine_policy = quarantine_policy
+        self._on_quarantine = on_quarantine
         self._ids = RequestIds()
         self._in_flight = 0
         self._max_in_flight = server.max_in_flight
@@ -145,7 +157,14 @@ class Pipeline:
             self._in_flight -= 1
             self._metrics.request_finished()
             decision = self._recorder.record(ex, spans)
-            self._safety.record(ex, decision.output_violation)
+            violation = decision.output_violation
+            self._safety.record(ex, violation)
+            if self._quarantine.enabled and (violation or decision.outcome in _VIOLATIONS):
+                self._count_violation(ex)
+
+    def _count_violation(self, ex: Exchange) -> None:
+        if self._quarantine.violation(ex.limit_key) and self._on_quarantine is not None:
+            self._on_quarantine(ex.tenant)
 
     async def _run(
         self, request: web.Request, ex: Exchange, spans: RequestSpans | None
@@ -161,6 +180,12 @@ class Pipeline:
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
         ex.route = route
+        if self._quarantine.enabled and self._quarantine.holds(ex.limit_key):
+            strict = self._quarantine_policy
+            if strict is None:
+                raise Quarantined("this client is quarantined after repeated policy violations")
+            ex.route = dataclasses.replace(route, policy=strict)
+            ex.degraded.append("quarantine:strict")
         self._safety.gate(ex)  # may refuse, re-route, or switch to a stricter policy
         if self._admission.active:
             ticket = await self._admission.admit(ex)
@@ -259,6 +284,8 @@ def _outcome(exc: ProxyError) -> str:
         return "rate_limited"
     if isinstance(exc, SafetyBreakerOpen):
         return "breaker_open"
+    if isinstance(exc, Quarantined):
+        return "quarantined"
     if isinstance(exc, Unauthorized):
         return "unauthorized"
     return "invalid_request" if isinstance(exc, ClientError) else "upstream_error"

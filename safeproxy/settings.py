@@ -272,6 +272,27 @@ class RateLimitSettings(_Strict):
     rules: list[RateLimitRule] = []
 
 
+class QuarantineSettings(_Strict):
+    """An identity with `violations` policy violations (blocked requests or replies, or
+    replies an output filter redacted) within `window_s` is quarantined for `duration_s`:
+    its requests get 403 `quarantined` (`block`) or run under `strict_policy` (`strict`).
+    State is per process."""
+
+    enabled: bool = False
+    violations: int = Field(default=10, gt=0)
+    window_s: PositiveSeconds = 600.0
+    duration_s: PositiveSeconds = 3600.0
+    action: Literal["block", "strict"] = "block"
+    strict_policy: str | None = None
+    max_identities: int = Field(default=100_000, gt=0)  # tracked at once (client input)
+
+    @model_validator(mode="after")
+    def _strict_needs_policy(self) -> QuarantineSettings:
+        if self.action == "strict" and self.strict_policy is None:
+            raise ValueError("action strict needs `strict_policy`")
+        return self
+
+
 class TracingSettings(_Strict):
     """OpenTelemetry tracing. Off unless an OTLP endpoint is set here or in the standard
     OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT variables."""
@@ -323,6 +344,7 @@ class Settings(_Strict):
     readiness: ReadinessSettings = ReadinessSettings()
     auth: AuthSettings = AuthSettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
+    quarantine: QuarantineSettings = QuarantineSettings()
     telemetry: TelemetrySettings = TelemetrySettings()
     # Named filter chains; routes pick one. Without this section, `default` filters nothing.
     policies: dict[Name, PolicySettings] = {"default": PolicySettings()}
@@ -351,6 +373,9 @@ def cross_reference_errors(settings: Settings) -> list[tuple[str, str]]:
                         "the proxy checks client keys (auth mode api_keys); they are not passed on",
                     )
                 )
+    q = settings.quarantine
+    if q.strict_policy is not None and q.strict_policy not in settings.policies:
+        errors.append(("quarantine.strict_policy", f"unknown policy {q.strict_policy!r}"))
     route_names: set[str] = set()
     for i, route in enumerate(settings.routes):
         if route.upstream not in seen:

@@ -71,6 +71,17 @@ class Metrics:
             ["kind", "target", "to"],
             registry=registry,
         )
+        self.quarantines = Counter(
+            "safeproxy_quarantines",
+            "Identities put into quarantine after repeated policy violations.",
+            registry=registry,
+        )
+        self.quarantined = Gauge(
+            "safeproxy_quarantined_identities",
+            "Identities in quarantine now (this process).",
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
         self.fallbacks = Counter(
             "safeproxy_fallbacks",
             "Requests sent to a fallback upstream after the primary could not take them.",
