@@ -86,8 +86,11 @@ class Admission:
         return bool(self._rules)
 
     async def admit(self, ex: Exchange) -> Ticket:
-        """Admit the request or raise RateLimited (429); the ticket must be `release`d."""
+        """Admit the request or raise RateLimited (429); the ticket must be `release`d.
+
+        Every bucket the request needs is asked in one go: one round trip with Redis."""
         ticket = Ticket()
+        wanted: list[tuple[str, str, float, Limit]] = []  # (kind, bucket, cost, limit)
         try:
             for rule in self._rules:
                 key = self._key(rule.settings, ex)
@@ -97,10 +100,23 @@ class Admission:
                         raise RateLimited("concurrent", {"Retry-After": "1"})
                     ticket.entered.append(key)
                 if rule.requests is not None:
-                    await self._take(ex, ticket, "requests", f"{key}:r", 1.0, rule.requests)
+                    wanted.append(("requests", f"{key}:r", 1.0, rule.requests))
                 if rule.tokens is not None:
                     cost = min(self._estimate(ex), rule.tokens.burst)
-                    await self._take(ex, ticket, "tokens", f"{key}:t", cost, rule.tokens)
+                    wanted.append(("tokens", f"{key}:t", cost, rule.tokens))
+            if wanted:
+                decisions, where = await self._acquire(ex, [(b, c, lim) for _, b, c, lim in wanted])
+                refused: RateLimited | None = None
+                for (kind, bucket, cost, limit), decision in zip(wanted, decisions, strict=True):
+                    if decision is None:
+                        continue  # the shared store is down and the fallback is to admit
+                    if decision.allowed:
+                        taken = ticket.tokens if kind == "tokens" else ticket.requests
+                        taken.append((bucket, cost, limit, where))
+                    elif refused is None:
+                        refused = RateLimited(kind, _headers(decision, limit))
+                if refused is not None:
+                    raise refused
         except RateLimited as limited:
             ex.limited_kind = limited.kind
             self.release(ticket)
@@ -142,29 +158,19 @@ class Admission:
         out = asked if isinstance(asked, int) and asked > 0 else self._settings.default_max_tokens
         return float(chars // _CHARS_PER_TOKEN + out)
 
-    async def _take(
-        self, ex: Exchange, ticket: Ticket, kind: str, key: str, cost: float, limit: Limit
-    ) -> None:
-        decision, where = await self._acquire(ex, key, cost, limit)
-        if decision is None:
-            return  # the shared store is down and the fallback is to admit
-        if not decision.allowed:
-            raise RateLimited(kind, _headers(decision, limit))
-        (ticket.tokens if kind == "tokens" else ticket.requests).append((key, cost, limit, where))
-
     async def _acquire(
-        self, ex: Exchange, key: str, cost: float, limit: Limit
-    ) -> tuple[Decision | None, str]:
+        self, ex: Exchange, wanted: list[tuple[str, float, Limit]]
+    ) -> tuple[list[Decision | None], str]:
         if self._redis is None:
-            return self._memory.acquire(key, cost, limit), "memory"
+            return [self._memory.acquire(k, c, lim) for k, c, lim in wanted], "memory"
         try:
-            return await self._redis.acquire(key, cost, limit), "redis"
+            return list(await self._redis.acquire_many(wanted)), "redis"
         except LimiterUnavailable:
             if self._settings.on_unavailable == "open":
                 _degrade(ex, "rate_limit:limiter_open")
-                return None, "none"
+                return [None] * len(wanted), "none"
             _degrade(ex, "rate_limit:limiter_local")
-            return self._memory.acquire(key, cost, limit), "memory"
+            return [self._memory.acquire(k, c, lim) for k, c, lim in wanted], "memory"
 
     def _refund(self, ticket: Ticket) -> None:
         """A refused request takes nothing: give back what earlier rules took for it."""

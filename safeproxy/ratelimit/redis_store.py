@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import redis.asyncio as redis
 from redis.exceptions import RedisError
@@ -103,6 +105,26 @@ class RedisLimiter:
         """Admit or refuse `cost` units for `key`; an admitted cost is recorded."""
         return await self._run(key, cost, limit, force=False)
 
+    async def acquire_many(self, wanted: Sequence[tuple[str, float, Limit]]) -> list[Decision]:
+        """Several buckets in one round trip (a pipeline of script calls, not a transaction:
+        each bucket is decided atomically on its own, as with `acquire`)."""
+        for _key, cost, _limit in wanted:
+            if not math.isfinite(cost):
+                raise ValueError(f"cost must be finite, got {cost!r}")
+        try:
+            async with (
+                asyncio.timeout(self._timeout_s),
+                self._client.pipeline(transaction=False) as pipe,
+            ):
+                for key, cost, limit in wanted:
+                    await self._script(
+                        keys=[self.redis_key(key)], args=_args(cost, limit, False), client=pipe
+                    )
+                replies = await pipe.execute()
+        except (RedisError, OSError, TimeoutError) as exc:
+            raise LimiterUnavailable(f"rate limit store unavailable: {type(exc).__name__}") from exc
+        return [_decision(reply) for reply in replies]
+
     async def settle(self, key: str, reserved: float, actual: float, limit: Limit) -> Decision:
         """Correct an admitted reservation to the actual usage (refund, or charge the overrun)."""
         return await self._run(key, actual - reserved, limit, force=True)
@@ -110,24 +132,33 @@ class RedisLimiter:
     async def _run(self, key: str, cost: float, limit: Limit, *, force: bool) -> Decision:
         if not math.isfinite(cost):
             raise ValueError(f"cost must be finite, got {cost!r}")
-        args = [repr(cost), repr(limit.rate), repr(limit.burst), "1" if force else "0"]
-        args.append(repr(EPSILON_S * 1e6))
         try:
             async with asyncio.timeout(self._timeout_s):
-                reply = await self._script(keys=[self.redis_key(key)], args=args)
+                reply = await self._script(
+                    keys=[self.redis_key(key)], args=_args(cost, limit, force)
+                )
         except (RedisError, OSError, TimeoutError) as exc:
             raise LimiterUnavailable(f"rate limit store unavailable: {type(exc).__name__}") from exc
-        allowed, too_large, remaining, retry_after, reset_after, new_tat = (
-            _text(part) for part in reply
-        )
-        return Decision(
-            allowed=allowed == "1",
-            new_tat=float(new_tat),
-            remaining=float(remaining),
-            retry_after_s=float(retry_after),
-            reset_after_s=float(reset_after),
-            too_large=too_large == "1",
-        )
+        return _decision(reply)
+
+
+def _args(cost: float, limit: Limit, force: bool) -> list[str]:
+    return [repr(cost), repr(limit.rate), repr(limit.burst), "1" if force else "0",
+            repr(EPSILON_S * 1e6)]  # fmt: skip
+
+
+def _decision(reply: Any) -> Decision:
+    allowed, too_large, remaining, retry_after, reset_after, new_tat = (
+        _text(part) for part in reply
+    )
+    return Decision(
+        allowed=allowed == "1",
+        new_tat=float(new_tat),
+        remaining=float(remaining),
+        retry_after_s=float(retry_after),
+        reset_after_s=float(reset_after),
+        too_large=too_large == "1",
+    )
 
 
 def _text(part: object) -> str:

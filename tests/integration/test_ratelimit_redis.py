@@ -133,3 +133,17 @@ async def test_unresponsive_redis_is_bounded_by_the_limiter_deadline() -> None:
             assert loop.time() - started < 1.5
         finally:
             await c.aclose()
+
+
+async def test_several_buckets_in_one_round_trip_decide_as_one_by_one(
+    client: redis.Redis,
+) -> None:
+    limiter = RedisLimiter(client, "many")
+    slow = Limit(rate=0.001, burst=3.0)
+    await limiter.acquire("b", 3.0, slow)  # bucket b is now empty
+    first, second = await limiter.acquire_many([("a", 2.0, slow), ("b", 1.0, slow)])
+    assert first.allowed and first.remaining == pytest.approx(1.0, abs=1e-3)
+    assert not second.allowed and second.retry_after_s > 0
+    # The refused bucket was not charged, the admitted one was.
+    again = await limiter.acquire_many([("a", 1.0, slow), ("a", 1.0, slow)])
+    assert [d.allowed for d in again] == [True, False]
