@@ -1,8 +1,8 @@
 """Rate limits at the door: requests, tokens and concurrency per identity (and route).
 
 Each rule is a GCRA bucket (ratelimit/gcra.py) in memory, or in Redis shared by every
-worker and replica. Tokens are reserved as an estimate before the upstream call (prompt
-characters / 4 + max_tokens) and settled with the reply's real `usage` afterwards.
+worker and replica. Tokens are reserved as an estimate before the upstream call (body
+bytes / 4 + max_tokens) and settled with the reply's real `usage` afterwards.
 Concurrency is counted per process. When Redis cannot answer, the configured fallback
 applies (per-process limits, or admit) and the request records it as degraded: never a 500.
 """
@@ -152,11 +152,11 @@ class Admission:
         return f"{rule.name}:{ex.limit_key}"
 
     def _estimate(self, ex: Exchange) -> float:
+        # The body's size stands for the prompt's (JSON framing is a small share of it).
         body = ex.body
-        chars = sum(len(str(body.get(k, ""))) for k in ("messages", "prompt", "input"))
         asked = body.get("max_completion_tokens", body.get("max_tokens"))
         out = asked if isinstance(asked, int) and asked > 0 else self._settings.default_max_tokens
-        return float(chars // _CHARS_PER_TOKEN + out)
+        return float(ex.body_bytes // _CHARS_PER_TOKEN + out)
 
     async def _acquire(
         self, ex: Exchange, wanted: list[tuple[str, float, Limit]]

@@ -106,6 +106,7 @@ class Exchange:
     # The upstream path: the kind's, or the client's for a pass-through endpoint.
     path: str = ""
     body: dict[str, Any] = field(default_factory=dict)
+    body_bytes: int = 0  # the client body's size (for token estimates)
     # Serialisation of `body` as it stands (None once something rewrote the body).
     wire: bytes | None = None
     model: str = ""

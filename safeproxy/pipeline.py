@@ -172,6 +172,7 @@ class Pipeline:
         limits = self._server.limits
         raw = await read_body(request, limits, self._server.body_read_s)
         body, wire = parse_object(raw, limits.max_json_depth)
+        ex.body_bytes = len(raw)
         ex.model = check_shape(ex.kind, body, limits.max_messages)
         ex.stream = body.get("stream") is True
         ex.body = body

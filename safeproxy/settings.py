@@ -249,7 +249,7 @@ class RateLimitRule(_Strict):
     # or that identity per route.
     key: Literal["identity", "identity_route"] = "identity"
     requests: Rate | None = None
-    # Tokens: an estimate (prompt characters / 4 + max_tokens) is reserved before the call,
+    # Tokens: an estimate (body bytes / 4 + max_tokens) is reserved before the call,
     # then settled with the reply's real `usage`.
     tokens: Rate | None = None
     concurrent: int | None = Field(default=None, gt=0)

@@ -18,54 +18,59 @@ from redis.exceptions import RedisError
 
 from safeproxy.ratelimit.gcra import EPSILON_S, Decision, Limit
 
-# KEYS[1]: the TAT key. ARGV: cost, rate (units/s), burst (units), force ('1': settle, apply
-# unconditionally), epsilon (microseconds). Returns strings (Redis truncates Lua numbers to
+# One bucket per key: KEYS[i] is its TAT key, and ARGV[5(i-1)+1 .. 5i] its cost, rate
+# (units/s), burst (units), force ('1': settle, apply unconditionally) and epsilon
+# (microseconds). Several buckets are decided in one call (one round trip), each atomically
+# and on the server's clock. Returns six strings per key (Redis truncates Lua numbers to
 # integers): allowed, too_large, remaining, retry_after_s, reset_after_s, new_tat (epoch s).
 _SCRIPT = """
-local cost = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local burst = tonumber(ARGV[3])
-local force = ARGV[4] == '1'
-local epsilon = tonumber(ARGV[5])
-
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = 1000000 / rate
-local tolerance = burst * interval
-
-local tat = now
-local stored = redis.call('GET', KEYS[1])
-if stored then
-  tat = math.max(tonumber(stored), now)
-end
 
 local function fmt(x)
   -- %.17g round-trips a double; tostring would keep only 14 digits of an epoch in microseconds.
   return string.format('%.17g', x)
 end
-local function remaining(at)
-  return math.max(0, burst - (at - now) / interval)
-end
-local function reply(allowed, too_large, at, retry_after)
-  return {allowed, too_large, fmt(remaining(at)), fmt(retry_after / 1000000),
-          fmt((at - now) / 1000000), fmt(at / 1000000)}
+
+local function bucket(key, cost, rate, burst, force, epsilon)
+  local interval = 1000000 / rate
+  local tolerance = burst * interval
+  local tat = now
+  local stored = redis.call('GET', key)
+  if stored then
+    tat = math.max(tonumber(stored), now)
+  end
+  local function reply(allowed, too_large, at, retry_after)
+    return {allowed, too_large, fmt(math.max(0, burst - (at - now) / interval)),
+            fmt(retry_after / 1000000), fmt((at - now) / 1000000), fmt(at / 1000000)}
+  end
+  if not force and cost > burst then
+    return reply('0', '1', tat, 0)
+  end
+  local new_tat = math.max(tat + cost * interval, now)
+  if not force and new_tat - now > tolerance + epsilon then
+    return reply('0', '0', tat, new_tat - now - tolerance)
+  end
+  local ttl_ms = math.ceil((new_tat - now) / 1000)
+  if ttl_ms > 0 then
+    -- Expire when the bucket is full again: from then on a missing key means the same thing.
+    redis.call('SET', key, fmt(new_tat), 'PX', ttl_ms)
+  else
+    redis.call('DEL', key)
+  end
+  return reply('1', '0', new_tat, 0)
 end
 
-if not force and cost > burst then
-  return reply('0', '1', tat, 0)
+local out = {}
+for i, key in ipairs(KEYS) do
+  local a = (i - 1) * 5
+  local r = bucket(key, tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]),
+                   ARGV[a + 4] == '1', tonumber(ARGV[a + 5]))
+  for _, v in ipairs(r) do
+    out[#out + 1] = v
+  end
 end
-local new_tat = math.max(tat + cost * interval, now)
-if not force and new_tat - now > tolerance + epsilon then
-  return reply('0', '0', tat, new_tat - now - tolerance)
-end
-local ttl_ms = math.ceil((new_tat - now) / 1000)
-if ttl_ms > 0 then
-  -- Expire when the bucket is full again: from then on a missing key means the same thing.
-  redis.call('SET', KEYS[1], fmt(new_tat), 'PX', ttl_ms)
-else
-  redis.call('DEL', KEYS[1])
-end
-return reply('1', '0', new_tat, 0)
+return out
 """
 
 
@@ -106,40 +111,31 @@ class RedisLimiter:
         return await self._run(key, cost, limit, force=False)
 
     async def acquire_many(self, wanted: Sequence[tuple[str, float, Limit]]) -> list[Decision]:
-        """Several buckets in one round trip (a pipeline of script calls, not a transaction:
-        each bucket is decided atomically on its own, as with `acquire`)."""
-        for _key, cost, _limit in wanted:
-            if not math.isfinite(cost):
-                raise ValueError(f"cost must be finite, got {cost!r}")
-        try:
-            async with (
-                asyncio.timeout(self._timeout_s),
-                self._client.pipeline(transaction=False) as pipe,
-            ):
-                for key, cost, limit in wanted:
-                    await self._script(
-                        keys=[self.redis_key(key)], args=_args(cost, limit, False), client=pipe
-                    )
-                replies = await pipe.execute()
-        except (RedisError, OSError, TimeoutError) as exc:
-            raise LimiterUnavailable(f"rate limit store unavailable: {type(exc).__name__}") from exc
-        return [_decision(reply) for reply in replies]
+        """Several buckets in one script call (one round trip); each is decided atomically
+        on its own, as with `acquire`, and a refused one is not charged."""
+        return await self._call([(key, cost, limit, False) for key, cost, limit in wanted])
 
     async def settle(self, key: str, reserved: float, actual: float, limit: Limit) -> Decision:
         """Correct an admitted reservation to the actual usage (refund, or charge the overrun)."""
         return await self._run(key, actual - reserved, limit, force=True)
 
     async def _run(self, key: str, cost: float, limit: Limit, *, force: bool) -> Decision:
-        if not math.isfinite(cost):
-            raise ValueError(f"cost must be finite, got {cost!r}")
+        return (await self._call([(key, cost, limit, force)]))[0]
+
+    async def _call(self, buckets: Sequence[tuple[str, float, Limit, bool]]) -> list[Decision]:
+        keys: list[str] = []
+        args: list[str] = []
+        for key, cost, limit, force in buckets:
+            if not math.isfinite(cost):
+                raise ValueError(f"cost must be finite, got {cost!r}")
+            keys.append(self.redis_key(key))
+            args += _args(cost, limit, force)
         try:
             async with asyncio.timeout(self._timeout_s):
-                reply = await self._script(
-                    keys=[self.redis_key(key)], args=_args(cost, limit, force)
-                )
+                reply = await self._script(keys=keys, args=args)
         except (RedisError, OSError, TimeoutError) as exc:
             raise LimiterUnavailable(f"rate limit store unavailable: {type(exc).__name__}") from exc
-        return _decision(reply)
+        return [_decision(reply[i : i + 6]) for i in range(0, len(reply), 6)]
 
 
 def _args(cost: float, limit: Limit, force: bool) -> list[str]:
