@@ -9,7 +9,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+
+def _not_an_override(name: str) -> str:
+    if name.startswith("SAFEPROXY_"):
+        raise ValueError("SAFEPROXY_* variables are config overrides; name another variable")
+    return name
+
+
+# The name of an environment variable that holds a secret (never the secret itself). Not
+# SAFEPROXY_*: that prefix is read as config overrides, so the secret would be taken for one.
+EnvName = Annotated[
+    str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$"), AfterValidator(_not_an_override)
+]
 
 PiiEntity = Literal["email", "phone", "credit_card", "ssn", "iban", "ipv4", "ipv6"]
 SecretKind = Literal[
@@ -146,7 +159,7 @@ class PolicySettings(_Strict):
     output: list[OutputFilterSettings] = []
     stream: StreamSettings = StreamSettings()
     # Environment variable holding the salt for `redaction: hash` (required when used).
-    hash_salt_env: str | None = None
+    hash_salt_env: EnvName | None = None
 
     @model_validator(mode="after")
     def _hash_needs_salt(self) -> PolicySettings:

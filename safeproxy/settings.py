@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from safeproxy.headers import OWNED_UP
-from safeproxy.policy_settings import PolicySettings
+from safeproxy.policy_settings import EnvName, PolicySettings
 
 PositiveSeconds = Annotated[float, Field(gt=0)]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
@@ -81,7 +81,7 @@ class UpstreamSettings(_Strict):
     )
     timeout: UpstreamTimeouts = UpstreamTimeouts()
     # Name of the environment variable that holds this upstream's API key (never the key).
-    api_key_env: str | None = None
+    api_key_env: EnvName | None = None
     # The client's own Authorization header is dropped unless this is set (and no api_key_env).
     forward_client_auth: bool = False
     # Client headers passed on besides the defaults (Accept, User-Agent, W3C trace context,
@@ -256,7 +256,9 @@ class RateLimitRule(_Strict):
 
 
 class RedisLimitSettings(_Strict):
-    url_env: str = "SAFEPROXY_REDIS_URL"  # the URL may hold a password: never in config
+    # The URL may hold a password: it never sits in config. (Not SAFEPROXY_*: that prefix
+    # is for config overrides.)
+    url_env: EnvName = "REDIS_URL"
     prefix: str = "safeproxy:rl"
     timeout_ms: int = Field(default=100, gt=0)
 
@@ -332,7 +334,7 @@ class TelemetrySettings(_Strict):
     audit: AuditSettings = AuditSettings()
     # Tenants are recorded as a salted hash of the API key. Without this variable the salt
     # is random per process (hashes then differ between restarts and workers).
-    tenant_salt_env: str | None = None
+    tenant_salt_env: EnvName | None = None
 
 
 class Settings(_Strict):

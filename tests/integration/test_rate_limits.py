@@ -97,7 +97,7 @@ def test_concurrency_is_capped_per_identity() -> None:
 
 def redis_limited(url: str, **extra: Any) -> Stack:
     rules = [{"name": "shared", "requests": {"per_minute": 5}}]
-    return Stack(limited(rules, backend="redis", **extra), environ={"SAFEPROXY_REDIS_URL": url})
+    return Stack(limited(rules, backend="redis", **extra), environ={"REDIS_URL": url})
 
 
 def test_two_proxies_share_one_limit_through_redis(redis_url: str) -> None:

@@ -16,7 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.redis_server import redis_server, redis_url
 from tests.support import Stack
+
+__all__ = ["redis_server", "redis_url"]
 
 CHAT = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
 
@@ -152,6 +155,31 @@ def test_sigterm_flushes_every_decision_to_the_audit_log(tmp_path: Path) -> None
     records = [json.loads(line) for line in audit.read_text().splitlines()]
     assert [r["request_id"] for r in records if r["type"] == "request"] == rids
     assert records[0]["type"] == "config_loaded" and records[-1]["type"] == "shutdown"
+
+
+def test_two_proxy_processes_share_one_limit_through_redis(redis_url: str) -> None:
+    env = {
+        "REDIS_URL": redis_url,
+        "SAFEPROXY_RATE_LIMITS__BACKEND": "redis",
+        "SAFEPROXY_RATE_LIMITS__RULES": "[{name: shared, requests: {per_minute: 5}}]",
+    }
+    with (
+        Stack() as stack,
+        serving(stack, env=env) as (a, url_a),
+        serving(stack, env=env) as (
+            b,
+            url_b,
+        ),
+    ):
+        codes = [
+            httpx.post((url_a if i % 2 else url_b) + "/v1/chat/completions", json=CHAT).status_code
+            for i in range(12)
+        ]
+        for proc in (a, b):
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(15) == 0
+    # Five in all across both processes: the bucket lives in Redis.
+    assert codes.count(200) == 5 and codes.count(429) == 7
 
 
 def test_workers_share_one_port_and_metrics_cover_all_of_them() -> None:

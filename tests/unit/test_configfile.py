@@ -152,3 +152,19 @@ def test_unknown_policy_on_a_route_and_relative_words_files(tmp_path: Path) -> N
     )
     spec = load_settings(path).policies["p"].input[0]
     assert isinstance(spec, BlocklistFilter) and spec.words_file == str(tmp_path / "words.txt")
+
+
+def test_secret_variables_may_not_use_the_override_prefix() -> None:
+    # A secret in SAFEPROXY_* would be read as a config override (and refused as an unknown
+    # key), so naming one there is a config error, with its path.
+    data = {
+        "upstreams": [
+            {"name": "u", "base_url": "http://127.0.0.1:1", "api_key_env": "SAFEPROXY_K"}
+        ],
+        "routes": [{"upstream": "u"}],
+        "rate_limits": {"redis": {"url_env": "SAFEPROXY_REDIS_URL"}},
+    }
+    with pytest.raises(ConfigError) as err:
+        validate(data)
+    text = str(err.value)
+    assert "upstreams.0.api_key_env" in text and "rate_limits.redis.url_env" in text
