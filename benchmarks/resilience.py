@@ -34,8 +34,8 @@ from fleet import HOST, LOAD_CORE, PROXY_CORE, Fleet, free_port, wait_ready
 
 from safeproxy.admission import Admission
 from safeproxy.models import Exchange, Kind
+from safeproxy.ratelimit.settings import RateLimitSettings
 from safeproxy.resilience.breaker import Breaker
-from safeproxy.settings import RateLimitSettings
 from safeproxy.upstream.routes import Route, Target
 
 RULE = {

@@ -22,7 +22,7 @@ from safeproxy.models import Exchange
 from safeproxy.ratelimit.gcra import Decision, Limit
 from safeproxy.ratelimit.memory import ConcurrencyLimiter, MemoryLimiter
 from safeproxy.ratelimit.redis_store import LimiterUnavailable, RedisLimiter
-from safeproxy.settings import RateLimitRule, RateLimitSettings
+from safeproxy.ratelimit.settings import RateLimitRule, RateLimitSettings
 
 # Characters per token for the reservation estimate (OpenAI's rule of thumb for English);
 # the reservation is corrected with the real usage afterwards.

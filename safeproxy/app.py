@@ -28,10 +28,11 @@ from safeproxy.readiness import Readiness
 from safeproxy.resilience.breaker import Transition
 from safeproxy.resilience.quarantine import Quarantine
 from safeproxy.resilience.safety import SafetyBreakers
-from safeproxy.settings import Settings, TelemetrySettings
+from safeproxy.settings import Settings
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 from safeproxy.telemetry.recorder import Recorder
+from safeproxy.telemetry.settings import TelemetrySettings
 from safeproxy.telemetry.tracing import Tracing, otlp_tracing
 from safeproxy.upstream.client import UpstreamPool
 from safeproxy.upstream.routes import Router

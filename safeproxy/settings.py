@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from safeproxy.config_types import Name, PositiveSeconds, Strict
 from safeproxy.headers import OWNED_UP
 from safeproxy.policy_settings import EnvName, PolicySettings
-
-PositiveSeconds = Annotated[float, Field(gt=0)]
-Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-
-
-class _Strict(BaseModel):
-    """Base for every config model: unknown keys are errors, instances are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from safeproxy.ratelimit.settings import RateLimitSettings
+from safeproxy.telemetry.settings import TelemetrySettings
 
 
-class RequestLimits(_Strict):
+class RequestLimits(Strict):
     """Caps applied to a client request before any other work is done."""
 
     max_body_bytes: int = Field(default=1_048_576, gt=0)
@@ -30,7 +24,7 @@ class RequestLimits(_Strict):
     max_messages: int = Field(default=1024, gt=0)
 
 
-class ServerSettings(_Strict):
+class ServerSettings(Strict):
     """Where the proxy listens and how long it waits for clients."""
 
     host: str = "127.0.0.1"
@@ -46,7 +40,7 @@ class ServerSettings(_Strict):
     max_in_flight: int = Field(default=1024, gt=0)
 
 
-class UpstreamTimeouts(_Strict):
+class UpstreamTimeouts(Strict):
     """One budget per phase of an upstream call."""
 
     connect_s: PositiveSeconds = 2.0
@@ -55,7 +49,7 @@ class UpstreamTimeouts(_Strict):
     total_s: PositiveSeconds = 600.0
 
 
-class BreakerConfig(_Strict):
+class BreakerConfig(Strict):
     """The per-base-URL circuit breaker (resilience/breaker.py has the state machine)."""
 
     enabled: bool = True
@@ -72,7 +66,7 @@ class BreakerConfig(_Strict):
     max_ejection_percent: int = Field(default=50, ge=0, le=100)
 
 
-class UpstreamSettings(_Strict):
+class UpstreamSettings(Strict):
     """A named model server reachable at one or more base URLs (least-in-flight balanced)."""
 
     name: Name
@@ -119,7 +113,7 @@ class UpstreamSettings(_Strict):
         return [u.rstrip("/") for u in urls]
 
 
-class Fallback(_Strict):
+class Fallback(Strict):
     """Where a request goes when the route's primary upstream could not take it."""
 
     upstream: Name
@@ -127,11 +121,11 @@ class Fallback(_Strict):
     model: str | None = None
 
 
-class RouteMatch(_Strict):
+class RouteMatch(Strict):
     model: str = "*"
 
 
-class SafetyBreakerConfig(_Strict):
+class SafetyBreakerConfig(Strict):
     """The route's safety breaker: when too large a share of its replies carry an output
     violation (blocked or redacted by output filters), the route is cut off (`block`: 503
     safety_breaker_open), sent to `fallback`, or run under `strict_policy`, until probes
@@ -159,7 +153,7 @@ class SafetyBreakerConfig(_Strict):
         return self
 
 
-class RouteSettings(_Strict):
+class RouteSettings(Strict):
     """Maps model names (a glob) to an upstream, with an ordered fallback list."""
 
     name: Name | None = None
@@ -190,19 +184,19 @@ class RouteSettings(_Strict):
         return self.name or self.upstream
 
 
-class ReadinessSettings(_Strict):
+class ReadinessSettings(Strict):
     interval_s: PositiveSeconds = 5.0
     probe_timeout_s: PositiveSeconds = 2.0
 
 
-class ApiKey(_Strict):
+class ApiKey(Strict):
     """A client credential, stored as the hex SHA-256 of the key (never the key itself)."""
 
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     tenant: Name
 
 
-class AuthSettings(_Strict):
+class AuthSettings(Strict):
     """Who the client is. `none` (the sidecar default: the pod boundary is the trust
     boundary) or `api_keys`: a Bearer key must match one of `keys` (401 otherwise)."""
 
@@ -220,61 +214,7 @@ class AuthSettings(_Strict):
         return self
 
 
-class Rate(_Strict):
-    """`per_second` or `per_minute` units sustained, and up to `burst` at once (default: one
-    period's worth: 600 per minute admits 600 at once, then 10 a second)."""
-
-    per_second: float | None = Field(default=None, gt=0)
-    per_minute: float | None = Field(default=None, gt=0)
-    burst: float | None = Field(default=None, gt=0)
-
-    @model_validator(mode="after")
-    def _one_period(self) -> Rate:
-        if (self.per_second is None) == (self.per_minute is None):
-            raise ValueError("set exactly one of per_second and per_minute")
-        return self
-
-    @property
-    def rate(self) -> float:
-        return self.per_second if self.per_second is not None else (self.per_minute or 0) / 60
-
-    @property
-    def size(self) -> float:
-        return self.burst or (self.per_second or self.per_minute or 1.0)
-
-
-class RateLimitRule(_Strict):
-    name: Name
-    # What the limit counts against: the client's identity (its tenant, key or address),
-    # or that identity per route.
-    key: Literal["identity", "identity_route"] = "identity"
-    requests: Rate | None = None
-    # Tokens: an estimate (body bytes / 4 + max_tokens) is reserved before the call,
-    # then settled with the reply's real `usage`.
-    tokens: Rate | None = None
-    concurrent: int | None = Field(default=None, gt=0)
-
-
-class RedisLimitSettings(_Strict):
-    # The URL may hold a password: it never sits in config. (Not SAFEPROXY_*: that prefix
-    # is for config overrides.)
-    url_env: EnvName = "REDIS_URL"
-    prefix: str = "safeproxy:rl"
-    timeout_ms: int = Field(default=100, gt=0)
-
-
-class RateLimitSettings(_Strict):
-    backend: Literal["memory", "redis"] = "memory"
-    redis: RedisLimitSettings = RedisLimitSettings()
-    # When Redis cannot answer: enforce per-process limits (`local`) or admit (`open`);
-    # either way the request records it as degraded.
-    on_unavailable: Literal["local", "open"] = "local"
-    # max_tokens assumed for the reservation when a request sets none.
-    default_max_tokens: int = Field(default=1024, gt=0)
-    rules: list[RateLimitRule] = []
-
-
-class QuarantineSettings(_Strict):
+class QuarantineSettings(Strict):
     """An identity with `violations` policy violations (blocked requests or replies, or
     replies an output filter redacted) within `window_s` is quarantined for `duration_s`:
     its requests get 403 `quarantined` (`block`) or run under `strict_policy` (`strict`).
@@ -295,49 +235,7 @@ class QuarantineSettings(_Strict):
         return self
 
 
-class TracingSettings(_Strict):
-    """OpenTelemetry tracing. Off unless an OTLP endpoint is set here or in the standard
-    OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT variables."""
-
-    otlp_endpoint: str | None = None
-    # OTEL_EXPORTER_OTLP_PROTOCOL (or ..._TRACES_PROTOCOL) wins over this when set.
-    otlp_protocol: Literal["http/protobuf", "grpc"] = "http/protobuf"
-    service_name: str = "safeproxy"
-    # Head sampling of requests that arrive without a sampled parent (a client's sampled
-    # `traceparent` is always followed). OTEL_TRACES_SAMPLER, when set, replaces this.
-    # Spans cost the Python SDK ~100 us each to build and encode, so tracing every request
-    # would several-fold the proxy's CPU; see README "Observability".
-    sample_ratio: float = Field(default=0.01, ge=0.0, le=1.0)
-    # Every request that was not plainly allowed (blocked, redacted, failed, degraded) is
-    # traced whatever the sampling said: those are the decisions someone will look for.
-    trace_all_decisions: bool = True
-    # Forwarded (already redacted) message text on spans; off by default.
-    capture_content: bool = False
-
-
-class AuditSettings(_Strict):
-    """The audit log: JSON Lines, one record per request plus config and lifecycle events."""
-
-    path: str | None = None  # None: no audit log
-    capture_content: bool = False  # the redacted text as forwarded / delivered, never the original
-    max_bytes: int = Field(default=104_857_600, gt=0)  # rotate at this size
-    backups: int = Field(default=5, ge=0)  # rotated files kept: audit.jsonl.1 ... .N
-    # every_record: fsync after each record; interval: at most fsync_interval_ms apart.
-    fsync: Literal["every_record", "interval"] = "interval"
-    fsync_interval_ms: int = Field(default=1000, gt=0)
-    # Records waiting for the writer; beyond this they are dropped and counted.
-    queue_max: int = Field(default=65536, gt=0)
-
-
-class TelemetrySettings(_Strict):
-    tracing: TracingSettings = TracingSettings()
-    audit: AuditSettings = AuditSettings()
-    # Tenants are recorded as a salted hash of the API key. Without this variable the salt
-    # is random per process (hashes then differ between restarts and workers).
-    tenant_salt_env: EnvName | None = None
-
-
-class Settings(_Strict):
+class Settings(Strict):
     """The whole effective configuration of one proxy."""
 
     server: ServerSettings = ServerSettings()

@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from safeproxy.settings import AuditSettings
+from safeproxy.telemetry.settings import AuditSettings
 
 _STOP = b""  # the sentinel: a record is never empty
 _BATCH_S = 0.05

@@ -37,7 +37,7 @@ from opentelemetry.util.types import Attributes
 
 from safeproxy.decision import Decision, degraded_reason
 from safeproxy.filters.api import Action
-from safeproxy.settings import TracingSettings
+from safeproxy.telemetry.settings import TracingSettings
 
 _ERROR_OUTCOMES = frozenset({"upstream_error", "filter_error"})
 

@@ -16,8 +16,8 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
 )
 
 from safeproxy.decision import TenantHasher, degraded_reason
-from safeproxy.settings import AuditSettings, TracingSettings
 from safeproxy.telemetry.audit import AuditLog
+from safeproxy.telemetry.settings import AuditSettings, TracingSettings
 from safeproxy.telemetry.tracing import Tracing, otlp_tracing
 
 
