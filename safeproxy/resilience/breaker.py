@@ -1,5 +1,5 @@
 """Circuit breakers: one state machine per target (an upstream base URL, or a route for the
-safety breaker), and outlier ejection across the base URLs of one upstream.
+safety breaker). Outlier ejection across an upstream's base URLs is in ejection.py.
 
 Pure logic: no I/O, no tasks, time read only through the injected `clock` (monotonic seconds).
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -395,46 +395,3 @@ class RatioBreaker(_StateMachine):
     def record(self, violation: bool) -> None:
         """Report whether an admitted request's response carried an output violation."""
         self._record(failed=violation)
-
-
-class Ejector:
-    """Outlier ejection across one upstream's base URLs.
-
-    Ejecting too many would pile the whole load onto the survivors and topple them too, so at
-    most `max_ejection_percent` of the pool is ejected; above that, the URLs that opened longest
-    ago (the nearest to recovering) are kept usable anyway. A force-opened URL is an operator's
-    decision: it is left out of the pool entirely and never kept.
-    """
-
-    def __init__(self, breakers: Mapping[str, Breaker], max_ejection_percent: int = 50) -> None:
-        if not 0 <= max_ejection_percent <= 100:
-            raise ValueError(
-                f"max_ejection_percent must be in [0, 100], got {max_ejection_percent}"
-            )
-        self._breakers = breakers
-        self._max_percent = max_ejection_percent
-
-    def usable(self, urls: Sequence[str]) -> list[str]:
-        """The URLs to pick from, in the given order; [] when no breaker admits traffic.
-
-        Side-effect free: it takes no half-open slot. The caller calls allow() on the URL it
-        picks, and sends anyway if that URL's breaker is OPEN (it was kept by the cap).
-        """
-        pool = [u for u in urls if self._breakers[u].forced_reason is None]
-        healthy = {u for u in pool if self._breakers[u].would_allow()}
-        if not healthy:
-            return []
-        ejected = [u for u in pool if u not in healthy]
-        excess = len(ejected) - len(pool) * self._max_percent // 100
-        if excess > 0:
-            ejected.sort(key=self._opened_at)
-            healthy.update(ejected[:excess])
-        return [u for u in pool if u in healthy]
-
-    def retry_after_s(self, urls: Sequence[str]) -> float:
-        """The soonest any of `urls` half-opens (for a 503's Retry-After); 0 if one is not OPEN."""
-        return min((self._breakers[u].retry_after_s() for u in urls), default=0.0)
-
-    def _opened_at(self, url: str) -> float:
-        at = self._breakers[url].opened_at
-        return -math.inf if at is None else at

@@ -19,7 +19,8 @@ from multidict import CIMultiDictProxy
 
 from safeproxy.errors import BreakerOpen, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from safeproxy.headers import DEFAULT_FORWARDED, Headers
-from safeproxy.resilience.breaker import Breaker, BreakerSettings, Ejector, State, Transition
+from safeproxy.resilience.breaker import Breaker, BreakerSettings, State, Transition
+from safeproxy.resilience.ejection import Ejector
 from safeproxy.settings import BreakerConfig, UpstreamSettings
 
 

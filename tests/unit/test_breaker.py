@@ -9,12 +9,12 @@ import pytest
 from safeproxy.resilience.breaker import (
     Breaker,
     BreakerSettings,
-    Ejector,
     RatioBreaker,
     SafetyBreakerSettings,
     State,
     Transition,
 )
+from safeproxy.resilience.ejection import Ejector
 from tests.fake_clock import FakeClock
 
 
