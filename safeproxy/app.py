@@ -27,6 +27,7 @@ from safeproxy.pipeline import Pipeline
 from safeproxy.readiness import Readiness
 from safeproxy.resilience.breaker import Transition
 from safeproxy.resilience.quarantine import Quarantine
+from safeproxy.resilience.quarantine_redis import RedisQuarantineStore
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.settings import Settings
 from safeproxy.telemetry.audit import AuditLog
@@ -116,12 +117,27 @@ def build_app(
         if recorder.audit is not None:  # the tenant is a name or a salted hash, never a key
             recorder.audit.event("quarantine", tenant=tenant, duration_s=q.duration_s)
 
-    if not bool(multiprocess_dir):
+    qstore = None
+    if q.enabled and q.backend == "redis":
+        import redis.asyncio as aioredis
+
+        r = settings.rate_limits.redis
+        qclient = aioredis.Redis.from_url(
+            env.get(r.url_env) or "redis://127.0.0.1:6379",
+            socket_timeout=r.timeout_ms / 1000,
+            socket_connect_timeout=r.timeout_ms / 1000,
+        )
+        qstore = RedisQuarantineStore(
+            qclient, f"{r.prefix}:quarantine", window_s=q.window_s, violations=q.violations,
+            duration_s=q.duration_s, timeout_s=r.timeout_ms / 1000,
+        )  # fmt: skip
+    elif not bool(multiprocess_dir):
+        # In Redis the count of held identities is Redis' to tell; here, this process's.
         metrics.quarantined.set_function(quarantine.active)
     pipeline = Pipeline(
         settings.server, router, pools, recorder, Guard(policies), auth, admission, safety,
         quarantine, quarantine_policy=q.strict_policy if q.action == "strict" else None,
-        on_quarantine=quarantined,
+        on_quarantine=quarantined, quarantine_store=qstore,
     )  # fmt: skip
     scrape = _scrape_registry(registry, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)
@@ -147,6 +163,8 @@ def build_app(
             for pool in pools.values():
                 await pool.close()
             await admission.close()
+            if qstore is not None:
+                await qstore.close()
             # Last: requests have drained, so every decision is in before the flush.
             recorder.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import math
@@ -33,6 +34,7 @@ from safeproxy.identity import Authenticator
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
 from safeproxy.resilience.quarantine import Quarantine
+from safeproxy.resilience.quarantine_redis import RedisQuarantineStore, StoreUnavailable
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.settings import ServerSettings
 from safeproxy.telemetry.recorder import Recorder
@@ -65,6 +67,7 @@ class Pipeline:
         *,
         quarantine_policy: str | None = None,
         on_quarantine: Callable[[str], None] | None = None,
+        quarantine_store: RedisQuarantineStore | None = None,
     ) -> None:
         self._server = server
         self._router = router
@@ -79,6 +82,8 @@ class Pipeline:
         self._quarantine = quarantine
         self._quarantine_policy = quarantine_policy
         self._on_quarantine = on_quarantine
+        self._qstore = quarantine_store
+        self._background: set[asyncio.Task[None]] = set()
         self._ids = RequestIds()
         self._in_flight = 0
         self._max_in_flight = server.max_in_flight
@@ -163,8 +168,29 @@ class Pipeline:
                 self._count_violation(ex)
 
     def _count_violation(self, ex: Exchange) -> None:
-        if self._quarantine.violation(ex.limit_key) and self._on_quarantine is not None:
-            self._on_quarantine(ex.tenant)
+        if self._qstore is None:
+            if self._quarantine.violation(ex.limit_key) and self._on_quarantine is not None:
+                self._on_quarantine(ex.tenant)
+            return
+        # Shared state: off the request's path (the reply is already on its way).
+        task = asyncio.ensure_future(self._count_shared(ex.limit_key, ex.tenant))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _count_shared(self, key: str, tenant: str) -> None:
+        assert self._qstore is not None
+        with contextlib.suppress(StoreUnavailable):
+            if await self._qstore.violation(key) and self._on_quarantine is not None:
+                self._on_quarantine(tenant)
+
+    async def _quarantined(self, ex: Exchange) -> bool:
+        if self._qstore is None:
+            return self._quarantine.holds(ex.limit_key)
+        try:
+            return await self._qstore.holds(ex.limit_key)
+        except StoreUnavailable:
+            ex.degraded.append("quarantine:unavailable")  # nobody is held while it is down
+            return False
 
     async def _run(
         self, request: web.Request, ex: Exchange, spans: RequestSpans | None
@@ -181,7 +207,7 @@ class Pipeline:
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
         ex.route = route
-        if self._quarantine.enabled and self._quarantine.holds(ex.limit_key):
+        if self._quarantine.enabled and await self._quarantined(ex):
             strict = self._quarantine_policy
             if strict is None:
                 raise Quarantined("this client is quarantined after repeated policy violations")

@@ -217,10 +217,12 @@ class AuthSettings(Strict):
 class QuarantineSettings(Strict):
     """An identity with `violations` policy violations (blocked requests or replies, or
     replies an output filter redacted) within `window_s` is quarantined for `duration_s`:
-    its requests get 403 `quarantined` (`block`) or run under `strict_policy` (`strict`).
-    State is per process."""
+    its requests get 403 `quarantined` (`block`) or run under `strict_policy` (`strict`)."""
 
     enabled: bool = False
+    # Where the state lives: this process, or Redis (shared by every worker and replica; it
+    # uses the rate_limits.redis connection settings).
+    backend: Literal["memory", "redis"] = "memory"
     violations: int = Field(default=10, gt=0)
     window_s: PositiveSeconds = 600.0
     duration_s: PositiveSeconds = 3600.0

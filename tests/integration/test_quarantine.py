@@ -12,7 +12,10 @@ import httpx
 import yaml
 
 from tests.fake_clock import FakeClock
+from tests.redis_server import redis_server, redis_url
 from tests.support import Stack, base_config
+
+__all__ = ["redis_server", "redis_url"]
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICIES = yaml.safe_load((ROOT / "config" / "default.yaml").read_text())["policies"]
@@ -70,3 +73,25 @@ def test_strict_quarantine_runs_the_identity_under_the_strict_policy(tmp_path: P
     assert stricter.status_code == 400
     last = [json.loads(x) for x in audit.read_text().splitlines() if '"request"' in x][-1]
     assert last["policy"]["name"] == "strict" and last["degraded"] == ["quarantine:strict"]
+
+
+def test_quarantine_in_redis_holds_across_proxies(tmp_path: Path, redis_url: str) -> None:
+    config = quarantining(tmp_path / "audit.jsonl", backend="redis")
+    env = {"REDIS_URL": redis_url}
+    with (
+        Stack(config, environ=env) as a,
+        Stack(config, environ=env) as b,
+        httpx.Client(base_url=a.url) as ha,
+        httpx.Client(base_url=b.url) as hb,
+    ):
+        ha.post("/v1/chat/completions", json=ATTACK)
+        hb.post("/v1/chat/completions", json=ATTACK)  # the second violation, elsewhere
+        # The violation is counted off the request's path: wait for it (bounded).
+        held = None
+        for _ in range(200):
+            held = ha.post("/v1/chat/completions", json=BENIGN)
+            if held.status_code == 403:
+                break
+        on_b = hb.post("/v1/chat/completions", json=BENIGN)
+    assert held is not None and held.status_code == 403
+    assert on_b.status_code == 403  # the other proxy holds it too

@@ -83,3 +83,22 @@ def test_an_open_breaker_sends_traffic_to_the_routes_fallback(tmp_path: Path) ->
         served = http.post("/v1/chat/completions", json=CHAT)
     assert served.status_code == 200
     assert len(s.mocks[0].received) == 3 and len(s.mocks[1].received) == 1
+
+
+def test_resets_and_stalls_count_as_failures_too(tmp_path: Path) -> None:
+    def build(urls: list[str]) -> dict[str, Any]:
+        cfg: dict[str, Any] = breaker_config(tmp_path / "a.jsonl")(urls)
+        cfg["upstreams"][0]["timeout"] = {"first_byte_s": 0.3}
+        return cfg
+
+    reset = {**CHAT, "mock": {"fault": "reset"}}
+    stall = {**CHAT, "mock": {"fault": "stall"}}
+    with Stack(build, clock=FakeClock()) as stack, httpx.Client(base_url=stack.url) as http:
+        codes = [
+            http.post("/v1/chat/completions", json=body).status_code
+            for body in (reset, stall, reset)
+        ]
+        fast = http.post("/v1/chat/completions", json=CHAT)
+    assert codes[0] == 502 and codes[1] == 504 and codes[2] == 502
+    assert fast.status_code == 503 and fast.json()["error"]["code"] == "upstream_unavailable"
+    assert len(stack.mocks[0].received) == 3
