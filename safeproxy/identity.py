@@ -38,9 +38,9 @@ class Authenticator:
             if tenant is None:
                 raise Unauthorized("the API key is missing or not valid")
             return Identity(tenant, f"tenant:{tenant}")
+        # A key nobody checks is recorded (as a salted hash) but is no identity for limits:
+        # a client could send a new one with every request.
         tenant = self._tenants(authorization)
-        if authorization:  # a key we do not check still tells clients apart
-            return Identity(tenant, f"key:{tenant}")
         return Identity(tenant, f"addr:{self._address(peer, forwarded_for)}")
 
     def _address(self, peer: str | None, forwarded_for: str | None) -> str:

@@ -4,6 +4,7 @@ ends; other identities are not affected."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,16 @@ def test_repeated_violations_quarantine_the_key_until_the_period_ends(tmp_path: 
     audit = tmp_path / "audit.jsonl"
     mallory = {"Authorization": "Bearer sk-mallory"}
     alice = {"Authorization": "Bearer sk-alice"}
-    with Stack(quarantining(audit), clock=clock) as stack, httpx.Client(base_url=stack.url) as h:
+    keyed = quarantining(audit)
+
+    def build(urls: list[str]) -> dict[str, Any]:
+        cfg: dict[str, Any] = keyed(urls)
+        cfg["auth"] = {"mode": "api_keys", "keys": [
+            {"sha256": hashlib.sha256(k.encode()).hexdigest(), "tenant": t}
+            for k, t in (("sk-mallory", "mallory"), ("sk-alice", "alice"))]}  # fmt: skip
+        return cfg
+
+    with Stack(build, clock=clock) as stack, httpx.Client(base_url=stack.url) as h:
         attacks = [h.post("/v1/chat/completions", json=ATTACK, headers=mallory) for _ in range(2)]
         held = h.post("/v1/chat/completions", json=BENIGN, headers=mallory)
         other = h.post("/v1/chat/completions", json=BENIGN, headers=alice)

@@ -59,10 +59,13 @@ def test_rotating_forwarded_entries_never_changes_the_key(prefix: list[str]) -> 
     assert a.identify(None, "10.0.0.2", xff).limit_key == "addr:198.51.100.4"
 
 
-def test_an_unchecked_key_still_separates_clients_but_is_never_recorded() -> None:
+def test_an_unchecked_key_is_recorded_hashed_and_does_not_escape_limits() -> None:
+    # Without auth, a client could send a fresh key with every request: limits stay on the
+    # address, whatever the key; the record keeps a salted hash, never the key.
     a = auth(AuthSettings())
     one, two = a.identify("Bearer k1", "p", None), a.identify("Bearer k2", "p", None)
-    assert one.limit_key != two.limit_key and "k1" not in one.limit_key + one.tenant
+    assert one.limit_key == two.limit_key == "addr:p"
+    assert one.tenant != two.tenant and "k1" not in one.tenant
 
 
 def test_api_keys_mode_needs_keys() -> None:
