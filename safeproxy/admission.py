@@ -117,8 +117,10 @@ class Admission:
                         refused = RateLimited(kind, _headers(decision, limit))
                 if refused is not None:
                     raise refused
-        except RateLimited as limited:
-            ex.limited_kind = limited.kind
+        except BaseException as failed:
+            # Refused, cancelled (the client left mid-call), or broken: nothing stays taken.
+            if isinstance(failed, RateLimited):
+                ex.limited_kind = failed.kind
             self.release(ticket)
             self._refund(ticket)
             raise

@@ -162,6 +162,7 @@ def build_app(
             await probe
             for pool in pools.values():
                 await pool.close()
+            await pipeline.close()
             await admission.close()
             if qstore is not None:
                 await qstore.close()

@@ -44,6 +44,8 @@ _BY_PREFIX = frozenset({"safety_breaker", "quarantine"})
 
 def degraded_reason(entry: str) -> str:
     """The bounded reason of a degraded entry: `pii:timeout` -> `fail_open`."""
+    if entry == "quarantine:unavailable":
+        return "quarantine_store_unavailable"  # not the same as a quarantined client
     head, _, tail = entry.rpartition(":")
     if head in _BY_PREFIX:
         return head

@@ -161,11 +161,20 @@ class Pipeline:
             ex.status = status
             self._in_flight -= 1
             self._metrics.request_finished()
-            decision = self._recorder.record(ex, spans)
-            violation = decision.output_violation
-            self._safety.record(ex, violation)
-            if self._quarantine.enabled and (violation or decision.outcome in _VIOLATIONS):
-                self._count_violation(ex)
+            violation = False
+            try:
+                decision = self._recorder.record(ex, spans)
+                violation = decision.output_violation
+            finally:
+                # Breakers and quarantine are kept right even if a telemetry sink failed.
+                self._safety.record(ex, violation)
+                if self._quarantine.enabled and (violation or ex.outcome in _VIOLATIONS):
+                    self._count_violation(ex)
+
+    async def close(self) -> None:
+        """Finish what requests left running in the background (shared violation counts)."""
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
 
     def _count_violation(self, ex: Exchange) -> None:
         if self._qstore is None:
@@ -213,7 +222,9 @@ class Pipeline:
                 raise Quarantined("this client is quarantined after repeated policy violations")
             ex.route = dataclasses.replace(route, policy=strict)
             ex.degraded.append("quarantine:strict")
-        self._safety.gate(ex)  # may refuse, re-route, or switch to a stricter policy
+        # May refuse, re-route, or switch to a stricter policy. A quarantined client's
+        # verdicts (under its own strict policy) do not count towards the route's model.
+        self._safety.gate(ex, counts=ex.route is route)
         if self._admission.active:
             ticket = await self._admission.admit(ex)
             try:

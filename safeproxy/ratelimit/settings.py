@@ -30,7 +30,8 @@ class Rate(Strict):
 
     @property
     def size(self) -> float:
-        return self.burst or (self.per_second or self.per_minute or 1.0)
+        # At least one unit: a bucket smaller than a request could never admit one.
+        return self.burst or max(1.0, self.per_second or self.per_minute or 1.0)
 
 
 class RateLimitRule(Strict):
@@ -43,6 +44,12 @@ class RateLimitRule(Strict):
     # then settled with the reply's real `usage`.
     tokens: Rate | None = None
     concurrent: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _a_request_fits(self) -> RateLimitRule:
+        if self.requests is not None and self.requests.size < 1:
+            raise ValueError("requests.burst below 1 would refuse every request")
+        return self
 
 
 class RedisLimitSettings(Strict):

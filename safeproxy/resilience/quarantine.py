@@ -57,6 +57,9 @@ class Quarantine:
             times.clear()
             self.entered += 1
             if len(self._until) > s.max_identities:
-                self._until = {k: u for k, u in self._until.items() if u > now}
+                # Identities are client input: past the cap, the quarantines ending soonest
+                # give way (expired ones first).
+                live = sorted(self._until.items(), key=lambda item: item[1])
+                self._until = dict(live[len(live) - s.max_identities :])
             return True
         return False

@@ -23,8 +23,8 @@ from safeproxy.upstream.routes import Route, Target
 class _Guarded:
     breaker: RatioBreaker
     action: str
-    # The route as it runs while the breaker is open (fallback target, or strict policy).
-    degraded_route: Route | None
+    fallback: Target | None
+    strict_policy: str | None
 
 
 class SafetyBreakers:
@@ -56,40 +56,51 @@ class SafetyBreakers:
             )
             if sb.force_open:
                 breaker.force_open("config")
-            degraded: Route | None = None
-            if sb.action == "fallback" and sb.fallback is not None:
-                target = Target(sb.fallback.upstream, sb.fallback.model)
-                degraded = dataclasses.replace(route, targets=(target,))
-            elif sb.action == "strict" and sb.strict_policy is not None:
-                degraded = dataclasses.replace(route, policy=sb.strict_policy)
-            self._by_label[route.label] = _Guarded(breaker, sb.action, degraded)
+            fallback = (
+                Target(sb.fallback.upstream, sb.fallback.model) if sb.fallback is not None else None
+            )
+            self._by_label[route.label] = _Guarded(breaker, sb.action, fallback, sb.strict_policy)
 
     def breakers(self) -> list[RatioBreaker]:
         return [g.breaker for g in self._by_label.values()]
 
-    def gate(self, ex: Exchange) -> None:
-        """Let the request through as routed (it then counts), re-route it, or refuse it."""
-        assert ex.route is not None
-        guarded = self._by_label.get(ex.route.label)
+    def gate(self, ex: Exchange, *, counts: bool = True) -> None:
+        """Let the request through as routed, re-route it, or refuse it.
+
+        `counts`: whether its verdict says something about the route's model under the
+        route's own policy (a quarantined client's, run under a stricter one, does not: it
+        neither takes a probe slot nor moves the ratio).
+        """
+        route = ex.route
+        assert route is not None
+        guarded = self._by_label.get(route.label)
         if guarded is None:
             return
-        if guarded.breaker.allow():
-            ex.safety_judged = True
+        breaker = guarded.breaker
+        if breaker.allow() if counts else breaker.would_allow():
+            ex.safety_judged = counts
             return
         ex.degraded.append(f"safety_breaker:{guarded.action}")
-        if guarded.degraded_route is None:
+        if guarded.fallback is not None:
+            # Only the targets change: a stricter policy the request already has stays.
+            ex.route = dataclasses.replace(route, targets=(guarded.fallback,))
+        elif guarded.strict_policy is not None:
+            if counts:  # a quarantined client keeps its own (per-client) strict policy
+                ex.route = dataclasses.replace(route, policy=guarded.strict_policy)
+        else:
             raise SafetyBreakerOpen(
                 "this route is cut off by its safety breaker",
-                retry_after_s=guarded.breaker.retry_after_s(),
+                retry_after_s=breaker.retry_after_s(),
             )
-        ex.route = guarded.degraded_route
 
     def record(self, ex: Exchange, violation: bool) -> None:
         """The verdict of a request that went the normal way (only those count)."""
         if not ex.safety_judged or ex.route is None:
             return
         breaker = self._by_label[ex.route.label].breaker
-        if ex.output_checked:
+        if ex.output_checked and ex.outcome != "client_aborted":
             breaker.record(violation)
         else:
-            breaker.release()  # no reply was judged (an error, a client that went away)
+            # No whole reply was judged (an error; a client that left mid-stream, whose
+            # partial reply says nothing clean or unsafe): free the slot, count nothing.
+            breaker.release()

@@ -19,7 +19,7 @@ from multidict import CIMultiDictProxy
 
 from safeproxy.errors import BreakerOpen, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from safeproxy.headers import DEFAULT_FORWARDED, Headers
-from safeproxy.resilience.breaker import Breaker, BreakerSettings, State, Transition
+from safeproxy.resilience.breaker import Breaker, BreakerSettings, Transition
 from safeproxy.resilience.ejection import Ejector
 from safeproxy.settings import BreakerConfig, UpstreamSettings
 
@@ -177,12 +177,13 @@ class UpstreamPool:
         if len(eps) > 1:
             self._rr = (self._rr + 1) % len(eps)
             eps = sorted(eps[self._rr :] + eps[: self._rr], key=lambda e: e.in_flight)
-        for e in eps:
+        if eps:
+            e = eps[0]
             if e.breaker is None or e.breaker.allow():
                 return e, True
-        for e in eps:  # kept by the ejection cap although open: used without a verdict
-            if e.breaker is not None and e.breaker.state is State.OPEN:
-                return e, False
+            # Kept by the ejection cap although open (spreading the load is the cap's
+            # point): used without a verdict.
+            return e, False
         wait = (
             self._ejector.retry_after_s([e.base_url for e in self.endpoints])
             if (self._ejector is not None)

@@ -147,3 +147,33 @@ async def test_several_buckets_in_one_round_trip_decide_as_one_by_one(
     # The refused bucket was not charged, the admitted one was.
     again = await limiter.acquire_many([("a", 1.0, slow), ("a", 1.0, slow)])
     assert [d.allowed for d in again] == [True, False]
+
+
+async def test_a_client_leaving_mid_admission_takes_no_slot_with_it() -> None:
+    # A Redis that accepts and never answers: the admission waits, and the client leaves.
+    from safeproxy.admission import Admission
+    from safeproxy.models import Exchange, Kind
+    from safeproxy.ratelimit.settings import RateLimitSettings
+    from safeproxy.upstream.routes import Route, Target
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        settings = RateLimitSettings.model_validate(
+            {"backend": "redis", "redis": {"timeout_ms": 10_000},
+             "rules": [{"name": "one", "concurrent": 1, "requests": {"per_second": 100}}]}
+        )  # fmt: skip
+        admission = Admission(settings, environ={"REDIS_URL": f"redis://127.0.0.1:{port}"})
+        ex = Exchange(
+            rid="r", kind=Kind.CHAT, started=0.0, route=Route("main", "d", (Target("u"),))
+        )
+        ex.limit_key = "addr:10.0.0.1"
+        waiting = asyncio.ensure_future(admission.admit(ex))
+        for _ in range(50):  # until the admission is inside the Redis call
+            await asyncio.sleep(0)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert admission._concurrency.in_flight("one:addr:10.0.0.1") == 0
+        await admission.close()

@@ -168,3 +168,16 @@ def test_secret_variables_may_not_use_the_override_prefix() -> None:
         validate(data)
     text = str(err.value)
     assert "upstreams.0.api_key_env" in text and "rate_limits.redis.url_env" in text
+
+
+def test_a_request_bucket_smaller_than_one_request_is_refused() -> None:
+    base = {"upstreams": [{"name": "u", "base_url": "http://127.0.0.1:1"}],
+            "routes": [{"upstream": "u"}]}  # fmt: skip
+    with pytest.raises(ConfigError, match="burst below 1"):
+        validate({**base, "rate_limits": {"rules": [
+            {"name": "r", "requests": {"per_second": 2, "burst": 0.5}}]}})  # fmt: skip
+    # Without a burst, a slow rate still admits one request at a time.
+    ok = validate({**base, "rate_limits": {"rules": [
+        {"name": "r", "requests": {"per_second": 0.5}}]}})  # fmt: skip
+    assert ok.rate_limits.rules[0].requests is not None
+    assert ok.rate_limits.rules[0].requests.size == 1.0
