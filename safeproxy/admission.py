@@ -132,8 +132,11 @@ class Admission:
         ticket.entered.clear()
 
     def settle(self, ex: Exchange, ticket: Ticket) -> None:
-        """Correct token reservations with the reply's usage (kept when it sent none)."""
-        if ex.tokens_in is None and ex.tokens_out is None:
+        """Correct token reservations with the reply's usage. Without usage: nothing was
+        spent if no reply came (blocked input, an upstream that could not be reached); a
+        reply without usage keeps its reservation."""
+        replied = ex.upstream_end > 0 or ex.ttft is not None
+        if ex.tokens_in is None and ex.tokens_out is None and replied:
             return
         actual = float((ex.tokens_in or 0) + (ex.tokens_out or 0))
         for key, reserved, limit, where in ticket.tokens:
