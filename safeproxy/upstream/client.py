@@ -50,6 +50,10 @@ class UpstreamReply:
     _endpoint: Endpoint
     _idle_s: float
     _pool_in_flight: list[int]
+    # The breaker that admitted this call, judged when the reply ends (a reply that dies
+    # mid-body is a failure too); None when no verdict is owed.
+    _breaker: Breaker | None = None
+    _failed: bool = False
     _closed: bool = field(default=False)
 
     @property
@@ -61,6 +65,7 @@ class UpstreamReply:
         try:
             return await self._resp.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
+            self._failed = True
             raise translate(exc, before_send=False) from exc
 
     async def chunks(self) -> AsyncGenerator[bytes, None]:
@@ -70,6 +75,7 @@ class UpstreamReply:
             async for chunk in self._resp.content.iter_any():
                 yield chunk
         except (aiohttp.ClientError, TimeoutError) as exc:
+            self._failed = True
             raise translate(exc, before_send=False) from exc
 
     def close(self) -> None:
@@ -78,6 +84,13 @@ class UpstreamReply:
             self._closed = True
             self._endpoint.in_flight -= 1
             self._pool_in_flight[0] -= 1
+            if self._breaker is not None:
+                if self._failed:
+                    self._breaker.record(False)
+                elif self._resp.content.at_eof():
+                    self._breaker.record(True)
+                else:
+                    self._breaker.release()  # left before the end (a client that went away)
             if self._resp.content.at_eof():
                 self._resp.release()
             else:
@@ -229,8 +242,6 @@ class UpstreamPool:
             if breaker is not None:
                 breaker.release()  # cancelled (the client went away): no verdict
             raise
-        if breaker is not None:
-            breaker.record(resp.status not in self._failure_statuses)
         return UpstreamReply(
             resp.status,
             resp.headers,
@@ -238,6 +249,8 @@ class UpstreamPool:
             endpoint,
             self.settings.timeout.idle_s,
             self._in_flight,
+            breaker,
+            resp.status in self._failure_statuses,
         )
 
     def breakers(self) -> list[Breaker]:

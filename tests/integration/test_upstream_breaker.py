@@ -102,3 +102,19 @@ def test_resets_and_stalls_count_as_failures_too(tmp_path: Path) -> None:
     assert codes[0] == 502 and codes[1] == 504 and codes[2] == 502
     assert fast.status_code == 503 and fast.json()["error"]["code"] == "upstream_unavailable"
     assert len(stack.mocks[0].received) == 3
+
+
+def test_replies_that_die_mid_stream_are_failures(tmp_path: Path) -> None:
+    broken = {**CHAT, "stream": True, "mock": {"reply": "a b c d e f", "chunks": 6,
+                                                 "fault": "reset", "fault_after": 2}}  # fmt: skip
+    with (
+        Stack(breaker_config(tmp_path / "a.jsonl"), clock=FakeClock()) as stack,
+        httpx.Client(base_url=stack.url) as http,
+    ):
+        for _ in range(3):
+            with http.stream("POST", "/v1/chat/completions", json=broken) as resp:
+                assert resp.status_code == 200  # the head was fine; the body was not
+                body = b"".join(resp.iter_raw())
+                assert b'"error"' in body  # the failure reached the client in-band
+        fast = http.post("/v1/chat/completions", json=CHAT)
+    assert fast.status_code == 503 and len(stack.mocks[0].received) == 3
