@@ -27,6 +27,7 @@ from safeproxy.ratelimit.settings import RateLimitRule, RateLimitSettings
 # Characters per token for the reservation estimate (OpenAI's rule of thumb for English);
 # the reservation is corrected with the real usage afterwards.
 _CHARS_PER_TOKEN = 4
+_BACKOFF_S = 1.0
 
 
 @dataclass(slots=True)
@@ -80,6 +81,10 @@ class Admission:
             )
             self._redis = RedisLimiter(self._client, settings.redis.prefix, timeout_s=timeout)
         self._settling: set[asyncio.Task[None]] = set()
+        self._clock = clock
+        # After a failure, Redis is left alone this long: a store that is down must not cost
+        # every request its whole timeout.
+        self._down_until = 0.0
 
     @property
     def active(self) -> bool:
@@ -169,8 +174,12 @@ class Admission:
         if self._redis is None:
             return [self._memory.acquire(k, c, lim) for k, c, lim in wanted], "memory"
         try:
+            if self._clock() < self._down_until:
+                raise LimiterUnavailable("backing off after a failure")
             return list(await self._redis.acquire_many(wanted)), "redis"
         except LimiterUnavailable:
+            if self._clock() >= self._down_until:
+                self._down_until = self._clock() + _BACKOFF_S
             if self._settings.on_unavailable == "open":
                 _degrade(ex, "rate_limit:limiter_open")
                 return [None] * len(wanted), "none"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import redis.asyncio as redis
@@ -177,3 +178,51 @@ async def test_a_client_leaving_mid_admission_takes_no_slot_with_it() -> None:
             await waiting
         assert admission._concurrency.in_flight("one:addr:10.0.0.1") == 0
         await admission.close()
+
+
+async def test_a_dead_store_is_left_alone_for_a_while_after_a_failure() -> None:
+    # A Redis that accepts and never answers. After the first timeout the limiter falls
+    # back without asking Redis again until the back-off has passed.
+    from safeproxy.admission import Admission
+    from safeproxy.models import Exchange, Kind
+    from safeproxy.ratelimit.settings import RateLimitSettings
+    from safeproxy.upstream.routes import Route, Target
+    from tests.fake_clock import FakeClock
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        clock = FakeClock()
+        settings = RateLimitSettings.model_validate(
+            {"backend": "redis", "redis": {"timeout_ms": 50},
+             "rules": [{"name": "r", "requests": {"per_second": 100}}]}
+        )  # fmt: skip
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}"
+        admission = Admission(settings, clock=clock, environ={"REDIS_URL": url})
+        store = admission._redis
+        assert store is not None
+        calls = []
+        real = store.acquire_many
+
+        async def counted(wanted: Any) -> Any:  # a spy: the real client still does the work
+            calls.append(len(wanted))
+            return await real(wanted)
+
+        store.acquire_many = counted  # type: ignore[method-assign]
+        route = Route("main", "d", (Target("u"),))
+
+        async def admit() -> list[str]:
+            ex = Exchange(rid="r", kind=Kind.CHAT, started=0.0, route=route, limit_key="addr:x")
+            admission.release(await admission.admit(ex))
+            return ex.degraded
+
+        first = await admit()
+        during = [await admit() for _ in range(5)]
+        asked_during = len(calls)
+        clock.advance(1.0)
+        await admit()
+        await admission.close()
+    assert first == ["rate_limit:limiter_local"]
+    assert all(d == ["rate_limit:limiter_local"] for d in during)
+    assert asked_during == 1  # only the first request waited for the dead store
+    assert len(calls) == 2  # asked again once the back-off had passed
