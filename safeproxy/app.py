@@ -129,7 +129,7 @@ def build_app(
         )
         qstore = RedisQuarantineStore(
             qclient, f"{r.prefix}:quarantine", window_s=q.window_s, violations=q.violations,
-            duration_s=q.duration_s, timeout_s=r.timeout_ms / 1000,
+            duration_s=q.duration_s, timeout_s=r.timeout_ms / 1000, clock=clock,
         )  # fmt: skip
     elif not bool(multiprocess_dir):
         # In Redis the count of held identities is Redis' to tell; here, this process's.

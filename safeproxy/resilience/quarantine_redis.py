@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import time
+from collections.abc import Callable
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -34,6 +36,9 @@ return 0
 """
 
 
+_BACKOFF_S = 1.0
+
+
 class StoreUnavailable(Exception):
     pass
 
@@ -41,7 +46,7 @@ class StoreUnavailable(Exception):
 class RedisQuarantineStore:
     def __init__(
         self, client: Any, prefix: str, *, window_s: float, violations: int, duration_s: float,
-        timeout_s: float,
+        timeout_s: float, clock: Callable[[], float] = time.monotonic,
     ) -> None:  # fmt: skip
         self._client = client
         self._prefix = prefix
@@ -50,6 +55,10 @@ class RedisQuarantineStore:
         self._timeout_s = timeout_s
         self._node = os.urandom(8).hex()  # tells this process's violations from others'
         self._seq = 0
+        self._clock = clock
+        # After a failure Redis is left alone this long, so an outage does not cost every
+        # request the whole timeout.
+        self._down_until = 0.0
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -59,16 +68,21 @@ class RedisQuarantineStore:
         return f"{self._prefix}:v:{digest}", f"{self._prefix}:q:{digest}"
 
     async def holds(self, identity: str) -> bool:
+        if self._clock() < self._down_until:
+            raise StoreUnavailable("backing off after a failure")
         try:
             async with asyncio.timeout(self._timeout_s):
                 return bool(await self._client.exists(self._keys(identity)[1]))
         except (RedisError, OSError, TimeoutError) as exc:
+            self._down_until = self._clock() + _BACKOFF_S
             raise StoreUnavailable(type(exc).__name__) from exc
 
     async def violation(self, identity: str) -> bool:
         self._seq += 1
         member = f"{self._node}:{self._seq}"  # unique per violation, across replicas too
         window, threshold, duration = self._args
+        if self._clock() < self._down_until:
+            raise StoreUnavailable("backing off after a failure")
         try:
             async with asyncio.timeout(self._timeout_s):
                 started = await self._script(
@@ -76,5 +90,6 @@ class RedisQuarantineStore:
                     args=[window, threshold, duration, member],
                 )
         except (RedisError, OSError, TimeoutError) as exc:
+            self._down_until = self._clock() + _BACKOFF_S
             raise StoreUnavailable(type(exc).__name__) from exc
         return bool(started)

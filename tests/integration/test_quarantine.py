@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import yaml
 
 from tests.fake_clock import FakeClock
@@ -105,3 +106,37 @@ def test_quarantine_in_redis_holds_across_proxies(tmp_path: Path, redis_url: str
         on_b = hb.post("/v1/chat/completions", json=BENIGN)
     assert held is not None and held.status_code == 403
     assert on_b.status_code == 403  # the other proxy holds it too
+
+
+async def test_a_dead_quarantine_store_is_left_alone_for_a_while() -> None:
+    import socket
+
+    import redis.asyncio as aioredis
+
+    from safeproxy.resilience.quarantine_redis import RedisQuarantineStore, StoreUnavailable
+
+    with socket.socket() as silent:  # accepts, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        clock = FakeClock()
+        client = aioredis.Redis.from_url(f"redis://127.0.0.1:{silent.getsockname()[1]}")
+        store = RedisQuarantineStore(
+            client, "q", window_s=60, violations=2, duration_s=60, timeout_s=0.05, clock=clock
+        )
+        asked: list[str] = []
+        real = client.exists
+
+        async def exists(*keys: str) -> Any:  # a spy: the real client still does the work
+            asked.append(keys[0])
+            return await real(*keys)
+
+        client.exists = exists  # type: ignore[method-assign,assignment]
+        for _ in range(3):
+            with pytest.raises(StoreUnavailable):
+                await store.holds("addr:x")
+        assert len(asked) == 1  # one wait for the dead store, then straight to the fallback
+        clock.advance(1.0)
+        with pytest.raises(StoreUnavailable):
+            await store.holds("addr:x")
+        assert len(asked) == 2
+        await store.close()
