@@ -22,7 +22,7 @@ from safeproxy.models import Exchange
 from safeproxy.ratelimit.gcra import Decision, Limit
 from safeproxy.ratelimit.memory import ConcurrencyLimiter, MemoryLimiter
 from safeproxy.ratelimit.redis_store import LimiterUnavailable, RedisLimiter
-from safeproxy.ratelimit.settings import RateLimitRule, RateLimitSettings
+from safeproxy.ratelimit.settings import RateLimitRule, RateLimitSettings, redis_client
 
 # Characters per token for the reservation estimate (OpenAI's rule of thumb for English);
 # the reservation is corrected with the real usage afterwards.
@@ -70,15 +70,8 @@ class Admission:
         self._redis: RedisLimiter | None = None
         self._client: Any = None
         if settings.backend == "redis" and self._rules:
-            import redis.asyncio as aioredis
-
-            url = (environ or {}).get(settings.redis.url_env, "")
             timeout = settings.redis.timeout_ms / 1000
-            self._client = aioredis.Redis.from_url(
-                url or "redis://127.0.0.1:6379",
-                socket_timeout=timeout,
-                socket_connect_timeout=timeout,
-            )
+            self._client = redis_client(settings.redis, environ or {})
             self._redis = RedisLimiter(self._client, settings.redis.prefix, timeout_s=timeout)
         self._settling: set[asyncio.Task[None]] = set()
         self._clock = clock

@@ -24,6 +24,7 @@ from safeproxy.guard import Guard
 from safeproxy.handler import Handlers
 from safeproxy.identity import Authenticator
 from safeproxy.pipeline import Pipeline
+from safeproxy.ratelimit.settings import redis_client
 from safeproxy.readiness import Readiness
 from safeproxy.resilience.breaker import Transition
 from safeproxy.resilience.quarantine import Quarantine
@@ -119,14 +120,8 @@ def build_app(
 
     qstore = None
     if q.enabled and q.backend == "redis":
-        import redis.asyncio as aioredis
-
         r = settings.rate_limits.redis
-        qclient = aioredis.Redis.from_url(
-            env.get(r.url_env) or "redis://127.0.0.1:6379",
-            socket_timeout=r.timeout_ms / 1000,
-            socket_connect_timeout=r.timeout_ms / 1000,
-        )
+        qclient = redis_client(r, env)
         qstore = RedisQuarantineStore(
             qclient, f"{r.prefix}:quarantine", window_s=q.window_s, violations=q.violations,
             duration_s=q.duration_s, timeout_s=r.timeout_ms / 1000, clock=clock,

@@ -20,6 +20,8 @@ The status codes are the ones the OpenAI SDK maps to its exception classes.
 
 from __future__ import annotations
 
+import math
+
 import orjson
 from aiohttp import web
 
@@ -28,6 +30,8 @@ class ProxyError(Exception):
     status = 500
     type = "server_error"
     code = "internal_error"
+    # When to come back, for answers that mean "not now" (sent as Retry-After).
+    retry_after_s: float | None = None
 
     def __init__(self, message: str, *, param: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
@@ -38,6 +42,12 @@ class ProxyError(Exception):
 
     def body(self) -> bytes:
         return error_body(self.message, self.type, self.code, self.param)
+
+    def headers(self) -> dict[str, str]:
+        """Response headers the error carries (Retry-After, rate-limit state)."""
+        if self.retry_after_s is None:
+            return {}
+        return {"Retry-After": str(max(1, math.ceil(self.retry_after_s)))}
 
 
 class ClientError(ProxyError):
@@ -118,7 +128,10 @@ class RateLimited(ProxyError):
     def __init__(self, kind: str, headers: dict[str, str]) -> None:
         super().__init__(f"rate limit exceeded ({kind})")
         self.kind = kind
-        self.headers = headers
+        self._headers = headers
+
+    def headers(self) -> dict[str, str]:
+        return self._headers
 
 
 class Quarantined(ClientError):
@@ -133,6 +146,7 @@ class Overloaded(ProxyError):
     status = 503
     type = "server_error"
     code = "overloaded"
+    retry_after_s = 1.0
 
 
 class UpstreamError(ProxyError):

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -130,12 +129,6 @@ class Pipeline:
         except ProxyError as exc:
             ex.outcome = _outcome(exc)
             reply = error_reply(exc, ex.rid)
-            if isinstance(exc, Overloaded):
-                reply.headers["Retry-After"] = "1"
-            elif isinstance(exc, RateLimited):
-                reply.headers.update(exc.headers)
-            elif isinstance(exc, SafetyBreakerOpen):
-                reply.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
             status = reply.status
             if not request.content.at_eof():
                 # A body we refused to read must not be parsed as the next request.
@@ -150,7 +143,6 @@ class Pipeline:
             if isinstance(error, BreakerOpen):
                 # Failing fast: open breakers, or an upstream at its concurrency cap.
                 ex.outcome = "shed" if error.code == "upstream_busy" else "breaker_open"
-                reply.headers["Retry-After"] = str(max(1, math.ceil(error.retry_after_s)))
             status = reply.status
             return reply
         except (asyncio.CancelledError, ConnectionResetError):

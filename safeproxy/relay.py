@@ -173,4 +173,4 @@ async def _write(ex: Exchange, request: web.Request, resp: web.StreamResponse, o
 
 
 def error_reply(exc: ProxyError, rid: str) -> web.Response:
-    return error_response(exc, {"X-Request-ID": rid})
+    return error_response(exc, {**exc.headers(), "X-Request-ID": rid})

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -58,6 +59,18 @@ class RedisLimitSettings(Strict):
     url_env: EnvName = "REDIS_URL"
     prefix: str = "safeproxy:rl"
     timeout_ms: int = Field(default=100, gt=0)
+
+
+def redis_client(settings: RedisLimitSettings, environ: Mapping[str, str]) -> Any:
+    """A redis-py asyncio client for these settings (connections open on first use)."""
+    import redis.asyncio as aioredis  # only when a Redis backend is configured
+
+    timeout = settings.timeout_ms / 1000
+    return aioredis.Redis.from_url(
+        environ.get(settings.url_env) or "redis://127.0.0.1:6379",
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+    )
 
 
 class RateLimitSettings(Strict):
