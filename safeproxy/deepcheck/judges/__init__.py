@@ -1,0 +1,1 @@
+"""The deep-check judges (Llama Guard, moderation, HTTP webhook, local) and their factory."""
