@@ -1,0 +1,249 @@
+"""The review queue's admin HTTP API: list, get, label and export items behind a bearer token.
+
+    GET  /admin/review/items?label=&source=&policy=&check=&stage=&since=&until=&limit=&before=
+    GET  /admin/review/items/{id}
+    POST /admin/review/items/{id}/label       {"label": ..., "note": optional}
+    GET  /admin/review/export?<the same filters, no limit/before>   NDJSON, streamed
+
+Every request, unknown paths included (so paths cannot be probed), needs
+`Authorization: Bearer <token>`. Errors are OpenAI-shaped bodies (safeproxy.errors). The store's
+lifecycle belongs to the caller, who also runs `refresh_rates` once at start. Nothing here logs
+a token or an item's text.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+import re
+from collections.abc import Mapping
+
+import orjson
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from safeproxy.errors import (
+    BadRequest,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    ProxyError,
+    Unauthorized,
+    error_response,
+)
+from safeproxy.review.item import LABELS, SOURCES, STAGES, UNLABELLED, LabelMismatch
+from safeproxy.review.rates import publish
+from safeproxy.review.store import MAX_ID, Filters, ReviewStore
+from safeproxy.telemetry.metrics import Metrics
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+MAX_BODY_BYTES = 16 * 1024
+MAX_NOTE_CHARS = 2000
+# Flush the export to the socket in pieces about this big (one write per item is slow).
+EXPORT_CHUNK_BYTES = 64 * 1024
+FILTER_PARAMS = ("label", "source", "policy", "check", "stage", "since", "until")
+LIST_PARAMS = (*FILTER_PARAMS, "limit", "before")
+# Ids are SQLite integers; longer digit strings match no route (404).
+_ID = r"{id:[0-9]{1,19}}"
+_INTEGER = re.compile(r"[0-9]{1,19}")
+
+
+async def refresh_rates(store: ReviewStore, metrics: Metrics) -> None:
+    """Publish the label gauges and FP/FN ratios from the store (run at start)."""
+    publish(metrics, await store.label_counts())
+
+
+def admin_app(store: ReviewStore, token: str, metrics: Metrics) -> web.Application:
+    """The admin application; serve it on its own listener, off the public network."""
+    if not token:
+        raise ValueError("the admin token must not be empty")
+    api = _Api(store, metrics)
+    app = web.Application(middlewares=[_guard(token.encode())])
+    app.router.add_get("/admin/review/items", api.list)
+    app.router.add_get(f"/admin/review/items/{_ID}", api.get)
+    app.router.add_post(f"/admin/review/items/{_ID}/label", api.label)
+    app.router.add_get("/admin/review/export", api.export)
+    return app
+
+
+def _guard(token: bytes) -> Middleware:
+    """Bearer-token check first, then OpenAI-shaped bodies for every error."""
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
+        given = credential.strip().encode("utf-8", "surrogateescape")
+        # compare_digest: the time taken does not tell how much of a guess was right.
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given, token):
+            refused = Unauthorized("a valid admin bearer token is required")
+            return error_response(refused, headers={"WWW-Authenticate": "Bearer"})
+        try:
+            return await handler(request)
+        except ProxyError as exc:
+            return error_response(exc)
+        except web.HTTPMethodNotAllowed as exc:
+            allow = ", ".join(sorted(exc.allowed_methods))
+            return error_response(MethodNotAllowed("method not allowed"), headers={"Allow": allow})
+        except web.HTTPNotFound:
+            return error_response(NotFound("no such admin endpoint"))
+
+    return guard
+
+
+class _Api:
+    """The endpoint handlers, bound to one store and one Metrics."""
+
+    def __init__(self, store: ReviewStore, metrics: Metrics) -> None:
+        self.store = store
+        self.metrics = metrics
+
+    async def list(self, request: web.Request) -> web.Response:
+        query = _single(request.query, LIST_PARAMS)
+        filters = _filters(query)
+        limit = _integer(query, "limit", MAX_LIMIT) or DEFAULT_LIMIT
+        before = _integer(query, "before", MAX_ID)
+        # One extra item says whether there is a next page, without an empty last page.
+        items = await self.store.list(limit=limit + 1, before_id=before, **filters)
+        page = items[:limit]
+        following = page[-1].id if len(items) > limit else None
+        body = {"object": "list", "data": [i.to_json() for i in page], "next": following}
+        return _json(body)
+
+    async def get(self, request: web.Request) -> web.Response:
+        item = await self.store.get(int(request.match_info["id"]))
+        if item is None:
+            raise NotFound("no such review item")
+        return _json(item.to_json())
+
+    async def label(self, request: web.Request) -> web.Response:
+        label, note = _label_body(await _read_capped(request))
+        try:
+            item = await self.store.label(int(request.match_info["id"]), label, note)
+        except LabelMismatch as exc:
+            raise BadRequest(str(exc), param="label") from None
+        if item is None:
+            raise NotFound("no such review item")
+        await refresh_rates(self.store, self.metrics)
+        return _json(item.to_json())
+
+    async def export(self, request: web.Request) -> web.StreamResponse:
+        filters = _filters(_single(request.query, FILTER_PARAMS))  # errors before any byte
+        response = web.StreamResponse()
+        response.content_type = "application/x-ndjson"
+        await response.prepare(request)
+        pending = bytearray()
+        async for item in self.store.iter_export(**filters):
+            pending += orjson.dumps(item.to_json())
+            pending += b"\n"
+            if len(pending) >= EXPORT_CHUNK_BYTES:
+                await response.write(bytes(pending))  # waits while the client is slow
+                pending.clear()
+        if pending:
+            await response.write(bytes(pending))
+        await response.write_eof()
+        return response
+
+
+def _json(body: object) -> web.Response:
+    return web.Response(body=orjson.dumps(body), content_type="application/json")
+
+
+def _single(query: Mapping[str, str], allowed: tuple[str, ...]) -> dict[str, str]:
+    """The query as name → value; a typo'd or repeated parameter is an error, not ignored
+    (an export that silently ignored `lable=` would return everything)."""
+    values: dict[str, str] = {}
+    for name, value in query.items():
+        if name not in allowed:
+            raise BadRequest("unknown query parameter", param=name[:64])
+        if name in values:
+            raise BadRequest("query parameter given more than once", param=name)
+        values[name] = value
+    return values
+
+
+def _filters(query: dict[str, str]) -> Filters:
+    filters: Filters = {}
+    if (label := query.get("label")) is not None:
+        if label != UNLABELLED and label not in LABELS:
+            allowed = ", ".join((UNLABELLED, *LABELS))
+            raise BadRequest(f"label must be one of: {allowed}", param="label")
+        filters["label"] = label
+    if (source := query.get("source")) is not None:
+        if source not in SOURCES:
+            raise BadRequest(f"source must be one of: {', '.join(SOURCES)}", param="source")
+        filters["source"] = source
+    if (stage := query.get("stage")) is not None:
+        if stage not in STAGES:
+            raise BadRequest(f"stage must be one of: {', '.join(STAGES)}", param="stage")
+        filters["stage"] = stage
+    if (policy := query.get("policy")) is not None:
+        filters["policy"] = _nonempty(policy, "policy")
+    if (check := query.get("check")) is not None:
+        filters["check"] = _nonempty(check, "check")
+    filters["since_unix"] = _unix(query, "since")
+    filters["until_unix"] = _unix(query, "until")
+    return filters
+
+
+def _nonempty(value: str, name: str) -> str:
+    if not value:
+        raise BadRequest(f"{name} must not be empty", param=name)
+    return value
+
+
+def _unix(query: dict[str, str], name: str) -> float | None:
+    raw = query.get(name)
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise BadRequest(f"{name} must be a unix time in seconds", param=name)
+    return value
+
+
+def _integer(query: dict[str, str], name: str, most: int) -> int | None:
+    """A positive integer parameter (at most `most`), None when absent."""
+    raw = query.get(name)
+    if raw is None:
+        return None
+    value = int(raw) if _INTEGER.fullmatch(raw) else 0
+    if not 1 <= value <= most:
+        raise BadRequest(f"{name} must be an integer between 1 and {most}", param=name)
+    return value
+
+
+async def _read_capped(request: web.Request) -> bytes:
+    """The body, refused (413) as soon as it is known to pass MAX_BODY_BYTES."""
+    too_large = PayloadTooLarge(f"request body exceeds {MAX_BODY_BYTES} bytes")
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise too_large
+    body = bytearray()
+    while chunk := await request.content.readany():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise too_large
+    return bytes(body)
+
+
+def _label_body(raw: bytes) -> tuple[str, str | None]:
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise BadRequest("the body must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    for key in body:
+        if key not in ("label", "note"):
+            raise BadRequest("unknown field", param=key[:64])
+    label, note = body.get("label"), body.get("note")
+    if not isinstance(label, str) or label not in LABELS:
+        raise BadRequest(f"label must be one of: {', '.join(LABELS)}", param="label")
+    if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE_CHARS):
+        raise BadRequest(
+            f"note must be a string of at most {MAX_NOTE_CHARS} characters", param="note"
+        )
+    return label, note

@@ -1,0 +1,46 @@
+"""The `review` and `admin` sections of the config: the review queue and its listener."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from safeproxy.config_types import Strict
+from safeproxy.policy_settings import EnvName
+
+
+class ReviewSettings(Strict):
+    """Items a person should look at: deep-check `unsafe` and `uncertain` verdicts,
+    shadow-mode hits, and a random sample of allowed traffic (for the false-negative rate).
+
+    `content`: what text an item keeps. `redacted` (the default) keeps the text as the
+    model saw it and the client got it, after redaction; `none` keeps no text. The text
+    before redaction is never kept: it is exactly what the filters took out.
+    """
+
+    enabled: bool = False
+    path: str = "safeproxy-review.sqlite3"
+    content: Literal["redacted", "none"] = "redacted"
+    # Share of allowed (unflagged) requests queued for audit, deterministic per request id.
+    sample_allowed: float = Field(default=0.0, ge=0, le=1)
+    shadow_hits: bool = True
+    # Items kept; past this the oldest labelled items go first, then the oldest.
+    max_items: int = Field(default=1_000_000, gt=0)
+    max_text_chars: int = Field(default=32_768, gt=0)
+
+
+class AdminSettings(Strict):
+    """The admin listener: a separate port (keep it off the public network) whose every
+    endpoint needs `Authorization: Bearer <token>`, the token read from `token_env`."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=9090, ge=0, le=65535)
+    token_env: EnvName | None = None
+
+    @model_validator(mode="after")
+    def _token(self) -> AdminSettings:
+        if self.enabled and self.token_env is None:
+            raise ValueError("the admin listener needs token_env (the variable holding its token)")
+        return self
