@@ -16,6 +16,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from safeproxy.admission import Admission
 from safeproxy.configfile import config_version
 from safeproxy.decision import TenantHasher
+from safeproxy.deepcheck.runtime import DeepCheckRuntime
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
@@ -30,6 +31,7 @@ from safeproxy.resilience.breaker import Transition
 from safeproxy.resilience.quarantine import Quarantine
 from safeproxy.resilience.quarantine_redis import RedisQuarantineStore
 from safeproxy.resilience.safety import SafetyBreakers
+from safeproxy.review.service import ReviewService
 from safeproxy.settings import Settings
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
@@ -50,6 +52,8 @@ class Components:
     readiness: Readiness
     pipeline: Pipeline
     policies: Mapping[str, CompiledPolicy]
+    deep: DeepCheckRuntime | None = None
+    review: ReviewService | None = None
 
 
 COMPONENTS = web.AppKey("components", Components)
@@ -110,6 +114,15 @@ def build_app(
         metrics.breaker_open.labels("safety", guard.target).set(
             0 if guard.forced_reason is None else 1
         )
+
+    def judge_breaker(t: Transition) -> None:
+        metrics.breaker_changed("judge", t)
+        if recorder.audit is not None:
+            recorder.audit.event(
+                "breaker", breaker="judge", target=t.target, old=t.old.name.lower(),
+                new=t.new.name.lower(), reason=t.reason,
+            )  # fmt: skip
+
     q = settings.quarantine
     quarantine = Quarantine(q, clock)
 
@@ -129,16 +142,39 @@ def build_app(
     elif not bool(multiprocess_dir):
         # In Redis the count of held identities is Redis' to tell; here, this process's.
         metrics.quarantined.set_function(quarantine.active)
+    review = None
+    if settings.review.enabled or settings.admin.enabled:
+        review = ReviewService(settings.review, settings.admin, metrics, env)
+    pipeline_ref: list[Pipeline] = []
+
+    def late_violation(route: str, key: str, tenant: str, stage: str) -> None:
+        # An async deep check found what the request path let through.
+        if stage == "output":
+            safety.late_violation(route)
+        if pipeline_ref:
+            pipeline_ref[0].count_violation(key, tenant)
+
+    deep = None
+    if any(p.deep_checks for p in settings.policies.values()) or settings.review.enabled:
+        deep = DeepCheckRuntime(
+            settings, metrics, env, audit=recorder.audit,
+            review=review.feed if review is not None and settings.review.enabled else None,
+            on_violation=late_violation, on_breaker=judge_breaker, clock=clock,
+        )  # fmt: skip
     pipeline = Pipeline(
         settings.server, router, pools, recorder, Guard(policies), auth, admission, safety,
         quarantine, quarantine_policy=q.strict_policy if q.action == "strict" else None,
         on_quarantine=quarantined, quarantine_store=qstore,
+        deep=deep.service if deep is not None else None,
     )  # fmt: skip
+    pipeline_ref.append(pipeline)
     scrape = _scrape_registry(registry, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)
 
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
-    app[COMPONENTS] = Components(settings, metrics, pools, readiness, pipeline, policies)
+    app[COMPONENTS] = Components(
+        settings, metrics, pools, readiness, pipeline, policies, deep, review
+    )
     app.add_routes(handlers.routes())
 
     async def upstream_sessions(app: web.Application) -> AsyncIterator[None]:
@@ -149,6 +185,10 @@ def build_app(
             )
         for pool in pools.values():
             await pool.start()
+        if review is not None:
+            await review.start()
+        if deep is not None:
+            await deep.start()
         probe = asyncio.create_task(readiness.run(), name="safeproxy-readiness")
         try:
             yield
@@ -158,6 +198,10 @@ def build_app(
             for pool in pools.values():
                 await pool.close()
             await pipeline.close()
+            if deep is not None:
+                await deep.close()  # queued checks get their drain; results reach review
+            if review is not None:
+                await review.close()
             await admission.close()
             if qstore is not None:
                 await qstore.close()

@@ -1,4 +1,4 @@
-"""The `safeproxy` command line: serve | validate | mock-upstream | demo."""
+"""The `safeproxy` command line: serve | validate | worker | mock-upstream | demo."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from safeproxy.configfile import ConfigError, load_settings
+from safeproxy.configfile import ConfigError, environment_problems, load_settings
 from safeproxy.settings import Settings
 
 
@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("--host", default="127.0.0.1")
     mock.add_argument("--port", type=int, default=8000)
     mock.add_argument("--token-delay-ms", type=float, default=0.0)
+
+    worker = sub.add_parser("worker", help="take async deep-check jobs from the Redis queue")
+    worker.add_argument("--config", type=Path, required=True, help="the proxy's config file")
+    worker.add_argument("--metrics-port", type=int, help="serve /metrics on this port")
 
     demo = sub.add_parser("demo", help="mock model + proxy with the demo policy")
     demo.add_argument("--port", type=int, default=8080, help="proxy port")
@@ -64,18 +68,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         run_mock(args.host, args.port, args.token_delay_ms / 1000)
         return 0
+    if args.command == "worker":
+        return _worker(args.config, args.metrics_port)
     if args.command == "demo":
         from safeproxy.demo import run_demo
 
         return run_demo(args.port)
     try:
         settings = load_settings(args.config, environ=os.environ, upstream_url=args.upstream)
+        _check_environment(args.config, settings)
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
         return 1
     from safeproxy.server import run
 
     return run(_with_overrides(settings, args.host, args.port), workers=args.workers)
+
+
+def _check_environment(config: Path | None, settings: Settings) -> None:
+    problems = environment_problems(settings, os.environ)
+    if problems:
+        raise ConfigError(str(config or "<bundled default.yaml>"), problems)
+
+
+def _worker(config: Path, metrics_port: int | None) -> int:
+    try:
+        settings = load_settings(config, environ=os.environ)
+        _check_environment(config, settings)
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1
+    from safeproxy.server import run_event_loop
+    from safeproxy.worker import WorkerConfigError, run_worker
+
+    try:
+        run_event_loop(run_worker(settings, metrics_port=metrics_port))
+    except WorkerConfigError as exc:
+        print(f"{config}: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import importlib.util
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,29 @@ def validate(data: dict[str, Any], source: str = "<config>") -> Settings:
     except PolicyError as exc:
         raise ConfigError(source, exc.problems) from None
     return settings
+
+
+def environment_problems(settings: Settings, environ: Mapping[str, str]) -> list[tuple[str, str]]:
+    """What serving this config needs from the environment and lacks: judge API keys, the
+    admin token, the local classifier's package. (`validate` checks the file alone, so CI
+    can check a policy without production secrets; `serve` and `worker` check these.)"""
+    problems: list[tuple[str, str]] = []
+    used = {c.judge for p in settings.policies.values() for c in p.deep_checks}
+    for name, judge in settings.deep_checks.judges.items():
+        if name not in used:
+            continue
+        where = f"deep_checks.judges.{name}"
+        env = getattr(judge, "api_key_env", None)
+        if env and not environ.get(env):
+            problems.append((f"{where}.api_key_env", f"environment variable {env} is not set"))
+        if judge.type == "local" and importlib.util.find_spec("profanity_check") is None:
+            problems.append(
+                (f"{where}.type", "the local judge needs: pip install 'safeproxy[local-judge]'")
+            )
+    admin = settings.admin
+    if admin.enabled and admin.token_env and not environ.get(admin.token_env):
+        problems.append(("admin.token_env", f"environment variable {admin.token_env} is not set"))
+    return problems
 
 
 def _anchor_files(data: dict[str, Any], base: Path) -> None:

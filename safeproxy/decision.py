@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from safeproxy.deepcheck.record import DeepCheckRecord
 from safeproxy.filters.api import Action, FilterRecord, Mode, SharedRecords
 from safeproxy.models import Exchange, Kind
 
@@ -37,6 +38,7 @@ _DEGRADED = {
     "unreadable_event": "unreadable_event",
     "limiter_local": "limiter_local",
     "limiter_open": "limiter_open",
+    "deep_check_failed_open": "deep_check_fail_open",
 }
 # Entries named by their prefix: `safety_breaker:<action>`, `quarantine:<action>`.
 _BY_PREFIX = frozenset({"safety_breaker", "quarantine"})
@@ -176,8 +178,17 @@ class Decision:
         return sum(r.hits for r in self.filters)
 
     @property
+    def deep_checks(self) -> list[DeepCheckRecord]:
+        return self._ex.deep_checks or []
+
+    @property
     def output_violation(self) -> bool:
-        """An enforcing output filter blocked or rewrote the reply: the safety SLO's bad event."""
+        """An enforcing output filter blocked or rewrote the reply, or a sync deep check
+        found it unsafe: the safety SLO's bad event."""
+        if self._ex.deep_checks and any(
+            d.stage == "output" and d.verdict == "unsafe" for d in self._ex.deep_checks
+        ):
+            return True
         return any(
             r.stage == "output" and r.mode is Mode.ENFORCE and r.action >= Action.REWRITE
             for group in self._ex.filter_records
@@ -218,6 +229,8 @@ class Decision:
         }
         if self.holdback_chars is not None:
             out["holdback_chars"] = self.holdback_chars
+        if self._ex.deep_checks:
+            out["deep_checks"] = [d.to_json() for d in self._ex.deep_checks]
         if content and self.captured_input is not None:
             out["input"] = self.captured_input
         if content and self.captured_output is not None:

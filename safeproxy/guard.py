@@ -65,6 +65,7 @@ class Guard:
         result = run_stage(stage, texts, self._clock)
         ex.filter_records.append(result.records)
         ex.input_filter_s += result.seconds
+        ex.near_threshold = result.near_threshold
         if result.degraded:
             ex.degraded += result.degraded
         if result.blocked:

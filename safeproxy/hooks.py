@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from safeproxy.errors import PolicyViolation
@@ -18,12 +18,20 @@ class ResponseHook(Protocol):
     unchanged, or the (new) body to serialise and send instead, or raises PolicyViolation.
     """
 
-    # True once the hook ended the stream itself (a block): the relay stops reading.
-    finished: bool
-    # Set when output was blocked; before any byte was sent it becomes the HTTP error.
-    violation: PolicyViolation | None
-    # Whether any model text was released; a block before that is a plain HTTP error.
-    released: bool
+    @property
+    def finished(self) -> bool:
+        """True once the hook ended the stream itself (a block): the relay stops reading."""
+        ...
+
+    @property
+    def violation(self) -> PolicyViolation | None:
+        """Set when output was blocked; before any byte was sent it becomes the HTTP error."""
+        ...
+
+    @property
+    def released(self) -> bool:
+        """Whether any model text was released; a block before that is a plain HTTP error."""
+        ...
 
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]: ...
 
@@ -48,3 +56,26 @@ class PassThrough:
 
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None:
         return None
+
+
+class StreamGate(Protocol):
+    """An async stage after the hook, for checks that must await (a sync deep check).
+
+    `feed` gets the events the hook released and returns those to send now; `finish`
+    gets the hook's tail and returns the stream's last events. Either may raise
+    PolicyViolation while nothing was sent yet; `finished` says it ended the stream.
+    """
+
+    finished: bool
+
+    async def feed(self, events: Sequence[SSEEvent]) -> Sequence[SSEEvent]: ...
+
+    async def finish(self, events: Sequence[SSEEvent]) -> Sequence[SSEEvent]: ...
+
+    def release(self) -> Sequence[SSEEvent]:
+        """Give back what is held, unjudged: the hook already blocked the stream."""
+        ...
+
+
+# Runs after a whole reply passed the hook, before it is sent; may raise PolicyViolation.
+ReplyCheck = Callable[[], Awaitable[None]]

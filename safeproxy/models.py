@@ -5,11 +5,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from safeproxy.deepcheck.record import DeepCheckRecord
 from safeproxy.errors import BadRequest
 from safeproxy.filters.api import FilterRecord
 from safeproxy.upstream.routes import Route
+
+if TYPE_CHECKING:
+    from safeproxy.deepcheck.plan import DeepPlan
 
 MAX_MODEL_CHARS = 256
 
@@ -149,6 +153,13 @@ class Exchange:
     captured_input: Any = None
     captured_output: Any = None
     degraded: list[str] = field(default_factory=list)
+    # Risk signals for deep-check sampling: an injection score short of its threshold, a
+    # client under quarantine.
+    near_threshold: bool = False
+    quarantined: bool = False
+    # Deep checks: what this request's policy asked of them (None: nothing), and what they did.
+    deep: DeepPlan | None = None
+    deep_checks: list[DeepCheckRecord] | None = None
 
     @property
     def route_label(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -15,6 +16,8 @@ from aiohttp import web
 from safeproxy.admission import Admission
 from safeproxy.body import parse_object, read_body, serialise
 from safeproxy.decision import OPERATIONS
+from safeproxy.deepcheck.service import DeepChecks
+from safeproxy.deepcheck.stream_gate import StreamGate
 from safeproxy.errors import (
     BreakerOpen,
     ClientError,
@@ -67,6 +70,7 @@ class Pipeline:
         quarantine_policy: str | None = None,
         on_quarantine: Callable[[str], None] | None = None,
         quarantine_store: RedisQuarantineStore | None = None,
+        deep: DeepChecks | None = None,
     ) -> None:
         self._server = server
         self._router = router
@@ -82,6 +86,7 @@ class Pipeline:
         self._quarantine_policy = quarantine_policy
         self._on_quarantine = on_quarantine
         self._qstore = quarantine_store
+        self._deep = deep
         self._background: set[asyncio.Task[None]] = set()
         self._ids = RequestIds()
         self._in_flight = 0
@@ -155,6 +160,12 @@ class Pipeline:
             self._metrics.request_finished()
             violation = False
             try:
+                if ex.deep is not None and self._deep is not None:
+                    try:
+                        self._deep.finish(ex)  # async checks queued: the record lists them
+                    except Exception:  # a bug there must not cost the decision record
+                        log.exception("deep checks could not be queued")
+                        ex.degraded.append("deep_check:exception")
                 decision = self._recorder.record(ex, spans)
                 violation = decision.output_violation
             finally:
@@ -169,12 +180,18 @@ class Pipeline:
             await asyncio.gather(*self._background, return_exceptions=True)
 
     def _count_violation(self, ex: Exchange) -> None:
+        self.count_violation(ex.limit_key, ex.tenant)
+
+    def count_violation(self, key: str, tenant: str) -> None:
+        """One policy violation of an identity (also from async deep-check verdicts)."""
+        if not self._quarantine.enabled:
+            return
         if self._qstore is None:
-            if self._quarantine.violation(ex.limit_key) and self._on_quarantine is not None:
-                self._on_quarantine(ex.tenant)
+            if self._quarantine.violation(key) and self._on_quarantine is not None:
+                self._on_quarantine(tenant)
             return
         # Shared state: off the request's path (the reply is already on its way).
-        task = asyncio.ensure_future(self._count_shared(ex.limit_key, ex.tenant))
+        task = asyncio.ensure_future(self._count_shared(key, tenant))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
@@ -214,6 +231,7 @@ class Pipeline:
                 raise Quarantined("this client is quarantined after repeated policy violations")
             ex.route = dataclasses.replace(route, policy=strict)
             ex.degraded.append("quarantine:strict")
+            ex.quarantined = True
         # May refuse, re-route, or switch to a stricter policy. A quarantined client's
         # verdicts (under its own strict policy) do not count towards the route's model.
         self._safety.gate(ex, counts=ex.route is route)
@@ -238,10 +256,18 @@ class Pipeline:
                 self._guard.check_request(ex, body)
             finally:
                 spans.input_ended = time.perf_counter()
+        deep = self._deep
+        plan = deep.plan(ex) if deep is not None else None
+        if plan is not None:
+            assert deep is not None
+            await deep.check_input(ex, plan)
         if self._recorder.capture_content:
             ex.captured_input = _model_input(ex)
             ex.captured_output = []
         hook = self._guard.hook(ex)
+        if plan is not None:
+            assert deep is not None
+            hook = deep.tap(ex, plan, hook)
         reply = await self._send(request, ex, spans)
         try:
             if (
@@ -249,8 +275,18 @@ class Pipeline:
                 and 200 <= reply.status < 300
                 and reply.content_type == "text/event-stream"
             ):
-                return await relay_stream(ex, request, reply, hook)
-            return await relay_json(ex, reply, hook)
+                gate = None
+                if plan is not None and plan.tap is not None:
+                    assert deep is not None
+                    checks = deep.stream_checks(ex, plan)
+                    if checks:
+                        gate = StreamGate(deep, ex, plan.tap, checks, plan.policy.block_style)
+                return await relay_stream(ex, request, reply, hook, gate)
+            check = None
+            if plan is not None and plan.tap is not None and 200 <= reply.status < 300:
+                assert deep is not None
+                check = functools.partial(deep.check_reply, ex, plan)
+            return await relay_json(ex, reply, hook, check)
         finally:
             reply.close()
             if ex.upstream is not None:

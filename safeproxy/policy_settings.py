@@ -152,12 +152,66 @@ class StreamSettings(_Strict):
     block_style: Literal["finish", "error_event"] = "finish"
 
 
+SamplingSignal = Literal["flagged", "near_threshold", "quarantined", "new_identity"]
+
+
+class Sampling(_Strict):
+    """Which requests a deep check looks at.
+
+    The choice is deterministic: a salted hash of the request id against the rate, so a
+    replay of a request id makes the same choice. Risk signals in `always_if` select a
+    request whatever the rate: `flagged` (a fast filter found something, shadow filters
+    included), `near_threshold` (an injection score short of its threshold),
+    `quarantined` (a client under quarantine), `new_identity` (an identity this process
+    has not seen in `new_identity_s`). `max_per_minute` caps checks, risk-selected ones
+    included: past it a check is skipped and counted (`budget`), bounding cost.
+    """
+
+    rate: float = Field(default=0.0, ge=0, le=1)
+    always_if: list[SamplingSignal] = ["flagged"]
+    # Per-tenant rates (tenant names from auth.keys) instead of `rate`.
+    tenants: dict[str, Annotated[float, Field(ge=0, le=1)]] = {}
+    max_per_minute: int | None = Field(default=None, gt=0)
+    new_identity_s: float = Field(default=86_400.0, gt=0)
+    # Environment variable with the sampling salt (else a fixed per-policy one: the
+    # choice is then predictable to anyone who knows the policy name).
+    salt_env: EnvName | None = None
+
+
+class DeepCheck(_Strict):
+    """One sampled deep check of a policy: a judge (under `deep_checks.judges`) applied to
+    the input, the output or both, synchronously or off the request path."""
+
+    # The metric label `check`; defaults to the judge's name.
+    name: FilterName | None = None
+    judge: FilterName
+    stage: Literal["input", "output", "both"] = "input"
+    # sync: input is judged before the upstream call, output before the reply is sent
+    # (streams: see `stream`). async: after the response, through the bounded queue.
+    mode: Literal["sync", "async"] = "async"
+    # sync only: past this the check's judge `on_error` decides, and the request goes on.
+    latency_budget_ms: int = Field(default=500, gt=0)
+    # Streamed replies under a sync output check: `end` judges the whole text when the
+    # stream ends (before its last held text and [DONE] go out); `every_chars` also holds
+    # the released text back in steps of `every_chars` until each step is judged.
+    stream: Literal["end", "every_chars"] = "end"
+    every_chars: int = Field(default=2000, ge=64)
+    sample: Sampling = Sampling()
+    # What an `unsafe` verdict does in sync mode: block, or only record (`flag`).
+    action: Literal["block", "flag"] = "block"
+
+    @property
+    def label(self) -> str:
+        return self.name or self.judge
+
+
 class PolicySettings(_Strict):
     """Filters for what the model sees (`input`) and what the client gets (`output`)."""
 
     input: list[FilterSettings] = []
     output: list[OutputFilterSettings] = []
     stream: StreamSettings = StreamSettings()
+    deep_checks: list[DeepCheck] = []
     # Environment variable holding the salt for `redaction: hash` (required when used).
     hash_salt_env: EnvName | None = None
 
@@ -166,6 +220,11 @@ class PolicySettings(_Strict):
         hashing = any(getattr(f, "redaction", None) == "hash" for f in [*self.input, *self.output])
         if hashing and not self.hash_salt_env:
             raise ValueError("redaction: hash needs hash_salt_env (the salt is never in config)")
+        labels = [c.label for c in self.deep_checks]
+        if len(labels) != len(set(labels)):
+            raise ValueError(
+                "deep_checks need distinct names (a check's name defaults to its judge)"
+            )
         return self
 
 

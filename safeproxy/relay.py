@@ -15,7 +15,7 @@ from aiohttp import web
 
 from safeproxy.errors import BadUpstreamReply, ProxyError, error_event, error_response
 from safeproxy.headers import downstream_headers
-from safeproxy.hooks import ResponseHook
+from safeproxy.hooks import ReplyCheck, ResponseHook, StreamGate
 from safeproxy.models import Exchange
 from safeproxy.upstream.client import UpstreamCallError, UpstreamReply
 from safeproxy.upstream.sse import SSEDecoder, SSEEvent, encode_event
@@ -28,7 +28,9 @@ SSE_HEADERS = {
 }
 
 
-async def relay_json(ex: Exchange, reply: UpstreamReply, hook: ResponseHook) -> web.Response:
+async def relay_json(
+    ex: Exchange, reply: UpstreamReply, hook: ResponseHook, check: ReplyCheck | None = None
+) -> web.Response:
     """A whole (non-streamed) reply; a 2xx must be a JSON object or it is a bad reply."""
     data = await reply.read()
     ex.upstream_end = now = time.perf_counter()
@@ -45,6 +47,8 @@ async def relay_json(ex: Exchange, reply: UpstreamReply, hook: ResponseHook) -> 
         if changed is not None:
             data = orjson.dumps(changed)
             body = changed
+        if check is not None:
+            await check()
         if ex.captured_output is not None:  # content capture: what the client got
             ex.captured_output = [
                 c.get("message", c.get("text"))
@@ -106,7 +110,11 @@ def _json_object(data: bytes) -> dict[str, Any] | None:
 
 
 async def relay_stream(
-    ex: Exchange, request: web.Request, reply: UpstreamReply, hook: ResponseHook
+    ex: Exchange,
+    request: web.Request,
+    reply: UpstreamReply,
+    hook: ResponseHook,
+    gate: StreamGate | None = None,
 ) -> web.StreamResponse:
     """Decode the upstream's SSE incrementally, pass each event through the hook, write at once."""
     resp = web.StreamResponse(
@@ -134,7 +142,9 @@ async def relay_stream(
             if first:
                 ex.ttft = now - ex.upstream_sent
             _note_events(ex, events, first)
-            outgoing = [o for e in events for o in hook.on_event(e)]
+            outgoing: Sequence[SSEEvent] = [o for e in events for o in hook.on_event(e)]
+            if gate is not None:
+                outgoing = await gate.feed(outgoing)
             if ex.captured_output is not None:
                 _capture_events(ex, outgoing)
             out = b"".join([encode_event(o) for o in outgoing])
@@ -142,11 +152,18 @@ async def relay_stream(
                 raise hook.violation  # no model text went out: a plain HTTP error
             if out:
                 await _write(ex, request, resp, out)
-            if hook.finished:
+            if hook.finished or (gate is not None and gate.finished):
+                if gate is not None and not gate.finished:
+                    # The hook ended the stream ([DONE], or a block): the gate's turn.
+                    rest = gate.release() if hook.violation else await gate.finish(())
+                    await _write(ex, request, resp, b"".join([encode_event(o) for o in rest]))
                 await resp.write_eof()
                 return resp
         decoder.flush()
-        tail = b"".join([encode_event(o) for o in hook.on_end()])
+        ending = hook.on_end()
+        if gate is not None:
+            ending = await gate.finish(ending)
+        tail = b"".join([encode_event(o) for o in ending])
         if hook.violation is not None and not hook.released and not ex.response_started:
             raise hook.violation
         await _write(ex, request, resp, tail)

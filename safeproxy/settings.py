@@ -7,9 +7,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from safeproxy.config_types import Name, PositiveSeconds, Strict
+from safeproxy.deepcheck.settings import DeepCheckSettings
 from safeproxy.headers import OWNED_UP
 from safeproxy.policy_settings import EnvName, PolicySettings
 from safeproxy.ratelimit.settings import RateLimitSettings
+from safeproxy.review.settings import AdminSettings, ReviewSettings
 from safeproxy.telemetry.settings import TelemetrySettings
 
 
@@ -248,6 +250,9 @@ class Settings(Strict):
     rate_limits: RateLimitSettings = RateLimitSettings()
     quarantine: QuarantineSettings = QuarantineSettings()
     telemetry: TelemetrySettings = TelemetrySettings()
+    deep_checks: DeepCheckSettings = DeepCheckSettings()
+    review: ReviewSettings = ReviewSettings()
+    admin: AdminSettings = AdminSettings()
     # Named filter chains; routes pick one. Without this section, `default` filters nothing.
     policies: dict[Name, PolicySettings] = {"default": PolicySettings()}
 
@@ -278,6 +283,13 @@ def cross_reference_errors(settings: Settings) -> list[tuple[str, str]]:
     q = settings.quarantine
     if q.strict_policy is not None and q.strict_policy not in settings.policies:
         errors.append(("quarantine.strict_policy", f"unknown policy {q.strict_policy!r}"))
+    judges = settings.deep_checks.judges
+    for name, policy in settings.policies.items():
+        for j, check in enumerate(policy.deep_checks):
+            if check.judge not in judges:
+                errors.append(
+                    (f"policies.{name}.deep_checks.{j}.judge", f"unknown judge {check.judge!r}")
+                )
     route_names: set[str] = set()
     for i, route in enumerate(settings.routes):
         if route.upstream not in seen:

@@ -21,6 +21,7 @@ from safeproxy.app import build_app
 from safeproxy.configfile import validate
 from safeproxy.server import ProxyRunner, start
 from safeproxy.settings import Settings
+from safeproxy.testing.fake_judges import FakeJudge
 from safeproxy.testing.mock_upstream import MockUpstream
 
 T = TypeVar("T")
@@ -58,8 +59,11 @@ class Stack:
         extra_upstreams: list[str] | None = None,
         tracer_provider: TracerProvider | None = None,
         clock: Callable[[], float] | None = None,
+        judges: list[FakeJudge] | None = None,
     ) -> None:
         self.mocks = [MockUpstream() for _ in range(mocks)]
+        # Started before the config is built, so a config can use their `url`.
+        self.judges = judges or []
         self._config = config
         self._environ = environ or {}
         self._extra = extra_upstreams or []
@@ -96,6 +100,8 @@ class Stack:
         return fut.result(timeout)
 
     async def _start(self) -> None:
+        for judge in self.judges:
+            await judge.start()
         for mock in self.mocks:
             runner = web.AppRunner(mock.app(), handler_cancellation=True, access_log=None)
             await runner.setup()
@@ -118,6 +124,8 @@ class Stack:
     async def _stop(self) -> None:
         for runner in self._runners:
             await runner.cleanup()
+        for judge in self.judges:
+            await judge.close()
 
     def wait_disconnect(self, mock: int = 0, timeout: float = 5.0) -> float:
         """Loop time at which the mock saw its client go away (raises TimeoutError if never)."""

@@ -32,6 +32,8 @@ class StageResult:
     types: tuple[str, ...] = ()
     records: Sequence[FilterRecord] = ()
     degraded: list[str] = field(default_factory=list)
+    # Injection phrases were found, short of their filter's threshold (a sampling signal).
+    near_threshold: bool = False
 
     @property
     def changed(self) -> bool:
@@ -47,14 +49,16 @@ def run_stage(
     result = StageResult([None] * len(texts))
     if stage.empty:
         return result
-    per_text, error, elapsed = _timed_scan(stage, texts, clock)
+    near: list[bool] = []
+    per_text, error, elapsed = _timed_scan(stage, texts, clock, near)
     if error is None and elapsed > stage.min_budget_s:
         # Wall time includes what is not the filter's doing: a CFS-throttled container, a
         # descheduled process, a GC pass, a GIL wait. An apparent overrun is measured again
         # in this thread's CPU time (the scan is deterministic), so only a filter that is
         # itself slow can fail closed. It costs nothing when the first run is in budget.
-        per_text, error, elapsed = _timed_scan(stage, texts, cpu_clock)
+        per_text, error, elapsed = _timed_scan(stage, texts, cpu_clock, near)
     result.seconds = elapsed
+    result.near_threshold = bool(near)
     specs = stage.scanned
     # Budgets are per 64 KiB of text: size is capped elsewhere (limits, the body cap); the
     # budget is for a filter gone slow, and must not turn a long document into a block.
@@ -113,11 +117,11 @@ def run_stage(
 
 
 def _timed_scan(
-    stage: Stage, texts: Sequence[str], clock: Clock
+    stage: Stage, texts: Sequence[str], clock: Clock, near: list[bool]
 ) -> tuple[list[list[Finding]], str | None, float]:
     started = clock()
     try:
-        return _scan_all(stage, texts), None, clock() - started
+        return _scan_all(stage, texts, near), None, clock() - started
     except Exception:
         return [], "exception", clock() - started
 
@@ -128,17 +132,18 @@ def _timed_scan(
 _JOINER = "\x00"
 
 
-def _scan_all(stage: Stage, texts: Sequence[str]) -> list[list[Finding]]:
-    """Findings per text, from one scan over all of them (per-call costs paid once)."""
+def _scan_all(stage: Stage, texts: Sequence[str], near: list[bool]) -> list[list[Finding]]:
+    """Findings per text, from one scan over all of them (per-call costs paid once).
+    `near` gets an entry when injection phrases scored short of their threshold."""
     if len(texts) == 1:
-        return [_scored(stage, stage.finder.scan(texts[0], hold=False)[0])]
+        return [_scored(stage, stage.finder.scan(texts[0], hold=False)[0], near)]
     joined = _JOINER.join(texts)
     starts: list[int] = []
     at = 0
     for text in texts:
         starts.append(at)
         at += len(text) + 1
-    found = _scored(stage, stage.finder.scan(joined, hold=False)[0])
+    found = _scored(stage, stage.finder.scan(joined, hold=False)[0], near)
     per_text: list[list[Finding]] = [[] for _ in texts]
     for f in found:
         i = bisect.bisect_right(starts, f.start) - 1
@@ -149,7 +154,7 @@ def _scan_all(stage: Stage, texts: Sequence[str]) -> list[list[Finding]]:
     return per_text
 
 
-def _scored(stage: Stage, found: list[Finding]) -> list[Finding]:
+def _scored(stage: Stage, found: list[Finding], near: list[bool]) -> list[Finding]:
     """Injection findings count only when their filter's families reach its threshold."""
     if not found:
         return found
@@ -166,6 +171,8 @@ def _scored(stage: Stage, found: list[Finding]) -> list[Finding]:
         assert threshold is not None
         if score(group) >= threshold:
             keep += group
+        else:
+            near.append(True)
     return keep
 
 

@@ -133,6 +133,16 @@ class _Window:
         self._totals[slot] += 1
         self._failures[slot] += failed
 
+    def amend(self, now: float) -> None:
+        """Turn one outcome already counted as a success into a failure (a late verdict)."""
+        epoch = math.floor(now / self._width)
+        slot = epoch % _BUCKETS
+        if self._epochs[slot] != epoch:
+            self._epochs[slot] = epoch
+            self._totals[slot] = 0
+            self._failures[slot] = 0
+        self._failures[slot] += 1
+
     def counts(self, now: float) -> tuple[int, int]:
         """(outcomes, failures) still inside the window."""
         epoch = math.floor(now / self._width)
@@ -258,6 +268,20 @@ class _StateMachine:
         self._forced = None
         self._reset_probes()
         self._move(State.HALF_OPEN, "force_cleared", self._clock())
+
+    def late_failure(self) -> None:
+        """A verdict that arrived after its request was counted as a success (an async deep
+        check found what the fast filters did not): the share moves as if that request had
+        failed. No slot is involved; only a CLOSED breaker counts it (open or probing, the
+        breaker is already acting, and probes are judged by their own outcomes)."""
+        now = self._clock()
+        if self._state_at(now) is not State.CLOSED:
+            return
+        self._window.amend(now)
+        self._consecutive += 1
+        reason = self._trip_reason(now)
+        if reason is not None:
+            self._open(reason, now)
 
     def _record(self, failed: bool) -> None:
         now = self._clock()

@@ -104,3 +104,9 @@ class SafetyBreakers:
             # No whole reply was judged (an error; a client that left mid-stream, whose
             # partial reply says nothing clean or unsafe): free the slot, count nothing.
             breaker.release()
+
+    def late_violation(self, route_label: str) -> None:
+        """An output violation found after the reply was counted (an async deep check)."""
+        guarded = self._by_label.get(route_label)
+        if guarded is not None:
+            guarded.breaker.late_failure()

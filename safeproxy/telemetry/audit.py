@@ -19,6 +19,7 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,9 @@ class AuditLog:
         self._path = Path(settings.path)
         # SimpleQueue: a C queue without the locks and conditions of queue.Queue (whose put
         # costs microseconds per record); the bound is checked on its size instead.
-        self._queue: queue.SimpleQueue[list[bytes]] = queue.SimpleQueue()
+        # Batches of lines, or a callback the writer runs once everything before it is on
+        # disk (sync()).
+        self._queue: queue.SimpleQueue[list[bytes] | Callable[[], None]] = queue.SimpleQueue()
         self._max = settings.queue_max
         # Lines handed over, and lines taken by the writer: each counter has one writing
         # thread, so neither loses an update; their difference is what waits.
@@ -81,6 +84,28 @@ class AuditLog:
             self._handed += len(batch)
             self._queue.put(batch)
 
+    async def sync(self) -> None:
+        """Return once every record written so far is on disk (written and fsynced).
+
+        For callers whose next step depends on the record being durable: a Redis consumer
+        acknowledges a deep-check job only after its result is in the audit log.
+        """
+        if not self._started or self._closed:
+            return
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+
+        def resolve() -> None:
+            if not done.done():  # the waiter may have been cancelled
+                done.set_result(None)
+
+        def synced() -> None:
+            loop.call_soon_threadsafe(resolve)
+
+        self._hand_over()
+        self._queue.put(synced)
+        await done
+
     def event(self, kind: str, **fields: Any) -> None:
         """An admin, config or lifecycle record (`config_loaded`, `shutdown`, ...)."""
         self.write({"type": kind, "time": time.time(), **fields})
@@ -109,9 +134,16 @@ class AuditLog:
         try:
             while not stop:
                 try:
-                    batch = self._queue.get(timeout=None if every or not dirty else interval)
+                    item = self._queue.get(timeout=None if every or not dirty else interval)
                 except queue.Empty:
-                    batch = []  # quiet for an interval: time to sync what was written
+                    item = []  # quiet for an interval: time to sync what was written
+                if callable(item):
+                    if dirty:
+                        _sync(f)
+                        last_sync, dirty = time.monotonic(), False
+                    item()
+                    continue
+                batch = item
                 if batch and batch[-1] == _STOP:
                     stop = True
                     batch.pop()

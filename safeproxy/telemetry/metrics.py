@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from safeproxy.decision import Decision, degraded_reason
 from safeproxy.filters.api import Action, SharedRecords
@@ -87,6 +87,85 @@ class Metrics:
             "Requests sent to a fallback upstream after the primary could not take them.",
             ["route", "upstream"],
             registry=registry,
+        )
+
+        self._deep_checks(registry)
+
+    def _deep_checks(self, registry: CollectorRegistry) -> None:
+        # Deep checks are sampled (a few per cent of requests): prometheus_client's own
+        # instruments, labelled by config names (check, judge) and fixed enums.
+        self.deep_checks = Counter(
+            "safeproxy_deep_checks",
+            "Deep checks done, by check, stage, mode, verdict (safe, unsafe, uncertain, error) "
+            "and sampling reason.",
+            ["check", "stage", "mode", "verdict", "reason"],
+            registry=registry,
+        )
+        self.deep_check_errors = Counter(
+            "safeproxy_deep_check_errors",
+            "Deep checks that got no verdict, by error and by what on_error decided.",
+            ["check", "error", "decided"],
+            registry=registry,
+        )
+        self.deep_check_seconds = Histogram(
+            "safeproxy_deep_check_seconds",
+            "Judge call latency (cache hits excluded).",
+            ["judge"],
+            registry=registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+        )
+        self.deep_checks_dropped = Counter(
+            "safeproxy_deep_checks_dropped",
+            "Async deep checks dropped because their queue was full or unreachable.",
+            ["check", "reason"],
+            registry=registry,
+        )
+        self.deep_checks_skipped = Counter(
+            "safeproxy_deep_checks_skipped",
+            "Sampled deep checks skipped by the per-minute budget (max_per_minute).",
+            ["check", "reason"],
+            registry=registry,
+        )
+        self.deep_check_queue_depth = Gauge(
+            "safeproxy_deep_check_queue_depth",
+            "Async deep-check jobs waiting in this process's queue.",
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
+        self.deep_check_cache = Counter(
+            "safeproxy_deep_check_cache",
+            "Verdict cache lookups by judge and result (hit, miss).",
+            ["judge", "result"],
+            registry=registry,
+        )
+        self.review_items = Counter(
+            "safeproxy_review_items",
+            "Items put in the human review queue, by source (`dropped`: lost to a full buffer).",
+            ["source"],
+            registry=registry,
+        )
+        self.review_labels = Gauge(
+            "safeproxy_review_labels",
+            "Labelled review items, by policy and label.",
+            ["policy", "label"],
+            registry=registry,
+            multiprocess_mode="max",
+        )
+        self.review_false_positive_ratio = Gauge(
+            "safeproxy_review_false_positive_ratio",
+            "Measured false-positive rate per policy: false_positive / (true_positive + "
+            "false_positive) among labelled items the proxy flagged.",
+            ["policy"],
+            registry=registry,
+            multiprocess_mode="max",
+        )
+        self.review_false_negative_ratio = Gauge(
+            "safeproxy_review_false_negative_ratio",
+            "Measured false-negative rate per policy: false_negative / (false_negative + "
+            "true_negative) among labelled items the proxy let through.",
+            ["policy"],
+            registry=registry,
+            multiprocess_mode="max",
         )
 
     def breaker_changed(self, kind: str, t: Transition) -> None:

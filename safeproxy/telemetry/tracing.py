@@ -36,6 +36,7 @@ from opentelemetry.trace.span import TraceState
 from opentelemetry.util.types import Attributes
 
 from safeproxy.decision import Decision, degraded_reason
+from safeproxy.deepcheck.record import DeepCheckRecord
 from safeproxy.filters.api import Action
 from safeproxy.telemetry.settings import TracingSettings
 
@@ -199,6 +200,9 @@ class Tracing:
             self._stage_span(
                 context, d, "output", ns + int(out_start * 1e9), ns + int(out_end * 1e9)
             )
+        for check in d.deep_checks:
+            if check.mode == "sync" and check.started:
+                self._deep_check_span(context, check, ns)
         server.update_name(f"{d.operation} {d.model}" if d.model else "safeproxy.request")
         server.set_attributes(_attributes(d))
         if self._capture and captured[0] is not None:
@@ -256,6 +260,26 @@ class Tracing:
                 )
         span.end(end_time=max(start_ns, end_ns))
 
+    def _deep_check_span(self, context: Context, check: DeepCheckRecord, ns: int) -> None:
+        start = ns + int(check.started * 1e9)
+        span = self._tracer.start_span(
+            "safeproxy.deep_check",
+            context=context,
+            kind=SpanKind.INTERNAL,
+            start_time=start,
+            attributes={
+                "safeproxy.deep_check": check.check,
+                "safeproxy.deep_check.judge": check.judge,
+                "safeproxy.stage": check.stage,
+                "safeproxy.deep_check.verdict": check.verdict,
+                "safeproxy.deep_check.categories": list(check.categories),
+                "safeproxy.deep_check.reason": check.reason or "",
+                "safeproxy.deep_check.cached": check.cached,
+                "safeproxy.deep_check.error": check.error or "",
+            },
+        )
+        span.end(end_time=start + int(check.latency_s * 1e9))
+
     def shutdown(self) -> None:
         self.provider.shutdown()
 
@@ -294,6 +318,8 @@ def _attributes(d: Decision) -> dict[str, Any]:
         attrs["gen_ai.usage.output_tokens"] = d.tokens_out
     if d.upstream:
         attrs["safeproxy.upstream"] = d.upstream
+    if d.deep_checks:
+        attrs["safeproxy.deep_checks"] = [f"{c.check}:{c.verdict}" for c in d.deep_checks]
     return attrs
 
 

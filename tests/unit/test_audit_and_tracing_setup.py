@@ -66,6 +66,22 @@ def test_a_full_queue_drops_and_counts_instead_of_growing(tmp_path: Path) -> Non
     assert [r["n"] for r in lines(path)] == list(range(10))
 
 
+async def test_sync_returns_once_every_record_so_far_is_on_disk(tmp_path: Path) -> None:
+    # `interval`: without sync() the records would wait for the next batch and fsync.
+    log = AuditLog(AuditSettings(path=str(tmp_path / "a.jsonl"), fsync="interval",
+                                 fsync_interval_ms=60_000))  # fmt: skip
+    log.start()
+    try:
+        for i in range(3):
+            log.write({"type": "request", "n": i})
+        await log.sync()
+        lines = (tmp_path / "a.jsonl").read_text().splitlines()
+        assert [json.loads(line)["n"] for line in lines] == [0, 1, 2]
+        await log.sync()  # nothing new: still returns
+    finally:
+        log.close()
+
+
 def test_tracing_is_off_without_an_endpoint() -> None:
     assert otlp_tracing(TracingSettings(), {}) is None
 

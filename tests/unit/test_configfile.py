@@ -181,3 +181,40 @@ def test_a_request_bucket_smaller_than_one_request_is_refused() -> None:
         {"name": "r", "requests": {"per_second": 0.5}}]}})  # fmt: skip
     assert ok.rate_limits.rules[0].requests is not None
     assert ok.rate_limits.rules[0].requests.size == 1.0
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "config" / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_configs_are_valid(path: Path) -> None:
+    settings = load_settings(path, environ={})
+    assert settings.policies
+
+
+def test_serving_needs_the_variables_the_config_names(tmp_path: Path) -> None:
+    from safeproxy.configfile import environment_problems
+
+    [example] = [p for p in EXAMPLES if p.name == "deep-checks.yaml"]
+    settings = load_settings(example, environ={})
+    assert environment_problems(settings, {}) == [
+        ("admin.token_env", "environment variable REVIEW_ADMIN_TOKEN is not set")
+    ]
+    assert environment_problems(settings, {"REVIEW_ADMIN_TOKEN": "t"}) == []
+    keyed = settings.model_copy(
+        update={
+            "deep_checks": settings.deep_checks.model_copy(
+                update={
+                    "judges": {
+                        "guard": settings.deep_checks.judges["guard"].model_copy(
+                            update={"api_key_env": "GUARD_KEY"}
+                        )
+                    }
+                }
+            )
+        }
+    )
+    assert (
+        "deep_checks.judges.guard.api_key_env",
+        "environment variable GUARD_KEY is not set",
+    ) in (environment_problems(keyed, {"REVIEW_ADMIN_TOKEN": "t"}))

@@ -1,0 +1,295 @@
+"""Deep checks in the request's life: sampling, sync checks within a budget, async jobs.
+
+The pipeline calls, in order: `plan` (after the input filters), `check_input` (sync input
+checks, before the upstream call), `tap` (wrap the response hook when the reply's text is
+needed), `check_reply` (sync output checks of a whole reply), `stream_gate` (sync output
+checks of a stream), and `finish` (async checks become queued jobs, and the review queue
+gets what it samples) just before the decision is recorded.
+
+Every check leaves a DeepCheckRecord on the exchange, whatever happened: judged, failed
+(and how `on_error` decided), queued, dropped, or skipped by the budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+
+from safeproxy.deepcheck.api import JudgeContext, Stage, Turn
+from safeproxy.deepcheck.followup import FollowUp
+from safeproxy.deepcheck.guarded import GuardedJudge, JudgeOutcome
+from safeproxy.deepcheck.job import Job
+from safeproxy.deepcheck.plan import CompiledCheck, DeepPlan, PolicyChecks
+from safeproxy.deepcheck.record import DeepCheckRecord
+from safeproxy.deepcheck.sampler import Choice, Sampler, Signals, draw
+from safeproxy.deepcheck.tap import TextTap
+from safeproxy.deepcheck.turns import request_turns, with_reply
+from safeproxy.errors import PolicyViolation
+from safeproxy.filters.api import SharedRecords
+from safeproxy.hooks import ResponseHook
+from safeproxy.models import Exchange, Kind
+from safeproxy.policy_settings import DeepCheck, PolicySettings
+from safeproxy.telemetry.metrics import Metrics
+
+# The most reply text kept for judging and review (a longer reply is judged on this much).
+MAX_REPLY_CHARS = 200_000
+# Hands a job to the queue; False when it was not taken (full).
+Submit = Callable[[Job], bool]
+
+
+def compile_checks(
+    policies: Mapping[str, PolicySettings],
+    judges: Mapping[str, GuardedJudge],
+    salts: Callable[[str, DeepCheck], bytes],
+    clock: Callable[[], float],
+) -> dict[str, PolicyChecks]:
+    out: dict[str, PolicyChecks] = {}
+    for name, policy in policies.items():
+        checks = tuple(
+            CompiledCheck(
+                spec,
+                spec.label,
+                judges[spec.judge],
+                Sampler(spec.sample, salts(name, spec), clock),
+                spec.stage in ("input", "both"),
+                spec.stage in ("output", "both"),
+            )
+            for spec in policy.deep_checks
+        )
+        if checks:
+            out[name] = PolicyChecks(
+                name,
+                checks,
+                any(c.on_output for c in checks),
+                policy.stream.block_style,
+            )
+    return out
+
+
+class DeepChecks:
+    def __init__(
+        self,
+        policies: Mapping[str, PolicyChecks],
+        metrics: Metrics,
+        followup: FollowUp,
+        submit: Submit,
+        *,
+        review_rate: float = 0.0,
+        review_salt: bytes = b"review",
+        review_wants_shadow: bool = False,
+    ) -> None:
+        self._policies = policies
+        self._metrics = metrics
+        self._followup = followup
+        self._submit = submit
+        self._review_rate = review_rate
+        self._review_salt = review_salt
+        self._review_shadow = review_wants_shadow
+
+    # --- the request path ------------------------------------------------------------------
+
+    def plan(self, ex: Exchange) -> DeepPlan | None:
+        """After the input filters: None when neither deep checks nor review want this one."""
+        assert ex.route is not None
+        policy = self._policies.get(ex.route.policy)
+        review = self._review_rate > 0 and draw(self._review_salt, ex.rid) < self._review_rate
+        if policy is None and not review and not self._review_shadow:
+            return None
+        plan = DeepPlan(policy or PolicyChecks(ex.route.policy, (), False, "finish"))
+        plan.review_sample = review
+        ex.deep = plan
+        return plan
+
+    async def check_input(self, ex: Exchange, plan: DeepPlan) -> None:
+        checks = [c for c in plan.policy.checks if c.sync and c.on_input]
+        if not checks:
+            return
+        turns = request_turns(ex.kind, ex.body)
+        if not turns:
+            return
+        for check in checks:
+            choice = self._choose(ex, plan, check)
+            if choice.reason is None:
+                self._skipped(ex, check, "input", choice)
+                continue
+            outcome = await self._judge_sync(check, turns, ex, "input")
+            self._decide(ex, check, "input", choice.reason, outcome)
+
+    def tap(self, ex: Exchange, plan: DeepPlan, hook: ResponseHook) -> ResponseHook:
+        """Wrap the hook to keep the reply's text, when a check or the review queue needs it."""
+        if ex.kind is Kind.EMBEDDINGS or ex.kind is Kind.OTHER:
+            return hook
+        if not (plan.policy.wants_output or plan.review_sample or self._review_shadow):
+            return hook
+        plan.tap = TextTap(hook, MAX_REPLY_CHARS)
+        return plan.tap
+
+    async def check_reply(self, ex: Exchange, plan: DeepPlan) -> None:
+        """Sync output checks of a whole (non-streamed) reply, after the output filters."""
+        checks = [c for c in plan.policy.checks if c.sync and c.on_output]
+        if not checks or plan.tap is None:
+            return
+        turns = with_reply(request_turns(ex.kind, ex.body), plan.tap.text)
+        for check in checks:
+            choice = self._choose(ex, plan, check)
+            if choice.reason is None:
+                self._skipped(ex, check, "output", choice)
+                continue
+            outcome = await self._judge_sync(check, turns, ex, "output")
+            self._decide(ex, check, "output", choice.reason, outcome)
+
+    def stream_checks(self, ex: Exchange, plan: DeepPlan) -> list[tuple[CompiledCheck, str]]:
+        """The sync output checks a stream must pass, with their sampling reasons."""
+        out: list[tuple[CompiledCheck, str]] = []
+        for check in plan.policy.checks:
+            if check.sync and check.on_output and plan.tap is not None:
+                choice = self._choose(ex, plan, check)
+                if choice.reason is None:
+                    self._skipped(ex, check, "output", choice)
+                else:
+                    out.append((check, choice.reason))
+        return out
+
+    async def judge_stream(self, ex: Exchange, check: CompiledCheck, text: str) -> JudgeOutcome:
+        turns = with_reply(request_turns(ex.kind, ex.body), text)
+        return await self._judge_sync(check, turns, ex, "output")
+
+    def decide_stream(
+        self, ex: Exchange, check: CompiledCheck, reason: str, outcome: JudgeOutcome
+    ) -> None:
+        """Record a stream's final verdict; raises PolicyViolation when it blocks."""
+        self._decide(ex, check, "output", reason, outcome)
+
+    def finish(self, ex: Exchange) -> None:
+        """Queue the async checks and offer the request to the review queue; runs once, as
+        the request ends (before its decision is recorded, which lists what was queued)."""
+        plan = ex.deep
+        if plan is None:
+            return
+        if ex.outcome in ("client_aborted", "invalid_request", "unauthorized"):
+            return  # nothing (or nothing whole) was judged by the model or the client
+        for check in plan.policy.checks:
+            if check.sync:
+                continue
+            stages: list[Stage] = []
+            if check.on_input:
+                stages.append("input")
+            if check.on_output:
+                stages.append("output")
+            for stage in stages:
+                if stage == "output" and (plan.tap is None or not plan.tap.length):
+                    continue
+                choice = self._choose(ex, plan, check)
+                if choice.reason is None:
+                    self._skipped(ex, check, stage, choice)
+                    continue
+                self._enqueue(ex, plan, check, stage, choice.reason)
+        self._followup.offer_request(ex, plan)
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _choose(self, ex: Exchange, plan: DeepPlan, check: CompiledCheck) -> Choice:
+        known = plan.choices.get(check.label)
+        if known is None:
+            known = plan.choices[check.label] = check.sampler.choose(ex.rid, _signals(ex))
+        return known
+
+    async def _judge_sync(
+        self, check: CompiledCheck, turns: list[Turn], ex: Exchange, stage: Stage
+    ) -> JudgeOutcome:
+        ctx = JudgeContext(ex.rid, stage, _policy(ex), ex.model)
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(check.spec.latency_budget_ms / 1000):
+                return await check.judge.check(turns, ctx)
+        except TimeoutError:
+            return JudgeOutcome.failed("budget_exceeded", time.perf_counter() - started)
+
+    def _decide(
+        self, ex: Exchange, check: CompiledCheck, stage: Stage, reason: str, o: JudgeOutcome
+    ) -> None:
+        decided: str | None = None
+        violation: PolicyViolation | None = None
+        outcome = "blocked_input" if stage == "input" else "blocked_output"
+        if o.verdict == "unsafe":
+            decided = check.spec.action
+            if decided == "block":
+                types = tuple(f"deep_check.{c}" for c in o.categories) or ("deep_check",)
+                violation = PolicyViolation(f"deep_check.{check.label}", types, outcome=outcome)
+        elif o.verdict == "error":
+            decided = check.judge.settings.on_error
+            self._metrics.deep_check_errors.labels(check.label, o.error or "", decided).inc()
+            if decided == "closed":
+                violation = PolicyViolation(
+                    "deep_check_unavailable", ("deep_check",), outcome="filter_error"
+                )
+            else:
+                ex.degraded.append(f"{check.label}:deep_check_failed_open")
+        record = DeepCheckRecord(
+            check.label, check.judge.name, stage, "sync", reason, o.verdict, o.categories,
+            o.score, o.latency_s, o.error, decided, o.cached, time.perf_counter() - o.latency_s,
+        )  # fmt: skip
+        self._add(ex, record)
+        self._metrics.deep_checks.labels(check.label, stage, "sync", o.verdict, reason).inc()
+        if o.verdict in ("unsafe", "uncertain"):
+            self._followup.offer_verdict(ex, record)
+        if violation is not None:
+            raise violation
+
+    def _skipped(self, ex: Exchange, check: CompiledCheck, stage: Stage, choice: Choice) -> None:
+        if choice.skipped is None:
+            return
+        self._metrics.deep_checks_skipped.labels(check.label, choice.skipped).inc()
+        mode = check.spec.mode
+        self._add(ex, DeepCheckRecord(check.label, check.judge.name, stage, mode, None, "skipped",
+                                      error=choice.skipped))  # fmt: skip
+
+    def _enqueue(
+        self, ex: Exchange, plan: DeepPlan, check: CompiledCheck, stage: Stage, reason: str
+    ) -> None:
+        turns = request_turns(ex.kind, ex.body)
+        if stage == "output":
+            assert plan.tap is not None
+            turns = with_reply(turns, plan.tap.text)
+        job = Job(
+            ex.rid, check.label, _policy(ex), ex.route_label, ex.tenant, ex.limit_key,
+            stage, ex.model, tuple(turns), reason, _flagged(ex), ex.started_unix,
+        )  # fmt: skip
+        verdict = "queued"
+        if not self._submit(job):
+            verdict = "dropped"
+            self._metrics.deep_checks_dropped.labels(check.label, "queue_full").inc()
+        self._add(ex, DeepCheckRecord(check.label, check.judge.name, stage, "async", reason,
+                                      verdict))  # fmt: skip
+
+    @staticmethod
+    def _add(ex: Exchange, record: DeepCheckRecord) -> None:
+        if ex.deep_checks is None:
+            ex.deep_checks = []
+        ex.deep_checks.append(record)
+
+
+def _policy(ex: Exchange) -> str:
+    return ex.route.policy if ex.route is not None else ""
+
+
+def _signals(ex: Exchange) -> Signals:
+    return Signals(
+        flagged=bool(_flagged(ex)),
+        near_threshold=ex.near_threshold,
+        quarantined=ex.quarantined,
+        identity=ex.limit_key,
+        tenant=ex.tenant,
+    )
+
+
+def _flagged(ex: Exchange) -> tuple[str, ...]:
+    """Finding types of every filter that found something (shadow filters included)."""
+    types: set[str] = set()
+    for group in ex.filter_records:
+        if type(group) is SharedRecords:
+            continue
+        for r in group:
+            types.update(r.types)
+    return tuple(sorted(types))

@@ -1,0 +1,110 @@
+"""TextTap: a response hook around another that keeps the text the client was sent.
+
+Output deep checks judge what the client actually got (after output filters), so the tap
+reads each event *leaving* the inner hook. It parses events only for requests that need
+their text (sampled, or risk-selectable later), never for the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from safeproxy.deepcheck.turns import reply_text
+from safeproxy.errors import PolicyViolation
+from safeproxy.hooks import ResponseHook
+from safeproxy.upstream.sse import SSEEvent
+
+_TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")
+_DELTA_TEXT = ("content", "refusal")
+
+
+class TextTap:
+    def __init__(self, inner: ResponseHook, max_chars: int) -> None:
+        self._inner = inner
+        self._parts: list[str] = []
+        self._max = max_chars
+        self.length = 0  # characters of the first choice's text seen so far
+        self.truncated = False
+        # Set once the first choice finished (finish_reason) or the stream said [DONE].
+        self.ended = False
+        self.completions = False
+        self.template: dict[str, Any] = {}
+
+    # The relay reads these from whatever hook it holds.
+    @property
+    def finished(self) -> bool:
+        return self._inner.finished
+
+    @property
+    def violation(self) -> PolicyViolation | None:
+        return self._inner.violation
+
+    @property
+    def released(self) -> bool:
+        return self._inner.released
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]:
+        out = self._inner.on_event(event)
+        for e in out:
+            self._read(e)
+        return out
+
+    def on_end(self) -> Sequence[SSEEvent]:
+        out = self._inner.on_end()
+        for e in out:
+            self._read(e)
+        return out
+
+    def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        changed = self._inner.on_json(body)
+        self._add(reply_text(changed if changed is not None else body))
+        self.ended = True
+        return changed
+
+    def _read(self, event: SSEEvent) -> None:
+        if event.data.strip() == "[DONE]":
+            self.ended = True
+            return
+        try:
+            chunk = orjson.loads(event.data)
+        except orjson.JSONDecodeError:
+            return
+        if not isinstance(chunk, dict):
+            return
+        for key in _TEMPLATE_KEYS:
+            if key in chunk and key not in self.template:
+                self.template[key] = chunk[key]
+        for choice in chunk.get("choices") or ():
+            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                continue
+            if choice.get("finish_reason") is not None:
+                self.ended = True
+            if isinstance(choice.get("text"), str):
+                self.completions = True
+                self._add(choice["text"])
+            delta = choice.get("delta")
+            if isinstance(delta, dict):
+                self._add("".join(t for k in _DELTA_TEXT if isinstance(t := delta.get(k), str)))
+                for call in delta.get("tool_calls") or ():
+                    fn = call.get("function") if isinstance(call, dict) else None
+                    if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
+                        self._add(fn["arguments"])
+
+    def _add(self, text: str) -> None:
+        if not text:
+            return
+        room = self._max - self.length
+        if room <= 0:
+            self.truncated = True
+            return
+        if len(text) > room:
+            text, self.truncated = text[:room], True
+        self._parts.append(text)
+        self.length += len(text)

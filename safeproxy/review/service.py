@@ -1,0 +1,62 @@
+"""The review queue's runtime: the store, the feed into it, and the admin listener."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aiohttp import web
+
+from safeproxy.review.admin import admin_app, refresh_rates
+from safeproxy.review.feed import ReviewFeed
+from safeproxy.review.settings import AdminSettings, ReviewSettings
+from safeproxy.review.store import ReviewStore
+from safeproxy.telemetry.metrics import Metrics
+
+
+class AdminTokenMissing(ValueError):
+    """The admin listener is on but its token variable is unset or empty."""
+
+
+class ReviewService:
+    def __init__(
+        self,
+        review: ReviewSettings,
+        admin: AdminSettings,
+        metrics: Metrics,
+        environ: Mapping[str, str],
+    ) -> None:
+        self._metrics = metrics
+        self._admin = admin
+        self.store = ReviewStore(
+            review.path, max_items=review.max_items, max_text_chars=review.max_text_chars
+        )
+        self.feed = ReviewFeed(self.store, metrics, keep_text=review.content != "none")
+        self._token = ""
+        if admin.enabled:
+            assert admin.token_env is not None  # the settings require it
+            self._token = environ.get(admin.token_env, "")
+            if not self._token:
+                raise AdminTokenMissing(
+                    f"admin.token_env: environment variable {admin.token_env} is not set"
+                )
+        self._runner: web.AppRunner | None = None
+        self.admin_port: int | None = None
+
+    async def start(self) -> None:
+        await self.store.open()
+        await refresh_rates(self.store, self._metrics)
+        self.feed.start()
+        if self._admin.enabled:
+            app = admin_app(self.store, self._token, self._metrics)
+            self._runner = web.AppRunner(app, access_log=None)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self._admin.host, self._admin.port, reuse_port=True)
+            await site.start()
+            self.admin_port = int(self._runner.addresses[0][1])
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        await self.feed.close()
+        await self.store.close()
