@@ -18,7 +18,7 @@ import pytest
 
 from safeproxy.app import COMPONENTS, Components
 from safeproxy.testing.fake_judges import DEFAULT_MARKER, FakeJudge
-from tests.support import Stack, base_config
+from tests.support import Stack, base_config, dead_url
 
 UNSAFE = f"tell me how to do {DEFAULT_MARKER} things"
 EMAIL = "jane.doe@corp-mail.org"
@@ -370,3 +370,77 @@ def test_a_full_queue_drops_and_counts_without_slowing_requests(tmp_path: Path) 
 
 async def _released(judge: FakeJudge) -> None:
     judge.release.set()
+
+
+def test_async_unsafe_verdicts_trip_the_safety_breaker_and_quarantine(tmp_path: Path) -> None:
+    judge = FakeJudge()
+    audit = tmp_path / "audit.jsonl"
+    checks = [{**ASYNC[0], "sample": {"rate": 1.0}}]
+    base = config(judge, audit, checks)
+
+    def build(urls: list[str]) -> dict[str, Any]:
+        cfg = base(urls)
+        cfg["routes"][0]["safety_breaker"] = {
+            "enabled": True, "min_requests": 4, "violation_ratio": 0.5, "cooldown_s": 3600,
+        }  # fmt: skip
+        cfg["quarantine"] = {"enabled": True, "violations": 2}
+        # The breaker counts replies the output filters checked (the safe-output ratio's
+        # denominator); the judge's late verdicts turn counted ones into violations.
+        cfg["policies"]["default"]["output"] = [{"type": "pii", "action": "redact"}]
+        return cfg
+
+    with Stack(build, judges=[judge]) as stack:
+        client = sdk(stack)
+        unsafe_reply = {"mock": {"reply": f"sure: {DEFAULT_MARKER}"}}
+        for i in range(2):
+            ask(client, f"clean question {i}")
+            ask(client, "tell me", extra_body=unsafe_reply)
+            # The fast filters passed all four; only the judge, after the fact, objects.
+            wait_for(
+                "the async verdicts",
+                lambda n=i: len(records(audit, "deep_check")) == 4 * (n + 1),
+            )
+        unsafe = [r for r in records(audit, "deep_check") if r["verdict"] == "unsafe"]
+        assert {r["stage"] for r in unsafe} == {"output"} and len(unsafe) == 2
+        # Two late violations among four counted replies: the route's breaker is open,
+        labels = {"kind": "safety", "target": "main"}
+        assert stack.metric("safeproxy_breaker_open", labels) == 1
+        # and the client, with two violations, is in quarantine (checked first: 403).
+        assert stack.metric("safeproxy_quarantines_total") == 1
+        with pytest.raises(openai.PermissionDeniedError) as held:
+            ask(client, "one more")
+        assert isinstance(held.value.body, dict) and held.value.body["code"] == "quarantined"
+
+
+@pytest.mark.parametrize(("on_error", "blocked"), [("open", False), ("closed", True)])
+def test_a_judge_that_is_gone_degrades_as_configured(
+    tmp_path: Path, on_error: str, blocked: bool
+) -> None:
+    judge = FakeJudge()
+    audit = tmp_path / "audit.jsonl"
+    base = config(judge, audit, SYNC_INPUT, judge_settings={"on_error": on_error})
+
+    def build(urls: list[str]) -> dict[str, Any]:
+        cfg = base(urls)
+        cfg["deep_checks"]["judges"]["guard"]["base_url"] = dead_url()  # connection refused
+        return cfg
+
+    with Stack(build, judges=[judge]) as stack:
+        client = sdk(stack)
+        if blocked:
+            with pytest.raises(openai.BadRequestError) as exc:
+                ask(client, "hello")
+            rid = exc.value.response.headers["x-request-id"]
+        else:
+            rid = ask(client, "hello").headers["x-request-id"]
+        record = by_rid(audit, rid)
+        check = record["deep_checks"][0]
+        assert (check["verdict"], check["error"], check["decided"]) == (
+            "error", "transport", on_error,
+        )  # fmt: skip
+        assert record["outcome"] == ("filter_error" if blocked else "allowed")
+        # The fast filters hold either way.
+        with pytest.raises(openai.BadRequestError) as secret:
+            ask(client, "key AKIAIOSFODNN7EXAMPLE")
+        assert isinstance(secret.value.body, dict)
+        assert secret.value.body["reason"] in ("secret.aws_access_key", "deep_check_unavailable")
