@@ -161,6 +161,9 @@ def build_app(
             review=review.feed if review is not None and settings.review.enabled else None,
             on_violation=late_violation, on_breaker=judge_breaker, clock=clock,
         )  # fmt: skip
+    if deep is not None:
+        for name in deep.judges:  # every judge's series exists from the start
+            metrics.breaker_open.labels("judge", name).set(0)
     pipeline = Pipeline(
         settings.server, router, pools, recorder, Guard(policies), auth, admission, safety,
         quarantine, quarantine_policy=q.strict_policy if q.action == "strict" else None,

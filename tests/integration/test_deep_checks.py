@@ -395,11 +395,12 @@ def test_async_unsafe_verdicts_trip_the_safety_breaker_and_quarantine(tmp_path: 
         for i in range(2):
             ask(client, f"clean question {i}")
             ask(client, "tell me", extra_body=unsafe_reply)
+
             # The fast filters passed all four; only the judge, after the fact, objects.
-            wait_for(
-                "the async verdicts",
-                lambda n=i: len(records(audit, "deep_check")) == 4 * (n + 1),
-            )
+            def verdicts_in(n: int = 4 * (i + 1)) -> bool:
+                return len(records(audit, "deep_check")) == n
+
+            wait_for("the async verdicts", verdicts_in)
         unsafe = [r for r in records(audit, "deep_check") if r["verdict"] == "unsafe"]
         assert {r["stage"] for r in unsafe} == {"output"} and len(unsafe) == 2
         # Two late violations among four counted replies: the route's breaker is open,
