@@ -147,10 +147,8 @@ def build_app(
         review = ReviewService(settings.review, settings.admin, metrics, env)
     pipeline_ref: list[Pipeline] = []
 
-    def late_violation(route: str, key: str, tenant: str, stage: str) -> None:
+    def late_violation(key: str, tenant: str) -> None:
         # An async deep check found what the request path let through.
-        if stage == "output":
-            safety.late_violation(route)
         if pipeline_ref:
             pipeline_ref[0].count_violation(key, tenant)
 
@@ -159,7 +157,8 @@ def build_app(
         deep = DeepCheckRuntime(
             settings, metrics, env, audit=recorder.audit,
             review=review.feed if review is not None and settings.review.enabled else None,
-            on_violation=late_violation, on_breaker=judge_breaker, clock=clock,
+            on_violation=late_violation, on_late_output=safety.late_violation,
+            on_breaker=judge_breaker, clock=clock,
         )  # fmt: skip
     if deep is not None:
         for name in deep.judges:  # every judge's series exists from the start
@@ -200,9 +199,11 @@ def build_app(
             await probe
             for pool in pools.values():
                 await pool.close()
-            await pipeline.close()
             if deep is not None:
-                await deep.close()  # queued checks get their drain; results reach review
+                # Queued checks get their drain; late verdicts still reach review,
+                # quarantine and the pipeline's background counts, closed next.
+                await deep.close()
+            await pipeline.close()
             if review is not None:
                 await review.close()
             await admission.close()

@@ -113,6 +113,12 @@ def environment_problems(settings: Settings, environ: Mapping[str, str]) -> list
             problems.append(
                 (f"{where}.type", "the local judge needs: pip install 'safeproxy[local-judge]'")
             )
+    for name, policy in settings.policies.items():
+        for i, check in enumerate(policy.deep_checks):
+            env = check.sample.salt_env
+            if env and not environ.get(env):
+                where = f"policies.{name}.deep_checks.{i}.sample.salt_env"
+                problems.append((where, f"environment variable {env} is not set"))
     admin = settings.admin
     if admin.enabled and admin.token_env and not environ.get(admin.token_env):
         problems.append(("admin.token_env", f"environment variable {admin.token_env} is not set"))

@@ -185,16 +185,7 @@ class Decision:
     def output_violation(self) -> bool:
         """An enforcing output filter blocked or rewrote the reply, or a sync deep check
         found it unsafe: the safety SLO's bad event."""
-        if self._ex.deep_checks and any(
-            d.stage == "output" and d.verdict == "unsafe" for d in self._ex.deep_checks
-        ):
-            return True
-        return any(
-            r.stage == "output" and r.mode is Mode.ENFORCE and r.action >= Action.REWRITE
-            for group in self._ex.filter_records
-            if type(group) is not SharedRecords  # shared groups are clean
-            for r in group
-        )
+        return output_violation(self._ex)
 
     @property
     def stream_blocked(self) -> bool:
@@ -236,6 +227,20 @@ class Decision:
         if content and self.captured_output is not None:
             out["output"] = self.captured_output
         return out
+
+
+def output_violation(ex: Exchange) -> bool:
+    """Whether the reply carried an output violation (see Decision.output_violation)."""
+    if ex.deep_checks and any(
+        d.stage == "output" and d.verdict == "unsafe" and d.mode == "sync" for d in ex.deep_checks
+    ):
+        return True
+    return any(
+        r.stage == "output" and r.mode is Mode.ENFORCE and r.action >= Action.REWRITE
+        for group in ex.filter_records
+        if type(group) is not SharedRecords  # shared groups are clean
+        for r in group
+    )
 
 
 def _group_json(group: Sequence[FilterRecord]) -> orjson.Fragment:

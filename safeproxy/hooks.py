@@ -72,8 +72,9 @@ class StreamGate(Protocol):
 
     async def finish(self, events: Sequence[SSEEvent]) -> Sequence[SSEEvent]: ...
 
-    def release(self) -> Sequence[SSEEvent]:
-        """Give back what is held, unjudged: the hook already blocked the stream."""
+    def abort(self, violation: PolicyViolation) -> Sequence[SSEEvent]:
+        """The hook blocked the stream: drop what is held (it was never judged) and end
+        the stream; raises `violation` when nothing went out yet."""
         ...
 
 

@@ -107,6 +107,8 @@ class Exchange:
     rid: str
     kind: Kind
     started: float
+    # Whether `rid` is the client's own X-Request-ID (else the proxy made it).
+    rid_given: bool = False
     # The upstream path: the kind's, or the client's for a pass-through endpoint.
     path: str = ""
     body: dict[str, Any] = field(default_factory=dict)

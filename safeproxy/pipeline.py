@@ -111,6 +111,8 @@ class Pipeline:
         ex = Exchange(
             rid=rid, kind=kind, started=time.perf_counter(), path=path, started_unix=time.time()
         )
+        if self._deep is not None:
+            ex.rid_given = rid == request.headers.get("X-Request-ID")
         spans = None
         if self._tracing is not None:
             spans = self._tracing.start(request.headers, request.method, request.path, ex.started)
@@ -280,7 +282,10 @@ class Pipeline:
                     assert deep is not None
                     checks = deep.stream_checks(ex, plan)
                     if checks:
-                        gate = StreamGate(deep, ex, plan.tap, checks, plan.policy.block_style)
+                        policy = plan.policy
+                        gate = StreamGate(
+                            deep, ex, plan.tap, checks, policy.block_style, policy.on_overflow
+                        )
                 return await relay_stream(ex, request, reply, hook, gate)
             check = None
             if plan is not None and plan.tap is not None and 200 <= reply.status < 300:

@@ -158,8 +158,9 @@ SamplingSignal = Literal["flagged", "near_threshold", "quarantined", "new_identi
 class Sampling(_Strict):
     """Which requests a deep check looks at.
 
-    The choice is deterministic: a salted hash of the request id against the rate, so a
-    replay of a request id makes the same choice. Risk signals in `always_if` select a
+    The choice is deterministic: a keyed hash of the request id against the rate (for an
+    id the client chose, of that id and the request's text), so a replay makes the same
+    choice. Risk signals in `always_if` select a
     request whatever the rate: `flagged` (a fast filter found something, shadow filters
     included), `near_threshold` (an injection score short of its threshold),
     `quarantined` (a client under quarantine), `new_identity` (an identity this process
@@ -173,8 +174,8 @@ class Sampling(_Strict):
     tenants: dict[str, Annotated[float, Field(ge=0, le=1)]] = {}
     max_per_minute: int | None = Field(default=None, gt=0)
     new_identity_s: float = Field(default=86_400.0, gt=0)
-    # Environment variable with the sampling salt (else a fixed per-policy one: the
-    # choice is then predictable to anyone who knows the policy name).
+    # Environment variable with the sampling key, shared by every replica so they (and a
+    # replay) draw alike; unset, each process draws with its own random key.
     salt_env: EnvName | None = None
 
 

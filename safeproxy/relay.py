@@ -143,8 +143,11 @@ async def relay_stream(
                 ex.ttft = now - ex.upstream_sent
             _note_events(ex, events, first)
             outgoing: Sequence[SSEEvent] = [o for e in events for o in hook.on_event(e)]
-            if gate is not None:
-                outgoing = await gate.feed(outgoing)
+            if gate is not None and not gate.finished:
+                if hook.violation is not None:
+                    outgoing = gate.abort(hook.violation)
+                else:
+                    outgoing = await gate.feed(outgoing)
             if ex.captured_output is not None:
                 _capture_events(ex, outgoing)
             out = b"".join([encode_event(o) for o in outgoing])
@@ -154,15 +157,20 @@ async def relay_stream(
                 await _write(ex, request, resp, out)
             if hook.finished or (gate is not None and gate.finished):
                 if gate is not None and not gate.finished:
-                    # The hook ended the stream ([DONE], or a block): the gate's turn.
-                    rest = gate.release() if hook.violation else await gate.finish(())
+                    # The hook ended the stream with [DONE]: the gate's final verdict.
+                    rest = await gate.finish(())
                     await _write(ex, request, resp, b"".join([encode_event(o) for o in rest]))
+                elif not hook.finished:
+                    hook.on_end()  # the gate blocked: the hook still records what it saw
                 await resp.write_eof()
                 return resp
         decoder.flush()
         ending = hook.on_end()
-        if gate is not None:
-            ending = await gate.finish(ending)
+        if gate is not None and not gate.finished:
+            if hook.violation is not None:
+                ending = gate.abort(hook.violation)
+            else:
+                ending = await gate.finish(ending)
         tail = b"".join([encode_event(o) for o in ending])
         if hook.violation is not None and not hook.released and not ex.response_started:
             raise hook.violation

@@ -1,23 +1,27 @@
 """`safeproxy worker`: a process that only takes async deep-check jobs from the Redis queue.
 
 It builds what a job's result needs (the judges, the audit log, the review queue, metrics)
-from the same config file as the proxy, and no HTTP proxy. Safety breakers live in the
-proxy processes, so a worker's verdicts reach them only through shared quarantine state
-(quarantine.backend: redis); run consumers inside the proxies (`consume: true`) when the
-route's safety breaker must see async verdicts.
+from the same config file as the proxy, and no HTTP proxy. Its unsafe verdicts count
+towards quarantine when that state is shared (quarantine.backend: redis). Route safety
+breakers live in the proxy processes: run consumers inside the proxies (`consume: true`)
+when a route's safety breaker must see async verdicts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
+import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from safeproxy.deepcheck.followup import OnViolation
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
 from safeproxy.review.service import ReviewService
 from safeproxy.review.settings import AdminSettings
@@ -55,9 +59,11 @@ async def run_worker(
     review = None
     if settings.review.enabled:  # the admin listener stays with the proxy
         review = ReviewService(settings.review, AdminSettings(), metrics, env)
+    qstore, on_violation = _shared_quarantine(settings, env, metrics, audit)
     runtime = DeepCheckRuntime(
         settings, metrics, env, audit=audit,
         review=review.feed if review is not None else None, consume=True,
+        on_violation=on_violation,
     )  # fmt: skip
     runner: web.AppRunner | None = None
     port: int | None = None
@@ -80,11 +86,47 @@ async def run_worker(
     finally:
         if runner is not None:
             await runner.cleanup()
+        if qstore is not None:
+            await qstore.close()
         if review is not None:
             await review.close()
         if audit is not None:
             audit.event("shutdown")
             audit.close()
+
+
+def _shared_quarantine(
+    settings: Settings, env: Mapping[str, str], metrics: Metrics, audit: AuditLog | None
+) -> tuple[Any, OnViolation | None]:
+    """Unsafe verdicts count towards quarantine when its state is shared (Redis): a
+    worker's count then holds for every proxy. In-memory quarantine is the proxies' own."""
+    q = settings.quarantine
+    if not (q.enabled and q.backend == "redis"):
+        return None, None
+    from safeproxy.ratelimit.settings import redis_client
+    from safeproxy.resilience.quarantine_redis import RedisQuarantineStore, StoreUnavailable
+
+    r = settings.rate_limits.redis
+    store = RedisQuarantineStore(
+        redis_client(r, env), f"{r.prefix}:quarantine", window_s=q.window_s,
+        violations=q.violations, duration_s=q.duration_s, timeout_s=r.timeout_ms / 1000,
+        clock=time.monotonic,
+    )  # fmt: skip
+    pending: set[asyncio.Task[None]] = set()
+
+    async def count(key: str, tenant: str) -> None:
+        with contextlib.suppress(StoreUnavailable):
+            if await store.violation(key):
+                metrics.quarantines.inc()
+                if audit is not None:
+                    audit.event("quarantine", tenant=tenant, duration_s=q.duration_s)
+
+    def on_violation(key: str, tenant: str) -> None:
+        task = asyncio.ensure_future(count(key, tenant))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    return store, on_violation
 
 
 async def _metrics_site(

@@ -8,7 +8,9 @@ result, so a Redis consumer acknowledges a job only after its result is recorded
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
@@ -42,7 +44,7 @@ class ReviewSink(Protocol):
         flagged: bool,
         record: DeepCheckRecord | None,
         finding_types: tuple[str, ...],
-        turns: list[Turn],
+        turns: list[Turn] | None,
     ) -> None: ...
 
 
@@ -50,8 +52,15 @@ class RetryLater(Exception):
     """The judge could not answer this job now; it stays queued for another delivery."""
 
 
-# (route label, identity, tenant, stage) of an async `unsafe` verdict.
-OnViolation = Callable[[str, str, str, str], None]
+# What an async `unsafe` verdict changes: the route's safety breaker (a reply it counted
+# clean was not: the route label), and quarantine (the identity and tenant).
+OnLateOutput = Callable[[str], None]
+OnViolation = Callable[[str, str], None]
+# Request ids whose late violation was applied (a redelivered or second-stage verdict of
+# the same request counts once).
+_APPLIED_MAX = 10_000
+# How long a Redis consumer waits for a result to be on disk before leaving the job pending.
+_DURABLE_S = 10.0
 
 
 class FollowUp:
@@ -63,6 +72,7 @@ class FollowUp:
         audit: AuditLog | None = None,
         review: ReviewSink | None = None,
         on_violation: OnViolation | None = None,
+        on_late_output: OnLateOutput | None = None,
         review_shadow: bool = False,
     ) -> None:
         self._policies = policies
@@ -70,7 +80,9 @@ class FollowUp:
         self._audit = audit
         self._review = review
         self._on_violation = on_violation
+        self._on_late_output = on_late_output
         self._review_shadow = review_shadow
+        self._applied: OrderedDict[tuple[str, str], None] = OrderedDict()
 
     def check_for(self, job: Job) -> CompiledCheck | None:
         policy = self._policies.get(job.policy)
@@ -112,8 +124,9 @@ class FollowUp:
         self._metrics.deep_checks.labels(
             check.label, job.stage, "async", o.verdict, job.reason
         ).inc()
+        written = True
         if self._audit is not None:
-            self._audit.write(
+            written = self._audit.write(
                 {
                     "type": "deep_check",
                     "time": time.time(),
@@ -131,15 +144,39 @@ class FollowUp:
                 stage=job.stage, source=f"deep_check_{o.verdict}", flagged=o.verdict == "unsafe",
                 record=record, finding_types=job.flagged, turns=list(job.turns),
             )  # fmt: skip
-        if o.verdict == "unsafe" and self._on_violation is not None:
-            self._on_violation(job.route, job.limit_key, job.tenant, job.stage)
+        if o.verdict == "unsafe":
+            self._late_violation(job)
         if retry_errors:
             # At least once: the queue acknowledges the job when this returns, so the
             # result must be on disk first, not only handed to the writers.
-            if self._audit is not None:
-                await self._audit.sync()
-            if self._review is not None:
-                await self._review.flush()
+            if not written:
+                raise RetryLater("audit_queue_full")
+            try:
+                async with asyncio.timeout(_DURABLE_S):
+                    if self._audit is not None:
+                        await self._audit.sync()
+                    if self._review is not None:
+                        await self._review.flush()
+            except TimeoutError:
+                raise RetryLater("not_durable") from None
+
+    def _late_violation(self, job: Job) -> None:
+        late_output = self._on_late_output
+        counted = job.stage == "output" and job.breaker_counted
+        if counted and late_output is not None and self._once(job, "breaker"):
+            late_output(job.route)
+        violation = self._on_violation
+        if not job.violation_counted and violation is not None and self._once(job, "quarantine"):
+            violation(job.limit_key, job.tenant)
+
+    def _once(self, job: Job, what: str) -> bool:
+        key = (job.request_id, what)
+        if key in self._applied:
+            return False
+        self._applied[key] = None
+        if len(self._applied) > _APPLIED_MAX:
+            self._applied.popitem(last=False)
+        return True
 
     def dropped(self, job: Job | None, reason: str) -> None:
         """A job given up on (malformed, undeliverable, unknown, shut down): counted."""
@@ -168,10 +205,14 @@ class FollowUp:
             return
         reply = plan.tap.text if plan.tap is not None else None
         if self._review_shadow:
-            for stage in _shadow_stages(ex):
-                turns = request_turns(ex.kind, ex.body)
-                if stage == "output" and reply is not None:
+            for stage, types in _shadow_hits(ex).items():
+                turns: list[Turn] | None = request_turns(ex.kind, ex.body)
+                if stage == "output" and reply is not None and turns is not None:
                     turns = with_reply(turns, reply)
+                if any(t.startswith(_SENSITIVE) for t in types):
+                    # A shadow filter changes nothing: the text still holds the very value
+                    # it found. Such an item keeps its finding types, not the text.
+                    turns = None
                 self._offer(ex, stage, "shadow", True, None, turns)
         if plan.review_sample and ex.outcome == "allowed" and not _found(ex):
             turns = request_turns(ex.kind, ex.body)
@@ -186,7 +227,7 @@ class FollowUp:
         source: str,
         flagged: bool,
         record: DeepCheckRecord | None,
-        turns: list[Turn],
+        turns: list[Turn] | None,
     ) -> None:
         assert self._review is not None
         self._review.offer(
@@ -196,15 +237,19 @@ class FollowUp:
         )  # fmt: skip
 
 
-def _shadow_stages(ex: Exchange) -> list[str]:
-    stages: list[str] = []
+_SENSITIVE = ("pii.", "secret.")
+
+
+def _shadow_hits(ex: Exchange) -> dict[str, set[str]]:
+    """Finding types of shadow filters that found something, by stage."""
+    hits: dict[str, set[str]] = {}
     for group in ex.filter_records:
         if type(group) is SharedRecords:
             continue
         for r in group:
-            if r.mode is Mode.SHADOW and r.hits and r.stage not in stages:
-                stages.append(r.stage)
-    return stages
+            if r.mode is Mode.SHADOW and r.hits:
+                hits.setdefault(r.stage, set()).update(r.types)
+    return hits
 
 
 def _found(ex: Exchange) -> bool:

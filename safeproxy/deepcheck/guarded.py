@@ -83,7 +83,13 @@ class GuardedJudge:
         # The whole judge config: a verdict made under other settings is never reused.
         self._fingerprint = hashlib.sha256(settings.model_dump_json().encode()).digest()
 
-    async def check(self, turns: Sequence[Turn], context: JudgeContext) -> JudgeOutcome:
+    async def check(
+        self, turns: Sequence[Turn], context: JudgeContext, budget_s: float | None = None
+    ) -> JudgeOutcome:
+        """`budget_s`: a sync check's latency budget, when shorter than the judge's timeout.
+        A judge that overruns it counts as failing, like a timeout: a judge too slow for
+        the budget is down as far as sync checks go, and its breaker then fails them fast
+        instead of making every sampled request wait out the budget."""
         key = None
         if self._cache is not None:
             key = cache_key(self._fingerprint, context.stage, turns)
@@ -99,11 +105,12 @@ class GuardedJudge:
         started = time.perf_counter()
         error: str | None = None
         result: JudgeResult | None = None
+        limit = self._timeout_s if budget_s is None else min(budget_s, self._timeout_s)
         try:
-            async with asyncio.timeout(self._timeout_s):
+            async with asyncio.timeout(limit):
                 result = await self._judge.judge(turns, context)
         except TimeoutError:
-            error = "timeout"
+            error = "timeout" if limit == self._timeout_s else "budget_exceeded"
         except JudgeError as exc:
             error = exc.reason
         except asyncio.CancelledError:

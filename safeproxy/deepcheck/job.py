@@ -32,6 +32,11 @@ class Job:
     reason: str  # why it was sampled: rate, flagged, near_threshold, quarantined, ...
     flagged: tuple[str, ...] = ()  # finding types of the fast filters
     created_unix: float = 0.0
+    # Whether the route's safety breaker counted the reply as clean (a late unsafe verdict
+    # then turns it into a violation), and whether the request already counted as a
+    # violation towards quarantine (a late verdict then adds nothing).
+    breaker_counted: bool = False
+    violation_counted: bool = False
 
     @property
     def context(self) -> JudgeContext:
@@ -52,6 +57,8 @@ class Job:
                 "reason": self.reason,
                 "flagged": list(self.flagged),
                 "created_unix": self.created_unix,
+                "breaker_counted": self.breaker_counted,
+                "violation_counted": self.violation_counted,
             }
         )
 
@@ -80,8 +87,12 @@ class Job:
         created = raw.get("created_unix", 0.0)
         if not isinstance(created, (int, float)):
             raise ValueError("job field 'created_unix' must be a number")
+        flags = {k: raw.get(k, False) for k in ("breaker_counted", "violation_counted")}
+        if not all(isinstance(v, bool) for v in flags.values()):
+            raise ValueError("job flags must be booleans")
         return cls(
             **{k: raw[k] for k in strings},
+            **flags,
             stage=cast(Stage, stage),
             turns=tuple(Turn(role, text) for role, text in turns),
             reason=raw["reason"],

@@ -31,6 +31,11 @@ class PolicyChecks:
     # Whether any check could want the reply's text (output stage).
     wants_output: bool
     block_style: str  # the policy's stream block style, for blocks mid-stream
+    on_overflow: str = "block"  # the policy's stream overflow policy (every_chars gates)
+    # Whether the policy has output filters (whose findings can flag a reply) and shadow
+    # output filters (whose hits go to review with the reply's text).
+    output_filters: bool = False
+    shadow_output: bool = False
 
 
 @dataclass(slots=True)
@@ -38,6 +43,8 @@ class DeepPlan:
     """One request's deep checks: the choices made so far and the reply's text tap."""
 
     policy: PolicyChecks
+    # What sampling draws on (service._sample_key).
+    key: str = ""
     # Sampling choices per check label, made once per request (both stages share one).
     choices: dict[str, Choice] = field(default_factory=dict)
     tap: TextTap | None = None

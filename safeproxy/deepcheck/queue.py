@@ -56,6 +56,11 @@ class MemoryJobQueue:
             job = await self._queue.get()
             try:
                 await self._process(job)
+            except asyncio.CancelledError:
+                # Shut down past the drain, mid-job: counted like the jobs still queued.
+                if self._on_dropped is not None:
+                    self._on_dropped(job, "shutdown")
+                raise
             except Exception:
                 # process() records its own errors; this is a bug in recording itself.
                 log.exception("deep check job failed (request %s)", job.request_id)

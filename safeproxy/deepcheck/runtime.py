@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from safeproxy.deepcheck.followup import FollowUp, OnViolation, ReviewSink
+from safeproxy.deepcheck.followup import FollowUp, OnLateOutput, OnViolation, ReviewSink
 from safeproxy.deepcheck.guarded import GuardedJudge
 from safeproxy.deepcheck.job import Job
 from safeproxy.deepcheck.judges.factory import build_judge
@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # redis is an optional dependency: imported only when configu
     from safeproxy.deepcheck.redis_queue import RedisJobQueue
 
 log = logging.getLogger("safeproxy.deepcheck")
+_DEPTH_EVERY_S = 5.0
 
 
 def _redis(url: str, timeout_s: float | None) -> Any:
@@ -51,6 +52,7 @@ class DeepCheckRuntime:
         audit: AuditLog | None = None,
         review: ReviewSink | None = None,
         on_violation: OnViolation | None = None,
+        on_late_output: OnLateOutput | None = None,
         on_breaker: OnChange | None = None,
         clock: Callable[[], float] = time.monotonic,
         consume: bool | None = None,
@@ -71,17 +73,22 @@ class DeepCheckRuntime:
             if name in used
         }
 
+        process_salt = os.urandom(16)
+
         def salt(policy: str, spec: DeepCheck) -> bytes:
+            # A shared secret makes every process and replica draw alike (and a replay draw
+            # the same); without one each process draws on its own random salt.
             env = spec.sample.salt_env
             if env is not None and environ.get(env):
-                return environ[env].encode()
-            return f"safeproxy-sample:{policy}:{spec.label}".encode()
+                return f"{environ[env]}:{policy}:{spec.label}".encode()
+            return process_salt + f":{policy}:{spec.label}".encode()
 
         self.policies: dict[str, PolicyChecks] = compile_checks(
             settings.policies, self.judges, salt, clock
         )
         self.followup = FollowUp(
             self.policies, metrics, audit=audit, review=review, on_violation=on_violation,
+            on_late_output=on_late_output,
             review_shadow=settings.review.enabled and settings.review.shadow_hits,
         )  # fmt: skip
         q = dc.queue
@@ -115,6 +122,7 @@ class DeepCheckRuntime:
         self.service = DeepChecks(
             self.policies, metrics, self.followup, self.submit,
             review_rate=review_settings.sample_allowed if review_settings.enabled else 0.0,
+            review_salt=process_salt,
             review_wants_shadow=review_settings.enabled and review_settings.shadow_hits,
         )  # fmt: skip
 
@@ -149,13 +157,29 @@ class DeepCheckRuntime:
         if self._memory is not None:
             self._memory.start()
         if self._consumer is not None:
-            from safeproxy.deepcheck.redis_queue import QueueUnavailable
-
-            with contextlib.suppress(QueueUnavailable):
+            try:
                 await self._consumer.ensure_group()
+            except Exception as exc:  # Redis down at start: the consumer loop retries
+                log.warning("deep-check queue not reachable at start (%s)", type(exc).__name__)
             task = asyncio.create_task(self.consume(), name="safeproxy-deepcheck-consumer")
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+        if self._redis is not None:
+            task = asyncio.create_task(self._watch_depth(), name="safeproxy-deepcheck-depth")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _watch_depth(self) -> None:
+        """The shared queue's depth as a gauge: read every few seconds, not per request."""
+        from safeproxy.deepcheck.redis_queue import QueueUnavailable
+
+        assert self._redis is not None
+        while not self._stop.is_set():
+            with contextlib.suppress(QueueUnavailable):
+                self._metrics.deep_check_queue_depth.set(await self._redis.depth())
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(_DEPTH_EVERY_S):
+                    await self._stop.wait()
 
     async def consume(self) -> None:
         """Take jobs from the Redis queue until close() (the proxy's consumer, or a worker)."""

@@ -68,6 +68,15 @@ class Sampler:
         rate = self.rate_for(tenant)
         return rate > 0 and draw(self._salt, request_id) < rate
 
+    @property
+    def takes_flagged(self) -> bool:
+        return "flagged" in self._always
+
+    def might_choose(self, request_id: str, signals: Signals) -> bool:
+        """Whether choose() would select the request on what it shows so far (the budget
+        and new-identity memory untouched)."""
+        return self._reason(request_id, signals, peek=True) is not None
+
     def choose(self, request_id: str, signals: Signals) -> Choice:
         reason = self._reason(request_id, signals)
         if reason is None:
@@ -76,9 +85,11 @@ class Sampler:
             return Choice(None, "budget")
         return Choice(reason)
 
-    def _reason(self, request_id: str, s: Signals) -> str | None:
+    def _reason(self, request_id: str, s: Signals, *, peek: bool = False) -> str | None:
         always = self._always
-        new = self._is_new(s.identity) if "new_identity" in always and s.identity else False
+        new = False
+        if "new_identity" in always and s.identity:
+            new = self._is_new(s.identity, peek=peek)
         if s.flagged and "flagged" in always:
             return "flagged"
         if s.near_threshold and "near_threshold" in always:
@@ -91,8 +102,11 @@ class Sampler:
             return "tenant_rate" if s.tenant in self._spec.tenants else "rate"
         return None
 
-    def _is_new(self, identity: str) -> bool:
+    def _is_new(self, identity: str, *, peek: bool = False) -> bool:
         now = self._clock()
+        if peek:
+            seen = self._seen.get(identity)
+            return seen is None or now - seen >= self._spec.new_identity_s
         last = self._seen.pop(identity, None)
         self._seen[identity] = now
         if len(self._seen) > _MAX_IDENTITIES:

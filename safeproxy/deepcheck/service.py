@@ -12,10 +12,11 @@ Every check leaves a DeepCheckRecord on the exchange, whatever happened: judged,
 
 from __future__ import annotations
 
-import asyncio
+import hashlib
 import time
 from collections.abc import Callable, Mapping
 
+from safeproxy.decision import output_violation
 from safeproxy.deepcheck.api import JudgeContext, Stage, Turn
 from safeproxy.deepcheck.followup import FollowUp
 from safeproxy.deepcheck.guarded import GuardedJudge, JudgeOutcome
@@ -26,7 +27,7 @@ from safeproxy.deepcheck.sampler import Choice, Sampler, Signals, draw
 from safeproxy.deepcheck.tap import TextTap
 from safeproxy.deepcheck.turns import request_turns, with_reply
 from safeproxy.errors import PolicyViolation
-from safeproxy.filters.api import SharedRecords
+from safeproxy.filters.api import Mode, SharedRecords
 from safeproxy.hooks import ResponseHook
 from safeproxy.models import Exchange, Kind
 from safeproxy.policy_settings import DeepCheck, PolicySettings
@@ -57,13 +58,15 @@ def compile_checks(
             )
             for spec in policy.deep_checks
         )
-        if checks:
-            out[name] = PolicyChecks(
-                name,
-                checks,
-                any(c.on_output for c in checks),
-                policy.stream.block_style,
-            )
+        out[name] = PolicyChecks(
+            name,
+            checks,
+            any(c.on_output for c in checks),
+            policy.stream.block_style,
+            policy.stream.on_overflow,
+            bool(policy.output),
+            any(f.mode == "shadow" for f in policy.output),
+        )
     return out
 
 
@@ -90,14 +93,18 @@ class DeepChecks:
     # --- the request path ------------------------------------------------------------------
 
     def plan(self, ex: Exchange) -> DeepPlan | None:
-        """After the input filters: None when neither deep checks nor review want this one."""
+        """After the input filters: None when neither deep checks nor review want this one
+        (the common case costs a dict lookup)."""
         assert ex.route is not None
         policy = self._policies.get(ex.route.policy)
-        review = self._review_rate > 0 and draw(self._review_salt, ex.rid) < self._review_rate
-        if policy is None and not review and not self._review_shadow:
+        if policy is None:
             return None
-        plan = DeepPlan(policy or PolicyChecks(ex.route.policy, (), False, "finish"))
-        plan.review_sample = review
+        key = _sample_key(ex)
+        review = self._review_rate > 0 and draw(self._review_salt, key) < self._review_rate
+        shadow = self._review_shadow and (policy.shadow_output or _has_shadow_hits(ex))
+        if not policy.checks and not review and not shadow:
+            return None
+        plan = DeepPlan(policy, key=key, review_sample=review)
         ex.deep = plan
         return plan
 
@@ -117,13 +124,28 @@ class DeepChecks:
             self._decide(ex, check, "input", choice.reason, outcome)
 
     def tap(self, ex: Exchange, plan: DeepPlan, hook: ResponseHook) -> ResponseHook:
-        """Wrap the hook to keep the reply's text, when a check or the review queue needs it."""
+        """Wrap the hook to keep the reply's text, only when something may need it: a sync
+        output check chosen for this request, an async one that chose it or may still
+        (output filters may flag the reply), the review sample, or shadow output filters.
+        Sync output checks choose now, on what the request showed so far."""
         if ex.kind is Kind.EMBEDDINGS or ex.kind is Kind.OTHER:
             return hook
-        if not (plan.policy.wants_output or plan.review_sample or self._review_shadow):
-            return hook
-        plan.tap = TextTap(hook, MAX_REPLY_CHARS)
-        return plan.tap
+        policy = plan.policy
+        wanted = plan.review_sample or (self._review_shadow and policy.shadow_output)
+        signals = _signals(ex)
+        for check in policy.checks:
+            if not check.on_output:
+                continue
+            if check.sync:
+                wanted |= self._choose(ex, plan, check).reason is not None
+            else:
+                wanted |= check.sampler.might_choose(plan.key, signals) or (
+                    policy.output_filters and check.sampler.takes_flagged
+                )
+        if wanted:
+            plan.tap = TextTap(hook, MAX_REPLY_CHARS)
+            return plan.tap
+        return hook
 
     async def check_reply(self, ex: Exchange, plan: DeepPlan) -> None:
         """Sync output checks of a whole (non-streamed) reply, after the output filters."""
@@ -138,6 +160,7 @@ class DeepChecks:
                 continue
             outcome = await self._judge_sync(check, turns, ex, "output")
             self._decide(ex, check, "output", choice.reason, outcome)
+            ex.output_checked = True  # the whole reply was judged
 
     def stream_checks(self, ex: Exchange, plan: DeepPlan) -> list[tuple[CompiledCheck, str]]:
         """The sync output checks a stream must pass, with their sampling reasons."""
@@ -192,19 +215,14 @@ class DeepChecks:
     def _choose(self, ex: Exchange, plan: DeepPlan, check: CompiledCheck) -> Choice:
         known = plan.choices.get(check.label)
         if known is None:
-            known = plan.choices[check.label] = check.sampler.choose(ex.rid, _signals(ex))
+            known = plan.choices[check.label] = check.sampler.choose(plan.key, _signals(ex))
         return known
 
     async def _judge_sync(
         self, check: CompiledCheck, turns: list[Turn], ex: Exchange, stage: Stage
     ) -> JudgeOutcome:
         ctx = JudgeContext(ex.rid, stage, _policy(ex), ex.model)
-        started = time.perf_counter()
-        try:
-            async with asyncio.timeout(check.spec.latency_budget_ms / 1000):
-                return await check.judge.check(turns, ctx)
-        except TimeoutError:
-            return JudgeOutcome.failed("budget_exceeded", time.perf_counter() - started)
+        return await check.judge.check(turns, ctx, check.spec.latency_budget_ms / 1000)
 
     def _decide(
         self, ex: Exchange, check: CompiledCheck, stage: Stage, reason: str, o: JudgeOutcome
@@ -252,9 +270,12 @@ class DeepChecks:
         if stage == "output":
             assert plan.tap is not None
             turns = with_reply(turns, plan.tap.text)
+        violated = output_violation(ex)
         job = Job(
             ex.rid, check.label, _policy(ex), ex.route_label, ex.tenant, ex.limit_key,
             stage, ex.model, tuple(turns), reason, _flagged(ex), ex.started_unix,
+            breaker_counted=ex.safety_judged and ex.output_checked and not violated,
+            violation_counted=violated or ex.outcome in ("blocked_input", "blocked_output"),
         )  # fmt: skip
         verdict = "queued"
         if not self._submit(job):
@@ -268,6 +289,27 @@ class DeepChecks:
         if ex.deep_checks is None:
             ex.deep_checks = []
         ex.deep_checks.append(record)
+
+
+def _sample_key(ex: Exchange) -> str:
+    """What sampling draws on: the proxy's own request id, or, for an id the client chose,
+    that id hashed with the text the model sees. A client can then neither pin a draw by
+    reusing one id, nor pick ids for a text; a replay (same id, same text) draws the same."""
+    if not ex.rid_given:
+        return ex.rid
+    h = hashlib.blake2b(ex.rid.encode(), digest_size=16)
+    for turn in request_turns(ex.kind, ex.body):
+        h.update(b"\x00" + turn.text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _has_shadow_hits(ex: Exchange) -> bool:
+    return any(
+        r.mode is Mode.SHADOW and r.hits
+        for group in ex.filter_records
+        if type(group) is not SharedRecords
+        for r in group
+    )
 
 
 def _policy(ex: Exchange) -> str:

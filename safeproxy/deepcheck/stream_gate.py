@@ -38,12 +38,14 @@ class StreamGate:
         tap: TextTap,
         checks: list[tuple[CompiledCheck, str]],
         block_style: str,
+        on_overflow: str = "block",
     ) -> None:
         self._deep = deep
         self._ex = ex
         self._tap = tap
         self._checks = checks
         self._block_style = block_style
+        self._on_overflow = on_overflow
         steps = [c.spec.every_chars for c, _ in checks if c.spec.stream == "every_chars"]
         self._step = min(steps) if steps else None
         self._judged = 0  # characters of the reply judged clean so far
@@ -56,6 +58,8 @@ class StreamGate:
         if self._step is None and not self._tap.ended and not self._held:
             return events
         self._held += events
+        if self._step is not None and self._tap.truncated:
+            return self._overflow()
         if self._step is not None and self._tap.length - self._judged >= self._step:
             return await self._judge(final=False)
         return ()
@@ -64,12 +68,25 @@ class StreamGate:
         if self.finished:
             return ()
         self._held += events
+        if self._step is not None and self._tap.truncated:
+            return self._overflow()
         return await self._judge(final=True)
 
-    def release(self) -> Sequence[SSEEvent]:
-        self.finished = True
-        out, self._held = self._held, []
-        return out
+    def abort(self, violation: PolicyViolation) -> Sequence[SSEEvent]:
+        """An output filter blocked the stream: what the gate holds was never judged, so it
+        is dropped, and the stream ends as a block (a plain HTTP error if nothing went out)."""
+        return self._block(violation)
+
+    def _overflow(self) -> Sequence[SSEEvent]:
+        # The reply outgrew what is kept for judging: past here it cannot be judged whole.
+        if self._on_overflow == "release":
+            self._ex.degraded.append("deep_check:holdback_overflow_released")
+            self._step = None  # what follows flows unjudged, as recorded
+            out, self._held = self._held, []
+            return out
+        return self._block(
+            PolicyViolation("deep_check.too_long", ("deep_check",), outcome="blocked_output")
+        )
 
     async def _judge(self, *, final: bool) -> Sequence[SSEEvent]:
         text = self._tap.text
@@ -78,8 +95,11 @@ class StreamGate:
             if not final and check.spec.stream != "every_chars":
                 continue
             outcome = await self._deep.judge_stream(self._ex, check, text)
-            if final or outcome.verdict != "safe":
-                # One record per check: its last verdict, or the one that stopped the stream.
+            closed = outcome.verdict == "error" and check.judge.settings.on_error == "closed"
+            # One record per check: the verdict that stopped the stream, or the last one.
+            # A step judged uncertain, or failed open, goes on: the final verdict judges
+            # the whole reply.
+            if final or outcome.verdict == "unsafe" or closed:
                 try:
                     self._deep.decide_stream(self._ex, check, reason, outcome)
                 except PolicyViolation as exc:
@@ -87,6 +107,8 @@ class StreamGate:
                     break
         if blocked is not None:
             return self._block(blocked)
+        if final:
+            self._ex.output_checked = True  # the whole reply was judged
         self._judged = self._tap.length
         out, self._held = self._held, []
         return out
@@ -95,14 +117,18 @@ class StreamGate:
         self.finished = True
         self._held = []
         self._ex.outcome = violation.outcome
+        self._ex.output_checked = True
         if not self._ex.response_started:
             raise violation  # nothing went out: a plain HTTP error
         if self._block_style == "error_event":
             return [SSEEvent(violation.body().decode())]
-        choice: dict[str, Any] = {"index": 0, "finish_reason": "content_filter"}
-        if self._tap.completions:
-            choice["text"] = ""
-        else:
-            choice["delta"] = {}
-        final = orjson.dumps({**self._tap.template, "choices": [choice]}).decode()
+        choices: list[dict[str, Any]] = []
+        for index in self._tap.choices or [0]:
+            choice: dict[str, Any] = {"index": index, "finish_reason": "content_filter"}
+            if self._tap.completions:
+                choice["text"] = ""
+            else:
+                choice["delta"] = {}
+            choices.append(choice)
+        final = orjson.dumps({**self._tap.template, "choices": choices}).decode()
         return [SSEEvent(final), SSEEvent("[DONE]")]

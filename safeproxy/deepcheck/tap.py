@@ -14,21 +14,23 @@ import orjson
 
 from safeproxy.deepcheck.turns import reply_text
 from safeproxy.errors import PolicyViolation
+from safeproxy.filters.stream import text_refs
 from safeproxy.hooks import ResponseHook
 from safeproxy.upstream.sse import SSEEvent
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")
-_DELTA_TEXT = ("content", "refusal")
 
 
 class TextTap:
     def __init__(self, inner: ResponseHook, max_chars: int) -> None:
         self._inner = inner
-        self._parts: list[str] = []
+        # Per choice index: its text as it went out (every text field the output filters
+        # read: content, refusal, reasoning, tool-call arguments, completions text).
+        self._parts: dict[int, list[str]] = {}
         self._max = max_chars
-        self.length = 0  # characters of the first choice's text seen so far
+        self.length = 0  # characters of reply text seen so far, over all choices
         self.truncated = False
-        # Set once the first choice finished (finish_reason) or the stream said [DONE].
+        # Set once a choice finished (finish_reason) or the stream said [DONE].
         self.ended = False
         self.completions = False
         self.template: dict[str, Any] = {}
@@ -47,8 +49,13 @@ class TextTap:
         return self._inner.released
 
     @property
+    def choices(self) -> list[int]:
+        return sorted(self._parts)
+
+    @property
     def text(self) -> str:
-        return "".join(self._parts)
+        """The reply as the client got it; choices (n > 1) one after another."""
+        return "\n\n".join("".join(self._parts[i]) for i in sorted(self._parts))
 
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]:
         out = self._inner.on_event(event)
@@ -64,7 +71,7 @@ class TextTap:
 
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None:
         changed = self._inner.on_json(body)
-        self._add(reply_text(changed if changed is not None else body))
+        self._add(0, reply_text(changed if changed is not None else body))
         self.ended = True
         return changed
 
@@ -81,23 +88,20 @@ class TextTap:
         for key in _TEMPLATE_KEYS:
             if key in chunk and key not in self.template:
                 self.template[key] = chunk[key]
-        for choice in chunk.get("choices") or ():
-            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+        for pos, choice in enumerate(chunk.get("choices") or ()):
+            if not isinstance(choice, dict):
                 continue
+            index = choice.get("index", pos)
+            index = index if isinstance(index, int) and not isinstance(index, bool) else pos
             if choice.get("finish_reason") is not None:
                 self.ended = True
             if isinstance(choice.get("text"), str):
                 self.completions = True
-                self._add(choice["text"])
-            delta = choice.get("delta")
-            if isinstance(delta, dict):
-                self._add("".join(t for k in _DELTA_TEXT if isinstance(t := delta.get(k), str)))
-                for call in delta.get("tool_calls") or ():
-                    fn = call.get("function") if isinstance(call, dict) else None
-                    if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
-                        self._add(fn["arguments"])
+            self._parts.setdefault(index, [])
+            for _key, holder, field in text_refs(index, choice):
+                self._add(index, holder[field])
 
-    def _add(self, text: str) -> None:
+    def _add(self, index: int, text: str) -> None:
         if not text:
             return
         room = self._max - self.length
@@ -106,5 +110,5 @@ class TextTap:
             return
         if len(text) > room:
             text, self.truncated = text[:room], True
-        self._parts.append(text)
+        self._parts.setdefault(index, []).append(text)
         self.length += len(text)

@@ -10,30 +10,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
+
 from safeproxy.deepcheck.api import Turn
+from safeproxy.filters.view import reply_slots
 from safeproxy.models import Kind
 
 
 def request_turns(kind: Kind, body: dict[str, Any]) -> list[Turn]:
+    """The conversation the model sees. Tool and function definitions come first, as `tool`
+    text: the client wrote them, and the model reads them (an injection vector)."""
     if kind is Kind.CHAT:
-        return [t for m in body.get("messages") or () if (t := _message_turn(m)) is not None]
+        turns = [t for m in body.get("messages") or () if (t := _message_turn(m)) is not None]
+        tools = "\n".join(_tool_texts(body))
+        return [Turn("tool", tools), *turns] if tools else turns
     key = "prompt" if kind is Kind.COMPLETIONS else "input"
-    return [Turn("user", text) for text in _strings(body.get(key)) if text]
+    texts = _strings(body.get(key))
+    if kind is Kind.COMPLETIONS:
+        texts += _strings(body.get("suffix"))
+    return [Turn("user", text) for text in texts if text]
 
 
 def reply_text(body: dict[str, Any]) -> str:
-    """The first choice's text (message content and tool-call arguments, or completion)."""
-    choices = body.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        return ""
-    choice = choices[0]
-    if isinstance(choice.get("text"), str):
-        return str(choice["text"])
-    message = choice.get("message")
-    if not isinstance(message, dict):
-        return ""
-    turn = _message_turn({**message, "role": "assistant"})
-    return turn.text if turn is not None else ""
+    """Every text the client gets from a whole reply: each choice's content, refusal,
+    reasoning, audio transcript and tool-call arguments (what the output filters read)."""
+    return "\n\n".join(t for t in (s.get() for s in reply_slots(body)) if t)
 
 
 def with_reply(turns: list[Turn], text: str) -> list[Turn]:
@@ -48,7 +49,12 @@ def _message_turn(message: Any) -> Turn | None:
     name = message.get("name")
     if isinstance(name, str) and name:
         parts.insert(0, name)
-    for call in message.get("tool_calls") or ():
+    refusal = message.get("refusal")
+    if isinstance(refusal, str):
+        parts.append(refusal)
+    calls = message.get("tool_calls")
+    legacy = message.get("function_call")
+    for call in [*(calls if isinstance(calls, list) else ()), {"function": legacy}]:
         fn = call.get("function") if isinstance(call, dict) else None
         if isinstance(fn, dict):
             parts += [v for k in ("name", "arguments") if isinstance(v := fn.get(k), str)]
@@ -56,6 +62,19 @@ def _message_turn(message: Any) -> Turn | None:
     if not isinstance(role, str) or not text:
         return None
     return Turn(role, text)
+
+
+def _tool_texts(body: dict[str, Any]) -> Iterable[str]:
+    for key in ("tools", "functions"):
+        for item in body.get(key) or ():
+            fn = item.get("function", item) if isinstance(item, dict) else None
+            if isinstance(fn, dict):
+                for field in ("name", "description"):
+                    if isinstance(fn.get(field), str) and fn[field]:
+                        yield fn[field]
+                params = fn.get("parameters")
+                if isinstance(params, dict):
+                    yield orjson.dumps(params).decode()
 
 
 def _content_texts(content: Any) -> Iterable[str]:

@@ -155,7 +155,7 @@ class OutputHook:
         if isinstance(choice.get("text"), str):
             self._completions = True
         done = index in self._done
-        for key, holder, field in _text_refs(index, choice):
+        for key, holder, field in text_refs(index, choice):
             if done:
                 # Text for a choice after its finish: its window has ended, so it cannot be
                 # checked against what came before. It does not go out.
@@ -310,10 +310,10 @@ def records_for(specs: Any, findings: list[Finding], error: str | None) -> list[
 
 def _fields_of(index: int, choice: dict[str, Any]) -> set[FieldKey]:
     """The windows a final chunk flushes itself (its own fields); others need a chunk."""
-    return {key for key, _holder, _field in _text_refs(index, choice)}
+    return {key for key, _holder, _field in text_refs(index, choice)}
 
 
-def _text_refs(index: int, choice: dict[str, Any]) -> list[tuple[FieldKey, dict[str, Any], str]]:
+def text_refs(index: int, choice: dict[str, Any]) -> list[tuple[FieldKey, dict[str, Any], str]]:
     """Every text field of one choice of a chunk: (window key, the dict holding it, key).
 
     Completions' `text`; in `delta` (or a `message`, which some servers send in a final

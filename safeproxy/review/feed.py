@@ -38,6 +38,7 @@ class ReviewFeed:
         metrics: Metrics,
         *,
         keep_text: bool,
+        max_text_chars: int = 32_768,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
@@ -46,6 +47,8 @@ class ReviewFeed:
         self._clock = clock
         self._buffer: list[ReviewItem] = []
         self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self._max_text = max_text_chars
         self.dropped = 0
 
     def start(self) -> None:
@@ -63,7 +66,7 @@ class ReviewFeed:
         flagged: bool,
         record: DeepCheckRecord | None,
         finding_types: tuple[str, ...],
-        turns: list[Turn],
+        turns: list[Turn] | None,
     ) -> None:
         if len(self._buffer) >= _MAX_BUFFER:
             self.dropped += 1
@@ -85,25 +88,36 @@ class ReviewFeed:
                 categories=record.categories if record else (),
                 score=record.score if record else None,
                 finding_types=finding_types,
-                text=render(turns) if self._keep_text else None,
+                text=render(turns)[: self._max_text] if self._keep_text and turns else None,
             )
         )
         self._metrics.review_items.labels(source).inc()
 
     async def flush(self) -> None:
-        if not self._buffer:
-            return
-        batch, self._buffer = self._buffer, []
-        try:
-            await self._store.add_many(batch)
-        except Exception:
-            log.exception("review items could not be stored (%d dropped)", len(batch))
-            self.dropped += len(batch)
+        """Store everything offered so far. Raises when the store failed; the batch then
+        stays buffered for the next try (within the buffer's bound)."""
+        async with self._lock:  # a caller waits for a flush already running, not skips it
+            if not self._buffer:
+                return
+            batch, self._buffer = self._buffer, []
+            try:
+                await self._store.add_many(batch)
+            except Exception:
+                keep = batch[: max(0, _MAX_BUFFER - len(self._buffer))]
+                lost = len(batch) - len(keep)
+                if lost:
+                    self.dropped += lost
+                    self._metrics.review_items.labels("dropped").inc(lost)
+                self._buffer[:0] = keep
+                raise
 
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(_FLUSH_S)  # a batching period, not a synchronisation
-            await self.flush()
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("review items could not be stored; retrying")
 
     async def close(self) -> None:
         if self._task is not None:
@@ -111,4 +125,9 @@ class ReviewFeed:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        await self.flush()
+        try:
+            await self.flush()
+        except Exception:
+            log.exception(
+                "review items could not be stored at shutdown (%d lost)", len(self._buffer)
+            )

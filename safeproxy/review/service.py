@@ -30,7 +30,12 @@ class ReviewService:
         self.store = ReviewStore(
             review.path, max_items=review.max_items, max_text_chars=review.max_text_chars
         )
-        self.feed = ReviewFeed(self.store, metrics, keep_text=review.content != "none")
+        self.feed = ReviewFeed(
+            self.store,
+            metrics,
+            keep_text=review.content != "none",
+            max_text_chars=review.max_text_chars,
+        )
         self._token = ""
         if admin.enabled:
             assert admin.token_env is not None  # the settings require it

@@ -63,12 +63,13 @@ class AuditLog:
         self._thread.start()
         self._started = True
 
-    def write(self, record: dict[str, Any]) -> None:
+    def write(self, record: dict[str, Any]) -> bool:
+        """Queue a record for the writer; False when it was dropped (closed, or full)."""
         if self._closed:
-            return
+            return False
         if self._handed - self._taken + len(self._batch) >= self._max:
             self.dropped += 1
-            return
+            return False
         self._batch.append(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
         if self._loop is None:
             self._hand_over()
@@ -77,6 +78,7 @@ class AuditLog:
                 self._loop.call_soon(self._hand_over)
             else:
                 self._loop.call_later(_BATCH_S, self._hand_over)
+        return True
 
     def _hand_over(self) -> None:
         if self._batch:

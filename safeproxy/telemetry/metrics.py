@@ -149,7 +149,7 @@ class Metrics:
             "Labelled review items, by policy and label.",
             ["policy", "label"],
             registry=registry,
-            multiprocess_mode="max",
+            multiprocess_mode="mostrecent",
         )
         self.review_false_positive_ratio = Gauge(
             "safeproxy_review_false_positive_ratio",
@@ -157,7 +157,7 @@ class Metrics:
             "false_positive) among labelled items the proxy flagged.",
             ["policy"],
             registry=registry,
-            multiprocess_mode="max",
+            multiprocess_mode="mostrecent",
         )
         self.review_false_negative_ratio = Gauge(
             "safeproxy_review_false_negative_ratio",
@@ -165,7 +165,7 @@ class Metrics:
             "true_negative) among labelled items the proxy let through.",
             ["policy"],
             registry=registry,
-            multiprocess_mode="max",
+            multiprocess_mode="mostrecent",
         )
 
     def breaker_changed(self, kind: str, t: Transition) -> None:

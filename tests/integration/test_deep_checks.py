@@ -445,3 +445,44 @@ def test_a_judge_that_is_gone_degrades_as_configured(
             ask(client, "key AKIAIOSFODNN7EXAMPLE")
         assert isinstance(secret.value.body, dict)
         assert secret.value.body["reason"] in ("secret.aws_access_key", "deep_check_unavailable")
+
+
+def test_tool_call_arguments_are_judged(tmp_path: Path) -> None:
+    judge = FakeJudge()
+    checks = [{**SYNC_OUTPUT[0], "stream": "end"}]
+    audit = tmp_path / "audit.jsonl"
+    with Stack(config(judge, audit, checks), judges=[judge]) as stack:
+        client = sdk(stack)
+        # The marker rides in tool-call arguments, which the client gets and the judge
+        # must read (other choices and reasoning text: tests/unit/test_deepcheck_text.py).
+        call = {"name": "f", "arguments": f'{{"x": "{DEFAULT_MARKER}"}}'}
+        for stream in (False, True):
+            with pytest.raises(openai.BadRequestError):
+                ask(client, "hi", stream=stream, extra_body={"mock": {"tool_call": call}})
+            assert DEFAULT_MARKER in judge.last_body["prompt"]
+
+
+def test_a_filter_block_in_an_every_chars_stream_sends_nothing_unjudged(tmp_path: Path) -> None:
+    judge = FakeJudge()
+    checks = [{**SYNC_OUTPUT[0], "stream": "every_chars", "every_chars": 64}]
+    base = config(judge, tmp_path / "audit.jsonl", checks)
+
+    def build(urls: list[str]) -> dict[str, Any]:
+        cfg = base(urls)
+        cfg["policies"]["default"]["output"] = [
+            {"type": "blocklist", "words": ["forbidden phrase"], "action": "block"}
+        ]
+        return cfg
+
+    with Stack(build, judges=[judge]) as stack:
+        client = sdk(stack)
+        reply = "judged words here. " * 8 + "then a forbidden phrase and more"
+        try:
+            text, finish = stream_text(client, reply, chunks=60)
+        except openai.BadRequestError:
+            text, finish = "", "content_filter"  # blocked before anything went out
+        assert finish == "content_filter"
+        judged = judge.last_body.get("prompt", "") if judge.total_calls else ""
+        # Whatever reached the client, the judge had seen (and nothing past the block).
+        assert "forbidden" not in text
+        assert text.strip() == "" or " ".join(text.split()) in " ".join(judged.split())

@@ -29,9 +29,11 @@ def review_config(judge: FakeJudge, tmp_path: Path, **review: Any) -> Any:
         cfg = base(urls)
         cfg["admin"] = {"enabled": True, "port": 0, "token_env": "ADMIN_TOKEN"}
         # A shadow rule under trial: it would block "wire transfer", and only records it.
-        cfg["policies"]["default"]["input"].append(
-            {"type": "blocklist", "words": ["wire transfer"], "mode": "shadow", "name": "trial"}
-        )
+        cfg["policies"]["default"]["input"] += [
+            {"type": "blocklist", "words": ["wire transfer"], "mode": "shadow", "name": "trial"},
+            # A PII rule under trial: its hits hold the very value, so no text is kept.
+            {"type": "pii", "entities": ["ipv4"], "mode": "shadow", "name": "ip_trial"},
+        ]
         return cfg
 
     return build
@@ -62,15 +64,20 @@ def test_verdicts_shadow_hits_and_samples_reach_review_and_labels_move_the_rates
         )
         ask(client, "an ordinary question")
         ask(client, "please send a wire transfer")
+        ask(client, "the server is at 192.168.40.12 today")
         with pytest.raises(openai.BadRequestError):
             ask(client, DEFAULT_MARKER)
         items = wait_for(
-            "three review items",
-            lambda: len(d := api.get("/admin/review/items").json()["data"]) == 3 and d,
+            "four review items",
+            lambda: len(d := api.get("/admin/review/items").json()["data"]) == 4 and d,
         )
-        by_source = {i["source"]: i for i in items}
+        shadows = [i for i in items if i["source"] == "shadow"]
+        [ip] = [i for i in shadows if "pii.ipv4" in i["finding_types"]]
+        assert ip["text"] is None  # the shadow rule redacted nothing: the value is still there
+        by_source = {i["source"]: i for i in items if i is not ip}
         assert set(by_source) == {"audit_sample", "shadow", "deep_check_unsafe"}
         assert by_source["shadow"]["finding_types"] == ["blocklist.word"]
+        assert "wire transfer" in by_source["shadow"]["text"]
         assert by_source["deep_check_unsafe"]["flagged"] is True
         assert by_source["audit_sample"]["flagged"] is False
         assert "an ordinary question" in by_source["audit_sample"]["text"]

@@ -198,9 +198,14 @@ def test_serving_needs_the_variables_the_config_names(tmp_path: Path) -> None:
     [example] = [p for p in EXAMPLES if p.name == "deep-checks.yaml"]
     settings = load_settings(example, environ={})
     assert environment_problems(settings, {}) == [
-        ("admin.token_env", "environment variable REVIEW_ADMIN_TOKEN is not set")
+        (
+            "policies.default.deep_checks.0.sample.salt_env",
+            "environment variable SAMPLE_SALT is not set",
+        ),
+        ("admin.token_env", "environment variable REVIEW_ADMIN_TOKEN is not set"),
     ]
-    assert environment_problems(settings, {"REVIEW_ADMIN_TOKEN": "t"}) == []
+    env = {"REVIEW_ADMIN_TOKEN": "t", "SAMPLE_SALT": "s"}
+    assert environment_problems(settings, env) == []
     keyed = settings.model_copy(
         update={
             "deep_checks": settings.deep_checks.model_copy(

@@ -164,3 +164,16 @@ async def test_a_cancelled_check_frees_its_breaker_slot() -> None:
     assert (await g.check(TURNS, CTX)).verdict == "safe"  # the slot was given back
     await g.close()
     assert judge.closed
+
+
+async def test_overrunning_a_sync_budget_counts_against_the_judge() -> None:
+    judge = ScriptedJudge()
+    judge.gate = asyncio.Event()  # never answers in time
+    g, _ = guarded(
+        judge, cache={"enabled": False}, timeout_ms=5000, breaker={"consecutive_failures": 2}
+    )
+    for _ in range(2):
+        assert (await g.check(TURNS, CTX, budget_s=0.01)).error == "budget_exceeded"
+    # A judge too slow for the budget is down for sync checks: they now fail at once.
+    assert (await g.check(TURNS, CTX, budget_s=0.01)).error == "breaker_open"
+    assert judge.calls == 2

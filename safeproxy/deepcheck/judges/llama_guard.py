@@ -34,6 +34,8 @@ _CATEGORY = re.compile(r"^S\d{1,2}$")
 # one could close the conversation early and write the judge's answer; written as plain
 # text instead, they are only characters.
 _SPECIAL_TOKEN = re.compile(r"<\|([A-Za-z0-9_]{1,64})\|>")
+# The template's own markers, as a client could type them to fake its structure.
+_MARKER = re.compile(r"<(\s*)(BEGIN|END)(\s)", re.IGNORECASE)
 
 # (begin of the user turn, end of it + the assistant header) per Llama Guard version.
 _FRAMES: dict[int, tuple[str, str]] = {
@@ -61,8 +63,18 @@ _BODY = (
 
 
 def defang(text: str) -> str:
-    """Text with Llama special tokens written as plain text (`<|eot_id|>` → `<eot_id>`)."""
-    return _SPECIAL_TOKEN.sub(r"<\1>", text)
+    """Turn text that cannot fake the prompt's structure.
+
+    Llama special tokens are written as plain text (`<|eot_id|>` → `<eot_id>`); the
+    template's `<BEGIN ...>`/`<END ...>` markers lose their angle bracket; and every line
+    break becomes a single one indented by two spaces, so no line of a turn can start a
+    fake `User:` or `Agent:` turn (the judge judges only the last one) or end the
+    conversation block. (No regex over the line breaks: a whitespace run would make one
+    quadratic.)
+    """
+    text = _SPECIAL_TOKEN.sub(r"<\1>", text)
+    text = _MARKER.sub(r"(\1\2\3", text)
+    return "\n  ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def guard_role(role: str) -> str | None:
