@@ -80,13 +80,21 @@ def build_app(
     metrics = Metrics(registry, multiprocess=bool(multiprocess_dir), policies=versions)
     recorder = _recorder(settings.telemetry, metrics, versions, env, tracer_provider)
 
-    def upstream_breaker(t: Transition) -> None:
-        metrics.breaker_changed("upstream", t)
-        if recorder.audit is not None:  # trips and resets, timestamped: time-to-mitigate
-            recorder.audit.event(
-                "breaker", breaker="upstream", target=t.target, old=t.old.name.lower(),
-                new=t.new.name.lower(), reason=t.reason,
-            )  # fmt: skip
+    def breaker_events(kind: str) -> Callable[[Transition], None]:
+        """A breaker's state changes as metrics and, timestamped, in the audit log (when
+        it tripped and when it reset: time-to-mitigate)."""
+
+        def changed(t: Transition) -> None:
+            metrics.breaker_changed(kind, t)
+            if recorder.audit is not None:
+                recorder.audit.event(
+                    "breaker", breaker=kind, target=t.target, old=t.old.name.lower(),
+                    new=t.new.name.lower(), reason=t.reason,
+                )  # fmt: skip
+
+        return changed
+
+    upstream_breaker = breaker_events("upstream")
 
     pools = {
         up.name: UpstreamPool(up, environ, clock=clock, on_change=upstream_breaker)
@@ -99,13 +107,7 @@ def build_app(
     auth = Authenticator(settings.auth, recorder.tenants)
     admission = Admission(settings.rate_limits, clock=clock, environ=env)
 
-    def safety_breaker(t: Transition) -> None:
-        metrics.breaker_changed("safety", t)
-        if recorder.audit is not None:
-            recorder.audit.event(
-                "breaker", breaker="safety", target=t.target, old=t.old.name.lower(),
-                new=t.new.name.lower(), reason=t.reason,
-            )  # fmt: skip
+    safety_breaker = breaker_events("safety")
 
     safety = SafetyBreakers(
         zip(settings.routes, router.routes(), strict=True), clock=clock, on_change=safety_breaker
@@ -115,13 +117,7 @@ def build_app(
             0 if guard.forced_reason is None else 1
         )
 
-    def judge_breaker(t: Transition) -> None:
-        metrics.breaker_changed("judge", t)
-        if recorder.audit is not None:
-            recorder.audit.event(
-                "breaker", breaker="judge", target=t.target, old=t.old.name.lower(),
-                new=t.new.name.lower(), reason=t.reason,
-            )  # fmt: skip
+    judge_breaker = breaker_events("judge")
 
     q = settings.quarantine
     quarantine = Quarantine(q, clock)

@@ -109,19 +109,11 @@ class DeepChecks:
         return plan
 
     async def check_input(self, ex: Exchange, plan: DeepPlan) -> None:
+        """Sync input checks, before the upstream call."""
         checks = [c for c in plan.policy.checks if c.sync and c.on_input]
-        if not checks:
-            return
-        turns = request_turns(ex.kind, ex.body)
-        if not turns:
-            return
-        for check in checks:
-            choice = self._choose(ex, plan, check)
-            if choice.reason is None:
-                self._skipped(ex, check, "input", choice)
-                continue
-            outcome = await self._judge_sync(check, turns, ex, "input")
-            self._decide(ex, check, "input", choice.reason, outcome)
+        turns = request_turns(ex.kind, ex.body) if checks else []
+        if turns:
+            await self._run_sync(ex, plan, checks, turns, "input")
 
     def tap(self, ex: Exchange, plan: DeepPlan, hook: ResponseHook) -> ResponseHook:
         """Wrap the hook to keep the reply's text, only when something may need it: a sync
@@ -153,14 +145,7 @@ class DeepChecks:
         if not checks or plan.tap is None:
             return
         turns = with_reply(request_turns(ex.kind, ex.body), plan.tap.text)
-        for check in checks:
-            choice = self._choose(ex, plan, check)
-            if choice.reason is None:
-                self._skipped(ex, check, "output", choice)
-                continue
-            outcome = await self._judge_sync(check, turns, ex, "output")
-            self._decide(ex, check, "output", choice.reason, outcome)
-            ex.output_checked = True  # the whole reply was judged
+        await self._run_sync(ex, plan, checks, turns, "output")
 
     def stream_checks(self, ex: Exchange, plan: DeepPlan) -> list[tuple[CompiledCheck, str]]:
         """The sync output checks a stream must pass, with their sampling reasons."""
@@ -212,6 +197,23 @@ class DeepChecks:
 
     # --- internals ---------------------------------------------------------------------------
 
+    async def _run_sync(
+        self,
+        ex: Exchange,
+        plan: DeepPlan,
+        checks: list[CompiledCheck],
+        turns: list[Turn],
+        stage: Stage,
+    ) -> None:
+        """The chosen checks, one after another. Raises PolicyViolation on a block."""
+        for check in checks:
+            choice = self._choose(ex, plan, check)
+            if choice.reason is None:
+                self._skipped(ex, check, stage, choice)
+                continue
+            outcome = await self._judge_sync(check, turns, ex, stage)
+            self._decide(ex, check, stage, choice.reason, outcome)
+
     def _choose(self, ex: Exchange, plan: DeepPlan, check: CompiledCheck) -> Choice:
         known = plan.choices.get(check.label)
         if known is None:
@@ -244,6 +246,10 @@ class DeepChecks:
                 )
             else:
                 ex.degraded.append(f"{check.label}:deep_check_failed_open")
+        if stage == "output" and o.verdict != "error":
+            # A judged reply counts for the safe-output ratio and the safety breaker, as
+            # one the output filters checked does.
+            ex.output_checked = True
         record = DeepCheckRecord(
             check.label, check.judge.name, stage, "sync", reason, o.verdict, o.categories,
             o.score, o.latency_s, o.error, decided, o.cached, time.perf_counter() - o.latency_s,

@@ -107,8 +107,6 @@ class StreamGate:
                     break
         if blocked is not None:
             return self._block(blocked)
-        if final:
-            self._ex.output_checked = True  # the whole reply was judged
         self._judged = self._tap.length
         out, self._held = self._held, []
         return out
@@ -117,7 +115,6 @@ class StreamGate:
         self.finished = True
         self._held = []
         self._ex.outcome = violation.outcome
-        self._ex.output_checked = True
         if not self._ex.response_started:
             raise violation  # nothing went out: a plain HTTP error
         if self._block_style == "error_event":

@@ -486,3 +486,24 @@ def test_a_filter_block_in_an_every_chars_stream_sends_nothing_unjudged(tmp_path
         # Whatever reached the client, the judge had seen (and nothing past the block).
         assert "forbidden" not in text
         assert text.strip() == "" or " ".join(text.split()) in " ".join(judged.split())
+
+
+def test_sync_output_verdicts_count_for_the_safety_breaker(tmp_path: Path) -> None:
+    judge = FakeJudge()
+    base = config(judge, tmp_path / "audit.jsonl", SYNC_OUTPUT)
+
+    def build(urls: list[str]) -> dict[str, Any]:
+        cfg = base(urls)  # no output filters: the judge alone checks replies
+        cfg["routes"][0]["safety_breaker"] = {
+            "enabled": True, "min_requests": 2, "violation_ratio": 0.5, "cooldown_s": 3600,
+        }  # fmt: skip
+        return cfg
+
+    with Stack(build, judges=[judge]) as stack:
+        client = sdk(stack)
+        ask(client, "hi", extra_body={"mock": {"reply": "fine"}})
+        with pytest.raises(openai.BadRequestError):
+            ask(client, "hi", extra_body={"mock": {"reply": f"not {DEFAULT_MARKER}"}})
+        assert stack.metric("safeproxy_output_checked_total", {"route": "main"}) == 2
+        assert stack.metric("safeproxy_output_violations_total", {"route": "main"}) == 1
+        assert stack.metric("safeproxy_breaker_open", {"kind": "safety", "target": "main"}) == 1
