@@ -61,7 +61,13 @@ class Guard:
                 if limits.spec.mode == "enforce":
                     raise PolicyViolation(limit.reason, (limit.reason,), outcome="blocked_input")
             if limit.clamped:
-                ex.wire = None
+                wire = ex.wire
+                if limit.appended is not None and wire is not None and wire.endswith(b"}"):
+                    # A key added last to a dict serialises as that key before the closing
+                    # brace: the same bytes as serialising the whole body again, for less.
+                    ex.wire = wire[:-1] + b',"max_tokens":%d}' % limit.appended
+                else:
+                    ex.wire = None
         result = run_stage(stage, texts, self._clock)
         ex.filter_records.append(result.records)
         ex.input_filter_s += result.seconds

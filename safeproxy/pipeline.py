@@ -15,7 +15,7 @@ from aiohttp import web
 
 from safeproxy.admission import Admission
 from safeproxy.body import parse_object, read_body, serialise
-from safeproxy.decision import OPERATIONS
+from safeproxy.decision import OPERATIONS, output_violation
 from safeproxy.deepcheck.service import DeepChecks
 from safeproxy.deepcheck.stream_gate import StreamGate
 from safeproxy.errors import (
@@ -87,6 +87,8 @@ class Pipeline:
         self._on_quarantine = on_quarantine
         self._qstore = quarantine_store
         self._deep = deep
+        # Whether anything keys on the client (limits, quarantine, deep-check sampling).
+        self._by_address = admission.active or quarantine.enabled or deep is not None
         self._background: set[asyncio.Task[None]] = set()
         self._ids = RequestIds()
         self._in_flight = 0
@@ -124,11 +126,14 @@ class Pipeline:
             if self._in_flight > self._max_in_flight:
                 raise Overloaded("the proxy is at capacity; retry shortly")
             headers = request.headers
-            who = self._auth.identify(
-                headers.get("Authorization"),
-                request.remote,
-                ",".join(headers.getall("X-Forwarded-For", ())) or None,
-            )
+            if self._by_address:
+                who = self._auth.identify(
+                    headers.get("Authorization"),
+                    request.remote,
+                    ",".join(headers.getall("X-Forwarded-For", ())) or None,
+                )
+            else:  # nothing counts per client: the address is not worth looking up
+                who = self._auth.identify(headers.get("Authorization"), None, None)
             ex.tenant, ex.limit_key = who.tenant, who.limit_key
             response = await self._run(request, ex, spans)
             status = response.status
@@ -160,7 +165,6 @@ class Pipeline:
             ex.status = status
             self._in_flight -= 1
             self._metrics.request_finished()
-            violation = False
             try:
                 if ex.deep is not None and self._deep is not None:
                     try:
@@ -168,13 +172,16 @@ class Pipeline:
                     except Exception:  # a bug there must not cost the decision record
                         log.exception("deep checks could not be queued")
                         ex.degraded.append("deep_check:exception")
-                decision = self._recorder.record(ex, spans)
-                violation = decision.output_violation
+                self._recorder.record(ex, spans)
             finally:
-                # Breakers and quarantine are kept right even if a telemetry sink failed.
-                self._safety.record(ex, violation)
-                if self._quarantine.enabled and (violation or ex.outcome in _VIOLATIONS):
-                    self._count_violation(ex)
+                # Breakers and quarantine are kept right even if a telemetry sink failed;
+                # the violation is read only where one of them will use it.
+                quarantine = self._quarantine.enabled
+                if ex.safety_judged or quarantine:
+                    violation = output_violation(ex)
+                    self._safety.record(ex, violation)
+                    if quarantine and (violation or ex.outcome in _VIOLATIONS):
+                        self._count_violation(ex)
 
     async def close(self) -> None:
         """Finish what requests left running in the background (shared violation counts)."""

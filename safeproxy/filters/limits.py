@@ -18,10 +18,13 @@ _TOKEN_FIELDS = ("max_tokens", "max_completion_tokens")
 
 @dataclass(frozen=True, slots=True)
 class LimitResult:
-    """`reason` is set when the request is refused; `clamped` when max_tokens was lowered."""
+    """`reason` is set when the request is refused; `clamped` when max_tokens was lowered.
+    `appended`: the only change was a `max_tokens` key added last (the body had none), so
+    the serialised body changes only by that key at its end."""
 
     reason: str | None = None
     clamped: bool = False
+    appended: int | None = None
 
 
 class Limits:
@@ -54,6 +57,7 @@ class Limits:
         if spec.max_prompt_chars is not None and sum(map(len, texts)) > spec.max_prompt_chars:
             return LimitResult("limits.max_prompt_chars")
         clamped = False
+        appended = None
         if spec.max_tokens is not None:
             for key in _TOKEN_FIELDS:
                 asked = body.get(key)
@@ -71,5 +75,6 @@ class Limits:
             if unbounded and spec.on_max_tokens == "clamp":
                 # An unbounded completion is clamped too: the cap is the policy's.
                 body["max_tokens"] = spec.max_tokens
+                appended = None if clamped else spec.max_tokens
                 clamped = True
-        return LimitResult(None, clamped)
+        return LimitResult(None, clamped, appended)

@@ -190,6 +190,9 @@ class _StateMachine:
         self._on_change = on_change
         self._state = State.CLOSED
         self._window = _Window(rules.window_s)
+        # When the window last took a failure: with none inside it, a success cannot trip
+        # the breaker, and the window's counts are not read (most requests succeed).
+        self._failed_at = -math.inf
         self._consecutive = 0
         self._cooldown = rules.cooldown_s
         self._opened_at: float | None = None
@@ -278,6 +281,7 @@ class _StateMachine:
         if self._state_at(now) is not State.CLOSED:
             return
         self._window.amend(now)
+        self._failed_at = now
         self._consecutive += 1
         reason = self._trip_reason(now)
         if reason is not None:
@@ -290,6 +294,10 @@ class _StateMachine:
         if state is State.CLOSED:
             self._window.add(now, failed)
             self._consecutive = self._consecutive + 1 if failed else 0
+            if failed:
+                self._failed_at = now
+            elif now - self._failed_at > self._rules.window_s:
+                return  # no failure in the window: nothing to trip on
             reason = self._trip_reason(now)
             if reason is not None:
                 self._open(reason, now)

@@ -184,7 +184,13 @@ class UpstreamPool:
         Raises UpstreamCallError(BreakerOpen) when every breaker is open.
         """
         eps = self.endpoints
-        if self._ejector is not None:
+        if len(eps) == 1:
+            # One base URL: nothing to balance or eject among; its breaker decides.
+            e = eps[0]
+            if e.breaker is None or (e.breaker.forced_reason is None and e.breaker.allow()):
+                return e, True
+            eps = []
+        elif self._ejector is not None:
             usable = set(self._ejector.usable([e.base_url for e in eps]))
             eps = [e for e in eps if e.base_url in usable]
         if len(eps) > 1:
