@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 
-Clock: TypeAlias = Callable[[], float]
+from safeproxy.resilience.window import Window
 
-# Time buckets per sliding window: memory stays O(1) per breaker whatever the traffic.
-_BUCKETS = 10
+Clock: TypeAlias = Callable[[], float]
 
 
 class State(enum.Enum):
@@ -113,51 +112,6 @@ def _check_common(
     _positive("successes_to_close", successes_to_close)
 
 
-class _Window:
-    """Outcome counts over the last `window_s` seconds, kept in time buckets: an outcome stops
-    counting between (1 - 1/_BUCKETS) * window_s and window_s after it was recorded."""
-
-    def __init__(self, window_s: float) -> None:
-        self._width = window_s / _BUCKETS
-        self._epochs = [0] * _BUCKETS  # the bucket period each slot currently holds
-        self._totals = [0] * _BUCKETS
-        self._failures = [0] * _BUCKETS
-
-    def add(self, now: float, failed: bool) -> None:
-        epoch = math.floor(now / self._width)
-        slot = epoch % _BUCKETS
-        if self._epochs[slot] != epoch:  # the slot holds an expired period: recycle it
-            self._epochs[slot] = epoch
-            self._totals[slot] = 0
-            self._failures[slot] = 0
-        self._totals[slot] += 1
-        self._failures[slot] += failed
-
-    def amend(self, now: float) -> None:
-        """Turn one outcome already counted as a success into a failure (a late verdict)."""
-        epoch = math.floor(now / self._width)
-        slot = epoch % _BUCKETS
-        if self._epochs[slot] != epoch:
-            self._epochs[slot] = epoch
-            self._totals[slot] = 0
-            self._failures[slot] = 0
-        self._failures[slot] += 1
-
-    def counts(self, now: float) -> tuple[int, int]:
-        """(outcomes, failures) still inside the window."""
-        epoch = math.floor(now / self._width)
-        total = failures = 0
-        for e, t, f in zip(self._epochs, self._totals, self._failures, strict=True):
-            if epoch - _BUCKETS < e <= epoch:
-                total += t
-                failures += f
-        return total, failures
-
-    def clear(self) -> None:
-        self._totals = [0] * _BUCKETS
-        self._failures = [0] * _BUCKETS
-
-
 @dataclass(frozen=True, slots=True)
 class _Rules:
     """What the shared state machine needs; each public breaker maps its settings onto it."""
@@ -189,7 +143,7 @@ class _StateMachine:
         self._clock = clock
         self._on_change = on_change
         self._state = State.CLOSED
-        self._window = _Window(rules.window_s)
+        self._window = Window(rules.window_s)
         # When the window last took a failure: with none inside it, a success cannot trip
         # the breaker, and the window's counts are not read (most requests succeed).
         self._failed_at = -math.inf
