@@ -122,7 +122,7 @@ class FollowUp:
             o.categories, o.score, o.latency_s, o.error, decided, o.cached,
         )  # fmt: skip
         self._metrics.deep_checks.labels(
-            check.label, job.stage, "async", o.verdict, job.reason
+            check.label, check.judge.name, job.stage, "async", o.verdict, job.reason
         ).inc()
         written = True
         if self._audit is not None:

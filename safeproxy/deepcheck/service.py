@@ -255,7 +255,9 @@ class DeepChecks:
             o.score, o.latency_s, o.error, decided, o.cached, time.perf_counter() - o.latency_s,
         )  # fmt: skip
         self._add(ex, record)
-        self._metrics.deep_checks.labels(check.label, stage, "sync", o.verdict, reason).inc()
+        self._metrics.deep_checks.labels(
+            check.label, check.judge.name, stage, "sync", o.verdict, reason
+        ).inc()
         if o.verdict in ("unsafe", "uncertain"):
             self._followup.offer_verdict(ex, record)
         if violation is not None:

@@ -96,9 +96,9 @@ class Metrics:
         # instruments, labelled by config names (check, judge) and fixed enums.
         self.deep_checks = Counter(
             "safeproxy_deep_checks",
-            "Deep checks done, by check, stage, mode, verdict (safe, unsafe, uncertain, error) "
-            "and sampling reason.",
-            ["check", "stage", "mode", "verdict", "reason"],
+            "Deep checks done, by check, judge, stage, mode, verdict (safe, unsafe, uncertain, "
+            "error) and sampling reason.",
+            ["check", "judge", "stage", "mode", "verdict", "reason"],
             registry=registry,
         )
         self.deep_check_errors = Counter(

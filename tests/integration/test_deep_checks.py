@@ -137,7 +137,13 @@ def test_sync_input_check_blocks_unsafe_and_passes_safe(tmp_path: Path) -> None:
         [check] = record["deep_checks"]
         assert check["verdict"] == "unsafe" and check["decided"] == "block"
         assert check["categories"] == ["S1", "S10"] and check["reason"] == "rate"
-        labels = {"check": "guard", "stage": "input", "mode": "sync", "reason": "rate"}
+        labels = {
+            "check": "guard",
+            "judge": "guard",
+            "stage": "input",
+            "mode": "sync",
+            "reason": "rate",
+        }
         assert stack.metric("safeproxy_deep_checks_total", {**labels, "verdict": "unsafe"}) == 1
         assert stack.metric("safeproxy_deep_checks_total", {**labels, "verdict": "safe"}) == 1
 
