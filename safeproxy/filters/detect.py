@@ -120,8 +120,11 @@ class Detector:
         hold: bool = True,
         view: Normalized | None = None,
         gate: list[bool] | None = None,
+        floor: int = 0,
     ) -> tuple[list[Finding], int]:
-        """Findings sorted by start, and the original index from which text must be held.
+        """Findings sorted by start, and the original index from which text must be held
+        (any index at or before `floor` may stand for all of them: the caller holds from
+        `floor` at least, so the search stops at the first such hold).
 
         Per rule and start, the longest candidate that passes its checks is kept; a finding
         inside an earlier finding of the same rule adds nothing and is dropped. With `gate`,
@@ -136,7 +139,7 @@ class Detector:
         else:
             candidates, gate[0] = self._scanner.gated_candidates(scanned)
         if not candidates:
-            return [], (len(text) if not hold else self._hold(view, scanned))
+            return [], (len(text) if not hold else self._hold(view, scanned, floor))
         findings: list[Finding] = []
         reach: dict[int, int] = {}
         runs: dict[int, list[list[int]]] = {}
@@ -214,7 +217,7 @@ class Detector:
         findings.sort(key=lambda f: (f.start, f.end))
         if not hold:
             return findings, len(text)
-        return findings, self._hold(view, scanned)
+        return findings, self._hold(view, scanned, floor)
 
     def _anchor(
         self, candidates: dict[tuple[int, int], list[int]], text: str
@@ -235,8 +238,18 @@ class Detector:
                 ends.sort(reverse=True)
         return out
 
-    def _hold(self, view: Normalized, scanned: str) -> int:
-        held = min((h(scanned) for h in self._holds), default=len(scanned))
+    def _hold(self, view: Normalized, scanned: str, floor: int = 0) -> int:
+        # A stream asks on every event. Most of the time some rule's trailing run already
+        # reaches back into released text (a word in progress), and then the rest cannot
+        # change the answer. Only the identity map (ASCII) compares `floor` directly.
+        limit = floor if view.sources is None else -1
+        held = len(scanned)
+        for hold in self._holds:
+            at = hold(scanned)
+            if at < held:
+                held = at
+                if held <= limit:
+                    break
         return _to_original(view, held)
 
     def _valid(self, index: int, norm: str, orig: str) -> bool:

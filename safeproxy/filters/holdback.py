@@ -33,10 +33,12 @@ def type_placeholder(finding: Finding) -> str:
 
 class Finder(Protocol):
     def scan(
-        self, text: str, *, hold: bool = True, view: Normalized | None = None
+        self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:
         """Findings sorted by start, and the index from which a match could still grow
-        (len(text) when `hold` is False: whole texts need no hold-back)."""
+        (len(text) when `hold` is False: whole texts need no hold-back). Any index at or
+        before `floor` may be answered for one earlier still: the caller holds from
+        `floor` anyway."""
         ...
 
 
@@ -48,6 +50,7 @@ class GatedFinder(Protocol):
         hold: bool = True,
         view: Normalized | None = None,
         gate: list[bool] | None = None,
+        floor: int = 0,
     ) -> tuple[list[Finding], int]:
         """As Finder.scan; sets gate[0] to whether the finders it gates may match."""
         ...
@@ -100,10 +103,10 @@ class Finders:
         self._gatekeeper = gatekeeper
 
     def scan(
-        self, text: str, *, hold: bool = True, view: Normalized | None = None
+        self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:
         if len(self._finders) == 1:
-            return self._finders[0].scan(text, hold=hold, view=view)
+            return self._finders[0].scan(text, hold=hold, view=view, floor=floor)
         view = view or self._normalizer.normalize(text)
         finders = self._finders
         if not hold and self._gatekeeper is not None:
@@ -119,7 +122,7 @@ class Finders:
         findings: list[Finding] = []
         held = len(text)
         for finder in finders:
-            found, at = finder.scan(text, hold=hold, view=view)
+            found, at = finder.scan(text, hold=hold, view=view, floor=floor)
             findings += found
             held = min(held, at)
         findings.sort(key=lambda f: (f.start, f.end))
@@ -223,7 +226,7 @@ class StreamRedactor:
         window = self._context + self._pending
         offset = len(self._context)
         size = len(window)
-        found, hold = self._finder.scan(window)
+        found, hold = self._finder.scan(window, floor=offset)
         # Anything starting at or after `frontier` may still grow into a longer match.
         frontier = size if final else max(offset, hold)
         release = frontier

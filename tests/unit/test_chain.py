@@ -94,7 +94,9 @@ def test_an_overrun_fails_closed_or_open_as_configured() -> None:
 
 
 class _Broken:
-    def scan(self, text: str, *, hold: bool = True, view: Any = None) -> tuple[list[Any], int]:
+    def scan(
+        self, text: str, *, hold: bool = True, view: Any = None, floor: int = 0
+    ) -> tuple[list[Any], int]:
         raise RuntimeError("engine failure")
 
 
