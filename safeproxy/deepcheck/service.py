@@ -99,9 +99,11 @@ class DeepChecks:
         policy = self._policies.get(ex.route.policy)
         if policy is None:
             return None
+        shadow = self._review_shadow and (policy.shadow_output or _has_shadow_hits(ex))
+        if not policy.checks and not shadow and self._review_rate <= 0:
+            return None  # nothing here samples: the key is not worth computing
         key = _sample_key(ex)
         review = self._review_rate > 0 and draw(self._review_salt, key) < self._review_rate
-        shadow = self._review_shadow and (policy.shadow_output or _has_shadow_hits(ex))
         if not policy.checks and not review and not shadow:
             return None
         plan = DeepPlan(policy, key=key, review_sample=review)
