@@ -18,6 +18,7 @@ from safeproxy.review.admin import admin_app, refresh_rates
 from safeproxy.review.item import LABELS, ReviewItem
 from safeproxy.review.store import ReviewStore
 from safeproxy.telemetry.metrics import Metrics
+from tests.unit.test_review_store import make as store_item
 
 TOKEN = "admin-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -26,24 +27,12 @@ FN = "safeproxy_review_false_negative_ratio"
 
 
 def make(n: int, **changes: Any) -> ReviewItem:
-    item = ReviewItem(
-        id=None,
-        request_id=f"req-{n}",
-        created_unix=1000.0 + n,
-        policy="default",
-        route="chat",
-        tenant="team-a",
-        stage="output",
-        source="deep_check_unsafe",
-        flagged=True,
-        check="judge",
-        verdict="unsafe",
-        categories=("S1",),
-        score=0.9,
-        finding_types=(),
-        text=f"[REDACTED] text {n}",
-    )
-    return dataclasses.replace(item, **changes)
+    """The store tests' item, as an output-stage verdict with one category and no text."""
+    base = {
+        "stage": "output", "categories": ("S1",), "score": 0.9, "finding_types": (),
+        "text": f"[REDACTED] text {n}",
+    }  # fmt: skip
+    return store_item(n, **{**base, **changes})
 
 
 @dataclasses.dataclass

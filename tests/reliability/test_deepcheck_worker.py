@@ -35,8 +35,9 @@ import yaml
 
 from safeproxy.deepcheck.settings import RedisQueueSettings
 from safeproxy.testing.fake_judges import FakeJudge
+from tests.integration.test_deep_checks import config as deep_check_config
 from tests.redis_server import redis_server, redis_url
-from tests.support import Stack, base_config
+from tests.support import Stack
 
 __all__ = ["redis_server", "redis_url"]  # fixtures, used by name
 
@@ -51,36 +52,25 @@ ASYNC_INPUT = [{"judge": "guard", "mode": "async", "stage": "input", "sample": {
 
 
 def config(judge: FakeJudge, audit: Path, redis_env: str) -> Callable[[list[str]], dict[str, Any]]:
-    """The proxy's config; a worker's is the same with its own audit path."""
-
-    def build(urls: list[str]) -> dict[str, Any]:
-        cfg = base_config(urls)
-        cfg["telemetry"] = {"audit": {"path": str(audit), "fsync": "every_record"}}
-        cfg["deep_checks"] = {
-            "judges": {
-                "guard": {
-                    "type": "llama_guard",
-                    "base_url": judge.url,
-                    "model": "meta-llama/Llama-Guard-3-8B",
-                    # Longer than any wait here: a held job must not time out (and be retried
-                    # by the worker holding it) before the test kills that worker.
-                    "timeout_ms": 60_000,
-                }
+    """The proxy's config (the deep-check tests' one, on the Redis queue); a worker's is the
+    same with its own audit path."""
+    return deep_check_config(
+        judge,
+        audit,
+        ASYNC_INPUT,
+        # Longer than any wait here: a held job must not time out (and be retried by the
+        # worker holding it) before the test kills that worker.
+        judge_settings={"timeout_ms": 60_000},
+        queue={
+            "backend": "redis",
+            "workers": WORKERS,
+            "redis": {
+                "consume": False,  # only `safeproxy worker` processes take jobs
+                "claim_idle_ms": CLAIM_IDLE_MS,
+                "url_env": redis_env,
             },
-            "queue": {
-                "backend": "redis",
-                "workers": WORKERS,
-                "redis": {
-                    "consume": False,  # only `safeproxy worker` processes take jobs
-                    "claim_idle_ms": CLAIM_IDLE_MS,
-                    "url_env": redis_env,
-                },
-            },
-        }
-        cfg["policies"] = {"default": {"deep_checks": ASYNC_INPUT}}
-        return cfg
-
-    return build
+        },
+    )
 
 
 def worker_config(stack: Stack, build: Callable[[list[str]], dict[str, Any]], path: Path) -> Path:
