@@ -6,11 +6,12 @@ Per-request control rides in an extra body field, so any client (including the O
     "mock": {"reply": "text", "chunks": 50, "pieces": ["te", "xt"], "delay_ms": 5,
              "tool_call": {"name": "f", "arguments": "{...}"},
              "fault": "500" | "429" | "503" | "stall" | "reset" | "malformed",
-             "fault_after": 3}
+             "fault_after": 3, "headers": {"Set-Cookie": "a=1"}}
 
 `pieces` gives the exact stream split (it wins over `reply` and `chunks`). `tool_call`
 answers with one function call instead of text; its arguments are what gets split.
 `fault_after` applies a stall/reset mid-stream after that many content chunks.
+`headers` are added to a non-streamed reply.
 """
 
 from __future__ import annotations
@@ -142,7 +143,11 @@ class MockUpstream:
             obj = "chat.completion" if chat else "text_completion"
             payload = {"id": rid, "object": obj, "created": created, "model": model,
                        "choices": [choice], "usage": usage}  # fmt: skip
-            return web.Response(body=orjson.dumps(payload), content_type="application/json")
+            extra = ctl.get("headers")
+            headers = {str(k): str(v) for k, v in extra.items()} if isinstance(extra, dict) else {}
+            return web.Response(
+                body=orjson.dumps(payload), content_type="application/json", headers=headers
+            )
         return await self._stream(
             request, ctl, pieces, rid, created, model, usage, body, chat, tool
         )

@@ -163,6 +163,9 @@ class UpstreamPool:
             # No skip_auto_headers: aiohttp rebuilds that set on every request. upstream_headers
             # always sets Accept-Encoding itself, which keeps aiohttp's default out.
             raise_for_status=False,
+            # One session serves every client: a jar would replay one client's upstream
+            # cookie (an affinity or session cookie) on everyone else's requests.
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
 
     async def close(self) -> None:
