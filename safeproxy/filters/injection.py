@@ -31,6 +31,37 @@ _EXTRACT = (
     r"(reveal|show|print|repeat|output|display|leak|dump|tell me|give me|share|write out"
     r"|what (is|are|was|were))"
 )
+# What a model is told to keep to itself, as a client would ask for it.
+_HIDDEN = r"(hidden|secret|internal|confidential|original|initial|system)"
+_RULES = r"(rules|guidelines|directives|configuration|instructions|prompt)"
+_NO_LIMITS = (
+    r"(restrictions|filters|limitations|limits|guardrails|censorship|rules|boundaries"
+    r"|constraints)"
+)
+# The same orders in the languages most often used to slip past English-only filters.
+# Accents fold away on the skeleton ("instruções" reads "instrucoes").
+_FOREIGN_IGNORE = (
+    # Spanish, Portuguese, Italian
+    r"(ignora|ignore|ignoren|olvida|olvide|descarta|omite|esqueca|desconsidere|ignorate"
+    r"|dimentica) (todas |todos |tutte )?(las |los |tus |sus |as |suas |le )?"
+    r"(instrucciones|indicaciones|ordenes|instrucoes|istruzioni|regras|reglas|regole) "
+    r"(anteriores|previas|precedentes|precedenti|previe)"
+    # French
+    r"|(ignore|ignorez|oublie|oubliez) (toutes |tous )?(les |tes |vos )?"
+    r"(instructions|consignes|directives|regles) (precedentes|anterieures)"
+    # German
+    r"|(ignoriere|ignorier|ignorieren sie|vergiss|vergessen sie|missachte) (alle )?"
+    r"(deine |ihre |die )?(vorherigen|vorigen|bisherigen|obigen|fruheren|vorangegangenen) "
+    r"(anweisungen|instruktionen|regeln|befehle|vorgaben)"
+)
+_FOREIGN_EXTRACT = (
+    r"(revela|muestra|muestrame|dime|ensename|mostra|mostre|revele|rivela|mostrami|montre"
+    r"|montre moi|affiche|donne moi|zeige|zeig|nenne|verrate)"
+    r" (me |mir )?(tu |el |seu |o |il |ton |le |votre |deinen |den |dein )?"
+    r"((prompt|mensaje|mensagem|messaggio|message|instrucciones|instructions) "
+    r"(del |de |do |di |du )?(sistema|systeme)|system prompt|systemprompt|systemnachricht"
+    r"|systemanweisungen)"
+)
 FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     # (type, rule id, pattern, weight)
     ("injection.ignore_previous", "ignore.qualified",
@@ -86,6 +117,31 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.role_override", "role.no_limits",
      r"(without|no|ignore) (any |all )?(restrictions|filters|limitations|guardrails"
      r"|censorship|rules)", 0.4),
+    # "Ignore the above and say ...": the classic goal hijack, told what to do instead.
+    ("injection.ignore_previous", "ignore.above_and",
+     _VERB + r" (the |all |everything )?(above|foregoing|preceding|previous)( [a-z]+)? and "
+     r"(instead )?(say|tell|print|write|output|respond|reply|answer|translate|repeat"
+     r"|reveal)", 1.0),
+    ("injection.ignore_previous", "ignore.foreign", _FOREIGN_IGNORE, 1.0),
+    ("injection.system_prompt_extraction", "extract.your_rules",
+     _EXTRACT + r" (me )?(all )?(of )?your " + _HIDDEN + " " + _RULES, 1.0),
+    ("injection.system_prompt_extraction", "extract.question",
+     r"what (are|were|is|was) (the |your )?(exact|original|initial|full|complete|first|hidden"
+     r"|secret|system) (instructions|prompt|rules|guidelines) (you (were|have been|got) given"
+     r"|given to you|you received|you were told)", 1.0),
+    ("injection.system_prompt_extraction", "extract.what_it_says",
+     r"(what|how) (does|did|do) your (system |initial |hidden |secret )(prompt|instructions) "
+     r"(say|read|look like|contain)", 1.0),
+    ("injection.system_prompt_extraction", "extract.foreign", _FOREIGN_EXTRACT, 1.0),
+    # A statement of a switched-off mode, like "developer mode enabled": it adds up.
+    ("injection.persona", "persona.safety_off",
+     r"(safety|content|ethical|moral) (protocols?|filters?|guidelines|restrictions|guardrails"
+     r"|rules|constraints) (are |is |have been |has been )?(now )?(disabled|deactivated"
+     r"|turned off|switched off|suspended|bypassed)", 0.6),
+    ("injection.role_override", "role.limitless",
+     r"(from now on,? you (are|will|must) (act|be|respond|answer|reply|behave)( [a-z]+){0,4}"
+     r"|you are (now )?an? ([a-z]+ )?(ai|assistant|model|chatbot|bot)) (with no|without( any)?"
+     r"|free (of|from)( all| any)?) " + _NO_LIMITS, 1.0),
 )  # fmt: skip
 WEIGHTS = {rule: weight for _t, rule, _rx, weight in FAMILIES}
 
