@@ -100,7 +100,9 @@ class Detector:
             [r.pattern for r in self.rules], presence_first=presence_first, gate=gate
         )
         self._holds = _holds(self.rules)
-        self._anchored = frozenset(i for i, r in enumerate(self.rules) if r.anchor)
+        self._anchored = frozenset(
+            i for i, r in enumerate(self.rules) if r.anchor or r.start_of is not None
+        )
         # Validators and refiners are pure functions of the span (and two characters either
         # side); a stream rescans the same spans on every event, so their answers are
         # memoised. Bounded: spans are client input.
@@ -230,7 +232,10 @@ class Detector:
                 continue
             rule = self.rules[index]
             for e in ends:
-                at = text.rfind(rule.anchor, max(0, e - rule.pattern.max_len), e)
+                if rule.start_of is not None:
+                    at = rule.start_of(text, e)
+                else:
+                    at = text.rfind(rule.anchor, max(0, e - rule.pattern.max_len), e)
                 if at >= 0:
                     out.setdefault((index, at), []).append(e)
         for key, ends in out.items():

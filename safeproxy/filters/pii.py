@@ -11,6 +11,7 @@ from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
 from safeproxy.filters.rules import ALNUM, DIGITS, Rule, on_norm
 from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.spelled_email import SPELLED_EMAILS
 
 
 def _iban_hold(norm: str) -> int:
@@ -122,3 +123,7 @@ PII_RULES: dict[str, Rule] = {
         joiners=":.",
     ),
 }
+
+
+# Rules an entity brings besides its main one: addresses spelt out ("jane (at) acme dot io").
+PII_COMPANIONS: dict[str, tuple[Rule, ...]] = {"email": SPELLED_EMAILS}

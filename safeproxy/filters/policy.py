@@ -24,7 +24,7 @@ from safeproxy.filters.holdback import Finder, Finders, type_placeholder
 from safeproxy.filters.injection import SEP, injection_rules
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.pii import PII_RULES
+from safeproxy.filters.pii import PII_COMPANIONS, PII_RULES
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error
 from safeproxy.filters.secrets import SECRET_RULES
@@ -213,6 +213,7 @@ class Compiler:
             )
             if isinstance(f, PiiFilter):
                 plain += [(_pii_rule(e, f.default_region), name) for e in f.entities]
+                plain += [(r, name) for e in f.entities for r in PII_COMPANIONS.get(e, ())]
             elif isinstance(f, SecretsFilter):
                 plain += [(SECRET_RULES[k], name) for k in f.kinds]
             elif isinstance(f, InjectionFilter):

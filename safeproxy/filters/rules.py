@@ -52,6 +52,9 @@ class Rule:
     # With `som=False` on the pattern: the match starts at the last occurrence of this
     # literal before its end (the "@" of an email), found without the engine's help.
     anchor: str = ""
+    # The same for anchors of several spellings: where the match ending at `end` starts
+    # (-1: nowhere), from the text and that end.
+    start_of: Callable[[str, int], int] | None = None
     # The pattern ends by consuming one character past the value (or the end of text), so
     # a run is reported once, not at every character; a match whose last character is not
     # one of these (what values end with) is given that character back.

@@ -11,9 +11,11 @@ from safeproxy.filters.holdback import Redact, StreamRedactor, apply
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.pii import PII_RULES
 from safeproxy.filters.secrets import SECRET_RULES
+from safeproxy.filters.spelled_email import SPELLED_EMAILS
 
 RULES = [
     PII_RULES["email"],
+    *SPELLED_EMAILS,
     PII_RULES["credit_card"],
     PII_RULES["ssn"],
     PII_RULES["phone"],
@@ -27,6 +29,10 @@ DETECTOR = Detector("test", RULES, Normalizer())
 VALUES = st.sampled_from(
     [
         "jane.doe@acme-corp.io",
+        "jane [at] acme [dot] io",
+        "jdoe at gmail dot com",
+        "bob(@)acme(.)co(.)uk",
+        "jane @ acme . io",
         "4111 1111 1111 1111",
         "5500-0000-0000-0004",
         "123-45-6789",

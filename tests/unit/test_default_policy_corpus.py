@@ -100,6 +100,26 @@ EMAILS = [
         "john@gmail.com",
         id="rtl-and-zwj-emoji-around",
     ),
+    # spelt out
+    pytest.param("mail john[at]gmail[dot]com please", "john[at]gmail[dot]com", id="brackets"),
+    pytest.param(
+        "reach me at jane (at) protonmail (dot) me", "jane (at) protonmail (dot) me", id="parens"
+    ),
+    pytest.param(
+        "write to jane.doe [ at ] acme-corp [ dot ] io today",
+        "jane.doe [ at ] acme-corp [ dot ] io",
+        id="spaced-brackets",
+    ),
+    pytest.param("bob{at}acme{dot}co{dot}uk", "bob{at}acme{dot}co{dot}uk", id="braces"),
+    pytest.param("bob<at>acme<.>io, thanks", "bob<at>acme<.>io", id="angles"),
+    pytest.param("jane(@)acme(.)io", "jane(@)acme(.)io", id="bracketed-symbols"),
+    pytest.param("jane @ acme . io", "jane @ acme . io", id="spaced-symbols"),
+    pytest.param("my mail: jdoe AT acme DOT io.", "jdoe AT acme DOT io", id="words-upper"),
+    pytest.param("it is jdoe at gmail dot com", "jdoe at gmail dot com", id="words"),
+    pytest.param(f"jdoe [a{ZW}t] gmail [dot] com", f"jdoe [a{ZW}t] gmail [dot] com", id="zw-at"),
+    pytest.param(
+        _fullwidth("jdoe[at]gmail[dot]com"), _fullwidth("jdoe[at]gmail[dot]com"), id="fw-spelled"
+    ),
 ]
 
 PHONES = [
@@ -1039,6 +1059,15 @@ def test_third_round_injections_are_blocked(policy: CompiledPolicy, text: str) -
 
 
 THIRD_ROUND_BENIGN = [
+    # near misses of spelt-out addresses
+    "look at google dot com",
+    "I will be at home. It was late.",
+    "jane at example dot com is the address we use in the docs",
+    "the function f(at) returns g(dot) value",
+    "we met at noon dot thirty",
+    "array[at] index[dot] product",
+    "email me at your convenience",
+    "see you at 5. com-line starts then",
     "Please ignore the above typo and read on.",
     "Ignore the above error, it is harmless.",
     "Please ignore the previous commands I typed in the terminal.",

@@ -1,0 +1,62 @@
+"""Spelt-out addresses: whatever disguise the at-sign and each dot take, the whole address
+(local part to top-level domain) is one finding, and the prose around it is left alone."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safeproxy.filters.detect import Detector
+from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.pii import PII_RULES
+from safeproxy.filters.spelled_email import SPELLED_EMAILS
+
+DETECTOR = Detector("test", [PII_RULES["email"], *SPELLED_EMAILS], Normalizer())
+
+BRACKETS = st.sampled_from([("[", "]"), ("(", ")"), ("{", "}"), ("<", ">")])
+LABEL = st.from_regex(r"[a-z][a-z0-9]{1,9}", fullmatch=True)
+LOCAL = st.from_regex(r"[a-z][a-z0-9._]{0,8}[a-z0-9]", fullmatch=True)
+TLD = st.sampled_from(["com", "io", "org", "de", "uk", "net"])
+SPACE = st.sampled_from(["", " "])
+# Prose around the address: words that are neither "at" nor "dot", then a full stop.
+FILLER = st.lists(st.sampled_from(["mail", "me", "please", "thanks", "today", "or"]), max_size=4)
+
+
+@st.composite
+def symbol_form(draw: st.DrawFn) -> str:
+    """`jane [at] acme (dot) io`, `jane @ acme . io`: any bracket, inner spaces or not."""
+    labels = [*draw(st.lists(LABEL, min_size=1, max_size=3)), draw(TLD)]
+    o, c = draw(BRACKETS)
+    pad = draw(SPACE)
+    at = draw(st.sampled_from([f"{o}{pad}at{pad}{c}", f"{o}@{c}", " @ ", "@ "]))
+    at = f"{draw(SPACE)}{at}" if at[0] in "[({<" else at
+    out = draw(LOCAL) + at + labels[0]
+    for label in labels[1:]:
+        o, c = draw(BRACKETS)
+        dot = draw(st.sampled_from([f"{o}dot{c}", f" {o}.{c} ", ".", " . "]))
+        out += dot + label
+    return out
+
+
+@st.composite
+def word_form(draw: st.DrawFn) -> str:
+    """`jane at acme dot io`, in any case."""
+    labels = [*draw(st.lists(LABEL, min_size=1, max_size=3)), draw(TLD)]
+    text = draw(LOCAL) + " at " + " dot ".join(labels)
+    return text.upper() if draw(st.booleans()) else text
+
+
+@given(st.one_of(symbol_form(), word_form()), FILLER, FILLER)
+def test_a_spelt_out_address_is_one_whole_finding(
+    address: str, before: list[str], after: list[str]
+) -> None:
+    head = " ".join(before) + " " if before else ""
+    text = head + address + (" " + " ".join(after) if after else "") + "."
+    findings = [f for f in DETECTOR.find(text) if f.type == "pii.email"]
+    assert [(f.start, f.end) for f in findings] == [(len(head), len(head) + len(address))]
+
+
+@given(FILLER, FILLER)
+def test_prose_without_an_address_has_no_finding(before: list[str], after: list[str]) -> None:
+    text = " ".join([*before, "meet", "at", "noon", "dot", *after])
+    assert DETECTOR.find(text) == []
