@@ -5,8 +5,7 @@ The at-sign and the dots take any of the usual disguises: brackets of any kind a
 "@", "dot" or ".", the words themselves between spaces, or the symbols with spaces around
 them. The engine reports only where a match ends (start-of-match tracking of a pattern that
 may begin with spaces costs six times the whole plain scan); the start is the disguised
-at-sign before that end, and the match grows left over the local part from there, as the
-plain email rule's does.
+at-sign before that end, moved left over the local part, whose dots may be spelt out too.
 
 The validator cuts the look-alikes: the last label must read as a top-level domain, the
 domain must not be a reserved one (example.com), and with the bare word "at" the local part
@@ -91,12 +90,16 @@ def _parts(span: str) -> tuple[str, str, list[str]] | None:
         tokens.append(w)
         i += 1
     ats = [j for j, t in enumerate(tokens) if _bare(t) in ("at", "@")]
-    if len(ats) != 1 or ats[0] != 1:
+    if len(ats) != 1:
         return None
-    local, at = tokens[0], tokens[1]
+    at = tokens[ats[0]]
+    words = tokens[: ats[0]]  # the local part, its dots spelt out too: "john dot doe"
+    if len(words) % 2 == 0 or any(_bare(t) not in ("dot", ".") for t in words[1::2]):
+        return None
+    local = ".".join(words[::2])
     labels: list[str] = []
     expect_label = True
-    for t in tokens[2:]:
+    for t in tokens[ats[0] + 1 :]:
         if _bare(t) in ("dot", "."):
             if expect_label:
                 return None
@@ -133,13 +136,13 @@ def valid(span: str) -> bool:
     return v.email(local + "@" + ".".join(labels))
 
 
-# Where a disguised at-sign can begin.
-_MARKERS = ("@", " at", *_OPEN)
+# Where a disguised at-sign or dot can begin.
+_MARKERS = ("@", " at", " dot", *_OPEN)
 
 
 def hold(norm: str) -> int:
     """Where a spelt-out address could still be growing: the local part before a disguised
-    at-sign whose rest, up to the end, is still the start of an address."""
+    at-sign or dot whose rest, up to the end, is still the start of an address."""
     lo = max(0, len(norm) - MAX_LEN)
     starts: list[int] = []
     window = norm[lo:]
@@ -150,18 +153,18 @@ def hold(norm: str) -> int:
                 starts.append(q)
                 q = norm.find(marker, q + 1)
     body = norm.rstrip(" ")
-    if len(body) < len(norm):  # an at-sign may be on its way
+    if len(body) < len(norm):  # an at-sign or a dot may be on its way
         starts.append(len(body))
-    elif body.endswith(" a"):  # so may " at "
-        starts.append(len(body) - 2)
+    else:
+        for partial in (" a", " d", " do"):  # so may " at " and " dot "
+            if body.endswith(partial):
+                starts.append(len(body) - len(partial))
     held = len(norm)
     for q in starts:
         p = q
         while p > lo and norm[p - 1] == " ":
             p -= 1
-        local = p
-        while local > lo and norm[local - 1] in LOCAL:
-            local -= 1
+        local = _local_start(norm, p, lo)
         if local < p < held and _may_start(norm, q) and _growing(norm, p):
             held = local
     return held
@@ -169,24 +172,70 @@ def hold(norm: str) -> int:
 
 def _may_start(norm: str, q: int) -> bool:
     """A cheap first look (C string calls only) that rules out most prose: whether the
-    at-sign candidate at q can lead to something the engine matches. Never False for one
-    that can."""
+    candidate at q can lead to something the engine matches. Never False for one that can."""
     c = norm[q]
     if c in _OPEN:
         rest = norm[q + 1 : q + 8].lstrip(" ")
-        return rest.startswith(("at", "@")) or "at".startswith(rest) or not rest
+        return (
+            not rest
+            or rest.startswith(("at", "@", "dot", "."))
+            or "at".startswith(rest)
+            or "dot".startswith(rest)
+        )
     if c != " ":
         return True  # "@": rare enough to check in full
     words = norm[q : q + MAX_LEN].split(None, 3)
     if len(words) < 3:
-        return True  # still short of the first dot: it may yet come
-    return words[0] == "at" and (
-        words[2] == "dot" or (len(words) == 3 and "dot".startswith(words[2]))
-    )
+        return True  # too short to tell yet
+    third = words[2]
+    if words[0] == "at":
+        return third == "dot" or (len(words) == 3 and "dot".startswith(third))
+    if words[0] == "dot":  # a dot in the local part: an at-sign or another dot follows
+        return third in ("at", "dot") or third[0] in _OPEN + "@" or len(words) == 3
+    return True
 
 
 def _growing(s: str, i: int) -> bool:
-    """Whether s[i:] is the start of AT LABEL (DOT LABEL)* reaching the end of s."""
+    """Whether s[i:], just after a local part's word, can still become
+    (DOT WORD)* AT LABEL (DOT LABEL)* with the end of s inside it."""
+    n = len(s)
+    for _ in range(8):
+        token = _disguise(s, i)
+        if isinstance(token, bool):
+            return token
+        kind, j = token
+        if kind == "at":
+            return _domain(s, j)
+        k = j  # a dot inside the local part: another word must follow
+        while k < n and s[k] in LOCAL:
+            k += 1
+        if k in (j, n):
+            return k == n
+        i = k
+    return False
+
+
+def _domain(s: str, j: int) -> bool:
+    n = len(s)
+    for _ in range(8):
+        k = j
+        while k < n and s[k] in _LABEL:
+            k += 1
+        if k in (j, n):
+            return k == n
+        token = _disguise(s, k)
+        if isinstance(token, bool):
+            return token
+        kind, j = token
+        if kind == "at":
+            return False
+    return False
+
+
+def _disguise(s: str, i: int) -> tuple[str, int] | bool:
+    """One disguised at-sign or dot at s[i:], leading spaces included: ("at" | "dot", the
+    index after it); True when s ends inside one (it may yet come), False when none starts
+    here."""
     n = len(s)
     j = _spaces(s, i)
     spaced = j > i
@@ -194,89 +243,38 @@ def _growing(s: str, i: int) -> bool:
         return True
     c = s[j]
     if c in _OPEN:
-        k = _word(s, _spaces(s, j + 1), ("at", "@"))
-        if k <= 0:
-            return k == 0
-        k = _spaces(s, k)
-        if k == n:
-            return True
-        if s[k] not in _CLOSE:
-            return False
-        j = _spaces(s, k + 1)
-    elif c == "@":
         k = _spaces(s, j + 1)
-        if k == j + 1 < n and not spaced:
-            return False  # a plain address: the plain email rule's
-        j = k
-    else:
-        if not spaced:
-            return False
-        k = _word(s, j, ("at",))
-        if k <= 0:
-            return k == 0
         if k == n:
             return True
-        if s[k] != " ":
-            return False
-        j = _spaces(s, k)
-    return _domain(s, j)
-
-
-def _domain(s: str, j: int) -> bool:
-    n = len(s)
-    while True:
-        k = j
-        while k < n and s[k] in _LABEL:
-            k += 1
-        if k in (j, n):
-            return k == n
-        if s[k] == ".":
-            j = k + 1
-            continue
-        if s[k] not in " " + _OPEN:
-            return False
-        m = _spaces(s, k)
-        if m == n:
-            return True
-        if s[m] in _OPEN:
-            w = _word(s, _spaces(s, m + 1), ("dot", "."))
-            if w <= 0:
-                return w == 0
-            w = _spaces(s, w)
-            if w == n:
+        for word, kind in (("at", "at"), ("@", "at"), ("dot", "dot"), (".", "dot")):
+            if s.startswith(word, k):
+                k = _spaces(s, k + len(word))
+                if k == n:
+                    return True
+                return (kind, _spaces(s, k + 1)) if s[k] in _CLOSE else False
+        rest = s[k:]
+        return "at".startswith(rest) or "dot".startswith(rest)
+    if c in "@.":
+        k = _spaces(s, j + 1)
+        if c == "@" and not spaced and k == j + 1 < n:
+            return False  # a plain address: the plain email rule's
+        return ("at" if c == "@" else "dot", k)
+    if not spaced:
+        return False
+    for word in ("at", "dot"):
+        if s.startswith(word, j):
+            k = j + len(word)
+            if k == n:
                 return True
-            if s[w] not in _CLOSE:
-                return False
-            j = _spaces(s, w + 1)
-        elif m > k:
-            w = _word(s, m, ("dot", "."))
-            if w <= 0:
-                return w == 0
-            if w == n:
-                return True
-            if s[w] != " ":
-                return False
-            j = _spaces(s, w)
-        else:
-            return False
+            return (word, _spaces(s, k)) if s[k] == " " else False
+    rest = s[j:]
+    return "at".startswith(rest) or "dot".startswith(rest)
 
 
 def _spaces(s: str, i: int) -> int:
     while i < len(s) and s[i] == " ":
         i += 1
     return i
-
-
-def _word(s: str, i: int, words: tuple[str, ...]) -> int:
-    """The index after whichever of `words` starts at i; 0 if s[i:] (at the end) is a proper
-    start of one of them; -1 otherwise."""
-    rest = s[i:]
-    for w in words:
-        if rest.startswith(w):
-            return i + len(w)
-    if rest and any(w.startswith(rest) for w in words):
-        return 0
-    return -1 if rest else 0
 
 
 def start_of(text: str, end: int) -> int:
@@ -300,7 +298,50 @@ def start_of(text: str, end: int) -> int:
         p -= 1
         while p > lo and text[p - 1] == " ":
             p -= 1
-    return p
+    start = _local_start(text, p, lo)
+    return start if start < p else -1
+
+
+def _local_start(text: str, p: int, lo: int) -> int:
+    """Where the local part ending at p begins; its dots may be spelt out as well
+    ("john dot doe", "john [dot] doe"). p itself when there is none."""
+    start = p
+    while start > lo and text[start - 1] in LOCAL:
+        start -= 1
+    for _ in range(6):  # a few dotted parts at most
+        if start == p:
+            return p
+        t = start
+        while t > lo and text[t - 1] == " ":
+            t -= 1
+        if t > lo and text[t - 1] in _CLOSE:
+            k = t - 1
+            while k > lo and text[k - 1] == " ":
+                k -= 1
+            if text[k - 1 : k] == ".":
+                k -= 1
+            elif text[max(lo, k - 3) : k] == "dot":
+                k -= 3
+            else:
+                break
+            while k > lo and text[k - 1] == " ":
+                k -= 1
+            if not (k > lo and text[k - 1] in _OPEN):
+                break
+            t = k - 1
+        elif t < start and text[max(lo, t - 3) : t] == "dot" and text[t - 4 : t - 3] == " ":
+            t -= 4
+        else:
+            break
+        while t > lo and text[t - 1] == " ":
+            t -= 1
+        before = t
+        while before > lo and text[before - 1] in LOCAL:
+            before -= 1
+        if before == t:
+            break
+        start = before
+    return start
 
 
 def _rule(rule_id: str, regex: str) -> Rule:
@@ -309,7 +350,6 @@ def _rule(rule_id: str, regex: str) -> Rule:
         Pattern(rule_id, regex, MAX_LEN, som=False),
         Severity.MEDIUM,
         on_norm(valid),
-        grow_left=LOCAL,
         hold=hold,
         start_of=start_of,
     )

@@ -31,6 +31,7 @@ VALUES = st.sampled_from(
         "jane.doe@acme-corp.io",
         "jane [at] acme [dot] io",
         "jdoe at gmail dot com",
+        "john [dot] doe at gmail dot com",
         "bob(@)acme(.)co(.)uk",
         "jane @ acme . io",
         "4111 1111 1111 1111",

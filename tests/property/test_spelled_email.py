@@ -23,6 +23,17 @@ FILLER = st.lists(st.sampled_from(["mail", "me", "please", "thanks", "today", "o
 
 
 @st.composite
+def local_part(draw: st.DrawFn) -> str:
+    """`jane`, or `john dot doe`, `john[.]doe`: the local part's dots may be spelt out too."""
+    parts = draw(st.lists(LOCAL, min_size=1, max_size=3))
+    out = parts[0]
+    for part in parts[1:]:
+        o, c = draw(BRACKETS)
+        out += draw(st.sampled_from([" dot ", f"{o}dot{c}", f" {o}.{c} "])) + part
+    return out
+
+
+@st.composite
 def symbol_form(draw: st.DrawFn) -> str:
     """`jane [at] acme (dot) io`, `jane @ acme . io`: any bracket, inner spaces or not."""
     labels = [*draw(st.lists(LABEL, min_size=1, max_size=3)), draw(TLD)]
@@ -30,7 +41,7 @@ def symbol_form(draw: st.DrawFn) -> str:
     pad = draw(SPACE)
     at = draw(st.sampled_from([f"{o}{pad}at{pad}{c}", f"{o}@{c}", " @ ", "@ "]))
     at = f"{draw(SPACE)}{at}" if at[0] in "[({<" else at
-    out = draw(LOCAL) + at + labels[0]
+    out = draw(local_part()) + at + labels[0]
     for label in labels[1:]:
         o, c = draw(BRACKETS)
         dot = draw(st.sampled_from([f"{o}dot{c}", f" {o}.{c} ", ".", " . "]))
@@ -42,7 +53,7 @@ def symbol_form(draw: st.DrawFn) -> str:
 def word_form(draw: st.DrawFn) -> str:
     """`jane at acme dot io`, in any case."""
     labels = [*draw(st.lists(LABEL, min_size=1, max_size=3)), draw(TLD)]
-    text = draw(LOCAL) + " at " + " dot ".join(labels)
+    text = draw(local_part()) + " at " + " dot ".join(labels)
     return text.upper() if draw(st.booleans()) else text
 
 

@@ -43,6 +43,7 @@ VALUES = [
     "jane.doe@acme-corp.io",
     "jane [at] acme [dot] io",
     "jdoe at gmail dot com",
+    "john dot doe (at) gmail (dot) com",
     "4111 1111 1111 1111",
     "123-45-6789",
     "+1 (415) 867-5309",

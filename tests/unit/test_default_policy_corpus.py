@@ -116,6 +116,16 @@ EMAILS = [
     pytest.param("jane @ acme . io", "jane @ acme . io", id="spaced-symbols"),
     pytest.param("my mail: jdoe AT acme DOT io.", "jdoe AT acme DOT io", id="words-upper"),
     pytest.param("it is jdoe at gmail dot com", "jdoe at gmail dot com", id="words"),
+    pytest.param(
+        "contact me: john dot doe at gmail dot com",
+        "john dot doe at gmail dot com",
+        id="words-dotted-local",
+    ),
+    pytest.param(
+        "mail john[dot]doe[at]gmail[dot]com please",
+        "john[dot]doe[at]gmail[dot]com",
+        id="brackets-dotted-local",
+    ),
     pytest.param(f"jdoe [a{ZW}t] gmail [dot] com", f"jdoe [a{ZW}t] gmail [dot] com", id="zw-at"),
     pytest.param(
         _fullwidth("jdoe[at]gmail[dot]com"), _fullwidth("jdoe[at]gmail[dot]com"), id="fw-spelled"
