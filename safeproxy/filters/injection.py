@@ -123,6 +123,12 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(instead )?(say|tell|print|write|output|respond|reply|answer|translate|repeat"
      r"|reveal)", 1.0),
     ("injection.ignore_previous", "ignore.foreign", _FOREIGN_IGNORE, 1.0),
+    ("injection.ignore_previous", "ignore.foreign_everything",
+     r"(olvida|olvide|esqueca|esquece|dimentica|oublie|oubliez|vergiss|vergessen sie) "
+     r"(todo lo anterior|todo lo que te (dije|dijeron)|tudo o que (foi dito|te disseram)"
+     r"|tutto (quello che ti e stato detto|cio che precede)|tout ce qui precede"
+     r"|tout ce qu on t a dit|alles (davor|bisherige|was (dir )?(vorher|bisher) gesagt wurde))",
+     1.0),
     ("injection.system_prompt_extraction", "extract.your_rules",
      _EXTRACT + r" (me )?(all )?(of )?your " + _HIDDEN + " " + _RULES, 1.0),
     ("injection.system_prompt_extraction", "extract.question",
@@ -133,6 +139,11 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(what|how) (does|did|do) your (system |initial |hidden |secret )(prompt|instructions) "
      r"(say|read|look like|contain)", 1.0),
     ("injection.system_prompt_extraction", "extract.foreign", _FOREIGN_EXTRACT, 1.0),
+    # Make-believe without limits: with another family's phrase ("no restrictions"), a block.
+    ("injection.persona", "persona.pretend_unbound",
+     r"(pretend|imagine|act like|act as if|suppose) (that )?you (have|had|are|were) (no|free of"
+     r"|not bound by|without( any)?) (restrictions|filters|limitations|limits|guardrails"
+     r"|censorship|rules|guidelines|ethics|morals)", 0.6),
     # A statement of a switched-off mode, like "developer mode enabled": it adds up.
     ("injection.persona", "persona.safety_off",
      r"(safety|content|ethical|moral) (protocols?|filters?|guidelines|restrictions|guardrails"
