@@ -103,7 +103,9 @@ EMAILS = [
     # spelt out
     pytest.param("mail john[at]gmail[dot]com please", "john[at]gmail[dot]com", id="brackets"),
     pytest.param(
-        "reach me at jane (at) protonmail (dot) me", "jane (at) protonmail (dot) me", id="parens"
+        "reach me at jane (at) protonmail (dot) me",
+        "jane (at) protonmail (dot) me",
+        id="spelled-parens",
     ),
     pytest.param(
         "write to jane.doe [ at ] acme-corp [ dot ] io today",
