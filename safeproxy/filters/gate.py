@@ -22,8 +22,19 @@ from collections.abc import Callable
 _SYNTAX = frozenset("()|?*+^$.")
 
 
-def plain_reading(regex: str, fold: Callable[[str], str]) -> str:
-    """`regex` (over fold(text)) rewritten to match the ASCII `text` wherever it matched."""
+def plain_reading(
+    regex: str, fold: Callable[[str], str], cache: dict[str, str] | None = None
+) -> str:
+    """`regex` (over fold(text)) rewritten to match the ASCII `text` wherever it matched.
+    `cache` keeps each token's class across calls (a policy's phrases share most letters)."""
+    known: dict[str, str] = {} if cache is None else cache
+
+    def preimage(token: str) -> str:
+        hit = known.get(token)
+        if hit is None:
+            hit = known[token] = _preimage(token, fold)
+        return hit
+
     out: list[str] = []
     i = 0
     while i < len(regex):
@@ -33,10 +44,10 @@ def plain_reading(regex: str, fold: Callable[[str], str]) -> str:
             i += 2
             if token in ("\\b", "\\B"):
                 continue  # an assertion: dropping it only widens the gate
-            out.append(_preimage(token, fold))
+            out.append(preimage(token))
         elif c == "[":
             end = _class_end(regex, i)
-            out.append(_preimage(regex[i:end], fold))
+            out.append(preimage(regex[i:end]))
             i = end
         elif c == "(" and regex.startswith("(?", i):
             if not regex.startswith("(?:", i):
@@ -51,7 +62,7 @@ def plain_reading(regex: str, fold: Callable[[str], str]) -> str:
             out.append(c)
             i += 1
         else:
-            out.append(_preimage(re.escape(c), fold))
+            out.append(preimage(re.escape(c)))
             i += 1
     return "".join(out)
 

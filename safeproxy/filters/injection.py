@@ -150,7 +150,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|rules|constraints) (are |is |have been |has been )?(now )?(disabled|deactivated"
      r"|turned off|switched off|suspended|bypassed)", 0.6),
     ("injection.role_override", "role.limitless",
-     r"(from now on,? you (are|will|must) (act|be|respond|answer|reply|behave)( [a-z]+){0,4}"
+     r"(from now on,? you (are|will|must) (act|be|respond|answer|reply|behave)"
+     r"( (like|as) an? ([a-z]+ )?(ai|assistant|model|chatbot|bot))?"
      r"|you are (now )?an? ([a-z]+ )?(ai|assistant|model|chatbot|bot)) (with no|without( any)?"
      r"|free (of|from)( all| any)?) " + _NO_LIMITS, 1.0),
 )  # fmt: skip

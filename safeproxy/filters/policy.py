@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import hyperscan
+
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity, SharedRecords
 from safeproxy.filters.detect import Detector
@@ -230,7 +232,15 @@ class Compiler:
         gate = self._gate(phrases) if plain and phrases and self._gate_phrases else ()
         gatekeeper: Detector | None = None
         if plain:
-            gatekeeper = self._detector(stage, plain, self._skeleton.letters, False, gate)
+            try:
+                gatekeeper = self._detector(stage, plain, self._skeleton.letters, False, gate)
+            except hyperscan.error:
+                if not gate:
+                    raise
+                # A gate pattern the engine refuses (a user's blocklist pattern read on the
+                # plain view): no gate, the skeleton is always scanned.
+                gate = ()
+                gatekeeper = self._detector(stage, plain, self._skeleton.letters, False)
             finders.append(gatekeeper)
         if phrases:
             finders.append(self._detector(stage, phrases, self._skeleton.fold, True))
@@ -260,22 +270,21 @@ class Compiler:
     def _gate(self, phrases: list[tuple[Rule, str]]) -> tuple[Pattern, ...]:
         """The phrase rules as they read on the plain view (gate.py): they ride along in the
         plain scan, so a whole ASCII text without a phrase skips the skeleton scan. No gate
-        (always scan the skeleton) if one cannot be written or compiled."""
+        (always scan the skeleton) if one cannot be written."""
+        cache: dict[str, str] = {}
         try:
             gate = tuple(
                 dataclasses.replace(
                     r.pattern,
                     rule=f"gate:{r.pattern.rule}",
-                    regex=plain_reading(r.pattern.regex, self._skeleton.fold),
+                    regex=plain_reading(r.pattern.regex, self._skeleton.fold, cache),
                     som=False,  # presence only
                 )
                 for r, _ in phrases
             )
         except ValueError:
             return ()
-        if any(compile_error(p) is not None for p in gate):
-            return ()
-        return gate
+        return gate  # compiled with the plain patterns; see `_stage` for one that fails
 
     def _blocklist(
         self, f: BlocklistFilter, name: str, where: str, problems: list[tuple[str, str]]
