@@ -161,11 +161,13 @@ def hold(norm: str) -> int:
                 starts.append(len(body) - len(partial))
     held = len(norm)
     for q in starts:
+        if not _may_start(norm, q):  # C calls only: most candidates in prose end here
+            continue
         p = q
         while p > lo and norm[p - 1] == " ":
             p -= 1
         local = _local_start(norm, p, lo)
-        if local < p < held and _may_start(norm, q) and _growing(norm, p):
+        if local < p < held and _growing(norm, p):
             held = local
     return held
 
