@@ -21,8 +21,9 @@ from safeproxy.errors import RateLimited
 from safeproxy.models import Exchange
 from safeproxy.ratelimit.gcra import Decision, Limit
 from safeproxy.ratelimit.memory import ConcurrencyLimiter, MemoryLimiter
-from safeproxy.ratelimit.redis_store import LimiterUnavailable, RedisLimiter
+from safeproxy.ratelimit.redis_store import RedisLimiter
 from safeproxy.ratelimit.settings import RateLimitRule, RateLimitSettings, redis_client
+from safeproxy.ratelimit.unavailable import LimiterUnavailable
 
 # Characters per token for the reservation estimate (OpenAI's rule of thumb for English);
 # the reservation is corrected with the real usage afterwards.

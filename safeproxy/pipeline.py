@@ -35,8 +35,8 @@ from safeproxy.headers import RequestIds, request_id, upstream_headers
 from safeproxy.identity import Authenticator
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
-from safeproxy.resilience.quarantine import Quarantine
-from safeproxy.resilience.quarantine_redis import RedisQuarantineStore, StoreUnavailable
+from safeproxy.resilience.quarantine import Quarantine, StoreUnavailable
+from safeproxy.resilience.quarantine_redis import RedisQuarantineStore
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.settings import ServerSettings
 from safeproxy.telemetry.recorder import Recorder

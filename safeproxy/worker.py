@@ -104,7 +104,8 @@ def _shared_quarantine(
     if not (q.enabled and q.backend == "redis"):
         return None, None
     from safeproxy.ratelimit.settings import redis_client
-    from safeproxy.resilience.quarantine_redis import RedisQuarantineStore, StoreUnavailable
+    from safeproxy.resilience.quarantine import StoreUnavailable
+    from safeproxy.resilience.quarantine_redis import RedisQuarantineStore
 
     r = settings.rate_limits.redis
     store = RedisQuarantineStore(

@@ -17,6 +17,7 @@ import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from safeproxy.ratelimit.gcra import EPSILON_S, Decision, Limit
+from safeproxy.ratelimit.unavailable import LimiterUnavailable
 
 # One bucket per key: KEYS[i] is its TAT key, and ARGV[5(i-1)+1 .. 5i] its cost, rate
 # (units/s), burst (units), force ('1': settle, apply unconditionally) and epsilon
@@ -72,13 +73,6 @@ for i, key in ipairs(KEYS) do
 end
 return out
 """
-
-
-class LimiterUnavailable(Exception):
-    """The shared store could not decide (unreachable, timed out, refused the command).
-
-    The caller applies its configured fallback: local limits, or admitting the request.
-    """
 
 
 class RedisLimiter:

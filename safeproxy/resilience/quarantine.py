@@ -13,6 +13,10 @@ from collections.abc import Callable
 from safeproxy.settings import QuarantineSettings
 
 
+class StoreUnavailable(Exception):
+    """The shared quarantine store could not answer; nobody is held for it."""
+
+
 class Quarantine:
     def __init__(self, settings: QuarantineSettings, clock: Callable[[], float]) -> None:
         self._settings = settings

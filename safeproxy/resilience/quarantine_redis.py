@@ -18,6 +18,8 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from safeproxy.resilience.quarantine import StoreUnavailable
+
 # KEYS[1]: the violations set, KEYS[2]: the quarantine key. ARGV: window (ms), threshold,
 # duration (ms), a unique member. Returns 1 when this violation starts a quarantine.
 _VIOLATION = """
@@ -37,10 +39,6 @@ return 0
 
 
 _BACKOFF_S = 1.0
-
-
-class StoreUnavailable(Exception):
-    pass
 
 
 class RedisQuarantineStore:

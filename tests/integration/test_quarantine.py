@@ -113,7 +113,8 @@ async def test_a_dead_quarantine_store_is_left_alone_for_a_while() -> None:
 
     import redis.asyncio as aioredis
 
-    from safeproxy.resilience.quarantine_redis import RedisQuarantineStore, StoreUnavailable
+    from safeproxy.resilience.quarantine import StoreUnavailable
+    from safeproxy.resilience.quarantine_redis import RedisQuarantineStore
 
     with socket.socket() as silent:  # accepts, never answers
         silent.bind(("127.0.0.1", 0))

@@ -13,7 +13,8 @@ import redis.asyncio as redis
 
 from safeproxy.ratelimit.gcra import Limit
 from safeproxy.ratelimit.memory import MemoryLimiter
-from safeproxy.ratelimit.redis_store import LimiterUnavailable, RedisLimiter
+from safeproxy.ratelimit.redis_store import RedisLimiter
+from safeproxy.ratelimit.unavailable import LimiterUnavailable
 from tests.redis_server import RedisServer, redis_server, redis_url
 
 __all__ = ["redis_server", "redis_url"]  # fixtures, used by name
