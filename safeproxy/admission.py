@@ -15,15 +15,18 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from safeproxy.errors import RateLimited
 from safeproxy.models import Exchange
 from safeproxy.ratelimit.gcra import Decision, Limit
 from safeproxy.ratelimit.memory import ConcurrencyLimiter, MemoryLimiter
-from safeproxy.ratelimit.redis_store import RedisLimiter
 from safeproxy.ratelimit.settings import RateLimitRule, RateLimitSettings, redis_client
 from safeproxy.ratelimit.unavailable import LimiterUnavailable
+
+if TYPE_CHECKING:
+    # redis is an optional extra: the store is imported only when the config names it.
+    from safeproxy.ratelimit.redis_store import RedisLimiter
 
 # Characters per token for the reservation estimate (OpenAI's rule of thumb for English);
 # the reservation is corrected with the real usage afterwards.
@@ -71,6 +74,8 @@ class Admission:
         self._redis: RedisLimiter | None = None
         self._client: Any = None
         if settings.backend == "redis" and self._rules:
+            from safeproxy.ratelimit.redis_store import RedisLimiter
+
             timeout = settings.redis.timeout_ms / 1000
             self._client = redis_client(settings.redis, environ or {})
             self._redis = RedisLimiter(self._client, settings.redis.prefix, timeout_s=timeout)

@@ -28,8 +28,7 @@ from safeproxy.pipeline import Pipeline
 from safeproxy.ratelimit.settings import redis_client
 from safeproxy.readiness import Readiness
 from safeproxy.resilience.breaker import Transition
-from safeproxy.resilience.quarantine import Quarantine
-from safeproxy.resilience.quarantine_redis import RedisQuarantineStore
+from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.review.service import ReviewService
 from safeproxy.settings import Settings
@@ -127,8 +126,11 @@ def build_app(
         if recorder.audit is not None:  # the tenant is a name or a salted hash, never a key
             recorder.audit.event("quarantine", tenant=tenant, duration_s=q.duration_s)
 
-    qstore = None
+    qstore: SharedQuarantineStore | None = None
     if q.enabled and q.backend == "redis":
+        # redis is an optional extra, imported only when the config uses it.
+        from safeproxy.resilience.quarantine_redis import RedisQuarantineStore
+
         r = settings.rate_limits.redis
         qclient = redis_client(r, env)
         qstore = RedisQuarantineStore(

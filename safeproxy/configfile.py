@@ -98,8 +98,9 @@ def validate(data: dict[str, Any], source: str = "<config>") -> Settings:
 
 def environment_problems(settings: Settings, environ: Mapping[str, str]) -> list[tuple[str, str]]:
     """What serving this config needs from the environment and lacks: judge API keys, the
-    admin token, the local classifier's package. (`validate` checks the file alone, so CI
-    can check a policy without production secrets; `serve` and `worker` check these.)"""
+    admin token, the packages of optional extras (redis, the local classifier). (`validate`
+    checks the file alone, so CI can check a policy without production secrets; `serve` and
+    `worker` check these.)"""
     problems: list[tuple[str, str]] = []
     used = {c.judge for p in settings.policies.values() for c in p.deep_checks}
     for name, judge in settings.deep_checks.judges.items():
@@ -122,7 +123,24 @@ def environment_problems(settings: Settings, environ: Mapping[str, str]) -> list
     admin = settings.admin
     if admin.enabled and admin.token_env and not environ.get(admin.token_env):
         problems.append(("admin.token_env", f"environment variable {admin.token_env} is not set"))
+    if importlib.util.find_spec("redis") is None:
+        problems += [
+            (where, "the redis backend needs: pip install 'safeproxy[redis]'")
+            for where in redis_uses(settings)
+        ]
     return problems
+
+
+def redis_uses(settings: Settings) -> list[str]:
+    """The config paths that make serving need the optional `redis` package."""
+    uses = []
+    if settings.rate_limits.backend == "redis" and settings.rate_limits.rules:
+        uses.append("rate_limits.backend")
+    if settings.quarantine.enabled and settings.quarantine.backend == "redis":
+        uses.append("quarantine.backend")
+    if settings.deep_checks.queue.backend == "redis":
+        uses.append("deep_checks.queue.backend")
+    return uses
 
 
 def _anchor_files(data: dict[str, Any], base: Path) -> None:

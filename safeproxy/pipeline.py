@@ -35,8 +35,7 @@ from safeproxy.headers import RequestIds, request_id, upstream_headers
 from safeproxy.identity import Authenticator
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
-from safeproxy.resilience.quarantine import Quarantine, StoreUnavailable
-from safeproxy.resilience.quarantine_redis import RedisQuarantineStore
+from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore, StoreUnavailable
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.settings import ServerSettings
 from safeproxy.telemetry.recorder import Recorder
@@ -69,7 +68,7 @@ class Pipeline:
         *,
         quarantine_policy: str | None = None,
         on_quarantine: Callable[[str], None] | None = None,
-        quarantine_store: RedisQuarantineStore | None = None,
+        quarantine_store: SharedQuarantineStore | None = None,
         deep: DeepChecks | None = None,
     ) -> None:
         self._server = server

@@ -9,12 +9,24 @@ from __future__ import annotations
 
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from typing import Protocol
 
 from safeproxy.settings import QuarantineSettings
 
 
 class StoreUnavailable(Exception):
     """The shared quarantine store could not answer; nobody is held for it."""
+
+
+class SharedQuarantineStore(Protocol):
+    """Quarantine state shared by every replica (quarantine_redis.py); either call may raise
+    StoreUnavailable."""
+
+    async def holds(self, identity: str) -> bool: ...
+
+    async def violation(self, identity: str) -> bool: ...
+
+    async def close(self) -> None: ...
 
 
 class Quarantine:
