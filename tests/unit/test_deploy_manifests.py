@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-from safeproxy.configfile import apply_env_overrides, validate
+from safeproxy.configfile import validate
+from safeproxy.env_overrides import apply_env_overrides
 
 MANIFEST = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes" / "sidecar.yaml"
 
