@@ -73,7 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         from safeproxy.demo import run_demo
 
-        return run_demo(args.port)
+        try:
+            return run_demo(args.port)
+        except ConfigError as exc:  # an override in the environment: name it, no traceback
+            print(exc.render(), file=sys.stderr)
+            return 1
     try:
         settings = load_settings(args.config, environ=os.environ, upstream_url=args.upstream)
         _check_environment(args.config, settings)

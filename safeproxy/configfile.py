@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import importlib.util
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import orjson
 import yaml
 from pydantic import ValidationError
 
-from safeproxy.env_overrides import apply_env_overrides
+from safeproxy.env_overrides import ENV_PREFIX, Overrides, apply_env_overrides
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, PolicyError, compile_policies
@@ -22,14 +23,20 @@ from safeproxy.settings import Settings, cross_reference_errors
 
 
 class ConfigError(Exception):
-    """A config that cannot be used; `problems` holds (yaml.path, message) pairs."""
+    """A config that cannot be used; `problems` holds (where, message) pairs, where `where` is
+    a YAML path or, for a value an environment override set, the variable's name."""
 
     def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
-        self.source = source
+        # When every problem is an override's, the file is not what to fix.
+        blamed = [where.startswith(ENV_PREFIX) for where, _ in problems]
+        self.source = "environment" if blamed and all(blamed) else source
         self.problems = problems
         super().__init__(self.render())
 
     def render(self) -> str:
+        if len(self.problems) == 1:  # one thing to fix: one line
+            where, message = self.problems[0]
+            return f"{self.source}: {where + ': ' if where else ''}{message}"
         lines = [f"{self.source}: invalid configuration"]
         lines += [f"  {path or '<root>'}: {message}" for path, message in self.problems]
         return "\n".join(lines)
@@ -67,12 +74,36 @@ def load_settings(
         raise ConfigError(source, [("", "the top level must be a mapping")])
     _canonical_base_urls(data)
     _anchor_files(data, path.parent)
-    problems = apply_env_overrides(data, environ or {})
+    overrides = apply_env_overrides(data, environ or {})
+    if overrides.ignored:
+        logging.getLogger("safeproxy.config").info(
+            "ignored %s: Kubernetes service-link variables, not config overrides",
+            ", ".join(overrides.ignored),
+        )
+    problems = overrides.problems
     if upstream_url is not None:
         problems += _point_default_route(data, upstream_url)
     if problems:
         raise ConfigError(source, problems)
-    return validate(data, source)
+    try:
+        return validate(data, source)
+    except ConfigError as exc:
+        raise ConfigError(source, _blame(exc.problems, overrides)) from None
+
+
+def _blame(problems: list[tuple[str, str]], overrides: Overrides) -> list[tuple[str, str]]:
+    """Name the variable, not the file, for a value that an override set."""
+    named = []
+    for path, message in problems:
+        parts = tuple(path.split(".")) if path else ()
+        owner = overrides.owner(parts)
+        if owner is None:
+            named.append((path, message))
+        elif overrides.owners.get(parts) == owner:
+            named.append((owner, message))
+        else:
+            named.append((owner, f"{message} (at {path})"))
+    return named
 
 
 def validate(data: dict[str, Any], source: str = "<config>") -> Settings:

@@ -237,3 +237,34 @@ def test_demo_prints_working_snippets_and_stops_on_sigterm(tmp_path: Path) -> No
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
+
+
+def test_serve_starts_beside_kubernetes_service_links() -> None:
+    # A namespace with a Service named `safeproxy` puts these into every pod.
+    links = {
+        "SAFEPROXY_PORT": "tcp://10.0.0.7:8080",
+        "SAFEPROXY_SERVICE_HOST": "10.0.0.7",
+        "SAFEPROXY_SERVICE_PORT": "8080",
+        "SAFEPROXY_PORT_8080_TCP": "tcp://10.0.0.7:8080",
+        "SAFEPROXY_PORT_8080_TCP_ADDR": "10.0.0.7",
+    }
+    with Stack() as stack, serving(stack, env=links) as (proc, url):
+        assert httpx.post(url + "/v1/chat/completions", json=CHAT).status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_an_unparsable_override_is_one_line_naming_the_variable(command: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "safeproxy", command, "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SAFEPROXY_SERVER__PORT": "eighty"},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "environment: SAFEPROXY_SERVER__PORT: input should be a valid integer, "
+        "unable to parse string as an integer"
+    ]

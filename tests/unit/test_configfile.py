@@ -42,10 +42,12 @@ def test_env_overrides_nested_keys_and_list_items(tmp_path: Path) -> None:
 def test_env_override_errors_are_config_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings(write(tmp_path, MINIMAL), environ={"SAFEPROXY_UPSTREAMS__5__NAME": "x"})
-    assert "upstreams.5" in info.value.render()
+    assert "SAFEPROXY_UPSTREAMS__5__NAME: no list item upstreams.5" in info.value.render()
     with pytest.raises(ConfigError) as info:
         load_settings(write(tmp_path, MINIMAL), environ={"SAFEPROXY_SERVER__PORT": "-1"})
-    assert "server.port: input should be greater than or equal to 0" in info.value.render()
+    assert "SAFEPROXY_SERVER__PORT: input should be greater than or equal to 0" in (
+        info.value.render()
+    )
 
 
 def test_upstream_flag_repoints_the_catch_all_route(tmp_path: Path) -> None:

@@ -21,9 +21,10 @@ def test_the_sidecar_config_loads_with_its_container_environment() -> None:
     container = next(
         c for c in deployment["spec"]["template"]["spec"]["containers"] if c["name"] == "safeproxy"
     )
+    assert deployment["spec"]["template"]["spec"]["enableServiceLinks"] is False
     env = {e["name"]: e["value"] for e in container.get("env", [])}
     data = yaml.safe_load(config)
-    assert apply_env_overrides(data, env) == []
+    assert apply_env_overrides(data, env).problems == []
     settings = validate(data, str(MANIFEST))
     assert settings.telemetry.audit.path == env["SAFEPROXY_TELEMETRY__AUDIT__PATH"]
     # The sidecar runs the recommended policy, not an empty chain.
