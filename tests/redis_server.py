@@ -30,7 +30,7 @@ PORT_ATTEMPTS = 5
 def redis_server_binary() -> str:
     path = shutil.which("redis-server")
     if path is None:
-        pytest.fail("redis-server not found: install Debian's redis-server package; .ci/run does")
+        pytest.fail("redis-server not found: install Debian's redis-server (scripts/test.sh does)")
     return path
 
 

@@ -21,7 +21,7 @@ RUNBOOK_URL_PREFIX = "https://github.com/safeproxy/safeproxy/blob/main/deploy/ru
 def promtool() -> str:
     path = shutil.which("promtool")
     if path is None:
-        pytest.fail("promtool not found: install Debian's prometheus package; .ci/run does")
+        pytest.fail("promtool not found: install Debian's prometheus (scripts/test.sh does)")
     return path
 
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the suite needs, then runs all of it.
+#   - the dev extras (pip install -e '.[dev]');
+#   - on Debian or Ubuntu, when missing: redis-server (tests/redis_server.py starts private
+#     servers from it) and promtool (Debian's `prometheus` package; the alert-rule tests).
+# On other systems install those two yourself first (the README lists them); the script then
+# only checks that they are there. Arguments go to pytest. pytest's exit code 5 ("no tests
+# ran") is a failure, like any other non-zero code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v promtool >/dev/null || missing+=(prometheus)
+if [ "${#missing[@]}" -gt 0 ]; then
+    if command -v apt-get >/dev/null; then
+        sudo=""
+        if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+        echo "installing from Debian's packages: ${missing[*]}" >&2
+        $sudo apt-get update -qq
+        $sudo env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    else
+        echo "missing: ${missing[*]} (redis-server, and promtool from Prometheus);" \
+            "install them with your system's package manager, then run this again" >&2
+        exit 1
+    fi
+fi
+
+python -m pip install -e '.[dev]'
+exec python -m pytest "$@"
