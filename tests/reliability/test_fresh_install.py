@@ -1,0 +1,143 @@
+"""The README's first command on a fresh machine: a clean virtualenv, `pip install .` with no
+extras (as the container image installs the wheel), then `safeproxy serve` and `safeproxy demo`
+answer a request."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import venv
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.reliability.test_cli_process import free_port, wait_healthy
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAT = {"model": "demo", "messages": [{"role": "user", "content": "Hello!"}]}
+
+
+def checkout_copy(dest: Path) -> Path:
+    """The files a fresh clone would have (tracked and new, not ignored): what `pip install .`
+    sees there, without writing build/ or *.egg-info into this checkout."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in (n.decode() for n in listed if n):
+        src = ROOT / name
+        if src.is_file():  # a deleted, not yet committed file is still listed
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name, follow_symlinks=False)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def clean_install(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtualenv (no system site-packages) with `pip install .` run in a copy."""
+    base = tmp_path_factory.mktemp("fresh")
+    source = checkout_copy(base / "clone")
+    env_dir = base / "venv"
+    venv.create(env_dir, with_pip=True, clear=True)
+    python = env_dir / "bin" / "python"
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    result = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "."],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=environ,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return env_dir / "bin"
+
+
+def installed(bin_dir: Path) -> set[str]:
+    out = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "list", "--format=freeze"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    return {line.split("==")[0].lower() for line in out.splitlines()}
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[str]]]:
+    procs: list[subprocess.Popen[str]] = []
+    yield procs
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=10)  # reaps it and closes its pipe
+
+
+def start(procs: list[subprocess.Popen[str]], *argv: str) -> subprocess.Popen[str]:
+    # cwd is elsewhere, so the process imports the installed package, not this checkout.
+    proc = subprocess.Popen(
+        argv,
+        cwd="/",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    procs.append(proc)
+    return proc
+
+
+def wait_answering(url: str, limit_s: float = 60) -> None:
+    """Poll until the process answers (bounded): its start is the event waited for."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url)
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise TimeoutError(f"{url} did not come up")
+
+
+def test_no_extra_is_installed(clean_install: Path) -> None:
+    packages = installed(clean_install)
+    assert "safeproxy" in packages
+    assert not packages & {"redis", "alt-profanity-check", "openai", "pytest"}
+
+
+def test_serve_answers_from_a_clean_install(
+    clean_install: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    mock_port, proxy_port = free_port(), free_port()
+    start(processes, str(clean_install / "safeproxy"), "mock-upstream", "--port", str(mock_port))
+    wait_answering(f"http://127.0.0.1:{mock_port}/v1/models")
+    upstream = f"http://127.0.0.1:{mock_port}"
+    serve = [str(clean_install / "safeproxy"), "serve", "--port", str(proxy_port)]
+    start(processes, *serve, "--upstream", upstream)
+    url = f"http://127.0.0.1:{proxy_port}"
+    wait_healthy(url)
+    reply = httpx.post(url + "/v1/chat/completions", json=CHAT, timeout=30)
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["choices"][0]["message"]["content"]
+
+
+def test_demo_answers_from_a_clean_install(
+    clean_install: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    port = free_port()
+    proc = start(processes, str(clean_install / "safeproxy"), "demo", "--port", str(port))
+    assert proc.stdout is not None
+    seen = ""
+    while "Ctrl-C" not in seen:
+        line = proc.stdout.readline()
+        assert line, f"demo exited before its banner:\n{seen}"
+        seen += line
+    reply = httpx.post(f"http://127.0.0.1:{port}/v1/chat/completions", json=CHAT, timeout=30)
+    assert reply.status_code == 200, reply.text
