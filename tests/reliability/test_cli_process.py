@@ -73,7 +73,7 @@ def test_validate_reports_yaml_syntax_errors_with_a_line(tmp_path: Path) -> None
     assert "line 2" in result.stderr
 
 
-def wait_healthy(url: str, limit_s: float = 30) -> None:
+def wait_healthy(url: str, limit_s: float = 90) -> None:
     """Poll /healthz until the process answers (bounded); the process start is the event."""
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
