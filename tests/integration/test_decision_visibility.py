@@ -28,6 +28,7 @@ POLICY: dict[str, Any] = {
         {"type": "pii", "action": "redact"},
         {"type": "secrets", "action": "block"},
         {"type": "injection", "action": "block"},
+        {"type": "blocklist", "name": "trial", "words": ["pineapple"], "mode": "shadow"},
     ],
     "output": [
         {"type": "pii", "action": "redact"},
@@ -43,7 +44,11 @@ DECISION_HEADERS = (
 
 
 def config(
-    *, headers: bool = True, access_log: bool = True, pii: dict[str, Any] | None = None
+    *,
+    headers: bool = True,
+    access_log: bool = True,
+    pii: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> Any:
     def build(urls: list[str]) -> dict[str, Any]:
         cfg = base_config(urls, limits={"max_body_bytes": 4096})
@@ -56,6 +61,7 @@ def config(
             "decision_headers": {"enabled": headers},
             "access_log": {"enabled": access_log},
         }
+        cfg.update(extra)
         return cfg
 
     return build
@@ -162,6 +168,19 @@ def test_the_proxys_own_errors_carry_the_decision_where_one_exists(stack: Stack)
     assert "x-safeproxy-decision" not in lost.headers
 
 
+def test_a_rate_limited_request_carries_its_decision() -> None:
+    limits = {"rules": [{"name": "rpm", "requests": {"per_minute": 1}}]}
+    with Stack(config(rate_limits=limits)) as stack:
+        client = sdk(stack)
+        client.chat.completions.create(model="m", messages=user("one"))
+        with pytest.raises(openai.RateLimitError) as limited:
+            client.chat.completions.create(model="m", messages=user("two"))
+        headers = limited.value.response.headers
+        assert headers["x-safeproxy-decision"] == "rate_limited"
+        assert headers["x-safeproxy-policy-version"] == version(stack)
+        assert "retry-after" in headers
+
+
 def test_a_stream_carries_the_input_decision_and_the_log_the_final_one(
     access_log: Lines,
 ) -> None:
@@ -259,6 +278,21 @@ def test_the_access_log_has_one_line_per_request_and_never_the_text(
     other = line_of(access_lines, "client-chosen.1")
     assert other["path"] == "/v1/a%20b%22c%3Dd/%C3%A9"
     assert other["status"] == "404" and other["decision"] == "invalid_request"
+
+
+def test_shadow_findings_stay_out_of_the_headers_and_in_the_log(
+    stack: Stack, access_log: Lines
+) -> None:
+    raw = sdk(stack).chat.completions.with_raw_response.create(
+        model="m", messages=user("a pineapple, please")
+    )
+    raw.parse()
+    # A non-streamed reply's line is written before its reply leaves.
+    line = line_of(access_log(), raw.headers["x-request-id"])
+    assert raw.headers["x-safeproxy-decision"] == "allowed"
+    assert "x-safeproxy-findings" not in raw.headers
+    assert line["decision"] == "allowed"
+    assert line["findings"] == "-" and line["shadow"] == "blocklist.word"
 
 
 def test_the_access_log_is_off_unless_enabled(access_log: Lines) -> None:
