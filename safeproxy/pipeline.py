@@ -89,9 +89,7 @@ class Pipeline:
         self._on_quarantine = on_quarantine
         self._qstore = quarantine_store
         self._deep = deep
-        self._decided = (
-            decision_headers if decision_headers is not None else DecisionHeaders({}, enabled=False)
-        )
+        self._decided = decision_headers or DecisionHeaders({}, enabled=False)
         # Whether anything keys on the client (limits, quarantine, deep-check sampling).
         self._by_address = admission.active or quarantine.enabled or deep is not None
         self._background: set[asyncio.Task[None]] = set()
@@ -154,9 +152,8 @@ class Pipeline:
         except ProxyError as exc:
             ex.outcome = _outcome(exc)
             reply = error_reply(exc, ex.rid)
-            if self._decided.enabled:
-                types = exc.types if isinstance(exc, PolicyViolation) else ()
-                reply.headers.update(self._decided.final(ex, types))
+            types = exc.types if isinstance(exc, PolicyViolation) else ()
+            reply.headers.update(self._decided.final(ex, types))
             status = reply.status
             if not request.content.at_eof():
                 # A body we refused to read must not be parsed as the next request.
@@ -171,8 +168,7 @@ class Pipeline:
             if isinstance(error, BreakerOpen):
                 # Failing fast: open breakers, or an upstream at its concurrency cap.
                 ex.outcome = "shed" if error.code == "upstream_busy" else "breaker_open"
-            if self._decided.enabled:
-                reply.headers.update(self._decided.final(ex))
+            reply.headers.update(self._decided.final(ex))
             status = reply.status
             return reply
         except (asyncio.CancelledError, ConnectionResetError):
