@@ -19,6 +19,7 @@ headers must not (DESIGN §5). The stream's final decision is in the access log 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from safeproxy.decision import finding_types
@@ -28,6 +29,10 @@ DECISION = "X-Safeproxy-Decision"
 FINDINGS = "X-Safeproxy-Findings"
 POLICY_VERSION = "X-Safeproxy-Policy-Version"
 STAGE = "X-Safeproxy-Decision-Stage"
+# A finding type as it may stand in a header. Filters' types are fixed names; a deep check's
+# come from its judge's reply, so anything else is percent-escaped (a CR or LF in a header
+# would fail the reply, and a comma would split the type).
+_UNSAFE = re.compile(r"[^A-Za-z0-9._:/-]")
 # headers.py drops these names from an upstream's reply: a model server cannot speak for
 # the proxy, with the headers on or off.
 
@@ -56,7 +61,7 @@ class DecisionHeaders:
         out = {DECISION: ex.outcome, STAGE: stage}
         types = finding_types(ex.filter_records)
         if extra:
-            types = tuple(sorted({*types, *extra}))
+            types = tuple(sorted({*types, *(_UNSAFE.sub(_escape, t) for t in extra)}))
         if types:
             out[FINDINGS] = ",".join(types)
         if ex.route is not None:
@@ -64,3 +69,7 @@ class DecisionHeaders:
             if version:
                 out[POLICY_VERSION] = version
         return out
+
+
+def _escape(m: re.Match[str]) -> str:
+    return "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogatepass"))

@@ -1,4 +1,4 @@
-"""The access log's token escaping and the config switches behind the decision's visibility."""
+"""Escaping in the access log and the decision headers; the switches behind them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from safeproxy.configfile import ConfigError, load_settings
+from safeproxy.decision_headers import DecisionHeaders
+from safeproxy.models import Exchange, Kind
 from safeproxy.telemetry.access_log import safe
 
 MINIMAL = "upstreams: [{name: a, base_url: 'http://127.0.0.1:8000/'}]\nroutes: [{upstream: a}]\n"
@@ -52,3 +54,15 @@ def test_the_switches_and_the_reserved_domain_option_load(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as info:
         load_settings(path)
     assert "policies.default.input.0.pii.exempt_reserved_domains" in info.value.render()
+
+
+def test_a_judges_category_cannot_break_the_findings_header() -> None:
+    ex = Exchange(rid="r", kind=Kind.CHAT, started=0.0, outcome="blocked_input")
+    headers = DecisionHeaders({}).final(
+        ex, ("deep_check.violence", "deep_check.x\r\nSet-Cookie: a,b")
+    )
+    assert headers["X-Safeproxy-Findings"] == (
+        "deep_check.violence,deep_check.x%0D%0ASet-Cookie:%20a%2Cb"
+    )
+    assert headers["X-Safeproxy-Decision"] == "blocked_input"
+    assert DecisionHeaders({}, enabled=False).final(ex, ("deep_check.violence",)) == {}
