@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -16,6 +17,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from safeproxy.admission import Admission
 from safeproxy.configfile import config_version
 from safeproxy.decision import TenantHasher
+from safeproxy.decision_headers import DecisionHeaders
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
@@ -32,6 +34,7 @@ from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.review.service import ReviewService
 from safeproxy.settings import Settings
+from safeproxy.telemetry.access_log import LOGGER, AccessLog
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 from safeproxy.telemetry.recorder import Recorder
@@ -166,6 +169,9 @@ def build_app(
         quarantine, quarantine_policy=q.strict_policy if q.action == "strict" else None,
         on_quarantine=quarantined, quarantine_store=qstore,
         deep=deep.service if deep is not None else None,
+        decision_headers=DecisionHeaders(
+            versions, enabled=settings.telemetry.decision_headers.enabled
+        ),
     )  # fmt: skip
     pipeline_ref.append(pipeline)
     scrape = _scrape_registry(registry, multiprocess_dir)
@@ -245,6 +251,7 @@ def _recorder(
         audit=audit,
         capture_content=capture,
         audit_content=audit_settings.capture_content,
+        access=AccessLog(logging.getLogger(LOGGER)) if telemetry.access_log.enabled else None,
     )
 
 

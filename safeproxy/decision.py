@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -90,6 +90,20 @@ class Decision:
     @property
     def request_id(self) -> str:
         return self._ex.rid
+
+    @property
+    def method(self) -> str:
+        return self._ex.method
+
+    @property
+    def path(self) -> str:
+        """The endpoint's path; a pass-through path as the client sent it (client input)."""
+        return self._ex.path
+
+    @property
+    def upstream_s(self) -> float | None:
+        """Seconds spent waiting on the upstream (None: no upstream was called)."""
+        return self._ex.upstream_wait if self._ex.upstream is not None else None
 
     @property
     def started_unix(self) -> float:
@@ -174,6 +188,16 @@ class Decision:
         return tuple(r for group in self._ex.filter_records for r in group)
 
     @property
+    def finding_types(self) -> tuple[str, ...]:
+        """What enforcing filters found, both stages (see `finding_types`)."""
+        return finding_types(self._ex.filter_records)
+
+    @property
+    def shadow_types(self) -> tuple[str, ...]:
+        """What shadow-mode filters would have acted on."""
+        return finding_types(self._ex.filter_records, mode=Mode.SHADOW)
+
+    @property
     def findings_count(self) -> int:
         return sum(r.hits for r in self.filters)
 
@@ -241,6 +265,24 @@ def output_violation(ex: Exchange) -> bool:
         if type(group) is not SharedRecords  # shared groups are clean
         for r in group
     )
+
+
+def finding_types(
+    groups: Iterable[Sequence[FilterRecord]], *, mode: Mode = Mode.ENFORCE
+) -> tuple[str, ...]:
+    """The finding types of the filters in `mode`, sorted, each once.
+
+    Enforcing filters' types are what the proxy acted on (or flagged); a shadow filter's are
+    its trial run and only change what the operator sees, so they are kept apart.
+    """
+    found: set[str] = set()
+    for group in groups:
+        if type(group) is SharedRecords:
+            continue  # made for requests where nothing was found
+        for r in group:
+            if r.hits and r.mode is mode:
+                found.update(r.types)
+    return tuple(sorted(found))
 
 
 def _group_json(group: Sequence[FilterRecord]) -> orjson.Fragment:

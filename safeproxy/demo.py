@@ -19,11 +19,29 @@ safeproxy demo is running.
   proxy:          {url}
   mock model:     {upstream}  (model name: any, e.g. "demo")
 
+Each request is logged below (stderr) as one `safeproxy.access` line: the decision, the
+finding types (never the values), upstream time and proxy overhead.
+
 Try it:
 
   curl -s {url}/v1/chat/completions -H 'Content-Type: application/json' \\
     -d '{{"model": "demo", "messages": [{{"role": "user", "content": "Hello!"}}]}}'
 
+An e-mail address and a card number are redacted before the model sees them. With -i the
+reply's headers say so: `X-Safeproxy-Decision: redacted` and
+`X-Safeproxy-Findings: pii.credit_card,pii.email`.
+
+  curl -si {url}/v1/chat/completions -H 'Content-Type: application/json' \\
+    -d '{{"model": "demo", "messages": [{{"role": "user",
+         "content": "Mail jane@acme-corp.io, card 4111 1111 1111 1111"}}]}}'
+
+Addresses at reserved documentation domains (jane.doe@example.com, anything under .test or
+.example) are left alone on purpose: docs and samples are full of them. A pii filter with
+`exempt_reserved_domains: false` redacts them too. README: "What the proxy does not catch".
+
+With the OpenAI Python SDK (`pip install .` does not install it):
+
+  pip install openai
   python - <<'PY'
   from openai import OpenAI
   client = OpenAI(base_url="{url}/v1", api_key="unused")

@@ -53,6 +53,11 @@ _NOT_FORWARDED_DOWN = HOP_BY_HOP | {
     "server",
     "set-cookie",
     "x-request-id",
+    # The proxy's decision headers (decision_headers.py): only the proxy may set them.
+    "x-safeproxy-decision",
+    "x-safeproxy-findings",
+    "x-safeproxy-policy-version",
+    "x-safeproxy-decision-stage",
 }
 _NOT_FORWARDED_DOWN_ORDERED = tuple(sorted(_NOT_FORWARDED_DOWN))
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")

@@ -107,6 +107,7 @@ class Exchange:
     rid: str
     kind: Kind
     started: float
+    method: str = "POST"  # the pipeline answers POSTs only; kept for the access log
     # Whether `rid` is the client's own X-Request-ID (else the proxy made it).
     rid_given: bool = False
     # The upstream path: the kind's, or the client's for a pass-through endpoint.

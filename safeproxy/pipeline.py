@@ -16,6 +16,7 @@ from aiohttp import web
 from safeproxy.admission import Admission
 from safeproxy.body import parse_object, read_body, serialise
 from safeproxy.decision import OPERATIONS, output_violation
+from safeproxy.decision_headers import DecisionHeaders
 from safeproxy.deepcheck.service import DeepChecks
 from safeproxy.deepcheck.stream_gate import StreamGate
 from safeproxy.errors import (
@@ -70,6 +71,7 @@ class Pipeline:
         on_quarantine: Callable[[str], None] | None = None,
         quarantine_store: SharedQuarantineStore | None = None,
         deep: DeepChecks | None = None,
+        decision_headers: DecisionHeaders | None = None,
     ) -> None:
         self._server = server
         self._router = router
@@ -86,6 +88,7 @@ class Pipeline:
         self._on_quarantine = on_quarantine
         self._qstore = quarantine_store
         self._deep = deep
+        self._decided = decision_headers or DecisionHeaders({}, enabled=False)
         # Whether anything keys on the client (limits, quarantine, deep-check sampling).
         self._by_address = admission.active or quarantine.enabled or deep is not None
         self._background: set[asyncio.Task[None]] = set()
@@ -110,7 +113,12 @@ class Pipeline:
         rid = request_id(request.headers, self._ids)
         path = request.path if kind is Kind.OTHER else kind.value
         ex = Exchange(
-            rid=rid, kind=kind, started=time.perf_counter(), path=path, started_unix=time.time()
+            rid=rid,
+            kind=kind,
+            started=time.perf_counter(),
+            path=path,
+            started_unix=time.time(),
+            method=request.method,
         )
         if self._deep is not None:
             ex.rid_given = rid == request.headers.get("X-Request-ID")
@@ -135,11 +143,16 @@ class Pipeline:
                 who = self._auth.identify(headers.get("Authorization"), None, None)
             ex.tenant, ex.limit_key = who.tenant, who.limit_key
             response = await self._run(request, ex, spans)
+            if not response.prepared and self._decided.enabled:
+                # A whole reply: its decision is final. (A stream's went out with it.)
+                response.headers.update(self._decided.final(ex))
             status = response.status
             return response
         except ProxyError as exc:
             ex.outcome = _outcome(exc)
             reply = error_reply(exc, ex.rid)
+            types = exc.types if isinstance(exc, PolicyViolation) else ()
+            reply.headers.update(self._decided.final(ex, types))
             status = reply.status
             if not request.content.at_eof():
                 # A body we refused to read must not be parsed as the next request.
@@ -154,6 +167,7 @@ class Pipeline:
             if isinstance(error, BreakerOpen):
                 # Failing fast: open breakers, or an upstream at its concurrency cap.
                 ex.outcome = "shed" if error.code == "upstream_busy" else "breaker_open"
+            reply.headers.update(self._decided.final(ex))
             status = reply.status
             return reply
         except (asyncio.CancelledError, ConnectionResetError):
@@ -292,7 +306,8 @@ class Pipeline:
                         gate = StreamGate(
                             deep, ex, plan.tap, checks, policy.block_style, policy.on_overflow
                         )
-                return await relay_stream(ex, request, reply, hook, gate)
+                decided = self._decided.input_stage(ex)
+                return await relay_stream(ex, request, reply, hook, gate, decided)
             check = None
             if plan is not None and plan.tap is not None and 200 <= reply.status < 300:
                 assert deep is not None

@@ -75,6 +75,10 @@ class PiiFilter(_Redacting):
     entities: list[PiiEntity] = Field(default=list(DEFAULT_PII), min_length=1)
     # Region for phone numbers written without a +country code.
     default_region: str = Field(default="US", pattern=r"^[A-Z]{2}$")
+    # Addresses at the reserved documentation domains (RFC 2606 / 6761: example.com, .org,
+    # .net, and anything under .example, .test, .invalid, .localhost) are no finding: docs,
+    # tests and code samples are full of them. `false` redacts or blocks them like any other.
+    exempt_reserved_domains: bool = True
 
 
 class SecretsFilter(_Redacting):

@@ -7,7 +7,7 @@ before any output is still a proper HTTP error; after that, failures are in-band
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -115,12 +115,18 @@ async def relay_stream(
     reply: UpstreamReply,
     hook: ResponseHook,
     gate: StreamGate | None = None,
+    decided: Mapping[str, str] | None = None,
 ) -> web.StreamResponse:
-    """Decode the upstream's SSE incrementally, pass each event through the hook, write at once."""
+    """Decode the upstream's SSE incrementally, pass each event through the hook, write at once.
+
+    `decided`: the decision headers known before any output was read (decision_headers.py).
+    """
     resp = web.StreamResponse(
         status=reply.status, headers=downstream_headers(reply.headers, ex.rid)
     )
     resp.headers.update(SSE_HEADERS)
+    if decided:
+        resp.headers.update(decided)
     decoder = SSEDecoder()
     chunks = reply.chunks()
     clock = time.perf_counter

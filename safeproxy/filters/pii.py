@@ -7,11 +7,13 @@ positives; refiners find the values hidden inside longer digit or word runs.
 
 from __future__ import annotations
 
+import dataclasses
+
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
 from safeproxy.filters.rules import ALNUM, DIGITS, Rule, on_norm
 from safeproxy.filters.scanner import Pattern
-from safeproxy.filters.spelled_email import SPELLED_EMAILS
+from safeproxy.filters.spelled_email import SPELLED_EMAILS, SPELLED_EMAILS_ANY_DOMAIN
 
 
 def _iban_hold(norm: str) -> int:
@@ -55,6 +57,8 @@ PII_RULES: dict[str, Rule] = {
         "pii.email",
         Pattern("pii.email", r"@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,24}", 254, som=False),
         Severity.MEDIUM,
+        # Drops addresses at reserved documentation domains (example.com, .test, ...):
+        # the filter's `exempt_reserved_domains` (on by default) picks EMAIL_ANY_DOMAIN instead.
         on_norm(v.email),
         alphabet=ALNUM + "._%+-@",
         grow_left=ALNUM + "._%+-",
@@ -127,3 +131,7 @@ PII_RULES: dict[str, Rule] = {
 
 # Rules an entity brings besides its main one: addresses spelt out ("jane (at) acme dot io").
 PII_COMPANIONS: dict[str, tuple[Rule, ...]] = {"email": SPELLED_EMAILS}
+
+# With `exempt_reserved_domains: false`: every address is a finding, example.com's too.
+EMAIL_ANY_DOMAIN = dataclasses.replace(PII_RULES["email"], validate=None)
+PII_COMPANIONS_ANY_DOMAIN: dict[str, tuple[Rule, ...]] = {"email": SPELLED_EMAILS_ANY_DOMAIN}

@@ -26,7 +26,12 @@ from safeproxy.filters.holdback import Finder, Finders, type_placeholder
 from safeproxy.filters.injection import SEP, injection_rules
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.pii import PII_COMPANIONS, PII_RULES
+from safeproxy.filters.pii import (
+    EMAIL_ANY_DOMAIN,
+    PII_COMPANIONS,
+    PII_COMPANIONS_ANY_DOMAIN,
+    PII_RULES,
+)
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error
 from safeproxy.filters.secrets import SECRET_RULES
@@ -214,8 +219,10 @@ class Compiler:
                 f.threshold if isinstance(f, InjectionFilter) else None,
             )
             if isinstance(f, PiiFilter):
-                plain += [(_pii_rule(e, f.default_region), name) for e in f.entities]
-                plain += [(r, name) for e in f.entities for r in PII_COMPANIONS.get(e, ())]
+                exempt = f.exempt_reserved_domains
+                plain += [(_pii_rule(e, f.default_region, exempt), name) for e in f.entities]
+                companions = PII_COMPANIONS if exempt else PII_COMPANIONS_ANY_DOMAIN
+                plain += [(r, name) for e in f.entities for r in companions.get(e, ())]
             elif isinstance(f, SecretsFilter):
                 plain += [(SECRET_RULES[k], name) for k in f.kinds]
             elif isinstance(f, InjectionFilter):
@@ -336,7 +343,9 @@ class Compiler:
         return SEP.join(runs) if runs else None
 
 
-def _pii_rule(entity: str, region: str) -> Rule:
+def _pii_rule(entity: str, region: str, exempt_reserved: bool = True) -> Rule:
+    if entity == "email" and not exempt_reserved:
+        return EMAIL_ANY_DOMAIN
     rule = PII_RULES[entity]
     if entity == "phone" and region != "US":
         return dataclasses.replace(rule, refine=lambda run: v.phone_spans(run, region))

@@ -14,6 +14,8 @@ must not be an ordinary word ("look at google dot com" names a site, not an addr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
 from safeproxy.filters.rules import ALNUM, Rule, on_norm
@@ -123,7 +125,7 @@ def _bare(token: str) -> str:
     return token.strip(_OPEN + _CLOSE)
 
 
-def valid(span: str) -> bool:
+def valid(span: str, exempt_reserved: bool = True) -> bool:
     parts = _parts(span)
     if parts is None:
         return False
@@ -133,7 +135,11 @@ def valid(span: str) -> bool:
         return False
     if at == "at" and local in _PROSE:
         return False
-    return v.email(local + "@" + ".".join(labels))
+    return not exempt_reserved or v.email(local + "@" + ".".join(labels))
+
+
+def _valid_any_domain(span: str) -> bool:
+    return valid(span, exempt_reserved=False)
 
 
 # Where a disguised at-sign or dot can begin.
@@ -346,12 +352,12 @@ def _local_start(text: str, p: int, lo: int) -> int:
     return start
 
 
-def _rule(rule_id: str, regex: str) -> Rule:
+def _rule(rule_id: str, regex: str, check: Callable[[str], bool] = valid) -> Rule:
     return Rule(
         "pii.email",
         Pattern(rule_id, regex, MAX_LEN, som=False),
         Severity.MEDIUM,
-        on_norm(valid),
+        on_norm(check),
         hold=hold,
         start_of=start_of,
     )
@@ -360,4 +366,9 @@ def _rule(rule_id: str, regex: str) -> Rule:
 SPELLED_EMAILS = (
     _rule("pii.email_spelled", SYMBOL_REGEX),
     _rule("pii.email_spelled_words", WORD_REGEX),
+)
+# The same with `exempt_reserved_domains: false`: example.com addresses are findings too.
+SPELLED_EMAILS_ANY_DOMAIN = (
+    _rule("pii.email_spelled", SYMBOL_REGEX, _valid_any_domain),
+    _rule("pii.email_spelled_words", WORD_REGEX, _valid_any_domain),
 )

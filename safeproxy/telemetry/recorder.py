@@ -1,4 +1,5 @@
-"""Where a finished request's decision goes: metrics always, spans and the audit log when on.
+"""Where a finished request's decision goes: metrics always; spans, the audit log and the access
+log when on.
 
 The one place that turns an Exchange into a Decision (decision.py) and hands the same record
 to every sink, so they cannot disagree.
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 
 from safeproxy.decision import Decision, TenantHasher, build
 from safeproxy.models import Exchange
+from safeproxy.telemetry.access_log import AccessLog
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 from safeproxy.telemetry.tracing import RequestSpans, Tracing
@@ -27,10 +29,12 @@ class Recorder:
         audit: AuditLog | None = None,
         capture_content: bool = False,
         audit_content: bool = False,
+        access: AccessLog | None = None,
     ) -> None:
         self.metrics = metrics
         self.tracing = tracing
         self.audit = audit
+        self.access = access
         self.tenants = tenants
         self.versions = policy_versions
         # Keep the (redacted) text of requests and replies for the audit log or spans.
@@ -44,6 +48,8 @@ class Recorder:
         self.metrics.record(decision)
         if self.audit is not None:
             self.audit.write(decision.to_json(content=self._audit_content))
+        if self.access is not None:
+            self.access.write(decision)
         if spans is not None and self.tracing is not None:
             self.tracing.finish(
                 spans,

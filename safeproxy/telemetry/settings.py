@@ -1,4 +1,5 @@
-"""The `telemetry` section of the config: tracing and the audit log (metrics are always on)."""
+"""The `telemetry` section of the config: tracing, the audit log, the access log and the decision
+headers (metrics are always on)."""
 
 from __future__ import annotations
 
@@ -44,9 +45,26 @@ class AuditSettings(Strict):
     queue_max: int = Field(default=65536, gt=0)
 
 
+class AccessLogSettings(Strict):
+    """One logfmt line per proxied request on the `safeproxy.access` logger (INFO): method,
+    path, status, decision, finding types, upstream time, proxy overhead, request id. Never
+    text, keys or header values."""
+
+    enabled: bool = False
+
+
+class DecisionHeaderSettings(Strict):
+    """`X-Safeproxy-Decision`, `-Findings`, `-Policy-Version` and `-Decision-Stage` on every
+    reply the pipeline answers: finding types only, never values."""
+
+    enabled: bool = True
+
+
 class TelemetrySettings(Strict):
     tracing: TracingSettings = TracingSettings()
     audit: AuditSettings = AuditSettings()
+    access_log: AccessLogSettings = AccessLogSettings()
+    decision_headers: DecisionHeaderSettings = DecisionHeaderSettings()
     # Tenants are recorded as a salted hash of the API key. Without this variable the salt
     # is random per process (hashes then differ between restarts and workers).
     tenant_salt_env: EnvName | None = None

@@ -200,7 +200,7 @@ def test_demo_prints_working_snippets_and_stops_on_sigterm(tmp_path: Path) -> No
     proc = subprocess.Popen(
         [sys.executable, "-m", "safeproxy", "demo", "--port", str(port)],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,  # the access log; read once the process has ended
         text=True,
     )
     try:
@@ -211,6 +211,8 @@ def test_demo_prints_working_snippets_and_stops_on_sigterm(tmp_path: Path) -> No
             assert line, "demo exited before printing its banner"
             banner += line
         assert f"http://127.0.0.1:{port}" in banner
+        assert "  pip install openai\n  python - <<'PY'" in banner
+        assert "exempt_reserved_domains: false" in banner
         # The SDK snippet the banner prints must work as printed.
         snippet = banner.split("<<'PY'\n", 1)[1].split("\n  PY", 1)[0]
         script = tmp_path / "snippet.py"
@@ -229,10 +231,27 @@ def test_demo_prints_working_snippets_and_stops_on_sigterm(tmp_path: Path) -> No
             headers={"Content-Type": "application/json"},
         )
         assert resp.status_code == 200
+        assert resp.headers["X-Safeproxy-Decision"] == "allowed"
+        # The redaction example: its headers say what was done, as the banner promises.
+        redacted = banner.split("curl -si ", 1)[1].split("-d '", 1)[1].split("'", 1)[0]
+        resp = httpx.post(
+            f"http://127.0.0.1:{port}/v1/chat/completions",
+            content=redacted,
+            headers={"Content-Type": "application/json"},
+        )
+        assert resp.status_code == 200
+        assert resp.headers["X-Safeproxy-Decision"] == "redacted"
+        assert resp.headers["X-Safeproxy-Findings"] == "pii.credit_card,pii.email"
+        rid = resp.headers["X-Request-ID"]
         proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=20)
+        out, err = proc.communicate(timeout=20)
         assert proc.returncode == 0
         assert "safeproxy demo stopped." in out
+        # The demo's access log: each decision in the terminal, never the values.
+        (line,) = [x for x in err.splitlines() if x.endswith(f"request_id={rid}")]
+        assert " safeproxy.access method=POST path=/v1/chat/completions status=200" in line
+        assert " decision=redacted findings=pii.credit_card,pii.email " in line
+        assert "acme-corp" not in err and "4111" not in err
     finally:
         if proc.poll() is None:
             proc.kill()
