@@ -83,8 +83,8 @@ def _guard(token: bytes) -> Middleware:
         except ProxyError as exc:
             return error_response(exc)
         except web.HTTPMethodNotAllowed as exc:
-            allow = ", ".join(sorted(exc.allowed_methods))
-            return error_response(MethodNotAllowed("method not allowed"), headers={"Allow": allow})
+            refused = MethodNotAllowed("method not allowed", allow=tuple(sorted(exc.allowed_methods)))
+            return error_response(refused, headers=refused.headers())
         except web.HTTPNotFound:
             return error_response(NotFound("no such admin endpoint"))
 
