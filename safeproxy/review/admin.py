@@ -83,7 +83,8 @@ def _guard(token: bytes) -> Middleware:
         except ProxyError as exc:
             return error_response(exc)
         except web.HTTPMethodNotAllowed as exc:
-            refused = MethodNotAllowed("method not allowed", allow=tuple(sorted(exc.allowed_methods)))
+            allowed = tuple(sorted(exc.allowed_methods))
+            refused = MethodNotAllowed("method not allowed", allow=allowed)
             return error_response(refused, headers=refused.headers())
         except web.HTTPNotFound:
             return error_response(NotFound("no such admin endpoint"))
