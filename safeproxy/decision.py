@@ -120,6 +120,11 @@ class Decision:
         return self._ex.outcome
 
     @property
+    def upstream_failure(self) -> str:
+        """Why the upstream failed this request (upstream/failures.py); "" when it did not."""
+        return self._ex.upstream_failure
+
+    @property
     def status(self) -> int:
         return self._ex.status
 
@@ -218,6 +223,8 @@ class Decision:
             },
             "tokens": {"input": self.tokens_in, "output": self.tokens_out},
         }
+        if self.upstream_failure:
+            out["upstream_error"] = self.upstream_failure
         if self.holdback_chars is not None:
             out["holdback_chars"] = self.holdback_chars
         if self._ex.deep_checks:

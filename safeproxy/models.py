@@ -125,6 +125,8 @@ class Exchange:
     upstream_end: float = 0.0
     ttft: float | None = None
     outcome: str = "allowed"
+    # Why the upstream failed this request (upstream/failures.py's vocabulary; "" if it did not).
+    upstream_failure: str = ""
     response_started: bool = False
     # The records of every filter that ran, in groups (a stage's, the limits'): a group may
     # be SharedRecords, the same object for every clean request. What failed open or was

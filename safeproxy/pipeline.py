@@ -42,6 +42,7 @@ from safeproxy.settings import ServerSettings
 from safeproxy.telemetry.recorder import Recorder
 from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
+from safeproxy.upstream.failures import error_reason
 from safeproxy.upstream.routes import Router
 
 log = logging.getLogger("safeproxy.pipeline")
@@ -149,8 +150,7 @@ class Pipeline:
         except UpstreamCallError as exc:
             error = exc.error
             ex.outcome = "upstream_error"
-            if ex.upstream is not None:
-                self._metrics.upstream_errors.labels(ex.upstream, error.code).inc()
+            ex.upstream_failure = error_reason(error, mid_stream=False) or ""
             reply = error_reply(error, ex.rid)
             if isinstance(error, BreakerOpen):
                 # Failing fast: open breakers, or an upstream at its concurrency cap.
@@ -342,12 +342,16 @@ class Pipeline:
                 ex.upstream_wait += time.perf_counter() - t
                 if last or not exc.before_send:
                     raise
-                self._metrics.upstream_errors.labels(pool.name, exc.error.code).inc()
+                # The request moves on: this attempt's failure is not the decision's.
+                reason = error_reason(exc.error, mid_stream=False)
+                if reason is not None:
+                    self._metrics.upstream_failed(pool.name, reason)
                 continue
             # The wait for this reply is booked by the relay, which reads its body.
             if reply.status in _FALLBACK_STATUSES and not last:
                 ex.upstream_wait += time.perf_counter() - t
                 reply.close()
+                self._metrics.upstream_failed(pool.name, f"http_{reply.status}")
                 continue
             return reply
         raise AssertionError("a route always has at least one target")

@@ -18,6 +18,7 @@ from safeproxy.headers import downstream_headers
 from safeproxy.hooks import ReplyCheck, ResponseHook, StreamGate
 from safeproxy.models import Exchange
 from safeproxy.upstream.client import UpstreamCallError, UpstreamReply
+from safeproxy.upstream.failures import error_reason, status_reason
 from safeproxy.upstream.sse import SSEDecoder, SSEEvent, encode_event
 
 SSE_HEADERS = {
@@ -36,7 +37,12 @@ async def relay_json(
     ex.upstream_end = now = time.perf_counter()
     ex.upstream_wait += now - ex.upstream_sent
     headers = downstream_headers(reply.headers, ex.rid)
-    if 200 <= reply.status < 300:
+    failure = status_reason(reply.status)
+    if failure is not None:
+        # The upstream's own error, relayed as it came: its own outcome, not "allowed".
+        ex.outcome = "upstream_http_error"
+        ex.upstream_failure = failure
+    elif 200 <= reply.status < 300:
         body = _json_object(data)
         if body is None:
             raise UpstreamCallError(
@@ -182,6 +188,7 @@ async def relay_stream(
             raise
         # Headers are out: the error can only travel in-band, in OpenAI's error shape.
         ex.outcome = "upstream_error"
+        ex.upstream_failure = error_reason(exc.error, mid_stream=True) or ""
         await resp.write(error_event(exc.error))
         await resp.write_eof()
         return resp
