@@ -349,8 +349,11 @@ class Pipeline:
                 continue
             # The wait for this reply is booked by the relay, which reads its body.
             if reply.status in _FALLBACK_STATUSES and not last:
-                ex.upstream_wait += time.perf_counter() - t
+                elapsed = time.perf_counter() - t
+                ex.upstream_wait += elapsed
                 reply.close()
+                # A call that was answered: timed like any other, and counted as a failure.
+                self._metrics.upstream_done(pool.name, elapsed, None)
                 self._metrics.upstream_failed(pool.name, f"http_{reply.status}")
                 continue
             return reply
