@@ -112,6 +112,11 @@ class Decision:
         return self._ex.tenant
 
     @property
+    def tenant_label(self) -> str:
+        """The tenant as a metric label: a configured name, else `default` (bounded)."""
+        return self._ex.tenant_label
+
+    @property
     def stream(self) -> bool:
         return self._ex.stream
 

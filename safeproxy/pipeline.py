@@ -44,6 +44,7 @@ from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
 from safeproxy.upstream.failures import error_reason
 from safeproxy.upstream.routes import Router
+from safeproxy.upstream.usage import ask_stream_usage
 
 log = logging.getLogger("safeproxy.pipeline")
 
@@ -53,6 +54,8 @@ _VIOLATIONS = frozenset({"blocked_input", "blocked_output"})
 
 # Statuses that mean "not now" before any byte reached the client: a fallback may take over.
 _FALLBACK_STATUSES = frozenset({429, 503})
+# Endpoints whose streams report usage when asked (stream_options.include_usage).
+_USAGE_KINDS = frozenset({Kind.CHAT, Kind.COMPLETIONS})
 
 
 class Pipeline:
@@ -136,6 +139,8 @@ class Pipeline:
             else:  # nothing counts per client: the address is not worth looking up
                 who = self._auth.identify(headers.get("Authorization"), None, None)
             ex.tenant, ex.limit_key = who.tenant, who.limit_key
+            if who.configured:
+                ex.tenant_label = who.tenant
             response = await self._run(request, ex, spans)
             status = response.status
             return response
@@ -230,6 +235,9 @@ class Pipeline:
         ex.stream = body.get("stream") is True
         ex.body = body
         ex.wire = None if strip_routing_fields(body) else wire
+        if ex.stream and ex.kind in _USAGE_KINDS:
+            # Token counts for every stream (metrics, the token limit's settlement).
+            ex.hide_usage, ex.wire = ask_stream_usage(body, ex.wire)
         route = self._router.route(ex.model)
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")

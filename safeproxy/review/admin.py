@@ -84,8 +84,8 @@ def _guard(token: bytes) -> Middleware:
             return error_response(exc)
         except web.HTTPMethodNotAllowed as exc:
             allowed = tuple(sorted(exc.allowed_methods))
-            refused = MethodNotAllowed("method not allowed", allow=allowed)
-            return error_response(refused, headers=refused.headers())
+            wrong = MethodNotAllowed("method not allowed", allow=allowed)
+            return error_response(wrong, headers=wrong.headers())
         except web.HTTPNotFound:
             return error_response(NotFound("no such admin endpoint"))
 

@@ -182,6 +182,10 @@ class Metrics:
         hot.observe(h.OVERHEAD, (), d.overhead_s)
         if d.upstream_failure and d.upstream is not None:
             self.upstream_failed(d.upstream, d.upstream_failure)
+        if d.tokens_in:
+            hot.add(h.TOKENS, (d.route, d.tenant_label, "input"), d.tokens_in)
+        if d.tokens_out:
+            hot.add(h.TOKENS, (d.route, d.tenant_label, "output"), d.tokens_out)
         policy = d.policy
         for group in d.filter_groups:
             if not group:

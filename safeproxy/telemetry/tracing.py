@@ -290,8 +290,16 @@ def _client_attributes(d: Decision, upstream: str, last: bool) -> dict[str, Any]
         "gen_ai.request.model": d.model,
         "safeproxy.upstream": upstream,
     }
-    if last and d.response_model:
-        attrs["gen_ai.response.model"] = d.response_model
+    if last:
+        if d.response_model:
+            attrs["gen_ai.response.model"] = d.response_model
+        # The call that answered is the one whose usage the reply reported.
+        if d.tokens_in is not None:
+            attrs["gen_ai.usage.input_tokens"] = d.tokens_in
+        if d.tokens_out is not None:
+            attrs["gen_ai.usage.output_tokens"] = d.tokens_out
+        if d.upstream_failure:
+            attrs["error.type"] = d.upstream_failure
     return attrs
 
 
