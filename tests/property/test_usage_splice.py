@@ -16,7 +16,7 @@ from tests.property.test_clamp_splice import EXTRA, GUARD, ROUTE
 
 OPTIONS = (
     st.none()
-    | st.integers()
+    | st.integers(-(2**53), 2**53)
     | st.dictionaries(
         st.sampled_from(["include_usage", "continuous_usage_stats", "x"]), st.booleans(), max_size=2
     )
