@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.redis_server import redis_server, redis_url
 from tests.support import Stack
@@ -191,8 +192,32 @@ def test_workers_share_one_port_and_metrics_cover_all_of_them() -> None:
         text = httpx.get(url + "/metrics").text
         line = next(ln for ln in text.splitlines() if ln.startswith("safeproxy_requests_total{"))
         assert float(line.rsplit(" ", 1)[1]) == 20.0
+        # process_* of the whole group, whichever worker answers the scrape. A worker announces
+        # itself as it starts: scrape until the second one has (each scrape a new connection).
+        group = {"supervisor", "1", "2"}
+        seen: list[set[str]] = []
+        for _ in range(200):
+            with httpx.Client() as c:
+                seen.append(process_workers(c.get(url + "/metrics").text))
+            if len(seen) >= 4 and seen[-4:] == [group] * 4:
+                break
+        assert seen[-4:] == [group] * 4
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
+
+
+def process_workers(text: str) -> set[str]:
+    """The `worker` labels of the process_* families, checking each one is complete."""
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    workers: set[str] = set()
+    for name in ("process_cpu_seconds", "process_resident_memory_bytes", "process_open_fds",
+                 "process_max_fds", "process_start_time_seconds"):  # fmt: skip
+        samples = families[name].samples
+        labels = [s.labels["worker"] for s in samples]  # every series is labelled
+        assert len(labels) == len(set(labels)) and all(s.value > 0 for s in samples)
+        workers = workers or set(labels)
+        assert set(labels) == workers
+    return workers
 
 
 def test_demo_prints_working_snippets_and_stops_on_sigterm(tmp_path: Path) -> None:
