@@ -186,3 +186,37 @@ def test_a_stream_settles_the_token_limit_with_its_real_usage(include_usage: boo
         with pytest.raises(openai.RateLimitError):
             sdk(stack).chat.completions.create(model="m", messages=MESSAGES)
     assert stack.metric("safeproxy_rate_limited_total", {"route": "main", "kind": "tokens"}) == 1
+
+
+def test_the_audit_record_of_a_stream_has_its_tokens_and_an_upstream_error_its_reason(
+    tmp_path: Path,
+) -> None:
+    audit = tmp_path / "audit.jsonl"
+
+    def config(urls: list[str]) -> dict[str, Any]:
+        cfg = base_config(urls)
+        cfg["telemetry"] = {"audit": {"path": str(audit), "fsync": "every_record"}}
+        return cfg
+
+    with Stack(config) as stack:
+        list(
+            sdk(stack).chat.completions.create(
+                model="m", messages=MESSAGES, stream=True, extra_body={"mock": {"reply": REPLY}}
+            )
+        )
+        with pytest.raises(openai.InternalServerError):
+            sdk(stack).chat.completions.create(
+                model="m", messages=MESSAGES, extra_body={"mock": {"fault": "500"}}
+            )
+        recorded(stack, 1)
+        recorded(stack, 1, "upstream_http_error")
+    records = [orjson.loads(line) for line in audit.read_text().splitlines()]
+    requests = [r for r in records if r["type"] == "request"]
+    assert len(requests) == 2
+    (stream,) = [r for r in requests if r["stream"]]
+    (failed,) = [r for r in requests if not r["stream"]]
+    assert stream["stream"] is True and stream["outcome"] == "allowed"
+    assert stream["tokens"] == {"input": PROMPT_TOKENS, "output": 5}
+    assert "upstream_error" not in stream
+    assert failed["outcome"] == "upstream_http_error" and failed["status"] == 500
+    assert failed["upstream_error"] == "http_5xx"
