@@ -185,13 +185,24 @@ def test_two_proxy_processes_share_one_limit_through_redis(redis_url: str) -> No
 
 def test_workers_share_one_port_and_metrics_cover_all_of_them() -> None:
     with Stack() as stack, serving(stack, "--workers", "2") as (proc, url):
+        output_tokens = 0
         for _ in range(20):
             # A fresh connection each time, so the kernel spreads them over the workers.
             with httpx.Client() as c:
-                assert c.post(url + "/v1/chat/completions", json=CHAT).status_code == 200
+                reply = c.post(url + "/v1/chat/completions", json=CHAT)
+                assert reply.status_code == 200
+                output_tokens += reply.json()["usage"]["completion_tokens"]
         text = httpx.get(url + "/metrics").text
         line = next(ln for ln in text.splitlines() if ln.startswith("safeproxy_requests_total{"))
         assert float(line.rsplit(" ", 1)[1]) == 20.0
+        tokens = {
+            s.labels["direction"]: s.value
+            for f in text_string_to_metric_families(text)
+            if f.name == "safeproxy_tokens"
+            for s in f.samples
+            if s.name == "safeproxy_tokens_total"
+        }
+        assert output_tokens > 0 and tokens["output"] == output_tokens
         # process_* of the whole group, whichever worker answers the scrape. A worker announces
         # itself as it starts: scrape until the second one has (each scrape a new connection).
         group = {"supervisor", "1", "2"}
