@@ -44,7 +44,7 @@ from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
 from safeproxy.upstream.failures import error_reason
 from safeproxy.upstream.routes import Router
-from safeproxy.upstream.usage import ask_stream_usage
+from safeproxy.upstream.usage import asking_usage
 
 log = logging.getLogger("safeproxy.pipeline")
 
@@ -235,9 +235,6 @@ class Pipeline:
         ex.stream = body.get("stream") is True
         ex.body = body
         ex.wire = None if strip_routing_fields(body) else wire
-        if ex.stream and ex.kind in _USAGE_KINDS:
-            # Token counts for every stream (metrics, the token limit's settlement).
-            ex.hide_usage, ex.wire = ask_stream_usage(body, ex.wire)
         route = self._router.route(ex.model)
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
@@ -321,12 +318,19 @@ class Pipeline:
         assert ex.route is not None
         targets = ex.route.targets
         payload = ex.wire if ex.wire is not None else serialise(ex.body)
+        # Streams ask for usage (token counts for metrics and limits), where the upstream may.
+        usage = ex.stream and ex.kind in _USAGE_KINDS
+        asking: tuple[dict[str, Any], bytes, bool] | None = None
         for i, target in enumerate(targets):
             last = i == len(targets) - 1
             pool = self._pools[target.upstream]
-            body = (
-                payload if target.model is None else serialise({**ex.body, "model": target.model})
-            )
+            sent, wire, ex.hide_usage = ex.body, payload, False
+            if usage and pool.settings.stream_usage:
+                if asking is None:
+                    copy, spliced, hide = asking_usage(ex.body, payload)
+                    asking = copy, spliced if spliced is not None else serialise(copy), hide
+                sent, wire, ex.hide_usage = asking
+            body = wire if target.model is None else serialise({**sent, "model": target.model})
             headers = upstream_headers(
                 request.headers,
                 rid=ex.rid,

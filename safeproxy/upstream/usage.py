@@ -37,6 +37,15 @@ def ask_stream_usage(body: dict[str, Any], wire: bytes | None) -> tuple[bool, by
     return False, wire  # not an object: the upstream answers for it, as without the proxy
 
 
+def asking_usage(body: dict[str, Any], wire: bytes) -> tuple[dict[str, Any], bytes | None, bool]:
+    """A copy of `body` that asks for usage, its bytes (None: serialise the copy) and `hide`
+    (see ask_stream_usage). The body itself stays the client's, for upstreams that do not ask
+    (`upstreams[].stream_usage: false`)."""
+    copy = dict(body)
+    hide, spliced = ask_stream_usage(copy, wire)
+    return copy, spliced, hide
+
+
 def is_usage_chunk(chunk: dict[str, Any]) -> bool:
     """The usage-only chunk that ends a stream asked for usage: no choices, a usage object."""
     return chunk.get("choices") == [] and isinstance(chunk.get("usage"), dict)

@@ -98,6 +98,42 @@ def test_a_client_stream_options_object_keeps_its_other_fields(stack: Stack) -> 
     assert tokens(stack, "output") == 5.0
 
 
+def test_an_upstream_that_refuses_stream_options_is_not_asked() -> None:
+    def config(urls: list[str]) -> dict[str, Any]:
+        cfg = base_config(urls)
+        cfg["upstreams"][0]["stream_usage"] = False
+        return cfg
+
+    with Stack(config) as stack:
+        chunks = list(
+            sdk(stack).chat.completions.create(
+                model="m", messages=MESSAGES, stream=True, extra_body={"mock": {"reply": REPLY}}
+            )
+        )
+        assert "".join(c.choices[0].delta.content or "" for c in chunks) == REPLY
+        assert "stream_options" not in forwarded(stack)
+        recorded(stack, 1)
+        assert tokens(stack, "output") is None  # no usage: nothing counted (documented)
+
+
+def test_a_fallback_that_is_not_asked_gets_the_clients_body() -> None:
+    def config(urls: list[str]) -> dict[str, Any]:
+        cfg = base_config(urls)
+        cfg["upstreams"][1]["stream_usage"] = False
+        cfg["routes"][0]["fallbacks"] = ["u1"]
+        return cfg
+
+    with Stack(config, mocks=2) as stack:
+        stack.mocks[0].defaults = {"fault": "503"}
+        body = {"model": "m", "messages": MESSAGES, "stream": True, "mock": {"reply": REPLY}}
+        text = httpx.post(stack.url + "/v1/chat/completions", json=body, timeout=10).text
+        assert text.rstrip().endswith("data: [DONE]") and '"usage"' not in text
+        first = orjson.loads(stack.mocks[0].received[-1].body)
+        second = orjson.loads(stack.mocks[1].received[-1].body)
+        assert first["stream_options"] == {"include_usage": True}
+        assert "stream_options" not in second and second["messages"] == MESSAGES
+
+
 def test_a_legacy_completions_stream_is_counted_too(stack: Stack) -> None:
     chunks = list(
         sdk(stack).completions.create(

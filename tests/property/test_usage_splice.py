@@ -1,5 +1,5 @@
 """Asking a stream for usage splices `stream_options` into the forwarded bytes: they must equal
-a fresh serialisation of the body, whatever it holds, also when a max_tokens clamp follows."""
+a fresh serialisation of the body, whatever it holds, also after a max_tokens clamp splice."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from safeproxy.body import parse_object, serialise
 from safeproxy.models import Exchange, Kind
-from safeproxy.upstream.usage import ask_stream_usage
+from safeproxy.upstream.usage import asking_usage
 from tests.property.test_clamp_splice import EXTRA, GUARD, ROUTE
 
 OPTIONS = (
@@ -44,17 +44,24 @@ def test_the_forwarded_bytes_are_the_body_that_asks_for_usage(
     if options is not ABSENT:
         body["stream_options"] = options
     parsed, wire = parse_object(orjson.dumps(body), 32)
-    hide, wire_after = ask_stream_usage(parsed, wire)
+    # As the pipeline does it: the guard (a max_tokens clamp may splice) and then the ask.
+    ex = Exchange(rid="r", kind=Kind.CHAT, started=0.0, body=parsed, wire=wire, route=ROUTE)
+    GUARD.check_request(ex, parsed)
+    client = orjson.dumps(parsed)
+    payload = ex.wire if ex.wire is not None else serialise(parsed)
+    sent, spliced, hide = asking_usage(parsed, payload)
+    assert orjson.dumps(parsed) == client  # the client's body is left as it was
     asked = isinstance(options, dict) and options.get("include_usage") is True
     readable = options is ABSENT or options is None or isinstance(options, dict)
     assert hide == (readable and not asked)
     if options is ABSENT:
-        assert parsed["stream_options"] == {"include_usage": True}
+        assert sent["stream_options"] == {"include_usage": True}
     elif readable:  # the client's other options are kept
-        assert parsed["stream_options"] == {**(options or {}), "include_usage": True}
+        assert sent["stream_options"] == {**(options or {}), "include_usage": True}
     else:  # not an object: forwarded as it came
-        assert parsed["stream_options"] == options
-    ex = Exchange(rid="r", kind=Kind.CHAT, started=0.0, body=parsed, wire=wire_after, route=ROUTE)
-    GUARD.check_request(ex, parsed)
-    sent = ex.wire if ex.wire is not None else serialise(parsed)
-    assert sent == orjson.dumps(parsed)
+        assert sent["stream_options"] == options
+    wire_out = spliced if spliced is not None else serialise(sent)
+    assert wire_out == orjson.dumps(sent)
+    assert {k: v for k, v in sent.items() if k != "stream_options"} == {
+        k: v for k, v in parsed.items() if k != "stream_options"
+    }
