@@ -81,6 +81,22 @@ def test_an_unreachable_upstream_counts_as_connect() -> None:
         assert errors(stack, "connect") == 1.0
 
 
+def test_no_reply_within_the_first_byte_budget_counts_as_timeout() -> None:
+    def config(urls: list[str]) -> dict[str, Any]:
+        cfg = base_config(urls)
+        cfg["upstreams"][0]["timeout"] = {"first_byte_s": 0.3}
+        return cfg
+
+    with Stack(config) as stack:
+        with pytest.raises(openai.APIStatusError) as info:
+            sdk(stack).chat.completions.create(
+                model="m", messages=MESSAGES, extra_body={"mock": {"fault": "stall"}}
+            )
+        assert info.value.status_code == 504
+        settled(stack, "upstream_error")
+        assert errors(stack, "timeout") == 1.0
+
+
 def test_a_stream_reset_after_the_first_event_counts_as_stream_reset(stack: Stack) -> None:
     mock = {"reply": "a b c d", "fault": "reset", "fault_after": 2}
     body = {"model": "m", "messages": MESSAGES, "stream": True, "mock": mock}
