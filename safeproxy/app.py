@@ -37,6 +37,7 @@ from safeproxy.settings import Settings
 from safeproxy.telemetry.access_log import LOGGER, AccessLog
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
+from safeproxy.telemetry.process import register_process_metrics
 from safeproxy.telemetry.recorder import Recorder
 from safeproxy.telemetry.settings import TelemetrySettings
 from safeproxy.telemetry.tracing import Tracing, otlp_tracing
@@ -175,6 +176,7 @@ def build_app(
     )  # fmt: skip
     pipeline_ref.append(pipeline)
     scrape = _scrape_registry(registry, multiprocess_dir)
+    register_process_metrics(scrape, multiprocess_dir)
     handlers = Handlers(pipeline, pools, readiness, scrape)
 
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)

@@ -126,12 +126,22 @@ class Decision:
         return self._ex.tenant
 
     @property
+    def tenant_label(self) -> str:
+        """The tenant as a metric label: a configured name, else `default` (bounded)."""
+        return self._ex.tenant_label
+
+    @property
     def stream(self) -> bool:
         return self._ex.stream
 
     @property
     def outcome(self) -> str:
         return self._ex.outcome
+
+    @property
+    def upstream_failure(self) -> str:
+        """Why the upstream failed this request (upstream/failures.py); "" when it did not."""
+        return self._ex.upstream_failure
 
     @property
     def status(self) -> int:
@@ -242,6 +252,8 @@ class Decision:
             },
             "tokens": {"input": self.tokens_in, "output": self.tokens_out},
         }
+        if self.upstream_failure:
+            out["upstream_error"] = self.upstream_failure
         if self.holdback_chars is not None:
             out["holdback_chars"] = self.holdback_chars
         if self._ex.deep_checks:

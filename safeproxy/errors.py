@@ -97,6 +97,14 @@ class MethodNotAllowed(ClientError):
     status = 405
     code = "method_not_allowed"
 
+    def __init__(self, message: str, *, allow: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.allow = allow
+
+    def headers(self) -> dict[str, str]:
+        # RFC 9110 §15.5.6: a 405 must list the methods the path does accept.
+        return {"Allow": ", ".join(self.allow)}
+
 
 class RequestTimeout(ClientError):
     status = 408

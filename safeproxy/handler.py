@@ -18,9 +18,11 @@ from safeproxy.readiness import Readiness
 from safeproxy.relay import error_reply
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool
 
-_KNOWN_PATHS = frozenset(
-    {k.value for k in Kind} | {"/v1/models", "/healthz", "/readyz", "/metrics"}
-)
+# The methods each known path accepts (the `Allow` header of a 405).
+_KNOWN_PATHS: dict[str, tuple[str, ...]] = {
+    **{k.value: ("POST",) for k in Kind if k is not Kind.OTHER},
+    **{path: ("GET",) for path in ("/v1/models", "/healthz", "/readyz", "/metrics")},
+}
 
 
 class Handlers:
@@ -107,8 +109,9 @@ class Handlers:
 
     async def fallthrough(self, request: web.Request) -> web.Response:
         exc: ProxyError = NotFound("unknown path")
-        if request.path in _KNOWN_PATHS:
-            exc = MethodNotAllowed("method not allowed on this path")
+        allow = _KNOWN_PATHS.get(request.path)
+        if allow is not None:
+            exc = MethodNotAllowed("method not allowed on this path", allow=allow)
         return error_reply(exc, request_id(request.headers, self._ids))
 
     async def healthz(self, request: web.Request) -> web.Response:

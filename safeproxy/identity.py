@@ -19,6 +19,7 @@ from safeproxy.settings import AuthSettings
 class Identity(NamedTuple):
     tenant: str  # for records: a configured tenant name, or a salted hash of a key
     limit_key: str  # what rate limits count against: "tenant:<name>" or "addr:<ip>"
+    configured: bool = False  # whether `tenant` is a name from the config (a bounded label)
 
 
 class Authenticator:
@@ -37,7 +38,7 @@ class Authenticator:
             tenant = self._keys.get(hashlib.sha256(key.encode()).hexdigest()) if key else None
             if tenant is None:
                 raise Unauthorized("the API key is missing or not valid")
-            return Identity(tenant, f"tenant:{tenant}")
+            return Identity(tenant, f"tenant:{tenant}", configured=True)
         # A key nobody checks is recorded (as a salted hash) but is no identity for limits:
         # a client could send a new one with every request.
         tenant = self._tenants(authorization)

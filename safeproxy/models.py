@@ -118,6 +118,8 @@ class Exchange:
     wire: bytes | None = None
     model: str = ""
     stream: bool = False
+    # The proxy asked a stream for usage the client did not ask for: its usage chunk is dropped.
+    hide_usage: bool = False
     route: Route | None = None
     upstream: str | None = None
     # Seconds spent waiting on the upstream; what is left of the wall time is proxy overhead.
@@ -126,6 +128,8 @@ class Exchange:
     upstream_end: float = 0.0
     ttft: float | None = None
     outcome: str = "allowed"
+    # Why the upstream failed this request (upstream/failures.py's vocabulary; "" if it did not).
+    upstream_failure: str = ""
     response_started: bool = False
     # The records of every filter that ran, in groups (a stage's, the limits'): a group may
     # be SharedRecords, the same object for every clean request. What failed open or was
@@ -141,6 +145,9 @@ class Exchange:
     holdback_chars: int | None = None
     # From the client's credential (a salted hash) and from the reply.
     tenant: str = "anonymous"
+    # The tenant as a metric label: a configured tenant name (api_keys), else one value for
+    # everyone, since an unchecked key's hash is client input and unbounded.
+    tenant_label: str = "default"
     # What rate limits count against (from the credential, else the client's address).
     limit_key: str = ""
     limited_kind: str = ""  # which limit refused it: requests, tokens or concurrent

@@ -42,7 +42,9 @@ from safeproxy.settings import ServerSettings
 from safeproxy.telemetry.recorder import Recorder
 from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
+from safeproxy.upstream.failures import error_reason
 from safeproxy.upstream.routes import Router
+from safeproxy.upstream.usage import asking_usage
 
 log = logging.getLogger("safeproxy.pipeline")
 
@@ -52,6 +54,8 @@ _VIOLATIONS = frozenset({"blocked_input", "blocked_output"})
 
 # Statuses that mean "not now" before any byte reached the client: a fallback may take over.
 _FALLBACK_STATUSES = frozenset({429, 503})
+# Endpoints whose streams report usage when asked (stream_options.include_usage).
+_USAGE_KINDS = frozenset({Kind.CHAT, Kind.COMPLETIONS})
 
 
 class Pipeline:
@@ -142,6 +146,8 @@ class Pipeline:
             else:  # nothing counts per client: the address is not worth looking up
                 who = self._auth.identify(headers.get("Authorization"), None, None)
             ex.tenant, ex.limit_key = who.tenant, who.limit_key
+            if who.configured:
+                ex.tenant_label = who.tenant
             response = await self._run(request, ex, spans)
             if not response.prepared and self._decided.enabled:
                 # A whole reply: its decision is final. (A stream's went out with it.)
@@ -161,8 +167,7 @@ class Pipeline:
         except UpstreamCallError as exc:
             error = exc.error
             ex.outcome = "upstream_error"
-            if ex.upstream is not None:
-                self._metrics.upstream_errors.labels(ex.upstream, error.code).inc()
+            ex.upstream_failure = error_reason(error, mid_stream=False) or ""
             reply = error_reply(error, ex.rid)
             if isinstance(error, BreakerOpen):
                 # Failing fast: open breakers, or an upstream at its concurrency cap.
@@ -327,12 +332,19 @@ class Pipeline:
         assert ex.route is not None
         targets = ex.route.targets
         payload = ex.wire if ex.wire is not None else serialise(ex.body)
+        # Streams ask for usage (token counts for metrics and limits), where the upstream may.
+        usage = ex.stream and ex.kind in _USAGE_KINDS
+        asking: tuple[dict[str, Any], bytes, bool] | None = None
         for i, target in enumerate(targets):
             last = i == len(targets) - 1
             pool = self._pools[target.upstream]
-            body = (
-                payload if target.model is None else serialise({**ex.body, "model": target.model})
-            )
+            sent, wire, ex.hide_usage = ex.body, payload, False
+            if usage and pool.settings.stream_usage:
+                if asking is None:
+                    copy, spliced, hide = asking_usage(ex.body, payload)
+                    asking = copy, spliced if spliced is not None else serialise(copy), hide
+                sent, wire, ex.hide_usage = asking
+            body = wire if target.model is None else serialise({**sent, "model": target.model})
             headers = upstream_headers(
                 request.headers,
                 rid=ex.rid,
@@ -356,12 +368,19 @@ class Pipeline:
                 ex.upstream_wait += time.perf_counter() - t
                 if last or not exc.before_send:
                     raise
-                self._metrics.upstream_errors.labels(pool.name, exc.error.code).inc()
+                # The request moves on: this attempt's failure is not the decision's.
+                reason = error_reason(exc.error, mid_stream=False)
+                if reason is not None:
+                    self._metrics.upstream_failed(pool.name, reason)
                 continue
             # The wait for this reply is booked by the relay, which reads its body.
             if reply.status in _FALLBACK_STATUSES and not last:
-                ex.upstream_wait += time.perf_counter() - t
+                elapsed = time.perf_counter() - t
+                ex.upstream_wait += elapsed
                 reply.close()
+                # A call that was answered: timed like any other, and counted as a failure.
+                self._metrics.upstream_done(pool.name, elapsed, None)
+                self._metrics.upstream_failed(pool.name, f"http_{reply.status}")
                 continue
             return reply
         raise AssertionError("a route always has at least one target")

@@ -18,7 +18,9 @@ from safeproxy.headers import downstream_headers
 from safeproxy.hooks import ReplyCheck, ResponseHook, StreamGate
 from safeproxy.models import Exchange
 from safeproxy.upstream.client import UpstreamCallError, UpstreamReply
+from safeproxy.upstream.failures import error_reason, status_reason
 from safeproxy.upstream.sse import SSEDecoder, SSEEvent, encode_event
+from safeproxy.upstream.usage import counts, is_usage_chunk
 
 SSE_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
@@ -36,7 +38,12 @@ async def relay_json(
     ex.upstream_end = now = time.perf_counter()
     ex.upstream_wait += now - ex.upstream_sent
     headers = downstream_headers(reply.headers, ex.rid)
-    if 200 <= reply.status < 300:
+    failure = status_reason(reply.status)
+    if failure is not None:
+        # The upstream's own error, relayed as it came: its own outcome, not "allowed".
+        ex.outcome = "upstream_http_error"
+        ex.upstream_failure = failure
+    elif 200 <= reply.status < 300:
         body = _json_object(data)
         if body is None:
             raise UpstreamCallError(
@@ -63,27 +70,33 @@ def note_reply(ex: Exchange, body: dict[str, Any]) -> None:
     model = body.get("model")
     if isinstance(model, str) and ex.response_model is None:
         ex.response_model = model[:256]
-    usage = body.get("usage")
-    if isinstance(usage, dict):
-        tokens_in = usage.get("prompt_tokens", usage.get("input_tokens"))
-        tokens_out = usage.get("completion_tokens", usage.get("output_tokens"))
-        if isinstance(tokens_in, int):
-            ex.tokens_in = tokens_in
-        if isinstance(tokens_out, int):
-            ex.tokens_out = tokens_out
+    tokens_in, tokens_out = counts(body.get("usage"))
+    if tokens_in is not None:
+        ex.tokens_in = tokens_in
+    if tokens_out is not None:
+        ex.tokens_out = tokens_out
 
 
-def _note_events(ex: Exchange, events: list[SSEEvent], first: bool) -> None:
-    """Model from the first event, usage from the event that carries it (parsing only those)."""
-    for e in events:
-        if first or '"usage"' in e.data:
+def _note_events(ex: Exchange, events: list[SSEEvent], first: bool) -> list[SSEEvent]:
+    """Model from the first event, usage from the event that carries it (parsing only those).
+
+    Returns the events to relay: without the usage chunk when the proxy asked for it and the
+    client did not (upstream/usage.py)."""
+    kept = events
+    for i, e in enumerate(events):
+        data = e.data
+        # `"usage":null` rides on every chunk of a stream asked for usage (OpenAI's shape).
+        if first or ('"usage"' in data and '"usage":null' not in data):
             first = False
             try:
-                chunk = orjson.loads(e.data)
+                chunk = orjson.loads(data)
             except orjson.JSONDecodeError:
                 continue
             if isinstance(chunk, dict):
                 note_reply(ex, chunk)
+                if ex.hide_usage and is_usage_chunk(chunk):
+                    kept = [*events[:i], *events[i + 1 :]]  # one per stream: no copy otherwise
+    return kept
 
 
 def _capture_events(ex: Exchange, events: Sequence[SSEEvent]) -> None:
@@ -147,7 +160,7 @@ async def relay_stream(
             first = ex.ttft is None
             if first:
                 ex.ttft = now - ex.upstream_sent
-            _note_events(ex, events, first)
+            events = _note_events(ex, events, first)
             outgoing: Sequence[SSEEvent] = [o for e in events for o in hook.on_event(e)]
             if gate is not None and not gate.finished:
                 if hook.violation is not None:
@@ -188,6 +201,7 @@ async def relay_stream(
             raise
         # Headers are out: the error can only travel in-band, in OpenAI's error shape.
         ex.outcome = "upstream_error"
+        ex.upstream_failure = error_reason(exc.error, mid_stream=True) or ""
         await resp.write(error_event(exc.error))
         await resp.write_eof()
         return resp

@@ -10,6 +10,7 @@ import os
 import signal
 import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -17,6 +18,7 @@ from aiohttp import web
 from safeproxy.app import build_app
 from safeproxy.http_protocol import DeadlineServer
 from safeproxy.settings import ServerSettings, Settings
+from safeproxy.telemetry.process import SUPERVISOR, write_pid_file
 
 log = logging.getLogger("safeproxy.server")
 
@@ -96,8 +98,9 @@ def run_event_loop(main: Any) -> None:
     uvloop.run(main)
 
 
-def _worker(settings: Settings) -> None:
+def _worker(settings: Settings, number: int, metrics_dir: str) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    write_pid_file(metrics_dir, str(number))  # its process_* metrics, labelled worker=<n>
     run_event_loop(serve_until_signalled(settings, reuse_port=True))
 
 
@@ -112,9 +115,14 @@ def run(settings: Settings, workers: int = 1) -> int:
     # Metrics from all workers are merged at scrape time from this directory.
     with tempfile.TemporaryDirectory(prefix="safeproxy-metrics-") as metrics_dir:
         os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir)
+        shared_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        for stale in Path(shared_dir).glob("worker-*.pid"):  # a given dir may be reused
+            stale.unlink(missing_ok=True)
+        write_pid_file(shared_dir, SUPERVISOR)
         ctx = multiprocessing.get_context("spawn")
         procs = [
-            ctx.Process(target=_worker, args=(settings,), daemon=False) for _ in range(workers)
+            ctx.Process(target=_worker, args=(settings, n, shared_dir), daemon=False)
+            for n in range(1, workers + 1)
         ]
         for p in procs:
             p.start()

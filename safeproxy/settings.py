@@ -89,6 +89,10 @@ class UpstreamSettings(Strict):
     max_in_flight: int | None = Field(default=None, gt=0)
     breaker: BreakerConfig = BreakerConfig()
     health_path: str = "/v1/models"
+    # Ask streamed chat/completions requests for usage (stream_options.include_usage) so their
+    # tokens are counted; off for a server that refuses the field (its streams then go
+    # uncounted and keep their token-limit reservation).
+    stream_usage: bool = True
 
     @model_validator(mode="before")
     @classmethod

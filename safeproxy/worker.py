@@ -28,6 +28,7 @@ from safeproxy.review.settings import AdminSettings
 from safeproxy.settings import Settings
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
+from safeproxy.telemetry.process import register_process_metrics
 
 log = logging.getLogger("safeproxy.worker")
 
@@ -55,6 +56,7 @@ async def run_worker(
             loop.add_signal_handler(sig, stop.set)
     registry = CollectorRegistry()
     metrics = Metrics(registry)
+    register_process_metrics(registry, None)
     audit = AuditLog(settings.telemetry.audit) if settings.telemetry.audit.path else None
     review = None
     if settings.review.enabled:  # the admin listener stays with the proxy

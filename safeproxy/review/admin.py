@@ -83,8 +83,9 @@ def _guard(token: bytes) -> Middleware:
         except ProxyError as exc:
             return error_response(exc)
         except web.HTTPMethodNotAllowed as exc:
-            allow = ", ".join(sorted(exc.allowed_methods))
-            return error_response(MethodNotAllowed("method not allowed"), headers={"Allow": allow})
+            allowed = tuple(sorted(exc.allowed_methods))
+            wrong = MethodNotAllowed("method not allowed", allow=allowed)
+            return error_response(wrong, headers=wrong.headers())
         except web.HTTPNotFound:
             return error_response(NotFound("no such admin endpoint"))
 

@@ -103,6 +103,12 @@ RATE_LIMITED = Spec(
     "Requests refused by a rate limit, by the kind of limit (requests, tokens, concurrent).",
     ("route", "kind"),
 )
+TOKENS = Spec(
+    "safeproxy_tokens",
+    "Tokens by direction (input, output) as the upstream's usage reports them, streams "
+    "included, by route and tenant (a configured tenant name, or `default`).",
+    ("route", "tenant", "direction"),
+)
 HOLDBACK = Spec(
     "safeproxy_stream_holdback_chars",
     "The most characters a filtered stream held back at once.",
@@ -110,7 +116,7 @@ HOLDBACK = Spec(
 )
 SPECS = (
     REQUESTS, OVERHEAD, UPSTREAM, TTFT, VERDICTS, FILTER_ERRORS, FILTER_SECONDS, FINDINGS,
-    OUTPUT_CHECKED, OUTPUT_VIOLATIONS, DEGRADED, STREAM_BLOCKED, HOLDBACK, RATE_LIMITED,
+    OUTPUT_CHECKED, OUTPUT_VIOLATIONS, DEGRADED, STREAM_BLOCKED, HOLDBACK, RATE_LIMITED, TOKENS,
 )  # fmt: skip
 
 Labels = tuple[str, ...]
@@ -118,6 +124,8 @@ Labels = tuple[str, ...]
 
 class HotPath(Protocol):
     def inc(self, spec: Spec, labels: Labels) -> None: ...
+
+    def add(self, spec: Spec, labels: Labels, amount: int) -> None: ...
 
     def observe(self, spec: Spec, labels: Labels, value: float) -> None: ...
 
@@ -186,6 +194,10 @@ class LocalHotPath(Collector):
         table = self._counts[spec]
         table[labels] = table.get(labels, 0) + 1
 
+    def add(self, spec: Spec, labels: Labels, amount: int) -> None:
+        table = self._counts[spec]
+        table[labels] = table.get(labels, 0) + amount
+
     def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
         known = self._shared.get(id(group))
         if known is None:
@@ -247,6 +259,10 @@ class SharedHotPath:
     def inc(self, spec: Spec, labels: Labels) -> None:
         counter = self._counters[spec]
         (counter.labels(*labels) if labels else counter).inc()
+
+    def add(self, spec: Spec, labels: Labels, amount: int) -> None:
+        counter = self._counters[spec]
+        (counter.labels(*labels) if labels else counter).inc(amount)
 
     def observe(self, spec: Spec, labels: Labels, value: float) -> None:
         hist = self._histograms[spec]

@@ -53,8 +53,10 @@ class Metrics:
         # Rare events (errors, fallbacks) keep prometheus_client's instruments.
         self.upstream_errors = Counter(
             "safeproxy_upstream_errors",
-            "Upstream failures by upstream and error code.",
-            ["upstream", "code"],
+            "Upstream failures by upstream and reason (a fixed vocabulary: http_429, "
+            "http_503, http_4xx, http_5xx, connect, connect_timeout, timeout, reset, "
+            "malformed, stream_reset, stream_timeout).",
+            ["upstream", "reason"],
             registry=registry,
         )
         # Breakers change state rarely: prometheus_client's own instruments (multiprocess too).
@@ -178,6 +180,12 @@ class Metrics:
         hot = self.hot
         hot.inc(h.REQUESTS, (d.route, d.outcome))
         hot.observe(h.OVERHEAD, (), d.overhead_s)
+        if d.upstream_failure and d.upstream is not None:
+            self.upstream_failed(d.upstream, d.upstream_failure)
+        if d.tokens_in:
+            hot.add(h.TOKENS, (d.route, d.tenant_label, "input"), d.tokens_in)
+        if d.tokens_out:
+            hot.add(h.TOKENS, (d.route, d.tenant_label, "output"), d.tokens_out)
         policy = d.policy
         for group in d.filter_groups:
             if not group:
@@ -206,6 +214,10 @@ class Metrics:
             hot.inc(h.RATE_LIMITED, (d.route, d.limited_kind))
         if d.holdback_chars is not None:
             hot.observe(h.HOLDBACK, (), d.holdback_chars)
+
+    def upstream_failed(self, upstream: str, reason: str) -> None:
+        """One failure of an upstream (a config name) for a reason of upstream/failures.py."""
+        self.upstream_errors.labels(upstream, reason).inc()
 
     def upstream_done(self, upstream: str, seconds: float, ttft_s: float | None) -> None:
         self.hot.observe(h.UPSTREAM, (upstream,), seconds)

@@ -209,7 +209,7 @@ class Tracing:
             server.set_attribute("gen_ai.input.messages", orjson.dumps(captured[0]).decode())
         if self._capture and captured[1] is not None:
             server.set_attribute("gen_ai.output.messages", orjson.dumps(captured[1]).decode())
-        if d.outcome in _ERROR_OUTCOMES:
+        if d.outcome in _ERROR_OUTCOMES or (d.upstream_failure and d.status >= 500):
             server.set_status(Status(StatusCode.ERROR, d.outcome))
         server.end(end_time=ns + int(now * 1e9))
 
@@ -290,8 +290,16 @@ def _client_attributes(d: Decision, upstream: str, last: bool) -> dict[str, Any]
         "gen_ai.request.model": d.model,
         "safeproxy.upstream": upstream,
     }
-    if last and d.response_model:
-        attrs["gen_ai.response.model"] = d.response_model
+    if last:
+        if d.response_model:
+            attrs["gen_ai.response.model"] = d.response_model
+        # The call that answered is the one whose usage the reply reported.
+        if d.tokens_in is not None:
+            attrs["gen_ai.usage.input_tokens"] = d.tokens_in
+        if d.tokens_out is not None:
+            attrs["gen_ai.usage.output_tokens"] = d.tokens_out
+        if d.upstream_failure:
+            attrs["error.type"] = d.upstream_failure
     return attrs
 
 
@@ -318,6 +326,8 @@ def _attributes(d: Decision) -> dict[str, Any]:
         attrs["gen_ai.usage.output_tokens"] = d.tokens_out
     if d.upstream:
         attrs["safeproxy.upstream"] = d.upstream
+    if d.upstream_failure:
+        attrs["error.type"] = d.upstream_failure
     if d.deep_checks:
         attrs["safeproxy.deep_checks"] = [f"{c.check}:{c.verdict}" for c in d.deep_checks]
     return attrs

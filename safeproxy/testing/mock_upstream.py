@@ -11,7 +11,9 @@ Per-request control rides in an extra body field, so any client (including the O
 `pieces` gives the exact stream split (it wins over `reply` and `chunks`). `tool_call`
 answers with one function call instead of text; its arguments are what gets split.
 `fault_after` applies a stall/reset mid-stream after that many content chunks.
-`headers` are added to a non-streamed reply.
+`headers` are added to a non-streamed reply. A stream asked for usage
+(`stream_options.include_usage`) ends with a usage-only chunk (`"choices": []`), and its other
+chunks carry `"usage": null`, as OpenAI's do.
 """
 
 from __future__ import annotations
@@ -170,12 +172,15 @@ class MockUpstream:
         obj = "chat.completion.chunk" if chat else "text_completion"
         delay = float(ctl.get("delay_ms", self.token_delay_s * 1000)) / 1000
         fault_after = ctl.get("fault_after")
+        opts = body.get("stream_options")
+        include_usage = isinstance(opts, dict) and opts.get("include_usage") is True
 
         def chunk(choice: dict[str, Any] | None, with_usage: bool = False) -> bytes:
             c: dict[str, Any] = {"id": rid, "object": obj, "created": created, "model": model,
                                  "choices": [choice] if choice is not None else []}  # fmt: skip
-            if with_usage:
-                c["usage"] = usage
+            if include_usage:
+                # OpenAI's shape: `"usage": null` on every chunk but the last, usage-only one.
+                c["usage"] = usage if with_usage else None
             return b"data: " + orjson.dumps(c) + b"\n\n"
 
         try:
@@ -212,8 +217,7 @@ class MockUpstream:
             else:
                 last["text"] = ""
             await resp.write(chunk(last))
-            opts = body.get("stream_options")
-            if isinstance(opts, dict) and opts.get("include_usage"):
+            if include_usage:
                 await resp.write(chunk(None, with_usage=True))
             await resp.write(b"data: [DONE]\n\n")
             await resp.write_eof()

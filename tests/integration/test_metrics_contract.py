@@ -122,6 +122,7 @@ def test_dashboards_and_rules_name_only_real_metrics() -> None:
         "safeproxy_upstream_errors_total", "safeproxy_breaker_open",
         "safeproxy_deep_checks_total", "safeproxy_deep_check_seconds_bucket",
         "safeproxy_deep_check_cache_total", "safeproxy_deep_check_queue_depth",
+        "safeproxy_tokens_total", "process_cpu_seconds_total", "process_resident_memory_bytes",
     ):  # fmt: skip
         assert name in sampled, name
     assert judge.total_calls > 0

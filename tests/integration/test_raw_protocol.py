@@ -106,7 +106,12 @@ def test_gzip_when_enabled_inflates_under_a_cap() -> None:
 
 def test_unknown_path_and_wrong_method(stack: Stack) -> None:
     assert_openai_error(httpx.get(stack.url + "/v2/anything"), 404, "not_found")
-    assert_openai_error(httpx.get(stack.url + "/v1/chat/completions"), 405, "method_not_allowed")
+    resp = httpx.get(stack.url + "/v1/chat/completions")
+    assert_openai_error(resp, 405, "method_not_allowed")
+    assert resp.headers["Allow"] == "POST"
+    resp = httpx.post(stack.url + "/metrics", json={})
+    assert_openai_error(resp, 405, "method_not_allowed")
+    assert resp.headers["Allow"] == "GET"
 
 
 def test_request_id_is_kept_when_sane_and_replaced_when_not(stack: Stack) -> None:

@@ -265,6 +265,7 @@ async def test_label_body_limits_and_missing_items(admin: Admin) -> None:
 async def test_wrong_methods_get_openai_shaped_errors(admin: Admin) -> None:
     async with admin.http.delete(admin.url + "/admin/review/items", headers=AUTH) as r:
         assert r.status == 405
+        assert "GET" in r.headers["Allow"].split(", ")
         assert (await r.json())["error"]["code"] == "method_not_allowed"
     async with admin.http.get(admin.url + "/admin/review/nothing", headers=AUTH) as r:
         assert r.status == 404

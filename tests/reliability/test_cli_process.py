@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.redis_server import redis_server, redis_url
 from tests.support import Stack
@@ -184,15 +185,50 @@ def test_two_proxy_processes_share_one_limit_through_redis(redis_url: str) -> No
 
 def test_workers_share_one_port_and_metrics_cover_all_of_them() -> None:
     with Stack() as stack, serving(stack, "--workers", "2") as (proc, url):
+        output_tokens = 0
         for _ in range(20):
             # A fresh connection each time, so the kernel spreads them over the workers.
             with httpx.Client() as c:
-                assert c.post(url + "/v1/chat/completions", json=CHAT).status_code == 200
+                reply = c.post(url + "/v1/chat/completions", json=CHAT)
+                assert reply.status_code == 200
+                output_tokens += reply.json()["usage"]["completion_tokens"]
         text = httpx.get(url + "/metrics").text
         line = next(ln for ln in text.splitlines() if ln.startswith("safeproxy_requests_total{"))
         assert float(line.rsplit(" ", 1)[1]) == 20.0
+        tokens = {
+            s.labels["direction"]: s.value
+            for f in text_string_to_metric_families(text)
+            if f.name == "safeproxy_tokens"
+            for s in f.samples
+            if s.name == "safeproxy_tokens_total"
+        }
+        assert output_tokens > 0 and tokens["output"] == output_tokens
+        # process_* of the whole group, whichever worker answers the scrape. A worker announces
+        # itself as it starts: scrape until the second one has (each scrape a new connection).
+        group = {"supervisor", "1", "2"}
+        seen: list[set[str]] = []
+        for _ in range(200):
+            with httpx.Client() as c:
+                seen.append(process_workers(c.get(url + "/metrics").text))
+            if len(seen) >= 4 and seen[-4:] == [group] * 4:
+                break
+        assert seen[-4:] == [group] * 4
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
+
+
+def process_workers(text: str) -> set[str]:
+    """The `worker` labels of the process_* families, checking each one is complete."""
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    workers: set[str] = set()
+    for name in ("process_cpu_seconds", "process_resident_memory_bytes", "process_open_fds",
+                 "process_max_fds", "process_start_time_seconds"):  # fmt: skip
+        samples = families[name].samples
+        labels = [s.labels["worker"] for s in samples]  # every series is labelled
+        assert len(labels) == len(set(labels)) and all(s.value > 0 for s in samples)
+        workers = workers or set(labels)
+        assert set(labels) == workers
+    return workers
 
 
 def test_demo_prints_working_snippets_and_stops_on_sigterm(tmp_path: Path) -> None:

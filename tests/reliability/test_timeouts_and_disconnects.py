@@ -155,6 +155,9 @@ def test_connect_timeout_is_504_and_goes_to_the_fallback() -> None:
             resp = httpx.post(stack.url + "/v1/chat/completions", json=solo, timeout=10)
             assert resp.status_code == 504
             assert resp.json()["error"]["code"] == "upstream_connect_timeout"
+            # Both count, the one the fallback rescued too (recorded before the reply went).
+            labels = {"upstream": "u1", "reason": "connect_timeout"}
+            assert stack.metric("safeproxy_upstream_errors_total", labels) == 2.0
     finally:
         for s in fillers:
             s.close()

@@ -30,6 +30,7 @@ COUNTERS = frozenset(
         "safeproxy_degraded_total",
         "safeproxy_stream_blocked_total",
         "safeproxy_upstream_errors_total",
+        "safeproxy_tokens_total",
         "safeproxy_fallbacks_total",
         "safeproxy_deep_checks_total",
         "safeproxy_deep_check_errors_total",
@@ -37,6 +38,7 @@ COUNTERS = frozenset(
         "safeproxy_deep_checks_skipped_total",
         "safeproxy_deep_check_cache_total",
         "safeproxy_review_items_total",
+        "process_cpu_seconds_total",
     }
 )
 HISTOGRAMS = frozenset(
@@ -58,6 +60,10 @@ GAUGES = frozenset(
         "safeproxy_review_labels",
         "safeproxy_review_false_positive_ratio",
         "safeproxy_review_false_negative_ratio",
+        # The standard process metrics (labelled by `worker` under --workers N).
+        "process_resident_memory_bytes",
+        "process_open_fds",
+        "process_max_fds",
     }
 )
 # Metrics a dashboard may chart before the proxy exports them (they land with later work);

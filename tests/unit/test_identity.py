@@ -27,7 +27,8 @@ def auth(settings: AuthSettings) -> Authenticator:
 
 def test_api_keys_map_to_their_tenant_and_anything_else_is_refused() -> None:
     a = auth(KEYS)
-    assert a.identify(f"Bearer {KEY}", "10.0.0.1", None) == ("team-a", "tenant:team-a")
+    # A configured tenant name: bounded, so it may label metrics.
+    assert a.identify(f"Bearer {KEY}", "10.0.0.1", None) == ("team-a", "tenant:team-a", True)
     for bad in (None, "", "Bearer ", f"Basic {KEY}", f"Bearer {KEY}x", KEY):
         with pytest.raises(Unauthorized):
             a.identify(bad, "10.0.0.1", None)
@@ -66,6 +67,7 @@ def test_an_unchecked_key_is_recorded_hashed_and_does_not_escape_limits() -> Non
     one, two = a.identify("Bearer k1", "p", None), a.identify("Bearer k2", "p", None)
     assert one.limit_key == two.limit_key == "addr:p"
     assert one.tenant != two.tenant and "k1" not in one.tenant
+    assert not one.configured and not two.configured  # client input: never a metric label
 
 
 def test_api_keys_mode_needs_keys() -> None:
