@@ -1,4 +1,4 @@
-"""The `safeproxy` command line: serve | validate | worker | mock-upstream | demo."""
+"""The `safeproxy` command line: serve | validate | test | worker | mock-upstream | demo."""
 
 from __future__ import annotations
 
@@ -26,6 +26,13 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check a config file; exit 1 listing every error")
     validate.add_argument("file", type=Path)
+
+    test = sub.add_parser("test", help="run policy test cases; exit 1 if any fails")
+    test.add_argument("--config", type=Path, help="config file (default: the bundled policy)")
+    test.add_argument("cases", type=Path, nargs="+", help="case files (.yaml or .jsonl)")
+    test.add_argument("--junit", type=Path, help="also write JUnit XML here")
+    test.add_argument("--json", action="store_true", help="print the report as JSON")
+    test.add_argument("--splits", type=int, default=3, help="random chunk splits per stream case")
 
     mock = sub.add_parser("mock-upstream", help="run the bundled OpenAI-compatible mock model")
     mock.add_argument("--host", default="127.0.0.1")
@@ -63,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"{args.file}: ok")
         return 0
+    if args.command == "test":
+        from safeproxy.policytest.command import run_tests
+
+        return run_tests(args.config, args.cases, junit=args.junit, json=args.json,
+                         splits=args.splits)  # fmt: skip
     if args.command == "mock-upstream":
         from safeproxy.testing.mock_upstream import run_mock
 

@@ -1,0 +1,1 @@
+"""`safeproxy test`: policy test cases run through the real request path, with a report."""
