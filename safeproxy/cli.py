@@ -1,4 +1,4 @@
-"""The `safeproxy` command line: serve | validate | test | worker | mock-upstream | demo."""
+"""The `safeproxy` command line: serve, validate, test, replay, worker, mock-upstream, demo."""
 
 from __future__ import annotations
 
@@ -33,6 +33,17 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--junit", type=Path, help="also write JUnit XML here")
     test.add_argument("--json", action="store_true", help="print the report as JSON")
     test.add_argument("--splits", type=int, default=3, help="random chunk splits per stream case")
+
+    replay = sub.add_parser(
+        "replay", help="what a candidate policy would decide on recorded traffic"
+    )
+    replay.add_argument("--config", type=Path, help="the candidate config (default: bundled)")
+    replay.add_argument("audit", type=Path, nargs="+", help="audit log files (JSON lines)")
+    replay.add_argument("--since", help="from this time (unix seconds or ISO 8601)")
+    replay.add_argument("--until", help="before this time")
+    replay.add_argument("--route", help="only records of this route (as recorded)")
+    replay.add_argument("--tenant", help="only records of this tenant (as recorded)")
+    replay.add_argument("--json", action="store_true", help="print the report as JSON")
 
     mock = sub.add_parser("mock-upstream", help="run the bundled OpenAI-compatible mock model")
     mock.add_argument("--host", default="127.0.0.1")
@@ -75,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_tests(args.config, args.cases, junit=args.junit, json=args.json,
                          splits=args.splits)  # fmt: skip
+    if args.command == "replay":
+        return _replay(args)
     if args.command == "mock-upstream":
         from safeproxy.testing.mock_upstream import run_mock
 
@@ -99,6 +112,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from safeproxy.server import run
 
     return run(_with_overrides(settings, args.host, args.port), workers=args.workers)
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from safeproxy.replay.command import parse_time, run_replay
+    from safeproxy.replay.source import Window
+
+    try:
+        since = parse_time(args.since) if args.since else None
+        until = parse_time(args.until) if args.until else None
+    except ValueError as exc:
+        print(f"safeproxy replay: {exc}", file=sys.stderr)
+        return 2
+    window = Window(since, until, args.route, args.tenant)
+    return run_replay(args.config, args.audit, window, json=args.json)
 
 
 def _check_environment(config: Path | None, settings: Settings) -> None:

@@ -1,0 +1,1 @@
+"""`safeproxy replay`: what a candidate policy would have decided on recorded traffic."""

@@ -1,0 +1,142 @@
+"""Re-deciding a recorded request under a candidate policy, from its recorded findings.
+
+No text is kept in the audit log, so this tier re-decides what the findings allow: which
+route and policy a request gets, which filters still run and in which mode, each filter's
+action, precedence (block over redact over allow), and scope narrowed to fewer PII entities
+or secret kinds. What only the text can tell is marked `needs_text`, not guessed: a filter the
+record never ran, a failed filter, a deep check's verdict. A request blocked on input that the
+candidate lets through is re-decided on its input, with the caveat that its reply is unknown.
+A scope the candidate widens (a lower threshold, a new entity or word) is invisible here.
+Decisions made by state (rate limits, quarantine, load shedding, breakers) are `stateful`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from safeproxy.policy_settings import PiiFilter, PolicySettings, SecretsFilter
+from safeproxy.settings import Settings
+from safeproxy.upstream.routes import Router
+
+VERDICTS = {"allowed": "allow", "redacted": "redact", "blocked_input": "block",
+            "blocked_output": "block"}  # fmt: skip
+STATEFUL = frozenset({"rate_limited", "quarantined", "shed", "breaker_open"})
+_RANK = {"allow": 0, "redact": 1, "block": 2}
+
+
+@dataclass(frozen=True)
+class Replayed:
+    request_id: str
+    route: str
+    tenant: str
+    category: str  # unchanged | reclassified | <before>-><after> | stateful | needs_text | ...
+    before: str
+    after: str | None
+    types_before: tuple[str, ...] = ()
+    types_after: tuple[str, ...] = ()
+    reason: str | None = None  # why it was not re-judged
+
+
+class Replayer:
+    def __init__(self, candidate: Settings) -> None:
+        self._router = Router(candidate)
+        self._labels = {r.label: r for r in self._router.routes()}
+        self._policies = candidate.policies
+
+    def replay(self, record: dict[str, Any]) -> Replayed:
+        rid = str(record.get("request_id", "?"))
+        tenant = str(record.get("tenant", "?"))
+        outcome = record["outcome"]
+        model = record.get("model")
+        route = self._router.route(model) if isinstance(model, str) else None
+        if route is None and not isinstance(model, str):
+            route = self._labels.get(str(record.get("route")))
+        label = route.label if route is not None else str(record.get("route", "-"))
+
+        def not_judged(category: str, reason: str) -> Replayed:
+            return Replayed(rid, label, tenant, category, outcome, None, reason=reason)
+
+        if outcome in STATEFUL:
+            return not_judged("stateful", f"{outcome} depends on state, not the policy")
+        before = VERDICTS.get(outcome)
+        if before is None:
+            return not_judged("not_a_policy_decision", outcome)
+        if route is None:
+            return not_judged("unrouted", "no route of the candidate matches the model")
+        if any(d.get("verdict") == "unsafe" for d in record.get("deep_checks") or ()):
+            return not_judged("needs_text", "a deep check's verdict")
+        recorded = {(f["stage"], f["filter"]): f for f in record["filters"]}
+        policy = self._policies[route.policy]
+        after, types, missing = _stage(policy, "input", recorded)
+        caveat = None
+        if after != "block":
+            if any(stage == "output" for stage, _ in recorded):
+                out, out_types, out_missing = _stage(policy, "output", recorded)
+                after = max(after, out, key=_RANK.__getitem__)
+                types, missing = types | out_types, missing or out_missing
+            elif policy.output:
+                # Blocked on input when recorded: the candidate lets it through, and what
+                # its output filters would make of the reply is unknown.
+                caveat = "the reply was never produced: output filters not judged"
+        types_before = tuple(sorted({t for f in record["filters"] for t in f.get("types", ())}))
+        if missing:
+            return Replayed(rid, label, tenant, "needs_text", before, after, types_before,
+                            tuple(sorted(types)), reason=missing)  # fmt: skip
+        if after != before:
+            category = f"{before}->{after}"
+        elif set(types) != set(_enforced(record)):
+            category = "reclassified"
+        else:
+            category = "unchanged"
+        return Replayed(rid, label, tenant, category, before, after, types_before,
+                        tuple(sorted(types)), reason=caveat)  # fmt: skip
+
+
+def _enforced(record: dict[str, Any]) -> set[str]:
+    """The finding types the recorded policy acted on (enforcing filters)."""
+    return {
+        t
+        for f in record["filters"]
+        if f.get("mode") == "enforce" and f.get("count", 0)
+        for t in f.get("types", ())
+    }
+
+
+def _stage(
+    policy: PolicySettings, stage: str, recorded: dict[tuple[str, str], dict[str, Any]]
+) -> tuple[str, set[str], str | None]:
+    """The candidate's verdict for one stage: (allow|redact|block, types acted on, what is
+    missing to judge it, if anything)."""
+    verdict, types, missing = "allow", set[str](), None
+    for spec in policy.input if stage == "input" else policy.output:
+        name = spec.name or spec.type
+        rec = recorded.get((stage, name))
+        if rec is None:
+            missing = missing or f"{stage} filter {name!r} did not run when this was recorded"
+            continue
+        if rec.get("error"):
+            missing = missing or f"{stage} filter {name!r} failed when this was recorded"
+            continue
+        if spec.type == "limits":
+            # A limit's verdict is about the request's shape, which the record keeps.
+            found = set(rec.get("types", ())) if rec.get("verdict") == "block" else set()
+            action = "block"
+        else:
+            found = _in_scope(spec, set(rec.get("types", ())) if rec.get("count", 0) else set())
+            action = spec.action
+        if not found or spec.mode == "shadow":
+            continue
+        types |= found
+        act = {"block": "block", "redact": "redact"}.get(action, "allow")  # flag: recorded only
+        verdict = max(verdict, act, key=_RANK.__getitem__)
+    return verdict, types, missing
+
+
+def _in_scope(spec: Any, types: set[str]) -> set[str]:
+    """Recorded types the candidate filter still looks for (a narrowed entity or kind list)."""
+    if isinstance(spec, PiiFilter):
+        return {t for t in types if t.removeprefix("pii.") in spec.entities}
+    if isinstance(spec, SecretsFilter):
+        return {t for t in types if t.removeprefix("secret.") in spec.kinds}
+    return types
