@@ -239,11 +239,15 @@ def hpa_problems(hpa: Doc, docs: list[Doc]) -> list[str]:
     if target is None:
         return [f"HPA {name}: targets {ref['kind']}/{ref['name']}, which is not rendered"]
     # CPU utilisation is measured against requests: a container without one breaks it.
-    return [
+    problems = [
         f"HPA {name}: container {c['name']} has no CPU request"
         for c in containers(target)
         if "cpu" not in c.get("resources", {}).get("requests", {})
     ]
+    if "replicas" in target["spec"]:
+        # Every `kubectl apply` would reset the count the HPA chose.
+        problems.append(f"HPA {name}: its Deployment sets replicas")
+    return problems
 
 
 def pdb_problems(pdb: Doc, docs: list[Doc]) -> list[str]:
@@ -259,10 +263,13 @@ def ingress_allows(policy: Doc, port: str | int, deployment: Doc) -> bool:
     numbers: dict[str | int, int] = {}
     for c in containers(deployment):
         numbers |= container_ports(c)
+    target = numbers.get(port)
+    if target is None:
+        return False
     for rule in policy["spec"].get("ingress", []):
         for p in rule.get("ports", [{}]):
             allowed = p.get("port")
-            if allowed is None or numbers.get(allowed) == numbers.get(port):
+            if allowed is None or numbers.get(allowed) == target:
                 return True
     return False
 

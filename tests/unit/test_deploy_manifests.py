@@ -264,6 +264,8 @@ def test_mismatched_selectors_and_ports_fail(rendered: dict[str, list[Doc]]) -> 
     monitor["spec"]["selector"]["matchLabels"] = {"app.kubernetes.io/name": "other"}
     assert service_monitor_problems(monitor, docs) != []
     (hpa,) = named(docs, "HorizontalPodAutoscaler").values()
+    deployment["spec"]["replicas"] = 2
+    assert hpa_problems(hpa, docs) == ["HPA safeproxy: its Deployment sets replicas"]
     hpa["spec"]["scaleTargetRef"]["name"] = "safeproxy-gateway"
     assert hpa_problems(hpa, docs) != []
     (pdb,) = named(docs, "PodDisruptionBudget").values()
@@ -272,6 +274,8 @@ def test_mismatched_selectors_and_ports_fail(rendered: dict[str, list[Doc]]) -> 
     policy = named(docs, "NetworkPolicy")["safeproxy"]
     policy["spec"]["ingress"][0]["ports"] = [{"protocol": "TCP", "port": 8000}]
     assert network_policy_problems(docs, deployment, 8080) != []
+    policy["spec"]["ingress"][0]["ports"] = [{"protocol": "TCP", "port": "web"}]
+    assert network_policy_problems(docs, deployment, "metrics") != []
     service = named(docs, "Service")["safeproxy"]
     service["spec"]["ports"][0]["targetPort"] = "web"
     assert service_problems(service, docs) != []
