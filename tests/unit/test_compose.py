@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ import yaml
 
 from safeproxy.configfile import validate
 from safeproxy.env_overrides import apply_env_overrides
+from tests.manifest_checks import tool
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_DIR = ROOT / "deploy" / "compose"
@@ -109,7 +111,7 @@ def test_the_proxy_config_is_valid_and_points_at_the_services() -> None:
     assert proxy["read_only"] is True and "/tmp" in proxy["tmpfs"]
 
 
-def test_prometheus_loads_the_rules_and_scrapes_the_proxy() -> None:
+def test_prometheus_loads_the_rules_and_scrapes_the_proxy(tmp_path: Path) -> None:
     doc = compose()
     mounted = binds(doc["services"]["prometheus"])
     config = yaml.safe_load(mounted["/etc/prometheus/prometheus.yml"].read_text())
@@ -120,6 +122,24 @@ def test_prometheus_loads_the_rules_and_scrapes_the_proxy() -> None:
     (job,) = config["scrape_configs"]
     assert job["static_configs"][0]["targets"] == [f"proxy:{proxy_config['server']['port']}"]
     assert job["metrics_path"] == "/metrics"
+    # promtool reads the config as Prometheus would, with the rule files where compose mounts
+    # them (here: their paths in the repository).
+    config["rule_files"] = [str(mounted[path]) for path in config["rule_files"]]
+    checked = tmp_path / "prometheus.yml"
+    checked.write_text(yaml.safe_dump(config))
+    result = subprocess.run(
+        [
+            tool("promtool", "Debian's prometheus; scripts/test.sh installs it"),
+            "check",
+            "config",
+            str(checked),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_grafana_provisions_the_dashboards_and_the_datasource() -> None:
