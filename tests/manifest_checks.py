@@ -186,6 +186,19 @@ def proxy_problems(deployment: Doc, docs: list[Doc]) -> list[str]:
             f"{name}: preStop sleep + server.drain_s = {needed} s exceeds "
             f"terminationGracePeriodSeconds {grace}"
         )
+    # A container beside the proxy (a sidecar's model server) gets SIGTERM when its own
+    # preStop ends: it must outlast the proxy's drain, or the streams being drained break.
+    for other in spec["containers"]:
+        if other is container:
+            continue
+        outlasts = prestop_sleep_s(other)
+        if outlasts < needed:
+            problems.append(
+                f"{name}/{other['name']}: preStop sleep {outlasts} s ends before the proxy's "
+                f"drain ({needed} s)"
+            )
+        elif outlasts > grace:
+            problems.append(f"{name}/{other['name']}: preStop sleep exceeds the grace period")
     if settings.telemetry.audit.path:
         mounts = {m["mountPath"] for m in container.get("volumeMounts", [])}
         if str(Path(settings.telemetry.audit.path).parent) not in mounts:

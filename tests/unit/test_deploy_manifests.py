@@ -228,6 +228,20 @@ def test_a_drain_longer_than_the_grace_period_fails(rendered: dict[str, list[Doc
     )
 
 
+def test_a_sidecar_model_that_stops_before_the_drain_ends_fails(
+    rendered: dict[str, list[Doc]],
+) -> None:
+    docs, deployment, _ = broken(rendered["sidecar"])
+    spec = deployment["spec"]["template"]["spec"]
+    model = next(c for c in spec["containers"] if c["name"] == "model")
+    del model["lifecycle"]
+    assert any(
+        "model: preStop sleep 0 s ends before" in p for p in proxy_problems(deployment, docs)
+    )
+    model["lifecycle"] = {"preStop": {"exec": {"command": ["sleep", "60"]}}}
+    assert any("exceeds the grace period" in p for p in proxy_problems(deployment, docs))
+
+
 def test_a_server_port_off_the_container_port_fails(rendered: dict[str, list[Doc]]) -> None:
     docs, deployment, container = broken(rendered["sidecar"])
     container["env"].append({"name": "SAFEPROXY_SERVER__PORT", "value": "9000"})
