@@ -3,6 +3,7 @@ commands tests/reliability/test_fresh_install.py runs, and runs non-root with a 
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import subprocess
 import tomllib
@@ -77,11 +78,23 @@ def test_the_image_runs_the_pip_commands_the_install_test_runs() -> None:
     build, final = stages()
     assert pip_commands(build) == IMAGE_BUILD_STEPS
     assert pip_commands(final) == IMAGE_INSTALL_STEPS
-    # Every source a COPY names is in the repository.
+    # Every source a COPY names is in the repository, and not left out of the build context.
+    ignored = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     for op, args in instructions():
         if op == "COPY" and not args.startswith("--from"):
             for source in args.split()[:-1]:
                 assert (ROOT / source).exists(), f"COPY {source}: missing"
+                parts = Path(source).parts
+                for pattern in ignored:
+                    hit = any(
+                        fnmatch.fnmatch(str(Path(*parts[: i + 1])), pattern.removeprefix("**/"))
+                        for i in range(len(parts))
+                    )
+                    assert not hit, f"COPY {source}: excluded by .dockerignore's {pattern}"
 
 
 def test_every_locked_package_is_pinned_with_hashes() -> None:
