@@ -304,3 +304,15 @@ def test_a_schema_violation_fails(rendered: dict[str, list[Doc]]) -> None:
     _, deployment, container = broken(rendered["gateway"])
     container["resources"]["requests"]["cpu"] = {"cores": 1}
     assert schema_problems(deployment) != []
+
+
+def test_every_deployed_config_runs_the_recommended_policy_unchanged() -> None:
+    # The configs repeat config/default.yaml's policies (a ConfigMap holds whole files); this
+    # keeps the copies from drifting from it.
+    recommended = yaml.safe_load((ROOT / "config" / "default.yaml").read_text())["policies"]
+    for path in (
+        KUBERNETES / "base" / "safeproxy.yaml",
+        KUBERNETES / "overlays" / "gateway" / "safeproxy.yaml",
+        ROOT / "deploy" / "compose" / "safeproxy.yaml",
+    ):
+        assert yaml.safe_load(path.read_text())["policies"] == recommended, path
