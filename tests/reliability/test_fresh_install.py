@@ -5,7 +5,9 @@ each, and `safeproxy demo` from the first."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -158,6 +160,20 @@ def test_serve_answers_from_a_clean_install(
     reply = httpx.post(url + "/v1/chat/completions", json=CHAT, timeout=30)
     assert reply.status_code == 200, reply.text
     assert reply.json()["choices"][0]["message"]["content"]
+    # The image's HEALTHCHECK command passes against this process, and fails with none.
+    assert health_check(clean_install, proxy_port) == 0
+    assert health_check(clean_install, free_port()) != 0
+
+
+def health_check(bin_dir: Path, port: int) -> int:
+    """The Dockerfile's HEALTHCHECK command, run by this virtualenv's python on `port`."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    match = re.search(r"^HEALTHCHECK .*?CMD (\[.*\])$", text, re.MULTILINE)
+    assert match, "no HEALTHCHECK ... CMD [...] in the Dockerfile"
+    argv: list[str] = json.loads(match.group(1))
+    assert argv[0] == "python" and "127.0.0.1:8080" in argv[-1], argv
+    argv = [str(bin_dir / "python"), *argv[1:-1], argv[-1].replace(":8080", f":{port}")]
+    return subprocess.run(argv, capture_output=True, timeout=30, check=False).returncode
 
 
 # The demo is the README's command: not the image's entry point.
