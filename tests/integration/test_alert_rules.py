@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS = ROOT / "deploy" / "prometheus"
 RULE_FILES = [PROMETHEUS / "recording_rules.yml", PROMETHEUS / "alert_rules.yml"]
 RUNBOOKS = ROOT / "deploy" / "runbooks"
-RUNBOOK_URL_PREFIX = "https://github.com/safeproxy/safeproxy/blob/main/deploy/runbooks/"
 
 
 def promtool() -> str:
@@ -59,7 +58,8 @@ def test_every_alert_has_a_runbook_and_annotations() -> None:
             assert annotations.get(key, "").strip(), f"{name}: no {key} annotation"
         assert rule.get("labels", {}).get("severity") in {"page", "ticket"}, name
         url = annotations["runbook_url"]
-        assert url == f"{RUNBOOK_URL_PREFIX}{name}.md", f"{name}: runbook_url is {url}"
+        # Relative to the runbook base, which the deployment sets (deploy/kubernetes).
+        assert url == f"{name}.md", f"{name}: runbook_url is {url}"
         assert (RUNBOOKS / f"{name}.md").is_file(), f"{name}: deploy/runbooks/{name}.md missing"
 
 

@@ -1,10 +1,13 @@
-"""The README's first command on a fresh machine: a clean virtualenv, `pip install .` with no
-extras (as the container image installs the wheel), then `safeproxy serve` and `safeproxy demo`
-answer a request."""
+"""The README's first command on a fresh machine, and the container image's install: clean
+virtualenvs, one with `pip install .` and no extras, one with the Dockerfile's pip commands
+(hash-locked dependencies, then the wheel alone); `safeproxy serve` answers a request from
+each, and `safeproxy demo` from the first."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -38,25 +41,53 @@ def checkout_copy(dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="module")
-def clean_install(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtualenv (no system site-packages) with `pip install .` run in a copy."""
+# The Dockerfile's pip commands, in its order (tests/unit/test_dockerfile.py checks that it
+# runs exactly these). WHEELS stands for its /wheels directory.
+WHEELS = "/wheels"
+IMAGE_BUILD_STEPS = [
+    "pip install --no-cache-dir --require-hashes -r deploy/docker/build.lock",
+    "pip wheel --no-cache-dir --no-deps --no-build-isolation --wheel-dir /wheels .",
+]
+IMAGE_INSTALL_STEPS = [
+    "pip install --no-cache-dir --require-hashes -r deploy/docker/requirements.lock",
+    "pip install --no-cache-dir --no-deps --no-index --find-links /wheels safeproxy",
+    "pip check",
+]
+
+
+def new_venv(path: Path) -> Path:
+    venv.create(path, with_pip=True, clear=True)
+    return path / "bin"
+
+
+def pip(bin_dir: Path, command: str, cwd: Path, wheels: Path) -> None:
+    """One of the Dockerfile's pip commands, with this virtualenv's pip."""
+    argv = [str(bin_dir / "python"), "-m", "pip", "--disable-pip-version-check"]
+    argv += [str(wheels) if a == WHEELS else a for a in command.split()[1:]]
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=900, env=environ)
+    assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"
+
+
+@pytest.fixture(scope="module", params=["pip install .", "image"])
+def clean_install(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtualenv (no system site-packages) with safeproxy installed from a copy of
+    the checkout: by the README's `pip install .`, or as the Dockerfile does (its build stage
+    in one virtualenv, its final stage in another)."""
     base = tmp_path_factory.mktemp("fresh")
     source = checkout_copy(base / "clone")
-    env_dir = base / "venv"
-    venv.create(env_dir, with_pip=True, clear=True)
-    python = env_dir / "bin" / "python"
-    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    result = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "."],
-        cwd=source,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=environ,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return env_dir / "bin"
+    if request.param == "pip install .":
+        bin_dir = new_venv(base / "venv")
+        pip(bin_dir, "pip install --quiet .", source, base)
+        return bin_dir
+    wheels = base / "wheels"
+    build = new_venv(base / "build")
+    for step in IMAGE_BUILD_STEPS:
+        pip(build, step, source, wheels)
+    bin_dir = new_venv(base / "venv")
+    for step in IMAGE_INSTALL_STEPS:
+        pip(bin_dir, step, source, wheels)
+    return bin_dir
 
 
 def installed(bin_dir: Path) -> set[str]:
@@ -106,10 +137,13 @@ def wait_answering(url: str, limit_s: float = 60) -> None:
     raise TimeoutError(f"{url} did not come up")
 
 
-def test_no_extra_is_installed(clean_install: Path) -> None:
+def test_no_extra_is_installed(clean_install: Path, request: pytest.FixtureRequest) -> None:
     packages = installed(clean_install)
     assert "safeproxy" in packages
-    assert not packages & {"redis", "alt-profanity-check", "openai", "pytest"}
+    assert not packages & {"alt-profanity-check", "openai", "pytest"}
+    # The image carries the redis extra (the gateway overlay keeps shared state in Redis).
+    image = request.node.callspec.params["clean_install"] == "image"
+    assert ("redis" in packages) == image
 
 
 def test_serve_answers_from_a_clean_install(
@@ -126,8 +160,24 @@ def test_serve_answers_from_a_clean_install(
     reply = httpx.post(url + "/v1/chat/completions", json=CHAT, timeout=30)
     assert reply.status_code == 200, reply.text
     assert reply.json()["choices"][0]["message"]["content"]
+    # The image's HEALTHCHECK command passes against this process, and fails with none.
+    assert health_check(clean_install, proxy_port) == 0
+    assert health_check(clean_install, free_port()) != 0
 
 
+def health_check(bin_dir: Path, port: int) -> int:
+    """The Dockerfile's HEALTHCHECK command, run by this virtualenv's python on `port`."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    match = re.search(r"^HEALTHCHECK .*?CMD (\[.*\])$", text, re.MULTILINE)
+    assert match, "no HEALTHCHECK ... CMD [...] in the Dockerfile"
+    argv: list[str] = json.loads(match.group(1))
+    assert argv[0] == "python" and "127.0.0.1:8080" in argv[-1], argv
+    argv = [str(bin_dir / "python"), *argv[1:-1], argv[-1].replace(":8080", f":{port}")]
+    return subprocess.run(argv, capture_output=True, timeout=30, check=False).returncode
+
+
+# The demo is the README's command: not the image's entry point.
+@pytest.mark.parametrize("clean_install", ["pip install ."], indirect=True)
 def test_demo_answers_from_a_clean_install(
     clean_install: Path, processes: list[subprocess.Popen[str]]
 ) -> None:
