@@ -31,6 +31,7 @@ from safeproxy.ratelimit.settings import redis_client
 from safeproxy.readiness import Readiness
 from safeproxy.resilience.breaker import Transition
 from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore
+from safeproxy.resilience.quarantine_gate import QuarantineGate
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.review.service import ReviewService
 from safeproxy.settings import Settings
@@ -167,8 +168,10 @@ def build_app(
             metrics.breaker_open.labels("judge", name).set(0)
     pipeline = Pipeline(
         settings.server, router, pools, recorder, Guard(policies), auth, admission, safety,
-        quarantine, quarantine_policy=q.strict_policy if q.action == "strict" else None,
-        on_quarantine=quarantined, quarantine_store=qstore,
+        QuarantineGate(
+            quarantine, strict_policy=q.strict_policy if q.action == "strict" else None,
+            on_quarantine=quarantined, store=qstore,
+        ),
         deep=deep.service if deep is not None else None,
         decision_headers=DecisionHeaders(
             versions, enabled=settings.telemetry.decision_headers.enabled

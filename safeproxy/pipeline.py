@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import functools
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -36,7 +35,7 @@ from safeproxy.headers import RequestIds, request_id, upstream_headers
 from safeproxy.identity import Authenticator
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
-from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore, StoreUnavailable
+from safeproxy.resilience.quarantine_gate import QuarantineGate
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.settings import ServerSettings
 from safeproxy.telemetry.recorder import Recorder
@@ -69,11 +68,8 @@ class Pipeline:
         authenticator: Authenticator,
         admission: Admission,
         safety: SafetyBreakers,
-        quarantine: Quarantine,
+        quarantine: QuarantineGate,
         *,
-        quarantine_policy: str | None = None,
-        on_quarantine: Callable[[str], None] | None = None,
-        quarantine_store: SharedQuarantineStore | None = None,
         deep: DeepChecks | None = None,
         decision_headers: DecisionHeaders | None = None,
     ) -> None:
@@ -88,14 +84,10 @@ class Pipeline:
         self._admission = admission
         self._safety = safety
         self._quarantine = quarantine
-        self._quarantine_policy = quarantine_policy
-        self._on_quarantine = on_quarantine
-        self._qstore = quarantine_store
         self._deep = deep
         self._decided = decision_headers or DecisionHeaders({}, enabled=False)
         # Whether anything keys on the client (limits, quarantine, deep-check sampling).
         self._by_address = admission.active or quarantine.enabled or deep is not None
-        self._background: set[asyncio.Task[None]] = set()
         self._ids = RequestIds()
         self._in_flight = 0
         self._max_in_flight = server.max_in_flight
@@ -199,43 +191,15 @@ class Pipeline:
                     violation = output_violation(ex)
                     self._safety.record(ex, violation)
                     if quarantine and (violation or ex.outcome in _VIOLATIONS):
-                        self._count_violation(ex)
+                        self._quarantine.count_violation(ex.limit_key, ex.tenant)
 
     async def close(self) -> None:
         """Finish what requests left running in the background (shared violation counts)."""
-        if self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
-
-    def _count_violation(self, ex: Exchange) -> None:
-        self.count_violation(ex.limit_key, ex.tenant)
+        await self._quarantine.close()
 
     def count_violation(self, key: str, tenant: str) -> None:
         """One policy violation of an identity (also from async deep-check verdicts)."""
-        if not self._quarantine.enabled:
-            return
-        if self._qstore is None:
-            if self._quarantine.violation(key) and self._on_quarantine is not None:
-                self._on_quarantine(tenant)
-            return
-        # Shared state: off the request's path (the reply is already on its way).
-        task = asyncio.ensure_future(self._count_shared(key, tenant))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    async def _count_shared(self, key: str, tenant: str) -> None:
-        assert self._qstore is not None
-        with contextlib.suppress(StoreUnavailable):
-            if await self._qstore.violation(key) and self._on_quarantine is not None:
-                self._on_quarantine(tenant)
-
-    async def _quarantined(self, ex: Exchange) -> bool:
-        if self._qstore is None:
-            return self._quarantine.holds(ex.limit_key)
-        try:
-            return await self._qstore.holds(ex.limit_key)
-        except StoreUnavailable:
-            ex.degraded.append("quarantine:unavailable")  # nobody is held while it is down
-            return False
+        self._quarantine.count_violation(key, tenant)
 
     async def _run(
         self, request: web.Request, ex: Exchange, spans: RequestSpans | None
@@ -252,8 +216,8 @@ class Pipeline:
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
         ex.route = route
-        if self._quarantine.enabled and await self._quarantined(ex):
-            strict = self._quarantine_policy
+        if self._quarantine.enabled and await self._quarantine.holds(ex.limit_key, ex.degraded):
+            strict = self._quarantine.strict_policy
             if strict is None:
                 raise Quarantined("this client is quarantined after repeated policy violations")
             ex.route = dataclasses.replace(route, policy=strict)

@@ -1,0 +1,68 @@
+"""The request path's view of quarantine: whether an identity is held (in this process or in
+the shared store), and counting its violations, shared ones off the request's path."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore, StoreUnavailable
+
+
+class QuarantineGate:
+    """`strict_policy`: the policy a quarantined client gets instead of a 403 (action strict).
+    `on_quarantine(tenant)`: an identity was just quarantined (metrics, audit)."""
+
+    def __init__(
+        self,
+        quarantine: Quarantine,
+        *,
+        strict_policy: str | None = None,
+        on_quarantine: Callable[[str], None] | None = None,
+        store: SharedQuarantineStore | None = None,
+    ) -> None:
+        self._quarantine = quarantine
+        self.strict_policy = strict_policy
+        self._on_quarantine = on_quarantine
+        self._store = store
+        self._background: set[asyncio.Task[None]] = set()
+
+    @property
+    def enabled(self) -> bool:
+        return self._quarantine.enabled
+
+    async def holds(self, key: str, degraded: list[str]) -> bool:
+        """Whether `key` is quarantined; a store that cannot answer holds nobody (and the
+        request records it in `degraded`)."""
+        if self._store is None:
+            return self._quarantine.holds(key)
+        try:
+            return await self._store.holds(key)
+        except StoreUnavailable:
+            degraded.append("quarantine:unavailable")
+            return False
+
+    def count_violation(self, key: str, tenant: str) -> None:
+        """One policy violation of an identity (also from async deep-check verdicts)."""
+        if not self._quarantine.enabled:
+            return
+        if self._store is None:
+            if self._quarantine.violation(key) and self._on_quarantine is not None:
+                self._on_quarantine(tenant)
+            return
+        # Shared state: off the request's path (the reply is already on its way).
+        task = asyncio.ensure_future(self._count_shared(key, tenant))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _count_shared(self, key: str, tenant: str) -> None:
+        assert self._store is not None
+        with contextlib.suppress(StoreUnavailable):
+            if await self._store.violation(key) and self._on_quarantine is not None:
+                self._on_quarantine(tenant)
+
+    async def close(self) -> None:
+        """Finish the shared violation counts still running."""
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
