@@ -39,6 +39,8 @@ class Ticket:
     """What one admitted request holds: concurrency slots and token reservations."""
 
     entered: list[str] = field(default_factory=list)
+    # Made by `enter_early`: the identity-keyed slots were taken before the body was read.
+    early: bool = False
     # What was taken from buckets: (bucket key, units, limit, "redis" or "memory"). Requests
     # are given back if a later rule refuses; tokens are also settled with the real usage.
     requests: list[tuple[str, float, Limit, str]] = field(default_factory=list)
@@ -89,17 +91,36 @@ class Admission:
     def active(self) -> bool:
         return bool(self._rules)
 
-    async def admit(self, ex: Exchange) -> Ticket:
+    def enter_early(self, ex: Exchange) -> Ticket:
+        """Before the body is read: the concurrency slots of rules keyed by identity alone
+        (the identity comes from the headers), so a client that sends its bodies slowly
+        holds its slots while it does, and cannot open more slow requests than its limit.
+        Raises RateLimited (429); the ticket goes on to `admit` and must be `release`d."""
+        ticket = Ticket(early=True)
+        for rule in self._rules:
+            cap = rule.settings.concurrent
+            if cap is None or rule.settings.key != "identity":
+                continue
+            key = self._key(rule.settings, ex)
+            if not self._concurrency.try_enter(key, cap):
+                self.release(ticket)
+                ex.limited_kind = "concurrent"
+                raise RateLimited("concurrent", {"Retry-After": "1"})
+            ticket.entered.append(key)
+        return ticket
+
+    async def admit(self, ex: Exchange, ticket: Ticket | None = None) -> Ticket:
         """Admit the request or raise RateLimited (429); the ticket must be `release`d.
+        `ticket`: what `enter_early` took for this request (its slots are not taken twice).
 
         Every bucket the request needs is asked in one go: one round trip with Redis."""
-        ticket = Ticket()
+        ticket = ticket if ticket is not None else Ticket()
         wanted: list[tuple[str, str, float, Limit]] = []  # (kind, bucket, cost, limit)
         try:
             for rule in self._rules:
                 key = self._key(rule.settings, ex)
                 cap = rule.settings.concurrent
-                if cap is not None:
+                if cap is not None and not (ticket.early and rule.settings.key == "identity"):
                     if not self._concurrency.try_enter(key, cap):
                         raise RateLimited("concurrent", {"Retry-After": "1"})
                     ticket.entered.append(key)

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from safeproxy.admission import Admission
+from safeproxy.admission import Admission, Ticket
 from safeproxy.body import parse_object, read_body, serialise
 from safeproxy.decision import OPERATIONS, output_violation
 from safeproxy.decision_headers import DecisionHeaders
@@ -140,7 +140,14 @@ class Pipeline:
             ex.tenant, ex.limit_key = who.tenant, who.limit_key
             if who.configured:
                 ex.tenant_label = who.tenant
-            response = await self._run(request, ex, spans)
+            if self._admission.active:
+                early = self._admission.enter_early(ex)
+                try:
+                    response = await self._run(request, ex, spans, early)
+                finally:  # a body read that failed, a refusal: the early slots go back
+                    self._admission.release(early)
+            else:
+                response = await self._run(request, ex, spans, None)
             if not response.prepared and self._decided.enabled:
                 # A whole reply: its decision is final. (A stream's went out with it.)
                 response.headers.update(self._decided.final(ex))
@@ -202,7 +209,11 @@ class Pipeline:
         self._quarantine.count_violation(key, tenant)
 
     async def _run(
-        self, request: web.Request, ex: Exchange, spans: RequestSpans | None
+        self,
+        request: web.Request,
+        ex: Exchange,
+        spans: RequestSpans | None,
+        early: Ticket | None,
     ) -> web.StreamResponse:
         limits = self._server.limits
         raw = await read_body(request, limits, self._server.body_read_s)
@@ -227,7 +238,7 @@ class Pipeline:
         # verdicts (under its own strict policy) do not count towards the route's model.
         self._safety.gate(ex, counts=ex.route is route)
         if self._admission.active:
-            ticket = await self._admission.admit(ex)
+            ticket = await self._admission.admit(ex, early)
             try:
                 return await self._guarded(request, ex, spans)
             finally:

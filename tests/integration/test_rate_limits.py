@@ -5,6 +5,8 @@ is recorded; never a 500)."""
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -146,3 +148,37 @@ def test_redis_down_applies_the_configured_fallback(
     expected = [200] * 5 + [429] * 2 if fallback == "local" else [200] * 7
     assert codes == expected
     assert stack.metric("safeproxy_degraded_total", {"route": "main", "reason": degraded}) == 7.0
+
+
+def wait_for(check: Callable[[], bool], limit_s: float = 10.0) -> None:
+    """Poll a condition the server makes true (bounded); the condition is the event."""
+    deadline = time.monotonic() + limit_s
+    while not check():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.01)
+
+
+def test_slow_bodies_hold_their_concurrency_slots() -> None:
+    # The body is read after admission's concurrency check: a client cannot keep more slow
+    # bodies open than its `concurrent` limit (each would otherwise wait for body_read_s).
+    rules = [{"name": "c", "concurrent": 2}]
+    with Stack(limited(rules)) as stack:
+        host, port = stack.url.removeprefix("http://").split(":")
+        slow = []
+        head = (
+            b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 200\r\n\r\n{"model": "m"'
+        )
+        for _ in range(2):
+            sock = socket.create_connection((host, int(port)), timeout=10)
+            sock.sendall(head)  # and never the rest of the body
+            slow.append(sock)
+        wait_for(lambda: stack.metric("safeproxy_in_flight_requests") == 2.0)
+        refused = httpx.post(stack.url + "/v1/chat/completions", json=CHAT)
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "rate_limit_exceeded"
+        assert len(stack.mocks[0].received) == 0
+        for sock in slow:
+            sock.close()
+        wait_for(lambda: stack.metric("safeproxy_in_flight_requests") == 0.0)
+        assert httpx.post(stack.url + "/v1/chat/completions", json=CHAT).status_code == 200
