@@ -1,9 +1,12 @@
-"""aiohttp's per-connection protocol plus a request-head deadline (slowloris → 408).
+"""aiohttp's per-connection protocol plus a request-head deadline (slowloris → 408) and a
+per-address cap on connections still waiting for their head.
 
 aiohttp bounds idle keep-alive connections but not a head that trickles in byte by byte.
-Here the clock starts at the first byte of each request head; if the head is not complete
-within `head_timeout_s`, the client gets a 408 in OpenAI's error shape and the connection
-is closed.
+Here the clock starts when a connection opens and at the first byte of each later request
+head; if the head is not complete within `head_timeout_s`, the client gets a 408 in OpenAI's
+error shape and the connection is closed. The deadline bounds how long one slow head lasts,
+not how many there are: an address may hold at most `max_pending_heads` connections whose
+head has not arrived; one more gets a 429 and is closed at once.
 """
 
 from __future__ import annotations
@@ -17,15 +20,15 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
-from safeproxy.errors import BadRequest, ProxyError, RequestTimeout
+from safeproxy.errors import BadRequest, ProxyError, RateLimited, RequestTimeout
 
 log = logging.getLogger("safeproxy.http")
 
 
-def _timeout_reply() -> bytes:
-    body = RequestTimeout("request head was not received in time").body()
+def _reply(status: str, error: ProxyError) -> bytes:
+    body = error.body()
     head = (
-        "HTTP/1.1 408 Request Timeout\r\n"
+        f"HTTP/1.1 {status}\r\n"
         "Content-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n"
         "Connection: close\r\n\r\n"
@@ -33,12 +36,77 @@ def _timeout_reply() -> bytes:
     return head.encode("ascii") + body
 
 
+def _timeout_reply() -> bytes:
+    return _reply("408 Request Timeout", RequestTimeout("request head was not received in time"))
+
+
+def _crowded_reply() -> bytes:
+    # Too many connections from this address are still sending their request head.
+    return _reply("429 Too Many Requests", RateLimited("connections", {}))
+
+
+class PendingHeads:
+    """Connections per address whose request head has not arrived yet (one per server)."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self._count: dict[str, int] = {}
+
+    def enter(self, address: str) -> bool:
+        n = self._count.get(address, 0)
+        if self.cap and n >= self.cap:
+            return False
+        self._count[address] = n + 1
+        return True
+
+    def leave(self, address: str) -> None:
+        n = self._count.get(address, 0) - 1
+        if n > 0:
+            self._count[address] = n
+        else:
+            self._count.pop(address, None)
+
+    def __len__(self) -> int:
+        return len(self._count)
+
+
 class HeadDeadlineHandler(RequestHandler):
-    def __init__(self, manager: web.Server, *, head_timeout_s: float, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        manager: web.Server,
+        *,
+        head_timeout_s: float,
+        pending: PendingHeads,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(manager, **kwargs)
         self._head_timeout_s = head_timeout_s
         self._head_timer: asyncio.TimerHandle | None = None
         self._responses_done = 0
+        self._pending = pending
+        self._address: str | None = None  # counted in `pending` while set
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        # A connection that never sends a byte waits for its head like one that trickles.
+        self._head_timer = self._loop.call_later(self._head_timeout_s, self._head_expired)
+        self._enter_pending()
+
+    def _enter_pending(self) -> None:
+        transport = self.transport
+        peer = transport.get_extra_info("peername") if transport is not None else None
+        if not isinstance(peer, tuple) or self._address is not None:
+            return  # a Unix socket, or counted already
+        if self._pending.enter(peer[0]):
+            self._address = peer[0]
+        elif transport is not None:
+            transport.write(_crowded_reply())
+            self.force_close()
+
+    def _leave_pending(self) -> None:
+        if self._address is not None:
+            self._pending.leave(self._address)
+            self._address = None
 
     def _heads_pending(self) -> int:
         # `_request_count` counts request heads the parser completed on this connection.
@@ -51,8 +119,10 @@ class HeadDeadlineHandler(RequestHandler):
             # A head completed: the common case, one call, no timer ever armed.
             if self._head_timer is not None:
                 self._disarm()
+            self._leave_pending()
         elif heads_before == self._responses_done and self._head_timer is None:
             self._head_timer = self._loop.call_later(self._head_timeout_s, self._head_expired)
+            self._enter_pending()
 
     async def finish_response(self, *args: Any, **kwargs: Any) -> Any:
         result = await super().finish_response(*args, **kwargs)
@@ -61,6 +131,7 @@ class HeadDeadlineHandler(RequestHandler):
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self._disarm()
+        self._leave_pending()
         super().connection_lost(exc)
 
     def _disarm(self) -> None:
@@ -105,11 +176,15 @@ class HeadDeadlineHandler(RequestHandler):
 class DeadlineServer(web.Server):
     """web.Server whose connections use HeadDeadlineHandler."""
 
-    def __init__(self, *args: Any, head_timeout_s: float, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, head_timeout_s: float, max_pending_heads: int = 0, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._head_timeout_s = head_timeout_s
+        self.pending_heads = PendingHeads(max_pending_heads)
 
     def __call__(self) -> RequestHandler:
         return HeadDeadlineHandler(
-            self, head_timeout_s=self._head_timeout_s, loop=self._loop, **self._kwargs
-        )
+            self, head_timeout_s=self._head_timeout_s, pending=self.pending_heads,
+            loop=self._loop, **self._kwargs,
+        )  # fmt: skip

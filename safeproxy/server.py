@@ -39,6 +39,7 @@ class ProxyRunner(web.AppRunner):
             lingering_time=1.0,
         )
         self._head_timeout_s = server.header_read_s
+        self._max_pending_heads = server.max_pending_heads_per_address
 
     async def _make_server(self) -> web.Server:
         base = await super()._make_server()
@@ -47,6 +48,7 @@ class ProxyRunner(web.AppRunner):
             request_factory=base.request_factory,
             handler_cancellation=base.handler_cancellation,
             head_timeout_s=self._head_timeout_s,
+            max_pending_heads=self._max_pending_heads,
             **base._kwargs,
         )
 

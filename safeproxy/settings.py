@@ -40,6 +40,10 @@ class ServerSettings(Strict):
     drain_s: PositiveSeconds = 20.0
     # Load shedding: beyond this many requests in flight, answer 503 at once (no queue).
     max_in_flight: int = Field(default=1024, gt=0)
+    # Connections from one address whose request head has not fully arrived (slowloris
+    # spreads over many): beyond this, a new one gets 429 and is closed. Behind a load
+    # balancer every client shares its address: raise this there. 0: no cap.
+    max_pending_heads_per_address: int = Field(default=64, ge=0)
 
 
 class UpstreamTimeouts(Strict):

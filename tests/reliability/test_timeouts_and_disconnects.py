@@ -41,6 +41,40 @@ def test_slowloris_head_gets_408() -> None:
         assert stack.mocks[0].received == []
 
 
+def test_a_connection_that_sends_nothing_gets_408() -> None:
+    with Stack(lambda urls: base_config(urls, header_read_s=0.3)) as stack:
+        with socket.create_connection(_host_port(stack.url)) as sock:
+            reply = _read_until_closed(sock, 5)
+        assert reply.startswith(b"HTTP/1.1 408")
+
+
+def test_pending_heads_per_address_are_capped() -> None:
+    # Each slow head is bounded in time by header_read_s; their number per address by the cap.
+    config = lambda urls: base_config(urls, max_pending_heads_per_address=2)  # noqa: E731
+    with Stack(config) as stack:
+        slow = [socket.create_connection(_host_port(stack.url)) for _ in range(2)]
+        for sock in slow:
+            sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n")
+        # Accepted in order: the third connection is counted after the first two.
+        with socket.create_connection(_host_port(stack.url)) as third:
+            # Refused as it opens (a client that had already sent may see a reset instead).
+            reply = _read_until_closed(third, 5)
+        assert reply.startswith(b"HTTP/1.1 429")
+        assert orjson.loads(reply.split(b"\r\n\r\n", 1)[1])["error"]["code"] == (
+            "rate_limit_exceeded"
+        )
+        slow[0].close()  # one slot frees: a complete request is served again
+        deadline = time.monotonic() + 10
+        while True:
+            with socket.create_connection(_host_port(stack.url)) as again:
+                again.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                answer = _read_until_closed(again, 5)
+            if answer.startswith(b"HTTP/1.1 200") or time.monotonic() > deadline:
+                break  # the server may not have seen the close yet: retry, bounded
+        assert answer.startswith(b"HTTP/1.1 200")
+        slow[1].close()
+
+
 def test_keepalive_connection_is_not_cut_by_the_head_deadline() -> None:
     with Stack(lambda urls: base_config(urls, header_read_s=0.5)) as stack, httpx.Client() as c:
         for _ in range(3):
