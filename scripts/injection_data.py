@@ -41,6 +41,7 @@ WHEELS: dict[str, tuple[str, str, str]] = {
     "openai": ("3.57.0", "openai-3.57.0-py3-none-any.whl", "Apache-2.0"),
     "langchain-core": ("1.8.1", "langchain_core-1.8.1-py3-none-any.whl", "MIT"),
     "dspy": ("3.4.1", "dspy-3.4.1-py3-none-any.whl", "MIT"),
+    "chatterbot-corpus": ("1.3.3", "chatterbot_corpus-1.3.3-py2.py3-none-any.whl", "BSD-3-Clause"),
 }
 # Templates name the model and leave a slot for the request: filled so the text reads as a
 # client would send it (the choice is by a stable hash of the template, not random).
@@ -211,6 +212,23 @@ def _docstring_paragraphs(zf: zipfile.ZipFile, prefix: str) -> Iterator[tuple[st
                             yield para, "api_docs", "en"
 
 
+_CHAT_LANGS = {"english": "en", "spanish": "es", "portuguese": "pt", "italian": "it",
+               "french": "fr", "german": "de"}  # fmt: skip
+
+
+def _chatterbot(zf: zipfile.ZipFile) -> Iterator[tuple[str, str, str]]:
+    # Dialogues, both sides: small talk, questions about AI, coding and tech support.
+    for name in sorted(zf.namelist()):
+        parts = name.split("/")
+        if len(parts) != 4 or parts[2] not in _CHAT_LANGS or not name.endswith(".yml"):
+            continue
+        doc = yaml.safe_load(zf.read(name).decode("utf-8"))
+        for turns in doc.get("conversations") or []:
+            for turn in turns:
+                if isinstance(turn, str):
+                    yield turn, "chat", _CHAT_LANGS[parts[2]]
+
+
 def _unescape_po(s: str) -> str:
     return s.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
 
@@ -261,6 +279,8 @@ SOURCES: tuple[Source, ...] = (
            "LangChain core's docstrings", _docstrings("langchain_core/")),
     Source("dspy-docs", "dspy", 0, "dspy/**.py (docstrings)", "DSPy's docstrings",
            _docstrings("dspy/")),
+    Source("chatterbot", "chatterbot-corpus", 0, "chatterbot_corpus/data/{english,spanish,"
+           "portuguese,italian,french,german}/*.yml", "ChatterBot's dialog corpus", _chatterbot),
     Source("django-i18n", "django", 0, "django/**/locale/{de,es,fr,it,pt,pt_BR}/LC_MESSAGES/"
            "django.po", "Django's message catalogues: English and five translations",
            _django),

@@ -47,6 +47,21 @@ def share(words: int) -> float:
     return min(1.0, words / FULL_SHARE_WORDS)
 
 
+# Function words, alone, say how a text is written (prose, docs, dialogue), not what it asks;
+# a model fed them learns the style of its sources. They count only inside word pairs.
+STOPWORDS = frozenset(
+    b"""a an and or but if then this that these those is are was were be been being to of in
+    on at for from by with as it its i he she we they me my our their will would can could
+    should may might do does did have has had so very just please what which who when where
+    how why there here some more most other such only same than too also about into over
+    after up down out off again once because while
+    el la los las del y o en un una por con para es se su al lo como mas pero sus le ya
+    os as do da dos das e em um uma com nao na no il gli di della che per non
+    les des du et une dans est ce qui elle au aux der die das den dem und oder ist zu mit
+    ein eine einen von fur auf nicht sich""".split()
+)
+
+
 def bounded(text: str) -> str:
     if len(text) <= HEAD + TAIL:
         return text
@@ -70,10 +85,12 @@ def _features(skeleton: str, bits: int) -> tuple[list[int], int]:
     out: set[int] = {crc(b"%d" % min(len(words).bit_length(), 9), _SEED_LEN) & mask}
     prev = b""
     for w in words:
-        out.add(crc(w, _SEED_WORD) & mask)
         if prev:
             out.add(crc(b" " + w, crc(prev, _SEED_PAIR)) & mask)
         prev = w
+        if w in STOPWORDS:
+            continue
+        out.add(crc(w, _SEED_WORD) & mask)
         if len(w) > CHAR_N:  # shorter words are their own unigram already
             padded = b" " + w + b" "
             for i in range(len(padded) - CHAR_N + 1):
