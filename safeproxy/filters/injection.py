@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
-from safeproxy.filters.injection_model import InjectionClassifier, share
+from safeproxy.filters.injection_model import share
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
@@ -211,6 +212,12 @@ class InjectionResult:
     probability: float | None = None
 
 
+class Scorer(Protocol):
+    """What the combiner needs of a classifier (injection_model.InjectionClassifier)."""
+
+    def evidence(self, text: str) -> tuple[float, int]: ...
+
+
 class Combiner:
     """Phrase score + weight x share x classifier probability, against the filter's one
     threshold (`share` grows with the text's length: see injection_model.share).
@@ -219,7 +226,7 @@ class Combiner:
     risk) and the phrases alone fall short: the phrases decide alone what they can.
     """
 
-    def __init__(self, classifier: InjectionClassifier, weight: float) -> None:
+    def __init__(self, classifier: Scorer, weight: float) -> None:
         self.classifier = classifier
         self.weight = weight
 

@@ -174,7 +174,7 @@ class Recording:
 
 def detector(p: float, weight: float = 2.0) -> tuple[InjectionDetector, Recording]:
     fake = Recording(p)
-    combiner = Combiner(fake, weight)  # type: ignore[arg-type]
+    combiner = Combiner(fake, weight)
     return InjectionDetector(Normalizer(), Skeleton(skeleton_table()).fold, 1.0, combiner), fake
 
 
@@ -223,19 +223,19 @@ def policy_with_classifier(enabled: bool = True) -> CompiledPolicy:
 def test_policy_blocks_an_unseen_persona_and_passes_ordinary_prompts() -> None:
     policy = policy_with_classifier()
     frozen = {"clock": lambda: 0.0, "cpu_clock": lambda: 0.0}
-    blocked = run_stage(policy.input, [PERSONA], **frozen)  # type: ignore[arg-type]
+    blocked = run_stage(policy.input, [PERSONA], **frozen)
     assert blocked.blocked and blocked.types == (CLASSIFIER_TYPE,)
-    split = run_stage(policy.input, ["Hello!", PERSONA_DE], **frozen)  # type: ignore[arg-type]
+    split = run_stage(policy.input, ["Hello!", PERSONA_DE], **frozen)
     assert split.blocked
     for text in ORDINARY:
-        result = run_stage(policy.input, [text], **frozen)  # type: ignore[arg-type]
+        result = run_stage(policy.input, [text], **frozen)
         assert not result.blocked and result.texts == [None]
 
 
 def test_disabled_classifier_is_the_phrases_alone() -> None:
     off = policy_with_classifier(enabled=False)
     frozen = {"clock": lambda: 0.0, "cpu_clock": lambda: 0.0}
-    assert not run_stage(off.input, [PERSONA], **frozen).blocked  # type: ignore[arg-type]
+    assert not run_stage(off.input, [PERSONA], **frozen).blocked
     assert off.version != policy_with_classifier().version
 
 
