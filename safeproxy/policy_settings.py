@@ -87,11 +87,24 @@ class SecretsFilter(_Redacting):
     action: Literal["block", "redact", "flag"] = "block"
 
 
+class InjectionClassifier(_Strict):
+    """The learned classifier (filters/injection_model.py): `weight` x its probability adds
+    to the phrase score. It runs only on texts where a cue word or a phrase was found and the
+    phrases alone fall short of the threshold."""
+
+    enabled: bool = True
+    # The shipped model puts p = 0.5 at a 1 % false-positive rate: 2.0 makes that a block
+    # alone at the default threshold.
+    weight: float = Field(default=2.0, gt=0, le=10)
+
+
 class InjectionFilter(_Filter):
     type: Literal["injection"]
     action: Literal["block", "flag"] = "block"
     # Family weights add up per text; at or above this the text is an injection.
     threshold: float = Field(default=1.0, gt=0)
+    # Off unless configured; `classifier: {}` turns it on with its defaults.
+    classifier: InjectionClassifier | None = None
 
 
 class BlocklistPattern(_Strict):

@@ -122,11 +122,12 @@ class HttpJudge(_Judge):
 
 
 class LocalJudge(_Judge):
-    """An in-process classifier (`pip install 'safeproxy[local-judge]'`: alt-profanity-check),
-    run in a thread so the event loop never blocks."""
+    """An in-process classifier, run in a thread so the event loop never blocks: `profanity`
+    (`pip install 'safeproxy[local-judge]'`: alt-profanity-check) or `injection` (the
+    injection filter's own model, shipped in the package)."""
 
     type: Literal["local"]
-    classifier: Literal["profanity"] = "profanity"
+    classifier: Literal["profanity", "injection"] = "profanity"
     unsafe_threshold: float = Field(default=0.8, gt=0, le=1)
     uncertain_threshold: float = Field(default=0.5, gt=0, le=1)
     threads: int = Field(default=1, gt=0, le=16)

@@ -130,20 +130,23 @@ def _timed_scan(
 # no PII or secret match crosses from one text into the next; phrase rules may (an
 # injection split over two messages is still one injection).
 _JOINER = "\x00"
+# With a classifier, cue words alone are everywhere: a score from them is a sampling signal
+# (near_threshold) only from this share of the threshold on.
+NEAR = 0.5
 
 
 def _scan_all(stage: Stage, texts: Sequence[str], near: list[bool]) -> list[list[Finding]]:
     """Findings per text, from one scan over all of them (per-call costs paid once).
     `near` gets an entry when injection phrases scored short of their threshold."""
     if len(texts) == 1:
-        return [_scored(stage, stage.finder.scan(texts[0], hold=False)[0], near)]
+        return [_scored(stage, stage.finder.scan(texts[0], hold=False)[0], near, texts[0])]
     joined = _JOINER.join(texts)
     starts: list[int] = []
     at = 0
     for text in texts:
         starts.append(at)
         at += len(text) + 1
-    found = _scored(stage, stage.finder.scan(joined, hold=False)[0], near)
+    found = _scored(stage, stage.finder.scan(joined, hold=False)[0], near, joined)
     per_text: list[list[Finding]] = [[] for _ in texts]
     for f in found:
         i = bisect.bisect_right(starts, f.start) - 1
@@ -154,8 +157,9 @@ def _scan_all(stage: Stage, texts: Sequence[str], near: list[bool]) -> list[list
     return per_text
 
 
-def _scored(stage: Stage, found: list[Finding], near: list[bool]) -> list[Finding]:
-    """Injection findings count only when their filter's families reach its threshold."""
+def _scored(stage: Stage, found: list[Finding], near: list[bool], text: str) -> list[Finding]:
+    """Injection findings count only when their filter's families reach its threshold (with
+    its classifier's share, when it has one: see injection.Combiner)."""
     if not found:
         return found
     keep: list[Finding] = []
@@ -167,9 +171,16 @@ def _scored(stage: Stage, found: list[Finding], near: list[bool]) -> list[Findin
         else:
             groups.setdefault(f.filter, []).append(f)
     for name, group in groups.items():
-        threshold = stage.specs[name].threshold
+        spec = stage.specs[name]
+        threshold = spec.threshold
         assert threshold is not None
-        if score(group) >= threshold:
+        if spec.combiner is not None:
+            total, _p, kept = spec.combiner.decide(text, group, threshold)
+            if total >= threshold:
+                keep += kept
+            elif kept or total >= NEAR * threshold:
+                near.append(True)  # a phrase, or a classifier halfway there
+        elif score(group) >= threshold:
             keep += group
         else:
             near.append(True)

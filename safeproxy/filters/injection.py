@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
+from safeproxy.filters.injection_model import share
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
@@ -157,6 +159,26 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
 )  # fmt: skip
 WEIGHTS = {rule: weight for _t, rule, _rx, weight in FAMILIES}
 
+# Words an injection can hardly avoid (its target, its orders, its persona), in the six
+# languages of the families. They weigh nothing: with the classifier on they are the cheap
+# feature that says a text is worth its look (they ride along in the one skeleton scan).
+CUE_TYPE = "injection.cue"
+CLASSIFIER_TYPE = "injection.classifier"
+CUES = (
+    r"(ignor[a-z]*|disregard[a-z]*|forget|forgot|bypass[a-z]*|overrid[a-z]*|jailbr[a-z]*"
+    r"|unfiltered|uncensored|unrestricted|unlimited|pretend[a-z]*|role ?play[a-z]*|act as"
+    r"|act like|persona|characters?|from now on|you are|you re|you will|you must|your"
+    r"|instructions?|instructed|prompts?|rules|guidelines|polic(y|ies)|restrictions?|filters?"
+    r"|censor[a-z]*|system|developer|mode|dan|chatgpt|gpt[a-z0-9]*|openai|ai|assistant|model"
+    r"|llm|simulat[a-z]*|hypothetical[a-z]*|secret|hidden|confidential|reveal|repeat"
+    r"|verbatim|base ?64|decode|encoded|rot ?13|ethic[a-z]*|moral[a-z]*|illegal|respond"
+    # Spanish, Portuguese, Italian, French, German (accents are folded on the skeleton)
+    r"|olvid[a-z]*|esquec[a-z]*|dimentic[a-z]*|oubli[a-z]*|vergiss[a-z]*|vergessen"
+    r"|instruc[a-z]*|istruzion[a-z]*|anweisung[a-z]*|consignes?|reglas|regras|regole|regles"
+    r"|regeln|sistema|systeme|modo|modus|finge|finja|fingi|fais semblant|tu es|eres|sei"
+    r"|du bist|voce|restricc[a-z]*|restric[a-z]*|einschrankung[a-z]*|sin censura|senza)"
+)
+
 
 def phrase_regex(words: str) -> str:
     """A space in a phrase pattern stands for any separator run."""
@@ -168,6 +190,10 @@ def injection_rules() -> list[Rule]:
         Rule(kind, Pattern(rule, phrase_regex(rx), 400), Severity.HIGH, bounded=False)
         for kind, rule, rx, _w in FAMILIES
     ]
+
+
+def cue_rules() -> list[Rule]:
+    return [Rule(CUE_TYPE, Pattern("cue", phrase_regex(CUES), 64), Severity.LOW)]
 
 
 def score(findings: Sequence[Finding]) -> float:
@@ -182,24 +208,69 @@ def score(findings: Sequence[Finding]) -> float:
 class InjectionResult:
     score: float
     findings: tuple[Finding, ...]
+    # The classifier's probability, when it ran (a cue or a phrase short of the threshold).
+    probability: float | None = None
+
+
+class Scorer(Protocol):
+    """What the combiner needs of a classifier (injection_model.InjectionClassifier)."""
+
+    def evidence(self, text: str) -> tuple[float, int]: ...
+
+
+class Combiner:
+    """Phrase score + weight x share x classifier probability, against the filter's one
+    threshold (`share` grows with the text's length: see injection_model.share).
+
+    The classifier runs only when the scan found a cue or a phrase (its cheap features saw
+    risk) and the phrases alone fall short: the phrases decide alone what they can.
+    """
+
+    def __init__(self, classifier: Scorer, weight: float) -> None:
+        self.classifier = classifier
+        self.weight = weight
+
+    def decide(
+        self, text: str, findings: Sequence[Finding], threshold: float
+    ) -> tuple[float, float | None, list[Finding]]:
+        """(combined score, probability or None, findings to keep when it is an injection)."""
+        real = [f for f in findings if f.type != CUE_TYPE]
+        phrases = score(real)
+        if phrases >= threshold or not findings:
+            return phrases, None, real
+        p, words = self.classifier.evidence(text)
+        total = phrases + self.weight * share(words) * p
+        if total >= threshold:
+            # The classifier's share is a finding of its own, at the first cue or phrase.
+            at = findings[0]._replace(type=CLASSIFIER_TYPE, rule="classifier")
+            real.append(at._replace(severity=Severity.HIGH))
+        return total, p, real
 
 
 class InjectionDetector:
-    """The families alone, for callers that want a score per text."""
+    """The families (and, when given, the classifier), for callers that want a score per text."""
 
     def __init__(
-        self, normalizer: Normalizer, fold: Callable[[str], str], threshold: float = 1.0
+        self,
+        normalizer: Normalizer,
+        fold: Callable[[str], str],
+        threshold: float = 1.0,
+        combiner: Combiner | None = None,
     ) -> None:
         self.threshold = threshold
-        self._detector = Detector(
-            "injection", injection_rules(), normalizer, fold=fold, presence_first=True
-        )
+        self._combiner = combiner
+        rules = injection_rules() + (cue_rules() if combiner is not None else [])
+        self._detector = Detector("injection", rules, normalizer, fold=fold, presence_first=True)
 
     def score(self, text: str) -> InjectionResult:
         findings = self._detector.find(text)
-        total = score(findings)
+        p: float | None = None
+        if self._combiner is None:
+            total = score(findings)
+        else:
+            total, p, findings = self._combiner.decide(text, findings, self.threshold)
         first: dict[str, Finding] = {}
         for f in findings:
             first.setdefault(f.type, f)
         kept = tuple(first.values()) if total >= self.threshold else ()
-        return InjectionResult(total, kept)
+        return InjectionResult(total, kept, p)

@@ -23,7 +23,8 @@ from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity,
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.gate import plain_reading
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder
-from safeproxy.filters.injection import SEP, injection_rules
+from safeproxy.filters.injection import SEP, Combiner, cue_rules, injection_rules
+from safeproxy.filters.injection_model import InjectionClassifier, load_packaged
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.pii import (
@@ -68,6 +69,7 @@ class FilterSpec:
     budget_s: float
     redaction: str = "placeholder"
     threshold: float | None = None  # injection only
+    combiner: Combiner | None = None  # injection with its classifier on
 
 
 class Effects:
@@ -159,6 +161,23 @@ class Compiler:
         self._environ = environ
         # False: always scan the skeleton (the reference the gate is tested against).
         self._gate_phrases = gate_phrases
+        # Loaded on the first policy that turns it on (at start), then shared.
+        self._classifier: InjectionClassifier | None = None
+
+    def classifier(self) -> InjectionClassifier:
+        if self._classifier is None:
+            normalizer, skeleton = self._normalizer, self._skeleton
+            self._classifier = InjectionClassifier(
+                load_packaged(), lambda text: skeleton.fold(normalizer.normalize(text).text)
+            )
+        return self._classifier
+
+    def _combiner(self, f: FilterSettings | OutputFilterSettings) -> Combiner | None:
+        if not isinstance(f, InjectionFilter) or f.classifier is None:
+            return None
+        if not f.classifier.enabled:
+            return None
+        return Combiner(self.classifier(), f.classifier.weight)
 
     def compile(self, name: str, settings: PolicySettings, where: str) -> CompiledPolicy:
         salt = b""
@@ -180,9 +199,12 @@ class Compiler:
         return CompiledPolicy(name, version, stages["input"], stages["output"], settings.stream)
 
     def _word_files(self, settings: PolicySettings) -> list[bytes]:
-        """The contents of the policy's word files: part of what its version hashes."""
+        """The contents of the policy's word files and of the classifier it turns on: part
+        of what its version hashes."""
         out: list[bytes] = []
         for f in (*settings.input, *settings.output):
+            if self._combiner(f) is not None:
+                out.append(self.classifier().model.sha256.encode())
             if isinstance(f, BlocklistFilter) and f.words_file is not None:
                 try:
                     out.append(Path(f.words_file).read_bytes())
@@ -217,6 +239,7 @@ class Compiler:
                 f.budget_ms / 1000,
                 getattr(f, "redaction", "placeholder"),
                 f.threshold if isinstance(f, InjectionFilter) else None,
+                self._combiner(f),
             )
             if isinstance(f, PiiFilter):
                 exempt = f.exempt_reserved_domains
@@ -227,6 +250,8 @@ class Compiler:
                 plain += [(SECRET_RULES[k], name) for k in f.kinds]
             elif isinstance(f, InjectionFilter):
                 phrases += [(r, name) for r in injection_rules()]
+                if specs[name].combiner is not None:
+                    phrases += [(r, name) for r in cue_rules()]
             elif isinstance(f, BlocklistFilter):
                 words, rules = self._blocklist(f, name, f"{where}.{i}", problems)
                 phrases += [(r, name) for r in words]

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXTRA_MODULES = {
     "redis": ["redis"],
     "local-judge": ["profanity_check", "sklearn", "joblib"],
+    "train": ["sklearn", "numpy", "scipy"],
 }
 
 # `sys.modules[name] = None` makes `import name` raise ImportError and
@@ -29,7 +30,7 @@ for name in {modules!r}:
 
 
 def blocked_modules() -> list[str]:
-    return sorted(m for mods in EXTRA_MODULES.values() for m in mods)
+    return sorted({m for mods in EXTRA_MODULES.values() for m in mods})
 
 
 def run_without_extras(code: str) -> subprocess.CompletedProcess[str]:

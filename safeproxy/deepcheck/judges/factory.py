@@ -14,6 +14,7 @@ from typing import assert_never
 from safeproxy.deepcheck.api import Judge
 from safeproxy.deepcheck.judges.client import JsonClient
 from safeproxy.deepcheck.judges.http_judge import Webhook
+from safeproxy.deepcheck.judges.injection_judge import LocalInjection
 from safeproxy.deepcheck.judges.llama_guard import LlamaGuard
 from safeproxy.deepcheck.judges.local import CLASSIFIER_MODULE, LocalProfanity
 from safeproxy.deepcheck.judges.moderation import Moderation
@@ -51,6 +52,8 @@ def require_module(name: str, module: str) -> None:
 
 
 def build_judge(name: str, settings: JudgeSettings, environ: Mapping[str, str]) -> Judge:
+    if isinstance(settings, LocalJudge) and settings.classifier == "injection":
+        return LocalInjection(name, settings)
     if isinstance(settings, LocalJudge):
         require_module(name, CLASSIFIER_MODULE)
         return LocalProfanity(name, settings)

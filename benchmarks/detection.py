@@ -1,0 +1,209 @@
+"""Injection detection, honestly measured: python benchmarks/detection.py [--wheels DIR] [--quick]
+
+Recall per source and per family, and the false-positive rate on benign text, for the phrase
+families alone, the learned classifier alone, the two combined (the filter's decision:
+phrase score + weight x probability >= threshold), and a TF-IDF + logistic regression
+baseline trained on the same data in the same run. Two ways:
+
+1. held-back split: one example in five (a stable hash of its text) is never trained on;
+2. leave-one-source-out: for each source, train on the others (held-back split excluded)
+   and test on all of it (recall for an attack source, false positives for a benign one),
+   with the false-positive rate on the held-back benign text beside it.
+
+Every cut is chosen on training data only (out-of-fold scores, FPR <= 1 %); the test side is
+never looked at before it is scored. Needs the `train` extra (scikit-learn, numpy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from safeproxy.filters.confusables import skeleton_table  # noqa: E402
+from safeproxy.filters.detect import Detector  # noqa: E402
+from safeproxy.filters.injection import InjectionDetector, cue_rules  # noqa: E402
+from safeproxy.filters.injection_model import DEFAULT_WEIGHT, share, words_read  # noqa: E402
+from safeproxy.filters.normalize import Normalizer  # noqa: E402
+from safeproxy.filters.skeleton import Skeleton  # noqa: E402
+from scripts.injection_data import Example, collect, held_back  # noqa: E402
+from scripts.train_injection import (  # noqa: E402
+    FOLDS,
+    cut_for_fpr,
+    fold_of,
+    margins_of,
+    matrix,
+    skeleton_fn,
+    train_on,
+)
+
+METHODS = ("phrases", "classifier", "combined", "tfidf+lr")
+THRESHOLD = 1.0  # the default policy's
+
+
+@dataclass(frozen=True, slots=True)
+class Data:
+    examples: list[Example]
+    x: csr_matrix
+    phrase: np.ndarray
+    y: np.ndarray
+    gate: np.ndarray  # a cue word or a phrase was found: the filter asks the classifier
+    share: np.ndarray  # the classifier's share by length (injection_model.share)
+
+
+def baseline_flags(texts: Sequence[str], y: np.ndarray, test: Sequence[str]) -> np.ndarray:
+    """TF-IDF word 1-2 grams + logistic regression on the raw text; cut from OOF benign."""
+
+    def fit(tr: Sequence[str], ytr: np.ndarray) -> tuple[TfidfVectorizer, LogisticRegression]:
+        vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
+        lr = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
+        lr.fit(vec.fit_transform(tr), ytr)
+        return vec, lr
+
+    folds = np.array([fold_of(t) for t in texts])
+    oof = np.zeros(len(texts))
+    for k in range(FOLDS):
+        tr = [t for t, f in zip(texts, folds, strict=True) if f != k]
+        te = [t for t, f in zip(texts, folds, strict=True) if f == k]
+        vec, lr = fit(tr, y[folds != k])
+        oof[folds == k] = lr.decision_function(vec.transform(te))
+    cut = cut_for_fpr(oof[y == 0])
+    vec, lr = fit(texts, y)
+    return np.asarray(lr.decision_function(vec.transform(test)) >= cut)
+
+
+def flags(data: Data, train: np.ndarray, test: np.ndarray) -> dict[str, np.ndarray]:
+    """Each method's verdicts on the `test` rows, trained on the `train` rows only."""
+    texts = [data.examples[i].text for i in train]
+    blob = train_on(data.x[train], texts, list(data.y[train]), {})
+    margin = margins_of(blob, data.x[test])
+    prob = 1.0 / (1.0 + np.exp(-margin))
+    phrase = data.phrase[test]
+    learned = DEFAULT_WEIGHT * data.share[test] * prob
+    return {
+        "phrases": phrase >= THRESHOLD,
+        "classifier": margin >= 0.0,
+        # What the filter decides: the classifier is asked only where the scan saw a cue.
+        "combined": (phrase >= THRESHOLD) | (data.gate[test] & (phrase + learned >= THRESHOLD)),
+        "tfidf+lr": baseline_flags(texts, data.y[train], [data.examples[i].text for i in test]),
+    }
+
+
+def pct(v: np.ndarray) -> str:
+    return f"{100 * float(np.mean(v)):6.1f}" if len(v) else "     -"
+
+
+def row(name: str, n: int, cells: Sequence[str], width: int = 28) -> str:
+    return f"{name:<{width}} {n:>5}  " + "  ".join(f"{c:>10}" for c in cells)
+
+
+def header(what: str) -> str:
+    return row(what, 0, METHODS).replace("    0  ", "    n  ")
+
+
+def held_back_table(data: Data) -> None:
+    split = np.array([held_back(e.text) for e in data.examples])
+    train, test = np.flatnonzero(~split), np.flatnonzero(split)
+    got = flags(data, train, test)
+    ex = [data.examples[i] for i in test]
+    print("\n## Held-back split (1 in 5 of every source; trained on the rest)\n")
+    print(header("recall by attack source"))
+    groups: dict[str, list[int]] = {}
+    fams: dict[str, list[int]] = {}
+    benign: dict[str, list[int]] = {}
+    for j, e in enumerate(ex):
+        if e.label:
+            groups.setdefault(e.source, []).append(j)
+            fams.setdefault(e.family, []).append(j)
+        else:
+            benign.setdefault(e.source, []).append(j)
+    langs: dict[str, list[int]] = {}
+    for j, e in enumerate(ex):
+        langs.setdefault(e.lang + (": recall" if e.label else ": FPR"), []).append(j)
+    tables = (
+        (groups, None),
+        (fams, "recall by family"),
+        (benign, "FPR by source"),
+        (langs, "by language"),
+    )
+    for table, title in tables:
+        if title:
+            print(header(title))
+        for name in sorted(table):
+            js = table[name]
+            print(row(name, len(js), [pct(got[m][js]) for m in METHODS]))
+    pos = [j for j, e in enumerate(ex) if e.label]
+    neg = [j for j, e in enumerate(ex) if not e.label]
+    print(row("ALL attacks: recall", len(pos), [pct(got[m][pos]) for m in METHODS]))
+    print(row("ALL benign: FPR", len(neg), [pct(got[m][neg]) for m in METHODS]))
+    gate = data.gate[test]
+    print(f"\nthe classifier is asked (cue or phrase found) on {pct(gate[pos]).strip()} % of "
+          f"attacks and {pct(gate[neg]).strip()} % of benign texts")  # fmt: skip
+
+
+def loso_table(data: Data, sources: Sequence[str]) -> None:
+    split = np.array([held_back(e.text) for e in data.examples])
+    src = np.array([e.source for e in data.examples])
+    print("\n## Leave one source out (train on the other sources, test on all of this one)\n")
+    print(header("attack source: recall") + "  | FPR held-back benign")
+    recalls: dict[str, list[float]] = {m: [] for m in METHODS}
+    for s in sources:
+        train = np.flatnonzero((src != s) & ~split)
+        out = np.flatnonzero(src == s)
+        side = np.flatnonzero((src != s) & split & (data.y == 0))
+        got = flags(data, train, np.concatenate([out, side]))
+        n = len(out)
+        cells = [pct(got[m][:n]) for m in METHODS]
+        fpr = " ".join(pct(got[m][n:]).strip() for m in METHODS)
+        if data.y[out[0]] == 1:
+            for m in METHODS:
+                recalls[m].append(float(np.mean(got[m][:n])))
+            print(row(s, n, cells) + f"  | {fpr}")
+        else:
+            print(row(f"{s} (benign: FPR)", n, cells) + f"  | {fpr}")
+    print(
+        row(
+            "MEAN recall, attack sources", 0, [f"{100 * np.mean(recalls[m]):6.1f}" for m in METHODS]
+        ).replace("    0  ", "       ")
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--wheels", default=str(ROOT / ".wheels"))
+    ap.add_argument("--quick", action="store_true", help="held-back split only")
+    args = ap.parse_args()
+    examples, _ = collect(Path(args.wheels))
+    fold = skeleton_fn()
+    normalizer, skeleton = Normalizer(), Skeleton(skeleton_table())
+    detector = InjectionDetector(normalizer, skeleton.fold)
+    cues = Detector("cues", cue_rules(), normalizer, fold=skeleton.fold, presence_first=True)
+    phrase = np.array([detector.score(e.text).score for e in examples])
+    data = Data(
+        examples,
+        matrix([e.text for e in examples], fold),
+        phrase,
+        np.array([e.label for e in examples]),
+        np.array([bool(cues.find(e.text)) for e in examples]) | (phrase > 0),
+        np.array([share(words_read(fold(e.text))) for e in examples]),
+    )
+    print(f"{len(examples)} examples, {int(data.y.sum())} attacks; cuts for FPR <= 1 % on "
+          f"training data; combined = phrases + {DEFAULT_WEIGHT} x p >= {THRESHOLD}")  # fmt: skip
+    held_back_table(data)
+    if not args.quick:
+        loso_table(data, sorted({e.source for e in examples}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Build-time tools, not shipped in the package: the injection classifier's data and training."""
