@@ -297,14 +297,21 @@ def _best_spans(
     look-alike text ("bb00 GB82 WEST ...", "12 415-555-2671") hides inside a longer match.
     """
     found: list[tuple[int, int]] = []
-    after = 0
+    after = lo = hi = 0
     for a in starts:
         if a < after:
             continue
-        for b in reversed(ends):
-            if b <= a:
-                break
-            if b - a <= max_len and valid(run[a:b]):
+        # Only the ends within max_len of the start, found by two cursors that only move
+        # forward: walking every end of a long run from its far end, for every start, was
+        # O(run²) (one 160 KB digit run held the loop for 25 s).
+        while lo < len(ends) and ends[lo] <= a:
+            lo += 1
+        hi = max(hi, lo)
+        while hi < len(ends) and ends[hi] <= a + max_len:
+            hi += 1
+        for i in range(hi - 1, lo - 1, -1):
+            b = ends[i]
+            if valid(run[a:b]):
                 found.append((a, b))
                 after = b
                 break
