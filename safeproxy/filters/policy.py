@@ -339,7 +339,7 @@ class Compiler:
 def _pii_rule(entity: str, region: str) -> Rule:
     rule = PII_RULES[entity]
     if entity == "phone" and region != "US":
-        return dataclasses.replace(rule, refine=lambda run: v.phone_spans(run, region))
+        return dataclasses.replace(rule, refine=lambda run, work: v.phone_spans(run, work, region))
     return rule
 
 

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 
 import hyperscan
 
+# Reports one rule may make per scan: a floor, and an allowance per KiB of text.
+REPORTS_FLOOR = 16384
+REPORTS_PER_KIB = 64
+
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
@@ -120,11 +124,14 @@ class Scanner:
         found: dict[tuple[int, int], list[int]] = {}
 
         som = self._som
+        left = [report_cap(len(data))] * len(som)
 
-        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> None:
+        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             found.setdefault((index, start if som[index] else -1), []).append(end)
+            left[index] -= 1
+            return left[index] < 0  # True stops the scan
 
-        db.scan(data, match_event_handler=on_match)
+        _scan(db, data, on_match)
         if not found:
             return {}
         return self._by_char(text, data, found)
@@ -139,15 +146,18 @@ class Scanner:
         som = self._som
         first_gate = len(som)
         hit = False
+        left = [report_cap(len(data))] * first_gate
 
-        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> None:
+        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             nonlocal hit
             if index >= first_gate:
                 hit = True
-            else:
-                found.setdefault((index, start if som[index] else -1), []).append(end)
+                return False
+            found.setdefault((index, start if som[index] else -1), []).append(end)
+            left[index] -= 1
+            return left[index] < 0  # True stops the scan
 
-        self._db_ascii.scan(data, match_event_handler=on_match)
+        _scan(self._db_ascii, data, on_match)
         return (self._by_char(text, data, found) if found else {}), hit
 
     def _by_char(
@@ -224,6 +234,31 @@ def _any_match(db: hyperscan.Database, data: bytes) -> bool:
     with contextlib.suppress(hyperscan.ScanTerminated):  # what returning True raises
         db.scan(data, match_event_handler=on_match)
     return hit
+
+
+class Overload(Exception):
+    """One rule reported more candidates than a text of this size can honestly hold."""
+
+
+def report_cap(size: int) -> int:
+    """Candidates one rule may report in a text of `size` bytes (see `_scan`)."""
+    return REPORTS_FLOOR + REPORTS_PER_KIB * (size >> 10)
+
+
+def _scan(db: hyperscan.Database, data: bytes, on_match: Callable[..., bool]) -> None:
+    """Scan; Overload when a rule went over its cap of reports.
+
+    Hyperscan is linear, but each report costs a Python callback and then Python work on the
+    candidate: a text made of nothing but candidates ("1-2 1-2 ...": one report every two
+    characters, for two rules) took a second per MiB before any validator ran. Ordinary
+    text, tables of phone numbers included, stays far below the cap; a text over it is a
+    filter error, decided by the filter's `on_error` (closed: refused), never passed
+    unchecked.
+    """
+    try:
+        db.scan(data, match_event_handler=on_match)
+    except hyperscan.ScanTerminated:
+        raise Overload(f"over {report_cap(len(data))} candidates for one rule") from None
 
 
 def _identity(offset: int) -> int:

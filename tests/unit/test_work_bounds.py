@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safeproxy.filters import validators as v
+from safeproxy.filters.work import Work
 
 
 def _counting(check: Callable[[str], bool], seen: list[int]) -> Callable[[str], bool]:
@@ -53,7 +54,7 @@ def _best_span_work(run: str) -> tuple[list[int], int]:
     ends = _Reads(
         i + 1 for i, c in enumerate(run) if c.isdigit() and not run[i + 1 : i + 2].isdigit()
     )
-    v._best_spans(run, starts, ends, _counting(lambda _s: False, seen), 24)
+    v._best_spans(run, starts, ends, _counting(lambda _s: False, seen), 24, Work(1 << 30))
     return seen, ends.read
 
 
