@@ -12,6 +12,7 @@ Python's `re` never runs over untrusted text: validators only look at the matche
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -84,6 +85,7 @@ class Scanner:
         gate: Sequence[Pattern] = (),
     ) -> None:
         self.patterns = tuple(patterns)
+        self._local = threading.local()
         self._som = tuple(p.som for p in self.patterns)
         self._db = _compile(self.patterns, _flags) if self.patterns else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
@@ -98,6 +100,17 @@ class Scanner:
     @property
     def max_len(self) -> int:
         return max((p.max_len for p in self.patterns), default=0)
+
+    def _scratch(self, db: hyperscan.Database) -> hyperscan.Scratch:
+        """This thread's scratch space for `db`. A scratch serves one scan at a time: large
+        texts are scanned on a worker thread (guard.py) while the loop scans small ones."""
+        mine: dict[int, hyperscan.Scratch] | None = getattr(self._local, "scratches", None)
+        if mine is None:
+            mine = self._local.scratches = {}
+        scratch = mine.get(id(db))
+        if scratch is None:
+            scratch = mine[id(db)] = hyperscan.Scratch(db)
+        return scratch
 
     def scan(self, text: str) -> list[Match]:
         """Matches sorted by start; per rule and start only the longest allowed one."""
@@ -118,7 +131,7 @@ class Scanner:
         if ascii and self.gated:
             return self.gated_candidates(text)[0]  # its database also holds the gate
         presence = self._presence_ascii if ascii else self._presence
-        if presence is not None and not _any_match(presence, data):
+        if presence is not None and not _any_match(presence, data, self._scratch(presence)):
             return {}
         db = self._db_ascii if ascii and self._db_ascii else self._db
         found: dict[tuple[int, int], list[int]] = {}
@@ -131,7 +144,7 @@ class Scanner:
             left[index] -= 1
             return left[index] < 0  # True stops the scan
 
-        _scan(db, data, on_match)
+        _scan(db, data, on_match, self._scratch(db))
         if not found:
             return {}
         return self._by_char(text, data, found)
@@ -157,7 +170,7 @@ class Scanner:
             left[index] -= 1
             return left[index] < 0  # True stops the scan
 
-        _scan(self._db_ascii, data, on_match)
+        _scan(self._db_ascii, data, on_match, self._scratch(self._db_ascii))
         return (self._by_char(text, data, found) if found else {}), hit
 
     def _by_char(
@@ -223,7 +236,7 @@ def _presence_flags(pattern: Pattern) -> int:
     return int(flags)
 
 
-def _any_match(db: hyperscan.Database, data: bytes) -> bool:
+def _any_match(db: hyperscan.Database, data: bytes, scratch: hyperscan.Scratch) -> bool:
     hit = False
 
     def on_match(*_args: object) -> bool:
@@ -232,7 +245,7 @@ def _any_match(db: hyperscan.Database, data: bytes) -> bool:
         return True  # stop the scan: one match is enough
 
     with contextlib.suppress(hyperscan.ScanTerminated):  # what returning True raises
-        db.scan(data, match_event_handler=on_match)
+        db.scan(data, match_event_handler=on_match, scratch=scratch)
     return hit
 
 
@@ -245,7 +258,12 @@ def report_cap(size: int) -> int:
     return REPORTS_FLOOR + REPORTS_PER_KIB * (size >> 10)
 
 
-def _scan(db: hyperscan.Database, data: bytes, on_match: Callable[..., bool]) -> None:
+def _scan(
+    db: hyperscan.Database,
+    data: bytes,
+    on_match: Callable[..., bool],
+    scratch: hyperscan.Scratch,
+) -> None:
     """Scan; Overload when a rule went over its cap of reports.
 
     Hyperscan is linear, but each report costs a Python callback and then Python work on the
@@ -256,7 +274,7 @@ def _scan(db: hyperscan.Database, data: bytes, on_match: Callable[..., bool]) ->
     unchecked.
     """
     try:
-        db.scan(data, match_event_handler=on_match)
+        db.scan(data, match_event_handler=on_match, scratch=scratch)
     except hyperscan.ScanTerminated:
         raise Overload(f"over {report_cap(len(data))} candidates for one rule") from None
 
