@@ -102,6 +102,10 @@ class Finders:
         self._normalizer = normalizer
         self._gatekeeper = gatekeeper
 
+    @property
+    def finders(self) -> tuple[Finder, ...]:
+        return self._finders
+
     def scan(
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:

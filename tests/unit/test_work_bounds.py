@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
+import sys
+import threading
 from collections.abc import Callable, Iterator
-from typing import SupportsIndex, overload
+from pathlib import Path
+from typing import Any, ClassVar, SupportsIndex, overload
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from safeproxy import guard as guard_module
+from safeproxy.configfile import bundled_config, load_settings
 from safeproxy.filters import validators as v
-from safeproxy.filters.work import Work
+from safeproxy.filters.api import Finding
+from safeproxy.filters.chain import StageResult, run_stage
+from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.detect import Detector
+from safeproxy.filters.holdback import Finders
+from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.policy import Compiler, compile_policies
+from safeproxy.filters.scanner import Overload, Pattern, Scanner, report_cap
+from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.work import FLOOR_UNITS, UNCHECKED, UNITS_PER_KIB, Work
+from safeproxy.guard import OFFLOOP_CHARS, Guard
+from safeproxy.models import Exchange, Kind
+from safeproxy.upstream.routes import Route, Target
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from filters import prose
 
 
 def _counting(check: Callable[[str], bool], seen: list[int]) -> Callable[[str], bool]:
@@ -88,3 +110,173 @@ def test_best_spans_windows_per_character_are_bounded(run: str) -> None:
     # At most one window per end within 24 characters of each start.
     assert len(_best_span_calls(run)) <= 24 * len(run)
     assert all(n <= 24 for n in _best_span_calls(run))
+
+
+# -- the detectors: validator work per scan, counted through the allowance -----------------
+
+COMPILER = Compiler(Normalizer(), Skeleton(skeleton_table()), {})
+DEFAULT = compile_policies(load_settings(bundled_config("default.yaml")).policies, COMPILER)[
+    "default"
+]
+
+# Shapes made of nothing but candidates, from the detectors' own alphabets.
+SHAPES = {
+    "digit-sep": "1-2 ",
+    "digit-pairs": "12-34-56 ",
+    "phone-groups": "415 555 26 ",
+    "card-groups": "4111 1111 1111 ",
+    "password=": "password=",
+    "email-punct": "a.b@c.io ",
+    "at-dot": "a at b dot io ",
+    "iban-like": "GB82 WEST 1234 ",
+}
+
+
+class CountingWork(Work):
+    """The scan's allowance, remembering every instance so a test can sum what was spent."""
+
+    made: ClassVar[list[CountingWork]] = []
+
+    def __init__(self, chars: int) -> None:
+        super().__init__(chars)
+        CountingWork.made.append(self)
+
+
+def _detectors() -> list[Detector]:
+    finder = DEFAULT.input.finder
+    assert isinstance(finder, Finders)
+    return [d for d in finder.finders if isinstance(d, Detector)]
+
+
+def _spent(text: str, work: Callable[[int], Work] = CountingWork) -> tuple[int, list[Finding]]:
+    """Units the default policy's input detectors spent on `text`, and their findings."""
+    CountingWork.made = []
+    found: list[Finding] = []
+    for d in _detectors():
+        d.work = work
+        try:
+            found += d.find(text)
+        finally:
+            d.work = Work
+    return sum(w.spent for w in CountingWork.made), found
+
+
+def _unlimited(_chars: int) -> Work:
+    return Work(1 << 40)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_validator_work_is_linear_in_the_text(shape: str) -> None:
+    unit = SHAPES[shape]
+    text = unit * (8192 // len(unit))
+    spent, _ = _spent(text)
+    spent_4x, _ = _spent(text * 4)
+    # The allowance is the bound: a floor, and so much per KiB (never more, whatever the text).
+    assert spent_4x <= 2 * (FLOOR_UNITS + UNITS_PER_KIB * len(text * 4) // 1024)
+    assert spent_4x <= 4 * spent + 2 * FLOOR_UNITS
+
+
+def test_over_the_allowance_candidates_are_found_unchecked_not_passed() -> None:
+    # Random phone-shaped groups: each start is worth a libphonenumber parse.
+    rng = random.Random(13)
+    text = " ".join(f"{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}" for _ in range(4000))
+    spent, found = _spent(text)
+    assert spent <= 2 * (FLOOR_UNITS + UNITS_PER_KIB * len(text) // 1024)
+    unchecked = [f for f in found if f.rule.endswith(UNCHECKED)]
+    assert unchecked, "past the allowance the rest must be reported, not skipped"
+    # What is unchecked is covered: nothing after the first unchecked span escapes the scan.
+    first = min(f.start for f in unchecked)
+    tail_end = max(f.end for f in found if f.start >= first)
+    assert tail_end >= len(text.rstrip()) - 16
+
+
+@pytest.mark.parametrize("kb", [4, 64])
+def test_ordinary_text_never_reaches_the_allowance(kb: int) -> None:
+    text = prose(kb, "ascii")
+    _, found = _spent(text)
+    _, unlimited = _spent(text, _unlimited)
+    assert found == unlimited
+    assert not [f for f in found if f.rule.endswith(UNCHECKED)]
+    assert {"pii.email", "pii.phone", "pii.credit_card"} <= {f.type for f in found}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="0123456789 -().+@atdo", min_size=1, max_size=600))
+def test_within_the_floor_the_allowance_changes_nothing(text: str) -> None:
+    # Short texts (any prompt below the floor) get exactly the unlimited answer.
+    _, found = _spent(text)
+    _, unlimited = _spent(text, _unlimited)
+    assert found == unlimited
+
+
+def test_a_rule_over_its_cap_of_candidates_is_a_filter_error_that_fails_closed() -> None:
+    text = "1-2 " * (report_cap(1 << 20) // 2 + 1024)
+    result = run_stage(DEFAULT.input, [text])
+    assert result.blocked and result.reason == "filter_error"
+    assert {r.error for r in result.records} == {"overload"}
+
+
+def test_reports_are_cut_at_the_cap() -> None:
+    scanner = Scanner([Pattern("d", r"\d", 1)])
+    text = "1" * 20000  # a report per character: more than a text of this size may make
+    assert len(text) > report_cap(len(text))
+    with pytest.raises(Overload):
+        scanner.candidates(text)
+    # Below the cap, every report is kept.
+    seen = sorted(e for ends in scanner.candidates("1" * 100).values() for e in ends)
+    assert seen == list(range(100, 0, -1))[::-1]
+
+
+def test_scans_on_two_threads_at_once_each_have_their_scratch() -> None:
+    scanner = Scanner([Pattern("d", r"\d{3}-\d{4}", 8)])
+    text = "call 555-1234 now " * 20000
+    errors: list[BaseException] = []
+
+    def scan_many() -> None:
+        try:
+            for _ in range(20):
+                assert len(scanner.candidates(text)) == 20000
+        except BaseException as exc:  # a shared scratch raises ScratchInUseError here
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scan_many) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+# -- the guard: large texts are scanned off the event loop --------------------------------
+
+
+def _chat(text: str) -> tuple[Exchange, dict[str, Any]]:
+    body: dict[str, Any] = {"model": "m", "messages": [{"role": "user", "content": text}]}
+    ex = Exchange(rid="r", kind=Kind.CHAT, started=0.0, body=body, wire=b"{}", model="m")
+    ex.route = Route("main", "default", (Target("u"),))
+    return ex, body
+
+
+@pytest.mark.parametrize("size", [100, OFFLOOP_CHARS])
+def test_large_texts_are_scanned_off_the_loop_with_the_same_result(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[int] = []
+
+    def recording(*args: Any, **kwargs: Any) -> StageResult:
+        threads.append(threading.get_ident())
+        return run_stage(*args, **kwargs)
+
+    monkeypatch.setattr(guard_module, "run_stage", recording)
+    text = ("mail jane.doe@acme-corp.io, " * size)[:size]
+    guard = Guard({"default": DEFAULT}, offload=True)
+    try:
+        ex, body = _chat(text)
+        asyncio.run(guard.check(ex, body))
+        on_loop = threads[-1] == threading.get_ident()
+        assert on_loop is (size < OFFLOOP_CHARS)
+        same, same_body = _chat(text)
+        Guard({"default": DEFAULT}).check_request(same, same_body)
+        assert body == same_body and ex.outcome == same.outcome == "redacted"
+    finally:
+        guard.close()
