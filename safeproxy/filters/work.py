@@ -15,7 +15,7 @@ from __future__ import annotations
 # ways); only a text dense with look-alikes reaches it.
 # A unit is about a microsecond of Python.
 FLOOR_UNITS = 4096
-UNITS_PER_KIB = 32
+UNITS_PER_KIB = 128
 # A refiner lists a run's starts and ends in Python: a unit per few characters.
 RUN_CHARS_PER_UNIT = 4
 # A full libphonenumber parse and format (measured: about 65 µs).
