@@ -175,10 +175,11 @@ def render(phases: Sequence[Phase]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Small-request latency beside worst-case requests.")
     p.add_argument("--quick", action="store_true", help="short phases, three shapes")
+    p.add_argument("--shape", action="append", choices=sorted(SHAPES), help="only these")
     args = p.parse_args(argv)
     policy = default_policy()
     chars = int(policy["input"][0].get("max_prompt_chars", BODY_CAP)) - 1000
-    shapes = STALL_SHAPES[:3] if args.quick else STALL_SHAPES
+    shapes = args.shape or (STALL_SHAPES[:3] if args.quick else STALL_SHAPES)
     seconds = QUICK_PHASE_S if args.quick else PHASE_S
     py = sys.executable
     with tempfile.TemporaryDirectory(prefix="safeproxy-stall-") as tmp:
