@@ -19,8 +19,8 @@ from safeproxy.filters.api import Finding
 from safeproxy.filters.chain import StageResult, run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.detect import Detector
-from safeproxy.filters.holdback import Finders
-from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.holdback import Finder, Finders, StreamRedactor
+from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.scanner import Overload, Pattern, Scanner, report_cap
 from safeproxy.filters.skeleton import Skeleton
@@ -295,3 +295,51 @@ def test_large_texts_are_scanned_off_the_loop_with_the_same_result(
         assert body == same_body and ex.outcome == same.outcome == "redacted"
     finally:
         guard.close()
+
+
+# -- streams: each event must not rescan everything held ----------------------------------
+
+
+class _CountingFinder:
+    """Wraps a finder; counts the characters of every window it is asked to scan."""
+
+    def __init__(self, inner: Finder) -> None:
+        self.inner = inner
+        self.read = 0
+
+    def scan(
+        self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
+    ) -> tuple[list[Finding], int]:
+        self.read += len(text)
+        return self.inner.scan(text, hold=hold, view=view, floor=floor)
+
+
+def _streamed(text: str, chunk: int = 4) -> tuple[str, int]:
+    finder = _CountingFinder(DEFAULT.output.finder)
+    w = StreamRedactor(finder, DEFAULT.output.effects, max_pending_chars=8192)
+    out = [w.feed(text[i : i + chunk]) for i in range(0, len(text), chunk)]
+    out.append(w.end())
+    return "".join(out), finder.read
+
+
+@pytest.mark.parametrize("unit", ["password=", "0123456789abcdef", "a", "1-2 ", "a.b@c.io "])
+def test_a_stream_reads_each_character_a_bounded_number_of_times(unit: str) -> None:
+    text = unit * (6000 // len(unit))
+    released, read = _streamed(text)
+    # Every 4-character event rescanned all held text (up to 8192): thousands of reads per
+    # character. Now a rescan waits for an eighth of what is held.
+    assert read <= 40 * len(text)
+    # The same text goes out as when the reply is checked whole with no allowance. (With it,
+    # the whole text may spend it and redact look-alikes unchecked; each stream window has
+    # a floor of its own.)
+    finder = DEFAULT.output.finder
+    assert isinstance(finder, Finders)
+    detectors = [d for d in finder.finders if isinstance(d, Detector)]
+    for d in detectors:
+        d.work = _unlimited
+    try:
+        whole = run_stage(DEFAULT.output, [text]).texts[0]
+    finally:
+        for d in detectors:
+            d.work = Work
+    assert released == (text if whole is None else whole)
