@@ -86,6 +86,8 @@ class Scanner:
     ) -> None:
         self.patterns = tuple(patterns)
         self._local = threading.local()
+        self._home = threading.get_ident()
+        self._zeros = [0] * len(self.patterns)
         self._som = tuple(p.som for p in self.patterns)
         self._db = _compile(self.patterns, _flags) if self.patterns else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
@@ -101,9 +103,13 @@ class Scanner:
     def max_len(self) -> int:
         return max((p.max_len for p in self.patterns), default=0)
 
-    def _scratch(self, db: hyperscan.Database) -> hyperscan.Scratch:
-        """This thread's scratch space for `db`. A scratch serves one scan at a time: large
-        texts are scanned on a worker thread (guard.py) while the loop scans small ones."""
+    def _scratch(self, db: hyperscan.Database) -> hyperscan.Scratch | None:
+        """This thread's scratch space for `db` (None: the database's own). A scratch serves
+        one scan at a time: large texts are scanned on a worker thread (guard.py) while the
+        loop scans small ones. The thread that compiled the scanner (the loop's, usually)
+        keeps the database's own, which costs nothing to find."""
+        if threading.get_ident() == self._home:
+            return None
         mine: dict[int, hyperscan.Scratch] | None = getattr(self._local, "scratches", None)
         if mine is None:
             mine = self._local.scratches = {}
@@ -137,12 +143,13 @@ class Scanner:
         found: dict[tuple[int, int], list[int]] = {}
 
         som = self._som
-        left = [report_cap(len(data))] * len(som)
+        counts = self._zeros[:]
+        cap = report_cap(len(data))
 
         def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             found.setdefault((index, start if som[index] else -1), []).append(end)
-            left[index] -= 1
-            return left[index] < 0  # True stops the scan
+            counts[index] += 1
+            return counts[index] > cap  # True stops the scan
 
         _scan(db, data, on_match, self._scratch(db))
         if not found:
@@ -159,7 +166,8 @@ class Scanner:
         som = self._som
         first_gate = len(som)
         hit = False
-        left = [report_cap(len(data))] * first_gate
+        counts = self._zeros[:]
+        cap = report_cap(len(data))
 
         def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             nonlocal hit
@@ -167,8 +175,8 @@ class Scanner:
                 hit = True
                 return False
             found.setdefault((index, start if som[index] else -1), []).append(end)
-            left[index] -= 1
-            return left[index] < 0  # True stops the scan
+            counts[index] += 1
+            return counts[index] > cap  # True stops the scan
 
         _scan(self._db_ascii, data, on_match, self._scratch(self._db_ascii))
         return (self._by_char(text, data, found) if found else {}), hit
@@ -236,7 +244,7 @@ def _presence_flags(pattern: Pattern) -> int:
     return int(flags)
 
 
-def _any_match(db: hyperscan.Database, data: bytes, scratch: hyperscan.Scratch) -> bool:
+def _any_match(db: hyperscan.Database, data: bytes, scratch: hyperscan.Scratch | None) -> bool:
     hit = False
 
     def on_match(*_args: object) -> bool:
@@ -245,7 +253,10 @@ def _any_match(db: hyperscan.Database, data: bytes, scratch: hyperscan.Scratch) 
         return True  # stop the scan: one match is enough
 
     with contextlib.suppress(hyperscan.ScanTerminated):  # what returning True raises
-        db.scan(data, match_event_handler=on_match, scratch=scratch)
+        if scratch is None:
+            db.scan(data, match_event_handler=on_match)
+        else:
+            db.scan(data, match_event_handler=on_match, scratch=scratch)
     return hit
 
 
@@ -262,7 +273,7 @@ def _scan(
     db: hyperscan.Database,
     data: bytes,
     on_match: Callable[..., bool],
-    scratch: hyperscan.Scratch,
+    scratch: hyperscan.Scratch | None,
 ) -> None:
     """Scan; Overload when a rule went over its cap of reports.
 
@@ -274,7 +285,10 @@ def _scan(
     unchecked.
     """
     try:
-        db.scan(data, match_event_handler=on_match, scratch=scratch)
+        if scratch is None:
+            db.scan(data, match_event_handler=on_match)
+        else:
+            db.scan(data, match_event_handler=on_match, scratch=scratch)
     except hyperscan.ScanTerminated:
         raise Overload(f"over {report_cap(len(data))} candidates for one rule") from None
 
