@@ -344,3 +344,17 @@ def test_a_stream_reads_each_character_a_bounded_number_of_times(unit: str) -> N
         for d in detectors:
             d.work = Work
     assert released == (text if whole is None else whole)
+
+
+# -- normalisation: the offset map is built in C when characters only vanish -------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab c\u200b\u200d\u2060\u00ad\U000e0041\u00e9\ufb01\u2460\u01c4\u3002"))
+def test_the_offset_map_is_each_characters_folding_laid_end_to_end(text: str) -> None:
+    normalizer = Normalizer()
+    view = normalizer.normalize(text)
+    expected = [i for i, ch in enumerate(text) for _ in normalizer.normalize(ch).text]
+    assert len(view.text) == len(expected)
+    sources = list(range(len(text))) if view.sources is None else list(view.sources)
+    assert sources == expected
