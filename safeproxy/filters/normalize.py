@@ -108,16 +108,17 @@ class Normalizer:
             folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
             return Normalized(folded, text, None)
         folded = text.translate(self._folds)
-        # Each character's folded length, one byte each: all ones is the identity map; only
-        # zeros besides (zero-width, bidi, tags...) is the kept positions, picked in C. One
-        # Python step per invisible character cost 0.4 s for 1 MiB of them.
-        lengths = text.translate(self._lengths).encode("latin-1")
-        if not lengths.translate(None, b"\x01"):
-            return Normalized(folded, text, None)
-        if not lengths.translate(None, b"\x00\x01"):
-            return Normalized(folded, text, tuple(compress(range(len(text)), lengths)))
-        folds = self._folds
         changers = text.translate(self._changers)
+        if not changers:
+            return Normalized(folded, text, None)
+        folds = self._folds
+        if len(changers) * 16 > len(text) and not any(folds[ord(c)] for c in set(changers)):
+            # Many characters that only vanish (zero-width, bidi, tags...): the map is the kept
+            # positions, picked in C from each character's folded length. One Python step per
+            # such character cost 0.4 s for 1 MiB of them; a few (ZWJ in emoji) stay cheaper
+            # one by one, below.
+            lengths = text.translate(self._lengths).encode("latin-1")
+            return Normalized(folded, text, tuple(compress(range(len(text)), lengths)))
         positions: list[int] = []
         for ch in set(changers):
             at = text.find(ch)
