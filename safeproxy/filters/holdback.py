@@ -219,10 +219,18 @@ class StreamRedactor:
             return ""
         self._pending += text
         self._fresh += len(text)
+        limit = self._max_pending
+        over = limit is not None and len(self._pending) > limit
         out = self._settle(final=False) if self._due() else ""
         if len(self._pending) > self.max_held:
             self.max_held = len(self._pending)
-        if self._max_pending is not None and len(self._pending) > self._max_pending:
+        # A rescan forced by overflow that leaves nearly all of it held would repeat on every
+        # event (a 4 K-character word of zero-width-joined letters held 8 K characters:
+        # 30 s for 32 KB): that is the overflow itself.
+        if limit is not None and (
+            len(self._pending) > limit
+            or (over and len(self._pending) * RESCAN_RATIO > limit * (RESCAN_RATIO - 1))
+        ):
             self.overflows += 1
             if self._on_overflow == "block":
                 self.blocked = True

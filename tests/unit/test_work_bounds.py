@@ -358,3 +358,22 @@ def test_the_offset_map_is_each_characters_folding_laid_end_to_end(text: str) ->
     assert len(view.text) == len(expected)
     sources = list(range(len(text))) if view.sources is None else list(view.sources)
     assert sources == expected
+
+
+@pytest.mark.parametrize("on_overflow", ["block", "release"])
+def test_held_text_that_no_rescan_releases_is_an_overflow_not_a_rescan_per_event(
+    on_overflow: str,
+) -> None:
+    # A 4 K-character word (the JWT rule's longest match) with a zero-width joiner after
+    # each letter: held back, it is 8 K characters, at max_pending_chars; every event forced
+    # a rescan of all of it.
+    text = "a\u200b" * 12000
+    finder = _CountingFinder(DEFAULT.output.finder)
+    w = StreamRedactor(
+        finder, DEFAULT.output.effects, max_pending_chars=8192, on_overflow=on_overflow
+    )
+    for i in range(0, len(text), 4):
+        w.feed(text[i : i + 4])
+    w.end()
+    assert w.overflows >= 1
+    assert finder.read <= 40 * len(text)
