@@ -166,8 +166,9 @@ def build_app(
     if deep is not None:
         for name in deep.judges:  # every judge's series exists from the start
             metrics.breaker_open.labels("judge", name).set(0)
+    policy_guard = Guard(policies, offload=True)  # large texts scanned off the loop (issue 13)
     pipeline = Pipeline(
-        settings.server, router, pools, recorder, Guard(policies), auth, admission, safety,
+        settings.server, router, pools, recorder, policy_guard, auth, admission, safety,
         QuarantineGate(
             quarantine, strict_policy=q.strict_policy if q.action == "strict" else None,
             on_quarantine=quarantined, store=qstore,
@@ -213,6 +214,7 @@ def build_app(
                 # quarantine and the pipeline's background counts, closed next.
                 await deep.close()
             await pipeline.close()
+            policy_guard.close()
             if review is not None:
                 await review.close()
             await admission.close()

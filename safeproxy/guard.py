@@ -8,27 +8,71 @@ exactly the field it came from, and the proxy then forwards a re-serialisation.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from safeproxy.errors import NotFound, PolicyViolation
-from safeproxy.filters.chain import Clock, run_stage
-from safeproxy.filters.policy import CompiledPolicy
+from safeproxy.filters.chain import Clock, StageResult, run_stage
+from safeproxy.filters.policy import CompiledPolicy, Stage
 from safeproxy.filters.stream import OutputHook
 from safeproxy.filters.view import Slot, Uninspectable, chat_slots, prompt_slots
 from safeproxy.hooks import PassThrough, ResponseHook
 from safeproxy.models import Exchange, Kind
 
+# Texts at least this long (all of one request's, in characters) are scanned off the loop:
+# a worst-case text of this size takes a few milliseconds; a 4 KB prompt is far below.
+OFFLOOP_CHARS = 32768
+
 
 class Guard:
     def __init__(
-        self, policies: Mapping[str, CompiledPolicy], clock: Clock = time.perf_counter
+        self,
+        policies: Mapping[str, CompiledPolicy],
+        clock: Clock = time.perf_counter,
+        offload: bool = False,
     ) -> None:
         self.policies = policies
         self._clock = clock
+        # One worker: large scans queue behind each other, never more than one thread of
+        # them competing with the loop for the GIL.
+        self._offload = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan") if offload else None
+        )
 
     def check_request(self, ex: Exchange, body: dict[str, Any]) -> None:
+        """The input check, on this thread."""
+        checked = self._prepare(ex, body)
+        if checked is not None:
+            stage, slots, texts = checked
+            self._settle(ex, slots, run_stage(stage, texts, self._clock))
+
+    async def check(self, ex: Exchange, body: dict[str, Any]) -> None:
+        """The input check; a large text is scanned on the worker thread, so the event loop
+        goes on serving other requests meanwhile (Python validators hold the GIL, but give it
+        up every switch interval; Hyperscan releases it). Small texts, nearly all of them,
+        stay on the loop: a thread hop costs more than their scan."""
+        checked = self._prepare(ex, body)
+        if checked is None:
+            return
+        stage, slots, texts = checked
+        if self._offload is None or sum(map(len, texts)) < OFFLOOP_CHARS:
+            result = run_stage(stage, texts, self._clock)
+        else:
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self._offload, run_stage, stage, texts, self._clock)
+        self._settle(ex, slots, result)
+
+    def close(self) -> None:
+        if self._offload is not None:
+            self._offload.shutdown(wait=False, cancel_futures=True)
+
+    def _prepare(
+        self, ex: Exchange, body: dict[str, Any]
+    ) -> tuple[Stage, list[Slot], list[str]] | None:
+        """Limits first; then the stage and the texts to scan (None: nothing to scan)."""
         assert ex.route is not None
         if ex.kind is Kind.OTHER:
             if ex.path not in ex.route.pass_through_paths:
@@ -38,18 +82,18 @@ class Guard:
                     code="uninspectable_endpoint",
                 )
             ex.degraded.append("pass_through")
-            return
+            return None
         policy = self.policies[ex.route.policy]
         stage = policy.input
         if stage.empty:
-            return
+            return None
         try:
             slots = _slots(ex.kind, body)
         except Uninspectable:
             if not ex.route.allow_uninspectable:
                 raise
             ex.degraded.append("input:uninspectable_allowed")
-            return
+            return None
         texts = [s.get() for s in slots]
         if stage.limits is not None:
             limits = stage.limits
@@ -68,7 +112,9 @@ class Guard:
                     ex.wire = wire[:-1] + b',"max_tokens":%d}' % limit.appended
                 else:
                     ex.wire = None
-        result = run_stage(stage, texts, self._clock)
+        return stage, slots, texts
+
+    def _settle(self, ex: Exchange, slots: list[Slot], result: StageResult) -> None:
         ex.filter_records.append(result.records)
         ex.input_filter_s += result.seconds
         ex.near_threshold = result.near_threshold

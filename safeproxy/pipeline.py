@@ -251,11 +251,11 @@ class Pipeline:
     ) -> web.StreamResponse:
         body = ex.body
         if spans is None:
-            self._guard.check_request(ex, body)
+            await self._guard.check(ex, body)
         else:
             spans.input_started = time.perf_counter()
             try:
-                self._guard.check_request(ex, body)
+                await self._guard.check(ex, body)
             finally:
                 spans.input_ended = time.perf_counter()
         deep = self._deep

@@ -17,6 +17,7 @@ from safeproxy.filters.api import Action, FilterRecord, Finding, Mode
 from safeproxy.filters.holdback import apply
 from safeproxy.filters.injection import score
 from safeproxy.filters.policy import FilterSpec, Stage
+from safeproxy.filters.scanner import Overload
 
 Clock = Callable[[], float]
 
@@ -122,6 +123,8 @@ def _timed_scan(
     started = clock()
     try:
         return _scan_all(stage, texts, near), None, clock() - started
+    except Overload:
+        return [], "overload", clock() - started
     except Exception:
         return [], "exception", clock() - started
 

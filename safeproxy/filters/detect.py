@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from safeproxy.filters import spans
 from safeproxy.filters.api import Finding
 from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, Scanner
+from safeproxy.filters.work import UNCHECKED, Work
 
 
 class _AlphabetHold:
@@ -107,6 +109,8 @@ class Detector:
         # side); a stream rescans the same spans on every event, so their answers are
         # memoised. Bounded: spans are client input.
         self._memo: dict[tuple[int, str, str], Any] = {}
+        # Each scan's allowance of validator work (work.py); a seam for tests that count it.
+        self.work: Callable[[int], Work] = Work
 
     @property
     def max_len(self) -> int:
@@ -145,12 +149,14 @@ class Detector:
         findings: list[Finding] = []
         reach: dict[int, int] = {}
         runs: dict[int, list[list[int]]] = {}
+        work = self.work(len(scanned))
+        open_cuts: dict[int, int] = {}  # rule -> its last unchecked finding in `findings`
         if self._anchored:
             candidates = self._anchor(candidates, scanned)
-        for (index, s), ends in sorted(candidates.items(), key=_by_start):
+        for (index, s), ends in sorted(candidates.items(), key=spans.by_start):
             rule = self.rules[index]
             if rule.grow_left or rule.grow_right_until:
-                s, ends = _grown(rule, scanned, s, ends)
+                s, ends = spans.grown(rule, scanned, s, ends)
                 if not ends:
                     continue
             if rule.refine is not None:
@@ -174,23 +180,30 @@ class Detector:
                     ):
                         last[1] = e  # the same run goes on
                     else:
-                        merged.append([_run_start(rule, scanned, e), e])
+                        merged.append([spans.run_start(rule, scanned, e), e])
                 continue
-            if rule.bounded and _glued(norm, s - 1, -1, rule.joiners):
+            if rule.bounded and spans.glued(norm, s - 1, -1, rule.joiners):
                 continue
             if rule.not_after is not None and norm.endswith(rule.not_after, 0, s):
                 continue
             for e in ends:
                 if e <= reach.get(index, -1):
                     break
-                if rule.bounded and _glued(norm, e, 1, rule.joiners + rule.end_joiners):
+                if rule.bounded and spans.glued(norm, e, 1, rule.joiners + rule.end_joiners):
                     continue
-                if rule.bare_context and norm[s:e].isdigit() and not _said(norm, s, rule):
+                if rule.bare_context and norm[s:e].isdigit() and not spans.said(norm, s, rule):
                     continue
                 start, end = view.original_span(s, e)
-                if rule.validate is not None and not self._valid(
-                    index, scanned[s:e], text[start:end]
-                ):
+                ok = (
+                    True
+                    if rule.validate is None
+                    else self._valid(index, scanned[s:e], text[start:end], work)
+                )
+                if ok is None:  # over the allowance: unchecked, so taken as found
+                    self._unchecked(findings, open_cuts, index, start, end)
+                    reach[index] = e
+                    break
+                if not ok:
                     if rule.longest_only:
                         break
                     continue
@@ -199,19 +212,24 @@ class Detector:
                     va, vb = rule.value(norm[s:e])
                     a, b = s + va, s + vb
                 if rule.until is not None:
-                    b = _block_end(norm, e, rule.until)
+                    b = spans.block_end(norm, e, rule.until)
                 if (a, b) != (s, e):
                     start, end = view.original_span(a, b)
                 findings.append(self._finding(index, start, end))
                 reach[index] = e
                 break
         for index, pieces in runs.items():
-            for s, e in _merge(pieces):
+            for s, e in spans.merge(pieces):
                 rule = self.rules[index]
-                for a, b in self._refined(index, scanned, s, e):
+                found, cut = self._refined(index, scanned, s, e, work)
+                if cut is not None and cut < e:
+                    # Over the allowance: the rest of the run is unchecked, taken as found.
+                    start, end = view.original_span(cut, e)
+                    self._unchecked(findings, open_cuts, index, start, end)
+                for a, b in found:
                     if b <= reach.get(index, -1):
                         continue
-                    if rule.bare_context and norm[a:b].isdigit() and not _said(norm, a, rule):
+                    if rule.bare_context and norm[a:b].isdigit() and not spans.said(norm, a, rule):
                         continue
                     start, end = view.original_span(a, b)
                     findings.append(self._finding(index, start, end))
@@ -255,25 +273,34 @@ class Detector:
                 held = at
                 if held <= limit:
                     break
-        return _to_original(view, held)
+        return spans.to_original(view, held)
 
-    def _valid(self, index: int, norm: str, orig: str) -> bool:
+    def _valid(self, index: int, norm: str, orig: str, work: Work) -> bool | None:
+        """None: the scan's allowance is spent, the candidate stays unchecked."""
         key = (index, norm, orig)
         hit: bool | None = self._memo.get(key)
         if hit is None:
+            # Validators are linear in the span: charged by its length.
+            if not work.take(1 + len(orig) // 32):
+                return None
             validate = self.rules[index].validate
             assert validate is not None
             hit = self._remember(key, validate(norm, orig))
         return hit
 
-    def _refined(self, index: int, norm: str, s: int, e: int) -> list[tuple[int, int]]:
+    def _refined(
+        self, index: int, norm: str, s: int, e: int, work: Work
+    ) -> tuple[list[tuple[int, int]], int | None]:
         base = max(0, s - 2)
         key = (index, norm[base : e + 2], str(s - base))
         hit: list[tuple[int, int]] | None = self._memo.get(key)
+        cut = None
         if hit is None:
-            spans = _refined_spans(self.rules[index], norm, s, e)
-            hit = self._remember(key, [(a - base, b - base) for a, b in spans])
-        return [(a + base, b + base) for a, b in hit]
+            found, cut = spans.refined_spans(self.rules[index], norm, s, e, work)
+            hit = [(a - base, b - base) for a, b in found]
+            if cut is None:  # an answer cut short is not the run's answer
+                self._remember(key, hit)
+        return [(a + base, b + base) for a, b in hit], cut
 
     def _remember(self, key: tuple[int, str, str], value: Any) -> Any:
         if len(self._memo) >= 4096:
@@ -281,111 +308,21 @@ class Detector:
         self._memo[key] = value
         return value
 
-    def _finding(self, index: int, start: int, end: int) -> Finding:
+    def _unchecked(
+        self, findings: list[Finding], open_cuts: dict[int, int], index: int, start: int, end: int
+    ) -> None:
+        """Report [start, end) as found, unchecked; overlapping ones merge into one finding
+        (a text made of candidates would otherwise make one object per candidate)."""
+        at = open_cuts.get(index)
+        if at is not None and start <= findings[at].end:
+            last = findings[at]
+            findings[at] = last._replace(end=max(last.end, end))
+            return
+        open_cuts[index] = len(findings)
+        findings.append(self._finding(index, start, end, UNCHECKED))
+
+    def _finding(self, index: int, start: int, end: int, suffix: str = "") -> Finding:
         rule = self.rules[index]
-        return Finding(rule.type, rule.pattern.rule, start, end, rule.severity, self.owners[index])
-
-
-def _run_start(rule: Rule, text: str, end: int) -> int:
-    assert rule.alphabet is not None
-    return _lstrip_from(text, end, rule.alphabet, max(0, end - rule.pattern.max_len))
-
-
-def _lstrip_from(text: str, end: int, alphabet: str, floor: int) -> int:
-    """The start of the run of `alphabet` characters that ends at `end` (not before floor)."""
-    return floor + len(text[floor:end].rstrip(alphabet))
-
-
-def _merge(spans: list[list[int]]) -> list[list[int]]:
-    spans.sort()
-    out: list[list[int]] = []
-    for a, b in spans:
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return out
-
-
-def _grown(rule: Rule, text: str, s: int, ends: list[int]) -> tuple[int, list[int]]:
-    """Extend an anchor match over its rule's grow characters, within its longest match."""
-    cap = rule.pattern.max_len
-    if rule.grow_left:
-        start = s
-        while start > 0 and text[start - 1] in rule.grow_left and ends[0] - start < cap:
-            start -= 1
-        if start == s:
-            return s, []  # an "@" with nothing before it is no address
-        s = start
-    if rule.grow_right_until:
-        stop = rule.grow_right_until
-        grown = set()
-        for e in ends:
-            while e < len(text) and text[e] not in stop and e - s < cap:
-                e += 1
-            grown.add(e)
-        ends = sorted(grown, reverse=True)
-    return s, ends
-
-
-def _said(norm: str, s: int, rule: Rule) -> bool:
-    before = norm[max(0, s - 32) : s]
-    return any(word in before for word in rule.bare_context)
-
-
-def _block_end(norm: str, e: int, marker: str) -> int:
-    at = norm.find(marker, e)
-    if at < 0:
-        return len(norm)
-    close = norm.find("-----", at + len(marker))
-    return len(norm) if close < 0 else close + 5
-
-
-def _to_original(view: Normalized, index: int) -> int:
-    """The original index of normalised `index` (the end maps to the end)."""
-    index = max(0, index)
-    if view.sources is None:
-        return index
-    if index >= len(view.sources):
-        return len(view.original)
-    return view.sources[index]
-
-
-def _refined_spans(rule: Rule, norm: str, s: int, e: int) -> list[tuple[int, int]]:
-    assert rule.refine is not None
-    if rule.bounded:
-        # A group glued to a word ("b224 4111 ...", "... 1111x") cannot start or end a value;
-        # trim it first, so the search inside the run does not spend its start on it.
-        while s < e and _wordy(norm, s - 1):
-            s += 1
-            while s < e and norm[s - 1].isalnum():
-                s += 1
-        while e > s and _wordy(norm, e):
-            e -= 1
-            while e > s and norm[e].isalnum():
-                e -= 1
-    spans = [(s + a, s + b) for a, b in rule.refine(norm[s:e])]
-    if rule.bounded:
-        right = rule.joiners + rule.end_joiners
-        spans = [
-            (a, b)
-            for a, b in spans
-            if not _glued(norm, a - 1, -1, rule.joiners) and not _glued(norm, b, 1, right)
-        ]
-    return spans
-
-
-def _by_start(item: tuple[tuple[int, int], list[int]]) -> tuple[int, int]:
-    (index, start), _ends = item
-    return start, index
-
-
-def _glued(text: str, i: int, step: int, joiners: str) -> bool:
-    """Does the character at i (next to a match) continue the token the match is part of?"""
-    if _wordy(text, i):
-        return True
-    return bool(joiners) and 0 <= i < len(text) and text[i] in joiners and _wordy(text, i + step)
-
-
-def _wordy(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+        return Finding(
+            rule.type, rule.pattern.rule + suffix, start, end, rule.severity, self.owners[index]
+        )

@@ -102,6 +102,10 @@ class Finders:
         self._normalizer = normalizer
         self._gatekeeper = gatekeeper
 
+    @property
+    def finders(self) -> tuple[Finder, ...]:
+        return self._finders
+
     def scan(
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:
@@ -173,6 +177,12 @@ def apply(text: str, findings: Sequence[Finding], effects: Effects) -> Applied:
     return Applied("".join(out), False)
 
 
+# Held text from which events are rescanned lazily, and the share of it (1/RESCAN_RATIO)
+# that new text must reach first (see StreamRedactor._due).
+LAZY_HOLD_CHARS = 256
+RESCAN_RATIO = 8
+
+
 class StreamRedactor:
     """One per streamed text field: feed text as it arrives, get back what may be sent."""
 
@@ -192,6 +202,7 @@ class StreamRedactor:
         self._on_overflow = on_overflow
         self._context = ""
         self._pending = ""
+        self._fresh = 0  # characters received since the last scan
         self.findings: list[Finding] = []
         self.blocked = False
         # Times the pending text outgrew max_pending_chars (then blocked, or settled early).
@@ -207,10 +218,19 @@ class StreamRedactor:
         if self.blocked:
             return ""
         self._pending += text
-        out = self._settle(final=False)
+        self._fresh += len(text)
+        limit = self._max_pending
+        over = limit is not None and len(self._pending) > limit
+        out = self._settle(final=False) if self._due() else ""
         if len(self._pending) > self.max_held:
             self.max_held = len(self._pending)
-        if self._max_pending is not None and len(self._pending) > self._max_pending:
+        # A rescan forced by overflow that leaves nearly all of it held would repeat on every
+        # event (a 4 K-character word of zero-width-joined letters held 8 K characters:
+        # 30 s for 32 KB): that is the overflow itself.
+        if limit is not None and (
+            len(self._pending) > limit
+            or (over and len(self._pending) * RESCAN_RATIO > limit * (RESCAN_RATIO - 1))
+        ):
             self.overflows += 1
             if self._on_overflow == "block":
                 self.blocked = True
@@ -222,7 +242,25 @@ class StreamRedactor:
     def end(self) -> str:
         return "" if self.blocked else self._settle(final=True)
 
+    def _due(self) -> bool:
+        """Is a rescan of the pending text worth it yet?
+
+        Each rescan reads all held text. When much is held (a run of look-alikes, an open
+        PEM block), rescanning it for every few-character event made a reply cost
+        held x events (seconds for 8 KB of `password=password=...`). Rescanning once the new
+        text is an eighth of what is held keeps the work per character bounded; the text
+        sent is the same, as if the upstream had sent those events as one (the split
+        invariant), only released a few events later. Little held: every event, as before.
+        """
+        held = len(self._pending) - self._fresh
+        return (
+            held < LAZY_HOLD_CHARS
+            or self._fresh * RESCAN_RATIO >= held
+            or (self._max_pending is not None and len(self._pending) > self._max_pending)
+        )
+
     def _settle(self, *, final: bool) -> str:
+        self._fresh = 0
         window = self._context + self._pending
         offset = len(self._context)
         size = len(window)

@@ -373,7 +373,7 @@ def _pii_rule(entity: str, region: str, exempt_reserved: bool = True) -> Rule:
         return EMAIL_ANY_DOMAIN
     rule = PII_RULES[entity]
     if entity == "phone" and region != "US":
-        return dataclasses.replace(rule, refine=lambda run: v.phone_spans(run, region))
+        return dataclasses.replace(rule, refine=lambda run, work: v.phone_spans(run, work, region))
     return rule
 
 

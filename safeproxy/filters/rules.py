@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from safeproxy.filters.api import Severity
 from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.work import Work
 
 # (normalised span, original span as written) -> keep?
 Validator = Callable[[str, str], bool]
@@ -26,8 +27,9 @@ class Rule:
     # Characters that continue a token when a word character follows ("1.2.3.4.5").
     joiners: str = ""
     # Finds the real values inside a candidate (normalised text) when a value can hide in a
-    # longer run; replaces `validate`.
-    refine: Callable[[str], list[tuple[int, int]]] | None = None
+    # longer run; replaces `validate`. It pays for its windows from the scan's allowance
+    # (work.py) and, once that is spent, sets `work.cut` and stops.
+    refine: Callable[[str, Work], list[tuple[int, int]]] | None = None
     # Streams: every character a match can contain (normalised view). A match still growing
     # lies inside the trailing run of these, so only that run is held back, not max_len - 1
     # characters of prose. None: hold max_len - 1.

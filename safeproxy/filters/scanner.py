@@ -12,10 +12,15 @@ Python's `re` never runs over untrusted text: validators only look at the matche
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import hyperscan
+
+# Reports one rule may make per scan: a floor, and an allowance per KiB of text.
+REPORTS_FLOOR = 16384
+REPORTS_PER_KIB = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +85,9 @@ class Scanner:
         gate: Sequence[Pattern] = (),
     ) -> None:
         self.patterns = tuple(patterns)
+        self._local = threading.local()
+        self._home = threading.get_ident()
+        self._zeros = [0] * len(self.patterns)
         self._som = tuple(p.som for p in self.patterns)
         self._db = _compile(self.patterns, _flags) if self.patterns else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
@@ -94,6 +102,21 @@ class Scanner:
     @property
     def max_len(self) -> int:
         return max((p.max_len for p in self.patterns), default=0)
+
+    def _scratch(self, db: hyperscan.Database) -> hyperscan.Scratch | None:
+        """This thread's scratch space for `db` (None: the database's own). A scratch serves
+        one scan at a time: large texts are scanned on a worker thread (guard.py) while the
+        loop scans small ones. The thread that compiled the scanner (the loop's, usually)
+        keeps the database's own, which costs nothing to find."""
+        if threading.get_ident() == self._home:
+            return None
+        mine: dict[int, hyperscan.Scratch] | None = getattr(self._local, "scratches", None)
+        if mine is None:
+            mine = self._local.scratches = {}
+        scratch = mine.get(id(db))
+        if scratch is None:
+            scratch = mine[id(db)] = hyperscan.Scratch(db)
+        return scratch
 
     def scan(self, text: str) -> list[Match]:
         """Matches sorted by start; per rule and start only the longest allowed one."""
@@ -114,17 +137,21 @@ class Scanner:
         if ascii and self.gated:
             return self.gated_candidates(text)[0]  # its database also holds the gate
         presence = self._presence_ascii if ascii else self._presence
-        if presence is not None and not _any_match(presence, data):
+        if presence is not None and not _any_match(presence, data, self._scratch(presence)):
             return {}
         db = self._db_ascii if ascii and self._db_ascii else self._db
         found: dict[tuple[int, int], list[int]] = {}
 
         som = self._som
+        counts = self._zeros[:]
+        cap = report_cap(len(data))
 
-        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> None:
+        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             found.setdefault((index, start if som[index] else -1), []).append(end)
+            counts[index] += 1
+            return counts[index] > cap  # True stops the scan
 
-        db.scan(data, match_event_handler=on_match)
+        _scan(db, data, on_match, self._scratch(db))
         if not found:
             return {}
         return self._by_char(text, data, found)
@@ -139,15 +166,19 @@ class Scanner:
         som = self._som
         first_gate = len(som)
         hit = False
+        counts = self._zeros[:]
+        cap = report_cap(len(data))
 
-        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> None:
+        def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             nonlocal hit
             if index >= first_gate:
                 hit = True
-            else:
-                found.setdefault((index, start if som[index] else -1), []).append(end)
+                return False
+            found.setdefault((index, start if som[index] else -1), []).append(end)
+            counts[index] += 1
+            return counts[index] > cap  # True stops the scan
 
-        self._db_ascii.scan(data, match_event_handler=on_match)
+        _scan(self._db_ascii, data, on_match, self._scratch(self._db_ascii))
         return (self._by_char(text, data, found) if found else {}), hit
 
     def _by_char(
@@ -213,7 +244,7 @@ def _presence_flags(pattern: Pattern) -> int:
     return int(flags)
 
 
-def _any_match(db: hyperscan.Database, data: bytes) -> bool:
+def _any_match(db: hyperscan.Database, data: bytes, scratch: hyperscan.Scratch | None) -> bool:
     hit = False
 
     def on_match(*_args: object) -> bool:
@@ -222,8 +253,44 @@ def _any_match(db: hyperscan.Database, data: bytes) -> bool:
         return True  # stop the scan: one match is enough
 
     with contextlib.suppress(hyperscan.ScanTerminated):  # what returning True raises
-        db.scan(data, match_event_handler=on_match)
+        if scratch is None:
+            db.scan(data, match_event_handler=on_match)
+        else:
+            db.scan(data, match_event_handler=on_match, scratch=scratch)
     return hit
+
+
+class Overload(Exception):
+    """One rule reported more candidates than a text of this size can honestly hold."""
+
+
+def report_cap(size: int) -> int:
+    """Candidates one rule may report in a text of `size` bytes (see `_scan`)."""
+    return REPORTS_FLOOR + REPORTS_PER_KIB * (size >> 10)
+
+
+def _scan(
+    db: hyperscan.Database,
+    data: bytes,
+    on_match: Callable[..., bool],
+    scratch: hyperscan.Scratch | None,
+) -> None:
+    """Scan; Overload when a rule went over its cap of reports.
+
+    Hyperscan is linear, but each report costs a Python callback and then Python work on the
+    candidate: a text made of nothing but candidates ("1-2 1-2 ...": one report every two
+    characters, for two rules) took a second per MiB before any validator ran. Ordinary
+    text, tables of phone numbers included, stays far below the cap; a text over it is a
+    filter error, decided by the filter's `on_error` (closed: refused), never passed
+    unchecked.
+    """
+    try:
+        if scratch is None:
+            db.scan(data, match_event_handler=on_match)
+        else:
+            db.scan(data, match_event_handler=on_match, scratch=scratch)
+    except hyperscan.ScanTerminated:
+        raise Overload(f"over {report_cap(len(data))} candidates for one rule") from None
 
 
 def _identity(offset: int) -> int:

@@ -1,7 +1,8 @@
 """Checksums and plausibility tests that turn pattern candidates into findings.
 
 Each validator sees only a matched span (at most a few hundred characters), never the whole
-text, so it costs nothing measurable and cannot be made slow by the input.
+text; refiners see a whole run, and pay for each window they try from the scan's allowance
+(work.py), so a text made of look-alikes cannot make them slow.
 """
 
 from __future__ import annotations
@@ -12,6 +13,13 @@ from collections import Counter
 from collections.abc import Callable
 
 import phonenumbers
+
+from safeproxy.filters.work import (
+    CARD_CHECK_UNITS,
+    CARD_START_UNITS,
+    PHONE_PARSE_UNITS,
+    Work,
+)
 
 # RFC 2606 / 6761 names that documentation uses on purpose.
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "example", "test", "invalid",
@@ -173,7 +181,7 @@ def random_token(value: str, min_len: int) -> bool:
     )
 
 
-def phone_number(span: str, default_region: str = "US") -> bool:
+def phone_number(span: str, default_region: str = "US", work: Work | None = None) -> bool:
     """E.164 (+CC ...) or a national number of `default_region`, valid per libphonenumber.
 
     (Whether a bare run of digits may be a phone at all is decided by its context; see
@@ -199,6 +207,8 @@ def phone_number(span: str, default_region: str = "US") -> bool:
     # ("1.2.3.4.5") do not. International numbers may have one (+33 1 42 ...).
     if not international and any(len(g) == 1 for g in groups[1:]):
         return False
+    if work is not None and not work.take(PHONE_PARSE_UNITS):
+        return False  # the caller sees the allowance spent: unchecked, not valid
     try:
         number = phonenumbers.parse(text, None if international else default_region)
     except phonenumbers.NumberParseException:
@@ -228,13 +238,13 @@ def _cuts(groups: list[str]) -> set[int]:
     return out
 
 
-def card_spans(run: str) -> list[tuple[int, int]]:
+def card_spans(run: str, work: Work) -> list[tuple[int, int]]:
     """Card numbers inside a run of digit groups ("0 4111 1111 1111 1111 22").
 
     Pattern engines report one (leftmost) start per match end, so a card preceded or
     followed by other digits hides inside a longer run. Cards start at a group boundary:
     try every group as a start, take the longest valid number from there, then go on
-    after it. The run is at most a few dozen characters.
+    after it. Each start costs `work`; once it is spent, the run is cut there.
     """
     starts = [i for i, c in enumerate(run) if c.isdigit() and (i == 0 or not run[i - 1].isdigit())]
     found: list[tuple[int, int]] = []
@@ -242,6 +252,9 @@ def card_spans(run: str) -> list[tuple[int, int]]:
     for a in starts:
         if a < after:
             continue
+        if not work.take(CARD_START_UNITS):
+            work.cut = a
+            return found
         best = None
         count = 0
         for b in range(a, len(run)):
@@ -251,8 +264,12 @@ def card_spans(run: str) -> list[tuple[int, int]]:
                 at_group_end = end == len(run) or not run[end].isdigit()
                 if count > 19:
                     break
-                if at_group_end and count >= 13 and _card_groups(run[a:end]):
-                    best = end
+                if at_group_end and count >= 13:
+                    if not work.take(CARD_CHECK_UNITS):
+                        work.cut = a
+                        return found
+                    if _card_groups(run[a:end]):
+                        best = end
         if best is not None:
             found.append((a, best))
             after = best
@@ -289,29 +306,47 @@ def ipv6(span: str) -> bool:
 
 
 def _best_spans(
-    run: str, starts: list[int], ends: list[int], valid: Callable[[str], bool], max_len: int
+    run: str,
+    starts: list[int],
+    ends: list[int],
+    valid: Callable[[str], bool],
+    max_len: int,
+    work: Work,
 ) -> list[tuple[int, int]]:
     """From each start, the longest valid span ending at one of `ends`; then go on after it.
 
     Pattern engines report one (leftmost) start per match end, so a value preceded by
     look-alike text ("bb00 GB82 WEST ...", "12 415-555-2671") hides inside a longer match.
+    Each window costs `work` (`valid` may take more); once it is spent, the run is cut at
+    the start being tried.
     """
     found: list[tuple[int, int]] = []
-    after = 0
+    after = lo = hi = 0
     for a in starts:
         if a < after:
             continue
-        for b in reversed(ends):
-            if b <= a:
-                break
-            if b - a <= max_len and valid(run[a:b]):
+        # Only the ends within max_len of the start, found by two cursors that only move
+        # forward: walking every end of a long run from its far end, for every start, was
+        # O(run²) (one 160 KB digit run held the loop for 25 s).
+        while lo < len(ends) and ends[lo] <= a:
+            lo += 1
+        hi = max(hi, lo)
+        while hi < len(ends) and ends[hi] <= a + max_len:
+            hi += 1
+        for i in range(hi - 1, lo - 1, -1):
+            b = ends[i]
+            ok = work.take() and valid(run[a:b])
+            if work.exhausted:
+                work.cut = a
+                return found
+            if ok:
                 found.append((a, b))
                 after = b
                 break
     return found
 
 
-def phone_spans(run: str, region: str = "US") -> list[tuple[int, int]]:
+def phone_spans(run: str, work: Work, region: str = "US") -> list[tuple[int, int]]:
     """Phone numbers inside a run of digit groups, separators, `+` and parentheses."""
     starts = [
         i
@@ -319,10 +354,10 @@ def phone_spans(run: str, region: str = "US") -> list[tuple[int, int]]:
         if c in "+(" or (c.isdigit() and (i == 0 or run[i - 1] not in "0123456789+("))
     ]
     ends = [i + 1 for i, c in enumerate(run) if c.isdigit() and not run[i + 1 : i + 2].isdigit()]
-    return _best_spans(run, starts, ends, lambda span: phone_number(span, region), 24)
+    return _best_spans(run, starts, ends, lambda span: phone_number(span, region, work), 24, work)
 
 
-def iban_spans(run: str) -> list[tuple[int, int]]:
+def iban_spans(run: str, work: Work) -> list[tuple[int, int]]:
     """IBANs inside a run of alphanumeric groups: they start with two letters, two digits."""
     starts = [
         i
@@ -332,4 +367,4 @@ def iban_spans(run: str) -> list[tuple[int, int]]:
         and run[i + 2 : i + 4].isdigit()
     ]
     ends = [i + 1 for i, c in enumerate(run) if c.isalnum() and not run[i + 1 : i + 2].isalnum()]
-    return _best_spans(run, starts, ends, iban, 42)
+    return _best_spans(run, starts, ends, iban, 42, work)
