@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import logging
 import multiprocessing
 import os
 import signal
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -100,10 +102,23 @@ def run_event_loop(main: Any) -> None:
     uvloop.run(main)
 
 
-def _worker(settings: Settings, number: int, metrics_dir: str) -> None:
+def _worker(settings: Settings, number: int, metrics_dir: str, supervisor: int) -> None:
+    _die_with(supervisor)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     write_pid_file(metrics_dir, str(number))  # its process_* metrics, labelled worker=<n>
     run_event_loop(serve_until_signalled(settings, reuse_port=True))
+
+
+def _die_with(supervisor: int) -> None:
+    """A worker whose supervisor is killed outright (SIGKILL, the OOM killer) must not go on
+    serving the port alone, out of reach of any signal its operator sends: on Linux it gets
+    SIGTERM when the supervisor dies (PR_SET_PDEATHSIG), and drains like on any SIGTERM."""
+    if not sys.platform.startswith("linux"):
+        return
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != supervisor:  # it died before the call could take effect
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def run(settings: Settings, workers: int = 1) -> int:
@@ -123,7 +138,7 @@ def run(settings: Settings, workers: int = 1) -> int:
         write_pid_file(shared_dir, SUPERVISOR)
         ctx = multiprocessing.get_context("spawn")
         procs = [
-            ctx.Process(target=_worker, args=(settings, n, shared_dir), daemon=False)
+            ctx.Process(target=_worker, args=(settings, n, shared_dir, os.getpid()), daemon=False)
             for n in range(1, workers + 1)
         ]
         for p in procs:

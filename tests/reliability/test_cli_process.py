@@ -323,3 +323,36 @@ def test_an_unparsable_override_is_one_line_naming_the_variable(command: str) ->
         "environment: SAFEPROXY_SERVER__PORT: input should be a valid integer, "
         "unable to parse string as an integer"
     ]
+
+
+def workers_of(pid: int) -> list[int]:
+    """The spawned worker processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue  # it ended while we looked
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid and b"spawn_main" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_workers_end_when_their_supervisor_is_killed() -> None:
+    # SIGKILL reaches only the supervisor; its workers must not go on holding the port.
+    with Stack() as stack, serving(stack, "--workers", "2") as (proc, url):
+        assert httpx.get(url + "/healthz").status_code == 200
+        workers = workers_of(proc.pid)
+        assert len(workers) == 2
+        proc.kill()
+        proc.wait(10)
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{w}").exists() for w in workers):
+            assert time.monotonic() < deadline, "workers outlived their supervisor"
+            time.sleep(0.05)
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(url + "/healthz")
