@@ -290,17 +290,21 @@ def _client_attributes(d: Decision, upstream: str, last: bool) -> dict[str, Any]
         "gen_ai.request.model": d.model,
         "safeproxy.upstream": upstream,
     }
-    if last:
-        if d.response_model:
-            attrs["gen_ai.response.model"] = d.response_model
-        # The call that answered is the one whose usage the reply reported.
-        if d.tokens_in is not None:
-            attrs["gen_ai.usage.input_tokens"] = d.tokens_in
-        if d.tokens_out is not None:
-            attrs["gen_ai.usage.output_tokens"] = d.tokens_out
-        if d.upstream_failure:
-            attrs["error.type"] = d.upstream_failure
+    if last:  # the call that answered is the one whose usage the reply reported
+        _reply_attributes(d, attrs)
     return attrs
+
+
+def _reply_attributes(d: Decision, attrs: dict[str, Any]) -> None:
+    """What the reply told: the model that answered, its usage, how the call failed."""
+    if d.response_model:
+        attrs["gen_ai.response.model"] = d.response_model
+    if d.tokens_in is not None:
+        attrs["gen_ai.usage.input_tokens"] = d.tokens_in
+    if d.tokens_out is not None:
+        attrs["gen_ai.usage.output_tokens"] = d.tokens_out
+    if d.upstream_failure:
+        attrs["error.type"] = d.upstream_failure
 
 
 def _attributes(d: Decision) -> dict[str, Any]:
@@ -318,16 +322,9 @@ def _attributes(d: Decision) -> dict[str, Any]:
         "safeproxy.overhead_seconds": d.overhead_s,
         "http.response.status_code": d.status,
     }
-    if d.response_model:
-        attrs["gen_ai.response.model"] = d.response_model
-    if d.tokens_in is not None:
-        attrs["gen_ai.usage.input_tokens"] = d.tokens_in
-    if d.tokens_out is not None:
-        attrs["gen_ai.usage.output_tokens"] = d.tokens_out
+    _reply_attributes(d, attrs)
     if d.upstream:
         attrs["safeproxy.upstream"] = d.upstream
-    if d.upstream_failure:
-        attrs["error.type"] = d.upstream_failure
     if d.deep_checks:
         attrs["safeproxy.deep_checks"] = [f"{c.check}:{c.verdict}" for c in d.deep_checks]
     return attrs

@@ -8,14 +8,9 @@ package: no extra to install, nothing downloaded.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
-from safeproxy.deepcheck.api import JudgeContext, JudgeResult, JudgeVerdict, Turn
-from safeproxy.deepcheck.judges.local import grade_probability
-from safeproxy.deepcheck.judges.moderation import judged_texts
+from safeproxy.deepcheck.judges.local import ThreadedJudge
 from safeproxy.deepcheck.settings import LocalJudge
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.injection_model import HEAD, TAIL, InjectionClassifier, load_packaged
@@ -33,33 +28,16 @@ def windows(text: str) -> list[str]:
     return [text[i : i + WINDOW] for i in range(0, len(text) - TAIL, STEP)]
 
 
-class LocalInjection:
+class LocalInjection(ThreadedJudge):
+    categories = _CATEGORIES
+
     def __init__(self, name: str, settings: LocalJudge) -> None:
-        self.name = name
-        self._settings = settings
+        super().__init__(name, settings)
         normalizer, skeleton = Normalizer(), Skeleton(skeleton_table())
         self._classifier = InjectionClassifier(
             load_packaged(), lambda text: skeleton.fold(normalizer.normalize(text).text)
-        )
-        self._executor = ThreadPoolExecutor(
-            max_workers=settings.threads, thread_name_prefix=f"safeproxy-judge-{name}"
         )
 
     def score(self, texts: Sequence[str]) -> float:
         """The highest probability over every window of every text. Blocking."""
         return max(self._classifier.probability(w) for t in texts for w in windows(t))
-
-    async def judge(self, turns: Sequence[Turn], context: JudgeContext) -> JudgeResult:
-        texts = judged_texts(turns, context.stage)
-        if not texts:
-            return JudgeResult(JudgeVerdict.SAFE, (), 0.0)
-        started = time.perf_counter()
-        loop = asyncio.get_running_loop()
-        score = await loop.run_in_executor(self._executor, self.score, texts)
-        s = self._settings
-        verdict = grade_probability(score, s.unsafe_threshold, s.uncertain_threshold)
-        categories = () if verdict is JudgeVerdict.SAFE else _CATEGORIES
-        return JudgeResult(verdict, categories, score, time.perf_counter() - started)
-
-    async def close(self) -> None:
-        await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)

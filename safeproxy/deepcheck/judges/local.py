@@ -47,7 +47,12 @@ def grade_probability(score: float, unsafe: float, uncertain: float) -> JudgeVer
     return JudgeVerdict.SAFE
 
 
-class LocalProfanity:
+class ThreadedJudge:
+    """A model in this process, scored in the judge's own threads (`threads` workers) so the
+    event loop never blocks on it. Subclasses give `score` and `categories`."""
+
+    categories: tuple[str, ...] = ()
+
     def __init__(self, name: str, settings: LocalJudge) -> None:
         self.name = name
         self._settings = settings
@@ -56,19 +61,29 @@ class LocalProfanity:
             max_workers=settings.threads, thread_name_prefix=f"safeproxy-judge-{name}"
         )
 
+    def score(self, texts: Sequence[str]) -> float:
+        """The unsafe probability of the texts together. Blocking: runs in a worker."""
+        raise NotImplementedError
+
     async def judge(self, turns: Sequence[Turn], context: JudgeContext) -> JudgeResult:
         texts = judged_texts(turns, context.stage)
         if not texts:
             return JudgeResult(JudgeVerdict.SAFE, (), 0.0)
         started = time.perf_counter()
         loop = asyncio.get_running_loop()
-        probabilities = await loop.run_in_executor(self._executor, predict_probabilities, texts)
-        score = max(probabilities)
+        score = await loop.run_in_executor(self._executor, self.score, texts)
         s = self._settings
         verdict = grade_probability(score, s.unsafe_threshold, s.uncertain_threshold)
-        categories = () if verdict is JudgeVerdict.SAFE else _CATEGORIES
+        categories = () if verdict is JudgeVerdict.SAFE else self.categories
         return JudgeResult(verdict, categories, score, time.perf_counter() - started)
 
     async def close(self) -> None:
         # Waiting for a running prediction blocks, so the wait itself goes to a thread.
         await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)
+
+
+class LocalProfanity(ThreadedJudge):
+    categories = _CATEGORIES
+
+    def score(self, texts: Sequence[str]) -> float:
+        return max(predict_probabilities(texts))
