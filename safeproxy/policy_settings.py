@@ -70,11 +70,36 @@ class _Redacting(_Filter):
     redaction: Literal["placeholder", "mask", "hash"] = "placeholder"
 
 
+# The most-used regions (by population and by traffic): national numbers (no +country code)
+# of these are phones when libphonenumber says valid and they are grouped as there.
+DEFAULT_PHONE_REGIONS = (
+    "US", "CA", "GB", "IE", "DE", "FR", "IT", "ES", "PT", "NL", "BE", "CH", "AT", "SE", "NO",
+    "DK", "FI", "PL", "CZ", "GR", "RO", "HU", "TR", "RU", "UA", "IL", "AE", "SA", "EG", "ZA",
+    "NG", "KE", "IN", "PK", "BD", "ID", "PH", "VN", "TH", "MY", "SG", "HK", "TW", "CN", "JP",
+    "KR", "AU", "NZ", "BR", "MX", "AR", "CL", "CO", "PE",
+)  # fmt: skip
+
+
+def _phone_regions(regions: list[str]) -> list[str]:
+    import phonenumbers  # only to check the names; the detector reads its metadata
+
+    unknown = [r for r in regions if r not in phonenumbers.SUPPORTED_REGIONS]
+    if unknown:
+        raise ValueError(f"unknown phone regions {unknown} (ISO 3166 alpha-2, upper case)")
+    return regions
+
+
 class PiiFilter(_Redacting):
     type: Literal["pii"]
     entities: list[PiiEntity] = Field(default=list(DEFAULT_PII), min_length=1)
     # Region for phone numbers written without a +country code.
     default_region: str = Field(default="US", pattern=r"^[A-Z]{2}$")
+    # Further regions whose national numbers (no +country code) count, tried after
+    # `default_region`: valid there per libphonenumber and written in that region's groups
+    # ("030 12345678", "06 12 34 56 78"); a bare digit run still needs a context word.
+    phone_regions: Annotated[list[str], AfterValidator(_phone_regions)] = Field(
+        default=list(DEFAULT_PHONE_REGIONS)
+    )
     # Addresses at the reserved documentation domains (RFC 2606 / 6761: example.com, .org,
     # .net, and anything under .example, .test, .invalid, .localhost) are no finding: docs,
     # tests and code samples are full of them. `false` redacts or blocks them like any other.

@@ -8,9 +8,11 @@ positives; refiners find the values hidden inside longer digit or word runs.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
+from safeproxy.filters.phones import phone_regions
 from safeproxy.filters.rules import ALNUM, DIGITS, Rule, on_norm
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.spelled_email import SPELLED_EMAILS, SPELLED_EMAILS_ANY_DOMAIN
@@ -51,6 +53,31 @@ def _iban_prefix(norm: str, p: int) -> bool:
 
 _PHONE_WORDS = ("call", "phone", "tel", "mobile", "cell", "fax", "contact", "text me", "reach",
                 "dial", "whatsapp", "sms", "number", "no.", "#")  # fmt: skip
+
+# Nine digits with no separators are an SSN only after one of these (within 32 characters):
+# "SSN 123456789" is one, "order 123456789" and "message id 123456789" are not. " ssa" has
+# its space: "necessary" and "message" hold "ssa".
+_SSN_WORDS = ("ssn", "social security", " ssa", "ss#", "ss #", "ss no", "seguro social",
+              "segurança social", "seguridad social", "sozialversicherung")  # fmt: skip
+
+
+def _ssn_bare_spans(run: str, _work: object) -> list[tuple[int, int]]:
+    """The run itself when it is exactly nine digits that pass the SSA rules (the detector
+    has trimmed runs glued to longer numbers or words to nothing)."""
+    return [(0, 9)] if len(run) == 9 and run.isdigit() and v.us_ssn(run) else []
+
+
+SSN_BARE = Rule(
+    "pii.ssn",
+    # Like the card pattern: one report per run (at its end), the next character given back.
+    Pattern("pii.ssn.bare", r"\d{9}(?:\D|$)", 10, som=False),
+    Severity.HIGH,
+    refine=_ssn_bare_spans,
+    alphabet=DIGITS,
+    trailing=DIGITS,
+    joiners="-.",  # 123456789.5 and INV-123456789 are other things
+    bare_context=_SSN_WORDS,
+)
 
 PII_RULES: dict[str, Rule] = {
     "email": Rule(
@@ -130,8 +157,23 @@ PII_RULES: dict[str, Rule] = {
 
 
 # Rules an entity brings besides its main one: addresses spelt out ("jane (at) acme dot io").
-PII_COMPANIONS: dict[str, tuple[Rule, ...]] = {"email": SPELLED_EMAILS}
+# And SSNs without separators after a context word.
+PII_COMPANIONS: dict[str, tuple[Rule, ...]] = {"email": SPELLED_EMAILS, "ssn": (SSN_BARE,)}
 
 # With `exempt_reserved_domains: false`: every address is a finding, example.com's too.
 EMAIL_ANY_DOMAIN = dataclasses.replace(PII_RULES["email"], validate=None)
-PII_COMPANIONS_ANY_DOMAIN: dict[str, tuple[Rule, ...]] = {"email": SPELLED_EMAILS_ANY_DOMAIN}
+PII_COMPANIONS_ANY_DOMAIN: dict[str, tuple[Rule, ...]] = {
+    "email": SPELLED_EMAILS_ANY_DOMAIN,
+    "ssn": (SSN_BARE,),
+}
+
+
+def phone_rule(region: str, regions: Sequence[str]) -> Rule:
+    """The phone rule for a default region and the further regions of national numbers."""
+    rule = PII_RULES["phone"]
+    if region == "US" and not regions:
+        return rule
+    shapes = phone_regions(region, tuple(regions))  # read once per policy, not per candidate
+    return dataclasses.replace(
+        rule, refine=lambda run, work: v.phone_spans(run, work, region, shapes)
+    )

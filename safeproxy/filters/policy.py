@@ -18,7 +18,6 @@ from pathlib import Path
 
 import hyperscan
 
-from safeproxy.filters import validators as v
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity, SharedRecords
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.gate import plain_reading
@@ -32,6 +31,7 @@ from safeproxy.filters.pii import (
     PII_COMPANIONS,
     PII_COMPANIONS_ANY_DOMAIN,
     PII_RULES,
+    phone_rule,
 )
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error
@@ -243,7 +243,7 @@ class Compiler:
             )
             if isinstance(f, PiiFilter):
                 exempt = f.exempt_reserved_domains
-                plain += [(_pii_rule(e, f.default_region, exempt), name) for e in f.entities]
+                plain += [(_pii_rule(e, f, exempt), name) for e in f.entities]
                 companions = PII_COMPANIONS if exempt else PII_COMPANIONS_ANY_DOMAIN
                 plain += [(r, name) for e in f.entities for r in companions.get(e, ())]
             elif isinstance(f, SecretsFilter):
@@ -368,13 +368,12 @@ class Compiler:
         return SEP.join(runs) if runs else None
 
 
-def _pii_rule(entity: str, region: str, exempt_reserved: bool = True) -> Rule:
+def _pii_rule(entity: str, f: PiiFilter, exempt_reserved: bool = True) -> Rule:
     if entity == "email" and not exempt_reserved:
         return EMAIL_ANY_DOMAIN
-    rule = PII_RULES[entity]
-    if entity == "phone" and region != "US":
-        return dataclasses.replace(rule, refine=lambda run, work: v.phone_spans(run, work, region))
-    return rule
+    if entity == "phone":
+        return phone_rule(f.default_region, f.phone_regions)
+    return PII_RULES[entity]
 
 
 def policy_version(settings: PolicySettings, word_files: Sequence[bytes] = ()) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import phonenumbers
 
+from safeproxy.filters.phones import PhoneRegions, national_phone
 from safeproxy.filters.work import (
     CARD_CHECK_UNITS,
     CARD_START_UNITS,
@@ -181,8 +182,14 @@ def random_token(value: str, min_len: int) -> bool:
     )
 
 
-def phone_number(span: str, default_region: str = "US", work: Work | None = None) -> bool:
-    """E.164 (+CC ...) or a national number of `default_region`, valid per libphonenumber.
+def phone_number(
+    span: str,
+    default_region: str = "US",
+    work: Work | None = None,
+    regions: PhoneRegions | None = None,
+) -> bool:
+    """E.164 (+CC ...) or a national number of `default_region` (tried first), or else of
+    one of `regions` (see phones.py), valid per libphonenumber.
 
     (Whether a bare run of digits may be a phone at all is decided by its context; see
     detect.py.)
@@ -194,12 +201,6 @@ def phone_number(span: str, default_region: str = "US", work: Work | None = None
     if text.startswith("00"):
         text = "+" + text[2:].lstrip()
     international = text.startswith("+")
-    if (
-        not international
-        and default_region == "US"
-        and not (count == 10 or (count == 11 and text[0] == "1"))
-    ):
-        return False  # cheap: most digit runs end here, before libphonenumber's ~25 µs
     if international:
         text = text.replace("(0)", "")  # the trunk-prefix notation: +44 (0)20 ...
     groups = "".join(c if c.isdigit() else " " for c in text).split()
@@ -207,10 +208,21 @@ def phone_number(span: str, default_region: str = "US", work: Work | None = None
     # ("1.2.3.4.5") do not. International numbers may have one (+33 1 42 ...).
     if not international and any(len(g) == 1 for g in groups[1:]):
         return False
-    if work is not None and not work.take(PHONE_PARSE_UNITS):
-        return False  # the caller sees the allowance spent: unchecked, not valid
+    if international or not (
+        default_region == "US" and not (count == 10 or (count == 11 and text[0] == "1"))
+    ):  # the US test is cheap: most digit runs end there, before libphonenumber's ~25 µs
+        if work is not None and not work.take(PHONE_PARSE_UNITS):
+            return False  # the caller sees the allowance spent: unchecked, not valid
+        if _default_phone(text, groups, international, default_region):
+            return True
+    if international or regions is None:
+        return False
+    return national_phone("".join(groups), groups, regions, work)
+
+
+def _default_phone(text: str, groups: list[str], international: bool, region: str) -> bool:
     try:
-        number = phonenumbers.parse(text, None if international else default_region)
+        number = phonenumbers.parse(text, None if international else region)
     except phonenumbers.NumberParseException:
         return False
     if not phonenumbers.is_valid_number(number):
@@ -346,7 +358,9 @@ def _best_spans(
     return found
 
 
-def phone_spans(run: str, work: Work, region: str = "US") -> list[tuple[int, int]]:
+def phone_spans(
+    run: str, work: Work, region: str = "US", regions: PhoneRegions | None = None
+) -> list[tuple[int, int]]:
     """Phone numbers inside a run of digit groups, separators, `+` and parentheses."""
     starts = [
         i
@@ -354,7 +368,8 @@ def phone_spans(run: str, work: Work, region: str = "US") -> list[tuple[int, int
         if c in "+(" or (c.isdigit() and (i == 0 or run[i - 1] not in "0123456789+("))
     ]
     ends = [i + 1 for i, c in enumerate(run) if c.isdigit() and not run[i + 1 : i + 2].isdigit()]
-    return _best_spans(run, starts, ends, lambda span: phone_number(span, region, work), 24, work)
+    valid = lambda span: phone_number(span, region, work, regions)  # noqa: E731
+    return _best_spans(run, starts, ends, valid, 24, work)
 
 
 def iban_spans(run: str, work: Work) -> list[tuple[int, int]]:
