@@ -18,12 +18,14 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumbers import PhoneMetadata
+from phonenumbers import PhoneMetadata, phonenumberutil
 
 from safeproxy.filters.work import PHONE_PARSE_UNITS, Work
 
-# One metadata pre-check (a length test and a regex match in C) is about a microsecond.
+# One metadata pre-check (a length test and a regex match in C) is about a microsecond;
+# picking the region's format for the number and grouping it, a few.
 PRECHECK_UNITS = 1
+GROUPING_UNITS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,24 +52,28 @@ def phone_regions(default: str, regions: list[str] | tuple[str, ...]) -> PhoneRe
         meta = PhoneMetadata.metadata_for_region(region)
         if region == default or meta is None or meta.general_desc is None:
             continue
-        shape = RegionShape(
-            region, _shown_prefix(region), re.compile(meta.general_desc.national_number_pattern)
-        )
-        for length in meta.general_desc.possible_length or ():
-            by_length.setdefault(len(shape.prefix) + length, []).append(shape)
+        pattern = re.compile(meta.general_desc.national_number_pattern)
+        for prefix in _shown_prefixes(region):
+            shape = RegionShape(region, prefix, pattern)
+            for length in meta.general_desc.possible_length or ():
+                by_length.setdefault(len(prefix) + length, []).append(shape)
     return PhoneRegions(default, {n: tuple(shapes) for n, shapes in by_length.items()})
 
 
-def _shown_prefix(region: str) -> str:
-    """The trunk prefix as the region's national format writes it ("0" for DE, "" for US
-    and for IT, whose leading 0 belongs to the number)."""
-    example = phonenumbers.example_number(region)
-    if example is None:
-        return ""
-    nsn = phonenumbers.national_significant_number(example)
-    shown = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
-    written = "".join(c for c in shown if c.isdigit())
-    return written[: len(written) - len(nsn)] if written.endswith(nsn) else ""
+def _shown_prefixes(region: str) -> set[str]:
+    """The trunk prefixes as the region's national format writes them: "0" for DE, "" for
+    US and for IT (whose leading 0 belongs to the number), both for CN (landlines show the
+    0, mobiles do not)."""
+    style = phonenumbers.PhoneNumberFormat.NATIONAL
+    kinds = (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE)
+    out: set[str] = set()
+    for example in [phonenumbers.example_number_for_type(region, kind) for kind in kinds]:
+        if example is None:
+            continue
+        nsn = phonenumbers.national_significant_number(example)
+        written = "".join(c for c in phonenumbers.format_number(example, style) if c.isdigit())
+        out.add(written[: len(written) - len(nsn)] if written.endswith(nsn) else "")
+    return out or {""}
 
 
 def national_phone(
@@ -85,11 +91,35 @@ def national_phone(
             continue
         if not shape.pattern.fullmatch(number, len(shape.prefix)):
             continue
+        if work is not None and not work.take(GROUPING_UNITS):
+            return False
+        if not _grouped_as(shape, number, groups):
+            continue  # "2024 2024" is no Danish "20 24 20 24": no parse spent on it
         if work is not None and not work.take(PHONE_PARSE_UNITS):
             return False  # the caller sees the allowance spent: unchecked, not valid
         if _written_like(number, groups, shape.region):
             return True
     return False
+
+
+def _grouped_as(shape: RegionShape, number: str, groups: list[str]) -> bool:
+    """Could the region's national format group `number` as written? Read from the format
+    libphonenumber would pick (its leading-digit rules and group pattern), without the
+    parse and validity check; True when that cannot be told (the parse then decides)."""
+    choose = getattr(phonenumberutil, "_choose_formatting_pattern_for_number", None)
+    nsn = number[len(shape.prefix) :]
+    meta = PhoneMetadata.metadata_for_region(shape.region)
+    if choose is None or meta is None:
+        return True
+    form = choose(meta.number_format, nsn)
+    found = None if form is None else re.fullmatch(form.pattern, nsn)
+    if form is None or found is None:
+        return True
+    shown = found.expand(re.sub(r"\$(\d)", r"\\\1", form.format))
+    # The trunk prefix joins the first group ("030 1234567", "06 12 34 56 78").
+    shown_groups = "".join(c if c.isdigit() else " " for c in shown).split()
+    expected = {len(shape.prefix) + c for c in cuts(shown_groups)}
+    return cuts(groups) == expected
 
 
 def _written_like(number: str, groups: list[str], region: str) -> bool:

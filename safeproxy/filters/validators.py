@@ -217,6 +217,8 @@ def phone_number(
             return True
     if international or regions is None:
         return False
+    if len(groups) == 2 and "-" in text:
+        return False  # two groups and a dash are a range (1990-2024, pages 6120-6189)
     return national_phone("".join(groups), groups, regions, work)
 
 
@@ -368,7 +370,15 @@ def phone_spans(
         if c in "+(" or (c.isdigit() and (i == 0 or run[i - 1] not in "0123456789+("))
     ]
     ends = [i + 1 for i, c in enumerate(run) if c.isdigit() and not run[i + 1 : i + 2].isdigit()]
-    valid = lambda span: phone_number(span, region, work, regions)  # noqa: E731
+    # Other regions' national numbers count only as a whole run: inside a longer run of
+    # groups ("Tracking number 9400 1000 0000 0000 0000 00") some window is always a valid
+    # number of some region in its groups.
+    whole = len(digits(run))
+
+    def valid(span: str) -> bool:
+        others = regions if regions is not None and len(digits(span)) == whole else None
+        return phone_number(span, region, work, others)
+
     return _best_spans(run, starts, ends, valid, 24, work)
 
 

@@ -9,16 +9,18 @@ from hypothesis import strategies as st
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.holdback import Redact, StreamRedactor, apply
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.pii import PII_RULES
+from safeproxy.filters.pii import PII_RULES, SSN_BARE, phone_rule
 from safeproxy.filters.secrets import SECRET_RULES
 from safeproxy.filters.spelled_email import SPELLED_EMAILS
+from safeproxy.policy_settings import DEFAULT_PHONE_REGIONS
 
 RULES = [
     PII_RULES["email"],
     *SPELLED_EMAILS,
     PII_RULES["credit_card"],
     PII_RULES["ssn"],
-    PII_RULES["phone"],
+    phone_rule("US", DEFAULT_PHONE_REGIONS),
+    SSN_BARE,
     PII_RULES["iban"],
     SECRET_RULES["aws_access_key"],
     SECRET_RULES["keyword_value"],
@@ -42,6 +44,12 @@ VALUES = st.sampled_from(
         "４１１１ １１１１ １１１１ １１１１",
         "1\u200b2\u200b3\u200b-\u200b4\u200b5\u200b-\u200b6\u200b7\u200b8\u200b9",
         "+1 (415) 867-5309",
+        # National numbers of other regions, and SSNs without separators after a context
+        # word: the nine digits are held until the character after them decides.
+        "030 12345678",
+        "06 12 34 56 78",
+        "SSN: 078051120",
+        "social security number: 536228910",
         "GB82 WEST 1234 5698 7654 32",
         "password: Xq7#mP2!vL9@kR4z",
         "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----",
