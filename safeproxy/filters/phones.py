@@ -116,10 +116,12 @@ def _grouped_as(shape: RegionShape, number: str, groups: list[str]) -> bool:
     if form is None or found is None:
         return True
     shown = found.expand(re.sub(r"\$(\d)", r"\\\1", form.format))
-    # The trunk prefix joins the first group ("030 1234567", "06 12 34 56 78").
     shown_groups = "".join(c if c.isdigit() else " " for c in shown).split()
-    expected = {len(shape.prefix) + c for c in cuts(shown_groups)}
-    return cuts(groups) == expected
+    # The trunk prefix joins the first group ("030 1234567", "06 12 34 56 78") or stands
+    # alone ("06 20 123 4567", "8 (912) 345-67-89").
+    joined = {len(shape.prefix) + c for c in cuts(shown_groups)}
+    written = cuts(groups)
+    return written == joined or (bool(shape.prefix) and written == joined | {len(shape.prefix)})
 
 
 def _written_like(number: str, groups: list[str], region: str) -> bool:

@@ -52,7 +52,8 @@ def _iban_prefix(norm: str, p: int) -> bool:
 
 
 _PHONE_WORDS = ("call", "phone", "tel", "mobile", "cell", "fax", "contact", "text me", "reach",
-                "dial", "whatsapp", "sms", "number", "no.", "#")  # fmt: skip
+                "dial", "whatsapp", "sms", "number")  # fmt: skip
+# Not "#" nor "no.": "Order #2022000000" and "Invoice no. 4155550123" are order ids.
 
 # Nine digits with no separators are an SSN only after one of these (within 32 characters):
 # "SSN 123456789" is one, "order 123456789" and "message id 123456789" are not. " ssa" has

@@ -217,8 +217,10 @@ def phone_number(
             return True
     if international or regions is None:
         return False
-    if len(groups) == 2 and "-" in text:
-        return False  # two groups and a dash are a range (1990-2024, pages 6120-6189)
+    if len(groups) == 2 and "-" in text and max(map(len, groups)) <= 4:
+        return False  # a range (1990-2024, pages 6120-6189), not "02-7111234"
+    if "." in text and len(groups) <= 4 and max(map(len, groups)) <= 3:
+        return False  # an address or a version (20.10.10.10), not "06.12.34.56.78"
     return national_phone("".join(groups), groups, regions, work)
 
 

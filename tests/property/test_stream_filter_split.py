@@ -47,7 +47,7 @@ VALUES = [
     "4111 1111 1111 1111",
     "123-45-6789",
     "+1 (415) 867-5309",
-    "030 12345678",  # a national number of another region (DE)
+    "Tel: 030 12345678;",  # a national number of another region (DE), a whole run
     "SSN: 078051120",  # nine digits after a context word, held until decided
     "GB82 WEST 1234 5698 7654 32",
     "j\u200bane@acme\u200d.io",
