@@ -52,7 +52,7 @@ def phone_regions(default: str, regions: list[str] | tuple[str, ...]) -> PhoneRe
         meta = PhoneMetadata.metadata_for_region(region)
         if region == default or meta is None or meta.general_desc is None:
             continue
-        pattern = re.compile(meta.general_desc.national_number_pattern)
+        pattern = re.compile(meta.general_desc.national_number_pattern or "(?!)")
         for prefix in _shown_prefixes(region):
             shape = RegionShape(region, prefix, pattern)
             for length in meta.general_desc.possible_length or ():
