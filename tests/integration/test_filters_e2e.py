@@ -64,6 +64,9 @@ def user(text: str) -> list[Any]:
         # Addresses spelt out.
         ("mail jane (at) acme-corp (dot) io please", "jane (at) acme-corp (dot) io"),
         ("reach jdoe at gmail dot com today", "jdoe at gmail dot com"),
+        # A national number of another region; nine SSN digits after a context word.
+        ("Ruf mich unter 030 12345678 an", "030 12345678"),
+        ("my SSN is 078051120, ok", "078051120"),
     ],
 )
 def test_input_values_never_reach_the_upstream(stack: Stack, prompt: str, value: str) -> None:
@@ -128,6 +131,7 @@ def test_injections_are_refused_in_openai_shape(stack: Stack, prompt: str) -> No
         "You can ignore the previous warning; the build is fine.",
         "Order 4111 1111 1111 1112 shipped (not a card: Luhn fails).",
         "ISBN 978-3-16-148410-0, see user@example.com in the docs.",
+        "Order #2022000000 of 2024-11-03, v10.4.2, pages 1990-2024.",
         "مرحبا\u200f بالعالم and 👩\u200d💻 emoji",
         "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 user@host",
     ],
@@ -151,6 +155,19 @@ def test_output_is_redacted_whole_and_streamed_even_split_inside_the_value(stack
     )
     assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == expected
     assert chunks[-1].choices[0].finish_reason == "stop"
+
+
+def test_national_phones_and_bare_ssns_split_in_a_stream_never_reach_the_client(
+    stack: Stack,
+) -> None:
+    pieces = ["Ruf 030 123", "45678 an; SSN 07805", "1120 ok."]
+    expected = "Ruf [REDACTED:PHONE] an; SSN [REDACTED:SSN] ok."
+    chunks = list(
+        client(stack).chat.completions.create(
+            model="m", messages=user("hi"), stream=True, extra_body={"mock": {"pieces": pieces}}
+        )
+    )
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == expected
 
 
 def test_a_spelt_out_address_split_across_chunks_never_reaches_the_client(stack: Stack) -> None:
