@@ -68,14 +68,17 @@ def opaque(value: str, min_len: int = 20) -> bool:
     )
 
 
+def _lower_runs(value: str) -> float:
+    """The mean length of runs of lower-case letters: about 1.7 in a generated key of both
+    cases and digits, 4 or more in words joined in camelCase (`HttpOnlyCookieJarPolicy2`)."""
+    runs = [r for r in "".join(c if c.islower() else " " for c in value).split()]
+    return sum(map(len, runs)) / len(runs) if runs else 0.0
+
+
 def generated(value: str) -> bool:
     """A token after a mere word (`session`, `key`): the bar of a generated key (both cases
-    and digits) and class changes no identifier has."""
-    return (
-        opaque(value)
-        and v.random_token(value.rstrip("="), 20)
-        and _class_changes(value) * 4 >= len(value)
-    )
+    and digits), without the words an identifier is made of."""
+    return opaque(value) and v.random_token(value.rstrip("="), 20) and _lower_runs(value) <= 3.0
 
 
 def _trailing_token(text: str) -> tuple[int, int]:
