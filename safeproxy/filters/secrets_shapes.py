@@ -212,10 +212,10 @@ SHAPE_RULES: dict[str, Rule] = {
         Pattern(
             "secret.random_token",
             # The word (not inside a longer word on its left: `monkey`), an optional suffix
-            # (`_id`, `-key`, plural), separators, up to two short words ("cookie was",
-            # "key for prod:"), then the token's first character.
+            # (`_id`, `-key`, plural), separators, up to three short words ("cookie was",
+            # "del servicio es", "key for prod:"), then the token's first character.
             rf"(^|[^a-z])({_CREDENTIAL_WORDS})(s|[_-][a-z]{{1,12}})?[\"']?[ :=>(,\[]{{1,4}}"
-            r"([\"']?[a-z]{1,10}[\"']?[ :=]{1,3}){0,2}[\"'`]?[a-z0-9+/_-]",
+            r"([\"']?[a-z]{1,10}[\"']?[ :=]{1,3}){0,3}[\"'`]?[a-z0-9+/_-]",
             600,
         ),
         Severity.MEDIUM,  # as for url_token: the more specific name wins an overlap
