@@ -20,8 +20,11 @@ from safeproxy.filters.scanner import Pattern
 
 # What a token is made of (base64, base64url, URL-safe); `=` only as trailing padding.
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/_-")
-# Base64 payloads of images (PNG, JPEG, GIF, WebP) that a `key` or `token` word may precede.
-_IMAGE_MAGIC = ("iVBORw0KGgo", "/9j/", "R0lGOD", "UklGR")
+# Base64 that a `key` or `token` word may precede and that is no secret: images (PNG, JPEG,
+# GIF, WebP) and SSH public keys (RSA or DSS, Ed25519, ECDSA).
+_PUBLIC_MAGIC = (
+    "iVBORw0KGgo", "/9j/", "R0lGOD", "UklGR", "AAAAB3NzaC1", "AAAAC3NzaC1", "AAAAE2VjZHNh"
+)  # fmt: skip
 # Longest value judged: longer runs are data, not a credential (and validators stay bounded).
 _MAX_VALUE = 512
 
@@ -53,10 +56,10 @@ def _uuid(value: str) -> bool:
 
 def opaque(value: str, min_len: int = 20) -> bool:
     """A value where a URL or a connection says a token goes: long, letters and digits,
-    random, and not a UUID (an id, not a secret) or an image's base64."""
+    random, and not a UUID (an id, not a secret), an image or an SSH public key."""
     if not min_len <= len(value) <= _MAX_VALUE or _uuid(value):
         return False
-    if value.lower().startswith(v.PLACEHOLDER_PREFIXES) or value.startswith(_IMAGE_MAGIC):
+    if value.lower().startswith(v.PLACEHOLDER_PREFIXES) or value.startswith(_PUBLIC_MAGIC):
         return False
     body = value.rstrip("=")
     return (

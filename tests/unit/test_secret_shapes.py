@@ -144,6 +144,8 @@ def test_a_generated_token_after_a_credential_word(word: str, sep: str, token: s
         # Base64 images, URLs with a user and no password.
         '{"key": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADU"}',
         "key=iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk",
+        "public key: AAAAB3NzaC1yc2EAAAADAQABAAABgQC7vbqajDhA9mP2xK",
+        "key ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
         "git clone https://user@github.com/org/repo.git",
         "ftp://anonymous:@ftp.example.org/pub",
         "https://github.com/org/repo/settings/hooks/new-webhook-configuration",
