@@ -68,6 +68,9 @@ def opaque(value: str, min_len: int = 20) -> bool:
         and len(set(body)) >= 10
         and v.entropy(body) >= 3.5
         and _class_changes(body) * 6 >= len(body)
+        # Words: a React path `/hooks/useAuthenticationToken2` is no token. Lower-case runs
+        # are longer when a token has no upper case (3.6 on average for lower case and digits).
+        and _lower_runs(body) <= (3.0 if any(c.isupper() for c in body) else 6.5)
     )
 
 
@@ -80,8 +83,8 @@ def _lower_runs(value: str) -> float:
 
 def generated(value: str) -> bool:
     """A token after a mere word (`session`, `key`): the bar of a generated key (both cases
-    and digits), without the words an identifier is made of."""
-    return opaque(value) and v.random_token(value.rstrip("="), 20) and _lower_runs(value) <= 3.0
+    and digits), without the words an identifier is made of (`opaque` checks those)."""
+    return opaque(value) and v.random_token(value.rstrip("="), 20)
 
 
 def _trailing_token(text: str) -> tuple[int, int]:

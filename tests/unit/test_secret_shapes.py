@@ -149,6 +149,8 @@ def test_a_generated_token_after_a_credential_word(word: str, sep: str, token: s
         "git clone https://user@github.com/org/repo.git",
         "ftp://anonymous:@ftp.example.org/pub",
         "https://github.com/org/repo/settings/hooks/new-webhook-configuration",
+        "https://react.dev/reference/react/hooks/useAuthenticationToken2",
+        "https://acme.io/download?key=ReleaseNotesForVersion2024Final",
         "https://example.com/search?q=token&page=2&sort=relevance-descending",
         "words like monkeyAbcdefGhijk12345LmnopQrs are not after a key",
     ],
