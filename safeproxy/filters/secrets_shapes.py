@@ -186,7 +186,7 @@ SHAPE_RULES: dict[str, Rule] = {
             # validator judges the token (bounded repeats of path segments are too large
             # for start-of-match tracking).
             r"(hooks\.slack\.com/(services|workflows|triggers)/|discord(app)?\.com/api/webhooks/"
-            r"|(webhook|outlook)\.office(365)?\.com/webhook(b2)?/|/(hooks?|webhooks?)/)[a-z0-9]",
+            r"|(webhook|outlook)\.office(365)?\.com/webhook(b2)?/|/(hooks?|webhooks?)/)[a-z0-9_-]",
             300,
         ),
         Severity.CRITICAL,
@@ -202,7 +202,7 @@ SHAPE_RULES: dict[str, Rule] = {
             "secret.url_token",
             # Query parameters that carry a credential (signed URLs, API keys in links).
             r"[?&](access_token|token|auth|auth_token|sig|signature|x-amz-signature"
-            r"|x-goog-signature|key|apikey|api_key|secret|client_secret|sas_token)=[a-z0-9%]",
+            r"|x-goog-signature|key|apikey|api_key|secret|client_secret|sas_token)=[a-z0-9%_-]",
             600,
         ),
         # A more specific rule (keyword_value for `?api_key=`, a vendor key) names it when it can.
