@@ -38,6 +38,10 @@ SecretKind = Literal[
     "keyword_value",
     "url_credentials",
     "bearer_token",
+    "connection_string",
+    "webhook_token",
+    "url_token",
+    "random_token",
 ]
 DEFAULT_PII: tuple[PiiEntity, ...] = ("email", "phone", "credit_card", "ssn", "iban")
 ALL_SECRETS: tuple[SecretKind, ...] = SecretKind.__args__  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
 from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.secrets_shapes import SHAPE_RULES
 
 
 def _upper_token(norm: str, orig: str) -> bool:
@@ -26,22 +27,30 @@ _SEPARATORS = (":=", "=>", ":", "=", " is ", " was ")
 def _keyword_value(norm: str) -> tuple[int, int]:
     """`password = "v..."`, `"api_key": "v..."`, `my password is v...`: the value's span.
 
-    A query string's next parameter (`&x=1`) is not part of the value.
+    A query string's next parameter (`&x=1`) or a connection string's next pair (`;x=1`)
+    is not part of the value.
     """
     i = min((j for j in (norm.find(sep) for sep in _SEPARATORS) if j >= 0), default=0)
     while i < len(norm) and norm[i] in ":=> \"'":
         i += 1
     if norm.startswith(("is ", "was "), i):
         i = norm.index(" ", i) + 1
-    end = len(norm)
-    amp = norm.find("&", i)
-    while amp >= 0:
-        name = norm[amp + 1 : norm.find("=", amp + 1)] if "=" in norm[amp + 1 :] else ""
-        if name and name.replace("_", "").replace("-", "").isalnum():
-            end = amp
-            break
-        amp = norm.find("&", amp + 1)
-    return i, end
+    end = min(_next_pair(norm, i, "&"), _next_pair(norm, i, ";"))
+    # A connection string's last pair ends with a `;` that closes it (`Pwd=v;`).
+    return i, max(i, len(norm[:end].rstrip(";")))
+
+
+def _next_pair(norm: str, i: int, sep: str) -> int:
+    """Where the next `name=` after `sep` begins (a query string's `&x=1`, a connection
+    string's `;Encrypt=True`): the value ends there. The end of text if none."""
+    at = norm.find(sep, i)
+    while at >= 0:
+        eq = norm.find("=", at + 1)
+        name = norm[at + 1 : eq].strip() if eq >= 0 else ""
+        if name and name.replace("_", "").replace("-", "").replace(" ", "").isalnum():
+            return at
+        at = norm.find(sep, at + 1)
+    return len(norm)
 
 
 def _aws_secret(norm: str) -> tuple[int, int]:
@@ -176,7 +185,7 @@ SECRET_RULES: dict[str, Rule] = {
     ),
     "url_credentials": Rule(
         "secret.url_credentials",
-        Pattern("secret.url_credentials", r"[a-z][a-z0-9+.-]*://[^\s:/@]+:[^\s/@]+@", 200),
+        Pattern("secret.url_credentials", r"[a-z][a-z0-9+.-]*://[^\s:/@]*:[^\s/@]+@", 200),
         Severity.CRITICAL,
         lambda norm, orig: v.url_password(norm[_url_password(norm)[0] : -1]),
         bounded=False,
@@ -193,6 +202,7 @@ SECRET_RULES: dict[str, Rule] = {
         hold=_value_run,
         value=_bearer,
     ),
+    **SHAPE_RULES,
 }
 
 

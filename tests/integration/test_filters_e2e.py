@@ -170,6 +170,31 @@ def test_national_phones_and_bare_ssns_split_in_a_stream_never_reach_the_client(
     assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == expected
 
 
+def test_secrets_of_unnamed_kinds_are_cut_to_their_value(stack: Stack) -> None:
+    """A connection string's key in the prompt, a webhook token streamed in pieces: only the
+    value is replaced; a URL with a user and no password goes through as it is."""
+    key = "Zq8xT2vLm9Kp4Rw7Yb3Nc6Hd1Fg5Js0AbCdEfGh+/Q=="
+    prompt = (
+        f"why does AccountName=acme;AccountKey={key};EndpointSuffix=x fail? (https://me@git.io)"
+    )
+    client(stack).chat.completions.create(model="m", messages=user(prompt))
+    sent = forwarded(stack)["messages"][0]["content"]
+    assert sent == prompt.replace(key, "[REDACTED:CONNECTION_STRING]")
+    pieces = [
+        "use https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/aB3dE5g",
+        "H7jK9mN1pQ3rS5tU7 ok",
+    ]
+    expected = (
+        "use https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/[REDACTED:WEBHOOK_TOKEN] ok"
+    )
+    chunks = list(
+        client(stack).chat.completions.create(
+            model="m", messages=user("hi"), stream=True, extra_body={"mock": {"pieces": pieces}}
+        )
+    )
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == expected
+
+
 def test_a_spelt_out_address_split_across_chunks_never_reaches_the_client(stack: Stack) -> None:
     pieces = ["Mail jdoe [a", "t] gm", "ail [dot", "] c", "om, or jane at ac", "me dot i", "o."]
     expected = "Mail [REDACTED:EMAIL], or [REDACTED:EMAIL]."

@@ -124,6 +124,12 @@ SHAPES = {
     "email-punct": "a.b@c.io ",
     "at-dot": "a at b dot io ",
     "iban-like": "GB82 WEST 1234 ",
+    # The general secret shapes' anchors (secrets_shapes.py).
+    "key=": "key=",
+    "word-token": "session cookie was aB3dE5gH7jK9mN1pQ3rS5tU7 ",
+    "conn-pairs": ";Pwd=x",
+    "hook-paths": "/hooks/aB3",
+    "query-sig": "?sig=aB3dE5gH7jK9mN1pQ3rS5tU7vW9x",
 }
 
 

@@ -1,0 +1,235 @@
+"""General secret shapes for kinds no vendor rule names: connection strings whose key names
+a secret, webhook URLs and query parameters that carry a token, and a generated-looking
+token shortly after a credential word.
+
+Each rule anchors on a rare literal (`;AccountKey=`, `hooks.slack.com/`, `?sig=`, a
+credential word) and judges only the value; only the value is the finding, so the key,
+host or word may flow. Values are judged on the original characters (case matters).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from itertools import pairwise
+from urllib.parse import unquote
+
+from safeproxy.filters import validators as v
+from safeproxy.filters.api import Severity
+from safeproxy.filters.rules import Rule, visible
+from safeproxy.filters.scanner import Pattern
+
+# What a token is made of (base64, base64url, URL-safe); `=` only as trailing padding.
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/_-")
+# Base64 that a `key` or `token` word may precede and that is no secret: images (PNG, JPEG,
+# GIF, WebP) and SSH public keys (RSA or DSS, Ed25519, ECDSA).
+_PUBLIC_MAGIC = (
+    "iVBORw0KGgo", "/9j/", "R0lGOD", "UklGR", "AAAAB3NzaC1", "AAAAC3NzaC1", "AAAAE2VjZHNh"
+)  # fmt: skip
+# Longest value judged: longer runs are data, not a credential (and validators stay bounded).
+_MAX_VALUE = 512
+
+
+def _value_run(norm: str) -> int:
+    return max(norm.rfind(" "), norm.rfind('"'), norm.rfind("'"), norm.rfind("\x00")) + 1
+
+
+def _text(orig: str) -> str:
+    return unicodedata.normalize("NFKC", visible(orig))
+
+
+def _class_changes(value: str) -> int:
+    """How often the character class (lower, upper, digit) changes along the value.
+
+    Generated tokens change class at about 60 % of positions; identifiers in camelCase
+    (`requestContextManagerV2`) once per word.
+    """
+    kinds = ["l" if c.islower() else "u" if c.isupper() else "d" for c in value if c.isalnum()]
+    return sum(a != b for a, b in pairwise(kinds))
+
+
+def _uuid(value: str) -> bool:
+    parts = value.split("-")
+    return [len(p) for p in parts] == [8, 4, 4, 4, 12] and all(
+        all(c in "0123456789abcdefABCDEF" for c in p) for p in parts
+    )
+
+
+def opaque(value: str, min_len: int = 20) -> bool:
+    """A value where a URL or a connection says a token goes: long, letters and digits,
+    random, and not a UUID (an id, not a secret), an image or an SSH public key."""
+    if not min_len <= len(value) <= _MAX_VALUE or _uuid(value):
+        return False
+    if value.lower().startswith(v.PLACEHOLDER_PREFIXES) or value.startswith(_PUBLIC_MAGIC):
+        return False
+    body = value.rstrip("=")
+    return (
+        any(c.isalpha() for c in body)
+        and any(c.isdigit() for c in body)
+        and len(set(body)) >= 10
+        and v.entropy(body) >= 3.5
+        and _class_changes(body) * 6 >= len(body)
+        # Words: a React path `/hooks/useAuthenticationToken2` is no token. Lower-case runs
+        # are longer when a token has no upper case (3.6 on average for lower case and digits).
+        and _lower_runs(body) <= (3.0 if any(c.isupper() for c in body) else 6.5)
+    )
+
+
+def _lower_runs(value: str) -> float:
+    """The mean length of runs of lower-case letters: about 1.7 in a generated key of both
+    cases and digits, 4 or more in words joined in camelCase (`HttpOnlyCookieJarPolicy2`)."""
+    runs = [r for r in "".join(c if c.islower() else " " for c in value).split()]
+    return sum(map(len, runs)) / len(runs) if runs else 0.0
+
+
+def generated(value: str) -> bool:
+    """A token after a mere word (`session`, `key`): the bar of a generated key (both cases
+    and digits), without the words an identifier is made of (`opaque` checks those)."""
+    return opaque(value) and v.random_token(value.rstrip("="), 20)
+
+
+def _trailing_token(text: str) -> tuple[int, int]:
+    """The token that ends `text`: a run of token characters, with `=` padding after it."""
+    end = len(text.rstrip(".,"))
+    body = len(text[:end].rstrip("="))
+    start = body
+    while start > 0 and text[start - 1] in _TOKEN_CHARS:
+        start -= 1
+    return start, end
+
+
+def _near_word_value(norm: str) -> tuple[int, int]:
+    return _trailing_token(norm)
+
+
+def _near_word(norm: str, orig: str) -> bool:
+    text = _text(orig)
+    a, b = _trailing_token(text)
+    return generated(text[a:b])
+
+
+def _after_equals(norm: str) -> tuple[int, int]:
+    """`;AccountKey=<value>`, `?sig=<value>`: from after the `=` (and spaces)."""
+    i = norm.index("=") + 1
+    while i < len(norm) and norm[i] == " ":
+        i += 1
+    return i, len(norm)
+
+
+def _connection_value(norm: str, orig: str) -> bool:
+    text = _text(orig)
+    a, b = _after_equals(text)
+    return v.secret_value(text[a:b])
+
+
+def _query_value(norm: str, orig: str) -> bool:
+    text = _text(orig)
+    a, b = _after_equals(text)
+    value = text[a:b]
+    return len(value) <= _MAX_VALUE and opaque(unquote(value))
+
+
+_TEAMS_PATH = "incomingwebhook/"
+
+
+def _hook_value(norm: str) -> tuple[int, int]:
+    """The token of a webhook URL: a Teams hook's key and id, else the last path segment."""
+    end = len(norm.rstrip("/.,"))
+    at = norm.find(_TEAMS_PATH)
+    if at >= 0:
+        return at + len(_TEAMS_PATH), end
+    return norm.rindex("/", 0, end) + 1, end
+
+
+def _hook_token(norm: str, orig: str) -> bool:
+    text = _text(orig)
+    a, b = _hook_value(text.lower())
+    value = text[a:b]
+    if norm.find(_TEAMS_PATH) >= 0:
+        # 32 hex digits and a GUID: random, but hex has too few symbols for `opaque`.
+        key = value.split("/", 1)[0]
+        return len(key) == 32 and len(set(key.lower())) >= 8
+    return opaque(value)
+
+
+# Words that name a credential, in English and a few other languages (accents fold away in
+# the normalised view: contraseña, Schlüssel, clé). `key` alone is common in prose; the
+# value's bar (`generated`) is what keeps "the key point" from counting.
+_CREDENTIAL_WORDS = (
+    "token|secret|key|apikey|credentials?|auth|authorization|bearer|session|cookie|signature"
+    "|passphrase|password|passwd|contrasena|clave|mot de passe|passwort|kennwort|schlussel"
+    "|senha|chiave|jeton|cle"
+)
+
+SHAPE_RULES: dict[str, Rule] = {
+    "connection_string": Rule(
+        "secret.connection_string",
+        Pattern(
+            "secret.connection_string",
+            # key=value;key=value framing (Azure storage and Service Bus, ADO.NET, ODBC,
+            # JDBC): the key follows a `;`.
+            r";( ?)(account ?key|shared ?access ?key|shared ?access ?signature|password|pwd"
+            r"|user ?password) ?= ?[^\s;\"']",
+            300,
+        ),
+        Severity.CRITICAL,
+        _connection_value,
+        bounded=False,
+        hold=_value_run,
+        value=_after_equals,
+        grow_right_until="; \"'\x00",
+    ),
+    "webhook_token": Rule(
+        "secret.webhook_token",
+        Pattern(
+            "secret.webhook_token",
+            # Only the hook's path prefix: the match grows to the URL's end and the
+            # validator judges the token (bounded repeats of path segments are too large
+            # for start-of-match tracking).
+            r"(hooks\.slack\.com/(services|workflows|triggers)/|discord(app)?\.com/api/webhooks/"
+            r"|(webhook|outlook)\.office(365)?\.com/webhook(b2)?/|/(hooks?|webhooks?)/)[a-z0-9_-]",
+            300,
+        ),
+        Severity.CRITICAL,
+        _hook_token,
+        bounded=False,
+        hold=_value_run,
+        value=_hook_value,
+        grow_right_until=" \"'`\x00<>?#&)]}",
+    ),
+    "url_token": Rule(
+        "secret.url_token",
+        Pattern(
+            "secret.url_token",
+            # Query parameters that carry a credential (signed URLs, API keys in links).
+            r"[?&](access_token|token|auth|auth_token|sig|signature|x-amz-signature"
+            r"|x-goog-signature|key|apikey|api_key|secret|client_secret|sas_token)=[a-z0-9%_-]",
+            600,
+        ),
+        # A more specific rule (keyword_value for `?api_key=`, a vendor key) names it when it can.
+        Severity.MEDIUM,
+        _query_value,
+        bounded=False,
+        hold=_value_run,
+        value=_after_equals,
+        grow_right_until="&# \"'\x00<>",
+    ),
+    "random_token": Rule(
+        "secret.random_token",
+        Pattern(
+            "secret.random_token",
+            # The word (it may end a longer name, SENDGRID_KEY: a left-boundary class would
+            # make start-of-match tracking cost every 4 KB scan ~10 us), an optional suffix
+            # (`_id`, `-key`, plural), separators, up to three short words ("cookie was",
+            # "del servicio es", "key for prod:"), then the token's first character.
+            rf"({_CREDENTIAL_WORDS})(s|[_-][a-z]{{1,12}})?[\"']?[ :=>(,\[]{{1,4}}"
+            r"([\"']?[a-z]{1,10}[\"']?[ :=]{1,3}){0,3}[\"'`]?[a-z0-9+/_-]",
+            600,
+        ),
+        Severity.MEDIUM,  # as for url_token: the more specific name wins an overlap
+        _near_word,
+        bounded=False,
+        hold=_value_run,
+        value=_near_word_value,
+        grow_right_until=" \"'`\x00,;)<>]}",
+    ),
+}
