@@ -14,8 +14,13 @@ from safeproxy.filters.spelled_email import SPELLED_EMAILS
 DETECTOR = Detector("test", [PII_RULES["email"], *SPELLED_EMAILS], Normalizer())
 
 BRACKETS = st.sampled_from([("[", "]"), ("(", ")"), ("{", "}"), ("<", ">")])
-LABEL = st.from_regex(r"[a-z][a-z0-9]{1,9}", fullmatch=True)
-LOCAL = st.from_regex(r"[a-z][a-z0-9._]{0,8}[a-z0-9]", fullmatch=True)
+# Labels and local parts that are the words "at" or "dot" make the address itself ambiguous
+# ("a0 at at dot com"): no reader could tell where it starts, so they are not drawn.
+SPELT = {"at", "dot"}
+LABEL = st.from_regex(r"[a-z][a-z0-9]{1,9}", fullmatch=True).filter(lambda w: w not in SPELT)
+LOCAL = st.from_regex(r"[a-z][a-z0-9._]{0,8}[a-z0-9]", fullmatch=True).filter(
+    lambda w: w not in SPELT
+)
 TLD = st.sampled_from(["com", "io", "org", "de", "uk", "net"])
 SPACE = st.sampled_from(["", " "])
 # Prose around the address: words that are neither "at" nor "dot", then a full stop.
