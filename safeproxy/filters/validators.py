@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import phonenumbers
 
-from safeproxy.filters.phones import PhoneRegions, national_phone
+from safeproxy.filters.phones import PhoneRegions, cuts, national_phone
 from safeproxy.filters.work import (
     CARD_CHECK_UNITS,
     CARD_START_UNITS,
@@ -236,22 +236,12 @@ def _default_phone(text: str, groups: list[str], international: bool, region: st
     # A national number's digit groups as written must fit its format (groups may merge):
     # "(415) 555-2671" and "1-415-555-2671" do, "87 92 88 76 91" (a list of scores) does not.
     style = phonenumbers.PhoneNumberFormat
-    written = _cuts(groups)
+    written = cuts(groups)
     for form in (style.NATIONAL, style.INTERNATIONAL):
         shown = phonenumbers.format_number(number, form)
-        if written <= _cuts("".join(c if c.isdigit() else " " for c in shown).split()):
+        if written <= cuts("".join(c if c.isdigit() else " " for c in shown).split()):
             return True
     return False
-
-
-def _cuts(groups: list[str]) -> set[int]:
-    """Digit counts at which a group ends (the last one aside)."""
-    out: set[int] = set()
-    total = 0
-    for g in groups[:-1]:
-        total += len(g)
-        out.add(total)
-    return out
 
 
 def card_spans(run: str, work: Work) -> list[tuple[int, int]]:
