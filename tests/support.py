@@ -139,3 +139,16 @@ class Stack:
 
     def metric(self, name: str, labels: dict[str, str] | None = None) -> float | None:
         return self.registry.get_sample_value(name, labels or {})
+
+    def recorded(self, n: float, outcome: str = "allowed", route: str = "main") -> None:
+        """Wait until `n` requests with `outcome` are recorded: a stream ends for its client a
+        moment before its handler records the decision. Each scrape is a request the proxy
+        answers after them (bounded: 100 scrapes)."""
+        import httpx  # test-only client; support.py's other users do not need it
+
+        labels = {"route": route, "outcome": outcome}
+        for _ in range(100):
+            httpx.get(self.url + "/healthz")
+            if self.metric("safeproxy_requests_total", labels) == n:
+                return
+        assert self.metric("safeproxy_requests_total", labels) == n

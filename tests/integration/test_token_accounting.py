@@ -31,17 +31,6 @@ def sdk(stack: Stack, key: str = "k") -> openai.OpenAI:
     return c
 
 
-def recorded(stack: Stack, n: float, outcome: str = "allowed") -> None:
-    """Wait until `n` requests are recorded (a stream ends for its client a moment before
-    its handler records the decision); each scrape is a request answered after them."""
-    labels = {"route": "main", "outcome": outcome}
-    for _ in range(100):
-        httpx.get(stack.url + "/healthz")
-        if stack.metric("safeproxy_requests_total", labels) == n:
-            return
-    assert stack.metric("safeproxy_requests_total", labels) == n
-
-
 def tokens(stack: Stack, direction: str, tenant: str = "default") -> float | None:
     labels = {"route": "main", "tenant": tenant, "direction": direction}
     return stack.metric("safeproxy_tokens_total", labels)
@@ -65,7 +54,7 @@ def test_a_stream_without_include_usage_is_counted_and_gets_no_usage_chunk(
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == REPLY
     assert chunks[-1].choices[0].finish_reason == "stop"
     assert forwarded(stack)["stream_options"] == {"include_usage": True}
-    recorded(stack, 1)
+    stack.recorded(1)
     assert tokens(stack, "output") == 5.0
     assert tokens(stack, "input") == float(PROMPT_TOKENS)
 
@@ -83,7 +72,7 @@ def test_a_stream_with_include_usage_keeps_its_usage_chunk(stack: Stack) -> None
     assert chunks[-1].choices == []
     assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens == 5
     assert sum(1 for c in chunks if c.usage is not None) == 1
-    recorded(stack, 1)
+    stack.recorded(1)
     assert tokens(stack, "output") == 5.0
 
 
@@ -94,7 +83,7 @@ def test_a_client_stream_options_object_keeps_its_other_fields(stack: Stack) -> 
     text = httpx.post(stack.url + "/v1/chat/completions", json=body, timeout=10).text
     assert '"usage":{' not in text and text.rstrip().endswith("data: [DONE]")
     assert forwarded(stack)["stream_options"] == {"include_usage": True, "x_extra": 1}
-    recorded(stack, 1)
+    stack.recorded(1)
     assert tokens(stack, "output") == 5.0
 
 
@@ -112,7 +101,7 @@ def test_an_upstream_that_refuses_stream_options_is_not_asked() -> None:
         )
         assert "".join(c.choices[0].delta.content or "" for c in chunks) == REPLY
         assert "stream_options" not in forwarded(stack)
-        recorded(stack, 1)
+        stack.recorded(1)
         assert tokens(stack, "output") is None  # no usage: nothing counted (documented)
 
 
@@ -141,7 +130,7 @@ def test_a_legacy_completions_stream_is_counted_too(stack: Stack) -> None:
         )
     )
     assert all(c.choices for c in chunks)
-    recorded(stack, 1)
+    stack.recorded(1)
     assert tokens(stack, "output") == 5.0
 
 
@@ -170,7 +159,7 @@ def test_tokens_are_labelled_with_the_configured_tenant(tmp_path: Path) -> None:
                 model="m", messages=MESSAGES, stream=True, extra_body={"mock": {"reply": REPLY}}
             )
         )
-        recorded(stack, 1)
+        stack.recorded(1)
         assert tokens(stack, "output", tenant="team-a") == 5.0
         assert tokens(stack, "output") is None
 
@@ -185,7 +174,7 @@ def test_spans_carry_the_genai_usage_of_a_stream() -> None:
                 model="m", messages=MESSAGES, stream=True, extra_body={"mock": {"reply": REPLY}}
             )
         )
-        recorded(stack, 1)
+        stack.recorded(1)
     spans = {s.kind: s for s in exporter.get_finished_spans() if s.attributes is not None}
     for kind in (SpanKind.SERVER, SpanKind.CLIENT):
         attrs = spans[kind].attributes
@@ -217,7 +206,7 @@ def test_a_stream_settles_the_token_limit_with_its_real_usage(include_usage: boo
                 model="m", messages=MESSAGES, stream=True, extra_body=extra
             )
         )
-        recorded(stack, 1)
+        stack.recorded(1)
         assert tokens(stack, "output") == 190.0
         with pytest.raises(openai.RateLimitError):
             sdk(stack).chat.completions.create(model="m", messages=MESSAGES)
@@ -244,8 +233,8 @@ def test_the_audit_record_of_a_stream_has_its_tokens_and_an_upstream_error_its_r
             sdk(stack).chat.completions.create(
                 model="m", messages=MESSAGES, extra_body={"mock": {"fault": "500"}}
             )
-        recorded(stack, 1)
-        recorded(stack, 1, "upstream_http_error")
+        stack.recorded(1)
+        stack.recorded(1, "upstream_http_error")
     records = [orjson.loads(line) for line in audit.read_text().splitlines()]
     requests = [r for r in records if r["type"] == "request"]
     assert len(requests) == 2

@@ -22,18 +22,6 @@ def sdk(stack: Stack) -> openai.OpenAI:
     return c
 
 
-def settled(stack: Stack, outcome: str, n: float = 1.0) -> None:
-    """Wait (by scraping, each scrape a request the proxy answers after the last one) until
-    `n` requests with `outcome` are recorded: a stream ends for the client a moment before
-    its handler records the decision."""
-    labels = {"route": "main", "outcome": outcome}
-    for _ in range(100):
-        httpx.get(stack.url + "/healthz")
-        if stack.metric("safeproxy_requests_total", labels) == n:
-            return
-    assert stack.metric("safeproxy_requests_total", labels) == n
-
-
 def errors(stack: Stack, reason: str, upstream: str = "u0") -> float | None:
     labels = {"upstream": upstream, "reason": reason}
     return stack.metric("safeproxy_upstream_errors_total", labels)
@@ -53,7 +41,7 @@ def test_a_relayed_error_status_is_its_own_outcome_and_an_upstream_error(
         )
     assert info.value.status_code == status
     assert info.value.code == f"mock_{fault}"  # the upstream's own body, relayed
-    settled(stack, "upstream_http_error")
+    stack.recorded(1.0, "upstream_http_error")
     assert stack.metric("safeproxy_requests_total", {"route": "main", "outcome": "allowed"}) is None
     assert errors(stack, reason) == 1.0
     assert sum(errors(stack, r) or 0.0 for r in REASONS) == 1.0
@@ -68,7 +56,7 @@ def test_a_failed_call_before_the_reply_counts_by_reason(
             model="m", messages=MESSAGES, extra_body={"mock": {"fault": fault}}
         )
     assert info.value.status_code == 502
-    settled(stack, "upstream_error")
+    stack.recorded(1.0, "upstream_error")
     assert errors(stack, reason) == 1.0
 
 
@@ -77,7 +65,7 @@ def test_an_unreachable_upstream_counts_as_connect() -> None:
         with pytest.raises(openai.APIStatusError) as info:
             sdk(stack).chat.completions.create(model="m", messages=MESSAGES)
         assert info.value.status_code == 502
-        settled(stack, "upstream_error")
+        stack.recorded(1.0, "upstream_error")
         assert errors(stack, "connect") == 1.0
 
 
@@ -93,7 +81,7 @@ def test_no_reply_within_the_first_byte_budget_counts_as_timeout() -> None:
                 model="m", messages=MESSAGES, extra_body={"mock": {"fault": "stall"}}
             )
         assert info.value.status_code == 504
-        settled(stack, "upstream_error")
+        stack.recorded(1.0, "upstream_error")
         assert errors(stack, "timeout") == 1.0
 
 
@@ -104,7 +92,7 @@ def test_a_stream_reset_after_the_first_event_counts_as_stream_reset(stack: Stac
     assert resp.status_code == 200
     last = [e for e in resp.text.split("\n\n") if e][-1]
     assert orjson.loads(last.removeprefix("data: "))["error"]["code"] == "upstream_reset"
-    settled(stack, "upstream_error")
+    stack.recorded(1.0, "upstream_error")
     assert errors(stack, "stream_reset") == 1.0
 
 
@@ -120,7 +108,7 @@ def test_an_idle_stream_counts_as_stream_timeout() -> None:
         resp = httpx.post(stack.url + "/v1/chat/completions", json=body, timeout=10)
         assert resp.status_code == 200
         assert '"code":"upstream_timeout"' in resp.text
-        settled(stack, "upstream_error")
+        stack.recorded(1.0, "upstream_error")
         assert errors(stack, "stream_timeout") == 1.0
         assert errors(stack, "timeout") is None
 
@@ -135,6 +123,6 @@ def test_a_503_that_falls_back_is_counted_for_the_upstream_that_sent_it() -> Non
         stack.mocks[0].defaults = {"fault": "503"}
         reply = sdk(stack).chat.completions.create(model="m", messages=MESSAGES)
         assert reply.choices[0].message.content
-        settled(stack, "allowed")
+        stack.recorded(1.0, "allowed")
         assert errors(stack, "http_503", "u0") == 1.0
         assert errors(stack, "http_503", "u1") is None
