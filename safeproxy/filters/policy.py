@@ -173,11 +173,9 @@ class Compiler:
         return self._classifier
 
     def _combiner(self, f: FilterSettings | OutputFilterSettings) -> Combiner | None:
-        if not isinstance(f, InjectionFilter) or f.classifier is None:
-            return None
-        if not f.classifier.enabled:
-            return None
-        return Combiner(self.classifier(), f.classifier.weight)
+        if isinstance(f, InjectionFilter) and f.classifier is not None and f.classifier.enabled:
+            return Combiner(self.classifier(), f.classifier.weight)
+        return None
 
     def compile(self, name: str, settings: PolicySettings, where: str) -> CompiledPolicy:
         salt = b""
