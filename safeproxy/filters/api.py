@@ -1,38 +1,41 @@
-"""THE filter contract (a leaf module: it imports nothing from the project).
+"""The filter contract as the code runs it (a leaf module: it imports nothing from the project).
 
-A filter *returns* what happens next instead of raising, like an Envoy HTTP filter:
+A policy has a list of filters per stage: `input` (the text the model will see) and
+`output` (its reply, whole or streamed). Each filter names a detector type (`pii`,
+`secrets`, `injection`, `blocklist`, `limits`). The registry of types (registry.py; the
+five are built by `detector_types.default_registry`) turns a filter's settings into its
+share of the stage: rules read on the normalised view, phrase rules read on the
+confusables skeleton, finders that are not regular expressions (each declaring the most
+text it may hold back), a judge over its findings per text, or request-shape limits.
+policy.py compiles the shares of one stage into one `Finder` (holdback.py), so a whole
+text is scanned once for all filters (chain.py) and a stream through one hold-back window
+per text field (holdback.StreamRedactor, stream.py).
 
-    CONTINUE  nothing found; the next filter runs; pending text may be released.
-    HOLD      streams only: the filter needs more text before it can decide. Nothing is
-              released this round. It may be returned from `on_text` only; `on_end` must
-              decide, because nothing can be held after the stream ended.
-    REWRITE   the verdict carries replacement text for the text it was given (redaction);
-              later filters see the new text.
-    BLOCK     stop. Before the response started the client gets an HTTP error; after it, the
-              stream ends with a content-filter finish (see DESIGN §5).
+Each finding names the filter that owns it, and that filter decides its fate: in
+`Mode.ENFORCE`, `FilterAction.BLOCK` refuses the text (an HTTP error before the response
+started; after it, the stream ends with a content-filter finish, DESIGN §5),
+`FilterAction.REDACT` cuts the finding's span (written as its `Redaction` says; overlapping
+cuts merge) and `FilterAction.FLAG` only records it. In `Mode.SHADOW` the filter records
+the verdict it would have given and changes nothing. When several filters answer,
+BLOCK > REWRITE > CONTINUE. A scan that raises or overruns its budget is itself a recorded
+decision, failing open or closed as each filter's `OnError` says; it is never skipped.
 
-When several filters answer, BLOCK > REWRITE > CONTINUE (HOLD only delays). A filter in
-shadow mode records the verdict it would have returned and the chain acts as if it had said
-CONTINUE. A filter that raises or overruns its time budget is itself a recorded decision,
-failing open or closed as its `on_error` says; it is never skipped silently.
-
-Findings describe what matched (type, rule, span in the original text, severity). They never
-carry the matched value.
+Findings describe what matched (type, rule, span in the original text, severity, filter);
+they never carry the matched value. A FilterRecord is what one filter decided for one
+request and stage.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 
 class Action(enum.IntEnum):
-    """Ordered by precedence: max() of several actions is the one that wins."""
+    """What was done with a text, ordered by precedence: max() of several actions is the
+    one that wins. (Streams hold text back by a finder's hold index, not by a verdict.)"""
 
     CONTINUE = 0
-    HOLD = 1
     REWRITE = 2
     BLOCK = 3
 
@@ -45,6 +48,30 @@ class Mode(enum.Enum):
 class OnError(enum.Enum):
     OPEN = "open"  # a crashed or late filter lets the text through, recorded as degraded
     CLOSED = "closed"  # a crashed or late filter blocks
+
+
+class FilterAction(enum.Enum):
+    """What a filter in enforce mode does with a text it found something in."""
+
+    BLOCK = "block"
+    REDACT = "redact"
+    FLAG = "flag"  # recorded only
+
+    def verdict(self) -> Action:
+        """The verdict of a filter with this action that found something."""
+        if self is FilterAction.BLOCK:
+            return Action.BLOCK
+        if self is FilterAction.REDACT:
+            return Action.REWRITE
+        return Action.CONTINUE
+
+
+class Redaction(enum.Enum):
+    """How a redacting filter writes what it cut (see policy.Effects)."""
+
+    PLACEHOLDER = "placeholder"  # [REDACTED:EMAIL]
+    MASK = "mask"  # the value's characters as '*'
+    HASH = "hash"  # a salted, truncated sha256: [EMAIL:3f9a0c1b]
 
 
 class Severity(enum.IntEnum):
@@ -67,20 +94,6 @@ class Finding(NamedTuple):
     end: int
     severity: Severity
     filter: str
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    action: Action
-    findings: tuple[Finding, ...] = ()
-    # REWRITE only: the text that replaces what the filter was given.
-    text: str | None = None
-    # A stable, value-free reason for logs and error bodies (e.g. "pii.email").
-    reason: str | None = None
-
-    def __post_init__(self) -> None:
-        if (self.action is Action.REWRITE) != (self.text is not None):
-            raise ValueError("REWRITE, and only REWRITE, carries replacement text")
 
 
 class FilterRecord(NamedTuple):
@@ -110,85 +123,3 @@ class SharedRecords(tuple[FilterRecord, ...]):
 
     # A sink's rendering of the group, made on first use (the audit log's JSON).
     rendered: Any = None
-
-
-CONTINUE = Verdict(Action.CONTINUE)
-HOLD = Verdict(Action.HOLD)
-
-
-@dataclass(frozen=True, slots=True)
-class FilterPolicy:
-    """The knobs every filter has, whatever it detects."""
-
-    name: str
-    mode: Mode = Mode.ENFORCE
-    on_error: OnError = OnError.CLOSED
-    budget_ms: float = 5.0
-
-
-@dataclass(slots=True)
-class TextWindow:
-    """The chunk-boundary state of one streamed text field.
-
-    `pending` has been received and not yet released; filters may rewrite it. `context` is
-    the tail of what was already released (read-only) for checks that want overlap. `final`
-    is True once the upstream stream has ended.
-    """
-
-    pending: str = ""
-    context: str = ""
-    final: bool = False
-    context_chars: int = 256
-    released_total: int = field(default=0)
-
-    def release(self, n: int) -> str:
-        """Take the first n pending characters out; they become context."""
-        out, self.pending = self.pending[:n], self.pending[n:]
-        if out:
-            self.context = (self.context + out)[-self.context_chars :]
-            self.released_total += len(out)
-        return out
-
-
-class InputFilter(Protocol):
-    """Checks the text the model will see, before the upstream call."""
-
-    policy: FilterPolicy
-
-    def check(self, texts: Sequence[str]) -> Sequence[Verdict]:
-        """One verdict per text; REWRITE replaces that text."""
-        ...
-
-
-class StreamCheck(Protocol):
-    """Per-response state of an output filter (one instance per stream, like Envoy)."""
-
-    def on_text(self, window: TextWindow) -> Verdict: ...
-
-    def on_end(self, window: TextWindow) -> Verdict:
-        """Must decide: HOLD is not allowed here."""
-        ...
-
-
-class OutputFilter(Protocol):
-    policy: FilterPolicy
-    # Characters withheld so that a match can still be caught whole: longest match - 1.
-    holdback: int
-
-    def open(self) -> StreamCheck: ...
-
-
-def strongest(verdicts: Sequence[Verdict]) -> Action:
-    """The action that wins among several verdicts (BLOCK > REWRITE > HOLD > CONTINUE)."""
-    return max((v.action for v in verdicts), default=Action.CONTINUE)
-
-
-def releasable(pending: int, holdback: int, held: bool) -> int:
-    """How many pending characters may go out now.
-
-    A pattern whose longest match is L needs L - 1 characters of hold-back: then every match
-    lies whole inside `pending` before any character of it reaches the client.
-    """
-    if held:
-        return 0
-    return max(0, pending - holdback)
