@@ -20,6 +20,7 @@ from safeproxy.decision import TenantHasher
 from safeproxy.decision_headers import DecisionHeaders
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
 from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
@@ -78,7 +79,7 @@ def build_app(
     env = os.environ if environ is None else environ
     multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
     router = Router(settings)
-    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), env)
+    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), env, registry=default_registry())
     policies = compile_policies(settings.policies, compiler)
     versions = {name: p.version for name, p in policies.items()}
     metrics = Metrics(registry, multiprocess=bool(multiprocess_dir), policies=versions)

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from safeproxy.errors import NotFound, PolicyViolation
+from safeproxy.filters.api import Mode
 from safeproxy.filters.chain import Clock, StageResult, run_stage
 from safeproxy.filters.policy import CompiledPolicy, Stage
 from safeproxy.filters.stream import OutputHook
@@ -102,7 +103,7 @@ class Guard:
                 ex.filter_records.append(limits.passed)
             else:
                 ex.filter_records.append(limits.refused(limit.reason))
-                if limits.spec.mode == "enforce":
+                if limits.mode is Mode.ENFORCE:
                     raise PolicyViolation(limit.reason, (limit.reason,), outcome="blocked_input")
             if limit.clamped:
                 wire = ex.wire

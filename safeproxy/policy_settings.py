@@ -273,7 +273,3 @@ class PolicySettings(_Strict):
                 "deep_checks need distinct names (a check's name defaults to its judge)"
             )
         return self
-
-
-def filter_name(spec: FilterSettings | OutputFilterSettings) -> str:
-    return spec.name or spec.type

@@ -13,9 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from safeproxy.filters.api import Action, FilterRecord, Finding, Mode
+from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, OnError
 from safeproxy.filters.holdback import apply
-from safeproxy.filters.injection import score
 from safeproxy.filters.policy import FilterSpec, Stage
 from safeproxy.filters.scanner import Overload
 
@@ -133,9 +132,6 @@ def _timed_scan(
 # no PII or secret match crosses from one text into the next; phrase rules may (an
 # injection split over two messages is still one injection).
 _JOINER = "\x00"
-# With a classifier, cue words alone are everywhere: a score from them is a sampling signal
-# (near_threshold) only from this share of the threshold on.
-NEAR = 0.5
 
 
 def _scan_all(stage: Stage, texts: Sequence[str], near: list[bool]) -> list[list[Finding]]:
@@ -161,44 +157,30 @@ def _scan_all(stage: Stage, texts: Sequence[str], near: list[bool]) -> list[list
 
 
 def _scored(stage: Stage, found: list[Finding], near: list[bool], text: str) -> list[Finding]:
-    """Injection findings count only when their filter's families reach its threshold (with
-    its classifier's share, when it has one: see injection.Combiner)."""
+    """The findings of a filter with a judge count only when it keeps them (the injection
+    threshold, with its classifier's share: see injection.PhraseThreshold)."""
     if not found:
         return found
     keep: list[Finding] = []
     groups: dict[str, list[Finding]] = {}
     for f in found:
-        spec = stage.specs[f.filter]
-        if spec.threshold is None:
+        if stage.specs[f.filter].judge is None:
             keep.append(f)
         else:
             groups.setdefault(f.filter, []).append(f)
     for name, group in groups.items():
-        spec = stage.specs[name]
-        threshold = spec.threshold
-        assert threshold is not None
-        if spec.combiner is not None:
-            total, _p, kept = spec.combiner.decide(text, group, threshold)
-            if total >= threshold:
-                keep += kept
-            elif kept or total >= NEAR * threshold:
-                near.append(True)  # a phrase, or a classifier halfway there
-        elif score(group) >= threshold:
-            keep += group
-        else:
-            near.append(True)
+        judge = stage.specs[name].judge
+        assert judge is not None
+        kept, close = judge.decide(text, group)
+        keep += kept
+        if close:
+            near.append(True)  # short of its threshold: a sampling signal
     return keep
 
 
 def _verdict(spec: FilterSpec, findings: list[Finding]) -> Action:
-    if not findings:
-        return Action.CONTINUE
-    if spec.action == "block":
-        return Action.BLOCK
-    if spec.action == "redact":
-        return Action.REWRITE
-    return Action.CONTINUE  # flag: recorded only
+    return spec.action.verdict() if findings else Action.CONTINUE
 
 
 def _fails_closed(spec: FilterSpec) -> bool:
-    return spec.on_error == "closed" and spec.mode is Mode.ENFORCE
+    return spec.on_error is OnError.CLOSED and spec.mode is Mode.ENFORCE

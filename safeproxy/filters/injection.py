@@ -247,6 +247,32 @@ class Combiner:
         return total, p, real
 
 
+# With a classifier, cue words alone are everywhere: a score from them is a sampling signal
+# (near the threshold) only from this share of the threshold on.
+NEAR = 0.5
+
+
+class PhraseThreshold:
+    """An injection filter's judge (registry.Judge): its findings in a text count only when
+    its families reach its threshold, with its classifier's share when it has one."""
+
+    def __init__(self, threshold: float, combiner: Combiner | None = None) -> None:
+        self.threshold = threshold
+        self.combiner = combiner
+
+    def decide(self, text: str, findings: list[Finding]) -> tuple[list[Finding], bool]:
+        threshold = self.threshold
+        if self.combiner is not None:
+            total, _p, kept = self.combiner.decide(text, findings, threshold)
+            if total >= threshold:
+                return kept, False
+            # Near: a phrase, or a classifier halfway there.
+            return [], bool(kept) or total >= NEAR * threshold
+        if score(findings) >= threshold:
+            return findings, False
+        return [], True
+
+
 class InjectionDetector:
     """The families (and, when given, the classifier), for callers that want a score per text."""
 

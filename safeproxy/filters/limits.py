@@ -31,15 +31,15 @@ class Limits:
     def __init__(self, spec: LimitsFilter) -> None:
         self.spec = spec
         self._name = spec.name or spec.type
-        self._mode = Mode(spec.mode)
+        self.mode = Mode(spec.mode)
         # The record of a request that passed: the same every time.
         self.passed = SharedRecords(
-            [FilterRecord(self._name, "input", Action.CONTINUE, Action.CONTINUE, self._mode)]
+            [FilterRecord(self._name, "input", Action.CONTINUE, Action.CONTINUE, self.mode)]
         )
 
     def refused(self, reason: str) -> tuple[FilterRecord]:
-        action = Action.BLOCK if self._mode is Mode.ENFORCE else Action.CONTINUE
-        return (FilterRecord(self._name, "input", action, Action.BLOCK, self._mode, (reason,), 1),)
+        action = Action.BLOCK if self.mode is Mode.ENFORCE else Action.CONTINUE
+        return (FilterRecord(self._name, "input", action, Action.BLOCK, self.mode, (reason,), 1),)
 
     def check(self, body: dict[str, Any], model: str, texts: Sequence[str]) -> LimitResult:
         spec = self.spec

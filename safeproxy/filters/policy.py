@@ -1,10 +1,11 @@
-"""Compiling a policy: its filters' rules into one scanner per view, and their effects.
+"""Compiling a policy: each filter's share (registry.py) into one Finder per stage, and effects.
 
-Each stage (input, output) compiles every pattern rule of all its filters into one
+Each stage (input, output) compiles every plain rule of all its filters into one
 Hyperscan database over the normalised text, and every phrase rule (blocklist words,
 injection families) into one over the confusables skeleton: two linear scans per text,
-however many filters. Findings carry the name of the filter that owns the rule, and that
-filter's action and mode decide what happens to them.
+however many filters, with any finder that is not a regular expression answering
+alongside. Findings carry the name of the filter that owns them, and that filter's action
+and mode decide what happens to them.
 """
 
 from __future__ import annotations
@@ -14,41 +15,30 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import hyperscan
 
-from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity, SharedRecords
+from safeproxy.filters.api import (
+    Action,
+    FilterAction,
+    FilterRecord,
+    Finding,
+    Mode,
+    OnError,
+    Redaction,
+    SharedRecords,
+)
 from safeproxy.filters.detect import Detector
+from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.gate import plain_reading
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder
-from safeproxy.filters.injection import SEP, Combiner, cue_rules, injection_rules
-from safeproxy.filters.injection_model import InjectionClassifier, load_packaged
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.pii import (
-    EMAIL_ANY_DOMAIN,
-    PII_COMPANIONS,
-    PII_COMPANIONS_ANY_DOMAIN,
-    PII_RULES,
-    phone_rule,
-)
+from safeproxy.filters.registry import Clamped, Context, FilterCommon, Judge, Registry, Share
 from safeproxy.filters.rules import Rule
-from safeproxy.filters.scanner import Pattern, compile_error
-from safeproxy.filters.secrets import SECRET_RULES
+from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.policy_settings import (
-    BlocklistFilter,
-    FilterSettings,
-    InjectionFilter,
-    LimitsFilter,
-    OutputFilterSettings,
-    PiiFilter,
-    PolicySettings,
-    SecretsFilter,
-    StreamSettings,
-    filter_name,
-)
+from safeproxy.policy_settings import PolicySettings, StreamSettings
 
 
 class PolicyError(Exception):
@@ -61,15 +51,17 @@ class PolicyError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class FilterSpec:
+    """A filter as its stage runs it: the settings' strings as enums, its type's judge."""
+
     name: str
     type: str
-    action: str  # block | redact | flag
+    action: FilterAction
     mode: Mode
-    on_error: str  # closed | open
+    on_error: OnError
     budget_s: float
-    redaction: str = "placeholder"
-    threshold: float | None = None  # injection only
-    combiner: Combiner | None = None  # injection with its classifier on
+    redaction: Redaction = Redaction.PLACEHOLDER
+    judge: Judge | None = None  # decides on its findings per whole text (registry.Judge)
+    scanned: bool = True  # False: limits, checked on the body (guard.py), not by the scan
 
 
 class Effects:
@@ -81,19 +73,19 @@ class Effects:
 
     def blocks(self, finding: Finding) -> bool:
         spec = self._specs[finding.filter]
-        return spec.mode is Mode.ENFORCE and spec.action == "block"
+        return spec.mode is Mode.ENFORCE and spec.action is FilterAction.BLOCK
 
     def cuts(self, finding: Finding) -> bool:
         spec = self._specs[finding.filter]
-        return spec.mode is Mode.ENFORCE and spec.action == "redact"
+        return spec.mode is Mode.ENFORCE and spec.action is FilterAction.REDACT
 
     def replacement(self, finding: Finding, value: str) -> str | None:
         spec = self._specs[finding.filter]
-        if spec.mode is not Mode.ENFORCE or spec.action != "redact":
+        if spec.mode is not Mode.ENFORCE or spec.action is not FilterAction.REDACT:
             return None
-        if spec.redaction == "mask":
+        if spec.redaction is Redaction.MASK:
             return "".join(" " if c.isspace() else "*" for c in value)
-        if spec.redaction == "hash":
+        if spec.redaction is Redaction.HASH:
             digest = hashlib.sha256(self._salt + value.encode("utf-8", "surrogatepass"))
             label = finding.type.rsplit(".", 1)[-1].upper()
             return f"[{label}:{digest.hexdigest()[:12]}]"
@@ -123,7 +115,7 @@ class Stage:
     min_budget_s: float = field(init=False)
 
     def __post_init__(self) -> None:
-        scanned = {n: s for n, s in self.specs.items() if s.type != "limits"}
+        scanned = {n: s for n, s in self.specs.items() if s.scanned}
         object.__setattr__(self, "scanned", scanned)
         clean = SharedRecords(
             FilterRecord(n, self.name, Action.CONTINUE, Action.CONTINUE, s.mode)
@@ -144,7 +136,8 @@ class CompiledPolicy:
 
 
 class Compiler:
-    """Shared, immutable helpers (normaliser, skeleton) used to compile every policy."""
+    """Shared, immutable helpers (normaliser, skeleton, detector types) used to compile
+    every policy."""
 
     def __init__(
         self,
@@ -152,6 +145,7 @@ class Compiler:
         skeleton: Skeleton,
         environ: Mapping[str, str] | None,
         *,
+        registry: Registry | None = None,
         gate_phrases: bool = True,
     ) -> None:
         # environ None: checking only (`safeproxy validate` in CI has no secrets).
@@ -159,23 +153,9 @@ class Compiler:
         self._detectors: dict[tuple[object, ...], Detector] = {}
         self._skeleton = skeleton
         self._environ = environ
+        self._registry = registry if registry is not None else default_registry()
         # False: always scan the skeleton (the reference the gate is tested against).
         self._gate_phrases = gate_phrases
-        # Loaded on the first policy that turns it on (at start), then shared.
-        self._classifier: InjectionClassifier | None = None
-
-    def classifier(self) -> InjectionClassifier:
-        if self._classifier is None:
-            normalizer, skeleton = self._normalizer, self._skeleton
-            self._classifier = InjectionClassifier(
-                load_packaged(), lambda text: skeleton.fold(normalizer.normalize(text).text)
-            )
-        return self._classifier
-
-    def _combiner(self, f: FilterSettings | OutputFilterSettings) -> Combiner | None:
-        if isinstance(f, InjectionFilter) and f.classifier is not None and f.classifier.enabled:
-            return Combiner(self.classifier(), f.classifier.weight)
-        return None
 
     def compile(self, name: str, settings: PolicySettings, where: str) -> CompiledPolicy:
         salt = b""
@@ -187,75 +167,64 @@ class Compiler:
                 )
             salt = value.encode()
         problems: list[tuple[str, str]] = []
+        versioned: list[bytes] = []
         stages = {
-            stage: self._stage(stage, list(specs), salt, f"{where}.{stage}", problems)
-            for stage, specs in (("input", settings.input), ("output", settings.output))
+            stage: self.stage(stage, filters, salt, f"{where}.{stage}", problems, versioned)
+            for stage, filters in (("input", settings.input), ("output", settings.output))
         }
         if problems:
             raise PolicyError(problems)
-        version = policy_version(settings, self._word_files(settings))
+        version = policy_version(settings, versioned)
         return CompiledPolicy(name, version, stages["input"], stages["output"], settings.stream)
 
-    def _word_files(self, settings: PolicySettings) -> list[bytes]:
-        """The contents of the policy's word files and of the classifier it turns on: part
-        of what its version hashes."""
-        out: list[bytes] = []
-        for f in (*settings.input, *settings.output):
-            if self._combiner(f) is not None:
-                out.append(self.classifier().model.sha256.encode())
-            if isinstance(f, BlocklistFilter) and f.words_file is not None:
-                try:
-                    out.append(Path(f.words_file).read_bytes())
-                except OSError:
-                    out.append(b"")  # unreadable: compiling it has already reported that
-        return out
-
-    def _stage(
+    def stage(
         self,
         stage: str,
-        filters: list[FilterSettings] | list[OutputFilterSettings],
+        filters: Sequence[FilterCommon],
         salt: bytes,
         where: str,
         problems: list[tuple[str, str]],
+        versioned: list[bytes] | None = None,
     ) -> Stage:
+        """One direction's filters as one Stage; problems (YAML path, message) are added to
+        `problems`, and what the policy's version must hash besides its settings (word
+        files, model artifacts) to `versioned`."""
         specs: dict[str, FilterSpec] = {}
         plain: list[tuple[Rule, str]] = []
         phrases: list[tuple[Rule, str]] = []
+        extra: list[Finder] = []
+        held = 0
         limits: Limits | None = None
         for i, f in enumerate(filters):
-            name = filter_name(f)
+            name = f.name or f.type
             if name in specs:
                 problems.append((f"{where}.{i}.name", f"duplicate filter name {name!r}"))
                 continue
-            action = getattr(f, "action", "block")
+            kind = self._registry.get(f.type)
+            if kind is None:
+                problems.append((f"{where}.{i}.type", f"unknown filter type {f.type!r}"))
+                continue
+            ctx = Context(stage, name, f"{where}.{i}", self._normalizer, self._skeleton, problems)
+            share: Share = kind.share(f, ctx)
             specs[name] = FilterSpec(
                 name,
                 f.type,
-                action,
+                share.action,
                 Mode(f.mode),
-                f.on_error,
+                OnError(f.on_error),
                 f.budget_ms / 1000,
-                getattr(f, "redaction", "placeholder"),
-                f.threshold if isinstance(f, InjectionFilter) else None,
-                self._combiner(f),
+                share.redaction,
+                share.judge,
+                share.scanned,
             )
-            if isinstance(f, PiiFilter):
-                exempt = f.exempt_reserved_domains
-                plain += [(_pii_rule(e, f, exempt), name) for e in f.entities]
-                companions = PII_COMPANIONS if exempt else PII_COMPANIONS_ANY_DOMAIN
-                plain += [(r, name) for e in f.entities for r in companions.get(e, ())]
-            elif isinstance(f, SecretsFilter):
-                plain += [(SECRET_RULES[k], name) for k in f.kinds]
-            elif isinstance(f, InjectionFilter):
-                phrases += [(r, name) for r in injection_rules()]
-                if specs[name].combiner is not None:
-                    phrases += [(r, name) for r in cue_rules()]
-            elif isinstance(f, BlocklistFilter):
-                words, rules = self._blocklist(f, name, f"{where}.{i}", problems)
-                phrases += [(r, name) for r in words]
-                plain += [(r, name) for r in rules]
-            elif isinstance(f, LimitsFilter):
-                limits = Limits(f)
+            plain += [(r, name) for r in share.plain]
+            phrases += [(r, name) for r in share.phrases]
+            extra += [Clamped(x) for x in share.finders]
+            held = max([held, *(x.max_hold for x in share.finders)])
+            if share.limits is not None:
+                limits = share.limits
+            if versioned is not None:
+                versioned += share.versioned
         finders: list[Finder] = []
         if self._environ is None:
             plain, phrases = [], []  # checking only: built-in patterns always compile
@@ -275,7 +244,12 @@ class Compiler:
         if phrases:
             finders.append(self._detector(stage, phrases, self._skeleton.fold, True))
         max_len = max((r.pattern.max_len for r, _ in plain + phrases), default=0)
-        finder = Finders(finders, self._normalizer, gatekeeper if gate else None)
+        finder: Finder = Finders(finders, self._normalizer, gatekeeper if gate else None)
+        if extra:
+            # Outside the gate, which speaks only for the phrase rules; the text is still
+            # normalised once for all.
+            finder = Finders([finder, *extra] if finders else extra, self._normalizer)
+            max_len = max(max_len, held + 1)
         return Stage(stage, specs, finder, Effects(specs, salt), limits, max_len)
 
     def _detector(
@@ -315,63 +289,6 @@ class Compiler:
         except ValueError:
             return ()
         return gate  # compiled with the plain patterns; see `_stage` for one that fails
-
-    def _blocklist(
-        self, f: BlocklistFilter, name: str, where: str, problems: list[tuple[str, str]]
-    ) -> tuple[list[Rule], list[Rule]]:
-        words = list(f.words)
-        if f.words_file is not None:
-            try:
-                lines = Path(f.words_file).read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError) as exc:
-                problems.append((f"{where}.words_file", f"cannot read: {exc}"))
-                lines = []
-            words += [w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")]
-        phrase_rules: list[Rule] = []
-        for j, word in enumerate(words):
-            regex = self._word_regex(word)
-            if regex is None:
-                problems.append((f"{where}.words.{j}", "a word needs a letter or digit"))
-                continue
-            rule_id = f"{name}.word"
-            folded = len(word)
-            phrase_rules.append(
-                Rule("blocklist.word", Pattern(rule_id, regex, 2 * folded + 16), Severity.HIGH)
-            )
-        pattern_rules: list[Rule] = []
-        for j, p in enumerate(f.patterns):
-            pattern = Pattern(f"{name}.{p.label}", p.regex, p.max_len)
-            error = compile_error(pattern)
-            if error is not None:
-                problems.append((f"{where}.patterns.{j}.regex", f"unsupported pattern: {error}"))
-                continue
-            pattern_rules.append(
-                Rule(f"blocklist.{p.label}", pattern, Severity.HIGH, bounded=False)
-            )
-        return phrase_rules, pattern_rules
-
-    def _word_regex(self, word: str) -> str | None:
-        """A word or phrase as the skeleton spells it; separators match any separator run."""
-        folded = self._skeleton.fold(self._normalizer.normalize(word).text)
-        runs: list[str] = []
-        current: list[str] = []
-        for ch in folded:
-            if ch.isalnum():
-                current.append(ch)
-            elif current:
-                runs.append("".join(current))
-                current = []
-        if current:
-            runs.append("".join(current))
-        return SEP.join(runs) if runs else None
-
-
-def _pii_rule(entity: str, f: PiiFilter, exempt_reserved: bool = True) -> Rule:
-    if entity == "email" and not exempt_reserved:
-        return EMAIL_ANY_DOMAIN
-    if entity == "phone":
-        return phone_rule(f.default_region, f.phone_regions)
-    return PII_RULES[entity]
 
 
 def policy_version(settings: PolicySettings, word_files: Sequence[bytes] = ()) -> str:

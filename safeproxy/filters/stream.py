@@ -16,16 +16,16 @@ in-band error event (`block_style: error_event`).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
 
 from safeproxy.errors import PolicyViolation
-from safeproxy.filters.api import Action, FilterRecord, Finding, Mode
+from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, OnError
 from safeproxy.filters.chain import Clock, run_stage
 from safeproxy.filters.holdback import StreamRedactor
-from safeproxy.filters.policy import CompiledPolicy
+from safeproxy.filters.policy import CompiledPolicy, FilterSpec
 from safeproxy.filters.view import reply_slots
 from safeproxy.models import Exchange
 from safeproxy.upstream.sse import SSEEvent
@@ -195,7 +195,8 @@ class OutputHook:
     def _failed(self, text: str) -> str:
         self._error = "exception"
         if any(
-            s.on_error == "closed" and s.mode is Mode.ENFORCE for s in self._stage.specs.values()
+            s.on_error is OnError.CLOSED and s.mode is Mode.ENFORCE
+            for s in self._stage.specs.values()
         ):
             self.violation = PolicyViolation("filter_error", (), outcome="filter_error")
             return ""
@@ -289,15 +290,13 @@ class OutputHook:
             self._ex.outcome = "redacted"
 
 
-def records_for(specs: Any, findings: list[Finding], error: str | None) -> list[FilterRecord]:
+def records_for(
+    specs: Mapping[str, FilterSpec], findings: list[Finding], error: str | None
+) -> list[FilterRecord]:
     out: list[FilterRecord] = []
     for name, spec in specs.items():
         mine = [f for f in findings if f.filter == name]
-        verdict = Action.CONTINUE
-        if mine:
-            verdict = {"block": Action.BLOCK, "redact": Action.REWRITE}.get(
-                spec.action, Action.CONTINUE
-            )
+        verdict = spec.action.verdict() if mine else Action.CONTINUE
         action = verdict if spec.mode is Mode.ENFORCE else Action.CONTINUE
         types = tuple(sorted({f.type for f in mine}))
         out.append(

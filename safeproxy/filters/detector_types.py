@@ -1,0 +1,160 @@
+"""The built-in detector types (pii, secrets, injection, blocklist, limits) and their registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from safeproxy.filters.api import FilterAction, Redaction, Severity
+from safeproxy.filters.injection import SEP, Combiner, PhraseThreshold, cue_rules, injection_rules
+from safeproxy.filters.injection_model import InjectionClassifier, load_packaged
+from safeproxy.filters.limits import Limits
+from safeproxy.filters.pii import (
+    EMAIL_ANY_DOMAIN,
+    PII_COMPANIONS,
+    PII_COMPANIONS_ANY_DOMAIN,
+    PII_RULES,
+    phone_rule,
+)
+from safeproxy.filters.registry import Context, Registry, Share
+from safeproxy.filters.rules import Rule
+from safeproxy.filters.scanner import Pattern, compile_error
+from safeproxy.filters.secrets import SECRET_RULES
+from safeproxy.policy_settings import (
+    BlocklistFilter,
+    InjectionFilter,
+    LimitsFilter,
+    PiiFilter,
+    SecretsFilter,
+)
+
+
+def default_registry() -> Registry:
+    """The detector types the policy schema (policy_settings.py) can name."""
+    return Registry([PiiType(), SecretsType(), InjectionType(), BlocklistType(), LimitsType()])
+
+
+class PiiType:
+    name = "pii"
+    settings = PiiFilter
+
+    def share(self, f: PiiFilter, ctx: Context) -> Share:
+        exempt = f.exempt_reserved_domains
+        plain = [_pii_rule(e, f, exempt) for e in f.entities]
+        companions = PII_COMPANIONS if exempt else PII_COMPANIONS_ANY_DOMAIN
+        plain += [r for e in f.entities for r in companions.get(e, ())]
+        return Share(FilterAction(f.action), Redaction(f.redaction), plain=plain)
+
+
+def _pii_rule(entity: str, f: PiiFilter, exempt_reserved: bool = True) -> Rule:
+    if entity == "email" and not exempt_reserved:
+        return EMAIL_ANY_DOMAIN
+    if entity == "phone":
+        return phone_rule(f.default_region, f.phone_regions)
+    return PII_RULES[entity]
+
+
+class SecretsType:
+    name = "secrets"
+    settings = SecretsFilter
+
+    def share(self, f: SecretsFilter, ctx: Context) -> Share:
+        plain = [SECRET_RULES[k] for k in f.kinds]
+        return Share(FilterAction(f.action), Redaction(f.redaction), plain=plain)
+
+
+class InjectionType:
+    """Phrase families scored against a threshold; with the learned classifier on, its
+    probability adds to the score (injection.Combiner), read where cue words are."""
+
+    name = "injection"
+    settings = InjectionFilter
+
+    def __init__(self) -> None:
+        # Loaded on the first policy that turns it on (at start), then shared.
+        self._classifier: InjectionClassifier | None = None
+
+    def classifier(self, ctx: Context) -> InjectionClassifier:
+        if self._classifier is None:
+            normalizer, skeleton = ctx.normalizer, ctx.skeleton
+            self._classifier = InjectionClassifier(
+                load_packaged(), lambda text: skeleton.fold(normalizer.normalize(text).text)
+            )
+        return self._classifier
+
+    def share(self, f: InjectionFilter, ctx: Context) -> Share:
+        phrases = injection_rules()
+        combiner: Combiner | None = None
+        versioned: list[bytes] = []
+        if f.classifier is not None and f.classifier.enabled:
+            classifier = self.classifier(ctx)
+            combiner = Combiner(classifier, f.classifier.weight)
+            phrases += cue_rules()
+            versioned.append(classifier.model.sha256.encode())
+        return Share(
+            FilterAction(f.action),
+            phrases=phrases,
+            judge=PhraseThreshold(f.threshold, combiner),
+            versioned=versioned,
+        )
+
+
+class BlocklistType:
+    """Words and phrases on the skeleton (whole words, any separators), and user patterns
+    on the normalised view."""
+
+    name = "blocklist"
+    settings = BlocklistFilter
+
+    def share(self, f: BlocklistFilter, ctx: Context) -> Share:
+        share = Share(FilterAction(f.action), Redaction(f.redaction))
+        words = list(f.words)
+        if f.words_file is not None:
+            try:
+                contents = Path(f.words_file).read_bytes()
+                lines = contents.decode("utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                ctx.problem("words_file", f"cannot read: {exc}")
+                contents, lines = b"", []
+            share.versioned.append(contents)
+            words += [w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")]
+        for j, word in enumerate(words):
+            regex = _word_regex(word, ctx)
+            if regex is None:
+                ctx.problem(f"words.{j}", "a word needs a letter or digit")
+                continue
+            pattern = Pattern(f"{ctx.owner}.word", regex, 2 * len(word) + 16)
+            share.phrases.append(Rule("blocklist.word", pattern, Severity.HIGH))
+        for j, p in enumerate(f.patterns):
+            pattern = Pattern(f"{ctx.owner}.{p.label}", p.regex, p.max_len)
+            error = compile_error(pattern)
+            if error is not None:
+                ctx.problem(f"patterns.{j}.regex", f"unsupported pattern: {error}")
+                continue
+            share.plain.append(Rule(f"blocklist.{p.label}", pattern, Severity.HIGH, bounded=False))
+        return share
+
+
+def _word_regex(word: str, ctx: Context) -> str | None:
+    """A word or phrase as the skeleton spells it; separators match any separator run."""
+    folded = ctx.skeleton.fold(ctx.normalizer.normalize(word).text)
+    runs: list[str] = []
+    current: list[str] = []
+    for ch in folded:
+        if ch.isalnum():
+            current.append(ch)
+        elif current:
+            runs.append("".join(current))
+            current = []
+    if current:
+        runs.append("".join(current))
+    return SEP.join(runs) if runs else None
+
+
+class LimitsType:
+    """Request-shape limits: no scan; checked on the parsed body (guard.py)."""
+
+    name = "limits"
+    settings = LimitsFilter
+
+    def share(self, f: LimitsFilter, ctx: Context) -> Share:
+        return Share(limits=Limits(f))
