@@ -19,6 +19,7 @@ from pathlib import Path
 import hyperscan
 
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity, SharedRecords
+from safeproxy.filters.decoded import builtin_decoders
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.gate import plain_reading
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder
@@ -37,6 +38,7 @@ from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error
 from safeproxy.filters.secrets import SECRET_RULES
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.views import ViewFinder, Views
 from safeproxy.policy_settings import (
     BlocklistFilter,
     FilterSettings,
@@ -47,6 +49,7 @@ from safeproxy.policy_settings import (
     PolicySettings,
     SecretsFilter,
     StreamSettings,
+    ViewSettings,
     filter_name,
 )
 
@@ -163,6 +166,7 @@ class Compiler:
         self._gate_phrases = gate_phrases
         # Loaded on the first policy that turns it on (at start), then shared.
         self._classifier: InjectionClassifier | None = None
+        self._views: dict[tuple[object, ...], Views] = {}
 
     def classifier(self) -> InjectionClassifier:
         if self._classifier is None:
@@ -188,7 +192,9 @@ class Compiler:
             salt = value.encode()
         problems: list[tuple[str, str]] = []
         stages = {
-            stage: self._stage(stage, list(specs), salt, f"{where}.{stage}", problems)
+            stage: self._stage(
+                stage, list(specs), salt, f"{where}.{stage}", problems, settings.views
+            )
             for stage, specs in (("input", settings.input), ("output", settings.output))
         }
         if problems:
@@ -217,6 +223,7 @@ class Compiler:
         salt: bytes,
         where: str,
         problems: list[tuple[str, str]],
+        views: ViewSettings,
     ) -> Stage:
         specs: dict[str, FilterSpec] = {}
         plain: list[tuple[Rule, str]] = []
@@ -275,8 +282,20 @@ class Compiler:
         if phrases:
             finders.append(self._detector(stage, phrases, self._skeleton.fold, True))
         max_len = max((r.pattern.max_len for r, _ in plain + phrases), default=0)
-        finder = Finders(finders, self._normalizer, gatekeeper if gate else None)
+        finder: Finder = Finders(finders, self._normalizer, gatekeeper if gate else None)
+        if finders and views.decoders and views.max_decoded_chars:
+            finder = ViewFinder(finder, self._decoded(views))
         return Stage(stage, specs, finder, Effects(specs, salt), limits, max_len)
+
+    def _decoded(self, settings: ViewSettings) -> Views:
+        """One Views (and its gate database) per distinct settings, shared by policies."""
+        key = (tuple(settings.decoders), settings.max_decoded_chars, settings.depth)
+        known = self._views.get(key)
+        if known is None:
+            chosen = [d for d in builtin_decoders() if d.kind in settings.decoders]
+            known = Views(chosen, settings.max_decoded_chars, settings.depth)
+            self._views[key] = known
+        return known
 
     def _detector(
         self,

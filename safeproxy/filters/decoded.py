@@ -1,0 +1,446 @@
+"""Decoders for the encodings a model reads without effort: base64, hex, percent-encoding,
+HTML entities, ROT13, reversed and letter-spaced text.
+
+Each decoder turns the encoded runs of a text into Pieces (piece.py) that the detectors scan
+like any text; a finding maps back to the encoded characters that carried it. A decoder
+keeps only what reads as text (random bytes, hashes and ordinary words decode to nothing
+printable and are dropped), and decodes at most `budget` characters: the caller caps the
+decoded size per request.
+
+Python's `re` runs here over client text, so every pattern is a single run of one character
+class, or a fixed-width unit repeated: each is matched in time linear in the text (a failed
+attempt at one position reads at most a unit's width), whatever the input.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from safeproxy.filters.piece import Piece
+
+Decode = Callable[[str, int], list[Piece]]
+
+# Shares of a decoded text that must be printable for it to count as text.
+PRINTABLE_SHARE = 0.9
+# The shortest encoded run worth decoding (base64: 12 bytes; hex: 8 bytes).
+MIN_B64 = 16
+MIN_HEX_BYTES = 8
+
+
+class Decoder(NamedTuple):
+    """`gate` is a Hyperscan pattern over the raw text (caseless): where it does not match,
+    `decode` cannot produce anything, so ordinary text pays one shared scan and no more.
+    `tail(text)` is where, in a stream, an encoded run at the end could still grow."""
+
+    kind: str
+    gate: str
+    decode: Decode
+    tail: Callable[[str], int]
+
+
+def _printable(text: str) -> bool:
+    if not text:
+        return False
+    if text.isascii() and text.isprintable():
+        return True
+    good = sum(1 for c in text if c.isprintable() or c in "\n\t\r")
+    return good >= PRINTABLE_SHARE * len(text)
+
+
+def bytes_piece(kind: str, data: bytes, starts: list[int], ends: list[int]) -> Piece | None:
+    """Bytes (byte i from original [starts[i], ends[i])) as a text piece, or None if they do
+    not read as UTF-8 text."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not _printable(text):
+        return None
+    if len(text) == len(data):
+        return Piece(kind, text, starts, ends)
+    cs: list[int] = []
+    ce: list[int] = []
+    at = 0
+    for ch in text:
+        width = len(ch.encode("utf-8"))
+        cs.append(starts[at])
+        ce.append(ends[at + width - 1])
+        at += width
+    return Piece(kind, text, cs, ce)
+
+
+# --- base64 (standard and URL-safe) -------------------------------------------------------
+
+_B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{" + str(MIN_B64) + r",}={0,2}")
+_B64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-=")
+_URLSAFE = str.maketrans("-_", "+/")
+
+
+def decode_base64(text: str, budget: int) -> list[Piece]:
+    out: list[Piece] = []
+    for m in _B64_RUN.finditer(text):
+        if budget <= 0:
+            break
+        run = m.group().rstrip("=")
+        usable = len(run) - len(run) % 4
+        if len(run) % 4 > 1:
+            usable = len(run)  # 2 or 3 trailing characters still carry 1 or 2 bytes
+        body = run[:usable].translate(_URLSAFE)
+        try:
+            data = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        data = data[:budget]
+        s = m.start()
+        starts = [s + 4 * (i // 3) for i in range(len(data))]
+        last = (len(data) - 1) // 3  # its group's end takes the padding along
+        ends = [m.end() if i // 3 == last else s + 4 * (i // 3) + 4 for i in range(len(data))]
+        piece = bytes_piece("base64", data, starts, ends)
+        if piece is not None:
+            out.append(piece)
+            budget -= len(piece.text)
+    return out
+
+
+def _run_tail(text: str, alphabet: frozenset[str], cap: int) -> int:
+    """The start of the trailing run of `alphabet` (at most `cap` back)."""
+    i = len(text)
+    floor = max(0, len(text) - cap)
+    while i > floor and text[i - 1] in alphabet:
+        i -= 1
+    return i
+
+
+# --- hex --------------------------------------------------------------------------------
+
+# A run of hex pairs, each perhaps written \x41 or 0x41, perhaps followed by one separator.
+_HEX_RUN = re.compile(r"(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,-]?){" + str(MIN_HEX_BYTES) + ",}")
+_HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_HEX_SEPS = frozenset(" :,-")
+
+
+def decode_hex(text: str, budget: int) -> list[Piece]:
+    out: list[Piece] = []
+    for m in _HEX_RUN.finditer(text):
+        if budget <= 0:
+            break
+        base = m.start()
+        starts: list[int] = []
+        ends: list[int] = []
+        data = bytearray()
+        for p in _HEX_PAIR.finditer(m.group()):
+            data.append(int(p.group(), 16))
+            starts.append(base + p.start())
+            ends.append(base + p.end())
+            if len(data) >= budget:
+                break
+        piece = bytes_piece("hex", bytes(data), starts, ends)
+        if piece is not None:
+            out.append(piece)
+            budget -= len(piece.text)
+    return out
+
+
+# --- percent-encoding and HTML entities (inline escapes in otherwise plain text) ----------
+
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+
+
+def decode_percent(text: str, budget: int) -> list[Piece]:
+    """The text with its %XX runs decoded (the rest as it is), when any decodes to text."""
+
+    def unescape(run: str, at: int) -> Iterable[tuple[str, int, int]] | None:
+        data = bytes(int(run[i + 1 : i + 3], 16) for i in range(0, len(run), 3))
+        piece = bytes_piece(
+            "percent", data, [at + 3 * i for i in range(len(data))],
+            [at + 3 * i + 3 for i in range(len(data))],
+        )  # fmt: skip
+        if piece is None:
+            return None
+        return zip(piece.text, piece.starts, piece.ends, strict=True)
+
+    return _inline("percent", text, _PERCENT_RUN, unescape, budget)
+
+
+def decode_entities(text: str, budget: int) -> list[Piece]:
+    """The text with its HTML character references decoded."""
+
+    def unescape(ref: str, at: int) -> Iterable[tuple[str, int, int]] | None:
+        value = html.unescape(ref)
+        if value == ref:
+            return None  # not a reference html knows
+        return ((c, at, at + len(ref)) for c in value)
+
+    return _inline("entities", text, _ENTITY, unescape, budget)
+
+
+Unescape = Callable[[str, int], "Iterable[tuple[str, int, int]] | None"]
+
+
+def _inline(
+    kind: str, text: str, pattern: re.Pattern[str], unescape: Unescape, budget: int
+) -> list[Piece]:
+    if len(text) > budget:
+        text = text[:budget]
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0
+    changed = False
+    for m in pattern.finditer(text):
+        decoded = unescape(m.group(), m.start())
+        if decoded is None:
+            continue
+        chars.append(text[at : m.start()])
+        starts.extend(range(at, m.start()))
+        ends.extend(range(at + 1, m.start() + 1))
+        for c, s, e in decoded:
+            chars.append(c)
+            starts.append(s)
+            ends.append(e)
+        at = m.end()
+        changed = True
+    if not changed:
+        return []
+    chars.append(text[at:])
+    starts.extend(range(at, len(text)))
+    ends.extend(range(at + 1, len(text) + 1))
+    return [Piece(kind, "".join(chars), starts, ends)]
+
+
+# --- ROT13 and reversed text (whole-text transforms, taken when they read as language) ----
+
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
+)
+# Words nearly every sentence has, and the words instructions are made of, in the six
+# languages of the injection families. A transform is taken when its text has at least
+# two of them, and more than the text as written.
+_COMMON = (  # noqa: SIM905 (a word list reads better as prose)
+    "the and you your all are is of to that this with for not ignore previous instructions "
+    "system prompt password secret key please now tell me what how reveal rules "
+    "und die der das ist nicht ich du alle les des est vous tous que los las por para "
+    "una todas che non sono tutte"
+).split()
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _common_words(text: str) -> int:
+    words = frozenset(_COMMON)
+    return sum(1 for w in _WORD.findall(text.lower()) if w in words)
+
+
+def _reads_better(view: str, text: str) -> bool:
+    gained = _common_words(view)
+    return gained >= 2 and gained > _common_words(text)
+
+
+def _identity(kind: str, view: str) -> Piece:
+    n = len(view)
+    return Piece(kind, view, range(n), range(1, n + 1))
+
+
+def decode_rot13(text: str, budget: int) -> list[Piece]:
+    text = text[:budget]
+    view = text.translate(_ROT13)
+    return [_identity("rot13", view)] if _reads_better(view, text) else []
+
+
+_REVERSED_EMAIL = re.compile(r"\b(?:moc|gro|ten|ude|vog|oi|ed|ku|rf)\.[a-z0-9.-]{1,64}@")
+
+
+def decode_reversed(text: str, budget: int) -> list[Piece]:
+    text = text[-budget:] if budget < len(text) else text
+    view = text[::-1]
+    if not (_reads_better(view, text) or _REVERSED_EMAIL.search(text.lower())):
+        return []
+    n = len(text)
+    return [Piece("reversed", view, range(n - 1, -1, -1), range(n, 0, -1))]
+
+
+# --- letter-spaced text ("i g n o r e", "p.a.s.s.w.o.r.d") --------------------------------
+
+# Single non-space characters apart by one to three blanks; or single letters and digits apart
+# by one punctuation mark.
+_SPACED = re.compile(r"(?:(?<!\S)\S[ \t]{1,3}){4,}\S(?!\S)")
+_PUNCT_SPACED = re.compile(r"(?:(?<![^\W_])[^\W_][.*_|,/\\~+-]){4,}[^\W_](?![^\W_])")
+_PUNCT_SEPS = ".*_|,/\\~+-"
+
+
+def decode_spaced(text: str, budget: int) -> list[Piece]:
+    out: list[Piece] = []
+    for pattern, seps in ((_SPACED, " \t"), (_PUNCT_SPACED, _PUNCT_SEPS)):
+        for m in pattern.finditer(text):
+            if budget <= 0:
+                return out
+            piece = _unspace(text, m.start(), m.end(), seps)
+            if piece is not None:
+                out.append(piece)
+                budget -= len(piece.text)
+    return out
+
+
+def _unspace(text: str, start: int, end: int, seps: str) -> Piece | None:
+    """The characters of a spaced run joined (the run alternates one character and a gap of
+    `seps`); a gap other than the usual one is a word break, read as one space."""
+    chars: list[int] = []
+    gaps: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        chars.append(i)
+        j = i + 1
+        while j < end and text[j] in seps:
+            j += 1
+        gaps.append((i + 1, j))
+        i = j
+    gaps.pop()
+    if sum(text[c].isalpha() for c in chars) < 3:
+        return None  # digits with separators are the detectors' own business
+    usual = Counter(text[a:b] for a, b in gaps).most_common(1)[0][0]
+    out: list[str] = [text[chars[0]]]
+    out_s: list[int] = [chars[0]]
+    out_e: list[int] = [chars[0] + 1]
+    for (a, b), c in zip(gaps, chars[1:], strict=True):
+        if text[a:b] != usual:
+            out.append(" ")
+            out_s.append(a)
+            out_e.append(b)
+        out.append(text[c])
+        out_s.append(c)
+        out_e.append(c + 1)
+    return Piece("spaced", "".join(out), out_s, out_e)
+
+
+def spaced_tail(text: str, cap: int = 1024) -> int:
+    """Where a spaced run at the end of a stream could still be growing: back over single
+    characters and the gaps between them (at most `cap` characters), of either kind of run.
+    A run with no letter yet holds nothing: digits alone are the detectors' business."""
+    return min(_spaced_tail(text, cap, " \t", 3), _spaced_tail(text, cap, _PUNCT_SEPS, 1))
+
+
+def _spaced_tail(text: str, cap: int, seps: str, widest: int) -> int:
+    floor = max(0, len(text) - cap)
+    i = len(text)
+    gap = 0
+    while i > floor and text[i - 1] in seps and gap < widest:
+        i -= 1
+        gap += 1
+    start = i
+    letters = False
+    while i > floor and text[i - 1] not in seps and not text[i - 1].isspace():
+        if i >= 2 and text[i - 2] not in seps and not text[i - 2].isspace():
+            break  # text[i - 1] ends a longer word: the run (if any) starts after it
+        i -= 1
+        start = i
+        letters = letters or text[i].isalpha()
+        gap = 0
+        while i > floor and text[i - 1] in seps and gap < widest:
+            i -= 1
+            gap += 1
+        if gap == 0:
+            break
+    return start if letters else len(text)
+
+
+# --- the set --------------------------------------------------------------------------
+
+# Streams: how far back an encoded run still growing at the end is held, at most.
+TAIL_CAP = 1024
+
+
+def _b64_tail(text: str) -> int:
+    return _run_tail(text, _B64_ALPHABET, TAIL_CAP)
+
+
+def _hex_tail(text: str) -> int:
+    """Back over hex pairs (each perhaps prefixed, perhaps followed by one separator) and a
+    half pair: digits in prose ("1-2 3-4") are not pairs, and go out at once."""
+    floor = max(0, len(text) - TAIL_CAP)
+    i = len(text)
+    if i > floor and text[i - 1] in _HEX_SEPS:
+        i -= 1
+    start = i
+    if i > floor and text[i - 1] in _HEX_DIGITS and (i < 2 or text[i - 2] not in _HEX_DIGITS):
+        i -= 1  # half a pair
+        start = i
+        if i > floor and text[i - 1] in _HEX_SEPS:
+            i -= 1
+    while i - 2 >= floor and text[i - 1] in _HEX_DIGITS and text[i - 2] in _HEX_DIGITS:
+        i -= 2
+        if i - 2 >= floor and text[i - 2 : i] in ("\\x", "0x", "0X"):
+            i -= 2
+        start = i
+        if i > floor and text[i - 1] in _HEX_SEPS:
+            i -= 1
+    return start
+
+
+def _percent_tail(text: str) -> int:
+    cut = text.rfind("%", max(0, len(text) - 2))
+    return cut if cut >= 0 else len(text)
+
+
+def _entity_tail(text: str) -> int:
+    at = text.rfind("&", max(0, len(text) - 40))
+    return at if at >= 0 and ";" not in text[at:] else len(text)
+
+
+def _no_tail(text: str) -> int:
+    return len(text)
+
+
+def _token_tail(text: str) -> int:
+    """A reversed value grows at its start, which comes last: hold the last word."""
+    floor = max(0, len(text) - 64)
+    i = len(text)
+    while i > floor and not text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+_SPACED_GATE = r"\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S"
+_PUNCT = r"[.*_|,/\\~+\-]"
+
+
+def builtin_decoders() -> tuple[Decoder, ...]:
+    """Every decoder of this module, with its gate."""
+    return (
+        Decoder("base64", r"[a-z0-9+/_\-]{" + str(MIN_B64) + "}", decode_base64, _b64_tail),
+        Decoder(
+            "hex",
+            r"[0-9a-f]{16}|(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]){7}[0-9a-f]{2}",
+            decode_hex,
+            _hex_tail,
+        ),
+        Decoder("percent", r"%[0-9a-f]{2}", decode_percent, _percent_tail),
+        Decoder("entities", r"&(?:#[0-9x]|[a-z][a-z0-9]{1,31};)", decode_entities, _entity_tail),
+        Decoder(
+            "rot13",
+            r"\b(?:gur|naq|lbh|lbhe|nyy|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|cnffjbeq"
+            r"|frperg|erirny|ehyrf)\b",
+            decode_rot13,
+            _no_tail,
+        ),
+        Decoder(
+            "reversed",
+            r"\b(?:eht|dna|uoy|ruoy|lla|erongi|suoiverp|snoitcurtsni|metsys|tpmorp|drowssap"
+            r"|terces|laever|selur)\b|\b(?:moc|gro|ten|ude|vog|oi|ed|ku|rf)\.[a-z0-9.\-]+@",
+            decode_reversed,
+            _token_tail,
+        ),
+        Decoder(
+            "spaced",
+            r"(?:^|\s)" + _SPACED_GATE + r"(?:\s|$)" + r"|\w" + (_PUNCT + r"\w") * 4,
+            decode_spaced,
+            spaced_tail,
+        ),
+    )
