@@ -198,9 +198,11 @@ class StreamSettings(_Strict):
     block_style: Literal["finish", "error_event"] = "finish"
 
 
-DecoderName = Literal["base64", "hex", "percent", "entities", "rot13", "reversed", "spaced"]
+DecoderName = Literal[
+    "base64", "hex", "percent", "escapes", "entities", "rot13", "reversed", "spaced"
+]
 ALL_DECODERS: tuple[DecoderName, ...] = (
-    "base64", "hex", "percent", "entities", "rot13", "reversed", "spaced",
+    "base64", "hex", "percent", "escapes", "entities", "rot13", "reversed", "spaced",
 )  # fmt: skip
 
 

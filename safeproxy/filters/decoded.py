@@ -19,15 +19,17 @@ import binascii
 import html
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from safeproxy.filters.piece import Piece
 
 Decode = Callable[[str, int], list[Piece]]
 
-# Shares of a decoded text that must be printable for it to count as text.
+# Shares of a decoded text that must be printable for it to count as text whole; else only
+# its readable runs of at least MIN_READABLE characters count.
 PRINTABLE_SHARE = 0.9
+MIN_READABLE = 8
 # The shortest encoded run worth decoding (base64: 12 bytes; hex: 8 bytes).
 MIN_B64 = 16
 MIN_HEX_BYTES = 8
@@ -49,30 +51,45 @@ def _printable(text: str) -> bool:
         return False
     if text.isascii() and text.isprintable():
         return True
-    good = sum(1 for c in text if c.isprintable() or c in "\n\t\r")
+    good = sum(1 for c in text if (c.isprintable() and c != "\ufffd") or c in "\n\t\r")
     return good >= PRINTABLE_SHARE * len(text)
 
 
-def bytes_piece(kind: str, data: bytes, starts: list[int], ends: list[int]) -> Piece | None:
-    """Bytes (byte i from original [starts[i], ends[i])) as a text piece, or None if they do
-    not read as UTF-8 text."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if not _printable(text):
-        return None
+def bytes_text(
+    data: bytes, starts: Sequence[int], ends: Sequence[int]
+) -> tuple[str, Sequence[int], Sequence[int]]:
+    """Bytes (byte i from original [starts[i], ends[i])) as UTF-8 text, with the original
+    span of each character. A stray byte (a separator read as a pair, a cut sequence) reads
+    as U+FFFD, one character for that byte, so the rest still reads."""
+    text = data.decode("utf-8", "surrogateescape")
     if len(text) == len(data):
-        return Piece(kind, text, starts, ends)
+        return (text if text.isascii() else _STRAYS.sub("\ufffd", text)), starts, ends
     cs: list[int] = []
     ce: list[int] = []
     at = 0
     for ch in text:
-        width = len(ch.encode("utf-8"))
+        width = len(ch.encode("utf-8", "surrogateescape"))
         cs.append(starts[at])
         ce.append(ends[at + width - 1])
         at += width
-    return Piece(kind, text, cs, ce)
+    return _STRAYS.sub("\ufffd", text), cs, ce
+
+
+_STRAYS = re.compile("[\udc80-\udcff]")
+# Runs of what reads as text inside decoded bytes (as `strings` finds them): a key in a
+# binary blob is still a key; random bytes rarely hold a run this long.
+_READABLE = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]{%d,}" % MIN_READABLE)  # noqa: UP031
+
+
+def bytes_pieces(kind: str, data: bytes, starts: Sequence[int], ends: Sequence[int]) -> list[Piece]:
+    """The runs of decoded bytes that read as text, as pieces."""
+    text, cs, ce = bytes_text(data, starts, ends)
+    if _printable(text):
+        return [Piece(kind, text, cs, ce)]
+    return [
+        Piece(kind, m.group(), cs[m.start() : m.end()], ce[m.start() : m.end()])
+        for m in _READABLE.finditer(text)
+    ]
 
 
 # --- base64 (standard and URL-safe) -------------------------------------------------------
@@ -101,8 +118,7 @@ def decode_base64(text: str, budget: int) -> list[Piece]:
         starts = [s + 4 * (i // 3) for i in range(len(data))]
         last = (len(data) - 1) // 3  # its group's end takes the padding along
         ends = [m.end() if i // 3 == last else s + 4 * (i // 3) + 4 for i in range(len(data))]
-        piece = bytes_piece("base64", data, starts, ends)
-        if piece is not None:
+        for piece in bytes_pieces("base64", data, starts, ends):
             out.append(piece)
             budget -= len(piece.text)
     return out
@@ -141,8 +157,7 @@ def decode_hex(text: str, budget: int) -> list[Piece]:
             ends.append(base + p.end())
             if len(data) >= budget:
                 break
-        piece = bytes_piece("hex", bytes(data), starts, ends)
-        if piece is not None:
+        for piece in bytes_pieces("hex", bytes(data), starts, ends):
             out.append(piece)
             budget -= len(piece.text)
     return out
@@ -159,15 +174,26 @@ def decode_percent(text: str, budget: int) -> list[Piece]:
 
     def unescape(run: str, at: int) -> Iterable[tuple[str, int, int]] | None:
         data = bytes(int(run[i + 1 : i + 3], 16) for i in range(0, len(run), 3))
-        piece = bytes_piece(
-            "percent", data, [at + 3 * i for i in range(len(data))],
-            [at + 3 * i + 3 for i in range(len(data))],
-        )  # fmt: skip
-        if piece is None:
-            return None
-        return zip(piece.text, piece.starts, piece.ends, strict=True)
+        n = len(data)
+        text, cs, ce = bytes_text(data, range(at, at + 3 * n, 3), range(at + 3, at + 3 * n + 3, 3))
+        return zip(text, cs, ce, strict=True)
 
     return _inline("percent", text, _PERCENT_RUN, unescape, budget)
+
+
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|u\{[0-9A-Fa-f]{1,6}\})")
+
+
+def decode_escapes(text: str, budget: int) -> list[Piece]:
+    """The text with its code-point escapes decoded (\\u0041, \\U00000041, \\u{41})."""
+
+    def unescape(ref: str, at: int) -> Iterable[tuple[str, int, int]] | None:
+        cp = int(ref[2:].strip("{}"), 16)
+        if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+            return None  # no character (a surrogate half of a pair is left as written)
+        return ((chr(cp), at, at + len(ref)),)
+
+    return _inline("escapes", text, _ESCAPE, unescape, budget)
 
 
 def decode_entities(text: str, budget: int) -> list[Piece]:
@@ -282,7 +308,8 @@ def decode_spaced(text: str, budget: int) -> list[Piece]:
         for m in pattern.finditer(text):
             if budget <= 0:
                 return out
-            piece = _unspace(text, m.start(), m.end(), seps)
+            # A run reads at most twice the budget of text (a character and a gap each).
+            piece = _unspace(text, m.start(), min(m.end(), m.start() + 2 * budget), seps)
             if piece is not None:
                 out.append(piece)
                 budget -= len(piece.text)
@@ -394,6 +421,11 @@ def _entity_tail(text: str) -> int:
     return at if at >= 0 and ";" not in text[at:] else len(text)
 
 
+def _escape_tail(text: str) -> int:
+    at = text.rfind("\\", max(0, len(text) - 12))
+    return at if at >= 0 else len(text)
+
+
 def _no_tail(text: str) -> int:
     return len(text)
 
@@ -417,11 +449,13 @@ def builtin_decoders() -> tuple[Decoder, ...]:
         Decoder("base64", r"[a-z0-9+/_\-]{" + str(MIN_B64) + "}", decode_base64, _b64_tail),
         Decoder(
             "hex",
-            r"[0-9a-f]{16}|(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]){7}[0-9a-f]{2}",
+            r"[0-9a-f]{16}|(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]){7}[0-9a-f]{2}"
+            r"|(?:(?:\\x|0x)[0-9a-f]{2}[ :,\-]?){4}",
             decode_hex,
             _hex_tail,
         ),
         Decoder("percent", r"%[0-9a-f]{2}", decode_percent, _percent_tail),
+        Decoder("escapes", r"\\u\{?[0-9a-f]{4}", decode_escapes, _escape_tail),
         Decoder("entities", r"&(?:#[0-9x]|[a-z][a-z0-9]{1,31};)", decode_entities, _entity_tail),
         Decoder(
             "rot13",

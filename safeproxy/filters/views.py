@@ -8,8 +8,8 @@ stage's own finder, joined in one text, and each finding maps back to the encode
 carried it: redaction cuts that span, a block blocks, and a stream holds it until decided.
 
 Decoding nests (a base64 run that decodes to hex is decoded again) up to `depth`, and stops
-at `max_chars` decoded characters per scan: past that, the text is scanned as written only,
-which the `truncated` count records.
+at `max_chars` decoded characters per scan: a text that decodes to more is a filter error
+(Overload), decided by the filters' `on_error`, never passed half read.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from safeproxy.filters.decoded import Decoder
 from safeproxy.filters.holdback import Finder
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.piece import Piece
+from safeproxy.filters.scanner import Overload
 
 # Between pieces in the one text their scan reads: no PII or secret rule spans it.
 JOINER = "\x00"
@@ -88,8 +89,6 @@ class Views:
         self.max_chars = max_chars
         self.depth = depth
         self._gate = Gate([d.gate for d in self.decoders]) if self.decoders else None
-        # Scans whose decoding stopped at max_chars (read by telemetry; monotonic).
-        self.truncated = 0
 
     def pieces(self, text: str) -> list[Piece]:
         """Every piece the text decodes to, nested pieces included, in text coordinates."""
@@ -107,6 +106,10 @@ class Views:
                 break
             out += found
             level = found
+        if budget[0] <= 0:
+            # Past the cap, what is left would go unread: a filter error, decided by the
+            # filters' on_error (closed: refused), as an overload of candidates is.
+            raise Overload(f"over {self.max_chars} decoded characters")
         return out
 
     def _decode(self, text: str, budget: list[int]) -> list[Piece]:
@@ -114,12 +117,16 @@ class Views:
         out: list[Piece] = []
         for index in self._gate.open(text):
             if budget[0] <= 0:
-                self.truncated += 1
                 break
             for piece in self.decoders[index].decode(text, budget[0]):
-                if piece.text and piece.text != text:
+                if not piece.text or piece.text == text:
+                    continue
+                if len(piece.text) > budget[0]:  # the cap holds whatever a decoder returns
+                    n = max(budget[0], 0)
+                    piece = Piece(piece.kind, piece.text[:n], piece.starts[:n], piece.ends[:n])
+                if piece.text:
                     out.append(piece)
-                    budget[0] -= len(piece.text)
+                budget[0] -= len(piece.text)
         return out
 
     def tail(self, text: str) -> int:
