@@ -60,10 +60,9 @@ MIN_WORD_DIGITS = 1
 TIGHT = frozenset(" -,._")
 BREAK_CHARS = frozenset(" \t\r\n,.;:_/|-\u2010\u2011\u2013\u2014")
 MAX_SEP = 8
-MAX_WORD = 9  # the longest word above ("seventeen"); longer letter runs are skipped unread
-
-# Letter runs and ASCII digit runs: one simple, linear pattern.
-_TOKEN = re.compile(r"[^\W\d_]+|[0-9]+")
+# A run's leading numerals are looked for this far back from its first word.
+MAX_HEAD = 96
+MAX_NUMERAL = 24  # longer digit runs are no card, SSN or phone: not read as a run's part
 
 
 class _Item(NamedTuple):
@@ -92,6 +91,17 @@ def _gate() -> str:
 # word instead of asserting them: no lookaround.)
 GATE = _gate()
 
+# Letter runs: one class repeated, which the engine walks in C (an alternation of the words
+# themselves costs about a microsecond per character in `re`).
+_LETTERS = re.compile(r"[^\W\d_]+")
+_READ = frozenset({*DIGIT_WORDS, *TEENS, *TENS, *REPEATS, *CONNECTIVES})
+MAX_WORD = max(map(len, _READ))
+# A separator, then a numeral (no overlap between the two: nothing to backtrack).
+_SEP = "[" + re.escape("".join(sorted(BREAK_CHARS))) + "]"
+_SEPS = re.compile(f"{_SEP}*")
+_DIGIT = re.compile("[0-9]")
+_NUMERAL_AFTER = re.compile(rf"{_SEP}{{0,{MAX_SEP}}}([0-9]{{1,{MAX_NUMERAL}}})(?![0-9])")
+
 
 def decode_numwords(text: str, budget: int) -> list[Piece]:
     """One piece per run of number words (and digits among them), at most `budget` digits
@@ -100,15 +110,19 @@ def decode_numwords(text: str, budget: int) -> list[Piece]:
 
 
 def _scan(text: str, budget: int) -> tuple[list[Piece], int]:
-    """The pieces, and the number of tokens examined (tests bound it by the text's length)."""
+    """The pieces, and the number of items read (tests bound it by the text's length)."""
     pieces: list[Piece] = []
     run: list[_Item] = []
-    size = 0  # characters of the pieces so far
-    held = 0  # at most this many more for the open run (its digits and group breaks)
+    # Every item read costs its digits and a possible group break, whether or not its run
+    # turns out to be kept: the budget bounds the Python work as well as the pieces.
+    spent = 0
     after_and = -1  # end of a connective read after the run's last item, else -1
     counter = [0]
     for item in _items(text, counter):
-        connective = item.digits == "&" and run and after_and < 0
+        spent += len(item.digits) + 1
+        if spent > budget:
+            break  # the run so far is kept: the budget cuts it where it stood
+        connective = item.digits == "&" and bool(run) and after_and < 0
         if connective and _sep_ok(text, run[-1].end, item.start, True):
             after_and = item.end
             continue
@@ -122,27 +136,21 @@ def _scan(text: str, budget: int) -> tuple[list[Piece], int]:
             )
         )
         if not joined:
-            size += _flush(run, text, pieces)
-            run, held = [], 0
+            _flush(run, text, pieces)
+            run = []
         after_and = -1
-        if item.digits in ("&", ""):  # another word: no run is open
-            continue
-        held += len(item.digits) + 1
-        if size + held > budget:
-            break  # the run so far is kept: the budget cuts it where it stood
-        run.append(item)
-    size += _flush(run, text, pieces)
+        if item.digits not in ("&", ""):  # another word leaves no run open
+            run.append(item)
+    _flush(run, text, pieces)
     return pieces, counter[0]
 
 
 def _sep_ok(text: str, start: int, end: int, breaking: bool) -> bool:
     """Whether text[start:end] may stand between two items of a run (non-empty if `breaking`:
     around a connective)."""
-    if end - start > MAX_SEP:
+    if end - start > MAX_SEP or (breaking and end == start):
         return False
-    if breaking and end == start:
-        return False
-    return all(c in BREAK_CHARS for c in text[start:end])
+    return _SEPS.fullmatch(text, start, end) is not None
 
 
 def _tight(text: str, a: _Item, b: _Item) -> bool:
@@ -185,55 +193,109 @@ def _flush(run: list[_Item], text: str, pieces: list[Piece]) -> int:
 
 
 def _items(text: str, counter: list[int]) -> Iterator[_Item]:
-    """Number items in order; a connective comes as digits "&", any other word as "".
+    """Number words and the numerals next to them, in order (see `_words` for the words).
 
-    Compounds ("forty-one", "double five") look one token ahead; each token is read once
-    (`counter[0]` counts them).
+    Numerals are read only around words: forward from each word while separators and
+    numerals alternate, and back from the next word (within MAX_HEAD) for a run's leading
+    digits, never back past where the forward walk stopped; so each character is visited at
+    most once, and digits far from any word (a table of figures) cost nothing.
     """
-    tokens = _TOKEN.finditer(text)
+    last = 0
+    for word in _words(text, counter):
+        if _DIGIT.search(text, last, word.start):  # most gaps hold none: skip in C
+            yield from _numerals(text, last, word.start, counter)
+        yield word
+        last = word.end
+    yield from _numerals(text, last, len(text), counter)
+
+
+def _numerals(text: str, lo: int, hi: int, counter: list[int]) -> Iterator[_Item]:
+    """The numerals of text[lo:hi] that follow its start or precede its end, in order."""
+    at = lo
+    m = _NUMERAL_AFTER.match(text, at, hi) if lo > 0 else None  # at 0, no word is before
+    while m is not None:
+        counter[0] += 1
+        yield _Item(m.group(1), m.start(1), m.end(1), False)
+        at = m.end()
+        m = _NUMERAL_AFTER.match(text, at, hi)
+    back: list[_Item] = []
+    j = hi
+    floor = max(at, hi - MAX_HEAD)
+    while j > floor:
+        k = j
+        while k > floor and j - k < MAX_SEP and text[k - 1] in BREAK_CHARS:
+            k -= 1
+        end = k
+        while k > floor and "0" <= text[k - 1] <= "9":
+            k -= 1
+        if k == end or end - k > MAX_NUMERAL or (k > 0 and "0" <= text[k - 1] <= "9"):
+            break  # no digits, or a numeral too long or cut by the window: not this run's
+        counter[0] += 1
+        back.append(_Item(text[k:end], k, end, False))
+        j = k
+    yield from reversed(back)
+
+
+def _words(text: str, counter: list[int]) -> Iterator[_Item]:
+    """Number words in order; a connective comes as digits "&", a lone "double" as "".
+
+    Compounds ("forty-one", "double five", "double 5") look one word ahead; each word is
+    read once (`counter[0]` counts them).
+    """
+    matches = _word_matches(text, counter)
     ahead: _Item | None = None
     while True:
         if ahead is not None:
             item, ahead = ahead, None
         else:
-            m = next(tokens, None)
+            m = next(matches, None)
             if m is None:
                 return
-            counter[0] += 1
-            item = _read(m.group(), m.start(), m.end())
-        word = text[item.start : item.end].lower() if item.word else ""
+            item = _read(*m)
+        word = text[item.start : item.end].lower()
         tens = TENS.get(word)
         repeat = REPEATS.get(word)
         if tens is None and repeat is None:
             yield item
             continue
-        m = next(tokens, None)
+        e = item.end
+        if repeat is not None and _single_digit_after(text, e):
+            yield _Item(text[e + 1] * repeat, item.start, e + 2, True)
+            continue
+        m = next(matches, None)
         if m is not None:
-            counter[0] += 1
-            ahead = _read(m.group(), m.start(), m.end())
-        digit = ahead is not None and len(ahead.digits) == 1 and ahead.digits.isdigit()
-        unit = digit and ahead is not None and ahead.word
-        close = ahead is not None and text[item.end : ahead.start] in (" ", "-")
-        if tens is not None:
-            if ahead is not None and close and unit and ahead.digits != "0":
-                yield _Item(tens + ahead.digits, item.start, ahead.end, True)
-                ahead = None
-            else:
-                yield _Item(tens + "0", item.start, item.end, True)
-        elif repeat is not None:
-            if ahead is not None and close and digit:
-                yield _Item(ahead.digits * repeat, item.start, ahead.end, True)
-                ahead = None
-            else:
-                yield _Item("", item.start, item.end, True)
+            ahead = _read(*m)
+        close = ahead is not None and text[e : ahead.start] in (" ", "-")
+        digit = ahead is not None and close and len(ahead.digits) == 1 and ahead.digits.isdigit()
+        lead = tens or ""
+        if ahead is not None and digit and (repeat is not None or ahead.digits != "0"):
+            digits = ahead.digits * repeat if repeat is not None else lead + ahead.digits
+            yield _Item(digits, item.start, ahead.end, True)
+            ahead = None
+        else:  # "twenty" alone is 20; "double" alone is no number
+            yield _Item(lead + "0" if tens else "", item.start, e, True)
+
+
+def _word_matches(text: str, counter: list[int]) -> Iterator[tuple[str, int, int]]:
+    """(word, start, end) of each letter run that is a word this module reads."""
+    for m in _LETTERS.finditer(text):
+        counter[0] += 1
+        word = m.group()
+        if len(word) <= MAX_WORD and word.lower() in _READ:
+            yield word, m.start(), m.end()
+
+
+def _single_digit_after(text: str, at: int) -> bool:
+    """Whether text[at:] is a space or hyphen, then one digit alone ("double 5")."""
+    return (
+        text[at : at + 1] in (" ", "-")
+        and "0" <= text[at + 1 : at + 2] <= "9"
+        and not "0" <= text[at + 2 : at + 3] <= "9"
+    )
 
 
 def _read(token: str, start: int, end: int) -> _Item:
-    """A token as an item: digits of a numeral or number word, "&" a connective, "" other."""
-    if token[0] <= "9":  # the pattern's digit runs are ASCII only
-        return _Item(token, start, end, False)
-    if len(token) > MAX_WORD:
-        return _Item("", start, end, True)
+    """A word as an item: a digit word's digits, "&" a connective, "" any other."""
     word = token.lower()
     if word in CONNECTIVES:
         return _Item("&", start, end, True)
