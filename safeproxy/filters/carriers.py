@@ -36,6 +36,7 @@ _SPEC = frozenset(
 )
 # A decoded run is a piece only if at least this share of it is printable text.
 MIN_PRINTABLE = 0.5
+_TEXT_SPACE = frozenset("\t\n\r")
 
 # The gate, for Hyperscan (UTF-8, no lookaround). C: any carrier; T: a subdivision tag
 # letter or digit; N: a carrier that is neither T nor the cancel tag.
@@ -93,10 +94,14 @@ def decode_carriers(text: str, budget: int) -> list[Piece]:
         if piece is None:
             continue
         left -= len(piece.text)
-        printable = sum(1 for c in piece.text if c.isprintable() or c in "\t\n\r")
+        printable = sum(1 for c in piece.text if c in _TEXT_SPACE or _printable(c))
         if printable >= MIN_PRINTABLE * len(piece.text):
             pieces.append(piece)
     return pieces
+
+
+def _printable(c: str) -> bool:
+    return c.isprintable() and c != "\ufffd"  # U+FFFD is where the bytes were no UTF-8
 
 
 def byte_of(ch: str) -> int:
