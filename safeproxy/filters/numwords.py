@@ -94,13 +94,20 @@ GATE = _gate()
 # Letter runs: one class repeated, which the engine walks in C (an alternation of the words
 # themselves costs about a microsecond per character in `re`).
 _LETTERS = re.compile(r"[^\W\d_]+")
-_READ = frozenset({*DIGIT_WORDS, *TEENS, *TENS, *REPEATS, *CONNECTIVES})
+_READ = frozenset({*DIGIT_WORDS, *TEENS, *TENS, *REPEATS})
 MAX_WORD = max(map(len, _READ))
 # A separator, then a numeral (no overlap between the two: nothing to backtrack).
 _SEP = "[" + re.escape("".join(sorted(BREAK_CHARS))) + "]"
 _SEPS = re.compile(f"{_SEP}*")
+# A group break around a connective: ", and ", " und ".
+_JOINED = re.compile(
+    rf"{_SEP}{{1,{MAX_SEP}}}(?:{'|'.join(sorted(CONNECTIVES))}){_SEP}{{1,{MAX_SEP}}}", re.IGNORECASE
+)
 _DIGIT = re.compile("[0-9]")
-_NUMERAL_AFTER = re.compile(rf"{_SEP}{{0,{MAX_SEP}}}([0-9]{{1,{MAX_NUMERAL}}})(?![0-9])")
+_NUMERAL_AFTER = re.compile(
+    rf"(?:{_SEP}{{0,{MAX_SEP}}}|{_JOINED.pattern})([0-9]{{1,{MAX_NUMERAL}}})(?![0-9])",
+    re.IGNORECASE,
+)
 
 
 def decode_numwords(text: str, budget: int) -> list[Piece]:
@@ -116,41 +123,25 @@ def _scan(text: str, budget: int) -> tuple[list[Piece], int]:
     # Every item read costs its digits and a possible group break, whether or not its run
     # turns out to be kept: the budget bounds the Python work as well as the pieces.
     spent = 0
-    after_and = -1  # end of a connective read after the run's last item, else -1
     counter = [0]
     for item in _items(text, counter):
         spent += len(item.digits) + 1
         if spent > budget:
             break  # the run so far is kept: the budget cuts it where it stood
-        connective = item.digits == "&" and bool(run) and after_and < 0
-        if connective and _sep_ok(text, run[-1].end, item.start, True):
-            after_and = item.end
-            continue
-        joined = (
-            item.digits not in ("&", "")
-            and bool(run)
-            and (
-                _sep_ok(text, after_and, item.start, True)
-                if after_and >= 0
-                else _sep_ok(text, run[-1].end, item.start, False)
-            )
-        )
-        if not joined:
+        if not (item.digits and run and _sep_ok(text, run[-1].end, item.start)):
             _flush(run, text, pieces)
             run = []
-        after_and = -1
-        if item.digits not in ("&", ""):  # another word leaves no run open
+        if item.digits:  # a lone "double" leaves no run open
             run.append(item)
     _flush(run, text, pieces)
     return pieces, counter[0]
 
 
-def _sep_ok(text: str, start: int, end: int, breaking: bool) -> bool:
-    """Whether text[start:end] may stand between two items of a run (non-empty if `breaking`:
-    around a connective)."""
-    if end - start > MAX_SEP or (breaking and end == start):
-        return False
-    return _SEPS.fullmatch(text, start, end) is not None
+def _sep_ok(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] may stand between two items of a run."""
+    if end - start <= MAX_SEP and _SEPS.fullmatch(text, start, end):
+        return True
+    return end - start <= 2 * MAX_SEP + 3 and _JOINED.fullmatch(text, start, end) is not None
 
 
 def _tight(text: str, a: _Item, b: _Item) -> bool:
@@ -206,11 +197,13 @@ def _items(text: str, counter: list[int]) -> Iterator[_Item]:
             yield from _numerals(text, last, word.start, counter)
         yield word
         last = word.end
-    yield from _numerals(text, last, len(text), counter)
+    yield from _numerals(text, last, len(text), counter, back=False)
 
 
-def _numerals(text: str, lo: int, hi: int, counter: list[int]) -> Iterator[_Item]:
-    """The numerals of text[lo:hi] that follow its start or precede its end, in order."""
+def _numerals(
+    text: str, lo: int, hi: int, counter: list[int], back: bool = True
+) -> Iterator[_Item]:
+    """The numerals of text[lo:hi] that follow its start or (if `back`) precede its end."""
     at = lo
     m = _NUMERAL_AFTER.match(text, at, hi) if lo > 0 else None  # at 0, no word is before
     while m is not None:
@@ -218,26 +211,40 @@ def _numerals(text: str, lo: int, hi: int, counter: list[int]) -> Iterator[_Item
         yield _Item(m.group(1), m.start(1), m.end(1), False)
         at = m.end()
         m = _NUMERAL_AFTER.match(text, at, hi)
-    back: list[_Item] = []
+    head: list[_Item] = []
     j = hi
-    floor = max(at, hi - MAX_HEAD)
+    floor = max(at, hi - MAX_HEAD) if back else hi
     while j > floor:
-        k = j
-        while k > floor and j - k < MAX_SEP and text[k - 1] in BREAK_CHARS:
-            k -= 1
-        end = k
+        k = end = _back_over_gap(text, j, floor)
         while k > floor and "0" <= text[k - 1] <= "9":
             k -= 1
         if k == end or end - k > MAX_NUMERAL or (k > 0 and "0" <= text[k - 1] <= "9"):
             break  # no digits, or a numeral too long or cut by the window: not this run's
         counter[0] += 1
-        back.append(_Item(text[k:end], k, end, False))
+        head.append(_Item(text[k:end], k, end, False))
         j = k
-    yield from reversed(back)
+    yield from reversed(head)
+
+
+def _back_over_gap(text: str, j: int, floor: int) -> int:
+    """Where a gap that `_sep_ok` could accept, ending at j, may begin (not below floor)."""
+    k = j
+    while k > floor and j - k < MAX_SEP and text[k - 1] in BREAK_CHARS:
+        k -= 1
+    if k == j:
+        return k
+    for word in CONNECTIVES:  # ", and ": step over the word and the separators before it
+        w = k - len(word)
+        if w - 1 >= floor and text[w - 1] in BREAK_CHARS and text[w:k].lower() == word:
+            i = w
+            while i > floor and w - i < MAX_SEP and text[i - 1] in BREAK_CHARS:
+                i -= 1
+            return i
+    return k
 
 
 def _words(text: str, counter: list[int]) -> Iterator[_Item]:
-    """Number words in order; a connective comes as digits "&", a lone "double" as "".
+    """Number words in order; a lone "double" comes as digits "".
 
     Compounds ("forty-one", "double five", "double 5") look one word ahead; each word is
     read once (`counter[0]` counts them).
@@ -295,8 +302,6 @@ def _single_digit_after(text: str, at: int) -> bool:
 
 
 def _read(token: str, start: int, end: int) -> _Item:
-    """A word as an item: a digit word's digits, "&" a connective, "" any other."""
+    """A word as an item: a digit word's digits ("" for "double", "triple", "twenty"...)."""
     word = token.lower()
-    if word in CONNECTIVES:
-        return _Item("&", start, end, True)
     return _Item(DIGIT_WORDS.get(word) or TEENS.get(word) or "", start, end, True)
