@@ -75,15 +75,25 @@ class _Item(NamedTuple):
 
 
 def _gate() -> str:
-    words = sorted({*DIGIT_WORDS, *TEENS, *TENS, *REPEATS}, key=lambda w: (-len(w), w))
-    # Hyperscan's CASELESS folds ASCII only: accented letters are given in both cases.
-    alts = "|".join("".join(c if c.isascii() else f"(?:{c}|{c.upper()})" for c in w) for w in words)
-    word = f"(?:{alts})"
-    seps = "".join(sorted(BREAK_CHARS)).replace("-", "") + "-"
-    sep = f"[{re.escape(seps[:-1])}\\-]"
-    gap = f"(?:{sep}{{0,{MAX_SEP}}}|{sep}{{1,{MAX_SEP}}}(?:and|und|et|y|e){sep}{{1,{MAX_SEP}}})"
+    def alternation(words: set[str]) -> str:
+        # Hyperscan's CASELESS folds ASCII only: accented letters are given in both cases.
+        return (
+            "(?:"
+            + "|".join(
+                "".join(c if c.isascii() else f"(?:{c}|{c.upper()})" for c in w)
+                for w in sorted(words, key=lambda w: (-len(w), w))
+            )
+            + ")"
+        )
+
+    numbers = {*DIGIT_WORDS, *TEENS, *TENS}
+    word, number = alternation({*numbers, *REPEATS}), alternation(numbers)
+    sep = "[" + "".join(f"\\x{ord(c):02x}" if c.isascii() else c for c in sorted(BREAK_CHARS)) + "]"
+    joined = f"{sep}{{1,{MAX_SEP}}}(?:{'|'.join(sorted(CONNECTIVES))}){sep}{{1,{MAX_SEP}}}"
+    gap = f"(?:{sep}{{0,{MAX_SEP}}}|{joined})"
     end = "(?:[^a-z]|$)"
-    return f"(?:^|[^a-z]){word}{gap}(?:{word}{end}|[0-9])|[0-9]{gap}{word}{end}"
+    # "double" after a numeral needs a digit after it too, which the first form matches.
+    return f"(?:^|[^a-z]){word}{gap}(?:{word}{end}|[0-9])|[0-9]{gap}{number}{end}"
 
 
 # Matches wherever two number tokens, one of them a word, stand separated as the decoder

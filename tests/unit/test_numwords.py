@@ -165,3 +165,14 @@ def test_piece_type() -> None:
     [piece] = decode_numwords("one two three four", BUDGET)
     assert isinstance(piece, Piece)
     assert piece.span(0, 4) == (0, 18)
+
+
+def test_prose_spends_little_of_the_budget() -> None:
+    """Number words in prose cost their digits and one each; separators, other words and
+    connectives cost nothing (100 KB of prose, then a spelt card, within 8 K)."""
+    prose = "I have one or two questions about it, and three more. Il y a un chat et un chien. "
+    card = "four one one one one one one one one one one one one one one one"
+    text = prose * (100_000 // len(prose)) + card
+    pieces = decode_numwords(text, 8192)
+    assert [p.text for p in pieces] == ["4111111111111111"]
+    assert pieces[0].span(0, 16) == (len(text) - len(card), len(text))
