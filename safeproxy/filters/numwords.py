@@ -121,8 +121,12 @@ _NUMERAL_AFTER = re.compile(
 
 
 def decode_numwords(text: str, budget: int) -> list[Piece]:
-    """One piece per run of number words (and digits among them), at most `budget` digits
-    and group spaces in all."""
+    """One piece per run of number words (and digits among them).
+
+    The pieces hold at most `budget` characters in all; each number word or numeral read
+    also costs one of it, so the work is bounded too. Once it is spent, decoding stops (the
+    run being read is cut there).
+    """
     return _scan(text, budget)[0]
 
 
@@ -130,19 +134,22 @@ def _scan(text: str, budget: int) -> tuple[list[Piece], int]:
     """The pieces, and the number of items read (tests bound it by the text's length)."""
     pieces: list[Piece] = []
     run: list[_Item] = []
-    # Every item read costs its digits and a possible group break, whether or not its run
-    # turns out to be kept: the budget bounds the Python work as well as the pieces.
-    spent = 0
+    # Each item read costs one (a lone "one" in prose too: the budget bounds the Python work
+    # as well as the pieces), and a kept piece its length; the open run is held at its size.
+    spent = held = 0
     counter = [0]
     for item in _items(text, counter):
-        spent += len(item.digits) + 1
-        if spent > budget:
-            break  # the run so far is kept: the budget cuts it where it stood
+        spent += 1
         if not (item.digits and run and _sep_ok(text, run[-1].end, item.start)):
-            _flush(run, text, pieces)
-            run = []
+            spent += _flush(run, text, pieces)
+            run, held = [], 0
         if item.digits:  # a lone "double" leaves no run open
+            held += len(item.digits) + 1
+            if spent + held > budget:
+                break  # the run so far is kept: the budget cuts it where it stood
             run.append(item)
+        elif spent > budget:
+            break
     _flush(run, text, pieces)
     return pieces, counter[0]
 

@@ -168,8 +168,8 @@ def test_piece_type() -> None:
 
 
 def test_prose_spends_little_of_the_budget() -> None:
-    """Number words in prose cost their digits and one each; separators, other words and
-    connectives cost nothing (100 KB of prose, then a spelt card, within 8 K)."""
+    """A number word in prose costs one; other words and connectives nothing (100 KB of
+    prose dense with number words, then a spelt card, within 8 K)."""
     prose = "I have one or two questions about it, and three more. Il y a un chat et un chien. "
     card = "four one one one one one one one one one one one one one one one"
     text = prose * (100_000 // len(prose)) + card
