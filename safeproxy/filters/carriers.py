@@ -17,6 +17,7 @@ ZWJ sequences, which hold none of these characters in a row.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from safeproxy.filters.piece import Piece
 
@@ -30,7 +31,9 @@ CANCEL_TAG = "\U000e007f"
 # (Unicode's tag_spec, at most 7 before the cancel tag).
 MAX_FLAG_SPEC = 7
 _CARRIER = "\ufe00-\ufe0f\U000e0000-\U000e007f\U000e0100-\U000e01ef"
-_RUNS = re.compile(f"[{_CARRIER}]+")  # one class repeated: linear, nothing to backtrack
+# One class repeated (linear, nothing to backtrack); shorter runs (a selector after an emoji)
+# never reach Python.
+_RUNS = re.compile(f"[{_CARRIER}]{{{MIN_RUN},}}")
 _SPEC = frozenset(
     [chr(c) for c in range(0xE0030, 0xE003A)] + [chr(c) for c in range(0xE0061, 0xE007B)]
 )
@@ -60,22 +63,16 @@ GATE = (
 
 def carrier_runs(text: str) -> list[tuple[int, int]]:
     """The [start, end) of every carrier run in `text`, legitimate flag tags left out."""
-    runs: list[tuple[int, int]] = []
-    for m in _RUNS.finditer(text):
-        start, end = _flag_end(text, m.start(), m.end()), m.end()
-        if end - start >= MIN_RUN:
-            runs.append((start, end))
-    return runs
+    return list(_runs(text))
 
 
 def strip_carriers(text: str) -> str:
     """`text` without its carrier runs (what is forwarded when policy strips them)."""
-    runs = carrier_runs(text)
-    if not runs:
-        return text
+    if BLACK_FLAG not in text:  # no flag to keep: one substitution in C
+        return _RUNS.sub("", text)
     kept: list[str] = []
     at = 0
-    for start, end in runs:
+    for start, end in _runs(text):
         kept.append(text[at:start])
         at = end
     kept.append(text[at:])
@@ -87,7 +84,7 @@ def decode_carriers(text: str, budget: int) -> list[Piece]:
     `budget` decoded characters in all (the run that reaches it is cut there)."""
     pieces: list[Piece] = []
     left = budget
-    for start, end in carrier_runs(text):
+    for start, end in _runs(text):  # lazily: a spent budget stops the listing too
         if left <= 0:
             break
         piece = _decode(text, start, min(end, start + 4 * left), left)
@@ -117,6 +114,13 @@ def byte_of(ch: str) -> int:
 def encode(data: bytes) -> str:
     """The variation selectors that carry `data` (the smuggling technique; tests use it)."""
     return "".join(chr(0xFE00 + b) if b < 16 else chr(0xE0100 + b - 16) for b in data)
+
+
+def _runs(text: str) -> Iterator[tuple[int, int]]:
+    for m in _RUNS.finditer(text):
+        start, end = _flag_end(text, m.start(), m.end()), m.end()
+        if end - start >= MIN_RUN:
+            yield start, end
 
 
 def _flag_end(text: str, start: int, end: int) -> int:
