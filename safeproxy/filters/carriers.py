@@ -1,18 +1,4 @@
-"""Hidden-payload carriers: runs of variation selectors and tag characters that encode bytes.
-
-"Emoji smuggling" hides text after one visible character as a run of variation selectors,
-one per byte: VS1-VS16 (U+FE00..FE0F) are bytes 0-15, VS17-VS256 (U+E0100..E01EF) bytes
-16-255. "ASCII smuggling" writes it in tag characters (U+E0000..E007F, byte = code point
-minus U+E0000; the normaliser already reads those inline). Both read here as one alphabet of
-byte carriers, so a run mixing them cannot split itself below the threshold, and decode as
-UTF-8.
-
-Unicode itself never puts two of these in a row but for one case: a subdivision flag is the
-black flag U+1F3F4, a tag spelling its region ("gbsct"), and the cancel tag U+E007F
-(Scotland's flag). That prefix is legitimate and is neither reported nor stripped; so are a
-single selector after a character (emoji or text presentation, an ideographic variant) and
-ZWJ sequences, which hold none of these characters in a row.
-"""
+"""Hidden-payload carriers: runs of variation selectors and tag characters that encode bytes."""
 
 from __future__ import annotations
 
@@ -22,6 +8,19 @@ from collections.abc import Iterator
 from safeproxy.filters.piece import Piece
 
 KIND = "carrier"
+# "Emoji smuggling" hides text after one visible character as a run of variation selectors,
+# one per byte: VS1-VS16 (U+FE00..FE0F) are bytes 0-15, VS17-VS256 (U+E0100..E01EF) bytes
+# 16-255. "ASCII smuggling" writes it in tag characters (U+E0000..E007F, byte = code point
+# minus U+E0000; the normaliser already reads those inline). Both read here as one alphabet
+# of byte carriers, so a run mixing them cannot split itself below the threshold, and decode
+# as UTF-8.
+#
+# Unicode never puts two of these in a row but for one case: a subdivision flag is the
+# black flag U+1F3F4, a tag spelling its region ("gbsct"), and the cancel tag U+E007F
+# (Scotland's flag). That prefix is legitimate, neither reported nor stripped; so are a
+# single selector after a character (emoji or text presentation, an ideographic variant)
+# and ZWJ sequences, which hold none of these characters in a row.
+
 # A run of this many carriers in a row is a carrier whatever it decodes to: a variation
 # sequence holds one selector, so four in a row never occur in real text.
 MIN_RUN = 4
