@@ -106,7 +106,6 @@ GATE = _gate()
 _LETTERS = re.compile(r"[^\W\d_]+")
 _READ = frozenset({*DIGIT_WORDS, *TEENS, *TENS, *REPEATS})
 MAX_WORD = max(map(len, _READ))
-# A separator, then a numeral (no overlap between the two: nothing to backtrack).
 _SEP = "[" + re.escape("".join(sorted(BREAK_CHARS))) + "]"
 _SEPS = re.compile(f"{_SEP}*")
 # A group break around a connective: ", and ", " und ".
@@ -114,6 +113,7 @@ _JOINED = re.compile(
     rf"{_SEP}{{1,{MAX_SEP}}}(?:{'|'.join(sorted(CONNECTIVES))}){_SEP}{{1,{MAX_SEP}}}", re.IGNORECASE
 )
 _DIGIT = re.compile("[0-9]")
+# A separator, then a numeral (no overlap between the two: nothing to backtrack).
 _NUMERAL_AFTER = re.compile(
     rf"(?:{_SEP}{{0,{MAX_SEP}}}|{_JOINED.pattern})([0-9]{{1,{MAX_NUMERAL}}})(?![0-9])",
     re.IGNORECASE,
