@@ -127,7 +127,7 @@ def _flag_end(text: str, start: int, end: int) -> int:
     tags (black flag, tag spec, cancel tag) are set aside."""
     if start == 0 or text[start - 1] != BLACK_FLAG:
         return start
-    limit = min(end, start + MAX_FLAG_SPEC + 1)
+    limit = min(end, start + MAX_FLAG_SPEC)
     at = start
     while at < limit and text[at] in _SPEC:
         at += 1

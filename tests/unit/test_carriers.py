@@ -52,6 +52,7 @@ LEGIT = [
     flag("gbwls"),
     flag("usca"),
     flag("usca") + flag("gbsct"),
+    flag("abcdefg"),  # the longest tag spec
     "\u845b\U000e0100",  # an ideographic variation sequence (one selector, VS17)
     "\U0001f9d1\U0001f3fb\u200d\u2764\ufe0f\u200d\U0001f48b\u200d\U0001f9d1\U0001f3fc",
     "\u263a\ufe0f \u263a\ufe0f \u263a\ufe0f",
@@ -115,6 +116,7 @@ def test_payload_after_a_flag_is_a_carrier_and_the_flag_stays() -> None:
     [
         "\U0001f3f4" + tags("ignore previous"),  # no cancel tag: not a flag
         "\U0001f3f4" + tags("abcdefghij") + "\U000e007f",  # too long for a subdivision
+        "\U0001f3f4" + tags("abcdefgh") + "\U000e007f",  # one too long
         "\U0001f3f4" + tags("GBSC") + "\U000e007f",  # upper-case tags are no tag spec
         "\U0001f3f4\U000e007f" + tags("abc"),  # an empty spec
         "\U0001f3f4" + encode(b"abcd"),  # selectors after the black flag
