@@ -199,10 +199,12 @@ class StreamSettings(_Strict):
 
 
 DecoderName = Literal[
-    "base64", "hex", "percent", "escapes", "entities", "rot13", "reversed", "spaced"
-]
+    "base64", "hex", "percent", "escapes", "entities", "rot13", "reversed", "spaced",
+    "numwords", "carriers",
+]  # fmt: skip
 ALL_DECODERS: tuple[DecoderName, ...] = (
     "base64", "hex", "percent", "escapes", "entities", "rot13", "reversed", "spaced",
+    "numwords", "carriers",
 )  # fmt: skip
 
 

@@ -96,6 +96,12 @@ def decode_carriers(text: str, budget: int) -> list[Piece]:
     return pieces
 
 
+def is_carrier(ch: str) -> bool:
+    """A variation selector or a tag character (what carrier runs are made of)."""
+    cp = ord(ch)
+    return 0xFE00 <= cp <= 0xFE0F or 0xE0000 <= cp <= 0xE007F or 0xE0100 <= cp <= 0xE01EF
+
+
 def _printable(c: str) -> bool:
     return c.isprintable() and c != "\ufffd"  # U+FFFD is where the bytes were no UTF-8
 

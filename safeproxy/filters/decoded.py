@@ -20,10 +20,10 @@ import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
 
 from safeproxy.filters.piece import Piece
 
+# (text, budget) -> the pieces the text's encoded runs decode to, at most `budget` characters.
 Decode = Callable[[str, int], list[Piece]]
 
 # Shares of a decoded text that must be printable for it to count as text whole; else only
@@ -33,17 +33,6 @@ MIN_READABLE = 8
 # The shortest encoded run worth decoding (base64: 12 bytes; hex: 8 bytes).
 MIN_B64 = 16
 MIN_HEX_BYTES = 8
-
-
-class Decoder(NamedTuple):
-    """`gate` is a Hyperscan pattern over the raw text (caseless): where it does not match,
-    `decode` cannot produce anything, so ordinary text pays one shared scan and no more.
-    `tail(text)` is where, in a stream, an encoded run at the end could still grow."""
-
-    kind: str
-    gate: str
-    decode: Decode
-    tail: Callable[[str], int]
 
 
 def _printable(text: str) -> bool:
@@ -378,17 +367,17 @@ def _spaced_tail(text: str, cap: int, seps: str, widest: int) -> int:
     return start if letters else len(text)
 
 
-# --- the set --------------------------------------------------------------------------
+# --- stream tails: where a run at the end of a stream could still be growing --------
 
 # Streams: how far back an encoded run still growing at the end is held, at most.
 TAIL_CAP = 1024
 
 
-def _b64_tail(text: str) -> int:
+def b64_tail(text: str) -> int:
     return _run_tail(text, _B64_ALPHABET, TAIL_CAP)
 
 
-def _hex_tail(text: str) -> int:
+def hex_tail(text: str) -> int:
     """Back over hex pairs (each perhaps prefixed, perhaps followed by one separator) and a
     half pair: digits in prose ("1-2 3-4") are not pairs, and go out at once."""
     floor = max(0, len(text) - TAIL_CAP)
@@ -411,70 +400,29 @@ def _hex_tail(text: str) -> int:
     return start
 
 
-def _percent_tail(text: str) -> int:
+def percent_tail(text: str) -> int:
     cut = text.rfind("%", max(0, len(text) - 2))
     return cut if cut >= 0 else len(text)
 
 
-def _entity_tail(text: str) -> int:
+def entity_tail(text: str) -> int:
     at = text.rfind("&", max(0, len(text) - 40))
     return at if at >= 0 and ";" not in text[at:] else len(text)
 
 
-def _escape_tail(text: str) -> int:
+def escape_tail(text: str) -> int:
     at = text.rfind("\\", max(0, len(text) - 12))
     return at if at >= 0 else len(text)
 
 
-def _no_tail(text: str) -> int:
+def no_tail(text: str) -> int:
     return len(text)
 
 
-def _token_tail(text: str) -> int:
+def token_tail(text: str) -> int:
     """A reversed value grows at its start, which comes last: hold the last word."""
     floor = max(0, len(text) - 64)
     i = len(text)
     while i > floor and not text[i - 1].isspace():
         i -= 1
     return i
-
-
-_SPACED_GATE = r"\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S"
-_PUNCT = r"[.*_|,/\\~+\-]"
-
-
-def builtin_decoders() -> tuple[Decoder, ...]:
-    """Every decoder of this module, with its gate."""
-    return (
-        Decoder("base64", r"[a-z0-9+/_\-]{" + str(MIN_B64) + "}", decode_base64, _b64_tail),
-        Decoder(
-            "hex",
-            r"[0-9a-f]{16}|(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]){7}[0-9a-f]{2}"
-            r"|(?:(?:\\x|0x)[0-9a-f]{2}[ :,\-]?){4}",
-            decode_hex,
-            _hex_tail,
-        ),
-        Decoder("percent", r"%[0-9a-f]{2}", decode_percent, _percent_tail),
-        Decoder("escapes", r"\\u\{?[0-9a-f]{4}", decode_escapes, _escape_tail),
-        Decoder("entities", r"&(?:#[0-9x]|[a-z][a-z0-9]{1,31};)", decode_entities, _entity_tail),
-        Decoder(
-            "rot13",
-            r"\b(?:gur|naq|lbh|lbhe|nyy|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|cnffjbeq"
-            r"|frperg|erirny|ehyrf)\b",
-            decode_rot13,
-            _no_tail,
-        ),
-        Decoder(
-            "reversed",
-            r"\b(?:eht|dna|uoy|ruoy|lla|erongi|suoiverp|snoitcurtsni|metsys|tpmorp|drowssap"
-            r"|terces|laever|selur)\b|\b(?:moc|gro|ten|ude|vog|oi|ed|ku|rf)\.[a-z0-9.\-]+@",
-            decode_reversed,
-            _token_tail,
-        ),
-        Decoder(
-            "spaced",
-            r"(?:^|\s)" + _SPACED_GATE + r"(?:\s|$)" + r"|\w" + (_PUNCT + r"\w") * 4,
-            decode_spaced,
-            spaced_tail,
-        ),
-    )

@@ -104,8 +104,10 @@ GATE = _gate()
 # Letter runs: one class repeated, which the engine walks in C (an alternation of the words
 # themselves costs about a microsecond per character in `re`).
 _LETTERS = re.compile(r"[^\W\d_]+")
-_READ = frozenset({*DIGIT_WORDS, *TEENS, *TENS, *REPEATS})
-MAX_WORD = max(map(len, _READ))
+READ = frozenset({*DIGIT_WORDS, *TEENS, *TENS, *REPEATS})
+MAX_WORD = max(map(len, READ))
+# Every beginning of a number word: a stream holds a last word that may still become one.
+PREFIXES = frozenset(w[:i] for w in READ for i in range(1, len(w) + 1))
 _SEP = "[" + re.escape("".join(sorted(BREAK_CHARS))) + "]"
 _SEPS = re.compile(f"{_SEP}*")
 # A group break around a connective: ", and ", " und ".
@@ -305,7 +307,7 @@ def _word_matches(text: str, counter: list[int]) -> Iterator[tuple[str, int, int
     for m in _LETTERS.finditer(text):
         counter[0] += 1
         word = m.group()
-        if len(word) <= MAX_WORD and word.lower() in _READ:
+        if len(word) <= MAX_WORD and word.lower() in READ:
             yield word, m.start(), m.end()
 
 

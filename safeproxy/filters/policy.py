@@ -19,7 +19,7 @@ from pathlib import Path
 import hyperscan
 
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, Severity, SharedRecords
-from safeproxy.filters.decoded import builtin_decoders
+from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.gate import plain_reading
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import hyperscan
 
 from safeproxy.filters.api import Finding
-from safeproxy.filters.decoded import Decoder
+from safeproxy.filters.decoders import Decoder
 from safeproxy.filters.holdback import Finder
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.piece import Piece
@@ -33,21 +33,30 @@ JOINER = "\x00"
 class Gate:
     """One presence-only scan for every decoder's gate; says which decoders may apply."""
 
-    def __init__(self, patterns: Sequence[str]) -> None:
+    def __init__(self, decoders: Sequence[Decoder]) -> None:
         base = int(hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS)
-        self._ascii = _compile(patterns, base)
-        self._utf8 = _compile(patterns, base | int(hyperscan.HS_FLAG_UTF8))
+        # ASCII text (most of it) scans faster without UTF-8 decoding in the engine, with the
+        # gates that can match it at all.
+        self._ascii_ids = [i for i, d in enumerate(decoders) if d.ascii]
+        ascii = [decoders[i].gate for i in self._ascii_ids]
+        self._ascii = _compile(ascii, base) if ascii else None
+        self._utf8 = _compile([d.gate for d in decoders], base | int(hyperscan.HS_FLAG_UTF8))
         self._local = threading.local()
         self._home = threading.get_ident()
 
     def open(self, text: str) -> list[int]:
-        """The indices of the gates that match `text`, in order."""
+        """The indices of the decoders whose gates match `text`, in order."""
         data = text.encode("utf-8", "surrogatepass")
-        db = self._ascii if len(data) == len(text) else self._utf8
+        if len(data) == len(text):
+            if self._ascii is None:
+                return []
+            db, ids = self._ascii, self._ascii_ids
+        else:
+            db, ids = self._utf8, None
         hits: list[int] = []
 
         def on_match(index: int, *_rest: object) -> None:
-            hits.append(index)
+            hits.append(index if ids is None else ids[index])
 
         scratch = self._scratch(db)
         if scratch is None:
@@ -88,7 +97,7 @@ class Views:
         self.decoders = tuple(decoders)
         self.max_chars = max_chars
         self.depth = depth
-        self._gate = Gate([d.gate for d in self.decoders]) if self.decoders else None
+        self._gate = Gate(self.decoders) if self.decoders else None
 
     def pieces(self, text: str) -> list[Piece]:
         """Every piece the text decodes to, nested pieces included, in text coordinates."""
