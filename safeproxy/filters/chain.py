@@ -185,6 +185,7 @@ def _scan_joined(
     near: list[bool],
 ) -> None:
     """Adds to per_text[i:j] the findings that exist only across their boundaries."""
+    known = [set(per_text[k]) for k in range(i, j)]  # findings are NamedTuples: hashable
     for joiner in _PART_JOINERS:
         joined = joiner.join(texts[i:j])
         bounds: list[int] = []  # end of each part in `joined`
@@ -197,13 +198,16 @@ def _scan_joined(
         for f in found:
             first = bisect.bisect_right(bounds, f.start)
             last = bisect.bisect_left(bounds, f.end)
-            if first == last:
-                continue  # inside one part: its own scan has it
+            # Even a finding inside one part may exist only joined (a base64 run whose first
+            # characters lie in the part before decodes differently without them).
             for k in range(first, min(last, len(bounds) - 1) + 1):
                 base = bounds[k] - len(texts[i + k])
                 start, end = max(f.start, base), min(f.end, bounds[k])
                 if start < end:
-                    per_text[i + k].append(f._replace(start=start - base, end=end - base))
+                    mine = f._replace(start=start - base, end=end - base)
+                    if mine not in known[k]:
+                        known[k].add(mine)
+                        per_text[i + k].append(mine)
     for k in range(i, j):
         per_text[k].sort(key=lambda f: (f.start, f.end))
 

@@ -5,11 +5,18 @@ and what it assembles equals the non-streamed result."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safeproxy.filters.chain import run_stage
+from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.policy import Compiler, compile_policies
+from safeproxy.filters.skeleton import Skeleton
+from safeproxy.settings import Settings
 from tests.property.test_stream_filter_split import (
     FILLER,
     REDACTING,
@@ -19,6 +26,7 @@ from tests.property.test_stream_filter_split import (
     _wire,
 )
 
+DEFAULT_YAML = Path(__file__).resolve().parents[2] / "config" / "default.yaml"
 EMAIL = "jane.doe@acme-corp.io"
 KEY = "AKIAIOSFODNN7EXAMPLE"
 ENCODED = [
@@ -72,3 +80,29 @@ def test_each_encoding_is_cut_whole_when_checked_at_once(value: str) -> None:
     out = run_stage(REDACTING.output, [text]).texts[0]
     assert out is not None and out.startswith("here it is: ") and out.endswith(" -- thanks")
     assert "[REDACTED:" in out
+
+
+PLAIN = ["4111 1111 1111 1111", EMAIL, KEY, "078-05-1120"]
+INPUT = compile_policies(
+    Settings.model_validate(yaml.safe_load(DEFAULT_YAML.read_text())).policies,
+    Compiler(Normalizer(), Skeleton(skeleton_table()), {}),
+)["default"].input
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(PLAIN + ENCODED),
+    st.lists(st.integers(1, 60), min_size=1, max_size=3),
+)
+def test_a_value_split_across_content_parts_never_reaches_the_model(
+    value: str, cuts: list[int]
+) -> None:
+    text = f"note: {value} -- end"
+    edges = sorted({6 + c % len(value) for c in cuts})
+    parts = [text[a:b] for a, b in zip([0, *edges], [*edges, len(text)], strict=True)]
+    result = run_stage(INPUT, parts, joined=[(0, len(parts))])
+    assert not result.blocked
+    sent = [new if new is not None else old for new, old in zip(result.texts, parts, strict=True)]
+    joined = "".join(sent)
+    assert value not in joined and "[REDACTED:" in joined
+    assert joined.startswith("note: ") and joined.endswith(" -- end")
