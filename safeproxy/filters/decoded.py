@@ -84,7 +84,7 @@ def bytes_pieces(kind: str, data: bytes, starts: Sequence[int], ends: Sequence[i
 # --- base64 (standard and URL-safe) -------------------------------------------------------
 
 _B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{" + str(MIN_B64) + r",}={0,2}")
-_B64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-=")
+_B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-="
 _URLSAFE = str.maketrans("-_", "+/")
 
 
@@ -113,13 +113,10 @@ def decode_base64(text: str, budget: int) -> list[Piece]:
     return out
 
 
-def _run_tail(text: str, alphabet: frozenset[str], cap: int) -> int:
-    """The start of the trailing run of `alphabet` (at most `cap` back)."""
-    i = len(text)
-    floor = max(0, len(text) - cap)
-    while i > floor and text[i - 1] in alphabet:
-        i -= 1
-    return i
+def _run_tail(text: str, alphabet: str, cap: int) -> int:
+    """The start of the trailing run of `alphabet` (at most `cap` back), found in C."""
+    window = text[-cap:]
+    return len(text) - len(window) + len(window.rstrip(alphabet))
 
 
 # --- hex --------------------------------------------------------------------------------
@@ -422,7 +419,4 @@ def no_tail(text: str) -> int:
 def token_tail(text: str) -> int:
     """A reversed value grows at its start, which comes last: hold the last word."""
     floor = max(0, len(text) - 64)
-    i = len(text)
-    while i > floor and not text[i - 1].isspace():
-        i -= 1
-    return i
+    return max(floor, text.rfind(" ") + 1, text.rfind("\n") + 1, text.rfind("\t") + 1)

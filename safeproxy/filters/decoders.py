@@ -88,6 +88,8 @@ def decode_numwords_in_context(text: str, budget: int) -> list[Piece]:
 
 # Streams hold a trailing run of number words back at most this far.
 _NUMWORDS_TAIL = 256
+_BREAKS = "".join(sorted(numwords.BREAK_CHARS))
+_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 def numwords_tail(text: str) -> int:
@@ -95,6 +97,11 @@ def numwords_tail(text: str) -> int:
     be the start of one (its letters still arriving)."""
     floor = max(0, len(text) - _NUMWORDS_TAIL)
     i = len(text)
+    # The common case in C: the last word is no number word, nor the start of one.
+    last = text[floor:].rstrip(_BREAKS)
+    word = last[len(last.rstrip(_ALNUM)) :].lower()
+    if word and word.isascii() and word not in numwords.PREFIXES:
+        return i
     start = i
     first = True
     while i > floor:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import hyperscan
 
 from safeproxy.filters.api import Finding
+from safeproxy.filters.decoded import no_tail
 from safeproxy.filters.decoders import Decoder
 from safeproxy.filters.holdback import Finder
 from safeproxy.filters.normalize import Normalized
@@ -98,6 +99,8 @@ class Views:
         self.max_chars = max_chars
         self.depth = depth
         self._gate = Gate(self.decoders) if self.decoders else None
+        # Whole-text transforms (ROT13) hold nothing of their own.
+        self._tails = [d.tail for d in self.decoders if d.tail is not no_tail]
 
     def pieces(self, text: str) -> list[Piece]:
         """Every piece the text decodes to, nested pieces included, in text coordinates."""
@@ -138,9 +141,15 @@ class Views:
                 budget[0] -= len(piece.text)
         return out
 
-    def tail(self, text: str) -> int:
-        """Streams: the earliest index from which an encoded run could still be growing."""
-        return min((d.tail(text) for d in self.decoders), default=len(text))
+    def tail(self, text: str, floor: int = 0) -> int:
+        """Streams: the earliest index from which an encoded run could still be growing (or
+        `floor`, as soon as one reaches back that far: the caller holds from there anyway)."""
+        held = len(text)
+        for tail in self._tails:
+            held = min(held, tail(text))
+            if held <= floor:
+                return floor
+        return held
 
 
 def _compose(outer: Piece, inner: Piece) -> Piece:
@@ -165,8 +174,8 @@ class ViewFinder:
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:
         found, held = self._base.scan(text, hold=hold, view=view, floor=floor)
-        if hold:
-            held = min(held, max(floor, self._views.tail(text)))
+        if hold and held > floor:
+            held = min(held, max(floor, self._views.tail(text, floor)))
         pieces = self._views.pieces(text)
         if not pieces:
             return found, held
