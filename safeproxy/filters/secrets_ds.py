@@ -1,0 +1,105 @@
+"""Secret rules compiled from detect-secrets' plugins (data/detect_secrets.json, generated).
+
+scripts/build_secret_rules.py translates each plugin pattern into syntax that Hyperscan and
+Python's `re` both read and writes it to the package; this module only loads that file, so
+detect-secrets is no dependency of the proxy. Hyperscan scans the case-folded view for the
+`scan` pattern (sometimes loosened, see the script); the exact `regex` then judges the
+candidate span, and a case-sensitive one judges it again on the original characters. When a
+pattern has a capture group, that group is the secret (as detect-secrets reports it): only it
+is the finding.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from safeproxy.filters.api import Severity
+from safeproxy.filters.rules import Rule, visible
+from safeproxy.filters.scanner import Pattern
+
+DATA = "filters/data/detect_secrets.json"
+
+
+@dataclass(frozen=True, slots=True)
+class _Exact:
+    """The exact pattern over the candidate (case-folded), and over the original characters
+    when the pattern is case-sensitive (`AC[a-z0-9]{32}` is no Twilio key in lower case)."""
+
+    folded: re.Pattern[str]
+    exact: re.Pattern[str] | None
+
+    def __call__(self, norm: str, orig: str) -> bool:
+        if self.folded.fullmatch(norm) is None:
+            return False
+        if self.exact is None:
+            return True
+        return self.exact.fullmatch(unicodedata.normalize("NFKC", visible(orig))) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Where the secret lies in a match: the first non-empty capture group."""
+
+    folded: re.Pattern[str]
+
+    def __call__(self, norm: str) -> tuple[int, int]:
+        m = self.folded.fullmatch(norm)
+        if m is not None:
+            for i in range(1, self.folded.groups + 1):
+                a, b = m.span(i)
+                if b > a:
+                    return a, b
+        return 0, len(norm)
+
+
+@dataclass(frozen=True, slots=True)
+class _PrefixHold:
+    """Streams, for a pattern with `.` or `\\S` (no alphabet): a match begins with this
+    literal, so text is held from its first occurrence within the longest match's reach, or
+    from a part of it that ends the text."""
+
+    prefix: str
+    max_len: int
+
+    def __call__(self, norm: str) -> int:
+        at = norm.find(self.prefix, max(0, len(norm) - self.max_len + 1))
+        if at >= 0:
+            return at
+        for k in range(min(len(self.prefix) - 1, len(norm)), 0, -1):
+            if norm.endswith(self.prefix[:k]):
+                return len(norm) - k
+        return len(norm)
+
+
+def _rule(spec: dict[str, Any]) -> Rule:
+    folded = re.compile(spec["regex"], re.IGNORECASE)
+    exact = None if spec["caseless"] else re.compile(spec["regex"])
+    alphabet: str | None = spec["alphabet"]
+    prefix: str = spec["prefix"]
+    hold = _PrefixHold(prefix, spec["max_len"]) if alphabet is None and prefix else None
+    name = f"detect_secrets.{spec['plugin']}.{spec['index']}"
+    return Rule(
+        spec["type"],
+        Pattern(name, spec["scan"], spec["max_len"]),
+        # A vendor format, but no randomness check: our own rule for the same kind (a
+        # CRITICAL one) names an overlap when it can.
+        Severity.HIGH,
+        _Exact(folded, exact),
+        bounded=spec["bounded"],
+        alphabet=alphabet,
+        hold=hold,
+        value=_Group(folded) if folded.groups else None,
+    )
+
+
+def load() -> tuple[Rule, ...]:
+    doc = json.loads(files("safeproxy").joinpath(DATA).read_text(encoding="utf-8"))
+    return tuple(_rule(spec) for spec in doc["rules"])
+
+
+DETECT_SECRETS_RULES = load()
