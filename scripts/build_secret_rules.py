@@ -125,7 +125,13 @@ class Translated:
     bounded: bool
     max_len: int
     alphabet: str | None
-    prefix: str  # the literal every match begins with (case-folded), maybe ""
+    # A literal every match holds (case-folded; maybe ""): the one just before the secret's
+    # group, or the one it begins with. A stream with no alphabet to go by holds from it.
+    anchor: str
+    # Every character from the secret's capture group to the end of a match (None: any, or
+    # no group): a stream holds only the trailing run of these, and the key before the value
+    # may flow (the stream's context still shows it to the scan), as for `keyword_value`.
+    value_alphabet: str | None
 
 
 def _char(code: int, in_class: bool) -> str:
@@ -347,8 +353,25 @@ def translate(pattern: re.Pattern[str]) -> Translated:
     scan = regex
     if compile_error(Pattern("probe", scan, max_len)) is not None:
         scan = _emit(items, loose=True)
-    alphabet = "".join(sorted(chars)) if chars is not None else None
-    return Translated(regex, scan, bounded, max_len, alphabet, _prefix(items))
+    first = next((i for i, item in enumerate(items) if _has_group([item])), None)
+    value_chars = _alphabet(items[first:]) if first is not None else None
+    anchor = _literal_before(items, first, state=tree.state) if first else _prefix(items)
+    return Translated(regex, scan, bounded, max_len, _sorted(chars), anchor, _sorted(value_chars))
+
+
+def _sorted(chars: set[str] | None) -> str | None:
+    return "".join(sorted(chars)) if chars is not None else None
+
+
+def _literal_before(items: list[tuple[Any, Any]], end: int, state: Any) -> str:
+    """The run of literals before items[end], past optional parts (`=\\s*(`)."""
+    i = end
+    while i > 0 and _optional(items[i - 1], state):
+        i -= 1
+    j = i
+    while j > 0 and items[j - 1][0] is c.LITERAL:
+        j -= 1
+    return _prefix(items[j:i])
 
 
 def _prefix(items: list[tuple[Any, Any]]) -> str:
@@ -413,7 +436,8 @@ def _outcome(name: str, i: int, secret_type: str, pattern: re.Pattern[str]) -> O
         "bounded": t.bounded,
         "max_len": t.max_len,
         "alphabet": t.alphabet,
-        "prefix": t.prefix,
+        "anchor": t.anchor,
+        "value_alphabet": t.value_alphabet,
     }
     notes = []
     if t.scan != t.regex:
