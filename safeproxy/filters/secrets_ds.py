@@ -44,7 +44,8 @@ class _Exact:
 
 @dataclass(frozen=True, slots=True)
 class _Group:
-    """Where the secret lies in a match: from its first non-empty capture group to the end.
+    """Where the secret lies in a match: from its first non-empty capture group to the end
+    (closing quotes aside).
 
     Not the group alone: some plugins capture a part of the token (`(glpat)-<token>`, an
     optional `([0-9a-f]{2}_)?`), which detect-secrets then reports as the secret; cutting
@@ -59,7 +60,8 @@ class _Group:
             for i in range(1, self.folded.groups + 1):
                 a, b = m.span(i)
                 if b > a:
-                    return a, len(norm)
+                    # A closing quote (`aws_key = '<value>'`) is no part of the secret.
+                    return a, max(b, len(norm.rstrip("\"'")))
         return 0, len(norm)
 
 
@@ -119,6 +121,7 @@ def _rule(spec: dict[str, Any]) -> Rule:
         alphabet=spec["alphabet"],
         hold=_hold(spec),
         value=_Group(folded) if folded.groups else None,
+        grow_left=spec["grow_left"],
     )
 
 

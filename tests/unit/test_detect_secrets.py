@@ -87,7 +87,6 @@ SAMPLES: dict[tuple[str, int], tuple[str, str]] = {
     ("GitLabTokenDetector", 4): ("glptt-" + tok(40), tok(40)),
     ("GitLabTokenDetector", 5): ("agent glagent-" + tok(50) + " here", tok(50)),
     ("GitLabTokenDetector", 6): ("gloas-" + tok(64), tok(64)),
-    ("IbmCloudIamDetector", 0): (f'ibm_api_key = "{tok(44, URLSAFE)}"', tok(44, URLSAFE)),
     ("IbmCosHmacDetector", 0): (
         f'cos_hmac_secret_access_key = "{tok(48, HEX)}"',
         tok(48, HEX),
@@ -108,10 +107,6 @@ SAMPLES: dict[tuple[str, int], tuple[str, str]] = {
         tok(43, URLSAFE),
     ),
     ("SlackDetector", 0): ("legacy xoxo-1234-5678-" + tok(12, LOWER) + " here", tok(12, LOWER)),
-    ("SlackDetector", 1): (
-        "post to https://hooks.slack.com/services/T0123ABCD/B0456EFGH/" + tok(24) + " now",
-        tok(24),
-    ),
     ("SoftlayerDetector", 0): (f'softlayer_api_key = "{tok(64, LOWER)}"', tok(64, LOWER)),
     ("SoftlayerDetector", 1): (
         "https://api.softlayer.com/soap/v3.1/" + tok(64, LOWER, 1),
@@ -147,6 +142,10 @@ COVERED: dict[tuple[str, int], tuple[str, str]] = {
     ),
     ("OpenAIDetector", 0): ("sk-" + tok(20) + "T3BlbkFJ" + tok(20, ALNUM, 1), tok(20)),
     ("StripeDetector", 0): ("sk_live_" + tok(24), tok(24)),
+    ("SlackDetector", 1): (
+        "post to https://hooks.slack.com/services/T0123ABCD/B0456EFGH/" + tok(24) + " now",
+        tok(24),
+    ),
     **{("PrivateKeyDetector", i): (pem(kind), PEM_BODY) for i, kind in enumerate(PEM_KINDS)},
 }
 
