@@ -54,6 +54,14 @@ LICENCE_CLASSIFIER = "License :: OSI Approved :: Apache Software License"
 # An unbounded repeat may run this far past the pattern's shortest match: the stream
 # hold-back and the scanner's cap on a match's length need a bound.
 UNBOUNDED_SLACK = 256
+# How a scan pattern loosens repeats to `+`/`*`. Hyperscan refuses large bounded repeats with
+# start-of-match tracking, and the ranges it accepts can take seconds to compile
+# (`GR1348941[A-Za-z0-9_-]{20,50}`: 5 s, at every start of the proxy): ranges wider than
+# LOOSE_RANGE always, every repeat only when the pattern fails to compile otherwise. Not all
+# at once: `AC[a-z0-9]{32}` loosened reports a match at every letter after "ac" in prose
+# (34 us per 4 KB).
+LOOSE_WIDE, LOOSE_ALL = 1, 2
+LOOSE_RANGE = 16
 
 # Plugins that are not lists of patterns (entropy and keyword heuristics): our
 # `random_token`, `keyword_value` and `url_token` kinds do that work.
@@ -175,7 +183,7 @@ def _class(items: list[tuple[Any, Any]]) -> str:
     return "[" + ("^" if negate else "") + "".join(out) + "]"
 
 
-def _atom(items: list[tuple[Any, Any]], loose: bool) -> str:
+def _atom(items: list[tuple[Any, Any]], loose: int) -> str:
     """A repeated item: bare when it is one atom, else in a non-capturing group."""
     body = _emit(items, loose)
     if len(items) == 1 and items[0][0] in (c.LITERAL, c.ANY, c.IN, c.SUBPATTERN, c.BRANCH):
@@ -183,11 +191,11 @@ def _atom(items: list[tuple[Any, Any]], loose: bool) -> str:
     return f"(?:{body})"
 
 
-def _quantifier(lo: int, hi: int, loose: bool) -> str:
+def _quantifier(lo: int, hi: int, loose: int) -> str:
     unbounded = hi >= c.MAXREPEAT
-    if loose and (hi > 1 or unbounded):
-        # Hyperscan cannot track the start of a match through a large bounded repeat:
-        # scan for a superset, the exact pattern judges the candidate.
+    wide = unbounded or (hi > lo and hi > LOOSE_RANGE)
+    if (loose == LOOSE_WIDE and wide) or (loose == LOOSE_ALL and hi > 1):
+        # Scan for a superset; the exact pattern judges the candidate.
         return "+" if lo >= 1 else "*"
     if (lo, unbounded) == (0, True):
         return "*"
@@ -200,7 +208,7 @@ def _quantifier(lo: int, hi: int, loose: bool) -> str:
     return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
 
 
-def _emit(items: list[tuple[Any, Any]], loose: bool) -> str:
+def _emit(items: list[tuple[Any, Any]], loose: int) -> str:
     out = []
     for op, av in items:
         if op is c.LITERAL:
@@ -357,23 +365,36 @@ def translate(pattern: re.Pattern[str]) -> Translated:
     """The pattern in the syntax both engines accept; Untranslatable if it has none."""
     tree = p.parse(pattern.pattern, pattern.flags)
     items, bounded = _trim(list(tree.data), tree.state)
-    regex = _emit(items, loose=False)
+    regex = _emit(items, loose=0)  # exact
     sub = p.SubPattern(tree.state, items)
     lo, hi = sub.getwidth()
     max_len = lo + UNBOUNDED_SLACK if hi >= c.MAXREPEAT else hi
     chars = _alphabet(items)
     lead = _leading_run(items)
     grow_left = _sorted(_alphabet(items[:lead])) or ""
-    scanned = items[lead:] if grow_left else items
-    scan = _emit(scanned, loose=False)
+    scanned = items[lead:] if grow_left else _without_open_punctuation(items, tree.state)
+    scan = _emit(scanned, loose=LOOSE_WIDE)
     if compile_error(Pattern("probe", scan, max_len)) is not None:
-        scan = _emit(scanned, loose=True)
+        scan = _emit(scanned, loose=LOOSE_ALL)
     first = next((i for i, item in enumerate(items) if _has_group([item])), None)
     value_chars = _alphabet(items[first:]) if first is not None else None
     anchor = _literal_before(items, first, state=tree.state) if first else _prefix(items)
     return Translated(
         regex, scan, bounded, max_len, _sorted(chars), anchor, _sorted(value_chars), grow_left
     )
+
+
+def _without_open_punctuation(items: list[tuple[Any, Any]], state: Any) -> list[tuple[Any, Any]]:
+    """The pattern without the optional brackets and quotes that open it (`(?:\\[|)(?:"|'|)`
+    before a key name): they cost a second of compiling per database and decide nothing;
+    the word-boundary check at the key name holds as well after a quote as before it."""
+    i = 0
+    while i < len(items) and _optional(items[i], state):
+        chars = _alphabet(items[i : i + 1])
+        if chars is None or any(ch.isalnum() or ch == "_" for ch in chars):
+            break
+        i += 1
+    return items[i:]
 
 
 def _leading_run(items: list[tuple[Any, Any]]) -> int:
