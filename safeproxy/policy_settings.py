@@ -42,6 +42,7 @@ SecretKind = Literal[
     "webhook_token",
     "url_token",
     "random_token",
+    "detect_secrets",
 ]
 DEFAULT_PII: tuple[PiiEntity, ...] = ("email", "phone", "credit_card", "ssn", "iban")
 ALL_SECRETS: tuple[SecretKind, ...] = SecretKind.__args__  # type: ignore[attr-defined]

@@ -36,7 +36,7 @@ from safeproxy.filters.pii import (
 )
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error
-from safeproxy.filters.secrets import SECRET_RULES
+from safeproxy.filters.secrets import SECRET_KINDS
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.views import ViewFinder, Views
 from safeproxy.policy_settings import (
@@ -252,7 +252,7 @@ class Compiler:
                 companions = PII_COMPANIONS if exempt else PII_COMPANIONS_ANY_DOMAIN
                 plain += [(r, name) for e in f.entities for r in companions.get(e, ())]
             elif isinstance(f, SecretsFilter):
-                plain += [(SECRET_RULES[k], name) for k in f.kinds]
+                plain += [(r, name) for k in f.kinds for r in SECRET_KINDS[k]]
             elif isinstance(f, InjectionFilter):
                 phrases += [(r, name) for r in injection_rules()]
                 if specs[name].combiner is not None:
