@@ -22,7 +22,7 @@ from safeproxy.filters.injection import injection_rules
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.pii import PII_RULES
 from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
-from safeproxy.filters.secrets import SECRET_RULES
+from safeproxy.filters.secrets import SECRET_KINDS
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.stream import OutputHook
 from safeproxy.models import Exchange, Kind
@@ -187,7 +187,7 @@ def stage_regexes(filters: Sequence[object]) -> list[re.Pattern[str]]:
         if isinstance(f, PiiFilter):
             out += [PII_RULES[e].pattern.regex for e in f.entities]
         elif isinstance(f, SecretsFilter):
-            out += [SECRET_RULES[k].pattern.regex for k in f.kinds]
+            out += [r.pattern.regex for k in f.kinds for r in SECRET_KINDS[k]]
         elif isinstance(f, InjectionFilter):
             out += [r.pattern.regex for r in injection_rules()]
     return [re.compile(rx, re.IGNORECASE) for rx in out]

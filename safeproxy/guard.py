@@ -19,7 +19,7 @@ from safeproxy.filters.api import Mode
 from safeproxy.filters.chain import Clock, StageResult, run_stage
 from safeproxy.filters.policy import CompiledPolicy, Stage
 from safeproxy.filters.stream import OutputHook
-from safeproxy.filters.view import Slot, Uninspectable, chat_slots, prompt_slots
+from safeproxy.filters.view import Slot, Uninspectable, chat_slots, joined_runs, prompt_slots
 from safeproxy.hooks import PassThrough, ResponseHook
 from safeproxy.models import Exchange, Kind
 
@@ -48,7 +48,7 @@ class Guard:
         checked = self._prepare(ex, body)
         if checked is not None:
             stage, slots, texts = checked
-            self._settle(ex, slots, run_stage(stage, texts, self._clock))
+            self._settle(ex, slots, self._run(stage, slots, texts))
 
     async def check(self, ex: Exchange, body: dict[str, Any]) -> None:
         """The input check; a large text is scanned on the worker thread, so the event loop
@@ -60,11 +60,14 @@ class Guard:
             return
         stage, slots, texts = checked
         if self._offload is None or sum(map(len, texts)) < OFFLOOP_CHARS:
-            result = run_stage(stage, texts, self._clock)
+            result = self._run(stage, slots, texts)
         else:
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self._offload, run_stage, stage, texts, self._clock)
+            result = await loop.run_in_executor(self._offload, self._run, stage, slots, texts)
         self._settle(ex, slots, result)
+
+    def _run(self, stage: Stage, slots: list[Slot], texts: list[str]) -> StageResult:
+        return run_stage(stage, texts, self._clock, joined=joined_runs(slots))
 
     def close(self) -> None:
         if self._offload is not None:

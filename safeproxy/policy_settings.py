@@ -42,6 +42,7 @@ SecretKind = Literal[
     "webhook_token",
     "url_token",
     "random_token",
+    "detect_secrets",
 ]
 DEFAULT_PII: tuple[PiiEntity, ...] = ("email", "phone", "credit_card", "ssn", "iban")
 ALL_SECRETS: tuple[SecretKind, ...] = SecretKind.__args__  # type: ignore[attr-defined]
@@ -198,6 +199,26 @@ class StreamSettings(_Strict):
     block_style: Literal["finish", "error_event"] = "finish"
 
 
+DecoderName = Literal[
+    "base64", "hex", "percent", "escapes", "entities", "rot13", "reversed", "spaced",
+    "numwords", "carriers",
+]  # fmt: skip
+ALL_DECODERS: tuple[DecoderName, ...] = (
+    "base64", "hex", "percent", "escapes", "entities", "rot13", "reversed", "spaced",
+    "numwords", "carriers",
+)  # fmt: skip
+
+
+class ViewSettings(_Strict):
+    """Decoded views (filters/views.py): the filters read what encoded text decodes to."""
+
+    decoders: list[DecoderName] = list(ALL_DECODERS)
+    # Decoded characters per scanned text, at most; past it the text is read as written.
+    max_decoded_chars: int = Field(default=65536, ge=0, le=1 << 22)
+    # Encodings inside encodings (base64 of hex) are decoded this deep.
+    depth: int = Field(default=2, ge=1, le=4)
+
+
 SamplingSignal = Literal["flagged", "near_threshold", "quarantined", "new_identity"]
 
 
@@ -258,6 +279,7 @@ class PolicySettings(_Strict):
     input: list[FilterSettings] = []
     output: list[OutputFilterSettings] = []
     stream: StreamSettings = StreamSettings()
+    views: ViewSettings = ViewSettings()
     deep_checks: list[DeepCheck] = []
     # Environment variable holding the salt for `redaction: hash` (required when used).
     hash_salt_env: EnvName | None = None

@@ -45,18 +45,22 @@ def run_stage(
     texts: Sequence[str],
     clock: Clock = time.perf_counter,
     cpu_clock: Clock = time.thread_time,
+    joined: Sequence[tuple[int, int]] = (),
 ) -> StageResult:
+    """`joined`: [i, j) ranges of texts that reach the model as one (the parts of one
+    content array); they are also scanned joined, so a value split across them is found,
+    and cut in each part it lies in."""
     result = StageResult([None] * len(texts))
     if stage.empty:
         return result
     near: list[bool] = []
-    per_text, error, elapsed = _timed_scan(stage, texts, clock, near)
+    per_text, error, elapsed = _timed_scan(stage, texts, clock, near, joined)
     if error is None and elapsed > stage.min_budget_s:
         # Wall time includes what is not the filter's doing: a CFS-throttled container, a
         # descheduled process, a GC pass, a GIL wait. An apparent overrun is measured again
         # in this thread's CPU time (the scan is deterministic), so only a filter that is
         # itself slow can fail closed. It costs nothing when the first run is in budget.
-        per_text, error, elapsed = _timed_scan(stage, texts, cpu_clock, near)
+        per_text, error, elapsed = _timed_scan(stage, texts, cpu_clock, near, joined)
     result.seconds = elapsed
     result.near_threshold = bool(near)
     specs = stage.scanned
@@ -117,11 +121,18 @@ def run_stage(
 
 
 def _timed_scan(
-    stage: Stage, texts: Sequence[str], clock: Clock, near: list[bool]
+    stage: Stage,
+    texts: Sequence[str],
+    clock: Clock,
+    near: list[bool],
+    joined: Sequence[tuple[int, int]] = (),
 ) -> tuple[list[list[Finding]], str | None, float]:
     started = clock()
     try:
-        return _scan_all(stage, texts, near), None, clock() - started
+        per_text = _scan_all(stage, texts, near)
+        for i, j in joined:
+            _scan_joined(stage, texts, i, j, per_text, near)
+        return per_text, None, clock() - started
     except Overload:
         return [], "overload", clock() - started
     except Exception:
@@ -154,6 +165,47 @@ def _scan_all(stage: Stage, texts: Sequence[str], near: list[bool]) -> list[list
             continue  # starts on a joiner: nothing of the text itself
         per_text[i].append(f._replace(start=f.start - base, end=min(f.end, end) - base))
     return per_text
+
+
+# How the parts of one content array may reach the model: concatenated, or one space (or
+# line) apart, as chat templates join them.
+_PART_JOINERS = ("", " ")
+
+
+def _scan_joined(
+    stage: Stage,
+    texts: Sequence[str],
+    i: int,
+    j: int,
+    per_text: list[list[Finding]],
+    near: list[bool],
+) -> None:
+    """Adds to per_text[i:j] the findings that exist only across their boundaries."""
+    known = [set(per_text[k]) for k in range(i, j)]  # findings are NamedTuples: hashable
+    for joiner in _PART_JOINERS:
+        joined = joiner.join(texts[i:j])
+        bounds: list[int] = []  # end of each part in `joined`
+        at = 0
+        for text in texts[i:j]:
+            at += len(text)
+            bounds.append(at)
+            at += len(joiner)
+        found = _scored(stage, stage.finder.scan(joined, hold=False)[0], near, joined)
+        for f in found:
+            first = bisect.bisect_right(bounds, f.start)
+            last = bisect.bisect_left(bounds, f.end)
+            # Even a finding inside one part may exist only joined (a base64 run whose first
+            # characters lie in the part before decodes differently without them).
+            for k in range(first, min(last, len(bounds) - 1) + 1):
+                base = bounds[k] - len(texts[i + k])
+                start, end = max(f.start, base), min(f.end, bounds[k])
+                if start < end:
+                    mine = f._replace(start=start - base, end=end - base)
+                    if mine not in known[k]:
+                        known[k].add(mine)
+                        per_text[i + k].append(mine)
+    for k in range(i, j):
+        per_text[k].sort(key=lambda f: (f.start, f.end))
 
 
 def _scored(stage: Stage, found: list[Finding], near: list[bool], text: str) -> list[Finding]:

@@ -235,6 +235,8 @@ class Detector:
                     findings.append(self._finding(index, start, end))
                     reach[index] = b
         findings.sort(key=lambda f: (f.start, f.end))
+        if len(findings) > 1:
+            findings = _one_per_value(findings)
         if not hold:
             return findings, len(text)
         return findings, self._hold(view, scanned, floor)
@@ -326,3 +328,15 @@ class Detector:
         return Finding(
             rule.type, rule.pattern.rule + suffix, start, end, rule.severity, self.owners[index]
         )
+
+
+def _one_per_value(findings: list[Finding]) -> list[Finding]:
+    """Two rules naming one value with one type (ours and detect-secrets' for an AWS key
+    id) make one finding, the more severe; a record counts values, not rules."""
+    kept: dict[tuple[str, int, int, str], Finding] = {}
+    for f in findings:
+        key = (f.type, f.start, f.end, f.filter)
+        known = kept.get(key)
+        if known is None or f.severity > known.severity:
+            kept[key] = f
+    return findings if len(kept) == len(findings) else list(kept.values())

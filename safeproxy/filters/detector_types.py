@@ -18,7 +18,7 @@ from safeproxy.filters.pii import (
 from safeproxy.filters.registry import Context, Registry, Share
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error
-from safeproxy.filters.secrets import SECRET_RULES
+from safeproxy.filters.secrets import SECRET_KINDS
 from safeproxy.policy_settings import (
     BlocklistFilter,
     InjectionFilter,
@@ -58,7 +58,7 @@ class SecretsType:
     settings = SecretsFilter
 
     def share(self, f: SecretsFilter, ctx: Context) -> Share:
-        plain = [SECRET_RULES[k] for k in f.kinds]
+        plain = [r for k in f.kinds for r in SECRET_KINDS[k]]
         return Share(FilterAction(f.action), Redaction(f.redaction), plain=plain)
 
 

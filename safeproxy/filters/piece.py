@@ -23,7 +23,8 @@ class Piece(NamedTuple):
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) that decoded to text[start:end] (end > start)."""
-        return self.starts[start], max(self.ends[start:end])
+        # min and max: a reversed piece runs backwards through the original.
+        return min(self.starts[start:end]), max(self.ends[start:end])
 
     def shifted(self, by: int) -> Piece:
         """The same piece for an original that begins `by` characters later."""

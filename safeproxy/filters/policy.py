@@ -28,6 +28,7 @@ from safeproxy.filters.api import (
     Redaction,
     SharedRecords,
 )
+from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.gate import plain_reading
@@ -38,7 +39,8 @@ from safeproxy.filters.registry import Clamped, Context, FilterCommon, Judge, Re
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.policy_settings import PolicySettings, StreamSettings
+from safeproxy.filters.views import ViewFinder, Views
+from safeproxy.policy_settings import PolicySettings, StreamSettings, ViewSettings
 
 
 class PolicyError(Exception):
@@ -156,6 +158,7 @@ class Compiler:
         self._registry = registry if registry is not None else default_registry()
         # False: always scan the skeleton (the reference the gate is tested against).
         self._gate_phrases = gate_phrases
+        self._views: dict[tuple[object, ...], Views] = {}
 
     def compile(self, name: str, settings: PolicySettings, where: str) -> CompiledPolicy:
         salt = b""
@@ -169,7 +172,9 @@ class Compiler:
         problems: list[tuple[str, str]] = []
         versioned: list[bytes] = []
         stages = {
-            stage: self.stage(stage, filters, salt, f"{where}.{stage}", problems, versioned)
+            stage: self.stage(
+                stage, filters, salt, f"{where}.{stage}", problems, versioned, settings.views
+            )
             for stage, filters in (("input", settings.input), ("output", settings.output))
         }
         if problems:
@@ -185,6 +190,7 @@ class Compiler:
         where: str,
         problems: list[tuple[str, str]],
         versioned: list[bytes] | None = None,
+        views: ViewSettings | None = None,
     ) -> Stage:
         """One direction's filters as one Stage; problems (YAML path, message) are added to
         `problems`, and what the policy's version must hash besides its settings (word
@@ -250,7 +256,19 @@ class Compiler:
             # normalised once for all.
             finder = Finders([finder, *extra] if finders else extra, self._normalizer)
             max_len = max(max_len, held + 1)
+        if finders and views is not None and views.decoders and views.max_decoded_chars:
+            finder = ViewFinder(finder, self._decoded(views))
         return Stage(stage, specs, finder, Effects(specs, salt), limits, max_len)
+
+    def _decoded(self, settings: ViewSettings) -> Views:
+        """One Views (and its gate database) per distinct settings, shared by policies."""
+        key = (tuple(settings.decoders), settings.max_decoded_chars, settings.depth)
+        known = self._views.get(key)
+        if known is None:
+            chosen = [d for d in builtin_decoders() if d.kind in settings.decoders]
+            known = Views(chosen, settings.max_decoded_chars, settings.depth)
+            self._views[key] = known
+        return known
 
     def _detector(
         self,

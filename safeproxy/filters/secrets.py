@@ -14,6 +14,7 @@ from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
 from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
 
 
@@ -203,6 +204,21 @@ SECRET_RULES: dict[str, Rule] = {
         value=_bearer,
     ),
     **SHAPE_RULES,
+}
+
+# Each kind's rules: one each, but `detect_secrets` is every rule compiled from detect-secrets'
+# plugins (secrets_ds.py): one switch for a generated set that changes with its version.
+# Where their value is a kind we name (an AWS key, a Slack token) they report our type.
+SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
+    **{kind: (rule,) for kind, rule in SECRET_RULES.items()},
+    "detect_secrets": DETECT_SECRETS_RULES,
+}
+
+# Finding type -> the kinds whose rules report it (replay asks whether a narrowed kind list
+# still looks for a recorded type).
+SECRET_TYPE_KINDS: dict[str, frozenset[str]] = {
+    t: frozenset(k for k, rules in SECRET_KINDS.items() if any(r.type == t for r in rules))
+    for t in {r.type for rules in SECRET_KINDS.values() for r in rules}
 }
 
 

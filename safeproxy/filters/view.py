@@ -29,6 +29,9 @@ class Slot(NamedTuple):
 
     holder: Any  # dict[str, Any] | list[Any]
     key: Any  # str | int
+    # The content array this text is a part of (its id), 0 for a field of its own: the
+    # parts of one array reach the model joined, so they are also scanned joined.
+    part_of: int = 0
 
     def get(self) -> str:
         value: str = self.holder[self.key]
@@ -137,17 +140,18 @@ def _text(slots: list[Slot], holder: Any, key: str) -> None:
 
 
 def _parts(slots: list[Slot], content: list[Any], where: str) -> None:
+    array = id(content)
     for j, part in enumerate(content):
         if isinstance(part, str):
-            slots.append(Slot(content, j))
+            slots.append(Slot(content, j, array))
             continue
         if not isinstance(part, dict):
             raise Uninspectable("content parts must be objects", param=f"{where}.{j}")
         kind = part.get("type")
         if kind in ("text", "input_text", "output_text") and isinstance(part.get("text"), str):
-            slots.append(Slot(part, "text"))
+            slots.append(Slot(part, "text", array))
         elif kind == "refusal" and isinstance(part.get("refusal"), str):
-            slots.append(Slot(part, "refusal"))
+            slots.append(Slot(part, "refusal", array))
         elif kind not in _MEDIA_PARTS:
             raise Uninspectable(
                 "a content part of this type cannot be inspected", param=f"{where}.{j}"
@@ -165,3 +169,18 @@ def _calls(slots: list[Slot], msg: dict[str, Any]) -> None:
     if isinstance(legacy, dict):
         _text(slots, legacy, "name")
         _text(slots, legacy, "arguments")
+
+
+def joined_runs(slots: list[Slot]) -> list[tuple[int, int]]:
+    """[i, j) ranges of slots that are the text parts of one content array (two or more)."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(slots):
+        j = i + 1
+        array = slots[i].part_of
+        while array and j < len(slots) and slots[j].part_of == array:
+            j += 1
+        if j - i > 1:
+            runs.append((i, j))
+        i = j
+    return runs

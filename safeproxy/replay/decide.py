@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from safeproxy.filters.secrets import SECRET_TYPE_KINDS
 from safeproxy.policy_settings import PiiFilter, PolicySettings, SecretsFilter
 from safeproxy.settings import Settings
 from safeproxy.upstream.routes import Router
@@ -138,5 +139,11 @@ def _in_scope(spec: Any, types: set[str]) -> set[str]:
     if isinstance(spec, PiiFilter):
         return {t for t in types if t.removeprefix("pii.") in spec.entities}
     if isinstance(spec, SecretsFilter):
-        return {t for t in types if t.removeprefix("secret.") in spec.kinds}
+        kinds = set(spec.kinds)
+        # A type not among the built-in rules' (an older record): its kind is its name.
+        return {
+            t
+            for t in types
+            if SECRET_TYPE_KINDS.get(t, frozenset([t.removeprefix("secret.")])) & kinds
+        }
     return types

@@ -223,20 +223,22 @@ def policy_with_classifier(enabled: bool = True) -> CompiledPolicy:
 
 def test_policy_blocks_an_unseen_persona_and_passes_ordinary_prompts() -> None:
     policy = policy_with_classifier()
-    frozen = {"clock": lambda: 0.0, "cpu_clock": lambda: 0.0}
-    blocked = run_stage(policy.input, [PERSONA], **frozen)
+    blocked = run_stage(policy.input, [PERSONA], clock=_frozen, cpu_clock=_frozen)
     assert blocked.blocked and blocked.types == (CLASSIFIER_TYPE,)
-    split = run_stage(policy.input, ["Hello!", PERSONA_DE], **frozen)
+    split = run_stage(policy.input, ["Hello!", PERSONA_DE], clock=_frozen, cpu_clock=_frozen)
     assert split.blocked
     for text in ORDINARY:
-        result = run_stage(policy.input, [text], **frozen)
+        result = run_stage(policy.input, [text], clock=_frozen, cpu_clock=_frozen)
         assert not result.blocked and result.texts == [None]
+
+
+def _frozen() -> float:
+    return 0.0
 
 
 def test_disabled_classifier_is_the_phrases_alone() -> None:
     off = policy_with_classifier(enabled=False)
-    frozen = {"clock": lambda: 0.0, "cpu_clock": lambda: 0.0}
-    assert not run_stage(off.input, [PERSONA], **frozen).blocked
+    assert not run_stage(off.input, [PERSONA], clock=_frozen, cpu_clock=_frozen).blocked
     assert off.version != policy_with_classifier().version
 
 

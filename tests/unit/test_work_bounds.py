@@ -24,6 +24,7 @@ from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.scanner import Overload, Pattern, Scanner, report_cap
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.views import ViewFinder
 from safeproxy.filters.work import FLOOR_UNITS, UNCHECKED, UNITS_PER_KIB, Work
 from safeproxy.guard import OFFLOOP_CHARS, Guard
 from safeproxy.models import Exchange, Kind
@@ -143,8 +144,13 @@ class CountingWork(Work):
         CountingWork.made.append(self)
 
 
+def _plain(finder: Finder) -> Finder:
+    """The stage's finder without its decoded views (they scan what they decode with it)."""
+    return finder.base if isinstance(finder, ViewFinder) else finder
+
+
 def _detectors() -> list[Detector]:
-    finder = DEFAULT.input.finder
+    finder = _plain(DEFAULT.input.finder)
     assert isinstance(finder, Finders)
     return [d for d in finder.finders if isinstance(d, Detector)]
 
@@ -339,7 +345,7 @@ def test_a_stream_reads_each_character_a_bounded_number_of_times(unit: str) -> N
     # The same text goes out as when the reply is checked whole with no allowance. (With it,
     # the whole text may spend it and redact look-alikes unchecked; each stream window has
     # a floor of its own.)
-    finder = DEFAULT.output.finder
+    finder = _plain(DEFAULT.output.finder)
     assert isinstance(finder, Finders)
     detectors = [d for d in finder.finders if isinstance(d, Detector)]
     for d in detectors:

@@ -1,0 +1,422 @@
+"""Decoders for the encodings a model reads without effort: base64, hex, percent-encoding,
+HTML entities, ROT13, reversed and letter-spaced text.
+
+Each decoder turns the encoded runs of a text into Pieces (piece.py) that the detectors scan
+like any text; a finding maps back to the encoded characters that carried it. A decoder
+keeps only what reads as text (random bytes, hashes and ordinary words decode to nothing
+printable and are dropped), and decodes at most `budget` characters: the caller caps the
+decoded size per request.
+
+Python's `re` runs here over client text, so every pattern is a single run of one character
+class, or a fixed-width unit repeated: each is matched in time linear in the text (a failed
+attempt at one position reads at most a unit's width), whatever the input.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+
+from safeproxy.filters.piece import Piece
+
+# (text, budget) -> the pieces the text's encoded runs decode to, at most `budget` characters.
+Decode = Callable[[str, int], list[Piece]]
+
+# Shares of a decoded text that must be printable for it to count as text whole; else only
+# its readable runs of at least MIN_READABLE characters count.
+PRINTABLE_SHARE = 0.9
+MIN_READABLE = 8
+# The shortest encoded run worth decoding (base64: 12 bytes; hex: 8 bytes).
+MIN_B64 = 16
+MIN_HEX_BYTES = 8
+
+
+def _printable(text: str) -> bool:
+    if not text:
+        return False
+    if text.isascii() and text.isprintable():
+        return True
+    good = sum(1 for c in text if (c.isprintable() and c != "\ufffd") or c in "\n\t\r")
+    return good >= PRINTABLE_SHARE * len(text)
+
+
+def bytes_text(
+    data: bytes, starts: Sequence[int], ends: Sequence[int]
+) -> tuple[str, Sequence[int], Sequence[int]]:
+    """Bytes (byte i from original [starts[i], ends[i])) as UTF-8 text, with the original
+    span of each character. A stray byte (a separator read as a pair, a cut sequence) reads
+    as U+FFFD, one character for that byte, so the rest still reads."""
+    text = data.decode("utf-8", "surrogateescape")
+    if len(text) == len(data):
+        return (text if text.isascii() else _STRAYS.sub("\ufffd", text)), starts, ends
+    cs: list[int] = []
+    ce: list[int] = []
+    at = 0
+    for ch in text:
+        width = len(ch.encode("utf-8", "surrogateescape"))
+        cs.append(starts[at])
+        ce.append(ends[at + width - 1])
+        at += width
+    return _STRAYS.sub("\ufffd", text), cs, ce
+
+
+_STRAYS = re.compile("[\udc80-\udcff]")
+# Runs of what reads as text inside decoded bytes (as `strings` finds them): a key in a
+# binary blob is still a key; random bytes rarely hold a run this long.
+_READABLE = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]{%d,}" % MIN_READABLE)  # noqa: UP031
+
+
+def bytes_pieces(kind: str, data: bytes, starts: Sequence[int], ends: Sequence[int]) -> list[Piece]:
+    """The runs of decoded bytes that read as text, as pieces."""
+    text, cs, ce = bytes_text(data, starts, ends)
+    if _printable(text):
+        return [Piece(kind, text, cs, ce)]
+    return [
+        Piece(kind, m.group(), cs[m.start() : m.end()], ce[m.start() : m.end()])
+        for m in _READABLE.finditer(text)
+    ]
+
+
+# --- base64 (standard and URL-safe) -------------------------------------------------------
+
+_B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{" + str(MIN_B64) + r",}={0,2}")
+_B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-="
+_URLSAFE = str.maketrans("-_", "+/")
+
+
+def decode_base64(text: str, budget: int) -> list[Piece]:
+    out: list[Piece] = []
+    for m in _B64_RUN.finditer(text):
+        if budget <= 0:
+            break
+        run = m.group().rstrip("=")
+        usable = len(run) - len(run) % 4
+        if len(run) % 4 > 1:
+            usable = len(run)  # 2 or 3 trailing characters still carry 1 or 2 bytes
+        body = run[:usable].translate(_URLSAFE)
+        try:
+            data = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        data = data[:budget]
+        s = m.start()
+        starts = [s + 4 * (i // 3) for i in range(len(data))]
+        last = (len(data) - 1) // 3  # its group's end takes the padding along
+        ends = [m.end() if i // 3 == last else s + 4 * (i // 3) + 4 for i in range(len(data))]
+        for piece in bytes_pieces("base64", data, starts, ends):
+            out.append(piece)
+            budget -= len(piece.text)
+    return out
+
+
+def _run_tail(text: str, alphabet: str, cap: int) -> int:
+    """The start of the trailing run of `alphabet` (at most `cap` back), found in C."""
+    window = text[-cap:]
+    return len(text) - len(window) + len(window.rstrip(alphabet))
+
+
+# --- hex --------------------------------------------------------------------------------
+
+# A run of hex pairs, each perhaps written \x41 or 0x41, perhaps followed by one separator.
+_HEX_RUN = re.compile(r"(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,-]?){" + str(MIN_HEX_BYTES) + ",}")
+_HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_HEX_SEPS = frozenset(" :,-")
+
+
+def decode_hex(text: str, budget: int) -> list[Piece]:
+    out: list[Piece] = []
+    for m in _HEX_RUN.finditer(text):
+        if budget <= 0:
+            break
+        base = m.start()
+        starts: list[int] = []
+        ends: list[int] = []
+        data = bytearray()
+        for p in _HEX_PAIR.finditer(m.group()):
+            data.append(int(p.group(), 16))
+            starts.append(base + p.start())
+            ends.append(base + p.end())
+            if len(data) >= budget:
+                break
+        for piece in bytes_pieces("hex", bytes(data), starts, ends):
+            out.append(piece)
+            budget -= len(piece.text)
+    return out
+
+
+# --- percent-encoding and HTML entities (inline escapes in otherwise plain text) ----------
+
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+
+
+def decode_percent(text: str, budget: int) -> list[Piece]:
+    """The text with its %XX runs decoded (the rest as it is), when any decodes to text."""
+
+    def unescape(run: str, at: int) -> Iterable[tuple[str, int, int]] | None:
+        data = bytes(int(run[i + 1 : i + 3], 16) for i in range(0, len(run), 3))
+        n = len(data)
+        text, cs, ce = bytes_text(data, range(at, at + 3 * n, 3), range(at + 3, at + 3 * n + 3, 3))
+        return zip(text, cs, ce, strict=True)
+
+    return _inline("percent", text, _PERCENT_RUN, unescape, budget)
+
+
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|u\{[0-9A-Fa-f]{1,6}\})")
+
+
+def decode_escapes(text: str, budget: int) -> list[Piece]:
+    """The text with its code-point escapes decoded (\\u0041, \\U00000041, \\u{41})."""
+
+    def unescape(ref: str, at: int) -> Iterable[tuple[str, int, int]] | None:
+        cp = int(ref[2:].strip("{}"), 16)
+        if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+            return None  # no character (a surrogate half of a pair is left as written)
+        return ((chr(cp), at, at + len(ref)),)
+
+    return _inline("escapes", text, _ESCAPE, unescape, budget)
+
+
+def decode_entities(text: str, budget: int) -> list[Piece]:
+    """The text with its HTML character references decoded."""
+
+    def unescape(ref: str, at: int) -> Iterable[tuple[str, int, int]] | None:
+        value = html.unescape(ref)
+        if value == ref:
+            return None  # not a reference html knows
+        return ((c, at, at + len(ref)) for c in value)
+
+    return _inline("entities", text, _ENTITY, unescape, budget)
+
+
+Unescape = Callable[[str, int], "Iterable[tuple[str, int, int]] | None"]
+
+
+def _inline(
+    kind: str, text: str, pattern: re.Pattern[str], unescape: Unescape, budget: int
+) -> list[Piece]:
+    if len(text) > budget:
+        text = text[:budget]
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0
+    changed = False
+    for m in pattern.finditer(text):
+        decoded = unescape(m.group(), m.start())
+        if decoded is None:
+            continue
+        chars.append(text[at : m.start()])
+        starts.extend(range(at, m.start()))
+        ends.extend(range(at + 1, m.start() + 1))
+        for c, s, e in decoded:
+            chars.append(c)
+            starts.append(s)
+            ends.append(e)
+        at = m.end()
+        changed = True
+    if not changed:
+        return []
+    chars.append(text[at:])
+    starts.extend(range(at, len(text)))
+    ends.extend(range(at + 1, len(text) + 1))
+    return [Piece(kind, "".join(chars), starts, ends)]
+
+
+# --- ROT13 and reversed text (whole-text transforms, taken when they read as language) ----
+
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
+)
+# Words nearly every sentence has, and the words instructions are made of, in the six
+# languages of the injection families. A transform is taken when its text has at least
+# two of them, and more than the text as written.
+_COMMON = (  # noqa: SIM905 (a word list reads better as prose)
+    "the and you your all are is of to that this with for not ignore previous instructions "
+    "system prompt password secret key please now tell me what how reveal rules "
+    "und die der das ist nicht ich du alle les des est vous tous que los las por para "
+    "una todas che non sono tutte"
+).split()
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _common_words(text: str) -> int:
+    words = frozenset(_COMMON)
+    return sum(1 for w in _WORD.findall(text.lower()) if w in words)
+
+
+def _reads_better(view: str, text: str) -> bool:
+    gained = _common_words(view)
+    return gained >= 2 and gained > _common_words(text)
+
+
+def _identity(kind: str, view: str) -> Piece:
+    n = len(view)
+    return Piece(kind, view, range(n), range(1, n + 1))
+
+
+def decode_rot13(text: str, budget: int) -> list[Piece]:
+    text = text[:budget]
+    view = text.translate(_ROT13)
+    return [_identity("rot13", view)] if _reads_better(view, text) else []
+
+
+_REVERSED_EMAIL = re.compile(r"\b(?:moc|gro|ten|ude|vog|oi|ed|ku|rf)\.[a-z0-9.-]{1,64}@")
+
+
+def decode_reversed(text: str, budget: int) -> list[Piece]:
+    text = text[-budget:] if budget < len(text) else text
+    view = text[::-1]
+    if not (_reads_better(view, text) or _REVERSED_EMAIL.search(text.lower())):
+        return []
+    n = len(text)
+    return [Piece("reversed", view, range(n - 1, -1, -1), range(n, 0, -1))]
+
+
+# --- letter-spaced text ("i g n o r e", "p.a.s.s.w.o.r.d") --------------------------------
+
+# Single non-space characters apart by one to three blanks; or single letters and digits apart
+# by one punctuation mark.
+_SPACED = re.compile(r"(?:(?<!\S)\S[ \t]{1,3}){4,}\S(?!\S)")
+_PUNCT_SPACED = re.compile(r"(?:(?<![^\W_])[^\W_][.*_|,/\\~+-]){4,}[^\W_](?![^\W_])")
+_PUNCT_SEPS = ".*_|,/\\~+-"
+
+
+def decode_spaced(text: str, budget: int) -> list[Piece]:
+    out: list[Piece] = []
+    for pattern, seps in ((_SPACED, " \t"), (_PUNCT_SPACED, _PUNCT_SEPS)):
+        for m in pattern.finditer(text):
+            if budget <= 0:
+                return out
+            # A run reads at most twice the budget of text (a character and a gap each).
+            piece = _unspace(text, m.start(), min(m.end(), m.start() + 2 * budget), seps)
+            if piece is not None:
+                out.append(piece)
+                budget -= len(piece.text)
+    return out
+
+
+def _unspace(text: str, start: int, end: int, seps: str) -> Piece | None:
+    """The characters of a spaced run joined (the run alternates one character and a gap of
+    `seps`); a gap other than the usual one is a word break, read as one space."""
+    chars: list[int] = []
+    gaps: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        chars.append(i)
+        j = i + 1
+        while j < end and text[j] in seps:
+            j += 1
+        gaps.append((i + 1, j))
+        i = j
+    gaps.pop()
+    if sum(text[c].isalpha() for c in chars) < 3:
+        return None  # digits with separators are the detectors' own business
+    usual = Counter(text[a:b] for a, b in gaps).most_common(1)[0][0]
+    out: list[str] = [text[chars[0]]]
+    out_s: list[int] = [chars[0]]
+    out_e: list[int] = [chars[0] + 1]
+    for (a, b), c in zip(gaps, chars[1:], strict=True):
+        if text[a:b] != usual:
+            out.append(" ")
+            out_s.append(a)
+            out_e.append(b)
+        out.append(text[c])
+        out_s.append(c)
+        out_e.append(c + 1)
+    return Piece("spaced", "".join(out), out_s, out_e)
+
+
+def spaced_tail(text: str, cap: int = 1024) -> int:
+    """Where a spaced run at the end of a stream could still be growing: back over single
+    characters and the gaps between them (at most `cap` characters), of either kind of run.
+    A run with no letter yet holds nothing: digits alone are the detectors' business."""
+    return min(_spaced_tail(text, cap, " \t", 3), _spaced_tail(text, cap, _PUNCT_SEPS, 1))
+
+
+def _spaced_tail(text: str, cap: int, seps: str, widest: int) -> int:
+    floor = max(0, len(text) - cap)
+    i = len(text)
+    gap = 0
+    while i > floor and text[i - 1] in seps and gap < widest:
+        i -= 1
+        gap += 1
+    start = i
+    letters = False
+    while i > floor and text[i - 1] not in seps and not text[i - 1].isspace():
+        if i >= 2 and text[i - 2] not in seps and not text[i - 2].isspace():
+            break  # text[i - 1] ends a longer word: the run (if any) starts after it
+        i -= 1
+        start = i
+        letters = letters or text[i].isalpha()
+        gap = 0
+        while i > floor and text[i - 1] in seps and gap < widest:
+            i -= 1
+            gap += 1
+        if gap == 0:
+            break
+    return start if letters else len(text)
+
+
+# --- stream tails: where a run at the end of a stream could still be growing --------
+
+# Streams: how far back an encoded run still growing at the end is held, at most.
+TAIL_CAP = 1024
+
+
+def b64_tail(text: str) -> int:
+    return _run_tail(text, _B64_ALPHABET, TAIL_CAP)
+
+
+def hex_tail(text: str) -> int:
+    """Back over hex pairs (each perhaps prefixed, perhaps followed by one separator) and a
+    half pair: digits in prose ("1-2 3-4") are not pairs, and go out at once."""
+    floor = max(0, len(text) - TAIL_CAP)
+    i = len(text)
+    if i > floor and text[i - 1] in _HEX_SEPS:
+        i -= 1
+    start = i
+    if i > floor and text[i - 1] in _HEX_DIGITS and (i < 2 or text[i - 2] not in _HEX_DIGITS):
+        i -= 1  # half a pair
+        start = i
+        if i > floor and text[i - 1] in _HEX_SEPS:
+            i -= 1
+    while i - 2 >= floor and text[i - 1] in _HEX_DIGITS and text[i - 2] in _HEX_DIGITS:
+        i -= 2
+        if i - 2 >= floor and text[i - 2 : i] in ("\\x", "0x", "0X"):
+            i -= 2
+        start = i
+        if i > floor and text[i - 1] in _HEX_SEPS:
+            i -= 1
+    return start
+
+
+def percent_tail(text: str) -> int:
+    cut = text.rfind("%", max(0, len(text) - 2))
+    return cut if cut >= 0 else len(text)
+
+
+def entity_tail(text: str) -> int:
+    at = text.rfind("&", max(0, len(text) - 40))
+    return at if at >= 0 and ";" not in text[at:] else len(text)
+
+
+def escape_tail(text: str) -> int:
+    at = text.rfind("\\", max(0, len(text) - 12))
+    return at if at >= 0 else len(text)
+
+
+def no_tail(text: str) -> int:
+    return len(text)
+
+
+def token_tail(text: str) -> int:
+    """A reversed value grows at its start, which comes last: hold the last word."""
+    floor = max(0, len(text) - 64)
+    return max(floor, text.rfind(" ") + 1, text.rfind("\n") + 1, text.rfind("\t") + 1)

@@ -1,0 +1,136 @@
+"""The decoders a policy can turn on (policy `views.decoders`), each with its gate and its
+stream tail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from safeproxy.filters import carriers, numwords
+from safeproxy.filters import decoded as d
+from safeproxy.filters.piece import Piece
+
+
+class Decoder(NamedTuple):
+    """`gate` is a Hyperscan pattern over the raw text (caseless): where it does not match,
+    `decode` cannot produce anything, so ordinary text pays one shared scan and no more.
+    `tail(text)` is where, in a stream, an encoded run at the end could still grow.
+    `ascii`: whether the gate can match ASCII text at all (one gate database serves it)."""
+
+    kind: str
+    gate: str
+    decode: d.Decode
+    tail: Callable[[str], int]
+    ascii: bool = True
+
+
+_SPACED_GATE = r"\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S"
+_PUNCT = r"[.*_|,/\\~+\-]"
+# Characters of the original before a number-words piece that are scanned with it: rules
+# that need a context word ("SSN", "call") find it there.
+NUMWORDS_CONTEXT = 32
+
+
+def builtin_decoders() -> tuple[Decoder, ...]:
+    return (
+        Decoder("base64", r"[a-z0-9+/_\-]{" + str(d.MIN_B64) + "}", d.decode_base64, d.b64_tail),
+        Decoder(
+            "hex",
+            r"[0-9a-f]{16}|(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]){7}[0-9a-f]{2}"
+            r"|(?:(?:\\x|0x)[0-9a-f]{2}[ :,\-]?){4}",
+            d.decode_hex,
+            d.hex_tail,
+        ),
+        Decoder("percent", r"%[0-9a-f]{2}", d.decode_percent, d.percent_tail),
+        Decoder("escapes", r"\\u\{?[0-9a-f]{4}", d.decode_escapes, d.escape_tail),
+        Decoder("entities", r"&(?:#[0-9x]|[a-z][a-z0-9]{1,31};)", d.decode_entities, d.entity_tail),
+        Decoder(
+            "rot13",
+            r"\b(?:gur|naq|lbh|lbhe|nyy|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|cnffjbeq"
+            r"|frperg|erirny|ehyrf)\b",
+            d.decode_rot13,
+            d.no_tail,
+        ),
+        Decoder(
+            "reversed",
+            r"\b(?:eht|dna|uoy|ruoy|lla|erongi|suoiverp|snoitcurtsni|metsys|tpmorp|drowssap"
+            r"|terces|laever|selur)\b|\b(?:moc|gro|ten|ude|vog|oi|ed|ku|rf)\.[a-z0-9.\-]+@",
+            d.decode_reversed,
+            d.token_tail,
+        ),
+        Decoder(
+            "spaced",
+            r"(?:^|\s)" + _SPACED_GATE + r"(?:\s|$)" + r"|\w" + (_PUNCT + r"\w") * 4,
+            d.decode_spaced,
+            d.spaced_tail,
+        ),
+        Decoder("numwords", numwords.GATE, decode_numwords_in_context, numwords_tail),
+        Decoder("carriers", carriers.GATE, carriers.decode_carriers, carrier_tail, ascii=False),
+    )
+
+
+def decode_numwords_in_context(text: str, budget: int) -> list[Piece]:
+    """Number-word pieces, each with the original's few characters before it."""
+    out: list[Piece] = []
+    for p in numwords.decode_numwords(text, budget):
+        first = min(p.starts)
+        lead = max(0, first - NUMWORDS_CONTEXT)
+        out.append(
+            Piece(
+                p.kind,
+                text[lead:first] + p.text,
+                [*range(lead, first), *p.starts],
+                [*range(lead + 1, first + 1), *p.ends],
+            )
+        )
+    return out
+
+
+# Streams hold a trailing run of number words back at most this far.
+_NUMWORDS_TAIL = 256
+_BREAKS = "".join(sorted(numwords.BREAK_CHARS))
+_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def numwords_tail(text: str) -> int:
+    """Back over number words, numerals and the gaps between them; and a last word that may
+    be the start of one (its letters still arriving)."""
+    floor = max(0, len(text) - _NUMWORDS_TAIL)
+    i = len(text)
+    # The common case in C: the last word is no number word, nor the start of one.
+    last = text[floor:].rstrip(_BREAKS)
+    word = last[len(last.rstrip(_ALNUM)) :].lower()
+    if word and word.isascii() and word not in numwords.PREFIXES:
+        return i
+    start = i
+    first = True
+    while i > floor:
+        j = i
+        while j > floor and text[j - 1] in numwords.BREAK_CHARS:
+            j -= 1
+        k = j
+        while k > floor and text[k - 1].isalnum():
+            k -= 1
+        token = text[k:j].lower()
+        if not token:
+            break
+        if not (
+            (token.isdigit() and not first)  # numerals only between words: "1-2 3-4" goes out
+            or token in numwords.READ
+            or token in numwords.CONNECTIVES
+            or (first and j == len(text) and token in numwords.PREFIXES)
+        ):
+            break
+        start = k
+        first = False
+        i = k
+    return start
+
+
+def carrier_tail(text: str) -> int:
+    """Back over a trailing run of variation selectors and tag characters."""
+    floor = max(0, len(text) - d.TAIL_CAP)
+    i = len(text)
+    while i > floor and carriers.is_carrier(text[i - 1]):
+        i -= 1
+    return i

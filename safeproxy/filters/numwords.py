@@ -1,0 +1,326 @@
+"""Numbers spelt digit by digit in words ("four one one one, one one ...") decoded to digits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from safeproxy.filters.piece import Piece
+
+KIND = "numwords"
+
+# Digit words of English and of the five languages the injection families know (es, pt, it,
+# fr, de), lower case. Accented words are listed with and without their accents: the gate
+# must see exactly what the decoder reads, so no general accent folding happens here.
+# fmt: off
+DIGIT_WORDS: dict[str, str] = {
+    # English; "oh" and "nought" are 0 in phone and card talk
+    "zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    # German; "zwo" is 2 on the telephone
+    "null": "0", "eins": "1", "zwei": "2", "zwo": "2", "drei": "3", "vier": "4", "fünf": "5",
+    "funf": "5", "fuenf": "5", "sechs": "6", "sieben": "7", "acht": "8", "neun": "9",
+    # French
+    "zéro": "0", "un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5",
+    "sept": "7", "huit": "8", "neuf": "9",
+    # Spanish
+    "cero": "0", "uno": "1", "una": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5",
+    "seis": "6", "siete": "7", "ocho": "8", "nueve": "9",
+    # Portuguese; "meia" (half a dozen) is 6 in Brazilian phone talk
+    "um": "1", "uma": "1", "dois": "2", "duas": "2", "três": "3", "quatro": "4", "meia": "6",
+    "sete": "7", "oito": "8", "nove": "9",
+    # Italian
+    "due": "2", "tre": "3", "quattro": "4", "cinque": "5", "sei": "6", "sette": "7",
+    "otto": "8",
+}
+# English teens and tens, read as two digits ("forty-one eleven" is 4111); other languages
+# write these as one compound word or with "y"/"et", not handled.
+TEENS: dict[str, str] = {
+    "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
+}
+TENS: dict[str, str] = {
+    "twenty": "2", "thirty": "3", "forty": "4", "fourty": "4", "fifty": "5", "sixty": "6",
+    "seventy": "7", "eighty": "8", "ninety": "9",
+}
+# fmt: on
+# "double five" is 55, "triple seven" 777 (English phone talk).
+REPEATS = {"double": 2, "triple": 3}
+# Words that may join two groups ("... one and one ..."), each language's "and".
+CONNECTIVES = frozenset({"and", "und", "et", "y", "e"})
+
+# A run is decoded when it holds this many digits, and this many of them come from words
+# ("4 one 1 1" is a run): "one or two" and "I have one or two questions" stay prose.
+MIN_DIGITS = 4
+MIN_WORD_DIGITS = 1
+# Between two words of one group: one space, hyphen, comma, dot or underscore. A longer
+# separator of these characters (", ", " - ", a newline) is a group break, shown as one space
+# (what the card, SSN and phone patterns accept between groups).
+TIGHT = frozenset(" -,._")
+BREAK_CHARS = frozenset(" \t\r\n,.;:_/|-\u2010\u2011\u2013\u2014")
+MAX_SEP = 8
+# A run's leading numerals are looked for this far back from its first word.
+MAX_HEAD = 96
+MAX_NUMERAL = 24  # longer digit runs are no card, SSN or phone: not read as a run's part
+
+
+class _Item(NamedTuple):
+    """Digits read from text[start:end]: a word, a compound ("forty-one"), or a numeral."""
+
+    digits: str
+    start: int
+    end: int
+    word: bool
+
+
+def _gate() -> str:
+    def alternation(words: set[str]) -> str:
+        # Hyperscan's CASELESS folds ASCII only: accented letters are given in both cases.
+        return (
+            "(?:"
+            + "|".join(
+                "".join(c if c.isascii() else f"(?:{c}|{c.upper()})" for c in w)
+                for w in sorted(words, key=lambda w: (-len(w), w))
+            )
+            + ")"
+        )
+
+    numbers = {*DIGIT_WORDS, *TEENS, *TENS}
+    word, number = alternation({*numbers, *REPEATS}), alternation(numbers)
+    sep = "[" + "".join(f"\\x{ord(c):02x}" if c.isascii() else c for c in sorted(BREAK_CHARS)) + "]"
+    joined = f"{sep}{{1,{MAX_SEP}}}(?:{'|'.join(sorted(CONNECTIVES))}){sep}{{1,{MAX_SEP}}}"
+    gap = f"(?:{sep}{{0,{MAX_SEP}}}|{joined})"
+    end = "(?:[^a-z]|$)"
+    # "double" after a numeral needs a digit after it too, which the first form matches.
+    return f"(?:^|[^a-z]){word}{gap}(?:{word}{end}|[0-9])|[0-9]{gap}{number}{end}"
+
+
+# Matches wherever two number tokens, one of them a word, stand separated as the decoder
+# allows: every run the decoder keeps holds such a pair. (Consumes the characters around a
+# word instead of asserting them: no lookaround.)
+GATE = _gate()
+
+# Letter runs: one class repeated, which the engine walks in C (an alternation of the words
+# themselves costs about a microsecond per character in `re`).
+_LETTERS = re.compile(r"[^\W\d_]+")
+READ = frozenset({*DIGIT_WORDS, *TEENS, *TENS, *REPEATS})
+MAX_WORD = max(map(len, READ))
+# Every beginning of a number word: a stream holds a last word that may still become one.
+PREFIXES = frozenset(w[:i] for w in READ for i in range(1, len(w) + 1))
+_SEP = "[" + re.escape("".join(sorted(BREAK_CHARS))) + "]"
+_SEPS = re.compile(f"{_SEP}*")
+# A group break around a connective: ", and ", " und ".
+_JOINED = re.compile(
+    rf"{_SEP}{{1,{MAX_SEP}}}(?:{'|'.join(sorted(CONNECTIVES))}){_SEP}{{1,{MAX_SEP}}}", re.IGNORECASE
+)
+_DIGIT = re.compile("[0-9]")
+# A separator, then a numeral (no overlap between the two: nothing to backtrack).
+_NUMERAL_AFTER = re.compile(
+    rf"(?:{_SEP}{{0,{MAX_SEP}}}|{_JOINED.pattern})([0-9]{{1,{MAX_NUMERAL}}})(?![0-9])",
+    re.IGNORECASE,
+)
+
+
+def decode_numwords(text: str, budget: int) -> list[Piece]:
+    """One piece per run of number words (and digits among them).
+
+    The pieces hold at most `budget` characters in all; each number word or numeral read
+    also costs one of it, so the work is bounded too. Once it is spent, decoding stops (the
+    run being read is cut there).
+    """
+    return _scan(text, budget)[0]
+
+
+def _scan(text: str, budget: int) -> tuple[list[Piece], int]:
+    """The pieces, and the number of items read (tests bound it by the text's length)."""
+    pieces: list[Piece] = []
+    run: list[_Item] = []
+    # Each item read costs one (a lone "one" in prose too: the budget bounds the Python work
+    # as well as the pieces), and a kept piece its length; the open run is held at its size.
+    spent = held = 0
+    counter = [0]
+    for item in _items(text, counter):
+        spent += 1
+        if not (item.digits and run and _sep_ok(text, run[-1].end, item.start)):
+            spent += _flush(run, text, pieces)
+            run, held = [], 0
+        if item.digits:  # a lone "double" leaves no run open
+            held += len(item.digits) + 1
+            if spent + held > budget:
+                break  # the run so far is kept: the budget cuts it where it stood
+            run.append(item)
+        elif spent > budget:
+            break
+    _flush(run, text, pieces)
+    return pieces, counter[0]
+
+
+def _sep_ok(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] may stand between two items of a run."""
+    if end - start <= MAX_SEP and _SEPS.fullmatch(text, start, end):
+        return True
+    return end - start <= 2 * MAX_SEP + 3 and _JOINED.fullmatch(text, start, end) is not None
+
+
+def _tight(text: str, a: _Item, b: _Item) -> bool:
+    """Whether two neighbours in a run belong to one group (nothing shown between them)."""
+    sep = text[a.end : b.start]
+    if not sep:
+        return True
+    if len(sep) > 1 or sep not in TIGHT:
+        return False
+    # "4111 1111": numerals keep the groups they were written in; "4 one 1 1" is one group.
+    return (a.word or len(a.digits) == 1) and (b.word or len(b.digits) == 1)
+
+
+def _flush(run: list[_Item], text: str, pieces: list[Piece]) -> int:
+    """Append the run's piece if it is one; its length."""
+    if not run:
+        return 0
+    total = sum(len(i.digits) for i in run)
+    words = sum(len(i.digits) for i in run if i.word)
+    if total < MIN_DIGITS or words < MIN_WORD_DIGITS:
+        return 0
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for n, item in enumerate(run):
+        if n and not _tight(text, run[n - 1], item):
+            out.append(" ")  # a group break: it stands for the separator
+            starts.append(run[n - 1].end)
+            ends.append(item.start)
+        for k, d in enumerate(item.digits):
+            out.append(d)
+            if item.word:  # every digit of a word stands for the whole word
+                starts.append(item.start)
+                ends.append(item.end)
+            else:
+                starts.append(item.start + k)
+                ends.append(item.start + k + 1)
+    pieces.append(Piece(KIND, "".join(out), starts, ends))
+    return len(out)
+
+
+def _items(text: str, counter: list[int]) -> Iterator[_Item]:
+    """Number words and the numerals next to them, in order (see `_words` for the words).
+
+    Numerals are read only around words: forward from each word while separators and
+    numerals alternate, and back from the next word (within MAX_HEAD) for a run's leading
+    digits, never back past where the forward walk stopped; so each character is visited at
+    most once, and digits far from any word (a table of figures) cost nothing.
+    """
+    last = 0
+    for word in _words(text, counter):
+        if _DIGIT.search(text, last, word.start):  # most gaps hold none: skip in C
+            yield from _numerals(text, last, word.start, counter)
+        yield word
+        last = word.end
+    yield from _numerals(text, last, len(text), counter, back=False)
+
+
+def _numerals(
+    text: str, lo: int, hi: int, counter: list[int], back: bool = True
+) -> Iterator[_Item]:
+    """The numerals of text[lo:hi] that follow its start or (if `back`) precede its end."""
+    at = lo
+    m = _NUMERAL_AFTER.match(text, at, hi) if lo > 0 else None  # at 0, no word is before
+    while m is not None:
+        counter[0] += 1
+        yield _Item(m.group(1), m.start(1), m.end(1), False)
+        at = m.end()
+        m = _NUMERAL_AFTER.match(text, at, hi)
+    head: list[_Item] = []
+    j = hi
+    floor = max(at, hi - MAX_HEAD) if back else hi
+    while j > floor:
+        k = end = _back_over_gap(text, j, floor)
+        while k > floor and "0" <= text[k - 1] <= "9":
+            k -= 1
+        if k == end or end - k > MAX_NUMERAL or (k > 0 and "0" <= text[k - 1] <= "9"):
+            break  # no digits, or a numeral too long or cut by the window: not this run's
+        counter[0] += 1
+        head.append(_Item(text[k:end], k, end, False))
+        j = k
+    yield from reversed(head)
+
+
+def _back_over_gap(text: str, j: int, floor: int) -> int:
+    """Where a gap that `_sep_ok` could accept, ending at j, may begin (not below floor)."""
+    k = j
+    while k > floor and j - k < MAX_SEP and text[k - 1] in BREAK_CHARS:
+        k -= 1
+    if k == j:
+        return k
+    for word in CONNECTIVES:  # ", and ": step over the word and the separators before it
+        w = k - len(word)
+        if w - 1 >= floor and text[w - 1] in BREAK_CHARS and text[w:k].lower() == word:
+            i = w
+            while i > floor and w - i < MAX_SEP and text[i - 1] in BREAK_CHARS:
+                i -= 1
+            return i
+    return k
+
+
+def _words(text: str, counter: list[int]) -> Iterator[_Item]:
+    """Number words in order; a lone "double" comes as digits "".
+
+    Compounds ("forty-one", "double five", "double 5") look one word ahead; each word is
+    read once (`counter[0]` counts them).
+    """
+    matches = _word_matches(text, counter)
+    ahead: _Item | None = None
+    while True:
+        if ahead is not None:
+            item, ahead = ahead, None
+        else:
+            m = next(matches, None)
+            if m is None:
+                return
+            item = _read(*m)
+        word = text[item.start : item.end].lower()
+        tens = TENS.get(word)
+        repeat = REPEATS.get(word)
+        if tens is None and repeat is None:
+            yield item
+            continue
+        e = item.end
+        if repeat is not None and _single_digit_after(text, e):
+            yield _Item(text[e + 1] * repeat, item.start, e + 2, True)
+            continue
+        m = next(matches, None)
+        if m is not None:
+            ahead = _read(*m)
+        close = ahead is not None and text[e : ahead.start] in (" ", "-")
+        digit = ahead is not None and close and len(ahead.digits) == 1 and ahead.digits.isdigit()
+        lead = tens or ""
+        if ahead is not None and digit and (repeat is not None or ahead.digits != "0"):
+            digits = ahead.digits * repeat if repeat is not None else lead + ahead.digits
+            yield _Item(digits, item.start, ahead.end, True)
+            ahead = None
+        else:  # "twenty" alone is 20; "double" alone is no number
+            yield _Item(lead + "0" if tens else "", item.start, e, True)
+
+
+def _word_matches(text: str, counter: list[int]) -> Iterator[tuple[str, int, int]]:
+    """(word, start, end) of each letter run that is a word this module reads."""
+    for m in _LETTERS.finditer(text):
+        counter[0] += 1
+        word = m.group()
+        if len(word) <= MAX_WORD and word.lower() in READ:
+            yield word, m.start(), m.end()
+
+
+def _single_digit_after(text: str, at: int) -> bool:
+    """Whether text[at:] is a space or hyphen, then one digit alone ("double 5")."""
+    return (
+        text[at : at + 1] in (" ", "-")
+        and "0" <= text[at + 1 : at + 2] <= "9"
+        and not "0" <= text[at + 2 : at + 3] <= "9"
+    )
+
+
+def _read(token: str, start: int, end: int) -> _Item:
+    """A word as an item: a digit word's digits ("" for "double", "triple", "twenty"...)."""
+    word = token.lower()
+    return _Item(DIGIT_WORDS.get(word) or TEENS.get(word) or "", start, end, True)

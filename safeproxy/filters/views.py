@@ -1,0 +1,211 @@
+"""Decoded views: the stage's detectors run again over what encoded runs of a text decode to.
+
+A model reads base64, hex, ROT13, reversed, letter-spaced text, numbers written as words
+and payloads hidden in variation selectors without effort, so the filters read them too.
+One Hyperscan scan of the raw text asks every decoder's gate at once; only the decoders
+whose gate matched run (ordinary prose pays that one scan). Their pieces are scanned by the
+stage's own finder, joined in one text, and each finding maps back to the encoded span that
+carried it: redaction cuts that span, a block blocks, and a stream holds it until decided.
+
+Decoding nests (a base64 run that decodes to hex is decoded again) up to `depth`, and stops
+at `max_chars` decoded characters per scan: a text that decodes to more is a filter error
+(Overload), decided by the filters' `on_error`, never passed half read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import hyperscan
+
+from safeproxy.filters.api import Finding
+from safeproxy.filters.decoded import no_tail
+from safeproxy.filters.decoders import Decoder
+from safeproxy.filters.holdback import Finder
+from safeproxy.filters.normalize import Normalized
+from safeproxy.filters.piece import Piece
+from safeproxy.filters.scanner import Overload
+
+# Between pieces in the one text their scan reads: no PII or secret rule spans it.
+JOINER = "\x00"
+
+
+class Gate:
+    """One presence-only scan for every decoder's gate; says which decoders may apply."""
+
+    def __init__(self, decoders: Sequence[Decoder]) -> None:
+        base = int(hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS)
+        # ASCII text (most of it) scans faster without UTF-8 decoding in the engine, with the
+        # gates that can match it at all.
+        self._ascii_ids = [i for i, d in enumerate(decoders) if d.ascii]
+        ascii = [decoders[i].gate for i in self._ascii_ids]
+        self._ascii = _compile(ascii, base) if ascii else None
+        self._utf8 = _compile([d.gate for d in decoders], base | int(hyperscan.HS_FLAG_UTF8))
+        self._local = threading.local()
+        self._home = threading.get_ident()
+
+    def open(self, text: str) -> list[int]:
+        """The indices of the decoders whose gates match `text`, in order."""
+        data = text.encode("utf-8", "surrogatepass")
+        if len(data) == len(text):
+            if self._ascii is None:
+                return []
+            db, ids = self._ascii, self._ascii_ids
+        else:
+            db, ids = self._utf8, None
+        hits: list[int] = []
+
+        def on_match(index: int, *_rest: object) -> None:
+            hits.append(index if ids is None else ids[index])
+
+        scratch = self._scratch(db)
+        if scratch is None:
+            db.scan(data, match_event_handler=on_match)
+        else:
+            db.scan(data, match_event_handler=on_match, scratch=scratch)
+        hits.sort()
+        return hits
+
+    def _scratch(self, db: hyperscan.Database) -> hyperscan.Scratch | None:
+        # A scratch serves one scan at a time; large texts are scanned on a worker thread.
+        if threading.get_ident() == self._home:
+            return None
+        mine: dict[int, hyperscan.Scratch] | None = getattr(self._local, "scratches", None)
+        if mine is None:
+            mine = self._local.scratches = {}
+        scratch = mine.get(id(db))
+        if scratch is None:
+            scratch = mine[id(db)] = hyperscan.Scratch(db)
+        return scratch
+
+
+def _compile(patterns: Sequence[str], flags: int) -> hyperscan.Database:
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(
+        expressions=[p.encode() for p in patterns],
+        ids=list(range(len(patterns))),
+        elements=len(patterns),
+        flags=[flags] * len(patterns),
+    )
+    return db
+
+
+class Views:
+    """The decoders of a policy, their gate, and the caps on decoding."""
+
+    def __init__(self, decoders: Sequence[Decoder], max_chars: int, depth: int = 2) -> None:
+        self.decoders = tuple(decoders)
+        self.max_chars = max_chars
+        self.depth = depth
+        self._gate = Gate(self.decoders) if self.decoders else None
+        # Whole-text transforms (ROT13) hold nothing of their own.
+        self._tails = [d.tail for d in self.decoders if d.tail is not no_tail]
+
+    def pieces(self, text: str) -> list[Piece]:
+        """Every piece the text decodes to, nested pieces included, in text coordinates."""
+        if self._gate is None or not text:
+            return []
+        budget = [self.max_chars]
+        out: list[Piece] = []
+        level = [Piece("text", text, range(len(text)), range(1, len(text) + 1))]
+        for depth in range(self.depth):
+            found: list[Piece] = []
+            for outer in level:
+                for inner in self._decode(outer.text, budget):
+                    found.append(inner if depth == 0 else _compose(outer, inner))
+            if not found:
+                break
+            out += found
+            level = found
+        if budget[0] <= 0:
+            # Past the cap, what is left would go unread: a filter error, decided by the
+            # filters' on_error (closed: refused), as an overload of candidates is.
+            raise Overload(f"over {self.max_chars} decoded characters")
+        return out
+
+    def _decode(self, text: str, budget: list[int]) -> list[Piece]:
+        assert self._gate is not None
+        out: list[Piece] = []
+        for index in self._gate.open(text):
+            if budget[0] <= 0:
+                break
+            for piece in self.decoders[index].decode(text, budget[0]):
+                if not piece.text or piece.text == text:
+                    continue
+                if len(piece.text) > budget[0]:  # the cap holds whatever a decoder returns
+                    n = max(budget[0], 0)
+                    piece = Piece(piece.kind, piece.text[:n], piece.starts[:n], piece.ends[:n])
+                if piece.text:
+                    out.append(piece)
+                budget[0] -= len(piece.text)
+        return out
+
+    def tail(self, text: str, floor: int = 0) -> int:
+        """Streams: the earliest index from which an encoded run could still be growing (or
+        `floor`, as soon as one reaches back that far: the caller holds from there anyway)."""
+        held = len(text)
+        for tail in self._tails:
+            held = min(held, tail(text))
+            if held <= floor:
+                return floor
+        return held
+
+
+def _compose(outer: Piece, inner: Piece) -> Piece:
+    """`inner` was decoded from outer.text: its spans, in outer's original."""
+    starts = [outer.starts[s] for s in inner.starts]
+    ends = [max(outer.ends[s:e]) for s, e in zip(inner.starts, inner.ends, strict=True)]
+    return Piece(inner.kind, inner.text, starts, ends)
+
+
+class ViewFinder:
+    """A stage's finder, and the same finder over the text's decoded views (Finder protocol)."""
+
+    def __init__(self, base: Finder, views: Views) -> None:
+        self._base = base
+        self._views = views
+
+    @property
+    def base(self) -> Finder:
+        return self._base
+
+    def scan(
+        self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
+    ) -> tuple[list[Finding], int]:
+        found, held = self._base.scan(text, hold=hold, view=view, floor=floor)
+        if hold and held > floor:
+            held = min(held, max(floor, self._views.tail(text, floor)))
+        pieces = self._views.pieces(text)
+        if not pieces:
+            return found, held
+        if hold:
+            for p in pieces:
+                # A piece whose encoded run reaches the end may still grow: hold from where a
+                # match inside it could (the stage's own rule, read on the decoded text).
+                if max(p.ends[0], p.ends[-1]) < len(text):
+                    continue
+                grows = self._base.scan(p.text, hold=True)[1]
+                if grows < len(p.text):
+                    held = min(held, max(floor, min(p.starts[grows:])))
+        joined = JOINER.join(p.text for p in pieces)
+        starts: list[int] = []
+        ends: list[int] = []
+        for i, p in enumerate(pieces):
+            if i:  # the joiner stands for the last character of the piece before it
+                starts.append(starts[-1])
+                ends.append(ends[-1])
+            starts.extend(p.starts)
+            ends.extend(p.ends)
+        more = self._base.scan(joined, hold=False)[0]
+        if not more:
+            return found, held
+        seen = {(f.type, f.start, f.end) for f in found}
+        for f in more:
+            # min and max: a reversed piece runs backwards through the original.
+            start, end = min(starts[f.start : f.end]), max(ends[f.start : f.end])
+            if (f.type, start, end) not in seen:
+                seen.add((f.type, start, end))
+                found.append(f._replace(start=start, end=end))
+        found.sort(key=lambda f: (f.start, f.end))
+        return found, held

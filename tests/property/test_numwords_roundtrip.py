@@ -1,0 +1,107 @@
+"""Digits spelt as words in any of the six languages, with any separators, decode back to the
+digits and their groups; every decoded character maps back to the word or separator it came
+from; and the gate matches wherever the decoder finds anything."""
+
+from __future__ import annotations
+
+import hyperscan
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from safeproxy.filters.numwords import GATE, decode_numwords
+
+# Per language, the words of each digit 0-9 (several where a language has several).
+LANGUAGES: dict[str, list[list[str]]] = {
+    "en": [["zero", "oh", "nought"], ["one"], ["two"], ["three"], ["four"], ["five"], ["six"],
+           ["seven"], ["eight"], ["nine"]],
+    "de": [["null"], ["eins"], ["zwei", "zwo"], ["drei"], ["vier"], ["fünf", "fuenf"],
+           ["sechs"], ["sieben"], ["acht"], ["neun"]],
+    "fr": [["zéro", "zero"], ["un", "une"], ["deux"], ["trois"], ["quatre"], ["cinq"], ["six"],
+           ["sept"], ["huit"], ["neuf"]],
+    "es": [["cero"], ["uno", "una"], ["dos"], ["tres"], ["cuatro"], ["cinco"], ["seis"],
+           ["siete"], ["ocho"], ["nueve"]],
+    "pt": [["zero"], ["um", "uma"], ["dois", "duas"], ["três", "tres"], ["quatro"], ["cinco"],
+           ["seis", "meia"], ["sete"], ["oito"], ["nove"]],
+    "it": [["zero"], ["uno"], ["due"], ["tre"], ["quattro"], ["cinque"], ["sei"], ["sette"],
+           ["otto"], ["nove"]],
+}  # fmt: skip
+TIGHT = st.sampled_from([" ", "-", ",", ".", "_"])
+BREAK = st.sampled_from([", ", " - ", "\n", "  ", ". ", "; ", " and ", ",\n", " / "])
+CASE = st.sampled_from([str.lower, str.upper, str.title])
+FILLER = st.lists(st.sampled_from(["please", "call", "card", "thanks", "is", "my"]), max_size=3)
+FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8
+DB = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+DB.compile(expressions=[GATE.encode()], ids=[0], flags=[FLAGS])
+
+
+def gate_hits(text: str) -> bool:
+    hits: list[int] = []
+    DB.scan(text.encode(), match_event_handler=lambda *a: hits.append(1))
+    return bool(hits)
+
+
+@st.composite
+def spelt(draw: st.DrawFn) -> tuple[str, str, list[tuple[str, str]]]:
+    """(text, expected digits, per expected character the original text it maps to)."""
+    lang = draw(st.sampled_from(sorted(LANGUAGES)))
+    groups = draw(
+        st.lists(st.text("0123456789", min_size=1, max_size=5), min_size=1, max_size=4).filter(
+            lambda gs: sum(map(len, gs)) >= 4
+        )
+    )
+    out = ""
+    expected: list[tuple[str, str]] = []
+    words = 0
+    for g, group in enumerate(groups):
+        if g:
+            sep = draw(BREAK)
+            out += sep
+            expected.append((" ", sep))
+        for k, d in enumerate(group):
+            if k:
+                out += draw(TIGHT)
+            if draw(st.integers(0, 4)) == 0:  # now and then the digit itself
+                token = d
+            else:
+                token = draw(CASE)(draw(st.sampled_from(LANGUAGES[lang][int(d)])))
+                words += 1
+            out += token
+            expected.append((d, token))
+    if not words:  # at least one word: digits alone are not this decoder's
+        first = LANGUAGES[lang][int(groups[0][0])][0]
+        out = first + out[1:]
+        expected[0] = (groups[0][0], first)
+    return out, " ".join(groups), expected
+
+
+@settings(max_examples=300)
+@given(spelt(), FILLER, FILLER)
+def test_spelt_digits_decode_and_map_back(
+    run: tuple[str, str, list[tuple[str, str]]], before: list[str], after: list[str]
+) -> None:
+    body, digits, expected = run
+    head = " ".join(before) + ": " if before else ""
+    text = head + body + (". " + " ".join(after) if after else "")
+    [piece] = decode_numwords(text, 1 << 20)
+    assert piece.text == digits
+    mapped = [(c, text[s:e]) for c, s, e in zip(piece.text, piece.starts, piece.ends, strict=True)]
+    assert mapped == expected
+    assert piece.starts[0] == len(head)
+    assert max(piece.ends) == len(head) + len(body)
+    assert gate_hits(text)
+
+
+TOKENS = st.sampled_from(
+    ["one", "two", "oh", "zwo", "fünf", "FÜNF", "zéro", "ZÉRO", "três", "meia", "twenty", "forty",
+     "eleven", "double", "triple", "and", "e", "y", "et", "4", "12", "0", "the", "someone",
+     "done", "tree", "x"]
+)  # fmt: skip
+SEPS = st.sampled_from(["", " ", "-", ", ", " - ", "\n", "..", "  ", " , ", "/", "         "])
+
+
+@settings(max_examples=500)
+@given(st.lists(st.tuples(TOKENS, SEPS), max_size=12))
+def test_the_gate_matches_wherever_the_decoder_finds_a_run(parts: list[tuple[str, str]]) -> None:
+    text = "".join(t + s for t, s in parts)
+    if decode_numwords(text, 1 << 20):
+        assert gate_hits(text), text
