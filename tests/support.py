@@ -84,7 +84,9 @@ class Stack:
 
     def __enter__(self) -> Stack:
         self._thread.start()
-        self.call(self._start())
+        # Start-up compiles every policy (seconds of CPU for the default one, many more on a
+        # loaded CI runner): a bound for a start that hangs, not a measure of speed.
+        self.call(self._start(), timeout=180)
         return self
 
     def __exit__(self, *exc: object) -> None:
