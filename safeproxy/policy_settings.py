@@ -71,8 +71,9 @@ class _Filter(_Strict):
 class _Redacting(_Filter):
     action: Literal["block", "redact", "flag"] = "redact"
     # placeholder: [REDACTED:EMAIL]; mask: the value's characters as '*'; hash: a salted,
-    # truncated sha256 ([EMAIL:3f9a0c1b]) so equal values stay joinable in logs.
-    redaction: Literal["placeholder", "mask", "hash"] = "placeholder"
+    # truncated sha256 ([EMAIL:3f9a0c1b]) so equal values stay joinable in logs; remove:
+    # nothing (for what no reader sees, such as a payload hidden in invisible characters).
+    redaction: Literal["placeholder", "mask", "hash", "remove"] = "placeholder"
 
 
 # The most-used regions (by population and by traffic): national numbers (no +country code)
@@ -109,6 +110,14 @@ class PiiFilter(_Redacting):
     # .net, and anything under .example, .test, .invalid, .localhost) are no finding: docs,
     # tests and code samples are full of them. `false` redacts or blocks them like any other.
     exempt_reserved_domains: bool = True
+
+
+class HiddenPayloadFilter(_Redacting):
+    """Runs of variation selectors or tag characters that encode bytes (filters/carriers.py):
+    invisible to a reader, read by a model. Stripped by default; `action: block` refuses."""
+
+    type: Literal["hidden_payload"]
+    redaction: Literal["placeholder", "mask", "hash", "remove"] = "remove"
 
 
 class SecretsFilter(_Redacting):
@@ -177,11 +186,16 @@ class LimitsFilter(_Filter):
 
 
 FilterSettings = Annotated[
-    PiiFilter | SecretsFilter | InjectionFilter | BlocklistFilter | LimitsFilter,
+    PiiFilter
+    | SecretsFilter
+    | InjectionFilter
+    | BlocklistFilter
+    | LimitsFilter
+    | HiddenPayloadFilter,
     Field(discriminator="type"),
 ]
 OutputFilterSettings = Annotated[
-    PiiFilter | SecretsFilter | BlocklistFilter, Field(discriminator="type")
+    PiiFilter | SecretsFilter | BlocklistFilter | HiddenPayloadFilter, Field(discriminator="type")
 ]
 
 

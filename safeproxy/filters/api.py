@@ -72,6 +72,7 @@ class Redaction(enum.Enum):
     PLACEHOLDER = "placeholder"  # [REDACTED:EMAIL]
     MASK = "mask"  # the value's characters as '*'
     HASH = "hash"  # a salted, truncated sha256: [EMAIL:3f9a0c1b]
+    REMOVE = "remove"  # nothing: what no reader sees (a hidden payload)
 
 
 class Severity(enum.IntEnum):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from safeproxy.filters.api import FilterAction, Redaction, Severity
+from safeproxy.filters.api import FilterAction, Finding, Redaction, Severity
+from safeproxy.filters.carriers import carrier_runs
+from safeproxy.filters.decoders import carrier_tail
 from safeproxy.filters.injection import SEP, Combiner, PhraseThreshold, cue_rules, injection_rules
 from safeproxy.filters.injection_model import InjectionClassifier, load_packaged
 from safeproxy.filters.limits import Limits
@@ -15,12 +17,13 @@ from safeproxy.filters.pii import (
     PII_RULES,
     phone_rule,
 )
-from safeproxy.filters.registry import Context, Registry, Share
+from safeproxy.filters.registry import Context, Registry, Share, TextFinder
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error
 from safeproxy.filters.secrets import SECRET_KINDS
 from safeproxy.policy_settings import (
     BlocklistFilter,
+    HiddenPayloadFilter,
     InjectionFilter,
     LimitsFilter,
     PiiFilter,
@@ -30,7 +33,9 @@ from safeproxy.policy_settings import (
 
 def default_registry() -> Registry:
     """The detector types the policy schema (policy_settings.py) can name."""
-    return Registry([PiiType(), SecretsType(), InjectionType(), BlocklistType(), LimitsType()])
+    return Registry(
+        [PiiType(), SecretsType(), InjectionType(), BlocklistType(), LimitsType(), HiddenType()]
+    )
 
 
 class PiiType:
@@ -158,3 +163,30 @@ class LimitsType:
 
     def share(self, f: LimitsFilter, ctx: Context) -> Share:
         return Share(limits=Limits(f))
+
+
+# A hidden payload held back in a stream at most this far (a run of selectors still arriving).
+HIDDEN_MAX_HOLD = 4096
+
+
+class HiddenType:
+    """Payloads hidden in runs of variation selectors or tag characters: a finder that is no
+    regular expression (the contract's non-regex seam). What the payload says is read by the
+    decoded views like any text; this filter decides what becomes of the run itself."""
+
+    name = "hidden_payload"
+    settings = HiddenPayloadFilter
+
+    def share(self, f: HiddenPayloadFilter, ctx: Context) -> Share:
+        owner = ctx.owner
+
+        def find(text: str) -> list[Finding]:
+            if text.isascii():  # no selector or tag character: the common case, in C
+                return []
+            return [
+                Finding("hidden.payload", "carrier", s, e, Severity.HIGH, owner)
+                for s, e in carrier_runs(text)
+            ]
+
+        finder = TextFinder(find, HIDDEN_MAX_HOLD, carrier_tail)
+        return Share(FilterAction(f.action), Redaction(f.redaction), finders=[finder])

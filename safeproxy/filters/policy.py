@@ -87,6 +87,8 @@ class Effects:
             return None
         if spec.redaction is Redaction.MASK:
             return "".join(" " if c.isspace() else "*" for c in value)
+        if spec.redaction is Redaction.REMOVE:
+            return ""
         if spec.redaction is Redaction.HASH:
             digest = hashlib.sha256(self._salt + value.encode("utf-8", "surrogatepass"))
             label = finding.type.rsplit(".", 1)[-1].upper()

@@ -1,4 +1,4 @@
-"""The registry of detector types: the five the schema names, and what a missing one means."""
+"""The registry of detector types: the six the schema names, and what a missing one means."""
 
 from __future__ import annotations
 
@@ -26,9 +26,16 @@ def _schema_types(union: object) -> dict[str, type]:
     return {typing.get_args(m.model_fields["type"].annotation)[0]: m for m in members}
 
 
-def test_the_registry_lists_the_five_types_the_schema_names() -> None:
+def test_the_registry_lists_the_six_types_the_schema_names() -> None:
     registry = default_registry()
-    assert registry.names == ("pii", "secrets", "injection", "blocklist", "limits")
+    assert registry.names == (
+        "pii",
+        "secrets",
+        "injection",
+        "blocklist",
+        "limits",
+        "hidden_payload",
+    )
     schema = _schema_types(FilterSettings)
     assert {t.name: t.settings for t in registry} == schema
     assert set(_schema_types(OutputFilterSettings)) <= set(registry.names)
