@@ -154,3 +154,13 @@ class Stack:
             if self.metric("safeproxy_requests_total", labels) == n:
                 return
         assert self.metric("safeproxy_requests_total", labels) == n
+
+
+def gate_of(kind: str) -> Callable[[str], bool]:
+    """Whether decoder `kind`'s gate, compiled as the pipeline compiles it (views.Gate),
+    matches a text."""
+    from safeproxy.filters.decoders import builtin_decoders
+    from safeproxy.filters.views import Gate
+
+    gate = Gate([d for d in builtin_decoders() if d.kind == kind])
+    return lambda text: bool(gate.open(text))

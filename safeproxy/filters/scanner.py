@@ -67,6 +67,29 @@ def compile_error(pattern: Pattern) -> str | None:
     return None
 
 
+class Scratches:
+    """Per-thread scratch spaces for the databases of one owner.
+
+    A scratch serves one scan at a time: large texts are scanned on a worker thread
+    (guard.py) while the loop scans small ones. The thread that compiled the databases (the
+    loop's, usually) keeps each database's own, which costs nothing to find (None)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._home = threading.get_ident()
+
+    def get(self, db: hyperscan.Database) -> hyperscan.Scratch | None:
+        if threading.get_ident() == self._home:
+            return None
+        mine: dict[int, hyperscan.Scratch] | None = getattr(self._local, "scratches", None)
+        if mine is None:
+            mine = self._local.scratches = {}
+        scratch = mine.get(id(db))
+        if scratch is None:
+            scratch = mine[id(db)] = hyperscan.Scratch(db)
+        return scratch
+
+
 class Scanner:
     """All patterns of one policy; compiled once at load, shared by every request.
 
@@ -85,8 +108,7 @@ class Scanner:
         gate: Sequence[Pattern] = (),
     ) -> None:
         self.patterns = tuple(patterns)
-        self._local = threading.local()
-        self._home = threading.get_ident()
+        self._scratch = Scratches().get
         self._zeros = [0] * len(self.patterns)
         self._som = tuple(p.som for p in self.patterns)
         self._db = _compile(self.patterns, _flags) if self.patterns else None
@@ -102,21 +124,6 @@ class Scanner:
     @property
     def max_len(self) -> int:
         return max((p.max_len for p in self.patterns), default=0)
-
-    def _scratch(self, db: hyperscan.Database) -> hyperscan.Scratch | None:
-        """This thread's scratch space for `db` (None: the database's own). A scratch serves
-        one scan at a time: large texts are scanned on a worker thread (guard.py) while the
-        loop scans small ones. The thread that compiled the scanner (the loop's, usually)
-        keeps the database's own, which costs nothing to find."""
-        if threading.get_ident() == self._home:
-            return None
-        mine: dict[int, hyperscan.Scratch] | None = getattr(self._local, "scratches", None)
-        if mine is None:
-            mine = self._local.scratches = {}
-        scratch = mine.get(id(db))
-        if scratch is None:
-            scratch = mine[id(db)] = hyperscan.Scratch(db)
-        return scratch
 
     def scan(self, text: str) -> list[Match]:
         """Matches sorted by start; per rule and start only the longest allowed one."""

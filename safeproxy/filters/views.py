@@ -14,7 +14,6 @@ at `max_chars` decoded characters per scan: a text that decodes to more is a fil
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 
 import hyperscan
@@ -25,7 +24,7 @@ from safeproxy.filters.decoders import Decoder
 from safeproxy.filters.holdback import Finder
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.piece import Piece
-from safeproxy.filters.scanner import Overload
+from safeproxy.filters.scanner import Overload, Scratches
 
 # Between pieces in the one text their scan reads: no PII or secret rule spans it.
 JOINER = "\x00"
@@ -42,8 +41,7 @@ class Gate:
         ascii = [decoders[i].gate for i in self._ascii_ids]
         self._ascii = _compile(ascii, base) if ascii else None
         self._utf8 = _compile([d.gate for d in decoders], base | int(hyperscan.HS_FLAG_UTF8))
-        self._local = threading.local()
-        self._home = threading.get_ident()
+        self._scratch = Scratches().get
 
     def open(self, text: str) -> list[int]:
         """The indices of the decoders whose gates match `text`, in order."""
@@ -66,18 +64,6 @@ class Gate:
             db.scan(data, match_event_handler=on_match, scratch=scratch)
         hits.sort()
         return hits
-
-    def _scratch(self, db: hyperscan.Database) -> hyperscan.Scratch | None:
-        # A scratch serves one scan at a time; large texts are scanned on a worker thread.
-        if threading.get_ident() == self._home:
-            return None
-        mine: dict[int, hyperscan.Scratch] | None = getattr(self._local, "scratches", None)
-        if mine is None:
-            mine = self._local.scratches = {}
-        scratch = mine.get(id(db))
-        if scratch is None:
-            scratch = mine[id(db)] = hyperscan.Scratch(db)
-        return scratch
 
 
 def _compile(patterns: Sequence[str], flags: int) -> hyperscan.Database:

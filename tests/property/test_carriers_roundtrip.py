@@ -4,21 +4,13 @@ sequence or subdivision flag."""
 
 from __future__ import annotations
 
-import hyperscan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.filters.carriers import GATE, carrier_runs, decode_carriers, encode, strip_carriers
+from safeproxy.filters.carriers import carrier_runs, decode_carriers, encode, strip_carriers
+from tests.support import gate_of
 
-FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8
-DB = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-DB.compile(expressions=[GATE.encode()], ids=[0], flags=[FLAGS])
-
-
-def gate_hits(text: str) -> bool:
-    hits: list[int] = []
-    DB.scan(text.encode(), match_event_handler=lambda *a: hits.append(1))
-    return bool(hits)
+gate_hits = gate_of("carriers")
 
 
 def carrier(c: str) -> bool:

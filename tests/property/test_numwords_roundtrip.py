@@ -4,11 +4,11 @@ from; and the gate matches wherever the decoder finds anything."""
 
 from __future__ import annotations
 
-import hyperscan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.filters.numwords import GATE, decode_numwords
+from safeproxy.filters.numwords import decode_numwords
+from tests.support import gate_of
 
 # Per language, the words of each digit 0-9 (several where a language has several).
 LANGUAGES: dict[str, list[list[str]]] = {
@@ -29,15 +29,7 @@ TIGHT = st.sampled_from([" ", "-", ",", ".", "_"])
 BREAK = st.sampled_from([", ", " - ", "\n", "  ", ". ", "; ", " and ", ",\n", " / "])
 CASE = st.sampled_from([str.lower, str.upper, str.title])
 FILLER = st.lists(st.sampled_from(["please", "call", "card", "thanks", "is", "my"]), max_size=3)
-FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8
-DB = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-DB.compile(expressions=[GATE.encode()], ids=[0], flags=[FLAGS])
-
-
-def gate_hits(text: str) -> bool:
-    hits: list[int] = []
-    DB.scan(text.encode(), match_event_handler=lambda *a: hits.append(1))
-    return bool(hits)
+gate_hits = gate_of("numwords")
 
 
 @st.composite

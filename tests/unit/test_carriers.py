@@ -3,28 +3,19 @@ variation sequences and subdivision flags untouched; work linear."""
 
 from __future__ import annotations
 
-import hyperscan
 import pytest
 
 from safeproxy.filters import carriers
 from safeproxy.filters.carriers import (
-    GATE,
     carrier_runs,
     decode_carriers,
     encode,
     strip_carriers,
 )
+from tests.support import gate_of
 
-FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8
-GATE_DB = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-GATE_DB.compile(expressions=[GATE.encode()], ids=[0], flags=[FLAGS])
 BUDGET = 1 << 20
-
-
-def gate_hits(text: str) -> bool:
-    hits: list[int] = []
-    GATE_DB.scan(text.encode(), match_event_handler=lambda *a: hits.append(1))
-    return bool(hits)
+gate_hits = gate_of("carriers")
 
 
 def tags(ascii_text: str) -> str:

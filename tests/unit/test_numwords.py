@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import hyperscan
 import pytest
 
 from safeproxy.filters import numwords
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.numwords import GATE, decode_numwords
+from safeproxy.filters.numwords import decode_numwords
 from safeproxy.filters.piece import Piece
 from safeproxy.filters.pii import PII_RULES
+from tests.support import gate_of
 
 BUDGET = 1 << 20
 PII = Detector("test", [PII_RULES[k] for k in ("credit_card", "ssn", "phone")], Normalizer())
 
 
-FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8
-GATE_DB = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-GATE_DB.compile(expressions=[GATE.encode()], ids=[0], flags=[FLAGS])
-
-
-def gate_hits(text: str) -> bool:
-    """Whether the gate, compiled as the pipeline compiles it, matches `text`."""
-    hits: list[int] = []
-    GATE_DB.scan(text.encode(), match_event_handler=lambda *a: hits.append(1))
-    return bool(hits)
+gate_hits = gate_of("numwords")
 
 
 def texts(text: str) -> list[str]:
