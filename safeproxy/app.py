@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import time
@@ -21,11 +22,13 @@ from safeproxy.decision_headers import DecisionHeaders
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
+from safeproxy.filters.policy import CompiledPolicy, Compiler
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.generation.generation import Builder, Generation
+from safeproxy.generation.holder import GenerationHolder
+from safeproxy.generation.reload import Load, Reloader, ReloadResult
 from safeproxy.guard import Guard
 from safeproxy.handler import Handlers
-from safeproxy.identity import Authenticator
 from safeproxy.pipeline import Pipeline
 from safeproxy.ratelimit.settings import redis_client
 from safeproxy.readiness import Readiness
@@ -55,9 +58,15 @@ class Components:
     pools: Mapping[str, UpstreamPool]
     readiness: Readiness
     pipeline: Pipeline
-    policies: Mapping[str, CompiledPolicy]
+    generations: GenerationHolder
+    reloader: Reloader | None = None  # None: no config source to reload from
     deep: DeepCheckRuntime | None = None
     review: ReviewService | None = None
+
+    @property
+    def policies(self) -> Mapping[str, CompiledPolicy]:
+        """The compiled policies of the generation serving now."""
+        return self.generations.current.policies
 
 
 COMPONENTS = web.AppKey("components", Components)
@@ -70,19 +79,18 @@ def build_app(
     environ: Mapping[str, str] | None = None,
     tracer_provider: TracerProvider | None = None,
     clock: Callable[[], float] = time.monotonic,
+    source: Load | None = None,
 ) -> web.Application:
     """`tracer_provider`: spans go there (tests pass one with an in-memory exporter);
     otherwise tracing follows the config and the OTEL_* variables. `clock` (monotonic
-    seconds) drives breakers and rate limits; tests pass a fake one."""
+    seconds) drives breakers and rate limits; tests pass a fake one. `source` reads the
+    config again for a reload (generation/reload.py); None: no reloads."""
     registry = registry if registry is not None else CollectorRegistry()
     env = os.environ if environ is None else environ
     multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
-    router = Router(settings)
-    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), env)
-    policies = compile_policies(settings.policies, compiler)
-    versions = {name: p.version for name, p in policies.items()}
-    metrics = Metrics(registry, multiprocess=bool(multiprocess_dir), policies=versions)
-    recorder = _recorder(settings.telemetry, metrics, versions, env, tracer_provider)
+    router = Router(settings)  # the routes at start: safety breakers are bound to them
+    metrics = Metrics(registry, multiprocess=bool(multiprocess_dir))
+    recorder = _recorder(settings.telemetry, metrics, env, tracer_provider)
 
     def breaker_events(kind: str) -> Callable[[Transition], None]:
         """A breaker's state changes as metrics and, timestamped, in the audit log (when
@@ -108,7 +116,6 @@ def build_app(
         for breaker in pool.breakers():  # every target's series exists from the start
             metrics.breaker_open.labels("upstream", breaker.target).set(0)
     readiness = Readiness(settings.readiness, pools)
-    auth = Authenticator(settings.auth, recorder.tenants)
     admission = Admission(settings.rate_limits, clock=clock, environ=env)
 
     safety_breaker = breaker_events("safety")
@@ -166,17 +173,35 @@ def build_app(
     if deep is not None:
         for name in deep.judges:  # every judge's series exists from the start
             metrics.breaker_open.labels("judge", name).set(0)
-    policy_guard = Guard(policies, offload=True)  # large texts scanned off the loop (issue 13)
+    # Policies, routes, the tenant map and deep-check plans: one generation, swapped whole.
+    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), env)
+    builder = Builder(compiler, recorder.tenants, deep.compile if deep is not None else None)
+    generations = GenerationHolder(builder.build(settings, 1))
+    first = generations.current
+    metrics.generation_served(first.hash, first.versions)
+    if deep is not None:
+        deep.use(first.deep)
+
+    def swapped(old: Generation, new: Generation) -> None:
+        metrics.generation_served(new.hash, new.versions, (old.hash, old.versions))
+        if deep is not None:
+            deep.use(new.deep)
+
+    generations.observe(swapped)
+    reloader = None
+    if source is not None:
+        reloader = Reloader(generations, source, builder, settings)
+        reloader.observers.append(functools.partial(_reported, metrics, recorder))
+    policy_guard = Guard(offload=True)  # large texts scanned off the loop (issue 13)
     pipeline = Pipeline(
-        settings.server, router, pools, recorder, policy_guard, auth, admission, safety,
+        settings.server, generations, pools, recorder, policy_guard, admission, safety,
         QuarantineGate(
             quarantine, strict_policy=q.strict_policy if q.action == "strict" else None,
             on_quarantine=quarantined, store=qstore,
         ),
         deep=deep.service if deep is not None else None,
-        decision_headers=DecisionHeaders(
-            versions, enabled=settings.telemetry.decision_headers.enabled
-        ),
+        # Versions come from each exchange's generation, none from here.
+        decision_headers=DecisionHeaders({}, enabled=settings.telemetry.decision_headers.enabled),
     )  # fmt: skip
     pipeline_ref.append(pipeline)
     scrape = _scrape_registry(registry, multiprocess_dir)
@@ -185,7 +210,7 @@ def build_app(
 
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
     app[COMPONENTS] = Components(
-        settings, metrics, pools, readiness, pipeline, policies, deep, review
+        settings, metrics, pools, readiness, pipeline, generations, reloader, deep, review
     )
     app.add_routes(handlers.routes())
 
@@ -193,8 +218,9 @@ def build_app(
         if recorder.audit is not None:
             recorder.audit.start()
             recorder.audit.event(
-                "config_loaded", config_version=config_version(settings), policies=versions
-            )
+                "config_loaded", config_version=config_version(settings),
+                generation=first.hash, policies=dict(first.versions),
+            )  # fmt: skip
         for pool in pools.values():
             await pool.start()
         if review is not None:
@@ -207,6 +233,8 @@ def build_app(
         finally:
             readiness.stop()
             await probe
+            if reloader is not None:
+                await reloader.close()
             for pool in pools.values():
                 await pool.close()
             if deep is not None:
@@ -227,10 +255,16 @@ def build_app(
     return app
 
 
+def _reported(metrics: Metrics, recorder: Recorder, result: ReloadResult) -> None:
+    """A reload's result as a metric and, when the audit log is on, an audit record."""
+    metrics.config_reloads.labels(result.result).inc()
+    if recorder.audit is not None:
+        recorder.audit.event("config_reload", **result.to_json())
+
+
 def _recorder(
     telemetry: TelemetrySettings,
     metrics: Metrics,
-    versions: Mapping[str, str],
     env: Mapping[str, str],
     provider: TracerProvider | None,
 ) -> Recorder:
@@ -252,7 +286,6 @@ def _recorder(
     )
     return Recorder(
         metrics,
-        versions,
         TenantHasher(salt.encode()),
         tracing=tracing,
         audit=audit,

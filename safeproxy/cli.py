@@ -59,17 +59,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _with_overrides(settings: Settings, host: str | None, port: int | None) -> Settings:
-    update: dict[str, object] = {}
-    if host is not None:
-        update["host"] = host
-    if port is not None:
-        update["port"] = port
-    if not update:
-        return settings
-    return settings.model_copy(update={"server": settings.server.model_copy(update=update)})
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -103,15 +92,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ConfigError as exc:  # an override in the environment: name it, no traceback
             print(exc.render(), file=sys.stderr)
             return 1
+    from safeproxy.generation.source import ConfigSource
+
+    # The same source serves SIGHUP reloads: they read the file with the same overrides.
+    source = ConfigSource(args.config, args.upstream, args.host, args.port)
     try:
-        settings = load_settings(args.config, environ=os.environ, upstream_url=args.upstream)
+        settings = source.load()
         _check_environment(args.config, settings)
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
         return 1
     from safeproxy.server import run
 
-    return run(_with_overrides(settings, args.host, args.port), workers=args.workers)
+    return run(settings, workers=args.workers, source=source)
 
 
 def _replay(args: argparse.Namespace) -> int:
