@@ -158,10 +158,11 @@ def _worker(
     supervisor: int,
     source: ConfigSource | None = None,
 ) -> None:
-    # First: a SIGHUP the supervisor forwards while this worker starts is remembered (the
-    # default action would end it), and handled once its loop runs.
+    # First: a SIGHUP the supervisor forwarded while this worker started (pending, blocked)
+    # is remembered, and handled once its loop runs.
     pending = threading.Event()
     signal.signal(signal.SIGHUP, lambda _s, _f: pending.set())
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})  # blocked by run(): see there
     _die_with(supervisor)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     write_pid_file(metrics_dir, str(number))  # its process_* metrics, labelled worker=<n>
@@ -201,7 +202,6 @@ def run(settings: Settings, workers: int = 1, source: ConfigSource | None = None
         for stale in Path(shared_dir).glob("worker-*.pid"):  # a given dir may be reused
             stale.unlink(missing_ok=True)
         clear_status(shared_dir)
-        write_pid_file(shared_dir, SUPERVISOR)
         ctx = multiprocessing.get_context("spawn")
         procs = [
             ctx.Process(
@@ -209,8 +209,6 @@ def run(settings: Settings, workers: int = 1, source: ConfigSource | None = None
             )
             for n in range(1, workers + 1)
         ]
-        for p in procs:
-            p.start()
 
         def forward(signum: int, _frame: object) -> None:
             for p in procs:
@@ -221,6 +219,16 @@ def run(settings: Settings, workers: int = 1, source: ConfigSource | None = None
         signal.signal(signal.SIGINT, forward)
         # Each worker reloads on its own; the status files show when all serve the new hash.
         signal.signal(signal.SIGHUP, forward)
+        # After the handlers: from here on, a SIGHUP to the pid in this file reloads.
+        write_pid_file(shared_dir, SUPERVISOR)
+        # Workers start with SIGHUP blocked (the mask survives fork and exec): one sent while
+        # a worker imports stays pending, instead of ending it, until _worker handles it.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+        try:
+            for p in procs:
+                p.start()
+        finally:  # a SIGHUP that came meanwhile is forwarded now
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
         for p in procs:
             p.join()
         failed = [p.exitcode for p in procs if p.exitcode not in (0, None)]
