@@ -18,8 +18,12 @@ changed them, the result says so in `not_applied` instead of ignoring it silentl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
+import os
+import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -88,7 +92,9 @@ class Reloader:
 
     def __post_init__(self) -> None:
         # One thread: builds never overlap, and the compiler's caches see one user.
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reload")
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="reload", initializer=_background_priority
+        )
         self._lock = asyncio.Lock()
         self._asked = 0  # reloads asked for so far
         self._covered = 0  # of those, how many the running or last reload answers
@@ -176,6 +182,16 @@ class Reloader:
             except Exception:  # a sink's bug must not hide the result from the others
                 log.exception("config reload: a result observer failed")
         return result
+
+
+def _background_priority() -> None:
+    """The reload thread yields the CPU to serving: a compile (Hyperscan releases the GIL)
+    would otherwise take a core from the event loop on a small machine for seconds. On Linux
+    a thread id names one thread to setpriority; elsewhere the thread keeps its priority."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
 def pin_started(loaded: Settings, started: Settings) -> tuple[Settings, tuple[str, ...]]:
