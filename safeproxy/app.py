@@ -24,6 +24,7 @@ from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.generation.admin import GenerationAdmin
 from safeproxy.generation.generation import Builder, Generation
 from safeproxy.generation.holder import GenerationHolder
 from safeproxy.generation.reload import Load, Reloader, ReloadResult
@@ -59,6 +60,7 @@ class Components:
     readiness: Readiness
     pipeline: Pipeline
     generations: GenerationHolder
+    generation_admin: GenerationAdmin
     reloader: Reloader | None = None  # None: no config source to reload from
     deep: DeepCheckRuntime | None = None
     review: ReviewService | None = None
@@ -192,6 +194,11 @@ def build_app(
     if source is not None:
         reloader = Reloader(generations, source, builder, settings)
         reloader.observers.append(functools.partial(_reported, metrics, recorder))
+    generation_admin = GenerationAdmin(generations, reloader)
+    if review is not None and settings.admin.enabled:
+        # One admin listener: the generation endpoints join the review queue's.
+        review.admin_routes += generation_admin.routes()
+        review.audit = recorder.audit
     policy_guard = Guard(offload=True)  # large texts scanned off the loop (issue 13)
     pipeline = Pipeline(
         settings.server, generations, pools, recorder, policy_guard, admission, safety,
@@ -210,8 +217,9 @@ def build_app(
 
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
     app[COMPONENTS] = Components(
-        settings, metrics, pools, readiness, pipeline, generations, reloader, deep, review
-    )
+        settings, metrics, pools, readiness, pipeline, generations, generation_admin,
+        reloader, deep, review,
+    )  # fmt: skip
     app.add_routes(handlers.routes())
 
     async def upstream_sessions(app: web.Application) -> AsyncIterator[None]:

@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from safeproxy.app import COMPONENTS, build_app
+from safeproxy.generation.admin import ROLLBACK_SIGNAL, Fleet
 from safeproxy.generation.reload import Reloader
 from safeproxy.generation.source import ConfigSource
 from safeproxy.generation.status import clear_status, write_status
@@ -29,6 +30,8 @@ from safeproxy.settings import ServerSettings, Settings
 from safeproxy.telemetry.process import SUPERVISOR, write_pid_file
 
 log = logging.getLogger("safeproxy.server")
+# Reload and rollback: the supervisor forwards them to every worker.
+_FORWARDED = frozenset({signal.SIGHUP, ROLLBACK_SIGNAL})
 
 
 class ProxyRunner(web.AppRunner):
@@ -93,6 +96,8 @@ async def serve_until_signalled(
     # Before the app is built: a SIGHUP while it compiles is a reload once it serves,
     # not the default action (which ends the process).
     loop.add_signal_handler(signal.SIGHUP, hup.set)
+    # A rollback asked for before the app serves has no previous generation to go to.
+    loop.add_signal_handler(ROLLBACK_SIGNAL, lambda: None)
     if hup_pending is not None and hup_pending():
         hup.set()
     load = functools.partial(source.load, check_policies=False) if source is not None else None
@@ -100,8 +105,13 @@ async def serve_until_signalled(
     components = app[COMPONENTS]
     reloader = components.reloader
     status_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if reloader is not None:
+        loop.add_signal_handler(ROLLBACK_SIGNAL, functools.partial(reloader.request, "rollback",
+                                                                   rollback=True))  # fmt: skip
     if reloader is not None and status_dir and worker is not None:
         generations = components.generations
+        # Admin calls reach one worker; it signals the supervisor, which tells them all.
+        components.generation_admin.fleet = Fleet(status_dir, worker, os.getppid())
 
         def status(_: object = None) -> None:
             write_status(status_dir, worker, generations.current, reloader.last)
@@ -162,7 +172,8 @@ def _worker(
     # is remembered, and handled once its loop runs.
     pending = threading.Event()
     signal.signal(signal.SIGHUP, lambda _s, _f: pending.set())
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})  # blocked by run(): see there
+    signal.signal(ROLLBACK_SIGNAL, signal.SIG_IGN)  # nothing to roll back to yet
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)  # blocked by run(): see there
     _die_with(supervisor)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     write_pid_file(metrics_dir, str(number))  # its process_* metrics, labelled worker=<n>
@@ -219,16 +230,17 @@ def run(settings: Settings, workers: int = 1, source: ConfigSource | None = None
         signal.signal(signal.SIGINT, forward)
         # Each worker reloads on its own; the status files show when all serve the new hash.
         signal.signal(signal.SIGHUP, forward)
+        signal.signal(ROLLBACK_SIGNAL, forward)
         # After the handlers: from here on, a SIGHUP to the pid in this file reloads.
         write_pid_file(shared_dir, SUPERVISOR)
         # Workers start with SIGHUP blocked (the mask survives fork and exec): one sent while
         # a worker imports stays pending, instead of ending it, until _worker handles it.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+        signal.pthread_sigmask(signal.SIG_BLOCK, _FORWARDED)
         try:
             for p in procs:
                 p.start()
         finally:  # a SIGHUP that came meanwhile is forwarded now
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)
         for p in procs:
             p.join()
         failed = [p.exitcode for p in procs if p.exitcode not in (0, None)]

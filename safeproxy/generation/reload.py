@@ -116,9 +116,9 @@ class Reloader:
             self._covered = self._asked
             return self._finish(await self._attempt(trigger))
 
-    def request(self, trigger: str) -> None:
-        """Ask for a reload without waiting (a signal handler); coalesced like `reload`."""
-        task = asyncio.ensure_future(self.reload(trigger))
+    def request(self, trigger: str, *, rollback: bool = False) -> None:
+        """Ask for a reload (or a rollback) without waiting, from a signal handler."""
+        task = asyncio.ensure_future(self.rollback() if rollback else self.reload(trigger))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
