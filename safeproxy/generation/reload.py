@@ -185,13 +185,15 @@ class Reloader:
 
 
 def _background_priority() -> None:
-    """The reload thread yields the CPU to serving: a compile (Hyperscan releases the GIL)
-    would otherwise take a core from the event loop on a small machine for seconds. On Linux
-    a thread id names one thread to setpriority; elsewhere the thread keeps its priority."""
+    """The reload thread yields some CPU to serving: a compile (Hyperscan releases the GIL)
+    would otherwise take a core from the event loop on a small machine for seconds. Nice 5
+    (a third of a serving thread's share when both want the CPU), not more: a saturated
+    proxy must still finish a reload in minutes, not hours. On Linux a thread id names one
+    thread to setpriority; elsewhere the thread keeps its priority."""
     if not sys.platform.startswith("linux"):
         return
     with contextlib.suppress(OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
 
 
 def pin_started(loaded: Settings, started: Settings) -> tuple[Settings, tuple[str, ...]]:
