@@ -39,7 +39,7 @@ def write_config(path: Path, word: str, regex: str = "") -> None:
 
 @contextmanager
 def serve(
-    stack: Stack, config: Path, tmp: Path, *args: str
+    stack: Stack, config: Path, tmp: Path, *args: str, env: dict[str, str] | None = None
 ) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
     port = free_port()
     metrics = tmp / "metrics"
@@ -50,7 +50,7 @@ def serve(
             [sys.executable, "-m", "safeproxy", "serve", "--config", str(config),
              "--port", str(port), "--upstream", stack.mock_urls[0], *args],
             stdout=subprocess.DEVNULL, stderr=err,
-            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics)},
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics), **(env or {})},
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -179,3 +179,42 @@ def test_a_sighup_storm_while_workers_start_reloads_them_and_ends_none(tmp_path:
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
+
+
+def test_an_admin_reload_reaches_every_worker_and_answers_with_their_results(
+    tmp_path: Path,
+) -> None:
+    # The admin port is shared by the workers: whichever answers signals the supervisor.
+    config = tmp_path / "safeproxy.yaml"
+    admin_port = free_port()
+    token = "admin-token-for-the-fleet-0123"
+
+    def with_admin(word: str, regex: str = "") -> None:
+        write_config(config, word, regex)
+        cfg = yaml.safe_load(config.read_text())
+        cfg["admin"] = {"enabled": True, "port": admin_port, "token_env": "SP_ADMIN"}
+        cfg["review"] = {"path": str(tmp_path / "review.sqlite3")}
+        config.write_text(yaml.safe_dump(cfg))
+
+    with_admin("forbidden")
+    env = {"SP_ADMIN": token}
+    with Stack() as stack, serve(stack, config, tmp_path, "--workers", "2", env=env) as served:
+        _proc, url, d = served
+        until(lambda: sorted(read_status(d)) == ["1", "2"], "both workers report")
+        admin = f"http://127.0.0.1:{admin_port}/admin/generation"
+        auth = {"Authorization": f"Bearer {token}"}
+        old = read_status(d)["1"]["generation"]
+        with_admin("another")
+        reply = httpx.post(admin + "/reload", headers=auth, timeout=120)
+        assert reply.status_code == 200
+        body = reply.json()
+        assert body["result"] == "success" and body["behind"] == []
+        assert sorted(body["workers"]) == ["1", "2"]
+        new = {r["generation"] for r in body["workers"].values()}
+        assert len(new) == 1 and old not in new
+        status = httpx.get(admin, headers=auth).json()
+        assert set(status["workers"].values()) == new
+        assert versions_served(url) == {read_status(d)["1"]["policies"]["p"]}
+        back = httpx.post(admin + "/rollback", headers=auth, timeout=120)
+        assert back.status_code == 200
+        assert {r["generation"] for r in back.json()["workers"].values()} == {old}
