@@ -23,6 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="listen port (overrides server.port)")
     serve.add_argument("--upstream", help="point the default route at this base URL (sidecar)")
     serve.add_argument("--workers", type=int, default=1, help="processes sharing the port")
+    serve.add_argument(
+        "--watch-config", type=float, default=0.0, metavar="SECONDS",
+        help="also reload when the config file changes, looking this often (0: SIGHUP only)",
+    )  # fmt: skip
 
     validate = sub.add_parser("validate", help="check a config file; exit 1 listing every error")
     validate.add_argument("file", type=Path)
@@ -104,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     from safeproxy.server import run
 
-    return run(settings, workers=args.workers, source=source)
+    return run(settings, workers=args.workers, source=source, watch_s=args.watch_config)
 
 
 def _replay(args: argparse.Namespace) -> int:

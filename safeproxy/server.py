@@ -25,6 +25,7 @@ from safeproxy.generation.admin import ROLLBACK_SIGNAL, Fleet
 from safeproxy.generation.reload import Reloader
 from safeproxy.generation.source import ConfigSource
 from safeproxy.generation.status import clear_status, write_status
+from safeproxy.generation.watch import every, watch
 from safeproxy.http_protocol import DeadlineServer
 from safeproxy.settings import ServerSettings, Settings
 from safeproxy.telemetry.process import SUPERVISOR, write_pid_file
@@ -83,11 +84,13 @@ async def serve_until_signalled(
     source: ConfigSource | None = None,
     worker: str | None = None,
     hup_pending: Callable[[], bool] | None = None,
+    watch_s: float = 0.0,
 ) -> None:
     """Serve until SIGTERM/SIGINT, then stop accepting and drain in-flight requests.
     SIGHUP reloads the config from `source` (generation/reload.py). `worker` names this
     process in the status files (`--workers N`); `hup_pending` tells of a SIGHUP that
-    arrived before the loop could handle it."""
+    arrived before the loop could handle it. `watch_s` > 0: also reload when the config
+    file changes, looking every `watch_s` seconds."""
     stop = asyncio.Event()
     hup = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -126,19 +129,20 @@ async def serve_until_signalled(
     log.info("safeproxy listening on http://%s:%d", settings.server.host, port)
     if on_ready is not None:
         on_ready(port)
-    reloads = (
-        asyncio.create_task(_reload_on_hup(hup, reloader), name="safeproxy-sighup")
-        if reloader is not None
-        else None
-    )
+    tasks = []
+    if reloader is not None:
+        tasks.append(asyncio.create_task(_reload_on_hup(hup, reloader), name="safeproxy-sighup"))
+        if watch_s > 0 and source is not None:
+            watched = watch(source.file(), reloader, every(watch_s))
+            tasks.append(asyncio.create_task(watched, name="safeproxy-watch"))
     try:
         await stop.wait()
         log.info("draining (up to %.0fs)", settings.server.drain_s)
     finally:
-        if reloads is not None:
-            reloads.cancel()
+        for task in tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await reloads
+                await task
         await runner.cleanup()
 
 
@@ -167,6 +171,7 @@ def _worker(
     metrics_dir: str,
     supervisor: int,
     source: ConfigSource | None = None,
+    watch_s: float = 0.0,
 ) -> None:
     # First: a SIGHUP the supervisor forwarded while this worker started (pending, blocked)
     # is remembered, and handled once its loop runs.
@@ -180,7 +185,7 @@ def _worker(
     run_event_loop(
         serve_until_signalled(
             settings, reuse_port=True, source=source, worker=str(number),
-            hup_pending=pending.is_set,
+            hup_pending=pending.is_set, watch_s=watch_s,
         )
     )  # fmt: skip
 
@@ -197,11 +202,17 @@ def _die_with(supervisor: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def run(settings: Settings, workers: int = 1, source: ConfigSource | None = None) -> int:
+def run(
+    settings: Settings,
+    workers: int = 1,
+    source: ConfigSource | None = None,
+    watch_s: float = 0.0,
+) -> int:
     """Blocking entry point of `safeproxy serve`; returns the exit status. `source`: where
-    SIGHUP reloads the config from (every worker reloads it itself)."""
+    SIGHUP reloads the config from (every worker reloads it itself); `watch_s` > 0: every
+    process also reloads when the file changes."""
     if workers <= 1:
-        run_event_loop(serve_until_signalled(settings, source=source))
+        run_event_loop(serve_until_signalled(settings, source=source, watch_s=watch_s))
         return 0
     if settings.server.port == 0:
         log.error("--workers needs a fixed port")
@@ -216,7 +227,9 @@ def run(settings: Settings, workers: int = 1, source: ConfigSource | None = None
         ctx = multiprocessing.get_context("spawn")
         procs = [
             ctx.Process(
-                target=_worker, args=(settings, n, shared_dir, os.getpid(), source), daemon=False
+                target=_worker,
+                args=(settings, n, shared_dir, os.getpid(), source, watch_s),
+                daemon=False,
             )
             for n in range(1, workers + 1)
         ]

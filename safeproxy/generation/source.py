@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from safeproxy.configfile import load_settings
+from safeproxy.configfile import bundled_config, load_settings
 from safeproxy.settings import Settings
 
 
@@ -21,6 +21,10 @@ class ConfigSource:
     host: str | None = None
     port: int | None = None
     environ: Mapping[str, str] | None = None
+
+    def file(self) -> Path:
+        """The file a reload reads (the bundled default when no --config was given)."""
+        return self.path if self.path is not None else bundled_config("default.yaml")
 
     def load(self, *, check_policies: bool = True) -> Settings:
         """Read and validate; raises ConfigError listing every problem with its YAML path.

@@ -4,7 +4,9 @@ one compile at a time under a storm of reload requests."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -22,9 +24,10 @@ from safeproxy.filters.policy import Compiler
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.generation.generation import Builder, Generation
 from safeproxy.generation.holder import GenerationHolder
-from safeproxy.generation.reload import Reloader, pin_started
+from safeproxy.generation.reload import Reloader, ReloadResult, pin_started
 from safeproxy.generation.source import ConfigSource
 from safeproxy.generation.status import read_status, write_status
+from safeproxy.generation.watch import watch
 from safeproxy.models import Exchange, Kind
 from safeproxy.settings import Settings
 
@@ -225,3 +228,60 @@ def test_status_files_name_each_workers_generation(tmp_path: Path) -> None:
     status = read_status(tmp_path)
     assert sorted(status) == ["1", "2"]
     assert status["1"]["generation"] == gen.hash and status["1"]["last_reload"] is None
+
+
+class Ticks:
+    """The watcher's poll interval, stepped by the test: `step` lets one poll happen and
+    returns once the watcher is back waiting (its reload, if any, finished)."""
+
+    def __init__(self) -> None:
+        self.go: asyncio.Queue[None] = asyncio.Queue()
+        self.waiting: asyncio.Queue[None] = asyncio.Queue()
+
+    async def __call__(self) -> None:
+        self.waiting.put_nowait(None)
+        await self.go.get()
+
+    async def step(self) -> None:
+        self.go.put_nowait(None)
+        await self.waiting.get()
+
+
+async def test_the_watcher_reloads_once_per_change_including_a_rename(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+
+    def replace(cfg: dict[str, Any]) -> None:
+        tmp = tmp_path / "new.yaml"
+        tmp.write_text(yaml.safe_dump(cfg))
+        os.replace(tmp, path)
+
+    replace(config())
+    source = ConfigSource(path, environ={})
+    b = builder()
+    first = b.build(source.load(), 1)
+    holder = GenerationHolder(first)
+    reloader = Reloader(holder, source.load, b, first.settings)
+    results: list[ReloadResult] = []
+    reloader.observers.append(results.append)
+    ticks = Ticks()
+    watcher = asyncio.ensure_future(watch(path, reloader, ticks))
+    await ticks.waiting.get()  # it took its first look
+    await ticks.step()
+    assert results == []  # nothing changed
+    replace(config(word="banned"))
+    await ticks.step()
+    assert [r.result for r in results] == ["success"] and holder.current is not first
+    await ticks.step()
+    assert len(results) == 1  # one reload per change
+    path.unlink()  # caught mid-replacement: a failure, nothing changes
+    second = holder.current
+    await ticks.step()
+    assert [r.result for r in results] == ["success", "failure"]
+    assert holder.current is second
+    replace(config(word="third"))
+    await ticks.step()
+    assert results[-1].ok and results[-1].trigger == "watch" and holder.current is not second
+    watcher.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await watcher
+    await reloader.close()
