@@ -165,6 +165,9 @@ class Reloader:
         """On the reload thread: load, keep the sections bound at start, compile."""
         loaded = self.load()
         effective, not_applied = pin_started(loaded, self.started)
+        problems = started_references(effective, self.started)
+        if problems:
+            raise GenerationError(problems)
         return self.builder.build(effective, next(self._numbers)), not_applied
 
     def _failed(
@@ -212,6 +215,18 @@ def pin_started(loaded: Settings, started: Settings) -> tuple[Settings, tuple[st
             not_applied.append(f"routes.{i}.safety_breaker")
     effective = loaded.model_copy(update={name: getattr(started, name) for name in fixed})
     return effective, tuple(not_applied)
+
+
+def started_references(effective: Settings, started: Settings) -> list[tuple[str, str]]:
+    """Policies that what runs from start names (a route safety breaker's strict policy)
+    and the new config dropped: requests would have no policy to run."""
+    return [
+        (f"routes.{i}.safety_breaker.strict_policy",
+         f"policy {r.safety_breaker.strict_policy!r} is still in use (bound at start); keep it")
+        for i, r in enumerate(started.routes)
+        if r.safety_breaker.strict_policy is not None
+        and r.safety_breaker.strict_policy not in effective.policies
+    ]  # fmt: skip
 
 
 def _differences(name: str, new: Any, old: Any) -> list[str]:

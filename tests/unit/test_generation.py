@@ -285,3 +285,18 @@ async def test_the_watcher_reloads_once_per_change_including_a_rename(tmp_path: 
     with contextlib.suppress(asyncio.CancelledError):
         await watcher
     await reloader.close()
+
+
+async def test_a_policy_a_running_safety_breaker_names_cannot_be_dropped() -> None:
+    strict = {"output": [{"type": "blocklist", "words": ["strict"]}]}
+    breaker = {"enabled": True, "action": "strict", "strict_policy": "s"}
+    guarded = {"name": "main", "upstream": "u0", "policy": "p", "safety_breaker": breaker}
+    started = validate(config(routes=[guarded], policies={"p": strict, "s": strict}))
+    b = builder()
+    holder = GenerationHolder(b.build(started, 1))
+    dropped = config(policies={"p": strict})  # the route now has no breaker, nor policy "s"
+    reloader = Reloader(holder, CountingLoad(validate(dropped)), b, started)
+    result = await reloader.reload()
+    assert not result.ok
+    assert result.problems[0][0] == "routes.0.safety_breaker.strict_policy"
+    await reloader.close()
