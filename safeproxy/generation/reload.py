@@ -26,9 +26,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from safeproxy.configfile import ConfigError
 from safeproxy.generation.generation import Builder, Generation, GenerationError
@@ -36,6 +35,7 @@ from safeproxy.generation.holder import GenerationHolder
 from safeproxy.settings import Settings
 
 log = logging.getLogger("safeproxy.reload")
+T = TypeVar("T")
 
 # What a reload swaps in place; every other top-level section is bound at start.
 SWAPPABLE = frozenset({"policies", "routes", "auth"})
@@ -91,10 +91,9 @@ class Reloader:
     wall: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
-        # One thread: builds never overlap, and the compiler's caches see one user.
-        self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="reload", initializer=_background_priority
-        )
+        # Builds never overlap (the compiler's caches see one user), even when a cancelled
+        # reload left its thread compiling while the next one starts.
+        self._building = threading.Lock()
         self._lock = asyncio.Lock()
         self._asked = 0  # reloads asked for so far
         self._covered = 0  # of those, how many the running or last reload answers
@@ -135,16 +134,18 @@ class Reloader:
             return self._finish(done)
 
     async def close(self) -> None:
+        """Stop waiting for reloads in progress: shutdown must not wait for a compile (the
+        build thread is a daemon; its result is dropped)."""
+        for task in list(self._tasks):
+            task.cancel()
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        self._executor.shutdown(wait=True, cancel_futures=True)
 
     async def _attempt(self, trigger: str) -> ReloadResult:
         current = self.holder.current
         t0 = self.clock()
-        loop = asyncio.get_running_loop()
         try:
-            built, not_applied = await loop.run_in_executor(self._executor, self._prepare)
+            built, not_applied = await _off_loop(self._prepare)
         except (ConfigError, GenerationError) as exc:
             return self._failed(trigger, current, tuple(exc.problems), self.clock() - t0)
         except Exception as exc:  # a bug must not take the serving generation with it
@@ -163,12 +164,13 @@ class Reloader:
 
     def _prepare(self) -> tuple[Generation, tuple[str, ...]]:
         """On the reload thread: load, keep the sections bound at start, compile."""
-        loaded = self.load()
-        effective, not_applied = pin_started(loaded, self.started)
-        problems = started_references(effective, self.started)
-        if problems:
-            raise GenerationError(problems)
-        return self.builder.build(effective, next(self._numbers)), not_applied
+        with self._building:
+            loaded = self.load()
+            effective, not_applied = pin_started(loaded, self.started)
+            problems = started_references(effective, self.started)
+            if problems:
+                raise GenerationError(problems)
+            return self.builder.build(effective, next(self._numbers)), not_applied
 
     def _failed(
         self, trigger: str, current: Generation, problems: tuple[tuple[str, str], ...], s: float
@@ -185,6 +187,36 @@ class Reloader:
             except Exception:  # a sink's bug must not hide the result from the others
                 log.exception("config reload: a result observer failed")
         return result
+
+
+async def _off_loop(work: Callable[[], T]) -> T:
+    """`work()` on a new daemon thread at background priority; the loop awaits its result.
+    Not an executor: an executor's threads are joined at exit, so a SIGTERM during a
+    reload would wait for the compile; a daemon thread's result is simply dropped."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if done.cancelled():  # the reload was given up (shutdown): drop the result
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def run() -> None:
+        _background_priority()
+        result: T | None = None
+        error: BaseException | None = None
+        try:
+            result = work()
+        except BaseException as exc:  # handed to the awaiting coroutine, raised there
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody waits
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name="safeproxy-reload", daemon=True).start()
+    return await done
 
 
 def _background_priority() -> None:

@@ -300,3 +300,16 @@ async def test_a_policy_a_running_safety_breaker_names_cannot_be_dropped() -> No
     assert not result.ok
     assert result.problems[0][0] == "routes.0.safety_breaker.strict_policy"
     await reloader.close()
+
+
+async def test_shutdown_does_not_wait_for_a_compile_in_progress() -> None:
+    b = builder()
+    first = b.build(validate(config()), 1)
+    holder = GenerationHolder(first)
+    load = CountingLoad(validate(config(word="banned")), gate=True)
+    reloader = Reloader(holder, load, b, first.settings)
+    reloader.request("sighup")
+    await asyncio.get_running_loop().run_in_executor(None, load.entered.wait, 10)
+    await reloader.close()  # returns with the build thread still held in its load
+    assert not load.release.is_set() and holder.current is first
+    load.release.set()  # the daemon thread finishes; its result is dropped
