@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import time
@@ -22,11 +23,14 @@ from safeproxy.deepcheck.runtime import DeepCheckRuntime
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
+from safeproxy.filters.policy import CompiledPolicy, Compiler
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.generation.admin import GenerationAdmin
+from safeproxy.generation.generation import Builder, Generation
+from safeproxy.generation.holder import GenerationHolder
+from safeproxy.generation.reload import Load, Reloader, ReloadResult
 from safeproxy.guard import Guard
 from safeproxy.handler import Handlers
-from safeproxy.identity import Authenticator
 from safeproxy.pipeline import Pipeline
 from safeproxy.ratelimit.settings import redis_client
 from safeproxy.readiness import Readiness
@@ -56,9 +60,16 @@ class Components:
     pools: Mapping[str, UpstreamPool]
     readiness: Readiness
     pipeline: Pipeline
-    policies: Mapping[str, CompiledPolicy]
+    generations: GenerationHolder
+    generation_admin: GenerationAdmin
+    reloader: Reloader | None = None  # None: no config source to reload from
     deep: DeepCheckRuntime | None = None
     review: ReviewService | None = None
+
+    @property
+    def policies(self) -> Mapping[str, CompiledPolicy]:
+        """The compiled policies of the generation serving now."""
+        return self.generations.current.policies
 
 
 COMPONENTS = web.AppKey("components", Components)
@@ -71,19 +82,18 @@ def build_app(
     environ: Mapping[str, str] | None = None,
     tracer_provider: TracerProvider | None = None,
     clock: Callable[[], float] = time.monotonic,
+    source: Load | None = None,
 ) -> web.Application:
     """`tracer_provider`: spans go there (tests pass one with an in-memory exporter);
     otherwise tracing follows the config and the OTEL_* variables. `clock` (monotonic
-    seconds) drives breakers and rate limits; tests pass a fake one."""
+    seconds) drives breakers and rate limits; tests pass a fake one. `source` reads the
+    config again for a reload (generation/reload.py); None: no reloads."""
     registry = registry if registry is not None else CollectorRegistry()
     env = os.environ if environ is None else environ
     multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
-    router = Router(settings)
-    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), env, registry=default_registry())
-    policies = compile_policies(settings.policies, compiler)
-    versions = {name: p.version for name, p in policies.items()}
-    metrics = Metrics(registry, multiprocess=bool(multiprocess_dir), policies=versions)
-    recorder = _recorder(settings.telemetry, metrics, versions, env, tracer_provider)
+    router = Router(settings)  # the routes at start: safety breakers are bound to them
+    metrics = Metrics(registry, multiprocess=bool(multiprocess_dir))
+    recorder = _recorder(settings.telemetry, metrics, env, tracer_provider)
 
     def breaker_events(kind: str) -> Callable[[Transition], None]:
         """A breaker's state changes as metrics and, timestamped, in the audit log (when
@@ -109,7 +119,6 @@ def build_app(
         for breaker in pool.breakers():  # every target's series exists from the start
             metrics.breaker_open.labels("upstream", breaker.target).set(0)
     readiness = Readiness(settings.readiness, pools)
-    auth = Authenticator(settings.auth, recorder.tenants)
     admission = Admission(settings.rate_limits, clock=clock, environ=env)
 
     safety_breaker = breaker_events("safety")
@@ -167,17 +176,40 @@ def build_app(
     if deep is not None:
         for name in deep.judges:  # every judge's series exists from the start
             metrics.breaker_open.labels("judge", name).set(0)
-    policy_guard = Guard(policies, offload=True)  # large texts scanned off the loop (issue 13)
+    # Policies, routes, the tenant map and deep-check plans: one generation, swapped whole.
+    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), env, registry=default_registry())
+    builder = Builder(compiler, recorder.tenants, deep.compile if deep is not None else None)
+    generations = GenerationHolder(builder.build(settings, 1))
+    first = generations.current
+    metrics.generation_served(first.hash, first.versions)
+    if deep is not None:
+        deep.use(first.deep)
+
+    def swapped(old: Generation, new: Generation) -> None:
+        metrics.generation_served(new.hash, new.versions, (old.hash, old.versions))
+        if deep is not None:
+            deep.use(new.deep)
+
+    generations.observe(swapped)
+    reloader = None
+    if source is not None:
+        reloader = Reloader(generations, source, builder, settings)
+        reloader.observers.append(functools.partial(_reported, metrics, recorder))
+    generation_admin = GenerationAdmin(generations, reloader)
+    if review is not None and settings.admin.enabled:
+        # One admin listener: the generation endpoints join the review queue's.
+        review.admin_routes += generation_admin.routes()
+        review.audit = recorder.audit
+    policy_guard = Guard(offload=True)  # large texts scanned off the loop (issue 13)
     pipeline = Pipeline(
-        settings.server, router, pools, recorder, policy_guard, auth, admission, safety,
+        settings.server, generations, pools, recorder, policy_guard, admission, safety,
         QuarantineGate(
             quarantine, strict_policy=q.strict_policy if q.action == "strict" else None,
             on_quarantine=quarantined, store=qstore,
         ),
         deep=deep.service if deep is not None else None,
-        decision_headers=DecisionHeaders(
-            versions, enabled=settings.telemetry.decision_headers.enabled
-        ),
+        # Versions come from each exchange's generation, none from here.
+        decision_headers=DecisionHeaders({}, enabled=settings.telemetry.decision_headers.enabled),
     )  # fmt: skip
     pipeline_ref.append(pipeline)
     scrape = _scrape_registry(registry, multiprocess_dir)
@@ -186,16 +218,18 @@ def build_app(
 
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
     app[COMPONENTS] = Components(
-        settings, metrics, pools, readiness, pipeline, policies, deep, review
-    )
+        settings, metrics, pools, readiness, pipeline, generations, generation_admin,
+        reloader, deep, review,
+    )  # fmt: skip
     app.add_routes(handlers.routes())
 
     async def upstream_sessions(app: web.Application) -> AsyncIterator[None]:
         if recorder.audit is not None:
             recorder.audit.start()
             recorder.audit.event(
-                "config_loaded", config_version=config_version(settings), policies=versions
-            )
+                "config_loaded", config_version=config_version(settings),
+                generation=first.hash, policies=dict(first.versions),
+            )  # fmt: skip
         for pool in pools.values():
             await pool.start()
         if review is not None:
@@ -208,6 +242,8 @@ def build_app(
         finally:
             readiness.stop()
             await probe
+            if reloader is not None:
+                await reloader.close()
             for pool in pools.values():
                 await pool.close()
             if deep is not None:
@@ -228,10 +264,16 @@ def build_app(
     return app
 
 
+def _reported(metrics: Metrics, recorder: Recorder, result: ReloadResult) -> None:
+    """A reload's result as a metric and, when the audit log is on, an audit record."""
+    metrics.config_reloads.labels(result.result).inc()
+    if recorder.audit is not None:
+        recorder.audit.event("config_reload", **result.to_json())
+
+
 def _recorder(
     telemetry: TelemetrySettings,
     metrics: Metrics,
-    versions: Mapping[str, str],
     env: Mapping[str, str],
     provider: TracerProvider | None,
 ) -> Recorder:
@@ -253,7 +295,6 @@ def _recorder(
     )
     return Recorder(
         metrics,
-        versions,
         TenantHasher(salt.encode()),
         tracing=tracing,
         audit=audit,

@@ -23,6 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="listen port (overrides server.port)")
     serve.add_argument("--upstream", help="point the default route at this base URL (sidecar)")
     serve.add_argument("--workers", type=int, default=1, help="processes sharing the port")
+    serve.add_argument(
+        "--watch-config", type=float, default=0.0, metavar="SECONDS",
+        help="also reload when the config file changes, looking this often (0: SIGHUP only)",
+    )  # fmt: skip
 
     validate = sub.add_parser("validate", help="check a config file; exit 1 listing every error")
     validate.add_argument("file", type=Path)
@@ -59,17 +63,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _with_overrides(settings: Settings, host: str | None, port: int | None) -> Settings:
-    update: dict[str, object] = {}
-    if host is not None:
-        update["host"] = host
-    if port is not None:
-        update["port"] = port
-    if not update:
-        return settings
-    return settings.model_copy(update={"server": settings.server.model_copy(update=update)})
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -103,15 +96,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ConfigError as exc:  # an override in the environment: name it, no traceback
             print(exc.render(), file=sys.stderr)
             return 1
+    from safeproxy.generation.source import ConfigSource
+
+    # The same source serves SIGHUP reloads: they read the file with the same overrides.
+    source = ConfigSource(args.config, args.upstream, args.host, args.port)
     try:
-        settings = load_settings(args.config, environ=os.environ, upstream_url=args.upstream)
+        settings = source.load()
         _check_environment(args.config, settings)
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
         return 1
     from safeproxy.server import run
 
-    return run(_with_overrides(settings, args.host, args.port), workers=args.workers)
+    return run(settings, workers=args.workers, source=source, watch_s=args.watch_config)
 
 
 def _replay(args: argparse.Namespace) -> int:

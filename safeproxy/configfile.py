@@ -52,8 +52,10 @@ def load_settings(
     *,
     environ: Mapping[str, str] | None = None,
     upstream_url: str | None = None,
+    check_policies: bool = True,
 ) -> Settings:
-    """Read, override and validate a config; raises ConfigError listing every problem."""
+    """Read, override and validate a config; raises ConfigError listing every problem.
+    `check_policies=False`: the caller compiles the policies itself (a reload, once)."""
     path = path or bundled_config("default.yaml")
     source = str(path)
     try:
@@ -86,7 +88,7 @@ def load_settings(
     if problems:
         raise ConfigError(source, problems)
     try:
-        return validate(data, source)
+        return validate(data, source, check_policies=check_policies)
     except ConfigError as exc:
         raise ConfigError(source, _blame(exc.problems, overrides)) from None
 
@@ -106,7 +108,9 @@ def _blame(problems: list[tuple[str, str]], overrides: Overrides) -> list[tuple[
     return named
 
 
-def validate(data: dict[str, Any], source: str = "<config>") -> Settings:
+def validate(
+    data: dict[str, Any], source: str = "<config>", *, check_policies: bool = True
+) -> Settings:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
@@ -114,6 +118,8 @@ def validate(data: dict[str, Any], source: str = "<config>") -> Settings:
     problems = cross_reference_errors(settings)
     if problems:
         raise ConfigError(source, problems)
+    if not check_policies:
+        return settings
     try:
         # Patterns and word files are checked by compiling them, exactly as serving will.
         compile_policies(

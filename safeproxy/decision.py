@@ -252,6 +252,8 @@ class Decision:
             },
             "tokens": {"input": self.tokens_in, "output": self.tokens_out},
         }
+        if self._ex.generation is not None:
+            out["generation"] = self._ex.generation.hash
         if self.upstream_failure:
             out["upstream_error"] = self.upstream_failure
         if self.holdback_chars is not None:

@@ -65,7 +65,9 @@ class DecisionHeaders:
         if types:
             out[FINDINGS] = ",".join(types)
         if ex.route is not None:
-            version = self._versions.get(ex.route.policy)
+            gen = ex.generation  # the generation that filtered it (see Recorder.record)
+            versions = gen.versions if gen is not None else self._versions
+            version = versions.get(ex.route.policy)
             if version:
                 out[POLICY_VERSION] = version
         return out

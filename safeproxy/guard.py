@@ -29,13 +29,16 @@ OFFLOOP_CHARS = 32768
 
 
 class Guard:
+    """Checks a request's text and opens its reply's output hook with the policies of the
+    exchange's generation; `policies` serves exchanges without one (unit tests)."""
+
     def __init__(
         self,
-        policies: Mapping[str, CompiledPolicy],
+        policies: Mapping[str, CompiledPolicy] | None = None,
         clock: Clock = time.perf_counter,
         offload: bool = False,
     ) -> None:
-        self.policies = policies
+        self.policies: Mapping[str, CompiledPolicy] = policies or {}
         self._clock = clock
         # One worker: large scans queue behind each other, never more than one thread of
         # them competing with the loop for the GIL.
@@ -87,7 +90,7 @@ class Guard:
                 )
             ex.degraded.append("pass_through")
             return None
-        policy = self.policies[ex.route.policy]
+        policy = self._policies(ex)[ex.route.policy]
         stage = policy.input
         if stage.empty:
             return None
@@ -136,10 +139,14 @@ class Guard:
 
     def hook(self, ex: Exchange) -> ResponseHook:
         assert ex.route is not None
-        policy = self.policies[ex.route.policy]
+        policy = self._policies(ex)[ex.route.policy]
         if policy.output.empty or ex.kind is Kind.OTHER:
             return PassThrough()
         return OutputHook(policy, ex, self._clock)
+
+    def _policies(self, ex: Exchange) -> Mapping[str, CompiledPolicy]:
+        gen = ex.generation
+        return gen.policies if gen is not None else self.policies
 
 
 def _slots(kind: Kind, body: dict[str, Any]) -> list[Slot]:

@@ -14,6 +14,7 @@ from safeproxy.upstream.routes import Route
 
 if TYPE_CHECKING:
     from safeproxy.deepcheck.plan import DeepPlan
+    from safeproxy.generation.generation import Generation
 
 MAX_MODEL_CHARS = 256
 
@@ -107,6 +108,9 @@ class Exchange:
     rid: str
     kind: Kind
     started: float
+    # The runtime generation taken at admission; policies, route, tenant map and deep
+    # checks come from it to the end, streams included (None: a unit test's bare exchange).
+    generation: Generation | None = None
     method: str = "POST"  # the pipeline answers POSTs only; kept for the access log
     # Whether `rid` is the client's own X-Request-ID (else the proxy made it).
     rid_given: bool = False

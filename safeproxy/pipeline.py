@@ -30,9 +30,9 @@ from safeproxy.errors import (
     SafetyBreakerOpen,
     Unauthorized,
 )
+from safeproxy.generation.holder import GenerationHolder
 from safeproxy.guard import Guard
 from safeproxy.headers import RequestIds, request_id, upstream_headers
-from safeproxy.identity import Authenticator
 from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
 from safeproxy.relay import error_reply, relay_json, relay_stream
 from safeproxy.resilience.quarantine_gate import QuarantineGate
@@ -42,7 +42,6 @@ from safeproxy.telemetry.recorder import Recorder
 from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
 from safeproxy.upstream.failures import error_reason
-from safeproxy.upstream.routes import Router
 from safeproxy.upstream.usage import asking_usage
 
 log = logging.getLogger("safeproxy.pipeline")
@@ -61,11 +60,10 @@ class Pipeline:
     def __init__(
         self,
         server: ServerSettings,
-        router: Router,
+        generations: GenerationHolder,
         pools: Mapping[str, UpstreamPool],
         recorder: Recorder,
         guard: Guard,
-        authenticator: Authenticator,
         admission: Admission,
         safety: SafetyBreakers,
         quarantine: QuarantineGate,
@@ -74,13 +72,12 @@ class Pipeline:
         decision_headers: DecisionHeaders | None = None,
     ) -> None:
         self._server = server
-        self._router = router
+        self._generations = generations
         self._pools = pools
         self._recorder = recorder
         self._metrics = recorder.metrics
         self._tracing = recorder.tracing
         self._guard = guard
-        self._auth = authenticator
         self._admission = admission
         self._safety = safety
         self._quarantine = quarantine
@@ -108,10 +105,14 @@ class Pipeline:
     async def handle(self, request: web.Request, kind: Kind) -> web.StreamResponse:
         rid = request_id(request.headers, self._ids)
         path = request.path if kind is Kind.OTHER else kind.value
+        # Admission takes the generation once; the request keeps it to the end (a reload
+        # meanwhile swaps the holder's reference, not this one).
+        gen = self._generations.current
         ex = Exchange(
             rid=rid,
             kind=kind,
             started=time.perf_counter(),
+            generation=gen,
             path=path,
             started_unix=time.time(),
             method=request.method,
@@ -130,13 +131,13 @@ class Pipeline:
                 raise Overloaded("the proxy is at capacity; retry shortly")
             headers = request.headers
             if self._by_address:
-                who = self._auth.identify(
+                who = gen.auth.identify(
                     headers.get("Authorization"),
                     request.remote,
                     ",".join(headers.getall("X-Forwarded-For", ())) or None,
                 )
             else:  # nothing counts per client: the address is not worth looking up
-                who = self._auth.identify(headers.get("Authorization"), None, None)
+                who = gen.auth.identify(headers.get("Authorization"), None, None)
             ex.tenant, ex.limit_key = who.tenant, who.limit_key
             if who.configured:
                 ex.tenant_label = who.tenant
@@ -223,7 +224,8 @@ class Pipeline:
         ex.stream = body.get("stream") is True
         ex.body = body
         ex.wire = None if strip_routing_fields(body) else wire
-        route = self._router.route(ex.model)
+        assert ex.generation is not None
+        route = ex.generation.router.route(ex.model)
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
         ex.route = route

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
+import functools
 import gc
 import logging
 import multiprocessing
@@ -11,18 +13,26 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from safeproxy.app import build_app
+from safeproxy.app import COMPONENTS, build_app
+from safeproxy.generation.admin import ROLLBACK_SIGNAL, Fleet
+from safeproxy.generation.reload import Reloader
+from safeproxy.generation.source import ConfigSource
+from safeproxy.generation.status import clear_status, write_status
+from safeproxy.generation.watch import every, watch
 from safeproxy.http_protocol import DeadlineServer
 from safeproxy.settings import ServerSettings, Settings
 from safeproxy.telemetry.process import SUPERVISOR, write_pid_file
 
 log = logging.getLogger("safeproxy.server")
+# Reload and rollback: the supervisor forwards them to every worker.
+_FORWARDED = frozenset({signal.SIGHUP, ROLLBACK_SIGNAL})
 
 
 class ProxyRunner(web.AppRunner):
@@ -71,13 +81,47 @@ async def serve_until_signalled(
     *,
     reuse_port: bool = False,
     on_ready: Callable[[int], None] | None = None,
+    source: ConfigSource | None = None,
+    worker: str | None = None,
+    hup_pending: Callable[[], bool] | None = None,
+    watch_s: float = 0.0,
 ) -> None:
-    """Serve until SIGTERM/SIGINT, then stop accepting and drain in-flight requests."""
+    """Serve until SIGTERM/SIGINT, then stop accepting and drain in-flight requests.
+    SIGHUP reloads the config from `source` (generation/reload.py). `worker` names this
+    process in the status files (`--workers N`); `hup_pending` tells of a SIGHUP that
+    arrived before the loop could handle it. `watch_s` > 0: also reload when the config
+    file changes, looking every `watch_s` seconds."""
     stop = asyncio.Event()
+    hup = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    runner, port = await start(build_app(settings), settings.server, reuse_port=reuse_port)
+    # Before the app is built: a SIGHUP while it compiles is a reload once it serves,
+    # not the default action (which ends the process).
+    loop.add_signal_handler(signal.SIGHUP, hup.set)
+    # A rollback asked for before the app serves has no previous generation to go to.
+    loop.add_signal_handler(ROLLBACK_SIGNAL, lambda: None)
+    if hup_pending is not None and hup_pending():
+        hup.set()
+    load = functools.partial(source.load, check_policies=False) if source is not None else None
+    app = build_app(settings, source=load)
+    components = app[COMPONENTS]
+    reloader = components.reloader
+    status_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if reloader is not None:
+        loop.add_signal_handler(ROLLBACK_SIGNAL, functools.partial(reloader.request, "rollback",
+                                                                   rollback=True))  # fmt: skip
+    if reloader is not None and status_dir and worker is not None:
+        generations = components.generations
+        # Admin calls reach one worker; it signals the supervisor, which tells them all.
+        components.generation_admin.fleet = Fleet(status_dir, worker, os.getppid())
+
+        def status(_: object = None) -> None:
+            write_status(status_dir, worker, generations.current, reloader.last)
+
+        status()
+        reloader.observers.append(status)
+    runner, port = await start(app, settings.server, reuse_port=reuse_port)
     # Everything built so far (compiled policies, tables, sessions) lives as long as the
     # process: keep it out of the collector's full passes, whose cost would otherwise grow
     # with it on every request-driven collection.
@@ -85,11 +129,30 @@ async def serve_until_signalled(
     log.info("safeproxy listening on http://%s:%d", settings.server.host, port)
     if on_ready is not None:
         on_ready(port)
+    tasks = []
+    if reloader is not None:
+        tasks.append(asyncio.create_task(_reload_on_hup(hup, reloader), name="safeproxy-sighup"))
+        if watch_s > 0 and source is not None:
+            watched = watch(source.file(), reloader, every(watch_s))
+            tasks.append(asyncio.create_task(watched, name="safeproxy-watch"))
     try:
         await stop.wait()
         log.info("draining (up to %.0fs)", settings.server.drain_s)
     finally:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await runner.cleanup()
+
+
+async def _reload_on_hup(hup: asyncio.Event, reloader: Reloader) -> None:
+    """One reload per wake-up: SIGHUPs that arrive while one runs set the event once, so a
+    storm of them costs one more reload, never a queue of them."""
+    while True:
+        await hup.wait()
+        hup.clear()
+        await reloader.reload("sighup")
 
 
 def run_event_loop(main: Any) -> None:
@@ -102,11 +165,29 @@ def run_event_loop(main: Any) -> None:
     uvloop.run(main)
 
 
-def _worker(settings: Settings, number: int, metrics_dir: str, supervisor: int) -> None:
+def _worker(
+    settings: Settings,
+    number: int,
+    metrics_dir: str,
+    supervisor: int,
+    source: ConfigSource | None = None,
+    watch_s: float = 0.0,
+) -> None:
+    # First: a SIGHUP the supervisor forwarded while this worker started (pending, blocked)
+    # is remembered, and handled once its loop runs.
+    pending = threading.Event()
+    signal.signal(signal.SIGHUP, lambda _s, _f: pending.set())
+    signal.signal(ROLLBACK_SIGNAL, signal.SIG_IGN)  # nothing to roll back to yet
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)  # blocked by run(): see there
     _die_with(supervisor)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     write_pid_file(metrics_dir, str(number))  # its process_* metrics, labelled worker=<n>
-    run_event_loop(serve_until_signalled(settings, reuse_port=True))
+    run_event_loop(
+        serve_until_signalled(
+            settings, reuse_port=True, source=source, worker=str(number),
+            hup_pending=pending.is_set, watch_s=watch_s,
+        )
+    )  # fmt: skip
 
 
 def _die_with(supervisor: int) -> None:
@@ -121,10 +202,17 @@ def _die_with(supervisor: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def run(settings: Settings, workers: int = 1) -> int:
-    """Blocking entry point of `safeproxy serve`; returns the exit status."""
+def run(
+    settings: Settings,
+    workers: int = 1,
+    source: ConfigSource | None = None,
+    watch_s: float = 0.0,
+) -> int:
+    """Blocking entry point of `safeproxy serve`; returns the exit status. `source`: where
+    SIGHUP reloads the config from (every worker reloads it itself); `watch_s` > 0: every
+    process also reloads when the file changes."""
     if workers <= 1:
-        run_event_loop(serve_until_signalled(settings))
+        run_event_loop(serve_until_signalled(settings, source=source, watch_s=watch_s))
         return 0
     if settings.server.port == 0:
         log.error("--workers needs a fixed port")
@@ -135,14 +223,16 @@ def run(settings: Settings, workers: int = 1) -> int:
         shared_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
         for stale in Path(shared_dir).glob("worker-*.pid"):  # a given dir may be reused
             stale.unlink(missing_ok=True)
-        write_pid_file(shared_dir, SUPERVISOR)
+        clear_status(shared_dir)
         ctx = multiprocessing.get_context("spawn")
         procs = [
-            ctx.Process(target=_worker, args=(settings, n, shared_dir, os.getpid()), daemon=False)
+            ctx.Process(
+                target=_worker,
+                args=(settings, n, shared_dir, os.getpid(), source, watch_s),
+                daemon=False,
+            )
             for n in range(1, workers + 1)
         ]
-        for p in procs:
-            p.start()
 
         def forward(signum: int, _frame: object) -> None:
             for p in procs:
@@ -151,6 +241,19 @@ def run(settings: Settings, workers: int = 1) -> int:
 
         signal.signal(signal.SIGTERM, forward)
         signal.signal(signal.SIGINT, forward)
+        # Each worker reloads on its own; the status files show when all serve the new hash.
+        signal.signal(signal.SIGHUP, forward)
+        signal.signal(ROLLBACK_SIGNAL, forward)
+        # After the handlers: from here on, a SIGHUP to the pid in this file reloads.
+        write_pid_file(shared_dir, SUPERVISOR)
+        # Workers start with SIGHUP blocked (the mask survives fork and exec): one sent while
+        # a worker imports stays pending, instead of ending it, until _worker handles it.
+        signal.pthread_sigmask(signal.SIG_BLOCK, _FORWARDED)
+        try:
+            for p in procs:
+                p.start()
+        finally:  # a SIGHUP that came meanwhile is forwarded now
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)
         for p in procs:
             p.join()
         failed = [p.exitcode for p in procs if p.exitcode not in (0, None)]

@@ -19,6 +19,7 @@ from prometheus_client import CollectorRegistry
 
 from safeproxy.app import build_app
 from safeproxy.configfile import validate
+from safeproxy.generation.reload import Load
 from safeproxy.server import ProxyRunner, start
 from safeproxy.settings import Settings
 from safeproxy.testing.fake_judges import FakeJudge
@@ -60,6 +61,7 @@ class Stack:
         tracer_provider: TracerProvider | None = None,
         clock: Callable[[], float] | None = None,
         judges: list[FakeJudge] | None = None,
+        source: Load | None = None,
     ) -> None:
         self.mocks = [MockUpstream() for _ in range(mocks)]
         # Started before the config is built, so a config can use their `url`.
@@ -69,6 +71,7 @@ class Stack:
         self._extra = extra_upstreams or []
         self._tracer_provider = tracer_provider
         self._clock = clock
+        self._source = source  # where a reload reads the config (None: no reloads)
         self.registry = CollectorRegistry()
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -116,6 +119,7 @@ class Stack:
             registry=self.registry,
             environ=self._environ,
             tracer_provider=self._tracer_provider,
+            source=self._source,
             **({"clock": self._clock} if self._clock is not None else {}),
         )
         proxy, port = await start(app, self.settings.server)

@@ -84,6 +84,12 @@ class FollowUp:
         self._review_shadow = review_shadow
         self._applied: OrderedDict[tuple[str, str], None] = OrderedDict()
 
+    def use(self, policies: Mapping[str, PolicyChecks]) -> None:
+        """The checks of a new generation: a job queued before a reload is judged by the
+        check of the same label in it, or dropped as `unknown_check` when it is gone (a
+        Redis job may be read by a process that never knew the old generation)."""
+        self._policies = policies
+
     def check_for(self, job: Job) -> CompiledCheck | None:
         policy = self._policies.get(job.policy)
         for check in policy.checks if policy is not None else ():

@@ -23,7 +23,8 @@ from safeproxy.deepcheck.judges.factory import build_judge
 from safeproxy.deepcheck.plan import PolicyChecks
 from safeproxy.deepcheck.queue import MemoryJobQueue
 from safeproxy.deepcheck.service import DeepChecks, compile_checks
-from safeproxy.policy_settings import DeepCheck
+from safeproxy.filters.policy import PolicyError
+from safeproxy.policy_settings import DeepCheck, PolicySettings
 from safeproxy.resilience.breaker import OnChange
 from safeproxy.settings import Settings
 from safeproxy.telemetry.audit import AuditLog
@@ -83,6 +84,7 @@ class DeepCheckRuntime:
                 return f"{environ[env]}:{policy}:{spec.label}".encode()
             return process_salt + f":{policy}:{spec.label}".encode()
 
+        self._salt, self._clock = salt, clock
         self.policies: dict[str, PolicyChecks] = compile_checks(
             settings.policies, self.judges, salt, clock
         )
@@ -125,6 +127,25 @@ class DeepCheckRuntime:
             review_salt=process_salt,
             review_wants_shadow=review_settings.enabled and review_settings.shadow_hits,
         )  # fmt: skip
+
+    def compile(self, policies: Mapping[str, PolicySettings]) -> dict[str, PolicyChecks]:
+        """A new generation's deep checks, on the judges built at start (judges own sessions
+        and breakers: a check naming a judge not running here needs a restart)."""
+        problems = [
+            (f"policies.{name}.deep_checks.{i}.judge",
+             f"judge {check.judge!r} is not running in this process; it needs a restart")
+            for name, policy in policies.items()
+            for i, check in enumerate(policy.deep_checks)
+            if check.judge not in self.judges
+        ]  # fmt: skip
+        if problems:
+            raise PolicyError(problems)
+        return compile_checks(policies, self.judges, self._salt, self._clock)
+
+    def use(self, policies: Mapping[str, PolicyChecks]) -> None:
+        """Async jobs from now on find their checks in a new generation's."""
+        self.policies = dict(policies)
+        self.followup.use(policies)
 
     @property
     def active(self) -> bool:

@@ -96,7 +96,9 @@ class DeepChecks:
         """After the input filters: None when neither deep checks nor review want this one
         (the common case costs a dict lookup)."""
         assert ex.route is not None
-        policy = self._policies.get(ex.route.policy)
+        # The plans of the request's generation (a reload may have swapped in others since).
+        gen = ex.generation
+        policy = (gen.deep if gen is not None else self._policies).get(ex.route.policy)
         if policy is None:
             return None
         shadow = self._review_shadow and (policy.shadow_output or _has_shadow_hits(ex))

@@ -6,17 +6,16 @@
     GET  /admin/review/export?<the same filters, no limit/before>   NDJSON, streamed
 
 Every request, unknown paths included (so paths cannot be probed), needs
-`Authorization: Bearer <token>`. Errors are OpenAI-shaped bodies (safeproxy.errors). The store's
-lifecycle belongs to the caller, who also runs `refresh_rates` once at start. Nothing here logs
-a token or an item's text.
+`Authorization: Bearer <token>` (review/tokens.py: named tokens, kept as SHA-256). Errors are
+OpenAI-shaped bodies (safeproxy.errors). The store's lifecycle belongs to the caller, who also
+runs `refresh_rates` once at start. Nothing here logs a token or an item's text.
 """
 
 from __future__ import annotations
 
-import hmac
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import orjson
 from aiohttp import web
@@ -34,6 +33,8 @@ from safeproxy.errors import (
 from safeproxy.review.item import LABELS, SOURCES, STAGES, UNLABELLED, LabelMismatch
 from safeproxy.review.rates import publish
 from safeproxy.review.store import MAX_ID, Filters, ReviewStore
+from safeproxy.review.tokens import AdminTokens
+from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 
 DEFAULT_LIMIT = 50
@@ -54,12 +55,23 @@ async def refresh_rates(store: ReviewStore, metrics: Metrics) -> None:
     publish(metrics, await store.label_counts())
 
 
-def admin_app(store: ReviewStore, token: str, metrics: Metrics) -> web.Application:
-    """The admin application; serve it on its own listener, off the public network."""
-    if not token:
-        raise ValueError("the admin token must not be empty")
+def admin_app(
+    store: ReviewStore,
+    tokens: AdminTokens | str,
+    metrics: Metrics,
+    *,
+    routes: Sequence[web.RouteDef] = (),
+    audit: AuditLog | None = None,
+) -> web.Application:
+    """The admin application; serve it on its own listener, off the public network.
+    `routes`: other admin endpoints on the same listener and auth (generations). With
+    `audit`, every refused call and every POST (a mutation) is an audit record naming the
+    token (by its configured name, never its value)."""
+    if isinstance(tokens, str):
+        tokens = AdminTokens.single(tokens)
     api = _Api(store, metrics)
-    app = web.Application(middlewares=[_guard(token.encode())])
+    app = web.Application(middlewares=[_guard(tokens, audit)])
+    app.router.add_routes(routes)
     app.router.add_get("/admin/review/items", api.list)
     app.router.add_get(f"/admin/review/items/{_ID}", api.get)
     app.router.add_post(f"/admin/review/items/{_ID}/label", api.label)
@@ -67,29 +79,41 @@ def admin_app(store: ReviewStore, token: str, metrics: Metrics) -> web.Applicati
     return app
 
 
-def _guard(token: bytes) -> Middleware:
+def _guard(tokens: AdminTokens, audit: AuditLog | None) -> Middleware:
     """Bearer-token check first, then OpenAI-shaped bodies for every error."""
 
     @web.middleware
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
         given = credential.strip().encode("utf-8", "surrogateescape")
-        # compare_digest: the time taken does not tell how much of a guess was right.
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given, token):
+        name = tokens.name_of(given) if scheme.lower() == "bearer" else None
+        if name is None:
+            if audit is not None:  # the path is client input: cut short, never the token
+                audit.event("admin_refused", method=request.method, path=request.path[:256])
             refused = Unauthorized("a valid admin bearer token is required")
             return error_response(refused, headers={"WWW-Authenticate": "Bearer"})
-        try:
-            return await handler(request)
-        except ProxyError as exc:
-            return error_response(exc)
-        except web.HTTPMethodNotAllowed as exc:
-            allowed = tuple(sorted(exc.allowed_methods))
-            wrong = MethodNotAllowed("method not allowed", allow=allowed)
-            return error_response(wrong, headers=wrong.headers())
-        except web.HTTPNotFound:
-            return error_response(NotFound("no such admin endpoint"))
+        response = await _answer(request, handler)
+        if audit is not None and request.method == "POST":
+            route = request.match_info.route.resource
+            where = route.canonical if route is not None else request.path[:256]
+            audit.event("admin", token=name, method="POST", path=where, status=response.status)
+        return response
 
     return guard
+
+
+async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The handler's reply, errors as OpenAI-shaped bodies."""
+    try:
+        return await handler(request)
+    except ProxyError as exc:
+        return error_response(exc)
+    except web.HTTPMethodNotAllowed as exc:
+        allowed = tuple(sorted(exc.allowed_methods))
+        wrong = MethodNotAllowed("method not allowed", allow=allowed)
+        return error_response(wrong, headers=wrong.headers())
+    except web.HTTPNotFound:
+        return error_response(NotFound("no such admin endpoint"))
 
 
 class _Api:

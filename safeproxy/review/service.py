@@ -10,6 +10,8 @@ from safeproxy.review.admin import admin_app, refresh_rates
 from safeproxy.review.feed import ReviewFeed
 from safeproxy.review.settings import AdminSettings, ReviewSettings
 from safeproxy.review.store import ReviewStore
+from safeproxy.review.tokens import AdminTokens
+from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 
 
@@ -36,23 +38,28 @@ class ReviewService:
             keep_text=review.content != "none",
             max_text_chars=review.max_text_chars,
         )
-        self._token = ""
+        self._tokens: AdminTokens | None = None
         if admin.enabled:
-            assert admin.token_env is not None  # the settings require it
-            self._token = environ.get(admin.token_env, "")
-            if not self._token:
+            if admin.token_env is not None and not environ.get(admin.token_env):
                 raise AdminTokenMissing(
                     f"admin.token_env: environment variable {admin.token_env} is not set"
                 )
+            self._tokens = AdminTokens.from_settings(admin, environ)
         self._runner: web.AppRunner | None = None
         self.admin_port: int | None = None
+        # Other endpoints served on the admin listener (generations), and its audit log.
+        self.admin_routes: list[web.RouteDef] = []
+        self.audit: AuditLog | None = None
 
     async def start(self) -> None:
         await self.store.open()
         await refresh_rates(self.store, self._metrics)
         self.feed.start()
         if self._admin.enabled:
-            app = admin_app(self.store, self._token, self._metrics)
+            assert self._tokens is not None
+            app = admin_app(
+                self.store, self._tokens, self._metrics, routes=self.admin_routes, audit=self.audit
+            )
             self._runner = web.AppRunner(app, access_log=None)
             await self._runner.setup()
             site = web.TCPSite(self._runner, self._admin.host, self._admin.port, reuse_port=True)

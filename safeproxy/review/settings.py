@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from safeproxy.config_types import Strict
+from safeproxy.config_types import Name, Strict
 from safeproxy.policy_settings import EnvName
 
 
@@ -30,17 +30,33 @@ class ReviewSettings(Strict):
     max_text_chars: int = Field(default=32_768, gt=0)
 
 
+class AdminToken(Strict):
+    """An admin credential, stored as the hex SHA-256 of the token (never the token); its
+    name goes into the audit record of every call made with it."""
+
+    name: Name
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 class AdminSettings(Strict):
     """The admin listener: a separate port (keep it off the public network) whose every
-    endpoint needs `Authorization: Bearer <token>`, the token read from `token_env`."""
+    endpoint needs `Authorization: Bearer <token>`: one of `tokens`, or the token read from
+    `token_env` (named `token_env` in audit records)."""
 
     enabled: bool = False
     host: str = "127.0.0.1"
     port: int = Field(default=9090, ge=0, le=65535)
     token_env: EnvName | None = None
+    tokens: list[AdminToken] = []
 
     @model_validator(mode="after")
     def _token(self) -> AdminSettings:
-        if self.enabled and self.token_env is None:
-            raise ValueError("the admin listener needs token_env (the variable holding its token)")
+        if self.enabled and self.token_env is None and not self.tokens:
+            raise ValueError(
+                "the admin listener needs tokens (SHA-256 of each) or token_env (the "
+                "variable holding its token)"
+            )
+        names = [t.name for t in self.tokens]
+        if len(names) != len(set(names)):
+            raise ValueError("admin token names must be unique")
         return self

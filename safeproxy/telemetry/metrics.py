@@ -36,8 +36,25 @@ class Metrics:
             registry=registry,
             multiprocess_mode="max",
         )
+        self._multiprocess = multiprocess
         for name, version in (policies or {}).items():
             self.policy_info.labels(name, version).set(1)
+        self.config_info = Gauge(
+            "safeproxy_config_info",
+            "The runtime generation (content hash of the effective config) served; value 1.",
+            ["generation"],
+            registry=registry,
+            multiprocess_mode="liveall",  # per worker: which ones are behind after a reload
+        )
+        self.config_reloads = Counter(
+            "safeproxy_config_reloads",
+            "Config reloads and rollbacks by result (success, failure); a failure changes "
+            "nothing (the previous generation keeps serving).",
+            ["result"],
+            registry=registry,
+        )
+        for result in ("success", "failure"):
+            self.config_reloads.labels(result)
         self.in_flight = Gauge(
             "safeproxy_in_flight_requests",
             "Requests being handled now.",
@@ -169,6 +186,33 @@ class Metrics:
             registry=registry,
             multiprocess_mode="mostrecent",
         )
+
+    def generation_served(
+        self,
+        generation: str,
+        versions: Mapping[str, str],
+        replaced: tuple[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        """The info series of a generation now served, and of the one it replaced (gone,
+        or 0 under multiprocess mode, which cannot remove a series: `max` across workers
+        then shows 1 for as long as any worker still serves it)."""
+        stale: list[tuple[Gauge, tuple[str, ...]]] = []
+        if replaced is not None:
+            old_hash, old_versions = replaced
+            if old_hash != generation:
+                stale.append((self.config_info, (old_hash,)))
+            stale += [
+                (self.policy_info, (name, version))
+                for name, version in old_versions.items()
+                if versions.get(name) != version
+            ]
+        for gauge, labels in stale:
+            gauge.labels(*labels).set(0)
+            if not self._multiprocess:
+                gauge.remove(*labels)
+        self.config_info.labels(generation).set(1)
+        for name, version in versions.items():
+            self.policy_info.labels(name, version).set(1)
 
     def breaker_changed(self, kind: str, t: Transition) -> None:
         """A breaker moved: its gauge (1 while open or probing) and the transitions count."""

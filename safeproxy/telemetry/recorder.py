@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from safeproxy.decision import Decision, TenantHasher, build
 from safeproxy.models import Exchange
@@ -17,12 +18,14 @@ from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 from safeproxy.telemetry.tracing import RequestSpans, Tracing
 
+# An exchange without a generation (a unit test's) has no policy version to stamp.
+_NONE: Mapping[str, str] = MappingProxyType({})
+
 
 class Recorder:
     def __init__(
         self,
         metrics: Metrics,
-        policy_versions: Mapping[str, str],
         tenants: TenantHasher,
         *,
         tracing: Tracing | None = None,
@@ -36,7 +39,6 @@ class Recorder:
         self.audit = audit
         self.access = access
         self.tenants = tenants
-        self.versions = policy_versions
         # Keep the (redacted) text of requests and replies for the audit log or spans.
         self.capture_content = capture_content
         self._audit_content = audit_content
@@ -44,7 +46,11 @@ class Recorder:
     def record(self, ex: Exchange, spans: RequestSpans | None) -> Decision:
         now = time.perf_counter()
         overhead = max(0.0, now - ex.started - ex.upstream_wait)
-        decision = build(ex, policies=self.versions, now=now, overhead_s=overhead)
+        # The versions of the generation the request took at admission, not of the one
+        # serving now: after a reload, a stream that began before it was filtered by the old.
+        gen = ex.generation
+        versions = gen.versions if gen is not None else _NONE
+        decision = build(ex, policies=versions, now=now, overhead_s=overhead)
         self.metrics.record(decision)
         if self.audit is not None:
             self.audit.write(decision.to_json(content=self._audit_content))
