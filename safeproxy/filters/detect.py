@@ -89,7 +89,10 @@ class Detector:
         fold: Callable[[str], str] | None = None,
         presence_first: bool = False,
         gate: Sequence[Pattern] = (),
+        scanner: Scanner | None = None,
     ) -> None:
+        """`scanner`: the rules' patterns already compiled (a reload reuses the databases of
+        rules it did not change: compiling them is most of a policy's start-up)."""
         self.name = name
         # Maps the normalised view to the text the patterns run on, one character for one
         # (the confusables skeleton for phrase rules); word boundaries stay judged on the view.
@@ -98,7 +101,7 @@ class Detector:
         self.owners = tuple(owners) if owners is not None else (name,) * len(self.rules)
         self._normalizer = normalizer
         # Rules that rarely match (phrases) ask first whether anything matches at all.
-        self._scanner = Scanner(
+        self._scanner = scanner or Scanner(
             [r.pattern for r in self.rules], presence_first=presence_first, gate=gate
         )
         self._holds = _holds(self.rules)

@@ -37,7 +37,7 @@ from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.registry import Clamped, Context, FilterCommon, Judge, Registry, Share
 from safeproxy.filters.rules import Rule
-from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.scanner import Pattern, Scanner
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.views import ViewFinder, Views
 from safeproxy.policy_settings import PolicySettings, StreamSettings, ViewSettings
@@ -155,6 +155,10 @@ class Compiler:
         # environ None: checking only (`safeproxy validate` in CI has no secrets).
         self._normalizer = normalizer
         self._detectors: dict[tuple[object, ...], Detector] = {}
+        # Compiled databases by what they compile: those of the last `fresh()` round stay
+        # (a reload reuses what it did not change), older ones are let go.
+        self._scanners: dict[tuple[object, ...], Scanner] = {}
+        self._last_scanners: dict[tuple[object, ...], Scanner] = {}
         self._skeleton = skeleton
         self._environ = environ
         self._registry = registry if registry is not None else default_registry()
@@ -287,9 +291,23 @@ class Compiler:
         key = (tuple(map(id, rules)), tuple(owners), fold, presence_first, gate)
         known = self._detectors.get(key)
         if known is None:
-            known = Detector(stage, rules, self._normalizer, owners, fold, presence_first, gate)
+            patterns = tuple(r.pattern for r in rules)
+            compiled = (patterns, presence_first, gate)
+            scanner = self._scanners.get(compiled) or self._last_scanners.get(compiled)
+            if scanner is None:
+                scanner = Scanner(list(patterns), presence_first=presence_first, gate=gate)
+            self._scanners[compiled] = scanner
+            known = Detector(
+                stage, rules, self._normalizer, owners, fold, presence_first, gate, scanner
+            )
             self._detectors[key] = known
         return known
+
+    def fresh(self) -> None:
+        """Start compiling a new set of policies (a start or a reload): detectors are built
+        anew; the databases of the last round are kept for reuse until this round ends."""
+        self._detectors = {}
+        self._last_scanners, self._scanners = self._scanners, {}
 
     def _gate(self, phrases: list[tuple[Rule, str]]) -> tuple[Pattern, ...]:
         """The phrase rules as they read on the plain view (gate.py): they ride along in the
@@ -324,6 +342,7 @@ def compile_policies(
     policies: Mapping[str, PolicySettings], compiler: Compiler
 ) -> dict[str, CompiledPolicy]:
     """Every policy, or PolicyError listing every problem with its YAML path."""
+    compiler.fresh()
     problems: list[tuple[str, str]] = []
     out: dict[str, CompiledPolicy] = {}
     for name, settings in policies.items():
