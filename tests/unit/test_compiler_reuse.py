@@ -12,6 +12,7 @@ from safeproxy.filters import policy as policy_module
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
+from safeproxy.filters.scanner import Scanner
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.settings import Settings
 
@@ -24,7 +25,7 @@ def _policies(raw: dict[str, Any]) -> Any:
 
 def test_an_unchanged_policy_recompiles_no_database(monkeypatch: Any) -> None:
     built: list[object] = []
-    real = policy_module.Scanner
+    real = Scanner
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         scanner = real(*args, **kwargs)
