@@ -6,6 +6,7 @@ must be held back because a match could still be growing (see holdback.py).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -102,9 +103,16 @@ class Detector:
             [r.pattern for r in self.rules], presence_first=presence_first, gate=gate
         )
         self._holds = _holds(self.rules)
+        # Single-match rules are reported once, by their first end, without a start: a
+        # second scanner with start tracking finds it, over that match's longest reach only.
+        single = [i for i, r in enumerate(self.rules) if r.pattern.single]
+        self._single = {i: n for n, i in enumerate(single)}
+        self._locator = Scanner(
+            [dataclasses.replace(self.rules[i].pattern, single=False, som=True) for i in single]
+        )
         self._anchored = frozenset(
             i for i, r in enumerate(self.rules) if r.anchor or r.start_of is not None
-        )
+        ) | frozenset(single)
         # Validators and refiners are pure functions of the span (and two characters either
         # side); a stream rescans the same spans on every event, so their answers are
         # memoised. Bounded: spans are client input.
@@ -250,7 +258,9 @@ class Detector:
                 continue
             rule = self.rules[index]
             for e in ends:
-                if rule.start_of is not None:
+                if index in self._single:
+                    at = self._locate(index, text, e)
+                elif rule.start_of is not None:
                     at = rule.start_of(text, e)
                 else:
                     at = text.rfind(rule.anchor, max(0, e - rule.pattern.max_len), e)
@@ -260,6 +270,19 @@ class Detector:
             if key[0] in self._anchored:
                 ends.sort(reverse=True)
         return out
+
+    def _locate(self, index: int, text: str, end: int) -> int:
+        """The start of a single-match rule's match that ends at `end` (leftmost; the
+        longest match bounds how far back it can lie). One small scan per matched rule."""
+        base = max(0, end - self.rules[index].pattern.max_len)
+        local = self._single[index]
+        starts = [
+            s
+            for (i, s), ends in self._locator.candidates(text[base:end]).items()
+            if i == local and end - base in ends
+        ]
+        # The window always holds the match; a start before it cannot be (max_len).
+        return base + min(starts, default=end - base - 1)
 
     def _hold(self, view: Normalized, scanned: str, floor: int = 0) -> int:
         # A stream asks on every event. Most of the time some rule's trailing run already

@@ -32,6 +32,10 @@ class Pattern:
     # Without start-of-match tracking (much cheaper for patterns that begin with a character
     # class): matches are reported with start -1, and the caller finds the start.
     som: bool = True
+    # Only the first match counts (a scored phrase: its presence decides, not its count).
+    # Compiled with SINGLEMATCH and without start tracking, so a text made of the phrase
+    # costs one report, not one per repetition; the detector finds that one match's start.
+    single: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,9 @@ def _flags(pattern: Pattern) -> int:
     # already maps every script's digits and spaces to ASCII, and UCP classes blow up the
     # start-of-match automata.
     flags = hyperscan.HS_FLAG_UTF8
-    if pattern.som:
+    if pattern.single:
+        flags |= hyperscan.HS_FLAG_SINGLEMATCH  # the engine refuses it with SOM
+    elif pattern.som:
         flags |= hyperscan.HS_FLAG_SOM_LEFTMOST
     if pattern.caseless:
         flags |= hyperscan.HS_FLAG_CASELESS
@@ -88,7 +94,7 @@ class Scanner:
         self._local = threading.local()
         self._home = threading.get_ident()
         self._zeros = [0] * len(self.patterns)
-        self._som = tuple(p.som for p in self.patterns)
+        self._som = tuple(p.som and not p.single for p in self.patterns)
         self._db = _compile(self.patterns, _flags) if self.patterns else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
         ascii = [(p, _ascii_flags(p)) for p in self.patterns]
