@@ -159,13 +159,26 @@ class Detector:
         runs: dict[int, list[list[int]]] = {}
         work = self.work(len(scanned))
         open_cuts: dict[int, int] = {}  # rule -> its last unchecked finding in `findings`
+        stops: dict[int, spans.NextStop] = {}  # rule -> where its growth stops (one per scan)
         if self._anchored:
             candidates = self._anchor(candidates, scanned)
         for (index, s), ends in sorted(candidates.items(), key=spans.by_start):
             rule = self.rules[index]
             if rule.grow_left or rule.grow_right_until:
-                s, ends = spans.grown(rule, scanned, s, ends)
+                stop = None
+                if rule.grow_right_until:
+                    stop = stops.get(index)
+                    if stop is None:
+                        stop = stops[index] = spans.NextStop(scanned, rule.grow_right_until)
+                s, ends = spans.grown(rule, scanned, s, ends, stop)
                 if not ends:
+                    continue
+                # Growing, then cutting out the value, reads the span a few times over:
+                # charged like a validator, so that a text made of anchors runs out.
+                if not work.take(1 + (ends[0] - s) // 32):
+                    start, end = view.original_span(s, ends[0])
+                    self._unchecked(findings, open_cuts, index, start, end)
+                    reach[index] = ends[0]
                     continue
             if rule.refine is not None:
                 # Merge overlapping candidates into whole runs: the engine reports one
@@ -229,6 +242,10 @@ class Detector:
         for index, pieces in runs.items():
             for s, e in spans.merge(pieces):
                 rule = self.rules[index]
+                if work.exhausted:  # nothing left to check it with: unchecked, at no cost
+                    start, end = view.original_span(s, e)
+                    self._unchecked(findings, open_cuts, index, start, end)
+                    continue
                 found, cut = self._refined(index, scanned, s, e, work)
                 if cut is not None and cut < e:
                     # Over the allowance: the rest of the run is unchecked, taken as found.
