@@ -250,13 +250,13 @@ def test_reports_are_cut_at_the_cap() -> None:
 
 def test_scans_on_two_threads_at_once_each_have_their_scratch() -> None:
     scanner = Scanner([Pattern("d", r"\d{3}-\d{4}", 8)])
-    text = "call 555-1234 now " * 20000
+    text = "call 555-1234 now " * 4000  # dense, yet within the report cap
     errors: list[BaseException] = []
 
     def scan_many() -> None:
         try:
             for _ in range(20):
-                assert len(scanner.candidates(text)) == 20000
+                assert len(scanner.candidates(text)) == 4000
         except BaseException as exc:  # a shared scratch raises ScratchInUseError here
             errors.append(exc)
 
