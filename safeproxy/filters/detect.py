@@ -164,6 +164,15 @@ class Detector:
             candidates = self._anchor(candidates, scanned)
         for (index, s), ends in sorted(candidates.items(), key=spans.by_start):
             rule = self.rules[index]
+            if (rule.grow_left or rule.grow_right_until) and work.exhausted:
+                # Nothing left to grow it with: unchecked, over as far as it could grow.
+                cap = rule.pattern.max_len
+                a = max(0, s - cap) if rule.grow_left else s
+                b = min(len(scanned), s + cap) if rule.grow_right_until else ends[0]
+                start, end = view.original_span(a, max(b, ends[0]))
+                self._unchecked(findings, open_cuts, index, start, end)
+                reach[index] = max(b, ends[0])
+                continue
             if rule.grow_left or rule.grow_right_until:
                 stop = None
                 if rule.grow_right_until:
@@ -274,10 +283,12 @@ class Detector:
                 out[(index, s)] = ends
                 continue
             rule = self.rules[index]
+            if index in self._single:
+                at, longest = self._locate(index, text, ends[0])
+                out[(index, at)] = longest
+                continue
             for e in ends:
-                if index in self._single:
-                    at = self._locate(index, text, e)
-                elif rule.start_of is not None:
+                if rule.start_of is not None:
                     at = rule.start_of(text, e)
                 else:
                     at = text.rfind(rule.anchor, max(0, e - rule.pattern.max_len), e)
@@ -288,18 +299,24 @@ class Detector:
                 ends.sort(reverse=True)
         return out
 
-    def _locate(self, index: int, text: str, end: int) -> int:
-        """The start of a single-match rule's match that ends at `end` (leftmost; the
-        longest match bounds how far back it can lie). One small scan per matched rule."""
-        base = max(0, end - self.rules[index].pattern.max_len)
+    def _locate(self, index: int, text: str, end: int) -> tuple[int, list[int]]:
+        """The start and ends (longest first) of a single-match rule's first match, which
+        the engine reported by its first end: the leftmost start of a match ending there,
+        and every end from that start, as a full scan gives them. One small scan, over the
+        longest match either side (a match cannot reach further)."""
+        reach = self.rules[index].pattern.max_len
+        base = max(0, end - reach)
         local = self._single[index]
-        starts = [
-            s
-            for (i, s), ends in self._locator.candidates(text[base:end]).items()
-            if i == local and end - base in ends
-        ]
-        # The window always holds the match; a start before it cannot be (max_len).
-        return base + min(starts, default=end - base - 1)
+        found = {
+            s: ends
+            for (i, s), ends in self._locator.candidates(text[base : end + reach]).items()
+            if i == local
+        }
+        starts = [s for s, ends in found.items() if end - base in ends]
+        if not starts:  # cannot happen (the same pattern): the reported end alone
+            return max(0, end - 1), [end]
+        first = min(starts)
+        return base + first, [base + e for e in found[first]]
 
     def _hold(self, view: Normalized, scanned: str, floor: int = 0) -> int:
         # A stream asks on every event. Most of the time some rule's trailing run already
