@@ -6,6 +6,7 @@ must be held back because a match could still be growing (see holdback.py).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -105,9 +106,16 @@ class Detector:
             [r.pattern for r in self.rules], presence_first=presence_first, gate=gate
         )
         self._holds = _holds(self.rules)
+        # Single-match rules are reported once, by their first end, without a start: a
+        # second scanner with start tracking finds it, over that match's longest reach only.
+        single = [i for i, r in enumerate(self.rules) if r.pattern.single]
+        self._single = {i: n for n, i in enumerate(single)}
+        self._locator = Scanner(
+            [dataclasses.replace(self.rules[i].pattern, single=False, som=True) for i in single]
+        )
         self._anchored = frozenset(
             i for i, r in enumerate(self.rules) if r.anchor or r.start_of is not None
-        )
+        ) | frozenset(single)
         # Validators and refiners are pure functions of the span (and two characters either
         # side); a stream rescans the same spans on every event, so their answers are
         # memoised. Bounded: spans are client input.
@@ -154,13 +162,35 @@ class Detector:
         runs: dict[int, list[list[int]]] = {}
         work = self.work(len(scanned))
         open_cuts: dict[int, int] = {}  # rule -> its last unchecked finding in `findings`
+        stops: dict[int, spans.NextStop] = {}  # rule -> where its growth stops (one per scan)
         if self._anchored:
             candidates = self._anchor(candidates, scanned)
         for (index, s), ends in sorted(candidates.items(), key=spans.by_start):
             rule = self.rules[index]
+            if (rule.grow_left or rule.grow_right_until) and work.exhausted:
+                # Nothing left to grow it with: unchecked, over as far as it could grow.
+                cap = rule.pattern.max_len
+                a = max(0, s - cap) if rule.grow_left else s
+                b = min(len(scanned), s + cap) if rule.grow_right_until else ends[0]
+                start, end = view.original_span(a, max(b, ends[0]))
+                self._unchecked(findings, open_cuts, index, start, end)
+                reach[index] = max(b, ends[0])
+                continue
             if rule.grow_left or rule.grow_right_until:
-                s, ends = spans.grown(rule, scanned, s, ends)
+                stop = None
+                if rule.grow_right_until:
+                    stop = stops.get(index)
+                    if stop is None:
+                        stop = stops[index] = spans.NextStop(scanned, rule.grow_right_until)
+                s, ends = spans.grown(rule, scanned, s, ends, stop)
                 if not ends:
+                    continue
+                # Growing, then cutting out the value, reads the span a few times over:
+                # charged like a validator, so that a text made of anchors runs out.
+                if not work.take(1 + (ends[0] - s) // 32):
+                    start, end = view.original_span(s, ends[0])
+                    self._unchecked(findings, open_cuts, index, start, end)
+                    reach[index] = ends[0]
                     continue
             if rule.refine is not None:
                 # Merge overlapping candidates into whole runs: the engine reports one
@@ -224,6 +254,10 @@ class Detector:
         for index, pieces in runs.items():
             for s, e in spans.merge(pieces):
                 rule = self.rules[index]
+                if work.exhausted:  # nothing left to check it with: unchecked, at no cost
+                    start, end = view.original_span(s, e)
+                    self._unchecked(findings, open_cuts, index, start, end)
+                    continue
                 found, cut = self._refined(index, scanned, s, e, work)
                 if cut is not None and cut < e:
                     # Over the allowance: the rest of the run is unchecked, taken as found.
@@ -254,6 +288,10 @@ class Detector:
                 out[(index, s)] = ends
                 continue
             rule = self.rules[index]
+            if index in self._single:
+                at, longest = self._locate(index, text, ends[0])
+                out[(index, at)] = longest
+                continue
             for e in ends:
                 if rule.start_of is not None:
                     at = rule.start_of(text, e)
@@ -265,6 +303,25 @@ class Detector:
             if key[0] in self._anchored:
                 ends.sort(reverse=True)
         return out
+
+    def _locate(self, index: int, text: str, end: int) -> tuple[int, list[int]]:
+        """The start and ends (longest first) of a single-match rule's first match, which
+        the engine reported by its first end: the leftmost start of a match ending there,
+        and every end from that start, as a full scan gives them. One small scan, over the
+        longest match either side (a match cannot reach further)."""
+        reach = self.rules[index].pattern.max_len
+        base = max(0, end - reach)
+        local = self._single[index]
+        found = {
+            s: ends
+            for (i, s), ends in self._locator.candidates(text[base : end + reach]).items()
+            if i == local
+        }
+        starts = [s for s, ends in found.items() if end - base in ends]
+        if not starts:  # cannot happen (the same pattern): the reported end alone
+            return max(0, end - 1), [end]
+        first = min(starts)
+        return base + first, [base + e for e in found[first]]
 
     def _hold(self, view: Normalized, scanned: str, floor: int = 0) -> int:
         # A stream asks on every event. Most of the time some rule's trailing run already

@@ -187,7 +187,9 @@ def phrase_regex(words: str) -> str:
 
 def injection_rules() -> list[Rule]:
     return [
-        Rule(kind, Pattern(rule, phrase_regex(rx), 400), Severity.HIGH, bounded=False)
+        # Scored, never cut (block or flag): the first match of each phrasing is all the
+        # score needs, so a text made of one phrase costs one report per phrasing.
+        Rule(kind, Pattern(rule, phrase_regex(rx), 400, single=True), Severity.HIGH, bounded=False)
         for kind, rule, rx, _w in FAMILIES
     ]
 

@@ -31,6 +31,8 @@ _ASCII_FOLD = bytes(
     32 if chr(b) in "\t\n\v\f\r\x1c\x1d\x1e\x1f" else ord(chr(b).lower()) if b < 128 else b
     for b in range(256)
 )
+# Marks a character that folds to nothing (NUL: the only code point that is 0 in UTF-32).
+_VANISHED = "\x00"
 # Code points whose folding is cached; beyond this the cache is cleared (it is client input).
 _CACHE_LIMIT = 1 << 16
 
@@ -60,6 +62,21 @@ class _Folds(dict[int, str]):
             self.clear()
         folded = self[cp] = _fold_char(chr(cp))
         return folded
+
+
+class _Marked(dict[int, str]):
+    """Code point -> its folding, with NUL for one that folds to nothing (a marker that
+    keeps one character per character, so the offset map is picked out in C)."""
+
+    def __init__(self, folds: _Folds) -> None:
+        super().__init__()
+        self._folds = folds
+
+    def __missing__(self, cp: int) -> str:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        marked = self[cp] = self._folds[cp] or _VANISHED
+        return marked
 
 
 class _Changers(dict[int, "str | None"]):
@@ -102,11 +119,23 @@ class Normalizer:
         self._folds = _Folds()
         self._changers = _Changers(self._folds)
         self._lengths = _Lengths(self._folds)
+        self._marked = _Marked(self._folds)
 
     def normalize(self, text: str) -> Normalized:
         if text.isascii():
             folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
             return Normalized(folded, text, None)
+        if _VANISHED not in text:
+            # One translate pass (a C loop, but a dict look-up per character: about 35 ns)
+            # instead of three. Each character becomes one, unless some folds to several.
+            marked = text.translate(self._marked)
+            if len(marked) == len(text):
+                if _VANISHED not in marked:
+                    return Normalized(marked, text, None)
+                # The kept positions: the non-zero code units of its UTF-32, picked in C.
+                units = memoryview(marked.encode("utf-32-le")).cast("I")
+                kept = tuple(compress(range(len(text)), units))
+                return Normalized(marked.replace(_VANISHED, ""), text, kept)
         folded = text.translate(self._folds)
         changers = text.translate(self._changers)
         if not changers:

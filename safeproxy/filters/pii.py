@@ -71,7 +71,7 @@ def _ssn_bare_spans(run: str, _work: object) -> list[tuple[int, int]]:
 SSN_BARE = Rule(
     "pii.ssn",
     # Like the card pattern: one report per run (at its end), the next character given back.
-    Pattern("pii.ssn.bare", r"\d{9}(?:\D|$)", 10, som=False),
+    Pattern("pii.ssn.bare", r"\d{9}(?:[^0-9a-z_]|$)", 10, som=False),
     Severity.HIGH,
     refine=_ssn_bare_spans,
     alphabet=DIGITS,
@@ -98,9 +98,11 @@ PII_RULES: dict[str, Rule] = {
     ),
     "credit_card": Rule(
         "pii.credit_card",
-        # `(?:\D|$)`: only a run's last digit ends a match (one report per run, not one per
-        # digit); the character after it is given back by the detector (`trailing`).
-        Pattern("pii.credit_card", r"\d(?:[ .-]?\d){12,18}(?:\D|$)", 38, som=False),
+        # `(?:[^0-9a-z_]|$)`: only a run's last digit ends a match (one report per run, not
+        # one per digit); the character after it is given back by the detector (`trailing`).
+        # A run glued to a word ("f0123456789a" in hex) is no value and is not reported at
+        # all: a hex dump made one report per digit run.
+        Pattern("pii.credit_card", r"\d(?:[ .-]?\d){12,18}(?:[^0-9a-z_]|$)", 38, som=False),
         Severity.HIGH,
         refine=v.card_spans,
         alphabet=DIGITS + " .-",
@@ -116,7 +118,7 @@ PII_RULES: dict[str, Rule] = {
     ),
     "phone": Rule(
         "pii.phone",
-        Pattern("pii.phone", r"\+?\(?\d(?:[ ().-]{0,2}\d){6,}(?:\D|$)", 25, som=False),
+        Pattern("pii.phone", r"\+?\(?\d(?:[ ().-]{0,2}\d){6,}(?:[^0-9a-z_]|$)", 25, som=False),
         Severity.MEDIUM,
         refine=v.phone_spans,
         alphabet=DIGITS + " ().+-",

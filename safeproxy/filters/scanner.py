@@ -19,8 +19,11 @@ from dataclasses import dataclass
 import hyperscan
 
 # Reports one rule may make per scan: a floor, and an allowance per KiB of text.
-REPORTS_FLOOR = 16384
-REPORTS_PER_KIB = 64
+# Each report costs Python work (a callback, then the candidate's checks: a few µs), so
+# the cap is what bounds that work per KiB: 16 a KiB is one candidate of one rule per 64
+# characters, beyond anything but a table of values (issue 13: 1 MiB within 100 ms).
+REPORTS_FLOOR = 4096
+REPORTS_PER_KIB = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,10 @@ class Pattern:
     # Without start-of-match tracking (much cheaper for patterns that begin with a character
     # class): matches are reported with start -1, and the caller finds the start.
     som: bool = True
+    # Only the first match counts (a scored phrase: its presence decides, not its count).
+    # Compiled with SINGLEMATCH and without start tracking, so a text made of the phrase
+    # costs one report, not one per repetition; the detector finds that one match's start.
+    single: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +55,9 @@ def _flags(pattern: Pattern) -> int:
     # already maps every script's digits and spaces to ASCII, and UCP classes blow up the
     # start-of-match automata.
     flags = hyperscan.HS_FLAG_UTF8
-    if pattern.som:
+    if pattern.single:
+        flags |= hyperscan.HS_FLAG_SINGLEMATCH  # the engine refuses it with SOM
+    elif pattern.som:
         flags |= hyperscan.HS_FLAG_SOM_LEFTMOST
     if pattern.caseless:
         flags |= hyperscan.HS_FLAG_CASELESS
@@ -110,7 +119,7 @@ class Scanner:
         self.patterns = tuple(patterns)
         self._scratch = Scratches().get
         self._zeros = [0] * len(self.patterns)
-        self._som = tuple(p.som for p in self.patterns)
+        self._som = tuple(p.som and not p.single for p in self.patterns)
         self._db = _compile(self.patterns, _flags) if self.patterns else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
         ascii = [(p, _ascii_flags(p)) for p in self.patterns]

@@ -17,6 +17,9 @@ def lstrip_from(text: str, end: int, alphabet: str, floor: int) -> int:
     return floor + len(text[floor:end].rstrip(alphabet))
 
 
+_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
 def merge(spans: list[list[int]]) -> list[list[int]]:
     spans.sort()
     out: list[list[int]] = []
@@ -28,7 +31,42 @@ def merge(spans: list[list[int]]) -> list[list[int]]:
     return out
 
 
-def grown(rule: Rule, text: str, s: int, ends: list[int]) -> tuple[int, list[int]]:
+class NextStop:
+    """Where the next of some characters is, for a scan asking from ever later points.
+
+    Each character remembers its last answer, so no stretch of text is searched twice:
+    a text made of anchors ("password=password=...", no stop in sight) has one candidate
+    every few characters, and a fresh `find` per candidate read its longest match each time.
+    """
+
+    __slots__ = ("_memo", "text")
+
+    def __init__(self, text: str, stops: str) -> None:
+        self.text = text
+        # stop -> (searched from, first hit at or after it, or -1: none before `upto`, upto)
+        self._memo = {c: (0, -1, 0) for c in stops}
+
+    def find(self, e: int, limit: int) -> int:
+        """The first index in [e, limit) holding a stop character; `limit` if none."""
+        best = limit
+        for c, (start, hit, upto) in self._memo.items():
+            if start <= e and hit >= e:
+                at = hit  # nothing of c between start and hit
+            else:
+                known = start <= e and hit < 0  # none of c in [e, upto) already
+                frm = max(e, upto) if known else e
+                at = self.text.find(c, frm, limit) if frm < limit else -1
+                self._memo[c] = (e, at, max(limit, upto) if known else limit)
+                if at < 0:
+                    continue
+            if at < best:
+                best = at
+        return best
+
+
+def grown(
+    rule: Rule, text: str, s: int, ends: list[int], stops: NextStop | None = None
+) -> tuple[int, list[int]]:
     """Extend an anchor match over its rule's grow characters, within its longest match.
 
     Both walks run in C (rstrip, find): a text made of anchors ("password=password=...")
@@ -42,14 +80,10 @@ def grown(rule: Rule, text: str, s: int, ends: list[int]) -> tuple[int, list[int
             return s, []  # an "@" with nothing before it is no address
         s = start
     if rule.grow_right_until:
-        stop = rule.grow_right_until
         limit = min(len(text), s + cap)
-        grown = set()
-        for e in ends:
-            if e < limit:
-                hits = [at for at in (text.find(c, e, limit) for c in stop) if at >= 0]
-                e = min(hits, default=limit)
-            grown.add(e)
+        if stops is None:
+            stops = NextStop(text, rule.grow_right_until)
+        grown = {stops.find(e, limit) if e < limit else e for e in ends}
         ends = sorted(grown, reverse=True)
     return s, ends
 
@@ -86,14 +120,15 @@ def refined_spans(
     if rule.bounded:
         # A group glued to a word ("b224 4111 ...", "... 1111x") cannot start or end a value;
         # trim it first, so the search inside the run does not spend its start on it.
+        # Each group is skipped in C (strip): a run of one long glued group (base64) was
+        # walked a character at a time, before any of the scan's allowance was charged.
+        # Inside a run every character is of the rule's (ASCII) alphabet.
         while s < e and wordy(norm, s - 1):
-            s += 1
-            while s < e and norm[s - 1].isalnum():
-                s += 1
+            rest = norm[s:e]  # past the group's end, and the character ending it
+            s = min(e, s + len(rest) - len(rest.lstrip(_ALNUM)) + 1)
         while e > s and wordy(norm, e):
-            e -= 1
-            while e > s and norm[e].isalnum():
-                e -= 1
+            kept = norm[s:e].rstrip(_ALNUM)
+            e = s + len(kept) - 1 if kept else s
     work.cut = None
     # Finding a run's starts and ends reads each of its characters a few times.
     if not work.take(1 + (e - s) // RUN_CHARS_PER_UNIT):
