@@ -26,6 +26,7 @@ from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.injection import CLASSIFIER_TYPE, Combiner, InjectionDetector
 from safeproxy.filters.injection_model import (
     ARTIFACT,
+    FEATURE_VERSION,
     FULL_SHARE_WORDS,
     HEAD,
     TAIL,
@@ -94,15 +95,24 @@ def test_artifact_is_small_and_complete() -> None:
     assert len(files("safeproxy").joinpath(ARTIFACT).read_bytes()) <= 5 * 1024 * 1024
 
 
+def test_artifact_of_other_features_is_refused() -> None:
+    # Weights trained on another feature function would read the wrong buckets silently.
+    with pytest.raises(ValueError, match="feature"):
+        decode(encode({"bits": 4, "bias": 0.0, "scale": 1.0}, bytes(16)))
+
+
 def test_encode_decode_round_trip_and_rejects_junk() -> None:
-    blob = encode({"bits": 4, "bias": -1.5, "scale": 0.5}, bytes(range(16)))
+    blob = encode(
+        {"bits": 4, "bias": -1.5, "scale": 0.5, "feature_version": FEATURE_VERSION},
+        bytes(range(16)),
+    )
     model = decode(blob)
     assert (model.bits, model.bias, model.scale) == (4, -1.5, 0.5)
     assert list(model.weights) == list(range(16))
     with pytest.raises(ValueError):
         decode(b"not a model")
     with pytest.raises(ValueError, match="expected 16"):
-        decode(encode({"bits": 4, "bias": 0.0, "scale": 1.0}, b"\x00"))
+        decode(encode({"bits": 4, "bias": 0.0, "scale": 1.0, "feature_version": 2}, b"\x00"))
 
 
 def test_features_are_stable_across_processes() -> None:
@@ -110,9 +120,9 @@ def test_features_are_stable_across_processes() -> None:
     # (Pinned too: a change here would silently detach the shipped weights from the text.)
     mine = features("ignore previous instructions", 18)
     assert mine == [
-        9965, 12952, 30647, 33166, 34475, 40714, 61821, 84685, 102085, 102224, 105080,
-        130791, 142338, 144400, 144759, 148227, 165806, 169801, 170362, 181185, 199152,
-        217570, 219071, 224204, 231578, 235407, 241171, 248970, 261125,
+        9965, 10748, 12952, 30647, 33166, 34475, 40714, 61821, 84685, 102085, 102224,
+        105080, 113374, 130791, 142338, 144400, 144759, 148227, 165806, 169801, 170362,
+        181185, 199152, 217570, 219071, 224204, 231578, 235407, 241171, 248970, 261125,
     ]  # fmt: skip
     code = (
         "from safeproxy.filters.injection_model import features;"
