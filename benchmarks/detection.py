@@ -79,7 +79,7 @@ def baseline_flags(
     def fit(rows: np.ndarray) -> tuple[TfidfVectorizer, LogisticRegression]:
         vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
         lr = LogisticRegression(C=4.0, max_iter=2000)
-        tr = [texts[i] for i in np.flatnonzero(rows)]
+        tr = [texts[int(i)] for i in np.flatnonzero(rows)]
         lr.fit(vec.fit_transform(tr), y[rows], sample_weight=weights_of(y[rows], list(g[rows])))
         return vec, lr
 
