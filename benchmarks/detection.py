@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,13 @@ sys.path.insert(0, str(ROOT))
 from safeproxy.filters.confusables import skeleton_table  # noqa: E402
 from safeproxy.filters.detect import Detector  # noqa: E402
 from safeproxy.filters.injection import InjectionDetector, cue_rules  # noqa: E402
-from safeproxy.filters.injection_model import DEFAULT_WEIGHT, share, words_read  # noqa: E402
+from safeproxy.filters.injection_model import (  # noqa: E402
+    DEFAULT_WEIGHT,
+    InjectionClassifier,
+    load_packaged,
+    share,
+    words_read,
+)
 from safeproxy.filters.normalize import Normalizer  # noqa: E402
 from safeproxy.filters.skeleton import Skeleton  # noqa: E402
 from scripts.injection_data import Example, collect, held_back  # noqa: E402
@@ -45,6 +52,7 @@ from scripts.train_injection import (  # noqa: E402
     matrix,
     skeleton_fn,
     train_on,
+    weights_of,
 )
 
 METHODS = ("phrases", "classifier", "combined", "tfidf+lr")
@@ -61,31 +69,36 @@ class Data:
     share: np.ndarray  # the classifier's share by length (injection_model.share)
 
 
-def baseline_flags(texts: Sequence[str], y: np.ndarray, test: Sequence[str]) -> np.ndarray:
-    """TF-IDF word 1-2 grams + logistic regression on the raw text; cut from OOF benign."""
+def baseline_flags(
+    texts: Sequence[str], y: np.ndarray, groups: Sequence[str], test: Sequence[str]
+) -> np.ndarray:
+    """TF-IDF word 1-2 grams + logistic regression on the raw text; cut from OOF benign.
+    Its examples are weighted as the classifier's are (weights_of): the same data."""
+    g = np.asarray(groups)
 
-    def fit(tr: Sequence[str], ytr: np.ndarray) -> tuple[TfidfVectorizer, LogisticRegression]:
+    def fit(rows: np.ndarray) -> tuple[TfidfVectorizer, LogisticRegression]:
         vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
-        lr = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
-        lr.fit(vec.fit_transform(tr), ytr)
+        lr = LogisticRegression(C=4.0, max_iter=2000)
+        tr = [texts[int(i)] for i in np.flatnonzero(rows)]
+        lr.fit(vec.fit_transform(tr), y[rows], sample_weight=weights_of(y[rows], list(g[rows])))
         return vec, lr
 
     folds = np.array([fold_of(t) for t in texts])
     oof = np.zeros(len(texts))
     for k in range(FOLDS):
-        tr = [t for t, f in zip(texts, folds, strict=True) if f != k]
         te = [t for t, f in zip(texts, folds, strict=True) if f == k]
-        vec, lr = fit(tr, y[folds != k])
+        vec, lr = fit(folds != k)
         oof[folds == k] = lr.decision_function(vec.transform(te))
     cut = cut_for_fpr(oof[y == 0])
-    vec, lr = fit(texts, y)
+    vec, lr = fit(np.ones(len(texts), dtype=bool))
     return np.asarray(lr.decision_function(vec.transform(test)) >= cut)
 
 
 def flags(data: Data, train: np.ndarray, test: np.ndarray) -> dict[str, np.ndarray]:
     """Each method's verdicts on the `test` rows, trained on the `train` rows only."""
     texts = [data.examples[i].text for i in train]
-    blob = train_on(data.x[train], texts, list(data.y[train]), {})
+    groups = [data.examples[i].source for i in train]
+    blob = train_on(data.x[train], texts, list(data.y[train]), {}, groups)
     margin = margins_of(blob, data.x[test])
     prob = 1.0 / (1.0 + np.exp(-margin))
     phrase = data.phrase[test]
@@ -95,7 +108,9 @@ def flags(data: Data, train: np.ndarray, test: np.ndarray) -> dict[str, np.ndarr
         "classifier": margin >= 0.0,
         # What the filter decides: the classifier is asked only where the scan saw a cue.
         "combined": (phrase >= THRESHOLD) | (data.gate[test] & (phrase + learned >= THRESHOLD)),
-        "tfidf+lr": baseline_flags(texts, data.y[train], [data.examples[i].text for i in test]),
+        "tfidf+lr": baseline_flags(
+            texts, data.y[train], groups, [data.examples[i].text for i in test]
+        ),
     }
 
 
@@ -178,12 +193,49 @@ def loso_table(data: Data, sources: Sequence[str]) -> None:
     )
 
 
+def timing(examples: Sequence[Example]) -> None:
+    """The shipped classifier's cost on a 4 KB prompt (fold + features + dot product), best
+    of several runs: it runs only where a cue or a phrase was found, so this is its price
+    on the slow path, not on every request."""
+    normalizer, skeleton = Normalizer(), Skeleton(skeleton_table())
+    clf = InjectionClassifier(
+        load_packaged(), lambda t: skeleton.fold(normalizer.normalize(t).text)
+    )
+    attack = next(e.text for e in examples if e.label == 1 and len(e.text) >= 4096)
+    benign = ""
+    for e in examples:  # benign prose of mixed sources, joined up to 4 KB
+        if e.label == 0 and e.source in ("python-docs", "langchain-docs", "chatterbot"):
+            benign += e.text + "\n\n"
+        if len(benign) >= 4096:
+            break
+    texts = (attack[:4096], benign[:4096])
+    print("\n## Cost of the shipped classifier on 4 KB prompts\n")
+    for label, text in zip(("attack", "benign"), texts, strict=True):
+        best = min(_once(clf, text) for _ in range(30))
+        print(f"{label:<8} {len(text.encode()):>5} bytes: {best * 1e6:8.0f} us (best of 30)")
+
+
+def _once(clf: InjectionClassifier, text: str) -> float:
+    t = time.perf_counter()
+    clf.evidence(text)
+    return time.perf_counter() - t
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--wheels", default=str(ROOT / ".wheels"))
     ap.add_argument("--quick", action="store_true", help="held-back split only")
+    ap.add_argument(
+        "--loso-attacks-only",
+        action="store_true",
+        help="leave out only the attack sources (the recall target); quicker",
+    )
+    ap.add_argument("--timing", action="store_true", help="only the cost per 4 KB prompt")
     args = ap.parse_args()
     examples, _ = collect(Path(args.wheels))
+    if args.timing:
+        timing(examples)
+        return 0
     fold = skeleton_fn()
     normalizer, skeleton = Normalizer(), Skeleton(skeleton_table())
     detector = InjectionDetector(normalizer, skeleton.fold)
@@ -200,8 +252,10 @@ def main() -> int:
     print(f"{len(examples)} examples, {int(data.y.sum())} attacks; cuts for FPR <= 1 % on "
           f"training data; combined = phrases + {DEFAULT_WEIGHT} x p >= {THRESHOLD}")  # fmt: skip
     held_back_table(data)
+    timing(examples)
     if not args.quick:
-        loso_table(data, sorted({e.source for e in examples}))
+        wanted = {e.source for e in examples if e.label or not args.loso_attacks_only}
+        loso_table(data, sorted(wanted))
     return 0
 
 

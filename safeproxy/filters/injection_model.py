@@ -4,7 +4,8 @@ Built by scripts/train_injection.py from public data (see its manifest); shipped
 in the package and loaded once at start: no network, no numpy at run time. The same feature
 function serves training and inference, so the two cannot drift apart.
 
-Features are the word unigrams and bigrams and the character 4-grams inside words, read on
+Features are the word unigrams and bigrams, the bigrams of content words (function words
+skipped) and the character 4-grams inside words, read on
 the confusables skeleton of the normalised text (the view the phrase families match on, so
 "1gn0re" and Cyrillic look-alikes read as the letters they imitate). Each is hashed with CRC-32
 (stable across processes, unlike `hash()`) into 2**bits buckets; a text's features are
@@ -32,7 +33,12 @@ HEAD, TAIL = 6144, 2048
 _WORDS = re.compile(r"[^\W_]+")
 # Seeds keep the kinds of feature apart without building prefixed strings.
 _SEED_WORD, _SEED_PAIR, _SEED_CHAR, _SEED_LEN = 0x9E3779B9, 0x85EBCA6B, 0xC2B2AE35, 0x27D4EB2F
+_SEED_CONTENT = 0x165667B1
 CHAR_N = 4
+# Bumped with every change to _features: an artifact records the version it was trained
+# with, and one trained on other features (whose weights sit in other buckets) is refused.
+# 1: word 1-2 grams, in-word char 4-grams, length; 2: + content-word pairs.
+FEATURE_VERSION = 2
 # The artifact is calibrated so that p = 0.5 is its cut for a 1 % false-positive rate; with
 # this weight that alone reaches a threshold of 1.0, and half of it tips a weak phrase over.
 DEFAULT_WEIGHT = 2.0
@@ -83,13 +89,19 @@ def _features(skeleton: str, bits: int) -> tuple[list[int], int]:
     words = [w.encode("utf-8") for w in _WORDS.findall(bounded(skeleton))]
     # How long the text is, as a feature: a short text needs stronger evidence than a long one.
     out: set[int] = {crc(b"%d" % min(len(words).bit_length(), 9), _SEED_LEN) & mask}
-    prev = b""
+    prev = last = b""
     for w in words:
         if prev:
             out.add(crc(b" " + w, crc(prev, _SEED_PAIR)) & mask)
         prev = w
         if w in STOPWORDS:
             continue
+        # Pairs of content words with the function words between them skipped: "ignore all
+        # of the previous instructions" shares "ignore previous", "previous instructions"
+        # with every other way of wording it, so a paraphrase still meets known pairs.
+        if last:
+            out.add(crc(b" " + w, crc(last, _SEED_CONTENT)) & mask)
+        last = w
         out.add(crc(w, _SEED_WORD) & mask)
         if len(w) > CHAR_N:  # shorter words are their own unigram already
             padded = b" " + w + b" "
@@ -140,6 +152,11 @@ def decode(blob: bytes) -> LinearModel:
     header: dict[str, Any] = json.loads(blob[len(MAGIC) : end])
     raw = blob[end + 1 :]
     bits = int(header["bits"])
+    if header.get("feature_version", 1) != FEATURE_VERSION:
+        raise ValueError(
+            f"artifact has feature version {header.get('feature_version', 1)}, "
+            f"this code reads {FEATURE_VERSION}: retrain (scripts/train_injection.py)"
+        )
     if len(raw) != 1 << bits:
         raise ValueError(f"expected {1 << bits} weights, found {len(raw)}")
     weights = array("b", raw)
