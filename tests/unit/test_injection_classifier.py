@@ -345,7 +345,7 @@ PARAPHRASED_ATTACKS = (
 )
 
 
-@pytest.mark.xfail(reason="known gap: long benign prompts about prompts score high", strict=False)
+@pytest.mark.xfail(reason="known gap: long benign prompts about prompts score high", strict=True)
 @pytest.mark.parametrize("text", LONG_BENIGN)
 def test_long_benign_prompts_about_prompts(with_classifier: CompiledPolicy, text: str) -> None:
     result = run_stage(with_classifier.input, [text], clock=lambda: 0.0, cpu_clock=lambda: 0.0)
