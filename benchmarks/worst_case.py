@@ -88,6 +88,16 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "zero-width": _cycled("a\u200b"),
     "long-word": _cycled("a"),
     "iban-like": _cycled("GB82 WEST 1234 "),
+    # The decoded views' own alphabets (filters/decoders.py).
+    "b64-of-text": _cycled("aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnMg"),
+    "hex-pairs": _cycled("41 4b 49 41 "),
+    "percent": _cycled("%41"),
+    "entities": _cycled("&#65;"),
+    "u-escapes": _cycled("\\u0041"),
+    "spaced-letters": _cycled("a b "),
+    "number-words": _cycled("one two "),
+    "rot13-words": _cycled("gur naq lbh "),
+    "selectors": _cycled("\U0001f600" + "\ufe00\ufe01\ufe02\ufe03" * 8),
 }
 
 

@@ -20,6 +20,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from typing import overload
 
 from safeproxy.filters.piece import Piece
 
@@ -35,13 +36,17 @@ MIN_B64 = 16
 MIN_HEX_BYTES = 8
 
 
+# What does not read as text: C0 controls but the usual whitespace, DEL, C1, U+FFFD.
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
 def _printable(text: str) -> bool:
+    """Whether nearly all of `text` reads as text (counted in C: decoded bytes are many)."""
     if not text:
         return False
     if text.isascii() and text.isprintable():
         return True
-    good = sum(1 for c in text if (c.isprintable() and c != "\ufffd") or c in "\n\t\r")
-    return good >= PRINTABLE_SHARE * len(text)
+    return len(_UNREADABLE.findall(text)) <= (1 - PRINTABLE_SHARE) * len(text)
 
 
 def bytes_text(
@@ -65,20 +70,30 @@ def bytes_text(
 
 
 _STRAYS = re.compile("[\udc80-\udcff]")
-# Runs of what reads as text inside decoded bytes (as `strings` finds them): a key in a
-# binary blob is still a key; random bytes rarely hold a run this long.
-_READABLE = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]{%d,}" % MIN_READABLE)  # noqa: UP031
 
 
 def bytes_pieces(kind: str, data: bytes, starts: Sequence[int], ends: Sequence[int]) -> list[Piece]:
-    """The runs of decoded bytes that read as text, as pieces."""
-    text, cs, ce = bytes_text(data, starts, ends)
-    if _printable(text):
+    """The runs of decoded bytes that read as text, as pieces: the whole when it is UTF-8
+    text; else (binary, most decoded runs of random-looking characters) its runs of printable
+    ASCII, found in C, as `strings` finds them."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _printable(text):
+        text, cs, ce = bytes_text(data, starts, ends)
         return [Piece(kind, text, cs, ce)]
     return [
-        Piece(kind, m.group(), cs[m.start() : m.end()], ce[m.start() : m.end()])
-        for m in _READABLE.finditer(text)
+        Piece(
+            kind, m.group().decode("ascii"), starts[m.start() : m.end()], ends[m.start() : m.end()]
+        )
+        for m in _READABLE_BYTES.finditer(data)
     ]
+
+
+# Runs of what reads as text inside decoded bytes: a key in a binary blob is still a key;
+# random bytes rarely hold a run this long.
+_READABLE_BYTES = re.compile(rb"[\x20-\x7e\t\n\r]{%d,}" % MIN_READABLE)
 
 
 # --- base64 (standard and URL-safe) -------------------------------------------------------
@@ -103,14 +118,47 @@ def decode_base64(text: str, budget: int) -> list[Piece]:
         except (binascii.Error, ValueError):
             continue
         data = data[:budget]
-        s = m.start()
-        starts = [s + 4 * (i // 3) for i in range(len(data))]
-        last = (len(data) - 1) // 3  # its group's end takes the padding along
-        ends = [m.end() if i // 3 == last else s + 4 * (i // 3) + 4 for i in range(len(data))]
-        for piece in bytes_pieces("base64", data, starts, ends):
+        # Byte i came from the 4-character group i // 3; the last group takes the padding.
+        groups = _B64Groups(m.start(), m.end(), len(data))
+        for piece in bytes_pieces("base64", data, groups, groups.ends):
             out.append(piece)
             budget -= len(piece.text)
     return out
+
+
+class _B64Groups(Sequence[int]):
+    """Where each decoded byte of a base64 run began, computed when asked: most runs decode
+    to binary, whose few readable bytes are all that is ever looked up."""
+
+    def __init__(self, start: int, end: int, n: int, *, ends: bool = False) -> None:
+        self._start, self._end, self._n, self._is_ends = start, end, n, ends
+        self._last = (n - 1) // 3
+
+    @property
+    def ends(self) -> _B64Groups:
+        return _B64Groups(self._start, self._end, self._n, ends=True)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _at(self, i: int) -> int:
+        group = i // 3
+        if not self._is_ends:
+            return self._start + 4 * group
+        return self._end if group == self._last else self._start + 4 * group + 4
+
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[int]: ...
+    def __getitem__(self, i: int | slice) -> int | list[int]:
+        if isinstance(i, slice):
+            return [self._at(k) for k in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        return self._at(i)
 
 
 def _run_tail(text: str, alphabet: str, cap: int) -> int:
@@ -133,20 +181,32 @@ def decode_hex(text: str, budget: int) -> list[Piece]:
     for m in _HEX_RUN.finditer(text):
         if budget <= 0:
             break
-        base = m.start()
-        starts: list[int] = []
-        ends: list[int] = []
-        data = bytearray()
-        for p in _HEX_PAIR.finditer(m.group()):
-            data.append(int(p.group(), 16))
-            starts.append(base + p.start())
-            ends.append(base + p.end())
-            if len(data) >= budget:
-                break
-        for piece in bytes_pieces("hex", bytes(data), starts, ends):
+        run = m.group()
+        # Decoded in C. Each byte's place in the run is a fixed stride when the run is
+        # written one way throughout (the common case, checked with slices), else found
+        # pair by pair.
+        digits = _HEX_NOT_DIGIT.sub("", run.replace("0x", "").replace("0X", ""))
+        n = min(len(digits) // 2, budget)
+        digits = digits[: 2 * n]
+        data = bytes.fromhex(digits)
+        first = [p.start() for p, _ in zip(_HEX_PAIR.finditer(run), range(2), strict=False)]
+        stride = first[1] - first[0] if len(first) == 2 else 2
+        p0 = first[0]
+        at = m.start()
+        if run[p0::stride][:n] == digits[0::2] and run[p0 + 1 :: stride][:n] == digits[1::2]:
+            starts: Sequence[int] = range(at + p0, at + p0 + stride * n, stride)
+            ends: Sequence[int] = range(at + p0 + 2, at + p0 + 2 + stride * n, stride)
+        else:
+            spans = [p.span() for p, _ in zip(_HEX_PAIR.finditer(run), range(n), strict=False)]
+            starts = [at + a for a, _ in spans]
+            ends = [at + b for _, b in spans]
+        for piece in bytes_pieces("hex", data, starts, ends):
             out.append(piece)
             budget -= len(piece.text)
     return out
+
+
+_HEX_NOT_DIGIT = re.compile(r"[^0-9A-Fa-f]")
 
 
 # --- percent-encoding and HTML entities (inline escapes in otherwise plain text) ----------
