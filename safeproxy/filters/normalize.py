@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import unicodedata
 from itertools import compress
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
 _FULL_STOPS = "\u3002\uff61"  # ideographic full stops (NFKD leaves them)
@@ -33,6 +33,7 @@ _ASCII_FOLD = bytes(
 )
 # Marks a character that folds to nothing (NUL: the only code point that is 0 in UTF-32).
 _VANISHED = "\x00"
+_V = TypeVar("_V")
 # Code points whose folding is cached; beyond this the cache is cleared (it is client input).
 _CACHE_LIMIT = 1 << 16
 
@@ -64,47 +65,44 @@ class _Folds(dict[int, str]):
         return folded
 
 
-class _Marked(dict[int, str]):
+class _Derived(dict[int, _V]):
+    """Code point -> something derived from its folding, computed on first sight and kept
+    in a bounded cache (the code points are client input)."""
+
+    def __init__(self, folds: _Folds) -> None:
+        super().__init__()
+        self._folds = folds
+
+    def derive(self, cp: int) -> _V:
+        raise NotImplementedError
+
+    def __missing__(self, cp: int) -> _V:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        value = self[cp] = self.derive(cp)
+        return value
+
+
+class _Marked(_Derived[str]):
     """Code point -> its folding, with NUL for one that folds to nothing (a marker that
     keeps one character per character, so the offset map is picked out in C)."""
 
-    def __init__(self, folds: _Folds) -> None:
-        super().__init__()
-        self._folds = folds
-
-    def __missing__(self, cp: int) -> str:
-        if len(self) >= _CACHE_LIMIT:
-            self.clear()
-        marked = self[cp] = self._folds[cp] or _VANISHED
-        return marked
+    def derive(self, cp: int) -> str:
+        return self._folds[cp] or _VANISHED
 
 
-class _Changers(dict[int, "str | None"]):
+class _Changers(_Derived["str | None"]):
     """Keeps only the code points whose folding is not exactly one character."""
 
-    def __init__(self, folds: _Folds) -> None:
-        super().__init__()
-        self._folds = folds
-
-    def __missing__(self, cp: int) -> str | None:
-        if len(self) >= _CACHE_LIMIT:
-            self.clear()
-        kept = self[cp] = None if len(self._folds[cp]) == 1 else chr(cp)
-        return kept
+    def derive(self, cp: int) -> str | None:
+        return None if len(self._folds[cp]) == 1 else chr(cp)
 
 
-class _Lengths(dict[int, str]):
+class _Lengths(_Derived[str]):
     """Code point -> its folding's length as one character (folds are short: < 256)."""
 
-    def __init__(self, folds: _Folds) -> None:
-        super().__init__()
-        self._folds = folds
-
-    def __missing__(self, cp: int) -> str:
-        if len(self) >= _CACHE_LIMIT:
-            self.clear()
-        length = self[cp] = chr(min(255, len(self._folds[cp])))
-        return length
+    def derive(self, cp: int) -> str:
+        return chr(min(255, len(self._folds[cp])))
 
 
 class Normalizer:
