@@ -15,13 +15,15 @@ class Decoder(NamedTuple):
     """`gate` is a Hyperscan pattern over the raw text (caseless): where it does not match,
     `decode` cannot produce anything, so ordinary text pays one shared scan and no more.
     `tail(text)` is where, in a stream, an encoded run at the end could still grow.
-    `ascii`: whether the gate can match ASCII text at all (one gate database serves it)."""
+    `ascii`: whether the gate can match ASCII text at all (one gate database serves it);
+    `ascii_gate`: a cheaper gate for ASCII text, where the decoder needs one."""
 
     kind: str
     gate: str
     decode: d.Decode
     tail: Callable[[str], int]
     ascii: bool = True
+    ascii_gate: str | None = None
 
 
 _SPACED_GATE = r"\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S"
@@ -64,7 +66,13 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             d.decode_spaced,
             d.spaced_tail,
         ),
-        Decoder("numwords", numwords.GATE, decode_numwords_in_context, numwords_tail),
+        Decoder(
+            "numwords",
+            numwords.GATE,
+            decode_numwords_in_context,
+            numwords_tail,
+            ascii_gate=numwords.GATE_ASCII,
+        ),
         Decoder("carriers", carriers.GATE, carriers.decode_carriers, carrier_tail, ascii=False),
     )
 

@@ -38,7 +38,7 @@ class Gate:
         # ASCII text (most of it) scans faster without UTF-8 decoding in the engine, with the
         # gates that can match it at all.
         self._ascii_ids = [i for i, d in enumerate(decoders) if d.ascii]
-        ascii = [decoders[i].gate for i in self._ascii_ids]
+        ascii = [decoders[i].ascii_gate or decoders[i].gate for i in self._ascii_ids]
         self._ascii = _compile(ascii, base) if ascii else None
         self._utf8 = _compile([d.gate for d in decoders], base | int(hyperscan.HS_FLAG_UTF8))
         self._scratch = Scratches().get
