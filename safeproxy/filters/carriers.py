@@ -51,12 +51,15 @@ _N = (
 # Matches every run the decoder reports, and no subdivision flag (however many tags it has):
 # a run of MIN_RUN not right after the black flag; a flag followed by MIN_RUN more; or the
 # black flag followed by a run that is not a flag's (no cancel within MAX_FLAG_SPEC + 1, a
-# carrier outside the tag spec, or an empty spec).
+# carrier outside the tag spec, an empty spec, or MIN_RUN tags or more with no cancel after).
 GATE = (
     rf"(?:^|[^\x{{1F3F4}}\x{{FE00}}-\x{{FE0F}}\x{{E0000}}-\x{{E007F}}\x{{E0100}}-\x{{E01EF}}])"
     rf"{_C}{{{MIN_RUN}}}"
     rf"|\x{{1F3F4}}{_T}{{1,{MAX_FLAG_SPEC}}}\x{{E007F}}{_C}{{{MIN_RUN}}}"
     rf"|\x{{1F3F4}}(?:{_T}{{0,{MAX_FLAG_SPEC}}}{_N}|\x{{E007F}}|{_T}{{{MAX_FLAG_SPEC + 1}}})"
+    # A flag's tags that never reach their cancel tag (the text, or the carriers, end first).
+    rf"|\x{{1F3F4}}{_T}{{{MIN_RUN},{MAX_FLAG_SPEC}}}"
+    rf"(?:[^\x{{FE00}}-\x{{FE0F}}\x{{E0000}}-\x{{E007F}}\x{{E0100}}-\x{{E01EF}}]|$)"
 )
 
 

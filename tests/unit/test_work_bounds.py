@@ -145,15 +145,20 @@ class CountingWork(Work):
         CountingWork.made.append(self)
 
 
-def _plain(finder: Finder) -> Finder:
-    """The stage's finder without its decoded views (they scan what they decode with it)."""
-    return finder.base if isinstance(finder, ViewFinder) else finder
+def _rule_detectors(finder: object) -> list[Detector]:
+    """The rule detectors inside a stage's finder: under its decoded views (which scan what
+    they decode with it) and beside contributed finders (the hidden-payload one)."""
+    if isinstance(finder, ViewFinder):
+        return _rule_detectors(finder.base)
+    if isinstance(finder, Finders):
+        return [d for f in finder.finders for d in _rule_detectors(f)]
+    return [finder] if isinstance(finder, Detector) else []
 
 
 def _detectors() -> list[Detector]:
-    finder = _plain(DEFAULT.input.finder)
-    assert isinstance(finder, Finders)
-    return [d for d in finder.finders if isinstance(d, Detector)]
+    found = _rule_detectors(DEFAULT.input.finder)
+    assert found
+    return found
 
 
 def _spent(text: str, work: Callable[[int], Work] = CountingWork) -> tuple[int, list[Finding]]:
@@ -355,9 +360,8 @@ def test_a_stream_reads_each_character_a_bounded_number_of_times(unit: str) -> N
     # The same text goes out as when the reply is checked whole with no allowance. (With it,
     # the whole text may spend it and redact look-alikes unchecked; each stream window has
     # a floor of its own.)
-    finder = _plain(DEFAULT.output.finder)
-    assert isinstance(finder, Finders)
-    detectors = [d for d in finder.finders if isinstance(d, Detector)]
+    detectors = _rule_detectors(DEFAULT.output.finder)
+    assert detectors
     for d in detectors:
         d.work = _unlimited
     try:
