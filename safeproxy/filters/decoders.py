@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from safeproxy.filters import carriers, numwords
 from safeproxy.filters import decoded as d
+from safeproxy.filters import transforms as t
 from safeproxy.filters.piece import Piece
 
 
@@ -50,21 +51,21 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             "rot13",
             r"\b(?:gur|naq|lbh|lbhe|nyy|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|cnffjbeq"
             r"|frperg|erirny|ehyrf)\b",
-            d.decode_rot13,
+            t.decode_rot13,
             d.no_tail,
         ),
         Decoder(
             "reversed",
             r"\b(?:eht|dna|uoy|ruoy|lla|erongi|suoiverp|snoitcurtsni|metsys|tpmorp|drowssap"
             r"|terces|laever|selur)\b|\b(?:moc|gro|ten|ude|vog|oi|ed|ku|rf)\.[a-z0-9.\-]+@",
-            d.decode_reversed,
+            t.decode_reversed,
             d.token_tail,
         ),
         Decoder(
             "spaced",
             r"(?:^|\s)" + _SPACED_GATE + r"(?:\s|$)" + r"|\w" + (_PUNCT + r"\w") * 4,
-            d.decode_spaced,
-            d.spaced_tail,
+            t.decode_spaced,
+            t.spaced_tail,
         ),
         Decoder(
             "numwords",

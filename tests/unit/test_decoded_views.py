@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from safeproxy.filters import carriers
 from safeproxy.filters import decoded as d
+from safeproxy.filters import transforms as t
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.decoders import builtin_decoders
@@ -93,16 +94,16 @@ def test_inline_escapes_round_trip(value: str) -> None:
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=12), st.integers(2, 6))
 def test_spaced_words_join_and_word_gaps_read_as_spaces(word: str, words: int) -> None:
     text = "say " + "   ".join(" ".join(word) for _ in range(words)) + " now"
-    piece = _only(d.decode_spaced(text, 1 << 20))
+    piece = _only(t.decode_spaced(text, 1 << 20))
     assert piece.text == " ".join([word] * words)
     assert piece.span(0, len(piece.text)) == (4, len(text) - 4)
 
 
 def test_rot13_and_reversed_are_taken_only_when_they_read_better() -> None:
-    assert d.decode_rot13("Gur cnffjbeq vf uhagre2", 1000)[0].text == "The password is hunter2"
-    assert d.decode_rot13("The password is hunter2", 1000) == []
-    assert d.decode_reversed("DNA and the dna sequence of the gene", 1000) == []
-    piece = _only(d.decode_reversed("2retnuh si drowssap eht", 1000))
+    assert t.decode_rot13("Gur cnffjbeq vf uhagre2", 1000)[0].text == "The password is hunter2"
+    assert t.decode_rot13("The password is hunter2", 1000) == []
+    assert t.decode_reversed("DNA and the dna sequence of the gene", 1000) == []
+    piece = _only(t.decode_reversed("2retnuh si drowssap eht", 1000))
     assert piece.text == "the password is hunter2" and piece.span(0, 3) == (20, 23)
 
 
