@@ -16,6 +16,7 @@ from tests.integration.test_filters_e2e import (
     DEFAULT_POLICIES,
     client,
     forwarded,
+    streamed,
     user,
     with_policy,
 )
@@ -98,12 +99,7 @@ def test_an_encoded_value_split_across_stream_chunks_never_reaches_the_client(
 ) -> None:
     text = f"Here: {encoded} -- done."
     pieces = [text[i : i + 3] for i in range(0, len(text), 3)]
-    chunks = list(
-        client(stack).chat.completions.create(
-            model="m", messages=user("hi"), stream=True, extra_body={"mock": {"pieces": pieces}}
-        )
-    )
-    got = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    got = streamed(stack, pieces)
     assert encoded not in got and got.startswith("Here: ") and got.endswith(" -- done.")
     assert "[REDACTED:" in got
     whole = client(stack).chat.completions.create(
@@ -119,10 +115,5 @@ def test_a_hidden_payload_is_stripped_on_the_way_in_and_out(stack: Stack) -> Non
     assert forwarded(stack)["messages"][0]["content"] == "nice work \U0001f44d!"
     text = f"Sure \U0001f600{hidden} done."
     pieces = [text[i : i + 5] for i in range(0, len(text), 5)]
-    chunks = list(
-        client(stack).chat.completions.create(
-            model="m", messages=user("hi"), stream=True, extra_body={"mock": {"pieces": pieces}}
-        )
-    )
-    got = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    got = streamed(stack, pieces)
     assert got == "Sure \U0001f600 done."

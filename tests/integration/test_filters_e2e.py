@@ -47,6 +47,14 @@ def forwarded(stack: Stack) -> dict[str, Any]:
     return body
 
 
+def streamed(stack: Stack, pieces: list[str]) -> str:
+    """The text a streamed reply of these upstream pieces reaches the client as."""
+    chunks = client(stack).chat.completions.create(
+        model="m", messages=user("hi"), stream=True, extra_body={"mock": {"pieces": pieces}}
+    )
+    return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+
+
 def user(text: str) -> list[Any]:
     return [{"role": "user", "content": text}]
 

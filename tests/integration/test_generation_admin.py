@@ -14,7 +14,8 @@ import yaml
 
 from safeproxy.app import COMPONENTS
 from safeproxy.generation.source import ConfigSource
-from tests.support import Stack, base_config
+from tests.integration.test_reload import blocklist_config
+from tests.support import Stack
 
 OPS_TOKEN = "ops-token-0123456789abcdef"
 ENV_TOKEN = "env-token-0123456789abcdef"
@@ -37,13 +38,7 @@ class Admin:
         return loaded
 
     def write(self, upstream: str, word: str, regex: str = "") -> None:
-        cfg = base_config([upstream])
-        blocklist: dict[str, Any] = {"type": "blocklist", "words": [word], "action": "redact"}
-        if regex:
-            blocklist["patterns"] = [{"regex": regex}]
-        cfg["policies"] = {"p": {"output": [blocklist]}}
-        cfg["routes"][0]["policy"] = "p"
-        cfg["telemetry"] = {"audit": {"path": str(self.audit)}}
+        cfg = blocklist_config(upstream, self.audit, word, regex)
         cfg["review"] = {"path": str(self.review)}
         digest = hashlib.sha256(OPS_TOKEN.encode()).hexdigest()
         cfg["admin"] = {"enabled": True, "port": 0, "token_env": "ADMIN_TOKEN",

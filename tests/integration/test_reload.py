@@ -61,8 +61,8 @@ class GatedUpstream(MockUpstream):
         return resp
 
 
-def write_config(path: Path, upstream: str, audit: Path, word: str, regex: str = "") -> None:
-    """Replace the file by rename, as an editor or a config-management tool does."""
+def blocklist_config(upstream: str, audit: Path, word: str, regex: str = "") -> dict[str, Any]:
+    """A config whose one policy redacts `word` (and `regex`) on output, audited to `audit`."""
     cfg = base_config([upstream])
     blocklist: dict[str, Any] = {"type": "blocklist", "words": [word], "action": "redact"}
     if regex:
@@ -70,6 +70,12 @@ def write_config(path: Path, upstream: str, audit: Path, word: str, regex: str =
     cfg["policies"] = {"p": {"output": [blocklist]}}
     cfg["routes"][0]["policy"] = "p"
     cfg["telemetry"] = {"audit": {"path": str(audit)}}
+    return cfg
+
+
+def write_config(path: Path, upstream: str, audit: Path, word: str, regex: str = "") -> None:
+    """Replace the file by rename, as an editor or a config-management tool does."""
+    cfg = blocklist_config(upstream, audit, word, regex)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(yaml.safe_dump(cfg))
     os.replace(tmp, path)
