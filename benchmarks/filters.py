@@ -15,7 +15,7 @@ from functools import partial
 import orjson
 
 from safeproxy.exchange.output_hook import OutputHook
-from safeproxy.exchange.state import Exchange, Kind
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.holdback import StreamRedactor
@@ -27,6 +27,7 @@ from safeproxy.filters.secrets import SECRET_KINDS
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.settings.loading import bundled_config, load_settings
 from safeproxy.settings.policy import InjectionFilter, PiiFilter, PolicySettings, SecretsFilter
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.sse import SSEEvent
 
 SIZES_KB = (1, 4, 16, 64)

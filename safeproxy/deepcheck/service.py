@@ -28,10 +28,11 @@ from safeproxy.deepcheck.turns import request_turns, with_reply
 from safeproxy.errors import PolicyViolation
 from safeproxy.exchange.decision import output_violation
 from safeproxy.exchange.hooks import ResponseHook
-from safeproxy.exchange.state import Exchange, Kind
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Mode, SharedRecords
 from safeproxy.settings.policy import DeepCheck, PolicySettings
 from safeproxy.telemetry.metrics import Metrics
+from safeproxy.upstream.openai import Kind
 
 # The most reply text kept for judging and review (a longer reply is judged on this much).
 MAX_REPLY_CHARS = 200_000

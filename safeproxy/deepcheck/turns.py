@@ -13,8 +13,7 @@ from typing import Any
 import orjson
 
 from safeproxy.deepcheck.api import Turn
-from safeproxy.exchange.state import Kind
-from safeproxy.upstream.openai import reply_slots
+from safeproxy.upstream.openai import Kind, reply_slots
 
 
 def request_turns(kind: Kind, body: dict[str, Any]) -> list[Turn]:

@@ -14,9 +14,9 @@ from safeproxy.edge.pipeline import Pipeline
 from safeproxy.edge.readiness import Readiness
 from safeproxy.edge.relay import error_reply
 from safeproxy.errors import BadUpstreamReply, MethodNotAllowed, NotFound, ProxyError
-from safeproxy.exchange.state import Kind
 from safeproxy.headers import RequestIds, request_id
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool
+from safeproxy.upstream.openai import Kind
 
 # The methods each known path accepts (the `Allow` header of a 405).
 _KNOWN_PATHS: dict[str, tuple[str, ...]] = {

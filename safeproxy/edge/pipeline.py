@@ -32,7 +32,7 @@ from safeproxy.errors import (
 from safeproxy.exchange.admission import Admission, Ticket
 from safeproxy.exchange.decision import OPERATIONS, output_violation
 from safeproxy.exchange.guard import Guard
-from safeproxy.exchange.state import Exchange, Kind, check_shape, strip_routing_fields
+from safeproxy.exchange.state import Exchange
 from safeproxy.generation.holder import GenerationHolder
 from safeproxy.headers import RequestIds, request_id, upstream_headers
 from safeproxy.resilience.quarantine_gate import QuarantineGate
@@ -42,7 +42,7 @@ from safeproxy.telemetry.recorder import Recorder
 from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
 from safeproxy.upstream.failures import error_reason
-from safeproxy.upstream.usage import asking_usage
+from safeproxy.upstream.openai import Kind, asking_usage, check_shape, strip_routing_fields
 
 log = logging.getLogger("safeproxy.pipeline")
 

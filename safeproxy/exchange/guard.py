@@ -17,11 +17,18 @@ from typing import Any
 from safeproxy.errors import NotFound, PolicyViolation
 from safeproxy.exchange.hooks import PassThrough, ResponseHook
 from safeproxy.exchange.output_hook import OutputHook
-from safeproxy.exchange.state import Exchange, Kind
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Mode
 from safeproxy.filters.chain import Clock, StageResult, run_stage
 from safeproxy.filters.policy import CompiledPolicy, Stage
-from safeproxy.upstream.openai import Slot, Uninspectable, chat_slots, joined_runs, prompt_slots
+from safeproxy.upstream.openai import (
+    Kind,
+    Slot,
+    Uninspectable,
+    chat_slots,
+    joined_runs,
+    prompt_slots,
+)
 
 # Texts at least this long (all of one request's, in characters) are scanned off the loop:
 # a worst-case text of this size takes a few milliseconds; a 4 KB prompt is far below.

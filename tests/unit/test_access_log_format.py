@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from safeproxy.edge.decision_headers import DecisionHeaders
-from safeproxy.exchange.state import Exchange, Kind
+from safeproxy.exchange.state import Exchange
 from safeproxy.settings.loading import ConfigError, load_settings
 from safeproxy.telemetry.access_log import safe
+from safeproxy.upstream.openai import Kind
 
 MINIMAL = "upstreams: [{name: a, base_url: 'http://127.0.0.1:8000/'}]\nroutes: [{upstream: a}]\n"
 

@@ -17,7 +17,7 @@ from prometheus_client import CollectorRegistry
 
 from safeproxy.app import COMPONENTS, build_app
 from safeproxy.exchange.decision import TenantHasher
-from safeproxy.exchange.state import Exchange, Kind
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler
@@ -30,6 +30,7 @@ from safeproxy.generation.status import read_status, write_status
 from safeproxy.generation.watch import watch
 from safeproxy.settings.loading import validate
 from safeproxy.settings.schema import Settings
+from safeproxy.upstream.openai import Kind
 
 
 def config(

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from safeproxy.exchange import guard as guard_module
 from safeproxy.exchange.guard import OFFLOOP_CHARS, Guard
-from safeproxy.exchange.state import Exchange, Kind
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters import scanner as scanner_module
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Finding
@@ -29,6 +29,7 @@ from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.views import ViewFinder
 from safeproxy.filters.work import FLOOR_UNITS, UNCHECKED, UNITS_PER_KIB, Work
 from safeproxy.settings.loading import bundled_config, load_settings
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.routes import Route, Target
 
 
