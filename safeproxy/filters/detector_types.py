@@ -21,6 +21,7 @@ from safeproxy.filters.registry import Context, Registry, Share, TextFinder
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error
 from safeproxy.filters.secrets import SECRET_KINDS
+from safeproxy.filters.word_hold import WordPrefixHold, plain
 from safeproxy.settings.policy import (
     BlocklistFilter,
     HiddenPayloadFilter,
@@ -122,13 +123,22 @@ class BlocklistType:
                 contents, lines = b"", []
             share.versioned.append(contents)
             words += [w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")]
+        listed: list[tuple[Pattern, str | None]] = []
         for j, word in enumerate(words):
             regex = _word_regex(word, ctx)
             if regex is None:
                 ctx.problem(f"words.{j}", "a word needs a letter or digit")
                 continue
-            pattern = Pattern(f"{ctx.owner}.word", regex, 2 * len(word) + 16)
-            share.phrases.append(Rule("blocklist.word", pattern, Severity.HIGH))
+            form = plain(ctx.skeleton.fold(ctx.normalizer.normalize(word).text))
+            listed.append((Pattern(f"{ctx.owner}.word", regex, 2 * len(word) + 16), form))
+        # Streams hold only a tail that could still begin a listed word (word_hold.py), one
+        # hold for the whole list; a word it cannot judge keeps its longest-match hold.
+        forms = [form for _, form in listed if form is not None]
+        reach = max((pattern.max_len for pattern, form in listed if form is not None), default=0)
+        hold = WordPrefixHold(forms, reach) if forms else None
+        for pattern, form in listed:
+            shared = hold if form is not None else None
+            share.phrases.append(Rule("blocklist.word", pattern, Severity.HIGH, hold=shared))
         for j, p in enumerate(f.patterns):
             pattern = Pattern(f"{ctx.owner}.{p.label}", p.regex, p.max_len)
             error = compile_error(pattern)
