@@ -34,6 +34,7 @@ from safeproxy.handler import Handlers
 from safeproxy.pipeline import Pipeline
 from safeproxy.ratelimit.settings import redis_client
 from safeproxy.readiness import Readiness
+from safeproxy.resilience.admin import BreakerAdmin
 from safeproxy.resilience.breaker import Transition
 from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore
 from safeproxy.resilience.quarantine_gate import QuarantineGate
@@ -62,6 +63,7 @@ class Components:
     pipeline: Pipeline
     generations: GenerationHolder
     generation_admin: GenerationAdmin
+    breaker_admin: BreakerAdmin
     reloader: Reloader | None = None  # None: no config source to reload from
     deep: DeepCheckRuntime | None = None
     review: ReviewService | None = None
@@ -130,6 +132,13 @@ def build_app(
         metrics.breaker_open.labels("safety", guard.target).set(
             0 if guard.forced_reason is None else 1
         )
+        metrics.breaker_held("safety", guard.target, guard.forced)
+    breaker_admin = BreakerAdmin(
+        safety,
+        lambda: [b for pool in pools.values() for b in pool.breakers()],
+        on_held=functools.partial(metrics.breaker_held, "safety"),
+        audit=recorder.audit,
+    )
 
     judge_breaker = breaker_events("judge")
 
@@ -199,6 +208,7 @@ def build_app(
     if review is not None and settings.admin.enabled:
         # One admin listener: the generation endpoints join the review queue's.
         review.admin_routes += generation_admin.routes()
+        review.admin_routes += breaker_admin.routes()
         review.audit = recorder.audit
     policy_guard = Guard(offload=True)  # large texts scanned off the loop (issue 13)
     pipeline = Pipeline(
@@ -219,7 +229,7 @@ def build_app(
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
     app[COMPONENTS] = Components(
         settings, metrics, pools, readiness, pipeline, generations, generation_admin,
-        reloader, deep, review,
+        breaker_admin, reloader, deep, review,
     )  # fmt: skip
     app.add_routes(handlers.routes())
 

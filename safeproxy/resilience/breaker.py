@@ -154,6 +154,8 @@ class _StateMachine:
         self._probe_ok = 0
         self._probe_failed = 0
         self._forced: str | None = None
+        # The operator's reason while force_closed() holds the breaker closed, else None.
+        self._held_closed: str | None = None
 
     @property
     def target(self) -> str:
@@ -183,6 +185,22 @@ class _StateMachine:
         """The operator's reason while force_open() holds the breaker, else None."""
         return self._forced
 
+    @property
+    def held_closed_reason(self) -> str | None:
+        """The operator's reason while force_closed() holds the breaker, else None."""
+        return self._held_closed
+
+    def window_counts(self) -> tuple[int, int]:
+        """(requests, failures) in the window now: what a trip is judged on."""
+        return self._window.counts(self._clock())
+
+    @property
+    def forced(self) -> State | None:
+        """The state an operator holds the breaker in (OPEN or CLOSED); None: automatic."""
+        if self._forced is not None:
+            return State.OPEN
+        return State.CLOSED if self._held_closed is not None else None
+
     def allow(self) -> bool:
         """Admit one request? Every True must later be matched by record() or release()."""
         if not self._admits(self._state_at(self._clock())):
@@ -211,15 +229,29 @@ class _StateMachine:
 
     def force_open(self, reason: str = "manual") -> None:
         """Hold the breaker OPEN, whatever the outcomes, until clear_force()."""
-        self._forced = reason
+        self._forced, self._held_closed = reason, None
         if self._state is not State.OPEN:
             now = self._clock()
             self._reset_probes()
             self._opened_at = now
             self._move(State.OPEN, "forced", now)
 
+    def force_closed(self, reason: str = "manual") -> None:
+        """Hold the breaker CLOSED, whatever the outcomes, until clear_force(): an operator
+        overrides a trip they judge false. Outcomes are still counted (the share is current
+        when the breaker is released), but nothing trips it meanwhile."""
+        self._forced, self._held_closed = None, reason
+        if self._state is not State.CLOSED:
+            self._reset_probes()
+            self._move(State.CLOSED, "forced_closed", self._clock())
+
     def clear_force(self) -> None:
-        """Release the kill-switch: the target re-earns trust through half-open probes."""
+        """Release the kill-switch. Held open: the target re-earns trust through half-open
+        probes. Held closed: it stays closed, judged on its window again from the next
+        outcome on."""
+        if self._held_closed is not None:
+            self._held_closed = None
+            return
         if self._forced is None:
             return
         self._forced = None
@@ -279,6 +311,8 @@ class _StateMachine:
         return state is State.HALF_OPEN and self._in_flight < self._rules.half_open_probes
 
     def _trip_reason(self, now: float) -> str | None:
+        if self._held_closed is not None:
+            return None  # held closed by an operator: counted, never tripped
         limit = self._rules.consecutive_failures
         if limit is not None and self._consecutive >= limit:
             return "consecutive_failures"

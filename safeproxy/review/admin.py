@@ -30,6 +30,7 @@ from safeproxy.errors import (
     Unauthorized,
     error_response,
 )
+from safeproxy.resilience.admin import ADMIN_TOKEN
 from safeproxy.review.item import LABELS, SOURCES, STAGES, UNLABELLED, LabelMismatch
 from safeproxy.review.rates import publish
 from safeproxy.review.store import MAX_ID, Filters, ReviewStore
@@ -92,6 +93,7 @@ def _guard(tokens: AdminTokens, audit: AuditLog | None) -> Middleware:
                 audit.event("admin_refused", method=request.method, path=request.path[:256])
             refused = Unauthorized("a valid admin bearer token is required")
             return error_response(refused, headers={"WWW-Authenticate": "Bearer"})
+        request[ADMIN_TOKEN] = name  # for handlers whose own audit record names the caller
         response = await _answer(request, handler)
         if audit is not None and request.method == "POST":
             route = request.match_info.route.resource
