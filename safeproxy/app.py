@@ -16,7 +16,9 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from safeproxy.admission import Admission
-from safeproxy.configfile import config_version
+from safeproxy.capture.settings import CaptureSettings
+from safeproxy.capture.store import CaptureLog
+from safeproxy.configfile import ConfigError, config_version
 from safeproxy.decision import TenantHasher
 from safeproxy.decision_headers import DecisionHeaders
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
@@ -85,17 +87,24 @@ def build_app(
     tracer_provider: TracerProvider | None = None,
     clock: Callable[[], float] = time.monotonic,
     source: Load | None = None,
+    capture_tag: str = "0",
+    wall_clock: Callable[[], float] = time.time,
 ) -> web.Application:
     """`tracer_provider`: spans go there (tests pass one with an in-memory exporter);
     otherwise tracing follows the config and the OTEL_* variables. `clock` (monotonic
     seconds) drives breakers and rate limits; tests pass a fake one. `source` reads the
-    config again for a reload (generation/reload.py); None: no reloads."""
+    config again for a reload (generation/reload.py); None: no reloads. `capture_tag`
+    names this process's capture segments (a worker's number); `wall_clock` (unix seconds)
+    stamps captured records and drives their retention."""
     registry = registry if registry is not None else CollectorRegistry()
     env = os.environ if environ is None else environ
     multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
     router = Router(settings)  # the routes at start: safety breakers are bound to them
     metrics = Metrics(registry, multiprocess=bool(multiprocess_dir))
     recorder = _recorder(settings.telemetry, metrics, env, tracer_provider)
+    if settings.capture.enabled:
+        recorder.capture = _capture(settings.capture, env, capture_tag, wall_clock)
+        recorder.capture_reply = settings.capture.output
 
     def breaker_events(kind: str) -> Callable[[Transition], None]:
         """A breaker's state changes as metrics and, timestamped, in the audit log (when
@@ -210,7 +219,8 @@ def build_app(
         review.admin_routes += generation_admin.routes()
         review.admin_routes += breaker_admin.routes()
         review.audit = recorder.audit
-    policy_guard = Guard(offload=True)  # large texts scanned off the loop (issue 13)
+    # Large texts scanned off the loop (issue 13).
+    policy_guard = Guard(offload=True, keep_view=recorder.capture is not None)
     pipeline = Pipeline(
         settings.server, generations, pools, recorder, policy_guard, admission, safety,
         QuarantineGate(
@@ -279,6 +289,20 @@ def _reported(metrics: Metrics, recorder: Recorder, result: ReloadResult) -> Non
     metrics.config_reloads.labels(result.result).inc()
     if recorder.audit is not None:
         recorder.audit.event("config_reload", **result.to_json())
+
+
+def _capture(
+    settings: CaptureSettings, env: Mapping[str, str], tag: str, clock: Callable[[], float]
+) -> CaptureLog:
+    """The tier-2 capture; a missing or invalid key is a config error, at start."""
+    from safeproxy.capture.cipher import CaptureKeyError, sealer
+    from safeproxy.capture.store import CaptureStore
+
+    try:
+        seal = sealer(settings.key_env, env)
+    except CaptureKeyError as exc:
+        raise ConfigError("<config>", [("capture.key_env", str(exc))]) from None
+    return CaptureLog(CaptureStore(settings, seal, tag=tag, clock=clock))
 
 
 def _recorder(

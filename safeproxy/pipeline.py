@@ -14,6 +14,7 @@ from aiohttp import web
 
 from safeproxy.admission import Admission, Ticket
 from safeproxy.body import parse_object, read_body, serialise
+from safeproxy.capture.tap import CaptureTap
 from safeproxy.decision import OPERATIONS, output_violation
 from safeproxy.decision_headers import DecisionHeaders
 from safeproxy.deepcheck.service import DeepChecks
@@ -272,6 +273,10 @@ class Pipeline:
         if plan is not None:
             assert deep is not None
             hook = deep.tap(ex, plan, hook)
+        if self._recorder.capture_reply and ex.model_view is not None:
+            tap = CaptureTap(hook)  # outermost: it reads the reply before any filter
+            ex.reply_texts = tap.texts
+            hook = tap
         reply = await self._send(request, ex, spans)
         try:
             if (

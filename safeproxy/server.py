@@ -104,7 +104,7 @@ async def serve_until_signalled(
     if hup_pending is not None and hup_pending():
         hup.set()
     load = functools.partial(source.load, check_policies=False) if source is not None else None
-    app = build_app(settings, source=load)
+    app = build_app(settings, source=load, capture_tag=worker or "0")
     components = app[COMPONENTS]
     reloader = components.reloader
     status_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
