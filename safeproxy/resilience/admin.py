@@ -30,9 +30,9 @@ from aiohttp import web
 from safeproxy.errors import BadRequest, NotFound, PayloadTooLarge
 from safeproxy.resilience.breaker import Breaker, RatioBreaker, State
 from safeproxy.resilience.safety import SafetyBreakers
+from safeproxy.review.tokens import ADMIN_TOKEN
 from safeproxy.telemetry.audit import AuditLog
 
-ADMIN_TOKEN = web.RequestKey("admin_token", str)  # set by the admin listener's auth guard
 MAX_BODY_BYTES = 4096
 MAX_REASON_CHARS = 200
 HOLDS: Mapping[str, State | None] = {"open": State.OPEN, "closed": State.CLOSED, "auto": None}

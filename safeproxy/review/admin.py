@@ -30,11 +30,10 @@ from safeproxy.errors import (
     Unauthorized,
     error_response,
 )
-from safeproxy.resilience.admin import ADMIN_TOKEN
 from safeproxy.review.item import LABELS, SOURCES, STAGES, UNLABELLED, LabelMismatch
 from safeproxy.review.rates import publish
 from safeproxy.review.store import MAX_ID, Filters, ReviewStore
-from safeproxy.review.tokens import AdminTokens
+from safeproxy.review.tokens import ADMIN_TOKEN, AdminTokens
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 
