@@ -14,11 +14,16 @@ import yaml
 from cryptography.fernet import Fernet
 
 from safeproxy.app import build_app
+from safeproxy.capture.cipher import sealer
 from safeproxy.cli import main
 from safeproxy.configfile import ConfigError, environment_problems, validate
+from safeproxy.replay.capture_source import captured_records
+from safeproxy.replay.source import Window
 from tests.support import Stack, base_config
 
 KEY = Fernet.generate_key().decode()
+FIELDS = ("v", "request_id", "time", "operation", "route", "model", "tenant", "stream", "policy",
+          "generation", "outcome", "types", "input", "output")  # fmt: skip
 SECRET_PROMPT = "please summarise the merger codename bluefinch for me"
 
 
@@ -97,6 +102,19 @@ def test_capture_round_trip_replays_a_stricter_candidate(
     for plain in (b"bluefinch", b"merger", b"forbidden", b"hello there", b"client-key"):
         assert plain not in disk
 
+    # Decrypted: the documented fields, the texts as the model read and wrote them, and
+    # nothing of the client's credentials.
+    seal = sealer("CAPTURE_KEY", {"CAPTURE_KEY": KEY})
+    plain = list(captured_records(capture, seal, Window()))
+    assert sorted(r["request_id"] for r in plain) == sorted(ids.values())
+    assert {frozenset(r) for r in plain} == {frozenset(FIELDS)}
+    secret = next(r for r in plain if r["request_id"] == ids["secret"])
+    assert secret["input"]["texts"] == [SECRET_PROMPT] and secret["outcome"] == "allowed"
+    assert secret["route"] == "main" and secret["policy"]["name"] == "p"
+    leak = next(r for r in plain if r["request_id"] == ids["leak"])
+    assert leak["output"] == ["the forbidden word"] and leak["outcome"] == "redacted"
+    assert b"client-key" not in b"".join(json.dumps(r).encode() for r in plain)
+
     monkeypatch.setenv("CAPTURE_KEY", KEY)
     cand = candidate(tmp_path)
     code, out, _ = replay(capsys, "--config", str(cand), "--capture", str(capture), "--json")
@@ -119,6 +137,9 @@ def test_capture_round_trip_replays_a_stricter_candidate(
     # Filters and the terminal table.
     code, out, _ = replay(capsys, "--config", str(cand), "--capture", str(capture),
                           "--route", "elsewhere")  # fmt: skip
+    assert code == 0 and out.startswith("0 request records replayed")
+    code, out, _ = replay(capsys, "--config", str(cand), "--capture", str(capture),
+                          "--since", "2100-01-01")  # fmt: skip
     assert code == 0 and out.startswith("0 request records replayed")
     code, out, _ = replay(capsys, "--config", str(cand), "--capture", str(capture))
     assert "allow->block" in out and ids["secret"] in out
