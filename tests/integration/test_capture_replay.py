@@ -105,15 +105,15 @@ def test_capture_round_trip_replays_a_stricter_candidate(
     # Decrypted: the documented fields, the texts as the model read and wrote them, and
     # nothing of the client's credentials.
     seal = sealer("CAPTURE_KEY", {"CAPTURE_KEY": KEY})
-    plain = list(captured_records(capture, seal, Window()))
-    assert sorted(r["request_id"] for r in plain) == sorted(ids.values())
-    assert {frozenset(r) for r in plain} == {frozenset(FIELDS)}
-    secret = next(r for r in plain if r["request_id"] == ids["secret"])
+    opened = list(captured_records(capture, seal, Window()))
+    assert sorted(r["request_id"] for r in opened) == sorted(ids.values())
+    assert {frozenset(r) for r in opened} == {frozenset(FIELDS)}
+    secret = next(r for r in opened if r["request_id"] == ids["secret"])
     assert secret["input"]["texts"] == [SECRET_PROMPT] and secret["outcome"] == "allowed"
     assert secret["route"] == "main" and secret["policy"]["name"] == "p"
-    leak = next(r for r in plain if r["request_id"] == ids["leak"])
+    leak = next(r for r in opened if r["request_id"] == ids["leak"])
     assert leak["output"] == ["the forbidden word"] and leak["outcome"] == "redacted"
-    assert b"client-key" not in b"".join(json.dumps(r).encode() for r in plain)
+    assert b"client-key" not in b"".join(json.dumps(r).encode() for r in opened)
 
     monkeypatch.setenv("CAPTURE_KEY", KEY)
     cand = candidate(tmp_path)
