@@ -100,6 +100,8 @@ class Guard:
         try:
             slots = _slots(ex.kind, body)
         except Uninspectable:
+            if stage.empty:
+                return None  # nothing scans it (a capture keeps nothing): as without capture
             if not ex.route.allow_uninspectable:
                 raise
             ex.degraded.append("input:uninspectable_allowed")

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import openai
 import pytest
 import yaml
@@ -178,3 +179,15 @@ def test_capture_without_a_usable_key_does_not_start(tmp_path: Path) -> None:
     assert not (tmp_path / "capture").exists()
     # Off unless asked for.
     assert validate(base_config(["http://127.0.0.1:9"])).capture.enabled is False
+
+
+def test_capture_changes_nothing_for_text_no_filter_reads(tmp_path: Path) -> None:
+    # No input filters: token-id prompts went through unread before capture, and still do
+    # (not refused as uninspectable); there is nothing to capture of them.
+    capture = tmp_path / "capture"
+    with Stack(config(capture), environ={"CAPTURE_KEY": KEY}) as stack:
+        reply = httpx.post(stack.url + "/v1/completions",
+                           json={"model": "m", "prompt": [101, 202, 303]})  # fmt: skip
+        assert reply.status_code == 200
+    seal = sealer("CAPTURE_KEY", {"CAPTURE_KEY": KEY})
+    assert list(captured_records(capture, seal, Window())) == []
