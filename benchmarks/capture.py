@@ -2,8 +2,8 @@
 same run) and replay re-scan records/s with the default policy:
 python benchmarks/capture.py [--quick]
 
-The writes run on the capture's writer thread, not the event loop; what the request path pays
-is building the record and queueing it (the `queue` row)."""
+The writes run on the capture's writer thread, off the event loop but in the same process (its
+CPU, part of it under the GIL); the `queue` row is the hand-over a request waits for."""
 
 from __future__ import annotations
 
