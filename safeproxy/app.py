@@ -15,6 +15,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from safeproxy.capture.settings import CaptureSettings
+from safeproxy.capture.store import CaptureLog
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
 from safeproxy.edge.decision_headers import DecisionHeaders
 from safeproxy.edge.handler import Handlers
@@ -33,12 +35,13 @@ from safeproxy.generation.generation import Builder, Generation
 from safeproxy.generation.holder import GenerationHolder
 from safeproxy.generation.reload import Load, Reloader, ReloadResult
 from safeproxy.ratelimit.settings import redis_client
+from safeproxy.resilience.admin import BreakerAdmin
 from safeproxy.resilience.breaker import Transition
 from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore
 from safeproxy.resilience.quarantine_gate import QuarantineGate
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.review.service import ReviewService
-from safeproxy.settings.loading import config_version
+from safeproxy.settings.loading import ConfigError, config_version
 from safeproxy.settings.schema import Settings
 from safeproxy.telemetry.access_log import LOGGER, AccessLog
 from safeproxy.telemetry.audit import AuditLog
@@ -62,6 +65,7 @@ class Components:
     pipeline: Pipeline
     generations: GenerationHolder
     generation_admin: GenerationAdmin
+    breaker_admin: BreakerAdmin
     reloader: Reloader | None = None  # None: no config source to reload from
     deep: DeepCheckRuntime | None = None
     review: ReviewService | None = None
@@ -83,17 +87,24 @@ def build_app(
     tracer_provider: TracerProvider | None = None,
     clock: Callable[[], float] = time.monotonic,
     source: Load | None = None,
+    capture_tag: str = "0",
+    wall_clock: Callable[[], float] = time.time,
 ) -> web.Application:
     """`tracer_provider`: spans go there (tests pass one with an in-memory exporter);
     otherwise tracing follows the config and the OTEL_* variables. `clock` (monotonic
     seconds) drives breakers and rate limits; tests pass a fake one. `source` reads the
-    config again for a reload (generation/reload.py); None: no reloads."""
+    config again for a reload (generation/reload.py); None: no reloads. `capture_tag`
+    names this process's capture segments (a worker's number); `wall_clock` (unix seconds)
+    stamps captured records and drives their retention."""
     registry = registry if registry is not None else CollectorRegistry()
     env = os.environ if environ is None else environ
     multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
     router = Router(settings)  # the routes at start: safety breakers are bound to them
     metrics = Metrics(registry, multiprocess=bool(multiprocess_dir))
     recorder = _recorder(settings.telemetry, metrics, env, tracer_provider)
+    if settings.capture.enabled:
+        recorder.capture = _capture(settings.capture, env, capture_tag, wall_clock)
+        recorder.capture_reply = settings.capture.output
 
     def breaker_events(kind: str) -> Callable[[Transition], None]:
         """A breaker's state changes as metrics and, timestamped, in the audit log (when
@@ -130,6 +141,13 @@ def build_app(
         metrics.breaker_open.labels("safety", guard.target).set(
             0 if guard.forced_reason is None else 1
         )
+        metrics.breaker_held("safety", guard.target, guard.forced)
+    breaker_admin = BreakerAdmin(
+        safety,
+        lambda: [b for pool in pools.values() for b in pool.breakers()],
+        on_held=functools.partial(metrics.breaker_held, "safety"),
+        audit=recorder.audit,
+    )
 
     judge_breaker = breaker_events("judge")
 
@@ -199,8 +217,10 @@ def build_app(
     if review is not None and settings.admin.enabled:
         # One admin listener: the generation endpoints join the review queue's.
         review.admin_routes += generation_admin.routes()
+        review.admin_routes += breaker_admin.routes()
         review.audit = recorder.audit
-    policy_guard = Guard(offload=True)  # large texts scanned off the loop (issue 13)
+    # Large texts scanned off the loop (issue 13).
+    policy_guard = Guard(offload=True, keep_view=recorder.capture is not None)
     pipeline = Pipeline(
         settings.server, generations, pools, recorder, policy_guard, admission, safety,
         QuarantineGate(
@@ -219,7 +239,7 @@ def build_app(
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
     app[COMPONENTS] = Components(
         settings, metrics, pools, readiness, pipeline, generations, generation_admin,
-        reloader, deep, review,
+        breaker_admin, reloader, deep, review,
     )  # fmt: skip
     app.add_routes(handlers.routes())
 
@@ -269,6 +289,20 @@ def _reported(metrics: Metrics, recorder: Recorder, result: ReloadResult) -> Non
     metrics.config_reloads.labels(result.result).inc()
     if recorder.audit is not None:
         recorder.audit.event("config_reload", **result.to_json())
+
+
+def _capture(
+    settings: CaptureSettings, env: Mapping[str, str], tag: str, clock: Callable[[], float]
+) -> CaptureLog:
+    """The tier-2 capture; a missing or invalid key is a config error, at start."""
+    from safeproxy.capture.cipher import CaptureKeyError, sealer
+    from safeproxy.capture.store import CaptureStore
+
+    try:
+        seal = sealer(settings.key_env, env)
+    except CaptureKeyError as exc:
+        raise ConfigError("<config>", [("capture.key_env", str(exc))]) from None
+    return CaptureLog(CaptureStore(settings, seal, tag=tag, clock=clock))
 
 
 def _recorder(

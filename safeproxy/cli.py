@@ -42,7 +42,13 @@ def _parser() -> argparse.ArgumentParser:
         "replay", help="what a candidate policy would decide on recorded traffic"
     )
     replay.add_argument("--config", type=Path, help="the candidate config (default: bundled)")
-    replay.add_argument("audit", type=Path, nargs="+", help="audit log files (JSON lines)")
+    replay.add_argument("audit", type=Path, nargs="*", help="audit log files (JSON lines)")
+    replay.add_argument(
+        "--capture", type=Path, help="a capture directory (tier 2: re-scan the captured texts)"
+    )
+    replay.add_argument(
+        "--key-env", help="the variable holding the capture key (default: capture.key_env)"
+    )
     replay.add_argument("--since", help="from this time (unix seconds or ISO 8601)")
     replay.add_argument("--until", help="before this time")
     replay.add_argument("--route", help="only records of this route (as recorded)")
@@ -121,8 +127,12 @@ def _replay(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"safeproxy replay: {exc}", file=sys.stderr)
         return 2
+    if not args.audit and args.capture is None:
+        print("safeproxy replay: give audit log files, --capture DIR, or both", file=sys.stderr)
+        return 2
     window = Window(since, until, args.route, args.tenant)
-    return run_replay(args.config, args.audit, window, json=args.json)
+    return run_replay(args.config, args.audit, window, json=args.json, capture=args.capture,
+                      key_env=args.key_env)  # fmt: skip
 
 
 def _check_environment(config: Path | None, settings: Settings) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -120,7 +121,7 @@ class Stack:
             environ=self._environ,
             tracer_provider=self._tracer_provider,
             source=self._source,
-            **({"clock": self._clock} if self._clock is not None else {}),
+            clock=self._clock if self._clock is not None else time.monotonic,
         )
         proxy, port = await start(app, self.settings.server)
         self.proxy_runner: ProxyRunner = proxy

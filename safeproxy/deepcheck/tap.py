@@ -57,6 +57,10 @@ class TextTap:
         """The reply as the client got it; choices (n > 1) one after another."""
         return "\n\n".join("".join(self._parts[i]) for i in sorted(self._parts))
 
+    def texts(self) -> list[str]:
+        """Each choice's text, in choice order."""
+        return ["".join(self._parts[i]) for i in sorted(self._parts)]
+
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]:
         out = self._inner.on_event(event)
         for e in out:

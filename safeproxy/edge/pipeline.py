@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from safeproxy.capture.tap import CaptureTap
 from safeproxy.deepcheck.service import DeepChecks
 from safeproxy.deepcheck.stream_gate import StreamGate
 from safeproxy.edge.body import parse_object, read_body, serialise
@@ -272,6 +273,10 @@ class Pipeline:
         if plan is not None:
             assert deep is not None
             hook = deep.tap(ex, plan, hook)
+        if self._recorder.capture_reply and ex.model_view is not None:
+            tap = CaptureTap(hook)  # outermost: it reads the reply before any filter
+            ex.reply_texts = tap.texts
+            hook = tap
         reply = await self._send(request, ex, spans)
         try:
             if (

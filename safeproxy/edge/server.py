@@ -27,12 +27,14 @@ from safeproxy.generation.reload import Reloader
 from safeproxy.generation.source import ConfigSource
 from safeproxy.generation.status import clear_status, write_status
 from safeproxy.generation.watch import every, watch
+from safeproxy.resilience.admin import BreakerAdmin
+from safeproxy.resilience.fleet_force import FORCE_SIGNAL, FleetHolds, apply_holds, clear_holds
 from safeproxy.settings.schema import ServerSettings, Settings
 from safeproxy.telemetry.process import SUPERVISOR, write_pid_file
 
 log = logging.getLogger("safeproxy.server")
-# Reload and rollback: the supervisor forwards them to every worker.
-_FORWARDED = frozenset({signal.SIGHUP, ROLLBACK_SIGNAL})
+# Reload, rollback and a kill-switch change: the supervisor forwards them to every worker.
+_FORWARDED = frozenset({signal.SIGHUP, ROLLBACK_SIGNAL, FORCE_SIGNAL})
 
 
 class ProxyRunner(web.AppRunner):
@@ -101,10 +103,13 @@ async def serve_until_signalled(
     loop.add_signal_handler(signal.SIGHUP, hup.set)
     # A rollback asked for before the app serves has no previous generation to go to.
     loop.add_signal_handler(ROLLBACK_SIGNAL, lambda: None)
+    # A kill-switch change (`--workers N`): applied from the shared hold file once built.
+    held = asyncio.Event()
+    loop.add_signal_handler(FORCE_SIGNAL, held.set)
     if hup_pending is not None and hup_pending():
         hup.set()
     load = functools.partial(source.load, check_policies=False) if source is not None else None
-    app = build_app(settings, source=load)
+    app = build_app(settings, source=load, capture_tag=worker or "0")
     components = app[COMPONENTS]
     reloader = components.reloader
     status_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -121,6 +126,10 @@ async def serve_until_signalled(
 
         status()
         reloader.observers.append(status)
+        # The kill-switch: what the fleet holds now (a late start too), then each change.
+        breakers = components.breaker_admin
+        apply_holds(status_dir, worker, breakers)
+        breakers.apply = FleetHolds(status_dir, os.getppid()).apply
     runner, port = await start(app, settings.server, reuse_port=reuse_port)
     # Everything built so far (compiled policies, tables, sessions) lives as long as the
     # process: keep it out of the collector's full passes, whose cost would otherwise grow
@@ -130,6 +139,9 @@ async def serve_until_signalled(
     if on_ready is not None:
         on_ready(port)
     tasks = []
+    if components.generation_admin.fleet is not None and worker is not None and status_dir:
+        holds = _holds_on_signal(held, status_dir, worker, components.breaker_admin)
+        tasks.append(asyncio.create_task(holds, name="safeproxy-holds"))
     if reloader is not None:
         tasks.append(asyncio.create_task(_reload_on_hup(hup, reloader), name="safeproxy-sighup"))
         if watch_s > 0 and source is not None:
@@ -155,6 +167,16 @@ async def _reload_on_hup(hup: asyncio.Event, reloader: Reloader) -> None:
         await reloader.reload("sighup")
 
 
+async def _holds_on_signal(
+    held: asyncio.Event, status_dir: str, worker: str, breakers: BreakerAdmin
+) -> None:
+    """Re-read the shared hold file on each forwarded signal (resilience/fleet_force.py)."""
+    while True:
+        await held.wait()
+        held.clear()
+        apply_holds(status_dir, worker, breakers)
+
+
 def run_event_loop(main: Any) -> None:
     """Run a coroutine on uvloop where it exists (it does on Linux and macOS)."""
     try:
@@ -178,6 +200,7 @@ def _worker(
     pending = threading.Event()
     signal.signal(signal.SIGHUP, lambda _s, _f: pending.set())
     signal.signal(ROLLBACK_SIGNAL, signal.SIG_IGN)  # nothing to roll back to yet
+    signal.signal(FORCE_SIGNAL, signal.SIG_IGN)  # the hold file is read once built
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)  # blocked by run(): see there
     _die_with(supervisor)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -224,6 +247,7 @@ def run(
         for stale in Path(shared_dir).glob("worker-*.pid"):  # a given dir may be reused
             stale.unlink(missing_ok=True)
         clear_status(shared_dir)
+        clear_holds(shared_dir)
         ctx = multiprocessing.get_context("spawn")
         procs = [
             ctx.Process(
@@ -244,6 +268,7 @@ def run(
         # Each worker reloads on its own; the status files show when all serve the new hash.
         signal.signal(signal.SIGHUP, forward)
         signal.signal(ROLLBACK_SIGNAL, forward)
+        signal.signal(FORCE_SIGNAL, forward)
         # After the handlers: from here on, a SIGHUP to the pid in this file reloads.
         write_pid_file(shared_dir, SUPERVISOR)
         # Workers start with SIGHUP blocked (the mask survives fork and exec): one sent while

@@ -44,8 +44,11 @@ class Guard:
         policies: Mapping[str, CompiledPolicy] | None = None,
         clock: Clock = time.perf_counter,
         offload: bool = False,
+        keep_view: bool = False,
     ) -> None:
         self.policies: Mapping[str, CompiledPolicy] = policies or {}
+        # Tier-2 capture: keep each request's texts as scanned (Exchange.model_view).
+        self._keep_view = keep_view
         self._clock = clock
         # One worker: large scans queue behind each other, never more than one thread of
         # them competing with the loop for the GIL.
@@ -99,16 +102,23 @@ class Guard:
             return None
         policy = self._policies(ex)[ex.route.policy]
         stage = policy.input
-        if stage.empty:
+        if stage.empty and not self._keep_view:
             return None
         try:
             slots = _slots(ex.kind, body)
         except Uninspectable:
+            if stage.empty:
+                return None  # nothing scans it (a capture keeps nothing): as without capture
             if not ex.route.allow_uninspectable:
                 raise
             ex.degraded.append("input:uninspectable_allowed")
             return None
         texts = [s.get() for s in slots]
+        if self._keep_view:
+            # Before limits and filters: a candidate policy re-scans what this one saw.
+            ex.model_view = (list(texts), joined_runs(slots))
+        if stage.empty:
+            return None
         if stage.limits is not None:
             limits = stage.limits
             limit = limits.check(body, ex.model, texts)

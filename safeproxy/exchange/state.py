@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +81,11 @@ class Exchange:
     # Forwarded and delivered text, kept only when content capture is on (already redacted).
     captured_input: Any = None
     captured_output: Any = None
+    # Tier-2 capture (capture/), only when it is on: the texts the model reads as the input
+    # stage scans them, before any redaction, with the [i, j) runs of parts read as one;
+    # and what reads back the reply's text per choice, as the upstream sent it.
+    model_view: tuple[list[str], list[tuple[int, int]]] | None = None
+    reply_texts: Callable[[], list[str]] | None = None
     degraded: list[str] = field(default_factory=list)
     # Risk signals for deep-check sampling: an injection score short of its threshold, a
     # client under quarantine.

@@ -12,7 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 
+# Re-exported: callers import the settings with the breakers.
+from safeproxy.resilience.breaker_settings import BreakerSettings, SafetyBreakerSettings
 from safeproxy.resilience.window import Window
+
+__all__ = ["Breaker", "BreakerSettings", "RatioBreaker", "SafetyBreakerSettings", "State",
+           "Transition"]  # fmt: skip
 
 Clock: TypeAlias = Callable[[], float]
 
@@ -35,81 +40,6 @@ class Transition:
 
 
 OnChange: TypeAlias = Callable[[Transition], None]
-
-
-@dataclass(frozen=True, slots=True)
-class BreakerSettings:
-    """The upstream-health breaker: trips on failures in a row, or on a failure share."""
-
-    consecutive_failures: int = 5
-    failure_ratio: float = 0.5
-    min_requests: int = 20
-    window_s: float = 30.0
-    cooldown_s: float = 5.0
-    max_cooldown_s: float = 300.0
-    half_open_probes: int = 1
-    successes_to_close: int = 1
-
-    def __post_init__(self) -> None:
-        _positive("consecutive_failures", self.consecutive_failures)
-        _check_common(
-            self.failure_ratio,
-            self.min_requests,
-            self.window_s,
-            self.cooldown_s,
-            self.max_cooldown_s,
-            self.half_open_probes,
-            self.successes_to_close,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class SafetyBreakerSettings:
-    """The route-safety breaker: trips when too many responses carry an output violation."""
-
-    violation_ratio: float = 0.2
-    min_requests: int = 50
-    window_s: float = 300.0
-    cooldown_s: float = 60.0
-    max_cooldown_s: float = 3600.0
-    half_open_probes: int = 5
-    successes_to_close: int = 5
-
-    def __post_init__(self) -> None:
-        _check_common(
-            self.violation_ratio,
-            self.min_requests,
-            self.window_s,
-            self.cooldown_s,
-            self.max_cooldown_s,
-            self.half_open_probes,
-            self.successes_to_close,
-        )
-
-
-def _positive(name: str, value: float) -> None:
-    if not value > 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
-
-
-def _check_common(
-    ratio: float,
-    min_requests: int,
-    window_s: float,
-    cooldown_s: float,
-    max_cooldown_s: float,
-    half_open_probes: int,
-    successes_to_close: int,
-) -> None:
-    if not 0.0 < ratio <= 1.0:
-        raise ValueError(f"the trip ratio must be in (0, 1], got {ratio}")
-    _positive("min_requests", min_requests)
-    _positive("window_s", window_s)
-    _positive("cooldown_s", cooldown_s)
-    if max_cooldown_s < cooldown_s:
-        raise ValueError(f"max_cooldown_s ({max_cooldown_s}) is below cooldown_s ({cooldown_s})")
-    _positive("half_open_probes", half_open_probes)
-    _positive("successes_to_close", successes_to_close)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +84,8 @@ class _StateMachine:
         self._probe_ok = 0
         self._probe_failed = 0
         self._forced: str | None = None
+        # The operator's reason while force_closed() holds the breaker closed, else None.
+        self._held_closed: str | None = None
 
     @property
     def target(self) -> str:
@@ -183,6 +115,22 @@ class _StateMachine:
         """The operator's reason while force_open() holds the breaker, else None."""
         return self._forced
 
+    @property
+    def held_closed_reason(self) -> str | None:
+        """The operator's reason while force_closed() holds the breaker, else None."""
+        return self._held_closed
+
+    def window_counts(self) -> tuple[int, int]:
+        """(requests, failures) in the window now: what a trip is judged on."""
+        return self._window.counts(self._clock())
+
+    @property
+    def forced(self) -> State | None:
+        """The state an operator holds the breaker in (OPEN or CLOSED); None: automatic."""
+        if self._forced is not None:
+            return State.OPEN
+        return State.CLOSED if self._held_closed is not None else None
+
     def allow(self) -> bool:
         """Admit one request? Every True must later be matched by record() or release()."""
         if not self._admits(self._state_at(self._clock())):
@@ -211,15 +159,29 @@ class _StateMachine:
 
     def force_open(self, reason: str = "manual") -> None:
         """Hold the breaker OPEN, whatever the outcomes, until clear_force()."""
-        self._forced = reason
+        self._forced, self._held_closed = reason, None
         if self._state is not State.OPEN:
             now = self._clock()
             self._reset_probes()
             self._opened_at = now
             self._move(State.OPEN, "forced", now)
 
+    def force_closed(self, reason: str = "manual") -> None:
+        """Hold the breaker CLOSED, whatever the outcomes, until clear_force(): an operator
+        overrides a trip they judge false. Outcomes are still counted (the share is current
+        when the breaker is released), but nothing trips it meanwhile."""
+        self._forced, self._held_closed = None, reason
+        if self._state is not State.CLOSED:
+            self._reset_probes()
+            self._move(State.CLOSED, "forced_closed", self._clock())
+
     def clear_force(self) -> None:
-        """Release the kill-switch: the target re-earns trust through half-open probes."""
+        """Release the kill-switch. Held open: the target re-earns trust through half-open
+        probes. Held closed: it stays closed, judged on its window again from the next
+        outcome on."""
+        if self._held_closed is not None:
+            self._held_closed = None
+            return
         if self._forced is None:
             return
         self._forced = None
@@ -279,6 +241,8 @@ class _StateMachine:
         return state is State.HALF_OPEN and self._in_flight < self._rules.half_open_probes
 
     def _trip_reason(self, now: float) -> str | None:
+        if self._held_closed is not None:
+            return None  # held closed by an operator: counted, never tripped
         limit = self._rules.consecutive_failures
         if limit is not None and self._consecutive >= limit:
             return "consecutive_failures"

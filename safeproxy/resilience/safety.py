@@ -4,7 +4,12 @@ Each route with `safety_breaker.enabled` has a RatioBreaker over the share of it
 with an output violation. While it is open, the route's requests are refused (503
 safety_breaker_open), sent to the configured fallback, or run under a stricter policy;
 after the cooldown a few probe requests go the normal way, and clean probes close it.
-`force_open` holds it open (the manual kill-switch).
+`force_open` holds it open from the start; `force` throws the kill-switch at run time (the
+admin API: open, closed, or back to automatic).
+
+The breakers are bound to the routes at start, not to a generation: a policy reload does not
+rebuild them, so a thrown kill-switch stays thrown across reloads (as an operator expects of
+one) until it is released.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 from safeproxy.errors import SafetyBreakerOpen
 from safeproxy.exchange.state import Exchange
-from safeproxy.resilience.breaker import RatioBreaker, SafetyBreakerSettings, Transition
+from safeproxy.resilience.breaker import RatioBreaker, SafetyBreakerSettings, State, Transition
 from safeproxy.settings.schema import RouteSettings
 from safeproxy.upstream.routes import Route, Target
 
@@ -63,6 +68,30 @@ class SafetyBreakers:
 
     def breakers(self) -> list[RatioBreaker]:
         return [g.breaker for g in self._by_label.values()]
+
+    def breaker(self, route_label: str) -> RatioBreaker | None:
+        """The route's safety breaker (None: the route has none)."""
+        guarded = self._by_label.get(route_label)
+        return guarded.breaker if guarded is not None else None
+
+    def action(self, route_label: str) -> str | None:
+        """What the route does while its breaker is open (block, fallback, strict)."""
+        guarded = self._by_label.get(route_label)
+        return guarded.action if guarded is not None else None
+
+    def force(self, route_label: str, state: State | None, reason: str) -> bool:
+        """Hold the route's breaker OPEN or CLOSED, or (None) release it to automatic;
+        False when the route has no safety breaker."""
+        breaker = self.breaker(route_label)
+        if breaker is None:
+            return False
+        if state is State.OPEN:
+            breaker.force_open(reason)
+        elif state is State.CLOSED:
+            breaker.force_closed(reason)
+        else:
+            breaker.clear_force()
+        return True
 
     def gate(self, ex: Exchange, *, counts: bool = True) -> None:
         """Let the request through as routed, re-route it, or refuse it.

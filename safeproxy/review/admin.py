@@ -33,7 +33,7 @@ from safeproxy.errors import (
 from safeproxy.review.item import LABELS, SOURCES, STAGES, UNLABELLED, LabelMismatch
 from safeproxy.review.rates import publish
 from safeproxy.review.store import MAX_ID, Filters, ReviewStore
-from safeproxy.review.tokens import AdminTokens
+from safeproxy.review.tokens import ADMIN_TOKEN, AdminTokens
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 
@@ -92,6 +92,7 @@ def _guard(tokens: AdminTokens, audit: AuditLog | None) -> Middleware:
                 audit.event("admin_refused", method=request.method, path=request.path[:256])
             refused = Unauthorized("a valid admin bearer token is required")
             return error_response(refused, headers={"WWW-Authenticate": "Bearer"})
+        request[ADMIN_TOKEN] = name  # for handlers whose own audit record names the caller
         response = await _answer(request, handler)
         if audit is not None and request.method == "POST":
             route = request.match_info.route.resource

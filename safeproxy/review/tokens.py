@@ -6,10 +6,15 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
+from aiohttp import web
+
 from safeproxy.review.settings import AdminSettings
 
 # The name a token read from `admin.token_env` has in audit records.
 ENV_TOKEN = "token_env"  # noqa: S105 - a name, not a secret
+# The name of the token an admin request came with (set by the listener's auth guard), for
+# handlers whose own audit record names the caller.
+ADMIN_TOKEN = web.RequestKey("admin_token", str)
 
 
 class AdminTokens:

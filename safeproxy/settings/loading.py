@@ -154,6 +154,13 @@ def environment_problems(settings: Settings, environ: Mapping[str, str]) -> list
             if env and not environ.get(env):
                 where = f"policies.{name}.deep_checks.{i}.sample.salt_env"
                 problems.append((where, f"environment variable {env} is not set"))
+    capture = settings.capture
+    if capture.enabled:
+        from safeproxy.capture.cipher import key_problem
+
+        problem = key_problem(capture.key_env, environ)
+        if problem is not None:
+            problems.append(("capture.key_env", problem))
     admin = settings.admin
     if admin.enabled and admin.token_env and not environ.get(admin.token_env):
         problems.append(("admin.token_env", f"environment variable {admin.token_env} is not set"))

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from safeproxy.capture.settings import CaptureSettings
 from safeproxy.deepcheck.settings import DeepCheckSettings
 from safeproxy.headers import OWNED_UP
 from safeproxy.ratelimit.settings import RateLimitSettings
@@ -261,6 +262,7 @@ class Settings(Strict):
     deep_checks: DeepCheckSettings = DeepCheckSettings()
     review: ReviewSettings = ReviewSettings()
     admin: AdminSettings = AdminSettings()
+    capture: CaptureSettings = CaptureSettings()  # tier-2 replay capture: off by default
     # Named filter chains; routes pick one. Without this section, `default` filters nothing.
     policies: dict[Name, PolicySettings] = {"default": PolicySettings()}
 

@@ -84,6 +84,14 @@ class Metrics:
             registry=registry,
             multiprocess_mode="max",
         )
+        self.breaker_forced = Gauge(
+            "safeproxy_breaker_forced",
+            "1 while an operator holds a breaker in `state` (open or closed: the "
+            "kill-switch), else 0.",
+            ["kind", "target", "state"],
+            registry=registry,
+            multiprocess_mode="max",
+        )
         self.breaker_transitions = Counter(
             "safeproxy_breaker_transitions",
             "Circuit breaker state changes, by the state entered (open counts trips).",
@@ -218,6 +226,11 @@ class Metrics:
         """A breaker moved: its gauge (1 while open or probing) and the transitions count."""
         self.breaker_open.labels(kind, t.target).set(0 if t.new is State.CLOSED else 1)
         self.breaker_transitions.labels(kind, t.target, t.new.name.lower()).inc()
+
+    def breaker_held(self, kind: str, target: str, held: State | None) -> None:
+        """The kill-switch's position: which state (if any) an operator holds it in."""
+        for state in (State.OPEN, State.CLOSED):
+            self.breaker_forced.labels(kind, target, state.value).set(int(held is state))
 
     def record(self, d: Decision) -> None:
         """Every series one decision moves. Labels are config names and fixed enums only."""

@@ -11,6 +11,8 @@ import time
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from safeproxy.capture.record import capture_record
+from safeproxy.capture.store import CaptureLog
 from safeproxy.exchange.decision import Decision, TenantHasher, build
 from safeproxy.exchange.state import Exchange
 from safeproxy.telemetry.access_log import AccessLog
@@ -33,11 +35,17 @@ class Recorder:
         capture_content: bool = False,
         audit_content: bool = False,
         access: AccessLog | None = None,
+        capture: CaptureLog | None = None,
+        capture_reply: bool = False,
     ) -> None:
         self.metrics = metrics
         self.tracing = tracing
         self.audit = audit
         self.access = access
+        # Tier-2 capture (encrypted, for replay): the request's texts, and with
+        # `capture_reply` the reply's as the upstream sent it.
+        self.capture = capture
+        self.capture_reply = capture is not None and capture_reply
         self.tenants = tenants
         # Keep the (redacted) text of requests and replies for the audit log or spans.
         self.capture_content = capture_content
@@ -56,6 +64,10 @@ class Recorder:
             self.audit.write(decision.to_json(content=self._audit_content))
         if self.access is not None:
             self.access.write(decision)
+        if self.capture is not None:
+            captured = capture_record(ex, decision)
+            if captured is not None:
+                self.capture.write(captured)
         if spans is not None and self.tracing is not None:
             self.tracing.finish(
                 spans,
@@ -68,6 +80,8 @@ class Recorder:
         return decision
 
     def close(self) -> None:
+        if self.capture is not None:
+            self.capture.close()
         if self.audit is not None:
             self.audit.event("shutdown")
             self.audit.close()

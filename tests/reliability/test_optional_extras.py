@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Import names of what each non-dev extra brings (distribution names differ from them).
 EXTRA_MODULES = {
     "redis": ["redis"],
+    "capture": ["cryptography"],
     "local-judge": ["profanity_check", "sklearn", "joblib"],
     "train": ["sklearn", "numpy", "scipy"],
 }
@@ -86,3 +87,19 @@ def test_a_config_that_needs_redis_names_the_install_command(tmp_path: Path) -> 
     assert f"quarantine.backend: {needs}" in result.stderr
     # With the package installed (the dev extras) the same config asks for nothing.
     assert environment_problems(load_settings(config), {}) == []
+
+
+def test_a_config_that_captures_names_the_install_command(tmp_path: Path) -> None:
+    config = tmp_path / "capture.yaml"
+    config.write_text(
+        "upstreams: [{name: u, base_url: 'http://127.0.0.1:9'}]\n"
+        "routes: [{upstream: u}]\n"
+        f"capture: {{enabled: true, path: '{tmp_path / 'c'}', key_env: K}}\n"
+    )
+    result = run_without_extras(
+        "from pathlib import Path\n"
+        "from safeproxy.settings.loading import environment_problems, load_settings\n"
+        f"print(environment_problems(load_settings(Path({str(config)!r})), {{'K': 'x'}}))\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "capture needs: pip install 'safeproxy[capture]'" in result.stdout

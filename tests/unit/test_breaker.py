@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from safeproxy.resilience.breaker import (
     Breaker,
@@ -16,6 +18,11 @@ from safeproxy.resilience.breaker import (
 )
 from safeproxy.resilience.ejection import Ejector
 from tests.fake_clock import FakeClock
+
+
+def held(b: Breaker | RatioBreaker) -> State | None:
+    # A call, for the same reason as state().
+    return b.forced
 
 
 def state(b: Breaker | RatioBreaker) -> State:
@@ -470,3 +477,63 @@ def test_ejector_treats_a_free_half_open_url_as_usable_and_skips_forced_ones() -
     assert ejector.usable(URLS) == ["http://u0"]
     assert breakers["http://u0"].allow()
     assert ejector.usable(URLS) == []  # its only probe slot is taken; the rest are forced
+
+
+# --- held closed (the kill-switch's other position) ----------------------------------------
+
+
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(["ok", "violation", "late"]), st.floats(0, 120)), max_size=60
+    )
+)
+def test_held_closed_admits_and_never_trips_whatever_the_outcomes(
+    steps: list[tuple[str, float]],
+) -> None:
+    clock = FakeClock()
+    events: list[Transition] = []
+    settings = SafetyBreakerSettings(min_requests=1, violation_ratio=0.1, window_s=60)
+    b = RatioBreaker("main", clock=clock, settings=settings, on_change=events.append)
+    assert b.allow()
+    b.record(True)  # tripped before the operator steps in
+    assert state(b) is State.OPEN
+    b.force_closed("false alarm")
+    assert b.forced is State.CLOSED and b.held_closed_reason == "false alarm"
+    for kind, elapsed in steps:
+        clock.advance(elapsed)
+        if kind == "late":
+            b.late_failure()
+        else:
+            assert b.allow()
+            b.record(kind == "violation")
+        assert state(b) is State.CLOSED
+    assert [e.reason for e in events] == ["failure_ratio", "forced_closed"]
+
+
+def test_released_from_closed_it_is_judged_on_its_window_again() -> None:
+    clock = FakeClock()
+    settings = SafetyBreakerSettings(min_requests=2, violation_ratio=0.5, window_s=60)
+    b = RatioBreaker("main", clock=clock, settings=settings)
+    b.force_closed("manual")
+    for _ in range(3):
+        assert b.allow()
+        b.record(True)
+    assert state(b) is State.CLOSED and b.window_counts() == (3, 3)
+    b.clear_force()
+    assert b.forced is None and state(b) is State.CLOSED
+    assert b.allow()
+    b.record(True)
+    assert state(b) is State.OPEN
+
+
+def test_force_open_after_force_closed_and_back() -> None:
+    clock = FakeClock()
+    b = make(clock, consecutive_failures=1)
+    b.force_closed("manual")
+    fail(b, 3)
+    assert state(b) is State.CLOSED
+    b.force_open("incident")
+    assert held(b) is State.OPEN and b.held_closed_reason is None
+    assert not b.allow()
+    b.force_closed("manual")
+    assert held(b) is State.CLOSED and b.forced_reason is None and b.allow()
