@@ -15,6 +15,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from safeproxy.admin.breakers import BreakerAdmin
+from safeproxy.admin.generation import GenerationAdmin
 from safeproxy.capture.settings import CaptureSettings
 from safeproxy.capture.store import CaptureLog
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
@@ -30,12 +32,10 @@ from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.generation.admin import GenerationAdmin
 from safeproxy.generation.generation import Builder, Generation
 from safeproxy.generation.holder import GenerationHolder
 from safeproxy.generation.reload import Load, Reloader, ReloadResult
 from safeproxy.ratelimit.settings import redis_client
-from safeproxy.resilience.admin import BreakerAdmin
 from safeproxy.resilience.breaker import Transition
 from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore
 from safeproxy.resilience.quarantine_gate import QuarantineGate

@@ -20,15 +20,15 @@ from typing import Any
 
 from aiohttp import web
 
+from safeproxy.admin.breaker_holds import FORCE_SIGNAL, FleetHolds, apply_holds, clear_holds
+from safeproxy.admin.breakers import BreakerAdmin
+from safeproxy.admin.generation import ROLLBACK_SIGNAL, Fleet
 from safeproxy.app import COMPONENTS, build_app
 from safeproxy.edge.protocol import DeadlineServer
-from safeproxy.generation.admin import ROLLBACK_SIGNAL, Fleet
 from safeproxy.generation.reload import Reloader
 from safeproxy.generation.source import ConfigSource
 from safeproxy.generation.status import clear_status, write_status
 from safeproxy.generation.watch import every, watch
-from safeproxy.resilience.admin import BreakerAdmin
-from safeproxy.resilience.fleet_force import FORCE_SIGNAL, FleetHolds, apply_holds, clear_holds
 from safeproxy.settings.schema import ServerSettings, Settings
 from safeproxy.telemetry.process import SUPERVISOR, write_pid_file
 
@@ -170,7 +170,7 @@ async def _reload_on_hup(hup: asyncio.Event, reloader: Reloader) -> None:
 async def _holds_on_signal(
     held: asyncio.Event, status_dir: str, worker: str, breakers: BreakerAdmin
 ) -> None:
-    """Re-read the shared hold file on each forwarded signal (resilience/fleet_force.py)."""
+    """Re-read the shared hold file on each forwarded signal (admin/breaker_holds.py)."""
     while True:
         await held.wait()
         held.clear()

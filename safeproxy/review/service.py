@@ -6,11 +6,11 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from safeproxy.review.admin import admin_app, refresh_rates
+from safeproxy.admin.review import admin_app, refresh_rates
+from safeproxy.admin.tokens import AdminTokens
 from safeproxy.review.feed import ReviewFeed
 from safeproxy.review.settings import AdminSettings, ReviewSettings
 from safeproxy.review.store import ReviewStore
-from safeproxy.review.tokens import AdminTokens
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 

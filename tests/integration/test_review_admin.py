@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
-from safeproxy.review.admin import admin_app, refresh_rates
+from safeproxy.admin.review import admin_app, refresh_rates
 from safeproxy.review.item import LABELS, ReviewItem
 from safeproxy.review.store import ReviewStore
 from safeproxy.telemetry.metrics import Metrics

@@ -12,10 +12,10 @@ A hold lasts until released, across policy reloads (the breakers are bound to th
 start, not to a generation), but not across a restart: `safety_breaker.force_open` in the
 config is the hold that survives one.
 
-They sit behind the admin listener's bearer tokens (review/admin.py), which writes the
+They sit behind the admin listener's bearer tokens (admin/review.py), which writes the
 `admin` audit record of each POST; a force also writes a `breaker_forced` record naming the
 token and what was asked, and a state change is a `breaker` record like any trip. With
-`--workers N`, see resilience/fleet_force.py: the answering worker writes the shared hold
+`--workers N`, see admin/breaker_holds.py: the answering worker writes the shared hold
 file and signals the supervisor, and answers once every worker applied it.
 """
 
@@ -27,10 +27,10 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from safeproxy.admin.tokens import ADMIN_TOKEN
 from safeproxy.errors import BadRequest, NotFound, PayloadTooLarge
 from safeproxy.resilience.breaker import Breaker, RatioBreaker, State
 from safeproxy.resilience.safety import SafetyBreakers
-from safeproxy.review.tokens import ADMIN_TOKEN
 from safeproxy.telemetry.audit import AuditLog
 
 MAX_BODY_BYTES = 4096
@@ -55,7 +55,7 @@ class BreakerAdmin:
         self._upstream = upstream
         self._on_held = on_held
         self.audit = audit
-        # Replaced by the server for `--workers N` (resilience/fleet_force.py).
+        # Replaced by the server for `--workers N` (admin/breaker_holds.py).
         self.apply: Apply = self._apply_here
 
     def routes(self) -> list[web.RouteDef]:

@@ -6,7 +6,7 @@
     GET  /admin/review/export?<the same filters, no limit/before>   NDJSON, streamed
 
 Every request, unknown paths included (so paths cannot be probed), needs
-`Authorization: Bearer <token>` (review/tokens.py: named tokens, kept as SHA-256). Errors are
+`Authorization: Bearer <token>` (admin/tokens.py: named tokens, kept as SHA-256). Errors are
 OpenAI-shaped bodies (safeproxy.errors). The store's lifecycle belongs to the caller, who also
 runs `refresh_rates` once at start. Nothing here logs a token or an item's text.
 """
@@ -21,6 +21,7 @@ import orjson
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from safeproxy.admin.tokens import ADMIN_TOKEN, AdminTokens
 from safeproxy.errors import (
     BadRequest,
     MethodNotAllowed,
@@ -33,7 +34,6 @@ from safeproxy.errors import (
 from safeproxy.review.item import LABELS, SOURCES, STAGES, UNLABELLED, LabelMismatch
 from safeproxy.review.rates import publish
 from safeproxy.review.store import MAX_ID, Filters, ReviewStore
-from safeproxy.review.tokens import ADMIN_TOKEN, AdminTokens
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 

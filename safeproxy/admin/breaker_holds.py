@@ -26,9 +26,9 @@ from typing import Any
 
 import orjson
 
+from safeproxy.admin.breakers import HOLDS, BreakerAdmin
 from safeproxy.errors import ProxyError
 from safeproxy.generation.status import read_status
-from safeproxy.resilience.admin import HOLDS, BreakerAdmin
 from safeproxy.resilience.breaker import State
 
 FORCE_SIGNAL = signal.SIGUSR1

@@ -7,7 +7,7 @@
                                       file was refused: nothing changed)
     POST /admin/generation/rollback   back to the previous generation (409: there is none)
 
-They sit behind the admin listener's bearer tokens (review/admin.py), which also writes
+They sit behind the admin listener's bearer tokens (admin/review.py), which also writes
 the audit record of each call. With `--workers N` the admin port is shared (SO_REUSEPORT),
 so whichever worker answers reads every worker's status file, and a reload or rollback is
 sent to the supervisor as a signal (SIGHUP, SIGUSR2), which forwards it to every worker;
