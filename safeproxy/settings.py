@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from safeproxy.config_types import Name, PositiveSeconds, Strict
 from safeproxy.deepcheck.settings import DeepCheckSettings
 from safeproxy.headers import OWNED_UP
 from safeproxy.policy_settings import EnvName, PolicySettings
+from safeproxy.policy_tree import PolicyTreeError, resolve
 from safeproxy.ratelimit.settings import RateLimitSettings
 from safeproxy.review.settings import AdminSettings, ReviewSettings
 from safeproxy.telemetry.settings import TelemetrySettings
+from safeproxy.tenant_settings import TenantSettings, tenant_errors
 
 
 class RequestLimits(Strict):
@@ -262,7 +265,21 @@ class Settings(Strict):
     review: ReviewSettings = ReviewSettings()
     admin: AdminSettings = AdminSettings()
     # Named filter chains; routes pick one. Without this section, `default` filters nothing.
+    # `extends` is resolved here (policy_tree.py): every reader sees whole policies.
     policies: dict[Name, PolicySettings] = {"default": PolicySettings()}
+    # Per-tenant policies per route (tenant_settings.py has the shape and the precedence).
+    tenants: dict[Name, TenantSettings] = {}
+
+    @field_validator("policies")
+    @classmethod
+    def _resolve_extends(cls, policies: dict[str, PolicySettings]) -> dict[str, PolicySettings]:
+        try:
+            return resolve(policies)
+        except PolicyTreeError as exc:
+            # The YAML path travels in the context: configfile reports it as the location.
+            raise PydanticCustomError(
+                "policy_tree", "{message}", {"path": exc.path, "message": exc.message}
+            ) from None
 
     def upstream(self, name: str) -> UpstreamSettings:
         for up in self.upstreams:
@@ -325,4 +342,4 @@ def cross_reference_errors(settings: Settings) -> list[tuple[str, str]]:
             if route.name in route_names:
                 errors.append((f"routes.{i}.name", f"duplicate route name {route.name!r}"))
             route_names.add(route.name)
-    return errors
+    return errors + tenant_errors(settings)
