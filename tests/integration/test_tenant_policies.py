@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ class Tenants:
         return [json.loads(line) for line in lines]
 
 
-def ask(client: openai.OpenAI, rid: str, text: str) -> httpx.Headers:
+def ask(client: openai.OpenAI, rid: str, text: str) -> Mapping[str, str]:
     """The reply's headers; a block (400) is returned, not raised."""
     messages: Any = [{"role": "user", "content": text}]
     try:

@@ -46,7 +46,8 @@ def test_a_child_gets_its_parents_filters_replaces_same_names_in_place_and_appen
     }))  # fmt: skip
     child = settings.policies["child"]
     assert names(child, "input") == ["pii", "secrets", "extra"]
-    assert child.input[0].action == "block"  # replaced in place, not appended
+    first = child.input[0]
+    assert isinstance(first, PiiFilter) and first.action == "block"  # replaced in place
     assert names(child, "output") == ["blocklist"]
     assert child.stream.context_chars == 128  # inherited: the child gave none
     assert chain(settings.policies, "child") == ["child", "base"]
@@ -86,7 +87,8 @@ def test_a_child_cannot_weaken_a_baseline_filter_and_keeps_it_a_baseline() -> No
         "default": base,
         "child": {"extends": "default", "input": [{"type": "secrets", "redaction": "mask"}]},
     }))  # fmt: skip
-    assert fine.policies["child"].input[0].redaction == "mask"
+    kept = fine.policies["child"].input[0]
+    assert isinstance(kept, SecretsFilter) and kept.redaction == "mask"
     [(where, _)] = problems(config({
         "default": base,
         "child": {"extends": "default", "input": [{"type": "secrets", "redaction": "mask"}]},
