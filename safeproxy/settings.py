@@ -278,7 +278,7 @@ class Settings(Strict):
         except PolicyTreeError as exc:
             # The YAML path travels in the context: configfile reports it as the location.
             raise PydanticCustomError(
-                "policy_tree", "{message}", {"path": exc.path, "message": exc.message}
+                "policy_tree", "{message}", {"yaml_path": exc.path, "message": exc.message}
             ) from None
 
     def upstream(self, name: str) -> UpstreamSettings:

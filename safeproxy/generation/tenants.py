@@ -38,33 +38,34 @@ class TenantPolicies:
             t: dict(s.policies) for t, s in settings.tenants.items()
         }
         # Whether a route names its policy (else it gets `default`), by config index.
-        self._index = {id(r): i for i, r in enumerate(router.routes())}
+        self._routes = router.routes()
+        self._index = {id(r): i for i, r in enumerate(self._routes)}
         self._named = [("policy" in r.model_fields_set) for r in settings.routes]
-        self._choices: dict[tuple[str, Route], Choice] = {}
-        self._plain: dict[Route, Choice] = {}
+        # Keyed by the identity of the generation's own Route objects (the router hands out
+        # those, and keeps them as long as this map lives): a lookup hashes no dataclass.
+        self._choices: dict[tuple[str, int], Choice] = {}
+        self._plain: dict[int, Choice] = {}
         for route in router.routes():
-            self._plain[route] = self._choose(None, route)
+            self._plain[id(route)] = self._choose(None, route)
             for tenant in self._own:
-                self._choices[(tenant, route)] = self._choose(tenant, route)
-
-    @property
-    def tenants(self) -> list[str]:
-        return list(self._own)
+                self._choices[(tenant, id(route))] = self._choose(tenant, route)
 
     def choose(self, tenant: str | None, route: Route) -> Choice:
         """The policy for `tenant` (a configured tenant name, or None) on `route`, one of
         this generation's routes."""
-        if tenant is not None and self._own:
-            found = self._choices.get((tenant, route))
-            if found is not None:
-                return found
-        plain = self._plain.get(route)
-        return plain if plain is not None else Choice(route, "route", "routes")
+        if tenant is not None and tenant in self._own:
+            found = self._choices.get((tenant, id(route)))
+        else:  # no policies of its own: the route's choice
+            found = self._plain.get(id(route))
+        # A route from elsewhere (not this generation's router): worked out now.
+        return found if found is not None else self._choose(tenant, route)
 
     def steps(self, tenant: str | None, route: Route) -> list[Step]:
         """Every precedence step for `tenant` on `route`, in order, matched or not."""
         own = self._own.get(tenant, {}) if tenant is not None else {}
-        i = self._index.get(id(route), -1)
+        i = self._index.get(id(route))
+        if i is None:  # an equal copy of one of ours (or none)
+            i = next((j for j, r in enumerate(self._routes) if r == route), -1)
         at = f"tenants.{tenant}.policies"
         named = i >= 0 and self._named[i]
         return [

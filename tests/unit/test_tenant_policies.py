@@ -4,6 +4,7 @@ that drops a baseline filter."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,14 @@ def test_precedence_tenant_route_then_tenant_any_route_then_route_then_default()
     }
     # Only the policy changes: the route still goes where it went.
     assert tenants.choose("acme", chat).route.targets == chat.targets
+    # Worked out when the generation was built: a request gets the same object back, and a
+    # tenant with no policies of its own shares the route's.
+    assert tenants.choose("acme", chat) is tenants.choose("acme", chat)
+    assert tenants.choose("initech", chat) is tenants.choose(None, chat)
+    # A route object from elsewhere (a copy) is answered alike, just not from the memo.
+    copy = dataclasses.replace(chat)
+    for tenant in ("acme", "initech"):
+        assert tenants.choose(tenant, copy)[1:] == tenants.choose(tenant, chat)[1:]
 
 
 @given(
