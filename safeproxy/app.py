@@ -26,7 +26,6 @@ from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.generation.admin import GenerationAdmin
-from safeproxy.generation.effective import EffectivePolicy
 from safeproxy.generation.generation import Builder, Generation
 from safeproxy.generation.holder import GenerationHolder
 from safeproxy.generation.reload import Load, Reloader, ReloadResult
@@ -200,7 +199,6 @@ def build_app(
     if review is not None and settings.admin.enabled:
         # One admin listener: the generation endpoints join the review queue's.
         review.admin_routes += generation_admin.routes()
-        review.admin_routes += EffectivePolicy(generations).routes()
         review.audit = recorder.audit
     policy_guard = Guard(offload=True)  # large texts scanned off the loop (issue 13)
     pipeline = Pipeline(

@@ -10,42 +10,33 @@ in order (the one that matched marked), the inheritance chain of the chosen poli
 filters with the policy in the chain each comes from, and its baseline filters.
 
 Unknown tenant, route or model: 404; no route or model, or a model that routes elsewhere:
-400 (the admin listener renders both as JSON errors). It sits behind the admin tokens.
+400 (the admin listener renders both as JSON errors). It sits behind the admin tokens; the
+handler is in admin.py, with the listener's other generation endpoints.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-
-import orjson
-from aiohttp import web
 
 from safeproxy.errors import BadRequest, NotFound
 from safeproxy.generation.generation import Generation
-from safeproxy.generation.holder import GenerationHolder
 from safeproxy.policy_baseline import STAGES, filter_name
 from safeproxy.policy_tree import chain, origin
 from safeproxy.upstream.routes import Route
 
 
-class EffectivePolicy:
-    def __init__(self, holder: GenerationHolder) -> None:
-        self._holder = holder
-
-    def routes(self) -> list[web.RouteDef]:
-        return [web.get("/admin/effective-policy", self.show)]
-
-    async def show(self, request: web.Request) -> web.Response:
-        gen = self._holder.current
-        query = request.query
-        tenant = query.get("tenant") or None
-        if tenant is not None and tenant not in {k.tenant for k in gen.settings.auth.keys}:
-            raise NotFound("no key in auth.keys belongs to this tenant", param="tenant",
-                           code="unknown_tenant")  # fmt: skip
-        route = _route(gen, query.get("route") or None, query.get("model") or None)
-        body = explain(gen, tenant, route)
-        body["model"] = query.get("model") or None
-        return web.Response(body=orjson.dumps(body), content_type="application/json")
+def answer(gen: Generation, query: Mapping[str, str]) -> dict[str, Any]:
+    """The endpoint's answer to a query string (tenant, route, model); raises NotFound (404)
+    or BadRequest (400), which the admin listener renders as JSON errors."""
+    tenant = query.get("tenant") or None
+    if tenant is not None and tenant not in {k.tenant for k in gen.settings.auth.keys}:
+        raise NotFound("no key in auth.keys belongs to this tenant", param="tenant",
+                       code="unknown_tenant")  # fmt: skip
+    route = _route(gen, query.get("route") or None, query.get("model") or None)
+    body = explain(gen, tenant, route)
+    body["model"] = query.get("model") or None
+    return body
 
 
 def explain(gen: Generation, tenant: str | None, route: Route) -> dict[str, Any]:
