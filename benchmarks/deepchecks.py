@@ -106,10 +106,10 @@ from fleet import (
 )
 from proxy_overhead import chat_messages
 
-from safeproxy.configfile import ConfigError, load_settings
 from safeproxy.deepcheck.api import Turn
 from safeproxy.deepcheck.judges.llama_guard import build_prompt
 from safeproxy.deepcheck.settings import LLAMA_GUARD_CATEGORIES
+from safeproxy.settings.loading import ConfigError, load_settings
 from safeproxy.testing.fake_judges import FakeJudge
 
 SAMPLE_RATE = 0.05

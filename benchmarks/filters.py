@@ -14,7 +14,8 @@ from functools import partial
 
 import orjson
 
-from safeproxy.configfile import bundled_config, load_settings
+from safeproxy.exchange.output_hook import OutputHook
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.holdback import StreamRedactor
@@ -24,9 +25,9 @@ from safeproxy.filters.pii import PII_RULES
 from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
 from safeproxy.filters.secrets import SECRET_KINDS
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.filters.stream import OutputHook
-from safeproxy.models import Exchange, Kind
-from safeproxy.policy_settings import InjectionFilter, PiiFilter, PolicySettings, SecretsFilter
+from safeproxy.settings.loading import bundled_config, load_settings
+from safeproxy.settings.policy import InjectionFilter, PiiFilter, PolicySettings, SecretsFilter
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.sse import SSEEvent
 
 SIZES_KB = (1, 4, 16, 64)

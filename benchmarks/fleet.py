@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from safeproxy.configfile import bundled_config
+from safeproxy.settings.loading import bundled_config
 
 HOST = "127.0.0.1"
 LOAD_CORE = "0"  # mock upstream, wrk, the streaming client and the driver script

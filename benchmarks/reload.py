@@ -38,8 +38,8 @@ from typing import Any
 import aiohttp
 import yaml
 
-from safeproxy.configfile import bundled_config
 from safeproxy.generation.status import read_status
+from safeproxy.settings.loading import bundled_config
 
 HOST = "127.0.0.1"
 WAIT_S = 900.0  # a compile of the default policy takes tens of seconds on a busy machine

@@ -32,10 +32,11 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fleet import HOST, LOAD_CORE, PROXY_CORE, Fleet, free_port, wait_ready
 
-from safeproxy.admission import Admission
-from safeproxy.models import Exchange, Kind
+from safeproxy.exchange.admission import Admission
+from safeproxy.exchange.state import Exchange
 from safeproxy.ratelimit.settings import RateLimitSettings
 from safeproxy.resilience.breaker import Breaker
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.routes import Route, Target
 
 RULE = {

@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from safeproxy.configfile import validate
 from safeproxy.generation.tenants import TenantPolicies
+from safeproxy.settings.loading import validate
 from safeproxy.upstream.routes import Router
 
 CALLS = 200_000

@@ -33,7 +33,7 @@ from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, Stage, compile_policies
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.policy_settings import PolicySettings
+from safeproxy.settings.policy import PolicySettings
 
 SIZES_KB = (16, 64, 256, 1024)
 QUICK_SIZES_KB = (16, 64)

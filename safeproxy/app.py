@@ -15,11 +15,14 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from safeproxy.admission import Admission
-from safeproxy.configfile import config_version
-from safeproxy.decision import TenantHasher
-from safeproxy.decision_headers import DecisionHeaders
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
+from safeproxy.edge.decision_headers import DecisionHeaders
+from safeproxy.edge.handler import Handlers
+from safeproxy.edge.pipeline import Pipeline
+from safeproxy.edge.readiness import Readiness
+from safeproxy.exchange.admission import Admission
+from safeproxy.exchange.decision import TenantHasher
+from safeproxy.exchange.guard import Guard
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.normalize import Normalizer
@@ -29,17 +32,14 @@ from safeproxy.generation.admin import GenerationAdmin
 from safeproxy.generation.generation import Builder, Generation
 from safeproxy.generation.holder import GenerationHolder
 from safeproxy.generation.reload import Load, Reloader, ReloadResult
-from safeproxy.guard import Guard
-from safeproxy.handler import Handlers
-from safeproxy.pipeline import Pipeline
 from safeproxy.ratelimit.settings import redis_client
-from safeproxy.readiness import Readiness
 from safeproxy.resilience.breaker import Transition
 from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore
 from safeproxy.resilience.quarantine_gate import QuarantineGate
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.review.service import ReviewService
-from safeproxy.settings import Settings
+from safeproxy.settings.loading import config_version
+from safeproxy.settings.schema import Settings
 from safeproxy.telemetry.access_log import LOGGER, AccessLog
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from safeproxy.configfile import ConfigError, environment_problems, load_settings
-from safeproxy.settings import Settings
+from safeproxy.settings.loading import ConfigError, environment_problems, load_settings
+from safeproxy.settings.schema import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "worker":
         return _worker(args.config, args.metrics_port)
     if args.command == "demo":
-        from safeproxy.demo import run_demo
+        from safeproxy.testing.demo import run_demo
 
         try:
             return run_demo(args.port)
@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
         return 1
-    from safeproxy.server import run
+    from safeproxy.edge.server import run
 
     return run(settings, workers=args.workers, source=source, watch_s=args.watch_config)
 
@@ -138,8 +138,8 @@ def _worker(config: Path, metrics_port: int | None) -> int:
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
         return 1
-    from safeproxy.server import run_event_loop
-    from safeproxy.worker import WorkerConfigError, run_worker
+    from safeproxy.deepcheck.worker import WorkerConfigError, run_worker
+    from safeproxy.edge.server import run_event_loop
 
     try:
         run_event_loop(run_worker(settings, metrics_port=metrics_port))

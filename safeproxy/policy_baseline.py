@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from safeproxy.policy_settings import PolicySettings
+from safeproxy.settings.policy import PolicySettings
 
 _ACTION = {"flag": 0, "redact": 1, "block": 2}
 _STRICTER = {"mode": ("enforce", "shadow"), "on_error": ("closed", "open"),

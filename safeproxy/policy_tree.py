@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from safeproxy.policy_baseline import STAGES, filter_name, weakenings
-from safeproxy.policy_settings import PolicySettings
+from safeproxy.settings.policy import PolicySettings
 
 _OWN = ("stream", "views", "hash_salt_env")
 M = TypeVar("M", bound=BaseModel)

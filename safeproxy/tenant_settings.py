@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from safeproxy.config_types import Name, Strict
 from safeproxy.policy_baseline import missing_baselines
+from safeproxy.settings.types import Name, Strict
 
 if TYPE_CHECKING:
-    from safeproxy.settings import Settings
+    from safeproxy.settings.schema import Settings
 
 ANY_ROUTE = "*"
 DEFAULT_POLICY = "default"

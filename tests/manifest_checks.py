@@ -14,9 +14,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from safeproxy.configfile import ConfigError, validate
-from safeproxy.env_overrides import apply_env_overrides
-from safeproxy.settings import Settings
+from safeproxy.settings.env import apply_env_overrides
+from safeproxy.settings.loading import ConfigError, validate
+from safeproxy.settings.schema import Settings
 
 Doc = dict[str, Any]
 # The oldest Kubernetes the manifests are meant for (autoscaling/v2, policy/v1 are GA there).

@@ -18,10 +18,10 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from safeproxy.app import build_app
-from safeproxy.configfile import validate
+from safeproxy.edge.server import ProxyRunner, start
 from safeproxy.generation.reload import Load
-from safeproxy.server import ProxyRunner, start
-from safeproxy.settings import Settings
+from safeproxy.settings.loading import validate
+from safeproxy.settings.schema import Settings
 from safeproxy.testing.fake_judges import FakeJudge
 from safeproxy.testing.mock_upstream import MockUpstream
 

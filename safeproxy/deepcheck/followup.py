@@ -19,8 +19,8 @@ from safeproxy.deepcheck.job import Job
 from safeproxy.deepcheck.plan import CompiledCheck, DeepPlan, PolicyChecks
 from safeproxy.deepcheck.record import DeepCheckRecord
 from safeproxy.deepcheck.turns import request_turns, with_reply
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Mode, SharedRecords
-from safeproxy.models import Exchange
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 

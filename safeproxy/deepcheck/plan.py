@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from safeproxy.deepcheck.guarded import GuardedJudge
 from safeproxy.deepcheck.sampler import Choice, Sampler
 from safeproxy.deepcheck.tap import TextTap
-from safeproxy.policy_settings import DeepCheck
+from safeproxy.settings.policy import DeepCheck
 
 
 @dataclass(frozen=True, slots=True)

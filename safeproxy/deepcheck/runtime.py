@@ -24,9 +24,9 @@ from safeproxy.deepcheck.plan import PolicyChecks
 from safeproxy.deepcheck.queue import MemoryJobQueue
 from safeproxy.deepcheck.service import DeepChecks, compile_checks
 from safeproxy.filters.policy import PolicyError
-from safeproxy.policy_settings import DeepCheck, PolicySettings
 from safeproxy.resilience.breaker import OnChange
-from safeproxy.settings import Settings
+from safeproxy.settings.policy import DeepCheck, PolicySettings
+from safeproxy.settings.schema import Settings
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from safeproxy.policy_settings import Sampling
+from safeproxy.settings.policy import Sampling
 
 _SCALE = float(1 << 64)
 # Identities remembered for `new_identity` (client input: bounded).

@@ -16,7 +16,6 @@ import hashlib
 import time
 from collections.abc import Callable, Mapping
 
-from safeproxy.decision import output_violation
 from safeproxy.deepcheck.api import JudgeContext, Stage, Turn
 from safeproxy.deepcheck.followup import FollowUp
 from safeproxy.deepcheck.guarded import GuardedJudge, JudgeOutcome
@@ -27,11 +26,13 @@ from safeproxy.deepcheck.sampler import Choice, Sampler, Signals, draw
 from safeproxy.deepcheck.tap import TextTap
 from safeproxy.deepcheck.turns import request_turns, with_reply
 from safeproxy.errors import PolicyViolation
+from safeproxy.exchange.decision import output_violation
+from safeproxy.exchange.hooks import ResponseHook
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Mode, SharedRecords
-from safeproxy.hooks import ResponseHook
-from safeproxy.models import Exchange, Kind
-from safeproxy.policy_settings import DeepCheck, PolicySettings
+from safeproxy.settings.policy import DeepCheck, PolicySettings
 from safeproxy.telemetry.metrics import Metrics
+from safeproxy.upstream.openai import Kind
 
 # The most reply text kept for judging and review (a longer reply is judged on this much).
 MAX_REPLY_CHARS = 200_000

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from safeproxy.config_types import Name, PositiveSeconds, Strict
-from safeproxy.policy_settings import EnvName
+from safeproxy.settings.policy import EnvName
+from safeproxy.settings.types import Name, PositiveSeconds, Strict
 
 HttpUrl = Annotated[str, Field(pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")]
 

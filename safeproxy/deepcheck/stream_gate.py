@@ -26,7 +26,7 @@ from safeproxy.deepcheck.plan import CompiledCheck
 from safeproxy.deepcheck.service import DeepChecks
 from safeproxy.deepcheck.tap import TextTap
 from safeproxy.errors import PolicyViolation
-from safeproxy.models import Exchange
+from safeproxy.exchange.state import Exchange
 from safeproxy.upstream.sse import SSEEvent
 
 

@@ -14,8 +14,8 @@ import orjson
 
 from safeproxy.deepcheck.turns import reply_text
 from safeproxy.errors import PolicyViolation
-from safeproxy.filters.stream import text_refs
-from safeproxy.hooks import ResponseHook
+from safeproxy.exchange.hooks import ResponseHook
+from safeproxy.exchange.output_hook import text_refs
 from safeproxy.upstream.sse import SSEEvent
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")

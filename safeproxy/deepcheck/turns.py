@@ -1,6 +1,6 @@
 """The judged conversation: Turns from a request body (as forwarded) and from a reply.
 
-Reads the same fields the input filters read (filters/view.py): message content and its
+Reads the same fields the input filters read (upstream/openai.py): message content and its
 text parts, assistant tool-call names and arguments, completions prompts and embeddings
 input. The body is the one the proxy forwards, so a judge sees redacted text, as the model.
 """
@@ -13,8 +13,7 @@ from typing import Any
 import orjson
 
 from safeproxy.deepcheck.api import Turn
-from safeproxy.filters.view import reply_slots
-from safeproxy.models import Kind
+from safeproxy.upstream.openai import Kind, reply_slots
 
 
 def request_turns(kind: Kind, body: dict[str, Any]) -> list[Turn]:

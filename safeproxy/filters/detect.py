@@ -12,66 +12,11 @@ from typing import Any
 
 from safeproxy.filters import spans
 from safeproxy.filters.api import Finding
+from safeproxy.filters.holds import hold_functions
 from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, Scanner
 from safeproxy.filters.work import UNCHECKED, Work
-
-
-class _AlphabetHold:
-    """The trailing run of an alphabet, at most max_len - 1 back."""
-
-    __slots__ = ("alphabet", "max_len")
-
-    def __init__(self, alphabet: str, max_len: int) -> None:
-        self.alphabet = alphabet
-        self.max_len = max_len
-
-    def __call__(self, norm: str) -> int:
-        return max(len(norm) - self.max_len + 1, len(norm.rstrip(self.alphabet)))
-
-
-class _CustomHold:
-    __slots__ = ("hold", "max_len")
-
-    def __init__(self, hold: Callable[[str], int], max_len: int) -> None:
-        self.hold = hold
-        self.max_len = max_len
-
-    def __call__(self, norm: str) -> int:
-        return max(len(norm) - self.max_len + 1, self.hold(norm))
-
-
-def _holds(rules: Sequence[Rule]) -> list[Callable[[str], int]]:
-    """As few hold functions as give the same (or an earlier, safer) answer for every rule.
-
-    An alphabet inside another one merges into it, with the longer of the two longest
-    matches: its trailing run can only be longer. Rules sharing a hold function share it.
-    """
-    groups: list[_AlphabetHold] = []
-    custom: dict[Callable[[str], int], _CustomHold] = {}
-    fixed = 0
-    for rule in sorted(rules, key=lambda r: -len(r.alphabet or "")):
-        max_len = rule.pattern.max_len
-        if rule.hold is not None:
-            known = custom.get(rule.hold)
-            if known is None:
-                custom[rule.hold] = _CustomHold(rule.hold, max_len)
-            else:
-                known.max_len = max(known.max_len, max_len)
-        elif rule.alphabet is not None:
-            for group in groups:
-                if set(rule.alphabet) <= set(group.alphabet):
-                    group.max_len = max(group.max_len, max_len)
-                    break
-            else:
-                groups.append(_AlphabetHold(rule.alphabet, max_len))
-        else:
-            fixed = max(fixed, max_len)
-    out: list[Callable[[str], int]] = [*groups, *custom.values()]
-    if fixed:
-        out.append(lambda norm: len(norm) - fixed + 1)
-    return out
 
 
 class Detector:
@@ -105,7 +50,7 @@ class Detector:
         self._scanner = scanner or Scanner(
             [r.pattern for r in self.rules], presence_first=presence_first, gate=gate
         )
-        self._holds = _holds(self.rules)
+        self._holds = hold_functions(self.rules)
         # Single-match rules are reported once, by their first end, without a start: a
         # second scanner with start tracking finds it, over that match's longest reach only.
         single = [i for i, r in enumerate(self.rules) if r.pattern.single]

@@ -21,7 +21,7 @@ from safeproxy.filters.registry import Context, Registry, Share, TextFinder
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error
 from safeproxy.filters.secrets import SECRET_KINDS
-from safeproxy.policy_settings import (
+from safeproxy.settings.policy import (
     BlocklistFilter,
     HiddenPayloadFilter,
     InjectionFilter,
@@ -32,7 +32,7 @@ from safeproxy.policy_settings import (
 
 
 def default_registry() -> Registry:
-    """The detector types the policy schema (policy_settings.py) can name."""
+    """The detector types the policy schema (settings/policy.py) can name."""
     return Registry(
         [PiiType(), SecretsType(), InjectionType(), BlocklistType(), LimitsType(), HiddenType()]
     )
@@ -156,7 +156,7 @@ def _word_regex(word: str, ctx: Context) -> str | None:
 
 
 class LimitsType:
-    """Request-shape limits: no scan; checked on the parsed body (guard.py)."""
+    """Request-shape limits: no scan; checked on the parsed body (exchange/guard.py)."""
 
     name = "limits"
     settings = LimitsFilter

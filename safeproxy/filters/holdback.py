@@ -2,7 +2,7 @@
 
 The rule (DESIGN §5): text is held from the earliest point where a match could still be
 growing (the *frontier*): for each rule, the trailing run of characters its matches can
-contain, at most its longest match - 1 (see `detect._holds`). A finding that ends before
+contain, at most its longest match - 1 (see `holds.hold_functions`). A finding that ends before
 the frontier is *settled*: no match can grow into it any more, so it is cut, blocks, or is
 recorded, and released. A finding that reaches past the frontier holds everything from its
 start (and from the start of a cut it overlaps, since overlapping cuts merge). The rest

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safeproxy.filters.api import Action, FilterRecord, Mode, SharedRecords
-from safeproxy.policy_settings import LimitsFilter
+from safeproxy.settings.policy import LimitsFilter
 
 _TOKEN_FIELDS = ("max_tokens", "max_completion_tokens")
 

@@ -40,7 +40,7 @@ from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, Scanner
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.views import ViewFinder, Views
-from safeproxy.policy_settings import PolicySettings, StreamSettings, ViewSettings
+from safeproxy.settings.policy import PolicySettings, StreamSettings, ViewSettings
 
 
 class PolicyError(Exception):
@@ -63,7 +63,7 @@ class FilterSpec:
     budget_s: float
     redaction: Redaction = Redaction.PLACEHOLDER
     judge: Judge | None = None  # decides on its findings per whole text (registry.Judge)
-    scanned: bool = True  # False: limits, checked on the body (guard.py), not by the scan
+    scanned: bool = True  # False: limits, checked on the body (exchange/guard.py), not by the scan
 
 
 class Effects:
@@ -111,7 +111,7 @@ class Stage:
     def empty(self) -> bool:
         return not self.specs
 
-    # The filters the scan decides (limits are checked on the body, in guard.py), and
+    # The filters the scan decides (limits are checked on the body, in exchange/guard.py), and
     # their records when nothing was found.
     scanned: Mapping[str, FilterSpec] = field(init=False)
     clean: SharedRecords = field(init=False)

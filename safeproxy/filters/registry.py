@@ -11,7 +11,7 @@ found there for its `Share` of the stage; it knows no type by name. A share may 
 - `judge`: a decision over the filter's findings in one whole text (the injection threshold,
   with its classifier's share); whole texts only, streams have none, which is why the
   schema allows `injection` on input alone;
-- `limits`: request-shape limits, checked on the body before any scan (guard.py).
+- `limits`: request-shape limits, checked on the body before any scan (exchange/guard.py).
 
 A non-regex detector takes part in every stage through the stage's one `Finder`, beside
 the rule databases and outside the phrase gate: whole texts (input, non-streamed output)

@@ -80,7 +80,7 @@ class Scratches:
     """Per-thread scratch spaces for the databases of one owner.
 
     A scratch serves one scan at a time: large texts are scanned on a worker thread
-    (guard.py) while the loop scans small ones. The thread that compiled the databases (the
+    (exchange/guard.py) while the loop scans small ones. The thread that compiled the databases (the
     loop's, usually) keeps each database's own, which costs nothing to find (None)."""
 
     def __init__(self) -> None:

@@ -18,13 +18,13 @@ from types import MappingProxyType
 
 import orjson
 
-from safeproxy.decision import TenantHasher
 from safeproxy.deepcheck.plan import PolicyChecks
+from safeproxy.exchange.decision import TenantHasher
+from safeproxy.exchange.identity import Authenticator
 from safeproxy.filters.policy import CompiledPolicy, Compiler, PolicyError, compile_policies
 from safeproxy.generation.tenants import TenantPolicies
-from safeproxy.identity import Authenticator
-from safeproxy.policy_settings import PolicySettings
-from safeproxy.settings import Settings, cross_reference_errors
+from safeproxy.settings.policy import PolicySettings
+from safeproxy.settings.schema import Settings, cross_reference_errors
 from safeproxy.upstream.routes import Router
 
 # Compiles a config's deep checks against the judges running in this process; raises

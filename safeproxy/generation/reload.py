@@ -29,10 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from safeproxy.configfile import ConfigError
 from safeproxy.generation.generation import Builder, Generation, GenerationError
 from safeproxy.generation.holder import GenerationHolder
-from safeproxy.settings import Settings
+from safeproxy.settings.loading import ConfigError
+from safeproxy.settings.schema import Settings
 
 log = logging.getLogger("safeproxy.reload")
 T = TypeVar("T")

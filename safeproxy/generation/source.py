@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from safeproxy.configfile import bundled_config, load_settings
-from safeproxy.settings import Settings
+from safeproxy.settings.loading import bundled_config, load_settings
+from safeproxy.settings.schema import Settings
 
 
 @dataclass(frozen=True, slots=True)

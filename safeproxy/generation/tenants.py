@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from safeproxy.settings import Settings
+from safeproxy.settings.schema import Settings
 from safeproxy.tenant_settings import ANY_ROUTE, DEFAULT_POLICY
 from safeproxy.upstream.routes import Route, Router
 

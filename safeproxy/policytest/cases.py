@@ -10,7 +10,7 @@ import orjson
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from safeproxy.config_types import Strict
+from safeproxy.settings.types import Strict
 
 Expect = Literal["allow", "block", "redact"]
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import orjson
 
-from safeproxy.configfile import ConfigError, load_settings
 from safeproxy.policytest.cases import Case, CaseFileError, load_cases
 from safeproxy.policytest.report import as_json, table, write_junit
 from safeproxy.policytest.runner import run_cases
+from safeproxy.settings.loading import ConfigError, load_settings
 
 
 def run_tests(

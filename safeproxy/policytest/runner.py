@@ -30,9 +30,9 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from safeproxy.app import build_app
+from safeproxy.edge.server import start
 from safeproxy.policytest.cases import Case
-from safeproxy.server import start
-from safeproxy.settings import ApiKey, Settings
+from safeproxy.settings.schema import ApiKey, Settings
 from safeproxy.telemetry.access_log import LOGGER
 from safeproxy.testing.mock_upstream import MockUpstream
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import orjson
 
-from safeproxy.configfile import ConfigError, load_settings
 from safeproxy.replay.decide import Replayer
 from safeproxy.replay.report import Report
 from safeproxy.replay.source import ReplaySourceError, Window, request_records
+from safeproxy.settings.loading import ConfigError, load_settings
 
 _PROGRESS_S = 0.25
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from safeproxy.filters.secrets import SECRET_TYPE_KINDS
 from safeproxy.generation.tenants import TenantPolicies
-from safeproxy.policy_settings import PiiFilter, PolicySettings, SecretsFilter
-from safeproxy.settings import Settings
+from safeproxy.settings.policy import PiiFilter, PolicySettings, SecretsFilter
+from safeproxy.settings.schema import Settings
 from safeproxy.upstream.routes import Router
 
 VERDICTS = {"allowed": "allow", "redacted": "redact", "blocked_input": "block",

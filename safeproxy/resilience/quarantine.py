@@ -11,7 +11,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Protocol
 
-from safeproxy.settings import QuarantineSettings
+from safeproxy.settings.schema import QuarantineSettings
 
 
 class StoreUnavailable(Exception):

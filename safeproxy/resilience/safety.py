@@ -13,9 +13,9 @@ import dataclasses
 from collections.abc import Callable, Iterable
 
 from safeproxy.errors import SafetyBreakerOpen
-from safeproxy.models import Exchange
+from safeproxy.exchange.state import Exchange
 from safeproxy.resilience.breaker import RatioBreaker, SafetyBreakerSettings, Transition
-from safeproxy.settings import RouteSettings
+from safeproxy.settings.schema import RouteSettings
 from safeproxy.upstream.routes import Route, Target
 
 

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from safeproxy.config_types import Name, Strict
-from safeproxy.policy_settings import EnvName
+from safeproxy.settings.policy import EnvName
+from safeproxy.settings.types import Name, Strict
 
 
 class ReviewSettings(Strict):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 
-from safeproxy.decision import Decision
+from safeproxy.exchange.decision import Decision
 
 LOGGER = "safeproxy.access"
 # Characters a path keeps as they are; everything else (spaces, quotes, `=`, controls,

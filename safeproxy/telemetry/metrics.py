@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from safeproxy.decision import Decision, degraded_reason
+from safeproxy.exchange.decision import Decision, degraded_reason
 from safeproxy.filters.api import Action, SharedRecords
 from safeproxy.resilience.breaker import State, Transition
 from safeproxy.telemetry import hotpath as h

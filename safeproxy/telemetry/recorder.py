@@ -11,8 +11,8 @@ import time
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from safeproxy.decision import Decision, TenantHasher, build
-from safeproxy.models import Exchange
+from safeproxy.exchange.decision import Decision, TenantHasher, build
+from safeproxy.exchange.state import Exchange
 from safeproxy.telemetry.access_log import AccessLog
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from safeproxy.config_types import Strict
-from safeproxy.policy_settings import EnvName
+from safeproxy.settings.policy import EnvName
+from safeproxy.settings.types import Strict
 
 
 class TracingSettings(Strict):

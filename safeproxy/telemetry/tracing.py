@@ -35,8 +35,8 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from opentelemetry.trace.span import TraceState
 from opentelemetry.util.types import Attributes
 
-from safeproxy.decision import Decision, degraded_reason
 from safeproxy.deepcheck.record import DeepCheckRecord
+from safeproxy.exchange.decision import Decision, degraded_reason
 from safeproxy.filters.api import Action
 from safeproxy.telemetry.settings import TracingSettings
 

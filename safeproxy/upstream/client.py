@@ -21,7 +21,7 @@ from safeproxy.errors import BreakerOpen, UpstreamError, UpstreamTimeout, Upstre
 from safeproxy.headers import DEFAULT_FORWARDED, Headers
 from safeproxy.resilience.breaker import Breaker, BreakerSettings, Transition
 from safeproxy.resilience.ejection import Ejector
-from safeproxy.settings import BreakerConfig, UpstreamSettings
+from safeproxy.settings.schema import BreakerConfig, UpstreamSettings
 
 
 class UpstreamCallError(Exception):

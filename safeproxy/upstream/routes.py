@@ -6,7 +6,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
-from safeproxy.settings import RouteSettings, Settings
+from safeproxy.settings.schema import RouteSettings, Settings
 
 # Model names are client input: the memo must not grow without bound.
 _MEMO_LIMIT = 4096

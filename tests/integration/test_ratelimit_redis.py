@@ -153,9 +153,10 @@ async def test_several_buckets_in_one_round_trip_decide_as_one_by_one(
 
 async def test_a_client_leaving_mid_admission_takes_no_slot_with_it() -> None:
     # A Redis that accepts and never answers: the admission waits, and the client leaves.
-    from safeproxy.admission import Admission
-    from safeproxy.models import Exchange, Kind
+    from safeproxy.exchange.admission import Admission
+    from safeproxy.exchange.state import Exchange
     from safeproxy.ratelimit.settings import RateLimitSettings
+    from safeproxy.upstream.openai import Kind
     from safeproxy.upstream.routes import Route, Target
 
     with socket.socket() as silent:
@@ -184,9 +185,10 @@ async def test_a_client_leaving_mid_admission_takes_no_slot_with_it() -> None:
 async def test_a_dead_store_is_left_alone_for_a_while_after_a_failure() -> None:
     # A Redis that accepts and never answers. After the first timeout the limiter falls
     # back without asking Redis again until the back-off has passed.
-    from safeproxy.admission import Admission
-    from safeproxy.models import Exchange, Kind
+    from safeproxy.exchange.admission import Admission
+    from safeproxy.exchange.state import Exchange
     from safeproxy.ratelimit.settings import RateLimitSettings
+    from safeproxy.upstream.openai import Kind
     from safeproxy.upstream.routes import Route, Target
     from tests.fake_clock import FakeClock
 

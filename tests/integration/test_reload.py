@@ -22,7 +22,7 @@ import yaml
 from aiohttp import web
 
 from safeproxy.app import COMPONENTS
-from safeproxy.decision_headers import POLICY_VERSION
+from safeproxy.edge.decision_headers import POLICY_VERSION
 from safeproxy.generation.reload import Reloader, ReloadResult
 from safeproxy.generation.source import ConfigSource
 from safeproxy.testing.mock_upstream import MockUpstream

@@ -14,11 +14,11 @@ import orjson
 import pytest
 import yaml
 
-from safeproxy.configfile import validate
 from safeproxy.replay.command import parse_time
 from safeproxy.replay.decide import Replayer
 from safeproxy.replay.report import Report
 from safeproxy.replay.source import ReplaySourceError, Window, request_records
+from safeproxy.settings.loading import validate
 from tests.support import Stack, base_config
 
 POLICY: dict[str, Any] = {

@@ -9,14 +9,15 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.body import parse_object
+from safeproxy.edge.body import parse_object
+from safeproxy.exchange.guard import Guard
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.guard import Guard
-from safeproxy.models import Exchange, Kind
-from safeproxy.policy_settings import PolicySettings
+from safeproxy.settings.policy import PolicySettings
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.routes import Route, Target
 
 POLICY = PolicySettings.model_validate({"input": [{"type": "limits", "max_tokens": 512}]})

@@ -16,7 +16,7 @@ from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.settings import Settings
+from safeproxy.settings.schema import Settings
 from tests.property.test_stream_filter_split import (
     FILLER,
     REDACTING,

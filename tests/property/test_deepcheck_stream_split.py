@@ -29,10 +29,11 @@ from safeproxy.deepcheck.settings import HttpJudge
 from safeproxy.deepcheck.stream_gate import StreamGate
 from safeproxy.deepcheck.tap import TextTap
 from safeproxy.errors import PolicyViolation
-from safeproxy.hooks import PassThrough
-from safeproxy.models import Exchange, Kind
-from safeproxy.policy_settings import DeepCheck
+from safeproxy.exchange.hooks import PassThrough
+from safeproxy.exchange.state import Exchange
+from safeproxy.settings.policy import DeepCheck
 from safeproxy.telemetry.metrics import Metrics
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.sse import SSEEvent
 
 MARKER = "BADWORD"

@@ -12,7 +12,7 @@ from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.pii import PII_RULES, SSN_BARE, phone_rule
 from safeproxy.filters.secrets import SECRET_RULES
 from safeproxy.filters.spelled_email import SPELLED_EMAILS
-from safeproxy.policy_settings import DEFAULT_PHONE_REGIONS
+from safeproxy.settings.policy import DEFAULT_PHONE_REGIONS
 
 RULES = [
     PII_RULES["email"],

@@ -13,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from safeproxy.exchange.output_hook import OutputHook
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import FilterAction, Finding, Redaction, Severity
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
@@ -21,9 +23,8 @@ from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler
 from safeproxy.filters.registry import Context, FilterCommon, Registry, Share, TextFinder
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.filters.stream import OutputHook
-from safeproxy.models import Exchange, Kind
-from safeproxy.policy_settings import BlocklistFilter, PiiFilter, StreamSettings
+from safeproxy.settings.policy import BlocklistFilter, PiiFilter, StreamSettings
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.sse import SSEEvent
 
 # A finding is a whole run of a-z letters, 5 to 12 long, that reads the same backwards: no

@@ -14,7 +14,7 @@ from safeproxy.filters.gate import plain_reading
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.skeleton import LEET, Skeleton
-from safeproxy.policy_settings import PolicySettings
+from safeproxy.settings.policy import PolicySettings
 
 SKELETON = Skeleton(skeleton_table())
 INPUT = [

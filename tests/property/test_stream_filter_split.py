@@ -12,14 +12,15 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from safeproxy.exchange.output_hook import OutputHook
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.filters.stream import OutputHook
-from safeproxy.models import Exchange, Kind
-from safeproxy.policy_settings import PolicySettings
+from safeproxy.settings.policy import PolicySettings
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.sse import SSEDecoder, SSEEvent
 
 COMPILER = Compiler(Normalizer(), Skeleton(skeleton_table()), {})

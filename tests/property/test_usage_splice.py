@@ -9,9 +9,9 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.body import parse_object, serialise
-from safeproxy.models import Exchange, Kind
-from safeproxy.upstream.usage import asking_usage
+from safeproxy.edge.body import parse_object, serialise
+from safeproxy.exchange.state import Exchange
+from safeproxy.upstream.openai import Kind, asking_usage
 from tests.property.test_clamp_splice import EXTRA, GUARD, ROUTE
 
 OPTIONS = (

@@ -9,7 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from safeproxy.configfile import environment_problems, load_settings
+from safeproxy.settings.loading import environment_problems, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,9 +52,10 @@ def test_every_extra_is_covered() -> None:
 
 def test_the_bundled_configs_build_without_any_extra() -> None:
     result = run_without_extras(
-        "import safeproxy.cli, safeproxy.demo, safeproxy.server\n"
+        "import safeproxy.cli, safeproxy.testing.demo, safeproxy.edge.server\n"
         "from safeproxy.app import build_app\n"
-        "from safeproxy.configfile import bundled_config, environment_problems, load_settings\n"
+        "from safeproxy.settings.loading import (\n"
+        "    bundled_config, environment_problems, load_settings)\n"
         "for name in ('default.yaml', 'demo.yaml'):\n"
         "    settings = load_settings(bundled_config(name))\n"
         "    assert environment_problems(settings, {}) == [], name\n"

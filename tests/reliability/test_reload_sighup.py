@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import yaml
 
-from safeproxy.decision_headers import POLICY_VERSION
+from safeproxy.edge.decision_headers import POLICY_VERSION
 from safeproxy.generation.status import read_status
 from tests.reliability.test_cli_process import CHAT, free_port, wait_healthy
 from tests.support import Stack

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from safeproxy.configfile import ConfigError, load_settings
-from safeproxy.decision_headers import DecisionHeaders
-from safeproxy.models import Exchange, Kind
+from safeproxy.edge.decision_headers import DecisionHeaders
+from safeproxy.exchange.state import Exchange
+from safeproxy.settings.loading import ConfigError, load_settings
 from safeproxy.telemetry.access_log import safe
+from safeproxy.upstream.openai import Kind
 
 MINIMAL = "upstreams: [{name: a, base_url: 'http://127.0.0.1:8000/'}]\nroutes: [{upstream: a}]\n"
 

@@ -15,7 +15,7 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
     OTLPSpanExporter as HttpExporter,
 )
 
-from safeproxy.decision import TenantHasher, degraded_reason
+from safeproxy.exchange.decision import TenantHasher, degraded_reason
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.settings import AuditSettings, TracingSettings
 from safeproxy.telemetry.tracing import Tracing, otlp_tracing

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from safeproxy.body import inflate, parse_object
-from safeproxy.configfile import validate
+from safeproxy.edge.body import inflate, parse_object
 from safeproxy.errors import BadRequest, PayloadTooLarge
 from safeproxy.headers import RequestIds, downstream_headers, request_id, upstream_headers
+from safeproxy.settings.loading import validate
 from safeproxy.upstream.routes import Router, Target
 
 

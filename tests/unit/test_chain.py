@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 
 from safeproxy.errors import PolicyViolation
+from safeproxy.exchange.guard import Guard
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Action, Mode
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.filters.view import Uninspectable, chat_slots, prompt_slots, reply_slots
-from safeproxy.guard import Guard
-from safeproxy.models import Exchange, Kind
-from safeproxy.policy_settings import PolicySettings
+from safeproxy.settings.policy import PolicySettings
+from safeproxy.upstream.openai import Kind, Uninspectable, chat_slots, prompt_slots, reply_slots
 from safeproxy.upstream.routes import Route, Target
 
 COMPILER = Compiler(Normalizer(), Skeleton(skeleton_table()), {"SALT": "s3cret"})

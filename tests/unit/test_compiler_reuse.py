@@ -14,7 +14,7 @@ from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.scanner import Scanner
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.settings import Settings
+from safeproxy.settings.schema import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

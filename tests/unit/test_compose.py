@@ -14,8 +14,8 @@ import check_jsonschema
 import jsonschema
 import yaml
 
-from safeproxy.configfile import validate
-from safeproxy.env_overrides import apply_env_overrides
+from safeproxy.settings.env import apply_env_overrides
+from safeproxy.settings.loading import validate
 from tests.manifest_checks import tool
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from safeproxy.configfile import ConfigError, config_version, load_settings, validate
-from safeproxy.policy_settings import BlocklistFilter
+from safeproxy.settings.loading import ConfigError, config_version, load_settings, validate
+from safeproxy.settings.policy import BlocklistFilter
 
 MINIMAL = "upstreams: [{name: a, base_url: 'http://127.0.0.1:8000/'}]\nroutes: [{upstream: a}]\n"
 
@@ -195,7 +195,7 @@ def test_example_configs_are_valid(path: Path) -> None:
 
 
 def test_serving_needs_the_variables_the_config_names(tmp_path: Path) -> None:
-    from safeproxy.configfile import environment_problems
+    from safeproxy.settings.loading import environment_problems
 
     [example] = [p for p in EXAMPLES if p.name == "deep-checks.yaml"]
     settings = load_settings(example, environ={})

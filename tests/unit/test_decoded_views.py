@@ -28,7 +28,7 @@ from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.scanner import Overload
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.views import Views
-from safeproxy.settings import Settings
+from safeproxy.settings.schema import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = yaml.safe_load((ROOT / "config" / "default.yaml").read_text())

@@ -13,7 +13,7 @@ from safeproxy.deepcheck.job import Job
 from safeproxy.deepcheck.plan import CompiledCheck, PolicyChecks
 from safeproxy.deepcheck.sampler import Sampler
 from safeproxy.deepcheck.settings import HttpJudge
-from safeproxy.policy_settings import DeepCheck
+from safeproxy.settings.policy import DeepCheck
 from safeproxy.telemetry.metrics import Metrics
 
 

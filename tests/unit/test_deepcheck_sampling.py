@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safeproxy.deepcheck.sampler import Sampler, Signals, draw
-from safeproxy.policy_settings import Sampling
+from safeproxy.settings.policy import Sampling
 from tests.fake_clock import FakeClock
 
 

@@ -9,8 +9,9 @@ import orjson
 from safeproxy.deepcheck.service import _sample_key
 from safeproxy.deepcheck.tap import TextTap
 from safeproxy.deepcheck.turns import reply_text, request_turns
-from safeproxy.hooks import PassThrough
-from safeproxy.models import Exchange, Kind
+from safeproxy.exchange.hooks import PassThrough
+from safeproxy.exchange.state import Exchange
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.sse import SSEEvent
 
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import pytest
 
-from safeproxy.configfile import bundled_config, load_settings
 from safeproxy.filters.chain import StageResult, run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.settings.loading import bundled_config, load_settings
 
 ZW = "\u200b"  # zero-width space
 ZWJ = "\u200d"  # zero-width joiner

@@ -13,7 +13,6 @@ import pytest
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from detect_secrets.plugins.base import BasePlugin
 
-from safeproxy.configfile import bundled_config, load_settings
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.detect import Detector
@@ -24,7 +23,8 @@ from safeproxy.filters.rules import Rule
 from safeproxy.filters.secrets import SECRET_KINDS, SECRET_RULES
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.policy_settings import ALL_SECRETS
+from safeproxy.settings.loading import bundled_config, load_settings
+from safeproxy.settings.policy import ALL_SECRETS
 from scripts import build_secret_rules as build
 from tests.unit.test_default_policy_corpus import (
     BENIGN,

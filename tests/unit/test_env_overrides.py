@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from safeproxy.configfile import ConfigError, load_settings, validate
-from safeproxy.env_overrides import ENV_NESTING, ENV_PREFIX, apply_env_overrides, is_service_link
-from safeproxy.settings import Settings
+from safeproxy.settings.env import ENV_NESTING, ENV_PREFIX, apply_env_overrides, is_service_link
+from safeproxy.settings.loading import ConfigError, load_settings, validate
+from safeproxy.settings.schema import Settings
 
 MINIMAL = "upstreams: [{name: a, base_url: 'http://127.0.0.1:8000/'}]\nroutes: [{upstream: a}]\n"
 

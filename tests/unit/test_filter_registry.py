@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from safeproxy.configfile import ConfigError, load_settings
 from safeproxy.filters.api import FilterAction, Mode, OnError, Redaction
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.detector_types import PiiType, SecretsType, default_registry
@@ -15,7 +14,8 @@ from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, PolicyError, compile_policies
 from safeproxy.filters.registry import Registry
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.policy_settings import FilterSettings, OutputFilterSettings, PolicySettings
+from safeproxy.settings.loading import ConfigError, load_settings
+from safeproxy.settings.policy import FilterSettings, OutputFilterSettings, PolicySettings
 
 SKELETON = Skeleton(skeleton_table())
 

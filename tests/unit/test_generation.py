@@ -16,8 +16,8 @@ import yaml
 from prometheus_client import CollectorRegistry
 
 from safeproxy.app import COMPONENTS, build_app
-from safeproxy.configfile import validate
-from safeproxy.decision import TenantHasher
+from safeproxy.exchange.decision import TenantHasher
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler
@@ -28,8 +28,9 @@ from safeproxy.generation.reload import Reloader, ReloadResult, pin_started
 from safeproxy.generation.source import ConfigSource
 from safeproxy.generation.status import read_status, write_status
 from safeproxy.generation.watch import watch
-from safeproxy.models import Exchange, Kind
-from safeproxy.settings import Settings
+from safeproxy.settings.loading import validate
+from safeproxy.settings.schema import Settings
+from safeproxy.upstream.openai import Kind
 
 
 def config(

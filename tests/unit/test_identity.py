@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeproxy.decision import TenantHasher
 from safeproxy.errors import Unauthorized
-from safeproxy.identity import Authenticator
-from safeproxy.settings import AuthSettings
+from safeproxy.exchange.decision import TenantHasher
+from safeproxy.exchange.identity import Authenticator
+from safeproxy.settings.schema import AuthSettings
 
 KEY = "sk-team-a-0123456789"
 KEYS = AuthSettings.model_validate(

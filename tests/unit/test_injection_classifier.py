@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeproxy.configfile import bundled_config, load_settings
 from safeproxy.deepcheck.api import JudgeContext, JudgeVerdict, Turn
 from safeproxy.deepcheck.judges.factory import build_judge
 from safeproxy.deepcheck.judges.injection_judge import WINDOW, windows
@@ -41,8 +40,9 @@ from safeproxy.filters.injection_model import (
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.policy_settings import InjectionClassifier as ClassifierSettings
-from safeproxy.policy_settings import InjectionFilter
+from safeproxy.settings.loading import bundled_config, load_settings
+from safeproxy.settings.policy import InjectionClassifier as ClassifierSettings
+from safeproxy.settings.policy import InjectionFilter
 from tests.unit.test_default_policy_corpus import BENIGN, INJECTIONS
 
 PERSONA = (

@@ -15,7 +15,7 @@ from safeproxy.filters import phones
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.pii import PII_RULES, SSN_BARE, phone_rule
-from safeproxy.policy_settings import DEFAULT_PHONE_REGIONS, PiiFilter
+from safeproxy.settings.policy import DEFAULT_PHONE_REGIONS, PiiFilter
 
 DETECTOR = Detector(
     "test",

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.configfile import ConfigError, validate
 from safeproxy.policy_baseline import missing_baselines, weakenings
-from safeproxy.policy_settings import BlocklistFilter, PiiFilter, PolicySettings, SecretsFilter
 from safeproxy.policy_tree import PolicyTreeError, chain, origin, resolve
+from safeproxy.settings.loading import ConfigError, validate
+from safeproxy.settings.policy import BlocklistFilter, PiiFilter, PolicySettings, SecretsFilter
 
 
 def config(policies: dict[str, Any], **extra: Any) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safeproxy.cli import main
-from safeproxy.configfile import ConfigError, validate
 from safeproxy.generation.tenants import TenantPolicies
+from safeproxy.settings.loading import ConfigError, validate
 from safeproxy.upstream.routes import Router
 
 POLICIES = {

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from safeproxy.settings import UpstreamSettings
+from safeproxy.settings.schema import UpstreamSettings
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool
 from tests.fake_clock import FakeClock
 

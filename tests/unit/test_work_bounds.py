@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy import guard as guard_module
-from safeproxy.configfile import bundled_config, load_settings
+from safeproxy.exchange import guard as guard_module
+from safeproxy.exchange.guard import OFFLOOP_CHARS, Guard
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters import scanner as scanner_module
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Finding
@@ -27,8 +28,8 @@ from safeproxy.filters.scanner import Overload, Pattern, Scanner, report_cap
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.views import ViewFinder
 from safeproxy.filters.work import FLOOR_UNITS, UNCHECKED, UNITS_PER_KIB, Work
-from safeproxy.guard import OFFLOOP_CHARS, Guard
-from safeproxy.models import Exchange, Kind
+from safeproxy.settings.loading import bundled_config, load_settings
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.routes import Route, Target
 
 

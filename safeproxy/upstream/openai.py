@@ -1,5 +1,8 @@
-"""The model view: every piece of text the model will see in a request, or the client in a
-reply, as slots that can be read and written back in place.
+"""The OpenAI wire format: request kinds and their shape checks, the model view (every piece
+of text the model will see, as slots), and token usage on streams.
+
+The model view: every piece of text the model will see in a request, or the client in a reply,
+as slots that can be read and written back in place.
 
 Requests: chat messages (string content, the text of content parts, `name`, assistant
 `tool_calls` function names and arguments, `refusal`), every string of the fields chat
@@ -12,13 +15,107 @@ parsed body, never the client's bytes.
 
 What cannot be read as text (token-id prompts, unknown content-part types) is refused
 rather than forwarded unseen.
+
+Token usage: asking a stream for it, and knowing the chunk that carries it.
+
+A streamed reply carries no usage unless the request asks with `stream_options.include_usage`;
+then the upstream adds one last chunk with `"choices": []` and the counts. The proxy needs the
+counts for every request (the token metrics and the token rate limit), so it asks on every
+stream; when the client did not, that chunk is read and not relayed, so the client gets the
+stream it asked for.
 """
 
 from __future__ import annotations
 
+import enum
 from typing import Any, NamedTuple
 
 from safeproxy.errors import BadRequest
+
+MAX_MODEL_CHARS = 256
+
+# Body fields some SDKs and gateways use to choose an upstream or credential. Upstreams come
+# only from config, so these never reach a model server (a peer gateway's SSRF/key-theft bug).
+ROUTING_FIELDS = frozenset(
+    {
+        "api_base",
+        "base_url",
+        "api_key",
+        "api_version",
+        "api_type",
+        "azure_endpoint",
+        "azure_ad_token",
+        "deployment_id",
+        "custom_llm_provider",
+        "organization",
+        "extra_headers",
+        "proxy",
+        "proxies",
+    }
+)
+
+
+class Kind(enum.Enum):
+    """An endpoint the proxy understands; the value is the upstream path."""
+
+    CHAT = "/v1/chat/completions"
+    COMPLETIONS = "/v1/completions"
+    EMBEDDINGS = "/v1/embeddings"
+    # Any other JSON endpoint: the proxy cannot read its text, so only a route that lists
+    # the path in `pass_through_paths` forwards it (unfiltered, recorded as degraded).
+    OTHER = "*"
+
+
+def check_shape(kind: Kind, body: dict[str, Any], max_messages: int) -> str:
+    """Validate the fields the proxy relies on; returns the model name. Raises BadRequest."""
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise BadRequest("'model' must be a non-empty string", param="model")
+    if len(model) > MAX_MODEL_CHARS:
+        raise BadRequest("'model' is too long", param="model")
+    stream = body.get("stream", False)
+    if stream is not None and not isinstance(stream, bool):
+        raise BadRequest("'stream' must be a boolean", param="stream")
+    if kind is Kind.CHAT:
+        _check_messages(body.get("messages"), max_messages)
+    elif kind is Kind.COMPLETIONS:
+        if not _is_prompt(body.get("prompt")):
+            raise BadRequest("'prompt' must be a string or a list", param="prompt")
+    elif kind is Kind.OTHER:
+        pass
+    elif not _is_prompt(body.get("input")):
+        raise BadRequest("'input' must be a string or a list", param="input")
+    return model
+
+
+def _check_messages(messages: Any, max_messages: int) -> None:
+    if not isinstance(messages, list) or not messages:
+        raise BadRequest("'messages' must be a non-empty array", param="messages")
+    if len(messages) > max_messages:
+        raise BadRequest(f"'messages' has more than {max_messages} items", param="messages")
+    for i, msg in enumerate(messages):
+        if not isinstance(msg, dict):
+            raise BadRequest("each message must be an object", param=f"messages.{i}")
+        if not isinstance(msg.get("role"), str):
+            raise BadRequest("each message needs a string 'role'", param=f"messages.{i}.role")
+        content = msg.get("content")
+        if content is not None and not isinstance(content, (str, list)):
+            raise BadRequest(
+                "'content' must be a string, an array or null", param=f"messages.{i}.content"
+            )
+
+
+def _is_prompt(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and len(value) > 0)
+
+
+def strip_routing_fields(body: dict[str, Any]) -> bool:
+    """Drop routing fields; True if there were any."""
+    found = ROUTING_FIELDS.intersection(body)
+    for key in found:
+        del body[key]
+    return bool(found)
+
 
 # Content parts that carry no text the filters could read; they go through unchanged.
 _MEDIA_PARTS = frozenset({"image_url", "input_audio", "file", "image", "audio"})
@@ -184,3 +281,55 @@ def joined_runs(slots: list[Slot]) -> list[tuple[int, int]]:
             runs.append((i, j))
         i = j
     return runs
+
+
+_ASK = b',"stream_options":{"include_usage":true}}'
+
+
+def ask_stream_usage(body: dict[str, Any], wire: bytes | None) -> tuple[bool, bytes | None]:
+    """Set `stream_options.include_usage` on a streamed request's body.
+
+    Returns (hide, wire): `hide` when the proxy asked and the client did not, so the usage
+    chunk is the proxy's to drop; `wire` the bytes to forward (spliced when the option is
+    added, None when the body must be serialised again).
+    """
+    if "stream_options" not in body:
+        body["stream_options"] = {"include_usage": True}
+        # A key added last to a dict serialises just before the closing brace (orjson keeps
+        # insertion order): the same bytes as serialising the whole body again, for less.
+        if wire is not None and wire.endswith(b"}") and len(body) > 1:
+            return True, wire[:-1] + _ASK
+        return True, None
+    opts = body["stream_options"]
+    if isinstance(opts, dict) and opts.get("include_usage") is True:
+        return False, wire  # the client asked: the chunk is its own
+    if opts is None or isinstance(opts, dict):
+        body["stream_options"] = {**(opts or {}), "include_usage": True}
+        return True, None
+    return False, wire  # not an object: the upstream answers for it, as without the proxy
+
+
+def asking_usage(body: dict[str, Any], wire: bytes) -> tuple[dict[str, Any], bytes | None, bool]:
+    """A copy of `body` that asks for usage, its bytes (None: serialise the copy) and `hide`
+    (see ask_stream_usage). The body itself stays the client's, for upstreams that do not ask
+    (`upstreams[].stream_usage: false`)."""
+    copy = dict(body)
+    hide, spliced = ask_stream_usage(copy, wire)
+    return copy, spliced, hide
+
+
+def is_usage_chunk(chunk: dict[str, Any]) -> bool:
+    """The usage-only chunk that ends a stream asked for usage: no choices, a usage object."""
+    return chunk.get("choices") == [] and isinstance(chunk.get("usage"), dict)
+
+
+def counts(usage: Any) -> tuple[int | None, int | None]:
+    """(input tokens, output tokens) of a `usage` object (chat/completions or Responses names)."""
+    if not isinstance(usage, dict):
+        return None, None
+    tokens_in = usage.get("prompt_tokens", usage.get("input_tokens"))
+    tokens_out = usage.get("completion_tokens", usage.get("output_tokens"))
+    return (
+        tokens_in if type(tokens_in) is int and tokens_in >= 0 else None,
+        tokens_out if type(tokens_out) is int and tokens_out >= 0 else None,
+    )

@@ -9,8 +9,8 @@ import signal
 from aiohttp import web
 
 from safeproxy.app import build_app
-from safeproxy.configfile import bundled_config, load_settings
-from safeproxy.server import run_event_loop, start
+from safeproxy.edge.server import run_event_loop, start
+from safeproxy.settings.loading import bundled_config, load_settings
 from safeproxy.testing.mock_upstream import MockUpstream
 
 BANNER = """\

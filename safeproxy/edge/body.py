@@ -17,7 +17,7 @@ import orjson
 from aiohttp import web
 
 from safeproxy.errors import BadRequest, PayloadTooLarge, RequestTimeout, UnsupportedMediaType
-from safeproxy.settings import RequestLimits
+from safeproxy.settings.schema import RequestLimits
 
 
 class _DuplicateKey(ValueError):

@@ -25,7 +25,7 @@ from safeproxy.deepcheck.followup import OnViolation
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
 from safeproxy.review.service import ReviewService
 from safeproxy.review.settings import AdminSettings
-from safeproxy.settings import Settings
+from safeproxy.settings.schema import Settings
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 from safeproxy.telemetry.process import register_process_metrics

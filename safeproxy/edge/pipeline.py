@@ -12,12 +12,11 @@ from typing import Any
 
 from aiohttp import web
 
-from safeproxy.admission import Admission, Ticket
-from safeproxy.body import parse_object, read_body, serialise
-from safeproxy.decision import OPERATIONS, output_violation
-from safeproxy.decision_headers import DecisionHeaders
 from safeproxy.deepcheck.service import DeepChecks
 from safeproxy.deepcheck.stream_gate import StreamGate
+from safeproxy.edge.body import parse_object, read_body, serialise
+from safeproxy.edge.decision_headers import DecisionHeaders
+from safeproxy.edge.relay import error_reply, relay_json, relay_stream
 from safeproxy.errors import (
     BreakerOpen,
     ClientError,
@@ -30,19 +29,20 @@ from safeproxy.errors import (
     SafetyBreakerOpen,
     Unauthorized,
 )
+from safeproxy.exchange.admission import Admission, Ticket
+from safeproxy.exchange.decision import OPERATIONS, output_violation
+from safeproxy.exchange.guard import Guard
+from safeproxy.exchange.state import Exchange
 from safeproxy.generation.holder import GenerationHolder
-from safeproxy.guard import Guard
 from safeproxy.headers import RequestIds, request_id, upstream_headers
-from safeproxy.models import Exchange, Kind, check_shape, strip_routing_fields
-from safeproxy.relay import error_reply, relay_json, relay_stream
 from safeproxy.resilience.quarantine_gate import QuarantineGate
 from safeproxy.resilience.safety import SafetyBreakers
-from safeproxy.settings import ServerSettings
+from safeproxy.settings.schema import ServerSettings
 from safeproxy.telemetry.recorder import Recorder
 from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
 from safeproxy.upstream.failures import error_reason
-from safeproxy.upstream.usage import asking_usage
+from safeproxy.upstream.openai import Kind, asking_usage, check_shape, strip_routing_fields
 
 log = logging.getLogger("safeproxy.pipeline")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 from typing import NamedTuple
 
-from safeproxy.decision import TenantHasher
 from safeproxy.errors import Unauthorized
-from safeproxy.settings import AuthSettings
+from safeproxy.exchange.decision import TenantHasher
+from safeproxy.settings.schema import AuthSettings
 
 
 class Identity(NamedTuple):

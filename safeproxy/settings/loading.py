@@ -14,12 +14,12 @@ import orjson
 import yaml
 from pydantic import ValidationError
 
-from safeproxy.env_overrides import ENV_PREFIX, Overrides, apply_env_overrides
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, PolicyError, compile_policies
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.settings import Settings, cross_reference_errors
+from safeproxy.settings.env import ENV_PREFIX, Overrides, apply_env_overrides
+from safeproxy.settings.schema import Settings, cross_reference_errors
 
 
 class ConfigError(Exception):

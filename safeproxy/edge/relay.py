@@ -14,13 +14,13 @@ import orjson
 from aiohttp import web
 
 from safeproxy.errors import BadUpstreamReply, ProxyError, error_event, error_response
+from safeproxy.exchange.hooks import ReplyCheck, ResponseHook, StreamGate
+from safeproxy.exchange.state import Exchange
 from safeproxy.headers import downstream_headers
-from safeproxy.hooks import ReplyCheck, ResponseHook, StreamGate
-from safeproxy.models import Exchange
 from safeproxy.upstream.client import UpstreamCallError, UpstreamReply
 from safeproxy.upstream.failures import error_reason, status_reason
+from safeproxy.upstream.openai import counts, is_usage_chunk
 from safeproxy.upstream.sse import SSEDecoder, SSEEvent, encode_event
-from safeproxy.upstream.usage import counts, is_usage_chunk
 
 SSE_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",

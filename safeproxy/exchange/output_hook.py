@@ -22,12 +22,12 @@ from typing import Any
 import orjson
 
 from safeproxy.errors import PolicyViolation
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, OnError
 from safeproxy.filters.chain import Clock, run_stage
 from safeproxy.filters.holdback import StreamRedactor
 from safeproxy.filters.policy import CompiledPolicy, FilterSpec
-from safeproxy.filters.view import reply_slots
-from safeproxy.models import Exchange
+from safeproxy.upstream.openai import reply_slots
 from safeproxy.upstream.sse import SSEEvent
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")

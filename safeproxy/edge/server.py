@@ -21,13 +21,13 @@ from typing import Any
 from aiohttp import web
 
 from safeproxy.app import COMPONENTS, build_app
+from safeproxy.edge.protocol import DeadlineServer
 from safeproxy.generation.admin import ROLLBACK_SIGNAL, Fleet
 from safeproxy.generation.reload import Reloader
 from safeproxy.generation.source import ConfigSource
 from safeproxy.generation.status import clear_status, write_status
 from safeproxy.generation.watch import every, watch
-from safeproxy.http_protocol import DeadlineServer
-from safeproxy.settings import ServerSettings, Settings
+from safeproxy.settings.schema import ServerSettings, Settings
 from safeproxy.telemetry.process import SUPERVISOR, write_pid_file
 
 log = logging.getLogger("safeproxy.server")

@@ -7,13 +7,13 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from safeproxy.config_types import Name, PositiveSeconds, Strict
 from safeproxy.deepcheck.settings import DeepCheckSettings
 from safeproxy.headers import OWNED_UP
-from safeproxy.policy_settings import EnvName, PolicySettings
 from safeproxy.policy_tree import PolicyTreeError, resolve
 from safeproxy.ratelimit.settings import RateLimitSettings
 from safeproxy.review.settings import AdminSettings, ReviewSettings
+from safeproxy.settings.policy import EnvName, PolicySettings
+from safeproxy.settings.types import Name, PositiveSeconds, Strict
 from safeproxy.telemetry.settings import TelemetrySettings
 from safeproxy.tenant_settings import TenantSettings, tenant_errors
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from safeproxy.errors import RateLimited
-from safeproxy.models import Exchange
+from safeproxy.exchange.state import Exchange
 from safeproxy.ratelimit.gcra import Decision, Limit
 from safeproxy.ratelimit.memory import ConcurrencyLimiter, MemoryLimiter
 from safeproxy.ratelimit.settings import RateLimitRule, RateLimitSettings, redis_client

@@ -1,104 +1,19 @@
-"""Wire-level request kinds, their shape checks, and the per-request Exchange state."""
+"""The per-request Exchange state: everything one request accumulates from admission to record."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from safeproxy.deepcheck.record import DeepCheckRecord
-from safeproxy.errors import BadRequest
 from safeproxy.filters.api import FilterRecord
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.routes import Route
 
 if TYPE_CHECKING:
     from safeproxy.deepcheck.plan import DeepPlan
     from safeproxy.generation.generation import Generation
-
-MAX_MODEL_CHARS = 256
-
-# Body fields some SDKs and gateways use to choose an upstream or credential. Upstreams come
-# only from config, so these never reach a model server (a peer gateway's SSRF/key-theft bug).
-ROUTING_FIELDS = frozenset(
-    {
-        "api_base",
-        "base_url",
-        "api_key",
-        "api_version",
-        "api_type",
-        "azure_endpoint",
-        "azure_ad_token",
-        "deployment_id",
-        "custom_llm_provider",
-        "organization",
-        "extra_headers",
-        "proxy",
-        "proxies",
-    }
-)
-
-
-class Kind(enum.Enum):
-    """An endpoint the proxy understands; the value is the upstream path."""
-
-    CHAT = "/v1/chat/completions"
-    COMPLETIONS = "/v1/completions"
-    EMBEDDINGS = "/v1/embeddings"
-    # Any other JSON endpoint: the proxy cannot read its text, so only a route that lists
-    # the path in `pass_through_paths` forwards it (unfiltered, recorded as degraded).
-    OTHER = "*"
-
-
-def check_shape(kind: Kind, body: dict[str, Any], max_messages: int) -> str:
-    """Validate the fields the proxy relies on; returns the model name. Raises BadRequest."""
-    model = body.get("model")
-    if not isinstance(model, str) or not model:
-        raise BadRequest("'model' must be a non-empty string", param="model")
-    if len(model) > MAX_MODEL_CHARS:
-        raise BadRequest("'model' is too long", param="model")
-    stream = body.get("stream", False)
-    if stream is not None and not isinstance(stream, bool):
-        raise BadRequest("'stream' must be a boolean", param="stream")
-    if kind is Kind.CHAT:
-        _check_messages(body.get("messages"), max_messages)
-    elif kind is Kind.COMPLETIONS:
-        if not _is_prompt(body.get("prompt")):
-            raise BadRequest("'prompt' must be a string or a list", param="prompt")
-    elif kind is Kind.OTHER:
-        pass
-    elif not _is_prompt(body.get("input")):
-        raise BadRequest("'input' must be a string or a list", param="input")
-    return model
-
-
-def _check_messages(messages: Any, max_messages: int) -> None:
-    if not isinstance(messages, list) or not messages:
-        raise BadRequest("'messages' must be a non-empty array", param="messages")
-    if len(messages) > max_messages:
-        raise BadRequest(f"'messages' has more than {max_messages} items", param="messages")
-    for i, msg in enumerate(messages):
-        if not isinstance(msg, dict):
-            raise BadRequest("each message must be an object", param=f"messages.{i}")
-        if not isinstance(msg.get("role"), str):
-            raise BadRequest("each message needs a string 'role'", param=f"messages.{i}.role")
-        content = msg.get("content")
-        if content is not None and not isinstance(content, (str, list)):
-            raise BadRequest(
-                "'content' must be a string, an array or null", param=f"messages.{i}.content"
-            )
-
-
-def _is_prompt(value: Any) -> bool:
-    return isinstance(value, str) or (isinstance(value, list) and len(value) > 0)
-
-
-def strip_routing_fields(body: dict[str, Any]) -> bool:
-    """Drop routing fields; True if there were any."""
-    found = ROUTING_FIELDS.intersection(body)
-    for key in found:
-        del body[key]
-    return bool(found)
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import aiohttp
 
-from safeproxy.settings import ReadinessSettings
+from safeproxy.settings.schema import ReadinessSettings
 from safeproxy.upstream.client import UpstreamPool
 
 log = logging.getLogger("safeproxy.readiness")

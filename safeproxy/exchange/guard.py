@@ -1,7 +1,7 @@
 """The pipeline's view of the policies: check a request's text, open a reply's output hook.
 
 Input: the policy's limits run first, on the body's shape; then every text the model will
-see (filters/view.py) goes through the input stage in one pass. A block raises
+see (upstream/openai.py) goes through the input stage in one pass. A block raises
 PolicyViolation (400 `content_policy_violation`); a redaction writes the new text back into
 exactly the field it came from, and the proxy then forwards a re-serialisation.
 """
@@ -15,13 +15,20 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from safeproxy.errors import NotFound, PolicyViolation
+from safeproxy.exchange.hooks import PassThrough, ResponseHook
+from safeproxy.exchange.output_hook import OutputHook
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Mode
 from safeproxy.filters.chain import Clock, StageResult, run_stage
 from safeproxy.filters.policy import CompiledPolicy, Stage
-from safeproxy.filters.stream import OutputHook
-from safeproxy.filters.view import Slot, Uninspectable, chat_slots, joined_runs, prompt_slots
-from safeproxy.hooks import PassThrough, ResponseHook
-from safeproxy.models import Exchange, Kind
+from safeproxy.upstream.openai import (
+    Kind,
+    Slot,
+    Uninspectable,
+    chat_slots,
+    joined_runs,
+    prompt_slots,
+)
 
 # Texts at least this long (all of one request's, in characters) are scanned off the loop:
 # a worst-case text of this size takes a few milliseconds; a 4 KB prompt is far below.

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from safeproxy.decision import finding_types
-from safeproxy.models import Exchange
+from safeproxy.exchange.decision import finding_types
+from safeproxy.exchange.state import Exchange
 
 DECISION = "X-Safeproxy-Decision"
 FINDINGS = "X-Safeproxy-Findings"

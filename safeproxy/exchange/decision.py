@@ -17,8 +17,9 @@ from typing import Any
 import orjson
 
 from safeproxy.deepcheck.record import DeepCheckRecord
+from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Action, FilterRecord, Mode, SharedRecords
-from safeproxy.models import Exchange, Kind
+from safeproxy.upstream.openai import Kind
 
 # gen_ai.operation.name per endpoint (OpenTelemetry GenAI semantic conventions).
 OPERATIONS = {

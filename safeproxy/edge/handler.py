@@ -10,13 +10,13 @@ import orjson
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from safeproxy.edge.pipeline import Pipeline
+from safeproxy.edge.readiness import Readiness
+from safeproxy.edge.relay import error_reply
 from safeproxy.errors import BadUpstreamReply, MethodNotAllowed, NotFound, ProxyError
 from safeproxy.headers import RequestIds, request_id
-from safeproxy.models import Kind
-from safeproxy.pipeline import Pipeline
-from safeproxy.readiness import Readiness
-from safeproxy.relay import error_reply
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool
+from safeproxy.upstream.openai import Kind
 
 # The methods each known path accepts (the `Allow` header of a 405).
 _KNOWN_PATHS: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,1 @@
+"""The configuration: schema (one model per subsystem), policy schema, shared types, loading."""
