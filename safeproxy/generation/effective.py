@@ -21,8 +21,8 @@ from typing import Any
 
 from safeproxy.errors import BadRequest, NotFound
 from safeproxy.generation.generation import Generation
-from safeproxy.policy_baseline import STAGES, filter_name
-from safeproxy.policy_tree import chain, origin
+from safeproxy.settings.baseline import STAGES, filter_name
+from safeproxy.settings.inheritance import chain, origin
 from safeproxy.upstream.routes import Route
 
 

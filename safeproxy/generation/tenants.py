@@ -1,6 +1,6 @@
 """The tenant map of one generation: which policy answers a tenant on a route, and why.
 
-Precedence (tenant_settings.py documents the config): tenant_route, tenant_any_route,
+Precedence (settings/tenants.py documents the config): tenant_route, tenant_any_route,
 route, default. Every (tenant, route) answer is worked out when the generation is built,
 so a request pays one dict lookup, and a reload swaps the whole map with the generation.
 """
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from safeproxy.settings.schema import Settings
-from safeproxy.tenant_settings import ANY_ROUTE, DEFAULT_POLICY
+from safeproxy.settings.tenants import ANY_ROUTE, DEFAULT_POLICY
 from safeproxy.upstream.routes import Route, Router
 
 STEPS = ("tenant_route", "tenant_any_route", "route", "default")

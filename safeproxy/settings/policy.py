@@ -67,7 +67,7 @@ class _Filter(_Strict):
     # Per 64 KiB of text (a long document gets a proportionally longer budget).
     budget_ms: float = Field(default=50.0, gt=0)
     # A baseline filter cannot be dropped or weakened by a policy that extends this one,
-    # nor by a route's or tenant's policy below it (policy_tree.py says what "weaker" is).
+    # nor by a route's or tenant's policy below it (settings/baseline.py says what "weaker" is).
     baseline: bool = False
 
 
@@ -293,7 +293,7 @@ class DeepCheck(_Strict):
 class PolicySettings(_Strict):
     """Filters for what the model sees (`input`) and what the client gets (`output`).
 
-    `extends: <policy>` starts from that policy's filters (policy_tree.py): a filter of the
+    `extends: <policy>` starts from that policy's filters (inheritance.py): a filter of the
     same name replaces the inherited one in place, others are appended; `stream`, `views`,
     `deep_checks` and `hash_salt_env` are inherited unless given. `baseline: true` makes
     every filter of the policy a baseline filter.

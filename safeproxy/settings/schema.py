@@ -9,13 +9,13 @@ from pydantic_core import PydanticCustomError
 
 from safeproxy.deepcheck.settings import DeepCheckSettings
 from safeproxy.headers import OWNED_UP
-from safeproxy.policy_tree import PolicyTreeError, resolve
 from safeproxy.ratelimit.settings import RateLimitSettings
 from safeproxy.review.settings import AdminSettings, ReviewSettings
+from safeproxy.settings.inheritance import PolicyTreeError, resolve
 from safeproxy.settings.policy import EnvName, PolicySettings
+from safeproxy.settings.tenants import TenantSettings, tenant_errors
 from safeproxy.settings.types import Name, PositiveSeconds, Strict
 from safeproxy.telemetry.settings import TelemetrySettings
-from safeproxy.tenant_settings import TenantSettings, tenant_errors
 
 
 class RequestLimits(Strict):
@@ -265,9 +265,9 @@ class Settings(Strict):
     review: ReviewSettings = ReviewSettings()
     admin: AdminSettings = AdminSettings()
     # Named filter chains; routes pick one. Without this section, `default` filters nothing.
-    # `extends` is resolved here (policy_tree.py): every reader sees whole policies.
+    # `extends` is resolved here (settings/inheritance.py): every reader sees whole policies.
     policies: dict[Name, PolicySettings] = {"default": PolicySettings()}
-    # Per-tenant policies per route (tenant_settings.py has the shape and the precedence).
+    # Per-tenant policies per route (settings/tenants.py has the shape and the precedence).
     tenants: dict[Name, TenantSettings] = {}
 
     @field_validator("policies")
@@ -278,7 +278,7 @@ class Settings(Strict):
         except PolicyTreeError as exc:
             # The YAML path travels in the context: configfile reports it as the location.
             raise PydanticCustomError(
-                "policy_tree", "{message}", {"yaml_path": exc.path, "message": exc.message}
+                "inheritance", "{message}", {"yaml_path": exc.path, "message": exc.message}
             ) from None
 
     def upstream(self, name: str) -> UpstreamSettings:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.policy_baseline import missing_baselines, weakenings
-from safeproxy.policy_tree import PolicyTreeError, chain, origin, resolve
+from safeproxy.settings.baseline import missing_baselines, weakenings
+from safeproxy.settings.inheritance import PolicyTreeError, chain, origin, resolve
 from safeproxy.settings.loading import ConfigError, validate
 from safeproxy.settings.policy import BlocklistFilter, PiiFilter, PolicySettings, SecretsFilter
 

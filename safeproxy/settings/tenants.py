@@ -11,7 +11,7 @@ Which policy answers a request (generation/tenants.py), first match wins:
   2. tenant_any_route  tenants.<tenant>.policies."*"
   3. route             routes[i].policy, when the route names one
   4. default           the policy named `default`
-Levels cannot drop baselines (policy_baseline.py): a route's policy keeps the `default`
+Levels cannot drop baselines (baseline.py): a route's policy keeps the `default`
 policy's baseline filters, and a tenant's policy keeps those of the policy it replaces.
 """
 
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from safeproxy.policy_baseline import missing_baselines
+from safeproxy.settings.baseline import missing_baselines
 from safeproxy.settings.types import Name, Strict
 
 if TYPE_CHECKING:

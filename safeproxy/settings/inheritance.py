@@ -8,7 +8,7 @@ nothing, so a dumped config validates to the same policies.
 
 Merging a child onto its parent: per stage, a child filter whose name (its `name`, else its
 type) is the parent's replaces that filter in place, and must not weaken it when it is a
-baseline (policy_baseline.py); other child filters are appended. `deep_checks` merge the
+baseline (baseline.py); other child filters are appended. `deep_checks` merge the
 same way by label. `stream`, `views` and `hash_salt_env` come from the child when it gives
 them, else from the parent. A baseline filter stays a baseline in every descendant.
 """
@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from safeproxy.policy_baseline import STAGES, filter_name, weakenings
+from safeproxy.settings.baseline import STAGES, filter_name, weakenings
 from safeproxy.settings.policy import PolicySettings
 
 _OWN = ("stream", "views", "hash_salt_env")
