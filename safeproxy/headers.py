@@ -57,6 +57,7 @@ _NOT_FORWARDED_DOWN = HOP_BY_HOP | {
     "x-safeproxy-decision",
     "x-safeproxy-findings",
     "x-safeproxy-policy-version",
+    "x-safeproxy-policy",
     "x-safeproxy-decision-stage",
 }
 _NOT_FORWARDED_DOWN_ORDERED = tuple(sorted(_NOT_FORWARDED_DOWN))

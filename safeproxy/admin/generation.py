@@ -6,6 +6,8 @@
                                       (200 when every process activated it, 422 when the
                                       file was refused: nothing changed)
     POST /admin/generation/rollback   back to the previous generation (409: there is none)
+    GET  /admin/effective-policy      which policy and filters apply to a tenant on a route,
+                                      and why (effective.py)
 
 They sit behind the admin listener's bearer tokens (admin/review.py), which also writes
 the audit record of each call. With `--workers N` the admin port is shared (SO_REUSEPORT),
@@ -28,6 +30,7 @@ import orjson
 from aiohttp import web
 
 from safeproxy.errors import ProxyError
+from safeproxy.generation.effective import answer
 from safeproxy.generation.holder import GenerationHolder
 from safeproxy.generation.reload import Reloader, ReloadResult
 from safeproxy.generation.status import read_status
@@ -81,6 +84,7 @@ class GenerationAdmin:
             web.get("/admin/generation", self.status),
             web.post("/admin/generation/reload", self.reload),
             web.post("/admin/generation/rollback", self.rollback),
+            web.get("/admin/effective-policy", self.effective),
         ]
 
     async def status(self, _: web.Request) -> web.Response:
@@ -101,6 +105,9 @@ class GenerationAdmin:
             body["workers"] = {"self": gen.hash}
             body["behind"] = []
         return _json(body)
+
+    async def effective(self, request: web.Request) -> web.Response:
+        return _json(answer(self._holder.current, request.query))
 
     async def reload(self, _: web.Request) -> web.Response:
         if self._reloader is None:

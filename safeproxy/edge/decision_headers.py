@@ -8,6 +8,8 @@ policy version (never a value).
                                 (pii.email,pii.credit_card); absent when there are none
     X-Safeproxy-Policy-Version  the content hash of the policy that decided; absent when no
                                 route was chosen (a malformed or oversized body)
+    X-Safeproxy-Policy          `name@version` of that policy: which one answered (a
+                                tenant's own, the route's, the default; same absences)
     X-Safeproxy-Decision-Stage  `final`, or `input` on a streamed reply: its headers leave
                                 with the first released text, before the reply is checked to
                                 its end, so they carry the input stage's decision only
@@ -28,6 +30,7 @@ from safeproxy.exchange.state import Exchange
 DECISION = "X-Safeproxy-Decision"
 FINDINGS = "X-Safeproxy-Findings"
 POLICY_VERSION = "X-Safeproxy-Policy-Version"
+POLICY = "X-Safeproxy-Policy"
 STAGE = "X-Safeproxy-Decision-Stage"
 # A finding type as it may stand in a header. Filters' types are fixed names; a deep check's
 # come from its judge's reply, so anything else is percent-escaped (a CR or LF in a header
@@ -67,9 +70,11 @@ class DecisionHeaders:
         if ex.route is not None:
             gen = ex.generation  # the generation that filtered it (see Recorder.record)
             versions = gen.versions if gen is not None else self._versions
-            version = versions.get(ex.route.policy)
+            name = ex.route.policy
+            version = versions.get(name)
             if version:
                 out[POLICY_VERSION] = version
+                out[POLICY] = f"{name}@{version}"
         return out
 
 

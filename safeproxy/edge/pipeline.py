@@ -229,12 +229,16 @@ class Pipeline:
         route = ex.generation.router.route(ex.model)
         if route is None:
             raise NotFound("no route for this model", param="model", code="model_not_found")
+        # A configured tenant's label is its name; anyone else's is a shared placeholder.
+        tenant = ex.tenant if ex.tenant_label == ex.tenant else None
+        route, ex.policy_via, _ = ex.generation.tenants.choose(tenant, route)
         ex.route = route
         if self._quarantine.enabled and await self._quarantine.holds(ex.limit_key, ex.degraded):
             strict = self._quarantine.strict_policy
             if strict is None:
                 raise Quarantined("this client is quarantined after repeated policy violations")
             ex.route = dataclasses.replace(route, policy=strict)
+            ex.policy_via = "quarantine"
             ex.degraded.append("quarantine:strict")
             ex.quarantined = True
         # May refuse, re-route, or switch to a stricter policy. A quarantined client's

@@ -239,7 +239,11 @@ class Decision:
             "response_model": self.response_model,
             "tenant": self.tenant,
             "stream": self.stream,
-            "policy": {"name": self.policy, "version": self.policy_version},
+            "policy": {
+                "name": self.policy,
+                "version": self.policy_version,
+                "via": self._ex.policy_via,
+            },
             "outcome": self.outcome,
             "status": self.status,
             "filters": [_group_json(g) for g in self._ex.filter_records if g],

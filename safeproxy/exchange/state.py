@@ -40,6 +40,9 @@ class Exchange:
     # The proxy asked a stream for usage the client did not ask for: its usage chunk is dropped.
     hide_usage: bool = False
     route: Route | None = None
+    # Why `route.policy` answers: a precedence step (generation/tenants.py), or
+    # `quarantine` / `safety_breaker` when one of them put a stricter policy in its place.
+    policy_via: str = ""
     upstream: str | None = None
     # Seconds spent waiting on the upstream; what is left of the wall time is proxy overhead.
     upstream_wait: float = 0.0

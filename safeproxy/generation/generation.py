@@ -22,6 +22,7 @@ from safeproxy.deepcheck.plan import PolicyChecks
 from safeproxy.exchange.decision import TenantHasher
 from safeproxy.exchange.identity import Authenticator
 from safeproxy.filters.policy import CompiledPolicy, Compiler, PolicyError, compile_policies
+from safeproxy.generation.tenants import TenantPolicies
 from safeproxy.settings.policy import PolicySettings
 from safeproxy.settings.schema import Settings, cross_reference_errors
 from safeproxy.upstream.routes import Router
@@ -49,7 +50,8 @@ class Generation:
     policies: Mapping[str, CompiledPolicy]
     versions: Mapping[str, str]  # policy name -> version (content hash)
     router: Router
-    auth: Authenticator  # the tenant map: API keys (as SHA-256) -> tenant names
+    auth: Authenticator  # API keys (as SHA-256) -> tenant names
+    tenants: TenantPolicies  # the tenant map: (tenant, route) -> the policy that answers
     deep: Mapping[str, PolicyChecks]  # deep-check plans by policy (empty: none configured)
     built_unix: float
 
@@ -91,14 +93,16 @@ class Builder:
                          if p.deep_checks)  # fmt: skip
             raise GenerationError([(where, "deep checks were not configured at start; restart")])
         versions = {name: p.version for name, p in policies.items()}
+        router = Router(settings)
         return Generation(
             number=number,
             hash=generation_hash(settings, versions),
             settings=settings,
             policies=MappingProxyType(policies),
             versions=MappingProxyType(versions),
-            router=Router(settings),
+            router=router,
             auth=Authenticator(settings.auth, self._tenants),
+            tenants=TenantPolicies(settings, router),
             deep=MappingProxyType(deep),
             built_unix=self._clock(),
         )

@@ -38,7 +38,7 @@ log = logging.getLogger("safeproxy.reload")
 T = TypeVar("T")
 
 # What a reload swaps in place; every other top-level section is bound at start.
-SWAPPABLE = frozenset({"policies", "routes", "auth"})
+SWAPPABLE = frozenset({"policies", "routes", "auth", "tenants"})
 # Reads and validates the config (on the reload thread).
 Load = Callable[[], Settings]
 # Told of every finished reload or rollback, on the event loop's thread.

@@ -81,7 +81,9 @@ async def run_cases(settings: Settings, cases: list[Case], *, splits: int = 3) -
     mock_runner = web.AppRunner(mock.app(), handler_cancellation=True, access_log=None)
     await mock_runner.setup()
     await web.TCPSite(mock_runner, "127.0.0.1", 0).start()
-    keys = {t: secrets.token_hex(16) for t in sorted({c.tenant or "default" for c in cases})}
+    # Tenants with their own policies get keys too: the tenant map names only known tenants.
+    named = {c.tenant or "default" for c in cases} | set(settings.tenants)
+    keys = {t: secrets.token_hex(16) for t in sorted(named)}
     test_settings = for_tests(settings, f"http://127.0.0.1:{mock_runner.addresses[0][1]}", keys)
     records = _Records()
     with records.attached():

@@ -1,11 +1,12 @@
 """Re-deciding a recorded request under a candidate policy, from its recorded findings.
 
 No text is kept in the audit log, so this tier re-decides what the findings allow: which
-route and policy a request gets, which filters still run and in which mode, each filter's
-action, precedence (block over redact over allow), and scope narrowed to fewer PII entities
-or secret kinds. What only the text can tell is marked `needs_text`, not guessed: a filter the
-record never ran, a failed filter, a deep check's verdict. A request blocked on input that the
-candidate lets through is re-decided on its input, with the caveat that its reply is unknown.
+route and policy a request gets (a tenant's own policy included), which filters still run
+and in which mode, each filter's action, precedence (block over redact over allow), and
+scope narrowed to fewer PII entities or secret kinds. What only the text can tell is marked
+`needs_text`, not guessed: a filter the record never ran, a failed filter, a deep check's
+verdict. A request blocked on input that the candidate lets through is re-decided on its
+input, with the caveat that its reply is unknown.
 A scope the candidate widens (a lower threshold, a new entity or word) is invisible here.
 Decisions made by state (rate limits, quarantine, load shedding, breakers) are `stateful`.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safeproxy.filters.secrets import SECRET_TYPE_KINDS
+from safeproxy.generation.tenants import TenantPolicies
 from safeproxy.settings.policy import PiiFilter, PolicySettings, SecretsFilter
 from safeproxy.settings.schema import Settings
 from safeproxy.upstream.routes import Router
@@ -44,6 +46,9 @@ class Replayer:
         self._router = Router(candidate)
         self._labels = {r.label: r for r in self._router.routes()}
         self._policies = candidate.policies
+        # The candidate's tenant map, as serving would apply it (a record's tenant is the
+        # configured name under api_keys; a salted hash never names a tenant).
+        self._tenants = TenantPolicies(candidate, self._router)
 
     def replay(self, record: dict[str, Any]) -> Replayed:
         rid = str(record.get("request_id", "?"))
@@ -68,7 +73,7 @@ class Replayer:
         if any(d.get("verdict") == "unsafe" for d in record.get("deep_checks") or ()):
             return not_judged("needs_text", "a deep check's verdict")
         recorded = {(f["stage"], f["filter"]): f for f in record["filters"]}
-        policy = self._policies[route.policy]
+        policy = self._policies[self._tenants.choose(tenant, route).route.policy]
         after, types, missing = _stage(policy, "input", recorded)
         caveat = None
         if after != "block":

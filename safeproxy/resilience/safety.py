@@ -116,6 +116,7 @@ class SafetyBreakers:
         elif guarded.strict_policy is not None:
             if counts:  # a quarantined client keeps its own (per-client) strict policy
                 ex.route = dataclasses.replace(route, policy=guarded.strict_policy)
+                ex.policy_via = "safety_breaker"
         else:
             raise SafetyBreakerOpen(
                 "this route is cut off by its safety breaker",

@@ -205,6 +205,9 @@ def config_version(settings: Settings) -> str:
 
 
 def _describe(err: Any) -> tuple[str, str]:
+    ctx = err.get("ctx") or {}
+    if isinstance(ctx.get("yaml_path"), str):  # an error that knows its path better than loc
+        return ctx["yaml_path"], str(ctx.get("message", err["msg"]))
     path = ".".join(str(part) for part in err["loc"])
     msg = str(err["msg"])
     if msg.startswith("Value error, "):

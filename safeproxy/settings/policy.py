@@ -66,6 +66,9 @@ class _Filter(_Strict):
     on_error: Literal["closed", "open"] = "closed"
     # Per 64 KiB of text (a long document gets a proportionally longer budget).
     budget_ms: float = Field(default=50.0, gt=0)
+    # A baseline filter cannot be dropped or weakened by a policy that extends this one,
+    # nor by a route's or tenant's policy below it (settings/baseline.py says what "weaker" is).
+    baseline: bool = False
 
 
 class _Redacting(_Filter):
@@ -288,8 +291,16 @@ class DeepCheck(_Strict):
 
 
 class PolicySettings(_Strict):
-    """Filters for what the model sees (`input`) and what the client gets (`output`)."""
+    """Filters for what the model sees (`input`) and what the client gets (`output`).
 
+    `extends: <policy>` starts from that policy's filters (inheritance.py): a filter of the
+    same name replaces the inherited one in place, others are appended; `stream`, `views`,
+    `deep_checks` and `hash_salt_env` are inherited unless given. `baseline: true` makes
+    every filter of the policy a baseline filter.
+    """
+
+    extends: FilterName | None = None
+    baseline: bool = False
     input: list[FilterSettings] = []
     output: list[OutputFilterSettings] = []
     stream: StreamSettings = StreamSettings()

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from safeproxy.capture.settings import CaptureSettings
 from safeproxy.deepcheck.settings import DeepCheckSettings
 from safeproxy.headers import OWNED_UP
 from safeproxy.ratelimit.settings import RateLimitSettings
 from safeproxy.review.settings import AdminSettings, ReviewSettings
+from safeproxy.settings.inheritance import PolicyTreeError, resolve
 from safeproxy.settings.policy import EnvName, PolicySettings
+from safeproxy.settings.tenants import TenantSettings, tenant_errors
 from safeproxy.settings.types import Name, PositiveSeconds, Strict
 from safeproxy.telemetry.settings import TelemetrySettings
 
@@ -264,7 +267,21 @@ class Settings(Strict):
     admin: AdminSettings = AdminSettings()
     capture: CaptureSettings = CaptureSettings()  # tier-2 replay capture: off by default
     # Named filter chains; routes pick one. Without this section, `default` filters nothing.
+    # `extends` is resolved here (settings/inheritance.py): every reader sees whole policies.
     policies: dict[Name, PolicySettings] = {"default": PolicySettings()}
+    # Per-tenant policies per route (settings/tenants.py has the shape and the precedence).
+    tenants: dict[Name, TenantSettings] = {}
+
+    @field_validator("policies")
+    @classmethod
+    def _resolve_extends(cls, policies: dict[str, PolicySettings]) -> dict[str, PolicySettings]:
+        try:
+            return resolve(policies)
+        except PolicyTreeError as exc:
+            # The YAML path travels in the context: configfile reports it as the location.
+            raise PydanticCustomError(
+                "inheritance", "{message}", {"yaml_path": exc.path, "message": exc.message}
+            ) from None
 
     def upstream(self, name: str) -> UpstreamSettings:
         for up in self.upstreams:
@@ -327,4 +344,4 @@ def cross_reference_errors(settings: Settings) -> list[tuple[str, str]]:
             if route.name in route_names:
                 errors.append((f"routes.{i}.name", f"duplicate route name {route.name!r}"))
             route_names.add(route.name)
-    return errors
+    return errors + tenant_errors(settings)

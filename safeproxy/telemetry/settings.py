@@ -54,8 +54,8 @@ class AccessLogSettings(Strict):
 
 
 class DecisionHeaderSettings(Strict):
-    """`X-Safeproxy-Decision`, `-Findings`, `-Policy-Version` and `-Decision-Stage` on every
-    reply the pipeline answers: finding types only, never values."""
+    """`X-Safeproxy-Decision`, `-Findings`, `-Policy`, `-Policy-Version` and
+    `-Decision-Stage` on every reply the pipeline answers: finding types only, never values."""
 
     enabled: bool = True
 

@@ -39,6 +39,7 @@ DECISION_HEADERS = (
     "x-safeproxy-decision",
     "x-safeproxy-findings",
     "x-safeproxy-policy-version",
+    "x-safeproxy-policy",
     "x-safeproxy-decision-stage",
 )
 
@@ -218,7 +219,8 @@ def test_a_stream_carries_the_input_decision_and_the_log_the_final_one(
 
 
 def test_the_headers_can_be_switched_off_and_an_upstream_cannot_forge_them() -> None:
-    forged = {"headers": {"X-Safeproxy-Decision": "allowed", "X-Safeproxy-Findings": "none"}}
+    forged = {"headers": {"X-Safeproxy-Decision": "allowed", "X-Safeproxy-Findings": "none",
+                          "X-Safeproxy-Policy": "lenient@0"}}  # fmt: skip
     with Stack(config(headers=False)) as stack:
         client = sdk(stack)
         raw = client.chat.completions.with_raw_response.create(
@@ -236,6 +238,7 @@ def test_the_headers_can_be_switched_off_and_an_upstream_cannot_forge_them() -> 
         raw.parse()
         assert raw.headers.get_list("x-safeproxy-decision") == ["redacted"]
         assert raw.headers.get_list("x-safeproxy-findings") == ["pii.email"]
+        assert raw.headers.get_list("x-safeproxy-policy") == [f"default@{version(stack)}"]
 
 
 def test_the_access_log_has_one_line_per_request_and_never_the_text(

@@ -63,6 +63,39 @@ def test_a_policy_without_its_secrets_filter_fails_the_secret_cases(tmp_path: Pa
     assert not any((name or "").startswith(("email", "ordinary")) for name in failed)
 
 
+def test_cases_run_under_each_tenants_own_policy(tmp_path: Path) -> None:
+    """A tenant's policy applies to its cases as in serving; the same text passes for
+    another tenant. A case expecting the wrong tenant's answer fails."""
+    config = {
+        "upstreams": [{"name": "u", "base_url": "http://127.0.0.1:9"}],
+        "routes": [{"name": "main", "match": {"model": "*"}, "upstream": "u"}],
+        "auth": {"mode": "api_keys", "keys": [{"sha256": "0" * 64, "tenant": "acme"}]},
+        "policies": {
+            "default": {},
+            "no-fruit": {"extends": "default",
+                         "input": [{"type": "blocklist", "words": ["pineapple"]}],
+                         "output": [{"type": "blocklist", "words": ["pineapple"]}]},
+        },
+        "tenants": {"acme": {"policies": {"*": "no-fruit"}}},
+    }  # fmt: skip
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    cases = [
+        {"name": "acme input", "tenant": "acme", "text": "a pineapple", "expect": "block"},
+        {"name": "acme stream", "tenant": "acme", "direction": "stream",
+         "text": "a pineapple pie", "expect": "block"},
+        {"name": "globex input", "tenant": "globex", "text": "a pineapple", "expect": "allow"},
+        {"name": "no tenant", "text": "a pineapple", "expect": "allow"},
+    ]  # fmt: skip
+    (tmp_path / "cases.yaml").write_text(yaml.safe_dump({"cases": cases}))
+    run = safeproxy_test("--config", str(tmp_path / "config.yaml"), str(tmp_path / "cases.yaml"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "4 cases: 4 passed, 0 failed" in run.stdout
+    cases[2]["expect"] = "block"  # globex has no policy of its own: this must fail
+    (tmp_path / "cases.yaml").write_text(yaml.safe_dump({"cases": cases}))
+    run = safeproxy_test("--config", str(tmp_path / "config.yaml"), str(tmp_path / "cases.yaml"))
+    assert run.returncode == 1 and "4 cases: 3 passed, 1 failed" in run.stdout
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

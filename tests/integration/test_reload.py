@@ -153,9 +153,9 @@ def test_a_stream_in_flight_finishes_on_its_generation_and_the_next_gets_the_new
         assert "forbidden word" in text and "another" not in text
         assert version == new.versions["p"] != old.versions["p"]
     by_id = requests_by_id(r.audit)
-    assert by_id["old-1"]["policy"] == {"name": "p", "version": old.versions["p"]}
+    assert by_id["old-1"]["policy"] == {"name": "p", "version": old.versions["p"], "via": "route"}
     assert by_id["old-1"]["generation"] == old.hash
-    assert by_id["new-1"]["policy"] == {"name": "p", "version": new.versions["p"]}
+    assert by_id["new-1"]["policy"] == {"name": "p", "version": new.versions["p"], "via": "route"}
     assert by_id["new-1"]["generation"] == new.hash
 
 

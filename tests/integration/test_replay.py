@@ -106,6 +106,23 @@ def test_a_route_to_a_stricter_policy(audit: Path) -> None:
     assert got["benign"] == "unchanged"
 
 
+def test_a_tenant_policy_in_the_candidate_applies_to_that_tenants_records(audit: Path) -> None:
+    strict = copy.deepcopy(POLICY)
+    strict["input"][0]["action"] = "block"
+    candidate = base_config(["http://127.0.0.1:9"])
+    candidate["policies"] = {"default": copy.deepcopy(POLICY), "strict": strict}
+    candidate["auth"] = {"mode": "api_keys", "keys": [{"sha256": "0" * 64, "tenant": "acme"}]}
+    candidate["tenants"] = {"acme": {"policies": {"main": "strict"}}}
+    replayer = Replayer(validate(candidate))
+    records = list(request_records(audit, Window()))
+    as_acme = [{**r, "tenant": "acme"} for r in records]
+    got = {r["request_id"]: replayer.replay(r).category for r in as_acme}
+    assert got["email"] == "redact->block" and got["benign"] == "unchanged"
+    # The recorded (anonymous) tenant has no policy of its own: the route's answers.
+    anonymous = {r["request_id"]: replayer.replay(r).category for r in records}
+    assert anonymous["email"] == "unchanged"
+
+
 def test_a_filter_the_record_never_ran_needs_the_text(audit: Path) -> None:
     policy = copy.deepcopy(POLICY)
     policy["input"].append({"type": "blocklist", "words": ["capital"]})
