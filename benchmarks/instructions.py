@@ -9,6 +9,7 @@ running proxy_overhead.py. Counts cover user space only (the kernel's share is t
 for both proxies).
 
     python benchmarks/instructions.py            # N1=100, N2=600; about a minute per target
+    python benchmarks/instructions.py --stream   # streams of 50 chunks: per stream and event
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ def _unhurried(policy: dict[str, Any]) -> dict[str, Any]:
     return policy
 
 
-def count(target: str, n: int, upstream_port: int, workdir: Path, sink_port: int = 0) -> int:
+def count(
+    target: str, n: int, upstream_port: int, workdir: Path, sink_port: int = 0, body: bytes = b""
+) -> int:
     port = free_port()
     out = workdir / f"callgrind-{target}-{n}.out"
     if target == "floor":
@@ -91,7 +94,7 @@ def count(target: str, n: int, upstream_port: int, workdir: Path, sink_port: int
     )
     try:
         wait_up(f"http://127.0.0.1:{port}/healthz")
-        asyncio.run(drive(f"http://127.0.0.1:{port}/v1/chat/completions", n, po.plain_body()))
+        asyncio.run(drive(f"http://127.0.0.1:{port}/v1/chat/completions", n, body))
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=300)
     finally:
@@ -111,7 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument(
         "--targets", default="floor,safeproxy,policy,telemetry", help="comma-separated subset"
     )
+    p.add_argument("--stream", action="store_true", help="streamed requests (50 chunks each)")
     args = p.parse_args(argv)
+    body = po.stream_body() if args.stream else po.plain_body()
     targets = [t for t in args.targets.split(",") if t]
     if shutil.which("valgrind") is None:
         print("valgrind is not installed", file=sys.stderr)
@@ -134,16 +139,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         per_request: dict[str, float] = {}
         with tempfile.TemporaryDirectory(prefix="safeproxy-cg-") as tmp:
             for target in targets:
-                low = count(target, args.n1, upstream_port, Path(tmp), sink_port)
-                high = count(target, args.n2, upstream_port, Path(tmp), sink_port)
+                low = count(target, args.n1, upstream_port, Path(tmp), sink_port, body)
+                high = count(target, args.n2, upstream_port, Path(tmp), sink_port, body)
                 per_request[target] = (high - low) / (args.n2 - args.n1)
     finally:
         for proc in (mock, sink):
             proc.kill()
             proc.wait()
-    print("| target | instructions / request |\n|---|---:|")
-    for target, value in per_request.items():
-        print(f"| {target} | {value / 1000:.1f}k |")
+    if args.stream:
+        print(f"| target | instructions / stream | per event ({po.EVENTS_PER_STREAM}) |")
+        print("|---|---:|---:|")
+        for target, value in per_request.items():
+            per_event = value / po.EVENTS_PER_STREAM
+            print(f"| {target} | {value / 1000:.1f}k | {per_event / 1000:.1f}k |")
+    else:
+        print("| target | instructions / request |\n|---|---:|")
+        for target, value in per_request.items():
+            print(f"| {target} | {value / 1000:.1f}k |")
     print()
     for label, a, b in (
         ("safeproxy / floor", "safeproxy", "floor"),
