@@ -63,6 +63,8 @@ class OutputHook:
         self._stash: list[SSEEvent] = []
         # Choices whose finish_reason has been seen.
         self._done: set[int] = set()
+        # Whether the event in hand had text held, cut or dropped (it is then re-serialised).
+        self._rewrote = False
 
     # --- whole replies -------------------------------------------------------------------
 
@@ -110,6 +112,7 @@ class OutputHook:
         started = self._clock()
         out: list[SSEEvent] = []
         keep = False
+        self._rewrote = False
         for pos, choice in enumerate(choices):
             if not isinstance(choice, dict):
                 continue
@@ -119,12 +122,19 @@ class OutputHook:
             if final:
                 out += self._flush_choice(index, skip=_fields_of(index, choice))
             keep |= self._filter_choice(index, choice, final)
-            choice.pop("logprobs", None)
+            if choice.pop("logprobs", None) is not None:
+                self._rewrote = True
         self._seconds += self._clock() - started
         if self._blocked():
             return self._block()
         if keep:
-            out.append(SSEEvent(orjson.dumps(chunk).decode(), event.event, event.id, event.retry))
+            # An event whose text went out whole and unchanged is the upstream's event: no
+            # second serialisation. Only events whose text was held, cut or dropped (or whose
+            # logprobs were) are written anew. (The upstream comes from config and encodes
+            # the model's text itself, so its JSON is not the model's to shape.)
+            if self._rewrote:
+                event = SSEEvent(orjson.dumps(chunk).decode(), event.event, event.id, event.retry)
+            out.append(event)
         return self._after_text(out)
 
     def _after_text(self, out: list[SSEEvent]) -> list[SSEEvent]:
@@ -156,14 +166,17 @@ class OutputHook:
             self._completions = True
         done = index in self._done
         for key, holder, field in text_refs(index, choice):
+            given = holder[field]
             if done:
                 # Text for a choice after its finish: its window has ended, so it cannot be
                 # checked against what came before. It does not go out.
                 holder[field] = ""
+                self._rewrote |= bool(given)
                 self._ex.degraded.append("output:text_after_finish")
                 continue
-            holder[field] = self._feed(key, holder[field], final)
-            says |= self._says(holder[field])
+            released = holder[field] = self._feed(key, given, final)
+            self._rewrote |= released != given
+            says |= self._says(released)
         for container in (choice.get("delta"), choice.get("message")):
             if isinstance(container, dict):
                 says |= any(k not in _FILTERED_KEYS for k in container)
