@@ -27,8 +27,9 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from safeproxy.admin.body import read_capped
 from safeproxy.admin.tokens import ADMIN_TOKEN
-from safeproxy.errors import BadRequest, NotFound, PayloadTooLarge
+from safeproxy.errors import BadRequest, NotFound
 from safeproxy.resilience.breaker import Breaker, RatioBreaker, State
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.telemetry.audit import AuditLog
@@ -88,7 +89,7 @@ class BreakerAdmin:
 
     async def force(self, request: web.Request) -> web.Response:
         route = request.match_info["route"]
-        state, reason = _force_body(await _read_capped(request))
+        state, reason = _force_body(await read_capped(request, MAX_BODY_BYTES))
         breaker = self._safety.breaker(route)
         if breaker is None:
             raise NotFound(
@@ -139,18 +140,6 @@ def _force_body(raw: bytes) -> tuple[State | None, str]:
             f"reason must be a string of 1 to {MAX_REASON_CHARS} characters", param="reason"
         )
     return HOLDS[state], reason
-
-
-async def _read_capped(request: web.Request) -> bytes:
-    too_large = PayloadTooLarge(f"request body exceeds {MAX_BODY_BYTES} bytes")
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise too_large
-    body = bytearray()
-    while chunk := await request.content.readany():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise too_large
-    return bytes(body)
 
 
 def _json(body: dict[str, Any], status: int = 200) -> web.Response:

@@ -21,12 +21,12 @@ import orjson
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from safeproxy.admin.body import read_capped
 from safeproxy.admin.tokens import ADMIN_TOKEN, AdminTokens
 from safeproxy.errors import (
     BadRequest,
     MethodNotAllowed,
     NotFound,
-    PayloadTooLarge,
     ProxyError,
     Unauthorized,
     error_response,
@@ -143,7 +143,7 @@ class _Api:
         return _json(item.to_json())
 
     async def label(self, request: web.Request) -> web.Response:
-        label, note = _label_body(await _read_capped(request))
+        label, note = _label_body(await read_capped(request, MAX_BODY_BYTES))
         try:
             item = await self.store.label(int(request.match_info["id"]), label, note)
         except LabelMismatch as exc:
@@ -240,19 +240,6 @@ def _integer(query: dict[str, str], name: str, most: int) -> int | None:
     if not 1 <= value <= most:
         raise BadRequest(f"{name} must be an integer between 1 and {most}", param=name)
     return value
-
-
-async def _read_capped(request: web.Request) -> bytes:
-    """The body, refused (413) as soon as it is known to pass MAX_BODY_BYTES."""
-    too_large = PayloadTooLarge(f"request body exceeds {MAX_BODY_BYTES} bytes")
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise too_large
-    body = bytearray()
-    while chunk := await request.content.readany():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise too_large
-    return bytes(body)
 
 
 def _label_body(raw: bytes) -> tuple[str, str | None]:
