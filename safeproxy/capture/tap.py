@@ -11,30 +11,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from safeproxy.deepcheck.tap import TextTap
-from safeproxy.errors import PolicyViolation
-from safeproxy.exchange.hooks import PassThrough, ResponseHook
+from safeproxy.exchange.hooks import PassThrough, ResponseHook, WrappedHook
 from safeproxy.upstream.sse import SSEEvent
 
 # Reply text kept per request (all choices); the rest is cut and the record says so.
 MAX_REPLY_CHARS = 1 << 20
 
 
-class CaptureTap:
+class CaptureTap(WrappedHook):
     def __init__(self, inner: ResponseHook, max_chars: int = MAX_REPLY_CHARS) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._seen = TextTap(PassThrough(), max_chars)
-
-    @property
-    def finished(self) -> bool:
-        return self._inner.finished
-
-    @property
-    def violation(self) -> PolicyViolation | None:
-        return self._inner.violation
-
-    @property
-    def released(self) -> bool:
-        return self._inner.released
 
     @property
     def truncated(self) -> bool:

@@ -13,17 +13,16 @@ from typing import Any
 import orjson
 
 from safeproxy.deepcheck.turns import reply_text
-from safeproxy.errors import PolicyViolation
-from safeproxy.exchange.hooks import ResponseHook
+from safeproxy.exchange.hooks import ResponseHook, WrappedHook
 from safeproxy.exchange.output_hook import text_refs
 from safeproxy.upstream.sse import SSEEvent
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")
 
 
-class TextTap:
+class TextTap(WrappedHook):
     def __init__(self, inner: ResponseHook, max_chars: int) -> None:
-        self._inner = inner
+        super().__init__(inner)
         # Per choice index: its text as it went out (every text field the output filters
         # read: content, refusal, reasoning, tool-call arguments, completions text).
         self._parts: dict[int, list[str]] = {}
@@ -34,19 +33,6 @@ class TextTap:
         self.ended = False
         self.completions = False
         self.template: dict[str, Any] = {}
-
-    # The relay reads these from whatever hook it holds.
-    @property
-    def finished(self) -> bool:
-        return self._inner.finished
-
-    @property
-    def violation(self) -> PolicyViolation | None:
-        return self._inner.violation
-
-    @property
-    def released(self) -> bool:
-        return self._inner.released
 
     @property
     def choices(self) -> list[int]:

@@ -80,3 +80,22 @@ class StreamGate(Protocol):
 
 # Runs after a whole reply passed the hook, before it is sent; may raise PolicyViolation.
 ReplyCheck = Callable[[], Awaitable[None]]
+
+
+class WrappedHook:
+    """A hook around another (a tap): the relay's questions go to the inner hook."""
+
+    def __init__(self, inner: ResponseHook) -> None:
+        self._inner = inner
+
+    @property
+    def finished(self) -> bool:
+        return self._inner.finished
+
+    @property
+    def violation(self) -> PolicyViolation | None:
+        return self._inner.violation
+
+    @property
+    def released(self) -> bool:
+        return self._inner.released
