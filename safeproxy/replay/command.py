@@ -15,9 +15,10 @@ from typing import Any
 
 import orjson
 
-from safeproxy.replay.decide import Replayed, Replayer
+from safeproxy.replay.decide import Replayer
 from safeproxy.replay.report import Report
 from safeproxy.replay.source import ReplaySourceError, Window, request_records
+from safeproxy.replay.triage import Replayed
 from safeproxy.settings.loading import ConfigError, load_settings
 
 _PROGRESS_S = 0.25

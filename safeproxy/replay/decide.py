@@ -13,73 +13,35 @@ Decisions made by state (rate limits, quarantine, load shedding, breakers) are `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from safeproxy.filters.secrets import SECRET_TYPE_KINDS
-from safeproxy.generation.tenants import TenantPolicies
+from safeproxy.replay.triage import RANK, Replayed, Triage
 from safeproxy.settings.policy import PiiFilter, PolicySettings, SecretsFilter
 from safeproxy.settings.schema import Settings
-from safeproxy.upstream.routes import Router
-
-VERDICTS = {"allowed": "allow", "redacted": "redact", "blocked_input": "block",
-            "blocked_output": "block"}  # fmt: skip
-STATEFUL = frozenset({"rate_limited", "quarantined", "shed", "breaker_open"})
-_RANK = {"allow": 0, "redact": 1, "block": 2}
-
-
-@dataclass(frozen=True)
-class Replayed:
-    request_id: str
-    route: str
-    tenant: str
-    category: str  # unchanged | reclassified | <before>-><after> | stateful | needs_text | ...
-    before: str
-    after: str | None
-    types_before: tuple[str, ...] = ()
-    types_after: tuple[str, ...] = ()
-    reason: str | None = None  # why it was not re-judged
 
 
 class Replayer:
     def __init__(self, candidate: Settings) -> None:
-        self._router = Router(candidate)
-        self._labels = {r.label: r for r in self._router.routes()}
+        self._triage = Triage(candidate)
         self._policies = candidate.policies
-        # The candidate's tenant map, as serving would apply it (a record's tenant is the
-        # configured name under api_keys; a salted hash never names a tenant).
-        self._tenants = TenantPolicies(candidate, self._router)
 
     def replay(self, record: dict[str, Any]) -> Replayed:
-        rid = str(record.get("request_id", "?"))
-        tenant = str(record.get("tenant", "?"))
-        outcome = record["outcome"]
-        model = record.get("model")
-        route = self._router.route(model) if isinstance(model, str) else None
-        if route is None and not isinstance(model, str):
-            route = self._labels.get(str(record.get("route")))
-        label = route.label if route is not None else str(record.get("route", "-"))
-
-        def not_judged(category: str, reason: str) -> Replayed:
-            return Replayed(rid, label, tenant, category, outcome, None, reason=reason)
-
-        if outcome in STATEFUL:
-            return not_judged("stateful", f"{outcome} depends on state, not the policy")
-        before = VERDICTS.get(outcome)
-        if before is None:
-            return not_judged("not_a_policy_decision", outcome)
-        if route is None:
-            return not_judged("unrouted", "no route of the candidate matches the model")
+        judged = self._triage(record)
+        if isinstance(judged, Replayed):
+            return judged
+        rid, label, tenant, before = judged.request_id, judged.route, judged.tenant, judged.before
         if any(d.get("verdict") == "unsafe" for d in record.get("deep_checks") or ()):
-            return not_judged("needs_text", "a deep check's verdict")
+            return Replayed(rid, label, tenant, "needs_text", record["outcome"], None,
+                            reason="a deep check's verdict")  # fmt: skip
         recorded = {(f["stage"], f["filter"]): f for f in record["filters"]}
-        policy = self._policies[self._tenants.choose(tenant, route).route.policy]
+        policy = self._policies[judged.policy]
         after, types, missing = _stage(policy, "input", recorded)
         caveat = None
         if after != "block":
             if any(stage == "output" for stage, _ in recorded):
                 out, out_types, out_missing = _stage(policy, "output", recorded)
-                after = max(after, out, key=_RANK.__getitem__)
+                after = max(after, out, key=RANK.__getitem__)
                 types, missing = types | out_types, missing or out_missing
             elif policy.output:
                 # Blocked on input when recorded: the candidate lets it through, and what
@@ -135,7 +97,7 @@ def _stage(
             continue
         types |= found
         act = {"block": "block", "redact": "redact"}.get(action, "allow")  # flag: recorded only
-        verdict = max(verdict, act, key=_RANK.__getitem__)
+        verdict = max(verdict, act, key=RANK.__getitem__)
     return verdict, types, missing
 
 

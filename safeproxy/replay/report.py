@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from safeproxy.replay.decide import Replayed
+from safeproxy.replay.triage import Replayed
 
 SAMPLES = 5
 # Changes first: they are what a reviewer of a candidate reads.

@@ -23,11 +23,8 @@ from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
 from safeproxy.filters.skeleton import Skeleton
-from safeproxy.replay.decide import STATEFUL, VERDICTS, Replayed
+from safeproxy.replay.triage import RANK, Replayed, Triage
 from safeproxy.settings.schema import Settings
-from safeproxy.upstream.routes import Router
-
-_RANK = {"allow": 0, "redact": 1, "block": 2}
 
 
 class Rescanner:
@@ -36,30 +33,14 @@ class Rescanner:
             Normalizer(), Skeleton(skeleton_table()), environ, registry=default_registry()
         )
         self._policies: dict[str, CompiledPolicy] = compile_policies(candidate.policies, compiler)
-        self._router = Router(candidate)
-        self._labels = {r.label: r for r in self._router.routes()}
+        self._triage = Triage(candidate)
 
     def replay(self, record: dict[str, Any]) -> Replayed:
-        rid = str(record.get("request_id", "?"))
-        tenant = str(record.get("tenant", "?"))
-        outcome = record["outcome"]
-        model = record.get("model")
-        route = self._router.route(model) if isinstance(model, str) else None
-        if route is None and not isinstance(model, str):
-            route = self._labels.get(str(record.get("route")))
-        label = route.label if route is not None else str(record.get("route", "-"))
-
-        def not_judged(category: str, reason: str) -> Replayed:
-            return Replayed(rid, label, tenant, category, outcome, None, reason=reason)
-
-        if outcome in STATEFUL:
-            return not_judged("stateful", f"{outcome} depends on state, not the policy")
-        before = VERDICTS.get(outcome)
-        if before is None:
-            return not_judged("not_a_policy_decision", outcome)
-        if route is None:
-            return not_judged("unrouted", "no route of the candidate matches the model")
-        policy = self._policies[route.policy]
+        judged = self._triage(record)
+        if isinstance(judged, Replayed):
+            return judged
+        rid, label, tenant, before = judged.request_id, judged.route, judged.tenant, judged.before
+        policy = self._policies[judged.policy]
         view = record["input"]
         joined = [(int(i), int(j)) for i, j in view["joined"]]
         first = _scan(policy.input, view["texts"], joined)
@@ -76,7 +57,7 @@ class Rescanner:
                 for text in output:
                     result = _scan(policy.output, [text], [])
                     groups.append(result.records)
-                    after = max(after, _verdict(result), key=_RANK.__getitem__)
+                    after = max(after, _verdict(result), key=RANK.__getitem__)
         types = finding_types(groups)
         recorded = tuple(sorted(str(t) for t in record.get("types", ())))
         if after != before:

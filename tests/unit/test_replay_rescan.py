@@ -82,3 +82,19 @@ def test_parts_read_as_one_are_scanned_joined() -> None:
     candidate = rescanner([words("alpha")])
     assert candidate.replay(split).category == "allow->block"
     assert candidate.replay(apart).category == "unchanged"
+
+
+def test_a_tenant_policy_in_the_candidate_rescans_that_tenants_records() -> None:
+    # The same shared triage as tier 1: a tenant's own policy on the route, as serving does.
+    cfg = {
+        "upstreams": [{"name": "u", "base_url": "http://127.0.0.1:9"}],
+        "routes": [{"name": "main", "upstream": "u", "policy": "p"}],
+        "policies": {"p": {"input": []}, "strict": {"input": [words("alpha")]}},
+        "auth": {"mode": "api_keys", "keys": [{"sha256": "0" * 64, "tenant": "acme"}]},
+        "tenants": {"acme": {"policies": {"main": "strict"}}},
+    }
+    candidate = Rescanner(validate(cfg), os.environ)
+    assert candidate.replay({**captured("say alpha"), "tenant": "acme"}).category == (
+        "allow->block"
+    )
+    assert candidate.replay(captured("say alpha")).category == "unchanged"
