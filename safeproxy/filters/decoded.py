@@ -10,6 +10,11 @@ decoded size per request.
 Python's `re` runs here over client text, so every pattern is a single run of one character
 class, or a fixed-width unit repeated: each is matched in time linear in the text (a failed
 attempt at one position reads at most a unit's width), whatever the input.
+
+`budget` bounds the work as well as the output: a decoder reads no more of a run than the
+budget can decode, and bytes that read as no text are charged too (hex: each byte, a unit
+of `re` work; base64: a run's fixed cost and a share of its bytes, decoded in C). A text
+that needs more is an Overload (a filter error, decided by `on_error`), never half read.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import overload
 
 from safeproxy.filters.piece import Piece
+from safeproxy.filters.runs import run_spans
+from safeproxy.filters.scanner import Overload
 
 # (text, budget) -> the pieces the text's encoded runs decode to, at most `budget` characters.
 Decode = Callable[[str, int], list[Piece]]
@@ -99,30 +106,51 @@ _READABLE_BYTES = re.compile(rb"[\x20-\x7e\t\n\r]{%d,}" % MIN_READABLE)
 
 _B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{" + str(MIN_B64) + r",}={0,2}")
 _B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-="
-_URLSAFE = str.maketrans("-_", "+/")
 
 
 def decode_base64(text: str, budget: int) -> list[Piece]:
     out: list[Piece] = []
-    for m in _B64_RUN.finditer(text):
-        if budget <= 0:
+    left = budget
+    for m in _B64_RUN.finditer(text):  # one class repeated: the run is found in C
+        if left <= 0:
             break
-        run = m.group().rstrip("=")
+        # Read no more of the run than `left` bytes take (4 characters per 3 bytes), and
+        # one group more, so that a longer run is seen to be one.
+        end = min(m.end(), m.start() + 4 * (left // 3 + 2))
+        run = text[m.start() : end].rstrip("=")
         usable = len(run) - len(run) % 4
         if len(run) % 4 > 1:
             usable = len(run)  # 2 or 3 trailing characters still carry 1 or 2 bytes
-        body = run[:usable].translate(_URLSAFE)
+        body = run[:usable].replace("-", "+").replace("_", "/")  # URL-safe (no dict look-ups)
         try:
             data = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
         except (binascii.Error, ValueError):
             continue
-        data = data[:budget]
-        # Byte i came from the 4-character group i // 3; the last group takes the padding.
-        groups = _B64Groups(m.start(), m.end(), len(data))
-        for piece in bytes_pieces("base64", data, groups, groups.ends):
-            out.append(piece)
-            budget -= len(piece.text)
+        decoded = len(data)
+        data = data[:left]
+        pieces = bytes_pieces("base64", data, *_groups(m.start(), m.end(), len(data)))
+        kept = sum(len(p.text) for p in pieces)
+        if decoded > left and kept >= left:
+            raise Overload(f"base64 past {budget} decoded characters")
+        out += pieces
+        # What reads as text counts whole; bytes that read as none cost their decoding.
+        left -= max(kept, B64_RUN_COST + decoded // B64_BINARY_SHARE)
+        if left < 0 or end < m.end():
+            raise Overload(f"base64 past {budget} decoded characters")
     return out
+
+
+# Binary base64 is decoded in C; what a run costs is mostly its fixed Python work (a match,
+# a decode call, a look for readable bytes), so each run is charged this many characters,
+# plus one per B64_BINARY_SHARE bytes. A lock file's hashes (about 66 bytes per 400
+# characters) stay far inside the budget; a text made of nothing but runs does not.
+B64_RUN_COST = 16
+B64_BINARY_SHARE = 4
+
+
+def _groups(start: int, end: int, n: int) -> tuple[_B64Groups, _B64Groups]:
+    groups = _B64Groups(start, end, n)
+    return groups, groups.ends
 
 
 class _B64Groups(Sequence[int]):
@@ -169,7 +197,14 @@ def _run_tail(text: str, alphabet: str, cap: int) -> int:
 # --- hex --------------------------------------------------------------------------------
 
 # A run of hex pairs, each perhaps written \x41 or 0x41, perhaps followed by one separator.
-_HEX_RUN = re.compile(r"(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,-]?){" + str(MIN_HEX_BYTES) + ",}")
+# The unit is repeated a bounded number of times per match, and a longer run is followed
+# with `_HEX_MORE` (runs.py): one match of an unbounded repeat would read a whole megabyte of digits
+# before any of it could be decoded (or found to be past the budget).
+_HEX_UNIT = r"(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,-]?)"
+_HEX_RUN = re.compile(_HEX_UNIT + "{" + str(MIN_HEX_BYTES) + ",256}")
+_HEX_MORE = re.compile(_HEX_UNIT + "{1,256}")
+# The widest unit ("\x41,"): `n` bytes are written in at most this many characters each.
+_HEX_WIDEST = 5
 _HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _HEX_SEPS = frozenset(" :,-")
@@ -177,21 +212,29 @@ _HEX_SEPS = frozenset(" :,-")
 
 def decode_hex(text: str, budget: int) -> list[Piece]:
     out: list[Piece] = []
-    for m in _HEX_RUN.finditer(text):
-        if budget <= 0:
+    left = budget
+
+    def most() -> int:  # what `left` bytes are written in, and a unit more
+        return _HEX_WIDEST * (left + 1)
+
+    # Each byte is charged, readable or not: the `re` work is per byte written.
+    for at, stop in run_spans(_HEX_RUN, _HEX_MORE, text, most):
+        if left <= 0:
             break
-        run = m.group()
+        run = text[at:stop]
         # Decoded in C. Each byte's place in the run is a fixed stride when the run is
         # written one way throughout (the common case, checked with slices), else found
         # pair by pair.
-        digits = _HEX_NOT_DIGIT.sub("", run.replace("0x", "").replace("0X", ""))
-        n = min(len(digits) // 2, budget)
+        # (The run holds only digits, prefixes and separators: deleting bytes is one C pass.)
+        digits = run.replace("0x", "").encode("ascii").translate(None, b"\\x :,-").decode()
+        n = len(digits) // 2
+        if n > left:
+            raise Overload(f"hex past {budget} decoded characters")
         digits = digits[: 2 * n]
         data = bytes.fromhex(digits)
         first = [p.start() for p, _ in zip(_HEX_PAIR.finditer(run), range(2), strict=False)]
         stride = first[1] - first[0] if len(first) == 2 else 2
         p0 = first[0]
-        at = m.start()
         if run[p0::stride][:n] == digits[0::2] and run[p0 + 1 :: stride][:n] == digits[1::2]:
             starts: Sequence[int] = range(at + p0, at + p0 + stride * n, stride)
             ends: Sequence[int] = range(at + p0 + 2, at + p0 + 2 + stride * n, stride)
@@ -199,13 +242,9 @@ def decode_hex(text: str, budget: int) -> list[Piece]:
             spans = [p.span() for p, _ in zip(_HEX_PAIR.finditer(run), range(n), strict=False)]
             starts = [at + a for a, _ in spans]
             ends = [at + b for _, b in spans]
-        for piece in bytes_pieces("hex", data, starts, ends):
-            out.append(piece)
-            budget -= len(piece.text)
+        out += bytes_pieces("hex", data, starts, ends)
+        left -= n
     return out
-
-
-_HEX_NOT_DIGIT = re.compile(r"[^0-9A-Fa-f]")
 
 
 # --- percent-encoding and HTML entities (inline escapes in otherwise plain text) ----------
