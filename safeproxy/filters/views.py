@@ -159,12 +159,10 @@ class ViewFinder:
     def scan(
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:
-        # The pieces first: a text that decodes past the cap is an Overload whatever the
-        # plain scan would find, and is decided before that scan's cost.
-        pieces = self._views.pieces(text)
         found, held = self._base.scan(text, hold=hold, view=view, floor=floor)
         if hold and held > floor:
             held = min(held, max(floor, self._views.tail(text, floor)))
+        pieces = self._views.pieces(text)
         if not pieces:
             return found, held
         if hold:
