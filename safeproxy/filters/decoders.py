@@ -83,9 +83,10 @@ def builtin_decoders() -> tuple[Decoder, ...]:
 
 
 def decode_numwords_in_context(text: str, budget: int) -> list[Piece]:
-    """Number-word pieces, each with the original's few characters before it."""
+    """Number-word pieces, each with the original's few characters before it; a text the
+    budget cannot read to its end is an Overload."""
     out: list[Piece] = []
-    for p in numwords.decode_numwords(text, budget):
+    for p in numwords.decode_numwords(text, budget, whole=True):
         first = min(p.starts)
         lead = max(0, first - NUMWORDS_CONTEXT)
         out.append(
