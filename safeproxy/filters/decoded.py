@@ -141,11 +141,12 @@ def decode_base64(text: str, budget: int) -> list[Piece]:
 
 
 # Binary base64 is decoded in C; what a run costs is mostly its fixed Python work (a match,
-# a decode call, a look for readable bytes), so each run is charged this many characters,
-# plus one per B64_BINARY_SHARE bytes. A lock file's hashes (about 66 bytes per 400
-# characters) stay far inside the budget; a text made of nothing but runs does not.
-B64_RUN_COST = 16
-B64_BINARY_SHARE = 4
+# a decode call, a look for readable bytes: about 8 us), so each run is charged this many
+# characters, plus one per B64_BINARY_SHARE bytes: a text of nothing but runs stops after
+# about 5 000 of them (a MiB holds 15 000). A lock file's lines (a hash and two paths in
+# about 300 characters) cost about 34 per entry: 400 K characters of them fit.
+B64_RUN_COST = 8
+B64_BINARY_SHARE = 8
 
 
 def _groups(start: int, end: int, n: int) -> tuple[_B64Groups, _B64Groups]:
