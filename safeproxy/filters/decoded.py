@@ -134,19 +134,20 @@ def decode_base64(text: str, budget: int) -> list[Piece]:
             raise Overload(f"base64 past {budget} decoded characters")
         out += pieces
         # What reads as text counts whole; bytes that read as none cost their decoding.
-        left -= max(kept, B64_RUN_COST + decoded // B64_BINARY_SHARE)
+        left -= max(kept, RUN_COST + decoded // BINARY_SHARE)
         if left < 0 or end < m.end():
             raise Overload(f"base64 past {budget} decoded characters")
     return out
 
 
-# Binary base64 is decoded in C; what a run costs is mostly its fixed Python work (a match,
-# a decode call, a look for readable bytes: about 8 us), so each run is charged this many
-# characters, plus one per B64_BINARY_SHARE bytes: a text of nothing but runs stops after
-# about 5 000 of them (a MiB holds 15 000). A lock file's lines (a hash and two paths in
-# about 300 characters) cost about 34 per entry: 400 K characters of them fit.
-B64_RUN_COST = 8
-B64_BINARY_SHARE = 8
+# Binary runs (base64, hex) are decoded in C; what a run costs is mostly its fixed Python
+# work (a match, a decode call, a look for readable bytes: about 8 us), so each run that
+# reads as no text is charged this many characters, plus one per BINARY_SHARE bytes: a text
+# of nothing but runs stops after about 5 000 of them (a MiB holds 15 000). A lock file's
+# lines (a hash and two paths in about 300 characters) cost about 34 per entry, a checksum
+# list's (a SHA-256 and a name) about 12: 400 K characters of either fit.
+RUN_COST = 8
+BINARY_SHARE = 8
 
 
 def _groups(start: int, end: int, n: int) -> tuple[_B64Groups, _B64Groups]:
@@ -218,7 +219,8 @@ def decode_hex(text: str, budget: int) -> list[Piece]:
     def most() -> int:  # what `left` bytes are written in, and a unit more
         return _HEX_WIDEST * (left + 1)
 
-    # Each byte is charged, readable or not: the `re` work is per byte written.
+    # A run longer than `left` bytes is past the cap whatever it decodes to; shorter ones
+    # are charged what they read as, or as binary (RUN_COST and a share of their bytes).
     for at, stop in run_spans(_HEX_RUN, _HEX_MORE, text, most):
         if left <= 0:
             break
@@ -236,15 +238,20 @@ def decode_hex(text: str, budget: int) -> list[Piece]:
         first = [p.start() for p, _ in zip(_HEX_PAIR.finditer(run), range(2), strict=False)]
         stride = first[1] - first[0] if len(first) == 2 else 2
         p0 = first[0]
-        if run[p0::stride][:n] == digits[0::2] and run[p0 + 1 :: stride][:n] == digits[1::2]:
+        uniform = run[p0::stride][:n] == digits[0::2] and run[p0 + 1 :: stride][:n] == digits[1::2]
+        if uniform:
             starts: Sequence[int] = range(at + p0, at + p0 + stride * n, stride)
             ends: Sequence[int] = range(at + p0 + 2, at + p0 + 2 + stride * n, stride)
         else:
             spans = [p.span() for p, _ in zip(_HEX_PAIR.finditer(run), range(n), strict=False)]
             starts = [at + a for a, _ in spans]
             ends = [at + b for _, b in spans]
-        out += bytes_pieces("hex", data, starts, ends)
-        left -= n
+        pieces = bytes_pieces("hex", data, starts, ends)
+        out += pieces
+        kept = sum(len(p.text) for p in pieces)
+        # A run written one way throughout costs C work per byte; another, Python work per
+        # pair (its positions): that one is charged every byte.
+        left -= max(kept, RUN_COST + n // BINARY_SHARE if uniform else n)
     return out
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from safeproxy.filters import carriers, decoded, transforms
 from safeproxy.filters.chain import run_stage
-from safeproxy.filters.decoded import B64_BINARY_SHARE, B64_RUN_COST, decode_base64, decode_hex
+from safeproxy.filters.decoded import BINARY_SHARE, RUN_COST, decode_base64, decode_hex
 from safeproxy.filters.kept import BLOCK, Kept
 from safeproxy.filters.scanner import Overload, report_cap
 from safeproxy.filters.transforms import decode_spaced
@@ -121,9 +121,9 @@ def test_binary_base64_runs_are_charged_so_a_text_of_them_stops_early(
     budget = 65536
     with pytest.raises(Overload):
         decode_base64(text, budget)
-    # Each run costs at least B64_RUN_COST and a share of its bytes, whatever it reads as.
-    assert len(decoded_bytes) <= budget // B64_RUN_COST + 1
-    assert sum(decoded_bytes) <= B64_BINARY_SHARE * budget + 64
+    # Each run costs at least RUN_COST and a share of its bytes, whatever it reads as.
+    assert len(decoded_bytes) <= budget // RUN_COST + 1
+    assert sum(decoded_bytes) <= BINARY_SHARE * budget + 64
     # An honest text of many runs stays within the budget: a lock file (a hash and two
     # paths per entry), as long as the default policy's max_prompt_chars allows.
     rng = random.Random(1)
@@ -136,8 +136,32 @@ def test_binary_base64_runs_are_charged_so_a_text_of_them_stops_early(
         entry.format(i=i, h=base64.b64encode(rng.randbytes(64)).decode()) for i in range(1400)
     )
     assert 380_000 < len(lock) <= 400_000  # limits: max_prompt_chars
-    result = run_stage(_policy_input(), [lock])
-    assert not result.blocked
+    assert not run_stage(_policy_input(), [lock]).blocked
+    # A checksum list (hex, binary): a SHA-256 and a file name a line.
+    line = "{}  dist/pkg-{}.tar.gz\n"
+    sums = "".join(line.format(rng.randbytes(32).hex(), i) for i in range(4500))
+    assert 380_000 < len(sums) <= 400_000
+    assert not run_stage(_policy_input(), [sums]).blocked
+
+
+def test_binary_hex_runs_are_charged_so_a_text_of_them_stops_early(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    decoded_bytes: list[int] = []
+    real = decoded.bytes_pieces
+
+    def counting(kind: str, data: bytes, starts: Any, ends: Any) -> Any:
+        decoded_bytes.append(len(data))
+        return real(kind, data, starts, ends)
+
+    monkeypatch.setattr(decoded, "bytes_pieces", counting)
+    rng = random.Random(5)
+    text = "".join(rng.randbytes(rng.randint(8, 300)).hex() + "g" for _ in range(4000))
+    budget = 65536
+    with pytest.raises(Overload):
+        decode_hex(text, budget)
+    assert len(decoded_bytes) <= budget // RUN_COST + 1
+    assert sum(decoded_bytes) <= BINARY_SHARE * budget + 300
 
 
 def _old_decode(text: str, start: int, end: int, most: int) -> tuple[str, list[int], list[int]]:
