@@ -19,7 +19,6 @@ that needs more is an Overload (a filter error, decided by `on_error`), never ha
 
 from __future__ import annotations
 
-import base64
 import binascii
 import html
 import re
@@ -82,9 +81,10 @@ def bytes_pieces(kind: str, data: bytes, starts: Sequence[int], ends: Sequence[i
     """The runs of decoded bytes that read as text, as pieces: the whole when it is UTF-8
     text; else (binary, most decoded runs of random-looking characters) its runs of printable
     ASCII, found in C, as `strings` finds them."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
+    # UTF-8 or not, told without raising (an exception per binary run costs more than the
+    # rest of its look): a replacement character that the bytes did not spell means not.
+    text = data.decode("utf-8", "replace")
+    if "\ufffd" in text and text.count("\ufffd") != data.count(b"\xef\xbf\xbd"):
         text = ""
     if text and _printable(text):
         text, cs, ce = bytes_text(data, starts, ends)
@@ -114,28 +114,29 @@ def decode_base64(text: str, budget: int) -> list[Piece]:
     for m in _B64_RUN.finditer(text):  # one class repeated: the run is found in C
         if left <= 0:
             break
+        start, stop = m.span()
         # Read no more of the run than `left` bytes take (4 characters per 3 bytes), and
         # one group more, so that a longer run is seen to be one.
-        end = min(m.end(), m.start() + 4 * (left // 3 + 2))
-        run = text[m.start() : end].rstrip("=")
+        end = min(stop, start + 4 * (left // 3 + 2))
+        run = text[start:end].rstrip("=")
         usable = len(run) - len(run) % 4
         if len(run) % 4 > 1:
             usable = len(run)  # 2 or 3 trailing characters still carry 1 or 2 bytes
         body = run[:usable].replace("-", "+").replace("_", "/")  # URL-safe (no dict look-ups)
-        try:
-            data = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+        try:  # (base64.b64decode(validate=True) is this call behind a Python wrapper)
+            data = binascii.a2b_base64(body + "=" * (-len(body) % 4), strict_mode=True)
         except (binascii.Error, ValueError):
             continue
         decoded = len(data)
         data = data[:left]
-        pieces = bytes_pieces("base64", data, *_groups(m.start(), m.end(), len(data)))
+        pieces = bytes_pieces("base64", data, *_groups(start, stop, len(data)))
         kept = sum(len(p.text) for p in pieces)
         if decoded > left and kept >= left:
             raise Overload(f"base64 past {budget} decoded characters")
         out += pieces
         # What reads as text counts whole; bytes that read as none cost their decoding.
         left -= max(kept, RUN_COST + decoded // BINARY_SHARE)
-        if left < 0 or end < m.end():
+        if left < 0 or end < stop:
             raise Overload(f"base64 past {budget} decoded characters")
     return out
 

@@ -5,6 +5,7 @@ paths agree with the per-character definitions they replace."""
 from __future__ import annotations
 
 import base64
+import binascii
 import random
 import re
 from collections import Counter
@@ -109,20 +110,20 @@ def test_binary_base64_runs_are_charged_so_a_text_of_them_stops_early(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     decoded_bytes: list[int] = []
-    real = base64.b64decode
+    real = binascii.a2b_base64
 
     def counting(data: Any, *args: Any, **kwargs: Any) -> bytes:
         out = real(data, *args, **kwargs)
         decoded_bytes.append(len(out))
         return out
 
-    monkeypatch.setattr(base64, "b64decode", counting)
+    monkeypatch.setattr(binascii, "a2b_base64", counting)
     text = _b64_runs(1 << 20, random.Random(13))
     budget = 65536
     with pytest.raises(Overload):
         decode_base64(text, budget)
     # Each run costs at least RUN_COST and a share of its bytes, whatever it reads as.
-    assert len(decoded_bytes) <= budget // RUN_COST + 1
+    assert 1000 < len(decoded_bytes) <= budget // RUN_COST + 1
     assert sum(decoded_bytes) <= BINARY_SHARE * budget + 64
     # An honest text of many runs stays within the budget: a lock file (a hash and two
     # paths per entry), as long as the default policy's max_prompt_chars allows.
@@ -160,7 +161,7 @@ def test_binary_hex_runs_are_charged_so_a_text_of_them_stops_early(
     budget = 65536
     with pytest.raises(Overload):
         decode_hex(text, budget)
-    assert len(decoded_bytes) <= budget // RUN_COST + 1
+    assert 100 < len(decoded_bytes) <= budget // RUN_COST + 1
     assert sum(decoded_bytes) <= BINARY_SHARE * budget + 300
 
 
