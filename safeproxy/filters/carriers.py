@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
+from safeproxy.filters.decoded import bytes_text
 from safeproxy.filters.piece import Piece
+from safeproxy.filters.scanner import Overload
 
 KIND = "carrier"
 # "Emoji smuggling" hides text after one visible character as a run of variation selectors,
@@ -63,9 +66,16 @@ GATE = (
 )
 
 
-def carrier_runs(text: str) -> list[tuple[int, int]]:
-    """The [start, end) of every carrier run in `text`, legitimate flag tags left out."""
-    return list(_runs(text))
+def carrier_runs(text: str, most: int | None = None) -> list[tuple[int, int]]:
+    """The [start, end) of every carrier run in `text`, legitimate flag tags left out. More
+    than `most` runs is an Overload, found before the rest are listed: each run is a finding
+    with its own Python work (a redaction), and no honest text holds many."""
+    if most is None:
+        return list(_runs(text))
+    runs = list(islice(_runs(text), most + 1))
+    if len(runs) > most:
+        raise Overload(f"over {most} carrier runs")
+    return runs
 
 
 def strip_carriers(text: str) -> str:
@@ -93,8 +103,7 @@ def decode_carriers(text: str, budget: int) -> list[Piece]:
         if piece is None:
             continue
         left -= len(piece.text)
-        printable = sum(1 for c in piece.text if c in _TEXT_SPACE or _printable(c))
-        if printable >= MIN_PRINTABLE * len(piece.text):
+        if _printable_count(piece.text) >= MIN_PRINTABLE * len(piece.text):
             pieces.append(piece)
     return pieces
 
@@ -148,22 +157,36 @@ def _flag_end(text: str, start: int, end: int) -> int:
 def _decode(text: str, start: int, end: int, most: int) -> Piece | None:
     """text[start:end] as UTF-8, one character per sequence of bytes, at most `most` of them;
     an invalid byte reads as U+FFFD."""
-    data = bytes(byte_of(c) for c in text[start:end])
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    i = 0
-    while i < len(data) and len(out) < most:
-        size = _sequence_length(data[i])
-        try:
-            ch = data[i : i + size].decode("utf-8")
-        except UnicodeDecodeError:
-            ch, size = "\ufffd", 1
-        out.append(ch)
-        starts.append(start + i)
-        ends.append(start + i + size)
-        i += size
-    return Piece(KIND, "".join(out), starts, ends) if out else None
+    # The bytes in C: each carrier becomes the Latin-1 character of its byte.
+    data = text[start:end].translate(_BYTES).encode("latin-1")
+    if data.isascii():  # the common payload, English text: one byte, one character
+        n = min(len(data), most)
+        chars = data[:n].decode("ascii")
+        return Piece(KIND, chars, range(start, start + n), range(start + 1, start + n + 1))
+    # Else in C too: a byte that is no UTF-8 reads as U+FFFD, one character for that byte.
+    chars, starts, ends = bytes_text(
+        data, range(start, start + len(data)), range(start + 1, start + len(data) + 1)
+    )
+    if not chars:
+        return None
+    return Piece(KIND, chars[:most], starts[:most], ends[:most])
+
+
+# Carrier -> the Latin-1 character of the byte it stands for (for str.translate).
+_BYTES = {
+    cp: chr(byte_of(chr(cp)))
+    for lo, hi in ((0xFE00, 0xFE0F), (0xE0000, 0xE007F), (0xE0100, 0xE01EF))
+    for cp in range(lo, hi + 1)
+}
+# What reads as no text in a decoded ASCII payload (ASCII controls but the usual spaces).
+_ASCII_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable_count(text: str) -> int:
+    """How many characters read as text (tab, newline and CR count); in C for ASCII."""
+    if text.isascii():
+        return len(text) - len(_ASCII_UNPRINTABLE.findall(text))
+    return sum(1 for c in text if c in _TEXT_SPACE or _printable(c))
 
 
 def _sequence_length(lead: int) -> int:

@@ -10,11 +10,15 @@ decoded size per request.
 Python's `re` runs here over client text, so every pattern is a single run of one character
 class, or a fixed-width unit repeated: each is matched in time linear in the text (a failed
 attempt at one position reads at most a unit's width), whatever the input.
+
+`budget` bounds the work as well as the output: a decoder reads no more of a run than the
+budget can decode, and bytes that read as no text are charged too (hex: each byte, a unit
+of `re` work; base64: a run's fixed cost and a share of its bytes, decoded in C). A text
+that needs more is an Overload (a filter error, decided by `on_error`), never half read.
 """
 
 from __future__ import annotations
 
-import base64
 import binascii
 import html
 import re
@@ -22,6 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import overload
 
 from safeproxy.filters.piece import Piece
+from safeproxy.filters.runs import run_spans
+from safeproxy.filters.scanner import Overload
 
 # (text, budget) -> the pieces the text's encoded runs decode to, at most `budget` characters.
 Decode = Callable[[str, int], list[Piece]]
@@ -75,9 +81,10 @@ def bytes_pieces(kind: str, data: bytes, starts: Sequence[int], ends: Sequence[i
     """The runs of decoded bytes that read as text, as pieces: the whole when it is UTF-8
     text; else (binary, most decoded runs of random-looking characters) its runs of printable
     ASCII, found in C, as `strings` finds them."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
+    # UTF-8 or not, told without raising (an exception per binary run costs more than the
+    # rest of its look): a replacement character that the bytes did not spell means not.
+    text = data.decode("utf-8", "replace")
+    if "\ufffd" in text and text.count("\ufffd") != data.count(b"\xef\xbf\xbd"):
         text = ""
     if text and _printable(text):
         text, cs, ce = bytes_text(data, starts, ends)
@@ -99,30 +106,54 @@ _READABLE_BYTES = re.compile(rb"[\x20-\x7e\t\n\r]{%d,}" % MIN_READABLE)
 
 _B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{" + str(MIN_B64) + r",}={0,2}")
 _B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-="
-_URLSAFE = str.maketrans("-_", "+/")
 
 
 def decode_base64(text: str, budget: int) -> list[Piece]:
     out: list[Piece] = []
-    for m in _B64_RUN.finditer(text):
-        if budget <= 0:
+    left = budget
+    for m in _B64_RUN.finditer(text):  # one class repeated: the run is found in C
+        if left <= 0:
             break
-        run = m.group().rstrip("=")
+        start, stop = m.span()
+        # Read no more of the run than `left` bytes take (4 characters per 3 bytes), and
+        # one group more, so that a longer run is seen to be one.
+        end = min(stop, start + 4 * (left // 3 + 2))
+        run = text[start:end].rstrip("=")
         usable = len(run) - len(run) % 4
         if len(run) % 4 > 1:
             usable = len(run)  # 2 or 3 trailing characters still carry 1 or 2 bytes
-        body = run[:usable].translate(_URLSAFE)
-        try:
-            data = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+        body = run[:usable].replace("-", "+").replace("_", "/")  # URL-safe (no dict look-ups)
+        try:  # (base64.b64decode(validate=True) is this call behind a Python wrapper)
+            data = binascii.a2b_base64(body + "=" * (-len(body) % 4), strict_mode=True)
         except (binascii.Error, ValueError):
             continue
-        data = data[:budget]
-        # Byte i came from the 4-character group i // 3; the last group takes the padding.
-        groups = _B64Groups(m.start(), m.end(), len(data))
-        for piece in bytes_pieces("base64", data, groups, groups.ends):
-            out.append(piece)
-            budget -= len(piece.text)
+        decoded = len(data)
+        data = data[:left]
+        pieces = bytes_pieces("base64", data, *_groups(start, stop, len(data)))
+        kept = sum(len(p.text) for p in pieces)
+        if decoded > left and kept >= left:
+            raise Overload(f"base64 past {budget} decoded characters")
+        out += pieces
+        # What reads as text counts whole; bytes that read as none cost their decoding.
+        left -= max(kept, RUN_COST + decoded // BINARY_SHARE)
+        if left < 0 or end < stop:
+            raise Overload(f"base64 past {budget} decoded characters")
     return out
+
+
+# Binary runs (base64, hex) are decoded in C; what a run costs is mostly its fixed Python
+# work (a match, a decode call, a look for readable bytes: about 8 us), so each run that
+# reads as no text is charged this many characters, plus one per BINARY_SHARE bytes: a text
+# of nothing but runs stops after about 5 000 of them (a MiB holds 15 000). A lock file's
+# lines (a hash and two paths in about 300 characters) cost about 34 per entry, a checksum
+# list's (a SHA-256 and a name) about 12: 400 K characters of either fit.
+RUN_COST = 8
+BINARY_SHARE = 8
+
+
+def _groups(start: int, end: int, n: int) -> tuple[_B64Groups, _B64Groups]:
+    groups = _B64Groups(start, end, n)
+    return groups, groups.ends
 
 
 class _B64Groups(Sequence[int]):
@@ -169,7 +200,14 @@ def _run_tail(text: str, alphabet: str, cap: int) -> int:
 # --- hex --------------------------------------------------------------------------------
 
 # A run of hex pairs, each perhaps written \x41 or 0x41, perhaps followed by one separator.
-_HEX_RUN = re.compile(r"(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,-]?){" + str(MIN_HEX_BYTES) + ",}")
+# The unit is repeated a bounded number of times per match, and a longer run is followed
+# with `_HEX_MORE` (runs.py): one match of an unbounded repeat would read a whole megabyte of digits
+# before any of it could be decoded (or found to be past the budget).
+_HEX_UNIT = r"(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,-]?)"
+_HEX_RUN = re.compile(_HEX_UNIT + "{" + str(MIN_HEX_BYTES) + ",256}")
+_HEX_MORE = re.compile(_HEX_UNIT + "{1,256}")
+# The widest unit ("\x41,"): `n` bytes are written in at most this many characters each.
+_HEX_WIDEST = 5
 _HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _HEX_SEPS = frozenset(" :,-")
@@ -177,35 +215,45 @@ _HEX_SEPS = frozenset(" :,-")
 
 def decode_hex(text: str, budget: int) -> list[Piece]:
     out: list[Piece] = []
-    for m in _HEX_RUN.finditer(text):
-        if budget <= 0:
+    left = budget
+
+    def most() -> int:  # what `left` bytes are written in, and a unit more
+        return _HEX_WIDEST * (left + 1)
+
+    # A run longer than `left` bytes is past the cap whatever it decodes to; shorter ones
+    # are charged what they read as, or as binary (RUN_COST and a share of their bytes).
+    for at, stop in run_spans(_HEX_RUN, _HEX_MORE, text, most):
+        if left <= 0:
             break
-        run = m.group()
+        run = text[at:stop]
         # Decoded in C. Each byte's place in the run is a fixed stride when the run is
         # written one way throughout (the common case, checked with slices), else found
         # pair by pair.
-        digits = _HEX_NOT_DIGIT.sub("", run.replace("0x", "").replace("0X", ""))
-        n = min(len(digits) // 2, budget)
+        # (The run holds only digits, prefixes and separators: deleting bytes is one C pass.)
+        digits = run.replace("0x", "").encode("ascii").translate(None, b"\\x :,-").decode()
+        n = len(digits) // 2
+        if n > left:
+            raise Overload(f"hex past {budget} decoded characters")
         digits = digits[: 2 * n]
         data = bytes.fromhex(digits)
         first = [p.start() for p, _ in zip(_HEX_PAIR.finditer(run), range(2), strict=False)]
         stride = first[1] - first[0] if len(first) == 2 else 2
         p0 = first[0]
-        at = m.start()
-        if run[p0::stride][:n] == digits[0::2] and run[p0 + 1 :: stride][:n] == digits[1::2]:
+        uniform = run[p0::stride][:n] == digits[0::2] and run[p0 + 1 :: stride][:n] == digits[1::2]
+        if uniform:
             starts: Sequence[int] = range(at + p0, at + p0 + stride * n, stride)
             ends: Sequence[int] = range(at + p0 + 2, at + p0 + 2 + stride * n, stride)
         else:
             spans = [p.span() for p, _ in zip(_HEX_PAIR.finditer(run), range(n), strict=False)]
             starts = [at + a for a, _ in spans]
             ends = [at + b for _, b in spans]
-        for piece in bytes_pieces("hex", data, starts, ends):
-            out.append(piece)
-            budget -= len(piece.text)
+        pieces = bytes_pieces("hex", data, starts, ends)
+        out += pieces
+        kept = sum(len(p.text) for p in pieces)
+        # A run written one way throughout costs C work per byte; another, Python work per
+        # pair (its positions): that one is charged every byte.
+        left -= max(kept, RUN_COST + n // BINARY_SHARE if uniform else n)
     return out
-
-
-_HEX_NOT_DIGIT = re.compile(r"[^0-9A-Fa-f]")
 
 
 # --- percent-encoding and HTML entities (inline escapes in otherwise plain text) ----------

@@ -61,12 +61,16 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             t.decode_reversed,
             d.token_tail,
         ),
+        # Letter-spaced text, one decoder per kind of gap: each `re` search reads the whole
+        # text, so it runs only where its own gate matched (a megabyte of "a.b." costs no
+        # search for blanks). One tail holds both kinds.
         Decoder(
             "spaced",
-            r"(?:^|\s)" + _SPACED_GATE + r"(?:\s|$)" + r"|\w" + (_PUNCT + r"\w") * 4,
-            t.decode_spaced,
+            r"(?:^|\s)" + _SPACED_GATE + r"(?:\s|$)",
+            t.decode_blank_spaced,
             t.spaced_tail,
         ),
+        Decoder("spaced", r"\w" + (_PUNCT + r"\w") * 4, t.decode_punct_spaced, d.no_tail),
         Decoder(
             "numwords",
             numwords.GATE,
@@ -79,9 +83,10 @@ def builtin_decoders() -> tuple[Decoder, ...]:
 
 
 def decode_numwords_in_context(text: str, budget: int) -> list[Piece]:
-    """Number-word pieces, each with the original's few characters before it."""
+    """Number-word pieces, each with the original's few characters before it; a text the
+    budget cannot read to its end is an Overload."""
     out: list[Piece] = []
-    for p in numwords.decode_numwords(text, budget):
+    for p in numwords.decode_numwords(text, budget, whole=True):
         first = min(p.starts)
         lead = max(0, first - NUMWORDS_CONTEXT)
         out.append(

@@ -19,7 +19,7 @@ from safeproxy.filters.pii import (
 )
 from safeproxy.filters.registry import Context, Registry, Share, TextFinder
 from safeproxy.filters.rules import Rule
-from safeproxy.filters.scanner import Pattern, compile_error
+from safeproxy.filters.scanner import Pattern, compile_error, report_cap
 from safeproxy.filters.secrets import SECRET_KINDS
 from safeproxy.filters.word_hold import WordPrefixHold, plain
 from safeproxy.settings.policy import (
@@ -195,7 +195,9 @@ class HiddenType:
                 return []
             return [
                 Finding("hidden.payload", "carrier", s, e, Severity.HIGH, owner)
-                for s, e in carrier_runs(text)
+                # As many as a rule's candidates may be (scanner.report_cap): a text made
+                # of carrier runs is an Overload, not tens of thousands of redactions.
+                for s, e in carrier_runs(text, report_cap(len(text)))
             ]
 
         finder = TextFinder(find, HIDDEN_MAX_HOLD, carrier_tail)

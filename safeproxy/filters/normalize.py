@@ -19,8 +19,11 @@ some character folds to nothing or to several characters.
 from __future__ import annotations
 
 import unicodedata
-from itertools import compress
+from collections.abc import Sequence
+from functools import partial
 from typing import NamedTuple, TypeVar
+
+from safeproxy.filters.kept import Kept
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
 _FULL_STOPS = "\u3002\uff61"  # ideographic full stops (NFKD leaves them)
@@ -46,7 +49,7 @@ class Normalized(NamedTuple):
 
     text: str
     original: str
-    sources: tuple[int, ...] | None  # None: the identity map (ASCII fast path)
+    sources: Sequence[int] | None  # None: the identity map (ASCII fast path)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) that produced normalised [start, end) (end > start)."""
@@ -130,9 +133,9 @@ class Normalizer:
             if len(marked) == len(text):
                 if _VANISHED not in marked:
                     return Normalized(marked, text, None)
-                # The kept positions: the non-zero code units of its UTF-32, picked in C.
+                # The kept positions: the non-zero code units of its UTF-32, found on demand.
                 units = memoryview(marked.encode("utf-32-le")).cast("I")
-                kept = tuple(compress(range(len(text)), units))
+                kept = Kept(len(text), partial(marked.count, _VANISHED), units)
                 return Normalized(marked.replace(_VANISHED, ""), text, kept)
         folded = text.translate(self._folds)
         changers = text.translate(self._changers)
@@ -145,7 +148,8 @@ class Normalizer:
             # such character cost 0.4 s for 1 MiB of them; a few (ZWJ in emoji) stay cheaper
             # one by one, below.
             lengths = text.translate(self._lengths).encode("latin-1")
-            return Normalized(folded, text, tuple(compress(range(len(text)), lengths)))
+            kept = Kept(len(text), partial(lengths.count, 0), lengths)
+            return Normalized(folded, text, kept)
         positions: list[int] = []
         for ch in set(changers):
             at = text.find(ch)

@@ -10,6 +10,8 @@ import re
 from collections import Counter
 
 from safeproxy.filters.piece import Piece
+from safeproxy.filters.runs import run_spans
+from safeproxy.filters.scanner import Overload
 
 # --- ROT13 and reversed text (whole-text transforms, taken when they read as language) ----
 
@@ -65,55 +67,101 @@ def decode_reversed(text: str, budget: int) -> list[Piece]:
 # --- letter-spaced text ("i g n o r e", "p.a.s.s.w.o.r.d") --------------------------------
 
 # Single non-space characters apart by one to three blanks; or single letters and digits apart
-# by one punctuation mark.
-_SPACED = re.compile(r"(?:(?<!\S)\S[ \t]{1,3}){4,}\S(?!\S)")
-_PUNCT_SPACED = re.compile(r"(?:(?<![^\W_])[^\W_][.*_|,/\\~+-]){4,}[^\W_](?![^\W_])")
+# by one punctuation mark. Each repeat is bounded, and a longer run is followed by its `_MORE`
+# pattern (runs.py): one unbounded match would read a whole megabyte of "a b "
+# before the budget could stop it.
+_SPACED = re.compile(r"(?:(?<!\S)\S[ \t]{1,3}){4,256}\S(?!\S)")
+_SPACED_MORE = re.compile(r"(?:[ \t]{1,3}\S(?!\S)){1,256}")
+_PUNCT_SPACED = re.compile(r"(?:(?<![^\W_])[^\W_][.*_|,/\\~+-]){4,256}[^\W_](?![^\W_])")
+_PUNCT_MORE = re.compile(r"(?:[.*_|,/\\~+-][^\W_](?![^\W_])){1,256}")
 _PUNCT_SEPS = ".*_|,/\\~+-"
 
 
 def decode_spaced(text: str, budget: int) -> list[Piece]:
+    """Both kinds of letter-spaced runs (blanks, then punctuation)."""
+    out = decode_blank_spaced(text, budget)
+    return out + decode_punct_spaced(text, budget - sum(len(p.text) for p in out))
+
+
+def decode_blank_spaced(text: str, budget: int) -> list[Piece]:
+    """Single characters apart by one to three blanks ("i g n o r e")."""
+    return _decode_runs(text, budget, _SPACED, _SPACED_MORE, " \t", 4)
+
+
+def decode_punct_spaced(text: str, budget: int) -> list[Piece]:
+    """Single letters and digits apart by one punctuation mark ("p.a.s.s")."""
+    return _decode_runs(text, budget, _PUNCT_SPACED, _PUNCT_MORE, _PUNCT_SEPS, 2)
+
+
+def _decode_runs(
+    text: str, budget: int, first: re.Pattern[str], more: re.Pattern[str], seps: str, widest: int
+) -> list[Piece]:
+    """`widest`: a character and its widest gap. A run is followed no further than the
+    characters `left` allows, and one more, so that a longer run is seen to be one."""
     out: list[Piece] = []
-    for pattern, seps in ((_SPACED, " \t"), (_PUNCT_SPACED, _PUNCT_SEPS)):
-        for m in pattern.finditer(text):
-            if budget <= 0:
-                return out
-            # A run reads at most twice the budget of text (a character and a gap each).
-            piece = _unspace(text, m.start(), min(m.end(), m.start() + 2 * budget), seps)
-            if piece is not None:
-                out.append(piece)
-                budget -= len(piece.text)
+    left = budget
+
+    def most() -> int:
+        return widest * (left + 1)
+
+    for start, end in run_spans(first, more, text, most):
+        if left <= 0:
+            break
+        piece = _unspace(text, start, end, seps, left)
+        if piece is not None:
+            out.append(piece)
+            left -= len(piece.text)
     return out
 
 
-def _unspace(text: str, start: int, end: int, seps: str) -> Piece | None:
+def _unspace(text: str, start: int, end: int, seps: str, most: int) -> Piece | None:
     """The characters of a spaced run joined (the run alternates one character and a gap of
-    `seps`); a gap other than the usual one is a word break, read as one space."""
-    chars: list[int] = []
-    gaps: list[tuple[int, int]] = []
-    i = start
-    while i < end:
-        chars.append(i)
-        j = i + 1
-        while j < end and text[j] in seps:
-            j += 1
-        gaps.append((i + 1, j))
-        i = j
-    gaps.pop()
-    if sum(text[c].isalpha() for c in chars) < 3:
+    `seps`); a gap other than the usual one is a word break, read as one space. A run of
+    more than `most` characters is an Overload, found before any Python step per character
+    (past the cap, the rest of the run would go unread)."""
+    run = text[start:end]
+    # The common case in C: every gap the same (one separator, or the same few blanks).
+    for width in (1, 2, 3):
+        gap = run[1 : 1 + width]
+        chars = run[:: width + 1]
+        uniform = gap.strip(seps) == "" and not any(c in chars for c in seps)
+        if uniform and gap.join(chars) == run:
+            if _letters(chars) < 3:
+                return None  # digits with separators are the detectors' own business
+            if len(chars) > most:
+                raise Overload(f"spaced text past {most} decoded characters")
+            step = width + 1
+            return Piece("spaced", chars, range(start, end, step), range(start + 1, end + 1, step))
+    # Gaps of several widths: the word breaks are the gaps other than the usual one. The
+    # characters and gaps are listed in C; Python steps once per character (the caller
+    # reads at most its budget's worth).
+    is_gap = _GAPS[seps]
+    chars = is_gap.sub("", run)
+    if _letters(chars) < 3:
         return None  # digits with separators are the detectors' own business
-    usual = Counter(text[a:b] for a, b in gaps).most_common(1)[0][0]
-    out: list[str] = [text[chars[0]]]
-    out_s: list[int] = [chars[0]]
-    out_e: list[int] = [chars[0] + 1]
+    if len(chars) > most:
+        raise Overload(f"spaced text past {most} decoded characters")
+    gaps = [m.span() for m in is_gap.finditer(run)]
+    usual = Counter(run[a:b] for a, b in gaps).most_common(1)[0][0]
+    out: list[str] = [chars[0]]
+    out_s: list[int] = [start]
+    out_e: list[int] = [start + 1]
     for (a, b), c in zip(gaps, chars[1:], strict=True):
-        if text[a:b] != usual:
+        if b - a != len(usual) or run[a:b] != usual:
             out.append(" ")
-            out_s.append(a)
-            out_e.append(b)
-        out.append(text[c])
-        out_s.append(c)
-        out_e.append(c + 1)
+            out_s.append(start + a)
+            out_e.append(start + b)
+        out.append(c)
+        out_s.append(start + b)
+        out_e.append(start + b + 1)
     return Piece("spaced", "".join(out), out_s, out_e)
+
+
+_GAPS = {" \t": re.compile("[ \t]+"), _PUNCT_SEPS: re.compile(r"[.*_|,/\\~+-]+")}
+
+
+def _letters(chars: str) -> int:
+    return sum(map(str.isalpha, chars))  # one C call per character, no Python frame
 
 
 def spaced_tail(text: str, cap: int = 1024) -> int:

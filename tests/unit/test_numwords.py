@@ -10,6 +10,7 @@ from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.numwords import decode_numwords
 from safeproxy.filters.piece import Piece
 from safeproxy.filters.pii import PII_RULES
+from safeproxy.filters.scanner import Overload
 from tests.support import gate_of
 
 BUDGET = 1 << 20
@@ -123,10 +124,25 @@ def test_the_pii_detectors_read_the_decoded_digits(spelt: str, kind: str) -> Non
 
 def test_the_budget_cuts_the_decoding() -> None:
     text = " ".join(["four"] * 100) + ". " + " ".join(["two"] * 100)
-    pieces = decode_numwords(text, 20)
+    budget = 20 * numwords.ITEM_COST  # twenty words' reading
+    pieces = decode_numwords(text, budget)
     assert sum(len(p.text) for p in pieces) <= 20
     assert pieces and set(pieces[0].text) == {"4"}
     assert decode_numwords(text, 0) == []
+    # For the decoded views, a text the budget cannot read to its end is an Overload.
+    with pytest.raises(Overload):
+        decode_numwords(text, budget, whole=True)
+    assert decode_numwords(text, 400 * numwords.ITEM_COST, whole=True)
+
+
+def test_each_item_read_is_charged_so_lone_words_stop_early() -> None:
+    """Lone number words make no piece but cost their reading: the words read stay within
+    budget / ITEM_COST, however long the text (`read` counts every letter run: the "x"
+    between them too)."""
+    text = "one x " * (1 << 16)
+    pieces, read, cut = numwords._read_text(text, 8192)
+    assert pieces == [] and cut
+    assert read <= 2 * (8192 // numwords.ITEM_COST + 1)
 
 
 @pytest.mark.parametrize(
@@ -157,12 +173,12 @@ def test_piece_type() -> None:
 
 
 def test_prose_spends_little_of_the_budget() -> None:
-    """A number word in prose costs one; other words and connectives nothing (100 KB of
-    prose dense with number words, then a spelt card, within 8 K)."""
+    """A number word in prose costs ITEM_COST; other words and connectives nothing (100 KB
+    of prose dense with number words, then a spelt card, within 8 K words' reading)."""
     prose = "I have one or two questions about it, and three more. Il y a un chat et un chien. "
     card = "four one one one one one one one one one one one one one one one"
     text = prose * (100_000 // len(prose)) + card
-    pieces = decode_numwords(text, 8192)
+    pieces = decode_numwords(text, 8192 * numwords.ITEM_COST)
     assert [p.text for p in pieces] == ["4111111111111111"]
     assert pieces[0].span(0, 16) == (len(text) - len(card), len(text))
 
