@@ -43,10 +43,12 @@ class _Series:
     """One route x policy: a ring of buckets, each a finding-type count vector and a score
     histogram. Slot `epoch % ring` holds bucket `epoch`; slots are zeroed as time advances."""
 
-    __slots__ = ("epoch", "mix", "mix_now", "scores", "scores_now", "types")
+    __slots__ = ("epoch", "mix", "mix_now", "scores", "scores_now", "types", "until")
 
-    def __init__(self, ring: int, types: int, bins: int, epoch: int) -> None:
+    def __init__(self, ring: int, types: int, bins: int, epoch: int, bucket_s: float) -> None:
         self.epoch = epoch
+        # When the current bucket ends: one float comparison per request finds a boundary.
+        self.until = (epoch + 1) * bucket_s
         self.mix = [[0] * (types + 1) for _ in range(ring)]  # the last slot is `other`
         self.scores = [[0] * bins for _ in range(ring)]
         self.mix_now = self.mix[epoch % ring]
@@ -67,6 +69,7 @@ class DriftTracker:
         self._clock = clock
         self._ring = s.recent_buckets + s.reference_buckets + 1
         self._bins = s.score_bins
+        self._bucket_s = s.bucket_s
         self._series: dict[Key, _Series] = {}
         labels = ["route", "policy"]
         # Per process with `--workers N` (each worker judges its own share of traffic
@@ -106,16 +109,18 @@ class DriftTracker:
         self, route: str, policy: str, types: Sequence[str], scores: Sequence[float] = ()
     ) -> None:
         """One request's finding types and deep-check scores (0..1) for its route and policy."""
-        s = self._series.get((route, policy))
-        epoch = int(self._clock() // self.settings.bucket_s)
+        key = (route, policy)
+        s = self._series.get(key)
+        now = self._clock()
         if s is None:
             if len(self._series) >= self.settings.max_series:
                 return  # capped: memory and series stay bounded whatever the config names
-            s = self._series[(route, policy)] = _Series(
-                self._ring, self.settings.max_types, self._bins, epoch
+            epoch = int(now // self._bucket_s)
+            s = self._series[key] = _Series(
+                self._ring, self.settings.max_types, self._bins, epoch, self._bucket_s
             )
-        elif epoch != s.epoch:
-            self._roll((route, policy), s, epoch)
+        elif now >= s.until:
+            self._roll(key, s, int(now // self._bucket_s))
         if types:
             mix, index = s.mix_now, s.types
             for kind in types:
@@ -127,8 +132,10 @@ class DriftTracker:
             bins = self._bins
             hist = s.scores_now
             for score in scores:
-                # Scores are 0..1 by the judges' contract; clamp so 1.0 lands in the top bin.
-                hist[min(bins - 1, max(0, int(score * bins)))] += 1
+                # Scores are 0..1 by the judges' contract; clamped so 1.0 lands in the top
+                # bin (comparisons, not min/max: this runs per request).
+                b = int(score * bins)
+                hist[b if 0 <= b < bins else (0 if b < 0 else bins - 1)] += 1
 
     def refresh(self) -> None:
         """Bring every series up to now (a background task calls it once per bucket, so a
@@ -153,6 +160,7 @@ class DriftTracker:
             s.mix[slot] = [0] * len(s.mix[slot])
             s.scores[slot] = [0] * self._bins
         s.epoch = epoch
+        s.until = (epoch + 1) * self._bucket_s
         s.mix_now = s.mix[epoch % ring]
         s.scores_now = s.scores[epoch % ring]
         self._export(key, s)

@@ -277,9 +277,12 @@ class Metrics:
         drift = self.drift
         if drift is not None:
             checks = d.deep_checks
-            scores = [c.score for c in checks if c.score is not None] if checks else ()
-            if found or scores:
-                drift.observe(d.route, policy, found, scores)
+            if checks:
+                scores = [c.score for c in checks if c.score is not None]
+                if found or scores:
+                    drift.observe(d.route, policy, found, scores)
+            elif found:
+                drift.observe(d.route, policy, found)
         if d.output_checked:
             hot.inc(h.OUTPUT_CHECKED, (d.route,))
             if d.output_violation:
