@@ -10,6 +10,8 @@ import random
 import warnings
 from collections import Counter
 
+import pydantic
+import pytest
 from prometheus_client import CollectorRegistry
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import ks_2samp
@@ -205,3 +207,14 @@ def test_metrics_record_feeds_drift_with_finding_types_and_scores() -> None:
     jsd, threshold, ks, ks_threshold = metrics.drift.evaluate(route, "default")
     assert (jsd, threshold, ks, ks_threshold) == (1.0, 0.0, 1.0, 0.0)
     assert Metrics(CollectorRegistry()).drift is None  # off unless asked for
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"recent_buckets": 5, "reference_buckets": 24},  # not a multiple
+     {"recent_buckets": 4, "reference_buckets": 8}],  # two sub-windows: no measure of chance
+)  # fmt: skip
+def test_the_reference_must_split_into_at_least_three_recent_windows(bad: dict[str, int]) -> None:
+    with pytest.raises(pydantic.ValidationError, match="multiple of recent_buckets"):
+        DriftSettings.model_validate(bad)
+    assert DriftSettings(recent_buckets=4, reference_buckets=12).reference_buckets == 12
