@@ -4,7 +4,8 @@ have moved from a trailing reference, and how far they move by chance.
 Windows (DriftSettings, defaults in brackets): time is cut into buckets of `bucket_s` [300 s].
 The recent window is the last `recent_buckets` complete buckets [2: 10 min]; the reference is
 the `reference_buckets` complete buckets before it [24: 2 h]. The bucket being filled is in
-neither, so the exported values change only when a bucket completes.
+neither, so the exported values change only when a bucket completes; they are computed by
+`refresh` (a background task, just after each boundary), never on a request.
 
 Statistics (divergence.py): the Jensen-Shannon divergence (bits) between the recent and the
 reference finding-type mix (each finding type counted once per request, as in
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from prometheus_client import CollectorRegistry, Gauge
@@ -120,7 +121,7 @@ class DriftTracker:
                 self._ring, self.settings.max_types, self._bins, epoch, self._bucket_s
             )
         elif now >= s.until:
-            self._roll(key, s, int(now // self._bucket_s))
+            self._roll(s, int(now // self._bucket_s))
         if types:
             mix, index = s.mix_now, s.types
             for kind in types:
@@ -137,13 +138,23 @@ class DriftTracker:
                 b = int(score * bins)
                 hist[b if 0 <= b < bins else (0 if b < 0 else bins - 1)] += 1
 
-    def refresh(self) -> None:
-        """Bring every series up to now (a background task calls it once per bucket, so a
-        series whose traffic stopped still moves on)."""
-        epoch = int(self._clock() // self.settings.bucket_s)
-        for key, s in self._series.items():
-            if epoch != s.epoch:
-                self._roll(key, s, epoch)
+    def pairs(self) -> list[Key]:
+        """The (route, policy) pairs tracked."""
+        return list(self._series)
+
+    def refresh(self, key: Key | None = None) -> None:
+        """Bring one series (None: every one) up to now and export its values. The
+        evaluation (a fraction of a millisecond per series) runs here, never on a request:
+        app.py's task calls it just after each bucket boundary, one series per loop turn,
+        so a series whose traffic stopped moves on too."""
+        epoch = int(self._clock() // self._bucket_s)
+        for k in [key] if key is not None else self.pairs():
+            s = self._series.get(k)
+            if s is None:
+                continue
+            if epoch > s.epoch:
+                self._roll(s, epoch)
+            self._export(k, s)
 
     def _type_index(self, s: _Series, kind: str) -> int:
         if len(s.types) < self.settings.max_types:
@@ -151,10 +162,10 @@ class DriftTracker:
             return s.types[kind]
         return self.settings.max_types  # `other`: not remembered, so the dict stays bounded
 
-    def _roll(self, key: Key, s: _Series, epoch: int) -> None:
+    def _roll(self, s: _Series, epoch: int) -> None:
+        """Move a series to bucket `epoch`: zero the slots of the buckets that passed. Cheap
+        (no evaluation): a request that crosses a boundary does this."""
         ring = self._ring
-        if epoch < s.epoch:  # a clock that went back: keep counting in the current bucket
-            return
         for e in range(max(s.epoch + 1, epoch - ring + 1), epoch + 1):
             slot = e % ring
             s.mix[slot] = [0] * len(s.mix[slot])
@@ -163,7 +174,6 @@ class DriftTracker:
         s.until = (epoch + 1) * self._bucket_s
         s.mix_now = s.mix[epoch % ring]
         s.scores_now = s.scores[epoch % ring]
-        self._export(key, s)
 
     def evaluate(self, route: str, policy: str) -> tuple[float, float, float, float]:
         """(mix JSD, its threshold, score KS, its threshold) of a series now; NaN where not
@@ -204,6 +214,3 @@ class DriftTracker:
         """The sum of the `n` buckets ending `back` buckets before `epoch`."""
         slots = [ring[(epoch - back - i) % self._ring] for i in range(n)]
         return [sum(column) for column in zip(*slots, strict=True)]
-
-    def keys(self) -> Iterator[Key]:
-        return iter(tuple(self._series))
