@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
@@ -45,6 +46,7 @@ from safeproxy.settings.loading import ConfigError, config_version
 from safeproxy.settings.schema import Settings
 from safeproxy.telemetry.access_log import LOGGER, AccessLog
 from safeproxy.telemetry.audit import AuditLog
+from safeproxy.telemetry.drift import DriftTracker
 from safeproxy.telemetry.metrics import Metrics
 from safeproxy.telemetry.process import register_process_metrics
 from safeproxy.telemetry.recorder import Recorder
@@ -77,6 +79,8 @@ class Components:
 
 
 COMPONENTS = web.AppKey("components", Components)
+# How long after a drift bucket boundary its series are exported: the bucket has completed.
+_PAST_BOUNDARY_S = 0.05
 
 
 def build_app(
@@ -100,7 +104,10 @@ def build_app(
     env = os.environ if environ is None else environ
     multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
     router = Router(settings)  # the routes at start: safety breakers are bound to them
-    metrics = Metrics(registry, multiprocess=bool(multiprocess_dir))
+    metrics = Metrics(
+        registry, multiprocess=bool(multiprocess_dir), drift=settings.telemetry.drift,
+        clock=clock,
+    )  # fmt: skip
     recorder = _recorder(settings.telemetry, metrics, env, tracer_provider)
     if settings.capture.enabled:
         recorder.capture = _capture(settings.capture, env, capture_tag, wall_clock)
@@ -135,8 +142,9 @@ def build_app(
     safety_breaker = breaker_events("safety")
 
     safety = SafetyBreakers(
-        zip(settings.routes, router.routes(), strict=True), clock=clock, on_change=safety_breaker
-    )
+        zip(settings.routes, router.routes(), strict=True), clock=clock, on_change=safety_breaker,
+        times=metrics.safety_times,
+    )  # fmt: skip
     for guard in safety.breakers():
         metrics.breaker_open.labels("safety", guard.target).set(
             0 if guard.forced_reason is None else 1
@@ -225,7 +233,7 @@ def build_app(
         settings.server, generations, pools, recorder, policy_guard, admission, safety,
         QuarantineGate(
             quarantine, strict_policy=q.strict_policy if q.action == "strict" else None,
-            on_quarantine=quarantined, store=qstore,
+            on_quarantine=quarantined, store=qstore, times=metrics.safety_times, clock=clock,
         ),
         deep=deep.service if deep is not None else None,
         # Versions come from each exchange's generation, none from here.
@@ -257,11 +265,20 @@ def build_app(
         if deep is not None:
             await deep.start()
         probe = asyncio.create_task(readiness.run(), name="safeproxy-readiness")
+        drift = None
+        if metrics.drift is not None:
+            drift = asyncio.create_task(
+                _refresh_drift(metrics.drift, clock), name="safeproxy-drift"
+            )
         try:
             yield
         finally:
             readiness.stop()
             await probe
+            if drift is not None:
+                drift.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await drift
             if reloader is not None:
                 await reloader.close()
             for pool in pools.values():
@@ -282,6 +299,18 @@ def build_app(
 
     app.cleanup_ctx.append(upstream_sessions)
     return app
+
+
+async def _refresh_drift(drift: DriftTracker, clock: Callable[[], float]) -> None:
+    """Export every drift series just after each bucket boundary of the tracker's clock,
+    one series per loop turn (each evaluation is a fraction of a millisecond), so a series
+    whose traffic stopped still moves on and no request pays for an evaluation."""
+    bucket = drift.settings.bucket_s
+    while True:
+        await asyncio.sleep(bucket - clock() % bucket + _PAST_BOUNDARY_S)
+        for pair in drift.pairs():
+            drift.refresh(pair)
+            await asyncio.sleep(0)
 
 
 def _reported(metrics: Metrics, recorder: Recorder, result: ReloadResult) -> None:

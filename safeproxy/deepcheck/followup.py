@@ -130,6 +130,8 @@ class FollowUp:
         self._metrics.deep_checks.labels(
             check.label, check.judge.name, job.stage, "async", o.verdict, job.reason
         ).inc()
+        if o.score is not None and self._metrics.drift is not None:
+            self._metrics.drift.observe(job.route, job.policy, (), (o.score,))
         written = True
         if self._audit is not None:
             written = self._audit.write(

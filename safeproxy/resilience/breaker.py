@@ -30,13 +30,16 @@ class State(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Transition:
-    """One state change of a breaker; `at` is the clock time it was observed."""
+    """One state change of a breaker; `at` is the clock time it was observed. A trip judged on
+    the window (CLOSED -> OPEN) carries `evidence_since`: the clock time of the earliest
+    failure inside the window that judged it, where time to detect (M3) starts."""
 
     target: str
     old: State
     new: State
     at: float
     reason: str
+    evidence_since: float | None = None
 
 
 OnChange: TypeAlias = Callable[[Transition], None]
@@ -216,7 +219,7 @@ class _StateMachine:
                 return  # no failure in the window: nothing to trip on
             reason = self._trip_reason(now)
             if reason is not None:
-                self._open(reason, now)
+                self._open(reason, now, self._window.first_failure(now))
         elif state is State.HALF_OPEN:
             self._probe_failed += failed
             self._probe_ok += not failed
@@ -263,10 +266,10 @@ class _StateMachine:
         self._probe_ok = 0
         self._probe_failed = 0
 
-    def _open(self, reason: str, now: float) -> None:
+    def _open(self, reason: str, now: float, evidence_since: float | None = None) -> None:
         self._opened_at = now
         self._reset_probes()
-        self._move(State.OPEN, reason, now)
+        self._move(State.OPEN, reason, now, evidence_since)
 
     def _close(self, reason: str, now: float) -> None:
         self._window.clear()
@@ -275,11 +278,13 @@ class _StateMachine:
         self._reset_probes()
         self._move(State.CLOSED, reason, now)
 
-    def _move(self, new: State, reason: str, now: float) -> None:
+    def _move(
+        self, new: State, reason: str, now: float, evidence_since: float | None = None
+    ) -> None:
         # Called after every field is updated: a raising callback cannot leave a torn breaker.
         old, self._state = self._state, new
         if old is not new and self._on_change is not None:
-            self._on_change(Transition(self._target, old, new, now, reason))
+            self._on_change(Transition(self._target, old, new, now, reason, evidence_since))
 
 
 class Breaker(_StateMachine):

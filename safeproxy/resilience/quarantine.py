@@ -36,6 +36,9 @@ class Quarantine:
         self._recent: OrderedDict[str, deque[float]] = OrderedDict()
         self._until: dict[str, float] = {}
         self.entered = 0  # quarantines begun (a counter for metrics)
+        # When the earliest violation of the last identity quarantined happened: where its
+        # time to detect (M3) starts.
+        self.evidence_since: float | None = None
 
     @property
     def enabled(self) -> bool:
@@ -70,6 +73,7 @@ class Quarantine:
             times.popleft()
         if len(times) >= s.violations and not self.holds(key):
             self._until[key] = now + s.duration_s
+            self.evidence_since = times[0]
             times.clear()
             self.entered += 1
             if len(self._until) > s.max_identities:

@@ -1,5 +1,11 @@
 """The request path's view of quarantine: whether an identity is held (in this process or in
-the shared store), and counting its violations, shared ones off the request's path."""
+the shared store), and counting its violations, shared ones off the request's path.
+
+Reaction times (with `times`, kind `quarantine`): in this process the violation that tips an
+identity over is the detection (M3 from its earliest violation in the window) and the hold is
+in effect at once (M4 = 0: the next request is held). With the shared store the judgement is
+the store's, on the server's clock: M3 is not measured, and M4 runs from the tipping
+violation being seen here to the store confirming the hold (what every replica reads)."""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import contextlib
 from collections.abc import Callable
 
 from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore, StoreUnavailable
+from safeproxy.resilience.reaction import ReactionTimes
 
 
 class QuarantineGate:
@@ -21,11 +28,15 @@ class QuarantineGate:
         strict_policy: str | None = None,
         on_quarantine: Callable[[str], None] | None = None,
         store: SharedQuarantineStore | None = None,
+        times: ReactionTimes | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self._quarantine = quarantine
         self.strict_policy = strict_policy
         self._on_quarantine = on_quarantine
         self._store = store
+        self._times = times
+        self._clock = clock
         self._background: set[asyncio.Task[None]] = set()
 
     @property
@@ -48,8 +59,10 @@ class QuarantineGate:
         if not self._quarantine.enabled:
             return
         if self._store is None:
-            if self._quarantine.violation(key) and self._on_quarantine is not None:
-                self._on_quarantine(tenant)
+            if self._quarantine.violation(key):
+                self._reacted(self._quarantine.evidence_since, None)
+                if self._on_quarantine is not None:
+                    self._on_quarantine(tenant)
             return
         # Shared state: off the request's path (the reply is already on its way).
         task = asyncio.ensure_future(self._count_shared(key, tenant))
@@ -58,9 +71,22 @@ class QuarantineGate:
 
     async def _count_shared(self, key: str, tenant: str) -> None:
         assert self._store is not None
+        seen = self._clock() if self._clock is not None else None
         with contextlib.suppress(StoreUnavailable):
-            if await self._store.violation(key) and self._on_quarantine is not None:
-                self._on_quarantine(tenant)
+            if await self._store.violation(key):
+                self._reacted(None, seen)
+                if self._on_quarantine is not None:
+                    self._on_quarantine(tenant)
+
+    def _reacted(self, evidence_since: float | None, seen: float | None) -> None:
+        """A quarantine began: M3 when the evidence is known here, M4 from the detection
+        (`seen`, or now in this process) to now."""
+        if self._times is None or self._clock is None:
+            return
+        now = self._clock()
+        if evidence_since is not None:
+            self._times.detected("quarantine", evidence_since, now)
+        self._times.mitigated("quarantine", seen if seen is not None else now, now)
 
     async def close(self) -> None:
         """Finish the shared violation counts still running."""

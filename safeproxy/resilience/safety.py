@@ -10,6 +10,13 @@ admin API: open, closed, or back to automatic).
 The breakers are bound to the routes at start, not to a generation: a policy reload does not
 rebuild them, so a thrown kill-switch stays thrown across reloads (as an operator expects of
 one) until it is released.
+
+Reaction times (with `times`): a trip judged on the window is a detection (M3, kind
+`safety_breaker`, from the earliest violation in the window to the trip); the first request
+that then gets the open action is the mitigation in effect (M4, from the trip). A kill-switch
+thrown open is a detection by an operator: no M3, and M4 (kind `kill_switch`) from the throw
+to the first request on the open action. A breaker that leaves OPEN before any request
+arrives has mitigated nobody: nothing is recorded for it.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections.abc import Callable, Iterable
 from safeproxy.errors import SafetyBreakerOpen
 from safeproxy.exchange.state import Exchange
 from safeproxy.resilience.breaker import RatioBreaker, SafetyBreakerSettings, State, Transition
+from safeproxy.resilience.reaction import ReactionTimes
 from safeproxy.settings.schema import RouteSettings
 from safeproxy.upstream.routes import Route, Target
 
@@ -39,8 +47,15 @@ class SafetyBreakers:
         *,
         clock: Callable[[], float],
         on_change: Callable[[Transition], None] | None = None,
+        times: ReactionTimes | None = None,
     ) -> None:
         self._by_label: dict[str, _Guarded] = {}
+        self._clock = clock
+        self._times = times
+        self._on_change = on_change
+        # route label -> (kind, detected at): a detection whose mitigation no request has
+        # met yet. At most one per route: bounded.
+        self._pending: dict[str, tuple[str, float]] = {}
         for settings, route in routes:
             sb = settings.safety_breaker
             if not sb.enabled and not sb.force_open:
@@ -57,7 +72,7 @@ class SafetyBreakers:
                     half_open_probes=sb.half_open_probes,
                     successes_to_close=sb.successes_to_close,
                 ),
-                on_change=on_change,
+                on_change=self._changed,
             )
             if sb.force_open:
                 breaker.force_open("config")
@@ -65,6 +80,21 @@ class SafetyBreakers:
                 Target(sb.fallback.upstream, sb.fallback.model) if sb.fallback is not None else None
             )
             self._by_label[route.label] = _Guarded(breaker, sb.action, fallback, sb.strict_policy)
+        # `force_open` in the config is no detection: the route starts cut off.
+        self._pending.clear()
+
+    def _changed(self, t: Transition) -> None:
+        if self._times is not None:
+            if t.new is State.OPEN and t.reason == "forced":
+                self._pending[t.target] = ("kill_switch", t.at)
+            elif t.new is State.OPEN and t.old is State.CLOSED:
+                if t.evidence_since is not None:
+                    self._times.detected("safety_breaker", t.evidence_since, t.at)
+                self._pending[t.target] = ("safety_breaker", t.at)
+            elif t.new is not State.OPEN:
+                self._pending.pop(t.target, None)
+        if self._on_change is not None:
+            self._on_change(t)
 
     def breakers(self) -> list[RatioBreaker]:
         return [g.breaker for g in self._by_label.values()]
@@ -110,6 +140,10 @@ class SafetyBreakers:
             ex.safety_judged = counts
             return
         ex.degraded.append(f"safety_breaker:{guarded.action}")
+        if self._pending:
+            pending = self._pending.pop(route.label, None)
+            if pending is not None and self._times is not None:
+                self._times.mitigated(pending[0], pending[1], self._clock())
         if guarded.fallback is not None:
             # Only the targets change: a stricter policy the request already has stays.
             ex.route = dataclasses.replace(route, targets=(guarded.fallback,))

@@ -17,6 +17,9 @@ class Window:
         self._epochs = [0] * _BUCKETS  # the bucket period each slot currently holds
         self._totals = [0] * _BUCKETS
         self._failures = [0] * _BUCKETS
+        # The earliest failure time each slot holds (inf: none): where a trip's evidence
+        # begins, for time to detect (M3).
+        self._first = [math.inf] * _BUCKETS
 
     def add(self, now: float, failed: bool) -> None:
         epoch = math.floor(now / self._width)
@@ -25,8 +28,12 @@ class Window:
             self._epochs[slot] = epoch
             self._totals[slot] = 0
             self._failures[slot] = 0
+            self._first[slot] = math.inf
         self._totals[slot] += 1
-        self._failures[slot] += failed
+        if failed:
+            self._failures[slot] += 1
+            if now < self._first[slot]:
+                self._first[slot] = now
 
     def amend(self, now: float) -> None:
         """Turn one outcome already counted as a success into a failure (a late verdict)."""
@@ -36,7 +43,10 @@ class Window:
             self._epochs[slot] = epoch
             self._totals[slot] = 0
             self._failures[slot] = 0
+            self._first[slot] = math.inf
         self._failures[slot] += 1
+        if now < self._first[slot]:
+            self._first[slot] = now
 
     def counts(self, now: float) -> tuple[int, int]:
         """(outcomes, failures) still inside the window."""
@@ -48,6 +58,14 @@ class Window:
                 failures += f
         return total, failures
 
+    def first_failure(self, now: float) -> float | None:
+        """Clock time of the earliest failure still inside the window (None: none)."""
+        epoch = math.floor(now / self._width)
+        live = zip(self._epochs, self._first, strict=True)
+        first = min((t for e, t in live if epoch - _BUCKETS < e <= epoch), default=math.inf)
+        return first if first != math.inf else None
+
     def clear(self) -> None:
         self._totals = [0] * _BUCKETS
         self._failures = [0] * _BUCKETS
+        self._first = [math.inf] * _BUCKETS

@@ -6,7 +6,8 @@ from config names and fixed enums only, never from client input, so cardinality 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -14,11 +15,16 @@ from safeproxy.exchange.decision import Decision, degraded_reason
 from safeproxy.filters.api import Action, SharedRecords
 from safeproxy.resilience.breaker import State, Transition
 from safeproxy.telemetry import hotpath as h
+from safeproxy.telemetry.drift import DriftTracker
 from safeproxy.telemetry.hotpath import HotPath, LocalHotPath, SharedHotPath
+from safeproxy.telemetry.safety_times import SafetyTimes
+from safeproxy.telemetry.settings import DriftSettings
 
 
 class Metrics:
-    """The proxy's instruments. Per-request series live in `hot` (see hotpath.py)."""
+    """The proxy's instruments. Per-request series live in `hot` (see hotpath.py); the
+    reaction-time SLIs (M3, M4) in `safety_times`; drift (M10), when `drift` settings are
+    given and enabled, in `drift`, on `clock`."""
 
     def __init__(
         self,
@@ -26,9 +32,15 @@ class Metrics:
         *,
         multiprocess: bool = False,
         policies: Mapping[str, str] | None = None,
+        drift: DriftSettings | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.registry = registry
         self.hot: HotPath = SharedHotPath(registry) if multiprocess else LocalHotPath(registry)
+        self.safety_times = SafetyTimes(registry)
+        self.drift: DriftTracker | None = None
+        if drift is not None and drift.enabled:
+            self.drift = DriftTracker(registry, drift, clock=clock)
         self.policy_info = Gauge(
             "safeproxy_policy_info",
             "The version (a content hash) of each loaded policy; value 1.",
@@ -244,6 +256,7 @@ class Metrics:
         if d.tokens_out:
             hot.add(h.TOKENS, (d.route, d.tenant_label, "output"), d.tokens_out)
         policy = d.policy
+        found: tuple[str, ...] = ()  # finding types, for drift
         for group in d.filter_groups:
             if not group:
                 continue
@@ -257,8 +270,19 @@ class Metrics:
                 hot.observe(h.FILTER_SECONDS, (r.filter, r.stage), seconds)
                 if r.error is not None:
                     hot.inc(h.FILTER_ERRORS, (r.filter, r.error))
-                for kind in r.types:
-                    hot.inc(h.FINDINGS, (policy, r.filter, kind))
+                if r.types:
+                    found += r.types
+                    for kind in r.types:
+                        hot.inc(h.FINDINGS, (policy, r.filter, kind))
+        drift = self.drift
+        if drift is not None:
+            checks = d.deep_checks
+            if checks:
+                scores = [c.score for c in checks if c.score is not None]
+                if found or scores:
+                    drift.observe(d.route, policy, found, scores)
+            elif found:
+                drift.observe(d.route, policy, found)
         if d.output_checked:
             hot.inc(h.OUTPUT_CHECKED, (d.route,))
             if d.output_violation:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from safeproxy.settings.policy import EnvName
 from safeproxy.settings.types import Strict
@@ -60,11 +60,43 @@ class DecisionHeaderSettings(Strict):
     enabled: bool = True
 
 
+class DriftSettings(Strict):
+    """Drift (M10): per route and policy, the finding-type mix and the deep-check scores of a
+    recent window against a trailing reference (telemetry/drift.py). The recent window is the
+    last `recent_buckets` complete buckets of `bucket_s`; the reference the `reference_buckets`
+    before them. The alert threshold comes from the reference's own sub-windows, so none is
+    configured here; `min_samples` is how many findings (or scores) a window needs before it
+    is compared at all."""
+
+    enabled: bool = True
+    bucket_s: float = Field(default=300.0, gt=0)
+    recent_buckets: int = Field(default=2, ge=1, le=12)
+    # A multiple of recent_buckets: the reference splits into sub-windows of the recent size.
+    reference_buckets: int = Field(default=24, ge=3, le=96)
+    min_samples: int = Field(default=30, ge=1)
+    # Memory is fixed per series; these cap it (README "Observability": the cost).
+    max_series: int = Field(default=64, ge=1, le=1024)
+    max_types: int = Field(default=24, ge=1, le=64)  # beyond: counted as `other`
+    score_bins: int = Field(default=20, ge=2, le=100)
+
+    @model_validator(mode="after")
+    def _sub_windows(self) -> DriftSettings:
+        if self.reference_buckets % self.recent_buckets or (
+            self.reference_buckets // self.recent_buckets < 3
+        ):
+            raise ValueError(
+                "reference_buckets must be a multiple of recent_buckets, at least 3 times it "
+                "(the reference splits into sub-windows of the recent window's size)"
+            )
+        return self
+
+
 class TelemetrySettings(Strict):
     tracing: TracingSettings = TracingSettings()
     audit: AuditSettings = AuditSettings()
     access_log: AccessLogSettings = AccessLogSettings()
     decision_headers: DecisionHeaderSettings = DecisionHeaderSettings()
+    drift: DriftSettings = DriftSettings()
     # Tenants are recorded as a salted hash of the API key. Without this variable the salt
     # is random per process (hashes then differ between restarts and workers).
     tenant_salt_env: EnvName | None = None

@@ -3,6 +3,7 @@ alert links an existing runbook."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -79,3 +80,15 @@ def test_slo_objective_is_set_in_one_place() -> None:
         if rule["alert"].startswith("SafeproxySafetyBudgetBurn"):
             assert "safeproxy:safety_slo:objective" in rule["expr"], rule["alert"]
             assert "0.001" not in rule["expr"] and "0.999" not in rule["expr"], rule["alert"]
+
+
+def test_drift_alerts_compare_with_the_exported_thresholds_only() -> None:
+    # M10's thresholds come from each reference's own variability (safeproxy/telemetry/drift.py),
+    # exported beside the statistic; a number in the rule would be the magic threshold the
+    # issue rules out.
+    drift = [r for r in alerts() if "safeproxy_drift_" in r["expr"]]
+    assert [r["alert"] for r in drift] == ["SafeproxySafetyDrift"]
+    expr = drift[0]["expr"]
+    for statistic in ("safeproxy_drift_finding_mix_jsd", "safeproxy_drift_score_ks"):
+        assert f"{statistic} > {statistic}_threshold" in expr
+    assert not re.search(r"[<>]=?\s*[0-9.]", expr), expr

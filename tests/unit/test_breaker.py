@@ -309,7 +309,8 @@ def test_every_transition_reaches_on_change() -> None:
     clock.advance(1.0)
     b.clear_force()  # t=116
     assert events == [
-        Transition("http://a", State.CLOSED, State.OPEN, 100.0, "consecutive_failures"),
+        # A trip judged on the window says where its evidence began (both failures at 100).
+        Transition("http://a", State.CLOSED, State.OPEN, 100.0, "consecutive_failures", 100.0),
         Transition("http://a", State.OPEN, State.HALF_OPEN, 105.0, "cooldown_elapsed"),
         Transition("http://a", State.HALF_OPEN, State.OPEN, 105.0, "probe_failed"),
         Transition("http://a", State.OPEN, State.HALF_OPEN, 115.0, "cooldown_elapsed"),

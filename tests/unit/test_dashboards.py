@@ -49,6 +49,8 @@ HISTOGRAMS = frozenset(
         "safeproxy_filter_seconds",
         "safeproxy_stream_holdback_chars",
         "safeproxy_deep_check_seconds",
+        "safeproxy_time_to_detect_seconds",
+        "safeproxy_time_to_mitigate_seconds",
     }
 )
 GAUGES = frozenset(
@@ -60,6 +62,10 @@ GAUGES = frozenset(
         "safeproxy_review_labels",
         "safeproxy_review_false_positive_ratio",
         "safeproxy_review_false_negative_ratio",
+        "safeproxy_drift_finding_mix_jsd",
+        "safeproxy_drift_finding_mix_jsd_threshold",
+        "safeproxy_drift_score_ks",
+        "safeproxy_drift_score_ks_threshold",
         # The standard process metrics (labelled by `worker` under --workers N).
         "process_resident_memory_bytes",
         "process_open_fds",

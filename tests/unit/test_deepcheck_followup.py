@@ -15,6 +15,7 @@ from safeproxy.deepcheck.sampler import Sampler
 from safeproxy.deepcheck.settings import HttpJudge
 from safeproxy.settings.policy import DeepCheck
 from safeproxy.telemetry.metrics import Metrics
+from safeproxy.telemetry.settings import DriftSettings
 
 
 class Unsafe:
@@ -79,3 +80,39 @@ async def test_nothing_is_counted_twice() -> None:
 def test_jobs_round_trip_their_flags() -> None:
     j = job(breaker_counted=True, violation_counted=True)
     assert Job.from_bytes(j.to_bytes()) == j
+
+
+class Scored:
+    """A judge that scores every text 0.9 (unsafe)."""
+
+    name = "scored"
+
+    async def judge(self, turns: Sequence[Turn], context: JudgeContext) -> JudgeResult:
+        return JudgeResult(JudgeVerdict.UNSAFE, ("S1",), 0.9)
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_an_async_score_feeds_drift_for_its_route_and_policy() -> None:
+    clock = [0.0]
+    metrics = Metrics(
+        CollectorRegistry(),
+        drift=DriftSettings(bucket_s=60, recent_buckets=1, reference_buckets=3, min_samples=1),
+        clock=lambda: clock[0],
+    )
+    spec = DeepCheck(judge="j")
+    settings = HttpJudge(type="http", url="http://127.0.0.1:9/j")
+    judge = GuardedJudge("j", Scored(), settings, metrics)
+    check = CompiledCheck(spec, "j", judge, Sampler(spec.sample, b"s", lambda: 0.0), True, True)
+    f = FollowUp({"p": PolicyChecks("p", (check,), True, "finish")}, metrics)
+    assert metrics.drift is not None
+    for bucket in range(3):  # the reference: low scores
+        clock[0] = bucket * 60.0
+        metrics.drift.observe("main", "p", (), (0.1,))
+    clock[0] = 180.0
+    await f.process(job())  # the judge's 0.9, for route main and policy p
+    clock[0] = 240.0
+    metrics.drift.refresh()
+    _, _, ks, threshold = metrics.drift.evaluate("main", "p")
+    assert (ks, threshold) == (1.0, 0.0)
