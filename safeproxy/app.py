@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
@@ -17,6 +18,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from safeproxy.admin.breakers import BreakerAdmin
 from safeproxy.admin.generation import GenerationAdmin
+from safeproxy.admin.rollouts import RolloutAdmin
 from safeproxy.capture.settings import CaptureSettings
 from safeproxy.capture.store import CaptureLog
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
@@ -41,6 +43,9 @@ from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore
 from safeproxy.resilience.quarantine_gate import QuarantineGate
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.review.service import ReviewService
+from safeproxy.rollout.controller import Rollouts
+from safeproxy.rollout.metrics import RolloutMetrics
+from safeproxy.rollout.status import analyse_every
 from safeproxy.settings.loading import ConfigError, config_version
 from safeproxy.settings.schema import Settings
 from safeproxy.telemetry.access_log import LOGGER, AccessLog
@@ -52,6 +57,10 @@ from safeproxy.telemetry.settings import TelemetrySettings
 from safeproxy.telemetry.tracing import Tracing, otlp_tracing
 from safeproxy.upstream.client import UpstreamPool
 from safeproxy.upstream.routes import Router
+
+
+# How often the rollout analysis looks for a due interval (intervals are the config's).
+ANALYSIS_POLL_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,7 @@ class Components:
     reloader: Reloader | None = None  # None: no config source to reload from
     deep: DeepCheckRuntime | None = None
     review: ReviewService | None = None
+    rollouts: Rollouts | None = None
 
     @property
     def policies(self) -> Mapping[str, CompiledPolicy]:
@@ -202,9 +212,14 @@ def build_app(
     metrics.generation_served(first.hash, first.versions)
     if deep is not None:
         deep.use(first.deep)
+    # Candidate policies beside active ones: their state follows the generations.
+    rollouts = Rollouts(RolloutMetrics(registry), env, clock=clock, audit=recorder.audit)
+    rollouts.sync(first)
+    recorder.observers.append(rollouts.observe)
 
     def swapped(old: Generation, new: Generation) -> None:
         metrics.generation_served(new.hash, new.versions, (old.hash, old.versions))
+        rollouts.sync(new)
         if deep is not None:
             deep.use(new.deep)
 
@@ -218,6 +233,7 @@ def build_app(
         # One admin listener: the generation endpoints join the review queue's.
         review.admin_routes += generation_admin.routes()
         review.admin_routes += breaker_admin.routes()
+        review.admin_routes += RolloutAdmin(rollouts).routes()
         review.audit = recorder.audit
     # Large texts scanned off the loop (issue 13).
     policy_guard = Guard(offload=True, keep_view=recorder.capture is not None)
@@ -230,6 +246,7 @@ def build_app(
         deep=deep.service if deep is not None else None,
         # Versions come from each exchange's generation, none from here.
         decision_headers=DecisionHeaders({}, enabled=settings.telemetry.decision_headers.enabled),
+        rollouts=rollouts,
     )  # fmt: skip
     pipeline_ref.append(pipeline)
     scrape = _scrape_registry(registry, multiprocess_dir)
@@ -239,7 +256,7 @@ def build_app(
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
     app[COMPONENTS] = Components(
         settings, metrics, pools, readiness, pipeline, generations, generation_admin,
-        breaker_admin, reloader, deep, review,
+        breaker_admin, reloader, deep, review, rollouts,
     )  # fmt: skip
     app.add_routes(handlers.routes())
 
@@ -257,9 +274,14 @@ def build_app(
         if deep is not None:
             await deep.start()
         probe = asyncio.create_task(readiness.run(), name="safeproxy-readiness")
+        analysis = asyncio.create_task(analyse_every(rollouts, ANALYSIS_POLL_S),
+                                       name="safeproxy-rollouts")  # fmt: skip
         try:
             yield
         finally:
+            analysis.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await analysis
             readiness.stop()
             await probe
             if reloader is not None:

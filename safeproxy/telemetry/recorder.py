@@ -8,7 +8,7 @@ to every sink, so they cannot disagree.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from safeproxy.capture.record import capture_record
@@ -50,6 +50,8 @@ class Recorder:
         # Keep the (redacted) text of requests and replies for the audit log or spans.
         self.capture_content = capture_content
         self._audit_content = audit_content
+        # Told of every decision after the sinks (the rollout analysis counts them).
+        self.observers: list[Callable[[Exchange, Decision], None]] = []
 
     def record(self, ex: Exchange, spans: RequestSpans | None) -> Decision:
         now = time.perf_counter()
@@ -77,6 +79,8 @@ class Recorder:
                 now=now,
                 captured=(ex.captured_input, ex.captured_output),
             )
+        for observe in self.observers:
+            observe(ex, decision)
         return decision
 
     def close(self) -> None:

@@ -1,0 +1,250 @@
+"""Rollouts: every route's live rollout; serves requests an arm, counts them, analyses intervals.
+
+The pipeline asks `serve` which policy answers a request (after the tenant map, before the
+safety breaker); the recorder hands every finished decision to `observe`; `tick` closes the
+intervals that are due (the app's background task calls it, tests call it with a fake
+clock). Admin calls go through `act`. Everything runs on the event loop's thread, so calls
+are serialised: a promote that arrives during an abort finds the rollout aborted and is
+refused with that state.
+
+A rollout lives as long as its candidate: a reload that keeps the candidate's name, version
+and mode keeps the state (phase, step, counts, history); any other candidate starts afresh.
+Counts are this process's. With `--workers N` each worker analyses its own share of the
+traffic, and the first to reach a verdict that changes the phase publishes it (fleet.py),
+which every worker then adopts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from safeproxy.exchange.decision import Decision, degraded_reason
+from safeproxy.exchange.state import Exchange
+from safeproxy.generation.generation import Generation
+from safeproxy.rollout.analysis import FAIL, judge
+from safeproxy.rollout.assign import Assigner, rollout_key
+from safeproxy.rollout.counts import JUDGED, ArmCounts
+from safeproxy.rollout.machine import PROMOTED, RUNNING, Machine
+from safeproxy.rollout.mark import RolloutMark
+from safeproxy.rollout.metrics import RolloutMetrics
+from safeproxy.settings.rollouts import RolloutSettings
+from safeproxy.telemetry.audit import AuditLog
+from safeproxy.upstream.routes import Route
+
+HISTORY = 50  # intervals and events kept per rollout for the status
+ACTIONS = ("start", "pause", "promote", "abort")
+_LIVE_SHARE = frozenset({RUNNING, "paused", "awaiting_promotion"})
+
+
+@dataclasses.dataclass(slots=True)
+class Rollout:
+    route: str
+    settings: RolloutSettings
+    key: str  # candidate name, version and mode: a new key is a new rollout
+    active: str  # the route's own policy, which the candidate stands beside
+    version: str  # the candidate's
+    machine: Machine
+    assigner: Assigner
+    started: float  # the open interval's start (the controller's clock)
+    arms: dict[str, ArmCounts] = dataclasses.field(default_factory=dict)
+    last: dict[str, Any] | None = None
+    history: deque[dict[str, Any]] = dataclasses.field(default_factory=lambda: deque(maxlen=HISTORY))
+    shadow: dict[str, int] = dataclasses.field(default_factory=dict)
+    sampled: float = 0.0  # shadow sampling: a running share, so exactly `sample` of requests
+    served: dict[int, tuple[Route, Route]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def share(self) -> float:
+        """Percent of identities the candidate serves now."""
+        phase = self.machine.phase
+        if self.settings.mode == "shadow" or phase not in _LIVE_SHARE | {PROMOTED}:
+            return 0.0
+        return 100.0 if phase == PROMOTED else self.settings.steps[self.machine.step]
+
+    def candidate_route(self, route: Route) -> Route:
+        known = self.served.get(id(route))
+        if known is None or known[0] is not route:
+            if len(self.served) > 64:  # routes of old generations
+                self.served.clear()
+            known = (route, dataclasses.replace(route, policy=self.settings.candidate))
+            self.served[id(route)] = known  # keeps `route` alive, so its id stays its own
+        return known[1]
+
+    def fresh_interval(self, now: float) -> None:
+        self.arms = {"canary": ArmCounts(), "baseline": ArmCounts()}
+        self.started = now
+
+
+class Rollouts:
+    def __init__(
+        self,
+        metrics: RolloutMetrics,
+        env: Mapping[str, str],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        audit: AuditLog | None = None,
+    ) -> None:
+        self.metrics = metrics
+        self.audit = audit
+        self._env = env
+        self._clock = clock
+        self.rollouts: dict[str, Rollout] = {}
+        # Told of every phase or step change (fleet.py publishes it to the other workers).
+        self.on_change: Callable[[Rollout], None] | None = None
+
+    def sync(self, gen: Generation) -> None:
+        """Take the rollouts of a (new) generation: same candidate, same state."""
+        routes = {r.label: r for r in gen.router.routes()}
+        kept: dict[str, Rollout] = {}
+        for label, s in gen.settings.rollouts.items():
+            version = gen.versions.get(s.candidate, "")
+            key = f"{s.candidate}@{version}:{s.mode}"
+            old = self.rollouts.get(label)
+            if old is not None and old.key == key:
+                old.settings, old.active = s, routes[label].policy
+                kept[label] = old
+                continue
+            a = s.analysis
+            machine = Machine(len(s.steps), a.passes_per_step, a.max_failed, s.promote == "auto")
+            r = Rollout(label, s, key, routes[label].policy, version, machine,
+                        Assigner(rollout_key(label, s.candidate, s.key_env, self._env)),
+                        self._clock())  # fmt: skip
+            r.fresh_interval(self._clock())
+            kept[label] = r
+            self._event(r, "reset" if old is not None else "configured")
+            if s.start == "auto":
+                self._event(r, r.machine.start())
+        for label in self.rollouts.keys() - kept.keys():
+            self.metrics.share.labels(label).set(0)
+        self.rollouts = kept
+
+    def serve(self, ex: Exchange, route: Route) -> Route:
+        """The route with the policy that serves this request (the candidate's, in the canary)."""
+        r = self.rollouts.get(route.label)
+        if r is None or route.policy != r.active:  # no rollout, or a tenant's own policy
+            return route
+        s = r.settings
+        if s.mode == "shadow":
+            if r.machine.phase == RUNNING:
+                r.sampled += s.sample
+                if r.sampled >= 1.0:
+                    r.sampled -= 1.0
+                    ex.rollout = RolloutMark(r.route, s.candidate, "shadow", "shadow")
+            return route
+        share = r.share
+        if share <= 0:
+            return route
+        if r.assigner.in_canary(ex.limit_key or ex.tenant, share):
+            ex.rollout = RolloutMark(r.route, s.candidate, "canary", "canary")
+            ex.policy_via = "canary"
+            return r.candidate_route(route)
+        ex.rollout = RolloutMark(r.route, s.candidate, "canary", "baseline")
+        return route
+
+    def observe(self, ex: Exchange, decision: Decision) -> None:
+        """Count a finished request towards its rollout's open interval."""
+        mark = ex.rollout
+        r = self.rollouts.get(mark.route) if mark is not None else None
+        if mark is None or r is None or r.settings.candidate != mark.candidate:
+            return  # no rollout, or one a reload replaced meanwhile
+        if mark.arm == "shadow":
+            if mark.shadow is not None:
+                result = mark.shadow.disagreement
+                r.shadow[result] = r.shadow.get(result, 0) + 1
+                self.metrics.shadow.labels(r.route, result).inc()
+            return
+        if r.machine.phase != RUNNING or decision.outcome not in JUDGED:
+            return
+        arm = r.arms[mark.arm]
+        fail_open = any(degraded_reason(d) == "fail_open" for d in ex.degraded)
+        arm.add_request(decision.outcome, decision.output_violation, fail_open,
+                        decision.overhead_s * 1000)  # fmt: skip
+        for check in ex.deep_checks or ():
+            if check.verdict in ("safe", "unsafe"):
+                arm.add_deep(check.verdict == "unsafe")
+        self.metrics.requests.labels(r.route, mark.arm).inc()
+
+    def tick(self) -> list[tuple[str, str]]:
+        """Close every interval that is due; returns (route, verdict) for each one closed."""
+        now = self._clock()
+        closed = []
+        for r in self.rollouts.values():
+            if r.machine.phase != RUNNING or r.settings.mode != "canary":
+                continue
+            if now - r.started < r.settings.analysis.interval_s:
+                continue
+            verdict, results = judge(r.settings.analysis.metrics, r.arms["canary"],
+                                     r.arms["baseline"])  # fmt: skip
+            failing = [m.metric for m in results if m.verdict == FAIL]
+            r.last = {"verdict": verdict, "step": r.machine.step, "share_percent": r.share,
+                      "metrics": [m.to_json() for m in results]}  # fmt: skip
+            r.history.append({"interval": verdict, "step": r.machine.step,
+                              "failing": failing})  # fmt: skip
+            self.metrics.intervals.labels(r.route, verdict).inc()
+            for m in results:
+                for arm, value in (("canary", m.canary), ("baseline", m.baseline)):
+                    if value is not None:
+                        self.metrics.metric.labels(r.route, m.metric, arm).set(value)
+            if self.audit is not None:
+                self.audit.event("rollout_interval", route=r.route, candidate=r.settings.candidate,
+                                 verdict=verdict, step=r.machine.step, failing=failing,
+                                 metrics=r.last["metrics"])  # fmt: skip
+            reason = "failed intervals exceeded the limit: " + ", ".join(failing)
+            for event in r.machine.interval(verdict, reason):
+                self._event(r, event)
+            r.fresh_interval(now)
+            closed.append((r.route, verdict))
+        return closed
+
+    def act(self, route: str, action: str, token: str, reason: str = "") -> Rollout:
+        """An admin call; raises KeyError (no such rollout) or machine.Refused."""
+        r = self.rollouts[route]
+        m = r.machine
+        why = reason or f"by {token}"
+        event = {"start": m.start, "pause": m.pause}.get(action)
+        if event is not None:
+            name = event()
+        elif action == "promote":
+            name = m.promote(why)
+        else:
+            name = m.abort(why)
+        if name in ("started", "resumed"):
+            r.fresh_interval(self._clock())  # a paused stretch is no interval
+        self._event(r, name, token=token)
+        return r
+
+    def adopt(self, route: str, key: str, state: Mapping[str, Any]) -> bool:
+        """Take a phase and step another worker published (fleet.py); False: not ours."""
+        r = self.rollouts.get(route)
+        if r is None or r.key != key:
+            return False
+        m = r.machine
+        if (m.phase, m.step) == (state.get("phase"), state.get("step")):
+            return True
+        m.phase, m.step = str(state.get("phase", m.phase)), int(state.get("step", m.step))
+        m.reason = str(state.get("reason", m.reason))
+        r.fresh_interval(self._clock())
+        r.history.append({"event": "adopted", "phase": m.phase, "step": m.step})
+        self._gauges(r)
+        return True
+
+    def _event(self, r: Rollout, event: str, **fields: Any) -> None:
+        m = r.machine
+        r.history.append({"event": event, "phase": m.phase, "step": m.step, "reason": m.reason,
+                          **fields})  # fmt: skip
+        self.metrics.events.labels(r.route, event).inc()
+        self._gauges(r)
+        if self.audit is not None:
+            self.audit.event("rollout", route=r.route, event=event, candidate=r.settings.candidate,
+                             version=r.version, phase=m.phase, step=m.step,
+                             share_percent=r.share, reason=m.reason, **fields)  # fmt: skip
+        if self.on_change is not None and event != "configured":
+            self.on_change(r)
+
+    def _gauges(self, r: Rollout) -> None:
+        self.metrics.share.labels(r.route).set(r.share)
+        self.metrics.step.labels(r.route).set(r.machine.step)
