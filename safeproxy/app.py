@@ -58,7 +58,6 @@ from safeproxy.telemetry.tracing import Tracing, otlp_tracing
 from safeproxy.upstream.client import UpstreamPool
 from safeproxy.upstream.routes import Router
 
-
 # How often the rollout analysis looks for a due interval (intervals are the config's).
 ANALYSIS_POLL_S = 0.25
 

@@ -117,7 +117,9 @@ class Guard:
             return None
         policy = self._policies(ex)[ex.route.policy]
         stage = policy.input
-        if stage.empty and not self._keep_view:
+        # A shadow candidate scans the texts even where the active policy has no filters.
+        shadow = ex.rollout is not None and ex.rollout.arm == "shadow"
+        if stage.empty and not self._keep_view and not shadow:
             return None
         try:
             slots = _slots(ex.kind, body)
@@ -132,7 +134,7 @@ class Guard:
         if self._keep_view:
             # Before limits and filters: a candidate policy re-scans what this one saw.
             ex.model_view = (list(texts), joined_runs(slots))
-        if stage.empty:
+        if stage.empty and not shadow:
             return None
         if stage.limits is not None:
             limits = stage.limits

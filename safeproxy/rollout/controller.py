@@ -52,7 +52,9 @@ class Rollout:
     started: float  # the open interval's start (the controller's clock)
     arms: dict[str, ArmCounts] = dataclasses.field(default_factory=dict)
     last: dict[str, Any] | None = None
-    history: deque[dict[str, Any]] = dataclasses.field(default_factory=lambda: deque(maxlen=HISTORY))
+    history: deque[dict[str, Any]] = dataclasses.field(
+        default_factory=lambda: deque(maxlen=HISTORY)
+    )
     shadow: dict[str, int] = dataclasses.field(default_factory=dict)
     sampled: float = 0.0  # shadow sampling: a running share, so exactly `sample` of requests
     served: dict[int, tuple[Route, Route]] = dataclasses.field(default_factory=dict)
@@ -138,7 +140,10 @@ class Rollouts:
         share = r.share
         if share <= 0:
             return route
-        if r.assigner.in_canary(ex.limit_key or ex.tenant, share):
+        # The tenant (a configured name, else the key's salted hash); without a key, the
+        # address where one is looked up (else every keyless client is one identity).
+        identity = ex.tenant if ex.tenant != "anonymous" else ex.limit_key
+        if r.assigner.in_canary(identity, share):
             ex.rollout = RolloutMark(r.route, s.candidate, "canary", "canary")
             ex.policy_via = "canary"
             return r.candidate_route(route)

@@ -55,8 +55,9 @@ def test_inconclusive_intervals_change_nothing(verdicts: list[str], steps: int, 
 
 
 @given(st.lists(VERDICTS, max_size=40), st.integers(1, 4), st.integers(1, 3), st.integers(0, 3))
-def test_rolls_back_at_the_first_failure_past_the_limit(verdicts: list[str], steps: int,
-                                                        passes: int, max_failed: int) -> None:
+def test_rolls_back_at_the_first_failure_past_the_limit(
+    verdicts: list[str], steps: int, passes: int, max_failed: int
+) -> None:
     m = machine(steps, passes, max_failed)
     fails = seen_pass = 0
     for v in verdicts:

@@ -83,7 +83,8 @@ def test_shadow_counts_each_kind_of_disagreement_and_changes_nothing() -> None:
         assert ex.rollout.shadow.disagreement == expected
         assert ex.route is not None and ex.route.policy == "default"  # served by the active
         assert ex.outcome == {"gamma ray": "blocked_input", "alpha test": "redacted"}.get(
-            text, "allowed")  # the active policy's verdict, whatever the candidate said
+            text, "allowed"
+        )  # the active policy's verdict, whatever the candidate said
     for result in ("allow_to_block", "block_to_allow", "redact_diff"):
         assert h.metric("safeproxy_rollout_shadow_total", result=result) == 1
     assert h.metric("safeproxy_rollout_shadow_total", result="agree") == 2
@@ -100,7 +101,9 @@ def test_shadow_samples_its_share_of_requests() -> None:
 def test_the_canary_serves_a_stable_share_of_identities_with_the_candidate() -> None:
     h = Harness(generation(settings({"steps": [30], "start": "auto"})))
     served = {f"c{i}": h.request("hello", f"c{i}") for i in range(400)}
-    canary = {k for k, ex in served.items() if ex.rollout is not None and ex.rollout.arm == "canary"}
+    canary = {
+        k for k, ex in served.items() if ex.rollout is not None and ex.rollout.arm == "canary"
+    }
     assert 0.2 < len(canary) / 400 < 0.4
     for who, ex in served.items():
         assert ex.route is not None
@@ -132,8 +135,18 @@ def test_state_survives_a_reload_of_the_same_candidate_and_resets_for_a_new_one(
 
 def test_a_manual_promote_waits_after_the_last_step_then_serves_everyone() -> None:
     only_blocks = {"block_rate": {"max_increase": 0.5, "min_samples": 5}}
-    h = Harness(generation(settings({"steps": [50], "start": "auto", "promote": "manual",
-                                     "analysis": {"interval_s": 10, "metrics": only_blocks}})))
+    h = Harness(
+        generation(
+            settings(
+                {
+                    "steps": [50],
+                    "start": "auto",
+                    "promote": "manual",
+                    "analysis": {"interval_s": 10, "metrics": only_blocks},
+                }
+            )
+        )
+    )
     for i in range(100):
         h.request("plain", f"c{i}")
     assert h.rollouts.tick() == []  # not due yet
