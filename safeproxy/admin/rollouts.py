@@ -69,7 +69,13 @@ class RolloutAdmin:
                 error = {"message": str(exc), "type": "invalid_request_error",
                          "code": "rollout_conflict"}  # fmt: skip
                 return _json({"error": error, "rollout": status_json(r)}, status=409)
-            return _json(status_json(r))
+            body = status_json(r)
+            if self._rollouts.settled is not None:  # `--workers N`: every worker has it
+                try:
+                    body["workers"] = await self._rollouts.settled()
+                except TimeoutError:
+                    body["workers_incomplete"] = True
+            return _json(body)
 
 
 def _reason(raw: bytes) -> str:

@@ -233,7 +233,7 @@ class Pipeline:
         tenant = ex.tenant if ex.tenant_label == ex.tenant else None
         route, ex.policy_via, _ = ex.generation.tenants.choose(tenant, route)
         if self._rollouts is not None:  # a canary's candidate may serve it (rollout/)
-            route = self._rollouts.serve(ex, route)
+            route = self._rollouts.serve(ex, route, request.headers.get("Authorization"))
         ex.route = route
         if self._quarantine.enabled and await self._quarantine.holds(ex.limit_key, ex.degraded):
             strict = self._quarantine.strict_policy

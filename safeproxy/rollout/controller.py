@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from safeproxy.exchange.decision import Decision, degraded_reason
@@ -95,8 +95,10 @@ class Rollouts:
         self._env = env
         self._clock = clock
         self.rollouts: dict[str, Rollout] = {}
-        # Told of every phase or step change (fleet.py publishes it to the other workers).
+        # Told of every phase or step change (fleet.py publishes it to the other workers),
+        # and what an admin call awaits before it answers: every worker's ack.
         self.on_change: Callable[[Rollout], None] | None = None
+        self.settled: Callable[[], Awaitable[dict[str, Any]]] | None = None
 
     def sync(self, gen: Generation) -> None:
         """Take the rollouts of a (new) generation: same candidate, same state."""
@@ -124,8 +126,9 @@ class Rollouts:
             self.metrics.share.labels(label).set(0)
         self.rollouts = kept
 
-    def serve(self, ex: Exchange, route: Route) -> Route:
-        """The route with the policy that serves this request (the candidate's, in the canary)."""
+    def serve(self, ex: Exchange, route: Route, credential: str | None = None) -> Route:
+        """The route with the policy that serves this request (the candidate's, in the
+        canary). `credential`: the Authorization header, hashed (keyed) for the identity."""
         r = self.rollouts.get(route.label)
         if r is None or route.policy != r.active:  # no rollout, or a tenant's own policy
             return route
@@ -140,9 +143,10 @@ class Rollouts:
         share = r.share
         if share <= 0:
             return route
-        # The tenant (a configured name, else the key's salted hash); without a key, the
-        # address where one is looked up (else every keyless client is one identity).
-        identity = ex.tenant if ex.tenant != "anonymous" else ex.limit_key
+        # A configured tenant's name; else the credential itself (the tenant hash's salt
+        # may differ per worker, and a client must not flip between them); without one,
+        # the address where one is looked up (else every keyless client is one identity).
+        identity = ex.tenant if ex.tenant_label == ex.tenant else credential or ex.limit_key
         if r.assigner.in_canary(identity, share):
             ex.rollout = RolloutMark(r.route, s.candidate, "canary", "canary")
             ex.policy_via = "canary"
