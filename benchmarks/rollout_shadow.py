@@ -34,9 +34,9 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reload import HOST, Traffic, free_port, pct, until  # noqa: E402
+from reload import HOST, Traffic, free_port, pct, until
 
-from safeproxy.settings.loading import bundled_config  # noqa: E402
+from safeproxy.settings.loading import bundled_config
 
 VARIANTS = ("no candidate", "shadow 100 %", "candidate alone")
 BLOCK = {"type": "blocklist", "name": "extra-words", "words": ["forbidden-term"]}
@@ -46,8 +46,14 @@ def config(path: Path, variant: str) -> None:
     cfg: dict[str, Any] = yaml.safe_load(bundled_config("default.yaml").read_text())
     cfg["policies"]["candidate"] = {"extends": "default", "input": [BLOCK]}
     if variant == "shadow 100 %":
-        cfg["rollouts"] = {cfg["routes"][0].get("name") or cfg["routes"][0]["upstream"]: {
-            "candidate": "candidate", "mode": "shadow", "sample": 1.0, "start": "auto"}}
+        cfg["rollouts"] = {
+            cfg["routes"][0].get("name") or cfg["routes"][0]["upstream"]: {
+                "candidate": "candidate",
+                "mode": "shadow",
+                "sample": 1.0,
+                "start": "auto",
+            }
+        }
     elif variant == "candidate alone":
         cfg["routes"][0]["policy"] = "candidate"
     path.write_text(yaml.safe_dump(cfg))
@@ -86,8 +92,12 @@ def measure(workdir: Path, upstream: str, variant: str, args: Any) -> dict[str, 
         asyncio.run(t.run(args.concurrency, args.requests, asyncio.Event()))
         wall, cpu = time.perf_counter() - t0, cpu_s(proxy.pid) - cpu0
         assert t.failed == 0, f"{variant}: {t.failed} failed requests"
-        return {"rps": args.requests / wall, "p50": pct(t.latencies, 50) * 1000,
-                "p99": pct(t.latencies, 99) * 1000, "cpu_us": cpu / args.requests * 1e6}
+        return {
+            "rps": args.requests / wall,
+            "p50": pct(t.latencies, 50) * 1000,
+            "p99": pct(t.latencies, 99) * 1000,
+            "cpu_us": cpu / args.requests * 1e6,
+        }
     finally:
         proxy.send_signal(signal.SIGTERM)
         proxy.wait(30)

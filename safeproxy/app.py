@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from opentelemetry.sdk.trace import TracerProvider
@@ -46,6 +47,9 @@ from safeproxy.review.service import ReviewService
 from safeproxy.rollout.controller import Rollouts
 from safeproxy.rollout.metrics import RolloutMetrics
 from safeproxy.rollout.status import analyse_every
+
+if TYPE_CHECKING:
+    from safeproxy.rollout.shared import RedisRolloutCounts
 from safeproxy.settings.loading import ConfigError, config_version
 from safeproxy.settings.schema import Settings
 from safeproxy.telemetry.access_log import LOGGER, AccessLog
@@ -212,7 +216,8 @@ def build_app(
     if deep is not None:
         deep.use(first.deep)
     # Candidate policies beside active ones: their state follows the generations.
-    rollouts = Rollouts(RolloutMetrics(registry), env, clock=clock, audit=recorder.audit)
+    rollouts = Rollouts(RolloutMetrics(registry), env, clock=clock, audit=recorder.audit,
+                        wall=wall_clock, shared=_shared_counts(settings, env))  # fmt: skip
     rollouts.sync(first)
     recorder.observers.append(rollouts.observe)
 
@@ -281,6 +286,8 @@ def build_app(
             analysis.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await analysis
+            if rollouts.shared is not None:
+                await rollouts.shared.close()
             readiness.stop()
             await probe
             if reloader is not None:
@@ -303,6 +310,17 @@ def build_app(
 
     app.cleanup_ctx.append(upstream_sessions)
     return app
+
+
+def _shared_counts(settings: Settings, env: Mapping[str, str]) -> RedisRolloutCounts | None:
+    """Rollout counts in the rate limits' Redis, when a rollout at start asks for it (one
+    added by a reload without it finds none: its intervals are inconclusive and hold)."""
+    if not any(r.analysis.store == "redis" for r in settings.rollouts.values()):
+        return None
+    from safeproxy.rollout.shared import RedisRolloutCounts  # redis: an optional extra
+
+    r = settings.rate_limits.redis
+    return RedisRolloutCounts(redis_client(r, env), r.prefix)
 
 
 def _reported(metrics: Metrics, recorder: Recorder, result: ReloadResult) -> None:

@@ -20,7 +20,7 @@ import dataclasses
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from safeproxy.exchange.decision import Decision, degraded_reason
 from safeproxy.exchange.state import Exchange
@@ -35,7 +35,11 @@ from safeproxy.settings.rollouts import RolloutSettings
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.upstream.routes import Route
 
+if TYPE_CHECKING:  # redis is an optional extra, imported only where the config uses it
+    from safeproxy.rollout.shared import RedisRolloutCounts
+
 HISTORY = 50  # intervals and events kept per rollout for the status
+GRACE_S = 1.0  # store: redis: after a window ends, before its totals are read (shared.py)
 ACTIONS = ("start", "pause", "promote", "abort")
 _LIVE_SHARE = frozenset({RUNNING, "paused", "awaiting_promotion"})
 
@@ -58,6 +62,8 @@ class Rollout:
     shadow: dict[str, int] = dataclasses.field(default_factory=dict)
     sampled: float = 0.0  # shadow sampling: a running share, so exactly `sample` of requests
     served: dict[int, tuple[Route, Route]] = dataclasses.field(default_factory=dict)
+    window: int | None = None  # store: redis: the wall-clock window being counted
+    pending: list[int] = dataclasses.field(default_factory=list)  # added, not yet judged
 
     @property
     def share(self) -> float:
@@ -89,11 +95,15 @@ class Rollouts:
         *,
         clock: Callable[[], float] = time.monotonic,
         audit: AuditLog | None = None,
+        wall: Callable[[], float] = time.time,
+        shared: RedisRolloutCounts | None = None,
     ) -> None:
         self.metrics = metrics
         self.audit = audit
         self._env = env
         self._clock = clock
+        self._wall = wall  # store: redis: windows every process agrees on
+        self.shared = shared
         self.rollouts: dict[str, Rollout] = {}
         # Told of every phase or step change (fleet.py publishes it to the other workers),
         # and what an admin call awaits before it answers: every worker's ack.
@@ -178,36 +188,77 @@ class Rollouts:
         self.metrics.requests.labels(r.route, mark.arm).inc()
 
     def tick(self) -> list[tuple[str, str]]:
-        """Close every interval that is due; returns (route, verdict) for each one closed."""
+        """Close every local interval that is due; returns (route, verdict) for each."""
         now = self._clock()
         closed = []
         for r in self.rollouts.values():
             if r.machine.phase != RUNNING or r.settings.mode != "canary":
                 continue
+            if r.settings.analysis.store == "redis":
+                continue  # analyse() does these
             if now - r.started < r.settings.analysis.interval_s:
                 continue
-            verdict, results = judge(r.settings.analysis.metrics, r.arms["canary"],
-                                     r.arms["baseline"])  # fmt: skip
-            failing = [m.metric for m in results if m.verdict == FAIL]
-            r.last = {"verdict": verdict, "step": r.machine.step, "share_percent": r.share,
-                      "metrics": [m.to_json() for m in results]}  # fmt: skip
-            r.history.append({"interval": verdict, "step": r.machine.step,
-                              "failing": failing})  # fmt: skip
-            self.metrics.intervals.labels(r.route, verdict).inc()
-            for m in results:
-                for arm, value in (("canary", m.canary), ("baseline", m.baseline)):
-                    if value is not None:
-                        self.metrics.metric.labels(r.route, m.metric, arm).set(value)
-            if self.audit is not None:
-                self.audit.event("rollout_interval", route=r.route, candidate=r.settings.candidate,
-                                 verdict=verdict, step=r.machine.step, failing=failing,
-                                 metrics=r.last["metrics"])  # fmt: skip
-            reason = "failed intervals exceeded the limit: " + ", ".join(failing)
-            for event in r.machine.interval(verdict, reason):
-                self._event(r, event)
-            r.fresh_interval(now)
-            closed.append((r.route, verdict))
+            closed.append((r.route, self._close(r, r.arms["canary"], r.arms["baseline"], now)))
         return closed
+
+    async def analyse(self) -> list[tuple[str, str]]:
+        """tick(), then the shared rollouts: add this process's counts of each window that
+        ended, and judge each window whose grace has passed on every process's totals."""
+        closed = self.tick()
+        wall = self._wall()
+        for r in list(self.rollouts.values()):
+            a = r.settings.analysis
+            if r.machine.phase != RUNNING or r.settings.mode != "canary" or a.store != "redis":
+                continue
+            window = int(wall // a.interval_s)
+            if r.window is None:
+                r.window = window
+            if window > r.window:
+                added = self.shared is not None and await self.shared.add(
+                    r.route, r.key, r.window, r.arms, a.interval_s)  # fmt: skip
+                r.pending.append(r.window if added else -1)  # -1: lost, inconclusive
+                r.window = window
+                r.fresh_interval(self._clock())
+            for w in list(r.pending):
+                if w >= 0 and wall < (w + 1) * a.interval_s + GRACE_S:
+                    continue
+                r.pending.remove(w)
+                totals = None
+                if w >= 0 and self.shared is not None:
+                    totals = await self.shared.read(r.route, r.key, w)
+                if r.machine.phase != RUNNING:
+                    continue  # rolled back by an earlier window, or by another worker
+                if totals is None:  # Redis down: nothing to compare; holds
+                    totals = {"canary": ArmCounts(), "baseline": ArmCounts()}
+                verdict = self._close(r, totals["canary"], totals["baseline"], self._clock(),
+                                      fresh=False)  # fmt: skip
+                closed.append((r.route, verdict))
+        return closed
+
+    def _close(self, r: Rollout, canary: ArmCounts, baseline: ArmCounts, now: float, *,
+               fresh: bool = True) -> str:  # fmt: skip
+        """Judge one interval's counts and move the rollout; returns the verdict."""
+        verdict, results = judge(r.settings.analysis.metrics, canary, baseline)
+        failing = [m.metric for m in results if m.verdict == FAIL]
+        r.last = {"verdict": verdict, "step": r.machine.step, "share_percent": r.share,
+                  "metrics": [m.to_json() for m in results]}  # fmt: skip
+        r.history.append({"interval": verdict, "step": r.machine.step,
+                          "failing": failing})  # fmt: skip
+        self.metrics.intervals.labels(r.route, verdict).inc()
+        for m in results:
+            for arm, value in (("canary", m.canary), ("baseline", m.baseline)):
+                if value is not None:
+                    self.metrics.metric.labels(r.route, m.metric, arm).set(value)
+        if self.audit is not None:
+            self.audit.event("rollout_interval", route=r.route, candidate=r.settings.candidate,
+                             verdict=verdict, step=r.machine.step, failing=failing,
+                             metrics=r.last["metrics"])  # fmt: skip
+        reason = "failed intervals exceeded the limit: " + ", ".join(failing)
+        for event in r.machine.interval(verdict, reason):
+            self._event(r, event)
+        if fresh:
+            r.fresh_interval(now)
+        return verdict
 
     def act(self, route: str, action: str, token: str, reason: str = "") -> Rollout:
         """An admin call; raises KeyError (no such rollout) or machine.Refused."""

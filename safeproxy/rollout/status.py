@@ -37,4 +37,4 @@ async def analyse_every(rollouts: Rollouts, poll_s: float) -> None:
     length is the config's; this only bounds how late one closes)."""
     while True:
         await asyncio.sleep(poll_s)
-        rollouts.tick()
+        await rollouts.analyse()

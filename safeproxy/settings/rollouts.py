@@ -73,6 +73,9 @@ class AnalysisSettings(Strict):
     interval_s: float = Field(default=60.0, gt=0)
     passes_per_step: int = Field(default=1, ge=1)
     max_failed: int = Field(default=1, ge=0)
+    # local: each process analyses its own traffic; redis: every process's, through the
+    # rate limits' Redis (rate_limits.redis), on intervals aligned to the wall clock.
+    store: Literal["local", "redis"] = "local"
     metrics: dict[MetricName, Threshold] = Field(default_factory=_defaults)
 
 
