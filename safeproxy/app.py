@@ -239,6 +239,7 @@ def build_app(
         review.admin_routes += breaker_admin.routes()
         review.admin_routes += RolloutAdmin(rollouts).routes()
         review.audit = recorder.audit
+        review.on_label = rollouts.labelled
     # Large texts scanned off the loop (issue 13).
     policy_guard = Guard(offload=True, keep_view=recorder.capture is not None)
     pipeline = Pipeline(

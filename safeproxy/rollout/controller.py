@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from safeproxy.exchange.decision import Decision, degraded_reason
 from safeproxy.exchange.state import Exchange
 from safeproxy.generation.generation import Generation
+from safeproxy.review.item import FLAGGED_LABELS, ReviewItem
 from safeproxy.rollout.analysis import FAIL, judge
 from safeproxy.rollout.assign import Assigner, rollout_key
 from safeproxy.rollout.counts import JUDGED, ArmCounts
@@ -186,6 +187,18 @@ class Rollouts:
             if check.verdict in ("safe", "unsafe"):
                 arm.add_deep(check.verdict == "unsafe")
         self.metrics.requests.labels(r.route, mark.arm).inc()
+
+    def labelled(self, item: ReviewItem) -> None:
+        """A reviewer's label on a flagged item of a canary's route: a reviewed item of the
+        arm whose policy flagged it, a false positive if so labelled. Counted in the interval
+        open when the label is given (labels come later than their requests)."""
+        r = self.rollouts.get(item.route)
+        if r is None or not item.flagged or r.machine.phase != RUNNING or not r.arms:
+            return
+        arm = {r.settings.candidate: "canary", r.active: "baseline"}.get(item.policy)
+        if arm is not None and item.label in FLAGGED_LABELS:
+            r.arms[arm].reviewed += 1
+            r.arms[arm].false_positives += item.label == "false_positive"
 
     def tick(self) -> list[tuple[str, str]]:
         """Close every local interval that is due; returns (route, verdict) for each."""

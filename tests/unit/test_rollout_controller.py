@@ -168,3 +168,29 @@ def test_calls_a_final_phase_does_not_allow_are_refused(action: str) -> None:
     h.rollouts.act("main", "abort", "ops")
     with pytest.raises(Refused):
         h.rollouts.act("main", action, "ops")
+
+
+def review_item(policy: str, label: str, flagged: bool = True) -> Any:
+    from safeproxy.review.item import ReviewItem
+
+    return ReviewItem(
+        id=1, request_id="r", created_unix=1.0, policy=policy, route="main", tenant="t",
+        stage="input", source="deep_check_unsafe", flagged=flagged, check=None, verdict=None,
+        categories=(), score=None, finding_types=("blocklist.word",), text=None, label=label,
+    )  # fmt: skip
+
+
+def test_reviewer_labels_count_false_positives_per_arm() -> None:
+    fp = {"reviewer_fp_rate": {"max_increase": 0.2, "min_samples": 4}}
+    analysis = {"interval_s": 10, "max_failed": 0, "metrics": fp}
+    h = Harness(generation(settings({"steps": [50], "start": "auto", "analysis": analysis})))
+    for label in ("false_positive", "false_positive", "true_positive", "false_positive"):
+        h.rollouts.labelled(review_item("strict", label))
+    for label in ("true_positive", "true_positive", "false_positive", "needs_policy_change"):
+        h.rollouts.labelled(review_item("default", label))
+    h.rollouts.labelled(review_item("strict", "true_negative", flagged=False))  # not flagged
+    arms = h.rollouts.rollouts["main"].arms
+    assert (arms["canary"].reviewed, arms["canary"].false_positives) == (4, 3)
+    assert (arms["baseline"].reviewed, arms["baseline"].false_positives) == (4, 1)
+    h.clock.advance(10)
+    assert h.rollouts.tick() == [("main", "fail")]  # 0.75 against 0.25
