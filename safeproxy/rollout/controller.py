@@ -29,7 +29,7 @@ from safeproxy.review.item import FLAGGED_LABELS, ReviewItem
 from safeproxy.rollout.analysis import FAIL, judge
 from safeproxy.rollout.assign import Assigner, rollout_key
 from safeproxy.rollout.counts import JUDGED, ArmCounts
-from safeproxy.rollout.machine import PROMOTED, RUNNING, Machine
+from safeproxy.rollout.machine import PROMOTED, RUNNING, Machine, Refused
 from safeproxy.rollout.mark import RolloutMark
 from safeproxy.rollout.metrics import RolloutMetrics
 from safeproxy.settings.rollouts import RolloutSettings
@@ -179,6 +179,9 @@ class Rollouts:
             return
         if r.machine.phase != RUNNING or decision.outcome not in JUDGED:
             return
+        served = r.settings.candidate if mark.arm == "canary" else r.active
+        if ex.route is None or ex.route.policy != served:
+            return  # quarantine or a safety breaker put a stricter policy in its place
         arm = r.arms[mark.arm]
         fail_open = any(degraded_reason(d) == "fail_open" for d in ex.degraded)
         arm.add_request(decision.outcome, decision.output_violation, fail_open,
@@ -282,6 +285,8 @@ class Rollouts:
         if event is not None:
             name = event()
         elif action == "promote":
+            if r.settings.mode == "shadow":
+                raise Refused("a shadow candidate serves no one: roll it out as a canary")
             name = m.promote(why)
         else:
             name = m.abort(why)

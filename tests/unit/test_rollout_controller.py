@@ -194,3 +194,26 @@ def test_reviewer_labels_count_false_positives_per_arm() -> None:
     assert (arms["baseline"].reviewed, arms["baseline"].false_positives) == (4, 1)
     h.clock.advance(10)
     assert h.rollouts.tick() == [("main", "fail")]  # 0.75 against 0.25
+
+
+def test_a_shadow_rollout_cannot_be_promoted() -> None:
+    from safeproxy.rollout.machine import Refused
+
+    h = Harness(generation(settings({"mode": "shadow", "start": "auto"})))
+    with pytest.raises(Refused, match="canary"):
+        h.rollouts.act("main", "promote", "ops")
+    assert h.rollouts.rollouts["main"].machine.phase == RUNNING
+
+
+def test_a_request_a_stricter_policy_replaced_is_not_counted() -> None:
+    import dataclasses
+
+    h = Harness(generation(settings({"steps": [50], "start": "auto"})))
+    ex = h.request("plain", "c1")
+    arms = h.rollouts.rollouts["main"].arms
+    before = arms["canary"].requests + arms["baseline"].requests
+    assert before == 1
+    assert ex.route is not None
+    ex.route = dataclasses.replace(ex.route, policy="quarantine-strict")
+    h.rollouts.observe(ex, build(ex, policies=h.gen.versions, now=0.001, overhead_s=0.0))
+    assert arms["canary"].requests + arms["baseline"].requests == before
