@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from safeproxy.rollout.controller import Rollout, Rollouts
+
+log = logging.getLogger("safeproxy.rollout")
 
 
 def status_json(r: Rollout) -> dict[str, Any]:
@@ -37,4 +40,7 @@ async def analyse_every(rollouts: Rollouts, poll_s: float) -> None:
     length is the config's; this only bounds how late one closes)."""
     while True:
         await asyncio.sleep(poll_s)
-        await rollouts.analyse()
+        try:
+            await rollouts.analyse()
+        except Exception:  # a bug in one pass must not end the loop (and every rollback)
+            log.exception("rollout analysis failed")
