@@ -103,12 +103,88 @@ def measure(workdir: Path, upstream: str, variant: str, args: Any) -> dict[str, 
         proxy.wait(30)
 
 
+def in_process(repeat: int = 5, calls: int = 2000) -> dict[str, float]:
+    """In this process, on the traffic's prompts (median of `repeat` runs, µs per request):
+    the request path's policy work (route choice, input check, decision, rollout count) with
+    no candidate and with the shadow candidate, and the candidate's input stage alone: the
+    filter time the shadow's cost is bounded by. Deterministic work, unlike the CPU column of
+    a loaded machine."""
+    from prometheus_client import CollectorRegistry
+
+    from safeproxy.exchange.decision import TenantHasher, build
+    from safeproxy.exchange.guard import Guard
+    from safeproxy.exchange.state import Exchange
+    from safeproxy.filters.chain import run_stage
+    from safeproxy.filters.confusables import skeleton_table
+    from safeproxy.filters.normalize import Normalizer
+    from safeproxy.filters.policy import Compiler
+    from safeproxy.filters.skeleton import Skeleton
+    from safeproxy.generation.generation import Builder
+    from safeproxy.rollout.controller import Rollouts
+    from safeproxy.rollout.metrics import RolloutMetrics
+    from safeproxy.settings.loading import validate
+    from safeproxy.upstream.openai import Kind
+
+    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), {})
+    builder = Builder(compiler, TenantHasher(b"s"))
+    out: dict[str, float] = {}
+    for variant in VARIANTS[:2]:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "c.yaml"
+            config(path, variant)
+            gen = builder.build(validate(yaml.safe_load(path.read_text())), 1)
+        rollouts = Rollouts(RolloutMetrics(CollectorRegistry()), {})
+        rollouts.sync(gen)
+        guard = Guard()
+        model = "m"
+        route = gen.router.route(model)
+        assert route is not None
+
+        def one(n: int, gen: Any = gen, rollouts: Any = rollouts, route: Any = route,
+                model: str = model, guard: Any = guard) -> None:  # fmt: skip
+            ex = Exchange(rid="r", kind=Kind.CHAT, started=0.0, generation=gen)
+            ex.route = rollouts.serve(ex, route, "Bearer k")
+            text = f"Tell me about item {n}."
+            guard.check_request(
+                ex, {"model": model, "messages": [{"role": "user", "content": text}]}
+            )
+            rollouts.observe(ex, build(ex, policies=gen.versions, now=0.0, overhead_s=0.0))
+
+        out[variant] = _timed(one, repeat, calls)
+        if variant == VARIANTS[1]:
+            stage = gen.policies["candidate"].input
+            out["stage"] = _timed(lambda n, s=stage: run_stage(s, [f"Tell me about item {n}."]),
+                                  repeat, calls)  # fmt: skip
+    return out
+
+
+def _timed(fn: Any, repeat: int, calls: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for n in range(calls):
+            fn(n)
+        runs.append((time.perf_counter() - t0) / calls * 1e6)
+    return statistics.median(runs)
+
+
+def report_in_process() -> None:
+    got = in_process()
+    base, shadow, stage = got[VARIANTS[0]], got[VARIANTS[1]], got["stage"]
+    print(f"in process, us per request: no candidate {base:.1f}, shadow 100 % {shadow:.1f} "
+          f"(+{shadow - base:.1f}); the candidate's input stage alone {stage:.1f}")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--stage-only", action="store_true", help="only the in-process stage")
     args = parser.parse_args()
+    if args.stage_only:
+        report_in_process()
+        return 0
     mock_port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -139,6 +215,11 @@ def main() -> int:
         )
         print(f"{variant:<16} {med['rps']:>8.0f} {med['p50']:>8.2f} {med['p99']:>8.2f}"
               f" {med['cpu_us']:>11.0f} {ratio:>10.2f}")  # fmt: skip
+    added = statistics.median(
+        s["cpu_us"] - b["cpu_us"] for s, b in zip(rows[VARIANTS[1]], rows[VARIANTS[0]], strict=True)
+    )
+    print(f"shadow added CPU: {added:.0f} us per request (this machine's noise included)")
+    report_in_process()
     return 0
 
 

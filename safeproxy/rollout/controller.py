@@ -175,7 +175,7 @@ class Rollouts:
             if mark.shadow is not None:
                 result = mark.shadow.disagreement
                 r.shadow[result] = r.shadow.get(result, 0) + 1
-                self.metrics.shadow.labels(r.route, result).inc()
+                self.metrics.shadow_counted(r.route, result)
             return
         if r.machine.phase != RUNNING or decision.outcome not in JUDGED:
             return

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 
 class RolloutMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
+        # Each shadowed request counts one of these: the labelled child, looked up once.
+        self._shadow: dict[tuple[str, str], Any] = {}
         self.requests = Counter(
             "safeproxy_rollout_requests",
             "Requests a running canary analysed, by arm (canary: served by the candidate).",
@@ -54,3 +58,9 @@ class RolloutMetrics:
             registry=registry,
             multiprocess_mode="max",
         )
+
+    def shadow_counted(self, route: str, result: str) -> None:
+        child = self._shadow.get((route, result))
+        if child is None:
+            child = self._shadow[(route, result)] = self.shadow.labels(route, result)
+        child.inc()
