@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import logging
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from opentelemetry.sdk.trace import TracerProvider
@@ -18,6 +18,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from safeproxy.admin.breakers import BreakerAdmin
 from safeproxy.admin.generation import GenerationAdmin
+from safeproxy.admin.rollouts import RolloutAdmin
 from safeproxy.capture.settings import CaptureSettings
 from safeproxy.capture.store import CaptureLog
 from safeproxy.deepcheck.runtime import DeepCheckRuntime
@@ -26,7 +27,6 @@ from safeproxy.edge.handler import Handlers
 from safeproxy.edge.pipeline import Pipeline
 from safeproxy.edge.readiness import Readiness
 from safeproxy.exchange.admission import Admission
-from safeproxy.exchange.decision import TenantHasher
 from safeproxy.exchange.guard import Guard
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.detector_types import default_registry
@@ -42,18 +42,23 @@ from safeproxy.resilience.quarantine import Quarantine, SharedQuarantineStore
 from safeproxy.resilience.quarantine_gate import QuarantineGate
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.review.service import ReviewService
+from safeproxy.rollout.controller import Rollouts
+from safeproxy.rollout.metrics import RolloutMetrics
+from safeproxy.rollout.status import analyse_every
+
+if TYPE_CHECKING:
+    from safeproxy.rollout.shared import RedisRolloutCounts
 from safeproxy.settings.loading import ConfigError, config_version
 from safeproxy.settings.schema import Settings
-from safeproxy.telemetry.access_log import LOGGER, AccessLog
-from safeproxy.telemetry.audit import AuditLog
-from safeproxy.telemetry.drift import DriftTracker
+from safeproxy.telemetry.drift import refresh_every
 from safeproxy.telemetry.metrics import Metrics
 from safeproxy.telemetry.process import register_process_metrics
-from safeproxy.telemetry.recorder import Recorder
-from safeproxy.telemetry.settings import TelemetrySettings
-from safeproxy.telemetry.tracing import Tracing, otlp_tracing
+from safeproxy.telemetry.recorder import Recorder, recorder_for
 from safeproxy.upstream.client import UpstreamPool
 from safeproxy.upstream.routes import Router
+
+# How often the rollout analysis looks for a due interval (intervals are the config's).
+ANALYSIS_POLL_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +76,7 @@ class Components:
     reloader: Reloader | None = None  # None: no config source to reload from
     deep: DeepCheckRuntime | None = None
     review: ReviewService | None = None
+    rollouts: Rollouts | None = None
 
     @property
     def policies(self) -> Mapping[str, CompiledPolicy]:
@@ -79,8 +85,6 @@ class Components:
 
 
 COMPONENTS = web.AppKey("components", Components)
-# How long after a drift bucket boundary its series are exported: the bucket has completed.
-_PAST_BOUNDARY_S = 0.05
 
 
 def build_app(
@@ -108,7 +112,7 @@ def build_app(
         registry, multiprocess=bool(multiprocess_dir), drift=settings.telemetry.drift,
         clock=clock,
     )  # fmt: skip
-    recorder = _recorder(settings.telemetry, metrics, env, tracer_provider)
+    recorder = recorder_for(settings.telemetry, metrics, env, tracer_provider)
     if settings.capture.enabled:
         recorder.capture = _capture(settings.capture, env, capture_tag, wall_clock)
         recorder.capture_reply = settings.capture.output
@@ -210,9 +214,15 @@ def build_app(
     metrics.generation_served(first.hash, first.versions)
     if deep is not None:
         deep.use(first.deep)
+    # Candidate policies beside active ones: their state follows the generations.
+    rollouts = Rollouts(RolloutMetrics(registry), env, clock=clock, audit=recorder.audit,
+                        wall=wall_clock, shared=_shared_counts(settings, env))  # fmt: skip
+    rollouts.sync(first)
+    recorder.observers.append(rollouts.observe)
 
     def swapped(old: Generation, new: Generation) -> None:
         metrics.generation_served(new.hash, new.versions, (old.hash, old.versions))
+        rollouts.sync(new)
         if deep is not None:
             deep.use(new.deep)
 
@@ -226,7 +236,9 @@ def build_app(
         # One admin listener: the generation endpoints join the review queue's.
         review.admin_routes += generation_admin.routes()
         review.admin_routes += breaker_admin.routes()
+        review.admin_routes += RolloutAdmin(rollouts).routes()
         review.audit = recorder.audit
+        review.on_label = rollouts.labelled
     # Large texts scanned off the loop (issue 13).
     policy_guard = Guard(offload=True, keep_view=recorder.capture is not None)
     pipeline = Pipeline(
@@ -238,6 +250,7 @@ def build_app(
         deep=deep.service if deep is not None else None,
         # Versions come from each exchange's generation, none from here.
         decision_headers=DecisionHeaders({}, enabled=settings.telemetry.decision_headers.enabled),
+        rollouts=rollouts,
     )  # fmt: skip
     pipeline_ref.append(pipeline)
     scrape = _scrape_registry(registry, multiprocess_dir)
@@ -247,7 +260,7 @@ def build_app(
     app = web.Application(client_max_size=settings.server.limits.max_body_bytes)
     app[COMPONENTS] = Components(
         settings, metrics, pools, readiness, pipeline, generations, generation_admin,
-        breaker_admin, reloader, deep, review,
+        breaker_admin, reloader, deep, review, rollouts,
     )  # fmt: skip
     app.add_routes(handlers.routes())
 
@@ -267,12 +280,17 @@ def build_app(
         probe = asyncio.create_task(readiness.run(), name="safeproxy-readiness")
         drift = None
         if metrics.drift is not None:
-            drift = asyncio.create_task(
-                _refresh_drift(metrics.drift, clock), name="safeproxy-drift"
-            )
+            drift = asyncio.create_task(refresh_every(metrics.drift, clock), name="safeproxy-drift")
+        analysis = asyncio.create_task(analyse_every(rollouts, ANALYSIS_POLL_S),
+                                       name="safeproxy-rollouts")  # fmt: skip
         try:
             yield
         finally:
+            analysis.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await analysis
+            if rollouts.shared is not None:
+                await rollouts.shared.close()
             readiness.stop()
             await probe
             if drift is not None:
@@ -301,16 +319,15 @@ def build_app(
     return app
 
 
-async def _refresh_drift(drift: DriftTracker, clock: Callable[[], float]) -> None:
-    """Export every drift series just after each bucket boundary of the tracker's clock,
-    one series per loop turn (each evaluation is a fraction of a millisecond), so a series
-    whose traffic stopped still moves on and no request pays for an evaluation."""
-    bucket = drift.settings.bucket_s
-    while True:
-        await asyncio.sleep(bucket - clock() % bucket + _PAST_BOUNDARY_S)
-        for pair in drift.pairs():
-            drift.refresh(pair)
-            await asyncio.sleep(0)
+def _shared_counts(settings: Settings, env: Mapping[str, str]) -> RedisRolloutCounts | None:
+    """Rollout counts in the rate limits' Redis, when a rollout at start asks for it (one
+    added by a reload without it finds none: its intervals are inconclusive and hold)."""
+    if not any(r.analysis.store == "redis" for r in settings.rollouts.values()):
+        return None
+    from safeproxy.rollout.shared import RedisRolloutCounts  # redis: an optional extra
+
+    r = settings.rate_limits.redis
+    return RedisRolloutCounts(redis_client(r, env), r.prefix)
 
 
 def _reported(metrics: Metrics, recorder: Recorder, result: ReloadResult) -> None:
@@ -332,39 +349,6 @@ def _capture(
     except CaptureKeyError as exc:
         raise ConfigError("<config>", [("capture.key_env", str(exc))]) from None
     return CaptureLog(CaptureStore(settings, seal, tag=tag, clock=clock))
-
-
-def _recorder(
-    telemetry: TelemetrySettings,
-    metrics: Metrics,
-    env: Mapping[str, str],
-    provider: TracerProvider | None,
-) -> Recorder:
-    salt = env.get(telemetry.tenant_salt_env, "") if telemetry.tenant_salt_env else ""
-    tracing_settings = telemetry.tracing
-    tracing = (
-        Tracing(
-            provider,
-            capture_content=tracing_settings.capture_content,
-            trace_all_decisions=tracing_settings.trace_all_decisions,
-        )
-        if provider is not None
-        else otlp_tracing(tracing_settings, env)
-    )
-    audit_settings = telemetry.audit
-    audit = AuditLog(audit_settings) if audit_settings.path else None
-    capture = (tracing is not None and tracing_settings.capture_content) or (
-        audit is not None and audit_settings.capture_content
-    )
-    return Recorder(
-        metrics,
-        TenantHasher(salt.encode()),
-        tracing=tracing,
-        audit=audit,
-        capture_content=capture,
-        audit_content=audit_settings.capture_content,
-        access=AccessLog(logging.getLogger(LOGGER)) if telemetry.access_log.enabled else None,
-    )
 
 
 def _scrape_registry(registry: CollectorRegistry, path: str | None) -> CollectorRegistry:

@@ -47,6 +47,7 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "settings": frozenset({"app", "cli", "edge", "exchange", "generation", "upstream", "admin"}),
     # The admin endpoints drive the subsystems; none of those reaches back into them.
     **{name: frozenset({"admin", "app", "cli"}) for name in ("generation", "deepcheck", "replay")},
+    "rollout": frozenset({"admin", "app", "cli", "edge", "policytest", "replay", "testing"}),
 }
 
 # filters/ knows text: it imports only itself and the policy schema's leaves (settings/policy

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import orjson
 from aiohttp import web
@@ -31,7 +31,7 @@ from safeproxy.errors import (
     Unauthorized,
     error_response,
 )
-from safeproxy.review.item import LABELS, SOURCES, STAGES, UNLABELLED, LabelMismatch
+from safeproxy.review.item import LABELS, SOURCES, STAGES, UNLABELLED, LabelMismatch, ReviewItem
 from safeproxy.review.rates import publish
 from safeproxy.review.store import MAX_ID, Filters, ReviewStore
 from safeproxy.telemetry.audit import AuditLog
@@ -62,14 +62,16 @@ def admin_app(
     *,
     routes: Sequence[web.RouteDef] = (),
     audit: AuditLog | None = None,
+    on_label: Callable[[ReviewItem], None] | None = None,
 ) -> web.Application:
     """The admin application; serve it on its own listener, off the public network.
     `routes`: other admin endpoints on the same listener and auth (generations). With
     `audit`, every refused call and every POST (a mutation) is an audit record naming the
-    token (by its configured name, never its value)."""
+    token (by its configured name, never its value). `on_label` hears of every label given
+    (a rollout counts reviewer-confirmed false positives per arm)."""
     if isinstance(tokens, str):
         tokens = AdminTokens.single(tokens)
-    api = _Api(store, metrics)
+    api = _Api(store, metrics, on_label)
     app = web.Application(middlewares=[_guard(tokens, audit)])
     app.router.add_routes(routes)
     app.router.add_get("/admin/review/items", api.list)
@@ -120,9 +122,15 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
 class _Api:
     """The endpoint handlers, bound to one store and one Metrics."""
 
-    def __init__(self, store: ReviewStore, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        store: ReviewStore,
+        metrics: Metrics,
+        on_label: Callable[[ReviewItem], None] | None = None,
+    ) -> None:
         self.store = store
         self.metrics = metrics
+        self.on_label = on_label
 
     async def list(self, request: web.Request) -> web.Response:
         query = _single(request.query, LIST_PARAMS)
@@ -151,6 +159,8 @@ class _Api:
         if item is None:
             raise NotFound("no such review item")
         await refresh_rates(self.store, self.metrics)
+        if self.on_label is not None:
+            self.on_label(item)
         return _json(item.to_json())
 
     async def export(self, request: web.Request) -> web.StreamResponse:

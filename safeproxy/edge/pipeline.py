@@ -38,6 +38,7 @@ from safeproxy.generation.holder import GenerationHolder
 from safeproxy.headers import RequestIds, request_id, upstream_headers
 from safeproxy.resilience.quarantine_gate import QuarantineGate
 from safeproxy.resilience.safety import SafetyBreakers
+from safeproxy.rollout.controller import Rollouts
 from safeproxy.settings.schema import ServerSettings
 from safeproxy.telemetry.recorder import Recorder
 from safeproxy.telemetry.tracing import RequestSpans
@@ -71,23 +72,22 @@ class Pipeline:
         *,
         deep: DeepChecks | None = None,
         decision_headers: DecisionHeaders | None = None,
+        rollouts: Rollouts | None = None,
     ) -> None:
         self._server = server
         self._generations = generations
         self._pools = pools
         self._recorder = recorder
-        self._metrics = recorder.metrics
-        self._tracing = recorder.tracing
+        self._metrics, self._tracing = recorder.metrics, recorder.tracing
         self._guard = guard
         self._admission = admission
         self._safety = safety
         self._quarantine = quarantine
-        self._deep = deep
+        self._deep, self._rollouts = deep, rollouts
         self._decided = decision_headers or DecisionHeaders({}, enabled=False)
         # Whether anything keys on the client (limits, quarantine, deep-check sampling).
         self._by_address = admission.active or quarantine.enabled or deep is not None
-        self._ids = RequestIds()
-        self._in_flight = 0
+        self._ids, self._in_flight = RequestIds(), 0
         self._max_in_flight = server.max_in_flight
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
@@ -232,6 +232,8 @@ class Pipeline:
         # A configured tenant's label is its name; anyone else's is a shared placeholder.
         tenant = ex.tenant if ex.tenant_label == ex.tenant else None
         route, ex.policy_via, _ = ex.generation.tenants.choose(tenant, route)
+        if self._rollouts is not None:  # a canary's candidate may serve it (rollout/)
+            route = self._rollouts.serve(ex, route, request.headers.get("Authorization"))
         ex.route = route
         if self._quarantine.enabled and await self._quarantine.holds(ex.limit_key, ex.degraded):
             strict = self._quarantine.strict_policy

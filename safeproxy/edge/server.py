@@ -29,6 +29,8 @@ from safeproxy.generation.reload import Reloader
 from safeproxy.generation.source import ConfigSource
 from safeproxy.generation.status import clear_status, write_status
 from safeproxy.generation.watch import every, watch
+from safeproxy.rollout.controller import Rollouts
+from safeproxy.rollout.fleet import FleetRollouts, apply_state, clear_state
 from safeproxy.settings.schema import ServerSettings, Settings
 from safeproxy.telemetry.process import SUPERVISOR, write_pid_file
 
@@ -130,6 +132,14 @@ async def serve_until_signalled(
         breakers = components.breaker_admin
         apply_holds(status_dir, worker, breakers)
         breakers.apply = FleetHolds(status_dir, os.getppid()).apply
+        # Rollout phases the same way: what the fleet decided (a rollback), then each change.
+        rollouts = components.rollouts
+        if rollouts is not None:
+            apply_state(status_dir, worker, rollouts)
+            supervisor = os.getppid()
+            fleet = FleetRollouts(status_dir, worker, rollouts,
+                                  lambda: os.kill(supervisor, FORCE_SIGNAL))  # fmt: skip
+            rollouts.on_change, rollouts.settled = fleet.publish, fleet.settled
     runner, port = await start(app, settings.server, reuse_port=reuse_port)
     # Everything built so far (compiled policies, tables, sessions) lives as long as the
     # process: keep it out of the collector's full passes, whose cost would otherwise grow
@@ -140,7 +150,9 @@ async def serve_until_signalled(
         on_ready(port)
     tasks = []
     if components.generation_admin.fleet is not None and worker is not None and status_dir:
-        holds = _holds_on_signal(held, status_dir, worker, components.breaker_admin)
+        holds = _holds_on_signal(
+            held, status_dir, worker, components.breaker_admin, components.rollouts
+        )
         tasks.append(asyncio.create_task(holds, name="safeproxy-holds"))
     if reloader is not None:
         tasks.append(asyncio.create_task(_reload_on_hup(hup, reloader), name="safeproxy-sighup"))
@@ -168,13 +180,20 @@ async def _reload_on_hup(hup: asyncio.Event, reloader: Reloader) -> None:
 
 
 async def _holds_on_signal(
-    held: asyncio.Event, status_dir: str, worker: str, breakers: BreakerAdmin
+    held: asyncio.Event,
+    status_dir: str,
+    worker: str,
+    breakers: BreakerAdmin,
+    rollouts: Rollouts | None,
 ) -> None:
-    """Re-read the shared hold file on each forwarded signal (admin/breaker_holds.py)."""
+    """Re-read the shared hold file (admin/breaker_holds.py) and rollout state file
+    (rollout/fleet.py) on each forwarded signal."""
     while True:
         await held.wait()
         held.clear()
         apply_holds(status_dir, worker, breakers)
+        if rollouts is not None:
+            apply_state(status_dir, worker, rollouts)
 
 
 def run_event_loop(main: Any) -> None:
@@ -248,6 +267,7 @@ def run(
             stale.unlink(missing_ok=True)
         clear_status(shared_dir)
         clear_holds(shared_dir)
+        clear_state(shared_dir)
         ctx = multiprocessing.get_context("spawn")
         procs = [
             ctx.Process(

@@ -263,6 +263,8 @@ class Decision:
             out["upstream_error"] = self.upstream_failure
         if self.holdback_chars is not None:
             out["holdback_chars"] = self.holdback_chars
+        if self._ex.rollout is not None:
+            out["rollout"] = self._ex.rollout.to_json()
         if self._ex.deep_checks:
             out["deep_checks"] = [d.to_json() for d in self._ex.deep_checks]
         if content and self.captured_input is not None:

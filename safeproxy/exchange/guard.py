@@ -21,6 +21,7 @@ from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Mode
 from safeproxy.filters.chain import Clock, StageResult, run_stage
 from safeproxy.filters.policy import CompiledPolicy, Stage
+from safeproxy.rollout.shadow import compare
 from safeproxy.upstream.openai import (
     Kind,
     Slot,
@@ -61,7 +62,9 @@ class Guard:
         checked = self._prepare(ex, body)
         if checked is not None:
             stage, slots, texts = checked
-            self._settle(ex, slots, self._run(stage, slots, texts))
+            result = self._run(stage, slots, texts)
+            self._shadow(ex, slots, texts, result)
+            self._settle(ex, slots, result)
 
     async def check(self, ex: Exchange, body: dict[str, Any]) -> None:
         """The input check; a large text is scanned on the worker thread, so the event loop
@@ -77,10 +80,22 @@ class Guard:
         else:
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(self._offload, self._run, stage, slots, texts)
+        self._shadow(ex, slots, texts, result)
         self._settle(ex, slots, result)
 
     def _run(self, stage: Stage, slots: list[Slot], texts: list[str]) -> StageResult:
         return run_stage(stage, texts, self._clock, joined=joined_runs(slots))
+
+    def _shadow(self, ex: Exchange, slots: list[Slot], texts: list[str], active: StageResult
+                ) -> None:  # fmt: skip
+        """A shadow rollout's candidate scans the same texts beside the active policy; what
+        it finds changes nothing but the record (rollout/mark.py)."""
+        mark = ex.rollout
+        if mark is None or mark.arm != "shadow":
+            return
+        candidate = self._policies(ex).get(mark.candidate)
+        if candidate is not None:
+            mark.shadow = compare(active, self._run(candidate.input, slots, texts))
 
     def close(self) -> None:
         if self._offload is not None:
@@ -102,7 +117,9 @@ class Guard:
             return None
         policy = self._policies(ex)[ex.route.policy]
         stage = policy.input
-        if stage.empty and not self._keep_view:
+        # A shadow candidate scans the texts even where the active policy has no filters.
+        shadow = ex.rollout is not None and ex.rollout.arm == "shadow"
+        if stage.empty and not self._keep_view and not shadow:
             return None
         try:
             slots = _slots(ex.kind, body)
@@ -117,7 +134,7 @@ class Guard:
         if self._keep_view:
             # Before limits and filters: a candidate policy re-scans what this one saw.
             ex.model_view = (list(texts), joined_runs(slots))
-        if stage.empty:
+        if stage.empty and not shadow:
             return None
         if stage.limits is not None:
             limits = stage.limits

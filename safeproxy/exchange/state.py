@@ -14,6 +14,7 @@ from safeproxy.upstream.routes import Route
 if TYPE_CHECKING:
     from safeproxy.deepcheck.plan import DeepPlan
     from safeproxy.generation.generation import Generation
+    from safeproxy.rollout.mark import RolloutMark
 
 
 @dataclass(slots=True)
@@ -97,6 +98,8 @@ class Exchange:
     # Deep checks: what this request's policy asked of them (None: nothing), and what they did.
     deep: DeepPlan | None = None
     deep_checks: list[DeepCheckRecord] | None = None
+    # A rollout's part in this request: its arm, and a shadow's two verdicts (rollout/).
+    rollout: RolloutMark | None = None
 
     @property
     def route_label(self) -> str:

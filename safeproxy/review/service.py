@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from aiohttp import web
 
 from safeproxy.admin.review import admin_app, refresh_rates
 from safeproxy.admin.tokens import AdminTokens
 from safeproxy.review.feed import ReviewFeed
+from safeproxy.review.item import ReviewItem
 from safeproxy.review.settings import AdminSettings, ReviewSettings
 from safeproxy.review.store import ReviewStore
 from safeproxy.telemetry.audit import AuditLog
@@ -50,6 +51,7 @@ class ReviewService:
         # Other endpoints served on the admin listener (generations), and its audit log.
         self.admin_routes: list[web.RouteDef] = []
         self.audit: AuditLog | None = None
+        self.on_label: Callable[[ReviewItem], None] | None = None  # told of each label
 
     async def start(self) -> None:
         await self.store.open()
@@ -58,8 +60,9 @@ class ReviewService:
         if self._admin.enabled:
             assert self._tokens is not None
             app = admin_app(
-                self.store, self._tokens, self._metrics, routes=self.admin_routes, audit=self.audit
-            )
+                self.store, self._tokens, self._metrics, routes=self.admin_routes,
+                audit=self.audit, on_label=self.on_label,
+            )  # fmt: skip
             self._runner = web.AppRunner(app, access_log=None)
             await self._runner.setup()
             site = web.TCPSite(self._runner, self._admin.host, self._admin.port, reuse_port=True)

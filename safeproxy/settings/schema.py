@@ -14,6 +14,7 @@ from safeproxy.ratelimit.settings import RateLimitSettings
 from safeproxy.review.settings import AdminSettings, ReviewSettings
 from safeproxy.settings.inheritance import PolicyTreeError, resolve
 from safeproxy.settings.policy import EnvName, PolicySettings
+from safeproxy.settings.rollouts import RolloutSettings, rollout_errors
 from safeproxy.settings.tenants import TenantSettings, tenant_errors
 from safeproxy.settings.types import Name, PositiveSeconds, Strict
 from safeproxy.telemetry.settings import TelemetrySettings
@@ -271,6 +272,8 @@ class Settings(Strict):
     policies: dict[Name, PolicySettings] = {"default": PolicySettings()}
     # Per-tenant policies per route (settings/tenants.py has the shape and the precedence).
     tenants: dict[Name, TenantSettings] = {}
+    # Candidate policies beside routes' active ones (settings/rollouts.py).
+    rollouts: dict[Name, RolloutSettings] = {}
 
     @field_validator("policies")
     @classmethod
@@ -344,4 +347,4 @@ def cross_reference_errors(settings: Settings) -> list[tuple[str, str]]:
             if route.name in route_names:
                 errors.append((f"routes.{i}.name", f"duplicate route name {route.name!r}"))
             route_names.add(route.name)
-    return errors + tenant_errors(settings)
+    return errors + tenant_errors(settings) + rollout_errors(settings)

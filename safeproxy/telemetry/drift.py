@@ -26,6 +26,7 @@ increment per finding type or score; a request with neither is not seen at all.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -214,3 +215,19 @@ class DriftTracker:
         """The sum of the `n` buckets ending `back` buckets before `epoch`."""
         slots = [ring[(epoch - back - i) % self._ring] for i in range(n)]
         return [sum(column) for column in zip(*slots, strict=True)]
+
+
+# How long after a drift bucket boundary its series are exported: the bucket has completed.
+PAST_BOUNDARY_S = 0.05
+
+
+async def refresh_every(drift: DriftTracker, clock: Callable[[], float]) -> None:
+    """Export every drift series just after each bucket boundary of the tracker's clock,
+    one series per loop turn (each evaluation is a fraction of a millisecond), so a series
+    whose traffic stopped still moves on and no request pays for an evaluation."""
+    bucket = drift.settings.bucket_s
+    while True:
+        await asyncio.sleep(bucket - clock() % bucket + PAST_BOUNDARY_S)
+        for pair in drift.pairs():
+            drift.refresh(pair)
+            await asyncio.sleep(0)

@@ -7,18 +7,22 @@ to every sink, so they cannot disagree.
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
+
+from opentelemetry.sdk.trace import TracerProvider
 
 from safeproxy.capture.record import capture_record
 from safeproxy.capture.store import CaptureLog
 from safeproxy.exchange.decision import Decision, TenantHasher, build
 from safeproxy.exchange.state import Exchange
-from safeproxy.telemetry.access_log import AccessLog
+from safeproxy.telemetry.access_log import LOGGER, AccessLog
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
-from safeproxy.telemetry.tracing import RequestSpans, Tracing
+from safeproxy.telemetry.settings import TelemetrySettings
+from safeproxy.telemetry.tracing import RequestSpans, Tracing, otlp_tracing
 
 # An exchange without a generation (a unit test's) has no policy version to stamp.
 _NONE: Mapping[str, str] = MappingProxyType({})
@@ -50,6 +54,8 @@ class Recorder:
         # Keep the (redacted) text of requests and replies for the audit log or spans.
         self.capture_content = capture_content
         self._audit_content = audit_content
+        # Told of every decision after the sinks (the rollout analysis counts them).
+        self.observers: list[Callable[[Exchange, Decision], None]] = []
 
     def record(self, ex: Exchange, spans: RequestSpans | None) -> Decision:
         now = time.perf_counter()
@@ -77,6 +83,8 @@ class Recorder:
                 now=now,
                 captured=(ex.captured_input, ex.captured_output),
             )
+        for observe in self.observers:
+            observe(ex, decision)
         return decision
 
     def close(self) -> None:
@@ -87,3 +95,37 @@ class Recorder:
             self.audit.close()
         if self.tracing is not None:
             self.tracing.shutdown()
+
+
+def recorder_for(
+    telemetry: TelemetrySettings,
+    metrics: Metrics,
+    env: Mapping[str, str],
+    provider: TracerProvider | None,
+) -> Recorder:
+    """The recorder the telemetry settings ask for: spans, audit log and access log."""
+    salt = env.get(telemetry.tenant_salt_env, "") if telemetry.tenant_salt_env else ""
+    tracing_settings = telemetry.tracing
+    tracing = (
+        Tracing(
+            provider,
+            capture_content=tracing_settings.capture_content,
+            trace_all_decisions=tracing_settings.trace_all_decisions,
+        )
+        if provider is not None
+        else otlp_tracing(tracing_settings, env)
+    )
+    audit_settings = telemetry.audit
+    audit = AuditLog(audit_settings) if audit_settings.path else None
+    capture = (tracing is not None and tracing_settings.capture_content) or (
+        audit is not None and audit_settings.capture_content
+    )
+    return Recorder(
+        metrics,
+        TenantHasher(salt.encode()),
+        tracing=tracing,
+        audit=audit,
+        capture_content=capture,
+        audit_content=audit_settings.capture_content,
+        access=AccessLog(logging.getLogger(LOGGER)) if telemetry.access_log.enabled else None,
+    )
