@@ -140,7 +140,8 @@ def test_each_request_is_one_decision_in_every_sink(audit_path: Path) -> None:
         record, span = records[rid], spans[rid]
         assert span.attributes is not None
         assert record["outcome"] == span.attributes["safeproxy.decision"] == expected[key]
-        assert record["policy"] == {"name": "default", "version": version}
+        # The route named the policy (no tenant policy applies): `via` says which step chose it.
+        assert record["policy"] == {"name": "default", "version": version, "via": "route"}
         assert span.attributes["safeproxy.policy.version"] == version
         found = sum(f["count"] for f in record["filters"])
         assert span.attributes["safeproxy.findings.count"] == found
