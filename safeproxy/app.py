@@ -216,7 +216,8 @@ def build_app(
         deep.use(first.deep)
     # Candidate policies beside active ones: their state follows the generations.
     rollouts = Rollouts(RolloutMetrics(registry), env, clock=clock, audit=recorder.audit,
-                        wall=wall_clock, shared=_shared_counts(settings, env))  # fmt: skip
+                        wall=wall_clock, shared=_shared_counts(settings, env),
+                        times=metrics.safety_times)  # fmt: skip
     rollouts.sync(first)
     recorder.observers.append(rollouts.observe)
 

@@ -16,6 +16,8 @@ which every worker then adopts.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import time
 from collections import deque
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from safeproxy.exchange.decision import Decision, degraded_reason
 from safeproxy.exchange.state import Exchange
 from safeproxy.generation.generation import Generation
+from safeproxy.resilience.reaction import ReactionTimes
 from safeproxy.review.item import FLAGGED_LABELS, ReviewItem
 from safeproxy.rollout.analysis import FAIL, judge
 from safeproxy.rollout.assign import Assigner, rollout_key
@@ -65,6 +68,8 @@ class Rollout:
     served: dict[int, tuple[Route, Route]] = dataclasses.field(default_factory=dict)
     window: int | None = None  # store: redis: the wall-clock window being counted
     pending: list[int] = dataclasses.field(default_factory=list)  # added, not yet judged
+    # Where the first failed interval began: M3 (time to detect) runs from there.
+    first_failed_at: float | None = None
 
     @property
     def share(self) -> float:
@@ -98,8 +103,10 @@ class Rollouts:
         audit: AuditLog | None = None,
         wall: Callable[[], float] = time.time,
         shared: RedisRolloutCounts | None = None,
+        times: ReactionTimes | None = None,
     ) -> None:
         self.metrics = metrics
+        self.times = times  # M3/M4 of a rollback (kind "canary")
         self.audit = audit
         self._env = env
         self._clock = clock
@@ -110,6 +117,7 @@ class Rollouts:
         # and what an admin call awaits before it answers: every worker's ack.
         self.on_change: Callable[[Rollout], None] | None = None
         self.settled: Callable[[], Awaitable[dict[str, Any]]] | None = None
+        self._pending: set[asyncio.Task[None]] = set()  # M4 waits for every worker's ack
 
     def sync(self, gen: Generation) -> None:
         """Take the rollouts of a (new) generation: same candidate, same state."""
@@ -269,12 +277,37 @@ class Rollouts:
             self.audit.event("rollout_interval", route=r.route, candidate=r.settings.candidate,
                              verdict=verdict, step=r.machine.step, failing=failing,
                              metrics=r.last["metrics"])  # fmt: skip
+        if verdict == FAIL and r.first_failed_at is None:
+            r.first_failed_at = r.started
         reason = "failed intervals exceeded the limit: " + ", ".join(failing)
         for event in r.machine.interval(verdict, reason):
             self._event(r, event)
+            if event == "rolled_back":
+                self._reaction(r, now)
         if fresh:
             r.fresh_interval(now)
         return verdict
+
+    def _reaction(self, r: Rollout, detected: float) -> None:
+        """M3 from the first failed interval's start to the rollback; M4 from the rollback to
+        the baseline serving everywhere: at once in one process, at every worker's ack in a
+        fleet (a worker that never acks records nothing)."""
+        if self.times is None:
+            return
+        times = self.times
+        times.detected("canary", r.first_failed_at or detected, detected)
+        if self.settled is None:
+            times.mitigated("canary", detected, self._clock())
+            return
+        settled = self.settled
+
+        async def everywhere() -> None:
+            with contextlib.suppress(TimeoutError):
+                await settled()
+                times.mitigated("canary", detected, self._clock())
+
+        self._pending.add(task := asyncio.get_running_loop().create_task(everywhere()))
+        task.add_done_callback(self._pending.discard)
 
     def act(self, route: str, action: str, token: str, reason: str = "") -> Rollout:
         """An admin call; raises KeyError (no such rollout) or machine.Refused."""

@@ -217,3 +217,46 @@ def test_a_request_a_stricter_policy_replaced_is_not_counted() -> None:
     ex.route = dataclasses.replace(ex.route, policy="quarantine-strict")
     h.rollouts.observe(ex, build(ex, policies=h.gen.versions, now=0.001, overhead_s=0.0))
     assert arms["canary"].requests + arms["baseline"].requests == before
+
+
+class FakeTimes:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str, float]] = []
+
+    def detected(self, kind: str, first_violation_at: float, now: float) -> float:
+        self.events.append(("detected", kind, now - first_violation_at))
+        return now - first_violation_at
+
+    def mitigated(self, kind: str, detected_at: float, now: float) -> float:
+        self.events.append(("mitigated", kind, now - detected_at))
+        return now - detected_at
+
+
+def test_a_rollback_reports_time_to_detect_from_the_first_failed_interval() -> None:
+    blocks = {"block_rate": {"max_increase": 0.05, "min_samples": 5}}
+    h = Harness(
+        generation(
+            settings(
+                {
+                    "steps": [50],
+                    "start": "auto",
+                    "analysis": {"interval_s": 10, "max_failed": 1, "metrics": blocks},
+                }
+            )
+        )
+    )
+    times = FakeTimes()
+    h.rollouts.times = times
+    h.clock.advance(3)  # the first interval opened at 0; its failures began there
+    verdicts = []
+    for _ in range(3):  # the candidate blocks "hello": its arm's block rate jumps
+        for i in range(60):
+            h.request("hello there", f"c{i}")
+        h.clock.advance(10)
+        verdicts += h.rollouts.tick()
+        if h.rollouts.rollouts["main"].machine.phase != RUNNING:
+            break
+    assert [v for _, v in verdicts] == ["fail", "fail"]
+    # Detected at the second failed interval's close (t=23), from the first's start (t=0);
+    # in one process the baseline serves from that moment on: mitigation takes no time.
+    assert times.events == [("detected", "canary", 23.0), ("mitigated", "canary", 0.0)]
