@@ -38,6 +38,8 @@ COUNTERS = frozenset(
         "safeproxy_deep_checks_skipped_total",
         "safeproxy_deep_check_cache_total",
         "safeproxy_review_items_total",
+        "safeproxy_rollout_intervals_total",
+        "safeproxy_rollout_events_total",
         "process_cpu_seconds_total",
     }
 )
@@ -55,6 +57,8 @@ HISTOGRAMS = frozenset(
 )
 GAUGES = frozenset(
     {
+        "safeproxy_rollout_metric",
+        "safeproxy_rollout_share_percent",
         "safeproxy_policy_info",
         "safeproxy_in_flight_requests",
         "safeproxy_breaker_open",
