@@ -62,9 +62,7 @@ class Guard:
         checked = self._prepare(ex, body)
         if checked is not None:
             stage, slots, texts = checked
-            result = self._run(stage, slots, texts)
-            self._shadow(ex, slots, texts, result)
-            self._settle(ex, slots, result)
+            self._settle(ex, slots, self._run_both(ex, stage, slots, texts))
 
     async def check(self, ex: Exchange, body: dict[str, Any]) -> None:
         """The input check; a large text is scanned on the worker thread, so the event loop
@@ -76,12 +74,23 @@ class Guard:
             return
         stage, slots, texts = checked
         if self._offload is None or sum(map(len, texts)) < OFFLOOP_CHARS:
-            result = self._run(stage, slots, texts)
+            result = self._run_both(ex, stage, slots, texts)
         else:
+            # A shadow candidate's scan goes with the active one: a large text must not
+            # hold the loop for the second scan either.
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self._offload, self._run, stage, slots, texts)
-        self._shadow(ex, slots, texts, result)
+            result = await loop.run_in_executor(
+                self._offload, self._run_both, ex, stage, slots, texts
+            )
         self._settle(ex, slots, result)
+
+    def _run_both(
+        self, ex: Exchange, stage: Stage, slots: list[Slot], texts: list[str]
+    ) -> StageResult:
+        """The active policy's scan, then a shadow candidate's beside it (if any)."""
+        result = self._run(stage, slots, texts)
+        self._shadow(ex, slots, texts, result)
+        return result
 
     def _run(self, stage: Stage, slots: list[Slot], texts: list[str]) -> StageResult:
         return run_stage(stage, texts, self._clock, joined=joined_runs(slots))

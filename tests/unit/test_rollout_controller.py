@@ -260,3 +260,30 @@ def test_a_rollback_reports_time_to_detect_from_the_first_failed_interval() -> N
     # Detected at the second failed interval's close (t=23), from the first's start (t=0);
     # in one process the baseline serves from that moment on: mitigation takes no time.
     assert times.events == [("detected", "canary", 23.0), ("mitigated", "canary", 0.0)]
+
+
+async def test_a_large_texts_shadow_scan_runs_off_the_loop_like_the_active_one() -> None:
+    import threading
+
+    from safeproxy.exchange.guard import OFFLOOP_CHARS
+
+    h = Harness(generation(settings({"mode": "shadow", "start": "auto"})))
+    guard = Guard(offload=True)
+    scanned_on: list[str] = []
+    shadow = guard._shadow
+
+    def recording(*args: Any) -> None:
+        scanned_on.append(threading.current_thread().name)
+        shadow(*args)
+
+    guard._shadow = recording  # type: ignore[method-assign,assignment]
+    ex = Exchange(rid="r", kind=Kind.CHAT, started=0.0, generation=h.gen, limit_key="c")
+    route = h.gen.router.route("m")
+    assert route is not None
+    ex.route = h.rollouts.serve(ex, route)
+    text = "hello " * (OFFLOOP_CHARS // 6 + 1)
+    await guard.check(ex, {"model": "m", "messages": [{"role": "user", "content": text}]})
+    guard.close()
+    assert ex.rollout is not None and ex.rollout.shadow is not None
+    assert ex.rollout.shadow.disagreement == "allow_to_block"
+    assert len(scanned_on) == 1 and scanned_on[0].startswith("scan")
