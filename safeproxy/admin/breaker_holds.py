@@ -20,21 +20,17 @@ import asyncio
 import fcntl
 import os
 import signal
-import time
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from safeproxy.admin.breakers import HOLDS, BreakerAdmin
 from safeproxy.errors import ProxyError
-from safeproxy.generation.status import read_status
+from safeproxy.generation.fleet_files import acked, acknowledge, clear, read_object, replace
 from safeproxy.resilience.breaker import State
 
 FORCE_SIGNAL = signal.SIGUSR1
 HOLDS_FILE = "breaker-holds.json"
 ACK_PREFIX = "breakers-"
-_POLL_S = 0.02  # other processes' files: nothing to await on
 
 
 class HoldTimeout(ProxyError):
@@ -45,11 +41,8 @@ class HoldTimeout(ProxyError):
 
 def read_holds(directory: str | Path) -> dict[str, Any]:
     """{"seq": n, "holds": {route: {"state": "open"|"closed"|"auto", "reason": ...}}}."""
-    try:
-        data = orjson.loads((Path(directory) / HOLDS_FILE).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return {"seq": 0, "holds": {}}
-    if not isinstance(data, dict) or not isinstance(data.get("holds"), dict):
+    data = read_object(Path(directory) / HOLDS_FILE)
+    if data is None or not isinstance(data.get("holds"), dict):
         return {"seq": 0, "holds": {}}
     return data
 
@@ -65,8 +58,7 @@ def apply_holds(directory: str | Path, worker: str, admin: BreakerAdmin) -> int:
         if admin.hold(str(route), HOLDS[state], str(hold.get("reason", "admin"))):
             applied[route] = state
     seq = int(data.get("seq", 0))
-    _replace(Path(directory) / f"{ACK_PREFIX}{worker}.json",
-             {"worker": worker, "seq": seq, "applied": applied})  # fmt: skip
+    acknowledge(directory, ACK_PREFIX, worker, seq=seq, applied=applied)
     return seq
 
 
@@ -82,15 +74,10 @@ class FleetHolds:
         asked = next(name for name, s in HOLDS.items() if s is state)
         seq = await asyncio.to_thread(self._record, route, asked, reason)
         os.kill(self._supervisor, FORCE_SIGNAL)
-        deadline = time.monotonic() + self._wait_s
-        while True:
-            workers = sorted(read_status(self._dir))
-            acks = {w: _read_ack(self._dir, w) for w in workers}
-            if workers and all(a.get("seq", 0) >= seq for a in acks.values()):
-                return acks
-            if time.monotonic() > deadline:
-                raise HoldTimeout("not every worker applied the hold in time")
-            await asyncio.sleep(_POLL_S)
+        try:
+            return await acked(self._dir, ACK_PREFIX, seq, self._wait_s, "")
+        except TimeoutError:
+            raise HoldTimeout("not every worker applied the hold in time") from None
 
     def _record(self, route: str, state: str, reason: str) -> int:
         with (self._dir / f"{HOLDS_FILE}.lock").open("a") as lock:
@@ -99,27 +86,10 @@ class FleetHolds:
             seq = int(data.get("seq", 0)) + 1
             data = {"seq": seq, "holds": {**data["holds"], route: {"state": state,
                                                                   "reason": reason}}}  # fmt: skip
-            _replace(self._dir / HOLDS_FILE, data)
+            replace(self._dir / HOLDS_FILE, data)
         return seq
-
-
-def _read_ack(directory: Path, worker: str) -> dict[str, Any]:
-    try:
-        data = orjson.loads((directory / f"{ACK_PREFIX}{worker}.json").read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _replace(path: Path, data: dict[str, Any]) -> None:
-    """Write atomically: a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(orjson.dumps(data))
-    os.replace(tmp, path)
 
 
 def clear_holds(directory: str | Path) -> None:
     """Remove stale holds and acks (a reused directory) before workers start."""
-    for path in Path(directory).glob(f"{ACK_PREFIX}*.json"):
-        path.unlink(missing_ok=True)
-    (Path(directory) / HOLDS_FILE).unlink(missing_ok=True)
+    clear(directory, ACK_PREFIX, HOLDS_FILE)

@@ -15,32 +15,23 @@ it instead of overwriting it.
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
-import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from safeproxy.generation.status import read_status
+from safeproxy.generation.fleet_files import acked, acknowledge, clear, read_object, replace
 from safeproxy.rollout.controller import Rollout, Rollouts
 from safeproxy.rollout.machine import FINAL
 
 STATE_FILE = "rollouts.json"
 ACK_PREFIX = "rollouts-"
-_POLL_S = 0.02  # other processes' files: nothing to await on
 
 
 def read_state(directory: str | Path) -> dict[str, Any]:
     """{"seq": n, "routes": {route: {"key", "phase", "step", "reason"}}}."""
-    try:
-        data = orjson.loads((Path(directory) / STATE_FILE).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return {"seq": 0, "routes": {}}
-    if not isinstance(data, dict) or not isinstance(data.get("routes"), dict):
+    data = read_object(Path(directory) / STATE_FILE)
+    if data is None or not isinstance(data.get("routes"), dict):
         return {"seq": 0, "routes": {}}
     return data
 
@@ -52,7 +43,7 @@ def apply_state(directory: str | Path, worker: str, rollouts: Rollouts) -> int:
         if isinstance(state, dict):
             rollouts.adopt(str(route), str(state.get("key", "")), state)
     seq = int(data.get("seq", 0))
-    _replace(Path(directory) / f"{ACK_PREFIX}{worker}.json", {"worker": worker, "seq": seq})
+    acknowledge(directory, ACK_PREFIX, worker, seq=seq)
     return seq
 
 
@@ -87,41 +78,17 @@ class FleetRollouts:
                 self._rollouts.adopt(r.route, r.key, there)  # a rollback wins over a step
                 return
             self.seq = int(data.get("seq", 0)) + 1
-            _replace(self._dir / STATE_FILE,
+            replace(self._dir / STATE_FILE,
                      {"seq": self.seq, "routes": {**data["routes"], r.route: mine}})  # fmt: skip
         self._notify()
 
     async def settled(self) -> dict[str, Any]:
         """Every worker's ack, once all have reached this worker's last write (TimeoutError
         if one does not in time)."""
-        deadline = time.monotonic() + self._wait_s
-        while True:
-            workers = sorted(read_status(self._dir))
-            acks = {w: _read_ack(self._dir, w) for w in workers}
-            if workers and all(a.get("seq", 0) >= self.seq for a in acks.values()):
-                return acks
-            if time.monotonic() > deadline:
-                raise TimeoutError("not every worker adopted the rollout's state in time")
-            await asyncio.sleep(_POLL_S)
-
-
-def _read_ack(directory: Path, worker: str) -> dict[str, Any]:
-    try:
-        data = orjson.loads((directory / f"{ACK_PREFIX}{worker}.json").read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _replace(path: Path, data: dict[str, Any]) -> None:
-    """Write atomically: a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(orjson.dumps(data))
-    os.replace(tmp, path)
+        late = "not every worker adopted the rollout's state in time"
+        return await acked(self._dir, ACK_PREFIX, self.seq, self._wait_s, late)
 
 
 def clear_state(directory: str | Path) -> None:
     """Remove a stale state file and acks (a reused directory) before workers start."""
-    for path in Path(directory).glob(f"{ACK_PREFIX}*.json"):
-        path.unlink(missing_ok=True)
-    (Path(directory) / STATE_FILE).unlink(missing_ok=True)
+    clear(directory, ACK_PREFIX, STATE_FILE)
