@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from safeproxy.admin.body import read_capped
+from safeproxy.admin.body import json_object, read_capped
 from safeproxy.admin.tokens import ADMIN_TOKEN
 from safeproxy.errors import BadRequest, NotFound
 from safeproxy.resilience.breaker import Breaker, RatioBreaker, State
@@ -122,15 +122,7 @@ def describe(breaker: Breaker | RatioBreaker) -> dict[str, Any]:
 
 
 def _force_body(raw: bytes) -> tuple[State | None, str]:
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise BadRequest("the body must be a JSON object") from None
-    if not isinstance(body, dict):
-        raise BadRequest("the body must be a JSON object")
-    for key in body:
-        if key not in ("state", "reason"):
-            raise BadRequest("unknown field", param=str(key)[:64])
+    body = json_object(raw, ("state", "reason"))
     state = body.get("state")
     if not isinstance(state, str) or state not in HOLDS:
         raise BadRequest("state must be one of: open, closed, auto", param="state")

@@ -21,7 +21,7 @@ import orjson
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from safeproxy.admin.body import read_capped
+from safeproxy.admin.body import json_object, read_capped
 from safeproxy.admin.tokens import ADMIN_TOKEN, AdminTokens
 from safeproxy.errors import (
     BadRequest,
@@ -253,15 +253,7 @@ def _integer(query: dict[str, str], name: str, most: int) -> int | None:
 
 
 def _label_body(raw: bytes) -> tuple[str, str | None]:
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise BadRequest("the body must be a JSON object") from None
-    if not isinstance(body, dict):
-        raise BadRequest("the body must be a JSON object")
-    for key in body:
-        if key not in ("label", "note"):
-            raise BadRequest("unknown field", param=key[:64])
+    body = json_object(raw, ("label", "note"))
     label, note = body.get("label"), body.get("note")
     if not isinstance(label, str) or label not in LABELS:
         raise BadRequest(f"label must be one of: {', '.join(LABELS)}", param="label")
