@@ -31,6 +31,8 @@ def _rate(num: str, den: str) -> Measure:
     return measure
 
 
+_ROUNDING = 1e-9
+
 MEASURES: Mapping[str, Measure] = {
     "block_rate": _rate("blocked", "requests"),
     "redact_rate": _rate("redacted", "requests"),
@@ -73,8 +75,10 @@ def judge_metric(name: str, t: Threshold, canary: ArmCounts, baseline: ArmCounts
         verdict = INCONCLUSIVE
     else:
         diff = cv - bv
-        up = t.max_increase is not None and diff > t.max_increase
-        down = t.max_decrease is not None and -diff > t.max_decrease
+        # A difference exactly at its threshold passes; float rounding of two rates (58/150 -
+        # 73/150 is -0.10000000000000003) must not turn that into a failed interval.
+        up = t.max_increase is not None and diff > t.max_increase + _ROUNDING
+        down = t.max_decrease is not None and -diff > t.max_decrease + _ROUNDING
         verdict = FAIL if up or down else PASS
     return MetricResult(name, cv, bv, (cn, bn), t, verdict)
 

@@ -4,7 +4,9 @@ rolls back exactly when it passes the limit, promotion needs every step passed."
 
 from __future__ import annotations
 
-from hypothesis import given
+from fractions import Fraction
+
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from safeproxy.rollout.analysis import FAIL, INCONCLUSIVE, PASS, SKIPPED, judge, judge_metric
@@ -95,13 +97,14 @@ def test_below_the_sample_size_a_metric_is_inconclusive(cn: int, bn: int, minimu
 
 
 @given(st.integers(50, 300), st.floats(0, 1), st.floats(0, 1))
+@example(150, 0.38671875, 0.484375)  # 58 against 73 of 150: exactly 0.1 lower, in floats not
 def test_a_difference_fails_only_past_its_threshold(n: int, canary: float, baseline: float
                                                     ) -> None:  # fmt: skip
     cb, bb = round(canary * n), round(baseline * n)
     t = Threshold(max_increase=0.05, max_decrease=0.1, min_samples=50)
     result = judge_metric("block_rate", t, arm(n, cb), arm(n, bb))
-    diff = (cb - bb) / n
-    assert result.verdict == (FAIL if diff > 0.05 or -diff > 0.1 else PASS)
+    diff = Fraction(cb - bb, n)  # exact: a difference at its threshold passes
+    assert result.verdict == (FAIL if diff > Fraction("0.05") or -diff > Fraction("0.1") else PASS)
 
 
 def test_no_traffic_is_inconclusive_and_optional_metrics_without_samples_are_skipped() -> None:
