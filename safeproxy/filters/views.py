@@ -186,12 +186,14 @@ class ViewFinder:
         more = self._base.scan(joined, hold=False)[0]
         if not more:
             return found, held
-        seen = {(f.type, f.start, f.end) for f in found}
+        # Per filter: what one filter finds never depends on the others (a shadow candidate
+        # reuses the active policy's findings of the filters the two share).
+        seen = {(f.filter, f.type, f.start, f.end) for f in found}
         for f in more:
             # min and max: a reversed piece runs backwards through the original.
             start, end = min(starts[f.start : f.end]), max(ends[f.start : f.end])
-            if (f.type, start, end) not in seen:
-                seen.add((f.type, start, end))
+            if (f.filter, f.type, start, end) not in seen:
+                seen.add((f.filter, f.type, start, end))
                 found.append(f._replace(start=start, end=end))
         found.sort(key=lambda f: (f.start, f.end))
         return found, held
