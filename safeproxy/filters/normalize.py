@@ -121,8 +121,20 @@ class Normalizer:
         self._changers = _Changers(self._folds)
         self._lengths = _Lengths(self._folds)
         self._marked = _Marked(self._folds)
+        # The last text and its view: a shadow candidate's scan asks for the view of the
+        # text the active policy's scan just normalised (one tuple, replaced whole, so a scan
+        # on the offload thread and one on the loop never see half an entry).
+        self._last: tuple[str, Normalized] = ("", Normalized("", "", None))
 
     def normalize(self, text: str) -> Normalized:
+        last_in, last_out = self._last
+        if text == last_in:  # the held input: equal, or the same object
+            return last_out
+        out = self._normalize(text)
+        self._last = (text, out)
+        return out
+
+    def _normalize(self, text: str) -> Normalized:
         if text.isascii():
             folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
             return Normalized(folded, text, None)

@@ -87,11 +87,22 @@ class Views:
         self._gate = Gate(self.decoders) if self.decoders else None
         # Whole-text transforms (ROT13) hold nothing of their own.
         self._tails = [d.tail for d in self.decoders if d.tail is not no_tail]
+        # The last text and its pieces (policies with the same views share this object: a
+        # shadow candidate's scan reads what the active one decoded). One tuple, replaced whole.
+        self._last: tuple[str, tuple[Piece, ...]] = ("", ())
 
     def pieces(self, text: str) -> list[Piece]:
         """Every piece the text decodes to, nested pieces included, in text coordinates."""
         if self._gate is None or not text:
             return []
+        last_in, last_out = self._last
+        if text == last_in:
+            return list(last_out)
+        out = self._pieces(text)
+        self._last = (text, tuple(out))
+        return out
+
+    def _pieces(self, text: str) -> list[Piece]:
         budget = [self.max_chars]
         out: list[Piece] = []
         level = [Piece("text", text, range(len(text)), range(1, len(text) + 1))]
