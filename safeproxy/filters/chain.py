@@ -34,6 +34,9 @@ class StageResult:
     degraded: list[str] = field(default_factory=list)
     # Injection phrases were found, short of their filter's threshold (a sampling signal).
     near_threshold: bool = False
+    # The findings per text when the scan finished in budget (None: it failed or overran):
+    # what a shadow candidate sharing filters with this stage reuses (`run_stage_reusing`).
+    found: list[list[Finding]] | None = None
 
     @property
     def changed(self) -> bool:
@@ -50,11 +53,62 @@ def run_stage(
     """`joined`: [i, j) ranges of texts that reach the model as one (the parts of one
     content array); they are also scanned joined, so a value split across them is found,
     and cut in each part it lies in."""
-    result = StageResult([None] * len(texts))
     if stage.empty:
-        return result
+        return StageResult([None] * len(texts))
+    per_text, error, elapsed, near = _scan_in_budget(stage, stage, texts, clock, cpu_clock, joined)
+    return _decide(stage, texts, per_text, error, elapsed, near)
+
+
+def run_stage_reusing(
+    stage: Stage,
+    delta: Stage,
+    shared: frozenset[str],
+    known: StageResult,
+    texts: Sequence[str],
+    clock: Clock = time.perf_counter,
+    cpu_clock: Clock = time.thread_time,
+    joined: Sequence[tuple[int, int]] = (),
+) -> StageResult:
+    """`stage`'s result on `texts`, scanning only `delta`: the filters of `stage` that are
+    not in `shared`. The `shared` filters are the same filters (same settings, views and
+    salt) of a stage that already scanned these texts and gave `known`; a filter's findings
+    depend on its settings and the text alone, so theirs are taken from `known`. A shadow
+    candidate that changes one filter of the active policy then costs that filter's scan.
+    When `known` has no findings to give (its scan failed or overran), all of `stage` is
+    scanned, as run_stage does."""
+    if known.found is None or len(known.found) != len(texts):
+        return run_stage(stage, texts, clock, cpu_clock, joined)
+    if stage.empty:
+        return StageResult([None] * len(texts))
+    per_text: list[list[Finding]]
+    near: list[bool]
+    if delta.empty:
+        per_text, error, elapsed, near = [[] for _ in texts], None, 0.0, []
+    else:
+        per_text, error, elapsed, near = _scan_in_budget(
+            delta, stage, texts, clock, cpu_clock, joined
+        )
+    if error is None:
+        for mine, theirs in zip(per_text, known.found, strict=True):
+            reused = [f for f in theirs if f.filter in shared]
+            if reused:
+                mine += reused
+                mine.sort(key=lambda f: (f.start, f.end))
+    return _decide(stage, texts, per_text, error, elapsed, near)
+
+
+def _scan_in_budget(
+    scanner: Stage,
+    stage: Stage,
+    texts: Sequence[str],
+    clock: Clock,
+    cpu_clock: Clock,
+    joined: Sequence[tuple[int, int]],
+) -> tuple[list[list[Finding]], str | None, float, list[bool]]:
+    """`scanner`'s findings on `texts`, judged against `stage`'s budgets: (findings per
+    text, error, seconds, near-threshold signals)."""
     near: list[bool] = []
-    per_text, error, elapsed = _timed_scan(stage, texts, clock, near, joined)
+    per_text, error, elapsed = _timed_scan(scanner, texts, clock, near, joined)
     # Budgets are per 64 KiB of text: size is capped elsewhere (limits, the body cap); the
     # budget is for a filter gone slow, and must not turn a long document into a block.
     scale = max(1.0, sum(map(len, texts)) / 65536)
@@ -65,9 +119,23 @@ def run_stage(
         # itself slow can fail closed. It costs nothing when the first run is in budget
         # (scaled like the budgets: unscaled, every long text was scanned twice).
         near.clear()
-        per_text, error, elapsed = _timed_scan(stage, texts, cpu_clock, near, joined)
+        per_text, error, elapsed = _timed_scan(scanner, texts, cpu_clock, near, joined)
+    return per_text, error, elapsed, near
+
+
+def _decide(
+    stage: Stage,
+    texts: Sequence[str],
+    per_text: list[list[Finding]],
+    error: str | None,
+    elapsed: float,
+    near: list[bool],
+) -> StageResult:
+    """What `stage` does with its findings: records, then block, redact or pass."""
+    result = StageResult([None] * len(texts))
     result.seconds = elapsed
-    result.near_threshold = bool(near)
+    result.near_threshold = any(near)
+    scale = max(1.0, sum(map(len, texts)) / 65536)
     specs = stage.scanned
     failed: dict[str, str] = {}
     if error is not None or elapsed > stage.min_budget_s * scale:
@@ -76,6 +144,8 @@ def run_stage(
             for name, spec in specs.items()
             if error is not None or elapsed > spec.budget_s * scale
         }
+    if not failed:
+        result.found = per_text
     findings = [f for found in per_text for f in found]
     if not findings and not failed:  # the common case: nothing to decide
         result.records = stage.clean  # shared and immutable: the same every clean time
