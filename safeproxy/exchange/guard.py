@@ -19,8 +19,9 @@ from safeproxy.exchange.hooks import PassThrough, ResponseHook
 from safeproxy.exchange.output_hook import OutputHook
 from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Mode
-from safeproxy.filters.chain import Clock, StageResult, run_stage
+from safeproxy.filters.chain import Clock, StageResult, run_stage, run_stage_reusing
 from safeproxy.filters.policy import CompiledPolicy, Stage
+from safeproxy.rollout.mark import RolloutMark
 from safeproxy.rollout.shadow import compare
 from safeproxy.upstream.openai import (
     Kind,
@@ -88,23 +89,43 @@ class Guard:
         self, ex: Exchange, stage: Stage, slots: list[Slot], texts: list[str]
     ) -> StageResult:
         """The active policy's scan, then a shadow candidate's beside it (if any)."""
-        result = self._run(stage, slots, texts)
-        self._shadow(ex, slots, texts, result)
+        joined = joined_runs(slots)
+        result = run_stage(stage, texts, self._clock, joined=joined)
+        mark = ex.rollout
+        if mark is not None and mark.arm == "shadow":
+            self._shadow(ex, mark, texts, joined, result)
         return result
 
-    def _run(self, stage: Stage, slots: list[Slot], texts: list[str]) -> StageResult:
-        return run_stage(stage, texts, self._clock, joined=joined_runs(slots))
-
-    def _shadow(self, ex: Exchange, slots: list[Slot], texts: list[str], active: StageResult
-                ) -> None:  # fmt: skip
+    def _shadow(
+        self,
+        ex: Exchange,
+        mark: RolloutMark,
+        texts: list[str],
+        joined: list[tuple[int, int]],
+        active: StageResult,
+    ) -> None:
         """A shadow rollout's candidate scans the same texts beside the active policy; what
-        it finds changes nothing but the record (rollout/mark.py)."""
-        mark = ex.rollout
-        if mark is None or mark.arm != "shadow":
-            return
+        it finds changes nothing but the record (rollout/mark.py). The filters it shares
+        with the active policy are not scanned again (filters/reuse.py)."""
         candidate = self._policies(ex).get(mark.candidate)
-        if candidate is not None:
-            mark.shadow = compare(active, self._run(candidate.input, slots, texts))
+        if candidate is None:
+            return
+        assert ex.route is not None
+        gen = ex.generation
+        reuse = gen.reuse.get((ex.route.policy, mark.candidate)) if gen is not None else None
+        if reuse is None:
+            got = run_stage(candidate.input, texts, self._clock, joined=joined)
+        else:
+            got = run_stage_reusing(
+                candidate.input,
+                reuse.delta,
+                reuse.shared,
+                active,
+                texts,
+                self._clock,
+                joined=joined,
+            )
+        mark.shadow = compare(active, got)
 
     def close(self) -> None:
         if self._offload is not None:

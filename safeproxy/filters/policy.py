@@ -167,14 +167,7 @@ class Compiler:
         self._views: dict[tuple[object, ...], Views] = {}
 
     def compile(self, name: str, settings: PolicySettings, where: str) -> CompiledPolicy:
-        salt = b""
-        if settings.hash_salt_env and self._environ is not None:
-            value = self._environ.get(settings.hash_salt_env)
-            if not value:
-                raise PolicyError(
-                    [(f"{where}.hash_salt_env", f"{settings.hash_salt_env} is not set")]
-                )
-            salt = value.encode()
+        salt = self.salt(settings, where)
         problems: list[tuple[str, str]] = []
         versioned: list[bytes] = []
         stages = {
@@ -188,6 +181,15 @@ class Compiler:
         version = policy_version(settings, versioned)
         return CompiledPolicy(name, version, stages["input"], stages["output"], settings.stream)
 
+    def salt(self, settings: PolicySettings, where: str) -> bytes:
+        """The policy's salt for hashed redactions (empty when it names none)."""
+        if not settings.hash_salt_env or self._environ is None:
+            return b""
+        value = self._environ.get(settings.hash_salt_env)
+        if not value:
+            raise PolicyError([(f"{where}.hash_salt_env", f"{settings.hash_salt_env} is not set")])
+        return value.encode()
+
     def stage(
         self,
         stage: str,
@@ -197,10 +199,13 @@ class Compiler:
         problems: list[tuple[str, str]],
         versioned: list[bytes] | None = None,
         views: ViewSettings | None = None,
+        *,
+        views_always: bool = False,
     ) -> Stage:
         """One direction's filters as one Stage; problems (YAML path, message) are added to
         `problems`, and what the policy's version must hash besides its settings (word
-        files, model artifacts) to `versioned`."""
+        files, model artifacts) to `versioned`. `views_always`: decoded views wrap the
+        finders even with no pattern filter among them (a part of a stage that has one)."""
         specs: dict[str, FilterSpec] = {}
         plain: list[tuple[Rule, str]] = []
         phrases: list[tuple[Rule, str]] = []
@@ -262,7 +267,12 @@ class Compiler:
             # normalised once for all.
             finder = Finders([finder, *extra] if finders else extra, self._normalizer)
             max_len = max(max_len, held + 1)
-        if finders and views is not None and views.decoders and views.max_decoded_chars:
+        if (
+            (finders or (views_always and extra))
+            and views is not None
+            and views.decoders
+            and views.max_decoded_chars
+        ):
             finder = ViewFinder(finder, self._decoded(views))
         return Stage(stage, specs, finder, Effects(specs, salt), limits, max_len)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import orjson
@@ -22,6 +22,7 @@ from safeproxy.deepcheck.plan import PolicyChecks
 from safeproxy.exchange.decision import TenantHasher
 from safeproxy.exchange.identity import Authenticator
 from safeproxy.filters.policy import CompiledPolicy, Compiler, PolicyError, compile_policies
+from safeproxy.filters.reuse import Reuse, plans
 from safeproxy.generation.tenants import TenantPolicies
 from safeproxy.settings.policy import PolicySettings
 from safeproxy.settings.schema import Settings, cross_reference_errors
@@ -54,6 +55,8 @@ class Generation:
     tenants: TenantPolicies  # the tenant map: (tenant, route) -> the policy that answers
     deep: Mapping[str, PolicyChecks]  # deep-check plans by policy (empty: none configured)
     built_unix: float
+    # (active policy, rollout candidate) -> what a shadow scan reuses of the active's scan.
+    reuse: Mapping[tuple[str, str], Reuse] = field(default_factory=lambda: MappingProxyType({}))
 
 
 class Builder:
@@ -93,6 +96,8 @@ class Builder:
                          if p.deep_checks)  # fmt: skip
             raise GenerationError([(where, "deep checks were not configured at start; restart")])
         versions = {name: p.version for name, p in policies.items()}
+        candidates = frozenset(r.candidate for r in settings.rollouts.values())
+        reuse = plans(self._compiler, settings.policies, policies, candidates)
         router = Router(settings)
         return Generation(
             number=number,
@@ -105,6 +110,7 @@ class Builder:
             tenants=TenantPolicies(settings, router),
             deep=MappingProxyType(deep),
             built_unix=self._clock(),
+            reuse=MappingProxyType(reuse),
         )
 
 
