@@ -103,8 +103,9 @@ def measure(workdir: Path, upstream: str, variant: str, args: Any) -> dict[str, 
         proxy.wait(30)
 
 
-def in_process(repeat: int = 5, calls: int = 2000) -> dict[str, float]:
-    """In this process, on the traffic's prompts (median of `repeat` runs, µs per request):
+def in_process(repeat: int = 9, calls: int = 2000) -> dict[str, float]:
+    """In this process, on the traffic's prompts (median of `repeat` interleaved runs, CPU µs
+    of this thread per request, so that other processes on a loaded machine count less):
     the request path's policy work (route choice, input check, decision, rollout count) with
     no candidate and with the shadow candidate, and the candidate's input stage alone: the
     filter time the shadow's cost is bounded by. Deterministic work, unlike the CPU column of
@@ -127,7 +128,7 @@ def in_process(repeat: int = 5, calls: int = 2000) -> dict[str, float]:
 
     compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), {})
     builder = Builder(compiler, TenantHasher(b"s"))
-    out: dict[str, float] = {}
+    fns: dict[str, Any] = {}
     for variant in VARIANTS[:2]:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "c.yaml"
@@ -150,22 +151,22 @@ def in_process(repeat: int = 5, calls: int = 2000) -> dict[str, float]:
             )
             rollouts.observe(ex, build(ex, policies=gen.versions, now=0.0, overhead_s=0.0))
 
-        out[variant] = _timed(one, repeat, calls)
+        fns[variant] = one
         if variant == VARIANTS[1]:
             stage = gen.policies["candidate"].input
-            out["stage"] = _timed(lambda n, s=stage: run_stage(s, [f"Tell me about item {n}."]),
-                                  repeat, calls)  # fmt: skip
-    return out
+            fns["stage"] = lambda n, s=stage: run_stage(s, [f"Tell me about item {n}."])
+    runs: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):  # interleaved: a busy spell hits every variant alike
+        for name, fn in fns.items():
+            runs[name].append(_timed(fn, calls))
+    return {name: statistics.median(r) for name, r in runs.items()}
 
 
-def _timed(fn: Any, repeat: int, calls: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for n in range(calls):
-            fn(n)
-        runs.append((time.perf_counter() - t0) / calls * 1e6)
-    return statistics.median(runs)
+def _timed(fn: Any, calls: int) -> float:
+    t0 = time.thread_time()
+    for n in range(calls):
+        fn(n)
+    return (time.thread_time() - t0) / calls * 1e6
 
 
 def report_in_process() -> None:
