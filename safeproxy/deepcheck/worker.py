@@ -119,7 +119,7 @@ def _shared_quarantine(
 
     async def count(key: str, tenant: str) -> None:
         with contextlib.suppress(StoreUnavailable):
-            if await store.violation(key):
+            if await store.violation(key) is not None:
                 metrics.quarantines.inc()
                 if audit is not None:
                     audit.event("quarantine", tenant=tenant, duration_s=q.duration_s)

@@ -24,7 +24,9 @@ class SharedQuarantineStore(Protocol):
 
     async def holds(self, identity: str) -> bool: ...
 
-    async def violation(self, identity: str) -> bool: ...
+    async def violation(self, identity: str) -> float | None:
+        """Count one violation; when it starts a quarantine, the seconds since the
+        identity's earliest violation in the window (None: no quarantine began)."""
 
     async def close(self) -> None: ...
 

@@ -4,8 +4,10 @@ the shared store), and counting its violations, shared ones off the request's pa
 Reaction times (with `times`, kind `quarantine`): in this process the violation that tips an
 identity over is the detection (M3 from its earliest violation in the window) and the hold is
 in effect at once (M4 = 0: the next request is held). With the shared store the judgement is
-the store's, on the server's clock: M3 is not measured, and M4 runs from the tipping
-violation being seen here to the store confirming the hold (what every replica reads)."""
+the store's: M3 is the store's own measure, from the earliest violation in its window to the
+tipping one, both on the server's clock (replicas' clocks never meet); M4 runs from the
+tipping violation being seen here to the store confirming the hold (what every replica
+reads)."""
 
 from __future__ import annotations
 
@@ -73,19 +75,25 @@ class QuarantineGate:
         assert self._store is not None
         seen = self._clock() if self._clock is not None else None
         with contextlib.suppress(StoreUnavailable):
-            if await self._store.violation(key):
-                self._reacted(None, seen)
+            evidence_s = await self._store.violation(key)
+            if evidence_s is not None:
+                self._reacted(None, seen, evidence_s)
                 if self._on_quarantine is not None:
                     self._on_quarantine(tenant)
 
-    def _reacted(self, evidence_since: float | None, seen: float | None) -> None:
-        """A quarantine began: M3 when the evidence is known here, M4 from the detection
-        (`seen`, or now in this process) to now."""
+    def _reacted(
+        self, evidence_since: float | None, seen: float | None, evidence_s: float | None = None
+    ) -> None:
+        """A quarantine began: M3 from the evidence known here (`evidence_since`) or as the
+        store measured it (`evidence_s` before `seen`), M4 from the detection (`seen`, or now
+        in this process) to now."""
         if self._times is None or self._clock is None:
             return
         now = self._clock()
         if evidence_since is not None:
             self._times.detected("quarantine", evidence_since, now)
+        elif evidence_s is not None and seen is not None:
+            self._times.detected("quarantine", seen - evidence_s, seen)
         self._times.mitigated("quarantine", seen if seen is not None else now, now)
 
     async def close(self) -> None:

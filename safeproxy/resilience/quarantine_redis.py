@@ -21,7 +21,9 @@ from redis.exceptions import RedisError
 from safeproxy.resilience.quarantine import StoreUnavailable
 
 # KEYS[1]: the violations set, KEYS[2]: the quarantine key. ARGV: window (ms), threshold,
-# duration (ms), a unique member. Returns 1 when this violation starts a quarantine.
+# duration (ms), a unique member. Returns -1, or when this violation starts a quarantine the
+# milliseconds since the identity's earliest violation in the window (its evidence, on the
+# server's clock: the time to detect).
 _VIOLATION = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -30,11 +32,12 @@ redis.call('ZADD', KEYS[1], now, ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 redis.call('PEXPIRE', KEYS[1], window)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) and redis.call('EXISTS', KEYS[2]) == 0 then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[3]))
   redis.call('DEL', KEYS[1])
-  return 1
+  return now - tonumber(first[2])
 end
-return 0
+return -1
 """
 
 
@@ -75,7 +78,7 @@ class RedisQuarantineStore:
             self._down_until = self._clock() + _BACKOFF_S
             raise StoreUnavailable(type(exc).__name__) from exc
 
-    async def violation(self, identity: str) -> bool:
+    async def violation(self, identity: str) -> float | None:
         self._seq += 1
         member = f"{self._node}:{self._seq}"  # unique per violation, across replicas too
         window, threshold, duration = self._args
@@ -90,4 +93,4 @@ class RedisQuarantineStore:
         except (RedisError, OSError, TimeoutError) as exc:
             self._down_until = self._clock() + _BACKOFF_S
             raise StoreUnavailable(type(exc).__name__) from exc
-        return bool(started)
+        return None if int(started) < 0 else int(started) / 1000

@@ -141,3 +141,31 @@ async def test_a_dead_quarantine_store_is_left_alone_for_a_while() -> None:
             await store.holds("addr:x")
         assert len(asked) == 2
         await store.close()
+
+
+async def test_the_redis_store_measures_the_evidence_on_its_own_clock(redis_url: str) -> None:
+    """M3 with the shared store: from the identity's earliest violation in the window to the
+    one that tips it over, both stamped by the Redis server."""
+    import hashlib
+
+    import redis.asyncio as aioredis
+
+    from safeproxy.resilience.quarantine_redis import RedisQuarantineStore
+
+    client = aioredis.Redis.from_url(redis_url)
+    store = RedisQuarantineStore(
+        client, "m3", window_s=60, violations=3, duration_s=60, timeout_s=5.0
+    )
+    digest = hashlib.blake2b(b"addr:y", digest_size=16).hexdigest()
+    seconds, micros = await client.time()
+    now_ms = seconds * 1000 + micros // 1000
+    # An earlier violation, 5 s ago by the server's clock, as another replica would have left.
+    await client.zadd(f"m3:v:{digest}", {"other:1": now_ms - 5000})
+    assert await store.violation("addr:y") is None  # two of three
+    evidence = await store.violation("addr:y")
+    assert evidence is not None
+    # The earliest violation is the seeded one: 5 s before, plus the time the calls took.
+    assert 5.0 <= evidence < 60.0
+    assert await store.holds("addr:y") is True
+    assert await store.violation("addr:y") is None  # already held: no second detection
+    await store.close()

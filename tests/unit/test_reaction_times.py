@@ -152,9 +152,9 @@ class SlowStore:
     async def holds(self, identity: str) -> bool:
         return False
 
-    async def violation(self, identity: str) -> bool:
+    async def violation(self, identity: str) -> float | None:
         self.clock.advance(self.delay)
-        return True
+        return 7.5  # the store's own measure of the evidence, on its clock
 
     async def close(self) -> None:
         return None
@@ -172,7 +172,8 @@ def test_a_shared_quarantine_is_mitigated_when_the_store_confirms_it() -> None:
         await gate.close()
 
     asyncio.run(run())
-    assert times.calls == [("mitigate", "quarantine", 0.125)]
+    # M3 as the store measured it; M4 until the store confirmed the hold.
+    assert times.calls == [("detect", "quarantine", 7.5), ("mitigate", "quarantine", 0.125)]
 
 
 def hist(registry: CollectorRegistry, name: str, kind: str, suffix: str) -> float:
