@@ -75,7 +75,7 @@ def spelt(draw: st.DrawFn) -> tuple[str, str, list[tuple[str, str]]]:
     return out, " ".join(groups), expected
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(spelt().filter(lambda run: _word_pair(run[2])), FILLER, FILLER)
 def test_spelt_digits_decode_and_map_back(
     run: tuple[str, str, list[tuple[str, str]]], before: list[str], after: list[str]
