@@ -33,7 +33,8 @@ from safeproxy.errors import (
 )
 from safeproxy.review.item import LABELS, SOURCES, STAGES, UNLABELLED, LabelMismatch, ReviewItem
 from safeproxy.review.rates import publish
-from safeproxy.review.store import MAX_ID, Filters, ReviewStore
+from safeproxy.review.sqlite_store import MAX_ID, Filters
+from safeproxy.review.sqlite_store import SqliteReviewStore as ReviewStore
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 

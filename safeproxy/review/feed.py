@@ -18,7 +18,7 @@ from typing import cast
 from safeproxy.deepcheck.api import Turn
 from safeproxy.deepcheck.record import DeepCheckRecord
 from safeproxy.review.item import ReviewItem, Source, Stage
-from safeproxy.review.store import ReviewStore
+from safeproxy.review.sqlite_store import SqliteReviewStore as ReviewStore
 from safeproxy.telemetry.metrics import Metrics
 
 log = logging.getLogger("safeproxy.review")

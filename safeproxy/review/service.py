@@ -11,7 +11,7 @@ from safeproxy.admin.tokens import AdminTokens
 from safeproxy.review.feed import ReviewFeed
 from safeproxy.review.item import ReviewItem
 from safeproxy.review.settings import AdminSettings, ReviewSettings
-from safeproxy.review.store import ReviewStore
+from safeproxy.review.sqlite_store import SqliteReviewStore as ReviewStore
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 

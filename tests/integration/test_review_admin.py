@@ -16,7 +16,7 @@ from prometheus_client import CollectorRegistry
 
 from safeproxy.admin.review import admin_app, refresh_rates
 from safeproxy.review.item import LABELS, ReviewItem
-from safeproxy.review.store import ReviewStore
+from safeproxy.review.sqlite_store import SqliteReviewStore as ReviewStore
 from safeproxy.telemetry.metrics import Metrics
 from tests.unit.test_review_store import make as store_item
 

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safeproxy.review.item import LabelMismatch, ReviewItem
-from safeproxy.review.store import EXPORT_PAGE, ReviewStore
+from safeproxy.review.sqlite_store import EXPORT_PAGE
+from safeproxy.review.sqlite_store import SqliteReviewStore as ReviewStore
 from tests.fake_clock import FakeClock
 
 

@@ -1,4 +1,4 @@
-"""The review queue's SQLite storage (`ReviewStore`): add, list, label, export, count labels.
+"""The review queue on SQLite (`SqliteReviewStore`): add, list, label, export, count labels.
 
 Every database call runs on one dedicated thread that owns the connection, so the event loop
 never waits on disk and the connection is never shared between threads. Writes are serialised
@@ -86,7 +86,7 @@ class Filters(TypedDict, total=False):
     until_unix: float | None
 
 
-class ReviewStore:
+class SqliteReviewStore:
     """The review queue in one SQLite file. `open()` before use, `close()` after."""
 
     def __init__(
