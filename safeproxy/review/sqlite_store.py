@@ -13,22 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-import dataclasses
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypedDict, TypeVar, Unpack, cast
+from typing import Any, TypeVar, Unpack, cast
 
-import orjson
-
-from safeproxy.review.item import LABELS, UNLABELLED, LabelMismatch, ReviewItem, labels_for
+from safeproxy.review import rows
+from safeproxy.review.item import LABELS, LabelMismatch, ReviewItem, labels_for
+from safeproxy.review.store import MAX_ID, Filters, StoreUnavailable, export_pages
 
 _T = TypeVar("_T")
-
-EXPORT_PAGE = 500
-# SQLite integers are signed 64-bit: a larger id cannot exist (and cannot be bound).
-MAX_ID = 2**63 - 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -54,40 +49,16 @@ CREATE TRIGGER IF NOT EXISTS items_removed AFTER DELETE ON items
     BEGIN UPDATE item_count SET n = n - 1; END;
 """
 
-_SELECT = (
-    "SELECT id, request_id, created_unix, policy, route, tenant, stage, source, flagged, "
-    "check_name, verdict, categories, score, finding_types, text, label, note, labelled_unix "
-    "FROM items"
-)
-_INSERT = (
-    "INSERT INTO items (request_id, created_unix, policy, route, tenant, stage, source, "
-    "flagged, check_name, verdict, categories, score, finding_types, text, label, note, "
-    "labelled_unix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(ReviewItem))
-# Equality filters: the filter's name → its column (fixed strings; values are bound).
-_EQUAL = {"source": "source", "policy": "policy", "check": "check_name", "stage": "stage"}
-_RANGE = {"since_unix": "created_unix >= ?", "until_unix": "created_unix < ?"}
-
-
-class Filters(TypedDict, total=False):
-    """What `list` and `iter_export` select by; an absent or None filter selects all.
-
-    `label` is a label or "unlabelled"; `since_unix` is inclusive, `until_unix` exclusive
-    (both on `created_unix`).
-    """
-
-    label: str | None
-    source: str | None
-    policy: str | None
-    check: str | None
-    stage: str | None
-    since_unix: float | None
-    until_unix: float | None
+_TABLE = "items"
+_SELECT = rows.select(_TABLE)
+_INSERT = rows.insert(_TABLE, "?")
 
 
 class SqliteReviewStore:
-    """The review queue in one SQLite file. `open()` before use, `close()` after."""
+    """The review queue in one SQLite file (a `ReviewStore`). `open()` before use, `close()`
+    after."""
+
+    backend = "sqlite"
 
     def __init__(
         self,
@@ -149,7 +120,7 @@ class SqliteReviewStore:
         """At most `limit` matching items, newest (highest id) first, all with id < before_id."""
         if limit < 1:
             raise ValueError("limit must be at least 1")
-        where, params = _where(filters, before_id)
+        where, params = rows.where(filters, before_id, "?")
         sql = f"{_SELECT}{where} ORDER BY id DESC LIMIT ?"
         return await self._run(self._select, sql, (*params, limit))
 
@@ -168,14 +139,8 @@ class SqliteReviewStore:
 
         Items added during the export are not included (they are newer than the first page).
         """
-        before: int | None = None
-        while True:
-            page = await self.list(limit=EXPORT_PAGE, before_id=before, **filters)
-            for item in page:
-                yield item
-            if len(page) < EXPORT_PAGE:
-                return
-            before = page[-1].id
+        async for item in export_pages(self, filters):
+            yield item
 
     async def label_counts(self) -> dict[str, dict[str, int]]:
         """Labelled items per policy and label (labels with no items are absent)."""
@@ -186,7 +151,10 @@ class SqliteReviewStore:
     async def _run(self, fn: Callable[..., _T], *args: Any) -> _T:
         if self._executor is None:
             raise RuntimeError("the review store is not open")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        except sqlite3.OperationalError as exc:  # locked past the busy timeout, disk I/O
+            raise StoreUnavailable(f"review store: {type(exc).__name__}") from exc
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -228,14 +196,8 @@ class SqliteReviewStore:
             raise
         return ids
 
-    def _row(self, i: ReviewItem) -> tuple[object, ...]:
-        text = i.text[: self.max_text_chars] if i.text is not None else None
-        categories, findings = orjson.dumps(i.categories), orjson.dumps(i.finding_types)
-        return (
-            *(i.request_id, i.created_unix, i.policy, i.route, i.tenant, i.stage, i.source),
-            *(int(i.flagged), i.check, i.verdict, categories.decode(), i.score, findings.decode()),
-            *(text, i.label, i.note, i.labelled_unix),
-        )
+    def _row(self, item: ReviewItem) -> tuple[object, ...]:
+        return rows.encode(item, self.max_text_chars)
 
     def _prune(self, db: sqlite3.Connection) -> None:
         (count,) = db.execute("SELECT n FROM item_count").fetchone()
@@ -258,10 +220,10 @@ class SqliteReviewStore:
         if not 0 < item_id <= MAX_ID:
             return None
         row = self._db().execute(f"{_SELECT} WHERE id = ?", (item_id,)).fetchone()
-        return None if row is None else _item(row)
+        return None if row is None else rows.decode(row)
 
     def _select(self, sql: str, params: tuple[object, ...]) -> builtins.list[ReviewItem]:
-        return [_item(row) for row in self._db().execute(sql, params)]
+        return [rows.decode(row) for row in self._db().execute(sql, params)]
 
     def _label(self, item_id: int, label: str, note: str | None, now: float) -> ReviewItem | None:
         if not 0 < item_id <= MAX_ID:
@@ -294,43 +256,8 @@ class SqliteReviewStore:
         return counts
 
 
-def _where(filters: Filters, before_id: int | None) -> tuple[str, builtins.list[object]]:
-    """The WHERE clause and its parameters: column names are fixed strings, values bound."""
-    clauses: builtins.list[str] = []
-    params: builtins.list[object] = []
-    label = filters.get("label")
-    if label == UNLABELLED:
-        clauses.append("label IS NULL")
-    elif label is not None:
-        if label not in LABELS:
-            raise ValueError(f"label must be {UNLABELLED} or one of: {', '.join(LABELS)}")
-        clauses.append("label = ?")
-        params.append(label)
-    for name, column in _EQUAL.items():
-        if (value := filters.get(name)) is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    for name, clause in _RANGE.items():
-        if (bound := filters.get(name)) is not None:
-            clauses.append(clause)
-            params.append(bound)
-    if before_id is not None:
-        clauses.append("id < ?")
-        params.append(max(0, min(before_id, MAX_ID)))
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
 def _rollback(db: sqlite3.Connection) -> None:
     # SQLite rolls back by itself on some errors (disk full): a second ROLLBACK would raise
     # and hide the first error.
     if db.in_transaction:
         db.execute("ROLLBACK")
-
-
-def _item(row: tuple[Any, ...]) -> ReviewItem:
-    # _SELECT lists the columns in ReviewItem's field order; decode the non-scalar ones.
-    fields: dict[str, Any] = dict(zip(_FIELD_NAMES, row, strict=True))
-    fields["flagged"] = bool(row[8])
-    fields["categories"] = tuple(orjson.loads(row[11]))
-    fields["finding_types"] = tuple(orjson.loads(row[13]))
-    return ReviewItem(**fields)

@@ -183,6 +183,14 @@ class Metrics:
             ["source"],
             registry=registry,
         )
+        self.review_store_errors = Counter(
+            "safeproxy_review_store_errors",
+            "Review-queue operations that failed because the store was unavailable, by "
+            "backend (sqlite, postgres) and operation (write: a feed batch, kept for the next "
+            "flush; read, label: an admin call, answered 503; start).",
+            ["backend", "operation"],
+            registry=registry,
+        )
         self.review_labels = Gauge(
             "safeproxy_review_labels",
             "Labelled review items, by policy and label.",
