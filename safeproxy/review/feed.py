@@ -141,7 +141,10 @@ class ReviewFeed:
 
     async def close(self) -> None:
         if self._task is not None:
-            self._task.cancel()
+            # Cancel only between flushes: a batch being written is out of the buffer, and a
+            # write cancelled half-way (a PostgreSQL transaction rolled back) would lose it.
+            async with self._lock:
+                self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
