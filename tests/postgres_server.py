@@ -5,7 +5,7 @@ operator's environment variable would), then `postgres` in the foreground, its l
 it says it is ready. PostgreSQL refuses to run as root: as root, the data dir is given to the
 `postgres` system user (Debian's package creates it) and the server runs as that user
 (`subprocess.Popen(user=...)`, so the process we hold is the server itself). Durability is
-off (`fsync=off`): nothing outlives the test.
+off (`fsync=off`) unless asked for (benchmarks): nothing outlives the test.
 
 Fixtures: `postgres_server` (one per session; `database()` makes a fresh database, so tests
 never see each other's rows) and `own_postgres` (one per test, for tests that stop it).
@@ -68,7 +68,8 @@ class PostgresServer:
     it down (fast: connections are cut, as an outage would); `start()` again restarts it on
     the same port and data."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self._durable = durable  # fsync on (benchmarks); tests skip it
         self._tmp = tempfile.TemporaryDirectory(prefix="safeproxy-pg-")
         self.data = Path(self._tmp.name) / "data"
         self.password = secrets.token_hex(16)
@@ -119,7 +120,9 @@ class PostgresServer:
     def _launch(self, port: int) -> bool:
         args = [postgres_bin("postgres"), "-D", str(self.data), "-p", str(port)]
         args += ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.data}"]
-        args += ["-c", "fsync=off", "-c", "full_page_writes=off", "-c", "logging_collector=off"]
+        args += ["-c", "logging_collector=off"]
+        if not self._durable:
+            args += ["-c", "fsync=off", "-c", "full_page_writes=off"]
         uid, gid, groups = _as(self.user)
         proc = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=self.data,
