@@ -9,13 +9,19 @@ Every request, unknown paths included (so paths cannot be probed), needs
 `Authorization: Bearer <token>` (admin/tokens.py: named tokens, kept as SHA-256). Errors are
 OpenAI-shaped bodies (safeproxy.errors). The store's lifecycle belongs to the caller, who also
 runs `refresh_rates` once at start. Nothing here logs a token or an item's text.
+
+A store that is unavailable answers 503 `review_store_unavailable` (counted in
+`safeproxy_review_store_errors_total`); an export it cuts short ends with an error line
+(`{"object": "error", ...}`) instead of passing for a complete one.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import orjson
 from aiohttp import web
@@ -33,9 +39,11 @@ from safeproxy.errors import (
 )
 from safeproxy.review.item import LABELS, SOURCES, STAGES, UNLABELLED, LabelMismatch, ReviewItem
 from safeproxy.review.rates import publish
-from safeproxy.review.store import MAX_ID, Filters, ReviewStore
+from safeproxy.review.store import MAX_ID, Filters, ReviewStore, StoreUnavailable
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
+
+log = logging.getLogger("safeproxy.review")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -45,9 +53,17 @@ MAX_NOTE_CHARS = 2000
 EXPORT_CHUNK_BYTES = 64 * 1024
 FILTER_PARAMS = ("label", "source", "policy", "check", "stage", "since", "until")
 LIST_PARAMS = (*FILTER_PARAMS, "limit", "before")
-# Ids are SQLite integers; longer digit strings match no route (404).
+# Ids are 64-bit integers in every backend; longer digit strings match no route (404).
 _ID = r"{id:[0-9]{1,19}}"
 _INTEGER = re.compile(r"[0-9]{1,19}")
+
+
+class ReviewStoreDown(ProxyError):
+    """The review store is unavailable (a shared database down): try again later."""
+
+    status = 503
+    code = "review_store_unavailable"
+    retry_after_s = 5.0
 
 
 async def refresh_rates(store: ReviewStore, metrics: Metrics) -> None:
@@ -110,7 +126,7 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except ProxyError as exc:
-        return error_response(exc)
+        return error_response(exc, headers=exc.headers())
     except web.HTTPMethodNotAllowed as exc:
         allowed = tuple(sorted(exc.allowed_methods))
         wrong = MethodNotAllowed("method not allowed", allow=allowed)
@@ -132,20 +148,32 @@ class _Api:
         self.metrics = metrics
         self.on_label = on_label
 
+    @contextlib.contextmanager
+    def _store(self, operation: str) -> Iterator[None]:
+        """StoreUnavailable → counted, logged (its type only) and answered 503."""
+        try:
+            yield
+        except StoreUnavailable as exc:
+            self.metrics.review_store_errors.labels(self.store.backend, operation).inc()
+            log.warning("%s (admin %s)", exc, operation)
+            raise ReviewStoreDown("the review store is unavailable; try again later") from None
+
     async def list(self, request: web.Request) -> web.Response:
         query = _single(request.query, LIST_PARAMS)
         filters = _filters(query)
         limit = _integer(query, "limit", MAX_LIMIT) or DEFAULT_LIMIT
         before = _integer(query, "before", MAX_ID)
         # One extra item says whether there is a next page, without an empty last page.
-        items = await self.store.list(limit=limit + 1, before_id=before, **filters)
+        with self._store("read"):
+            items = await self.store.list(limit=limit + 1, before_id=before, **filters)
         page = items[:limit]
         following = page[-1].id if len(items) > limit else None
         body = {"object": "list", "data": [i.to_json() for i in page], "next": following}
         return _json(body)
 
     async def get(self, request: web.Request) -> web.Response:
-        item = await self.store.get(int(request.match_info["id"]))
+        with self._store("read"):
+            item = await self.store.get(int(request.match_info["id"]))
         if item is None:
             raise NotFound("no such review item")
         return _json(item.to_json())
@@ -153,28 +181,39 @@ class _Api:
     async def label(self, request: web.Request) -> web.Response:
         label, note = _label_body(await read_capped(request, MAX_BODY_BYTES))
         try:
-            item = await self.store.label(int(request.match_info["id"]), label, note)
+            with self._store("label"):
+                item = await self.store.label(int(request.match_info["id"]), label, note)
         except LabelMismatch as exc:
             raise BadRequest(str(exc), param="label") from None
         if item is None:
             raise NotFound("no such review item")
-        await refresh_rates(self.store, self.metrics)
+        with self._store("read"):
+            await refresh_rates(self.store, self.metrics)
         if self.on_label is not None:
             self.on_label(item)
         return _json(item.to_json())
 
     async def export(self, request: web.Request) -> web.StreamResponse:
         filters = _filters(_single(request.query, FILTER_PARAMS))  # errors before any byte
+        items = aiter(self.store.iter_export(**filters))
+        with self._store("read"):  # a store that is down is a 503, before any byte
+            first = await anext(items, None)
         response = web.StreamResponse()
         response.content_type = "application/x-ndjson"
         await response.prepare(request)
         pending = bytearray()
-        async for item in self.store.iter_export(**filters):
-            pending += orjson.dumps(item.to_json())
-            pending += b"\n"
-            if len(pending) >= EXPORT_CHUNK_BYTES:
-                await response.write(bytes(pending))  # waits while the client is slow
-                pending.clear()
+        try:
+            with self._store("read"):
+                item = first
+                while item is not None:
+                    pending += orjson.dumps(item.to_json())
+                    pending += b"\n"
+                    if len(pending) >= EXPORT_CHUNK_BYTES:
+                        await response.write(bytes(pending))  # waits while the client is slow
+                        pending.clear()
+                    item = await anext(items, None)
+        except ReviewStoreDown as exc:  # after the headers: the last line says so
+            pending += orjson.dumps({"object": "error", **orjson.loads(exc.body())}) + b"\n"
         if pending:
             await response.write(bytes(pending))
         await response.write_eof()

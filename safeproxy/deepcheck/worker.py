@@ -27,6 +27,7 @@ from safeproxy.review.service import ReviewService
 from safeproxy.review.settings import AdminSettings
 from safeproxy.settings.schema import Settings
 from safeproxy.telemetry.audit import AuditLog
+from safeproxy.telemetry.audit_export import build_audit_log
 from safeproxy.telemetry.metrics import Metrics
 from safeproxy.telemetry.process import register_process_metrics
 
@@ -57,7 +58,7 @@ async def run_worker(
     registry = CollectorRegistry()
     metrics = Metrics(registry)
     register_process_metrics(registry, None)
-    audit = AuditLog(settings.telemetry.audit) if settings.telemetry.audit.path else None
+    audit = build_audit_log(settings.telemetry.audit, env, metrics)
     review = None
     if settings.review.enabled:  # the admin listener stays with the proxy
         review = ReviewService(settings.review, AdminSettings(), metrics, env)

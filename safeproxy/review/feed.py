@@ -2,8 +2,11 @@
 
 `offer` is called on the event loop (from a request's end or an async job's result) and
 only appends to a bounded buffer; a background task writes batches to the store (SQLite
-on its own thread) twice a second. A full buffer drops the item and counts it, so a slow
-disk never slows requests.
+on its own thread, or PostgreSQL) twice a second. A full buffer drops the item and counts it,
+so a slow disk or a database that is down never slows requests. A store that is unavailable
+is counted (`safeproxy_review_store_errors_total{operation="write"}`) and logged by the error's
+type only; the batch stays buffered for the next flush. The request's decision is in the
+audit log and the metrics already: the queue is a copy for reviewers, not the record.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import cast
 from safeproxy.deepcheck.api import Turn
 from safeproxy.deepcheck.record import DeepCheckRecord
 from safeproxy.review.item import ReviewItem, Source, Stage
-from safeproxy.review.store import ReviewStore
+from safeproxy.review.store import ReviewStore, StoreUnavailable
 from safeproxy.telemetry.metrics import Metrics
 
 log = logging.getLogger("safeproxy.review")
@@ -50,6 +53,7 @@ class ReviewFeed:
         self._lock = asyncio.Lock()
         self._max_text = max_text_chars
         self.dropped = 0
+        self._failing = False  # the last flush found the store unavailable
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="safeproxy-review-feed")
@@ -96,9 +100,13 @@ class ReviewFeed:
     async def flush(self) -> None:
         """Store everything offered so far. Raises when the store failed; the batch then
         stays buffered for the next try (within the buffer's bound)."""
+        await self._store_buffer()
+
+    async def _store_buffer(self) -> int:
+        """`flush`, telling how many items it stored."""
         async with self._lock:  # a caller waits for a flush already running, not skips it
             if not self._buffer:
-                return
+                return 0
             batch, self._buffer = self._buffer, []
             try:
                 await self._store.add_many(batch)
@@ -110,23 +118,41 @@ class ReviewFeed:
                     self._metrics.review_items.labels("dropped").inc(lost)
                 self._buffer[:0] = keep
                 raise
+            return len(batch)
 
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(_FLUSH_S)  # a batching period, not a synchronisation
             try:
-                await self.flush()
+                stored = await self._store_buffer()
+            except StoreUnavailable as exc:
+                self._metrics.review_store_errors.labels(self._store.backend, "write").inc()
+                # One line when the outage starts, one when it ends (not one per flush); no
+                # traceback: the driver's message could quote a statement's values.
+                if not self._failing:
+                    log.warning("%s; review items are kept until it is back", exc)
+                self._failing = True
             except Exception:
                 log.exception("review items could not be stored; retrying")
+            else:
+                if self._failing and stored:
+                    log.warning("review store is back; %d kept review items stored", stored)
+                    self._failing = False
 
     async def close(self) -> None:
         if self._task is not None:
-            self._task.cancel()
+            # Cancel only between flushes: a batch being written is out of the buffer, and a
+            # write cancelled half-way (a PostgreSQL transaction rolled back) would lose it.
+            async with self._lock:
+                self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
         try:
             await self.flush()
+        except StoreUnavailable as exc:
+            self._metrics.review_store_errors.labels(self._store.backend, "write").inc()
+            log.warning("%s at shutdown (%d review items lost)", exc, len(self._buffer))
         except Exception:
             log.exception(
                 "review items could not be stored at shutdown (%d lost)", len(self._buffer)

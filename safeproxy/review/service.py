@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 
 from aiohttp import web
 
 from safeproxy.admin.review import admin_app, refresh_rates
 from safeproxy.admin.tokens import AdminTokens
+from safeproxy.review.backends import build_store
 from safeproxy.review.feed import ReviewFeed
 from safeproxy.review.item import ReviewItem
 from safeproxy.review.settings import AdminSettings, ReviewSettings
-from safeproxy.review.store import ReviewStore
+from safeproxy.review.store import StoreUnavailable
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
+
+log = logging.getLogger("safeproxy.review")
 
 
 class AdminTokenMissing(ValueError):
@@ -30,9 +34,7 @@ class ReviewService:
     ) -> None:
         self._metrics = metrics
         self._admin = admin
-        self.store = ReviewStore(
-            review.path, max_items=review.max_items, max_text_chars=review.max_text_chars
-        )
+        self.store = build_store(review, environ)
         self.feed = ReviewFeed(
             self.store,
             metrics,
@@ -55,7 +57,13 @@ class ReviewService:
 
     async def start(self) -> None:
         await self.store.open()
-        await refresh_rates(self.store, self._metrics)
+        try:
+            await refresh_rates(self.store, self._metrics)
+        except StoreUnavailable as exc:
+            # A shared store that is down at start does not stop the proxy: the feed keeps
+            # its items until the store is back, and the first label refreshes the gauges.
+            self._metrics.review_store_errors.labels(self.store.backend, "start").inc()
+            log.warning("%s at start; serving without it until it is back", exc)
         self.feed.start()
         if self._admin.enabled:
             assert self._tokens is not None

@@ -10,6 +10,25 @@ from safeproxy.settings.policy import EnvName
 from safeproxy.settings.types import Name, Strict
 
 
+class ReviewStoreSettings(Strict):
+    """Where the queue lives. `sqlite` (the default): the file at `review.path`, one per
+    replica. `postgres`: one database shared by every replica; its libpq DSN (URI or
+    key=value, password included) is read from the variable `dsn_env`, never from the YAML.
+    `pool_max` connections per process; `timeout_s` bounds a connection attempt and the wait
+    for a pooled connection, so an unreachable server fails an operation quickly."""
+
+    backend: Literal["sqlite", "postgres"] = "sqlite"
+    dsn_env: EnvName | None = None
+    pool_max: int = Field(default=4, ge=1, le=64)
+    timeout_s: float = Field(default=5.0, gt=0, le=60)
+
+    @model_validator(mode="after")
+    def _dsn(self) -> ReviewStoreSettings:
+        if self.backend == "postgres" and self.dsn_env is None:
+            raise ValueError("the postgres backend needs dsn_env (the variable holding its DSN)")
+        return self
+
+
 class ReviewSettings(Strict):
     """Items a person should look at: deep-check `unsafe` and `uncertain` verdicts,
     shadow-mode hits, and a random sample of allowed traffic (for the false-negative rate).
@@ -20,7 +39,8 @@ class ReviewSettings(Strict):
     """
 
     enabled: bool = False
-    path: str = "safeproxy-review.sqlite3"
+    store: ReviewStoreSettings = ReviewStoreSettings()
+    path: str = "safeproxy-review.sqlite3"  # the sqlite backend's file
     content: Literal["redacted", "none"] = "redacted"
     # Share of allowed (unflagged) requests queued for audit, deterministic per request id.
     sample_allowed: float = Field(default=0.0, ge=0, le=1)

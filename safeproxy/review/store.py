@@ -1,73 +1,30 @@
-"""The review queue's SQLite storage (`ReviewStore`): add, list, label, export, count labels.
+"""What every review-queue backend offers (`ReviewStore`), and what a backend that cannot be
+reached raises (`StoreUnavailable`).
 
-Every database call runs on one dedicated thread that owns the connection, so the event loop
-never waits on disk and the connection is never shared between threads. Writes are serialised
-by that thread; other processes on the same file are kept consistent by SQLite itself (WAL,
-`BEGIN IMMEDIATE`, a busy timeout).
-
-Listing pages by keyset (`id < before_id`, newest first): items added while a reader pages
-have higher ids and never shift a later page, so a walk sees no duplicates and no gaps.
+The review service, its feed and the admin API see only this protocol; the SQL of each
+backend lives in its own module (sqlite_store.py, the embedded default; postgres_store.py,
+shared by a fleet's replicas). `build_store` (backends.py) picks one from the config.
 """
 
 from __future__ import annotations
 
-import asyncio
 import builtins
-import dataclasses
-import sqlite3
-import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypedDict, TypeVar, Unpack, cast
+from collections.abc import AsyncIterator, Sequence
+from typing import Protocol, TypedDict, Unpack
 
-import orjson
-
-from safeproxy.review.item import LABELS, UNLABELLED, LabelMismatch, ReviewItem, labels_for
-
-_T = TypeVar("_T")
+from safeproxy.review.item import ReviewItem
 
 EXPORT_PAGE = 500
-# SQLite integers are signed 64-bit: a larger id cannot exist (and cannot be bound).
+# Ids are signed 64-bit integers in both backends: a larger id cannot exist (or be bound).
 MAX_ID = 2**63 - 1
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS items (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after pruning
-    request_id TEXT NOT NULL, created_unix REAL NOT NULL, policy TEXT NOT NULL,
-    route TEXT NOT NULL, tenant TEXT NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL,
-    flagged INTEGER NOT NULL, check_name TEXT, verdict TEXT, categories TEXT NOT NULL,
-    score REAL, finding_types TEXT NOT NULL, text TEXT,
-    label TEXT, note TEXT, labelled_unix REAL
-);
-CREATE INDEX IF NOT EXISTS items_label ON items (label, id);
-CREATE INDEX IF NOT EXISTS items_source ON items (source, id);
-CREATE INDEX IF NOT EXISTS items_policy ON items (policy, id);
--- Pruning takes the oldest labelled items first; label_counts groups labelled items only.
-CREATE INDEX IF NOT EXISTS items_labelled ON items (id) WHERE label IS NOT NULL;
-CREATE INDEX IF NOT EXISTS items_counts ON items (policy, label) WHERE label IS NOT NULL;
--- The row count, kept by triggers: pruning needs it after every batch, and COUNT(*) scans.
-CREATE TABLE IF NOT EXISTS item_count (one INTEGER PRIMARY KEY CHECK (one = 1), n INTEGER NOT NULL);
-INSERT OR IGNORE INTO item_count VALUES (1, (SELECT COUNT(*) FROM items));
-CREATE TRIGGER IF NOT EXISTS items_added AFTER INSERT ON items
-    BEGIN UPDATE item_count SET n = n + 1; END;
-CREATE TRIGGER IF NOT EXISTS items_removed AFTER DELETE ON items
-    BEGIN UPDATE item_count SET n = n - 1; END;
-"""
 
-_SELECT = (
-    "SELECT id, request_id, created_unix, policy, route, tenant, stage, source, flagged, "
-    "check_name, verdict, categories, score, finding_types, text, label, note, labelled_unix "
-    "FROM items"
-)
-_INSERT = (
-    "INSERT INTO items (request_id, created_unix, policy, route, tenant, stage, source, "
-    "flagged, check_name, verdict, categories, score, finding_types, text, label, note, "
-    "labelled_unix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(ReviewItem))
-# Equality filters: the filter's name → its column (fixed strings; values are bound).
-_EQUAL = {"source": "source", "policy": "policy", "check": "check_name", "stage": "stage"}
-_RANGE = {"since_unix": "created_unix >= ?", "until_unix": "created_unix < ?"}
+class StoreUnavailable(Exception):
+    """The store could not be reached (server down, connection lost, pool exhausted).
+
+    Its message names the error's type only: a driver's message may quote the values of a
+    failed statement, which can hold prompt text.
+    """
 
 
 class Filters(TypedDict, total=False):
@@ -86,251 +43,51 @@ class Filters(TypedDict, total=False):
     until_unix: float | None
 
 
-class ReviewStore:
-    """The review queue in one SQLite file. `open()` before use, `close()` after."""
+class ReviewStore(Protocol):
+    """The review queue. `open()` before use, `close()` after. Listing pages by keyset
+    (`id < before_id`, newest first), so items added while a reader pages never shift a later
+    page. Any method may raise StoreUnavailable."""
 
-    def __init__(
-        self,
-        path: str,
-        *,
-        max_items: int,
-        max_text_chars: int,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        if max_items < 1 or max_text_chars < 1:
-            raise ValueError("max_items and max_text_chars must be positive")
-        self.path = path
-        self.max_items = max_items
-        self.max_text_chars = max_text_chars
-        self._clock = clock
-        self._executor: ThreadPoolExecutor | None = None
-        self._conn: sqlite3.Connection | None = None
+    backend: str  # "sqlite" or "postgres": names the backend in metrics and logs
 
-    async def open(self) -> None:
-        """Connect (on the store's thread) and create the schema if it is missing."""
-        if self._executor is not None:
-            raise RuntimeError("the review store is already open")
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review-store")
-        try:
-            await self._run(self._open)
-        except BaseException:
-            self._executor.shutdown(wait=False)
-            self._executor = None
-            raise
+    async def open(self) -> None: ...
 
-    async def close(self) -> None:
-        executor = self._executor
-        if executor is None:
-            return
-        try:
-            await self._run(self._close)
-        finally:
-            self._executor = None
-            # Nothing is queued any more: the thread is idle and exits at once.
-            executor.shutdown(wait=True)
+    async def close(self) -> None: ...
 
     async def add_many(self, items: Sequence[ReviewItem]) -> builtins.list[int]:
-        """Store new items (text cut to max_text_chars) and prune beyond max_items.
+        """Store new items (text cut to max_text_chars) and prune beyond max_items; the ids
+        in the order given. Pruning takes the oldest labelled items first, then the oldest."""
+        ...
 
-        Returns the ids in the order given. Pruning removes the oldest labelled items first
-        (their judgement is already counted), then the oldest: a batch larger than max_items
-        prunes some of its own items, whose ids are still returned.
-        """
-        if not items:
-            return []
-        return await self._run(self._add_many, items)
-
-    async def get(self, item_id: int) -> ReviewItem | None:
-        return await self._run(self._get, item_id)
+    async def get(self, item_id: int) -> ReviewItem | None: ...
 
     async def list(
         self, *, limit: int, before_id: int | None = None, **filters: Unpack[Filters]
     ) -> builtins.list[ReviewItem]:
         """At most `limit` matching items, newest (highest id) first, all with id < before_id."""
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
-        where, params = _where(filters, before_id)
-        sql = f"{_SELECT}{where} ORDER BY id DESC LIMIT ?"
-        return await self._run(self._select, sql, (*params, limit))
+        ...
 
     async def label(self, item_id: int, label: str, note: str | None) -> ReviewItem | None:
-        """Label an item (a later label replaces an earlier one, note included).
+        """Label an item (the last label wins). None when there is no such item; ValueError
+        for an unknown label; LabelMismatch for a label that contradicts `flagged`."""
+        ...
 
-        None when there is no such item; ValueError for an unknown label; LabelMismatch (a
-        ValueError) for a label that contradicts whether safeproxy flagged the item.
-        """
-        if label not in LABELS:
-            raise ValueError(f"label must be one of: {', '.join(LABELS)}")
-        return await self._run(self._label, item_id, label, note, self._clock())
-
-    async def iter_export(self, **filters: Unpack[Filters]) -> AsyncIterator[ReviewItem]:
-        """Every matching item, newest first, read in pages of EXPORT_PAGE.
-
-        Items added during the export are not included (they are newer than the first page).
-        """
-        before: int | None = None
-        while True:
-            page = await self.list(limit=EXPORT_PAGE, before_id=before, **filters)
-            for item in page:
-                yield item
-            if len(page) < EXPORT_PAGE:
-                return
-            before = page[-1].id
+    def iter_export(self, **filters: Unpack[Filters]) -> AsyncIterator[ReviewItem]:
+        """Every matching item, newest first (items added meanwhile are not included)."""
+        ...
 
     async def label_counts(self) -> dict[str, dict[str, int]]:
         """Labelled items per policy and label (labels with no items are absent)."""
-        return await self._run(self._label_counts)
+        ...
 
-    # Everything below runs on the store's thread.
 
-    async def _run(self, fn: Callable[..., _T], *args: Any) -> _T:
-        if self._executor is None:
-            raise RuntimeError("the review store is not open")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
-
-    def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise RuntimeError("the review store is not open")
-        return self._conn
-
-    def _open(self) -> None:
-        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE for writes, so two
-        # processes never deadlock upgrading a read lock); timeout is SQLite's busy timeout.
-        conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: durable against a process crash; a power cut may lose the last
-            # commits, which is acceptable for a review queue.
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")
-        except BaseException:
-            conn.close()
-            raise
-        self._conn = conn
-
-    def _close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def _add_many(self, items: Sequence[ReviewItem]) -> builtins.list[int]:
-        db = self._db()
-        ids: builtins.list[int] = []
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for item in items:
-                cur = db.execute(_INSERT, self._row(item))
-                ids.append(cast(int, cur.lastrowid))
-            self._prune(db)
-            db.execute("COMMIT")
-        except BaseException:
-            _rollback(db)
-            raise
-        return ids
-
-    def _row(self, i: ReviewItem) -> tuple[object, ...]:
-        text = i.text[: self.max_text_chars] if i.text is not None else None
-        categories, findings = orjson.dumps(i.categories), orjson.dumps(i.finding_types)
-        return (
-            *(i.request_id, i.created_unix, i.policy, i.route, i.tenant, i.stage, i.source),
-            *(int(i.flagged), i.check, i.verdict, categories.decode(), i.score, findings.decode()),
-            *(text, i.label, i.note, i.labelled_unix),
-        )
-
-    def _prune(self, db: sqlite3.Connection) -> None:
-        (count,) = db.execute("SELECT n FROM item_count").fetchone()
-        excess = int(count) - self.max_items
-        if excess <= 0:
+async def export_pages(store: ReviewStore, filters: Filters) -> AsyncIterator[ReviewItem]:
+    """`iter_export` for any backend: keyset pages of EXPORT_PAGE from the top."""
+    before: int | None = None
+    while True:
+        page = await store.list(limit=EXPORT_PAGE, before_id=before, **filters)
+        for item in page:
+            yield item
+        if len(page) < EXPORT_PAGE:
             return
-        cur = db.execute(
-            "DELETE FROM items WHERE id IN "
-            "(SELECT id FROM items WHERE label IS NOT NULL ORDER BY id LIMIT ?)",
-            (excess,),
-        )
-        excess -= cur.rowcount
-        if excess > 0:
-            db.execute(
-                "DELETE FROM items WHERE id IN (SELECT id FROM items ORDER BY id LIMIT ?)",
-                (excess,),
-            )
-
-    def _get(self, item_id: int) -> ReviewItem | None:
-        if not 0 < item_id <= MAX_ID:
-            return None
-        row = self._db().execute(f"{_SELECT} WHERE id = ?", (item_id,)).fetchone()
-        return None if row is None else _item(row)
-
-    def _select(self, sql: str, params: tuple[object, ...]) -> builtins.list[ReviewItem]:
-        return [_item(row) for row in self._db().execute(sql, params)]
-
-    def _label(self, item_id: int, label: str, note: str | None, now: float) -> ReviewItem | None:
-        if not 0 < item_id <= MAX_ID:
-            return None
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            row = db.execute("SELECT flagged FROM items WHERE id = ?", (item_id,)).fetchone()
-            if row is not None:
-                if label not in labels_for(bool(row[0])):
-                    raise LabelMismatch(bool(row[0]))
-                db.execute(
-                    "UPDATE items SET label = ?, note = ?, labelled_unix = ? WHERE id = ?",
-                    (label, note, now, item_id),
-                )
-            db.execute("COMMIT")
-        except BaseException:
-            _rollback(db)
-            raise
-        return None if row is None else self._get(item_id)
-
-    def _label_counts(self) -> dict[str, dict[str, int]]:
-        counts: dict[str, dict[str, int]] = {}
-        rows = self._db().execute(
-            "SELECT policy, label, COUNT(*) FROM items WHERE label IS NOT NULL "
-            "GROUP BY policy, label"
-        )
-        for policy, label, n in rows:
-            counts.setdefault(policy, {})[label] = int(n)
-        return counts
-
-
-def _where(filters: Filters, before_id: int | None) -> tuple[str, builtins.list[object]]:
-    """The WHERE clause and its parameters: column names are fixed strings, values bound."""
-    clauses: builtins.list[str] = []
-    params: builtins.list[object] = []
-    label = filters.get("label")
-    if label == UNLABELLED:
-        clauses.append("label IS NULL")
-    elif label is not None:
-        if label not in LABELS:
-            raise ValueError(f"label must be {UNLABELLED} or one of: {', '.join(LABELS)}")
-        clauses.append("label = ?")
-        params.append(label)
-    for name, column in _EQUAL.items():
-        if (value := filters.get(name)) is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    for name, clause in _RANGE.items():
-        if (bound := filters.get(name)) is not None:
-            clauses.append(clause)
-            params.append(bound)
-    if before_id is not None:
-        clauses.append("id < ?")
-        params.append(max(0, min(before_id, MAX_ID)))
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _rollback(db: sqlite3.Connection) -> None:
-    # SQLite rolls back by itself on some errors (disk full): a second ROLLBACK would raise
-    # and hide the first error.
-    if db.in_transaction:
-        db.execute("ROLLBACK")
-
-
-def _item(row: tuple[Any, ...]) -> ReviewItem:
-    # _SELECT lists the columns in ReviewItem's field order; decode the non-scalar ones.
-    fields: dict[str, Any] = dict(zip(_FIELD_NAMES, row, strict=True))
-    fields["flagged"] = bool(row[8])
-    fields["categories"] = tuple(orjson.loads(row[11]))
-    fields["finding_types"] = tuple(orjson.loads(row[13]))
-    return ReviewItem(**fields)
+        before = page[-1].id

@@ -132,7 +132,8 @@ def validate(
 
 def environment_problems(settings: Settings, environ: Mapping[str, str]) -> list[tuple[str, str]]:
     """What serving this config needs from the environment and lacks: judge API keys, the
-    admin token, the packages of optional extras (redis, the local classifier). (`validate`
+    admin token, the review store's DSN, the packages of optional extras (redis, postgres, the
+    local classifier). (`validate`
     checks the file alone, so CI can check a policy without production secrets; `serve` and
     `worker` check these.)"""
     problems: list[tuple[str, str]] = []
@@ -164,11 +165,29 @@ def environment_problems(settings: Settings, environ: Mapping[str, str]) -> list
     admin = settings.admin
     if admin.enabled and admin.token_env and not environ.get(admin.token_env):
         problems.append(("admin.token_env", f"environment variable {admin.token_env} is not set"))
+    problems += _review_store_problems(settings, environ)
     if importlib.util.find_spec("redis") is None:
         problems += [
             (where, "the redis backend needs: pip install 'safeproxy[redis]'")
             for where in redis_uses(settings)
         ]
+    return problems
+
+
+def _review_store_problems(settings: Settings, environ: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The PostgreSQL review store's DSN variable and driver (the admin listener serves the
+    review queue too, so it opens the store even with review off)."""
+    store = settings.review.store
+    if store.backend != "postgres" or not (settings.review.enabled or settings.admin.enabled):
+        return []
+    problems = []
+    if store.dsn_env and not environ.get(store.dsn_env):
+        problems.append(
+            ("review.store.dsn_env", f"environment variable {store.dsn_env} is not set")
+        )
+    if any(importlib.util.find_spec(m) is None for m in ("psycopg", "psycopg_pool")):
+        needs = "the postgres backend needs: pip install 'safeproxy[postgres]'"
+        problems.append(("review.store.backend", needs))
     return problems
 
 

@@ -10,6 +10,9 @@ rotates by size (audit.jsonl -> audit.jsonl.1 -> ... -> .N). Durability is confi
 
 The queue is bounded: if the disk cannot keep up, records beyond `queue_max` are dropped
 and counted (`dropped`), rather than growing memory without end.
+
+With an `export` (telemetry/audit_export.py: OTLP logs), every record is also handed to it,
+whatever happens to the file, and closing shuts it down after the file is written.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -31,9 +34,19 @@ _STOP = b""  # the sentinel: a record is never empty
 _BATCH_S = 0.05
 
 
+class RecordExport(Protocol):
+    """Somewhere else every record goes (OTLP logs), given as the file's line (the record
+    may hold pre-serialised parts); `emit` must not block."""
+
+    def emit(self, line: bytes) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+
 class AuditLog:
-    def __init__(self, settings: AuditSettings) -> None:
+    def __init__(self, settings: AuditSettings, *, export: RecordExport | None = None) -> None:
         assert settings.path is not None
+        self._export = export
         self._settings = settings
         self._path = Path(settings.path)
         # SimpleQueue: a C queue without the locks and conditions of queue.Queue (whose put
@@ -67,10 +80,13 @@ class AuditLog:
         """Queue a record for the writer; False when it was dropped (closed, or full)."""
         if self._closed:
             return False
+        line = orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+        if self._export is not None:
+            self._export.emit(line)
         if self._handed - self._taken + len(self._batch) >= self._max:
             self.dropped += 1
             return False
-        self._batch.append(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        self._batch.append(line)
         if self._loop is None:
             self._hand_over()
         elif len(self._batch) == 1:
@@ -121,6 +137,8 @@ class AuditLog:
             self._hand_over()
             self._queue.put([_STOP])
             self._thread.join()
+        if self._export is not None:
+            self._export.shutdown()  # the file first: a receiver that is down waits its timeout
 
     # --- the writer thread -----------------------------------------------------------------
 

@@ -183,6 +183,20 @@ class Metrics:
             ["source"],
             registry=registry,
         )
+        self.audit_export_failed = Counter(
+            "safeproxy_audit_export_failed_records",
+            "Audit records the OTLP logs export could not send (the receiver down or refusing); "
+            "the audit file has them.",
+            registry=registry,
+        )
+        self.review_store_errors = Counter(
+            "safeproxy_review_store_errors",
+            "Review-queue operations that failed because the store was unavailable, by "
+            "backend (sqlite, postgres) and operation (write: a feed batch, kept for the next "
+            "flush; read, label: an admin call, answered 503; start).",
+            ["backend", "operation"],
+            registry=registry,
+        )
         self.review_labels = Gauge(
             "safeproxy_review_labels",
             "Labelled review items, by policy and label.",

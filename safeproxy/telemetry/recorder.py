@@ -20,6 +20,7 @@ from safeproxy.exchange.decision import Decision, TenantHasher, build
 from safeproxy.exchange.state import Exchange
 from safeproxy.telemetry.access_log import LOGGER, AccessLog
 from safeproxy.telemetry.audit import AuditLog
+from safeproxy.telemetry.audit_export import build_audit_log
 from safeproxy.telemetry.metrics import Metrics
 from safeproxy.telemetry.settings import TelemetrySettings
 from safeproxy.telemetry.tracing import RequestSpans, Tracing, otlp_tracing
@@ -116,7 +117,7 @@ def recorder_for(
         else otlp_tracing(tracing_settings, env)
     )
     audit_settings = telemetry.audit
-    audit = AuditLog(audit_settings) if audit_settings.path else None
+    audit = build_audit_log(audit_settings, env, metrics)
     capture = (tracing is not None and tracing_settings.capture_content) or (
         audit is not None and audit_settings.capture_content
     )

@@ -31,6 +31,22 @@ class TracingSettings(Strict):
     capture_content: bool = False
 
 
+class AuditOtlpSettings(Strict):
+    """Every audit record also as an OpenTelemetry log record over OTLP (telemetry/
+    audit_export.py), beside the file. `endpoint` (a base URL, or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT
+    / OTEL_EXPORTER_OTLP_ENDPOINT); `protocol` as for traces (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL /
+    OTEL_EXPORTER_OTLP_PROTOCOL win). `timeout_s` bounds one send with its retries;
+    `batch_delay_ms` and `queue_max` are the batch processor's delay and queue bound."""
+
+    enabled: bool = False
+    endpoint: str | None = None
+    protocol: Literal["http/protobuf", "grpc"] = "http/protobuf"
+    service_name: str = "safeproxy"
+    timeout_s: float = Field(default=10.0, gt=0, le=120)
+    batch_delay_ms: int = Field(default=1000, gt=0)
+    queue_max: int = Field(default=8192, gt=0)
+
+
 class AuditSettings(Strict):
     """The audit log: JSON Lines, one record per request plus config and lifecycle events."""
 
@@ -43,6 +59,18 @@ class AuditSettings(Strict):
     fsync_interval_ms: int = Field(default=1000, gt=0)
     # Records waiting for the writer; beyond this they are dropped and counted.
     queue_max: int = Field(default=65536, gt=0)
+    otlp: AuditOtlpSettings = AuditOtlpSettings()
+
+    @model_validator(mode="after")
+    def _export(self) -> AuditSettings:
+        if self.otlp.enabled and self.path is None:
+            raise ValueError("otlp export sends the audit log's records: set path too")
+        if self.otlp.enabled and self.capture_content:
+            raise ValueError(
+                "otlp export cannot be combined with capture_content: the records would carry "
+                "text off the host"
+            )
+        return self
 
 
 class AccessLogSettings(Strict):

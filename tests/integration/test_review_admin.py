@@ -1,5 +1,6 @@
-"""The review admin API over real HTTP on loopback, backed by a real SQLite file: bearer auth,
-list/get/label/export, OpenAI-shaped errors, and labels moving the FP/FN gauges."""
+"""The review admin API over real HTTP on loopback, backed by each store backend (a real SQLite
+file, a real PostgreSQL server): bearer auth, list/get/label/export, OpenAI-shaped errors, and
+labels moving the FP/FN gauges."""
 
 from __future__ import annotations
 
@@ -16,9 +17,14 @@ from prometheus_client import CollectorRegistry
 
 from safeproxy.admin.review import admin_app, refresh_rates
 from safeproxy.review.item import LABELS, ReviewItem
+from safeproxy.review.sqlite_store import SqliteReviewStore
 from safeproxy.review.store import ReviewStore
 from safeproxy.telemetry.metrics import Metrics
+from tests.postgres_server import postgres_server
+from tests.unit.test_review_store import Stores, location, stores
 from tests.unit.test_review_store import make as store_item
+
+__all__ = ["location", "postgres_server", "stores"]
 
 TOKEN = "admin-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -56,10 +62,10 @@ class Admin:
 
 
 @pytest.fixture
-async def admin(tmp_path: Path) -> AsyncIterator[Admin]:
+async def admin(stores: Stores) -> AsyncIterator[Admin]:
     registry = CollectorRegistry()
     metrics = Metrics(registry)
-    store = ReviewStore(str(tmp_path / "review.sqlite3"), max_items=10_000, max_text_chars=1000)
+    store = stores(max_items=10_000, max_text_chars=1000)
     await store.open()
     runner = web.AppRunner(admin_app(store, TOKEN, metrics))
     await runner.setup()
@@ -291,7 +297,7 @@ async def test_export_streams_every_matching_item_as_ndjson(admin: Admin) -> Non
 
 
 async def test_refresh_rates_publishes_what_the_store_already_holds(tmp_path: Path) -> None:
-    store = ReviewStore(str(tmp_path / "r.sqlite3"), max_items=100, max_text_chars=100)
+    store = SqliteReviewStore(str(tmp_path / "r.sqlite3"), max_items=100, max_text_chars=100)
     await store.open()
     try:
         ids = await store.add_many([make(0), make(1), make(2, policy="strict", flagged=False)])
@@ -308,6 +314,6 @@ async def test_refresh_rates_publishes_what_the_store_already_holds(tmp_path: Pa
 
 
 def test_an_empty_token_is_refused(tmp_path: Path) -> None:
-    store = ReviewStore(str(tmp_path / "r.sqlite3"), max_items=1, max_text_chars=1)
+    store = SqliteReviewStore(str(tmp_path / "r.sqlite3"), max_items=1, max_text_chars=1)
     with pytest.raises(ValueError):
         admin_app(store, "", Metrics(CollectorRegistry()))

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Import names of what each non-dev extra brings (distribution names differ from them).
 EXTRA_MODULES = {
     "redis": ["redis"],
+    "postgres": ["psycopg", "psycopg_pool"],
     "capture": ["cryptography"],
     "local-judge": ["profanity_check", "sklearn", "joblib"],
     "train": ["sklearn", "numpy", "scipy"],
@@ -103,3 +104,25 @@ def test_a_config_that_captures_names_the_install_command(tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert "capture needs: pip install 'safeproxy[capture]'" in result.stdout
+
+
+def test_a_config_that_needs_postgres_names_the_install_command_and_the_dsn(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "postgres.yaml"
+    config.write_text(
+        "upstreams: [{name: u, base_url: 'http://127.0.0.1:9'}]\n"
+        "routes: [{upstream: u}]\n"
+        "review: {enabled: true, store: {backend: postgres, dsn_env: REVIEW_DSN}}\n"
+    )
+    result = run_without_extras(
+        f"from safeproxy.cli import main\nsys.exit(main(['serve', '--config', {str(config)!r}]))\n"
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    needs = "the postgres backend needs: pip install 'safeproxy[postgres]'"
+    assert f"review.store.backend: {needs}" in result.stderr
+    assert "review.store.dsn_env: environment variable REVIEW_DSN is not set" in result.stderr
+    # With the package installed and the variable set, nothing is missing.
+    settings = load_settings(config)
+    assert environment_problems(settings, {"REVIEW_DSN": "host=127.0.0.1"}) == []

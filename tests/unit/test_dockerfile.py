@@ -106,9 +106,8 @@ def test_every_locked_package_is_pinned_with_hashes() -> None:
 
 def test_the_locks_cover_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    runtime = (
-        project["project"]["dependencies"] + project["project"]["optional-dependencies"]["redis"]
-    )
+    extras = project["project"]["optional-dependencies"]
+    runtime = project["project"]["dependencies"] + extras["redis"] + extras["postgres"]
     missing = requirement_names(runtime) - set(pinned(LOCKS / "requirements.lock"))
     assert not missing, f"requirements.lock misses {sorted(missing)}: run deploy/docker/lock.sh"
     build = requirement_names(project["build-system"]["requires"])

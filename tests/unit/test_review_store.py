@@ -1,5 +1,8 @@
-"""ReviewStore on real SQLite files: round trips, filters, keyset paging, labels, truncation,
-pruning order, export and label counts."""
+"""Both review-store backends, on a real SQLite file and a real PostgreSQL server: round trips,
+filters, keyset paging, labels, truncation, pruning order, export and label counts.
+
+Every test that takes `stores` runs once per backend; `stores(...)` makes an unopened store at
+the test's own location (one SQLite file, or one fresh database), so a second call reopens it."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import asyncio
 import dataclasses
 import sqlite3
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +19,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safeproxy.review.item import LabelMismatch, ReviewItem
+from safeproxy.review.postgres_store import PostgresReviewStore
+from safeproxy.review.sqlite_store import SqliteReviewStore
 from safeproxy.review.store import EXPORT_PAGE, ReviewStore
 from tests.fake_clock import FakeClock
+from tests.postgres_server import PostgresServer, postgres_server
+
+__all__ = ["postgres_server"]
+
+BACKENDS = ("sqlite", "postgres")
 
 
 def make(n: int = 0, **changes: Any) -> ReviewItem:
@@ -41,9 +51,43 @@ def make(n: int = 0, **changes: Any) -> ReviewItem:
     return dataclasses.replace(item, **changes)
 
 
+Stores = Callable[..., ReviewStore]
+
+
+def store_at(
+    location: str, *, max_items: int, max_text_chars: int, clock: Callable[[], float] | None = None
+) -> ReviewStore:
+    """A store at a SQLite path, or at a PostgreSQL DSN (one with `host=`)."""
+    if location.startswith("host="):
+        return PostgresReviewStore(
+            location, max_items=max_items, max_text_chars=max_text_chars, clock=clock
+        )
+    if clock is None:
+        return SqliteReviewStore(location, max_items=max_items, max_text_chars=max_text_chars)
+    return SqliteReviewStore(
+        location, max_items=max_items, max_text_chars=max_text_chars, clock=clock
+    )
+
+
+@pytest.fixture(params=BACKENDS)
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "review.sqlite3")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.database()
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[ReviewStore]:
-    s = ReviewStore(str(tmp_path / "review.sqlite3"), max_items=1000, max_text_chars=100)
+def stores(location: str) -> Stores:
+    def make_store(**kwargs: Any) -> ReviewStore:
+        return store_at(location, **kwargs)
+
+    return make_store
+
+
+@pytest.fixture
+async def store(stores: Stores) -> AsyncIterator[ReviewStore]:
+    s = stores(max_items=1000, max_text_chars=100)
     await s.open()
     yield s
     await s.close()
@@ -63,13 +107,12 @@ async def test_an_item_comes_back_as_it_went_in_with_its_id(store: ReviewStore) 
     assert await store.get(2**70) is None  # beyond SQLite's integers: absent, not an error
 
 
-async def test_items_survive_a_reopen_and_the_file_is_in_wal_mode(tmp_path: Path) -> None:
-    path = str(tmp_path / "r.sqlite3")
-    first = ReviewStore(path, max_items=3, max_text_chars=10)
+async def test_items_survive_a_reopen(stores: Stores) -> None:
+    first = stores(max_items=3, max_text_chars=10)
     await first.open()
     await first.add_many([make(0), make(1)])
     await first.close()
-    second = ReviewStore(path, max_items=3, max_text_chars=10)
+    second = stores(max_items=3, max_text_chars=10)
     await second.open()
     try:
         # The kept row count survives too: two more items prune exactly one.
@@ -77,12 +120,19 @@ async def test_items_survive_a_reopen_and_the_file_is_in_wal_mode(tmp_path: Path
         assert [i.request_id for i in await second.list(limit=10)] == ["req-3", "req-2", "req-1"]
     finally:
         await second.close()
+
+
+async def test_the_sqlite_file_is_in_wal_mode(tmp_path: Path) -> None:
+    path = str(tmp_path / "r.sqlite3")
+    store = SqliteReviewStore(path, max_items=3, max_text_chars=10)
+    await store.open()
+    await store.close()
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_a_closed_store_refuses_work(tmp_path: Path) -> None:
-    s = ReviewStore(str(tmp_path / "r.sqlite3"), max_items=3, max_text_chars=10)
+async def test_a_closed_store_refuses_work(stores: Stores) -> None:
+    s = stores(max_items=3, max_text_chars=10)
     with pytest.raises(RuntimeError):
         await s.get(1)
     await s.open()
@@ -142,6 +192,7 @@ async def test_keyset_pages_walk_newest_first(store: ReviewStore) -> None:
     assert [i.id for i in await store.list(limit=1, before_id=2**80)] == [ids[-1]]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=40, deadline=None)
 @given(
     total=st.integers(0, 40),
@@ -149,13 +200,17 @@ async def test_keyset_pages_walk_newest_first(store: ReviewStore) -> None:
     added_while_paging=st.lists(st.integers(0, 3), max_size=60),
 )
 def test_any_page_sizes_enumerate_every_item_exactly_once(
-    total: int, sizes: list[int], added_while_paging: list[int]
+    backend: str,
+    request: pytest.FixtureRequest,
+    total: int,
+    sizes: list[int],
+    added_while_paging: list[int],
 ) -> None:
     """Whatever the page sizes, and however many items arrive between pages, a walk from
     the top returns exactly the items present when it started, each once, newest first."""
 
-    async def walk(path: str) -> None:
-        store = ReviewStore(path, max_items=10_000, max_text_chars=100)
+    async def walk(location: str) -> None:
+        store = store_at(location, max_items=10_000, max_text_chars=100)
         await store.open()
         try:
             ids = await store.add_many([make(n) for n in range(total)])
@@ -173,13 +228,17 @@ def test_any_page_sizes_enumerate_every_item_exactly_once(
         finally:
             await store.close()
 
+    if backend == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        asyncio.run(walk(server.database()))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(walk(str(Path(tmp) / "r.sqlite3")))
 
 
-async def test_labels_can_change_and_the_last_one_wins(tmp_path: Path) -> None:
+async def test_labels_can_change_and_the_last_one_wins(stores: Stores) -> None:
     clock = FakeClock(5000.0)
-    s = ReviewStore(str(tmp_path / "r.sqlite3"), max_items=10, max_text_chars=10, clock=clock)
+    s = stores(max_items=10, max_text_chars=10, clock=clock)
     await s.open()
     try:
         (flagged, allowed) = await s.add_many([make(0), make(1, flagged=False)])
@@ -217,8 +276,8 @@ async def test_unknown_or_contradicting_labels_are_refused(store: ReviewStore) -
     assert unchanged is not None and unchanged.label is None
 
 
-async def test_text_is_cut_to_max_text_chars(tmp_path: Path) -> None:
-    s = ReviewStore(str(tmp_path / "r.sqlite3"), max_items=10, max_text_chars=5)
+async def test_text_is_cut_to_max_text_chars(stores: Stores) -> None:
+    s = stores(max_items=10, max_text_chars=5)
     await s.open()
     try:
         ids = await s.add_many([make(0, text="é" * 9), make(1, text="abc"), make(2, text=None)])
@@ -229,9 +288,9 @@ async def test_text_is_cut_to_max_text_chars(tmp_path: Path) -> None:
 
 
 async def test_pruning_drops_the_oldest_labelled_items_first_then_the_oldest(
-    tmp_path: Path,
+    stores: Stores,
 ) -> None:
-    s = ReviewStore(str(tmp_path / "r.sqlite3"), max_items=5, max_text_chars=10)
+    s = stores(max_items=5, max_text_chars=10)
     await s.open()
     try:
         ids = await s.add_many([make(n) for n in range(5)])
@@ -250,8 +309,8 @@ async def test_pruning_drops_the_oldest_labelled_items_first_then_the_oldest(
         await s.close()
 
 
-async def test_export_reads_every_matching_item_across_pages(tmp_path: Path) -> None:
-    s = ReviewStore(str(tmp_path / "r.sqlite3"), max_items=5000, max_text_chars=10)
+async def test_export_reads_every_matching_item_across_pages(stores: Stores) -> None:
+    s = stores(max_items=5000, max_text_chars=10)
     await s.open()
     try:
         count = 2 * EXPORT_PAGE + 7
