@@ -281,7 +281,7 @@ class Pipeline:
             assert deep is not None
             hook = deep.tap(ex, plan, hook)
         if self._recorder.capture_reply and ex.model_view is not None:
-            tap = CaptureTap(hook)  # outermost: it reads the reply before any filter
+            tap = CaptureTap(hook, kind=ex.kind)  # outermost: reads the reply before any filter
             ex.reply_texts = tap.texts
             hook = tap
         reply = await self._send(request, ex, spans)
