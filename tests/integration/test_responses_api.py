@@ -73,7 +73,7 @@ def test_the_model_view_is_redacted_on_input(stack: Stack) -> None:
 
 def test_stream_reassembles_redacted_text_in_every_event(stack: Stack) -> None:
     pieces = ["write to jane.", "doe@acme", "-corp.io to", "day"]
-    events = list(
+    events: list[Any] = list(
         client(stack).responses.create(
             model="m", input="hi", stream=True, extra_body={"mock": {"pieces": pieces}}
         )
@@ -104,7 +104,7 @@ def test_stream_reassembles_redacted_text_in_every_event(stack: Stack) -> None:
 def test_streamed_function_call_arguments_are_filtered(stack: Stack) -> None:
     args = orjson.dumps({"to": EMAIL, "body": "hello"}).decode()
     script = {"tool_call": {"name": "send_mail", "arguments": args}, "chunks": 7}
-    events = list(
+    events: list[Any] = list(
         client(stack).responses.create(
             model="m", input="hi", stream=True, extra_body={"mock": script}
         )
@@ -118,7 +118,7 @@ def test_streamed_function_call_arguments_are_filtered(stack: Stack) -> None:
 
 def test_a_block_after_the_first_byte_ends_with_response_incomplete(blocking: Stack) -> None:
     pieces = ["fine text here. ", "and more fine text. ", SECRET, " tail"]
-    events = list(
+    events: list[Any] = list(
         client(blocking).responses.create(
             model="m", input="hi", stream=True, extra_body={"mock": {"pieces": pieces}}
         )
@@ -169,7 +169,7 @@ def test_bad_items_are_refused_and_nothing_is_forwarded(
 
 def test_tokens_are_counted_from_the_streams_usage() -> None:
     with Stack(base_config) as s:
-        events = list(
+        events: list[Any] = list(
             client(s).responses.create(
                 model="m", input="hi", stream=True, extra_body={"mock": {"reply": "a b c d"}}
             )
