@@ -179,3 +179,11 @@ def test_tokens_are_counted_from_the_streams_usage() -> None:
         labels = {"route": "main", "tenant": "default"}
         assert s.metric("safeproxy_tokens_total", {**labels, "direction": "output"}) == 4.0
         assert s.metric("safeproxy_tokens_total", {**labels, "direction": "input"}) == 1.0
+
+
+def test_a_token_limit_clamps_max_output_tokens() -> None:
+    limits = {"default": {"input": [{"type": "limits", "max_tokens": 100}]}}
+    with Stack(with_policy(limits)) as s:
+        client(s).responses.create(model="m", input="hi", max_output_tokens=5000)
+        assert forwarded(s)["max_output_tokens"] == 100
+        assert "max_tokens" not in forwarded(s)
