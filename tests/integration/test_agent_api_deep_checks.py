@@ -15,7 +15,7 @@ from safeproxy.testing.fake_judges import DEFAULT_MARKER, FakeJudge
 from tests.integration.test_deep_checks import config, records, wait_for
 from tests.support import Stack
 
-CHECKS = [
+CHECKS: list[dict[str, Any]] = [
     {"name": "in", "judge": "guard", "mode": "sync", "stage": "input", "sample": {"rate": 1.0}},
     {"name": "out", "judge": "guard", "mode": "sync", "stage": "output", "sample": {"rate": 1.0},
      "stream": "every_chars", "every_chars": 64},
