@@ -8,7 +8,8 @@ stored prompt's variables). An item type that may carry text the proxy cannot re
 (`uninspectable_input`), as chat's unknown content parts are.
 
 Replies: the text of every output item (message `output_text` and `refusal` parts, function
-call arguments, reasoning text and summaries, custom tool call input). Streams are typed events
+call arguments, reasoning text and summaries, custom tool call input, MCP call arguments,
+code interpreter code; audio transcripts on streams). Streams are typed events
 (`response.output_text.delta`, `response.function_call_arguments.delta`, ...); their `.done`
 events and the final response object repeat the whole text, which the output hook replaces
 with what the client was sent (upstream/events.py).
@@ -54,6 +55,18 @@ _SNAPSHOT_FIELD = {
     "reasoning_text": "text",
     "reasoning_summary_text": "text",
     "custom_tool_call_input": "input",
+    "mcp_call_arguments": "arguments",
+    "code_interpreter_call_code": "code",
+    "audio.transcript": "",  # its `.done` event repeats nothing
+}
+# `.delta` events whose string is not text (base64 audio): media, never read, as in requests.
+_MEDIA_DELTAS = frozenset({"response.audio.delta"})
+# Output items whose one text field streams as `response.<field>.delta`: type -> (field, key).
+_ITEM_FIELDS = {
+    "function_call": ("function_call_arguments", "arguments"),
+    "custom_tool_call": ("custom_tool_call_input", "input"),
+    "mcp_call": ("mcp_call_arguments", "arguments"),
+    "code_interpreter_call": ("code_interpreter_call_code", "code"),
 }
 _PART_FIELDS = {"output_text": ("output_text", "text"), "refusal": ("refusal", "refusal"),
                 "reasoning_text": ("reasoning_text", "text"),
@@ -173,10 +186,9 @@ def item_refs(item: Any, index: int) -> list[TextRef]:
     if not isinstance(item, dict):
         return refs
     kind = item.get("type")
-    if kind == "function_call":
-        _ref(refs, (index, 0, "function_call_arguments"), item, "arguments")
-    elif kind == "custom_tool_call":
-        _ref(refs, (index, 0, "custom_tool_call_input"), item, "input")
+    named = _ITEM_FIELDS.get(kind) if isinstance(kind, str) else None
+    if named is not None:
+        _ref(refs, (index, 0, named[0]), item, named[1])
     elif kind in ("message", "reasoning"):
         for field in ("content", "summary"):
             for j, part in enumerate(item.get(field) or ()):
@@ -215,7 +227,8 @@ class ResponsesEvents:
             if field in _SNAPSHOT_FIELD:
                 return self._field(payload, index, field, kind.endswith(".done"))
             if kind.endswith(".delta") and isinstance(payload.get("delta"), str):
-                return Reading(unknown=True)  # text we cannot place: it does not go out
+                # Text we cannot place does not go out (base64 audio is not text).
+                return Reading(unknown=kind not in _MEDIA_DELTAS)
         if kind in ("response.content_part.added", "response.content_part.done",
                     "response.reasoning_summary_part.added",
                     "response.reasoning_summary_part.done"):  # fmt: skip
@@ -254,7 +267,7 @@ class ResponsesEvents:
                 return Reading(scrubbed=scrubbed)
             return Reading(deltas=[TextRef(key, payload, "delta")], scrubbed=scrubbed)
         name = _SNAPSHOT_FIELD[field]
-        refs = [TextRef(key, payload, name)] if isinstance(payload.get(name), str) else []
+        refs = [TextRef(key, payload, name)] if name and isinstance(payload.get(name), str) else []
         return Reading(snapshots=refs, ends=[key], scrubbed=scrubbed)
 
     def delta(self, key: TextKey, text: str) -> SSEEvent:

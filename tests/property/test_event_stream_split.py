@@ -228,3 +228,28 @@ def test_an_unknown_text_event_does_not_go_out() -> None:
     sent += hook.on_end()
     assert "unread" not in "".join(e.data for e in sent)
     assert "output:unreadable_event" in ex.degraded
+
+
+def test_code_and_transcripts_are_filtered_and_audio_passes() -> None:
+    item = {"type": "code_interpreter_call", "id": "ci_0", "code": ""}
+    at = {"item_id": "ci_0", "output_index": 0}
+    code = "send('jane.doe@acme-corp.io')"
+    done = {**item, "code": code}
+    wire = b"".join(
+        [
+            _event("response.created", {"response": {"id": "r", "output": []}}),
+            _event("response.output_item.added", {"output_index": 0, "item": item}),
+            _event("response.code_interpreter_call_code.delta", {**at, "delta": code}),
+            _event("response.code_interpreter_call_code.done", {**at, "code": code}),
+            _event("response.audio.delta", {"delta": "QUFBQQ=="}),
+            _event("response.audio.transcript.delta", {"delta": "call +1 (415) 867-5309 now"}),
+            _event("response.audio.transcript.done", {}),
+            _event("response.output_item.done", {"output_index": 0, "item": done}),
+            _event("response.completed", {"response": {"id": "r", "output": [done]}}),
+        ]
+    )
+    events = _through_hook(REDACTING, Kind.RESPONSES, wire, [])
+    everything = "".join(e.data for e in events)
+    assert "jane.doe" not in everything and "867-5309" not in everything
+    assert "QUFBQQ==" in everything
+    assert "[REDACTED:EMAIL]" in orjson.loads(events[-1].data)["response"]["output"][0]["code"]
