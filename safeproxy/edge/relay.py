@@ -18,6 +18,7 @@ from safeproxy.exchange.hooks import ReplyCheck, ResponseHook, StreamGate
 from safeproxy.exchange.state import Exchange
 from safeproxy.headers import downstream_headers
 from safeproxy.upstream.client import UpstreamCallError, UpstreamReply
+from safeproxy.upstream.events import EventSchema
 from safeproxy.upstream.failures import error_reason, status_reason
 from safeproxy.upstream.openai import Kind, counts, is_usage_chunk
 from safeproxy.upstream.sse import SSEDecoder, SSEEvent, encode_event
@@ -62,7 +63,7 @@ async def relay_json(
                 c.get("message", c.get("text"))
                 for c in body.get("choices") or ()
                 if isinstance(c, dict)
-            ]
+            ] or [s.get() for s in wire_api(ex.kind).reply_slots(body)]  # the agent APIs
     return web.Response(status=reply.status, body=data, headers=headers)
 
 
@@ -100,13 +101,19 @@ def _note_events(ex: Exchange, api: WireApi, events: list[SSEEvent], first: bool
     return kept
 
 
-def _capture_events(ex: Exchange, events: Sequence[SSEEvent]) -> None:
-    """Content capture for streams: the delivered (filtered) text, chunk by chunk."""
+def _capture_events(
+    ex: Exchange, events: Sequence[SSEEvent], schema: EventSchema | None = None
+) -> None:
+    """Content capture for streams: the delivered (filtered) text, chunk by chunk (the
+    agent APIs' typed events: the text deltas their schema reads)."""
     assert isinstance(ex.captured_output, list)
     for e in events:
         try:
             chunk = orjson.loads(e.data)
         except orjson.JSONDecodeError:
+            continue
+        if schema is not None and isinstance(chunk, dict):
+            ex.captured_output += [r.holder[r.field] for r in schema.read(e, chunk).deltas]
             continue
         for choice in chunk.get("choices") or () if isinstance(chunk, dict) else ():
             delta = choice.get("delta") if isinstance(choice, dict) else None
@@ -143,6 +150,7 @@ async def relay_stream(
         resp.headers.update(decided)
     decoder = SSEDecoder()
     api = wire_api(ex.kind)
+    capture_schema = api.event_schema() if ex.captured_output is not None else None
     chunks = reply.chunks()
     clock = time.perf_counter
     ex.upstream_wait += clock() - ex.upstream_sent  # the wait for the reply head
@@ -170,7 +178,7 @@ async def relay_stream(
                 else:
                     outgoing = await gate.feed(outgoing)
             if ex.captured_output is not None:
-                _capture_events(ex, outgoing)
+                _capture_events(ex, outgoing, capture_schema)
             out = b"".join([encode_event(o) for o in outgoing])
             if hook.violation is not None and not hook.released and not ex.response_started:
                 raise hook.violation  # no model text went out: a plain HTTP error
