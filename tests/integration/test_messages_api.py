@@ -57,6 +57,10 @@ def test_non_streamed_reply_is_redacted_and_well_formed(stack: Stack) -> None:
     assert reply.content[0].text == "write to [REDACTED:EMAIL] today"  # type: ignore[union-attr]
     assert reply.stop_reason == "end_turn"
     assert reply.usage.output_tokens == 4
+    # The API version goes on; the client's own key stays at the proxy.
+    headers = {k.lower(): v for k, v in stack.mocks[0].received[-1].headers.items()}
+    assert headers.get("anthropic-version")  # whatever the SDK speaks
+    assert "x-api-key" not in headers
 
 
 def test_the_model_view_is_redacted_on_input(stack: Stack) -> None:
