@@ -134,6 +134,22 @@ def test_a_block_after_the_first_byte_ends_with_response_incomplete(blocking: St
     )
 
 
+def test_the_sdks_stream_helper_sees_the_block_as_an_incomplete_response(
+    blocking: Stack,
+) -> None:
+    pieces = ["fine text here. ", "and more fine text. ", SECRET, " tail"]
+    with client(blocking).responses.stream(
+        model="m", input="hi", extra_body={"mock": {"pieces": pieces}}
+    ) as stream:
+        events: list[Any] = list(stream)
+        # As for any incomplete response (max_output_tokens, say): there is no final one.
+        with pytest.raises(RuntimeError, match=r"response\.completed"):
+            stream.get_final_response()
+    assert events[-1].type == "response.incomplete"
+    assert events[-1].response.incomplete_details.reason == "content_filter"
+    assert "EXAMPLE" not in "".join(e.model_dump_json() for e in events)
+
+
 def test_a_block_before_the_first_byte_is_an_http_error(blocking: Stack) -> None:
     with pytest.raises(openai.BadRequestError) as info:
         list(
