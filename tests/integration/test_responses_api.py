@@ -203,3 +203,14 @@ def test_a_token_limit_clamps_max_output_tokens() -> None:
         client(s).responses.create(model="m", input="hi", max_output_tokens=5000)
         assert forwarded(s)["max_output_tokens"] == 100
         assert "max_tokens" not in forwarded(s)
+
+
+def test_a_route_that_allows_uninspectable_input_passes_an_unknown_item_on() -> None:
+    pii = {"default": {"input": [{"type": "pii", "action": "redact"}]}}
+    item = {"type": "future_item", "text": f"mail {EMAIL}"}
+    with Stack(with_policy(pii, allow_uninspectable=True)) as s:
+        client(s).responses.create(model="m", input=[item])  # type: ignore[list-item]
+        assert forwarded(s)["input"] == [item]  # unread, so unredacted: recorded as degraded
+        s.recorded(1, outcome="allowed")
+        labels = {"route": "main", "reason": "uninspectable_allowed"}
+        assert s.metric("safeproxy_degraded_total", labels) == 1.0
