@@ -224,3 +224,19 @@ def test_tokens_are_counted_from_message_start_and_message_delta() -> None:
         assert out == final.usage.output_tokens == 3
         tokens_in = s.metric("safeproxy_tokens_total", {**labels, "direction": "input"})
         assert tokens_in == final.usage.input_tokens
+
+
+def test_the_proxys_own_rate_limit_is_the_sdks_rate_limit_error() -> None:
+    def limited(urls: list[str]) -> dict[str, Any]:
+        cfg = base_config(urls)
+        cfg["rate_limits"] = {"rules": [{"name": "rpm", "requests": {"per_minute": 1}}]}
+        return cfg
+
+    with Stack(limited) as s:
+        client(s).messages.create(model="m", max_tokens=5, messages=HI)
+        with pytest.raises(anthropic.RateLimitError) as refused:
+            client(s).messages.create(model="m", max_tokens=5, messages=HI)
+        body: Any = refused.value.body
+        assert body["type"] == "error" and body["error"]["type"] == "rate_limit_error"
+        assert int(refused.value.response.headers["retry-after"]) >= 1
+        assert len(s.mocks[0].received) == 1
