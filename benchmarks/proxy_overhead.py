@@ -23,10 +23,15 @@ measures the time to the first body byte and to the end of the stream; the proxi
 is divided by the number of SSE events the upstream sent (52 per request): with output filters
 on, the proxy may merge or shift events, and every client must still get the reply unchanged.
 
+Workload C (the agent APIs, benchmarks/agent_streams.py): the same reply streamed over chat
+completions, the Responses API and Anthropic's Messages API, for the empty chain and the
+default policy; per-event CPU and added TTFB of each API as ratios to chat completions.
+
 Run it from the repository root (needs ``wrk`` and ``taskset``, Linux, >= 2 cores)::
 
     python benchmarks/proxy_overhead.py          # ~3 x 12 x 5 s of wrk + 4 x 200 streams
     python benchmarks/proxy_overhead.py --quick  # one short repetition, for a smoke check
+    python benchmarks/proxy_overhead.py --agent-apis-only  # workload C alone
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ import aiohttp
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import agent_streams
 from fleet import LOAD_CORE, Server, fleet_running
 
 TARGETS = ("direct", "floor", "safeproxy", "policy", "telemetry")
@@ -243,6 +249,16 @@ def stream_phase(servers: dict[str, Server], n: int) -> dict[str, StreamStats]:
     return result
 
 
+def agent_phase(
+    servers: dict[str, Server], n: int
+) -> dict[tuple[str, str], agent_streams.ApiStats]:
+    import uvloop
+
+    run = agent_streams.run(servers, n, chat_messages(), stream_reply(), STREAM_CHUNKS)
+    result: dict[tuple[str, str], agent_streams.ApiStats] = uvloop.run(run)
+    return result
+
+
 # -- report -----------------------------------------------------------------------------------
 
 
@@ -370,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--reps", type=int, help="repetitions of the wrk matrix (default 3)")
     p.add_argument("--duration", type=int, help="seconds per wrk run (default 5)")
     p.add_argument("--streams", type=int, help="streams per target (default 200)")
+    p.add_argument("--agent-apis-only", action="store_true", help="workload C alone")
     args = p.parse_args(argv)
     reps = args.reps or (1 if args.quick else 3)
     duration = args.duration or (2 if args.quick else 5)
@@ -383,6 +400,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     os.sched_setaffinity(0, {int(LOAD_CORE)})  # this script is load too: keep it off core 1
 
+    if args.agent_apis_only:
+        with fleet_running() as servers:
+            agents = agent_phase(servers, n_streams)
+        print(agent_streams.render(agents, n_streams))
+        issues = agent_streams.problems(agents)
+        print("\nProblems: " + ("; ".join(issues) if issues else "none"))
+        return 1 if issues else 0
     with fleet_running() as servers, tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "post.lua"
         script.write_text(lua_script(plain_body()))
@@ -399,11 +423,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     note = f"  rep {rep + 1}/{reps} c={c:<2} {t:<9} {last.rps:8.0f} rps"
                     print(note, file=sys.stderr, flush=True)
         streams = stream_phase(servers, n_streams)
+        agents = agent_phase(servers, n_streams)
         for server in servers.values():
             server.check_alive()
 
     print(render(wrk, streams, reps, duration, n_streams))
-    issues = problems(wrk, streams)
+    print()
+    print(agent_streams.render(agents, n_streams))
+    issues = problems(wrk, streams) + agent_streams.problems(agents)
     for t, r in zip(TARGETS, warm, strict=True):
         if r.non_2xx or r.socket_errors:
             issues.append(f"warm-up {t}: {r.non_2xx} non-2xx, {r.socket_errors} socket errors")

@@ -35,6 +35,9 @@ DEFAULT_FORWARDED = (
     "OpenAI-Organization",
     "OpenAI-Project",
     "OpenAI-Beta",
+    # Anthropic's Messages API: the version is required, the beta names opt into features.
+    "anthropic-version",
+    "anthropic-beta",
 )
 # Headers the proxy owns on the way up; `forward_headers` may not name them.
 OWNED_UP = HOP_BY_HOP | {

@@ -12,6 +12,7 @@ from typing import Any
 
 from safeproxy.deepcheck.tap import TextTap
 from safeproxy.exchange.hooks import PassThrough, ResponseHook, WrappedHook
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.sse import SSEEvent
 
 # Reply text kept per request (all choices); the rest is cut and the record says so.
@@ -19,9 +20,11 @@ MAX_REPLY_CHARS = 1 << 20
 
 
 class CaptureTap(WrappedHook):
-    def __init__(self, inner: ResponseHook, max_chars: int = MAX_REPLY_CHARS) -> None:
+    def __init__(
+        self, inner: ResponseHook, max_chars: int = MAX_REPLY_CHARS, kind: Kind = Kind.CHAT
+    ) -> None:
         super().__init__(inner)
-        self._seen = TextTap(PassThrough(), max_chars)
+        self._seen = TextTap(PassThrough(), max_chars, kind)
 
     @property
     def truncated(self) -> bool:

@@ -140,7 +140,7 @@ class DeepChecks:
                     policy.output_filters and check.sampler.takes_flagged
                 )
         if wanted:
-            plan.tap = TextTap(hook, MAX_REPLY_CHARS)
+            plan.tap = TextTap(hook, MAX_REPLY_CHARS, ex.kind)
             return plan.tap
         return hook
 

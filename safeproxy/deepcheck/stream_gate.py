@@ -4,10 +4,11 @@ The gate sits after the output filters (it sees what the client would get) and b
 the socket. Two styles, per check:
 
 - `end`: text flows as the filters release it; from the first event that ends the reply
-  (a finish_reason, or [DONE]) the gate holds the rest, judges the whole text, and then
-  releases it, or ends the stream with finish_reason "content_filter" (or an in-band error
-  event) and [DONE]. What was sent before cannot be recalled: the decision records the
-  verdict, so the safety breaker and the review queue still see it.
+  (a finish_reason, or [DONE]; the agent APIs' final events) the gate holds the rest,
+  judges the whole text, and then releases it, or ends the stream with finish_reason
+  "content_filter" (or an in-band error event) and [DONE] (the agent APIs: their own
+  ends). What was sent before cannot be recalled: the decision records the verdict, so
+  the safety breaker and the review queue still see it.
 - `every_chars`: nothing goes out unjudged. Released text is held until `every_chars` of
   it have gathered, the whole reply so far is judged, and only then does it go out. The
   client sees the reply in steps of that size, each delayed by one judge call.
@@ -117,6 +118,8 @@ class StreamGate:
         self._ex.outcome = violation.outcome
         if not self._ex.response_started:
             raise violation  # nothing went out: a plain HTTP error
+        if self._tap.schema is not None:  # the agent APIs end a stream their own way
+            return self._tap.schema.block(violation, self._block_style == "error_event")
         if self._block_style == "error_event":
             return [SSEEvent(violation.body().decode())]
         choices: list[dict[str, Any]] = []

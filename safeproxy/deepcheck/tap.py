@@ -15,14 +15,21 @@ import orjson
 from safeproxy.deepcheck.turns import reply_text
 from safeproxy.exchange.hooks import ResponseHook, WrappedHook
 from safeproxy.exchange.output_hook import text_refs
+from safeproxy.upstream.events import EventSchema
+from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.sse import SSEEvent
+from safeproxy.upstream.wire import wire_api
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")
 
 
 class TextTap(WrappedHook):
-    def __init__(self, inner: ResponseHook, max_chars: int) -> None:
+    def __init__(self, inner: ResponseHook, max_chars: int, kind: Kind = Kind.CHAT) -> None:
         super().__init__(inner)
+        self._kind = kind
+        # Typed-event streams (the agent APIs) are read by their API's schema; it also knows
+        # how to end such a stream, for a gate that blocks it (deepcheck/stream_gate.py).
+        self.schema: EventSchema | None = wire_api(kind).event_schema()
         # Per choice index: its text as it went out (every text field the output filters
         # read: content, refusal, reasoning, tool-call arguments, completions text).
         self._parts: dict[int, list[str]] = {}
@@ -61,7 +68,7 @@ class TextTap(WrappedHook):
 
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None:
         changed = self._inner.on_json(body)
-        self._add(0, reply_text(changed if changed is not None else body))
+        self._add(0, reply_text(changed if changed is not None else body, self._kind))
         self.ended = True
         return changed
 
@@ -74,6 +81,12 @@ class TextTap(WrappedHook):
         except orjson.JSONDecodeError:
             return
         if not isinstance(chunk, dict):
+            return
+        if self.schema is not None:
+            reading = self.schema.read(event, chunk)
+            for ref in reading.deltas:
+                self._add(0, ref.holder[ref.field])
+            self.ended |= reading.ends_all
             return
         for key in _TEMPLATE_KEYS:
             if key in chunk and key not in self.template:

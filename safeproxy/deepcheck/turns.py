@@ -13,7 +13,9 @@ from typing import Any
 import orjson
 
 from safeproxy.deepcheck.api import Turn
-from safeproxy.upstream.openai import Kind, reply_slots
+from safeproxy.errors import BadRequest
+from safeproxy.upstream.openai import Kind
+from safeproxy.upstream.wire import wire_api
 
 
 def request_turns(kind: Kind, body: dict[str, Any]) -> list[Turn]:
@@ -23,6 +25,13 @@ def request_turns(kind: Kind, body: dict[str, Any]) -> list[Turn]:
         turns = [t for m in body.get("messages") or () if (t := _message_turn(m)) is not None]
         tools = "\n".join(_tool_texts(body))
         return [Turn("tool", tools), *turns] if tools else turns
+    if kind in (Kind.RESPONSES, Kind.MESSAGES):
+        # The agent APIs: every text of the model view (its adapter's slots), in order.
+        try:
+            slots = wire_api(kind).request_slots(body)
+        except BadRequest:  # refused or let through unread: nothing the judge could read
+            return []
+        return [Turn("user", text) for text in (s.get() for s in slots) if text]
     key = "prompt" if kind is Kind.COMPLETIONS else "input"
     texts = _strings(body.get(key))
     if kind is Kind.COMPLETIONS:
@@ -30,10 +39,11 @@ def request_turns(kind: Kind, body: dict[str, Any]) -> list[Turn]:
     return [Turn("user", text) for text in texts if text]
 
 
-def reply_text(body: dict[str, Any]) -> str:
+def reply_text(body: dict[str, Any], kind: Kind = Kind.CHAT) -> str:
     """Every text the client gets from a whole reply: each choice's content, refusal,
-    reasoning, audio transcript and tool-call arguments (what the output filters read)."""
-    return "\n\n".join(t for t in (s.get() for s in reply_slots(body)) if t)
+    reasoning, audio transcript and tool-call arguments (what the output filters read; for
+    the agent APIs, what their adapter's reply slots hold)."""
+    return "\n\n".join(t for t in (s.get() for s in wire_api(kind).reply_slots(body)) if t)
 
 
 def with_reply(turns: list[Turn], text: str) -> list[Turn]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +46,13 @@ class Handlers:
             web.post(Kind.CHAT.value, self._pipeline.chat),
             web.post(Kind.COMPLETIONS.value, self._pipeline.completions),
             web.post(Kind.EMBEDDINGS.value, self._pipeline.embeddings),
+            # The agent APIs (upstream/responses.py, upstream/anthropic.py).
+            web.post(
+                Kind.RESPONSES.value, functools.partial(self._pipeline.handle, kind=Kind.RESPONSES)
+            ),
+            web.post(
+                Kind.MESSAGES.value, functools.partial(self._pipeline.handle, kind=Kind.MESSAGES)
+            ),
             web.get("/v1/models", self.models, allow_head=False),
             web.get("/healthz", self.healthz, allow_head=False),
             web.get("/readyz", self.readyz, allow_head=False),

@@ -44,7 +44,8 @@ from safeproxy.telemetry.recorder import Recorder
 from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
 from safeproxy.upstream.failures import error_reason
-from safeproxy.upstream.openai import Kind, asking_usage, check_shape, strip_routing_fields
+from safeproxy.upstream.openai import Kind, asking_usage, strip_routing_fields
+from safeproxy.upstream.wire import wire_api
 
 log = logging.getLogger("safeproxy.pipeline")
 
@@ -157,7 +158,7 @@ class Pipeline:
             return response
         except ProxyError as exc:
             ex.outcome = _outcome(exc)
-            reply = error_reply(exc, ex.rid)
+            reply = error_reply(exc, ex.rid, ex.kind)
             types = exc.types if isinstance(exc, PolicyViolation) else ()
             reply.headers.update(self._decided.final(ex, types))
             status = reply.status
@@ -169,7 +170,7 @@ class Pipeline:
             error = exc.error
             ex.outcome = "upstream_error"
             ex.upstream_failure = error_reason(error, mid_stream=False) or ""
-            reply = error_reply(error, ex.rid)
+            reply = error_reply(error, ex.rid, ex.kind)
             if isinstance(error, BreakerOpen):
                 # Failing fast: open breakers, or an upstream at its concurrency cap.
                 ex.outcome = "shed" if error.code == "upstream_busy" else "breaker_open"
@@ -221,7 +222,7 @@ class Pipeline:
         raw = await read_body(request, limits, self._server.body_read_s)
         body, wire = parse_object(raw, limits.max_json_depth)
         ex.body_bytes = len(raw)
-        ex.model = check_shape(ex.kind, body, limits.max_messages)
+        ex.model = wire_api(ex.kind).check_shape(body, limits.max_messages)
         ex.stream = body.get("stream") is True
         ex.body = body
         ex.wire = None if strip_routing_fields(body) else wire
@@ -280,7 +281,7 @@ class Pipeline:
             assert deep is not None
             hook = deep.tap(ex, plan, hook)
         if self._recorder.capture_reply and ex.model_view is not None:
-            tap = CaptureTap(hook)  # outermost: it reads the reply before any filter
+            tap = CaptureTap(hook, kind=ex.kind)  # outermost: reads the reply before any filter
             ex.reply_texts = tap.texts
             hook = tap
         reply = await self._send(request, ex, spans)

@@ -13,14 +13,16 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from safeproxy.errors import BadUpstreamReply, ProxyError, error_event, error_response
+from safeproxy.errors import BadUpstreamReply, ProxyError
 from safeproxy.exchange.hooks import ReplyCheck, ResponseHook, StreamGate
 from safeproxy.exchange.state import Exchange
 from safeproxy.headers import downstream_headers
 from safeproxy.upstream.client import UpstreamCallError, UpstreamReply
+from safeproxy.upstream.events import EventSchema
 from safeproxy.upstream.failures import error_reason, status_reason
-from safeproxy.upstream.openai import counts, is_usage_chunk
+from safeproxy.upstream.openai import Kind, counts, is_usage_chunk
 from safeproxy.upstream.sse import SSEDecoder, SSEEvent, encode_event
+from safeproxy.upstream.wire import WireApi, wire_api
 
 SSE_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
@@ -61,7 +63,7 @@ async def relay_json(
                 c.get("message", c.get("text"))
                 for c in body.get("choices") or ()
                 if isinstance(c, dict)
-            ]
+            ] or [s.get() for s in wire_api(ex.kind).reply_slots(body)]  # the agent APIs
     return web.Response(status=reply.status, body=data, headers=headers)
 
 
@@ -77,7 +79,7 @@ def note_reply(ex: Exchange, body: dict[str, Any]) -> None:
         ex.tokens_out = tokens_out
 
 
-def _note_events(ex: Exchange, events: list[SSEEvent], first: bool) -> list[SSEEvent]:
+def _note_events(ex: Exchange, api: WireApi, events: list[SSEEvent], first: bool) -> list[SSEEvent]:
     """Model from the first event, usage from the event that carries it (parsing only those).
 
     Returns the events to relay: without the usage chunk when the proxy asked for it and the
@@ -93,19 +95,25 @@ def _note_events(ex: Exchange, events: list[SSEEvent], first: bool) -> list[SSEE
             except orjson.JSONDecodeError:
                 continue
             if isinstance(chunk, dict):
-                note_reply(ex, chunk)
+                note_reply(ex, api.reply_part(chunk))
                 if ex.hide_usage and is_usage_chunk(chunk):
                     kept = [*events[:i], *events[i + 1 :]]  # one per stream: no copy otherwise
     return kept
 
 
-def _capture_events(ex: Exchange, events: Sequence[SSEEvent]) -> None:
-    """Content capture for streams: the delivered (filtered) text, chunk by chunk."""
+def _capture_events(
+    ex: Exchange, events: Sequence[SSEEvent], schema: EventSchema | None = None
+) -> None:
+    """Content capture for streams: the delivered (filtered) text, chunk by chunk (the
+    agent APIs' typed events: the text deltas their schema reads)."""
     assert isinstance(ex.captured_output, list)
     for e in events:
         try:
             chunk = orjson.loads(e.data)
         except orjson.JSONDecodeError:
+            continue
+        if schema is not None and isinstance(chunk, dict):
+            ex.captured_output += [r.holder[r.field] for r in schema.read(e, chunk).deltas]
             continue
         for choice in chunk.get("choices") or () if isinstance(chunk, dict) else ():
             delta = choice.get("delta") if isinstance(choice, dict) else None
@@ -141,6 +149,8 @@ async def relay_stream(
     if decided:
         resp.headers.update(decided)
     decoder = SSEDecoder()
+    api = wire_api(ex.kind)
+    capture_schema = api.event_schema() if ex.captured_output is not None else None
     chunks = reply.chunks()
     clock = time.perf_counter
     ex.upstream_wait += clock() - ex.upstream_sent  # the wait for the reply head
@@ -160,7 +170,7 @@ async def relay_stream(
             first = ex.ttft is None
             if first:
                 ex.ttft = now - ex.upstream_sent
-            events = _note_events(ex, events, first)
+            events = _note_events(ex, api, events, first)
             outgoing: Sequence[SSEEvent] = [o for e in events for o in hook.on_event(e)]
             if gate is not None and not gate.finished:
                 if hook.violation is not None:
@@ -168,7 +178,7 @@ async def relay_stream(
                 else:
                     outgoing = await gate.feed(outgoing)
             if ex.captured_output is not None:
-                _capture_events(ex, outgoing)
+                _capture_events(ex, outgoing, capture_schema)
             out = b"".join([encode_event(o) for o in outgoing])
             if hook.violation is not None and not hook.released and not ex.response_started:
                 raise hook.violation  # no model text went out: a plain HTTP error
@@ -199,10 +209,10 @@ async def relay_stream(
     except UpstreamCallError as exc:
         if not ex.response_started:
             raise
-        # Headers are out: the error can only travel in-band, in OpenAI's error shape.
+        # Headers are out: the error can only travel in-band, in the API's error shape.
         ex.outcome = "upstream_error"
         ex.upstream_failure = error_reason(exc.error, mid_stream=True) or ""
-        await resp.write(error_event(exc.error))
+        await resp.write(api.error_event(exc.error))
         await resp.write_eof()
         return resp
     finally:
@@ -217,5 +227,10 @@ async def _write(ex: Exchange, request: web.Request, resp: web.StreamResponse, o
         await resp.write(out)
 
 
-def error_reply(exc: ProxyError, rid: str) -> web.Response:
-    return error_response(exc, {**exc.headers(), "X-Request-ID": rid})
+def error_reply(exc: ProxyError, rid: str, kind: Kind = Kind.CHAT) -> web.Response:
+    """An error reply in the shape of the path's API (OpenAI's unless told)."""
+    headers = {**exc.headers(), "X-Request-ID": rid}
+    body = wire_api(kind).error_body(exc)
+    return web.Response(
+        status=exc.status, body=body, content_type="application/json", headers=headers
+    )

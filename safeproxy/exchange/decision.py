@@ -26,6 +26,8 @@ OPERATIONS = {
     Kind.CHAT: "chat",
     Kind.COMPLETIONS: "text_completion",
     Kind.EMBEDDINGS: "embeddings",
+    Kind.RESPONSES: "chat",  # the conventions name Anthropic's Messages (and Responses) chat
+    Kind.MESSAGES: "chat",
     Kind.OTHER: "other",
 }
 

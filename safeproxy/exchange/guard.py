@@ -1,7 +1,7 @@
 """The pipeline's view of the policies: check a request's text, open a reply's output hook.
 
 Input: the policy's limits run first, on the body's shape; then every text the model will
-see (upstream/openai.py) goes through the input stage in one pass. A block raises
+see (the API's adapter, upstream/wire.py) goes through the input stage in one pass. A block raises
 PolicyViolation (400 `content_policy_violation`); a redaction writes the new text back into
 exactly the field it came from, and the proxy then forwards a re-serialisation.
 """
@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from safeproxy.errors import NotFound, PolicyViolation
+from safeproxy.exchange.event_hook import EventHook
 from safeproxy.exchange.hooks import PassThrough, ResponseHook
 from safeproxy.exchange.output_hook import OutputHook
 from safeproxy.exchange.state import Exchange
@@ -23,14 +24,8 @@ from safeproxy.filters.chain import Clock, StageResult, run_stage, run_stage_reu
 from safeproxy.filters.policy import CompiledPolicy, Stage
 from safeproxy.rollout.mark import RolloutMark
 from safeproxy.rollout.shadow import compare
-from safeproxy.upstream.openai import (
-    Kind,
-    Slot,
-    Uninspectable,
-    chat_slots,
-    joined_runs,
-    prompt_slots,
-)
+from safeproxy.upstream.openai import Kind, Slot, Uninspectable, joined_runs
+from safeproxy.upstream.wire import wire_api
 
 # Texts at least this long (all of one request's, in characters) are scanned off the loop:
 # a worst-case text of this size takes a few milliseconds; a 4 KB prompt is far below.
@@ -152,7 +147,7 @@ class Guard:
         if stage.empty and not self._keep_view and not shadow:
             return None
         try:
-            slots = _slots(ex.kind, body)
+            slots = wire_api(ex.kind).request_slots(body)
         except Uninspectable:
             if stage.empty:
                 return None  # nothing scans it (a capture keeps nothing): as without capture
@@ -206,16 +201,12 @@ class Guard:
         policy = self._policies(ex)[ex.route.policy]
         if policy.output.empty or ex.kind is Kind.OTHER:
             return PassThrough()
+        api = wire_api(ex.kind)
+        schema = api.event_schema() if ex.stream else None
+        if schema is not None:  # a typed-event stream (Responses, Anthropic Messages)
+            return EventHook(policy, ex, api, schema, self._clock)
         return OutputHook(policy, ex, self._clock)
 
     def _policies(self, ex: Exchange) -> Mapping[str, CompiledPolicy]:
         gen = ex.generation
         return gen.policies if gen is not None else self.policies
-
-
-def _slots(kind: Kind, body: dict[str, Any]) -> list[Slot]:
-    if kind is Kind.CHAT:
-        return chat_slots(body)
-    if kind is Kind.COMPLETIONS:
-        return prompt_slots(body, "prompt")
-    return prompt_slots(body, "input")

@@ -23,12 +23,13 @@ import orjson
 
 from safeproxy.errors import PolicyViolation
 from safeproxy.exchange.state import Exchange
+from safeproxy.exchange.whole import check_whole
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, OnError
-from safeproxy.filters.chain import Clock, run_stage
+from safeproxy.filters.chain import Clock
 from safeproxy.filters.holdback import StreamRedactor
 from safeproxy.filters.policy import CompiledPolicy, FilterSpec
-from safeproxy.upstream.openai import reply_slots
 from safeproxy.upstream.sse import SSEEvent
+from safeproxy.upstream.wire import wire_api
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")
 # Text fields of a chat delta the client shows; reasoning models (vLLM, DeepSeek, OpenRouter)
@@ -69,25 +70,12 @@ class OutputHook:
     # --- whole replies -------------------------------------------------------------------
 
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None:
-        slots = reply_slots(body)
-        self._ex.output_checked = True
-        result = run_stage(self._stage, [s.get() for s in slots], self._clock)
-        self._ex.filter_records.append(result.records)
-        self._ex.output_filter_s += result.seconds
-        if result.degraded:
-            self._ex.degraded += result.degraded
-        if result.blocked:
-            outcome = "filter_error" if result.reason == "filter_error" else "blocked_output"
-            raise PolicyViolation(result.reason or "blocked", result.types, outcome=outcome)
-        if not result.changed:
+        slots = wire_api(self._ex.kind).reply_slots(body)
+        if not check_whole(self._stage, self._ex, slots, self._clock):
             return None
-        for slot, text in zip(slots, result.texts, strict=True):
-            if text is not None:
-                slot.set(text)
         for choice in body.get("choices") or ():
             if isinstance(choice, dict) and choice.get("logprobs") is not None:
                 choice["logprobs"] = None
-        self._ex.outcome = "redacted"
         return body
 
     # --- streams -------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from typing import Any
 from safeproxy.filters.api import Action, FilterRecord, Mode, SharedRecords
 from safeproxy.settings.policy import LimitsFilter
 
-_TOKEN_FIELDS = ("max_tokens", "max_completion_tokens")
+# Chat and completions (and Anthropic's Messages, where max_tokens is required), then the
+# Responses API's name for the same cap.
+_TOKEN_FIELDS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,7 +180,7 @@ class RouteSettings(Strict):
     # Text the proxy cannot read (token-id prompts, unknown content parts) is refused with
     # 400 unless this is set; then it goes through unfiltered, recorded as degraded.
     allow_uninspectable: bool = False
-    # Other JSON endpoints (e.g. /v1/responses) whose text the proxy cannot read: 404
+    # Other JSON endpoints (e.g. /v1/moderations) whose text the proxy cannot read: 404
     # unless listed here; listed ones are forwarded unfiltered and recorded as degraded.
     pass_through_paths: list[Annotated[str, Field(pattern=r"^/v1/[A-Za-z0-9/_.-]+$")]] = []
     safety_breaker: SafetyBreakerConfig = SafetyBreakerConfig()

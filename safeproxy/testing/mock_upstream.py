@@ -11,14 +11,16 @@ Per-request control rides in an extra body field, so any client (including the O
 `pieces` gives the exact stream split (it wins over `reply` and `chunks`). `tool_call`
 answers with one function call instead of text; its arguments are what gets split.
 `fault_after` applies a stall/reset mid-stream after that many content chunks.
-`headers` are added to a non-streamed reply. A stream asked for usage
-(`stream_options.include_usage`) ends with a usage-only chunk (`"choices": []`), and its other
-chunks carry `"usage": null`, as OpenAI's do.
+`headers` are added to a non-streamed reply. The same script drives the Responses API
+(`/v1/responses`) and Anthropic's Messages API (`/v1/messages`), in testing/agent_apis.py.
+A stream asked for usage (`stream_options.include_usage`) ends with a usage-only chunk
+(`"choices": []`), and its other chunks carry `"usage": null`, as OpenAI's do.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import os
 import re
@@ -28,6 +30,8 @@ from typing import Any
 
 import orjson
 from aiohttp import web
+
+from safeproxy.testing import agent_apis
 
 DEFAULT_REPLY = "Hello! I am the safeproxy mock model, and this reply came through the proxy."
 _WORDS = re.compile(r"\S+\s*|\s+")
@@ -65,12 +69,15 @@ class MockUpstream:
                 web.post("/v1/completions", self.completions),
                 web.post("/v1/embeddings", self.embeddings),
                 web.get("/v1/models", self.models),
-                web.post("/v1/responses", self.responses),
+                web.post("/v1/responses", functools.partial(agent_apis.responses, self)),
+                web.post("/v1/messages", functools.partial(agent_apis.messages, self)),
+                # Any other endpoint: an echo, for routes that pass paths through unread.
+                web.post("/v1/{tail:.+}", self.echo),
             ]
         )
         return app
 
-    async def _begin(self, request: web.Request) -> tuple[dict[str, Any], dict[str, Any]]:
+    async def begin(self, request: web.Request) -> tuple[dict[str, Any], dict[str, Any]]:
         raw = await request.read()
         if self.record:
             self.received.append(Received(request.method, request.path, dict(request.headers), raw))
@@ -78,7 +85,9 @@ class MockUpstream:
         ctl = body.get("mock")
         return body, {**self.defaults, **(ctl if isinstance(ctl, dict) else {})}
 
-    async def _early_fault(self, request: web.Request, ctl: dict[str, Any]) -> web.Response | None:
+    async def early_fault(
+        self, request: web.Request, ctl: dict[str, Any], anthropic: bool = False
+    ) -> web.Response | None:
         fault = ctl.get("fault")
         if fault is None or ctl.get("fault_after") is not None:
             return None
@@ -89,9 +98,10 @@ class MockUpstream:
                 "type": "mock_error",
                 "code": f"mock_{status}",
             }
-            return web.json_response({"error": err}, status=status, headers={"Retry-After": "1"})
+            body = {"type": "error", "error": err} if anthropic else {"error": err}
+            return web.json_response(body, status=status, headers={"Retry-After": "1"})
         if fault == "stall":
-            await _stall(self)
+            await stall(self)
         if fault == "reset":
             if request.transport is not None:
                 request.transport.abort()
@@ -100,18 +110,12 @@ class MockUpstream:
             return web.Response(body=b"<html>not json</html>", content_type="application/json")
         return None
 
-    async def chat(self, request: web.Request) -> web.StreamResponse:
-        return await self._generate(request, chat=True)
-
-    async def completions(self, request: web.Request) -> web.StreamResponse:
-        return await self._generate(request, chat=False)
-
-    async def _generate(self, request: web.Request, *, chat: bool) -> web.StreamResponse:
-        body, ctl = await self._begin(request)
-        early = await self._early_fault(request, ctl)
-        if early is not None:
-            return early
-        tool = ctl.get("tool_call") if chat else None
+    def script(
+        self, ctl: dict[str, Any], *, tools: bool = True
+    ) -> tuple[dict[str, Any] | None, str, list[str]]:
+        """(tool call or None, the whole reply, its stream pieces) of a request's script;
+        the same for every API the mock speaks."""
+        tool = ctl.get("tool_call") if tools else None
         tool = tool if isinstance(tool, dict) else None
         reply = str(ctl.get("reply", self.default_reply))
         if tool is not None:
@@ -119,9 +123,21 @@ class MockUpstream:
         given = ctl.get("pieces")
         if isinstance(given, list) and given:
             pieces = [str(p) for p in given]
-            reply = "".join(pieces)
-        else:
-            pieces = _split(reply, ctl.get("chunks"))
+            return tool, "".join(pieces), pieces
+        return tool, reply, _split(reply, ctl.get("chunks"))
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        return await self._generate(request, chat=True)
+
+    async def completions(self, request: web.Request) -> web.StreamResponse:
+        return await self._generate(request, chat=False)
+
+    async def _generate(self, request: web.Request, *, chat: bool) -> web.StreamResponse:
+        body, ctl = await self.begin(request)
+        early = await self.early_fault(request, ctl)
+        if early is not None:
+            return early
+        tool, reply, pieces = self.script(ctl, tools=chat)
         model = str(body.get("model", self.model))
         prompt_tokens = max(1, len(orjson.dumps(body.get("messages", body.get("prompt")))) // 4)
         usage = {
@@ -196,7 +212,7 @@ class MockUpstream:
                     if ctl.get("fault") == "reset" and request.transport is not None:
                         request.transport.abort()
                         return resp
-                    await _stall(self)
+                    await stall(self)
                 if delay:
                     await asyncio.sleep(delay)
                 delta: dict[str, Any] = {"content": piece} if chat else {}
@@ -228,8 +244,8 @@ class MockUpstream:
         return resp
 
     async def embeddings(self, request: web.Request) -> web.StreamResponse:
-        body, ctl = await self._begin(request)
-        early = await self._early_fault(request, ctl)
+        body, ctl = await self.begin(request)
+        early = await self.early_fault(request, ctl)
         if early is not None:
             return early
         inputs = body.get("input")
@@ -243,20 +259,16 @@ class MockUpstream:
                    "usage": {"prompt_tokens": n, "total_tokens": n}}  # fmt: skip
         return web.Response(body=orjson.dumps(payload), content_type="application/json")
 
-    async def responses(self, request: web.Request) -> web.StreamResponse:
-        """A minimal Responses API answer (an endpoint the proxy only passes through)."""
-        body, ctl = await self._begin(request)
-        text = str(ctl.get("reply", self.default_reply))
-        payload = {"id": "resp_" + os.urandom(8).hex(), "object": "response",
-                   "model": body.get("model", self.model), "output_text": text}  # fmt: skip
-        return web.Response(body=orjson.dumps(payload), content_type="application/json")
+    async def echo(self, request: web.Request) -> web.Response:
+        await self.begin(request)
+        return web.json_response({"object": "echo", "path": request.path})
 
     async def models(self, request: web.Request) -> web.Response:
         item = {"id": self.model, "object": "model", "created": 1700000000, "owned_by": "safeproxy"}
         return web.json_response({"object": "list", "data": [item]})
 
 
-async def _stall(mock: MockUpstream) -> None:
+async def stall(mock: MockUpstream) -> None:
     try:
         await asyncio.Event().wait()  # until the client gives up and cancels us
     except asyncio.CancelledError:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import enum
 from typing import Any, NamedTuple
 
-from safeproxy.errors import BadRequest
+from safeproxy.errors import BadRequest, ProxyError, error_event
 
 MAX_MODEL_CHARS = 256
 
@@ -61,6 +61,8 @@ class Kind(enum.Enum):
     CHAT = "/v1/chat/completions"
     COMPLETIONS = "/v1/completions"
     EMBEDDINGS = "/v1/embeddings"
+    RESPONSES = "/v1/responses"  # OpenAI's Responses API (upstream/responses.py)
+    MESSAGES = "/v1/messages"  # Anthropic's Messages API (upstream/anthropic.py)
     # Any other JSON endpoint: the proxy cannot read its text, so only a route that lists
     # the path in `pass_through_paths` forwards it (unfiltered, recorded as degraded).
     OTHER = "*"
@@ -81,8 +83,8 @@ def check_shape(kind: Kind, body: dict[str, Any], max_messages: int) -> str:
     elif kind is Kind.COMPLETIONS:
         if not _is_prompt(body.get("prompt")):
             raise BadRequest("'prompt' must be a string or a list", param="prompt")
-    elif kind is Kind.OTHER:
-        pass
+    elif kind in (Kind.OTHER, Kind.RESPONSES, Kind.MESSAGES):
+        pass  # the other APIs check their own fields (upstream/wire.py)
     elif not _is_prompt(body.get("input")):
         raise BadRequest("'input' must be a string or a list", param="input")
     return model
@@ -118,7 +120,9 @@ def strip_routing_fields(body: dict[str, Any]) -> bool:
 
 
 # Content parts that carry no text the filters could read; they go through unchanged.
-_MEDIA_PARTS = frozenset({"image_url", "input_audio", "file", "image", "audio"})
+_MEDIA_PARTS = frozenset(
+    {"image_url", "input_audio", "file", "image", "audio", "input_image", "input_file"}
+)
 
 
 class Slot(NamedTuple):
@@ -151,16 +155,16 @@ def chat_slots(body: dict[str, Any]) -> list[Slot]:
         if isinstance(content, str):
             slots.append(Slot(msg, "content"))
         elif isinstance(content, list):
-            _parts(slots, content, f"messages.{i}.content")
+            parts(slots, content, f"messages.{i}.content")
         if "name" in msg:
-            _text(slots, msg, "name")
+            text_slot(slots, msg, "name")
         if "refusal" in msg:
-            _text(slots, msg, "refusal")
+            text_slot(slots, msg, "refusal")
         if "tool_calls" in msg or "function_call" in msg:
             _calls(slots, msg)
     for key in _RENDERED:
         if key in body:
-            _strings(slots, body, key)
+            strings(slots, body, key)
     return slots
 
 
@@ -172,17 +176,17 @@ _RENDERED = ("tools", "functions", "response_format", "documents", "chat_templat
              "guided_grammar")  # fmt: skip
 
 
-def _strings(slots: list[Slot], holder: Any, key: Any) -> None:
+def strings(slots: list[Slot], holder: Any, key: Any) -> None:
     """Every string inside holder[key], however nested (depth is capped at parse time)."""
     value = holder[key]
     if isinstance(value, str):
         slots.append(Slot(holder, key))
     elif isinstance(value, dict):
         for k in value:
-            _strings(slots, value, k)
+            strings(slots, value, k)
     elif isinstance(value, list):
         for j in range(len(value)):
-            _strings(slots, value, j)
+            strings(slots, value, j)
 
 
 def prompt_slots(body: dict[str, Any], field: str) -> list[Slot]:
@@ -216,13 +220,13 @@ def reply_slots(body: dict[str, Any]) -> list[Slot]:
             if isinstance(content, str):
                 slots.append(Slot(msg, "content"))
             elif isinstance(content, list):
-                _parts(slots, content, f"choices.{i}.message.content")
+                parts(slots, content, f"choices.{i}.message.content")
             for key in _REPLY_TEXT:
                 if key in msg:
-                    _text(slots, msg, key)
+                    text_slot(slots, msg, key)
             audio = msg.get("audio")
             if isinstance(audio, dict):
-                _text(slots, audio, "transcript")
+                text_slot(slots, audio, "transcript")
             if "tool_calls" in msg or "function_call" in msg:
                 _calls(slots, msg)
     return slots
@@ -231,12 +235,13 @@ def reply_slots(body: dict[str, Any]) -> list[Slot]:
 _REPLY_TEXT = ("refusal", "reasoning_content", "reasoning")
 
 
-def _text(slots: list[Slot], holder: Any, key: str) -> None:
+def text_slot(slots: list[Slot], holder: Any, key: str) -> None:
     if isinstance(holder, dict) and isinstance(holder.get(key), str):
         slots.append(Slot(holder, key))
 
 
-def _parts(slots: list[Slot], content: list[Any], where: str) -> None:
+def parts(slots: list[Slot], content: list[Any], where: str) -> None:
+    """The text of a content array's parts (chat's and the Responses API's part types)."""
     array = id(content)
     for j, part in enumerate(content):
         if isinstance(part, str):
@@ -260,12 +265,12 @@ def _calls(slots: list[Slot], msg: dict[str, Any]) -> None:
     for call in calls if isinstance(calls, list) else ():
         fn = call.get("function") if isinstance(call, dict) else None
         if isinstance(fn, dict):
-            _text(slots, fn, "name")
-            _text(slots, fn, "arguments")
+            text_slot(slots, fn, "name")
+            text_slot(slots, fn, "arguments")
     legacy = msg.get("function_call")
     if isinstance(legacy, dict):
-        _text(slots, legacy, "name")
-        _text(slots, legacy, "arguments")
+        text_slot(slots, legacy, "name")
+        text_slot(slots, legacy, "arguments")
 
 
 def joined_runs(slots: list[Slot]) -> list[tuple[int, int]]:
@@ -333,3 +338,39 @@ def counts(usage: Any) -> tuple[int | None, int | None]:
         tokens_in if type(tokens_in) is int and tokens_in >= 0 else None,
         tokens_out if type(tokens_out) is int and tokens_out >= 0 else None,
     )
+
+
+class OpenAIApi:
+    """Chat completions, completions and embeddings (upstream/wire.py's WireApi)."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+
+    def check_shape(self, body: dict[str, Any], max_messages: int) -> str:
+        return check_shape(self.kind, body, max_messages)
+
+    def request_slots(self, body: dict[str, Any]) -> list[Slot]:
+        if self.kind is Kind.CHAT:
+            return chat_slots(body)
+        return prompt_slots(body, "prompt" if self.kind is Kind.COMPLETIONS else "input")
+
+    def reply_slots(self, body: dict[str, Any]) -> list[Slot]:
+        return reply_slots(body)
+
+    def reply_part(self, payload: dict[str, Any]) -> Any:
+        return payload
+
+    def error_body(self, exc: ProxyError) -> bytes:
+        return exc.body()
+
+    def error_event(self, exc: ProxyError) -> bytes:
+        return error_event(exc)
+
+    def event_schema(self) -> None:
+        return None  # chat chunks: exchange/output_hook.py reads them
+
+
+OPENAI_APIS = {kind: OpenAIApi(kind) for kind in (Kind.CHAT, Kind.COMPLETIONS, Kind.EMBEDDINGS,
+                                                   Kind.OTHER)}  # fmt: skip

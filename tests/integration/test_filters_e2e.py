@@ -296,14 +296,14 @@ def test_uninspectable_endpoints_are_refused_unless_a_route_passes_them_through(
     stack: Stack,
 ) -> None:
     body = {"model": "m", "input": "mail jane.doe@acme-corp.io"}
-    refused = httpx.post(stack.url + "/v1/responses", json=body)
+    refused = httpx.post(stack.url + "/v1/moderations", json=body)
     assert refused.status_code == 404
     assert refused.json()["error"]["code"] == "uninspectable_endpoint"
     assert httpx.post(stack.url + "/v1/models", json=body).status_code == 405
-    with Stack(with_policy(DEFAULT_POLICIES, pass_through_paths=["/v1/responses"])) as s:
-        passed = httpx.post(s.url + "/v1/responses", json=body)
-        assert passed.status_code == 200 and passed.json()["object"] == "response"
-        assert s.mocks[0].received[-1].path == "/v1/responses"
+    with Stack(with_policy(DEFAULT_POLICIES, pass_through_paths=["/v1/moderations"])) as s:
+        passed = httpx.post(s.url + "/v1/moderations", json=body)
+        assert passed.status_code == 200 and passed.json()["object"] == "echo"
+        assert s.mocks[0].received[-1].path == "/v1/moderations"
 
 
 def test_json_escapes_cannot_hide_a_value_from_the_check(stack: Stack) -> None:

@@ -117,3 +117,25 @@ def test_captured_content_is_the_redacted_text(tmp_path: Path) -> None:
     assert "".join(requests[1]["output"]) == "call [REDACTED:CREDIT_CARD] now"
     text = audit.read_text()
     assert EMAIL not in text and AWS_KEY not in text and CARD not in text
+
+
+def test_captured_content_of_the_agent_apis_is_the_redacted_text(tmp_path: Path) -> None:
+    audit = tmp_path / "audit.jsonl"
+    with Stack(config(audit, capture=True)) as stack:
+        for path, body in (
+            ("/v1/responses", {"model": "m", "input": f"mail {EMAIL}"}),
+            ("/v1/messages", {"model": "m", "max_tokens": 9,
+                              "messages": [{"role": "user", "content": f"mail {EMAIL}"}]}),
+        ):  # fmt: skip
+            for stream in (False, True):
+                mock = {"reply": f"call {CARD} now", "chunks": 5}
+                reply = httpx.post(stack.url + path, json={**body, "stream": stream, "mock": mock})
+                reply.raise_for_status()
+    records = [json.loads(x) for x in audit.read_text().splitlines()]
+    requests = [r for r in records if r["type"] == "request"]
+    assert len(requests) == 4
+    for record in requests:
+        assert "".join(record["output"]) == "call [REDACTED:CREDIT_CARD] now"
+    assert "mail [REDACTED:EMAIL]" in json.dumps([r["input"] for r in requests])
+    text = audit.read_text()
+    assert EMAIL not in text and CARD not in text
