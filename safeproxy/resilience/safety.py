@@ -15,8 +15,10 @@ Reaction times (with `times`): a trip judged on the window is a detection (M3, k
 `safety_breaker`, from the earliest violation in the window to the trip); the first request
 that then gets the open action is the mitigation in effect (M4, from the trip). A kill-switch
 thrown open is a detection by an operator: no M3, and M4 (kind `kill_switch`) from the throw
-to the first request on the open action. A breaker that leaves OPEN before any request
-arrives has mitigated nobody: nothing is recorded for it.
+to the first request on the open action. A failed probe re-opens the breaker: the model is
+still judged bad, and cutting it off again is a mitigation (M4 from the re-open to the first
+request on the open action; no M3, the detection was the trip's). A breaker that leaves OPEN
+before any request arrives has mitigated nobody: nothing is recorded for it.
 """
 
 from __future__ import annotations
@@ -91,6 +93,8 @@ class SafetyBreakers:
                 if t.evidence_since is not None:
                     self._times.detected("safety_breaker", t.evidence_since, t.at)
                 self._pending[t.target] = ("safety_breaker", t.at)
+            elif t.new is State.OPEN and t.old is State.HALF_OPEN:
+                self._pending[t.target] = ("safety_breaker", t.at)  # a failed probe
             elif t.new is not State.OPEN:
                 self._pending.pop(t.target, None)
         if self._on_change is not None:

@@ -221,3 +221,21 @@ def test_window_first_failure_is_the_earliest_failure_still_counted(
         epoch = math.floor(now / 6.0)
         live = [at for at, failed in events if failed and epoch - 10 < math.floor(at / 6.0)]
         assert first == min(live)
+
+
+def test_a_failed_probe_reopens_and_is_mitigated_again() -> None:
+    clock, times = FakeClock(0.0), Times()
+    safety = breakers(clock, times, min_requests=1)
+    served(safety, violation=True)  # t=0: trips at once (evidence: that violation)
+    with pytest.raises(SafetyBreakerOpen):
+        request(safety)
+    clock.advance(30.0)  # the cooldown: the next request is a probe
+    served(safety, violation=True)  # t=30: the probe is unsafe: open again
+    clock.advance(2.0)
+    with pytest.raises(SafetyBreakerOpen):
+        request(safety)  # t=32: the first request cut off again
+    assert times.calls == [
+        ("detect", "safety_breaker", 0.0),
+        ("mitigate", "safety_breaker", 0.0),
+        ("mitigate", "safety_breaker", 2.0),
+    ]
