@@ -163,7 +163,10 @@ class Guard:
             return None
         if stage.limits is not None:
             limits = stage.limits
-            limit = limits.check(body, ex.model, texts)
+            api = wire_api(ex.kind)
+            limit = limits.check(
+                body, ex.model, texts, turns=api.turns(body), cap_field=api.token_cap
+            )
             if limit.reason is None:
                 ex.filter_records.append(limits.passed)
             else:
@@ -175,7 +178,8 @@ class Guard:
                 if limit.appended is not None and wire is not None and wire.endswith(b"}"):
                     # A key added last to a dict serialises as that key before the closing
                     # brace: the same bytes as serialising the whole body again, for less.
-                    ex.wire = wire[:-1] + b',"max_tokens":%d}' % limit.appended
+                    key = limit.appended_field.encode()
+                    ex.wire = wire[:-1] + b',"%s":%d}' % (key, limit.appended)
                 else:
                     ex.wire = None
         return stage, slots, texts

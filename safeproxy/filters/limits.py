@@ -27,6 +27,7 @@ class LimitResult:
     reason: str | None = None
     clamped: bool = False
     appended: int | None = None
+    appended_field: str = "max_tokens"  # the key `appended` went to (the API's own cap)
 
 
 class Limits:
@@ -43,18 +44,30 @@ class Limits:
         action = Action.BLOCK if self.mode is Mode.ENFORCE else Action.CONTINUE
         return (FilterRecord(self._name, "input", action, Action.BLOCK, self.mode, (reason,), 1),)
 
-    def check(self, body: dict[str, Any], model: str, texts: Sequence[str]) -> LimitResult:
+    def check(
+        self,
+        body: dict[str, Any],
+        model: str,
+        texts: Sequence[str],
+        *,
+        turns: int | None = None,
+        cap_field: str | None = None,
+    ) -> LimitResult:
+        """`turns`: the request's messages or input items, as its API counts them (default:
+        `messages`); `cap_field`: the key that caps the reply's tokens in its API, given to
+        an unbounded generation (default: `max_tokens` for chat and completions, none for
+        embeddings)."""
         spec = self.spec
+        if turns is None:
+            messages = body.get("messages")
+            turns = len(messages) if isinstance(messages, list) else None
+        if cap_field is None and ("messages" in body or "prompt" in body):
+            cap_field = "max_tokens"
         if spec.models is not None and not any(
             fnmatch.fnmatchcase(model, glob) for glob in spec.models
         ):
             return LimitResult("limits.model_not_allowed")
-        messages = body.get("messages")
-        if (
-            spec.max_messages is not None
-            and isinstance(messages, list)
-            and len(messages) > spec.max_messages
-        ):
+        if spec.max_messages is not None and turns is not None and turns > spec.max_messages:
             return LimitResult("limits.max_messages")
         if spec.max_prompt_chars is not None and sum(map(len, texts)) > spec.max_prompt_chars:
             return LimitResult("limits.max_prompt_chars")
@@ -72,11 +85,11 @@ class Limits:
                         return LimitResult("limits.max_tokens")
                     body[key] = spec.max_tokens
                     clamped = True
-            generates = "messages" in body or "prompt" in body  # not embeddings
-            unbounded = generates and not any(k in body for k in _TOKEN_FIELDS)
+            unbounded = cap_field is not None and not any(k in body for k in _TOKEN_FIELDS)
             if unbounded and spec.on_max_tokens == "clamp":
+                assert cap_field is not None
                 # An unbounded completion is clamped too: the cap is the policy's.
-                body["max_tokens"] = spec.max_tokens
+                body[cap_field] = spec.max_tokens
                 appended = None if clamped else spec.max_tokens
                 clamped = True
-        return LimitResult(None, clamped, appended)
+        return LimitResult(None, clamped, appended, cap_field or "max_tokens")

@@ -127,6 +127,14 @@ class MessagesApi:
     def event_schema(self) -> MessagesEvents:
         return MessagesEvents()
 
+    def turns(self, body: dict[str, Any]) -> int | None:
+        messages = body.get("messages")
+        return len(messages) if isinstance(messages, list) else None
+
+    @property
+    def token_cap(self) -> str:
+        return "max_tokens"  # required by the API: never unbounded
+
 
 MESSAGES_API = MessagesApi()
 

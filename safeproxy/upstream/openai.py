@@ -371,6 +371,14 @@ class OpenAIApi:
     def event_schema(self) -> None:
         return None  # chat chunks: exchange/output_hook.py reads them
 
+    def turns(self, body: dict[str, Any]) -> int | None:
+        messages = body.get("messages") if self.kind is Kind.CHAT else None
+        return len(messages) if isinstance(messages, list) else None
+
+    @property
+    def token_cap(self) -> str | None:
+        return "max_tokens" if self.kind in (Kind.CHAT, Kind.COMPLETIONS) else None
+
 
 OPENAI_APIS = {kind: OpenAIApi(kind) for kind in (Kind.CHAT, Kind.COMPLETIONS, Kind.EMBEDDINGS,
                                                    Kind.OTHER)}  # fmt: skip

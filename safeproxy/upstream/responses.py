@@ -129,6 +129,14 @@ class ResponsesApi:
     def event_schema(self) -> ResponsesEvents:
         return ResponsesEvents()
 
+    def turns(self, body: dict[str, Any]) -> int | None:
+        items = body.get("input")  # a string is one user message
+        return len(items) if isinstance(items, list) else 1 if isinstance(items, str) else None
+
+    @property
+    def token_cap(self) -> str:
+        return "max_output_tokens"
+
 
 RESPONSES_API = ResponsesApi()
 

@@ -50,6 +50,17 @@ class WireApi(Protocol):
         """A new stream reader for typed-event streams; None for chat-completions chunks."""
         ...
 
+    def turns(self, body: dict[str, Any]) -> int | None:
+        """How many messages or input items the request holds (a policy's max_messages);
+        None where the API has no such list."""
+        ...
+
+    @property
+    def token_cap(self) -> str | None:
+        """The request key that caps the reply's tokens (a policy's max_tokens gives it to
+        an unbounded generation); None for an API that generates no text."""
+        ...
+
 
 def wire_api(kind: Kind) -> WireApi:
     """The adapter of an endpoint kind."""

@@ -205,6 +205,20 @@ def test_a_token_limit_clamps_max_output_tokens() -> None:
         assert "max_tokens" not in forwarded(s)
 
 
+def test_an_unbounded_response_gets_the_policys_cap_and_items_count_as_messages() -> None:
+    limits = {"default": {"input": [{"type": "limits", "max_tokens": 100, "max_messages": 2}]}}
+    with Stack(with_policy(limits)) as s:
+        client(s).responses.create(model="m", input="hi")
+        assert forwarded(s)["max_output_tokens"] == 100  # the API's own key, added
+        assert "max_tokens" not in forwarded(s)
+        items: Any = [{"role": "user", "content": "hi"}] * 3
+        with pytest.raises(openai.BadRequestError) as refused:
+            client(s).responses.create(model="m", input=items)
+        assert isinstance(refused.value.body, dict)
+        assert refused.value.body["reason"] == "limits.max_messages"
+        client(s).responses.create(model="m", input=items[:2])  # two items: within the limit
+
+
 def test_a_route_that_allows_uninspectable_input_passes_an_unknown_item_on() -> None:
     pii = {"default": {"input": [{"type": "pii", "action": "redact"}]}}
     item = {"type": "future_item", "text": f"mail {EMAIL}"}
