@@ -38,6 +38,10 @@ class CaptureTap(WrappedHook):
         self._seen.on_event(event)
         return self._inner.on_event(event)
 
+    def on_events(self, events: Sequence[SSEEvent]) -> Sequence[SSEEvent]:
+        self._seen.on_events(events)
+        return self._inner.on_events(events)
+
     def on_end(self) -> Sequence[SSEEvent]:
         return self._inner.on_end()
 

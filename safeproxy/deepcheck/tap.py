@@ -60,6 +60,12 @@ class TextTap(WrappedHook):
             self._read(e)
         return out
 
+    def on_events(self, events: Sequence[SSEEvent]) -> Sequence[SSEEvent]:
+        out = self._inner.on_events(events)
+        for e in out:
+            self._read(e)
+        return out
+
     def on_end(self) -> Sequence[SSEEvent]:
         out = self._inner.on_end()
         for e in out:

@@ -171,7 +171,7 @@ async def relay_stream(
             if first:
                 ex.ttft = now - ex.upstream_sent
             events = _note_events(ex, api, events, first)
-            outgoing: Sequence[SSEEvent] = [o for e in events for o in hook.on_event(e)]
+            outgoing: Sequence[SSEEvent] = hook.on_events(events)
             if gate is not None and not gate.finished:
                 if hook.violation is not None:
                     outgoing = gate.abort(hook.violation)

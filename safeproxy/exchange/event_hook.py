@@ -67,6 +67,9 @@ class EventHook:
         slots = self._api.reply_slots(body)
         return body if check_whole(self._stage, self._ex, slots, self._clock) else None
 
+    def on_events(self, events: Sequence[SSEEvent]) -> Sequence[SSEEvent]:
+        return [o for e in events for o in self.on_event(e)]
+
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]:
         if self.finished:
             return ()

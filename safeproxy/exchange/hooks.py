@@ -35,6 +35,10 @@ class ResponseHook(Protocol):
 
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]: ...
 
+    def on_events(self, events: Sequence[SSEEvent]) -> Sequence[SSEEvent]:
+        """The events of one read, in order (a hook may treat them as one batch)."""
+        ...
+
     def on_end(self) -> Sequence[SSEEvent]: ...
 
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None: ...
@@ -50,6 +54,9 @@ class PassThrough:
 
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]:
         return (event,)
+
+    def on_events(self, events: Sequence[SSEEvent]) -> Sequence[SSEEvent]:
+        return events
 
     def on_end(self) -> Sequence[SSEEvent]:
         return ()

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from safeproxy.errors import PolicyViolation
+from safeproxy.exchange.coalesce import coalesce
 from safeproxy.exchange.state import Exchange
 from safeproxy.exchange.whole import check_whole
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, OnError
@@ -80,6 +81,21 @@ class OutputHook:
 
     # --- streams -------------------------------------------------------------------------
 
+    def on_events(self, events: Sequence[SSEEvent]) -> Sequence[SSEEvent]:
+        """Events that arrived together: each parsed once, runs of plain content deltas
+        joined into one (exchange/coalesce.py), so their text costs one scan."""
+        if len(events) == 1:
+            return self.on_event(events[0])
+        out: list[SSEEvent] = []
+        for p in coalesce(events):
+            if self.finished:
+                break
+            if p.chunk is None:
+                out += self.on_event(p.event)
+            else:
+                out += self._on_chunk(p.event, p.chunk, p.joined)
+        return out
+
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]:
         if self.finished:
             return ()
@@ -91,6 +107,10 @@ class OutputHook:
             # Text we cannot read does not reach the client unread.
             self._ex.degraded.append("output:unreadable_event")
             return ()
+        return self._on_chunk(event, chunk, False)
+
+    def _on_chunk(self, event: SSEEvent, chunk: Any, rewrite: bool) -> list[SSEEvent]:
+        """One parsed event; `rewrite`: it must be serialised anew (it joins several)."""
         choices = chunk.get("choices") if isinstance(chunk, dict) else None
         if not isinstance(choices, list) or not choices:
             return self._after_text([event])  # usage, upstream errors: no model text
@@ -100,7 +120,7 @@ class OutputHook:
         started = self._clock()
         out: list[SSEEvent] = []
         keep = False
-        self._rewrote = False
+        self._rewrote = rewrite
         for pos, choice in enumerate(choices):
             if not isinstance(choice, dict):
                 continue

@@ -249,9 +249,12 @@ def blocking() -> Iterator[Stack]:
 
 def test_a_block_mid_stream_ends_with_content_filter_and_never_leaks(blocking: Stack) -> None:
     pieces = ["Sure, here ", "is the key: AKIAIOSF", "ODNN7EXAMPLE and more"]
+    # Paced, as a model writes: the clean text is out before the key arrives. (Pieces that
+    # arrive in one read are decided together: a block before any byte, a plain HTTP error.)
+    mock = {"pieces": pieces, "delay_ms": 100}
     chunks = list(
         client(blocking).chat.completions.create(
-            model="m", messages=user("key?"), stream=True, extra_body={"mock": {"pieces": pieces}}
+            model="m", messages=user("key?"), stream=True, extra_body={"mock": mock}
         )
     )
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)

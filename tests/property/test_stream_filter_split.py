@@ -1,7 +1,8 @@
 """The output hook end to end at the SSE level: however the upstream splits the text into
 chunks, and however the network splits the bytes (inside UTF-8 sequences and SSE lines
-included), the client never receives a detected value, and what it assembles equals the
-non-streaming result; a block is decided the same way whatever the split."""
+included, and so however many events arrive in one read), the client never receives a
+detected value, and what it assembles equals the non-streaming result; a block is decided
+the same way whatever the split."""
 
 from __future__ import annotations
 
@@ -103,8 +104,10 @@ def _through_hook(policy: CompiledPolicy, wire: bytes, byte_cuts: list[int]) -> 
     sent: list[SSEEvent] = []
     edges = sorted({c % (len(wire) + 1) for c in byte_cuts})
     for a, b in zip([0, *edges], [*edges, len(wire)], strict=True):
-        for event in decoder.feed(wire[a:b]):
-            sent += hook.on_event(event)
+        # The events of one read go together, as the relay hands them over (coalesce.py).
+        events = decoder.feed(wire[a:b])
+        if events:
+            sent += hook.on_events(events)
         if hook.finished:
             return sent
     return [*sent, *hook.on_end()]
