@@ -208,7 +208,9 @@ async def test_unknown_or_contradicting_labels_are_refused(store: ReviewStore) -
         await store.label(flagged, "maybe", None)
     with pytest.raises(LabelMismatch) as refused:
         await store.label(flagged, "false_negative", None)
-    assert refused.value.allowed == ("true_positive", "false_positive", "needs_policy_change")
+    assert refused.value.allowed == (
+        "true_positive", "false_positive", "needs_policy_change", "unsure"
+    )
     with pytest.raises(LabelMismatch):
         await store.label(allowed, "true_positive", None)
     both = await store.label(allowed, "needs_policy_change", "rule too narrow")
