@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_label ON items (label, id);
 CREATE INDEX IF NOT EXISTS items_source ON items (source, id);
 CREATE INDEX IF NOT EXISTS items_policy ON items (policy, id);
+CREATE INDEX IF NOT EXISTS items_route ON items (route, id);
+CREATE INDEX IF NOT EXISTS items_tenant ON items (tenant, id);
 -- Pruning takes the oldest labelled items first; label_counts groups labelled items only.
 CREATE INDEX IF NOT EXISTS items_labelled ON items (id) WHERE label IS NOT NULL;
 CREATE INDEX IF NOT EXISTS items_counts ON items (policy, label) WHERE label IS NOT NULL;
@@ -66,7 +68,8 @@ _INSERT = (
 )
 _FIELD_NAMES = tuple(f.name for f in dataclasses.fields(ReviewItem))
 # Equality filters: the filter's name → its column (fixed strings; values are bound).
-_EQUAL = {"source": "source", "policy": "policy", "check": "check_name", "stage": "stage"}
+_EQUAL = {"source": "source", "policy": "policy", "check": "check_name", "stage": "stage",
+          "route": "route", "tenant": "tenant"}  # fmt: skip
 _RANGE = {"since_unix": "created_unix >= ?", "until_unix": "created_unix < ?"}
 
 
@@ -82,6 +85,8 @@ class Filters(TypedDict, total=False):
     policy: str | None
     check: str | None
     stage: str | None
+    route: str | None
+    tenant: str | None
     since_unix: float | None
     until_unix: float | None
 
