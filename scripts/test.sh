@@ -2,8 +2,9 @@
 # The README's test command: installs what the suite needs, then runs all of it.
 #   - the dev extras (pip install -e '.[dev]');
 #   - on Debian or Ubuntu, when missing: redis-server (tests/redis_server.py starts private
-#     servers from it) and promtool (Debian's `prometheus` package; the alert-rule tests).
-# On other systems install those two yourself first (the README lists them); the script then
+#     servers from it), promtool (Debian's `prometheus` package; the alert-rule tests), and
+#     chromium with chromium-driver (the console's browser tests, tests/browser/).
+# On other systems install those yourself first (the README lists them); the script then
 # only checks that they are there. Arguments go to pytest. pytest's exit code 5 ("no tests
 # ran") is a failure, like any other non-zero code.
 set -euo pipefail
@@ -12,6 +13,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 if [ "${#missing[@]}" -gt 0 ]; then
     if command -v apt-get >/dev/null; then
         sudo=""
@@ -21,7 +24,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
         $sudo env DEBIAN_FRONTEND=noninteractive \
             apt-get install -y -qq --no-install-recommends "${missing[@]}"
     else
-        echo "missing: ${missing[*]} (redis-server, and promtool from Prometheus);" \
+        echo "missing: ${missing[*]} (redis-server, promtool from Prometheus, chromium" \
+            "and chromedriver);" \
             "install them with your system's package manager, then run this again" >&2
         exit 1
     fi
