@@ -3,8 +3,8 @@ every page, and the static files (CSS, the keyboard-shortcut script) served from
 
 Why Jinja2: escaping is the default for every `{{ }}` (autoescape=True, not chosen per file
 extension), undefined names fail loudly (StrictUndefined), and it is the best-known template
-engine in Python. The templates never use `|safe` or `Markup` (a test reads them for it), so
-no path exists by which reviewed text reaches the page unescaped.
+engine in Python. The templates never mark a value safe (no `safe` filter, no Markup; a
+test reads them for it), so no path exists by which reviewed text reaches the page unescaped.
 """
 
 from __future__ import annotations
