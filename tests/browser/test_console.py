@@ -5,6 +5,7 @@ redirects to the login page, a POST without the CSRF token is refused and record
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import httpx
@@ -19,6 +20,10 @@ from tests.unit.test_review_store import make
 FP_TYPE = "pii.email"
 
 
+# 2026-12-03 09:00 UTC: screenshots show a plausible day.
+DAY = 1_796_288_400.0
+
+
 def seed_queue(console: ConsoleStack) -> list[int]:
     items = [
         make(1, text="Write to [REDACTED:EMAIL] about the invoice", route="main",
@@ -28,9 +33,9 @@ def seed_queue(console: ConsoleStack) -> list[int]:
         make(3, text="my card is [REDACTED:CREDIT_CARD]", route="other", policy="p",
              tenant="team-a", source="shadow"),
         make(4, text="an allowed sample", route="main", policy="p", tenant="team-a",
-             flagged=False, source="audit_sample", verdict=None, check=None),
+             flagged=False, source="audit_sample", verdict=None, check=None, finding_types=()),
     ]  # fmt: skip
-    return console.seed(items)
+    return console.seed([dataclasses.replace(i, created_unix=DAY + i.created_unix) for i in items])
 
 
 def test_a_reviewer_filters_and_labels_and_the_fp_rate_moves(
@@ -185,7 +190,9 @@ def test_an_on_call_engineer_reloads_rolls_back_and_trips_the_breaker(
         ("ops", "/console/breakers/{route}/force", 200),
         ("ops", "/console/breakers/{route}/force", 200),
     ]
-    forced = [(r["token"], r["state"], r["reason"]) for r in console.audit_records("breaker_forced")]
+    forced = [
+        (r["token"], r["state"], r["reason"]) for r in console.audit_records("breaker_forced")
+    ]
     assert forced == [("ops", "open", "incident 42"), ("ops", "auto", "console")]
     reloads = [r["result"] for r in console.audit_records("config_reload")]
     assert reloads == ["success", "failure", "success"]

@@ -21,15 +21,15 @@ from tests.unit.test_review_store import make
 PAYLOADS = (
     "<script>document.title='pwned';window.pwned=1</script>",
     "<img src=x onerror=\"document.title='pwned';window.pwned=2;alert(1)\">",
-    "<a href=\"javascript:alert(1)\" id=jslink>click me</a>",
-    "<svg onload=\"window.pwned=3;alert(1)\"><circle r=5></circle></svg>",
-    "\"><script>window.pwned=4</script><p x=\"",
+    '<a href="javascript:alert(1)" id=jslink>click me</a>',
+    '<svg onload="window.pwned=3;alert(1)"><circle r=5></circle></svg>',
+    '"><script>window.pwned=4</script><p x="',
     "</pre><script>window.pwned=5</script><pre>",
-    "<iframe src=\"javascript:parent.pwned=6\"></iframe>",
-    "<body onload=\"window.pwned=7\">",
-    "<math><mtext><table><mglyph><style><img src=x onerror=\"window.pwned=8\">",
+    '<iframe src="javascript:parent.pwned=6"></iframe>',
+    '<body onload="window.pwned=7">',
+    '<math><mtext><table><mglyph><style><img src=x onerror="window.pwned=8">',
     "{{ 7*7 }} {% raw %} ${alert(1)} [REDACTED:EMAIL]<script>window.pwned=9</script>",
-    "<style>*{display:none}</style><details open ontoggle=\"window.pwned=10\">",
+    '<style>*{display:none}</style><details open ontoggle="window.pwned=10">',
 )
 FORBIDDEN_ELEMENTS = ("script", "img", "svg", "iframe", "a", "style", "details", "math", "p")
 
@@ -60,7 +60,9 @@ def test_payloads_in_review_items_show_as_text_and_never_run(
         text = article.find_element(By.CSS_SELECTOR, "pre.text")
         assert text.text == payload  # shown as the characters it is
         for tag in FORBIDDEN_ELEMENTS:  # no element was made from the item's fields
-            found = article.find_elements(By.CSS_SELECTOR, f".meta {tag}, .verdicts {tag}, pre {tag}")
+            found = article.find_elements(
+                By.CSS_SELECTOR, f".meta {tag}, .verdicts {tag}, pre {tag}"
+            )
             assert found == [], tag
         assert payload[:60] in article.find_element(By.CSS_SELECTOR, ".meta").text
     # No element anywhere on the page came from a payload.

@@ -209,7 +209,10 @@ async def test_unknown_or_contradicting_labels_are_refused(store: ReviewStore) -
     with pytest.raises(LabelMismatch) as refused:
         await store.label(flagged, "false_negative", None)
     assert refused.value.allowed == (
-        "true_positive", "false_positive", "needs_policy_change", "unsure"
+        "true_positive",
+        "false_positive",
+        "needs_policy_change",
+        "unsure",
     )
     with pytest.raises(LabelMismatch):
         await store.label(allowed, "true_positive", None)
