@@ -93,6 +93,8 @@ class ReviewItem:
     label: str | None = None
     note: str | None = None
     labelled_unix: float | None = None
+    # The version of `policy` that made the verdict (None: stored before versions were kept).
+    policy_version: str | None = None
 
     def __post_init__(self) -> None:
         # Rows come back from SQLite as plain strings: check the enums once, here.
@@ -127,4 +129,5 @@ class ReviewItem:
             "label": self.label,
             "note": self.note,
             "labelled_unix": self.labelled_unix,
+            "policy_version": self.policy_version,
         }

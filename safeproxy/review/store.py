@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS items (
     route TEXT NOT NULL, tenant TEXT NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL,
     flagged INTEGER NOT NULL, check_name TEXT, verdict TEXT, categories TEXT NOT NULL,
     score REAL, finding_types TEXT NOT NULL, text TEXT,
-    label TEXT, note TEXT, labelled_unix REAL
+    label TEXT, note TEXT, labelled_unix REAL, policy_version TEXT
 );
 CREATE INDEX IF NOT EXISTS items_label ON items (label, id);
 CREATE INDEX IF NOT EXISTS items_source ON items (source, id);
@@ -58,13 +58,13 @@ CREATE TRIGGER IF NOT EXISTS items_removed AFTER DELETE ON items
 
 _SELECT = (
     "SELECT id, request_id, created_unix, policy, route, tenant, stage, source, flagged, "
-    "check_name, verdict, categories, score, finding_types, text, label, note, labelled_unix "
-    "FROM items"
+    "check_name, verdict, categories, score, finding_types, text, label, note, labelled_unix, "
+    "policy_version FROM items"
 )
 _INSERT = (
     "INSERT INTO items (request_id, created_unix, policy, route, tenant, stage, source, "
     "flagged, check_name, verdict, categories, score, finding_types, text, label, note, "
-    "labelled_unix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "labelled_unix, policy_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _FIELD_NAMES = tuple(f.name for f in dataclasses.fields(ReviewItem))
 # Equality filters: the filter's name → its column (fixed strings; values are bound).
@@ -208,6 +208,9 @@ class ReviewStore:
             # commits, which is acceptable for a review queue.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(items)")}
+            if "policy_version" not in columns:  # a store made before versions were kept
+                conn.execute("ALTER TABLE items ADD COLUMN policy_version TEXT")
         except BaseException:
             conn.close()
             raise
@@ -239,7 +242,7 @@ class ReviewStore:
         return (
             *(i.request_id, i.created_unix, i.policy, i.route, i.tenant, i.stage, i.source),
             *(int(i.flagged), i.check, i.verdict, categories.decode(), i.score, findings.decode()),
-            *(text, i.label, i.note, i.labelled_unix),
+            *(text, i.label, i.note, i.labelled_unix, i.policy_version),
         )
 
     def _prune(self, db: sqlite3.Connection) -> None:
