@@ -99,13 +99,15 @@ def build_app(
     source: Load | None = None,
     capture_tag: str = "0",
     wall_clock: Callable[[], float] = time.time,
+    console_key: bytes | None = None,
 ) -> web.Application:
     """`tracer_provider`: spans go there (tests pass one with an in-memory exporter);
     otherwise tracing follows the config and the OTEL_* variables. `clock` (monotonic
     seconds) drives breakers and rate limits; tests pass a fake one. `source` reads the
     config again for a reload (generation/reload.py); None: no reloads. `capture_tag`
     names this process's capture segments (a worker's number); `wall_clock` (unix seconds)
-    stamps captured records and drives their retention."""
+    stamps captured records and drives their retention. `console_key` signs the console's
+    sessions (None: a random key of this process; `--workers N` shares one)."""
     registry = registry if registry is not None else CollectorRegistry()
     env = os.environ if environ is None else environ
     multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
@@ -243,6 +245,7 @@ def build_app(
         review.admin_routes += rollout_admin.routes()
         review.audit = recorder.audit
         review.on_label = rollouts.labelled
+        review.console_key = console_key
         # The console's pages drive the same objects as these endpoints (issue 18).
         recorder.recent = RecentDecisions()
         review.console_ops = OpsParts(generation_admin, breaker_admin, rollout_admin,

@@ -55,6 +55,7 @@ class ReviewService:
         self.on_label: Callable[[ReviewItem], None] | None = None  # told of each label
         # The console's on-call pages (set by the app); the review page needs only the store.
         self.console_ops: OpsParts | None = None
+        self.console_key: bytes | None = None  # None: a random key made at start
 
     async def start(self) -> None:
         await self.store.open()
@@ -64,10 +65,12 @@ class ReviewService:
             assert self._tokens is not None
             # Imported here: the console (and Jinja2) load only with the admin listener.
             from safeproxy.admin.console.build import console_routes
+            from safeproxy.admin.console.session import Sessions
 
             console = console_routes(self.store, self._tokens, self._metrics,
                                      ops=self.console_ops, audit=self.audit,
-                                     on_label=self.on_label)  # fmt: skip
+                                     on_label=self.on_label,
+                                     sessions=Sessions(self.console_key))  # fmt: skip
             app = admin_app(
                 self.store, self._tokens, self._metrics, routes=self.admin_routes,
                 audit=self.audit, on_label=self.on_label, console=console,
