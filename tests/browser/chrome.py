@@ -37,7 +37,7 @@ def chrome(profile: Path) -> Iterator[object]:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)  # a loaded CI runner: a bound, not a measure
+    driver.set_page_load_timeout(120)  # a loaded runner: a bound, not a measure
     try:
         yield driver
     finally:

@@ -10,7 +10,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.console_stack import TOKEN
 
-WAIT_S = 20
+# A bound for a page to change on a loaded runner (a reload compiles policies), not a measure.
+WAIT_S = 90
 
 
 def wait_for(driver: Any, css: str) -> Any:

@@ -106,6 +106,8 @@ def test_without_a_session_pages_redirect_and_a_post_without_csrf_is_refused(
     console: ConsoleStack, browser: Any
 ) -> None:
     (item_id,) = console.seed([make(1, policy="p")])
+    # The console lives on the admin listener only: the proxy's own port has none of it.
+    assert httpx.get(console.stack.url + "/console/login", timeout=30).status_code == 404
     with httpx.Client(base_url=console.url, follow_redirects=False, timeout=30) as http:
         for path in ("/console/review", "/console/policies", "/console/nowhere"):
             reply = http.get(path)
