@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from opentelemetry.sdk.trace import TracerProvider
 
 from safeproxy.app import COMPONENTS
 from safeproxy.generation.source import ConfigSource
@@ -20,14 +21,16 @@ from tests.support import Stack
 
 TOKEN = "ops-token-0123456789abcdef"
 OTHER = "other-token-0123456789abcd"
+TRACE_URL = "http://127.0.0.1:16686/trace/{trace_id}"
 
 
 class ConsoleStack:
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, tracer_provider: TracerProvider | None = None) -> None:
         self.path = tmp_path / "safeproxy.yaml"
         self.audit = tmp_path / "audit.jsonl"
         self.review_path = tmp_path / "review.sqlite3"
-        self.stack = Stack(self.build, source=ConfigSource(self.path, environ={}).load)
+        self.stack = Stack(self.build, source=ConfigSource(self.path, environ={}).load,
+                           tracer_provider=tracer_provider)  # fmt: skip
         self.url = ""
 
     def build(self, urls: list[str]) -> dict[str, Any]:
@@ -45,7 +48,7 @@ class ConsoleStack:
         cfg["review"] = {"path": str(self.review_path)}
         tokens = [{"name": name, "sha256": hashlib.sha256(t.encode()).hexdigest()}
                   for name, t in (("ops", TOKEN), ("other", OTHER))]  # fmt: skip
-        cfg["admin"] = {"enabled": True, "port": 0, "tokens": tokens}
+        cfg["admin"] = {"enabled": True, "port": 0, "tokens": tokens, "trace_url": TRACE_URL}
         self.path.write_text(yaml.safe_dump(cfg))
 
     def __enter__(self) -> ConsoleStack:

@@ -6,14 +6,18 @@ redirects to the login page, a POST without the CSRF token is refused and record
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import httpx
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from selenium.webdriver.common.by import By
 
 from safeproxy.app import COMPONENTS
 from tests.browser.chrome import screenshot
-from tests.browser.console_stack import OTHER, TOKEN, ConsoleStack
+from tests.browser.console_stack import OTHER, TOKEN, TRACE_URL, ConsoleStack
 from tests.browser.pages import click_and_wait, login, wait_for
 from tests.unit.test_review_store import make
 
@@ -200,17 +204,26 @@ def test_an_on_call_engineer_reloads_rolls_back_and_trips_the_breaker(
     assert reloads == ["success", "failure", "success"]
 
 
-def test_the_decisions_and_rollouts_pages(console: ConsoleStack, browser: Any) -> None:
-    reply = httpx.post(console.stack.url + "/v1/chat/completions", timeout=30, json={
-        "model": "m", "messages": [{"role": "user", "content": "hi"}],
-        "mock": {"reply": "a forbidden word"}})  # fmt: skip
-    assert reply.status_code == 200
-    login(browser, console.url)
-    browser.get(console.url + "/console/decisions")
-    rows = wait_for(browser, "#decisions").find_elements(By.CSS_SELECTOR, "tr")
-    assert len(rows) == 2  # the header and the one request
-    assert "main" in rows[1].text and "blocklist" in rows[1].text
-    assert "forbidden" not in browser.page_source  # no text on this page
-    screenshot(browser, "decisions")
-    browser.get(console.url + "/console/rollouts")
-    assert "No rollout is configured" in wait_for(browser, "#none").text
+def test_the_decisions_page_links_traces_and_shows_no_text(tmp_path: Path, browser: Any) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    browser.delete_all_cookies()
+    with ConsoleStack(tmp_path, tracer_provider=provider) as console:
+        reply = httpx.post(console.stack.url + "/v1/chat/completions", timeout=30, json={
+            "model": "m", "messages": [{"role": "user", "content": "hi"}],
+            "mock": {"reply": "a forbidden word"}})  # fmt: skip
+        assert reply.status_code == 200
+        login(browser, console.url)
+        browser.get(console.url + "/console/decisions")
+        rows = wait_for(browser, "#decisions").find_elements(By.CSS_SELECTOR, "tr")
+        assert len(rows) == 2  # the header and the one request
+        assert "main" in rows[1].text and "blocklist" in rows[1].text
+        assert "forbidden" not in browser.page_source  # no text on this page
+        (server,) = [s for s in exporter.get_finished_spans() if s.parent is None]
+        trace_id = f"{server.context.trace_id:032x}"
+        link = rows[1].find_element(By.CSS_SELECTOR, "a")
+        assert link.get_attribute("href") == TRACE_URL.replace("{trace_id}", trace_id)
+        screenshot(browser, "decisions")
+        browser.get(console.url + "/console/rollouts")
+        assert "No rollout is configured" in wait_for(browser, "#none").text
