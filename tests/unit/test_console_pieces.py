@@ -4,6 +4,7 @@ turned into the API's, and the rollout chart's geometry."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -42,7 +43,7 @@ def test_a_day_filter_covers_the_whole_day_in_utc() -> None:
 
 
 def test_the_chart_scales_to_the_largest_value_and_leaves_gaps_for_missing_data() -> None:
-    history = [
+    history: list[dict[str, Any]] = [
         {"event": "started"},
         {"interval": "fail", "values": {"block_rate": [0.5, 0.25]}},
         {"interval": "inconclusive", "values": {"block_rate": [None, 0.25]}},

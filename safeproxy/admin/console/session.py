@@ -4,8 +4,9 @@ CSRF tokens bound to them.
 A session is not stored anywhere: the cookie is `name.expires.sid.mac`, where `mac` is
 HMAC-SHA256 over the rest with a key made at random when the process starts (with
 `--workers N` the supervisor makes it and hands it to every worker: the admin port is shared,
-so a browser's next request may reach another worker). So nothing on the server grows with logins, a restart ends every session, and a
-cookie cannot be forged or stretched without the key. The token itself never enters the
+so a browser's next request may reach another worker). So nothing on the server grows with
+logins, a restart ends every session, and a cookie cannot be forged or stretched without the
+key. The token itself never enters the
 cookie: only its configured name, which the audit records carry.
 
 The CSRF token of a session is HMAC(key, "csrf" + sid): every form carries it in a hidden
