@@ -227,3 +227,14 @@ def test_the_decisions_page_links_traces_and_shows_no_text(tmp_path: Path, brows
         screenshot(browser, "decisions")
         browser.get(console.url + "/console/rollouts")
         assert "No rollout is configured" in wait_for(browser, "#none").text
+
+
+def test_the_queue_pages_by_fifty(console: ConsoleStack, browser: Any) -> None:
+    ids = console.seed([make(n, policy="p") for n in range(55)])
+    login(browser, console.url)
+    first = [e.get_attribute("data-id") for e in browser.find_elements(By.CSS_SELECTOR, "article")]
+    assert first == [str(i) for i in reversed(ids[5:])]
+    click_and_wait(browser, browser.find_element(By.ID, "older"))
+    rest = [e.get_attribute("data-id") for e in browser.find_elements(By.CSS_SELECTOR, "article")]
+    assert rest == [str(i) for i in reversed(ids[:5])]
+    assert browser.find_elements(By.ID, "older") == []  # the last page says so
