@@ -43,6 +43,9 @@ def test_start_chart_and_abort_a_canary(tmp_path: Path, browser: Any) -> None:
         caption = browser.find_element(By.CSS_SELECTOR, "figure.chart figcaption").text
         assert caption.startswith("block_rate over the last 2 intervals")
         assert "block_rate" in browser.find_element(By.CSS_SELECTOR, "table.last").text
+        history = browser.find_element(By.CSS_SELECTOR, "details.history")
+        history.find_element(By.TAG_NAME, "summary").click()
+        assert history.text.count("interval: fail") == 2 and "failing: block_rate" in history.text
         screenshot(browser, "rollouts")
         section = browser.find_element(By.CSS_SELECTOR, "section.rollout[data-route=main]")
         click_and_wait(browser, section.find_element(By.CSS_SELECTOR, ".act-abort"))
