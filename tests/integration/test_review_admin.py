@@ -220,6 +220,7 @@ async def test_labels_update_the_item_and_the_rate_gauges(admin: Admin) -> None:
         "false_negative": 1.0,
         "true_negative": 1.0,
         "needs_policy_change": 1.0,
+        "unsure": 0.0,
     }
     _, listed = await admin.get("/admin/review/items", label="false_positive")
     assert [i["id"] for i in listed["data"]] == [flagged[2]]

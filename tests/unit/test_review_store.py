@@ -156,6 +156,8 @@ async def test_a_closed_store_refuses_work(stores: Stores) -> None:
         ({"label": "true_positive"}, [0]),
         ({"label": "unlabelled"}, [5, 4, 3, 2, 1]),
         ({"policy": "nobody"}, []),
+        ({"route": "other"}, [2]),
+        ({"tenant": "team-b"}, [3]),
     ],
 )
 async def test_filters_select_exactly_their_items(
@@ -164,8 +166,8 @@ async def test_filters_select_exactly_their_items(
     items = [
         make(0),
         make(1, stage="output"),
-        make(2, check="moderation"),
-        make(3, source="shadow"),
+        make(2, check="moderation", route="other"),
+        make(3, source="shadow", tenant="team-b"),
         make(4, policy="strict"),
         make(5, stage="output", source="audit_sample", flagged=False),
     ]
@@ -267,7 +269,12 @@ async def test_unknown_or_contradicting_labels_are_refused(store: ReviewStore) -
         await store.label(flagged, "maybe", None)
     with pytest.raises(LabelMismatch) as refused:
         await store.label(flagged, "false_negative", None)
-    assert refused.value.allowed == ("true_positive", "false_positive", "needs_policy_change")
+    assert refused.value.allowed == (
+        "true_positive",
+        "false_positive",
+        "needs_policy_change",
+        "unsure",
+    )
     with pytest.raises(LabelMismatch):
         await store.label(allowed, "true_positive", None)
     both = await store.label(allowed, "needs_policy_change", "rule too narrow")
@@ -358,3 +365,29 @@ def test_items_check_their_enums() -> None:
     with pytest.raises(ValueError):
         make(label="maybe")
     assert make(3).to_json()["categories"] == ["S1", "S10"]
+
+
+async def test_a_store_made_before_policy_versions_gains_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, "
+        "created_unix REAL NOT NULL, policy TEXT NOT NULL, route TEXT NOT NULL, tenant TEXT "
+        "NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL, flagged INTEGER NOT NULL, "
+        "check_name TEXT, verdict TEXT, categories TEXT NOT NULL, score REAL, finding_types "
+        "TEXT NOT NULL, text TEXT, label TEXT, note TEXT, labelled_unix REAL);"
+        "INSERT INTO items (request_id, created_unix, policy, route, tenant, stage, source, "
+        "flagged, categories, finding_types) VALUES "
+        "('r', 1.0, 'p', 'main', 't', 'input', 'shadow', 1, '[]', '[]');"
+    )
+    old.close()
+    store = SqliteReviewStore(str(path), max_items=10, max_text_chars=100)
+    await store.open()
+    try:
+        (before,) = await store.list(limit=10)
+        assert before.policy_version is None and before.request_id == "r"
+        (new_id,) = await store.add_many([make(1, policy_version="3f2a")])
+        added = await store.get(new_id)
+        assert added is not None and added.policy_version == "3f2a"
+    finally:
+        await store.close()
