@@ -160,6 +160,10 @@ class ReviewApi:
         self.metrics = metrics
         self.on_label = on_label
 
+    def store_errors(self, operation: str) -> contextlib.AbstractContextManager[None]:
+        """`_store` for the console's review page, which reads the store itself."""
+        return self._store(operation)
+
     @contextlib.contextmanager
     def _store(self, operation: str) -> Iterator[None]:
         """StoreUnavailable → counted, logged (its type only) and answered 503."""

@@ -21,7 +21,7 @@ from safeproxy.admin.console.app import PREFIX, Form, Gate
 from safeproxy.admin.console.render import redirect
 from safeproxy.admin.console.session import Session
 from safeproxy.admin.review import ReviewApi, filters_from
-from safeproxy.errors import BadRequest
+from safeproxy.errors import BadRequest, ProxyError
 from safeproxy.review.item import LABELS, SOURCES, UNLABELLED, ReviewItem, labels_for
 from safeproxy.review.rates import false_negative_rate, false_positive_rate
 
@@ -84,12 +84,18 @@ class ReviewPage:
             before = _before(request.query.get("before"))
         except BadRequest as exc:
             return self._gate.error(session, 400, str(exc))
-        found = await self._api.store.list(limit=PAGE_SIZE + 1, before_id=before, **filters)
+        try:
+            # The API's wrapper: a store that is down is counted and is a 503 page, as it is
+            # a 503 from the API (a shared PostgreSQL store can be down while the proxy runs).
+            with self._api.store_errors("read"):
+                found = await self._api.store.list(limit=PAGE_SIZE + 1, before_id=before, **filters)
+                counts = await self._api.store.label_counts()
+        except ProxyError as exc:
+            return self._gate.error(session, exc.status, str(exc))
         page = found[:PAGE_SIZE]
         older = None
         if len(found) > PAGE_SIZE and page[-1].id is not None:
             older = query_string(chosen, before=str(page[-1].id))
-        counts = await self._api.store.label_counts()
         return self._gate.render.page(
             "review.html", session=session, csrf=self._gate.sessions.csrf(session),
             items=[_view(i) for i in page], chosen=chosen, sources=SOURCES,
