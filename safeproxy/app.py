@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from safeproxy.admin.breakers import BreakerAdmin
+from safeproxy.admin.console.ops_pages import OpsParts
 from safeproxy.admin.generation import GenerationAdmin
 from safeproxy.admin.rollouts import RolloutAdmin
 from safeproxy.capture.settings import CaptureSettings
@@ -53,6 +54,7 @@ from safeproxy.settings.schema import Settings
 from safeproxy.telemetry.drift import refresh_every
 from safeproxy.telemetry.metrics import Metrics
 from safeproxy.telemetry.process import register_process_metrics
+from safeproxy.telemetry.recent import RecentDecisions
 from safeproxy.telemetry.recorder import Recorder, recorder_for
 from safeproxy.upstream.client import UpstreamPool
 from safeproxy.upstream.routes import Router
@@ -97,13 +99,15 @@ def build_app(
     source: Load | None = None,
     capture_tag: str = "0",
     wall_clock: Callable[[], float] = time.time,
+    console_key: bytes | None = None,
 ) -> web.Application:
     """`tracer_provider`: spans go there (tests pass one with an in-memory exporter);
     otherwise tracing follows the config and the OTEL_* variables. `clock` (monotonic
     seconds) drives breakers and rate limits; tests pass a fake one. `source` reads the
     config again for a reload (generation/reload.py); None: no reloads. `capture_tag`
     names this process's capture segments (a worker's number); `wall_clock` (unix seconds)
-    stamps captured records and drives their retention."""
+    stamps captured records and drives their retention. `console_key` signs the console's
+    sessions (None: a random key of this process; `--workers N` shares one)."""
     registry = registry if registry is not None else CollectorRegistry()
     env = os.environ if environ is None else environ
     multiprocess_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
@@ -237,9 +241,15 @@ def build_app(
         # One admin listener: the generation endpoints join the review queue's.
         review.admin_routes += generation_admin.routes()
         review.admin_routes += breaker_admin.routes()
-        review.admin_routes += RolloutAdmin(rollouts).routes()
+        rollout_admin = RolloutAdmin(rollouts)
+        review.admin_routes += rollout_admin.routes()
         review.audit = recorder.audit
         review.on_label = rollouts.labelled
+        review.console_key = console_key
+        # The console's pages drive the same objects as these endpoints (issue 18).
+        recorder.recent = RecentDecisions()
+        review.console_ops = OpsParts(generation_admin, breaker_admin, rollout_admin,
+                                      recorder.recent, settings.admin.trace_url)  # fmt: skip
     # Large texts scanned off the loop (issue 13).
     policy_guard = Guard(offload=True, keep_view=recorder.capture is not None)
     pipeline = Pipeline(

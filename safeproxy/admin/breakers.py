@@ -78,6 +78,10 @@ class BreakerAdmin:
         return {}
 
     async def status(self, _: web.Request) -> web.Response:
+        return _json(self.status_json())
+
+    def status_json(self) -> dict[str, Any]:
+        """Every breaker's state (the console's breakers page shows the same)."""
         safety = {}
         for breaker in self._safety.breakers():
             safety[breaker.target] = {
@@ -85,11 +89,18 @@ class BreakerAdmin:
                 "open_action": self._safety.action(breaker.target),
             }
         upstream = {b.target: describe(b) for b in self._upstream()}
-        return _json({"safety": safety, "upstream": upstream})
+        return {"safety": safety, "upstream": upstream}
 
     async def force(self, request: web.Request) -> web.Response:
         route = request.match_info["route"]
         state, reason = _force_body(await read_capped(request, MAX_BODY_BYTES))
+        return _json(await self.force_hold(route, state, reason, request.get(ADMIN_TOKEN, "?")))
+
+    async def force_hold(
+        self, route: str, state: State | None, reason: str, token: str
+    ) -> dict[str, Any]:
+        """Throw or release a route's kill-switch wherever it applies, audited with the
+        token's name; the answer. NotFound when the route has no safety breaker."""
         breaker = self._safety.breaker(route)
         if breaker is None:
             raise NotFound(
@@ -98,13 +109,13 @@ class BreakerAdmin:
             )
         asked = next(name for name, s in HOLDS.items() if s is state)
         if self.audit is not None:  # who threw it, and why: before it takes effect
-            self.audit.event("breaker_forced", token=request.get(ADMIN_TOKEN, "?"),
+            self.audit.event("breaker_forced", token=token,
                              route=route, state=asked, reason=reason)  # fmt: skip
         workers = await self.apply(route, state, reason)
         body: dict[str, Any] = {"route": route, **describe(breaker)}
         if workers:
             body["workers"] = workers
-        return _json(body)
+        return body
 
 
 def describe(breaker: Breaker | RatioBreaker) -> dict[str, Any]:

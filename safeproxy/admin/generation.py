@@ -22,7 +22,7 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +88,10 @@ class GenerationAdmin:
         ]
 
     async def status(self, _: web.Request) -> web.Response:
+        return _json(self.status_json())
+
+    def status_json(self) -> dict[str, Any]:
+        """The status answer (the console's policies page shows the same)."""
         gen = self._holder.current
         previous = self._holder.previous
         last = self._reloader.last if self._reloader is not None else None
@@ -104,27 +108,42 @@ class GenerationAdmin:
         else:
             body["workers"] = {"self": gen.hash}
             body["behind"] = []
-        return _json(body)
+        return body
 
     async def effective(self, request: web.Request) -> web.Response:
-        return _json(answer(self._holder.current, request.query))
+        return _json(self.effective_json(request.query))
+
+    def effective_json(self, query: Mapping[str, str]) -> dict[str, Any]:
+        """Which policy and filters apply to a tenant on a route (generation/effective.py)."""
+        return answer(self._holder.current, query)
+
+    def route_names(self) -> list[str]:
+        """The routes of the generation serving now."""
+        return [r.label for r in self._holder.current.router.routes()]
 
     async def reload(self, _: web.Request) -> web.Response:
+        return _json(*await self.do_reload())
+
+    async def rollback(self, _: web.Request) -> web.Response:
+        return _json(*await self.do_rollback())
+
+    async def do_reload(self) -> tuple[dict[str, Any], int]:
+        """Reload here or on every worker: (answer, HTTP status). The console calls this too."""
         if self._reloader is None:
             raise NoSource("this process has no config file to reload from")
         if self.fleet is None:
             return _result(await self._reloader.reload("admin"))
         return await self._everywhere(RELOAD_SIGNAL)
 
-    async def rollback(self, _: web.Request) -> web.Response:
+    async def do_rollback(self) -> tuple[dict[str, Any], int]:
+        """Roll back here or on every worker: (answer, HTTP status)."""
         if self._reloader is None:
             raise NoSource("this process has no config file to reload from")
         if self.fleet is None:
-            result = await self._reloader.rollback()
-            return _result(result, refused=409)
+            return _result(await self._reloader.rollback(), refused=409)
         return await self._everywhere(ROLLBACK_SIGNAL)
 
-    async def _everywhere(self, sig: signal.Signals) -> web.Response:
+    async def _everywhere(self, sig: signal.Signals) -> tuple[dict[str, Any], int]:
         """Signal the supervisor; answer once every worker reported a result since."""
         fleet = self.fleet
         assert fleet is not None
@@ -145,7 +164,7 @@ class GenerationAdmin:
             "workers": results,
             "behind": behind(workers),
         }
-        return _json(body, status=200 if ok else 422)
+        return body, 200 if ok else 422
 
 
 def behind(workers: dict[str, dict[str, Any]]) -> list[str]:
@@ -161,8 +180,8 @@ def behind(workers: dict[str, dict[str, Any]]) -> list[str]:
     return sorted(w for w, s in workers.items() if s["generation"] != target)
 
 
-def _result(result: ReloadResult, refused: int = 422) -> web.Response:
-    return _json(result.to_json(), status=200 if result.ok else refused)
+def _result(result: ReloadResult, refused: int = 422) -> tuple[dict[str, Any], int]:
+    return result.to_json(), 200 if result.ok else refused
 
 
 def _json(body: dict[str, Any], status: int = 200) -> web.Response:

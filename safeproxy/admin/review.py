@@ -1,6 +1,7 @@
 """The review queue's admin HTTP API: list, get, label and export items behind a bearer token.
 
-    GET  /admin/review/items?label=&source=&policy=&check=&stage=&since=&until=&limit=&before=
+    GET  /admin/review/items?label=&source=&policy=&route=&tenant=&check=&stage=&since=&until=
+                             &limit=&before=
     GET  /admin/review/items/{id}
     POST /admin/review/items/{id}/label       {"label": ..., "note": optional}
     GET  /admin/review/export?<the same filters, no limit/before>   NDJSON, streamed
@@ -51,7 +52,9 @@ MAX_BODY_BYTES = 16 * 1024
 MAX_NOTE_CHARS = 2000
 # Flush the export to the socket in pieces about this big (one write per item is slow).
 EXPORT_CHUNK_BYTES = 64 * 1024
-FILTER_PARAMS = ("label", "source", "policy", "check", "stage", "since", "until")
+FILTER_PARAMS = (
+    "label", "source", "policy", "route", "tenant", "check", "stage", "since", "until"
+)  # fmt: skip
 LIST_PARAMS = (*FILTER_PARAMS, "limit", "before")
 # Ids are 64-bit integers in every backend; longer digit strings match no route (404).
 _ID = r"{id:[0-9]{1,19}}"
@@ -79,29 +82,37 @@ def admin_app(
     routes: Sequence[web.RouteDef] = (),
     audit: AuditLog | None = None,
     on_label: Callable[[ReviewItem], None] | None = None,
+    console: Sequence[web.RouteDef] | None = None,
 ) -> web.Application:
     """The admin application; serve it on its own listener, off the public network.
     `routes`: other admin endpoints on the same listener and auth (generations). With
     `audit`, every refused call and every POST (a mutation) is an audit record naming the
     token (by its configured name, never its value). `on_label` hears of every label given
-    (a rollout counts reviewer-confirmed false positives per arm)."""
+    (a rollout counts reviewer-confirmed false positives per arm). `console`: the console's
+    routes (admin/console/), all under /console, which skip the bearer check: they
+    authenticate by session cookie, and audit and render errors themselves."""
     if isinstance(tokens, str):
         tokens = AdminTokens.single(tokens)
-    api = _Api(store, metrics, on_label)
-    app = web.Application(middlewares=[_guard(tokens, audit)])
+    api = ReviewApi(store, metrics, on_label)
+    exempt = "/console" if console is not None else None
+    app = web.Application(middlewares=[_guard(tokens, audit, exempt)])
     app.router.add_routes(routes)
     app.router.add_get("/admin/review/items", api.list)
     app.router.add_get(f"/admin/review/items/{_ID}", api.get)
     app.router.add_post(f"/admin/review/items/{_ID}/label", api.label)
     app.router.add_get("/admin/review/export", api.export)
+    if console is not None:
+        app.router.add_routes(console)
     return app
 
 
-def _guard(tokens: AdminTokens, audit: AuditLog | None) -> Middleware:
+def _guard(tokens: AdminTokens, audit: AuditLog | None, exempt: str | None) -> Middleware:
     """Bearer-token check first, then OpenAI-shaped bodies for every error."""
 
     @web.middleware
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if exempt is not None and (request.path == exempt or request.path.startswith(exempt + "/")):
+            return await handler(request)
         scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
         given = credential.strip().encode("utf-8", "surrogateescape")
         name = tokens.name_of(given) if scheme.lower() == "bearer" else None
@@ -135,8 +146,9 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         return error_response(NotFound("no such admin endpoint"))
 
 
-class _Api:
-    """The endpoint handlers, bound to one store and one Metrics."""
+class ReviewApi:
+    """The endpoint handlers, bound to one store and one Metrics; the console labels
+    through `apply_label`, the same path as the API."""
 
     def __init__(
         self,
@@ -147,6 +159,10 @@ class _Api:
         self.store = store
         self.metrics = metrics
         self.on_label = on_label
+
+    def store_errors(self, operation: str) -> contextlib.AbstractContextManager[None]:
+        """`_store` for the console's review page, which reads the store itself."""
+        return self._store(operation)
 
     @contextlib.contextmanager
     def _store(self, operation: str) -> Iterator[None]:
@@ -160,7 +176,7 @@ class _Api:
 
     async def list(self, request: web.Request) -> web.Response:
         query = _single(request.query, LIST_PARAMS)
-        filters = _filters(query)
+        filters = filters_from(query)
         limit = _integer(query, "limit", MAX_LIMIT) or DEFAULT_LIMIT
         before = _integer(query, "before", MAX_ID)
         # One extra item says whether there is a next page, without an empty last page.
@@ -180,9 +196,15 @@ class _Api:
 
     async def label(self, request: web.Request) -> web.Response:
         label, note = _label_body(await read_capped(request, MAX_BODY_BYTES))
+        item = await self.apply_label(int(request.match_info["id"]), label, note)
+        return _json(item.to_json())
+
+    async def apply_label(self, item_id: int, label: str, note: str | None) -> ReviewItem:
+        """Label one item, publish the rates it moves, tell `on_label`. BadRequest for a
+        label that contradicts the item, NotFound for no such item."""
         try:
             with self._store("label"):
-                item = await self.store.label(int(request.match_info["id"]), label, note)
+                item = await self.store.label(item_id, label, note)
         except LabelMismatch as exc:
             raise BadRequest(str(exc), param="label") from None
         if item is None:
@@ -191,10 +213,10 @@ class _Api:
             await refresh_rates(self.store, self.metrics)
         if self.on_label is not None:
             self.on_label(item)
-        return _json(item.to_json())
+        return item
 
     async def export(self, request: web.Request) -> web.StreamResponse:
-        filters = _filters(_single(request.query, FILTER_PARAMS))  # errors before any byte
+        filters = filters_from(_single(request.query, FILTER_PARAMS))  # errors before any byte
         items = aiter(self.store.iter_export(**filters))
         with self._store("read"):  # a store that is down is a 503, before any byte
             first = await anext(items, None)
@@ -237,7 +259,9 @@ def _single(query: Mapping[str, str], allowed: tuple[str, ...]) -> dict[str, str
     return values
 
 
-def _filters(query: dict[str, str]) -> Filters:
+def filters_from(query: Mapping[str, str]) -> Filters:
+    """The store's filters from query values (BadRequest for a bad one); the console's
+    review page filters through this too."""
     filters: Filters = {}
     if (label := query.get("label")) is not None:
         if label != UNLABELLED and label not in LABELS:
@@ -256,6 +280,10 @@ def _filters(query: dict[str, str]) -> Filters:
         filters["policy"] = _nonempty(policy, "policy")
     if (check := query.get("check")) is not None:
         filters["check"] = _nonempty(check, "check")
+    if (route := query.get("route")) is not None:
+        filters["route"] = _nonempty(route, "route")
+    if (tenant := query.get("tenant")) is not None:
+        filters["tenant"] = _nonempty(tenant, "tenant")
     filters["since_unix"] = _unix(query, "since")
     filters["until_unix"] = _unix(query, "until")
     return filters
@@ -267,7 +295,7 @@ def _nonempty(value: str, name: str) -> str:
     return value
 
 
-def _unix(query: dict[str, str], name: str) -> float | None:
+def _unix(query: Mapping[str, str], name: str) -> float | None:
     raw = query.get(name)
     if raw is None:
         return None

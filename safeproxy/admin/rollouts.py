@@ -43,8 +43,11 @@ class RolloutAdmin:
             web.post("/admin/rollouts/{route}/{action}", self.act),
         ]
 
+    def list_json(self) -> list[dict[str, Any]]:
+        return [status_json(r) for r in self._rollouts.rollouts.values()]
+
     async def list(self, _: web.Request) -> web.Response:
-        return _json({"rollouts": [status_json(r) for r in self._rollouts.rollouts.values()]})
+        return _json({"rollouts": self.list_json()})
 
     async def status(self, request: web.Request) -> web.Response:
         r = self._rollouts.rollouts.get(request.match_info["route"])
@@ -58,7 +61,15 @@ class RolloutAdmin:
         if action not in ACTIONS:
             raise NotFound(f"unknown action; one of: {', '.join(ACTIONS)}", code="not_found")
         reason = _reason(await read_capped(request, MAX_BODY_BYTES))
-        token = str(request.get(ADMIN_TOKEN, "?"))
+        return _json(*await self.do(route, action, reason, str(request.get(ADMIN_TOKEN, "?"))))
+
+    async def do(
+        self, route: str, action: str, reason: str, token: str
+    ) -> tuple[dict[str, Any], int]:
+        """Act on a rollout (serialised): (answer, HTTP status: 409 when refused). The
+        console calls this too."""
+        if action not in ACTIONS:
+            raise NotFound(f"unknown action; one of: {', '.join(ACTIONS)}", code="not_found")
         async with self._lock:
             if route not in self._rollouts.rollouts:
                 raise NotFound("no rollout on this route (rollouts: in the config)",
@@ -69,14 +80,14 @@ class RolloutAdmin:
                 r = self._rollouts.rollouts[route]
                 error = {"message": str(exc), "type": "invalid_request_error",
                          "code": "rollout_conflict"}  # fmt: skip
-                return _json({"error": error, "rollout": status_json(r)}, status=409)
+                return {"error": error, "rollout": status_json(r)}, 409
             body = status_json(r)
             if self._rollouts.settled is not None:  # `--workers N`: every worker has it
                 try:
                     body["workers"] = await self._rollouts.settled()
                 except TimeoutError:
                     body["workers_incomplete"] = True
-            return _json(body)
+            return body, 200
 
 
 def _reason(raw: bytes) -> str:

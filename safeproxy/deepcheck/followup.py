@@ -45,6 +45,7 @@ class ReviewSink(Protocol):
         record: DeepCheckRecord | None,
         finding_types: tuple[str, ...],
         turns: list[Turn] | None,
+        policy_version: str | None = None,
     ) -> None: ...
 
 
@@ -151,6 +152,7 @@ class FollowUp:
                 request_id=job.request_id, policy=job.policy, route=job.route, tenant=job.tenant,
                 stage=job.stage, source=f"deep_check_{o.verdict}", flagged=o.verdict == "unsafe",
                 record=record, finding_types=job.flagged, turns=list(job.turns),
+                policy_version=job.policy_version,
             )  # fmt: skip
         if o.verdict == "unsafe":
             self._late_violation(job)
@@ -238,10 +240,12 @@ class FollowUp:
         turns: list[Turn] | None,
     ) -> None:
         assert self._review is not None
+        policy = ex.route.policy if ex.route else ""
+        version = ex.generation.versions.get(policy) if ex.generation is not None else None
         self._review.offer(
-            request_id=ex.rid, policy=ex.route.policy if ex.route else "", route=ex.route_label,
+            request_id=ex.rid, policy=policy, route=ex.route_label,
             tenant=ex.tenant, stage=stage, source=source, flagged=flagged, record=record,
-            finding_types=_types(ex), turns=turns,
+            finding_types=_types(ex), turns=turns, policy_version=version,
         )  # fmt: skip
 
 

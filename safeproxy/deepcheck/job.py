@@ -37,6 +37,8 @@ class Job:
     # violation towards quarantine (a late verdict then adds nothing).
     breaker_counted: bool = False
     violation_counted: bool = False
+    # The version of `policy` the request ran under ("" in jobs queued by older processes).
+    policy_version: str = ""
 
     @property
     def context(self) -> JudgeContext:
@@ -59,6 +61,7 @@ class Job:
                 "created_unix": self.created_unix,
                 "breaker_counted": self.breaker_counted,
                 "violation_counted": self.violation_counted,
+                "policy_version": self.policy_version,
             }
         )
 
@@ -87,6 +90,9 @@ class Job:
         created = raw.get("created_unix", 0.0)
         if not isinstance(created, (int, float)):
             raise ValueError("job field 'created_unix' must be a number")
+        version = raw.get("policy_version", "")
+        if not isinstance(version, str):
+            raise ValueError("job field 'policy_version' must be a string")
         flags = {k: raw.get(k, False) for k in ("breaker_counted", "violation_counted")}
         if not all(isinstance(v, bool) for v in flags.values()):
             raise ValueError("job flags must be booleans")
@@ -98,6 +104,7 @@ class Job:
             reason=raw["reason"],
             flagged=tuple(flagged),
             created_unix=float(created),
+            policy_version=version,
         )
 
 

@@ -289,6 +289,7 @@ class DeepChecks:
             stage, ex.model, tuple(turns), reason, _flagged(ex), ex.started_unix,
             breaker_counted=ex.safety_judged and ex.output_checked and not violated,
             violation_counted=violated or ex.outcome in ("blocked_input", "blocked_output"),
+            policy_version=_version(ex),
         )  # fmt: skip
         verdict = "queued"
         if not self._submit(job):
@@ -327,6 +328,11 @@ def _has_shadow_hits(ex: Exchange) -> bool:
 
 def _policy(ex: Exchange) -> str:
     return ex.route.policy if ex.route is not None else ""
+
+
+def _version(ex: Exchange) -> str:
+    """The version of the request's policy in the generation it took at admission."""
+    return ex.generation.versions.get(_policy(ex), "") if ex.generation is not None else ""
 
 
 def _signals(ex: Exchange) -> Signals:

@@ -10,6 +10,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import secrets
 import signal
 import sys
 import tempfile
@@ -89,6 +90,7 @@ async def serve_until_signalled(
     worker: str | None = None,
     hup_pending: Callable[[], bool] | None = None,
     watch_s: float = 0.0,
+    console_key: bytes | None = None,
 ) -> None:
     """Serve until SIGTERM/SIGINT, then stop accepting and drain in-flight requests.
     SIGHUP reloads the config from `source` (generation/reload.py). `worker` names this
@@ -111,7 +113,7 @@ async def serve_until_signalled(
     if hup_pending is not None and hup_pending():
         hup.set()
     load = functools.partial(source.load, check_policies=False) if source is not None else None
-    app = build_app(settings, source=load, capture_tag=worker or "0")
+    app = build_app(settings, source=load, capture_tag=worker or "0", console_key=console_key)
     components = app[COMPONENTS]
     reloader = components.reloader
     status_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -213,6 +215,7 @@ def _worker(
     supervisor: int,
     source: ConfigSource | None = None,
     watch_s: float = 0.0,
+    console_key: bytes | None = None,
 ) -> None:
     # First: a SIGHUP the supervisor forwarded while this worker started (pending, blocked)
     # is remembered, and handled once its loop runs.
@@ -227,7 +230,7 @@ def _worker(
     run_event_loop(
         serve_until_signalled(
             settings, reuse_port=True, source=source, worker=str(number),
-            hup_pending=pending.is_set, watch_s=watch_s,
+            hup_pending=pending.is_set, watch_s=watch_s, console_key=console_key,
         )
     )  # fmt: skip
 
@@ -267,12 +270,16 @@ def run(
             stale.unlink(missing_ok=True)
         clear_status(shared_dir)
         clear_holds(shared_dir)
+        # The console's session key, the same in every worker: the admin port is shared, so
+        # a browser's next request may reach any of them. Handed to each worker through
+        # multiprocessing's pipe (never the environment or the command line).
+        console_key = secrets.token_bytes(32)
         clear_state(shared_dir)
         ctx = multiprocessing.get_context("spawn")
         procs = [
             ctx.Process(
                 target=_worker,
-                args=(settings, n, shared_dir, os.getpid(), source, watch_s),
+                args=(settings, n, shared_dir, os.getpid(), source, watch_s, console_key),
                 daemon=False,
             )
             for n in range(1, workers + 1)

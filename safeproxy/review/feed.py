@@ -71,6 +71,7 @@ class ReviewFeed:
         record: DeepCheckRecord | None,
         finding_types: tuple[str, ...],
         turns: list[Turn] | None,
+        policy_version: str | None = None,
     ) -> None:
         if len(self._buffer) >= _MAX_BUFFER:
             self.dropped += 1
@@ -93,6 +94,7 @@ class ReviewFeed:
                 score=record.score if record else None,
                 finding_types=finding_types,
                 text=render(turns)[: self._max_text] if self._keep_text and turns else None,
+                policy_version=policy_version or None,
             )
         )
         self._metrics.review_items.labels(source).inc()

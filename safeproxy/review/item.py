@@ -7,6 +7,10 @@ Labels, from the reviewer's point of view ("positive" means unsafe):
     false_negative       safeproxy let it through, but it is unsafe
     true_negative        safeproxy let it through, and it is fine
     needs_policy_change  the verdict follows the policy, but the policy itself is wrong
+    unsure               the reviewer cannot tell (the console's third button; issue 18)
+
+`unsure` records that a person looked and could not judge, so the item leaves the unlabelled
+queue without moving either rate (rates.py counts it in neither).
 
 `true_negative` goes beyond the four labels of issue 6: without it an audit sample of allowed
 traffic that turns out fine cannot be recorded, and the false-negative rate
@@ -33,10 +37,13 @@ LABELS = (
     "false_negative",
     "true_negative",
     "needs_policy_change",
+    "unsure",
 )
-# The labels that agree with what safeproxy decided (see the module docstring).
+# The judgements that agree with what safeproxy decided (see the module docstring); `unsure`
+# is no judgement, and agrees with either.
 FLAGGED_LABELS = ("true_positive", "false_positive", "needs_policy_change")
 UNFLAGGED_LABELS = ("false_negative", "true_negative", "needs_policy_change")
+UNSURE = "unsure"
 # The `label` filter's value for items nobody labelled yet.
 UNLABELLED = "unlabelled"
 
@@ -55,7 +62,7 @@ class LabelMismatch(ValueError):
 
 
 def labels_for(flagged: bool) -> tuple[str, ...]:
-    return FLAGGED_LABELS if flagged else UNFLAGGED_LABELS
+    return (*(FLAGGED_LABELS if flagged else UNFLAGGED_LABELS), UNSURE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,8 @@ class ReviewItem:
     label: str | None = None
     note: str | None = None
     labelled_unix: float | None = None
+    # The version of `policy` that made the verdict (None: stored before versions were kept).
+    policy_version: str | None = None
 
     def __post_init__(self) -> None:
         # Rows come back from SQLite as plain strings: check the enums once, here.
@@ -120,4 +129,5 @@ class ReviewItem:
             "label": self.label,
             "note": self.note,
             "labelled_unix": self.labelled_unix,
+            "policy_version": self.policy_version,
         }

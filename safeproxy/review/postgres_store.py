@@ -52,11 +52,15 @@ CREATE TABLE IF NOT EXISTS safeproxy_review_items (
     route TEXT NOT NULL, tenant TEXT NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL,
     flagged BOOLEAN NOT NULL, check_name TEXT, verdict TEXT, categories TEXT NOT NULL,
     score DOUBLE PRECISION, finding_types TEXT NOT NULL, text TEXT,
-    label TEXT, note TEXT, labelled_unix DOUBLE PRECISION
+    label TEXT, note TEXT, labelled_unix DOUBLE PRECISION, policy_version TEXT
 );
+-- A table made before policy versions were kept gains the column (NULL in its old rows).
+ALTER TABLE safeproxy_review_items ADD COLUMN IF NOT EXISTS policy_version TEXT;
 CREATE INDEX IF NOT EXISTS safeproxy_review_label ON safeproxy_review_items (label, id);
 CREATE INDEX IF NOT EXISTS safeproxy_review_source ON safeproxy_review_items (source, id);
 CREATE INDEX IF NOT EXISTS safeproxy_review_policy ON safeproxy_review_items (policy, id);
+CREATE INDEX IF NOT EXISTS safeproxy_review_route ON safeproxy_review_items (route, id);
+CREATE INDEX IF NOT EXISTS safeproxy_review_tenant ON safeproxy_review_items (tenant, id);
 CREATE INDEX IF NOT EXISTS safeproxy_review_labelled ON safeproxy_review_items (id)
     WHERE label IS NOT NULL;
 CREATE INDEX IF NOT EXISTS safeproxy_review_counts ON safeproxy_review_items (policy, label)

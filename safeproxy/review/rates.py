@@ -12,7 +12,8 @@
         unbiased estimate; `uncertain` deep-check items labelled FN/TN count too and skew it
         towards the doubtful cases.
 
-`needs_policy_change` counts in neither rate: it says the proxy did what the policy asks and
+`needs_policy_change` and `unsure` count in neither rate (a reviewer who cannot tell has not
+measured anything); `needs_policy_change`: it says the proxy did what the policy asks and
 the policy is what is wrong, so it is not a detector error in either direction; counting it
 would move a rate that the detectors cannot improve.
 

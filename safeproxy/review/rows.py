@@ -17,13 +17,15 @@ from safeproxy.review.store import MAX_ID, Filters
 
 COLUMNS = (
     "id, request_id, created_unix, policy, route, tenant, stage, source, flagged, "
-    "check_name, verdict, categories, score, finding_types, text, label, note, labelled_unix"
+    "check_name, verdict, categories, score, finding_types, text, label, note, labelled_unix, "
+    "policy_version"
 )
 # Every column but id, in ReviewItem's field order (after id).
 INSERT_COLUMNS = COLUMNS.removeprefix("id, ")
 _FIELD_NAMES = tuple(f.name for f in dataclasses.fields(ReviewItem))
 # Equality filters: the filter's name → its column.
-_EQUAL = {"source": "source", "policy": "policy", "check": "check_name", "stage": "stage"}
+_EQUAL = {"source": "source", "policy": "policy", "check": "check_name", "stage": "stage",
+          "route": "route", "tenant": "tenant"}  # fmt: skip
 _RANGE = {"since_unix": "created_unix >= ", "until_unix": "created_unix < "}
 
 
@@ -43,7 +45,7 @@ def encode(i: ReviewItem, max_text_chars: int) -> tuple[object, ...]:
     return (
         *(i.request_id, i.created_unix, i.policy, i.route, i.tenant, i.stage, i.source),
         *(i.flagged, i.check, i.verdict, categories.decode(), i.score, findings.decode()),
-        *(text, i.label, i.note, i.labelled_unix),
+        *(text, i.label, i.note, i.labelled_unix, i.policy_version),
     )
 
 

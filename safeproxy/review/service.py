@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 
 from aiohttp import web
 
+from safeproxy.admin.console.ops_pages import OpsParts
 from safeproxy.admin.review import admin_app, refresh_rates
 from safeproxy.admin.tokens import AdminTokens
 from safeproxy.review.backends import build_store
@@ -54,6 +55,9 @@ class ReviewService:
         self.admin_routes: list[web.RouteDef] = []
         self.audit: AuditLog | None = None
         self.on_label: Callable[[ReviewItem], None] | None = None  # told of each label
+        # The console's on-call pages (set by the app); the review page needs only the store.
+        self.console_ops: OpsParts | None = None
+        self.console_key: bytes | None = None  # None: a random key made at start
 
     async def start(self) -> None:
         await self.store.open()
@@ -67,9 +71,17 @@ class ReviewService:
         self.feed.start()
         if self._admin.enabled:
             assert self._tokens is not None
+            # Imported here: the console (and Jinja2) load only with the admin listener.
+            from safeproxy.admin.console.build import console_routes
+            from safeproxy.admin.console.session import Sessions
+
+            console = console_routes(self.store, self._tokens, self._metrics,
+                                     ops=self.console_ops, audit=self.audit,
+                                     on_label=self.on_label,
+                                     sessions=Sessions(self.console_key))  # fmt: skip
             app = admin_app(
                 self.store, self._tokens, self._metrics, routes=self.admin_routes,
-                audit=self.audit, on_label=self.on_label,
+                audit=self.audit, on_label=self.on_label, console=console,
             )  # fmt: skip
             self._runner = web.AppRunner(app, access_log=None)
             await self._runner.setup()

@@ -68,6 +68,11 @@ class AdminSettings(Strict):
     port: int = Field(default=9090, ge=0, le=65535)
     token_env: EnvName | None = None
     tokens: list[AdminToken] = []
+    # The console's decisions page links a traced request here: `{trace_id}` is replaced by
+    # its 32-hex-digit trace id (e.g. http://127.0.0.1:16686/trace/{trace_id} for Jaeger).
+    trace_url: (
+        Annotated[str, Field(pattern=r"^https?://[^\s]*\{trace_id\}[^\s]*$", max_length=500)] | None
+    ) = None
 
     @model_validator(mode="after")
     def _token(self) -> AdminSettings:

@@ -32,11 +32,13 @@ CREATE TABLE IF NOT EXISTS items (
     route TEXT NOT NULL, tenant TEXT NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL,
     flagged INTEGER NOT NULL, check_name TEXT, verdict TEXT, categories TEXT NOT NULL,
     score REAL, finding_types TEXT NOT NULL, text TEXT,
-    label TEXT, note TEXT, labelled_unix REAL
+    label TEXT, note TEXT, labelled_unix REAL, policy_version TEXT
 );
 CREATE INDEX IF NOT EXISTS items_label ON items (label, id);
 CREATE INDEX IF NOT EXISTS items_source ON items (source, id);
 CREATE INDEX IF NOT EXISTS items_policy ON items (policy, id);
+CREATE INDEX IF NOT EXISTS items_route ON items (route, id);
+CREATE INDEX IF NOT EXISTS items_tenant ON items (tenant, id);
 -- Pruning takes the oldest labelled items first; label_counts groups labelled items only.
 CREATE INDEX IF NOT EXISTS items_labelled ON items (id) WHERE label IS NOT NULL;
 CREATE INDEX IF NOT EXISTS items_counts ON items (policy, label) WHERE label IS NOT NULL;
@@ -170,7 +172,13 @@ class SqliteReviewStore:
             # WAL + NORMAL: durable against a process crash; a power cut may lose the last
             # commits, which is acceptable for a review queue.
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")
+            conn.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}")
+            # In the same write transaction: two processes opening one older file do not
+            # both add the column (the second would fail on a duplicate column).
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(items)")}
+            if "policy_version" not in columns:  # a store made before versions were kept
+                conn.execute("ALTER TABLE items ADD COLUMN policy_version TEXT")
+            conn.execute("COMMIT")
         except BaseException:
             conn.close()
             raise

@@ -39,6 +39,8 @@ class Filters(TypedDict, total=False):
     policy: str | None
     check: str | None
     stage: str | None
+    route: str | None
+    tenant: str | None
     since_unix: float | None
     until_unix: float | None
 

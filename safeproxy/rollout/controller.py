@@ -266,8 +266,10 @@ class Rollouts:
         failing = [m.metric for m in results if m.verdict == FAIL]
         r.last = {"verdict": verdict, "step": r.machine.step, "share_percent": r.share,
                   "metrics": [m.to_json() for m in results]}  # fmt: skip
-        r.history.append({"interval": verdict, "step": r.machine.step,
-                          "failing": failing})  # fmt: skip
+        # Each metric's pair too: the console draws canary against baseline over time.
+        values = {m.metric: [m.canary, m.baseline] for m in results}
+        r.history.append({"interval": verdict, "step": r.machine.step, "failing": failing,
+                          "at_unix": self._wall(), "values": values})  # fmt: skip
         self.metrics.intervals.labels(r.route, verdict).inc()
         for m in results:
             for arm, value in (("canary", m.canary), ("baseline", m.baseline)):

@@ -197,6 +197,14 @@ class Metrics:
             ["backend", "operation"],
             registry=registry,
         )
+        self.console_refused = Counter(
+            "safeproxy_console_refused",
+            "Console requests refused: `session` (a POST with no live session), `csrf` (a "
+            "mutation without the session's CSRF token), `login` (a wrong token), "
+            "`login_csrf` (a login form without its nonce).",
+            ["reason"],
+            registry=registry,
+        )
         self.review_labels = Gauge(
             "safeproxy_review_labels",
             "Labelled review items, by policy and label.",

@@ -22,6 +22,7 @@ from safeproxy.telemetry.access_log import LOGGER, AccessLog
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.audit_export import build_audit_log
 from safeproxy.telemetry.metrics import Metrics
+from safeproxy.telemetry.recent import RecentDecisions
 from safeproxy.telemetry.settings import TelemetrySettings
 from safeproxy.telemetry.tracing import RequestSpans, Tracing, otlp_tracing
 
@@ -57,6 +58,8 @@ class Recorder:
         self._audit_content = audit_content
         # Told of every decision after the sinks (the rollout analysis counts them).
         self.observers: list[Callable[[Exchange, Decision], None]] = []
+        # The last decisions, for the console's decisions page (set when it is on).
+        self.recent: RecentDecisions | None = None
 
     def record(self, ex: Exchange, spans: RequestSpans | None) -> Decision:
         now = time.perf_counter()
@@ -75,8 +78,9 @@ class Recorder:
             captured = capture_record(ex, decision)
             if captured is not None:
                 self.capture.write(captured)
+        trace_id = None
         if spans is not None and self.tracing is not None:
-            self.tracing.finish(
+            trace_id = self.tracing.finish(
                 spans,
                 decision,
                 upstream_sent=ex.upstream_sent,
@@ -84,6 +88,8 @@ class Recorder:
                 now=now,
                 captured=(ex.captured_input, ex.captured_output),
             )
+        if self.recent is not None:
+            self.recent.add(decision, trace_id)
         for observe in self.observers:
             observe(ex, decision)
         return decision

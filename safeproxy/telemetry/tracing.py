@@ -153,8 +153,9 @@ class Tracing:
         upstream_end: float,
         now: float,
         captured: tuple[Any, Any] = (None, None),
-    ) -> None:
-        """End every span of the request, rendered from its decision (times: perf_counter).
+    ) -> int | None:
+        """End every span of the request, rendered from its decision (times: perf_counter);
+        the trace id, None when the request is not traced (the console links to it).
 
         A request sampling left out is traced now, as a trace of its own, when its decision
         is one someone will look for (anything but a plain `allowed`)."""
@@ -171,7 +172,7 @@ class Tracing:
             )
             context = set_span_in_context(server)
         else:
-            return  # not sampled: the non-recording spans need no ending
+            return None  # not sampled: the non-recording spans need no ending
         for i, (upstream, sent, attempt) in enumerate(spans.attempts):
             last = i == len(spans.attempts) - 1
             if attempt is None or not attempt.is_recording():  # traced after the fact
@@ -212,6 +213,8 @@ class Tracing:
         if d.outcome in _ERROR_OUTCOMES or (d.upstream_failure and d.status >= 500):
             server.set_status(Status(StatusCode.ERROR, d.outcome))
         server.end(end_time=ns + int(now * 1e9))
+        trace_id: int = server.get_span_context().trace_id
+        return trace_id
 
     def _stage_span(
         self, context: Context, d: Decision, stage: str, start_ns: int, end_ns: int

@@ -220,9 +220,41 @@ async def test_labels_update_the_item_and_the_rate_gauges(admin: Admin) -> None:
         "false_negative": 1.0,
         "true_negative": 1.0,
         "needs_policy_change": 1.0,
+        "unsure": 0.0,
     }
     _, listed = await admin.get("/admin/review/items", label="false_positive")
     assert [i["id"] for i in listed["data"]] == [flagged[2]]
+
+
+async def test_route_tenant_filters_and_unsure_labels_through_the_api(admin: Admin) -> None:
+    """The console's additions, as the API serves them on each backend: `route` and `tenant`
+    filter lists and exports; `unsure` fits flagged and allowed items and moves no rate."""
+    ids = await admin.store.add_many(
+        [
+            make(0, route="chat", tenant="team-a", policy_version="v1"),
+            make(1, route="embed", tenant="team-a"),
+            make(2, route="chat", tenant="team-b", flagged=False, source="audit_sample"),
+        ]
+    )
+    _, chat = await admin.get("/admin/review/items", route="chat")
+    assert [i["id"] for i in chat["data"]] == [ids[2], ids[0]]
+    assert chat["data"][1]["policy_version"] == "v1" and chat["data"][0]["policy_version"] is None
+    _, both = await admin.get("/admin/review/items", route="chat", tenant="team-a")
+    assert [i["id"] for i in both["data"]] == [ids[0]]
+    async with admin.http.get(
+        admin.url + "/admin/review/export", params={"tenant": "team-a"}, headers=AUTH
+    ) as r:
+        assert [orjson.loads(line)["id"] for line in (await r.read()).splitlines()] == ids[1::-1]
+    status, body = await admin.get("/admin/review/items", tenant="")
+    assert status == 400 and body["error"]["param"] == "tenant"
+    for item_id in (ids[0], ids[2]):
+        status, item = await admin.label(item_id, {"label": "unsure"})
+        assert status == 200 and item["label"] == "unsure"
+    assert admin.gauge("safeproxy_review_labels", policy="default", label="unsure") == 2.0
+    assert admin.gauge(FP, policy="default") is None  # no judgement: no rate
+    assert admin.gauge(FN, policy="default") is None
+    _, queue = await admin.get("/admin/review/items", label="unlabelled")
+    assert [i["id"] for i in queue["data"]] == [ids[1]]
 
 
 @pytest.mark.parametrize(

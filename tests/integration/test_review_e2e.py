@@ -81,6 +81,9 @@ def test_verdicts_shadow_hits_and_samples_reach_review_and_labels_move_the_rates
         assert by_source["deep_check_unsafe"]["flagged"] is True
         assert by_source["audit_sample"]["flagged"] is False
         assert "an ordinary question" in by_source["audit_sample"]["text"]
+        # Each item names the version of its policy that judged it (async verdicts too).
+        served = components(stack).generations.current.versions
+        assert {i["policy_version"] for i in items} == {served[items[0]["policy"]]}
 
         def label(item: dict[str, Any], value: str) -> None:
             r = api.post(f"/admin/review/items/{item['id']}/label", json={"label": value})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import orjson
+import pytest
 from prometheus_client import CollectorRegistry
 
 from safeproxy.deepcheck.api import JudgeContext, JudgeResult, JudgeVerdict, Stage, Turn
@@ -51,10 +53,12 @@ def job(
     *,
     breaker_counted: bool = False,
     violation_counted: bool = False,
+    policy_version: str = "",
 ) -> Job:
     return Job(
         rid, "j", "p", "main", "t", "10.0.0.1", stage, "m", (Turn("user", "x"),), "rate",
         breaker_counted=breaker_counted, violation_counted=violation_counted,
+        policy_version=policy_version,
     )  # fmt: skip
 
 
@@ -78,8 +82,16 @@ async def test_nothing_is_counted_twice() -> None:
 
 
 def test_jobs_round_trip_their_flags() -> None:
-    j = job(breaker_counted=True, violation_counted=True)
+    j = job(breaker_counted=True, violation_counted=True, policy_version="3f2a")
     assert Job.from_bytes(j.to_bytes()) == j
+
+
+def test_a_job_queued_by_an_older_process_has_no_policy_version() -> None:
+    raw = orjson.loads(job().to_bytes())
+    del raw["policy_version"]
+    assert Job.from_bytes(orjson.dumps(raw)).policy_version == ""
+    with pytest.raises(ValueError):
+        Job.from_bytes(orjson.dumps({**raw, "policy_version": 3}))
 
 
 class Scored:

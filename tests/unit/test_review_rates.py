@@ -15,6 +15,7 @@ from safeproxy.telemetry.metrics import Metrics
     [
         ({}, None, None),
         ({"needs_policy_change": 9}, None, None),  # counts in neither rate
+        ({"unsure": 9}, None, None),  # nor does a reviewer who could not tell
         ({"true_positive": 3}, 0.0, None),
         ({"false_positive": 2}, 1.0, None),
         ({"true_positive": 3, "false_positive": 1}, 0.25, None),
@@ -69,6 +70,7 @@ def test_publish_sets_label_counts_and_both_ratios_per_policy() -> None:
         "false_negative": 1.0,
         "true_negative": 1.0,
         "needs_policy_change": 4.0,
+        "unsure": 0.0,
     }
 
 

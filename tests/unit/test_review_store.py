@@ -7,6 +7,7 @@ the test's own location (one SQLite file, or one fresh database), so a second ca
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import sqlite3
 import tempfile
@@ -14,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -98,7 +100,9 @@ async def ids_of(store: ReviewStore, **filters: Any) -> list[int | None]:
 
 
 async def test_an_item_comes_back_as_it_went_in_with_its_id(store: ReviewStore) -> None:
-    item = make(1, check=None, verdict=None, score=None, categories=(), text=None)
+    item = make(
+        1, check=None, verdict=None, score=None, categories=(), text=None, policy_version="3f2a"
+    )
     ids = await store.add_many([make(0), item])
     assert ids[1] > ids[0]
     assert await store.get(ids[1]) == dataclasses.replace(item, id=ids[1])
@@ -156,6 +160,8 @@ async def test_a_closed_store_refuses_work(stores: Stores) -> None:
         ({"label": "true_positive"}, [0]),
         ({"label": "unlabelled"}, [5, 4, 3, 2, 1]),
         ({"policy": "nobody"}, []),
+        ({"route": "other"}, [2]),
+        ({"tenant": "team-b"}, [3]),
     ],
 )
 async def test_filters_select_exactly_their_items(
@@ -164,8 +170,8 @@ async def test_filters_select_exactly_their_items(
     items = [
         make(0),
         make(1, stage="output"),
-        make(2, check="moderation"),
-        make(3, source="shadow"),
+        make(2, check="moderation", route="other"),
+        make(3, source="shadow", tenant="team-b"),
         make(4, policy="strict"),
         make(5, stage="output", source="audit_sample", flagged=False),
     ]
@@ -267,7 +273,12 @@ async def test_unknown_or_contradicting_labels_are_refused(store: ReviewStore) -
         await store.label(flagged, "maybe", None)
     with pytest.raises(LabelMismatch) as refused:
         await store.label(flagged, "false_negative", None)
-    assert refused.value.allowed == ("true_positive", "false_positive", "needs_policy_change")
+    assert refused.value.allowed == (
+        "true_positive",
+        "false_positive",
+        "needs_policy_change",
+        "unsure",
+    )
     with pytest.raises(LabelMismatch):
         await store.label(allowed, "true_positive", None)
     both = await store.label(allowed, "needs_policy_change", "rule too narrow")
@@ -358,3 +369,91 @@ def test_items_check_their_enums() -> None:
     with pytest.raises(ValueError):
         make(label="maybe")
     assert make(3).to_json()["categories"] == ["S1", "S10"]
+
+
+# The items table as it was before policy versions were kept, in each backend's dialect.
+_OLD_SQLITE = (
+    "CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, "
+    "created_unix REAL NOT NULL, policy TEXT NOT NULL, route TEXT NOT NULL, tenant TEXT "
+    "NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL, flagged INTEGER NOT NULL, "
+    "check_name TEXT, verdict TEXT, categories TEXT NOT NULL, score REAL, finding_types "
+    "TEXT NOT NULL, text TEXT, label TEXT, note TEXT, labelled_unix REAL);"
+    "INSERT INTO items (request_id, created_unix, policy, route, tenant, stage, source, "
+    "flagged, categories, finding_types) VALUES "
+    "('r', 1.0, 'p', 'main', 't', 'input', 'shadow', 1, '[]', '[]');"
+)
+_OLD_POSTGRES = (
+    "CREATE TABLE safeproxy_review_items (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+    "request_id TEXT NOT NULL, created_unix DOUBLE PRECISION NOT NULL, policy TEXT NOT NULL, "
+    "route TEXT NOT NULL, tenant TEXT NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL, "
+    "flagged BOOLEAN NOT NULL, check_name TEXT, verdict TEXT, categories TEXT NOT NULL, "
+    "score DOUBLE PRECISION, finding_types TEXT NOT NULL, text TEXT, label TEXT, note TEXT, "
+    "labelled_unix DOUBLE PRECISION);"
+    "INSERT INTO safeproxy_review_items (request_id, created_unix, policy, route, tenant, "
+    "stage, source, flagged, categories, finding_types) VALUES "
+    "('r', 1.0, 'p', 'main', 't', 'input', 'shadow', true, '[]', '[]');"
+)
+
+
+def _make_old_store(location: str) -> None:
+    if location.startswith("host="):
+        with psycopg.connect(location, autocommit=True) as conn:
+            conn.execute(_OLD_POSTGRES)
+        return
+    old = sqlite3.connect(location)
+    try:
+        old.executescript(_OLD_SQLITE)
+    finally:
+        old.close()
+
+
+def _indexes(location: str) -> set[str]:
+    if location.startswith("host="):
+        with psycopg.connect(location) as conn:
+            found = conn.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'safeproxy_review_items'"
+            ).fetchall()
+    else:
+        with contextlib.closing(sqlite3.connect(location)) as conn:
+            found = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items'"
+            ).fetchall()
+    return {row[0] for row in found}
+
+
+async def test_a_store_made_before_policy_versions_gains_the_column_and_indexes(
+    location: str, stores: Stores
+) -> None:
+    _make_old_store(location)
+    assert not any(name.endswith(("_route", "_tenant")) for name in _indexes(location))
+    for reopen in range(2):  # a second open finds the column there and changes nothing
+        store = stores(max_items=10, max_text_chars=100)
+        await store.open()
+        try:
+            old = (await store.list(limit=10))[-1]
+            assert old.policy_version is None and old.request_id == "r"
+            (new_id,) = await store.add_many([make(reopen, policy_version="3f2a")])
+            added = await store.get(new_id)
+            assert added is not None and added.policy_version == "3f2a"
+            assert [i.id for i in await store.list(limit=10, route="main")] == [old.id]
+        finally:
+            await store.close()
+    indexes = _indexes(location)
+    assert {n for n in indexes if n.endswith(("_route", "_tenant"))} == (
+        {"safeproxy_review_route", "safeproxy_review_tenant"}
+        if location.startswith("host=")
+        else {"items_route", "items_tenant"}
+    )
+
+
+async def test_unsure_fits_any_item_and_counts_as_a_label_of_its_own(store: ReviewStore) -> None:
+    """`unsure` (the console's third button) on flagged and allowed items alike: the item
+    leaves the unlabelled queue, and label_counts keeps it apart from every judgement."""
+    ids = await store.add_many([make(0), make(1, flagged=False), make(2)])
+    for item_id in ids[:2]:
+        labelled = await store.label(item_id, "unsure", "cannot tell")
+        assert labelled is not None and (labelled.label, labelled.note) == ("unsure", "cannot tell")
+    assert await ids_of(store, label="unsure") == [ids[1], ids[0]]
+    assert await ids_of(store, label="unlabelled") == [ids[2]]
+    await store.label(ids[2], "false_positive", None)
+    assert await store.label_counts() == {"default": {"unsure": 2, "false_positive": 1}}

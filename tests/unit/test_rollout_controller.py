@@ -189,6 +189,7 @@ def test_reviewer_labels_count_false_positives_per_arm() -> None:
     for label in ("true_positive", "true_positive", "false_positive", "needs_policy_change"):
         h.rollouts.labelled(review_item("default", label))
     h.rollouts.labelled(review_item("strict", "true_negative", flagged=False))  # not flagged
+    h.rollouts.labelled(review_item("strict", "unsure"))  # no judgement: not reviewed
     arms = h.rollouts.rollouts["main"].arms
     assert (arms["canary"].reviewed, arms["canary"].false_positives) == (4, 3)
     assert (arms["baseline"].reviewed, arms["baseline"].false_positives) == (4, 1)
