@@ -40,9 +40,10 @@ def coalesce(events: Sequence[SSEEvent]) -> list[Parsed]:
     run_key: tuple[Any, ...] | None = None
     for event in events:
         chunk: Any = None
-        if event.data.strip() != "[DONE]":
+        data = event.data
+        if data[:1] == "{" or data.strip() != "[DONE]":
             try:
-                chunk = orjson.loads(event.data)
+                chunk = orjson.loads(data)
             except orjson.JSONDecodeError:
                 chunk = None
         key = _plain_key(event, chunk)
