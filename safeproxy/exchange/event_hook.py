@@ -71,6 +71,12 @@ class EventHook:
         return [o for e in events for o in self.on_event(e)]
 
     def on_event(self, event: SSEEvent) -> Sequence[SSEEvent]:
+        try:
+            return self._on_event(event)
+        finally:
+            self._schema.passed()
+
+    def _on_event(self, event: SSEEvent) -> Sequence[SSEEvent]:
         if self.finished:
             return ()
         try:
@@ -119,6 +125,8 @@ class EventHook:
             return self._block()
         if silent:
             return self._after_text(out)
+        # Held text written before this event (its number taken, this one renumbered).
+        rewrote |= bool(out)
         if rewrote:
             event = SSEEvent(orjson.dumps(payload).decode(), event.event, event.id, event.retry)
         out.append(event)

@@ -202,6 +202,9 @@ def _document(slots: list[Slot], block: dict[str, Any], where: str) -> None:
 class MessagesEvents:
     """Anthropic's stream events (upstream/events.py's EventSchema)."""
 
+    def passed(self) -> None:
+        return None  # events carry no sequence numbers
+
     __slots__ = ("_open", "_output_tokens")
 
     def __init__(self) -> None:

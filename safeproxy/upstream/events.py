@@ -49,7 +49,12 @@ class EventSchema(Protocol):
         ...
 
     def delta(self, key: TextKey, text: str) -> SSEEvent:
-        """A new event carrying `text` as the next increment of field `key`."""
+        """A new event carrying `text` as the next increment of field `key`; it goes out
+        before the event in hand, if any (see `passed`)."""
+        ...
+
+    def passed(self) -> None:
+        """The event last read went out (or was dropped): a later `delta` follows it."""
         ...
 
     def block(self, violation: ProxyError, error_event: bool) -> list[SSEEvent]:

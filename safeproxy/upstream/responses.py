@@ -214,18 +214,34 @@ def _ref(refs: list[TextRef], key: TextKey, holder: dict[str, Any], field: str) 
 class ResponsesEvents:
     """The Responses API's stream events (upstream/events.py's EventSchema)."""
 
-    __slots__ = ("_items", "_response", "_seq")
+    __slots__ = ("_in_hand", "_items", "_response", "_seq", "_shift")
 
     def __init__(self) -> None:
         self._items: dict[int, str] = {}  # output index -> item id, for events we write
         self._response: dict[str, Any] = {"object": "response"}
         self._seq = 0
+        # Events this proxy wrote into the stream so far: every later upstream event's
+        # sequence_number moves up by as many, so the client sees them strictly increasing.
+        self._shift = 0
+        # The upstream event being read, while held text may still go out before it.
+        self._in_hand: dict[str, Any] | None = None
 
     def read(self, event: SSEEvent, payload: dict[str, Any]) -> Reading:
-        kind = payload.get("type")
+        reading = self._read(payload)
         seq = payload.get("sequence_number")
         if type(seq) is int:
+            if self._shift:
+                seq = payload["sequence_number"] = seq + self._shift
+                reading = reading._replace(scrubbed=True)  # renumbered: written anew
             self._seq = seq
+            self._in_hand = payload
+        return reading
+
+    def passed(self) -> None:
+        self._in_hand = None
+
+    def _read(self, payload: dict[str, Any]) -> Reading:
+        kind = payload.get("type")
         if not isinstance(kind, str):
             return Reading()
         index = payload.get("output_index")
@@ -281,7 +297,15 @@ class ResponsesEvents:
     def delta(self, key: TextKey, text: str) -> SSEEvent:
         index, j, field = key
         kind = f"response.{field}.delta"
-        payload: dict[str, Any] = {"type": kind, "sequence_number": self._seq}
+        in_hand = self._in_hand
+        if in_hand is not None:  # this delta takes its number; it and the rest move up
+            seq = in_hand["sequence_number"]
+            in_hand["sequence_number"] = self._seq = seq + 1
+            self._shift += 1
+        else:  # after the last event read
+            self._seq += 1
+            seq = self._seq
+        payload: dict[str, Any] = {"type": kind, "sequence_number": seq}
         payload["item_id"] = self._items.get(index, "")
         payload["output_index"] = index
         if field == "reasoning_summary_text":

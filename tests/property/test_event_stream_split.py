@@ -7,6 +7,7 @@ response) says the same, and a block is decided the same and ends the stream the
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import orjson
@@ -68,7 +69,17 @@ def _responses_wire(pieces: list[str], tool: bool) -> bytes:
     out.append(_event("response.output_item.done", {"output_index": 0, "item": done}))
     final = {**resp, "status": "completed", "output": [done], "usage": {"output_tokens": 1}}
     out.append(_event("response.completed", {"response": final}))
-    return b"".join(out)
+    # Numbered as the API numbers every event (the first one already is).
+    return b"".join(
+        e.replace(b'\ndata: {"type"', b'\ndata: {"sequence_number":%d,"type"' % i, 1) if i else e
+        for i, e in enumerate(out)
+    )
+
+
+def _numbers_rise(events: list[SSEEvent]) -> bool:
+    """sequence_number strictly increases over what the client got, written events included."""
+    seen = [orjson.loads(e.data).get("sequence_number") for e in events]
+    return all(isinstance(n, int) for n in seen) and all(a < b for a, b in itertools.pairwise(seen))
 
 
 def _messages_wire(pieces: list[str], tool: bool) -> bytes:
@@ -177,6 +188,7 @@ def test_client_text_is_split_invariant_and_never_holds_a_value(
     if kind is Kind.RESPONSES:
         assert set(_snapshots(events)) == {received}
         assert orjson.loads(events[-1].data)["type"] == "response.completed"
+        assert _numbers_rise(events)
     else:
         assert [e.event for e in events][-2:] == ["message_delta", "message_stop"]
 
@@ -202,6 +214,7 @@ def test_a_block_is_decided_the_same_whatever_the_split(
     last = orjson.loads(events[-1].data)
     if kind is Kind.RESPONSES:
         stopped = last["type"] == "response.incomplete"
+        assert _numbers_rise(events)
         if stopped:
             assert last["response"]["incomplete_details"] == {"reason": "content_filter"}
     else:
