@@ -197,6 +197,8 @@ def item_refs(item: Any, index: int) -> list[TextRef]:
     named = _ITEM_FIELDS.get(kind) if isinstance(kind, str) else None
     if named is not None:
         _ref(refs, (index, 0, named[0]), item, named[1])
+        if kind == "mcp_call":  # what the remote tool answered: whole, never streamed
+            _ref(refs, (index, 1, "mcp_call_output"), item, "output")
     elif kind in ("message", "reasoning"):
         for field in ("content", "summary"):
             for j, part in enumerate(item.get(field) or ()):

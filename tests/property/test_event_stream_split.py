@@ -266,3 +266,23 @@ def test_code_and_transcripts_are_filtered_and_audio_passes() -> None:
     assert "jane.doe" not in everything and "867-5309" not in everything
     assert "QUFBQQ==" in everything
     assert "[REDACTED:EMAIL]" in orjson.loads(events[-1].data)["response"]["output"][0]["code"]
+
+
+def test_an_mcp_calls_output_is_filtered_where_the_stream_repeats_it() -> None:
+    item = {"type": "mcp_call", "id": "mcp_0", "name": "lookup", "server_label": "crm",
+            "arguments": "{}", "output": "owner: jane.doe@acme-corp.io"}  # fmt: skip
+    resp = {"id": "resp_1", "object": "response", "status": "in_progress", "output": []}
+    wire = b"".join([
+        _event("response.created", {"response": resp, "sequence_number": 0}),
+        _event("response.output_item.added", {"output_index": 0, "sequence_number": 1,
+               "item": {**item, "arguments": "", "output": None}}),
+        _event("response.output_item.done", {"output_index": 0, "item": item,
+                                              "sequence_number": 2}),
+        _event("response.completed", {"response": {**resp, "status": "completed",
+               "output": [item]}, "sequence_number": 3}),
+    ])  # fmt: skip
+    events = _through_hook(REDACTING, Kind.RESPONSES, wire, [])
+    everything = "".join(e.data for e in events)
+    assert "jane.doe" not in everything
+    assert everything.count("owner: [REDACTED:EMAIL]") == 2  # the item and the response
+    assert _numbers_rise(events)

@@ -84,9 +84,10 @@ def test_responses_reply_text_is_every_output_item() -> None:
                                             {"type": "refusal", "refusal": "no"}]},
             {"type": "function_call", "name": "f", "arguments": "{}"},
             {"type": "web_search_call", "id": "w"},
+            {"type": "mcp_call", "name": "m", "arguments": "{}", "output": "tool said"},
         ]
     }  # fmt: skip
-    assert texts(RESPONSES.reply_slots(body)) == ["why", "answer", "no", "{}"]
+    assert texts(RESPONSES.reply_slots(body)) == ["why", "answer", "no", "{}", "{}", "tool said"]
 
 
 def test_messages_model_view_covers_system_blocks_tools() -> None:
