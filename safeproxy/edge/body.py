@@ -58,17 +58,31 @@ async def read_body(request: web.Request, limits: RequestLimits, deadline_s: flo
 
 
 def inflate(data: bytes, cap: int) -> bytes:
-    """Gunzip with an output cap that holds at every step, so a zip bomb costs at most `cap`."""
-    d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        out = d.decompress(data, cap + 1)
-    except zlib.error:
-        raise BadRequest("request body is not valid gzip") from None
-    if len(out) > cap or d.unconsumed_tail:
-        raise PayloadTooLarge(f"decompressed request body exceeds {cap} bytes")
-    if not d.eof:
-        raise BadRequest("request body is not valid gzip")
-    return out
+    """Gunzip with an output cap that holds at every step, so a zip bomb costs at most `cap`.
+
+    A gzip body may hold several members one after another (RFC 1952; `pigz` and streaming
+    compressors write them); the body is all of them. Zero bytes between and after members
+    are padding, as gzip(1) and `gzip.decompress` read them; anything else after the last
+    member is an error, not ignored.
+    """
+    parts: list[bytes] = []
+    size = 0
+    rest = data
+    while True:
+        d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            out = d.decompress(rest, cap - size + 1)
+        except zlib.error:
+            raise BadRequest("request body is not valid gzip") from None
+        size += len(out)
+        if size > cap or d.unconsumed_tail:
+            raise PayloadTooLarge(f"decompressed request body exceeds {cap} bytes")
+        if not d.eof:
+            raise BadRequest("request body is not valid gzip")
+        parts.append(out)
+        rest = d.unused_data.lstrip(b"\x00")
+        if not rest:
+            return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

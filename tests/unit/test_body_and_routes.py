@@ -26,6 +26,22 @@ def test_inflate_caps_output_at_every_step() -> None:
         inflate(gzip.compress(b"x" * 100)[:-4], 1000)
 
 
+def test_inflate_reads_every_gzip_member_and_refuses_what_follows() -> None:
+    """Found by tests/fuzz/test_fuzz_body.py: only the first member was read, and anything
+    after it (a second member, junk) was silently dropped."""
+    two = gzip.compress(b'{"a":') + gzip.compress(b"1}")
+    assert inflate(two, 100) == b'{"a":1}' == gzip.decompress(two)
+    with pytest.raises(PayloadTooLarge):  # the cap holds over all members together
+        inflate(gzip.compress(b"x" * 60) + gzip.compress(b"x" * 60), 100)
+    for junk in (b"junk", b"\x00" * 8 + b"\x01", b"\x01"):
+        with pytest.raises(BadRequest):
+            inflate(gzip.compress(b"{}") + junk, 100)
+    # Zero padding after a member is skipped, as gzip(1) and gzip.decompress skip it.
+    assert inflate(gzip.compress(b"{}") + b"\x00" * 8, 100) == b"{}"
+    with pytest.raises(BadRequest):
+        inflate(b"", 100)
+
+
 def test_parse_object_depth_boundary() -> None:
     assert parse_object(b'{"a": {"b": [1]}}', 3)[0] == {"a": {"b": [1]}}
     with pytest.raises(BadRequest):
