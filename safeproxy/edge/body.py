@@ -24,6 +24,9 @@ class _DuplicateKey(ValueError):
     pass
 
 
+_I64_MIN, _U64_MAX = -(2**63), 2**64 - 1
+
+
 async def read_body(request: web.Request, limits: RequestLimits, deadline_s: float) -> bytes:
     """The request body, inflated if gzip is allowed; 413/415/408 on cap, encoding, deadline."""
     declared = request.content_length
@@ -96,6 +99,18 @@ def _constant(name: str) -> Any:
     raise ValueError(name)
 
 
+def _int(text: str) -> int | float:
+    value = int(text)
+    if _I64_MIN <= value <= _U64_MAX:
+        return value
+    # orjson's rule, so both parsers read a body the same: beyond 64 bits, a float; beyond
+    # a float's range, refused (as orjson refuses what reads as infinity).
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(text) from None
+
+
 def _float(text: str) -> float:
     value = float(text)
     if math.isinf(value):
@@ -141,8 +156,8 @@ def serialise(value: dict[str, Any]) -> bytes:
     try:
         return orjson.dumps(value)
     except orjson.JSONEncodeError:
-        # Lone surrogates (a JSON "\\ud800" escape) and integers beyond 64 bits, which only
-        # the exact parser lets through: refuse rather than forward something else.
+        # Lone surrogates (a JSON "\\ud800" escape), which only the exact parser lets
+        # through: refuse rather than forward something else.
         raise BadRequest(
             "request body has an unpaired surrogate or an out-of-range integer"
         ) from None
@@ -168,7 +183,11 @@ def _count(data: bytes, byte: bytes, hops: int = 64) -> int:
 def _parse_exact(body: bytes) -> dict[str, Any]:
     try:
         value = json.loads(
-            body, object_pairs_hook=_object, parse_constant=_constant, parse_float=_float
+            body,
+            object_pairs_hook=_object,
+            parse_constant=_constant,
+            parse_float=_float,
+            parse_int=_int,
         )
     except _DuplicateKey:
         raise BadRequest("request body has a duplicate JSON key") from None
