@@ -67,7 +67,7 @@ def seeded(draw: st.DrawFn) -> str:
 
 def check_map(text: str, pairs: list[tuple[int, int]]) -> None:
     view = NORMALIZER.normalize(text)
-    assert view.original is text
+    assert view.original == text
     assert view.text == "".join(NORMALIZER.normalize(ch).text for ch in text)
     n, m = len(view.text), len(text)
     if view.sources is not None:
