@@ -145,7 +145,7 @@ def parse_object(body: bytes, max_depth: int) -> tuple[dict[str, Any], bytes]:
     if b"\\" in body and b"\\u003" in body:
         value = _parse_exact(body)
         return value, serialise(value)
-    wire = orjson.dumps(value)
+    wire = serialise(value)
     if _count(body, b":") != _count(wire, b":"):
         raise BadRequest("request body has a duplicate JSON key")
     return value, wire

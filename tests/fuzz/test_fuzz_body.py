@@ -205,7 +205,9 @@ def test_any_bytes_are_refused_or_read_as_the_strict_reading(body: bytes, max_de
 
 
 @fuzz(40)
-@given(levels=st.integers(1, 1500), array=st.booleans(), max_depth=st.integers(2, 256))
+@given(levels=st.integers(1, 1500), array=st.booleans(), max_depth=st.integers(2, 254))
+@example(levels=255, array=False, max_depth=254)
+@example(levels=254, array=True, max_depth=254)
 def test_deep_nesting_is_refused_past_the_limit_without_recursion(
     levels: int, array: bool, max_depth: int
 ) -> None:

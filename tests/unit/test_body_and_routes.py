@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from multidict import CIMultiDict, CIMultiDictProxy
+from pydantic import ValidationError
 
 from safeproxy.edge.body import inflate, parse_object
 from safeproxy.errors import BadRequest, PayloadTooLarge
 from safeproxy.headers import RequestIds, downstream_headers, request_id, upstream_headers
 from safeproxy.settings.loading import validate
+from safeproxy.settings.schema import RequestLimits
 from safeproxy.upstream.routes import Router, Target
 
 
@@ -61,6 +63,16 @@ def test_big_integers_read_the_same_whichever_parser_reads_them(body: bytes) -> 
     value, wire = parse_object(body, 8)
     assert value == json.loads(body, parse_int=float)
     assert orjson.loads(wire) == value
+
+
+def test_the_deepest_allowed_body_is_written_back() -> None:
+    """Found by the long fuzz run: max_json_depth allowed 256, but orjson writes at most 254
+    levels, so a body 255 deep within a 255 limit raised TypeError (a 500)."""
+    body = b'{"k":' * 254 + b"1" + b"}" * 254  # 254 objects deep
+    _value, wire = parse_object(body, 254)
+    assert wire == body
+    with pytest.raises(ValidationError):
+        RequestLimits(max_json_depth=255)
 
 
 json_values = st.recursive(
