@@ -24,6 +24,9 @@ class _DuplicateKey(ValueError):
     pass
 
 
+_I64_MIN, _U64_MAX = -(2**63), 2**64 - 1
+
+
 async def read_body(request: web.Request, limits: RequestLimits, deadline_s: float) -> bytes:
     """The request body, inflated if gzip is allowed; 413/415/408 on cap, encoding, deadline."""
     declared = request.content_length
@@ -58,17 +61,31 @@ async def read_body(request: web.Request, limits: RequestLimits, deadline_s: flo
 
 
 def inflate(data: bytes, cap: int) -> bytes:
-    """Gunzip with an output cap that holds at every step, so a zip bomb costs at most `cap`."""
-    d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        out = d.decompress(data, cap + 1)
-    except zlib.error:
-        raise BadRequest("request body is not valid gzip") from None
-    if len(out) > cap or d.unconsumed_tail:
-        raise PayloadTooLarge(f"decompressed request body exceeds {cap} bytes")
-    if not d.eof:
-        raise BadRequest("request body is not valid gzip")
-    return out
+    """Gunzip with an output cap that holds at every step, so a zip bomb costs at most `cap`.
+
+    A gzip body may hold several members one after another (RFC 1952; `pigz` and streaming
+    compressors write them); the body is all of them. Zero bytes between and after members
+    are padding, as gzip(1) and `gzip.decompress` read them; anything else after the last
+    member is an error, not ignored.
+    """
+    parts: list[bytes] = []
+    size = 0
+    rest = data
+    while True:
+        d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            out = d.decompress(rest, cap - size + 1)
+        except zlib.error:
+            raise BadRequest("request body is not valid gzip") from None
+        size += len(out)
+        if size > cap or d.unconsumed_tail:
+            raise PayloadTooLarge(f"decompressed request body exceeds {cap} bytes")
+        if not d.eof:
+            raise BadRequest("request body is not valid gzip")
+        parts.append(out)
+        rest = d.unused_data.lstrip(b"\x00")
+        if not rest:
+            return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -80,6 +97,18 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _constant(name: str) -> Any:
     raise ValueError(name)
+
+
+def _int(text: str) -> int | float:
+    value = int(text)
+    if _I64_MIN <= value <= _U64_MAX:
+        return value
+    # orjson's rule, so both parsers read a body the same: beyond 64 bits, a float; beyond
+    # a float's range, refused (as orjson refuses what reads as infinity).
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(text) from None
 
 
 def _float(text: str) -> float:
@@ -116,7 +145,7 @@ def parse_object(body: bytes, max_depth: int) -> tuple[dict[str, Any], bytes]:
     if b"\\" in body and b"\\u003" in body:
         value = _parse_exact(body)
         return value, serialise(value)
-    wire = orjson.dumps(value)
+    wire = serialise(value)
     if _count(body, b":") != _count(wire, b":"):
         raise BadRequest("request body has a duplicate JSON key")
     return value, wire
@@ -127,8 +156,8 @@ def serialise(value: dict[str, Any]) -> bytes:
     try:
         return orjson.dumps(value)
     except orjson.JSONEncodeError:
-        # Lone surrogates (a JSON "\\ud800" escape) and integers beyond 64 bits, which only
-        # the exact parser lets through: refuse rather than forward something else.
+        # Lone surrogates (a JSON "\\ud800" escape), which only the exact parser lets
+        # through: refuse rather than forward something else.
         raise BadRequest(
             "request body has an unpaired surrogate or an out-of-range integer"
         ) from None
@@ -154,7 +183,11 @@ def _count(data: bytes, byte: bytes, hops: int = 64) -> int:
 def _parse_exact(body: bytes) -> dict[str, Any]:
     try:
         value = json.loads(
-            body, object_pairs_hook=_object, parse_constant=_constant, parse_float=_float
+            body,
+            object_pairs_hook=_object,
+            parse_constant=_constant,
+            parse_float=_float,
+            parse_int=_int,
         )
     except _DuplicateKey:
         raise BadRequest("request body has a duplicate JSON key") from None

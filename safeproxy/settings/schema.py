@@ -27,7 +27,8 @@ class RequestLimits(Strict):
     # Content-Encoding is refused (415) unless this is on; then the inflated size is capped too.
     allow_gzip: bool = False
     max_decompressed_bytes: int = Field(default=4_194_304, gt=0)
-    max_json_depth: int = Field(default=32, gt=1, le=256)
+    # At most 254: orjson writes no deeper, and the proxy forwards what it re-serialises.
+    max_json_depth: int = Field(default=32, gt=1, le=254)
     max_messages: int = Field(default=1024, gt=0)
 
 

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from multidict import CIMultiDict, CIMultiDictProxy
+from pydantic import ValidationError
 
 from safeproxy.edge.body import inflate, parse_object
 from safeproxy.errors import BadRequest, PayloadTooLarge
 from safeproxy.headers import RequestIds, downstream_headers, request_id, upstream_headers
 from safeproxy.settings.loading import validate
+from safeproxy.settings.schema import RequestLimits
 from safeproxy.upstream.routes import Router, Target
 
 
@@ -26,6 +28,22 @@ def test_inflate_caps_output_at_every_step() -> None:
         inflate(gzip.compress(b"x" * 100)[:-4], 1000)
 
 
+def test_inflate_reads_every_gzip_member_and_refuses_what_follows() -> None:
+    """Found by tests/fuzz/test_fuzz_body.py: only the first member was read, and anything
+    after it (a second member, junk) was silently dropped."""
+    two = gzip.compress(b'{"a":') + gzip.compress(b"1}")
+    assert inflate(two, 100) == b'{"a":1}' == gzip.decompress(two)
+    with pytest.raises(PayloadTooLarge):  # the cap holds over all members together
+        inflate(gzip.compress(b"x" * 60) + gzip.compress(b"x" * 60), 100)
+    for junk in (b"junk", b"\x00" * 8 + b"\x01", b"\x01"):
+        with pytest.raises(BadRequest):
+            inflate(gzip.compress(b"{}") + junk, 100)
+    # Zero padding after a member is skipped, as gzip(1) and gzip.decompress skip it.
+    assert inflate(gzip.compress(b"{}") + b"\x00" * 8, 100) == b"{}"
+    with pytest.raises(BadRequest):
+        inflate(b"", 100)
+
+
 def test_parse_object_depth_boundary() -> None:
     assert parse_object(b'{"a": {"b": [1]}}', 3)[0] == {"a": {"b": [1]}}
     with pytest.raises(BadRequest):
@@ -33,6 +51,28 @@ def test_parse_object_depth_boundary() -> None:
     assert parse_object(b'{"a": {"b": []}}', 3)
     with pytest.raises(BadRequest):
         parse_object(b'{"a": {"b": {}}}', 2)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"a":18446744073709551616,"b":"\\u003a"}', b'{"a":-9223372036854775809,"\\u003a":1}'],
+)
+def test_big_integers_read_the_same_whichever_parser_reads_them(body: bytes) -> None:
+    """Found by tests/fuzz/test_fuzz_body.py: beyond 64 bits an integer is a float (orjson's
+    rule), but a body holding a \\u003a escape (read by the exact parser) was refused."""
+    value, wire = parse_object(body, 8)
+    assert value == json.loads(body, parse_int=float)
+    assert orjson.loads(wire) == value
+
+
+def test_the_deepest_allowed_body_is_written_back() -> None:
+    """Found by the long fuzz run: max_json_depth allowed 256, but orjson writes at most 254
+    levels, so a body 255 deep within a 255 limit raised TypeError (a 500)."""
+    body = b'{"k":' * 254 + b"1" + b"}" * 254  # 254 objects deep
+    _value, wire = parse_object(body, 254)
+    assert wire == body
+    with pytest.raises(ValidationError):
+        RequestLimits(max_json_depth=255)
 
 
 json_values = st.recursive(
