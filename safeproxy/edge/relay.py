@@ -21,7 +21,7 @@ from safeproxy.upstream.client import UpstreamCallError, UpstreamReply
 from safeproxy.upstream.events import EventSchema
 from safeproxy.upstream.failures import error_reason, status_reason
 from safeproxy.upstream.openai import Kind, counts, is_usage_chunk
-from safeproxy.upstream.sse import SSEDecoder, SSEEvent, encode_event
+from safeproxy.upstream.sse import SSEDecoder, SSEEvent, SSEOverflow, encode_event
 from safeproxy.upstream.wire import WireApi, wire_api
 
 SSE_HEADERS = {
@@ -164,7 +164,10 @@ async def relay_stream(
                 break
             now = clock()
             ex.upstream_wait += now - t
-            events = decoder.feed(chunk)
+            try:
+                events = decoder.feed(chunk)
+            except SSEOverflow as exc:  # an upstream that never ends its event
+                raise UpstreamCallError(BadUpstreamReply(str(exc)), before_send=False) from None
             if not events:
                 continue
             first = ex.ttft is None

@@ -5,6 +5,11 @@ split between two reads, and UTF-8 sequences split anywhere. Lines are cut on th
 bytes CR and LF only (never `str.splitlines()`, which also splits on U+2028, VT, FF, ...),
 and a line is decoded only once it is complete, so a split multi-byte character is never
 seen half.
+
+Cost is linear in the bytes fed: a read without a line break is only kept (the unfinished
+line is joined once, when its end arrives), and an event may hold at most `max_event_bytes`
+(an unfinished line, or data lines without the blank line that ends them): past that the
+decoder raises SSEOverflow rather than grow without bound on a misbehaving upstream.
 """
 
 from __future__ import annotations
@@ -12,6 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 _BOM = b"\xef\xbb\xbf"
+# A model's event is a few hundred bytes; a final Responses event repeats the whole reply.
+MAX_EVENT_BYTES = 16 * 1024 * 1024
+
+
+class SSEOverflow(ValueError):
+    """One event (or one line of it) is larger than the decoder's cap."""
 
 
 @dataclass(slots=True)
@@ -30,10 +41,16 @@ class SSEEvent:
 class SSEDecoder:
     """Feed bytes as they arrive; get back the events they complete."""
 
-    __slots__ = ("_buf", "_data", "_event", "_id", "_retry", "_skip_lf", "_started")
+    __slots__ = ("_buf", "_data", "_data_len", "_event", "_held", "_held_len", "_id", "_max",
+                 "_retry", "_skip_lf", "_started")  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, max_event_bytes: int = MAX_EVENT_BYTES) -> None:
+        self._max = max_event_bytes
         self._buf = b""
+        # Reads since the last line break, not yet joined (joined once, when a break comes).
+        self._held: list[bytes] = []
+        self._held_len = 0
+        self._data_len = 0  # bytes of the data lines of the event being read
         self._skip_lf = False
         self._started = False
         self._data: list[str] = []
@@ -49,6 +66,15 @@ class SSEDecoder:
             self._skip_lf = False
             if chunk[:1] == b"\n":
                 chunk = chunk[1:]
+        if self._started and b"\n" not in chunk and b"\r" not in chunk:
+            self._held.append(chunk)  # no line ends here: nothing to decode yet
+            self._held_len += len(chunk)
+            if len(self._buf) + self._held_len > self._max:
+                raise SSEOverflow(f"an event line over {self._max} bytes")
+            return []
+        if self._held:
+            self._buf = b"".join([self._buf, *self._held])
+            self._held, self._held_len = [], 0
         buf = self._buf + chunk if self._buf else chunk
         if not self._started:
             if len(buf) < len(_BOM) and _BOM.startswith(buf):
@@ -64,6 +90,8 @@ class SSEDecoder:
             buf = buf.replace(b"\r", b"\n")
         lines = buf.split(b"\n")
         self._buf = lines.pop()
+        if len(self._buf) > self._max:
+            raise SSEOverflow(f"an event line over {self._max} bytes")
         events: list[SSEEvent] = []
         for line in lines:
             self._line(line, events)
@@ -72,7 +100,9 @@ class SSEDecoder:
     def flush(self) -> list[SSEEvent]:
         """End of stream: a final unterminated event is discarded, as the spec says."""
         self._buf = b""
+        self._held, self._held_len = [], 0
         self._data = []
+        self._data_len = 0
         return []
 
     def _line(self, raw: bytes, events: list[SSEEvent]) -> None:
@@ -81,6 +111,7 @@ class SSEDecoder:
                 events.append(SSEEvent("\n".join(self._data), self._event, self._id, self._retry))
             # Fields are re-emitted per event exactly as they appeared, so reset them all.
             self._data = []
+            self._data_len = 0
             self._event = None
             self._id = None
             self._retry = None
@@ -92,6 +123,9 @@ class SSEDecoder:
         if sep and value[:1] == " ":
             value = value[1:]
         if name == "data":
+            self._data_len += len(raw)
+            if self._data_len > self._max:
+                raise SSEOverflow(f"an event over {self._max} bytes")
             self._data.append(value)
         elif name == "event":
             self._event = value

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from safeproxy.upstream.sse import SSEDecoder, SSEEvent, encode_event
+import pytest
+
+from safeproxy.upstream.sse import SSEDecoder, SSEEvent, SSEOverflow, encode_event
 
 
 def decode(data: bytes) -> list[SSEEvent]:
@@ -47,3 +49,30 @@ def test_encode_matches_the_usual_openai_framing() -> None:
     assert encode_event(SSEEvent('{"a":1}')) == b'data: {"a":1}\n\n'
     assert encode_event(SSEEvent("[DONE]")) == b"data: [DONE]\n\n"
     assert encode_event(SSEEvent("a\nb", event="e")) == b"event: e\ndata: a\ndata: b\n\n"
+
+
+def test_an_event_past_the_cap_is_refused_however_it_arrives() -> None:
+    line = b"data: " + b"x" * 100  # one line, no end, in pieces
+    decoder = SSEDecoder(max_event_bytes=64)
+    with pytest.raises(SSEOverflow):
+        for i in range(0, len(line), 7):
+            decoder.feed(line[i : i + 7])
+    many = b"".join(b"data: %d\n" % i for i in range(40))  # data lines, never a blank one
+    with pytest.raises(SSEOverflow):
+        SSEDecoder(max_event_bytes=64).feed(many)
+    within = SSEDecoder(max_event_bytes=64)
+    assert within.feed(b"data: " + b"y" * 40) == []  # under the cap: held until it ends
+    assert [e.data for e in within.feed(b"\n\n")] == ["y" * 40]
+
+
+def test_an_unfinished_line_is_joined_once_when_it_ends() -> None:
+    """Reads without a line break are kept, not joined again on every read (a long line in
+    many reads cost the square of its length)."""
+    decoder = SSEDecoder()
+    for _ in range(1000):
+        assert decoder.feed(b"z" * 10) == []
+    # The first read started the stream (a BOM check); the others are kept, never re-joined.
+    assert len(decoder._held) == 999 and decoder._buf == b"z" * 10
+    events = decoder.feed(b"\n\n")
+    assert events == []  # a line of no known field: ignored, and the event is empty
+    assert decoder._held == [] and decoder._buf == b""
