@@ -22,20 +22,17 @@ from typing import Any
 
 import orjson
 
-from safeproxy.errors import PolicyViolation
-from safeproxy.exchange.output_hook import records_for
+from safeproxy.exchange.held import HeldWindows
 from safeproxy.exchange.state import Exchange
 from safeproxy.exchange.whole import check_whole
-from safeproxy.filters.api import Mode, OnError
 from safeproxy.filters.chain import Clock
-from safeproxy.filters.holdback import StreamRedactor
 from safeproxy.filters.policy import CompiledPolicy
 from safeproxy.upstream.events import EventSchema, TextKey
 from safeproxy.upstream.sse import SSEEvent
 from safeproxy.upstream.wire import WireApi
 
 
-class EventHook:
+class EventHook(HeldWindows[TextKey]):
     """One per upstream response of a typed-event API."""
 
     def __init__(
@@ -46,22 +43,12 @@ class EventHook:
         schema: EventSchema,
         clock: Clock = time.perf_counter,
     ) -> None:
-        self._policy = policy
-        self._stage = policy.output
-        self._ex = ex
+        super().__init__(policy, ex, clock)
         self._api = api
         self._schema = schema
-        self._clock = clock
-        self._windows: dict[TextKey, StreamRedactor] = {}
         # Per field: the upstream text fed to its window, and what the client was sent.
         self._fed: dict[TextKey, str] = {}
         self._sent: dict[TextKey, str] = {}
-        self._seconds = 0.0
-        self._error: str | None = None
-        self._stash: list[SSEEvent] = []
-        self.finished = False
-        self.violation: PolicyViolation | None = None
-        self.released = False
 
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None:
         slots = self._api.reply_slots(body)
@@ -172,16 +159,7 @@ class EventHook:
             out.append(self._schema.delta(key, text))
 
     def _feed(self, key: TextKey, text: str) -> str:
-        window = self._windows.get(key)
-        if window is None:
-            stream = self._policy.stream
-            window = self._windows[key] = StreamRedactor(
-                self._stage.finder,
-                self._stage.effects,
-                context_chars=stream.context_chars,
-                max_pending_chars=stream.max_pending_chars,
-                on_overflow=stream.on_overflow,
-            )
+        window = self._window(key)
         self._fed[key] = self._fed.get(key, "") + text
         try:
             released = window.feed(text)
@@ -202,43 +180,6 @@ class EventHook:
         self._sent[key] = self._sent.get(key, "") + tail
         return tail
 
-    def _says(self, text: str) -> bool:
-        if text:
-            self.released = True
-            return True
-        return False
-
-    def _failed(self, text: str) -> str:
-        self._error = "exception"
-        if any(
-            s.on_error is OnError.CLOSED and s.mode is Mode.ENFORCE
-            for s in self._stage.specs.values()
-        ):
-            self.violation = PolicyViolation("filter_error", (), outcome="filter_error")
-            return ""
-        self._ex.degraded.append("output:exception")
-        return text
-
-    def _after_text(self, out: list[SSEEvent]) -> list[SSEEvent]:
-        if not self.released:
-            self._stash += out
-            return []
-        if self._stash:
-            out, self._stash = [*self._stash, *out], []
-        return out
-
-    def _blocked(self) -> bool:
-        if self.violation is not None:
-            return True
-        windows = [w for w in self._windows.values() if w.blocked]
-        if not windows:
-            return False
-        findings = [f for w in windows for f in w.findings if self._stage.effects.blocks(f)]
-        types = tuple(sorted({f.type for f in findings}))
-        reason = types[0] if types else "stream.holdback_overflow"
-        self.violation = PolicyViolation(reason, types, outcome="blocked_output")
-        return True
-
     def _block(self) -> list[SSEEvent]:
         self.finished = True
         self._record()
@@ -246,20 +187,3 @@ class EventHook:
         self._ex.outcome = self.violation.outcome
         style = self._policy.stream.block_style == "error_event"
         return self._schema.block(self.violation, style)
-
-    def _record(self) -> None:
-        ex = self._ex
-        ex.output_checked = True
-        findings = [f for w in self._windows.values() for f in w.findings]
-        overflows = sum(w.overflows for w in self._windows.values())
-        ex.holdback_chars = max((w.max_held for w in self._windows.values()), default=0)
-        ex.filter_records.append(
-            records_for(self._stage.specs, findings, self._error)
-            if findings or self._error
-            else self._stage.clean
-        )
-        ex.output_filter_s += self._seconds
-        if overflows and self._policy.stream.on_overflow == "release":
-            ex.degraded.append("output:holdback_overflow_released")
-        if ex.outcome == "allowed" and any(self._stage.effects.cuts(f) for f in findings):
-            ex.outcome = "redacted"

@@ -16,19 +16,17 @@ in-band error event (`block_style: error_event`).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
-from safeproxy.errors import PolicyViolation
 from safeproxy.exchange.coalesce import coalesce
+from safeproxy.exchange.held import HeldWindows
 from safeproxy.exchange.state import Exchange
 from safeproxy.exchange.whole import check_whole
-from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, OnError
 from safeproxy.filters.chain import Clock
-from safeproxy.filters.holdback import StreamRedactor
-from safeproxy.filters.policy import CompiledPolicy, FilterSpec
+from safeproxy.filters.policy import CompiledPolicy
 from safeproxy.upstream.sse import SSEEvent
 from safeproxy.upstream.wire import wire_api
 
@@ -41,28 +39,15 @@ _FILTERED_KEYS = frozenset({*TEXT_FIELDS, "tool_calls", "function_call", "audio"
 FieldKey = tuple[int, str, int]  # (choice index, field, tool-call index)
 
 
-class OutputHook:
+class OutputHook(HeldWindows[FieldKey]):
     """One per upstream response (like an Envoy filter instance per stream)."""
 
     def __init__(
         self, policy: CompiledPolicy, ex: Exchange, clock: Clock = time.perf_counter
     ) -> None:
-        self._policy = policy
-        self._stage = policy.output
-        self._ex = ex
-        self._clock = clock
-        self._windows: dict[FieldKey, StreamRedactor] = {}
+        super().__init__(policy, ex, clock)
         self._template: dict[str, Any] = {}
         self._completions = False
-        self._seconds = 0.0
-        self._error: str | None = None
-        self.finished = False
-        self.violation: PolicyViolation | None = None
-        # Whether any model text went out: a block after that ends the stream in-band.
-        self.released = False
-        # Chunks without text (the role chunk) wait for the first text, so that headers go
-        # out with checked text and a block before it is always a plain HTTP error.
-        self._stash: list[SSEEvent] = []
         # Choices whose finish_reason has been seen.
         self._done: set[int] = set()
         # Whether the event in hand had text held, cut or dropped (it is then re-serialised).
@@ -145,20 +130,6 @@ class OutputHook:
             out.append(event)
         return self._after_text(out)
 
-    def _after_text(self, out: list[SSEEvent]) -> list[SSEEvent]:
-        if not self.released:
-            self._stash += out
-            return []
-        if self._stash:
-            out, self._stash = [*self._stash, *out], []
-        return out
-
-    def _says(self, text: str) -> bool:
-        if text:
-            self.released = True
-            return True
-        return False
-
     def on_end(self) -> Sequence[SSEEvent]:
         if self.finished:
             return ()
@@ -198,31 +169,11 @@ class OutputHook:
         return says
 
     def _feed(self, key: FieldKey, text: str, final: bool) -> str:
-        window = self._windows.get(key)
-        if window is None:
-            stream = self._policy.stream
-            window = self._windows[key] = StreamRedactor(
-                self._stage.finder,
-                self._stage.effects,
-                context_chars=stream.context_chars,
-                max_pending_chars=stream.max_pending_chars,
-                on_overflow=stream.on_overflow,
-            )
+        window = self._window(key)
         try:
             return window.feed(text) + (window.end() if final else "")
         except Exception:
             return self._failed(text)
-
-    def _failed(self, text: str) -> str:
-        self._error = "exception"
-        if any(
-            s.on_error is OnError.CLOSED and s.mode is Mode.ENFORCE
-            for s in self._stage.specs.values()
-        ):
-            self.violation = PolicyViolation("filter_error", (), outcome="filter_error")
-            return ""
-        self._ex.degraded.append("output:exception")
-        return text
 
     def _flush_choice(self, index: int, skip: set[FieldKey] = frozenset()) -> list[SSEEvent]:  # type: ignore[assignment]
         out: list[SSEEvent] = []
@@ -263,18 +214,6 @@ class OutputHook:
             choice["delta"] = {name: text}
         return SSEEvent(orjson.dumps({**self._template, "choices": [choice]}).decode())
 
-    def _blocked(self) -> bool:
-        if self.violation is not None:
-            return True
-        windows = [w for w in self._windows.values() if w.blocked]
-        if not windows:
-            return False
-        findings = [f for w in windows for f in w.findings if self._stage.effects.blocks(f)]
-        types = tuple(sorted({f.type for f in findings}))
-        reason = types[0] if types else "stream.holdback_overflow"
-        self.violation = PolicyViolation(reason, types, outcome="blocked_output")
-        return True
-
     def _block(self) -> list[SSEEvent]:
         self.finished = True
         self._record()
@@ -293,39 +232,6 @@ class OutputHook:
             choices.append(choice)
         final = SSEEvent(orjson.dumps({**self._template, "choices": choices}).decode())
         return [final, SSEEvent("[DONE]")]
-
-    def _record(self) -> None:
-        self._ex.output_checked = True
-        findings = [f for w in self._windows.values() for f in w.findings]
-        overflows = sum(w.overflows for w in self._windows.values())
-        self._ex.holdback_chars = max((w.max_held for w in self._windows.values()), default=0)
-        self._ex.filter_records.append(
-            records_for(self._stage.specs, findings, self._error)
-            if findings or self._error
-            else self._stage.clean
-        )
-        self._ex.output_filter_s += self._seconds
-        if overflows and self._policy.stream.on_overflow == "release":
-            self._ex.degraded.append("output:holdback_overflow_released")
-        if self._ex.outcome == "allowed" and any(self._stage.effects.cuts(f) for f in findings):
-            self._ex.outcome = "redacted"
-
-
-def records_for(
-    specs: Mapping[str, FilterSpec], findings: list[Finding], error: str | None
-) -> list[FilterRecord]:
-    out: list[FilterRecord] = []
-    for name, spec in specs.items():
-        mine = [f for f in findings if f.filter == name]
-        verdict = spec.action.verdict() if mine else Action.CONTINUE
-        action = verdict if spec.mode is Mode.ENFORCE else Action.CONTINUE
-        types = tuple(sorted({f.type for f in mine}))
-        out.append(
-            FilterRecord(
-                name, "output", action, verdict, spec.mode, types, len(mine), error, tuple(mine)
-            )
-        )
-    return out
 
 
 def _fields_of(index: int, choice: dict[str, Any]) -> set[FieldKey]:
