@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
 import statistics
@@ -16,7 +17,7 @@ import orjson
 
 from safeproxy.exchange.output_hook import OutputHook
 from safeproxy.exchange.state import Exchange
-from safeproxy.filters.chain import run_stage
+from safeproxy.filters.chain import StageResult, run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.holdback import StreamRedactor
 from safeproxy.filters.injection import injection_rules
@@ -31,7 +32,7 @@ from safeproxy.upstream.openai import Kind
 from safeproxy.upstream.sse import SSEEvent
 
 SIZES_KB = (1, 4, 16, 64)
-FLAVOURS = ("ascii", "mixed")
+FLAVOURS = ("ascii", "mixed", "cjk", "arabic", "cyrillic", "emoji")
 SEED = 20240611
 STREAM_KB = 4
 CHUNK_CHARS = 4  # about one token
@@ -39,6 +40,8 @@ CHUNK_CHARS = 4  # about one token
 # The budgets the numbers are judged against.
 MAX_INPUT_4KB_US = 50.0
 MAX_EVENT_US = 60.0
+# Text in other scripts may cost this many times ASCII's per KB (issue 16).
+MAX_SCRIPT_RATIO = 3.0
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -97,24 +100,72 @@ def pii_value(rng: random.Random, kind: int) -> str:
     return luhn_card(rng)
 
 
-def pii_sentence(rng: random.Random, kind: int, mixed: bool) -> str:
+# Prose in one script, for the per-KB cost of text that is not ASCII: (words, the sentence that
+# carries a PII value, word separator). The values stay ASCII, as users paste them.
+SCRIPTS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "cjk": (
+        _words(
+            "今日 天気 会議 報告 明日 午後 資料 確認 お願い します 我们 明天 下午 开会 请把 "
+            "报告 发给 我 数据 再次 确认 谢谢 项目 预算 客户 订单 服务 데이터 확인 주세요 "
+            "회의 내일 보고서"
+        ),
+        "我的{label}是 {value} ，请确认。",  # noqa: RUF001
+        "",
+    ),
+    "arabic": (
+        _words(
+            "مرحبا كيف حالك اليوم الاجتماع غدا التقرير الميزانية العميل الطلب الخدمة شكرا "
+            "جزيلا على المساعدة يرجى مراجعة البيانات قبل الموعد المشروع الفريق الأسبوع "
+            "الشهر الإيرادات العقد الحساب الدعم التذكرة"
+        ),
+        "من فضلك، {label} الخاص بي هو {value} شكرا. ",
+        " ",
+    ),
+    "cyrillic": (
+        _words(
+            "привет как дела у команды спасибо за быстрый ответ завтра встреча отчёт бюджет "  # noqa: RUF001
+            "клиент заказ сервис пожалуйста проверьте данные перед сроком проект неделя месяц "
+            "выручка договор аккаунт поддержка заявка"
+        ),
+        "Кстати, мой {label}: {value}, проверьте. ",
+        " ",
+    ),
+    "emoji": (
+        _words(
+            "the team 🚀 shipped 🎉 release ✅ today 🙂 thanks 👍🏽 please 🙏 review 🔥 the "
+            "👨‍👩‍👧 family plan ❤️ budget 📎 meeting 🤔 later 🇫🇷 trip 👩🏿‍💻 coding"
+        ),
+        "ok 👍 my {label} is {value} 🙂 ",
+        " ",
+    ),
+}
+
+
+def pii_sentence(rng: random.Random, kind: int, flavour: str) -> str:
     value = pii_value(rng, kind)
     label = ("email", "phone", "card")[kind]
-    if mixed:
+    if flavour in SCRIPTS:
+        return SCRIPTS[flavour][1].format(label=label, value=value)
+    if flavour == "mixed":
         return f"Merci 🙏 — mon {label} est {value}, déjà vérifié. "
     return f"For the record, my {label} is {value} if you need it. "
 
 
-def sentence(rng: random.Random, mixed: bool) -> str:
-    words: list[str] = []
+def sentence(rng: random.Random, flavour: str) -> str:
+    if flavour in SCRIPTS:
+        words, _, sep = SCRIPTS[flavour]
+        text = sep.join(rng.choice(words) for _ in range(rng.randrange(6, 18)))
+        return text + rng.choice(("。", ".", "?", "!")) + " "
+    mixed = flavour == "mixed"
+    words_out: list[str] = []
     for _ in range(rng.randrange(6, 18)):
         if mixed and rng.random() < 0.25:
-            words.append(rng.choice(ACCENTED))
+            words_out.append(rng.choice(ACCENTED))
         else:
-            words.append(rng.choice(WORDS))
+            words_out.append(rng.choice(WORDS))
         if rng.random() < 0.04:  # years and quantities: digits the phone pattern looks at
-            words.append(str(rng.choice((rng.randrange(1990, 2030), rng.randrange(2, 500)))))
-    text = " ".join(words).capitalize()
+            words_out.append(str(rng.choice((rng.randrange(1990, 2030), rng.randrange(2, 500)))))
+    text = " ".join(words_out).capitalize()
     if mixed and rng.random() < 0.35:
         text += ", " + rng.choice(FOREIGN)
     end = rng.choice((".", ".", ".", "?", "!"))
@@ -127,7 +178,6 @@ def prose(size_kb: int, flavour: str, seed: int = SEED) -> str:
     """About `size_kb` KiB of UTF-8 prose. Three PII values (email, phone, card) per 4 KiB,
     and at least one of each, so every validator runs whatever the size."""
     rng = random.Random(f"{seed}-{flavour}-{size_kb}")
-    mixed = flavour == "mixed"
     size = size_kb * 1024
     every = min(size, 4096) // 3
     parts: list[str] = []
@@ -135,15 +185,28 @@ def prose(size_kb: int, flavour: str, seed: int = SEED) -> str:
     next_pii, kind = every // 2, 0
     while used < size:
         if used >= next_pii:
-            piece = pii_sentence(rng, kind % 3, mixed)
+            piece = pii_sentence(rng, kind % 3, flavour)
             next_pii, kind = next_pii + every, kind + 1
         else:
-            piece = sentence(rng, mixed)
+            piece = sentence(rng, flavour)
         parts.append(piece)
         used += len(piece.encode())
     text = "".join(parts)
     # Trim to the byte budget on a character boundary (only prose after the last PII value).
     return text.encode()[:size].decode("utf-8", "ignore")
+
+
+def variants(text: str, n: int = 4) -> Callable[[], str]:
+    """The text, made distinct on each call: the normaliser and the views keep their last
+    answer (a shadow scan re-reads the active scan's text), so one text repeated would time a
+    cache hit, which no two requests get."""
+    texts = [f"{i} {text}" for i in range(n)]
+    turn = itertools.cycle(texts)
+    return partial(next, turn)
+
+
+def scan(stage: Stage, text: Callable[[], str]) -> StageResult:
+    return run_stage(stage, [text()])
 
 
 def sample(fn: Callable[[], object], n: int, budget_s: float) -> list[int]:
@@ -236,7 +299,7 @@ def bench_stages(policy: CompiledPolicy, settings: PolicySettings, quick: bool) 
                 found = sum(r.hits for r in result.records)
                 # `re` is far slower on big texts: fewer calls, same time budget.
                 us, re_us = interleaved(
-                    [partial(run_stage, stage, [text]), partial(re_scan, regexes, text)],
+                    [partial(scan, stage, variants(text)), partial(re_scan, regexes, text)],
                     n=2000 if not quick else 200,
                     budget_s=budget,
                 )
@@ -361,6 +424,25 @@ def render(stage_rows: Sequence[StageRow], stream_rows: Sequence[StreamRow]) -> 
             f"| {s.flavour} | {s.chunks} | {s.events} | {s.window_us:.2f} | {s.hook_us:.2f} "
             f"| {s.json_us:.2f} | {s.hook_us / s.json_us:.1f}x | {s.held} |"
         )
+    ascii_us = {(r.kb, r.stage): r.us for r in stage_rows if r.flavour == "ascii"}
+    others = [f for f in FLAVOURS if f != "ascii"]
+    lines += [
+        "",
+        "### cost per KB against ASCII text of the same size and stage (x)",
+        "",
+        "| size | stage | " + " | ".join(others) + " |",
+        "|---:|---|" + "---:|" * len(others),
+    ]
+    by_key = {(r.flavour, r.kb, r.stage): r.us for r in stage_rows}
+    worst: dict[str, float] = {}
+    for kb in SIZES_KB:
+        for stage in ("input", "output"):
+            cells = []
+            for f in others:
+                ratio = by_key[(f, kb, stage)] / ascii_us[(kb, stage)]
+                worst[f] = max(worst.get(f, 0.0), ratio)
+                cells.append(f"{ratio:.1f}")
+            lines.append(f"| {kb} KB | {stage} | " + " | ".join(cells) + " |")
     four = next(r for r in stage_rows if (r.flavour, r.kb, r.stage) == ("ascii", 4, "input"))
     checks = [("default policy, input stage, 4 KB ASCII prompt", four.us, MAX_INPUT_4KB_US)]
     # The proxy's own relay cost per event comes on top (proxy_overhead.py measures the sum).
@@ -372,6 +454,12 @@ def render(stage_rows: Sequence[StageRow], stream_rows: Sequence[StreamRow]) -> 
     for label, value, limit in checks:
         verdict = "PASS" if value <= limit else "FAIL"
         lines.append(f"| {label} | {value:.1f} µs | ≤ {limit:.0f} µs | {verdict} |")
+    for f, ratio in worst.items():
+        verdict = "PASS" if ratio <= MAX_SCRIPT_RATIO else "FAIL"
+        lines.append(
+            f"| {f} text, worst per-KB cost ÷ ASCII's | {ratio:.1f}x "
+            f"| ≤ {MAX_SCRIPT_RATIO:.0f}x | {verdict} |"
+        )
     return "\n".join(lines)
 
 
