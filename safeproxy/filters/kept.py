@@ -1,10 +1,14 @@
-"""The offset map of a normalised text that dropped characters: kept positions, found on demand.
+"""Offset maps of normalised texts, answered on demand rather than listed.
 
-When normalisation drops many characters (a text of zero-width spaces or variation selectors
-between letters), its map from normalised to original index is the list of the positions
-that were kept. Listing them makes one Python int per character: 26 ms for a MiB, paid on
-every such text although the map is read only where a finding lies. `Kept` answers the same
-look-ups from counts per block (taken in C) and lists one block per look-up.
+A normalised text's map from normalised to original index is read only where a finding lies,
+but listing it makes one Python int per character (26 ms for a MiB). Two shapes answer the
+same look-ups without the list:
+
+- `Kept`: normalisation dropped many characters (zero-width spaces or variation selectors
+  between letters); the map is the kept positions, counted per block in C, one block listed
+  per look-up.
+- `Segments`: the text equals its original but for a few runs that vanish or grow (an
+  emoji's joiner, "ß" as "ss"); the map is the identity between those runs.
 """
 
 from __future__ import annotations
@@ -20,7 +24,61 @@ BLOCK = 256
 LOOKUPS_PER_BLOCK = 1
 
 
-class Kept(Sequence[int]):
+class LazyIndex(Sequence[int]):
+    """A sequence of ints whose items are computed by `_at` (indexes, slices, negatives)."""
+
+    def _at(self, i: int) -> int:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[int]: ...
+    def __getitem__(self, i: int | slice) -> int | list[int]:
+        if isinstance(i, slice):
+            return [self._at(k) for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._at(i)
+
+
+class Segments(LazyIndex):
+    """Normalised index -> original index, as segments added in order: from normalised
+    index `norm` on, the original index is `orig` plus the offset (or, for a changed run,
+    `orig` plus `within[offset]`)."""
+
+    def __init__(self) -> None:
+        self._norm = [0]
+        self._orig = [0]
+        self._within: list[tuple[int, ...] | None] = [None]
+        self._len = 0
+
+    def add(self, norm: int, orig: int, within: tuple[int, ...] | None) -> None:
+        self._norm.append(norm)
+        self._orig.append(orig)
+        self._within.append(within)
+
+    def close(self, length: int) -> None:
+        self._len = length
+
+    def __len__(self) -> int:
+        return self._len
+
+    def _at(self, i: int) -> int:
+        # The last segment starting at or before i (a run that vanished starts where the
+        # next segment does, and owns no index).
+        k = bisect.bisect_right(self._norm, i) - 1
+        within = self._within[k]
+        offset = i - self._norm[k]
+        return self._orig[k] + (offset if within is None else within[offset])
+
+    def __iter__(self) -> Iterator[int]:
+        return map(self._at, range(self._len))
+
+
+class Kept(LazyIndex):
     """kept[i] is the original position of the i-th character kept.
 
     `dropped(a, b)` counts the dropped positions in [a, b); `keep` is a sequence of n
@@ -56,19 +114,6 @@ class Kept(Sequence[int]):
         b = min(self._n, a + BLOCK)
         block = list(compress(range(a, b), self._keep[a:b]))
         return block[i - self._before[k]]
-
-    @overload
-    def __getitem__(self, i: int) -> int: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[int]: ...
-    def __getitem__(self, i: int | slice) -> int | list[int]:
-        if isinstance(i, slice):
-            return [self._at(k) for k in range(*i.indices(self._len))]
-        if i < 0:
-            i += self._len
-        if not 0 <= i < self._len:
-            raise IndexError(i)
-        return self._at(i)
 
     def __iter__(self) -> Iterator[int]:
         return compress(range(self._n), self._keep)

@@ -21,13 +21,19 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import partial
+from itertools import accumulate, compress, repeat
+from operator import contains, ne, or_
 from typing import NamedTuple, TypeVar
 
-from safeproxy.filters.kept import Kept
+from safeproxy.filters.char_runs import RunMapper, exceptions, runs_pattern
+from safeproxy.filters.kept import Kept, Segments
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
 _FULL_STOPS = "\u3002\uff61"  # ideographic full stops (NFKD leaves them)
-_ASCII_SPACES = str.maketrans("\t\n\v\f\r\x1c\x1d\x1e\x1f", "         ")
+_ASCII_SPACE_CHARS = "\t\n\v\f\r\x1c\x1d\x1e\x1f"
+_ASCII_SPACES = str.maketrans(_ASCII_SPACE_CHARS, " " * len(_ASCII_SPACE_CHARS))
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+
 # The ASCII fast path in one C pass over bytes: lower case, and every space-like control as
 # " " (a dict-driven str.translate looks each character up).
 _ASCII_FOLD = bytes(
@@ -121,6 +127,10 @@ class Normalizer:
         self._changers = _Changers(self._folds)
         self._lengths = _Lengths(self._folds)
         self._marked = _Marked(self._folds)
+        marked = self._marked
+        self._runs = RunMapper(
+            runs_pattern(exceptions(_fold_char)), lambda run: run.translate(marked)
+        )
         # The last text and its view: a shadow candidate's scan asks for the view of the
         # text the active policy's scan just normalised (one tuple, replaced whole, so a scan
         # on the offload thread and one on the loop never see half an entry).
@@ -139,16 +149,70 @@ class Normalizer:
             folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
             return Normalized(folded, text, None)
         if _VANISHED not in text:
+            view = self._by_runs(text)
+            if view is not None:
+                return view
+        return self._by_translate(text)
+
+    def _by_runs(self, text: str) -> Normalized | None:
+        """Casefold the text whole (C), folding only the runs of characters casefold gets
+        wrong one by one; None for a text so dense in such runs that one `str.translate`
+        costs less than a Python step per run."""
+        split = self._runs.split(text)
+        if split is None:
+            return None
+        parts, runs = split
+        marked = parts[1::2]
+        # Folded runs are casefolded already, and casefolding is idempotent.
+        folded = _ascii_spaces("".join(parts).casefold())
+        if len(folded) == len(text):  # no character grew (a vanished one is marked)
+            if _VANISHED not in folded:
+                return Normalized(folded, text, None)
+            return self._without_vanished(folded, text)
+        # Some run grows: the map is the identity but for the runs that grow or vanish.
+        changed = compress(
+            range(len(runs)),
+            map(
+                or_,
+                map(ne, map(len, marked), map(len, runs)),
+                map(contains, marked, repeat(_VANISHED)),
+            ),
+        )
+        lengths = [0] * len(parts)  # of the original parts
+        lengths[0::2] = map(len, parts[0::2])
+        lengths[1::2] = map(len, runs)
+        at_part = list(accumulate(lengths, initial=0))
+        folds = self._folds
+        segments = Segments()
+        shift = 0
+        for j in changed:
+            run, at = runs[j], at_part[2 * j + 1]
+            within: list[int] = []
+            for k, ch in enumerate(run):
+                within.extend([k] * len(folds[ord(ch)]))
+            segments.add(at + shift, at, tuple(within))
+            shift += len(within) - len(run)
+            segments.add(at + len(run) + shift, at + len(run), None)
+        segments.close(len(folded) - folded.count(_VANISHED))
+        return Normalized(folded.replace(_VANISHED, ""), text, segments)
+
+    @staticmethod
+    def _without_vanished(marked: str, text: str) -> Normalized:
+        """The view of a text folded one character for one, NUL where one vanished."""
+        # The kept positions: the non-zero code units of its UTF-32, found on demand.
+        units = memoryview(marked.encode("utf-32-le")).cast("I")
+        kept = Kept(len(text), partial(marked.count, _VANISHED), units)
+        return Normalized(marked.replace(_VANISHED, ""), text, kept)
+
+    def _by_translate(self, text: str) -> Normalized:
+        if _VANISHED not in text:
             # One translate pass (a C loop, but a dict look-up per character: about 35 ns)
             # instead of three. Each character becomes one, unless some folds to several.
             marked = text.translate(self._marked)
             if len(marked) == len(text):
                 if _VANISHED not in marked:
                     return Normalized(marked, text, None)
-                # The kept positions: the non-zero code units of its UTF-32, found on demand.
-                units = memoryview(marked.encode("utf-32-le")).cast("I")
-                kept = Kept(len(text), partial(marked.count, _VANISHED), units)
-                return Normalized(marked.replace(_VANISHED, ""), text, kept)
+                return self._without_vanished(marked, text)
         folded = text.translate(self._folds)
         changers = text.translate(self._changers)
         if not changers:
@@ -179,10 +243,21 @@ class Normalizer:
         return Normalized(folded, text, tuple(sources))
 
 
+def _ascii_spaces(text: str) -> str:
+    """Space-like ASCII controls as " " (casefold leaves them); each absent one costs a C find."""
+    for c in _ASCII_SPACE_CHARS:
+        if c in text:
+            text = text.replace(c, " ")
+    return text
+
+
 def _fold_char(ch: str) -> str:
     cp = ord(ch)
     if _TAG_FIRST <= cp <= _TAG_LAST:
         return chr(cp - 0xE0000).lower()
+    if _HANGUL_FIRST <= cp <= _HANGUL_LAST:
+        # Decomposing a syllable into its jamo only cost a map: no detector reads jamo.
+        return ch
     if ch.isspace():
         return " "
     category = unicodedata.category(ch)

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.char_runs import exceptions, runs_pattern
+from safeproxy.filters.normalize import Normalizer, _fold_char
 
 N = Normalizer()
 
@@ -88,3 +89,60 @@ def test_emoji_and_arabic_text_are_not_changed_in_the_original() -> None:
         view = N.normalize(text)
         assert view.original == text
         assert unicodedata.is_normalized("NFC", view.original)
+
+
+def _per_character(text: str) -> tuple[str, list[int]]:
+    """The definition: each character folded alone, and the original index of each output."""
+    out: list[str] = []
+    sources: list[int] = []
+    for i, c in enumerate(text):
+        folded = _fold_char(c)
+        out.append(folded)
+        sources.extend([i] * len(folded))
+    return "".join(out), sources
+
+
+# Characters that each path treats differently: accents, ligatures and "ß" (grow), joiners,
+# selectors and tags (vanish), full stops and dashes (rewritten), Hangul, CJK, emoji, spaces.
+_TRICKY = st.sampled_from(
+    [*"aZ9 \t\n\x1céÉßﬃ…½й。－—\u00a0\u200b\u200d\ufe0f가漢😀👍🏽٣", "\U000e0061", "\U0001d400"]
+)
+
+
+@given(st.lists(st.one_of(_TRICKY, st.characters()), max_size=120).map("".join))
+def test_every_path_folds_as_each_character_alone(text: str) -> None:
+    folded, sources = _per_character(text)
+    view = N.normalize(text)
+    assert view.text == folded
+    assert [view.original_span(i, i + 1)[0] for i in range(len(folded))] == sources
+
+
+@given(st.text(st.sampled_from("aé\u200dß"), min_size=300, max_size=600))
+def test_a_text_dense_in_changed_runs_folds_the_same_by_translate(text: str) -> None:
+    # Over one run per RUN_SPACING characters the text is translated whole instead.
+    folded, sources = _per_character(text)
+    view = N.normalize(text)
+    assert view.text == folded
+    assert [view.original_span(i, i + 1)[0] for i in range(len(folded))] == sources
+
+
+def test_outside_the_class_casefold_alone_folds_every_bmp_character() -> None:
+    runs = runs_pattern(exceptions(_fold_char))
+    plain = [
+        chr(cp)
+        for cp in range(0x80, 0x10000)
+        if not 0xD800 <= cp < 0xE000 and runs.fullmatch(chr(cp)) is None
+    ]
+    assert len(plain) > 50_000  # most of the plane takes the C path
+    wrong = [c for c in plain if _fold_char(c) != c.casefold() or len(c.casefold()) != 1]
+    assert wrong == []
+
+
+def test_casefolding_a_folded_character_changes_nothing() -> None:
+    # The runs path casefolds folded runs a second time, with the text around them.
+    wrong = [
+        cp
+        for cp in range(0x80, 0x110000)
+        if not 0xD800 <= cp < 0xE000 and _fold_char(chr(cp)).casefold() != _fold_char(chr(cp))
+    ]
+    assert wrong == []

@@ -1,0 +1,116 @@
+"""Runs of the characters a whole-string C pass gets wrong, mapped one run at a time.
+
+A `str.translate` through a dict costs about 45 ns a character on text that is not ASCII;
+`str.casefold` runs over a whole string at a few. For most characters of most scripts,
+normalisation's folding (`normalize._fold_char`) is exactly `c.casefold()`, and the
+confusables skeleton leaves most characters alone. So a text is split at runs of the
+exceptions (a C search), only the runs are mapped (a dict look-up each: runs repeat), and
+the rest goes through whole.
+
+A class is built for the Basic Multilingual Plane only, and every character above it counts
+as an exception: `re` keeps a BMP class as a bitmap (one look-up a character), but checks
+ranges above the BMP one by one for every character (370 ns a character for this class).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+
+BMP_END = 0x10000
+# A text split into more runs than one per this many characters is mapped whole instead.
+RUN_SPACING = 8
+MIN_RUNS = 16
+# Runs up to this long are kept mapped; the cache is cleared past this many (client input).
+CACHED_RUN_CHARS = 8
+CACHE_LIMIT = 1 << 16
+# The categories whose characters `_fold_char` rewrites whatever they decompose to.
+_REWRITTEN = frozenset({"Cf", "Nd", "Pd"})
+
+
+def exceptions(fold: Callable[[str], str]) -> Iterator[int]:
+    """The non-ASCII BMP code points whose `fold` is not their casefold, or whose casefold is
+    not one character.
+
+    A cheap test in C picks the candidates (the few thousand that decompose, combine, are
+    rewritten by category, are spaces or casefold to several); `fold` then decides each, so
+    the class says exactly what `fold` does. (ASCII is left to the caller: only its space-like
+    controls differ.)
+    """
+    category, decomposition = unicodedata.category, unicodedata.decomposition
+    combining = unicodedata.combining
+    for cp in range(0x80, BMP_END):
+        if 0xD800 <= cp < 0xE000:  # surrogates: never in a decoded request
+            continue
+        c = chr(cp)
+        lowered = c.casefold()
+        candidate = (
+            decomposition(c)
+            or combining(c)
+            or category(c) in _REWRITTEN
+            or c.isspace()
+            or len(lowered) != 1
+            or 0xFE00 <= cp <= 0xFE0F  # variation selectors (Mn, combining class 0)
+            or 0xAC00 <= cp <= 0xD7A3  # Hangul syllables decompose algorithmically
+            or cp in (0x3002, 0xFF61)  # full stops: rewritten, with no decomposition
+        )
+        if candidate and (len(lowered) != 1 or fold(c) != lowered):
+            yield cp
+
+
+def runs_pattern(code_points: Iterable[int]) -> re.Pattern[str]:
+    """Runs of the given BMP code points (in increasing order) and of any character above
+    the BMP, captured (for `split`).
+
+    Written `[X][X]*` rather than `[X]+`: `re` then scans for a run's first character in its
+    tight charset loop instead of trying a match at every position (16 against 370 ns).
+    """
+    ranges: list[list[int]] = []
+    for cp in code_points:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    body = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    one = f"[{body}\\U00010000-\\U0010ffff]"
+    return re.compile(f"({one}{one}*)")
+
+
+class _Mapped(dict[str, str]):
+    """A run -> what it maps to, computed on first sight; short runs are kept."""
+
+    def __init__(self, map_run: Callable[[str], str]) -> None:
+        super().__init__()
+        self._map_run = map_run
+
+    def __missing__(self, run: str) -> str:
+        mapped = self._map_run(run)
+        if len(run) <= CACHED_RUN_CHARS:
+            if len(self) >= CACHE_LIMIT:
+                self.clear()
+            self[run] = mapped
+        return mapped
+
+
+class RunMapper:
+    """Maps the runs of a class's characters in a text, leaving the rest as it is."""
+
+    def __init__(self, pattern: re.Pattern[str], map_run: Callable[[str], str]) -> None:
+        self._pattern = pattern
+        self._mapped = _Mapped(map_run)
+
+    def split(self, text: str) -> tuple[list[str], list[str]] | None:
+        """(parts, runs): the text's parts with each run mapped (runs at odd indices), and
+        the runs as they were; None for a text so dense in runs that a Python step per run
+        would cost more than one `str.translate` of the whole."""
+        most = len(text) // RUN_SPACING + MIN_RUNS
+        parts = self._pattern.split(text, most)
+        if len(parts) > 2 * most:
+            return None
+        runs = parts[1::2]
+        parts[1::2] = map(self._mapped.__getitem__, runs)
+        return parts, runs
