@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from safeproxy.filters.char_runs import BMP_END, RunMapper, runs_pattern
+
 # Leetspeak digits and symbols read as the letters they stand for.
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
         "|": "l"}  # fmt: skip
@@ -44,6 +46,11 @@ class Skeleton:
         table.update({ord(k): v for k, v in EXTRA.items()})
         # Homoglyphs only, for PII and secret patterns: digits and symbols keep their meaning.
         self._letters = table
+        # Most characters of a text are no homoglyph: only runs of them are translated.
+        self._runs = RunMapper(
+            runs_pattern(sorted(cp for cp in table if cp < BMP_END)),
+            lambda run: run.translate(table),
+        )
         self._last: tuple[str, str] = ("", "")
         # Plain ASCII only meets the leet map: a 256-entry bytes table is far faster.
         self._ascii = bytes(ord(LEET.get(chr(b), chr(b))) if b < 128 else b for b in range(256))
@@ -57,7 +64,8 @@ class Skeleton:
         last_in, last_out = self._last
         if norm is last_in:
             return last_out
-        out = norm.translate(self._letters)
+        split = self._runs.split(norm)
+        out = norm.translate(self._letters) if split is None else "".join(split[0])
         self._last = (norm, out)
         return out
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import string
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.skeleton import EXTRA, Skeleton
 
 TABLE = skeleton_table()
 
@@ -104,3 +107,18 @@ def test_each_call_builds_a_fresh_equal_table() -> None:
     again = skeleton_table()
     assert again == TABLE
     assert again is not TABLE
+
+
+_SKELETON = Skeleton(TABLE)
+_LETTERS = {**TABLE, **{ord(k): v for k, v in EXTRA.items()}}
+
+
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(list("aрусский дом😀é漢\u0430\u0501")), st.characters()),
+        max_size=300,
+    ).map("".join)
+)
+def test_letters_translates_only_runs_yet_equals_a_whole_translate(text: str) -> None:
+    # Sparse homoglyphs take the runs path; a text dense in them is translated whole.
+    assert _SKELETON.letters(text) == text.translate(_LETTERS)
