@@ -7,7 +7,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.filters.carriers import carrier_runs, decode_carriers, encode, strip_carriers
+from safeproxy.filters.carriers import (
+    _RUNS,
+    carrier_runs,
+    decode_carriers,
+    encode,
+    may_carry,
+    strip_carriers,
+)
 from tests.support import gate_of
 
 gate_hits = gate_of("carriers")
@@ -79,3 +86,22 @@ def test_the_gate_matches_wherever_a_run_is_listed(parts: list[str]) -> None:
     text = "".join(parts)
     if carrier_runs(text):
         assert gate_hits(text), [hex(ord(c)) for c in text]
+
+
+# Carriers of every kind among ordinary characters, selectors after emoji included.
+_MIXED = st.lists(
+    st.one_of(
+        st.sampled_from(["\ufe00", "\ufe0f", "\U000e0041", "\U000e007f", "\U000e0100"]),
+        st.sampled_from(["\U0001f600", "\u2764", "a", "\u0439", " "]),
+        st.characters(exclude_categories=["Cs"]),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(_MIXED)
+def test_the_quick_test_never_misses_a_run(text: str) -> None:
+    # may_carry's bytes test stands in front of every search: a text with a run must pass it.
+    if _RUNS.search(text):
+        assert may_carry(text)
+    assert strip_carriers(text) == _RUNS.sub("", text) or "\U0001f3f4" in text
