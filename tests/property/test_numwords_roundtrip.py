@@ -9,6 +9,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from safeproxy.filters import numwords
 from safeproxy.filters.numwords import SHORT_LEADS, decode_numwords
 from tests.support import gate_of
 
@@ -106,3 +107,18 @@ def test_the_gate_matches_wherever_the_decoder_finds_a_run(parts: list[tuple[str
     text = "".join(t + s for t, s in parts)
     if decode_numwords(text, 1 << 20):
         assert gate_hits(text), text
+
+
+_TOKENS = st.sampled_from(
+    ["one", "ONE", "One", "un", "une", "under", "someone", "fünf", "FÜNF", "três", "twenty",
+     "double", "K", "\u212a", "\u0130", "ſix", "x", "é", "й", "1", "_", " ", "-", ", ", "\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(_TOKENS, st.characters(exclude_categories=["Cs"])), max_size=40))
+def test_number_words_found_by_find_are_the_letter_runs_that_are_words(tokens: list[str]) -> None:
+    # The C-listed, find-based search must yield exactly what reading every run yields.
+    text = "".join(tokens)
+    fast = list(numwords._word_matches(text, [0]))
+    assert fast == list(numwords._word_matches_by_run(text, [0]))
