@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 BMP_END = 0x10000
 # A text split into more runs than one per this many characters is mapped whole instead.
-RUN_SPACING = 8
+RUN_SPACING = 4
 MIN_RUNS = 16
 # Runs up to this long are kept mapped; the cache is cleared past this many (client input).
 CACHED_RUN_CHARS = 8
@@ -80,7 +80,7 @@ def runs_pattern(code_points: Iterable[int]) -> re.Pattern[str]:
     return re.compile(f"({one}{one}*)")
 
 
-class _Mapped(dict[str, str]):
+class Mapped(dict[str, str]):
     """A run -> what it maps to, computed on first sight; short runs are kept."""
 
     def __init__(self, map_run: Callable[[str], str]) -> None:
@@ -101,7 +101,7 @@ class RunMapper:
 
     def __init__(self, pattern: re.Pattern[str], map_run: Callable[[str], str]) -> None:
         self._pattern = pattern
-        self._mapped = _Mapped(map_run)
+        self._mapped = Mapped(map_run)
 
     def split(self, text: str) -> tuple[list[str], list[str]] | None:
         """(parts, runs): the text's parts with each run mapped (runs at odd indices), and

@@ -7,15 +7,15 @@ same look-ups without the list:
 - `Kept`: normalisation dropped many characters (zero-width spaces or variation selectors
   between letters); the map is the kept positions, counted per block in C, one block listed
   per look-up.
-- `Segments`: the text equals its original but for a few runs that vanish or grow (an
-  emoji's joiner, "ß" as "ss"); the map is the identity between those runs.
+- `Grown`: some characters became several ("ß" as "ss", a ligature) and some maybe none;
+  the map is each original character's folded length, summed per block in C.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterator, Sequence
-from itertools import compress
+from itertools import chain, compress, repeat
 from typing import overload
 
 # Positions per block: a look-up lists at most this many (in C); a Python step per block.
@@ -44,38 +44,42 @@ class LazyIndex(Sequence[int]):
         return self._at(i)
 
 
-class Segments(LazyIndex):
-    """Normalised index -> original index, as segments added in order: from normalised
-    index `norm` on, the original index is `orig` plus the offset (or, for a changed run,
-    `orig` plus `within[offset]`)."""
+class Grown(LazyIndex):
+    """kept[i] is the original position of the i-th normalised character, where `lengths[j]`
+    is how many characters the j-th original one became (0: it vanished; 2: "ß" as "ss").
+    Counted per block in C (`sum` of a bytes slice), one block listed per look-up."""
 
-    def __init__(self) -> None:
-        self._norm = [0]
-        self._orig = [0]
-        self._within: list[tuple[int, ...] | None] = [None]
-        self._len = 0
-
-    def add(self, norm: int, orig: int, within: tuple[int, ...] | None) -> None:
-        self._norm.append(norm)
-        self._orig.append(orig)
-        self._within.append(within)
-
-    def close(self, length: int) -> None:
-        self._len = length
+    def __init__(self, lengths: bytes) -> None:
+        self._lengths = lengths
+        n = len(lengths)
+        before = [0]
+        for a in range(0, n, BLOCK):
+            before.append(before[-1] + sum(lengths[a : a + BLOCK]))
+        self._before = before
+        self._len = before[-1]
+        self._lookups = 0
+        self._all: tuple[int, ...] | None = None
 
     def __len__(self) -> int:
         return self._len
 
+    def _listed(self, a: int, b: int) -> list[int]:
+        return list(chain.from_iterable(map(repeat, range(a, b), self._lengths[a:b])))
+
     def _at(self, i: int) -> int:
-        # The last segment starting at or before i (a run that vanished starts where the
-        # next segment does, and owns no index).
-        k = bisect.bisect_right(self._norm, i) - 1
-        within = self._within[k]
-        offset = i - self._norm[k]
-        return self._orig[k] + (offset if within is None else within[offset])
+        if self._all is not None:
+            return self._all[i]
+        self._lookups += 1
+        if self._lookups > LOOKUPS_PER_BLOCK * len(self._before):
+            self._all = tuple(self._listed(0, len(self._lengths)))
+            return self._all[i]
+        k = bisect.bisect_right(self._before, i) - 1
+        a = k * BLOCK
+        block = self._listed(a, min(len(self._lengths), a + BLOCK))
+        return block[i - self._before[k]]
 
     def __iter__(self) -> Iterator[int]:
-        return map(self._at, range(self._len))
+        return iter(self._listed(0, len(self._lengths)))
 
 
 class Kept(LazyIndex):

@@ -11,9 +11,13 @@ characters inside it included). Steps, per code point:
 4. NFKD, without combining marks, then casefold: full-width, ligatures, accents and case.
 5. Every kind of whitespace becomes one ASCII space (runs are kept: lengths stay local).
 
+Steps 1-5 are a Hangul syllable's exception: it stays whole (no detector reads jamo).
+
 Plain ASCII takes a fast path: lower-casing and whitespace mapping keep every offset, so no
-map is built at all. Other text is folded by `str.translate`, and a map is built only when
-some character folds to nothing or to several characters.
+map is built at all. Other text is casefolded whole in C, with only the runs of characters
+that casefold gets wrong folded one by one (`char_runs`); a text dense in such runs goes
+through `str.translate` instead. A map is built only when some character folds to nothing
+or to several characters, and it is answered on demand (`kept`).
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import partial
-from itertools import accumulate, compress, repeat
-from operator import contains, ne, or_
+from itertools import repeat
+from operator import mul
 from typing import NamedTuple, TypeVar
 
-from safeproxy.filters.char_runs import RunMapper, exceptions, runs_pattern
-from safeproxy.filters.kept import Kept, Segments
+from safeproxy.filters.char_runs import Mapped, RunMapper, exceptions, runs_pattern
+from safeproxy.filters.kept import Grown, Kept
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
 _FULL_STOPS = "\u3002\uff61"  # ideographic full stops (NFKD leaves them)
@@ -100,13 +104,6 @@ class _Marked(_Derived[str]):
         return self._folds[cp] or _VANISHED
 
 
-class _Changers(_Derived["str | None"]):
-    """Keeps only the code points whose folding is not exactly one character."""
-
-    def derive(self, cp: int) -> str | None:
-        return None if len(self._folds[cp]) == 1 else chr(cp)
-
-
 class _Lengths(_Derived[str]):
     """Code point -> its folding's length as one character (folds are short: < 256)."""
 
@@ -115,22 +112,17 @@ class _Lengths(_Derived[str]):
 
 
 class Normalizer:
-    """Stateless but for bounded caches of per-code-point foldings.
-
-    The general path is two `str.translate` passes (C loops): one folds, one lists the
-    characters whose folding changes the length (invisible ones, ligatures). Only when
-    there are any is an offset map built, from their positions, in runs.
-    """
+    """Stateless but for bounded caches of per-code-point and per-run foldings."""
 
     def __init__(self) -> None:
         self._folds = _Folds()
-        self._changers = _Changers(self._folds)
         self._lengths = _Lengths(self._folds)
         self._marked = _Marked(self._folds)
         marked = self._marked
-        self._runs = RunMapper(
-            runs_pattern(exceptions(_fold_char)), lambda run: run.translate(marked)
-        )
+        lengths = self._lengths
+        pattern = runs_pattern(exceptions(_fold_char))
+        self._runs = RunMapper(pattern, lambda run: run.translate(marked))
+        self._run_lengths = Mapped(lambda run: run.translate(lengths))
         # The last text and its view: a shadow candidate's scan asks for the view of the
         # text the active policy's scan just normalised (one tuple, replaced whole, so a scan
         # on the offload thread and one on the loop never see half an entry).
@@ -162,39 +154,18 @@ class Normalizer:
         if split is None:
             return None
         parts, runs = split
-        marked = parts[1::2]
         # Folded runs are casefolded already, and casefolding is idempotent.
         folded = _ascii_spaces("".join(parts).casefold())
         if len(folded) == len(text):  # no character grew (a vanished one is marked)
             if _VANISHED not in folded:
                 return Normalized(folded, text, None)
             return self._without_vanished(folded, text)
-        # Some run grows: the map is the identity but for the runs that grow or vanish.
-        changed = compress(
-            range(len(runs)),
-            map(
-                or_,
-                map(ne, map(len, marked), map(len, runs)),
-                map(contains, marked, repeat(_VANISHED)),
-            ),
-        )
-        lengths = [0] * len(parts)  # of the original parts
-        lengths[0::2] = map(len, parts[0::2])
-        lengths[1::2] = map(len, runs)
-        at_part = list(accumulate(lengths, initial=0))
-        folds = self._folds
-        segments = Segments()
-        shift = 0
-        for j in changed:
-            run, at = runs[j], at_part[2 * j + 1]
-            within: list[int] = []
-            for k, ch in enumerate(run):
-                within.extend([k] * len(folds[ord(ch)]))
-            segments.add(at + shift, at, tuple(within))
-            shift += len(within) - len(run)
-            segments.add(at + len(run) + shift, at + len(run), None)
-        segments.close(len(folded) - folded.count(_VANISHED))
-        return Normalized(folded.replace(_VANISHED, ""), text, segments)
+        # Some character grew: the map comes from each character's folded length (in C).
+        lengths = [""] * len(parts)
+        lengths[0::2] = map(mul, repeat("\x01"), map(len, parts[0::2]))
+        lengths[1::2] = map(self._run_lengths.__getitem__, runs)
+        grown = Grown("".join(lengths).encode("latin-1"))
+        return Normalized(folded.replace(_VANISHED, ""), text, grown)
 
     @staticmethod
     def _without_vanished(marked: str, text: str) -> Normalized:
@@ -213,34 +184,14 @@ class Normalizer:
                 if _VANISHED not in marked:
                     return Normalized(marked, text, None)
                 return self._without_vanished(marked, text)
-        folded = text.translate(self._folds)
-        changers = text.translate(self._changers)
-        if not changers:
-            return Normalized(folded, text, None)
-        folds = self._folds
-        if len(changers) * 16 > len(text) and not any(folds[ord(c)] for c in set(changers)):
-            # Many characters that only vanish (zero-width, bidi, tags...): the map is the kept
-            # positions, picked in C from each character's folded length. One Python step per
-            # such character cost 0.4 s for 1 MiB of them; a few (ZWJ in emoji) stay cheaper
-            # one by one, below.
+            # Some character grew: the map comes from each one's folded length.
             lengths = text.translate(self._lengths).encode("latin-1")
-            kept = Kept(len(text), partial(lengths.count, 0), lengths)
-            return Normalized(folded, text, kept)
-        positions: list[int] = []
-        for ch in set(changers):
-            at = text.find(ch)
-            while at >= 0:
-                positions.append(at)
-                at = text.find(ch, at + 1)
-        positions.sort()
-        sources: list[int] = []
-        prev = 0
-        for at in positions:
-            sources.extend(range(prev, at))
-            sources.extend([at] * len(folds[ord(text[at])]))
-            prev = at + 1
-        sources.extend(range(prev, len(text)))
-        return Normalized(folded, text, tuple(sources))
+            return Normalized(marked.replace(_VANISHED, ""), text, Grown(lengths))
+        folded = text.translate(self._folds)  # a NUL in the text: no marker can be used
+        lengths = text.translate(self._lengths).encode("latin-1")
+        if lengths.count(1) == len(lengths):
+            return Normalized(folded, text, None)
+        return Normalized(folded, text, Grown(lengths))
 
 
 def _ascii_spaces(text: str) -> str:
