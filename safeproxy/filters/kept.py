@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterator, Sequence
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from typing import overload
 
 # Positions per block: a look-up lists at most this many (in C); a Python step per block.
@@ -75,8 +75,9 @@ class Grown(LazyIndex):
             return self._all[i]
         k = bisect.bisect_right(self._before, i) - 1
         a = k * BLOCK
-        block = self._listed(a, min(len(self._lengths), a + BLOCK))
-        return block[i - self._before[k]]
+        # The block's running totals (C), and the first character whose total passes i.
+        ends = list(accumulate(self._lengths[a : a + BLOCK]))
+        return a + bisect.bisect_right(ends, i - self._before[k])
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._listed(0, len(self._lengths)))
