@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from safeproxy.filters.piece import Piece
-from safeproxy.filters.runs import run_spans
+from safeproxy.filters.runs import Lead, run_spans
 from safeproxy.filters.scanner import Overload
 
 # --- ROT13 and reversed text (whole-text transforms, taken when they read as language) ----
@@ -75,6 +75,10 @@ _SPACED_MORE = re.compile(r"(?:[ \t]{1,3}\S(?!\S)){1,256}")
 _PUNCT_SPACED = re.compile(r"(?:(?<![^\W_])[^\W_][.*_|,/\\~+-]){4,256}[^\W_](?![^\W_])")
 _PUNCT_MORE = re.compile(r"(?:[.*_|,/\\~+-][^\W_](?![^\W_])){1,256}")
 _PUNCT_SEPS = ".*_|,/\\~+-"
+# Three single characters, each after a gap: every run (five at least) begins with one after
+# its first character (see runs.Lead). Three, not one: a lone emoji between spaces is common.
+_SPACED_LEAD = Lead(re.compile(r"[ \t](?:\S[ \t]{1,3}){2}\S[ \t]"), " \t")
+_PUNCT_LEAD = Lead(re.compile(r"[.*_|,/\\~+-](?:[^\W_][.*_|,/\\~+-]){3}"), _PUNCT_SEPS)
 
 
 def decode_spaced(text: str, budget: int) -> list[Piece]:
@@ -85,16 +89,22 @@ def decode_spaced(text: str, budget: int) -> list[Piece]:
 
 def decode_blank_spaced(text: str, budget: int) -> list[Piece]:
     """Single characters apart by one to three blanks ("i g n o r e")."""
-    return _decode_runs(text, budget, _SPACED, _SPACED_MORE, " \t", 4)
+    return _decode_runs(text, budget, _SPACED, _SPACED_MORE, " \t", 4, _SPACED_LEAD)
 
 
 def decode_punct_spaced(text: str, budget: int) -> list[Piece]:
     """Single letters and digits apart by one punctuation mark ("p.a.s.s")."""
-    return _decode_runs(text, budget, _PUNCT_SPACED, _PUNCT_MORE, _PUNCT_SEPS, 2)
+    return _decode_runs(text, budget, _PUNCT_SPACED, _PUNCT_MORE, _PUNCT_SEPS, 2, _PUNCT_LEAD)
 
 
 def _decode_runs(
-    text: str, budget: int, first: re.Pattern[str], more: re.Pattern[str], seps: str, widest: int
+    text: str,
+    budget: int,
+    first: re.Pattern[str],
+    more: re.Pattern[str],
+    seps: str,
+    widest: int,
+    lead: Lead,
 ) -> list[Piece]:
     """`widest`: a character and its widest gap. A run is followed no further than the
     characters `left` allows, and one more, so that a longer run is seen to be one."""
@@ -104,7 +114,7 @@ def _decode_runs(
     def most() -> int:
         return widest * (left + 1)
 
-    for start, end in run_spans(first, more, text, most):
+    for start, end in run_spans(first, more, text, most, lead):
         if left <= 0:
             break
         piece = _unspace(text, start, end, seps, left)

@@ -16,6 +16,7 @@ from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.transforms import _PUNCT_LEAD, _PUNCT_SPACED, _SPACED, _SPACED_LEAD
 from safeproxy.settings.schema import Settings
 from tests.property.test_stream_filter_split import (
     FILLER,
@@ -106,3 +107,12 @@ def test_a_value_split_across_content_parts_never_reaches_the_model(
     joined = "".join(sent)
     assert value not in joined and "[REDACTED:" in joined
     assert joined.startswith("note: ") and joined.endswith(" -- end")
+
+
+@given(st.text(st.sampled_from("ab1 \t.,-_é"), max_size=80), st.integers(0, 10))
+def test_a_lead_finds_the_run_a_search_finds(text: str, pos: int) -> None:
+    # The leads only skip ahead to likely starts: the first run found must be search's.
+    for run, lead in ((_SPACED, _SPACED_LEAD), (_PUNCT_SPACED, _PUNCT_LEAD)):
+        found = lead.first(run, text, pos)
+        expected = run.search(text, pos)
+        assert (found and found.span()) == (expected and expected.span())
