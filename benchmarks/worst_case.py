@@ -98,6 +98,7 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "entities": _cycled("&#65;"),
     "u-escapes": _cycled("\\u0041"),
     "spaced-letters": _cycled("a b "),
+    "near-spaced": _cycled("a b c d xx "),  # four singles: one short of a run, every time
     "number-words": _cycled("one two "),
     "rot13-words": _cycled("gur naq lbh "),
     "selectors": _cycled("\U0001f600" + "\ufe00\ufe01\ufe02\ufe03" * 8),

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+# Leads that start no run, allowed one per this many characters (then `re` searches alone).
+MISS_SPACING = 256
+
 
 class Lead:
     """Where a run may start, found faster than by searching for the run itself.
@@ -24,10 +27,14 @@ class Lead:
         self.pattern = pattern
         self.gap = gap
 
-    def first(self, run: re.Pattern[str], text: str, pos: int) -> re.Match[str] | None:
-        """The first match of `run` at or after `pos`, as `run.search` finds it."""
+    def first(
+        self, run: re.Pattern[str], text: str, pos: int, misses: list[int]
+    ) -> re.Match[str] | None:
+        """The first match of `run` at or after `pos`, as `run.search` finds it. Each lead
+        that starts no run costs a Python step: past `misses[0]` of them (a text made of
+        near-runs), the rest is left to `run.search`."""
         at = pos
-        while True:
+        while misses[0] > 0:
             q = self.pattern.search(text, at)
             if q is None:
                 return None
@@ -39,7 +46,9 @@ class Lead:
                 m = run.match(text, start)
                 if m is not None:
                     return m
+            misses[0] -= 1
             at = q.start() + 1
+        return run.search(text, at)
 
 
 def run_spans(
@@ -54,8 +63,9 @@ def run_spans(
     characters long at most, so the `re` work per run is what the caller can still use.
     With `lead`, candidates for a run's start are found first (see `Lead`)."""
     pos = 0
+    misses = [len(text) // MISS_SPACING + 16]
     while True:
-        m = first.search(text, pos) if lead is None else lead.first(first, text, pos)
+        m = first.search(text, pos) if lead is None else lead.first(first, text, pos, misses)
         if m is None:
             return
         start, end = m.span()

@@ -109,10 +109,10 @@ def test_a_value_split_across_content_parts_never_reaches_the_model(
     assert joined.startswith("note: ") and joined.endswith(" -- end")
 
 
-@given(st.text(st.sampled_from("ab1 \t.,-_é"), max_size=80), st.integers(0, 10))
-def test_a_lead_finds_the_run_a_search_finds(text: str, pos: int) -> None:
+@given(st.text(st.sampled_from("ab1 \t.,-_é"), max_size=80), st.integers(0, 10), st.integers(0, 3))
+def test_a_lead_finds_the_run_a_search_finds(text: str, pos: int, misses: int) -> None:
     # The leads only skip ahead to likely starts: the first run found must be search's.
     for run, lead in ((_SPACED, _SPACED_LEAD), (_PUNCT_SPACED, _PUNCT_LEAD)):
-        found = lead.first(run, text, pos)
+        found = lead.first(run, text, pos, [misses])
         expected = run.search(text, pos)
         assert (found and found.span()) == (expected and expected.span())
