@@ -29,7 +29,16 @@ from itertools import repeat
 from operator import mul
 from typing import NamedTuple, TypeVar
 
-from safeproxy.filters.char_runs import Mapped, RunMapper, exceptions, runs_pattern
+from safeproxy.filters.char_runs import (
+    LIST_RUN_SPACING,
+    RUN_SPACING,
+    Mapped,
+    RunMapper,
+    bmp_only,
+    bmp_table,
+    exceptions,
+    runs_pattern,
+)
 from safeproxy.filters.kept import Grown, Kept
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
@@ -118,15 +127,25 @@ class Normalizer:
         self._folds = _Folds()
         self._lengths = _Lengths(self._folds)
         self._marked = _Marked(self._folds)
-        marked = self._marked
-        lengths = self._lengths
-        pattern = runs_pattern(exceptions(_fold_char))
-        self._runs = RunMapper(pattern, lambda run: run.translate(marked))
-        self._run_lengths = Mapped(lambda run: run.translate(lengths))
+        special = [*range(0x80), *exceptions(_fold_char)]  # ASCII: its spaces are rewritten
+        # Texts within the BMP are mapped through lists (a look-up costs half a dict's; about
+        # 4 MB: one string per code point of the BMP).
+        self._bmp_marked = bmp_table(
+            lambda cp: chr(cp).casefold(), {c: self._marked[c] for c in special}
+        )
+        self._bmp_lengths = bmp_table(lambda _: "\x01", {c: self._lengths[c] for c in special})
+        self._runs = RunMapper(runs_pattern(special[0x80:]), self._fold_run)
+        self._run_lengths = Mapped(self._run_length)
         # The last text and its view: a shadow candidate's scan asks for the view of the
         # text the active policy's scan just normalised (one tuple, replaced whole, so a scan
         # on the offload thread and one on the loop never see half an entry).
         self._last: tuple[str, Normalized] = ("", Normalized("", "", None))
+
+    def _fold_run(self, run: str) -> str:
+        return run.translate(self._bmp_marked if bmp_only(run) else self._marked)
+
+    def _run_length(self, run: str) -> str:
+        return run.translate(self._bmp_lengths if bmp_only(run) else self._lengths)
 
     def normalize(self, text: str) -> Normalized:
         last_in, last_out = self._last
@@ -150,7 +169,7 @@ class Normalizer:
         """Casefold the text whole (C), folding only the runs of characters casefold gets
         wrong one by one; None for a text so dense in such runs that one `str.translate`
         costs less than a Python step per run."""
-        split = self._runs.split(text)
+        split = self._runs.split(text, LIST_RUN_SPACING if bmp_only(text) else RUN_SPACING)
         if split is None:
             return None
         parts, runs = split
@@ -179,14 +198,15 @@ class Normalizer:
         if _VANISHED not in text:
             # One translate pass (a C loop, but a dict look-up per character: about 35 ns)
             # instead of three. Each character becomes one, unless some folds to several.
-            marked = text.translate(self._marked)
+            bmp = bmp_only(text)
+            marked = text.translate(self._bmp_marked if bmp else self._marked)
             if len(marked) == len(text):
                 if _VANISHED not in marked:
                     return Normalized(marked, text, None)
                 return self._without_vanished(marked, text)
             # Some character grew: the map comes from each one's folded length.
-            lengths = text.translate(self._lengths).encode("latin-1")
-            return Normalized(marked.replace(_VANISHED, ""), text, Grown(lengths))
+            grown = text.translate(self._bmp_lengths if bmp else self._lengths)
+            return Normalized(marked.replace(_VANISHED, ""), text, Grown(grown.encode("latin-1")))
         folded = text.translate(self._folds)  # a NUL in the text: no marker can be used
         lengths = text.translate(self._lengths).encode("latin-1")
         if lengths.count(1) == len(lengths):
