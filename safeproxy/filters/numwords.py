@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import re
 from collections.abc import Iterator
-from operator import itemgetter
 from typing import NamedTuple
 
 from safeproxy.filters.piece import Piece
 from safeproxy.filters.scanner import Overload
+from safeproxy.filters.word_find import WordFinder
 
 KIND = "numwords"
 
@@ -119,15 +118,9 @@ GATE = _gate()
 # and leaving them out makes the gate several times cheaper.
 GATE_ASCII = _gate(ascii_only=True)
 
-# Letter runs: one class repeated, which the engine walks in C (an alternation of the words
-# themselves costs about a microsecond per character in `re`).
-_LETTERS = re.compile(r"[^\W\d_]+")
-_LETTER = re.compile(r"[^\W\d_]")
 READ = frozenset({*DIGIT_WORDS, *TEENS, *TENS, *REPEATS})
-_ALPHABET = "".join(sorted(set("".join(READ))))
-# `[a][a]*`, not `[a]+`: a pattern that begins with a class is searched in a tight C loop.
-_ALPHABET_RUNS = re.compile(f"[{_ALPHABET}][{_ALPHABET}]*")
-MAX_WORD = max(map(len, READ))
+# Where the text's number words are (word_find.py: no Python step per ordinary word).
+_FINDER = WordFinder(READ)
 # Every beginning of a number word: a stream holds a last word that may still become one.
 PREFIXES = frozenset(w[:i] for w in READ for i in range(1, len(w) + 1))
 _SEP = "[" + re.escape("".join(sorted(BREAK_CHARS))) + "]"
@@ -323,7 +316,7 @@ def _words(text: str, counter: list[int]) -> Iterator[_Item]:
     Compounds ("forty-one", "double five", "double 5") look one word ahead; each word is
     read once (`counter[0]` counts them).
     """
-    matches = _word_matches(text, counter)
+    matches = _FINDER.find(text, counter)
     ahead: _Item | None = None
     while True:
         if ahead is not None:
@@ -355,44 +348,6 @@ def _words(text: str, counter: list[int]) -> Iterator[_Item]:
             ahead = None
         else:  # "twenty" alone is 20; "double" alone is no number
             yield _Item(lead + "0" if tens else "", item.start, e, True)
-
-
-def _word_matches(text: str, counter: list[int]) -> Iterator[tuple[str, int, int]]:
-    """(word, start, end) of each letter run that is a word this module reads, in order."""
-    low = text.lower()
-    if len(low) != len(text):  # a character that lower-cases to two ("İ"): runs one by one
-        yield from _word_matches_by_run(text, counter)
-        return
-    # Runs of the letters number words are made of are listed in C (a word that is a whole
-    # letter run is a whole run of these too); only the number words among them are looked
-    # for, each with `str.find`, so ordinary words cost no Python step (one each cost 0.3 µs).
-    hits = READ.intersection(_ALPHABET_RUNS.findall(low))
-    finds = [_occurrences(text, low, word, counter) for word in hits]
-    yield from heapq.merge(*finds, key=itemgetter(1))
-
-
-def _occurrences(
-    text: str, low: str, word: str, counter: list[int]
-) -> Iterator[tuple[str, int, int]]:
-    """Where `word` is a whole letter run of `text` (lower-cased, in `low`), in order."""
-    at = low.find(word)
-    while at >= 0:
-        counter[0] += 1
-        end = at + len(word)
-        # A whole run: no letter on either side (`low` and `text` agree on what is a letter).
-        if (at == 0 or not _LETTER.match(text, at - 1)) and not _LETTER.match(text, end):
-            run = text[at:end]
-            if run.lower() == word:
-                yield run, at, end
-        at = low.find(word, end)
-
-
-def _word_matches_by_run(text: str, counter: list[int]) -> Iterator[tuple[str, int, int]]:
-    for m in _LETTERS.finditer(text):
-        counter[0] += 1
-        word = m.group()
-        if len(word) <= MAX_WORD and word.lower() in READ:
-            yield word, m.start(), m.end()
 
 
 def _single_digit_after(text: str, at: int) -> bool:

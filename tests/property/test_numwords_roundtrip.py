@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from safeproxy.filters import numwords
 from safeproxy.filters.numwords import SHORT_LEADS, decode_numwords
+from safeproxy.filters.word_find import WordFinder
 from tests.support import gate_of
 
 # Per language, the words of each digit 0-9 (several where a language has several).
@@ -120,5 +121,5 @@ _TOKENS = st.sampled_from(
 def test_number_words_found_by_find_are_the_letter_runs_that_are_words(tokens: list[str]) -> None:
     # The C-listed, find-based search must yield exactly what reading every run yields.
     text = "".join(tokens)
-    fast = list(numwords._word_matches(text, [0]))
-    assert fast == list(numwords._word_matches_by_run(text, [0]))
+    finder = WordFinder(numwords.READ)
+    assert list(finder.find(text, [0])) == list(finder.by_run(text, [0]))
