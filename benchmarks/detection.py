@@ -2,8 +2,11 @@
 
 Recall per source and per family, and the false-positive rate on benign text, for the phrase
 families alone, the learned classifier alone, the two combined (the filter's decision:
-phrase score + weight x probability >= threshold), and a TF-IDF + logistic regression
-baseline trained on the same data in the same run. Two ways:
+phrase score + weight x share x probability >= threshold, the classifier asked only where a
+cue word or a phrase was found), and a TF-IDF + logistic regression baseline trained on the
+same data in the same run. The combined column is the product's detector: it, not the
+classifier alone (which the filter never decides with), is the one set against the baseline
+(the `vs` column: WIN, tie or LOSS per held-out source). Two ways:
 
 1. held-back split: one example in five (a stable hash of its text) is never trained on;
 2. leave-one-source-out: for each source, train on the others (held-back split excluded)
@@ -56,6 +59,7 @@ from scripts.train_injection import (  # noqa: E402
 )
 
 METHODS = ("phrases", "classifier", "combined", "tfidf+lr")
+PRODUCT, BASELINE = "combined", "tfidf+lr"
 THRESHOLD = 1.0  # the default policy's
 
 
@@ -170,8 +174,9 @@ def loso_table(data: Data, sources: Sequence[str]) -> None:
     split = np.array([held_back(e.text) for e in data.examples])
     src = np.array([e.source for e in data.examples])
     print("\n## Leave one source out (train on the other sources, test on all of this one)\n")
-    print(header("attack source: recall") + "  | FPR held-back benign")
+    print(header("attack source: recall") + "    vs  | FPR held-back benign")
     recalls: dict[str, list[float]] = {m: [] for m in METHODS}
+    verdicts: list[str] = []
     for s in sources:
         train = np.flatnonzero((src != s) & ~split)
         out = np.flatnonzero(src == s)
@@ -183,14 +188,23 @@ def loso_table(data: Data, sources: Sequence[str]) -> None:
         if data.y[out[0]] == 1:
             for m in METHODS:
                 recalls[m].append(float(np.mean(got[m][:n])))
-            print(row(s, n, cells) + f"  | {fpr}")
+            verdicts.append(versus(got[PRODUCT][:n], got[BASELINE][:n]))
+            print(row(s, n, cells) + f"  {verdicts[-1]:>4}  | {fpr}")
         else:
-            print(row(f"{s} (benign: FPR)", n, cells) + f"  | {fpr}")
+            print(row(f"{s} (benign: FPR)", n, cells) + f"        | {fpr}")
     print(
         row(
             "MEAN recall, attack sources", 0, [f"{100 * np.mean(recalls[m]):6.1f}" for m in METHODS]
         ).replace("    0  ", "       ")
     )
+    counts = ", ".join(f"{verdicts.count(v)} {v}" for v in ("WIN", "tie", "LOSS"))
+    print(f"\n{PRODUCT} (the product's detector) against {BASELINE}, per attack source: {counts}")
+
+
+def versus(ours: np.ndarray, theirs: np.ndarray) -> str:
+    """The product against the baseline on one held-out source, by recall."""
+    a, b = float(np.mean(ours)), float(np.mean(theirs))
+    return "WIN" if a > b else "tie" if a == b else "LOSS"
 
 
 def timing(examples: Sequence[Example]) -> None:
@@ -250,7 +264,8 @@ def main() -> int:
         np.array([share(words_read(fold(e.text))) for e in examples]),
     )
     print(f"{len(examples)} examples, {int(data.y.sum())} attacks; cuts for FPR <= 1 % on "
-          f"training data; combined = phrases + {DEFAULT_WEIGHT} x p >= {THRESHOLD}")  # fmt: skip
+          f"training data; combined (the product) = phrases + {DEFAULT_WEIGHT} x share x p >= "
+          f"{THRESHOLD}, p asked on a cue or phrase; vs = combined against {BASELINE}")  # fmt: skip
     held_back_table(data)
     timing(examples)
     if not args.quick:
