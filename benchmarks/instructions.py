@@ -148,9 +148,9 @@ class Callgrind:
         self.dumps = 0
         self.log = out.with_suffix(".log")
         with self.log.open("wb") as log:
+            tool = ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
             self.proc = subprocess.Popen(
-                ["valgrind", "--tool=callgrind", "--instr-atstart=no",
-                 f"--callgrind-out-file={out}", *argv],  # fmt: skip
+                [*tool, f"--callgrind-out-file={out}", *argv],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
