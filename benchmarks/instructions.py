@@ -17,6 +17,7 @@ for both proxies). PYTHONHASHSEED is fixed: set and dict layouts, hence counts, 
     python benchmarks/instructions.py                   # both kinds; a few minutes per target
     python benchmarks/instructions.py --stream          # streams only
     python benchmarks/instructions.py --tree ../old     # safeproxy from another checkout
+    python benchmarks/instructions.py --keep /tmp/cg    # then callgrind_annotate /tmp/cg/*.out.2
 
 `--tree PATH` runs safeproxy from that checkout (PYTHONPATH=PATH, its own bundled default
 policy); the floor (benchmarks/passthrough.py), the mock upstream and the client stay this
@@ -269,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     kind.add_argument("--plain", action="store_true", help="plain requests only")
     p.add_argument("--pace-ms", type=float, default=20.0,
                    help="the mock's pause before each content chunk; 0: all at once")  # fmt: skip
+    p.add_argument("--keep", type=Path, help="keep the callgrind files here (callgrind_annotate)")
     p.add_argument("--tree", type=Path, default=ROOT, help="run safeproxy from this checkout")
     args = p.parse_args(argv)
     if args.n2 <= args.n1 or args.stream_n2 <= args.stream_n1:
@@ -305,8 +307,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         wait_up(f"http://127.0.0.1:{upstream_port}/v1/models", mock, 60)
         wait_up(f"http://127.0.0.1:{sink_port}/healthz", sink, 60)
         with tempfile.TemporaryDirectory(prefix="safeproxy-cg-") as tmp:
+            workdir = Path(tmp) if args.keep is None else args.keep
+            workdir.mkdir(parents=True, exist_ok=True)
             for target in targets:  # one valgrind at a time: it is single-threaded
-                per[target] = measure(target, tree, kinds, upstream_port, sink_port, Path(tmp))
+                per[target] = measure(target, tree, kinds, upstream_port, sink_port, workdir)
     finally:
         for proc in (mock, sink):
             proc.kill()
