@@ -23,8 +23,8 @@ import binascii
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import overload
 
+from safeproxy.filters.kept import LazyIndex
 from safeproxy.filters.piece import Piece
 from safeproxy.filters.runs import run_spans
 from safeproxy.filters.scanner import Overload
@@ -156,7 +156,7 @@ def _groups(start: int, end: int, n: int) -> tuple[_B64Groups, _B64Groups]:
     return groups, groups.ends
 
 
-class _B64Groups(Sequence[int]):
+class _B64Groups(LazyIndex):
     """Where each decoded byte of a base64 run began, computed when asked: most runs decode
     to binary, whose few readable bytes are all that is ever looked up."""
 
@@ -176,19 +176,6 @@ class _B64Groups(Sequence[int]):
         if not self._is_ends:
             return self._start + 4 * group
         return self._end if group == self._last else self._start + 4 * group + 4
-
-    @overload
-    def __getitem__(self, i: int) -> int: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[int]: ...
-    def __getitem__(self, i: int | slice) -> int | list[int]:
-        if isinstance(i, slice):
-            return [self._at(k) for k in range(*i.indices(self._n))]
-        if i < 0:
-            i += self._n
-        if not 0 <= i < self._n:
-            raise IndexError(i)
-        return self._at(i)
 
 
 def _run_tail(text: str, alphabet: str, cap: int) -> int:

@@ -14,7 +14,7 @@ same look-ups without the list:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, chain, compress, repeat
 from typing import overload
 
@@ -44,64 +44,25 @@ class LazyIndex(Sequence[int]):
         return self._at(i)
 
 
-class Grown(LazyIndex):
-    """kept[i] is the original position of the i-th normalised character, where `lengths[j]`
-    is how many characters the j-th original one became (0: it vanished; 2: "ß" as "ss").
-    Counted per block in C (`sum` of a bytes slice), one block listed per look-up."""
+class _Blocks(LazyIndex):
+    """Original positions counted per block of BLOCK originals, one block read per look-up;
+    past LOOKUPS_PER_BLOCK look-ups per block, the whole map is listed once and kept."""
 
-    def __init__(self, lengths: bytes) -> None:
-        self._lengths = lengths
-        n = len(lengths)
-        before = [0]
-        for a in range(0, n, BLOCK):
-            before.append(before[-1] + sum(lengths[a : a + BLOCK]))
-        self._before = before
-        self._len = before[-1]
-        self._lookups = 0
-        self._all: tuple[int, ...] | None = None
-
-    def __len__(self) -> int:
-        return self._len
-
-    def _listed(self, a: int, b: int) -> list[int]:
-        return list(chain.from_iterable(map(repeat, range(a, b), self._lengths[a:b])))
-
-    def _at(self, i: int) -> int:
-        if self._all is not None:
-            return self._all[i]
-        self._lookups += 1
-        if self._lookups > LOOKUPS_PER_BLOCK * len(self._before):
-            self._all = tuple(self._listed(0, len(self._lengths)))
-            return self._all[i]
-        k = bisect.bisect_right(self._before, i) - 1
-        a = k * BLOCK
-        # The block's running totals (C), and the first character whose total passes i.
-        ends = list(accumulate(self._lengths[a : a + BLOCK]))
-        return a + bisect.bisect_right(ends, i - self._before[k])
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._listed(0, len(self._lengths)))
-
-
-class Kept(LazyIndex):
-    """kept[i] is the original position of the i-th character kept.
-
-    `dropped(a, b)` counts the dropped positions in [a, b); `keep` is a sequence of n
-    numbers (sliceable, as a memoryview is) that are zero exactly where a position was dropped.
-    """
-
-    def __init__(self, n: int, dropped: Callable[[int, int], int], keep: Sequence[int]) -> None:
+    def __init__(self, n: int, totals: Iterable[int]) -> None:
+        """`totals`: how many normalised characters each block of originals became."""
         self._n = n
-        self._keep = keep
-        # _before[k]: kept positions before block k (a Python step per block).
-        before = [0]
-        for a in range(0, n, BLOCK):
-            b = min(n, a + BLOCK)
-            before.append(before[-1] + (b - a) - dropped(a, b))
-        self._before = before
-        self._len = before[-1]
+        self._before = [0, *accumulate(totals)]  # before[k]: those of the blocks before k
+        self._len = self._before[-1]
         self._lookups = 0
         self._all: tuple[int, ...] | None = None
+
+    def _positions(self, a: int, b: int) -> Iterator[int]:
+        """The original position of each normalised character from originals [a, b)."""
+        raise NotImplementedError
+
+    def _in_block(self, a: int, offset: int) -> int:
+        """The original position of the `offset`-th normalised character of block [a, ...)."""
+        return list(self._positions(a, min(self._n, a + BLOCK)))[offset]
 
     def __len__(self) -> int:
         return self._len
@@ -112,13 +73,45 @@ class Kept(LazyIndex):
         self._lookups += 1
         if self._lookups > LOOKUPS_PER_BLOCK * len(self._before):
             # Look-ups everywhere (a text full of findings): the list costs less by now.
-            self._all = tuple(compress(range(self._n), self._keep))
+            self._all = tuple(self._positions(0, self._n))
             return self._all[i]
         k = bisect.bisect_right(self._before, i) - 1
-        a = k * BLOCK
-        b = min(self._n, a + BLOCK)
-        block = list(compress(range(a, b), self._keep[a:b]))
-        return block[i - self._before[k]]
+        return self._in_block(k * BLOCK, i - self._before[k])
 
     def __iter__(self) -> Iterator[int]:
-        return compress(range(self._n), self._keep)
+        return self._positions(0, self._n)
+
+
+class Grown(_Blocks):
+    """kept[i] is the original position of the i-th normalised character, where `lengths[j]`
+    is how many characters the j-th original one became (0: it vanished; 2: "ß" as "ss").
+    Counted per block in C (`sum` of a bytes slice)."""
+
+    def __init__(self, lengths: bytes) -> None:
+        self._lengths = lengths
+        n = len(lengths)
+        super().__init__(n, (sum(lengths[a : a + BLOCK]) for a in range(0, n, BLOCK)))
+
+    def _positions(self, a: int, b: int) -> Iterator[int]:
+        return chain.from_iterable(map(repeat, range(a, b), self._lengths[a:b]))
+
+    def _in_block(self, a: int, offset: int) -> int:
+        # The block's running totals (C), and the first character whose total passes offset.
+        ends = list(accumulate(self._lengths[a : a + BLOCK]))
+        return a + bisect.bisect_right(ends, offset)
+
+
+class Kept(_Blocks):
+    """kept[i] is the original position of the i-th character kept.
+
+    `dropped(a, b)` counts the dropped positions in [a, b); `keep` is a sequence of n
+    numbers (sliceable, as a memoryview is) that are zero exactly where a position was dropped.
+    """
+
+    def __init__(self, n: int, dropped: Callable[[int, int], int], keep: Sequence[int]) -> None:
+        self._keep = keep
+        blocks = ((a, min(n, a + BLOCK)) for a in range(0, n, BLOCK))
+        super().__init__(n, ((b - a) - dropped(a, b) for a, b in blocks))
+
+    def _positions(self, a: int, b: int) -> Iterator[int]:
+        return compress(range(a, b), self._keep[a:b])
