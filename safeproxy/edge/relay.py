@@ -22,7 +22,7 @@ from safeproxy.upstream.events import EventSchema
 from safeproxy.upstream.failures import error_reason, status_reason
 from safeproxy.upstream.openai import Kind, counts, is_usage_chunk
 from safeproxy.upstream.sse import SSEDecoder, SSEEvent, SSEOverflow, encode_event
-from safeproxy.upstream.wire import WireApi, wire_api
+from safeproxy.upstream.wire import WIRE_APIS, WireApi
 
 SSE_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
@@ -63,7 +63,7 @@ async def relay_json(
                 c.get("message", c.get("text"))
                 for c in body.get("choices") or ()
                 if isinstance(c, dict)
-            ] or [s.get() for s in wire_api(ex.kind).reply_slots(body)]  # the agent APIs
+            ] or [s.get() for s in WIRE_APIS[ex.kind].reply_slots(body)]  # the agent APIs
     return web.Response(status=reply.status, body=data, headers=headers)
 
 
@@ -149,7 +149,7 @@ async def relay_stream(
     if decided:
         resp.headers.update(decided)
     decoder = SSEDecoder()
-    api = wire_api(ex.kind)
+    api = WIRE_APIS[ex.kind]
     capture_schema = api.event_schema() if ex.captured_output is not None else None
     chunks = reply.chunks()
     clock = time.perf_counter
@@ -233,7 +233,7 @@ async def _write(ex: Exchange, request: web.Request, resp: web.StreamResponse, o
 def error_reply(exc: ProxyError, rid: str, kind: Kind = Kind.CHAT) -> web.Response:
     """An error reply in the shape of the path's API (OpenAI's unless told)."""
     headers = {**exc.headers(), "X-Request-ID": rid}
-    body = wire_api(kind).error_body(exc)
+    body = WIRE_APIS[kind].error_body(exc)
     return web.Response(
         status=exc.status, body=body, content_type="application/json", headers=headers
     )

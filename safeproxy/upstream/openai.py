@@ -28,6 +28,8 @@ stream it asked for.
 from __future__ import annotations
 
 import enum
+import functools
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from safeproxy.errors import BadRequest, ProxyError, error_event
@@ -66,6 +68,11 @@ class Kind(enum.Enum):
     # Any other JSON endpoint: the proxy cannot read its text, so only a route that lists
     # the path in `pass_through_paths` forwards it (unfiltered, recorded as degraded).
     OTHER = "*"
+
+    # Identity hash, in C: Enum's own __hash__ is Python code (hash of the name), called on
+    # every lookup keyed by a kind, several per request. Members are singletons and compare
+    # by identity, so the identity hash agrees with equality.
+    __hash__ = object.__hash__
 
 
 def check_shape(kind: Kind, body: dict[str, Any], max_messages: int) -> str:
@@ -343,21 +350,23 @@ def counts(usage: Any) -> tuple[int | None, int | None]:
 class OpenAIApi:
     """Chat completions, completions and embeddings (upstream/wire.py's WireApi)."""
 
-    __slots__ = ("kind",)
+    __slots__ = ("check_shape", "kind", "reply_slots", "request_slots")
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
-
-    def check_shape(self, body: dict[str, Any], max_messages: int) -> str:
-        return check_shape(self.kind, body, max_messages)
-
-    def request_slots(self, body: dict[str, Any]) -> list[Slot]:
-        if self.kind is Kind.CHAT:
-            return chat_slots(body)
-        return prompt_slots(body, "prompt" if self.kind is Kind.COMPLETIONS else "input")
-
-    def reply_slots(self, body: dict[str, Any]) -> list[Slot]:
-        return reply_slots(body)
+        # The kind's functions bound once: each request calls them directly, not through a
+        # method that asks which kind it is.
+        self.check_shape: Callable[[dict[str, Any], int], str] = functools.partial(
+            check_shape, kind
+        )
+        self.request_slots: Callable[[dict[str, Any]], list[Slot]] = (
+            chat_slots
+            if kind is Kind.CHAT
+            else functools.partial(
+                prompt_slots, field="prompt" if kind is Kind.COMPLETIONS else "input"
+            )
+        )
+        self.reply_slots: Callable[[dict[str, Any]], list[Slot]] = reply_slots
 
     def reply_part(self, payload: dict[str, Any]) -> Any:
         return payload
