@@ -146,7 +146,7 @@ def parse_object(body: bytes, max_depth: int) -> tuple[dict[str, Any], bytes]:
         value = _parse_exact(body)
         return value, serialise(value)
     wire = serialise(value)
-    if _count(body, b":") != _count(wire, b":"):
+    if _colons(body) != _colons(wire):
         raise BadRequest("request body has a duplicate JSON key")
     return value, wire
 
@@ -178,6 +178,15 @@ def _count(data: bytes, byte: bytes, hops: int = 64) -> int:
             return data.count(byte)
         i = data.find(byte, i + 1)
     return n
+
+
+# Up to this size one `count` pass costs about what hopping does (a chat body holds two
+# colons per message), in one call rather than one per colon.
+_COUNT_BYTES = 4096
+
+
+def _colons(data: bytes) -> int:
+    return data.count(b":") if len(data) <= _COUNT_BYTES else _count(data, b":")
 
 
 def _parse_exact(body: bytes) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
 from safeproxy.upstream.failures import error_reason
 from safeproxy.upstream.openai import Kind, asking_usage, strip_routing_fields
-from safeproxy.upstream.wire import wire_api
+from safeproxy.upstream.wire import WIRE_APIS
 
 log = logging.getLogger("safeproxy.pipeline")
 
@@ -90,15 +90,6 @@ class Pipeline:
         self._by_address = admission.active or quarantine.enabled or deep is not None
         self._ids, self._in_flight = RequestIds(), 0
         self._max_in_flight = server.max_in_flight
-
-    async def chat(self, request: web.Request) -> web.StreamResponse:
-        return await self.handle(request, Kind.CHAT)
-
-    async def completions(self, request: web.Request) -> web.StreamResponse:
-        return await self.handle(request, Kind.COMPLETIONS)
-
-    async def embeddings(self, request: web.Request) -> web.StreamResponse:
-        return await self.handle(request, Kind.EMBEDDINGS)
 
     async def other(self, request: web.Request) -> web.StreamResponse:
         """A JSON POST the proxy cannot inspect: forwarded only where a route allows it."""
@@ -222,7 +213,7 @@ class Pipeline:
         raw = await read_body(request, limits, self._server.body_read_s)
         body, wire = parse_object(raw, limits.max_json_depth)
         ex.body_bytes = len(raw)
-        ex.model = wire_api(ex.kind).check_shape(body, limits.max_messages)
+        ex.model = WIRE_APIS[ex.kind].check_shape(body, limits.max_messages)
         ex.stream = body.get("stream") is True
         ex.body = body
         ex.wire = None if strip_routing_fields(body) else wire
