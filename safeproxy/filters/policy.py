@@ -107,10 +107,8 @@ class Stage:
     limits: Limits | None
     max_len: int
 
-    @property
-    def empty(self) -> bool:
-        return not self.specs
-
+    # No filters at all (an attribute, not a property: read several times per request).
+    empty: bool = field(init=False)
     # The filters the scan decides (limits are checked on the body, in exchange/guard.py), and
     # their records when nothing was found.
     scanned: Mapping[str, FilterSpec] = field(init=False)
@@ -119,6 +117,7 @@ class Stage:
     min_budget_s: float = field(init=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "empty", not self.specs)
         scanned = {n: s for n, s in self.specs.items() if s.scanned}
         object.__setattr__(self, "scanned", scanned)
         clean = SharedRecords(
