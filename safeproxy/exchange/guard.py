@@ -155,7 +155,7 @@ class Guard:
                 raise
             ex.degraded.append("input:uninspectable_allowed")
             return None
-        texts = [s.get() for s in slots]
+        texts = [s.holder[s.key] for s in slots]  # (Slot.get, without a call per slot)
         if self._keep_view:
             # Before limits and filters: a candidate policy re-scans what this one saw.
             ex.model_view = (list(texts), joined_runs(slots))

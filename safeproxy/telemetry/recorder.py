@@ -63,7 +63,9 @@ class Recorder:
 
     def record(self, ex: Exchange, spans: RequestSpans | None) -> Decision:
         now = time.perf_counter()
-        overhead = max(0.0, now - ex.started - ex.upstream_wait)
+        overhead = now - ex.started - ex.upstream_wait
+        if overhead < 0.0:
+            overhead = 0.0
         # The versions of the generation the request took at admission, not of the one
         # serving now: after a reload, a stream that began before it was filtered by the old.
         gen = ex.generation

@@ -219,7 +219,8 @@ def reply_slots(body: dict[str, Any]) -> list[Slot]:
     for i, choice in enumerate(body.get("choices") or ()):
         if not isinstance(choice, dict):
             continue
-        if isinstance(choice.get("text"), str):
+        # Keys most replies lack are looked for before their values are read.
+        if "text" in choice and isinstance(choice["text"], str):
             slots.append(Slot(choice, "text"))
         msg = choice.get("message")
         if isinstance(msg, dict):
@@ -231,9 +232,10 @@ def reply_slots(body: dict[str, Any]) -> list[Slot]:
             for key in _REPLY_TEXT:
                 if key in msg:
                     text_slot(slots, msg, key)
-            audio = msg.get("audio")
-            if isinstance(audio, dict):
-                text_slot(slots, audio, "transcript")
+            if "audio" in msg:
+                audio = msg["audio"]
+                if isinstance(audio, dict):
+                    text_slot(slots, audio, "transcript")
             if "tool_calls" in msg or "function_call" in msg:
                 _calls(slots, msg)
     return slots
@@ -283,11 +285,11 @@ def _calls(slots: list[Slot], msg: dict[str, Any]) -> None:
 def joined_runs(slots: list[Slot]) -> list[tuple[int, int]]:
     """[i, j) ranges of slots that are the text parts of one content array (two or more)."""
     runs: list[tuple[int, int]] = []
-    i = 0
-    while i < len(slots):
+    i, n = 0, len(slots)
+    while i < n:
         j = i + 1
         array = slots[i].part_of
-        while array and j < len(slots) and slots[j].part_of == array:
+        while array and j < n and slots[j].part_of == array:
             j += 1
         if j - i > 1:
             runs.append((i, j))
@@ -339,8 +341,11 @@ def counts(usage: Any) -> tuple[int | None, int | None]:
     """(input tokens, output tokens) of a `usage` object (chat/completions or Responses names)."""
     if not isinstance(usage, dict):
         return None, None
-    tokens_in = usage.get("prompt_tokens", usage.get("input_tokens"))
-    tokens_out = usage.get("completion_tokens", usage.get("output_tokens"))
+    # (As usage.get(a, usage.get(b)), without asking for b where a is there.)
+    tokens_in = usage["prompt_tokens"] if "prompt_tokens" in usage else usage.get("input_tokens")
+    tokens_out = (
+        usage["completion_tokens"] if "completion_tokens" in usage else usage.get("output_tokens")
+    )
     return (
         tokens_in if type(tokens_in) is int and tokens_in >= 0 else None,
         tokens_out if type(tokens_out) is int and tokens_out >= 0 else None,
