@@ -243,12 +243,14 @@ def _scan_all(stage: Stage, texts: Sequence[str], near: list[bool]) -> list[list
     """Findings per text, from one scan over all of them (per-call costs paid once).
     `near` gets an entry when injection phrases scored short of their threshold."""
     if len(texts) == 1:
-        return [_scored(stage, stage.finder.scan(texts[0], hold=False)[0], near, texts[0])]
+        found = stage.finder.scan(texts[0], hold=False)[0]
+        return [_scored(stage, found, near, texts[0]) if found else found]
     joined = _JOINER.join(texts)
-    found = _scored(stage, stage.finder.scan(joined, hold=False)[0], near, joined)
+    found = stage.finder.scan(joined, hold=False)[0]
     per_text: list[list[Finding]] = [[] for _ in texts]
-    if not found:
+    if not found:  # (nothing to score either)
         return per_text
+    found = _scored(stage, found, near, joined)
     starts: list[int] = []
     at = 0
     for text in texts:

@@ -35,7 +35,15 @@ from safeproxy.filters.gate import plain_reading
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.registry import Clamped, Context, FilterCommon, Judge, Registry, Share
+from safeproxy.filters.registry import (
+    Clamped,
+    Context,
+    FilterCommon,
+    Judge,
+    Registry,
+    Share,
+    TextFinder,
+)
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, Scanner
 from safeproxy.filters.skeleton import Skeleton
@@ -235,7 +243,8 @@ class Compiler:
             )
             plain += [(r, name) for r in share.plain]
             phrases += [(r, name) for r in share.phrases]
-            extra += [Clamped(x) for x in share.finders]
+            # A TextFinder keeps its hold within its maximum itself; others are clamped.
+            extra += [x if type(x) is TextFinder else Clamped(x) for x in share.finders]
             held = max([held, *(x.max_hold for x in share.finders)])
             if share.limits is not None:
                 limits = share.limits
