@@ -93,6 +93,8 @@ class Pipeline:
         # Whether anything keys on the client (limits, quarantine, deep-check sampling).
         self._by_address = self._admitting or self._quarantining or deep is not None
         self._ids, self._in_flight = RequestIds(), 0
+        # The in-flight gauge reads `_in_flight` itself, unless workers share it.
+        self._gauge_in_flight = self._metrics.count_in_flight(lambda: self._in_flight)
         self._max_in_flight = server.max_in_flight
 
     async def other(self, request: web.Request) -> web.StreamResponse:
@@ -119,7 +121,8 @@ class Pipeline:
         spans = None
         if self._tracing is not None:
             spans = self._tracing.start(request.headers, request.method, request.path, ex.started)
-        self._metrics.request_started()
+        if self._gauge_in_flight:
+            self._metrics.request_started()
         self._in_flight += 1
         # What the client saw; 499 (nginx's "client closed request") when it went away.
         status = 499
@@ -179,7 +182,8 @@ class Pipeline:
         finally:
             ex.status = status
             self._in_flight -= 1
-            self._metrics.request_finished()
+            if self._gauge_in_flight:
+                self._metrics.request_finished()
             try:
                 if ex.deep is not None and self._deep is not None:
                     try:

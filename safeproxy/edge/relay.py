@@ -46,8 +46,11 @@ async def relay_json(
         ex.outcome = "upstream_http_error"
         ex.upstream_failure = failure
     elif 200 <= reply.status < 300:
-        body = _json_object(data)
-        if body is None:
+        try:  # (_json_object, inline)
+            body = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            body = None
+        if not isinstance(body, dict):
             raise UpstreamCallError(
                 BadUpstreamReply("upstream reply is not a JSON object"), before_send=False
             )

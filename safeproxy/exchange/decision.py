@@ -307,7 +307,7 @@ def finding_types(
         for r in group:
             if r.hits and r.mode is mode:
                 found.update(r.types)
-    return tuple(sorted(found))
+    return tuple(sorted(found)) if found else ()
 
 
 def _group_json(group: Sequence[FilterRecord]) -> orjson.Fragment:

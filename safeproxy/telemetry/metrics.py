@@ -333,6 +333,15 @@ class Metrics:
         if ttft_s is not None:
             self.hot.observe(h.TTFT, (upstream,), ttft_s)
 
+    def count_in_flight(self, count: Callable[[], int]) -> bool:
+        """One process: the gauge reads `count` (the caller's own count of requests in
+        flight) at scrape time, and request_started/finished need not be called; returns
+        whether they still must be (several workers share the gauge's value)."""
+        if self._live_gauge:
+            return True
+        self.in_flight.set_function(count)
+        return False
+
     def request_started(self) -> None:
         if self._live_gauge:
             self.in_flight.inc()

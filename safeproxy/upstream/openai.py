@@ -355,7 +355,7 @@ def counts(usage: Any) -> tuple[int | None, int | None]:
 class OpenAIApi:
     """Chat completions, completions and embeddings (upstream/wire.py's WireApi)."""
 
-    __slots__ = ("check_shape", "kind", "reply_slots", "request_slots")
+    __slots__ = ("check_shape", "kind", "reply_slots", "request_slots", "token_cap")
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
@@ -372,6 +372,8 @@ class OpenAIApi:
             )
         )
         self.reply_slots: Callable[[dict[str, Any]], list[Slot]] = reply_slots
+        # The request key that caps the reply's tokens (WireApi.token_cap).
+        self.token_cap: str | None = "max_tokens" if kind in (Kind.CHAT, Kind.COMPLETIONS) else None
 
     def reply_part(self, payload: dict[str, Any]) -> Any:
         return payload
@@ -388,10 +390,6 @@ class OpenAIApi:
     def turns(self, body: dict[str, Any]) -> int | None:
         messages = body.get("messages") if self.kind is Kind.CHAT else None
         return len(messages) if isinstance(messages, list) else None
-
-    @property
-    def token_cap(self) -> str | None:
-        return "max_tokens" if self.kind in (Kind.CHAT, Kind.COMPLETIONS) else None
 
 
 OPENAI_APIS = {kind: OpenAIApi(kind) for kind in (Kind.CHAT, Kind.COMPLETIONS, Kind.EMBEDDINGS,
