@@ -32,6 +32,16 @@ SSE_HEADERS = {
 }
 
 
+class _EventStream(web.StreamResponse):
+    """A StreamResponse whose headers leave with its first body bytes, in one write.
+
+    The relay prepares the response only when it has events to send, so the headers never
+    wait on anything; a StreamResponse would send them on their own first, one more write
+    (and system call) per stream. aiohttp's own Response buffers its headers the same way."""
+
+    _send_headers_immediately = False
+
+
 async def relay_json(
     ex: Exchange, reply: UpstreamReply, hook: ResponseHook, check: ReplyCheck | None = None
 ) -> web.Response:
@@ -145,9 +155,7 @@ async def relay_stream(
 
     `decided`: the decision headers known before any output was read (decision_headers.py).
     """
-    resp = web.StreamResponse(
-        status=reply.status, headers=downstream_headers(reply.headers, ex.rid)
-    )
+    resp = _EventStream(status=reply.status, headers=downstream_headers(reply.headers, ex.rid))
     resp.headers.update(SSE_HEADERS)
     if decided:
         resp.headers.update(decided)
@@ -188,6 +196,11 @@ async def relay_stream(
             out = b"".join([encode_event(o) for o in outgoing])
             if hook.violation is not None and not hook.released and not ex.response_started:
                 raise hook.violation  # no model text went out: a plain HTTP error
+            if hook.finished and gate is None:
+                # The hook ended the stream ([DONE], or a block): its last events go out
+                # with the end of the body, in one write.
+                await _end(ex, request, resp, out)
+                return resp
             if out:
                 await _write(ex, request, resp, out)
             if hook.finished or (gate is not None and gate.finished):
@@ -209,8 +222,7 @@ async def relay_stream(
         tail = b"".join([encode_event(o) for o in ending])
         if hook.violation is not None and not hook.released and not ex.response_started:
             raise hook.violation
-        await _write(ex, request, resp, tail)
-        await resp.write_eof()
+        await _end(ex, request, resp, tail)
         return resp
     except UpstreamCallError as exc:
         if not ex.response_started:
@@ -231,6 +243,14 @@ async def _write(ex: Exchange, request: web.Request, resp: web.StreamResponse, o
         await resp.prepare(request)
     if out:
         await resp.write(out)
+
+
+async def _end(ex: Exchange, request: web.Request, resp: web.StreamResponse, out: bytes) -> None:
+    """The last bytes and the end of the body, in one write (headers too, if none went)."""
+    if not ex.response_started:
+        ex.response_started = True
+        await resp.prepare(request)
+    await resp.write_eof(out)
 
 
 def error_reply(exc: ProxyError, rid: str, kind: Kind = Kind.CHAT) -> web.Response:

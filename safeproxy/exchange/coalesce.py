@@ -101,8 +101,11 @@ def _joined(run: list[Parsed]) -> list[Parsed]:
         return run
     last = run[-1].chunk
     choice = last["choices"][0]
+    # Lists, not generators: join makes one anyway, and a generator is resumed per item.
     if "delta" in choice:
-        choice["delta"]["content"] = "".join(p.chunk["choices"][0]["delta"]["content"] for p in run)
+        choice["delta"]["content"] = "".join(
+            [p.chunk["choices"][0]["delta"]["content"] for p in run]
+        )
     else:
-        choice["text"] = "".join(p.chunk["choices"][0]["text"] for p in run)
+        choice["text"] = "".join([p.chunk["choices"][0]["text"] for p in run])
     return [Parsed(run[-1].event, last, joined=True)]
