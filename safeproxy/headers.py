@@ -112,7 +112,9 @@ def upstream_headers(
         out.append(("Authorization", auth_header))
     named_in_connection = _connection_tokens(client) if "Connection" in client else frozenset()
     for name in forward:
-        for value in client.getall(name, ()):
+        if name not in client:  # most are absent: a lookup, not a list of none
+            continue
+        for value in client.getall(name):
             if name == "traceparent" and not _TRACEPARENT.fullmatch(value):
                 continue
             if named_in_connection and name.lower() in named_in_connection:

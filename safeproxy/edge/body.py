@@ -25,6 +25,8 @@ class _DuplicateKey(ValueError):
 
 
 _I64_MIN, _U64_MAX = -(2**63), 2**64 - 1
+# See parse_object: bodies up to this size count their colons in one pass.
+_COUNT_BYTES = 4096
 
 
 async def read_body(request: web.Request, limits: RequestLimits, deadline_s: float) -> bytes:
@@ -32,10 +34,13 @@ async def read_body(request: web.Request, limits: RequestLimits, deadline_s: flo
     declared = request.content_length
     if declared is not None and declared > limits.max_body_bytes:
         raise PayloadTooLarge(f"request body exceeds {limits.max_body_bytes} bytes")
-    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
-    gzip = encoding == "gzip"
-    if encoding not in ("", "identity") and not (gzip and limits.allow_gzip):
-        raise UnsupportedMediaType("Content-Encoding is not accepted", param="Content-Encoding")
+    encoding = request.headers.get("Content-Encoding")
+    gzip = False
+    if encoding is not None:  # most bodies come without one
+        encoding = encoding.strip().lower()
+        gzip = encoding == "gzip"
+        if encoding not in ("", "identity") and not (gzip and limits.allow_gzip):
+            raise UnsupportedMediaType("Content-Encoding is not accepted", param="Content-Encoding")
     content = request.content
     if declared is not None and content.is_eof():
         # Small bodies usually arrive with the head: already buffered and capped by the
@@ -146,7 +151,13 @@ def parse_object(body: bytes, max_depth: int) -> tuple[dict[str, Any], bytes]:
         value = _parse_exact(body)
         return value, serialise(value)
     wire = serialise(value)
-    if _count(body, b":") != _count(wire, b":"):
+    # Up to _COUNT_BYTES one `count` pass costs about what hopping does (a chat body holds
+    # two colons per message), in one call rather than one per colon.
+    if len(body) <= _COUNT_BYTES:
+        dropped = body.count(b":") != wire.count(b":")
+    else:
+        dropped = _count(body, b":") != _count(wire, b":")
+    if dropped:
         raise BadRequest("request body has a duplicate JSON key")
     return value, wire
 

@@ -42,10 +42,17 @@ class Handlers:
 
     def routes(self) -> list[web.RouteDef]:
         return [
-            # The pipeline's own entry points: no extra coroutine layer on the hot path.
-            web.post(Kind.CHAT.value, self._pipeline.chat),
-            web.post(Kind.COMPLETIONS.value, self._pipeline.completions),
-            web.post(Kind.EMBEDDINGS.value, self._pipeline.embeddings),
+            # The pipeline's own entry point, bound to the kind: no extra coroutine layer on
+            # the hot path.
+            web.post(Kind.CHAT.value, functools.partial(self._pipeline.handle, kind=Kind.CHAT)),
+            web.post(
+                Kind.COMPLETIONS.value,
+                functools.partial(self._pipeline.handle, kind=Kind.COMPLETIONS),
+            ),
+            web.post(
+                Kind.EMBEDDINGS.value,
+                functools.partial(self._pipeline.handle, kind=Kind.EMBEDDINGS),
+            ),
             # The agent APIs (upstream/responses.py, upstream/anthropic.py).
             web.post(
                 Kind.RESPONSES.value, functools.partial(self._pipeline.handle, kind=Kind.RESPONSES)

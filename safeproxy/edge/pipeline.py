@@ -45,7 +45,7 @@ from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
 from safeproxy.upstream.failures import error_reason
 from safeproxy.upstream.openai import Kind, asking_usage, strip_routing_fields
-from safeproxy.upstream.wire import wire_api
+from safeproxy.upstream.wire import WIRE_APIS
 
 log = logging.getLogger("safeproxy.pipeline")
 
@@ -57,6 +57,8 @@ _VIOLATIONS = frozenset({"blocked_input", "blocked_output"})
 _FALLBACK_STATUSES = frozenset({429, 503})
 # Endpoints whose streams report usage when asked (stream_options.include_usage).
 _USAGE_KINDS = frozenset({Kind.CHAT, Kind.COMPLETIONS})
+# Each kind's path (`Kind.value` is a descriptor: two Python calls per read).
+_PATHS = {kind: kind.value for kind in Kind}
 
 
 class Pipeline:
@@ -86,19 +88,14 @@ class Pipeline:
         self._quarantine = quarantine
         self._deep, self._rollouts = deep, rollouts
         self._decided = decision_headers or DecisionHeaders({}, enabled=False)
+        # Fixed for the process (their settings are not reloaded): read once, not per request.
+        self._admitting, self._quarantining = admission.active, quarantine.enabled
         # Whether anything keys on the client (limits, quarantine, deep-check sampling).
-        self._by_address = admission.active or quarantine.enabled or deep is not None
+        self._by_address = self._admitting or self._quarantining or deep is not None
         self._ids, self._in_flight = RequestIds(), 0
+        # The in-flight gauge reads `_in_flight` itself, unless workers share it.
+        self._gauge_in_flight = self._metrics.count_in_flight(lambda: self._in_flight)
         self._max_in_flight = server.max_in_flight
-
-    async def chat(self, request: web.Request) -> web.StreamResponse:
-        return await self.handle(request, Kind.CHAT)
-
-    async def completions(self, request: web.Request) -> web.StreamResponse:
-        return await self.handle(request, Kind.COMPLETIONS)
-
-    async def embeddings(self, request: web.Request) -> web.StreamResponse:
-        return await self.handle(request, Kind.EMBEDDINGS)
 
     async def other(self, request: web.Request) -> web.StreamResponse:
         """A JSON POST the proxy cannot inspect: forwarded only where a route allows it."""
@@ -106,7 +103,7 @@ class Pipeline:
 
     async def handle(self, request: web.Request, kind: Kind) -> web.StreamResponse:
         rid = request_id(request.headers, self._ids)
-        path = request.path if kind is Kind.OTHER else kind.value
+        path = request.path if kind is Kind.OTHER else _PATHS[kind]
         # Admission takes the generation once; the request keeps it to the end (a reload
         # meanwhile swaps the holder's reference, not this one).
         gen = self._generations.current
@@ -124,7 +121,8 @@ class Pipeline:
         spans = None
         if self._tracing is not None:
             spans = self._tracing.start(request.headers, request.method, request.path, ex.started)
-        self._metrics.request_started()
+        if self._gauge_in_flight:
+            self._metrics.request_started()
         self._in_flight += 1
         # What the client saw; 499 (nginx's "client closed request") when it went away.
         status = 499
@@ -143,7 +141,7 @@ class Pipeline:
             ex.tenant, ex.limit_key = who.tenant, who.limit_key
             if who.configured:
                 ex.tenant_label = who.tenant
-            if self._admission.active:
+            if self._admitting:
                 early = self._admission.enter_early(ex)
                 try:
                     response = await self._run(request, ex, spans, early)
@@ -151,7 +149,7 @@ class Pipeline:
                     self._admission.release(early)
             else:
                 response = await self._run(request, ex, spans, None)
-            if not response.prepared and self._decided.enabled:
+            if self._decided.enabled and not response.prepared:
                 # A whole reply: its decision is final. (A stream's went out with it.)
                 response.headers.update(self._decided.final(ex))
             status = response.status
@@ -184,7 +182,8 @@ class Pipeline:
         finally:
             ex.status = status
             self._in_flight -= 1
-            self._metrics.request_finished()
+            if self._gauge_in_flight:
+                self._metrics.request_finished()
             try:
                 if ex.deep is not None and self._deep is not None:
                     try:
@@ -196,7 +195,7 @@ class Pipeline:
             finally:
                 # Breakers and quarantine are kept right even if a telemetry sink failed;
                 # the violation is read only where one of them will use it.
-                quarantine = self._quarantine.enabled
+                quarantine = self._quarantining
                 if ex.safety_judged or quarantine:
                     violation = output_violation(ex)
                     self._safety.record(ex, violation)
@@ -222,7 +221,7 @@ class Pipeline:
         raw = await read_body(request, limits, self._server.body_read_s)
         body, wire = parse_object(raw, limits.max_json_depth)
         ex.body_bytes = len(raw)
-        ex.model = wire_api(ex.kind).check_shape(body, limits.max_messages)
+        ex.model = WIRE_APIS[ex.kind].check_shape(body, limits.max_messages)
         ex.stream = body.get("stream") is True
         ex.body = body
         ex.wire = None if strip_routing_fields(body) else wire
@@ -233,10 +232,11 @@ class Pipeline:
         # A configured tenant's label is its name; anyone else's is a shared placeholder.
         tenant = ex.tenant if ex.tenant_label == ex.tenant else None
         route, ex.policy_via, _ = ex.generation.tenants.choose(tenant, route)
-        if self._rollouts is not None:  # a canary's candidate may serve it (rollout/)
-            route = self._rollouts.serve(ex, route, request.headers.get("Authorization"))
+        rollouts = self._rollouts
+        if rollouts is not None and rollouts.rollouts:  # a canary's candidate may serve it
+            route = rollouts.serve(ex, route, request.headers.get("Authorization"))
         ex.route = route
-        if self._quarantine.enabled and await self._quarantine.holds(ex.limit_key, ex.degraded):
+        if self._quarantining and await self._quarantine.holds(ex.limit_key, ex.degraded):
             strict = self._quarantine.strict_policy
             if strict is None:
                 raise Quarantined("this client is quarantined after repeated policy violations")
@@ -247,7 +247,7 @@ class Pipeline:
         # May refuse, re-route, or switch to a stricter policy. A quarantined client's
         # verdicts (under its own strict policy) do not count towards the route's model.
         self._safety.gate(ex, counts=ex.route is route)
-        if self._admission.active:
+        if self._admitting:
             ticket = await self._admission.admit(ex, early)
             try:
                 return await self._guarded(request, ex, spans)

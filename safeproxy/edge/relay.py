@@ -22,7 +22,7 @@ from safeproxy.upstream.events import EventSchema
 from safeproxy.upstream.failures import error_reason, status_reason
 from safeproxy.upstream.openai import Kind, counts, is_usage_chunk
 from safeproxy.upstream.sse import SSEDecoder, SSEEvent, SSEOverflow, encode_event
-from safeproxy.upstream.wire import WireApi, wire_api
+from safeproxy.upstream.wire import WIRE_APIS, WireApi
 
 SSE_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
@@ -30,6 +30,16 @@ SSE_HEADERS = {
     # nginx and friends must not buffer what we carefully do not buffer.
     "X-Accel-Buffering": "no",
 }
+
+
+class _EventStream(web.StreamResponse):
+    """A StreamResponse whose headers leave with its first body bytes, in one write.
+
+    The relay prepares the response only when it has events to send, so the headers never
+    wait on anything; a StreamResponse would send them on their own first, one more write
+    (and system call) per stream. aiohttp's own Response buffers its headers the same way."""
+
+    _send_headers_immediately = False
 
 
 async def relay_json(
@@ -46,8 +56,11 @@ async def relay_json(
         ex.outcome = "upstream_http_error"
         ex.upstream_failure = failure
     elif 200 <= reply.status < 300:
-        body = _json_object(data)
-        if body is None:
+        try:  # (_json_object, inline)
+            body = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            body = None
+        if not isinstance(body, dict):
             raise UpstreamCallError(
                 BadUpstreamReply("upstream reply is not a JSON object"), before_send=False
             )
@@ -63,7 +76,7 @@ async def relay_json(
                 c.get("message", c.get("text"))
                 for c in body.get("choices") or ()
                 if isinstance(c, dict)
-            ] or [s.get() for s in wire_api(ex.kind).reply_slots(body)]  # the agent APIs
+            ] or [s.get() for s in WIRE_APIS[ex.kind].reply_slots(body)]  # the agent APIs
     return web.Response(status=reply.status, body=data, headers=headers)
 
 
@@ -142,14 +155,12 @@ async def relay_stream(
 
     `decided`: the decision headers known before any output was read (decision_headers.py).
     """
-    resp = web.StreamResponse(
-        status=reply.status, headers=downstream_headers(reply.headers, ex.rid)
-    )
+    resp = _EventStream(status=reply.status, headers=downstream_headers(reply.headers, ex.rid))
     resp.headers.update(SSE_HEADERS)
     if decided:
         resp.headers.update(decided)
     decoder = SSEDecoder()
-    api = wire_api(ex.kind)
+    api = WIRE_APIS[ex.kind]
     capture_schema = api.event_schema() if ex.captured_output is not None else None
     chunks = reply.chunks()
     clock = time.perf_counter
@@ -185,6 +196,11 @@ async def relay_stream(
             out = b"".join([encode_event(o) for o in outgoing])
             if hook.violation is not None and not hook.released and not ex.response_started:
                 raise hook.violation  # no model text went out: a plain HTTP error
+            if hook.finished and gate is None:
+                # The hook ended the stream ([DONE], or a block): its last events go out
+                # with the end of the body, in one write.
+                await _end(ex, request, resp, out)
+                return resp
             if out:
                 await _write(ex, request, resp, out)
             if hook.finished or (gate is not None and gate.finished):
@@ -206,8 +222,7 @@ async def relay_stream(
         tail = b"".join([encode_event(o) for o in ending])
         if hook.violation is not None and not hook.released and not ex.response_started:
             raise hook.violation
-        await _write(ex, request, resp, tail)
-        await resp.write_eof()
+        await _end(ex, request, resp, tail)
         return resp
     except UpstreamCallError as exc:
         if not ex.response_started:
@@ -230,10 +245,18 @@ async def _write(ex: Exchange, request: web.Request, resp: web.StreamResponse, o
         await resp.write(out)
 
 
+async def _end(ex: Exchange, request: web.Request, resp: web.StreamResponse, out: bytes) -> None:
+    """The last bytes and the end of the body, in one write (headers too, if none went)."""
+    if not ex.response_started:
+        ex.response_started = True
+        await resp.prepare(request)
+    await resp.write_eof(out)
+
+
 def error_reply(exc: ProxyError, rid: str, kind: Kind = Kind.CHAT) -> web.Response:
     """An error reply in the shape of the path's API (OpenAI's unless told)."""
     headers = {**exc.headers(), "X-Request-ID": rid}
-    body = wire_api(kind).error_body(exc)
+    body = WIRE_APIS[kind].error_body(exc)
     return web.Response(
         status=exc.status, body=body, content_type="application/json", headers=headers
     )

@@ -78,7 +78,10 @@ def _plain_key(event: SSEEvent, chunk: Any) -> tuple[Any, ...] | None:
         return None
     delta = choice.get("delta")
     if delta is not None:
-        if "text" in choice or not isinstance(delta, dict) or delta.keys() != {"content"}:
+        # (`len` and `in` say "only content" without building a keys view and a set.)
+        if "text" in choice or not isinstance(delta, dict) or len(delta) != 1:
+            return None
+        if "content" not in delta:
             return None
         if not isinstance(delta["content"], str):
             return None
@@ -87,8 +90,10 @@ def _plain_key(event: SSEEvent, chunk: Any) -> tuple[Any, ...] | None:
         field = "text"
     else:
         return None
-    envelope = tuple((k, v) for k, v in chunk.items() if k != "choices")
-    return choice.get("index"), field, envelope
+    # Every key but the choices, in order: a copy without them (no generator per event).
+    rest = dict(chunk)
+    del rest["choices"]
+    return choice.get("index"), field, tuple(rest.items())
 
 
 def _joined(run: list[Parsed]) -> list[Parsed]:
@@ -96,8 +101,11 @@ def _joined(run: list[Parsed]) -> list[Parsed]:
         return run
     last = run[-1].chunk
     choice = last["choices"][0]
+    # Lists, not generators: join makes one anyway, and a generator is resumed per item.
     if "delta" in choice:
-        choice["delta"]["content"] = "".join(p.chunk["choices"][0]["delta"]["content"] for p in run)
+        choice["delta"]["content"] = "".join(
+            [p.chunk["choices"][0]["delta"]["content"] for p in run]
+        )
     else:
-        choice["text"] = "".join(p.chunk["choices"][0]["text"] for p in run)
+        choice["text"] = "".join([p.chunk["choices"][0]["text"] for p in run])
     return [Parsed(run[-1].event, last, joined=True)]

@@ -62,15 +62,20 @@ class Decision:
     the end of the request knows (policy version, overhead, total time).
 
     A view rather than a copy: it is built for every request, and most of its fields are
-    read by one sink at most (the audit log, a sampled span).
+    read by one sink at most (the audit log, a sampled span). `exchange` is what it views:
+    sinks read it, never write it (the metrics read its fields directly: a property per
+    field is a call per field on every request).
     """
 
-    __slots__ = ("_ex", "overhead_s", "policy", "policy_version", "total_s")
+    __slots__ = ("exchange", "overhead_s", "policy", "policy_version", "route", "total_s")
 
     def __init__(
         self, ex: Exchange, policy: str, policy_version: str, overhead_s: float, total_s: float
     ) -> None:
-        self._ex = ex
+        self.exchange = ex
+        route = ex.route
+        # The route's label (a config name), read by several sinks: worked out once.
+        self.route = route.label if route is not None else "none"
         self.policy = policy
         self.policy_version = policy_version
         self.overhead_s = overhead_s
@@ -78,137 +83,133 @@ class Decision:
 
     @property
     def operation(self) -> str:
-        return OPERATIONS[self._ex.kind]
+        return OPERATIONS[self.exchange.kind]
 
     @property
     def model(self) -> str:
         """As the client asked for it (routes only match configured names)."""
-        return self._ex.model
+        return self.exchange.model
 
     @property
     def degraded(self) -> list[str]:
         """Checks skipped or weakened (fail-open, overflow released, pass-through)."""
-        return self._ex.degraded
+        return self.exchange.degraded
 
     @property
     def request_id(self) -> str:
-        return self._ex.rid
+        return self.exchange.rid
 
     @property
     def method(self) -> str:
-        return self._ex.method
+        return self.exchange.method
 
     @property
     def path(self) -> str:
         """The endpoint's path; a pass-through path as the client sent it (client input)."""
-        return self._ex.path
+        return self.exchange.path
 
     @property
     def upstream_s(self) -> float | None:
         """Seconds spent waiting on the upstream (None: no upstream was called)."""
-        return self._ex.upstream_wait if self._ex.upstream is not None else None
+        return self.exchange.upstream_wait if self.exchange.upstream is not None else None
 
     @property
     def started_unix(self) -> float:
-        return self._ex.started_unix
-
-    @property
-    def route(self) -> str:
-        return self._ex.route_label
+        return self.exchange.started_unix
 
     @property
     def upstream(self) -> str | None:
-        return self._ex.upstream
+        return self.exchange.upstream
 
     @property
     def response_model(self) -> str | None:
-        return self._ex.response_model
+        return self.exchange.response_model
 
     @property
     def tenant(self) -> str:
-        return self._ex.tenant
+        return self.exchange.tenant
 
     @property
     def tenant_label(self) -> str:
         """The tenant as a metric label: a configured name, else `default` (bounded)."""
-        return self._ex.tenant_label
+        return self.exchange.tenant_label
 
     @property
     def stream(self) -> bool:
-        return self._ex.stream
+        return self.exchange.stream
 
     @property
     def outcome(self) -> str:
-        return self._ex.outcome
+        return self.exchange.outcome
 
     @property
     def upstream_failure(self) -> str:
         """Why the upstream failed this request (upstream/failures.py); "" when it did not."""
-        return self._ex.upstream_failure
+        return self.exchange.upstream_failure
 
     @property
     def status(self) -> int:
-        return self._ex.status
+        return self.exchange.status
 
     @property
     def input_filter_s(self) -> float:
-        return self._ex.input_filter_s
+        return self.exchange.input_filter_s
 
     @property
     def output_filter_s(self) -> float:
-        return self._ex.output_filter_s
+        return self.exchange.output_filter_s
 
     @property
     def upstream_ttft_s(self) -> float | None:
-        return self._ex.ttft
+        return self.exchange.ttft
 
     @property
     def tokens_in(self) -> int | None:
-        return self._ex.tokens_in
+        return self.exchange.tokens_in
 
     @property
     def tokens_out(self) -> int | None:
-        return self._ex.tokens_out
+        return self.exchange.tokens_out
 
     @property
     def output_checked(self) -> bool:
-        return self._ex.output_checked
+        return self.exchange.output_checked
 
     @property
     def holdback_chars(self) -> int | None:
-        return self._ex.holdback_chars
+        return self.exchange.holdback_chars
 
     @property
     def captured_input(self) -> Any:
-        return self._ex.captured_input
+        return self.exchange.captured_input
 
     @property
     def captured_output(self) -> Any:
-        return self._ex.captured_output
+        return self.exchange.captured_output
 
     @property
     def limited_kind(self) -> str:
         """Which rate limit refused the request (empty when none did)."""
-        return self._ex.limited_kind
+        return self.exchange.limited_kind
 
     @property
     def filter_groups(self) -> list[Sequence[FilterRecord]]:
         """The records in the groups they were made in (SharedRecords are shared)."""
-        return self._ex.filter_records
+        return self.exchange.filter_records
 
     @property
     def filters(self) -> tuple[FilterRecord, ...]:
-        return tuple(r for group in self._ex.filter_records for r in group)
+        return tuple(r for group in self.exchange.filter_records for r in group)
 
     @property
     def finding_types(self) -> tuple[str, ...]:
         """What enforcing filters found, both stages (see `finding_types`)."""
-        return finding_types(self._ex.filter_records)
+        return finding_types(self.exchange.filter_records)
 
     @property
     def shadow_types(self) -> tuple[str, ...]:
         """What shadow-mode filters would have acted on."""
-        return finding_types(self._ex.filter_records, mode=Mode.SHADOW)
+        return finding_types(self.exchange.filter_records, mode=Mode.SHADOW)
 
     @property
     def findings_count(self) -> int:
@@ -216,13 +217,13 @@ class Decision:
 
     @property
     def deep_checks(self) -> list[DeepCheckRecord]:
-        return self._ex.deep_checks or []
+        return self.exchange.deep_checks or []
 
     @property
     def output_violation(self) -> bool:
         """An enforcing output filter blocked or rewrote the reply, or a sync deep check
         found it unsafe: the safety SLO's bad event."""
-        return output_violation(self._ex)
+        return output_violation(self.exchange)
 
     @property
     def stream_blocked(self) -> bool:
@@ -244,11 +245,11 @@ class Decision:
             "policy": {
                 "name": self.policy,
                 "version": self.policy_version,
-                "via": self._ex.policy_via,
+                "via": self.exchange.policy_via,
             },
             "outcome": self.outcome,
             "status": self.status,
-            "filters": [_group_json(g) for g in self._ex.filter_records if g],
+            "filters": [_group_json(g) for g in self.exchange.filter_records if g],
             "degraded": self.degraded,
             "latency": {
                 "overhead_s": self.overhead_s,
@@ -259,16 +260,16 @@ class Decision:
             },
             "tokens": {"input": self.tokens_in, "output": self.tokens_out},
         }
-        if self._ex.generation is not None:
-            out["generation"] = self._ex.generation.hash
+        if self.exchange.generation is not None:
+            out["generation"] = self.exchange.generation.hash
         if self.upstream_failure:
             out["upstream_error"] = self.upstream_failure
         if self.holdback_chars is not None:
             out["holdback_chars"] = self.holdback_chars
-        if self._ex.rollout is not None:
-            out["rollout"] = self._ex.rollout.to_json()
-        if self._ex.deep_checks:
-            out["deep_checks"] = [d.to_json() for d in self._ex.deep_checks]
+        if self.exchange.rollout is not None:
+            out["rollout"] = self.exchange.rollout.to_json()
+        if self.exchange.deep_checks:
+            out["deep_checks"] = [d.to_json() for d in self.exchange.deep_checks]
         if content and self.captured_input is not None:
             out["input"] = self.captured_input
         if content and self.captured_output is not None:
@@ -282,12 +283,13 @@ def output_violation(ex: Exchange) -> bool:
         d.stage == "output" and d.verdict == "unsafe" and d.mode == "sync" for d in ex.deep_checks
     ):
         return True
-    return any(
-        r.stage == "output" and r.mode is Mode.ENFORCE and r.action >= Action.REWRITE
-        for group in ex.filter_records
-        if type(group) is not SharedRecords  # shared groups are clean
-        for r in group
-    )
+    for group in ex.filter_records:  # a loop: a clean request makes no generator
+        if type(group) is SharedRecords:
+            continue  # shared groups are clean
+        for r in group:
+            if r.stage == "output" and r.mode is Mode.ENFORCE and r.action >= Action.REWRITE:
+                return True
+    return False
 
 
 def finding_types(
@@ -305,7 +307,7 @@ def finding_types(
         for r in group:
             if r.hits and r.mode is mode:
                 found.update(r.types)
-    return tuple(sorted(found))
+    return tuple(sorted(found)) if found else ()
 
 
 def _group_json(group: Sequence[FilterRecord]) -> orjson.Fragment:

@@ -25,7 +25,7 @@ from safeproxy.filters.policy import CompiledPolicy, Stage
 from safeproxy.rollout.mark import RolloutMark
 from safeproxy.rollout.shadow import compare
 from safeproxy.upstream.openai import Kind, Slot, Uninspectable, joined_runs
-from safeproxy.upstream.wire import wire_api
+from safeproxy.upstream.wire import WIRE_APIS
 
 # Texts at least this long (all of one request's, in characters) are scanned off the loop:
 # a worst-case text of this size takes a few milliseconds; a 4 KB prompt is far below.
@@ -147,7 +147,7 @@ class Guard:
         if stage.empty and not self._keep_view and not shadow:
             return None
         try:
-            slots = wire_api(ex.kind).request_slots(body)
+            slots = WIRE_APIS[ex.kind].request_slots(body)
         except Uninspectable:
             if stage.empty:
                 return None  # nothing scans it (a capture keeps nothing): as without capture
@@ -155,7 +155,7 @@ class Guard:
                 raise
             ex.degraded.append("input:uninspectable_allowed")
             return None
-        texts = [s.get() for s in slots]
+        texts = [s.holder[s.key] for s in slots]  # (Slot.get, without a call per slot)
         if self._keep_view:
             # Before limits and filters: a candidate policy re-scans what this one saw.
             ex.model_view = (list(texts), joined_runs(slots))
@@ -163,7 +163,7 @@ class Guard:
             return None
         if stage.limits is not None:
             limits = stage.limits
-            api = wire_api(ex.kind)
+            api = WIRE_APIS[ex.kind]
             limit = limits.check(
                 body, ex.model, texts, turns=api.turns(body), cap_field=api.token_cap
             )
@@ -205,7 +205,7 @@ class Guard:
         policy = self._policies(ex)[ex.route.policy]
         if policy.output.empty or ex.kind is Kind.OTHER:
             return PassThrough()
-        api = wire_api(ex.kind)
+        api = WIRE_APIS[ex.kind]
         schema = api.event_schema() if ex.stream else None
         if schema is not None:  # a typed-event stream (Responses, Anthropic Messages)
             return EventHook(policy, ex, api, schema, self._clock)

@@ -15,6 +15,8 @@ from safeproxy.errors import Unauthorized
 from safeproxy.exchange.decision import TenantHasher
 from safeproxy.settings.schema import AuthSettings
 
+_MEMO_LIMIT = 4096
+
 
 class Identity(NamedTuple):
     tenant: str  # for records: a configured tenant name, or a salted hash of a key
@@ -28,6 +30,10 @@ class Authenticator:
         self._keys = {k.sha256: k.tenant for k in settings.keys}
         self._hops = settings.trusted_hops
         self._tenants = tenants
+        # Identities where the address is not looked up (nothing counts per client), by
+        # credential: the same answer every time, so worked out once. Bounded: credentials
+        # are client input.
+        self._unaddressed: dict[str | None, Identity] = {}
 
     def identify(
         self, authorization: str | None, peer: str | None, forwarded_for: str | None
@@ -39,6 +45,15 @@ class Authenticator:
             if tenant is None:
                 raise Unauthorized("the API key is missing or not valid")
             return Identity(tenant, f"tenant:{tenant}", configured=True)
+        if peer is None and forwarded_for is None:
+            known = self._unaddressed.get(authorization)
+            if known is None:
+                if len(self._unaddressed) >= _MEMO_LIMIT:
+                    self._unaddressed.clear()
+                known = self._unaddressed[authorization] = Identity(
+                    self._tenants(authorization), f"addr:{self._address(None, None)}"
+                )
+            return known
         # A key nobody checks is recorded (as a salted hash) but is no identity for limits:
         # a client could send a new one with every request.
         tenant = self._tenants(authorization)

@@ -28,7 +28,7 @@ from safeproxy.exchange.whole import check_whole
 from safeproxy.filters.chain import Clock
 from safeproxy.filters.policy import CompiledPolicy
 from safeproxy.upstream.sse import SSEEvent
-from safeproxy.upstream.wire import wire_api
+from safeproxy.upstream.wire import WIRE_APIS
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")
 # Text fields of a chat delta the client shows; reasoning models (vLLM, DeepSeek, OpenRouter)
@@ -56,7 +56,7 @@ class OutputHook(HeldWindows[FieldKey]):
     # --- whole replies -------------------------------------------------------------------
 
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None:
-        slots = wire_api(self._ex.kind).reply_slots(body)
+        slots = WIRE_APIS[self._ex.kind].reply_slots(body)
         if not check_whole(self._stage, self._ex, slots, self._clock):
             return None
         for choice in body.get("choices") or ():

@@ -17,7 +17,7 @@ from safeproxy.upstream.openai import Slot
 def check_whole(stage: Stage, ex: Exchange, slots: list[Slot], clock: Clock) -> bool:
     """Check a reply's slots; True when a slot was rewritten (the reply is serialised anew)."""
     ex.output_checked = True
-    result = run_stage(stage, [s.get() for s in slots], clock)
+    result = run_stage(stage, [s.holder[s.key] for s in slots], clock)  # Slot.get, inline
     ex.filter_records.append(result.records)
     ex.output_filter_s += result.seconds
     if result.degraded:

@@ -37,10 +37,8 @@ class StageResult:
     # The findings per text when the scan finished in budget (None: it failed or overran):
     # what a shadow candidate sharing filters with this stage reuses (`run_stage_reusing`).
     found: list[list[Finding]] | None = None
-
-    @property
-    def changed(self) -> bool:
-        return any(t is not None for t in self.texts)
+    # Whether any text was rewritten (some `texts[i]` is not None): set where they are.
+    changed: bool = False
 
 
 def run_stage(
@@ -111,8 +109,12 @@ def _scan_in_budget(
     per_text, error, elapsed = _timed_scan(scanner, texts, clock, near, joined)
     # Budgets are per 64 KiB of text: size is capped elsewhere (limits, the body cap); the
     # budget is for a filter gone slow, and must not turn a long document into a block.
-    scale = max(1.0, sum(map(len, texts)) / 65536)
-    if error is None and elapsed > stage.min_budget_s * scale:
+    # (The scale is at least 1: a scan within the smallest budget needs no scale at all.)
+    if (
+        error is None
+        and elapsed > stage.min_budget_s
+        and elapsed > stage.min_budget_s * _scale(texts)
+    ):
         # Wall time includes what is not the filter's doing: a CFS-throttled container, a
         # descheduled process, a GC pass, a GIL wait. An apparent overrun is measured again
         # in this thread's CPU time (the scan is deterministic), so only a filter that is
@@ -132,10 +134,24 @@ def _decide(
     near: list[bool],
 ) -> StageResult:
     """What `stage` does with its findings: records, then block, redact or pass."""
+    near_threshold = bool(near)  # entries are only ever True
+    if error is None and elapsed <= stage.min_budget_s:
+        for found in per_text:
+            if found:
+                break
+        else:  # the common case, nothing found in budget: nothing to decide
+            # The records are shared and immutable: the same every clean time.
+            return StageResult(
+                [None] * len(texts),
+                elapsed,
+                records=stage.clean,
+                near_threshold=near_threshold,
+                found=per_text,
+            )
     result = StageResult([None] * len(texts))
     result.seconds = elapsed
-    result.near_threshold = any(near)
-    scale = max(1.0, sum(map(len, texts)) / 65536)
+    result.near_threshold = near_threshold
+    scale = _scale(texts)
     specs = stage.scanned
     failed: dict[str, str] = {}
     if error is not None or elapsed > stage.min_budget_s * scale:
@@ -147,8 +163,8 @@ def _decide(
     if not failed:
         result.found = per_text
     findings = [f for found in per_text for f in found]
-    if not findings and not failed:  # the common case: nothing to decide
-        result.records = stage.clean  # shared and immutable: the same every clean time
+    if not findings and not failed:  # nothing found, within the scaled budgets
+        result.records = stage.clean
         return result
     by_filter: dict[str, list[Finding]] = {}
     for f in findings:
@@ -189,7 +205,13 @@ def _decide(
             new = apply(text, found, stage.effects).text
             if new != text:
                 result.texts[i] = new
+                result.changed = True
     return result
+
+
+def _scale(texts: Sequence[str]) -> float:
+    """Budgets are per 64 KiB of text (at least one)."""
+    return max(1.0, sum(map(len, texts)) / 65536)
 
 
 def _timed_scan(
@@ -221,15 +243,19 @@ def _scan_all(stage: Stage, texts: Sequence[str], near: list[bool]) -> list[list
     """Findings per text, from one scan over all of them (per-call costs paid once).
     `near` gets an entry when injection phrases scored short of their threshold."""
     if len(texts) == 1:
-        return [_scored(stage, stage.finder.scan(texts[0], hold=False)[0], near, texts[0])]
+        found = stage.finder.scan(texts[0], hold=False)[0]
+        return [_scored(stage, found, near, texts[0]) if found else found]
     joined = _JOINER.join(texts)
+    found = stage.finder.scan(joined, hold=False)[0]
+    per_text: list[list[Finding]] = [[] for _ in texts]
+    if not found:  # (nothing to score either)
+        return per_text
+    found = _scored(stage, found, near, joined)
     starts: list[int] = []
     at = 0
     for text in texts:
         starts.append(at)
         at += len(text) + 1
-    found = _scored(stage, stage.finder.scan(joined, hold=False)[0], near, joined)
-    per_text: list[list[Finding]] = [[] for _ in texts]
     for f in found:
         i = bisect.bisect_right(starts, f.start) - 1
         base, end = starts[i], starts[i] + len(texts[i])

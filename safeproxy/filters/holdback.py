@@ -99,6 +99,7 @@ class Finders:
         # `gatekeeper` is finders[0] when given, and its gate covers all the other finders:
         # on a whole text where the gate stays shut, they cannot match and are not run.
         self._finders = tuple(finders)
+        self._single = self._finders[0] if len(self._finders) == 1 else None
         self._normalizer = normalizer
         self._gatekeeper = gatekeeper
 
@@ -109,8 +110,8 @@ class Finders:
     def scan(
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:
-        if len(self._finders) == 1:
-            return self._finders[0].scan(text, hold=hold, view=view, floor=floor)
+        if self._single is not None:
+            return self._single.scan(text, hold=hold, view=view, floor=floor)
         view = view or self._normalizer.normalize(text)
         finders = self._finders
         if not hold and self._gatekeeper is not None:
@@ -121,16 +122,23 @@ class Finders:
             merged = list(first)
             for finder in finders[1:]:
                 merged += finder.scan(text, hold=False, view=view)[0]
-            merged.sort(key=lambda f: (f.start, f.end))
+            if merged:  # (nothing to sort in a clean text)
+                merged.sort(key=_by_span)
             return merged, len(text)
         findings: list[Finding] = []
         held = len(text)
         for finder in finders:
             found, at = finder.scan(text, hold=hold, view=view, floor=floor)
             findings += found
-            held = min(held, at)
-        findings.sort(key=lambda f: (f.start, f.end))
+            if at < held:
+                held = at
+        if findings:
+            findings.sort(key=_by_span)
         return findings, held
+
+
+def _by_span(f: Finding) -> tuple[int, int]:
+    return f.start, f.end
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,7 +151,11 @@ class Normalizer:
         last_in, last_out = self._last
         if text == last_in:  # the held input: equal, or the same object
             return last_out
-        out = self._normalize(text)
+        if text.isascii():  # most text: _normalize's first case, without a call
+            folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+            out = Normalized(folded, text, None)
+        else:
+            out = self._normalize(text)
         self._last = (text, out)
         return out
 

@@ -35,7 +35,15 @@ from safeproxy.filters.gate import plain_reading
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.registry import Clamped, Context, FilterCommon, Judge, Registry, Share
+from safeproxy.filters.registry import (
+    Clamped,
+    Context,
+    FilterCommon,
+    Judge,
+    Registry,
+    Share,
+    TextFinder,
+)
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, Scanner
 from safeproxy.filters.skeleton import Skeleton
@@ -107,10 +115,8 @@ class Stage:
     limits: Limits | None
     max_len: int
 
-    @property
-    def empty(self) -> bool:
-        return not self.specs
-
+    # No filters at all (an attribute, not a property: read several times per request).
+    empty: bool = field(init=False)
     # The filters the scan decides (limits are checked on the body, in exchange/guard.py), and
     # their records when nothing was found.
     scanned: Mapping[str, FilterSpec] = field(init=False)
@@ -119,6 +125,7 @@ class Stage:
     min_budget_s: float = field(init=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "empty", not self.specs)
         scanned = {n: s for n, s in self.specs.items() if s.scanned}
         object.__setattr__(self, "scanned", scanned)
         clean = SharedRecords(
@@ -236,7 +243,8 @@ class Compiler:
             )
             plain += [(r, name) for r in share.plain]
             phrases += [(r, name) for r in share.phrases]
-            extra += [Clamped(x) for x in share.finders]
+            # A TextFinder keeps its hold within its maximum itself; others are clamped.
+            extra += [x if type(x) is TextFinder else Clamped(x) for x in share.finders]
             held = max([held, *(x.max_hold for x in share.finders)])
             if share.limits is not None:
                 limits = share.limits

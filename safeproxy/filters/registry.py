@@ -184,4 +184,6 @@ class Clamped:
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:
         found, at = self._finder.scan(text, hold=hold, view=view, floor=floor)
+        if not hold:  # nothing held: `at` is the text's end, within any maximum
+            return found, at
         return found, max(at, len(text) - self.max_hold)

@@ -85,14 +85,17 @@ class Scratches:
 
     def __init__(self) -> None:
         self._local = threading.local()
-        self._home = threading.get_ident()
+        # The home thread's mark (thread-local, so other threads do not see it): one attribute
+        # read tells the home thread, which scans on every request, without a call.
+        self._local.scratches = None
 
     def get(self, db: hyperscan.Database) -> hyperscan.Scratch | None:
-        if threading.get_ident() == self._home:
-            return None
-        mine: dict[int, hyperscan.Scratch] | None = getattr(self._local, "scratches", None)
-        if mine is None:
+        try:
+            mine: dict[int, hyperscan.Scratch] | None = self._local.scratches
+        except AttributeError:  # a thread's first scan
             mine = self._local.scratches = {}
+        if mine is None:
+            return None
         scratch = mine.get(id(db))
         if scratch is None:
             scratch = mine[id(db)] = hyperscan.Scratch(db)
@@ -149,7 +152,7 @@ class Scanner:
         if self._db is None or not text:
             return {}
         data = text.encode("utf-8")
-        ascii = len(data) == len(text)
+        ascii = text.isascii()  # (its UTF-8 is as long as the text)
         if ascii and self.gated:
             return self.gated_candidates(text)[0]  # its database also holds the gate
         presence = self._presence_ascii if ascii else self._presence
@@ -176,7 +179,7 @@ class Scanner:
         """`candidates`, and whether a gate pattern matched (always True off ASCII: the gate
         cannot tell there, so the gated scan must run)."""
         data = text.encode("utf-8")
-        if len(data) != len(text) or self._db_ascii is None:
+        if self._db_ascii is None or not text.isascii():
             return self.candidates(text), True
         found: dict[tuple[int, int], list[int]] = {}
         som = self._som

@@ -46,7 +46,7 @@ class Gate:
     def open(self, text: str) -> list[int]:
         """The indices of the decoders whose gates match `text`, in order."""
         data = text.encode("utf-8", "surrogatepass")
-        if len(data) == len(text):
+        if text.isascii():  # (its UTF-8 is as long as the text)
             if self._ascii is None:
                 return []
             db, ids = self._ascii, self._ascii_ids
@@ -62,7 +62,8 @@ class Gate:
             db.scan(data, match_event_handler=on_match)
         else:
             db.scan(data, match_event_handler=on_match, scratch=scratch)
-        hits.sort()
+        if hits:  # (prose opens none)
+            hits.sort()
         return hits
 
 
@@ -98,18 +99,22 @@ class Views:
         last_in, last_out = self._last
         if text == last_in:
             return list(last_out)
-        out = self._pieces(text)
+        # Ordinary prose opens no gate: it pays the one scan, and nothing is built for it.
+        opened = self._gate.open(text)
+        out = self._pieces(text, opened) if opened else []
         self._last = (text, tuple(out))
         return out
 
-    def _pieces(self, text: str) -> list[Piece]:
+    def _pieces(self, text: str, opened: list[int]) -> list[Piece]:
+        """`opened`: the decoders whose gates the text itself opens."""
         budget = [self.max_chars]
         out: list[Piece] = []
         level = [Piece("text", text, range(len(text)), range(1, len(text) + 1))]
         for depth in range(self.depth):
             found: list[Piece] = []
             for outer in level:
-                for inner in self._decode(outer.text, budget):
+                gates = opened if depth == 0 else None
+                for inner in self._decode(outer.text, budget, gates):
                     found.append(inner if depth == 0 else _compose(outer, inner))
             if not found:
                 break
@@ -121,10 +126,11 @@ class Views:
             raise Overload(f"over {self.max_chars} decoded characters")
         return out
 
-    def _decode(self, text: str, budget: list[int]) -> list[Piece]:
+    def _decode(self, text: str, budget: list[int], opened: list[int] | None = None) -> list[Piece]:
+        """`opened`: the decoders whose gates `text` opens, if known."""
         assert self._gate is not None
         out: list[Piece] = []
-        for index in self._gate.open(text):
+        for index in self._gate.open(text) if opened is None else opened:
             if budget[0] <= 0:
                 break
             for piece in self.decoders[index].decode(text, budget[0]):

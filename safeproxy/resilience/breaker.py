@@ -136,7 +136,8 @@ class _StateMachine:
 
     def allow(self) -> bool:
         """Admit one request? Every True must later be matched by record() or release()."""
-        if not self._admits(self._state_at(self._clock())):
+        # A closed breaker (nearly always) admits: time alone moves only an open one.
+        if self._state is not State.CLOSED and not self._admits(self._state_at(self._clock())):
             return False
         self._in_flight += 1
         return True
@@ -260,7 +261,8 @@ class _StateMachine:
 
     def _finish(self) -> None:
         # Clamped: a report without an admission (a caller bug) must not mint free slots.
-        self._in_flight = max(0, self._in_flight - 1)
+        if self._in_flight > 0:
+            self._in_flight -= 1
 
     def _reset_probes(self) -> None:
         self._probe_ok = 0

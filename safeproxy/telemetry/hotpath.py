@@ -11,6 +11,7 @@ the library's own instruments for that mode. Both expose the same names (`SPECS`
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -181,7 +182,10 @@ class LocalHotPath(Collector):
     """One process: lock-free updates, read by the registry at scrape time."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        self._counts: dict[Spec, dict[Labels, int]] = {s: {} for s in SPECS if s.buckets is None}
+        # defaultdicts: an increment is `+= 1`, with no lookup call of its own.
+        self._counts: dict[Spec, defaultdict[Labels, int]] = {
+            s: defaultdict(int) for s in SPECS if s.buckets is None
+        }
         self._hists: dict[Spec, dict[Labels, _Buckets]] = {
             s: {} for s in SPECS if s.buckets is not None
         }
@@ -190,27 +194,35 @@ class LocalHotPath(Collector):
         self._shared: dict[int, tuple[str, SharedRecords, _Buckets]] = {}
         registry.register(self)
 
+    # The three below run several times per request: lookups are subscripts and the bucket
+    # is found inline (what _Buckets.observe does), so each costs one bisect at most.
+
     def inc(self, spec: Spec, labels: Labels) -> None:
-        table = self._counts[spec]
-        table[labels] = table.get(labels, 0) + 1
+        self._counts[spec][labels] += 1
 
     def add(self, spec: Spec, labels: Labels, amount: int) -> None:
-        table = self._counts[spec]
-        table[labels] = table.get(labels, 0) + amount
+        self._counts[spec][labels] += amount
 
     def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
-        known = self._shared.get(id(group))
-        if known is None:
-            known = self._shared[id(group)] = (policy, group, _Buckets(FILTER_BUCKETS))
-        known[2].observe(seconds)  # its count is the group's count
+        key = id(group)
+        try:
+            series = self._shared[key][2]
+        except KeyError:
+            series = _Buckets(FILTER_BUCKETS)
+            self._shared[key] = (policy, group, series)
+        # Its count is the group's count.
+        series.counts[bisect.bisect_left(series.bounds, seconds)] += 1
+        series.sum += seconds
 
     def observe(self, spec: Spec, labels: Labels, value: float) -> None:
         table = self._hists[spec]
-        series = table.get(labels)
-        if series is None:
+        try:
+            series = table[labels]
+        except KeyError:
             assert spec.buckets is not None
             series = table[labels] = _Buckets(spec.buckets)
-        series.observe(value)
+        series.counts[bisect.bisect_left(series.bounds, value)] += 1
+        series.sum += value
 
     def collect(self) -> Iterator[Metric]:
         counts = {spec: dict(table) for spec, table in self._counts.items()}

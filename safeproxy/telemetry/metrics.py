@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from safeproxy.exchange.decision import Decision, degraded_reason
+from safeproxy.exchange.decision import Decision, degraded_reason, output_violation
 from safeproxy.filters.api import Action, SharedRecords
 from safeproxy.resilience.breaker import State, Transition
 from safeproxy.telemetry import hotpath as h
@@ -267,22 +267,28 @@ class Metrics:
             self.breaker_forced.labels(kind, target, state.value).set(int(held is state))
 
     def record(self, d: Decision) -> None:
-        """Every series one decision moves. Labels are config names and fixed enums only."""
+        """Every series one decision moves. Labels are config names and fixed enums only.
+
+        Runs for every request: the exchange's fields are read directly (the decision's
+        properties are one call each), and what a clean request does not have is tested
+        before anything is built for it."""
         hot = self.hot
-        hot.inc(h.REQUESTS, (d.route, d.outcome))
+        ex = d.exchange
+        route = d.route
+        hot.inc(h.REQUESTS, (route, ex.outcome))
         hot.observe(h.OVERHEAD, (), d.overhead_s)
-        if d.upstream_failure and d.upstream is not None:
-            self.upstream_failed(d.upstream, d.upstream_failure)
-        if d.tokens_in:
-            hot.add(h.TOKENS, (d.route, d.tenant_label, "input"), d.tokens_in)
-        if d.tokens_out:
-            hot.add(h.TOKENS, (d.route, d.tenant_label, "output"), d.tokens_out)
+        if ex.upstream_failure and ex.upstream is not None:
+            self.upstream_failed(ex.upstream, ex.upstream_failure)
+        if ex.tokens_in:
+            hot.add(h.TOKENS, (route, ex.tenant_label, "input"), ex.tokens_in)
+        if ex.tokens_out:
+            hot.add(h.TOKENS, (route, ex.tenant_label, "output"), ex.tokens_out)
         policy = d.policy
         found: tuple[str, ...] = ()  # finding types, for drift
-        for group in d.filter_groups:
+        for group in ex.filter_records:
             if not group:
                 continue
-            seconds = d.input_filter_s if group[0].stage == "input" else d.output_filter_s
+            seconds = ex.input_filter_s if group[0].stage == "input" else ex.output_filter_s
             if type(group) is SharedRecords:  # the clean common case: counted as a whole
                 hot.shared(policy, group, seconds)
                 continue
@@ -298,25 +304,25 @@ class Metrics:
                         hot.inc(h.FINDINGS, (policy, r.filter, kind))
         drift = self.drift
         if drift is not None:
-            checks = d.deep_checks
+            checks = ex.deep_checks
             if checks:
                 scores = [c.score for c in checks if c.score is not None]
                 if found or scores:
-                    drift.observe(d.route, policy, found, scores)
+                    drift.observe(route, policy, found, scores)
             elif found:
-                drift.observe(d.route, policy, found)
-        if d.output_checked:
-            hot.inc(h.OUTPUT_CHECKED, (d.route,))
-            if d.output_violation:
-                hot.inc(h.OUTPUT_VIOLATIONS, (d.route,))
-        for entry in d.degraded:
-            hot.inc(h.DEGRADED, (d.route, degraded_reason(entry)))
-        if d.stream_blocked:
-            hot.inc(h.STREAM_BLOCKED, (d.route,))
-        if d.limited_kind:
-            hot.inc(h.RATE_LIMITED, (d.route, d.limited_kind))
-        if d.holdback_chars is not None:
-            hot.observe(h.HOLDBACK, (), d.holdback_chars)
+                drift.observe(route, policy, found)
+        if ex.output_checked:
+            hot.inc(h.OUTPUT_CHECKED, (route,))
+            if output_violation(ex):
+                hot.inc(h.OUTPUT_VIOLATIONS, (route,))
+        for entry in ex.degraded:
+            hot.inc(h.DEGRADED, (route, degraded_reason(entry)))
+        if ex.stream and ex.outcome == "blocked_output":  # Decision.stream_blocked
+            hot.inc(h.STREAM_BLOCKED, (route,))
+        if ex.limited_kind:
+            hot.inc(h.RATE_LIMITED, (route, ex.limited_kind))
+        if ex.holdback_chars is not None:
+            hot.observe(h.HOLDBACK, (), ex.holdback_chars)
 
     def upstream_failed(self, upstream: str, reason: str) -> None:
         """One failure of an upstream (a config name) for a reason of upstream/failures.py."""
@@ -326,6 +332,15 @@ class Metrics:
         self.hot.observe(h.UPSTREAM, (upstream,), seconds)
         if ttft_s is not None:
             self.hot.observe(h.TTFT, (upstream,), ttft_s)
+
+    def count_in_flight(self, count: Callable[[], int]) -> bool:
+        """One process: the gauge reads `count` (the caller's own count of requests in
+        flight) at scrape time, and request_started/finished need not be called; returns
+        whether they still must be (several workers share the gauge's value)."""
+        if self._live_gauge:
+            return True
+        self.in_flight.set_function(count)
+        return False
 
     def request_started(self) -> None:
         if self._live_gauge:

@@ -56,14 +56,17 @@ class Recorder:
         # Keep the (redacted) text of requests and replies for the audit log or spans.
         self.capture_content = capture_content
         self._audit_content = audit_content
-        # Told of every decision after the sinks (the rollout analysis counts them).
+        # Told, after the sinks, of the decisions of requests a rollout marked (the rollout
+        # analysis counts them); an unmarked request is none of theirs.
         self.observers: list[Callable[[Exchange, Decision], None]] = []
         # The last decisions, for the console's decisions page (set when it is on).
         self.recent: RecentDecisions | None = None
 
     def record(self, ex: Exchange, spans: RequestSpans | None) -> Decision:
         now = time.perf_counter()
-        overhead = max(0.0, now - ex.started - ex.upstream_wait)
+        overhead = now - ex.started - ex.upstream_wait
+        if overhead < 0.0:
+            overhead = 0.0
         # The versions of the generation the request took at admission, not of the one
         # serving now: after a reload, a stream that began before it was filtered by the old.
         gen = ex.generation
@@ -90,8 +93,9 @@ class Recorder:
             )
         if self.recent is not None:
             self.recent.add(decision, trace_id)
-        for observe in self.observers:
-            observe(ex, decision)
+        if ex.rollout is not None:
+            for observe in self.observers:
+                observe(ex, decision)
         return decision
 
     def close(self) -> None:

@@ -84,14 +84,15 @@ class UpstreamReply:
             self._closed = True
             self._endpoint.in_flight -= 1
             self._pool_in_flight[0] -= 1
+            at_eof = self._resp.content.at_eof()
             if self._breaker is not None:
                 if self._failed:
                     self._breaker.record(False)
-                elif self._resp.content.at_eof():
+                elif at_eof:
                     self._breaker.record(True)
                 else:
                     self._breaker.release()  # left before the end (a client that went away)
-            if self._resp.content.at_eof():
+            if at_eof:
                 self._resp.release()
             else:
                 self._resp.close()

@@ -28,6 +28,8 @@ stream it asked for.
 from __future__ import annotations
 
 import enum
+import functools
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from safeproxy.errors import BadRequest, ProxyError, error_event
@@ -66,6 +68,11 @@ class Kind(enum.Enum):
     # Any other JSON endpoint: the proxy cannot read its text, so only a route that lists
     # the path in `pass_through_paths` forwards it (unfiltered, recorded as degraded).
     OTHER = "*"
+
+    # Identity hash, in C: Enum's own __hash__ is Python code (hash of the name), called on
+    # every lookup keyed by a kind, several per request. Members are singletons and compare
+    # by identity, so the identity hash agrees with equality.
+    __hash__ = object.__hash__
 
 
 def check_shape(kind: Kind, body: dict[str, Any], max_messages: int) -> str:
@@ -212,7 +219,8 @@ def reply_slots(body: dict[str, Any]) -> list[Slot]:
     for i, choice in enumerate(body.get("choices") or ()):
         if not isinstance(choice, dict):
             continue
-        if isinstance(choice.get("text"), str):
+        # Keys most replies lack are looked for before their values are read.
+        if "text" in choice and isinstance(choice["text"], str):
             slots.append(Slot(choice, "text"))
         msg = choice.get("message")
         if isinstance(msg, dict):
@@ -224,9 +232,10 @@ def reply_slots(body: dict[str, Any]) -> list[Slot]:
             for key in _REPLY_TEXT:
                 if key in msg:
                     text_slot(slots, msg, key)
-            audio = msg.get("audio")
-            if isinstance(audio, dict):
-                text_slot(slots, audio, "transcript")
+            if "audio" in msg:
+                audio = msg["audio"]
+                if isinstance(audio, dict):
+                    text_slot(slots, audio, "transcript")
             if "tool_calls" in msg or "function_call" in msg:
                 _calls(slots, msg)
     return slots
@@ -276,11 +285,11 @@ def _calls(slots: list[Slot], msg: dict[str, Any]) -> None:
 def joined_runs(slots: list[Slot]) -> list[tuple[int, int]]:
     """[i, j) ranges of slots that are the text parts of one content array (two or more)."""
     runs: list[tuple[int, int]] = []
-    i = 0
-    while i < len(slots):
+    i, n = 0, len(slots)
+    while i < n:
         j = i + 1
         array = slots[i].part_of
-        while array and j < len(slots) and slots[j].part_of == array:
+        while array and j < n and slots[j].part_of == array:
             j += 1
         if j - i > 1:
             runs.append((i, j))
@@ -332,8 +341,11 @@ def counts(usage: Any) -> tuple[int | None, int | None]:
     """(input tokens, output tokens) of a `usage` object (chat/completions or Responses names)."""
     if not isinstance(usage, dict):
         return None, None
-    tokens_in = usage.get("prompt_tokens", usage.get("input_tokens"))
-    tokens_out = usage.get("completion_tokens", usage.get("output_tokens"))
+    # (As usage.get(a, usage.get(b)), without asking for b where a is there.)
+    tokens_in = usage["prompt_tokens"] if "prompt_tokens" in usage else usage.get("input_tokens")
+    tokens_out = (
+        usage["completion_tokens"] if "completion_tokens" in usage else usage.get("output_tokens")
+    )
     return (
         tokens_in if type(tokens_in) is int and tokens_in >= 0 else None,
         tokens_out if type(tokens_out) is int and tokens_out >= 0 else None,
@@ -343,21 +355,25 @@ def counts(usage: Any) -> tuple[int | None, int | None]:
 class OpenAIApi:
     """Chat completions, completions and embeddings (upstream/wire.py's WireApi)."""
 
-    __slots__ = ("kind",)
+    __slots__ = ("check_shape", "kind", "reply_slots", "request_slots", "token_cap")
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
-
-    def check_shape(self, body: dict[str, Any], max_messages: int) -> str:
-        return check_shape(self.kind, body, max_messages)
-
-    def request_slots(self, body: dict[str, Any]) -> list[Slot]:
-        if self.kind is Kind.CHAT:
-            return chat_slots(body)
-        return prompt_slots(body, "prompt" if self.kind is Kind.COMPLETIONS else "input")
-
-    def reply_slots(self, body: dict[str, Any]) -> list[Slot]:
-        return reply_slots(body)
+        # The kind's functions bound once: each request calls them directly, not through a
+        # method that asks which kind it is.
+        self.check_shape: Callable[[dict[str, Any], int], str] = functools.partial(
+            check_shape, kind
+        )
+        self.request_slots: Callable[[dict[str, Any]], list[Slot]] = (
+            chat_slots
+            if kind is Kind.CHAT
+            else functools.partial(
+                prompt_slots, field="prompt" if kind is Kind.COMPLETIONS else "input"
+            )
+        )
+        self.reply_slots: Callable[[dict[str, Any]], list[Slot]] = reply_slots
+        # The request key that caps the reply's tokens (WireApi.token_cap).
+        self.token_cap: str | None = "max_tokens" if kind in (Kind.CHAT, Kind.COMPLETIONS) else None
 
     def reply_part(self, payload: dict[str, Any]) -> Any:
         return payload
@@ -374,10 +390,6 @@ class OpenAIApi:
     def turns(self, body: dict[str, Any]) -> int | None:
         messages = body.get("messages") if self.kind is Kind.CHAT else None
         return len(messages) if isinstance(messages, list) else None
-
-    @property
-    def token_cap(self) -> str | None:
-        return "max_tokens" if self.kind in (Kind.CHAT, Kind.COMPLETIONS) else None
 
 
 OPENAI_APIS = {kind: OpenAIApi(kind) for kind in (Kind.CHAT, Kind.COMPLETIONS, Kind.EMBEDDINGS,

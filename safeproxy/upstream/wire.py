@@ -11,6 +11,8 @@ interface; none of them asks which API it is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from safeproxy.errors import ProxyError
@@ -62,10 +64,12 @@ class WireApi(Protocol):
         ...
 
 
+# Every kind's adapter; the request path indexes it (a lookup, no call of its own).
+WIRE_APIS: Mapping[Kind, WireApi] = MappingProxyType(
+    {**OPENAI_APIS, Kind.RESPONSES: responses.RESPONSES_API, Kind.MESSAGES: anthropic.MESSAGES_API}
+)
+
+
 def wire_api(kind: Kind) -> WireApi:
     """The adapter of an endpoint kind."""
-    if kind is Kind.RESPONSES:
-        return responses.RESPONSES_API
-    if kind is Kind.MESSAGES:
-        return anthropic.MESSAGES_API
-    return OPENAI_APIS[kind]
+    return WIRE_APIS[kind]

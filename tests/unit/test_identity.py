@@ -73,3 +73,27 @@ def test_an_unchecked_key_is_recorded_hashed_and_does_not_escape_limits() -> Non
 def test_api_keys_mode_needs_keys() -> None:
     with pytest.raises(ValueError, match="at least one key"):
         AuthSettings(mode="api_keys")
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=40)), min_size=1, max_size=30))
+def test_an_unaddressed_identity_is_what_a_fresh_authenticator_answers(
+    creds: list[str | None],
+) -> None:
+    # Without an address the answer is memoised per credential: asked again, and by a fresh
+    # authenticator with the same salt, it is the same identity.
+    a = auth(AuthSettings())
+    for cred in creds:
+        first = a.identify(cred, None, None)
+        assert (
+            a.identify(cred, None, None) == first == auth(AuthSettings()).identify(cred, None, None)
+        )
+        assert first.limit_key == "addr:unknown"
+        assert first.tenant == ("anonymous" if not cred else TenantHasher(b"salt")(cred))
+
+
+def test_the_unaddressed_memo_is_bounded() -> None:
+    a = auth(AuthSettings())
+    for i in range(5000):  # credentials are client input
+        a.identify(f"Bearer k{i}", None, None)
+    assert len(a._unaddressed) <= 4096
+    assert a.identify("Bearer k1", None, None).tenant == TenantHasher(b"salt")("Bearer k1")
