@@ -33,11 +33,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-import aiohttp
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import proxy_overhead as po
 from fleet import HOST, default_policy, free_port, safeproxy_config
+from instructions import drive
 
 HERE = Path(__file__).resolve().parent
 # Real-time signals: safeproxy serves SIGUSR1/SIGUSR2 itself (kill switch, rollback).
@@ -72,17 +71,6 @@ def child(out: Path, argv: list[str]) -> None:
 
 
 # -- the driver --------------------------------------------------------------------------------
-
-
-async def drive(url: str, n: int, body: bytes) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(n):
-            async with session.post(
-                url, data=body, headers={"Content-Type": "application/json"}
-            ) as resp:
-                await resp.read()
-                if resp.status != 200:
-                    raise RuntimeError(f"status {resp.status}")
 
 
 def wait_for(path: Path, proc: subprocess.Popen[bytes], what: str, limit_s: float) -> None:
