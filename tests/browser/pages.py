@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -31,4 +32,22 @@ def login(driver: Any, url: str, token: str = TOKEN) -> None:
 def click_and_wait(driver: Any, element: Any) -> None:
     """Click something that loads a new page, and wait until the old page is gone."""
     element.click()
-    WebDriverWait(driver, WAIT_S).until(expected_conditions.staleness_of(element))
+    WebDriverWait(driver, WAIT_S).until(lambda _driver: _is_gone(element))
+
+
+def _is_gone(element: Any) -> bool:
+    """True once `element` left the document, however the driver words it.
+
+    Mid-navigation, chromedriver answers for a node of the page being replaced with an
+    "unknown error" ("Node with given id does not belong to the document") instead of a
+    stale-element error; both mean the old page is gone, which is what the caller waits for.
+    """
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in (error.msg or ""):
+            return True
+        raise
+    return False
