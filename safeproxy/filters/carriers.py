@@ -115,10 +115,15 @@ def decode_carriers(text: str, budget: int) -> list[Piece]:
     return pieces
 
 
+# Variation selectors, tag characters and the supplementary variation selectors.
+_CARRIER_RANGES = ((0xFE00, 0xFE0F), (0xE0000, 0xE007F), (0xE0100, 0xE01EF))
+# Every character is_carrier accepts.
+CARRIER_CHARS = frozenset(chr(c) for lo, hi in _CARRIER_RANGES for c in range(lo, hi + 1))
+
+
 def is_carrier(ch: str) -> bool:
     """A variation selector or a tag character (what carrier runs are made of)."""
-    cp = ord(ch)
-    return 0xFE00 <= cp <= 0xFE0F or 0xE0000 <= cp <= 0xE007F or 0xE0100 <= cp <= 0xE01EF
+    return ch in CARRIER_CHARS
 
 
 def _printable(c: str) -> bool:

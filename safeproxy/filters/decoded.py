@@ -24,6 +24,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from safeproxy.filters.holds import Tail
 from safeproxy.filters.kept import LazyIndex
 from safeproxy.filters.piece import Piece
 from safeproxy.filters.runs import run_spans
@@ -378,3 +379,10 @@ def token_tail(text: str) -> int:
     """A reversed value grows at its start, which comes last: hold the last word."""
     floor = max(0, len(text) - 64)
     return max(floor, text.rfind(" ") + 1, text.rfind("\n") + 1, text.rfind("\t") + 1)
+
+
+# The tails as a stream asks them, with what each can reach back over (holds.earliest).
+B64_TAIL = Tail(b64_tail, bound=_B64_ALPHABET)
+HEX_TAIL = Tail(hex_tail, bound=[*_HEX_DIGITS, *_HEX_SEPS, "\\", "x", "X"])
+ENTITY_TAIL = Tail(entity_tail, stops=";")
+TOKEN_TAIL = Tail(token_tail, stops=" \n\t")

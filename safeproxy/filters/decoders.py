@@ -9,6 +9,7 @@ from typing import NamedTuple
 from safeproxy.filters import carriers, numwords
 from safeproxy.filters import decoded as d
 from safeproxy.filters import transforms as t
+from safeproxy.filters.holds import Tail
 from safeproxy.filters.piece import Piece
 
 
@@ -36,17 +37,17 @@ NUMWORDS_CONTEXT = 32
 
 def builtin_decoders() -> tuple[Decoder, ...]:
     return (
-        Decoder("base64", r"[a-z0-9+/_\-]{" + str(d.MIN_B64) + "}", d.decode_base64, d.b64_tail),
+        Decoder("base64", r"[a-z0-9+/_\-]{" + str(d.MIN_B64) + "}", d.decode_base64, d.B64_TAIL),
         Decoder(
             "hex",
             r"[0-9a-f]{16}|(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]){7}[0-9a-f]{2}"
             r"|(?:(?:\\x|0x)[0-9a-f]{2}[ :,\-]?){4}",
             d.decode_hex,
-            d.hex_tail,
+            d.HEX_TAIL,
         ),
         Decoder("percent", r"%[0-9a-f]{2}", d.decode_percent, d.percent_tail),
         Decoder("escapes", r"\\u\{?[0-9a-f]{4}", d.decode_escapes, d.escape_tail),
-        Decoder("entities", r"&(?:#[0-9x]|[a-z][a-z0-9]{1,31};)", d.decode_entities, d.entity_tail),
+        Decoder("entities", r"&(?:#[0-9x]|[a-z][a-z0-9]{1,31};)", d.decode_entities, d.ENTITY_TAIL),
         Decoder(
             "rot13",
             r"\b(?:gur|naq|lbh|lbhe|nyy|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|cnffjbeq"
@@ -59,7 +60,7 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             r"\b(?:eht|dna|uoy|ruoy|lla|erongi|suoiverp|snoitcurtsni|metsys|tpmorp|drowssap"
             r"|terces|laever|selur)\b|\b(?:moc|gro|ten|ude|vog|oi|ed|ku|rf)\.[a-z0-9.\-]+@",
             t.decode_reversed,
-            d.token_tail,
+            d.TOKEN_TAIL,
         ),
         # Letter-spaced text, one decoder per kind of gap: each `re` search reads the whole
         # text, so it runs only where its own gate matched (a megabyte of "a.b." costs no
@@ -78,7 +79,7 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             numwords_tail,
             ascii_gate=numwords.GATE_ASCII,
         ),
-        Decoder("carriers", carriers.GATE, carriers.decode_carriers, carrier_tail, ascii=False),
+        Decoder("carriers", carriers.GATE, carriers.decode_carriers, _CARRIER_TAIL, ascii=False),
     )
 
 
@@ -148,3 +149,6 @@ def carrier_tail(text: str) -> int:
     while i > floor and carriers.is_carrier(text[i - 1]):
         i -= 1
     return i
+
+
+_CARRIER_TAIL = Tail(carrier_tail, bound=carriers.CARRIER_CHARS)

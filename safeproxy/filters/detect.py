@@ -12,7 +12,7 @@ from typing import Any
 
 from safeproxy.filters import spans
 from safeproxy.filters.api import Finding
-from safeproxy.filters.holds import hold_functions
+from safeproxy.filters.holds import earliest, hold_functions
 from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, Scanner
@@ -272,15 +272,8 @@ class Detector:
         # A stream asks on every event. Most of the time some rule's trailing run already
         # reaches back into released text (a word in progress), and then the rest cannot
         # change the answer. Only the identity map (ASCII) compares `floor` directly.
-        limit = floor if view.sources is None else -1
-        held = len(scanned)
-        for hold in self._holds:
-            at = hold(scanned)
-            if at < held:
-                held = at
-                if held <= limit:
-                    break
-        return spans.to_original(view, held)
+        limit = floor if view.sources is None else 0
+        return spans.to_original(view, earliest(self._holds, scanned, limit))
 
     def _valid(self, index: int, norm: str, orig: str, work: Work) -> bool | None:
         """None: the scan's allowance is spent, the candidate stays unchecked."""

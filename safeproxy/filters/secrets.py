@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
+from safeproxy.filters.holds import VALUE_RUN
 from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
@@ -74,11 +75,6 @@ def _bearer(norm: str) -> tuple[int, int]:
     return norm.rindex(" ") + 1, len(norm)
 
 
-def _value_run(norm: str) -> int:
-    # Whitespace is always " " in the normalised view.
-    return max(norm.rfind(" "), norm.rfind('"'), norm.rfind("'"), norm.rfind("\x00")) + 1
-
-
 _PEM_BEGIN = "-----begin "
 
 
@@ -115,7 +111,7 @@ SECRET_RULES: dict[str, Rule] = {
         Severity.CRITICAL,
         lambda norm, orig: _aws_secret_value(visible(orig)),
         value=_aws_secret,
-        hold=_value_run,
+        hold=VALUE_RUN,
     ),
     "github_token": Rule(
         "secret.github_token",
@@ -180,7 +176,7 @@ SECRET_RULES: dict[str, Rule] = {
         lambda norm, orig: _keyword_secret(norm, orig),
         bounded=False,
         longest_only=True,
-        hold=_value_run,
+        hold=VALUE_RUN,
         value=_keyword_value,
         grow_right_until=" \"'\x00",
     ),
@@ -191,7 +187,7 @@ SECRET_RULES: dict[str, Rule] = {
         lambda norm, orig: v.url_password(norm[_url_password(norm)[0] : -1]),
         bounded=False,
         longest_only=True,
-        hold=_value_run,
+        hold=VALUE_RUN,
         value=_url_password,
     ),
     "bearer_token": Rule(
@@ -200,7 +196,7 @@ SECRET_RULES: dict[str, Rule] = {
         Severity.MEDIUM,  # a more specific rule (JWT, a vendor key) names it when it can
         lambda norm, orig: v.bearer_value(visible(orig).rsplit(" ", 1)[-1]),
         longest_only=True,
-        hold=_value_run,
+        hold=VALUE_RUN,
         value=_bearer,
     ),
     **SHAPE_RULES,

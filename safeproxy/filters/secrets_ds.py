@@ -20,6 +20,7 @@ from importlib.resources import files
 from typing import Any
 
 from safeproxy.filters.api import Severity
+from safeproxy.filters.holds import TrailingRun
 from safeproxy.filters.rules import Rule, visible
 from safeproxy.filters.scanner import Pattern
 
@@ -70,7 +71,7 @@ class _AnchorHold:
     """Streams, for a pattern with `.` or `\\S` (no alphabet to go by): every match holds
     this literal (`/:_authtoken=`, just before the secret, or the one a match begins with),
     so text is held from its first occurrence within the longest match's reach, or from a
-    part of it that ends the text. What comes before it may flow, as for `_ValueRun`."""
+    part of it that ends the text. What comes before it may flow, as for a value's `TrailingRun`."""
 
     anchor: str
     max_len: int
@@ -85,22 +86,10 @@ class _AnchorHold:
         return len(norm)
 
 
-@dataclass(frozen=True, slots=True)
-class _ValueRun:
-    """Streams, for a key-and-value pattern (`cloudant_password = <hex>`): only the trailing
-    run of the value's characters is held; the key may flow, and the stream's context still
-    shows it to the next scan (as for `keyword_value`)."""
-
-    alphabet: str
-
-    def __call__(self, norm: str) -> int:
-        return len(norm.rstrip(self.alphabet))
-
-
 def _hold(spec: dict[str, Any]) -> Callable[[str], int] | None:
     value: str | None = spec["value_alphabet"]
     if value is not None and value != spec["alphabet"]:
-        return _ValueRun(value)
+        return TrailingRun(value)
     if spec["alphabet"] is None and spec["anchor"]:
         return _AnchorHold(spec["anchor"], spec["max_len"])
     return None  # the whole match's alphabet, or max_len - 1

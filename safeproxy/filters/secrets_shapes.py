@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
+from safeproxy.filters.holds import VALUE_RUN
 from safeproxy.filters.rules import Rule, visible
 from safeproxy.filters.scanner import Pattern
 
@@ -27,10 +28,6 @@ _PUBLIC_MAGIC = (
 )  # fmt: skip
 # Longest value judged: longer runs are data, not a credential (and validators stay bounded).
 _MAX_VALUE = 512
-
-
-def _value_run(norm: str) -> int:
-    return max(norm.rfind(" "), norm.rfind('"'), norm.rfind("'"), norm.rfind("\x00")) + 1
 
 
 def _text(orig: str) -> str:
@@ -174,7 +171,7 @@ SHAPE_RULES: dict[str, Rule] = {
         Severity.CRITICAL,
         _connection_value,
         bounded=False,
-        hold=_value_run,
+        hold=VALUE_RUN,
         value=_after_equals,
         grow_right_until="; \"'\x00",
     ),
@@ -192,7 +189,7 @@ SHAPE_RULES: dict[str, Rule] = {
         Severity.CRITICAL,
         _hook_token,
         bounded=False,
-        hold=_value_run,
+        hold=VALUE_RUN,
         value=_hook_value,
         grow_right_until=" \"'`\x00<>?#&)]}",
     ),
@@ -209,7 +206,7 @@ SHAPE_RULES: dict[str, Rule] = {
         Severity.MEDIUM,
         _query_value,
         bounded=False,
-        hold=_value_run,
+        hold=VALUE_RUN,
         value=_after_equals,
         grow_right_until="&# \"'\x00<>",
     ),
@@ -228,7 +225,7 @@ SHAPE_RULES: dict[str, Rule] = {
         Severity.MEDIUM,  # as for url_token: the more specific name wins an overlap
         _near_word,
         bounded=False,
-        hold=_value_run,
+        hold=VALUE_RUN,
         value=_near_word_value,
         grow_right_until=" \"'`\x00,;)<>]}",
     ),

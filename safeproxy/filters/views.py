@@ -22,6 +22,7 @@ from safeproxy.filters.api import Finding
 from safeproxy.filters.decoded import no_tail
 from safeproxy.filters.decoders import Decoder
 from safeproxy.filters.holdback import Finder
+from safeproxy.filters.holds import as_hold, earliest
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.piece import Piece
 from safeproxy.filters.scanner import Overload, Scratches
@@ -87,7 +88,7 @@ class Views:
         self.depth = depth
         self._gate = Gate(self.decoders) if self.decoders else None
         # Whole-text transforms (ROT13) hold nothing of their own.
-        self._tails = [d.tail for d in self.decoders if d.tail is not no_tail]
+        self._tails = [as_hold(d.tail) for d in self.decoders if d.tail is not no_tail]
         # The last text and its pieces (policies with the same views share this object: a
         # shadow candidate's scan reads what the active one decoded). One tuple, replaced whole.
         self._last: tuple[str, tuple[Piece, ...]] = ("", ())
@@ -144,15 +145,11 @@ class Views:
                 budget[0] -= len(piece.text)
         return out
 
-    def tail(self, text: str, floor: int = 0) -> int:
+    def tail(self, text: str, floor: int = 0, held: int | None = None) -> int:
         """Streams: the earliest index from which an encoded run could still be growing (or
-        `floor`, as soon as one reaches back that far: the caller holds from there anyway)."""
-        held = len(text)
-        for tail in self._tails:
-            held = min(held, tail(text))
-            if held <= floor:
-                return floor
-        return held
+        `held`, where the caller already holds from; or `floor`, as soon as one reaches back
+        that far: the caller holds from there anyway)."""
+        return earliest(self._tails, text, floor, held)
 
 
 def _compose(outer: Piece, inner: Piece) -> Piece:
@@ -178,7 +175,7 @@ class ViewFinder:
     ) -> tuple[list[Finding], int]:
         found, held = self._base.scan(text, hold=hold, view=view, floor=floor)
         if hold and held > floor:
-            held = min(held, max(floor, self._views.tail(text, floor)))
+            held = max(floor, self._views.tail(text, floor, held))
         pieces = self._views.pieces(text)
         if not pieces:
             return found, held
