@@ -45,6 +45,21 @@ class AfterLast:
 VALUE_RUN = AfterLast(" \"'\x00")
 
 
+class PartialLiteral:
+    """How much of a literal's beginning ends a text (a keyword still arriving)."""
+
+    __slots__ = ("_prefixes",)
+
+    def __init__(self, literal: str) -> None:
+        # Longest first; one `endswith` over all of them answers the common case in C.
+        self._prefixes = tuple(literal[:k] for k in range(len(literal) - 1, 0, -1))
+
+    def length(self, norm: str) -> int:
+        if not self._prefixes or not norm.endswith(self._prefixes):
+            return 0
+        return next(len(p) for p in self._prefixes if norm.endswith(p))
+
+
 class AlphabetHold:
     """The trailing run of an alphabet, at most max_len - 1 back."""
 

@@ -8,6 +8,7 @@ positives; refiners find the values hidden inside longer digit or word runs.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from safeproxy.filters import validators as v
@@ -16,6 +17,8 @@ from safeproxy.filters.phones import phone_regions
 from safeproxy.filters.rules import ALNUM, DIGITS, Rule, on_norm
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.spelled_email import SPELLED_EMAILS, SPELLED_EMAILS_ANY_DOMAIN
+
+_DIGIT = re.compile(f"[{DIGITS}]")
 
 
 def _iban_hold(norm: str) -> int:
@@ -27,7 +30,8 @@ def _iban_hold(norm: str) -> int:
     """
     tail_from = max(0, len(norm) - 41)
     starts: set[int] = set()
-    for d in DIGITS:
+    # Prose has no digit near its end: one search in C instead of ten.
+    for d in DIGITS if _DIGIT.search(norm, tail_from + 2) else ():
         q = norm.find(d, tail_from + 2)
         while q >= 0:
             p = q - 2

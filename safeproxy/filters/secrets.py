@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
-from safeproxy.filters.holds import VALUE_RUN
+from safeproxy.filters.holds import VALUE_RUN, PartialLiteral
 from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
@@ -76,6 +76,7 @@ def _bearer(norm: str) -> tuple[int, int]:
 
 
 _PEM_BEGIN = "-----begin "
+_PEM_PARTIAL = PartialLiteral(_PEM_BEGIN)
 
 
 def _pem_hold(norm: str) -> int:
@@ -83,12 +84,7 @@ def _pem_hold(norm: str) -> int:
     at = norm.rfind(_PEM_BEGIN)
     if at >= 0 and norm.find("-----end ", at) < 0:
         return at
-    if "-" not in norm[-len(_PEM_BEGIN) :]:
-        return len(norm)  # no partial "-----begin" can end here
-    for k in range(min(len(_PEM_BEGIN) - 1, len(norm)), 0, -1):
-        if norm.endswith(_PEM_BEGIN[:k]):
-            return len(norm) - k
-    return len(norm)
+    return len(norm) - _PEM_PARTIAL.length(norm)
 
 
 _OPENAI_KINDS = ("proj-", "svcacct-", "admin-")

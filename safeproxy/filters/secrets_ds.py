@@ -15,12 +15,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 
 from safeproxy.filters.api import Severity
-from safeproxy.filters.holds import TrailingRun
+from safeproxy.filters.holds import PartialLiteral, TrailingRun
 from safeproxy.filters.rules import Rule, visible
 from safeproxy.filters.scanner import Pattern
 
@@ -75,15 +75,16 @@ class _AnchorHold:
 
     anchor: str
     max_len: int
+    _partial: PartialLiteral = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_partial", PartialLiteral(self.anchor))
 
     def __call__(self, norm: str) -> int:
         at = norm.find(self.anchor, max(0, len(norm) - self.max_len + 1))
         if at >= 0:
             return at
-        for k in range(min(len(self.anchor) - 1, len(norm)), 0, -1):
-            if norm.endswith(self.anchor[:k]):
-                return len(norm) - k
-        return len(norm)
+        return len(norm) - self._partial.length(norm)
 
 
 def _hold(spec: dict[str, Any]) -> Callable[[str], int] | None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.detect import Detector
-from safeproxy.filters.holds import Hold, as_hold, earliest, hold_functions
+from safeproxy.filters.holds import Hold, PartialLiteral, as_hold, earliest, hold_functions
 from safeproxy.filters.injection import injection_rules
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.pii import PII_RULES, SSN_BARE, phone_rule
@@ -121,6 +121,15 @@ def test_a_floor_and_a_known_hold_only_cut_the_work(text: str, limit: int, held:
         assert got == expected
     else:
         assert got <= limit
+
+
+LITERALS = st.sampled_from(["-----begin ", "/:_authtoken="])
+
+
+@given(st.text("-begin /:_authtoken=x ", max_size=30), LITERALS)
+def test_a_partial_literal_is_the_longest_start_ending_the_text(text: str, literal: str) -> None:
+    expected = max((k for k in range(1, len(literal)) if text.endswith(literal[:k])), default=0)
+    assert PartialLiteral(literal).length(text) == expected
 
 
 def test_the_policy_detector_uses_the_pruned_holds() -> None:
