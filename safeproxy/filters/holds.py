@@ -37,7 +37,7 @@ class AfterLast:
     stops: str
 
     def __call__(self, norm: str) -> int:
-        return max(norm.rfind(c) for c in self.stops) + 1
+        return max(map(norm.rfind, self.stops)) + 1
 
 
 # A secret's value runs to the next whitespace (always " " in the normalised view), quote or
