@@ -275,6 +275,8 @@ class StreamRedactor:
         found, hold = self._finder.scan(window, floor=offset)
         # Anything starting at or after `frontier` may still grow into a longer match.
         frontier = size if final else max(offset, hold)
+        if not found:  # (most events of most replies)
+            return self._release(frontier - offset, self._pending[: frontier - offset])
         release = frontier
         kept: list[Finding] = []
         covered, cover_from = -1, 0  # the cuts decided so far span [cover_from, covered)
@@ -300,9 +302,14 @@ class StreamRedactor:
         cut = release - offset
         applied = apply(self._pending[:cut], [_shift(f, offset) for f in kept], self._effects)
         self.findings += kept
+        return self._release(cut, applied.text)
+
+    def _release(self, cut: int, text: str) -> str:
+        """The first `cut` pending characters are decided: they become context; `text` (what
+        they became) goes out."""
         self._context = (self._context + self._pending[:cut])[-self._context_chars :]
         self._pending = self._pending[cut:]
-        return applied.text
+        return text
 
 
 def _clip(f: Finding, offset: int) -> Finding:
