@@ -178,6 +178,8 @@ def spaced_tail(text: str, cap: int = 1024) -> int:
     """Where a spaced run at the end of a stream could still be growing: back over single
     characters and the gaps between them (at most `cap` characters), of either kind of run.
     A run with no letter yet holds nothing: digits alone are the detectors' business."""
+    if len(text) >= 2 and text[-2:].isalnum():
+        return len(text)  # the last character ends a longer word: no run ends here (in C)
     return min(_spaced_tail(text, cap, " \t", 3), _spaced_tail(text, cap, _PUNCT_SEPS, 1))
 
 

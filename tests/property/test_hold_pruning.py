@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from safeproxy.filters import transforms
 from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.holds import Hold, PartialLiteral, as_hold, earliest, hold_functions
@@ -137,3 +138,12 @@ def test_the_policy_detector_uses_the_pruned_holds() -> None:
     detector = Detector("t", RULES, Normalizer())
     text = "mail me at jane.doe@acme.io and password=hunter2 then"
     assert detector.scan(text)[1] == plain(HOLDS, text)
+
+
+@given(TEXTS)
+def test_the_spaced_tail_shortcut_answers_as_the_search_does(text: str) -> None:
+    searched = min(
+        transforms._spaced_tail(text, 1024, " \t", 3),
+        transforms._spaced_tail(text, 1024, transforms._PUNCT_SEPS, 1),
+    )
+    assert transforms.spaced_tail(text) == searched
