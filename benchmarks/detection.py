@@ -141,7 +141,9 @@ def flags(data: Data, train: np.ndarray, test: np.ndarray) -> dict[str, np.ndarr
     def combined(full: int) -> np.ndarray:
         # What the filter decides: the classifier is asked only where the scan saw a cue.
         learned = DEFAULT_WEIGHT * share_of(data.words[test], full) * prob
-        return (phrase >= THRESHOLD) | (data.gate[test] & (phrase + learned >= THRESHOLD))
+        return np.asarray(
+            (phrase >= THRESHOLD) | (data.gate[test] & (phrase + learned >= THRESHOLD))
+        )
 
     got = {
         "phrases": phrase >= THRESHOLD,
