@@ -15,6 +15,13 @@ classifier alone (which the filter never decides with), is the one set against t
 
 Every cut is chosen on training data only (out-of-fold scores, FPR <= 1 %); the test side is
 never looked at before it is scored. Needs the `train` extra (scikit-learn, numpy).
+
+A last table weighs the one knob between recall and false alarms, the length share (the
+classifier alone cannot block a text shorter than the share's word count): for several word
+counts, and none, the held-back recall and false-positive rate, the leave-one-source-out mean
+and wins against the baseline, and how many of the project's own benign look-alikes (the
+texts tests/ must pass: "Ignore the above typo", "How do I write a good system prompt?", never
+training data) the held-back model blocks.
 """
 
 from __future__ import annotations
@@ -39,9 +46,9 @@ from safeproxy.filters.detect import Detector  # noqa: E402
 from safeproxy.filters.injection import InjectionDetector, cue_rules  # noqa: E402
 from safeproxy.filters.injection_model import (  # noqa: E402
     DEFAULT_WEIGHT,
+    FULL_SHARE_WORDS,
     InjectionClassifier,
     load_packaged,
-    share,
     words_read,
 )
 from safeproxy.filters.normalize import Normalizer  # noqa: E402
@@ -61,6 +68,10 @@ from scripts.train_injection import (  # noqa: E402
 METHODS = ("phrases", "classifier", "combined", "tfidf+lr")
 PRODUCT, BASELINE = "combined", "tfidf+lr"
 THRESHOLD = 1.0  # the default policy's
+# The length share's word count in the trade-off table (0: no share, the classifier decides
+# texts of any length); the shipped one is injection_model.FULL_SHARE_WORDS.
+SHARE_WORDS = (FULL_SHARE_WORDS, 24, 16, 8, 0)
+LOOK_ALIKES = "project look-alikes"  # the source name of the tests' benign traps
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +81,27 @@ class Data:
     phrase: np.ndarray
     y: np.ndarray
     gate: np.ndarray  # a cue word or a phrase was found: the filter asks the classifier
-    share: np.ndarray  # the classifier's share by length (injection_model.share)
+    words: np.ndarray  # words the classifier reads (its share grows with them)
+
+
+def look_alikes() -> list[Example]:
+    """The benign look-alikes the project's tests must pass (injection phrasing in ordinary
+    use, numbers that are no card): scored, never trained on."""
+    from tests.unit.test_default_policy_corpus import (
+        BENIGN,
+        SECOND_ROUND_BENIGN,
+        THIRD_ROUND_BENIGN,
+    )
+    from tests.unit.test_injection_classifier import LONG_BENIGN, ORDINARY
+
+    texts = dict.fromkeys([*BENIGN, *SECOND_ROUND_BENIGN, *THIRD_ROUND_BENIGN, *ORDINARY])
+    texts.update(dict.fromkeys(LONG_BENIGN))
+    return [Example(t, 0, LOOK_ALIKES, "trap") for t in texts]
+
+
+def share_of(words: np.ndarray, full: int) -> np.ndarray:
+    """injection_model.share for a word count `full` (0: no share)."""
+    return np.minimum(1.0, words / full) if full else np.ones(len(words))
 
 
 def baseline_flags(
@@ -106,16 +137,27 @@ def flags(data: Data, train: np.ndarray, test: np.ndarray) -> dict[str, np.ndarr
     margin = margins_of(blob, data.x[test])
     prob = 1.0 / (1.0 + np.exp(-margin))
     phrase = data.phrase[test]
-    learned = DEFAULT_WEIGHT * data.share[test] * prob
-    return {
+
+    def combined(full: int) -> np.ndarray:
+        # What the filter decides: the classifier is asked only where the scan saw a cue.
+        learned = DEFAULT_WEIGHT * share_of(data.words[test], full) * prob
+        return np.asarray(
+            (phrase >= THRESHOLD) | (data.gate[test] & (phrase + learned >= THRESHOLD))
+        )
+
+    got = {
         "phrases": phrase >= THRESHOLD,
         "classifier": margin >= 0.0,
-        # What the filter decides: the classifier is asked only where the scan saw a cue.
-        "combined": (phrase >= THRESHOLD) | (data.gate[test] & (phrase + learned >= THRESHOLD)),
+        "combined": combined(FULL_SHARE_WORDS),
         "tfidf+lr": baseline_flags(
             texts, data.y[train], groups, [data.examples[i].text for i in test]
         ),
     }
+    return got | {share_name(full): combined(full) for full in SHARE_WORDS}
+
+
+def share_name(full: int) -> str:
+    return f"share {full} words" if full else "no share"
 
 
 def pct(v: np.ndarray) -> str:
@@ -130,10 +172,15 @@ def header(what: str) -> str:
     return row(what, 0, METHODS).replace("    0  ", "    n  ")
 
 
-def held_back_table(data: Data) -> None:
+def held_back_table(data: Data, tradeoff: dict[str, list[str]]) -> None:
     split = np.array([held_back(e.text) for e in data.examples])
-    train, test = np.flatnonzero(~split), np.flatnonzero(split)
-    got = flags(data, train, test)
+    traps = np.array([e.source == LOOK_ALIKES for e in data.examples])
+    train, test = np.flatnonzero(~split & ~traps), np.flatnonzero(split & ~traps)
+    got = flags(data, train, np.concatenate([test, np.flatnonzero(traps)]))
+    got, trapped = (
+        {m: v[: len(test)] for m, v in got.items()},
+        {m: v[len(test) :] for m, v in got.items()},
+    )
     ex = [data.examples[i] for i in test]
     print("\n## Held-back split (1 in 5 of every source; trained on the rest)\n")
     print(header("recall by attack source"))
@@ -165,22 +212,30 @@ def held_back_table(data: Data) -> None:
     neg = [j for j, e in enumerate(ex) if not e.label]
     print(row("ALL attacks: recall", len(pos), [pct(got[m][pos]) for m in METHODS]))
     print(row("ALL benign: FPR", len(neg), [pct(got[m][neg]) for m in METHODS]))
+    print(row(f"{LOOK_ALIKES}: blocked", len(trapped[PRODUCT]), [
+        f"{int(trapped[m].sum()):6d}" for m in METHODS]))  # fmt: skip
     gate = data.gate[test]
     print(f"\nthe classifier is asked (cue or phrase found) on {pct(gate[pos]).strip()} % of "
           f"attacks and {pct(gate[neg]).strip()} % of benign texts")  # fmt: skip
+    for full in SHARE_WORDS:
+        name = share_name(full)
+        tradeoff[name] = [pct(got[name][pos]), pct(got[name][neg]), f"{int(trapped[name].sum())}"]
 
 
-def loso_table(data: Data, sources: Sequence[str]) -> None:
+def loso_table(data: Data, sources: Sequence[str], tradeoff: dict[str, list[str]]) -> None:
+    # The look-alikes are no source of the corpus: never trained on, never a held-out source.
     split = np.array([held_back(e.text) for e in data.examples])
     src = np.array([e.source for e in data.examples])
+    split |= src == LOOK_ALIKES
     print("\n## Leave one source out (train on the other sources, test on all of this one)\n")
     print(header("attack source: recall") + "    vs  | FPR held-back benign")
     recalls: dict[str, list[float]] = {m: [] for m in METHODS}
     verdicts: list[str] = []
+    shares: dict[str, list[str]] = {share_name(full): [] for full in SHARE_WORDS}
     for s in sources:
         train = np.flatnonzero((src != s) & ~split)
         out = np.flatnonzero(src == s)
-        side = np.flatnonzero((src != s) & split & (data.y == 0))
+        side = np.flatnonzero((src != s) & split & (data.y == 0) & (src != LOOK_ALIKES))
         got = flags(data, train, np.concatenate([out, side]))
         n = len(out)
         cells = [pct(got[m][:n]) for m in METHODS]
@@ -190,6 +245,9 @@ def loso_table(data: Data, sources: Sequence[str]) -> None:
                 recalls[m].append(float(np.mean(got[m][:n])))
             verdicts.append(versus(got[PRODUCT][:n], got[BASELINE][:n]))
             print(row(s, n, cells) + f"  {verdicts[-1]:>4}  | {fpr}")
+            for name, seen in shares.items():
+                seen.append(versus(got[name][:n], got[BASELINE][:n]))
+                recalls.setdefault(name, []).append(float(np.mean(got[name][:n])))
         else:
             print(row(f"{s} (benign: FPR)", n, cells) + f"        | {fpr}")
     print(
@@ -199,6 +257,18 @@ def loso_table(data: Data, sources: Sequence[str]) -> None:
     )
     counts = ", ".join(f"{verdicts.count(v)} {v}" for v in ("WIN", "tie", "LOSS"))
     print(f"\n{PRODUCT} (the product's detector) against {BASELINE}, per attack source: {counts}")
+    for name, seen in shares.items():
+        wins = "/".join(str(seen.count(v)) for v in ("WIN", "tie", "LOSS"))
+        tradeoff.setdefault(name, []).extend([f"{100 * np.mean(recalls[name]):6.1f}", wins])
+
+
+def tradeoff_table(tradeoff: dict[str, list[str]]) -> None:
+    """The length share's price: recall and false alarms against the project's look-alikes."""
+    print(f"\n## The length share (combined decision; {FULL_SHARE_WORDS} words ships)\n")
+    cols = ("HB recall", "HB FPR", "traps hit", "LOSO mean", "vs W/t/L")
+    print(f"{'':<22}" + "  ".join(f"{c:>10}" for c in cols))
+    for name, cells in tradeoff.items():
+        print(f"{name:<22}" + "  ".join(f"{c.strip():>10}" for c in cells))
 
 
 def versus(ours: np.ndarray, theirs: np.ndarray) -> str:
@@ -250,6 +320,7 @@ def main() -> int:
     if args.timing:
         timing(examples)
         return 0
+    examples += look_alikes()
     fold = skeleton_fn()
     normalizer, skeleton = Normalizer(), Skeleton(skeleton_table())
     detector = InjectionDetector(normalizer, skeleton.fold)
@@ -261,16 +332,19 @@ def main() -> int:
         phrase,
         np.array([e.label for e in examples]),
         np.array([bool(cues.find(e.text)) for e in examples]) | (phrase > 0),
-        np.array([share(words_read(fold(e.text))) for e in examples]),
+        np.array([words_read(fold(e.text)) for e in examples]),
     )
-    print(f"{len(examples)} examples, {int(data.y.sum())} attacks; cuts for FPR <= 1 % on "
+    print(f"{len(examples)} examples ({LOOK_ALIKES} too), {int(data.y.sum())} attacks; cuts: "
+          f"FPR <= 1 % on "
           f"training data; combined (the product) = phrases + {DEFAULT_WEIGHT} x share x p >= "
           f"{THRESHOLD}, p asked on a cue or phrase; vs = combined against {BASELINE}")  # fmt: skip
-    held_back_table(data)
+    tradeoff: dict[str, list[str]] = {}
+    held_back_table(data, tradeoff)
     timing(examples)
     if not args.quick:
         wanted = {e.source for e in examples if e.label or not args.loso_attacks_only}
-        loso_table(data, sorted(wanted))
+        loso_table(data, sorted(wanted - {LOOK_ALIKES}), tradeoff)
+    tradeoff_table(tradeoff)
     return 0
 
 
