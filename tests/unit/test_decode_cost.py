@@ -248,6 +248,21 @@ def test_kept_positions_agree_with_listing_them(mask: list[bool], data: st.DataO
         assert kept[i : i + 3] == listed[i : i + 3]
 
 
+@given(
+    st.lists(st.sampled_from([1, 1, 1, 1, 0]) | st.booleans().map(int), max_size=1200),
+    st.lists(st.integers(min_value=0), max_size=12),
+)
+def test_each_first_look_up_finds_its_position(mask: list[int], picks: list[int]) -> None:
+    # A first look-up in a fresh map steps past the drops before it (or lists its block when
+    # they are dense): each must land where the listing says.
+    keep = bytes(mask)
+    listed = list(compress(range(len(keep)), keep))
+    for pick in picks:
+        if listed:
+            i = pick % len(listed)
+            assert Kept(len(keep), lambda a, b: keep.count(0, a, b), keep)[i] == listed[i]
+
+
 def test_a_look_up_lists_one_block_not_the_text() -> None:
     n = 1 << 20
     mask = bytes([1, 0]) * (n // 2)
