@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from safeproxy.filters.char_runs import BMP_END, RunMapper, runs_pattern
+from safeproxy.filters.char_runs import BMP_END, RunMapper, bmp_only, plain_blocks, runs_pattern
 from safeproxy.filters.codepages import CodePageMap
 
 # Leetspeak digits and symbols read as the letters they stand for.
@@ -51,9 +51,11 @@ class Skeleton:
         # page, in C; most characters of other text are no homoglyph: only runs of them are
         # translated.
         self._pages = CodePageMap(table)
+        bmp = sorted(cp for cp in table if cp < BMP_END)
         self._runs = RunMapper(
-            runs_pattern(sorted(cp for cp in table if cp < BMP_END)),
+            runs_pattern(bmp, plain_blocks(table.__contains__)),
             lambda run: run.translate(table),
+            runs_pattern(bmp, None),
         )
         self._last: tuple[str, str] = ("", "")
         # Plain ASCII only meets the leet map: a 256-entry bytes table is far faster.
@@ -70,7 +72,7 @@ class Skeleton:
             return last_out
         out = self._pages.map(norm)
         if out is None:
-            split = self._runs.split(norm)
+            split = self._runs.split(norm, bmp=bmp_only(norm))
             out = norm.translate(self._letters) if split is None else "".join(split[0])
         self._last = (norm, out)
         return out
