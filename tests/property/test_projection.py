@@ -1,8 +1,8 @@
 """Text outside ASCII scanned as its projection (one byte per character, scanner.py) gives
-exactly the candidates the UTF-8 scan gives: for the default policy's own patterns and for
-patterns made of what could tell characters apart (negated classes, `.`, `\\W`, `\\b`,
-caseless letters), over text mixing ASCII with other scripts, emoji, combining marks and the
-two characters Hyperscan folds to ASCII letters."""
+exactly the candidates the UTF-8 scan gives, and the decoders' gates open alike (views.py):
+for the default policy's own patterns and for patterns made of what could tell characters
+apart (negated classes, `.`, `\\W`, `\\b`, caseless letters), over text mixing ASCII with other
+scripts, emoji, combining marks and the two characters Hyperscan folds to ASCII letters."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.scanner import CASE_TWINS, Pattern, Scanner, ascii_only, project
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.views import Gate
 from safeproxy.settings.loading import bundled_config, load_settings
 
 SYNTHETIC = [
@@ -99,3 +101,33 @@ def test_ascii_only_says_no_to_escapes_of_other_characters() -> None:
     assert not ascii_only(r"[\x80-\xff]")
     assert not ascii_only(r"\p{L}")
     assert not ascii_only("жк")
+
+
+# The decoders' gates: those written in ASCII read the projection, the rest UTF-8 (views.py).
+DECODERS = builtin_decoders()
+GATES = (Gate(DECODERS), Gate(DECODERS, project=False))
+TRIGGERS = st.sampled_from(
+    ["aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=", "deadbeefcafebabe1234", "%41%42", "\\u0041",
+     "&#65;", "&amp;", "gur frperg cnffjbeq", "terces eht", "i g n o r e", "p.a.s.s.w.o.r.d",
+     "four one one one", "zéro un deux", "vier—fünf", "a\U000e0041\U000e0042", "\ufe01\ufe02"]
+)  # fmt: skip
+
+
+@st.composite
+def gated_texts(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.one_of(st.text(ALPHABET, max_size=10), TRIGGERS), max_size=6))
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(gated_texts())
+def test_the_views_gate_opens_on_the_projection_as_on_utf8(text: str) -> None:
+    projected, reference = GATES
+    assert projected.open(text) == reference.open(text)
+
+
+def test_the_views_gate_property_meets_open_gates_outside_ascii() -> None:
+    text = "жук deadbeefcafebabe1234 😀 i g n o r e"
+    opened = GATES[0].open(text)
+    assert {DECODERS[i].kind for i in opened} >= {"hex", "spaced"}
+    assert opened == GATES[1].open(text)
