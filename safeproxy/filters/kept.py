@@ -92,6 +92,8 @@ class Grown(_Blocks):
 
     def __init__(self, lengths: bytes) -> None:
         self._lengths = lengths
+        # The last block's running totals: a span's two ends mostly lie in one block.
+        self._last: tuple[int, list[int]] = (-1, [])
         n = len(lengths)
         super().__init__(n, (sum(lengths[a : a + BLOCK]) for a in range(0, n, BLOCK)))
 
@@ -100,7 +102,10 @@ class Grown(_Blocks):
 
     def _in_block(self, a: int, offset: int) -> int:
         # The block's running totals (C), and the first character whose total passes offset.
-        ends = list(accumulate(self._lengths[a : a + BLOCK]))
+        block, ends = self._last
+        if block != a:
+            ends = list(accumulate(self._lengths[a : a + BLOCK]))
+            self._last = (a, ends)
         return a + bisect.bisect_right(ends, offset)
 
 
