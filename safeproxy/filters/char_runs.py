@@ -10,13 +10,16 @@ the rest goes through whole.
 A class is built for the Basic Multilingual Plane only, and every character above it counts
 as an exception: `re` keeps a BMP class as a bitmap (one look-up a character), but checks
 ranges above the BMP one by one for every character (370 ns a character for this class).
+Only the blocks of emoji are left out of it where they hold no exception (`PLAIN_ASTRAL`: a
+few ranges, so that emoji-heavy text is not one run per emoji); text within the BMP is split
+by the class without any range above it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 BMP_END = 0x10000
 # A text split into more runs than one per this many characters is mapped whole instead.
@@ -27,6 +30,9 @@ MIN_RUNS = 16
 # Runs up to this long are kept mapped; the cache is cleared past this many (client input).
 CACHED_RUN_CHARS = 8
 CACHE_LIMIT = 1 << 16
+# Blocks above the BMP that emoji-heavy text is made of: regional indicators (flags), the
+# pictographs, emoticons and transport symbols with skin tones, supplemental pictographs.
+EMOJI_BLOCKS = ((0x1F1E6, 0x1F1FF), (0x1F300, 0x1F6FF), (0x1F900, 0x1FAFF))
 # The categories whose characters `_fold_char` rewrites whatever they decompose to.
 _REWRITTEN = frozenset({"Cf", "Nd", "Pd"})
 
@@ -61,9 +67,17 @@ def exceptions(fold: Callable[[str], str]) -> Iterator[int]:
             yield cp
 
 
-def runs_pattern(code_points: Iterable[int]) -> re.Pattern[str]:
+def plain_blocks(member: Callable[[int], bool]) -> list[tuple[int, int]]:
+    """The EMOJI_BLOCKS holding no code point for which `member` holds."""
+    return [(a, b) for a, b in EMOJI_BLOCKS if not any(map(member, range(a, b + 1)))]
+
+
+def runs_pattern(
+    code_points: Iterable[int], plain: Sequence[tuple[int, int]] | None = ()
+) -> re.Pattern[str]:
     """Runs of the given BMP code points (in increasing order) and of any character above
-    the BMP, captured (for `split`).
+    the BMP but those in the `plain` ranges (increasing, disjoint), captured (for `split`).
+    `plain` None: no character above the BMP (a class for text within it).
 
     Written `[X][X]*` rather than `[X]+`: `re` then scans for a run's first character in its
     tight charset loop instead of trying a match at every position (16 against 370 ns).
@@ -78,7 +92,14 @@ def runs_pattern(code_points: Iterable[int]) -> re.Pattern[str]:
         re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
         for a, b in ranges
     )
-    one = f"[{body}\\U00010000-\\U0010ffff]"
+    astral = ""
+    if plain is not None:
+        at = BMP_END
+        for a, b in plain:
+            astral += f"\\U{at:08x}-\\U{a - 1:08x}" if a > at else ""
+            at = b + 1
+        astral += f"\\U{at:08x}-\\U0010ffff"
+    one = f"[{body}{astral}]"
     return re.compile(f"({one}{one}*)")
 
 
@@ -101,16 +122,27 @@ class Mapped(dict[str, str]):
 class RunMapper:
     """Maps the runs of a class's characters in a text, leaving the rest as it is."""
 
-    def __init__(self, pattern: re.Pattern[str], map_run: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        pattern: re.Pattern[str],
+        map_run: Callable[[str], str],
+        bmp_pattern: re.Pattern[str] | None = None,
+    ) -> None:
+        """`bmp_pattern`: the same class without characters above the BMP (cheaper to
+        search), for text within it."""
         self._pattern = pattern
+        self._bmp_pattern = bmp_pattern or pattern
         self._mapped = Mapped(map_run)
 
-    def split(self, text: str, spacing: int = RUN_SPACING) -> tuple[list[str], list[str]] | None:
+    def split(
+        self, text: str, spacing: int = RUN_SPACING, bmp: bool = False
+    ) -> tuple[list[str], list[str]] | None:
         """(parts, runs): the text's parts with each run mapped (runs at odd indices), and
         the runs as they were; None for a text with more than one run per `spacing`
-        characters, where a Python step per run would cost more than mapping the whole."""
+        characters, where a Python step per run would cost more than mapping the whole.
+        `bmp`: the text lies within the BMP."""
         most = len(text) // spacing + MIN_RUNS
-        parts = self._pattern.split(text, most)
+        parts = (self._bmp_pattern if bmp else self._pattern).split(text, most)
         if len(parts) > 2 * most:
             return None
         runs = parts[1::2]

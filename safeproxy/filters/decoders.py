@@ -29,6 +29,31 @@ class Decoder(NamedTuple):
 
 
 _SPACED_GATE = r"\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S"
+# Blocks of pictographs, dingbats, arrows and shapes (and the joiner and emoji selector):
+# no letter among them (tests check it), and emoji text is full of them between blanks.
+NO_LETTERS = (
+    (0x200D, 0x200D), (0x2190, 0x21FF), (0x2300, 0x23FF), (0x2460, 0x24FF), (0x25A0, 0x27BF),
+    (0x2900, 0x297F), (0x2B00, 0x2BFF), (0xFE0F, 0xFE0F), (0x1F000, 0x1FAFF),
+)  # fmt: skip
+# Every character Python's `re` counts as whitespace (Hyperscan's \s is ASCII's alone).
+_SPACE = (
+    r"[\s\x1c-\x1f\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+)
+
+
+def _spaced_gate_wide() -> str:
+    """The letter-spaced gate for text outside ASCII: five single characters apart by blanks,
+    one of which may be a letter. The decoder keeps a run only with three letters, and any
+    letter of a run lies in some five of it between blanks (or its ends), so the gate misses
+    no run it keeps, while a line of emoji between blanks opens it no more."""
+    maybe_letter = "[^\\s" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in NO_LETTERS) + "]"
+    alternatives = []
+    for k in range(5):
+        cells = [maybe_letter if i == k else r"\S" for i in range(5)]
+        alternatives.append(r"[ \t]{1,3}".join(cells))
+    return rf"(?:^|{_SPACE})(?:{'|'.join(alternatives)})(?:{_SPACE}|$)"
+
+
 _PUNCT = r"[.*_|,/\\~+\-]"
 # Characters of the original before a number-words piece that are scanned with it: rules
 # that need a context word ("SSN", "call") find it there.
@@ -67,9 +92,10 @@ def builtin_decoders() -> tuple[Decoder, ...]:
         # search for blanks). One tail holds both kinds.
         Decoder(
             "spaced",
-            r"(?:^|\s)" + _SPACED_GATE + r"(?:\s|$)",
+            _spaced_gate_wide(),
             t.decode_blank_spaced,
             t.spaced_tail,
+            ascii_gate=r"(?:^|\s)" + _SPACED_GATE + r"(?:\s|$)",
         ),
         Decoder("spaced", r"\w" + (_PUNCT + r"\w") * 4, t.decode_punct_spaced, d.no_tail),
         Decoder(

@@ -9,6 +9,11 @@ directly: every literal and class becomes the class of characters that fold into
 rewritten patterns ride along in the plain scan as presence-only patterns; only when one of
 them fires does the skeleton scan run, and it alone produces findings.
 
+Text that is not ASCII is scanned as its projection, one byte per character (scanner.py):
+there every character outside ASCII is one byte outside ASCII, and a phrase pattern (ASCII
+alone) matches each of them alike. So a token that can match such a character (`[^a-z]`,
+`.`, `\\W`) also takes every byte outside ASCII, and the gate holds on that text too.
+
 The gate may say yes too often, never too rarely: assertions (`\\b`) are dropped, and a
 class is widened to everything folding into it. So skipping on its "no" is exact.
 """
@@ -17,6 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from safeproxy.filters.scanner import ascii_only
 
 # Regex syntax copied as it is: grouping, alternation, quantifiers, anchors.
 _SYNTAX = frozenset("()|?*+^$.")
@@ -79,10 +86,19 @@ def _class_end(regex: str, start: int) -> int:
     return i + 1
 
 
+# A character outside ASCII, standing for all of them: an ASCII pattern tells none apart
+# (in Hyperscan's UTF-8 mode but for its CASE_TWINS, whose texts the gate does not read).
+_WIDE = "\u0436"
+
+
 def _preimage(token: str, fold: Callable[[str], str]) -> str:
-    """The class of ASCII characters whose folding matches `token` (one character)."""
+    """The class of ASCII characters whose folding matches `token` (one character), and of
+    every byte outside ASCII if the token can match a character outside ASCII (the
+    skeleton leaves those as they are)."""
     matcher = re.compile(token, re.IGNORECASE)
-    chars = [x for x in range(128) if matcher.fullmatch(fold(chr(x)))]
-    if not chars:
-        return "[\\x80-\\xff]"  # nothing ASCII: cannot match a text the gate is used on
-    return "[" + "".join(f"\\x{x:02x}" for x in chars) + "]"
+    chars = [f"\\x{x:02x}" for x in range(128) if matcher.fullmatch(fold(chr(x)))]
+    wide = not ascii_only(token) or re.fullmatch(token, _WIDE, re.IGNORECASE | re.ASCII)
+    if not chars or wide:
+        # (With nothing ASCII, the class is still "every byte outside ASCII": never empty.)
+        chars.append("\\x80-\\xff")
+    return "[" + "".join(chars) + "]"

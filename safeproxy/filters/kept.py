@@ -22,6 +22,9 @@ from typing import overload
 BLOCK = 256
 # After this many look-ups per block of text, the whole map is listed once and kept.
 LOOKUPS_PER_BLOCK = 1
+# Counts a Kept look-up makes before it lists the block instead (one when nothing was dropped
+# near it; a listing costs about as much as twenty).
+GUESSES = 8
 
 
 class LazyIndex(Sequence[int]):
@@ -89,6 +92,8 @@ class Grown(_Blocks):
 
     def __init__(self, lengths: bytes) -> None:
         self._lengths = lengths
+        # The last block's running totals: a span's two ends mostly lie in one block.
+        self._last: tuple[int, list[int]] = (-1, [])
         n = len(lengths)
         super().__init__(n, (sum(lengths[a : a + BLOCK]) for a in range(0, n, BLOCK)))
 
@@ -97,7 +102,10 @@ class Grown(_Blocks):
 
     def _in_block(self, a: int, offset: int) -> int:
         # The block's running totals (C), and the first character whose total passes offset.
-        ends = list(accumulate(self._lengths[a : a + BLOCK]))
+        block, ends = self._last
+        if block != a:
+            ends = list(accumulate(self._lengths[a : a + BLOCK]))
+            self._last = (a, ends)
         return a + bisect.bisect_right(ends, offset)
 
 
@@ -110,8 +118,21 @@ class Kept(_Blocks):
 
     def __init__(self, n: int, dropped: Callable[[int, int], int], keep: Sequence[int]) -> None:
         self._keep = keep
+        self._dropped = dropped
         blocks = ((a, min(n, a + BLOCK)) for a in range(0, n, BLOCK))
         super().__init__(n, ((b - a) - dropped(a, b) for a, b in blocks))
 
     def _positions(self, a: int, b: int) -> Iterator[int]:
         return compress(range(a, b), self._keep[a:b])
+
+    def _in_block(self, a: int, offset: int) -> int:
+        # Few positions are dropped, as a rule: step past those before the guess, counted in
+        # C, until none is left to step past (the guess never passes the answer: it counts
+        # only drops before it). Dense drops take more steps: then the block is listed.
+        p = a + offset
+        for _ in range(GUESSES):
+            q = a + offset + self._dropped(a, p + 1)
+            if q == p:
+                return p
+            p = q
+        return super()._in_block(a, offset)

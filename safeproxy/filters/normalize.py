@@ -37,6 +37,7 @@ from safeproxy.filters.char_runs import (
     bmp_only,
     bmp_table,
     exceptions,
+    plain_blocks,
     runs_pattern,
 )
 from safeproxy.filters.kept import Grown, Kept
@@ -134,7 +135,12 @@ class Normalizer:
             lambda cp: chr(cp).casefold(), {c: self._marked[c] for c in special}
         )
         self._bmp_lengths = bmp_table(lambda _: "\x01", {c: self._lengths[c] for c in special})
-        self._runs = RunMapper(runs_pattern(special[0x80:]), self._fold_run)
+        wide = special[0x80:]
+        # Emoji fold to themselves: their blocks stay out of the class (bar an exception).
+        plain = plain_blocks(
+            lambda cp: len(chr(cp).casefold()) != 1 or _fold_char(chr(cp)) != chr(cp).casefold()
+        )
+        self._runs = RunMapper(runs_pattern(wide, plain), self._fold_run, runs_pattern(wide, None))
         self._run_lengths = Mapped(self._run_length)
         # The last text and its view: a shadow candidate's scan asks for the view of the
         # text the active policy's scan just normalised (one tuple, replaced whole, so a scan
@@ -173,7 +179,8 @@ class Normalizer:
         """Casefold the text whole (C), folding only the runs of characters casefold gets
         wrong one by one; None for a text so dense in such runs that one `str.translate`
         costs less than a Python step per run."""
-        split = self._runs.split(text, LIST_RUN_SPACING if bmp_only(text) else RUN_SPACING)
+        bmp = bmp_only(text)
+        split = self._runs.split(text, LIST_RUN_SPACING if bmp else RUN_SPACING, bmp)
         if split is None:
             return None
         parts, runs = split

@@ -7,11 +7,17 @@ longest match it accepts (`max_len`). Longer matches are dropped here, and the s
 hold-back uses `max_len - 1`, which keeps a split value from leaking.
 
 Python's `re` never runs over untrusted text: validators only look at the matched span.
+
+Text that is not ASCII is scanned, where it can be, as one byte per character (`project`):
+a pattern written in ASCII cannot tell one character outside ASCII from another, so a
+database compiled without UTF-8 reads the projection exactly as the UTF-8 one reads the text,
+at ASCII's speed, and its offsets are character offsets already.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -118,7 +124,10 @@ class Scanner:
         *,
         presence_first: bool = False,
         gate: Sequence[Pattern] = (),
+        project: bool = True,
     ) -> None:
+        """`project`: read text outside ASCII as its projection where that reads the same
+        (off: always as UTF-8, the reference the projection is tested against)."""
         self.patterns = tuple(patterns)
         self._scratch = Scratches().get
         self._zeros = [0] * len(self.patterns)
@@ -132,6 +141,9 @@ class Scanner:
         wanted = bool(self.patterns) and presence_first
         self._presence = _compile(self.patterns, _presence_flags) if wanted else None
         self._presence_ascii = _compile(self.patterns, _presence_ascii_flags) if wanted else None
+        # Whether the ASCII databases may read the projection of text that is not ASCII (gate
+        # patterns are written for it: gate.py).
+        self._narrow = project and all(ascii_only(p.regex) for p in self.patterns)
 
     @property
     def max_len(self) -> int:
@@ -151,42 +163,59 @@ class Scanner:
         """
         if self._db is None or not text:
             return {}
-        data = text.encode("utf-8")
-        ascii = text.isascii()  # (its UTF-8 is as long as the text)
-        if ascii and self.gated:
-            return self.gated_candidates(text)[0]  # its database also holds the gate
-        presence = self._presence_ascii if ascii else self._presence
+        data, size = self._bytes(text)
+        narrow = len(data) == len(text)  # one byte per character: the ASCII databases
+        if narrow and self.gated:
+            return self._gated(text, data, size)[0]  # its database also holds the gate
+        presence = self._presence_ascii if narrow else self._presence
         if presence is not None and not _any_match(presence, data, self._scratch(presence)):
             return {}
-        db = self._db_ascii if ascii and self._db_ascii else self._db
+        db = self._db_ascii if narrow and self._db_ascii else self._db
         found: dict[tuple[int, int], list[int]] = {}
 
         som = self._som
         counts = self._zeros[:]
-        cap = report_cap(len(data))
+        cap = report_cap(size)
 
         def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             found.setdefault((index, start if som[index] else -1), []).append(end)
             counts[index] += 1
             return counts[index] > cap  # True stops the scan
 
-        _scan(db, data, on_match, self._scratch(db))
+        _scan(db, data, on_match, self._scratch(db), cap)
         if not found:
             return {}
         return self._by_char(text, data, found)
 
-    def gated_candidates(self, text: str) -> tuple[dict[tuple[int, int], list[int]], bool]:
-        """`candidates`, and whether a gate pattern matched (always True off ASCII: the gate
-        cannot tell there, so the gated scan must run)."""
+    def _bytes(self, text: str) -> tuple[bytes, int]:
+        """What the engine reads: the text's UTF-8, or its projection (one byte per
+        character) where that reads the same; and the UTF-8 size (report caps go by it)."""
         data = text.encode("utf-8")
-        if self._db_ascii is None or not text.isascii():
+        size = len(data)
+        if size != len(text) and self._narrow and not any(c in text for c in CASE_TWINS):
+            data = project(data)
+        return data, size
+
+    def gated_candidates(self, text: str) -> tuple[dict[tuple[int, int], list[int]], bool]:
+        """`candidates`, and whether a gate pattern matched (always True where the text must
+        be read as UTF-8: the gate cannot tell there, so the gated scan must run)."""
+        if self._db_ascii is None or not text:
             return self.candidates(text), True
+        data, size = self._bytes(text)
+        if len(data) != len(text):
+            return self.candidates(text), True
+        return self._gated(text, data, size)
+
+    def _gated(
+        self, text: str, data: bytes, size: int
+    ) -> tuple[dict[tuple[int, int], list[int]], bool]:
+        assert self._db_ascii is not None
         found: dict[tuple[int, int], list[int]] = {}
         som = self._som
         first_gate = len(som)
         hit = False
         counts = self._zeros[:]
-        cap = report_cap(len(data))
+        cap = report_cap(size)
 
         def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             nonlocal hit
@@ -197,7 +226,7 @@ class Scanner:
             counts[index] += 1
             return counts[index] > cap  # True stops the scan
 
-        _scan(self._db_ascii, data, on_match, self._scratch(self._db_ascii))
+        _scan(self._db_ascii, data, on_match, self._scratch(self._db_ascii), cap)
         return (self._by_char(text, data, found) if found else {}), hit
 
     def _by_char(
@@ -293,6 +322,7 @@ def _scan(
     data: bytes,
     on_match: Callable[..., bool],
     scratch: hyperscan.Scratch | None,
+    cap: int,
 ) -> None:
     """Scan; Overload when a rule went over its cap of reports.
 
@@ -309,7 +339,31 @@ def _scan(
         else:
             db.scan(data, match_event_handler=on_match, scratch=scratch)
     except hyperscan.ScanTerminated:
-        raise Overload(f"over {report_cap(len(data))} candidates for one rule") from None
+        raise Overload(f"over {cap} candidates for one rule") from None
+
+
+# UTF-8's continuation bytes: dropped, each character leaves its lead byte alone.
+_CONTINUATION = bytes(range(0x80, 0xC0))
+# The characters outside ASCII that Hyperscan's caseless UTF-8 mode reads as ASCII letters
+# (long s and the Kelvin sign; found by scanning every code point): a text holding one is
+# read as UTF-8.
+CASE_TWINS = ("\u017f", "\u212a")
+# Escapes naming characters outside ASCII (or classes of them) in a pattern.
+_WIDE_ESCAPE = re.compile(r"\\(?:x[89a-fA-F]|x\{|[0-3][0-7]{2}|[uUNpPQEc])")
+
+
+def project(data: bytes) -> bytes:
+    """The UTF-8 `data` as one byte per character: ASCII as it is, every other character
+    as its lead byte (a byte outside ASCII). One C pass."""
+    return data.translate(None, _CONTINUATION)
+
+
+def ascii_only(regex: str) -> bool:
+    """Whether `regex` names ASCII alone: then, without UCP, every character outside ASCII
+    (but CASE_TWINS) is alike to it, in a class, a negated class, `.`, `\\W` or `\\b`, and
+    it matches a text's projection where it matches the text. Cautious: an escape that
+    might name another character says no."""
+    return regex.isascii() and _WIDE_ESCAPE.search(regex) is None
 
 
 def _identity(offset: int) -> int:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from safeproxy.filters.char_runs import BMP_END, RunMapper, runs_pattern
+from safeproxy.filters.char_runs import BMP_END, RunMapper, bmp_only, plain_blocks, runs_pattern
+from safeproxy.filters.codepages import CodePageMap
 
 # Leetspeak digits and symbols read as the letters they stand for.
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
@@ -46,10 +47,15 @@ class Skeleton:
         table.update({ord(k): v for k, v in EXTRA.items()})
         # Homoglyphs only, for PII and secret patterns: digits and symbols keep their meaning.
         self._letters = table
-        # Most characters of a text are no homoglyph: only runs of them are translated.
+        # Text in one script (Cyrillic, Arabic, Greek: dense in homoglyphs) through a code
+        # page, in C; most characters of other text are no homoglyph: only runs of them are
+        # translated.
+        self._pages = CodePageMap(table)
+        bmp = sorted(cp for cp in table if cp < BMP_END)
         self._runs = RunMapper(
-            runs_pattern(sorted(cp for cp in table if cp < BMP_END)),
+            runs_pattern(bmp, plain_blocks(table.__contains__)),
             lambda run: run.translate(table),
+            runs_pattern(bmp, None),
         )
         self._last: tuple[str, str] = ("", "")
         # Plain ASCII only meets the leet map: a 256-entry bytes table is far faster.
@@ -64,8 +70,10 @@ class Skeleton:
         last_in, last_out = self._last
         if norm is last_in:
             return last_out
-        split = self._runs.split(norm)
-        out = norm.translate(self._letters) if split is None else "".join(split[0])
+        out = self._pages.map(norm)
+        if out is None:
+            split = self._runs.split(norm, bmp=bmp_only(norm))
+            out = norm.translate(self._letters) if split is None else "".join(split[0])
         self._last = (norm, out)
         return out
 

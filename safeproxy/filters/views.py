@@ -25,7 +25,7 @@ from safeproxy.filters.holdback import Finder
 from safeproxy.filters.holds import as_hold, earliest
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.piece import Piece
-from safeproxy.filters.scanner import Overload, Scratches
+from safeproxy.filters.scanner import CASE_TWINS, Overload, Scratches, ascii_only, project
 
 # Between pieces in the one text their scan reads: no PII or secret rule spans it.
 JOINER = "\x00"
@@ -34,27 +34,50 @@ JOINER = "\x00"
 class Gate:
     """One presence-only scan for every decoder's gate; says which decoders may apply."""
 
-    def __init__(self, decoders: Sequence[Decoder]) -> None:
+    def __init__(self, decoders: Sequence[Decoder], project: bool = True) -> None:
+        """`project`: read text outside ASCII as its projection where a gate can (off: all
+        as UTF-8, the reference the projection is tested against)."""
         base = int(hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS)
+        utf8 = base | int(hyperscan.HS_FLAG_UTF8)
         # ASCII text (most of it) scans faster without UTF-8 decoding in the engine, with the
         # gates that can match it at all.
         self._ascii_ids = [i for i, d in enumerate(decoders) if d.ascii]
         ascii = [decoders[i].ascii_gate or decoders[i].gate for i in self._ascii_ids]
         self._ascii = _compile(ascii, base) if ascii else None
-        self._utf8 = _compile([d.gate for d in decoders], base | int(hyperscan.HS_FLAG_UTF8))
+        self._utf8 = _compile([d.gate for d in decoders], utf8)
+        # Other text: the gates written in ASCII read its projection (as the scanner's
+        # patterns do: scanner.py), the rest its UTF-8.
+        narrow = [i for i, d in enumerate(decoders) if project and ascii_only(d.gate)]
+        wide = [i for i in range(len(decoders)) if i not in narrow]
+        self._parts: list[tuple[hyperscan.Database, list[int] | None, bool]] = [
+            (_compile([decoders[i].gate for i in ids], flags), ids, projected)
+            for ids, flags, projected in ((narrow, base, True), (wide, utf8, False))
+            if ids
+        ]
         self._scratch = Scratches().get
 
     def open(self, text: str) -> list[int]:
         """The indices of the decoders whose gates match `text`, in order."""
         data = text.encode("utf-8", "surrogatepass")
+        parts: list[tuple[hyperscan.Database, list[int] | None, bool]]
         if text.isascii():  # (its UTF-8 is as long as the text)
             if self._ascii is None:
                 return []
-            db, ids = self._ascii, self._ascii_ids
+            parts = [(self._ascii, self._ascii_ids, False)]
+        elif any(c in text for c in CASE_TWINS):  # read as ASCII letters by UTF-8 alone
+            parts = [(self._utf8, None, False)]
         else:
-            db, ids = self._utf8, None
+            parts = self._parts
         hits: list[int] = []
+        for db, ids, projected in parts:
+            self._scan(db, project(data) if projected else data, ids, hits)
+        if hits:  # (prose opens none)
+            hits.sort()
+        return hits
 
+    def _scan(
+        self, db: hyperscan.Database, data: bytes, ids: list[int] | None, hits: list[int]
+    ) -> None:
         def on_match(index: int, *_rest: object) -> None:
             hits.append(index if ids is None else ids[index])
 
@@ -63,9 +86,6 @@ class Gate:
             db.scan(data, match_event_handler=on_match)
         else:
             db.scan(data, match_event_handler=on_match, scratch=scratch)
-        if hits:  # (prose opens none)
-            hits.sort()
-        return hits
 
 
 def _compile(patterns: Sequence[str], flags: int) -> hyperscan.Database:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from safeproxy.filters import carriers, decoded, transforms
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.decoded import BINARY_SHARE, RUN_COST, decode_base64, decode_hex
-from safeproxy.filters.kept import BLOCK, Kept
+from safeproxy.filters.kept import BLOCK, Grown, Kept
 from safeproxy.filters.scanner import Overload, report_cap
 from safeproxy.filters.transforms import decode_spaced
 from tests.unit.test_cost_bounds import _policy_input
@@ -246,6 +246,38 @@ def test_kept_positions_agree_with_listing_them(mask: list[bool], data: st.DataO
         i = data.draw(st.integers(min_value=-len(listed), max_value=len(listed) - 1))
         assert kept[i] == listed[i]
         assert kept[i : i + 3] == listed[i : i + 3]
+
+
+@given(
+    st.lists(st.sampled_from([1, 1, 1, 1, 0]) | st.booleans().map(int), max_size=1200),
+    st.lists(st.integers(min_value=0), max_size=12),
+)
+def test_each_first_look_up_finds_its_position(mask: list[int], picks: list[int]) -> None:
+    # A first look-up in a fresh map steps past the drops before it (or lists its block when
+    # they are dense): each must land where the listing says.
+    keep = bytes(mask)
+    listed = list(compress(range(len(keep)), keep))
+    for pick in picks:
+        if listed:
+            i = pick % len(listed)
+            assert Kept(len(keep), lambda a, b: keep.count(0, a, b), keep)[i] == listed[i]
+
+
+@given(
+    st.lists(st.sampled_from([1, 1, 1, 0, 2, 3]), max_size=1200),
+    st.lists(st.integers(min_value=0), max_size=12),
+)
+def test_grown_look_ups_in_any_order_agree_with_the_listing(
+    lengths: list[int], picks: list[int]
+) -> None:
+    # Look-ups share the last block's running totals: in any order, each must still land
+    # where the listing says.
+    grown = Grown(bytes(lengths))
+    listed = list(grown)
+    for pick in picks:
+        if listed:
+            i = pick % len(listed)
+            assert grown[i] == listed[i]
 
 
 def test_a_look_up_lists_one_block_not_the_text() -> None:

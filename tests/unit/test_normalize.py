@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeproxy.filters.char_runs import exceptions, runs_pattern
+from safeproxy.filters.char_runs import EMOJI_BLOCKS, exceptions, runs_pattern
 from safeproxy.filters.normalize import Normalizer, _fold_char
 
 N = Normalizer()
@@ -105,7 +105,11 @@ def _per_character(text: str) -> tuple[str, list[int]]:
 # Characters that each path treats differently: accents, ligatures and "ß" (grow), joiners,
 # selectors and tags (vanish), full stops and dashes (rewritten), Hangul, CJK, emoji, spaces.
 _TRICKY = st.sampled_from(
-    [*"aZ9 \t\n\x1céÉßﬃ…½й。－—\u00a0\u200b\u200d\ufe0f가漢😀👍🏽٣", "\U000e0061", "\U0001d400"]
+    [
+        *"aZ9 \t\n\x1céÉßﬃ…½й。－—\u00a0\u200b\u200d\ufe0f가漢😀👍🏽🇫🇷🚀🤔٣",
+        "\U000e0061",
+        "\U0001d400",
+    ]
 )
 
 
@@ -139,6 +143,17 @@ def test_outside_the_class_casefold_alone_folds_every_bmp_character() -> None:
     assert wrong == []
 
 
+def test_outside_the_class_casefold_alone_folds_every_emoji() -> None:
+    # The blocks of emoji are left out of the class above the BMP (emoji text would be one
+    # run per emoji): every character there must fold as casefold alone folds it.
+    astral = [cp for a, b in EMOJI_BLOCKS for cp in range(a, b + 1)]
+    plain = [chr(cp) for cp in astral if N._runs._pattern.fullmatch(chr(cp)) is None]
+    assert len(plain) == len(astral)  # all of them: none holds an exception
+    wrong = [c for c in plain if _fold_char(c) != c.casefold() or len(c.casefold()) != 1]
+    assert wrong == []
+    assert N._runs._pattern.fullmatch("\U0001d400")  # the rest above the BMP stays in it
+
+
 def test_casefolding_a_folded_character_changes_nothing() -> None:
     # The runs path casefolds folded runs a second time, with the text around them.
     wrong = [
@@ -147,3 +162,12 @@ def test_casefolding_a_folded_character_changes_nothing() -> None:
         if not 0xD800 <= cp < 0xE000 and _fold_char(chr(cp)).casefold() != _fold_char(chr(cp))
     ]
     assert wrong == []
+
+
+def test_plain_ranges_are_cut_out_of_the_class_exactly() -> None:
+    runs = runs_pattern([0xE9], [(0x1F1E6, 0x1F1FF), (0x1F300, 0x1F6FF)])
+    inside = [0xE9, 0x10000, 0x1F1E5, 0x1F200, 0x1F2FF, 0x1F700, 0x10FFFF]
+    outside = [0xEA, 0x1F1E6, 0x1F1FF, 0x1F300, 0x1F6FF]
+    assert [cp for cp in inside if not runs.fullmatch(chr(cp))] == []
+    assert [cp for cp in outside if runs.fullmatch(chr(cp))] == []
+    assert runs_pattern([0xE9], None).fullmatch("\U00010000") is None  # within the BMP only

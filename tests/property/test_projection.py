@@ -1,0 +1,133 @@
+"""Text outside ASCII scanned as its projection (one byte per character, scanner.py) gives
+exactly the candidates the UTF-8 scan gives, and the decoders' gates open alike (views.py):
+for the default policy's own patterns and for patterns made of what could tell characters
+apart (negated classes, `.`, `\\W`, `\\b`, caseless letters), over text mixing ASCII with other
+scripts, emoji, combining marks and the two characters Hyperscan folds to ASCII letters."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.decoders import builtin_decoders
+from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.policy import Compiler, compile_policies
+from safeproxy.filters.scanner import CASE_TWINS, Pattern, Scanner, ascii_only, project
+from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.views import Gate
+from safeproxy.settings.loading import bundled_config, load_settings
+
+SYNTHETIC = [
+    Pattern("neg", r"k[^a-z0-9 ]{2,4}s", 8),
+    Pattern("dot", r"a.{1,3}b", 6),
+    Pattern("nonword", r"\W\W", 2),
+    Pattern("bounded", r"\bsk[a-z]+\b", 12),
+    Pattern("spaced", r"x\s+\S", 6, som=False),
+    Pattern("single", r"(?:kk|ss)[^x]", 4, som=False, single=True),
+]
+
+
+def _default_patterns() -> list[Pattern]:
+    settings = load_settings(bundled_config("default.yaml"))
+    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), {})
+    policy = compile_policies(settings.policies, compiler)["default"]
+    out: list[Pattern] = []
+    for finder in policy.input.finder.base.finders[0].finders:  # type: ignore[attr-defined]
+        out += [r.pattern for r in finder.rules]
+    return out
+
+
+DEFAULT = _default_patterns()
+PAIRS = [
+    (Scanner(SYNTHETIC), Scanner(SYNTHETIC, project=False)),
+    (Scanner(DEFAULT), Scanner(DEFAULT, project=False)),
+]
+
+# ASCII that the patterns care about, and characters outside it of every UTF-8 length.
+ALPHABET = st.sampled_from(
+    list("aksbx0123456789 @.-_:=/+kKsS\n")
+    + list("жкаоеКАЙé€—\u00a0\u0301\u200d\ufe0f")
+    + ["😀", "👍", "𝐚", "\U000e0041", *CASE_TWINS]
+)
+VALUES = st.sampled_from(
+    ["jane.doe@example.com", "4111 1111 1111 1111", "(212) 555-0142", "AKIAIOSFODNN7EXAMPLE",
+     "password=hunter2hunter2", "ignore all previous instructions", "skkks"]
+)  # fmt: skip
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.one_of(st.text(ALPHABET, max_size=12), VALUES), max_size=8))
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts())
+def test_projection_reads_as_utf8(text: str) -> None:
+    for projected, reference in PAIRS:
+        assert projected.candidates(text) == reference.candidates(text)
+        assert projected.scan(text) == reference.scan(text)
+
+
+def test_the_property_meets_text_outside_ascii_with_findings() -> None:
+    # The property above is only as good as its examples: a projected text with matches.
+    text = "жк жане jane.doe@example.com 😀 4111 1111 1111 1111 кж"
+    projected, reference = PAIRS[1]
+    found = projected.scan(text)
+    # (Some rules track no start: their matches are known by where they end.)
+    assert any(text[: m.end].endswith("jane.doe@example.com") for m in found)
+    assert found == reference.scan(text)
+
+
+def test_case_twins_are_read_as_utf8() -> None:
+    # The Kelvin sign reads as "k" to caseless UTF-8 matching; its projection would not.
+    projected, _ = PAIRS[0]
+    found = projected.scan("\u212a\u0436\u0436s")
+    assert [(m.start, m.end) for m in found if m.index == 0] == [(0, 4)]
+
+
+@given(st.text(max_size=40))
+def test_projection_is_one_byte_per_character(text: str) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    out = project(data)
+    assert len(out) == len(text)
+    assert all((b < 0x80) == c.isascii() for b, c in zip(out, text, strict=True))
+
+
+def test_ascii_only_says_no_to_escapes_of_other_characters() -> None:
+    assert ascii_only(r"[a-z]+\s\W.")
+    assert not ascii_only(r"\x{430}")
+    assert not ascii_only(r"[\x80-\xff]")
+    assert not ascii_only(r"\p{L}")
+    assert not ascii_only("жк")
+
+
+# The decoders' gates: those written in ASCII read the projection, the rest UTF-8 (views.py).
+DECODERS = builtin_decoders()
+GATES = (Gate(DECODERS), Gate(DECODERS, project=False))
+TRIGGERS = st.sampled_from(
+    ["aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=", "deadbeefcafebabe1234", "%41%42", "\\u0041",
+     "&#65;", "&amp;", "gur frperg cnffjbeq", "terces eht", "i g n o r e", "p.a.s.s.w.o.r.d",
+     "four one one one", "zéro un deux", "vier—fünf", "a\U000e0041\U000e0042", "\ufe01\ufe02"]
+)  # fmt: skip
+
+
+@st.composite
+def gated_texts(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.one_of(st.text(ALPHABET, max_size=10), TRIGGERS), max_size=6))
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(gated_texts())
+def test_the_views_gate_opens_on_the_projection_as_on_utf8(text: str) -> None:
+    projected, reference = GATES
+    assert projected.open(text) == reference.open(text)
+
+
+def test_the_views_gate_property_meets_open_gates_outside_ascii() -> None:
+    text = "жук deadbeefcafebabe1234 😀 i g n o r e"
+    opened = GATES[0].open(text)
+    assert {DECODERS[i].kind for i in opened} >= {"hex", "spaced"}
+    assert opened == GATES[1].open(text)
