@@ -141,7 +141,7 @@ def parse_object(body: bytes, max_depth: int) -> tuple[dict[str, Any], bytes]:
         value = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise BadRequest("request body is not valid JSON") from None
-    if not isinstance(value, dict):
+    if type(value) is not dict:  # (orjson's values have exact types)
         raise BadRequest("request body must be a JSON object")
     # Nesting depth cannot exceed the number of brackets: most bodies skip the walk. Up to
     # _COUNT_BYTES a `count` pass costs about what hopping does, in one call, not one a bracket.

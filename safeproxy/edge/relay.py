@@ -60,7 +60,7 @@ async def relay_json(
             body = orjson.loads(data)
         except orjson.JSONDecodeError:
             body = None
-        if not isinstance(body, dict):
+        if type(body) is not dict:  # (orjson's values have exact types)
             raise UpstreamCallError(
                 BadUpstreamReply("upstream reply is not a JSON object"), before_send=False
             )
@@ -83,7 +83,7 @@ async def relay_json(
 def note_reply(ex: Exchange, body: dict[str, Any]) -> None:
     """The reply's model and token usage, for the decision record."""
     model = body.get("model")
-    if isinstance(model, str) and ex.response_model is None:
+    if type(model) is str and ex.response_model is None:  # parsed JSON: exact types
         ex.response_model = model[:256]
     tokens_in, tokens_out = counts(body.get("usage"))
     if tokens_in is not None:
