@@ -140,7 +140,8 @@ class Guard:
                 )
             ex.degraded.append("pass_through")
             return None
-        policy = self._policies(ex)[ex.route.policy]
+        gen = ex.generation  # (_policies, inline: every request comes here, and to hook)
+        policy = (gen.policies if gen is not None else self.policies)[ex.route.policy]
         stage = policy.input
         # A shadow candidate scans the texts even where the active policy has no filters.
         shadow = ex.rollout is not None and ex.rollout.arm == "shadow"
@@ -202,7 +203,8 @@ class Guard:
 
     def hook(self, ex: Exchange) -> ResponseHook:
         assert ex.route is not None
-        policy = self._policies(ex)[ex.route.policy]
+        gen = ex.generation  # (_policies, inline)
+        policy = (gen.policies if gen is not None else self.policies)[ex.route.policy]
         if policy.output.empty or ex.kind is Kind.OTHER:
             return PassThrough()
         api = WIRE_APIS[ex.kind]
