@@ -19,6 +19,7 @@ from safeproxy.exchange.event_hook import EventHook
 from safeproxy.exchange.hooks import PassThrough, ResponseHook
 from safeproxy.exchange.output_hook import OutputHook
 from safeproxy.exchange.state import Exchange
+from safeproxy.exchange.whole import WholeReply
 from safeproxy.filters.api import Mode
 from safeproxy.filters.chain import Clock, StageResult, run_stage, run_stage_reusing
 from safeproxy.filters.policy import CompiledPolicy, Stage
@@ -211,6 +212,8 @@ class Guard:
         schema = api.event_schema() if ex.stream else None
         if schema is not None:  # a typed-event stream (Responses, Anthropic Messages)
             return EventHook(policy, ex, api, schema, self._clock)
+        if not ex.stream:  # relayed whole: no stream windows to open
+            return WholeReply(policy, ex, self._clock)
         return OutputHook(policy, ex, self._clock)
 
     def _policies(self, ex: Exchange) -> Mapping[str, CompiledPolicy]:
