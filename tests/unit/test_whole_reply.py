@@ -42,6 +42,7 @@ def _reply(texts: list[str], logprobs: bool) -> dict[str, Any]:
 
 
 def _outcome(hook: OutputHook | WholeReply, ex: Exchange, body: dict[str, Any]) -> Any:
+    changed: Any
     try:
         changed = hook.on_json(body)
     except PolicyViolation as exc:
