@@ -141,20 +141,27 @@ def parse_object(body: bytes, max_depth: int) -> tuple[dict[str, Any], bytes]:
         value = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise BadRequest("request body is not valid JSON") from None
-    if not isinstance(value, dict):
+    if type(value) is not dict:  # (orjson's values have exact types)
         raise BadRequest("request body must be a JSON object")
     # Nesting depth cannot exceed the number of brackets: most bodies skip the walk.
-    brackets = _count(body, b"{", max_depth) + _count(body, b"[", max_depth)
+    # A body up to _COUNT_BYTES has its bytes tallied by what `replace` takes out: replace
+    # finds them with memchr, where `count` compares byte by byte (on a 2 KB body, 3.5k
+    # instructions against count's 10k under callgrind; hopping from find to find, 9k).
+    size = len(body)
+    small = size <= _COUNT_BYTES
+    if small:
+        brackets = 2 * size - len(body.replace(b"{", b"")) - len(body.replace(b"[", b""))
+    else:
+        brackets = _count(body, b"{", max_depth) + _count(body, b"[", max_depth)
     if brackets > max_depth and _depth_exceeds(value, max_depth):
         raise BadRequest(f"request body is nested deeper than {max_depth} levels")
     if b"\\" in body and b"\\u003" in body:
         value = _parse_exact(body)
         return value, serialise(value)
     wire = serialise(value)
-    # Up to _COUNT_BYTES one `count` pass costs about what hopping does (a chat body holds
-    # two colons per message), in one call rather than one per colon.
-    if len(body) <= _COUNT_BYTES:
-        dropped = body.count(b":") != wire.count(b":")
+    # (Tallied as the brackets are, up to _COUNT_BYTES.)
+    if small:
+        dropped = size - len(body.replace(b":", b"")) != len(wire) - len(wire.replace(b":", b""))
     else:
         dropped = _count(body, b":") != _count(wire, b":")
     if dropped:

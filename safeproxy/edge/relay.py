@@ -50,17 +50,18 @@ async def relay_json(
     ex.upstream_end = now = time.perf_counter()
     ex.upstream_wait += now - ex.upstream_sent
     headers = downstream_headers(reply.headers, ex.rid)
-    failure = status_reason(reply.status)
+    status = reply.status
+    failure = status_reason(status) if status >= 400 else None  # (no error below 400)
     if failure is not None:
         # The upstream's own error, relayed as it came: its own outcome, not "allowed".
         ex.outcome = "upstream_http_error"
         ex.upstream_failure = failure
-    elif 200 <= reply.status < 300:
+    elif 200 <= status < 300:
         try:  # (_json_object, inline)
             body = orjson.loads(data)
         except orjson.JSONDecodeError:
             body = None
-        if not isinstance(body, dict):
+        if type(body) is not dict:  # (orjson's values have exact types)
             raise UpstreamCallError(
                 BadUpstreamReply("upstream reply is not a JSON object"), before_send=False
             )
@@ -77,13 +78,13 @@ async def relay_json(
                 for c in body.get("choices") or ()
                 if isinstance(c, dict)
             ] or [s.get() for s in WIRE_APIS[ex.kind].reply_slots(body)]  # the agent APIs
-    return web.Response(status=reply.status, body=data, headers=headers)
+    return web.Response(status=status, body=data, headers=headers)
 
 
 def note_reply(ex: Exchange, body: dict[str, Any]) -> None:
     """The reply's model and token usage, for the decision record."""
     model = body.get("model")
-    if isinstance(model, str) and ex.response_model is None:
+    if type(model) is str and ex.response_model is None:  # parsed JSON: exact types
         ex.response_model = model[:256]
     tokens_in, tokens_out = counts(body.get("usage"))
     if tokens_in is not None:

@@ -63,14 +63,16 @@ def _plain_key(event: SSEEvent, chunk: Any) -> tuple[Any, ...] | None:
     choice index, the text field, and the envelope (every key but the choices)."""
     if event.event is not None or event.id is not None or event.retry is not None:
         return None
-    if not isinstance(chunk, dict) or chunk.get("usage") is not None:
+    # `chunk` is orjson's: exact types, so `type(x) is T` is isinstance's answer without a
+    # call (this runs for every event of a stream).
+    if type(chunk) is not dict or chunk.get("usage") is not None:
         return None
     choices = chunk.get("choices")
-    if not isinstance(choices, list) or len(choices) != 1:
+    if type(choices) is not list or len(choices) != 1:
         return None
     choice = choices[0]
     if (
-        not isinstance(choice, dict)
+        type(choice) is not dict
         or not choice.keys() <= _PLAIN_CHOICE
         or choice.get("finish_reason") is not None
         or choice.get("logprobs") is not None
@@ -79,14 +81,14 @@ def _plain_key(event: SSEEvent, chunk: Any) -> tuple[Any, ...] | None:
     delta = choice.get("delta")
     if delta is not None:
         # (`len` and `in` say "only content" without building a keys view and a set.)
-        if "text" in choice or not isinstance(delta, dict) or len(delta) != 1:
+        if "text" in choice or type(delta) is not dict or len(delta) != 1:
             return None
         if "content" not in delta:
             return None
-        if not isinstance(delta["content"], str):
+        if type(delta["content"]) is not str:
             return None
         field = "content"
-    elif isinstance(choice.get("text"), str):
+    elif type(choice.get("text")) is str:
         field = "text"
     else:
         return None

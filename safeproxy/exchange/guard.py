@@ -19,6 +19,7 @@ from safeproxy.exchange.event_hook import EventHook
 from safeproxy.exchange.hooks import PassThrough, ResponseHook
 from safeproxy.exchange.output_hook import OutputHook
 from safeproxy.exchange.state import Exchange
+from safeproxy.exchange.whole import WholeReply
 from safeproxy.filters.api import Mode
 from safeproxy.filters.chain import Clock, StageResult, run_stage, run_stage_reusing
 from safeproxy.filters.policy import CompiledPolicy, Stage
@@ -140,7 +141,8 @@ class Guard:
                 )
             ex.degraded.append("pass_through")
             return None
-        policy = self._policies(ex)[ex.route.policy]
+        gen = ex.generation  # (_policies, inline: every request comes here, and to hook)
+        policy = (gen.policies if gen is not None else self.policies)[ex.route.policy]
         stage = policy.input
         # A shadow candidate scans the texts even where the active policy has no filters.
         shadow = ex.rollout is not None and ex.rollout.arm == "shadow"
@@ -202,13 +204,16 @@ class Guard:
 
     def hook(self, ex: Exchange) -> ResponseHook:
         assert ex.route is not None
-        policy = self._policies(ex)[ex.route.policy]
+        gen = ex.generation  # (_policies, inline)
+        policy = (gen.policies if gen is not None else self.policies)[ex.route.policy]
         if policy.output.empty or ex.kind is Kind.OTHER:
             return PassThrough()
         api = WIRE_APIS[ex.kind]
         schema = api.event_schema() if ex.stream else None
         if schema is not None:  # a typed-event stream (Responses, Anthropic Messages)
             return EventHook(policy, ex, api, schema, self._clock)
+        if not ex.stream:  # relayed whole: no stream windows to open
+            return WholeReply(policy, ex, self._clock)
         return OutputHook(policy, ex, self._clock)
 
     def _policies(self, ex: Exchange) -> Mapping[str, CompiledPolicy]:

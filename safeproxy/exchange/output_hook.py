@@ -24,11 +24,10 @@ import orjson
 from safeproxy.exchange.coalesce import coalesce
 from safeproxy.exchange.held import HeldWindows
 from safeproxy.exchange.state import Exchange
-from safeproxy.exchange.whole import check_whole
+from safeproxy.exchange.whole import WholeReply
 from safeproxy.filters.chain import Clock
 from safeproxy.filters.policy import CompiledPolicy
 from safeproxy.upstream.sse import SSEEvent
-from safeproxy.upstream.wire import WIRE_APIS
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint")
 # Text fields of a chat delta the client shows; reasoning models (vLLM, DeepSeek, OpenRouter)
@@ -56,13 +55,9 @@ class OutputHook(HeldWindows[FieldKey]):
     # --- whole replies -------------------------------------------------------------------
 
     def on_json(self, body: dict[str, Any]) -> dict[str, Any] | None:
-        slots = WIRE_APIS[self._ex.kind].reply_slots(body)
-        if not check_whole(self._stage, self._ex, slots, self._clock):
-            return None
-        for choice in body.get("choices") or ():
-            if isinstance(choice, dict) and choice.get("logprobs") is not None:
-                choice["logprobs"] = None
-        return body
+        """A stream that was answered with a whole reply (a request that asked for no
+        stream gets exchange/whole.py's WholeReply)."""
+        return WholeReply(self._policy, self._ex, self._clock).on_json(body)
 
     # --- streams -------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ request and stage.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 
@@ -124,3 +125,12 @@ class SharedRecords(tuple[FilterRecord, ...]):
 
     # A sink's rendering of the group, made on first use (the audit log's JSON).
     rendered: Any = None
+
+    def __init__(self, _records: Iterable[FilterRecord] = ()) -> None:
+        # Its identity, for sinks that count it in a table: read per request (the metrics
+        # count each clean request's groups), so kept rather than asked of id() each time.
+        self.key = id(self)
+
+    def __reduce__(self) -> tuple[type[SharedRecords], tuple[tuple[FilterRecord, ...]]]:
+        # A copy (pickle, copy.copy) is another group: made anew, with a key of its own.
+        return SharedRecords, (tuple(self),)

@@ -209,8 +209,13 @@ class _StateMachine:
 
     def _record(self, failed: bool) -> None:
         now = self._clock()
-        state = self._state_at(now)
-        self._finish()
+        # Every upstream reply comes here: _state_at (which moves only an OPEN breaker) and
+        # _finish, inline for the closed breaker.
+        state = self._state
+        if state is State.OPEN:
+            state = self._state_at(now)
+        if self._in_flight > 0:  # (_finish)
+            self._in_flight -= 1
         if state is State.CLOSED:
             self._window.add(now, failed)
             self._consecutive = self._consecutive + 1 if failed else 0

@@ -130,6 +130,18 @@ class HotPath(Protocol):
 
     def observe(self, spec: Spec, labels: Labels, value: float) -> None: ...
 
+    def request(
+        self,
+        route: str,
+        outcome: str,
+        overhead_s: float,
+        tenant: str,
+        tokens: tuple[int | None, int | None],
+    ) -> None:
+        """A request's own series: its count by outcome, its overhead, and its tokens
+        (input, output; None when the reply did not say), in one call."""
+        ...
+
     def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
         """A shared group of clean records: one verdict and one filter-time observation
         per record, taken as a whole."""
@@ -189,12 +201,14 @@ class LocalHotPath(Collector):
         self._hists: dict[Spec, dict[Labels, _Buckets]] = {
             s: {} for s in SPECS if s.buckets is not None
         }
-        # id(group) -> (policy, group, its filter-time histogram); the group is held, so its
-        # id is not reused. Groups are made once per compiled policy: bounded.
+        # group.key (its id) -> (policy, group, its filter-time histogram); the group is held,
+        # so its id is not reused. Groups are made once per compiled policy: bounded.
         self._shared: dict[int, tuple[str, SharedRecords, _Buckets]] = {}
+        # The overhead histogram has no labels: its one series, at hand once it exists.
+        self._overhead: _Buckets | None = None
         registry.register(self)
 
-    # The three below run several times per request: lookups are subscripts and the bucket
+    # These run once or several times per request: lookups are subscripts and the bucket
     # is found inline (what _Buckets.observe does), so each costs one bisect at most.
 
     def inc(self, spec: Spec, labels: Labels) -> None:
@@ -203,8 +217,32 @@ class LocalHotPath(Collector):
     def add(self, spec: Spec, labels: Labels, amount: int) -> None:
         self._counts[spec][labels] += amount
 
+    def request(
+        self,
+        route: str,
+        outcome: str,
+        overhead_s: float,
+        tenant: str,
+        tokens: tuple[int | None, int | None],
+    ) -> None:
+        # What inc, observe and add do, inline: every request moves these.
+        counts = self._counts
+        counts[REQUESTS][(route, outcome)] += 1
+        series = self._overhead
+        if series is None:  # the first request: the series appears with it, as observe's
+            series = self._overhead = self._hists[OVERHEAD].setdefault(
+                (), _Buckets(OVERHEAD_BUCKETS)
+            )
+        series.counts[bisect.bisect_left(series.bounds, overhead_s)] += 1
+        series.sum += overhead_s
+        tokens_in, tokens_out = tokens
+        if tokens_in:
+            counts[TOKENS][(route, tenant, "input")] += tokens_in
+        if tokens_out:
+            counts[TOKENS][(route, tenant, "output")] += tokens_out
+
     def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
-        key = id(group)
+        key = group.key
         try:
             series = self._shared[key][2]
         except KeyError:
@@ -279,6 +317,22 @@ class SharedHotPath:
     def observe(self, spec: Spec, labels: Labels, value: float) -> None:
         hist = self._histograms[spec]
         (hist.labels(*labels) if labels else hist).observe(value)
+
+    def request(
+        self,
+        route: str,
+        outcome: str,
+        overhead_s: float,
+        tenant: str,
+        tokens: tuple[int | None, int | None],
+    ) -> None:
+        self.inc(REQUESTS, (route, outcome))
+        self.observe(OVERHEAD, (), overhead_s)
+        tokens_in, tokens_out = tokens
+        if tokens_in:
+            self.add(TOKENS, (route, tenant, "input"), tokens_in)
+        if tokens_out:
+            self.add(TOKENS, (route, tenant, "output"), tokens_out)
 
     def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
         for r in group:

@@ -275,14 +275,9 @@ class Metrics:
         hot = self.hot
         ex = d.exchange
         route = d.route
-        hot.inc(h.REQUESTS, (route, ex.outcome))
-        hot.observe(h.OVERHEAD, (), d.overhead_s)
+        hot.request(route, ex.outcome, d.overhead_s, ex.tenant_label, (ex.tokens_in, ex.tokens_out))
         if ex.upstream_failure and ex.upstream is not None:
             self.upstream_failed(ex.upstream, ex.upstream_failure)
-        if ex.tokens_in:
-            hot.add(h.TOKENS, (route, ex.tenant_label, "input"), ex.tokens_in)
-        if ex.tokens_out:
-            hot.add(h.TOKENS, (route, ex.tenant_label, "output"), ex.tokens_out)
         policy = d.policy
         found: tuple[str, ...] = ()  # finding types, for drift
         for group in ex.filter_records:

@@ -16,7 +16,7 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from safeproxy.capture.record import capture_record
 from safeproxy.capture.store import CaptureLog
-from safeproxy.exchange.decision import Decision, TenantHasher, build
+from safeproxy.exchange.decision import Decision, TenantHasher
 from safeproxy.exchange.state import Exchange
 from safeproxy.telemetry.access_log import LOGGER, AccessLog
 from safeproxy.telemetry.audit import AuditLog
@@ -71,7 +71,9 @@ class Recorder:
         # serving now: after a reload, a stream that began before it was filtered by the old.
         gen = ex.generation
         versions = gen.versions if gen is not None else _NONE
-        decision = build(ex, policies=versions, now=now, overhead_s=overhead)
+        route = ex.route  # (decision.build, inline: once per request)
+        policy = route.policy if route is not None else ""
+        decision = Decision(ex, policy, versions.get(policy, ""), overhead, now - ex.started)
         self.metrics.record(decision)
         if self.audit is not None:
             self.audit.write(decision.to_json(content=self._audit_content))

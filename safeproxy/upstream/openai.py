@@ -77,13 +77,15 @@ class Kind(enum.Enum):
 
 def check_shape(kind: Kind, body: dict[str, Any], max_messages: int) -> str:
     """Validate the fields the proxy relies on; returns the model name. Raises BadRequest."""
+    # Bodies are parsed JSON, whose values have exact types: `type(x) is T` gives the
+    # isinstance answer without a call (these run on every request, several per message).
     model = body.get("model")
-    if not isinstance(model, str) or not model:
+    if type(model) is not str or not model:
         raise BadRequest("'model' must be a non-empty string", param="model")
     if len(model) > MAX_MODEL_CHARS:
         raise BadRequest("'model' is too long", param="model")
     stream = body.get("stream", False)
-    if stream is not None and not isinstance(stream, bool):
+    if stream is not None and type(stream) is not bool:
         raise BadRequest("'stream' must be a boolean", param="stream")
     if kind is Kind.CHAT:
         _check_messages(body.get("messages"), max_messages)
@@ -98,17 +100,17 @@ def check_shape(kind: Kind, body: dict[str, Any], max_messages: int) -> str:
 
 
 def _check_messages(messages: Any, max_messages: int) -> None:
-    if not isinstance(messages, list) or not messages:
+    if type(messages) is not list or not messages:  # (exact types: see check_shape)
         raise BadRequest("'messages' must be a non-empty array", param="messages")
     if len(messages) > max_messages:
         raise BadRequest(f"'messages' has more than {max_messages} items", param="messages")
     for i, msg in enumerate(messages):
-        if not isinstance(msg, dict):
+        if type(msg) is not dict:
             raise BadRequest("each message must be an object", param=f"messages.{i}")
-        if not isinstance(msg.get("role"), str):
+        if type(msg.get("role")) is not str:
             raise BadRequest("each message needs a string 'role'", param=f"messages.{i}.role")
         content = msg.get("content")
-        if content is not None and not isinstance(content, (str, list)):
+        if content is not None and type(content) is not str and type(content) is not list:
             raise BadRequest(
                 "'content' must be a string, an array or null", param=f"messages.{i}.content"
             )
@@ -159,9 +161,9 @@ def chat_slots(body: dict[str, Any]) -> list[Slot]:
         # Messages are objects (checked with the request's shape); most carry only a role
         # and string content, so the rarer fields are looked for only when present.
         content = msg.get("content")
-        if isinstance(content, str):
+        if type(content) is str:  # parsed JSON: exact types (see check_shape)
             slots.append(Slot(msg, "content"))
-        elif isinstance(content, list):
+        elif type(content) is list:
             parts(slots, content, f"messages.{i}.content")
         if "name" in msg:
             text_slot(slots, msg, "name")
@@ -216,18 +218,19 @@ def prompt_slots(body: dict[str, Any], field: str) -> list[Slot]:
 def reply_slots(body: dict[str, Any]) -> list[Slot]:
     """The text of a non-streamed chat or completions reply."""
     slots: list[Slot] = []
+    # A reply is parsed JSON: exact types, so `type(x) is T` is isinstance (see check_shape).
     for i, choice in enumerate(body.get("choices") or ()):
-        if not isinstance(choice, dict):
+        if type(choice) is not dict:
             continue
         # Keys most replies lack are looked for before their values are read.
-        if "text" in choice and isinstance(choice["text"], str):
+        if "text" in choice and type(choice["text"]) is str:
             slots.append(Slot(choice, "text"))
         msg = choice.get("message")
-        if isinstance(msg, dict):
+        if type(msg) is dict:
             content = msg.get("content")
-            if isinstance(content, str):
+            if type(content) is str:
                 slots.append(Slot(msg, "content"))
-            elif isinstance(content, list):
+            elif type(content) is list:
                 parts(slots, content, f"choices.{i}.message.content")
             for key in _REPLY_TEXT:
                 if key in msg:
@@ -339,7 +342,7 @@ def is_usage_chunk(chunk: dict[str, Any]) -> bool:
 
 def counts(usage: Any) -> tuple[int | None, int | None]:
     """(input tokens, output tokens) of a `usage` object (chat/completions or Responses names)."""
-    if not isinstance(usage, dict):
+    if type(usage) is not dict:  # parsed JSON: exact types
         return None, None
     # (As usage.get(a, usage.get(b)), without asking for b where a is there.)
     tokens_in = usage["prompt_tokens"] if "prompt_tokens" in usage else usage.get("input_tokens")
@@ -389,7 +392,7 @@ class OpenAIApi:
 
     def turns(self, body: dict[str, Any]) -> int | None:
         messages = body.get("messages") if self.kind is Kind.CHAT else None
-        return len(messages) if isinstance(messages, list) else None
+        return len(messages) if type(messages) is list else None  # parsed JSON: exact types
 
 
 OPENAI_APIS = {kind: OpenAIApi(kind) for kind in (Kind.CHAT, Kind.COMPLETIONS, Kind.EMBEDDINGS,
