@@ -56,14 +56,16 @@ VALUES = st.sampled_from(
 )  # fmt: skip
 
 
-@st.composite
-def texts(draw: st.DrawFn) -> str:
-    parts = draw(st.lists(st.one_of(st.text(ALPHABET, max_size=12), VALUES), max_size=8))
-    return "".join(parts)
+def texts(
+    values: st.SearchStrategy[str], words: int = 12, parts: int = 8
+) -> st.SearchStrategy[str]:
+    """Runs of the alphabet and whole values, joined."""
+    part = st.one_of(st.text(ALPHABET, max_size=words), values)
+    return st.lists(part, max_size=parts).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(texts())
+@given(texts(VALUES))
 def test_projection_reads_as_utf8(text: str) -> None:
     for projected, reference in PAIRS:
         assert projected.candidates(text) == reference.candidates(text)
@@ -113,14 +115,8 @@ TRIGGERS = st.sampled_from(
 )  # fmt: skip
 
 
-@st.composite
-def gated_texts(draw: st.DrawFn) -> str:
-    parts = draw(st.lists(st.one_of(st.text(ALPHABET, max_size=10), TRIGGERS), max_size=6))
-    return "".join(parts)
-
-
 @settings(max_examples=300, deadline=None)
-@given(gated_texts())
+@given(texts(TRIGGERS, words=10, parts=6))
 def test_the_views_gate_opens_on_the_projection_as_on_utf8(text: str) -> None:
     projected, reference = GATES
     assert projected.open(text) == reference.open(text)
