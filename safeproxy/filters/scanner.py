@@ -175,7 +175,7 @@ class Scanner:
 
         som = self._som
         counts = self._zeros[:]
-        cap = REPORTS_FLOOR + REPORTS_PER_KIB * (size >> 10)  # (report_cap, inline)
+        cap = report_cap(size)
 
         def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             found.setdefault((index, start if som[index] else -1), []).append(end)
@@ -215,7 +215,7 @@ class Scanner:
         first_gate = len(som)
         hit = False
         counts = self._zeros[:]
-        cap = REPORTS_FLOOR + REPORTS_PER_KIB * (size >> 10)  # (report_cap, inline)
+        cap = report_cap(size)
 
         def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             nonlocal hit
