@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -25,29 +25,28 @@ def wait_for(driver: Any, css: str) -> Any:
 def login(driver: Any, url: str, token: str = TOKEN) -> None:
     driver.get(url + "/console/login")
     wait_for(driver, "#token").send_keys(token)
-    driver.find_element(By.ID, "login").click()
-    wait_for(driver, "h1")
+    # The login page has an <h1> of its own: wait for the page the login leads to, so that
+    # the session cookie is set before the caller opens another page.
+    click_and_wait(driver, driver.find_element(By.ID, "login"))
 
 
 def click_and_wait(driver: Any, element: Any) -> None:
-    """Click something that loads a new page, and wait until the old page is gone."""
-    element.click()
-    WebDriverWait(driver, WAIT_S).until(lambda _driver: _is_gone(element))
+    """Click something that loads a new page, and wait until a new document has loaded.
 
-
-def _is_gone(element: Any) -> bool:
-    """True once `element` left the document, however the driver words it.
-
-    Mid-navigation, chromedriver answers for a node of the page being replaced with an
-    "unknown error" ("Node with given id does not belong to the document") instead of a
-    stale-element error; both mean the old page is gone, which is what the caller waits for.
+    The old document is marked first; a new page has a new `window`, without the mark. Asking
+    the browser mid-navigation can fail in several transient ways (chromedriver's "unknown
+    error: Node with given id does not belong to the document", a lost script context, a
+    stale element), so any driver error while waiting means "not yet", and the wait is
+    bounded by WAIT_S.
     """
-    try:
-        element.is_enabled()
-    except StaleElementReferenceException:
-        return True
-    except WebDriverException as error:
-        if "does not belong to the document" in (error.msg or ""):
-            return True
-        raise
-    return False
+    driver.execute_script("window.__safeproxyOldPage = true")
+    element.click()
+    WebDriverWait(driver, WAIT_S, ignored_exceptions=(WebDriverException,)).until(_new_page)
+
+
+def _new_page(driver: Any) -> bool:
+    return bool(
+        driver.execute_script(
+            "return !window.__safeproxyOldPage && document.readyState === 'complete'"
+        )
+    )
