@@ -13,6 +13,7 @@ bundled default policy, what production runs).
 
     python benchmarks/python_calls.py                  # N=500 requests per target
     python benchmarks/python_calls.py --stream         # streams of 50 chunks: per stream
+    python benchmarks/python_calls.py --stream --pace-ms 5   # each chunk its own read
     python benchmarks/python_calls.py --top 30 --targets floor,policy
 """
 
@@ -36,7 +37,7 @@ from types import FrameType
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import proxy_overhead as po
 from fleet import HOST, default_policy, free_port, safeproxy_config
-from instructions import drive
+from instructions import drive, stream_body
 
 HERE = Path(__file__).resolve().parent
 # Real-time signals: safeproxy serves SIGUSR1/SIGUSR2 itself (kill switch, rollback).
@@ -165,10 +166,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--warm", type=int, default=50, help="requests before counting starts")
     p.add_argument("--targets", default=",".join(TARGETS), help="comma-separated subset")
     p.add_argument("--stream", action="store_true", help="streamed requests (50 chunks each)")
+    p.add_argument(
+        "--pace-ms",
+        type=float,
+        default=0,
+        help="streams: the mock pauses this long before each chunk, so that each is its own read",
+    )
     p.add_argument("--top", type=int, default=30, help="functions listed per safeproxy target")
     p.add_argument("--keep", type=Path, help="write each target's cProfile stats here")
     args = p.parse_args(argv)
-    body = po.stream_body() if args.stream else po.plain_body()
+    body = stream_body(args.pace_ms) if args.stream else po.plain_body()
     targets = [t for t in args.targets.split(",") if t]
     upstream_port = free_port()
     mock = subprocess.Popen(
