@@ -3,11 +3,13 @@
 A rule with an alphabet holds its trailing run of that alphabet; a rule with its own hold
 function uses it; any other rule holds its longest match - 1. Both are capped at that bound.
 
-A stream asks every hold on every event, so each hold also says which characters it can
-reach back over (`bound`: only these; `stops`: never these). Once some hold has answered
-`m`, another can answer earlier only by reaching over the character before `m`: if that
-character is outside its bound, or one of its stops, it is not asked (`earliest`). In prose
-the first hold answers the start of the last word, and the space before it ends most others.
+A stream asks every hold on every event, so each hold also says what it can hold (its
+`chars`: the only characters from its answer to the end; its `stops`: characters it never
+reaches back over). Once the holds asked so far answer `m`, another can answer earlier only
+by holding the character before `m` and all after it: if any of those is outside its
+`chars`, or that character is one of its stops, it is not asked (`earliest`). In prose the
+first hold answers the start of the last word, and the space before it, or a letter of that
+word, rules out most of the others.
 """
 
 from __future__ import annotations
@@ -48,53 +50,73 @@ VALUE_RUN = AfterLast(" \"'\x00")
 class PartialLiteral:
     """How much of a literal's beginning ends a text (a keyword still arriving)."""
 
-    __slots__ = ("_prefixes",)
+    __slots__ = ("prefixes",)
 
     def __init__(self, literal: str) -> None:
-        # Longest first; one `endswith` over all of them answers the common case in C.
-        self._prefixes = tuple(literal[:k] for k in range(len(literal) - 1, 0, -1))
+        # Longest first; one `endswith` over all of them answers the common case in C (a
+        # caller asked on every event of a stream makes that test itself, without a call).
+        self.prefixes = tuple(literal[:k] for k in range(len(literal) - 1, 0, -1))
 
     def length(self, norm: str) -> int:
-        if not self._prefixes or not norm.endswith(self._prefixes):
+        if not self.prefixes or not norm.endswith(self.prefixes):
             return 0
-        return next(len(p) for p in self._prefixes if norm.endswith(p))
+        return next(len(p) for p in self.prefixes if norm.endswith(p))
 
 
 class AlphabetHold:
     """The trailing run of an alphabet, at most max_len - 1 back."""
 
-    __slots__ = ("alphabet", "bound", "max_len", "stops")
+    __slots__ = ("bound", "chars", "fn", "max_len", "stops")
 
     def __init__(self, alphabet: str, max_len: int) -> None:
-        self.alphabet = alphabet
-        self.max_len = max_len
+        self.chars: str | None = alphabet
         self.bound: frozenset[str] | None = frozenset(alphabet)
+        self.fn: Callable[[str], int] | None = None  # (the run, computed in place)
+        self.max_len = max_len
         self.stops: frozenset[str] | None = None
+
+    @property
+    def alphabet(self) -> str:
+        assert self.chars is not None
+        return self.chars
 
     def __call__(self, norm: str) -> int:
         return max(len(norm) - self.max_len + 1, len(norm.rstrip(self.alphabet)))
 
 
 class CustomHold:
-    __slots__ = ("bound", "hold", "max_len", "stops")
+    __slots__ = ("bound", "chars", "fn", "max_len", "stops")
 
     def __init__(self, hold: Callable[[str], int], max_len: int) -> None:
-        self.hold = hold
+        self.fn: Callable[[str], int] | None = hold
         self.max_len = max_len
+        self.chars: str | None = None
         self.bound: frozenset[str] | None = None
         self.stops = frozenset(hold.stops) if isinstance(hold, AfterLast) else None
+
+    @property
+    def hold(self) -> Callable[[str], int]:
+        assert self.fn is not None
+        return self.fn
 
     def __call__(self, norm: str) -> int:
         return max(len(norm) - self.max_len + 1, self.hold(norm))
 
 
+def _nothing_of_its_own(norm: str) -> int:
+    return 0
+
+
 class FixedHold:
     """A rule with neither alphabet nor hold function: its longest match - 1, over anything."""
 
-    __slots__ = ("bound", "max_len", "stops")
+    __slots__ = ("bound", "chars", "fn", "max_len", "stops")
 
     def __init__(self, max_len: int) -> None:
         self.max_len = max_len
+        # Nothing of its own: the cap alone answers.
+        self.fn: Callable[[str], int] | None = _nothing_of_its_own
+        self.chars: str | None = None
         self.bound: frozenset[str] | None = None
         self.stops: frozenset[str] | None = None
 
@@ -103,9 +125,11 @@ class FixedHold:
 
 
 class Tail:
-    """Any hold function with what it may reach back over, when that is known."""
+    """Any hold function with what it may reach back over, when that is known: `bound`, the
+    only characters its held text can hold (from its answer to the end); `stops`, characters
+    it never reaches back over."""
 
-    __slots__ = ("bound", "hold", "stops")
+    __slots__ = ("bound", "chars", "fn", "max_len", "stops")
 
     def __init__(
         self,
@@ -114,9 +138,16 @@ class Tail:
         bound: Iterable[str] | None = None,
         stops: Iterable[str] | None = None,
     ) -> None:
-        self.hold = hold
+        self.fn: Callable[[str], int] | None = hold
         self.bound = None if bound is None else frozenset(bound)
+        self.chars = None if self.bound is None else "".join(sorted(self.bound))
         self.stops = None if stops is None else frozenset(stops)
+        self.max_len = 0  # (no cap of its own)
+
+    @property
+    def hold(self) -> Callable[[str], int]:
+        assert self.fn is not None
+        return self.fn
 
     def __call__(self, norm: str) -> int:
         return self.hold(norm)
@@ -173,17 +204,28 @@ def hold_functions(rules: Sequence[Rule]) -> list[Hold]:
 def earliest(holds: Sequence[Hold], norm: str, limit: int = 0, held: int | None = None) -> int:
     """The earliest index any of `holds` answers for `norm` (or `held`, if earlier), or any
     index at or before `limit` once one reaches that far (the caller holds from there anyway)."""
-    if held is None or held > len(norm):
-        held = len(norm)
+    n = len(norm)
+    if held is None or held > n:
+        held = n
     for hold in holds:
         if held <= limit or held == 0:
             break
-        # Answering before `held` means reaching back over the character just before it.
-        before = norm[held - 1]
+        # Answering before `held` means holding the character just before it, and everything
+        # after: that character must be in the bound and no stop, and all of it in the bound.
         bound, stops = hold.bound, hold.stops
+        before = norm[held - 1]
         if (bound is not None and before not in bound) or (stops is not None and before in stops):
             continue
-        at = hold(norm)
+        chars, fn = hold.chars, hold.fn
+        if fn is None:  # an alphabet's run (chars): found as cheaply as ruled out
+            at = len(norm.rstrip(chars))
+        elif chars is not None and norm[held:].rstrip(chars):
+            continue
+        else:
+            at = fn(norm)
+        cap = hold.max_len
+        if cap and at < n - cap + 1:
+            at = n - cap + 1
         if at < held:
             held = at
     return held
