@@ -357,18 +357,21 @@ def hex_tail(text: str) -> int:
 
 
 def percent_tail(text: str) -> int:
+    """A `%` with at most one hex digit after it ends the text: `%XX` may be arriving."""
     cut = text.rfind("%", max(0, len(text) - 2))
-    return cut if cut >= 0 else len(text)
+    return cut if cut >= 0 and not text[cut + 1 :].strip(_HEX_CHARS) else len(text)
 
 
 def entity_tail(text: str) -> int:
+    """An `&` with only what a reference holds after it (no `;` yet) ends the text."""
     at = text.rfind("&", max(0, len(text) - 40))
-    return at if at >= 0 and ";" not in text[at:] else len(text)
+    return at if at >= 0 and not text[at + 1 :].strip(_ENTITY_CHARS) else len(text)
 
 
 def escape_tail(text: str) -> int:
+    """A backslash with only what an escape holds after it ends the text."""
     at = text.rfind("\\", max(0, len(text) - 12))
-    return at if at >= 0 else len(text)
+    return at if at >= 0 and not text[at + 1 :].strip(_ESCAPE_CHARS) else len(text)
 
 
 def no_tail(text: str) -> int:
@@ -382,7 +385,12 @@ def token_tail(text: str) -> int:
 
 
 # The tails as a stream asks them, with what each can reach back over (holds.earliest).
+_HEX_CHARS = "0123456789abcdefABCDEF"
+_ENTITY_CHARS = "#0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ESCAPE_CHARS = "uU{}" + _HEX_CHARS
 B64_TAIL = Tail(b64_tail, bound=_B64_ALPHABET)
 HEX_TAIL = Tail(hex_tail, bound=[*_HEX_DIGITS, *_HEX_SEPS, "\\", "x", "X"])
-ENTITY_TAIL = Tail(entity_tail, stops=";")
+PERCENT_TAIL = Tail(percent_tail, bound="%" + _HEX_CHARS)
+ENTITY_TAIL = Tail(entity_tail, bound="&" + _ENTITY_CHARS)
+ESCAPE_TAIL = Tail(escape_tail, bound="\\" + _ESCAPE_CHARS)
 TOKEN_TAIL = Tail(token_tail, stops=" \n\t")

@@ -70,8 +70,8 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             d.decode_hex,
             d.HEX_TAIL,
         ),
-        Decoder("percent", r"%[0-9a-f]{2}", d.decode_percent, d.percent_tail),
-        Decoder("escapes", r"\\u\{?[0-9a-f]{4}", d.decode_escapes, d.escape_tail),
+        Decoder("percent", r"%[0-9a-f]{2}", d.decode_percent, d.PERCENT_TAIL),
+        Decoder("escapes", r"\\u\{?[0-9a-f]{4}", d.decode_escapes, d.ESCAPE_TAIL),
         Decoder("entities", r"&(?:#[0-9x]|[a-z][a-z0-9]{1,31};)", d.decode_entities, d.ENTITY_TAIL),
         Decoder(
             "rot13",
@@ -170,8 +170,10 @@ def numwords_tail(text: str) -> int:
 
 def carrier_tail(text: str) -> int:
     """Back over a trailing run of variation selectors and tag characters."""
-    floor = max(0, len(text) - d.TAIL_CAP)
     i = len(text)
+    if not i or text[-1] not in carriers.CARRIER_CHARS:  # (every event of a stream asks)
+        return i
+    floor = max(0, i - d.TAIL_CAP)
     while i > floor and carriers.is_carrier(text[i - 1]):
         i -= 1
     return i

@@ -37,6 +37,8 @@ ENCODED = [
     " ".join(f"{b:02x}" for b in KEY.encode()),
     "".join(f"\\x{b:02x}" for b in EMAIL.encode()),
     EMAIL.replace("@", "%40"),
+    "".join(f"%{b:02X}" for b in KEY.encode()),
+    EMAIL.replace("@", "\\u0040").replace(".", "\\u{2e}"),
     EMAIL.replace("@", "&#64;").replace(".", "&period;"),
     EMAIL[::-1],
     " ".join(EMAIL),
