@@ -84,6 +84,8 @@ def _pem_hold(norm: str) -> int:
     at = norm.rfind(_PEM_BEGIN)
     if at >= 0 and norm.find("-----end ", at) < 0:
         return at
+    if not norm.endswith(_PEM_PARTIAL.prefixes):  # (asked on every event of a stream)
+        return len(norm)
     return len(norm) - _PEM_PARTIAL.length(norm)
 
 

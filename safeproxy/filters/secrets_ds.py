@@ -84,6 +84,8 @@ class _AnchorHold:
         at = norm.find(self.anchor, max(0, len(norm) - self.max_len + 1))
         if at >= 0:
             return at
+        if not norm.endswith(self._partial.prefixes):  # (asked on every event of a stream)
+            return len(norm)
         return len(norm) - self._partial.length(norm)
 
 
