@@ -79,9 +79,13 @@ class HeldWindows(Generic[K]):
     def _blocked(self) -> bool:
         if self.violation is not None:
             return True
-        windows = [w for w in self._windows.values() if w.blocked]
-        if not windows:
+        # Asked after every event: a loop, not a list, for the usual answer (none is).
+        for w in self._windows.values():
+            if w.blocked:
+                break
+        else:
             return False
+        windows = [w for w in self._windows.values() if w.blocked]
         findings = [f for w in windows for f in w.findings if self._stage.effects.blocks(f)]
         types = tuple(sorted({f.type for f in findings}))
         reason = types[0] if types else "stream.holdback_overflow"

@@ -136,10 +136,24 @@ class OutputHook(HeldWindows[FieldKey]):
         """Replace each text field by what its window releases; True if the chunk says
         anything (text, a role, a tool call's id or name, a finish reason)."""
         says = final
-        if isinstance(choice.get("text"), str):
-            self._completions = True
+        delta: Any = choice.get("delta")
+        # Most events of a chat stream: a delta of content alone, nothing else to look at.
+        plain = (
+            type(delta) is dict
+            and len(delta) == 1
+            and type(delta.get("content")) is str
+            and "text" not in choice
+            and "message" not in choice
+        )
+        refs: list[tuple[FieldKey, dict[str, Any], str]]
+        if plain:
+            refs = [((index, "content", 0), delta, "content")]
+        else:
+            refs = text_refs(index, choice)
+            if isinstance(choice.get("text"), str):
+                self._completions = True
         done = index in self._done
-        for key, holder, field in text_refs(index, choice):
+        for key, holder, field in refs:
             given = holder[field]
             if done:
                 # Text for a choice after its finish: its window has ended, so it cannot be
@@ -149,9 +163,12 @@ class OutputHook(HeldWindows[FieldKey]):
                 self._ex.degraded.append("output:text_after_finish")
                 continue
             released = holder[field] = self._feed(key, given, final)
-            self._rewrote |= released != given
-            says |= self._says(released)
-        for container in (choice.get("delta"), choice.get("message")):
+            if released:
+                self.released = says = True
+                self._rewrote |= released != given
+            else:
+                self._rewrote |= bool(given)
+        for container in () if plain else (delta, choice.get("message")):
             if isinstance(container, dict):
                 says |= any(k not in _FILTERED_KEYS for k in container)
                 for call in container.get("tool_calls") or ():
@@ -164,7 +181,7 @@ class OutputHook(HeldWindows[FieldKey]):
         return says
 
     def _feed(self, key: FieldKey, text: str, final: bool) -> str:
-        window = self._window(key)
+        window = self._windows.get(key) or self._window(key)
         try:
             return window.feed(text) + (window.end() if final else "")
         except Exception:
