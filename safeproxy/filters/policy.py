@@ -273,7 +273,10 @@ class Compiler:
         if extra:
             # Outside the gate, which speaks only for the phrase rules; the text is still
             # normalised once for all.
-            finder = Finders([finder, *extra] if finders else extra, self._normalizer)
+            # Without a gate the inner set is only its finders: one level, one call less
+            # per scan (a stream scans on every event).
+            inner: list[Finder] = [finder] if gate else finders
+            finder = Finders([*inner, *extra], self._normalizer)
             max_len = max(max_len, held + 1)
         if (
             (finders or (views_always and extra))
