@@ -163,18 +163,17 @@ async def relay_stream(
     decoder = SSEDecoder()
     api = WIRE_APIS[ex.kind]
     capture_schema = api.event_schema() if ex.captured_output is not None else None
-    chunks = reply.chunks()
+    reply.start_body()
     clock = time.perf_counter
     ex.upstream_wait += clock() - ex.upstream_sent  # the wait for the reply head
     try:
         while True:
             t = clock()
-            try:
-                chunk = await anext(chunks)
-            except StopAsyncIteration:
-                ex.upstream_wait += clock() - t
-                break
+            chunk = await reply.next_chunk()
             now = clock()
+            if not chunk:
+                ex.upstream_wait += now - t
+                break
             ex.upstream_wait += now - t
             try:
                 events = decoder.feed(chunk)
@@ -234,8 +233,6 @@ async def relay_stream(
         await resp.write(api.error_event(exc.error))
         await resp.write_eof()
         return resp
-    finally:
-        await chunks.aclose()
 
 
 async def _write(ex: Exchange, request: web.Request, resp: web.StreamResponse, out: bytes) -> None:

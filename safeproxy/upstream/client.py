@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -68,12 +68,17 @@ class UpstreamReply:
             self._failed = True
             raise translate(exc, before_send=False) from exc
 
-    async def chunks(self) -> AsyncGenerator[bytes, None]:
-        """Body bytes as they arrive, without waiting to fill any buffer."""
+    def start_body(self) -> None:
+        """Before the first `next_chunk`: from the next read on, the idle budget applies."""
         self._arm_idle()
+
+    async def next_chunk(self) -> bytes:
+        """Body bytes as they arrive, without waiting to fill any buffer; b"" at the end.
+
+        Awaited straight from the stream (no async iterator around it): a stream reads this
+        once per event."""
         try:
-            async for chunk in self._resp.content.iter_any():
-                yield chunk
+            return await self._resp.content.readany()
         except (aiohttp.ClientError, TimeoutError) as exc:
             self._failed = True
             raise translate(exc, before_send=False) from exc
