@@ -107,6 +107,10 @@ class Finders:
     def finders(self) -> tuple[Finder, ...]:
         return self._finders
 
+    @property
+    def gatekeeper(self) -> GatedFinder | None:
+        return self._gatekeeper
+
     def scan(
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:

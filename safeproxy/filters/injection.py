@@ -68,46 +68,84 @@ _FOREIGN_EXTRACT = (
 # Indonesian and Malay, Vietnamese, Romanian, Czech and Slovak, Swedish, Danish and
 # Norwegian), as they read on the skeleton: accents and hooks fold away ("hướng dẫn trước"
 # reads "huong dan truoc"). Each needs the verb and its object, as in English: the words
-# alone ("de vorige instructies staan op pagina 2") are ordinary text.
-_MORE_IGNORE = (
-    r"(negeer|vergeet) (al |alle )?(de |je |jouw |uw )?(eerdere|vorige|voorgaande|bovenstaande"
-    r"|oorspronkelijke) (instructies|opdrachten|regels|aanwijzingen|richtlijnen)"
-    r"|(zignoruj|ignoruj|zapomnij|pomin) (o )?(wszystkie |wszystkich )?(twoje |swoje )?"
-    r"(poprzednie|wczesniejsze|powyzsze|dotychczasowe|poprzednich|wczesniejszych) "
-    r"(instrukcje|instrukcji|instrukcjach|polecenia|polecen|poleceniach|zasady|zasadach"
-    r"|wytyczne)"
-    r"|(tum |butun )?(onceki|yukaridaki) (tum |butun )?(talimatlari|talimatlarini|komutlari"
-    r"|kurallari|yonergeleri) (yok say|gormezden gel|unut|dikkate alma|ihmal et)"
-    r"|(abaikan|lupakan|acuhkan) (semua |seluruh )?(instruksi|perintah|petunjuk|arahan|aturan)"
-    r" (sebelumnya|terdahulu|di atas)"
-    r"|(bo qua|phot lo|quen) (tat ca |moi |toan bo )?(cac |nhung )?(huong dan|chi dan|chi thi"
-    r"|lenh|quy tac) (truoc|phia tren|ben tren)"
-    r"|(ignora|ignorati|uita|uitati) (toate )?(instructiunile|comenzile|regulile|indicatiile)"
-    r" (anterioare|precedente|de mai sus)"
-    r"|(ignoruj|ignorujte|zapomen|zapomente|zabudni) (na )?(vsechny |vsetky )?(predchozi"
-    r"|predchadzajuce|predesle|dosavadni) (pokyny|instrukce|instrukcie|prikazy|pravidla)"
-    r"|(ignorera|ignorer|glom|glem) (alla |alle )?(tidigare|tidligere|foregaende|forrige"
-    r"|ovanstaende) (instruktioner|instruktionerna|instrukser|instruksjoner|regler"
-    r"|anvisningar)"
-)
-_MORE_EXTRACT = (
-    r"(toon|geef|onthul|print) (me |mij )?(je |jouw |uw |de )?(volledige |verborgen |geheime )?"
-    r"(systeemprompt|systeem prompt|systeeminstructies|systeembericht)"
-    r"|(pokaz|ujawnij|wyswietl|podaj|wypisz) (mi )?(swoj |twoj |swoje |twoje )?"
-    r"(prompt systemowy|systemowy prompt|instrukcje systemowe|polecenie systemowe)"
-    r"|(sistem istemini|sistem komutunu|sistem talimatlarini|sistem mesajini"
-    r"|sistem promptunu) (goster|yaz|paylas|soyle|ver)"
-    r"|(tampilkan|tunjukkan|ungkapkan|perlihatkan|cetak) (prompt sistem|instruksi sistem"
-    r"|perintah sistem|pesan sistem)"
-    r"|(hien thi|tiet lo|in ra|cho (toi )?xem) (cac |nhung )?(loi nhac|huong dan|chi thi"
-    r"|prompt|cau lenh) (cua )?he thong"
-    r"|(arata|afiseaza|dezvaluie)( mi)? (promptul|mesajul|instructiunile) (de |ale )?"
-    r"(sistem|sistemului)"
-    r"|(zobraz|ukaz|prozrad|vypis)( mi)? (svuj |tvuj |svoj |tvoj )?(systemovy prompt"
-    r"|systemove pokyny|systemovou zpravu)"
-    r"|(visa|vis|avslor)( mig| meg)? (din |ditt |dine |dina )?(systemprompt|systemprompten"
-    r"|systeminstruktioner|systeminstruktionerna)"
-)
+# alone ("de vorige instructies staan op pagina 2") are ordinary text. One rule per language:
+# the phrase gate spells out each pattern's confusable readings, and one pattern for all of
+# them is over the engine's length limit.
+_MORE_IGNORE: dict[str, str] = {
+    "nl": (
+        r"(negeer|vergeet) (al |alle )?(de |je |jouw |uw "
+        r")?(eerdere|vorige|voorgaande|bovenstaande|oorspronkelijke) "
+        r"(instructies|opdrachten|regels|aanwijzingen|richtlijnen)"
+    ),
+    "pl": (
+        r"(zignoruj|ignoruj|zapomnij|pomin) (o )?(wszystkie |wszystkich )?(twoje |swoje )?"
+        r"(poprzednie|wczesniejsze|powyzsze|dotychczasowe|poprzednich|wczesniejszych) "
+        r"(instrukcje|instrukcji|instrukcjach|polecenia|polecen|poleceniach|zasady|zasadach"
+        r"|wytyczne)"
+    ),
+    "tr": (
+        r"(tum |butun )?(onceki|yukaridaki) (tum |butun "
+        r")?(talimatlari|talimatlarini|komutlari|kurallari|yonergeleri) (yok say|gormezden"
+        r" gel|unut|dikkate alma|ihmal et)"
+    ),
+    "id": (
+        r"(abaikan|lupakan|acuhkan) (semua |seluruh "
+        r")?(instruksi|perintah|petunjuk|arahan|aturan) (sebelumnya|terdahulu|di atas)"
+    ),
+    "vi": (
+        r"(bo qua|phot lo|quen) (tat ca |moi |toan bo )?(cac |nhung )?(huong dan|chi "
+        r"dan|chi thi|lenh|quy tac) (truoc|phia tren|ben tren)"
+    ),
+    "ro": (
+        r"(ignora|ignorati|uita|uitati) (toate "
+        r")?(instructiunile|comenzile|regulile|indicatiile) (anterioare|precedente|de mai "
+        r"sus)"
+    ),
+    "cs": (
+        r"(ignoruj|ignorujte|zapomen|zapomente|zabudni) (na )?(vsechny |vsetky "
+        r")?(predchozi|predchadzajuce|predesle|dosavadni) "
+        r"(pokyny|instrukce|instrukcie|prikazy|pravidla)"
+    ),
+    "sv": (
+        r"(ignorera|ignorer|glom|glem) (alla |alle "
+        r")?(tidigare|tidligere|foregaende|forrige|ovanstaende) "
+        r"(instruktioner|instruktionerna|instrukser|instruksjoner|regler|anvisningar)"
+    ),
+}
+_MORE_EXTRACT: dict[str, str] = {
+    "nl": (
+        r"(toon|geef|onthul|print) (me |mij )?(je |jouw |uw |de )?(volledige |verborgen "
+        r"|geheime )?(systeemprompt|systeem prompt|systeeminstructies|systeembericht)"
+    ),
+    "pl": (
+        r"(pokaz|ujawnij|wyswietl|podaj|wypisz) (mi )?(swoj |twoj |swoje |twoje )?(prompt "
+        r"systemowy|systemowy prompt|instrukcje systemowe|polecenie systemowe)"
+    ),
+    "tr": (
+        r"(sistem istemini|sistem komutunu|sistem talimatlarini|sistem mesajini|sistem "
+        r"promptunu) (goster|yaz|paylas|soyle|ver)"
+    ),
+    "id": (
+        r"(tampilkan|tunjukkan|ungkapkan|perlihatkan|cetak) (prompt sistem|instruksi "
+        r"sistem|perintah sistem|pesan sistem)"
+    ),
+    "vi": (
+        r"(hien thi|tiet lo|in ra|cho (toi )?xem) (cac |nhung )?(loi nhac|huong dan|chi "
+        r"thi|prompt|cau lenh) (cua )?he thong"
+    ),
+    "ro": (
+        r"(arata|afiseaza|dezvaluie)( mi)? (promptul|mesajul|instructiunile) (de |ale "
+        r")?(sistem|sistemului)"
+    ),
+    "cs": (
+        r"(zobraz|ukaz|prozrad|vypis)( mi)? (svuj |tvuj |svoj |tvoj )?(systemovy "
+        r"prompt|systemove pokyny|systemovou zpravu)"
+    ),
+    "sv": (
+        r"(visa|vis|avslor)( mig| meg)? (din |ditt |dine |dina "
+        r")?(systemprompt|systemprompten|systeminstruktioner|systeminstruktionerna)"
+    ),
+}
 FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     # (type, rule id, pattern, weight)
     ("injection.ignore_previous", "ignore.qualified",
@@ -185,8 +223,10 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(what|how) (does|did|do) your (system |initial |hidden |secret )(prompt|instructions) "
      r"(say|read|look like|contain)", 1.0),
     ("injection.system_prompt_extraction", "extract.foreign", _FOREIGN_EXTRACT, 1.0),
-    ("injection.ignore_previous", "ignore.more_languages", _MORE_IGNORE, 1.0),
-    ("injection.system_prompt_extraction", "extract.more_languages", _MORE_EXTRACT, 1.0),
+    *(("injection.ignore_previous", f"ignore.{lang}", rx, 1.0)
+      for lang, rx in _MORE_IGNORE.items()),
+    *(("injection.system_prompt_extraction", f"extract.{lang}", rx, 1.0)
+      for lang, rx in _MORE_EXTRACT.items()),
     # Make-believe without limits: with another family's phrase ("no restrictions"), a block.
     ("injection.persona", "persona.pretend_unbound",
      r"(pretend|imagine|act like|act as if|suppose) (that )?you (have|had|are|were) (no|free of"

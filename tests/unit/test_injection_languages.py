@@ -9,6 +9,7 @@ import pytest
 
 from safeproxy.filters.chain import StageResult, run_stage
 from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.holdback import Finders
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
 from safeproxy.filters.skeleton import Skeleton
@@ -90,3 +91,12 @@ def test_the_same_words_without_an_order_pass(
     result = _run(policy.input if stage == "input" else policy.output, text)
     assert not result.blocked
     assert result.texts[0] is None
+
+
+def test_the_default_policy_keeps_its_phrase_gate(policy: CompiledPolicy) -> None:
+    """Every phrase rule must compile on the plain view too: one the engine refuses (a
+    pattern over its length limit) drops the gate, and every text then pays the skeleton
+    scan. The gated detectors are the first of the input's finders."""
+    base = policy.input.finder.base  # type: ignore[attr-defined]
+    gated = base.finders[0]
+    assert isinstance(gated, Finders) and gated.gatekeeper is not None
