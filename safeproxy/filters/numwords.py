@@ -104,11 +104,14 @@ def _gate(ascii_only: bool = False) -> str:
     first = alternation({w for w in words if _may_lead(w)})
     chars = sorted(c for c in BREAK_CHARS if c.isascii() or not ascii_only)
     sep = "[" + "".join(f"\\x{ord(c):02x}" if c.isascii() else c for c in chars) + "]"
+    # A tens or repeat word with one digit after it is one word to the decoder ("twenty 5",
+    # "triple 4"): it may lead a pair too ("triple 4 one").
+    compound = alternation({*TENS, *REPEATS}) + "[ -][0-9]"
     # Two number words apart by one to three separators, the first one that may lead a pair.
     # No word boundaries, no empty gap, no short first word that hides in common words
     # ("um" in "summary", "one" in "phone"): each made this gate cost three to four times as
     # much on prose; matching inside words only opens it more often, and the decoder decides.
-    return f"{first}{sep}{{1,{PAIR_SEP}}}{alternation(words)}"
+    return f"(?:{first}|{compound}){sep}{{1,{PAIR_SEP}}}{alternation(words)}"
 
 
 # Matches wherever two number words stand apart by separators alone: every run the decoder

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from safeproxy.filters import numwords
@@ -104,6 +104,9 @@ SEPS = st.sampled_from(["", " ", "-", ", ", " - ", "\n", "..", "  ", " , ", "/",
 
 @settings(max_examples=500)
 @given(st.lists(st.tuples(TOKENS, SEPS), max_size=12))
+# A repeat word and its digit are one word to the decoder: a pair with the next word.
+@example([("triple", " "), ("4", " "), ("one", "")])
+@example([("twenty", " "), ("4", "-"), ("one", "")])
 def test_the_gate_matches_wherever_the_decoder_finds_a_run(parts: list[tuple[str, str]]) -> None:
     text = "".join(t + s for t, s in parts)
     if decode_numwords(text, 1 << 20):
