@@ -16,6 +16,7 @@ from typing import Protocol
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.injection_model import share
+from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
@@ -243,7 +244,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|you are (now )?an? ([a-z]+ )?(ai|assistant|model|chatbot|bot)) (with no|without( any)?"
      r"|free (of|from)( all| any)?) " + _NO_LIMITS, 1.0),
 )  # fmt: skip
-WEIGHTS = {rule: weight for _t, rule, _rx, weight in FAMILIES}
+WEIGHTS = {rule: weight for _t, rule, _rx, weight in FAMILIES} | SCRIPT_WEIGHTS
 
 # Words an injection can hardly avoid (its target, its orders, its persona), in the six
 # languages of the families. They weigh nothing: with the classifier on they are the cheap
