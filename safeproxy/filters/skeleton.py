@@ -58,6 +58,7 @@ class Skeleton:
             runs_pattern(bmp, None),
         )
         self._last: tuple[str, str] = ("", "")
+        self._last_fold: tuple[str, str] = ("", "")
         # Plain ASCII only meets the leet map: a 256-entry bytes table is far faster.
         self._ascii = bytes(ord(LEET.get(chr(b), chr(b))) if b < 128 else b for b in range(256))
 
@@ -81,5 +82,11 @@ class Skeleton:
         """Homoglyphs and leetspeak folded: the view phrase rules match on."""
         if norm.isascii():
             return norm.encode("ascii").translate(self._ascii).decode("ascii")
+        # The phrase rules of both scripts' detectors ask in turn (injection_scripts.py).
+        last_in, last_out = self._last_fold
+        if norm is last_in:
+            return last_out
         # Leetspeak is ASCII to ASCII, so it can run on the UTF-8 bytes (a C loop).
-        return self.letters(norm).encode("utf-8").translate(self._ascii).decode("utf-8")
+        out = self.letters(norm).encode("utf-8").translate(self._ascii).decode("utf-8")
+        self._last_fold = (norm, out)
+        return out
