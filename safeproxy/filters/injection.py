@@ -76,7 +76,7 @@ _MORE_IGNORE: dict[str, str] = {
     "nl": (
         r"(negeer|vergeet) (al |alle )?(de |je |jouw |uw "
         r")?(eerdere|vorige|voorgaande|bovenstaande|oorspronkelijke) "
-        r"(instructies|opdrachten|regels|aanwijzingen|richtlijnen)"
+        r"(instructies|regels|aanwijzingen|richtlijnen)"
     ),
     "pl": (
         r"(zignoruj|ignoruj|zapomnij|pomin) (o )?(wszystkie |wszystkich )?(twoje |swoje )?"
@@ -86,7 +86,7 @@ _MORE_IGNORE: dict[str, str] = {
     ),
     "tr": (
         r"(tum |butun )?(onceki|yukaridaki) (tum |butun "
-        r")?(talimatlari|talimatlarini|komutlari|kurallari|yonergeleri) (yok say|gormezden"
+        r")?(talimatlari|talimatlarini|kurallari|yonergeleri) (yok say|gormezden"
         r" gel|unut|dikkate alma|ihmal et)"
     ),
     "id": (
@@ -95,17 +95,17 @@ _MORE_IGNORE: dict[str, str] = {
     ),
     "vi": (
         r"(bo qua|phot lo|quen) (tat ca |moi |toan bo )?(cac |nhung )?(huong dan|chi "
-        r"dan|chi thi|lenh|quy tac) (truoc|phia tren|ben tren)"
+        r"dan|chi thi|quy tac) (truoc|phia tren|ben tren)"
     ),
     "ro": (
         r"(ignora|ignorati|uita|uitati) (toate "
-        r")?(instructiunile|comenzile|regulile|indicatiile) (anterioare|precedente|de mai "
+        r")?(instructiunile|regulile|indicatiile) (anterioare|precedente|de mai "
         r"sus)"
     ),
     "cs": (
         r"(ignoruj|ignorujte|zapomen|zapomente|zabudni) (na )?(vsechny |vsetky "
         r")?(predchozi|predchadzajuce|predesle|dosavadni) "
-        r"(pokyny|instrukce|instrukcie|prikazy|pravidla)"
+        r"(pokyny|instrukce|instrukcie|pravidla)"
     ),
     "sv": (
         r"(ignorera|ignorer|glom|glem) (alla |alle "

@@ -74,6 +74,9 @@ BENIGN = [
     "Tidigare instruktioner finns i manualen.",
     "Visa mig vägen till stationen.",
     "Toon mij de weg naar het station.",
+    # Orders about commands (as in English, only instructions, prompts and rules count)
+    "Negeer de vorige opdrachten in de terminal.",
+    "Ignorați comenzile anterioare din terminal.",
 ]
 
 
