@@ -154,7 +154,9 @@ def script_rules(fold: Callable[[str], str]) -> list[Rule]:
 
 class ScriptFinder:
     """A finder for rules that need a character outside ASCII: a text without one cannot
-    match them, and nothing in it can be growing into a match (BoundedFinder)."""
+    match them (BoundedFinder). A stream still holds its phrase rules' reach of it, as the
+    detector does: a match may begin with ASCII letters ("за" folds to "3a") and end in
+    text still to come."""
 
     def __init__(self, finder: Finder, max_hold: int) -> None:
         self._finder = finder
@@ -164,5 +166,5 @@ class ScriptFinder:
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:
         if text.isascii():
-            return [], len(text)
+            return [], max(0, len(text) - self.max_hold) if hold else len(text)
         return self._finder.scan(text, hold=hold, view=view, floor=floor)
