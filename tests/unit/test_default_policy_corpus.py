@@ -22,6 +22,7 @@ from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.settings.loading import bundled_config, load_settings
+from tests.unit import test_injection_languages as languages
 
 ZW = "\u200b"  # zero-width space
 ZWJ = "\u200d"  # zero-width joiner
@@ -1088,14 +1089,16 @@ THIRD_ROUND_BENIGN = [
 ]
 
 
-@pytest.mark.parametrize("text", SECOND_ROUND_INJECTIONS + THIRD_ROUND_INJECTIONS)
+@pytest.mark.parametrize(
+    "text", SECOND_ROUND_INJECTIONS + THIRD_ROUND_INJECTIONS + languages.INJECTIONS
+)
 def test_later_round_injections_are_blocked(policy: CompiledPolicy, text: str) -> None:
     result = _run(policy.input, [text])
     assert result.blocked and all(t.startswith("injection.") for t in result.types)
 
 
 @pytest.mark.parametrize("stage", STAGES)
-@pytest.mark.parametrize("text", SECOND_ROUND_BENIGN + THIRD_ROUND_BENIGN)
+@pytest.mark.parametrize("text", SECOND_ROUND_BENIGN + THIRD_ROUND_BENIGN + languages.BENIGN)
 def test_later_round_benign_texts_pass(policy: CompiledPolicy, stage: str, text: str) -> None:
     result = _run(_stage(policy, stage), [text])
     assert not result.blocked
