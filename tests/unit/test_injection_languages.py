@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from safeproxy.filters.chain import StageResult, run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.holdback import Finders
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
+from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.settings.loading import bundled_config, load_settings
 
@@ -22,10 +21,6 @@ def policy() -> CompiledPolicy:
     settings = load_settings(bundled_config("default.yaml"))
     compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), {})
     return compile_policies(settings.policies, compiler)["default"]
-
-
-def _run(stage: Stage, text: str) -> StageResult:
-    return run_stage(stage, [text], clock=lambda: 0.0)
 
 
 INJECTIONS = [
