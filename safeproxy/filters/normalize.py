@@ -190,12 +190,18 @@ class Normalizer:
             if _VANISHED not in folded:
                 return Normalized(folded, text, None)
             return self._without_vanished(folded, text)
-        # Some character grew: the map comes from each character's folded length (in C).
+        # Some character grew: the map comes from each character's folded length (in C),
+        # listed only if a finding must be mapped back.
+        view = folded.replace(_VANISHED, "")
+        return Normalized(view, text, Grown(partial(self._lengths_of, parts, runs), len(view)))
+
+    def _lengths_of(self, parts: list[str], runs: list[str]) -> bytes:
+        """Each original character's folded length, as one byte: 1 in the parts between
+        runs, the run's own elsewhere."""
         lengths = [""] * len(parts)
         lengths[0::2] = map(mul, repeat("\x01"), map(len, parts[0::2]))
         lengths[1::2] = map(self._run_lengths.__getitem__, runs)
-        grown = Grown("".join(lengths).encode("latin-1"))
-        return Normalized(folded.replace(_VANISHED, ""), text, grown)
+        return "".join(lengths).encode("latin-1")
 
     @staticmethod
     def _without_vanished(marked: str, text: str) -> Normalized:
@@ -217,12 +223,13 @@ class Normalizer:
                 return self._without_vanished(marked, text)
             # Some character grew: the map comes from each one's folded length.
             grown = text.translate(self._bmp_lengths if bmp else self._lengths)
-            return Normalized(marked.replace(_VANISHED, ""), text, Grown(grown.encode("latin-1")))
+            view = marked.replace(_VANISHED, "")
+            return Normalized(view, text, Grown(grown.encode("latin-1"), len(view)))
         folded = text.translate(self._folds)  # a NUL in the text: no marker can be used
         lengths = text.translate(self._lengths).encode("latin-1")
         if lengths.count(1) == len(lengths):
             return Normalized(folded, text, None)
-        return Normalized(folded, text, Grown(lengths))
+        return Normalized(folded, text, Grown(lengths, len(folded)))
 
 
 def _ascii_spaces(text: str) -> str:
