@@ -81,25 +81,29 @@ def runs_pattern(
 
     Written `[X][X]*` rather than `[X]+`: `re` then scans for a run's first character in its
     tight charset loop instead of trying a match at every position (16 against 370 ns).
+
+    X is written as the negation of the other characters' class: `re` tests a class's BMP
+    part as one bitmap, then each range above the BMP in turn, so the class of the others
+    answers every character within the BMP (ASCII above all) at its bitmap, where X itself
+    tried every range above the BMP first (4 KB of emoji text: 39 -> 25 µs).
     """
-    ranges: list[list[int]] = []
+    others: list[tuple[int, int]] = []  # the BMP but the code points, as ranges
+    at = 0
     for cp in code_points:
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
+        if cp > at:
+            others.append((at, cp - 1))
+        at = cp + 1
+    if at < BMP_END:
+        others.append((at, BMP_END - 1))
+    if plain is None:
+        others.append((BMP_END, 0x10FFFF))
+    else:
+        others += plain
     body = "".join(
         re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in ranges
+        for a, b in others
     )
-    astral = ""
-    if plain is not None:
-        at = BMP_END
-        for a, b in plain:
-            astral += f"\\U{at:08x}-\\U{a - 1:08x}" if a > at else ""
-            at = b + 1
-        astral += f"\\U{at:08x}-\\U0010ffff"
-    one = f"[{body}{astral}]"
+    one = f"[^{body}]"
     return re.compile(f"({one}{one}*)")
 
 
