@@ -10,9 +10,10 @@ the rest goes through whole.
 A class is built for the Basic Multilingual Plane only, and every character above it counts
 as an exception: `re` keeps a BMP class as a bitmap (one look-up a character), but checks
 ranges above the BMP one by one for every character (370 ns a character for this class).
-Only the blocks of emoji are left out of it where they hold no exception (`PLAIN_ASTRAL`: a
-few ranges, so that emoji-heavy text is not one run per emoji); text within the BMP is split
-by the class without any range above it.
+Only the blocks of emoji are left out of it where they hold no exception (`EMOJI_BLOCKS`: a
+few ranges, so that emoji-heavy text is not one run per emoji). The class is written as the
+negation of the others' (`runs_pattern`): then a character within the BMP is answered by the
+bitmap alone, and text within it needs no class of its own.
 """
 
 from __future__ import annotations
@@ -126,27 +127,16 @@ class Mapped(dict[str, str]):
 class RunMapper:
     """Maps the runs of a class's characters in a text, leaving the rest as it is."""
 
-    def __init__(
-        self,
-        pattern: re.Pattern[str],
-        map_run: Callable[[str], str],
-        bmp_pattern: re.Pattern[str] | None = None,
-    ) -> None:
-        """`bmp_pattern`: the same class without characters above the BMP (cheaper to
-        search), for text within it."""
+    def __init__(self, pattern: re.Pattern[str], map_run: Callable[[str], str]) -> None:
         self._pattern = pattern
-        self._bmp_pattern = bmp_pattern or pattern
         self._mapped = Mapped(map_run)
 
-    def split(
-        self, text: str, spacing: int = RUN_SPACING, bmp: bool = False
-    ) -> tuple[list[str], list[str]] | None:
+    def split(self, text: str, spacing: int = RUN_SPACING) -> tuple[list[str], list[str]] | None:
         """(parts, runs): the text's parts with each run mapped (runs at odd indices), and
         the runs as they were; None for a text with more than one run per `spacing`
-        characters, where a Python step per run would cost more than mapping the whole.
-        `bmp`: the text lies within the BMP."""
+        characters, where a Python step per run would cost more than mapping the whole."""
         most = len(text) // spacing + MIN_RUNS
-        parts = (self._bmp_pattern if bmp else self._pattern).split(text, most)
+        parts = self._pattern.split(text, most)
         if len(parts) > 2 * most:
             return None
         runs = parts[1::2]

@@ -31,6 +31,7 @@ from typing import NamedTuple, TypeVar
 
 from safeproxy.filters.char_runs import (
     LIST_RUN_SPACING,
+    MIN_RUNS,
     RUN_SPACING,
     Mapped,
     RunMapper,
@@ -140,7 +141,7 @@ class Normalizer:
         plain = plain_blocks(
             lambda cp: len(chr(cp).casefold()) != 1 or _fold_char(chr(cp)) != chr(cp).casefold()
         )
-        self._runs = RunMapper(runs_pattern(wide, plain), self._fold_run, runs_pattern(wide, None))
+        self._runs = RunMapper(runs_pattern(wide, plain), self._fold_run)
         self._run_lengths = Mapped(self._run_length)
         # The last text and its view: a shadow candidate's scan asks for the view of the
         # text the active policy's scan just normalised (one tuple, replaced whole, so a scan
@@ -179,11 +180,14 @@ class Normalizer:
         """Casefold the text whole (C), folding only the runs of characters casefold gets
         wrong one by one; None for a text so dense in such runs that one `str.translate`
         costs less than a Python step per run."""
-        bmp = bmp_only(text)
-        split = self._runs.split(text, LIST_RUN_SPACING if bmp else RUN_SPACING, bmp)
+        split = self._runs.split(text, RUN_SPACING)
         if split is None:
             return None
         parts, runs = split
+        # Within the BMP the whole is mapped through lists, cheaply: fewer runs are worth it
+        # (asked only of a text that has that many: the test encodes the text).
+        if len(runs) > len(text) // LIST_RUN_SPACING + MIN_RUNS and bmp_only(text):
+            return None
         # Folded runs are casefolded already, and casefolding is idempotent.
         folded = _ascii_spaces("".join(parts).casefold())
         if len(folded) == len(text):  # no character grew (a vanished one is marked)

@@ -225,3 +225,14 @@ def test_runs_of_a_negated_class_are_the_runs_of_the_class(cps: list[int], text:
         if inside
     ]
     assert runs_pattern(code_points, plain).split(text)[1::2] == expected
+
+
+@pytest.mark.parametrize(("tail", "by_runs"), [("", False), ("\U0001f600", True)])
+def test_a_text_within_the_bmp_moderately_dense_in_runs_is_mapped_whole(
+    tail: str, by_runs: bool
+) -> None:
+    # One run per 8 characters: within the BMP (list look-ups) the whole is translated; with
+    # a character above it (dict look-ups) the runs are folded one by one. Both fold alike.
+    text = "abcdefg\u00e9" * 64 + tail
+    assert (N._by_runs(text) is not None) is by_runs
+    assert N.normalize(text).text == "abcdefge" * 64 + tail
