@@ -25,7 +25,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import partial
-from itertools import repeat
+from itertools import accumulate, compress, repeat
 from operator import mul
 from typing import NamedTuple, TypeVar
 
@@ -41,7 +41,7 @@ from safeproxy.filters.char_runs import (
     plain_blocks,
     runs_pattern,
 )
-from safeproxy.filters.kept import Grown, Kept
+from safeproxy.filters.kept import Grown, Kept, Odd
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
 _FULL_STOPS = "\u3002\uff61"  # ideographic full stops (NFKD leaves them)
@@ -57,6 +57,9 @@ _ASCII_FOLD = bytes(
 )
 # Marks a character that folds to nothing (NUL: the only code point that is 0 in UTF-32).
 _VANISHED = "\x00"
+# A text with more runs not folded one for one than one per this many characters lists every
+# character's folded length (Grown then sums them per block in C) instead of each such one.
+SPARSE_RUNS = 16
 _V = TypeVar("_V")
 # Code points whose folding is cached; beyond this the cache is cleared (it is client input).
 _CACHE_LIMIT = 1 << 16
@@ -199,13 +202,31 @@ class Normalizer:
         view = folded.replace(_VANISHED, "")
         return Normalized(view, text, Grown(partial(self._lengths_of, parts, runs), len(view)))
 
-    def _lengths_of(self, parts: list[str], runs: list[str]) -> bytes:
-        """Each original character's folded length, as one byte: 1 in the parts between
-        runs, the run's own elsewhere."""
-        lengths = [""] * len(parts)
-        lengths[0::2] = map(mul, repeat("\x01"), map(len, parts[0::2]))
-        lengths[1::2] = map(self._run_lengths.__getitem__, runs)
-        return "".join(lengths).encode("latin-1")
+    def _lengths_of(self, parts: list[str], runs: list[str]) -> bytes | Odd:
+        """The characters not folded one for one, found in the runs that hold some (most
+        runs fold one for one: an accent dropped); or, where such runs are many, each
+        original character's folded length, as one byte."""
+        lengths = list(map(self._run_lengths.__getitem__, runs))  # (C, cached per run)
+        # The runs whose lengths are not all 1 (C: what strip leaves is not empty).
+        odd = list(compress(range(len(runs)), map(str.strip, lengths, repeat("\x01"))))
+        sizes = list(map(len, parts))
+        sizes[1::2] = map(len, runs)
+        n = sum(sizes)
+        if len(odd) * SPARSE_RUNS > n:
+            every = [""] * len(parts)
+            every[0::2] = map(mul, repeat("\x01"), sizes[0::2])
+            every[1::2] = lengths
+            return "".join(every).encode("latin-1")
+        starts = list(accumulate(sizes, initial=0))
+        at: list[int] = []
+        folded: list[int] = []
+        for r in odd:
+            first = starts[2 * r + 1]
+            for k, ch in enumerate(lengths[r]):
+                if ch != "\x01":
+                    at.append(first + k)
+                    folded.append(ord(ch))
+        return Odd(n, at, bytes(folded))
 
     @staticmethod
     def _without_vanished(marked: str, text: str) -> Normalized:

@@ -236,3 +236,17 @@ def test_a_text_within_the_bmp_moderately_dense_in_runs_is_mapped_whole(
     text = "abcdefg\u00e9" * 64 + tail
     assert (N._by_runs(text) is not None) is by_runs
     assert N.normalize(text).text == "abcdefge" * 64 + tail
+
+
+@pytest.mark.parametrize("every", [1, 2, 9, 200])
+def test_runs_that_grow_map_back_whether_few_or_many(every: int) -> None:
+    # Few growing runs: the map lists their characters alone (kept.Odd); many (more than one
+    # per SPARSE_RUNS characters): every character's length. Both as the definition says.
+    words = ["Straße", "café", "ﬁle", "x\u00e9\u00df\u200d\u00dfy", "plain", "naïve"]
+    text = " ".join(words[i % len(words)] if i % every == 0 else "word" for i in range(400))
+    text += " \U0001f600"  # above the BMP: the runs path whatever the density
+    folded, sources = _per_character(text)
+    view = N.normalize(text)
+    assert view.text == folded
+    assert view.sources is not None
+    assert [view.original_span(i, i + 1)[0] for i in range(len(folded))] == sources
