@@ -58,7 +58,8 @@ _ASCII_FOLD = bytes(
 # Marks a character that folds to nothing (NUL: the only code point that is 0 in UTF-32).
 _VANISHED = "\x00"
 # A text with more runs not folded one for one than one per this many characters lists every
-# character's folded length (Grown then sums them per block in C) instead of each such one.
+# character's folded length (Grown then sums them per block in C) instead of each such one;
+# one with more vanished characters is mapped by the kept ones, counted per block (Kept).
 SPARSE_RUNS = 16
 _V = TypeVar("_V")
 # Code points whose folding is cached; beyond this the cache is cleared (it is client input).
@@ -231,10 +232,15 @@ class Normalizer:
     @staticmethod
     def _without_vanished(marked: str, text: str) -> Normalized:
         """The view of a text folded one character for one, NUL where one vanished."""
+        view = marked.replace(_VANISHED, "")
+        if (len(text) - len(view)) * SPARSE_RUNS <= len(text):
+            # Few vanished (joiners and selectors in emoji text): the map lists them alone,
+            # found in C when a finding is first mapped back.
+            return Normalized(view, text, Grown(partial(_vanished, marked), len(view)))
         # The kept positions: the non-zero code units of its UTF-32, found on demand.
         units = memoryview(marked.encode("utf-32-le")).cast("I")
         kept = Kept(len(text), partial(marked.count, _VANISHED), units)
-        return Normalized(marked.replace(_VANISHED, ""), text, kept)
+        return Normalized(view, text, kept)
 
     def _by_translate(self, text: str) -> Normalized:
         if _VANISHED not in text:
@@ -255,6 +261,16 @@ class Normalizer:
         if lengths.count(1) == len(lengths):
             return Normalized(folded, text, None)
         return Normalized(folded, text, Grown(lengths, len(folded)))
+
+
+def _vanished(marked: str) -> Odd:
+    """The characters marked as vanished (NUL), as the odd ones of a Grown map."""
+    at: list[int] = []
+    p = marked.find(_VANISHED)
+    while p >= 0:
+        at.append(p)
+        p = marked.find(_VANISHED, p + 1)
+    return Odd(len(marked), at, bytes(len(at)))
 
 
 def _ascii_spaces(text: str) -> str:

@@ -250,3 +250,16 @@ def test_runs_that_grow_map_back_whether_few_or_many(every: int) -> None:
     assert view.text == folded
     assert view.sources is not None
     assert [view.original_span(i, i + 1)[0] for i in range(len(folded))] == sources
+
+
+@pytest.mark.parametrize("every", [1, 3, 20, 200])
+def test_vanished_characters_map_back_whether_few_or_many(every: int) -> None:
+    # Few vanished (emoji joiners, selectors): the map lists them alone; many: the kept
+    # positions, counted per block. Both as the definition says.
+    words = ["\U0001f468\u200d\U0001f469", "\u2764\ufe0f", "a\u200bb", "\u00e9\u200d"]
+    text = " ".join(words[i % len(words)] if i % every == 0 else "word" for i in range(400))
+    folded, sources = _per_character(text)
+    view = N.normalize(text)
+    assert view.text == folded
+    assert view.sources is not None
+    assert [view.original_span(i, i + 1)[0] for i in range(len(folded))] == sources
