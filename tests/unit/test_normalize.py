@@ -243,7 +243,8 @@ def test_runs_that_grow_map_back_whether_few_or_many(every: int) -> None:
     # Few growing runs: the map lists their characters alone (kept.Odd); many (more than one
     # per SPARSE_RUNS characters): every character's length. Both as the definition says.
     words = ["Straße", "café", "ﬁle", "x\u00e9\u00df\u200d\u00dfy", "plain", "naïve"]
-    text = " ".join(words[i % len(words)] if i % every == 0 else "word" for i in range(400))
+    picked = (words[(i // every) % len(words)] if i % every == 0 else "word" for i in range(400))
+    text = " ".join(picked)
     text += " \U0001f600"  # above the BMP: the runs path whatever the density
     folded, sources = _per_character(text)
     view = N.normalize(text)
@@ -256,8 +257,9 @@ def test_runs_that_grow_map_back_whether_few_or_many(every: int) -> None:
 def test_vanished_characters_map_back_whether_few_or_many(every: int) -> None:
     # Few vanished (emoji joiners, selectors): the map lists them alone; many: the kept
     # positions, counted per block. Both as the definition says.
-    words = ["\U0001f468\u200d\U0001f469", "\u2764\ufe0f", "a\u200bb", "\u00e9\u200d"]
-    text = " ".join(words[i % len(words)] if i % every == 0 else "word" for i in range(400))
+    words = ["\U0001f468\u200d\U0001f469", "\u2764\ufe0f", "a\u200b\u200db", "\u00e9\u200d"]
+    picked = (words[(i // every) % len(words)] if i % every == 0 else "word" for i in range(400))
+    text = " ".join(picked)
     folded, sources = _per_character(text)
     view = N.normalize(text)
     assert view.text == folded
