@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, chain, compress, repeat
-from typing import NamedTuple, overload
+from typing import overload
 
 # Positions per block: a look-up lists at most this many (in C); a Python step per block.
 BLOCK = 256
@@ -95,41 +95,15 @@ class _Blocks(LazyIndex):
         return self._positions(0, self._n)
 
 
-class Odd(NamedTuple):
-    """The characters of an n-character text not folded one for one: their positions (in
-    increasing order) and folded lengths (one byte each)."""
-
-    n: int
-    at: list[int]
-    lengths: bytes
-
-    @classmethod
-    def of(cls, lengths: bytes) -> Odd:
-        """Those of a text whose every character's folded length `lengths` gives."""
-        folded = lengths.translate(None, b"\x01")  # their lengths, in order (C)
-        # Their positions: a C find per character (a regex search reads every byte in `re`).
-        at: list[int] = []
-        for v in set(folded):
-            p = lengths.find(v)
-            while p >= 0:
-                at.append(p)
-                p = lengths.find(v, p + 1)
-        at.sort()
-        return cls(len(lengths), at, folded)
-
-
 class Grown(LazyIndex):
     """kept[i] is the original position of the i-th normalised character, where `lengths[j]`
     is how many characters the j-th original one became (0: it vanished; 2: "ß" as "ss").
 
-    `lengths` may be given as the characters not folded one for one (`Odd`), or by a
-    function that makes either, called at the first look-up; `size` is their sum (the
-    normalised text's length), if the caller knows it.
+    `lengths` may be a function that makes them, called at the first look-up; `size` is
+    their sum (the normalised text's length), if the caller knows it.
     """
 
-    def __init__(
-        self, lengths: bytes | Odd | Callable[[], bytes | Odd], size: int | None = None
-    ) -> None:
+    def __init__(self, lengths: bytes | Callable[[], bytes], size: int | None = None) -> None:
         self._source = lengths
         self._impl: LazyIndex | None = None
         self._size = len(self._map()) if size is None else size
@@ -138,13 +112,12 @@ class Grown(LazyIndex):
         impl = self._impl
         if impl is None:
             source = self._source
-            made = source if isinstance(source, bytes | Odd) else source()
-            if isinstance(made, Odd):
-                impl = _SparseGrowth(made)
-            elif (len(made) - made.count(1)) * SPARSE <= len(made):
-                impl = _SparseGrowth(Odd.of(made))
+            lengths = source if isinstance(source, bytes) else source()
+            n = len(lengths)
+            if (n - lengths.count(1)) * SPARSE <= n:
+                impl = _SparseGrowth(lengths)
             else:
-                impl = _DenseGrowth(made)
+                impl = _DenseGrowth(lengths)
             self._impl = impl
         return impl
 
@@ -159,17 +132,25 @@ class Grown(LazyIndex):
 
 
 class _SparseGrowth(LazyIndex):
-    """Grown's map by the characters not folded one for one (few, as a rule): each one's
-    original position, folded length, and where its folding starts."""
+    """Grown's map by the characters not folded one for one (at most one per SPARSE): each
+    one's original position, folded length, and where its folding starts."""
 
-    def __init__(self, odd: Odd) -> None:
-        self._n = odd.n
-        self._at_pos = odd.at
-        self._folded = odd.lengths
+    def __init__(self, lengths: bytes) -> None:
+        self._lengths = lengths
+        self._folded = lengths.translate(None, b"\x01")  # their lengths, in order (C)
+        # Their positions: a C find per character (a regex search reads every byte in `re`).
+        at: list[int] = []
+        for v in set(self._folded):
+            p = lengths.find(v)
+            while p >= 0:
+                at.append(p)
+                p = lengths.find(v, p + 1)
+        at.sort()
+        self._at_pos = at
         shifts = accumulate((v - 1 for v in self._folded), initial=0)
         # (shifts has one more item: the total after the last)
         self._starts = [p + d for p, d in zip(self._at_pos, shifts, strict=False)]
-        self._len = odd.n + sum(self._folded) - len(self._folded)
+        self._len = len(lengths) + sum(self._folded) - len(self._folded)
 
     def __len__(self) -> int:
         return self._len
@@ -186,10 +167,7 @@ class _SparseGrowth(LazyIndex):
         return self._at_pos[j] + 1 + (i - start - length)
 
     def __iter__(self) -> Iterator[int]:
-        lengths = bytearray(b"\x01") * self._n
-        for p, v in zip(self._at_pos, self._folded, strict=True):
-            lengths[p] = v
-        return chain.from_iterable(map(repeat, range(self._n), lengths))
+        return chain.from_iterable(map(repeat, range(len(self._lengths)), self._lengths))
 
 
 class _DenseGrowth(_Blocks):

@@ -25,7 +25,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import partial
-from itertools import accumulate, compress, repeat
+from itertools import repeat
 from operator import mul
 from typing import NamedTuple, TypeVar
 
@@ -41,7 +41,7 @@ from safeproxy.filters.char_runs import (
     plain_blocks,
     runs_pattern,
 )
-from safeproxy.filters.kept import Grown, Kept, Odd
+from safeproxy.filters.kept import Grown, Kept
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
 _FULL_STOPS = "\u3002\uff61"  # ideographic full stops (NFKD leaves them)
@@ -57,10 +57,6 @@ _ASCII_FOLD = bytes(
 )
 # Marks a character that folds to nothing (NUL: the only code point that is 0 in UTF-32).
 _VANISHED = "\x00"
-# A text with more runs not folded one for one than one per this many characters lists every
-# character's folded length (Grown then sums them per block in C) instead of each such one;
-# one with more vanished characters is mapped by the kept ones, counted per block (Kept).
-SPARSE_RUNS = 16
 _V = TypeVar("_V")
 # Code points whose folding is cached; beyond this the cache is cleared (it is client input).
 _CACHE_LIMIT = 1 << 16
@@ -203,44 +199,21 @@ class Normalizer:
         view = folded.replace(_VANISHED, "")
         return Normalized(view, text, Grown(partial(self._lengths_of, parts, runs), len(view)))
 
-    def _lengths_of(self, parts: list[str], runs: list[str]) -> bytes | Odd:
-        """The characters not folded one for one, found in the runs that hold some (most
-        runs fold one for one: an accent dropped); or, where such runs are many, each
-        original character's folded length, as one byte."""
-        lengths = list(map(self._run_lengths.__getitem__, runs))  # (C, cached per run)
-        # The runs whose lengths are not all 1 (C: what strip leaves is not empty).
-        odd = list(compress(range(len(runs)), map(str.strip, lengths, repeat("\x01"))))
-        sizes = list(map(len, parts))
-        sizes[1::2] = map(len, runs)
-        n = sum(sizes)
-        if len(odd) * SPARSE_RUNS > n:
-            every = [""] * len(parts)
-            every[0::2] = map(mul, repeat("\x01"), sizes[0::2])
-            every[1::2] = lengths
-            return "".join(every).encode("latin-1")
-        starts = list(accumulate(sizes, initial=0))
-        at: list[int] = []
-        folded: list[int] = []
-        for r in odd:
-            first = starts[2 * r + 1]
-            for k, ch in enumerate(lengths[r]):
-                if ch != "\x01":
-                    at.append(first + k)
-                    folded.append(ord(ch))
-        return Odd(n, at, bytes(folded))
+    def _lengths_of(self, parts: list[str], runs: list[str]) -> bytes:
+        """Each original character's folded length, as one byte: 1 in the parts between
+        runs, the run's own elsewhere."""
+        lengths = [""] * len(parts)
+        lengths[0::2] = map(mul, repeat("\x01"), map(len, parts[0::2]))
+        lengths[1::2] = map(self._run_lengths.__getitem__, runs)
+        return "".join(lengths).encode("latin-1")
 
     @staticmethod
     def _without_vanished(marked: str, text: str) -> Normalized:
         """The view of a text folded one character for one, NUL where one vanished."""
-        view = marked.replace(_VANISHED, "")
-        if (len(text) - len(view)) * SPARSE_RUNS <= len(text):
-            # Few vanished (joiners and selectors in emoji text): the map lists them alone,
-            # found in C when a finding is first mapped back.
-            return Normalized(view, text, Grown(partial(_vanished, marked), len(view)))
         # The kept positions: the non-zero code units of its UTF-32, found on demand.
         units = memoryview(marked.encode("utf-32-le")).cast("I")
         kept = Kept(len(text), partial(marked.count, _VANISHED), units)
-        return Normalized(view, text, kept)
+        return Normalized(marked.replace(_VANISHED, ""), text, kept)
 
     def _by_translate(self, text: str) -> Normalized:
         if _VANISHED not in text:
@@ -261,16 +234,6 @@ class Normalizer:
         if lengths.count(1) == len(lengths):
             return Normalized(folded, text, None)
         return Normalized(folded, text, Grown(lengths, len(folded)))
-
-
-def _vanished(marked: str) -> Odd:
-    """The characters marked as vanished (NUL), as the odd ones of a Grown map."""
-    at: list[int] = []
-    p = marked.find(_VANISHED)
-    while p >= 0:
-        at.append(p)
-        p = marked.find(_VANISHED, p + 1)
-    return Odd(len(marked), at, bytes(len(at)))
 
 
 def _ascii_spaces(text: str) -> str:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from safeproxy.filters import carriers, decoded, transforms
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.decoded import BINARY_SHARE, RUN_COST, decode_base64, decode_hex
-from safeproxy.filters.kept import BLOCK, Grown, Kept, Odd
+from safeproxy.filters.kept import BLOCK, Grown, Kept
 from safeproxy.filters.scanner import Overload, report_cap
 from safeproxy.filters.transforms import decode_spaced
 from tests.unit.test_cost_bounds import _policy_input
@@ -285,22 +285,17 @@ def test_grown_look_ups_in_any_order_agree_with_the_listing(
     | st.lists(st.sampled_from([1, 0, 2, 3, 5, 7, 9, 255]), max_size=3 * BLOCK)
     | st.lists(st.sampled_from([1, 1, 0, 2]), max_size=3 * BLOCK),
     st.lists(st.integers(min_value=0), max_size=12),
-    st.sampled_from(["bytes", "lazy", "odd", "lazy-odd"]),
+    st.booleans(),
 )
 def test_grown_maps_sparse_and_dense_agree_with_the_definition(
-    lengths: list[int], picks: list[int], given_as: str
+    lengths: list[int], picks: list[int], lazy: bool
 ) -> None:
     # Whether the map lists the odd characters (sparse) or goes by blocks (dense, with few or
-    # many distinct lengths), whether its lengths come at once or at the first look-up, and
-    # whether as every length or as the odd characters alone, each look-up lands where
-    # repeating each position by its length says.
+    # many distinct lengths), and whether its lengths come at once or at the first look-up,
+    # each look-up lands where repeating each position by its length says.
     listed = [j for j, v in enumerate(lengths) if v for _ in range(v)]
     data = bytes(lengths)
-    odd = Odd(len(data), [j for j, v in enumerate(lengths) if v != 1], data.replace(b"\x01", b""))
-    assert Odd.of(data) == odd
-    source = odd if "odd" in given_as else data
-    lazy = given_as.startswith("lazy")
-    grown = Grown((lambda: source) if lazy else source, len(listed) if lazy else None)
+    grown = Grown((lambda: data) if lazy else data, len(listed) if lazy else None)
     assert len(grown) == len(listed)
     for pick in picks:
         if listed:

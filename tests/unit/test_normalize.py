@@ -240,8 +240,8 @@ def test_a_text_within_the_bmp_moderately_dense_in_runs_is_mapped_whole(
 
 @pytest.mark.parametrize("every", [1, 2, 9, 200])
 def test_runs_that_grow_map_back_whether_few_or_many(every: int) -> None:
-    # Few growing runs: the map lists their characters alone (kept.Odd); many (more than one
-    # per SPARSE_RUNS characters): every character's length. Both as the definition says.
+    # Few growing characters: the map lists them alone (sparse); many (more than one per
+    # kept.SPARSE characters): it sums lengths per block. Both as the definition says.
     words = ["Straße", "café", "ﬁle", "x\u00e9\u00df\u200d\u00dfy", "plain", "naïve"]
     picked = (words[(i // every) % len(words)] if i % every == 0 else "word" for i in range(400))
     text = " ".join(picked)
@@ -255,8 +255,8 @@ def test_runs_that_grow_map_back_whether_few_or_many(every: int) -> None:
 
 @pytest.mark.parametrize("every", [1, 3, 20, 200])
 def test_vanished_characters_map_back_whether_few_or_many(every: int) -> None:
-    # Few vanished (emoji joiners, selectors): the map lists them alone; many: the kept
-    # positions, counted per block. Both as the definition says.
+    # Few or many vanished characters (emoji joiners, selectors, zero-width spaces), alone
+    # or side by side: the map says what the definition says.
     words = ["\U0001f468\u200d\U0001f469", "\u2764\ufe0f", "a\u200b\u200db", "\u00e9\u200d"]
     picked = (words[(i // every) % len(words)] if i % every == 0 else "word" for i in range(400))
     text = " ".join(picked)
