@@ -31,7 +31,6 @@ from typing import NamedTuple, TypeVar
 
 from safeproxy.filters.char_runs import (
     LIST_RUN_SPACING,
-    MIN_RUNS,
     RUN_SPACING,
     Mapped,
     RunMapper,
@@ -180,14 +179,17 @@ class Normalizer:
         """Casefold the text whole (C), folding only the runs of characters casefold gets
         wrong one by one; None for a text so dense in such runs that one `str.translate`
         costs less than a Python step per run."""
-        split = self._runs.split(text, RUN_SPACING)
+        # Within the BMP the whole is mapped through lists, cheaply: fewer runs are worth it.
+        # That is asked only of a text with more (the test encodes the text); the split
+        # stops there (a text dense in runs costs no more than that to turn down).
+        split = self._runs.split(text, LIST_RUN_SPACING)
         if split is None:
-            return None
+            if bmp_only(text):
+                return None
+            split = self._runs.split(text, RUN_SPACING)
+            if split is None:
+                return None
         parts, runs = split
-        # Within the BMP the whole is mapped through lists, cheaply: fewer runs are worth it
-        # (asked only of a text that has that many: the test encodes the text).
-        if len(runs) > len(text) // LIST_RUN_SPACING + MIN_RUNS and bmp_only(text):
-            return None
         # Folded runs are casefolded already, and casefolding is idempotent.
         folded = _ascii_spaces("".join(parts).casefold())
         if len(folded) == len(text):  # no character grew (a vanished one is marked)
