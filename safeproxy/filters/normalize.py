@@ -140,7 +140,7 @@ class Normalizer:
         plain = plain_blocks(
             lambda cp: len(chr(cp).casefold()) != 1 or _fold_char(chr(cp)) != chr(cp).casefold()
         )
-        self._runs = RunMapper(runs_pattern(wide, plain), self._fold_run, runs_pattern(wide, None))
+        self._runs = RunMapper(runs_pattern(wide, plain), self._fold_run)
         self._run_lengths = Mapped(self._run_length)
         # The last text and its view: a shadow candidate's scan asks for the view of the
         # text the active policy's scan just normalised (one tuple, replaced whole, so a scan
@@ -179,10 +179,16 @@ class Normalizer:
         """Casefold the text whole (C), folding only the runs of characters casefold gets
         wrong one by one; None for a text so dense in such runs that one `str.translate`
         costs less than a Python step per run."""
-        bmp = bmp_only(text)
-        split = self._runs.split(text, LIST_RUN_SPACING if bmp else RUN_SPACING, bmp)
+        # Within the BMP the whole is mapped through lists, cheaply: fewer runs are worth it.
+        # That is asked only of a text with more (the test encodes the text); the split
+        # stops there (a text dense in runs costs no more than that to turn down).
+        split = self._runs.split(text, LIST_RUN_SPACING)
         if split is None:
-            return None
+            if bmp_only(text):
+                return None
+            split = self._runs.split(text, RUN_SPACING)
+            if split is None:
+                return None
         parts, runs = split
         # Folded runs are casefolded already, and casefolding is idempotent.
         folded = _ascii_spaces("".join(parts).casefold())
@@ -190,12 +196,18 @@ class Normalizer:
             if _VANISHED not in folded:
                 return Normalized(folded, text, None)
             return self._without_vanished(folded, text)
-        # Some character grew: the map comes from each character's folded length (in C).
+        # Some character grew: the map comes from each character's folded length (in C),
+        # listed only if a finding must be mapped back.
+        view = folded.replace(_VANISHED, "")
+        return Normalized(view, text, Grown(partial(self._lengths_of, parts, runs), len(view)))
+
+    def _lengths_of(self, parts: list[str], runs: list[str]) -> bytes:
+        """Each original character's folded length, as one byte: 1 in the parts between
+        runs, the run's own elsewhere."""
         lengths = [""] * len(parts)
         lengths[0::2] = map(mul, repeat("\x01"), map(len, parts[0::2]))
         lengths[1::2] = map(self._run_lengths.__getitem__, runs)
-        grown = Grown("".join(lengths).encode("latin-1"))
-        return Normalized(folded.replace(_VANISHED, ""), text, grown)
+        return "".join(lengths).encode("latin-1")
 
     @staticmethod
     def _without_vanished(marked: str, text: str) -> Normalized:
@@ -217,12 +229,13 @@ class Normalizer:
                 return self._without_vanished(marked, text)
             # Some character grew: the map comes from each one's folded length.
             grown = text.translate(self._bmp_lengths if bmp else self._lengths)
-            return Normalized(marked.replace(_VANISHED, ""), text, Grown(grown.encode("latin-1")))
+            view = marked.replace(_VANISHED, "")
+            return Normalized(view, text, Grown(grown.encode("latin-1"), len(view)))
         folded = text.translate(self._folds)  # a NUL in the text: no marker can be used
         lengths = text.translate(self._lengths).encode("latin-1")
         if lengths.count(1) == len(lengths):
             return Normalized(folded, text, None)
-        return Normalized(folded, text, Grown(lengths))
+        return Normalized(folded, text, Grown(lengths, len(folded)))
 
 
 def _ascii_spaces(text: str) -> str:

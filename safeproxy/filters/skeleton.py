@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from safeproxy.filters.char_runs import BMP_END, RunMapper, bmp_only, plain_blocks, runs_pattern
+from safeproxy.filters.char_runs import BMP_END, RunMapper, plain_blocks, runs_pattern
 from safeproxy.filters.codepages import CodePageMap
 
 # Leetspeak digits and symbols read as the letters they stand for.
@@ -52,10 +52,10 @@ class Skeleton:
         # translated.
         self._pages = CodePageMap(table)
         bmp = sorted(cp for cp in table if cp < BMP_END)
+        # (One class for all text: written negated, it costs no more on text within the BMP
+        # than a class without the characters above it, and no encoding is needed to tell.)
         self._runs = RunMapper(
-            runs_pattern(bmp, plain_blocks(table.__contains__)),
-            lambda run: run.translate(table),
-            runs_pattern(bmp, None),
+            runs_pattern(bmp, plain_blocks(table.__contains__)), lambda run: run.translate(table)
         )
         self._last: tuple[str, str] = ("", "")
         self._last_fold: tuple[str, str] = ("", "")
@@ -73,7 +73,7 @@ class Skeleton:
             return last_out
         out = self._pages.map(norm)
         if out is None:
-            split = self._runs.split(norm, bmp=bmp_only(norm))
+            split = self._runs.split(norm)
             out = norm.translate(self._letters) if split is None else "".join(split[0])
         self._last = (norm, out)
         return out

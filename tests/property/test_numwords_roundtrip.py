@@ -5,6 +5,7 @@ from; and the gate matches wherever the decoder finds anything."""
 from __future__ import annotations
 
 import itertools
+import re
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -126,3 +127,24 @@ def test_number_words_found_by_find_are_the_letter_runs_that_are_words(tokens: l
     text = "".join(tokens)
     finder = WordFinder(numwords.READ)
     assert list(finder.find(text, [0])) == list(finder.by_run(text, [0]))
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(_TOKENS, st.characters(exclude_categories=["Cs"])), max_size=40))
+def test_the_words_present_hold_every_word_that_is_a_letter_run(tokens: list[str]) -> None:
+    # The engine's one scan names at least each word that some whole letter run is.
+    text = "".join(tokens)
+    finder = WordFinder(numwords.READ)
+    runs = {w.lower() for w, _, _ in finder.by_run(text, [0])}
+    assert runs <= finder.present(text.lower())
+
+
+def test_no_character_but_a_letter_lower_cases_to_an_ascii_letter() -> None:
+    # Why the scan may take "not an ASCII letter" for "not a letter" around a word.
+    letter = re.compile(r"[^\W\d_]")
+    for cp in range(0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        low = chr(cp).lower()
+        if low.isascii() and low.isalpha():
+            assert letter.match(chr(cp)), hex(cp)

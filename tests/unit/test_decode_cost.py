@@ -280,6 +280,42 @@ def test_grown_look_ups_in_any_order_agree_with_the_listing(
             assert grown[i] == listed[i]
 
 
+@given(
+    st.lists(st.sampled_from([1] * 40 + [0, 2, 3]), max_size=3 * BLOCK)
+    | st.lists(st.sampled_from([1, 0, 2, 3, 5, 7, 9, 255]), max_size=3 * BLOCK)
+    | st.lists(st.sampled_from([1, 1, 0, 2]), max_size=3 * BLOCK),
+    st.lists(st.integers(min_value=0), max_size=12),
+    st.booleans(),
+)
+def test_grown_maps_sparse_and_dense_agree_with_the_definition(
+    lengths: list[int], picks: list[int], lazy: bool
+) -> None:
+    # Whether the map lists the odd characters (sparse) or goes by blocks (dense, with few or
+    # many distinct lengths), and whether its lengths come at once or at the first look-up,
+    # each look-up lands where repeating each position by its length says.
+    listed = [j for j, v in enumerate(lengths) if v for _ in range(v)]
+    data = bytes(lengths)
+    grown = Grown((lambda: data) if lazy else data, len(listed) if lazy else None)
+    assert len(grown) == len(listed)
+    for pick in picks:
+        if listed:
+            i = pick % len(listed)
+            assert grown[i] == listed[i]
+    assert list(grown) == listed
+
+
+def test_a_grown_map_is_not_built_before_a_look_up() -> None:
+    made: list[int] = []
+
+    def lengths() -> bytes:
+        made.append(1)
+        return bytes([1, 2, 1])
+
+    grown = Grown(lengths, 4)
+    assert len(grown) == 4 and not made
+    assert grown[2] == 1 and grown[3] == 2 and made == [1]
+
+
 def test_a_look_up_lists_one_block_not_the_text() -> None:
     n = 1 << 20
     mask = bytes([1, 0]) * (n // 2)

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeproxy.filters.char_runs import EMOJI_BLOCKS, exceptions, runs_pattern
+from safeproxy.filters.char_runs import EMOJI_BLOCKS, exceptions, plain_blocks, runs_pattern
+from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer, _fold_char
+from safeproxy.filters.skeleton import Skeleton
 
 N = Normalizer()
+# The classes the normaliser and the skeleton split texts by, as they build them.
+WIDE = list(exceptions(_fold_char))
+PLAIN = plain_blocks(
+    lambda cp: len(chr(cp).casefold()) != 1 or _fold_char(chr(cp)) != chr(cp).casefold()
+)
+SKELETON_TABLE = Skeleton(skeleton_table())._letters
 
 
 @pytest.mark.parametrize(
@@ -171,3 +180,88 @@ def test_plain_ranges_are_cut_out_of_the_class_exactly() -> None:
     assert [cp for cp in inside if not runs.fullmatch(chr(cp))] == []
     assert [cp for cp in outside if runs.fullmatch(chr(cp))] == []
     assert runs_pattern([0xE9], None).fullmatch("\U00010000") is None  # within the BMP only
+
+
+def _positive_class(code_points: list[int], plain: list[tuple[int, int]] | None) -> set[int]:
+    """The definition: the code points, and above the BMP all but the plain ranges."""
+    members = set(code_points)
+    if plain is not None:
+        members |= set(range(0x10000, 0x110000))
+        for a, b in plain:
+            members -= set(range(a, b + 1))
+    return members
+
+
+@pytest.mark.parametrize("which", ["normalize", "normalize-bmp", "skeleton", "skeleton-bmp"])
+def test_the_negated_classes_hold_exactly_their_code_points(which: str) -> None:
+    # runs_pattern writes its class as the negation of the others' (faster in `re`): each of
+    # the real classes must match one character exactly where the definition says.
+    skeleton_bmp = sorted(cp for cp in SKELETON_TABLE if cp < 0x10000)
+    code_points, plain = {
+        "normalize": (WIDE, PLAIN),
+        "normalize-bmp": (WIDE, None),
+        "skeleton": (skeleton_bmp, plain_blocks(SKELETON_TABLE.__contains__)),
+        "skeleton-bmp": (skeleton_bmp, None),
+    }[which]
+    members = _positive_class(code_points, plain)
+    pattern = runs_pattern(code_points, plain)
+    matched = {
+        cp
+        for cp in range(0x110000)
+        if not 0xD800 <= cp < 0xE000 and pattern.fullmatch(chr(cp)) is not None
+    }
+    assert matched == members - set(range(0xD800, 0xE000))
+    assert pattern.fullmatch("\ud800") is None  # surrogates: in no class, as before
+
+
+@given(st.lists(st.integers(0x80, 0xFFFF), max_size=40), st.text(max_size=200))
+def test_runs_of_a_negated_class_are_the_runs_of_the_class(cps: list[int], text: str) -> None:
+    code_points = sorted(set(cps) - set(range(0xD800, 0xE000)))
+    plain = [(0x1F300, 0x1F6FF)]
+    members = _positive_class(code_points, plain)
+    expected = [
+        "".join(group)
+        for inside, group in itertools.groupby(text, lambda c: ord(c) in members)
+        if inside
+    ]
+    assert runs_pattern(code_points, plain).split(text)[1::2] == expected
+
+
+@pytest.mark.parametrize(("tail", "by_runs"), [("", False), ("\U0001f600", True)])
+def test_a_text_within_the_bmp_moderately_dense_in_runs_is_mapped_whole(
+    tail: str, by_runs: bool
+) -> None:
+    # One run per 8 characters: within the BMP (list look-ups) the whole is translated; with
+    # a character above it (dict look-ups) the runs are folded one by one. Both fold alike.
+    text = "abcdefg\u00e9" * 64 + tail
+    assert (N._by_runs(text) is not None) is by_runs
+    assert N.normalize(text).text == "abcdefge" * 64 + tail
+
+
+@pytest.mark.parametrize("every", [1, 2, 9, 200])
+def test_runs_that_grow_map_back_whether_few_or_many(every: int) -> None:
+    # Few growing characters: the map lists them alone (sparse); many (more than one per
+    # kept.SPARSE characters): it sums lengths per block. Both as the definition says.
+    words = ["Straße", "café", "ﬁle", "x\u00e9\u00df\u200d\u00dfy", "plain", "naïve"]
+    picked = (words[(i // every) % len(words)] if i % every == 0 else "word" for i in range(400))
+    text = " ".join(picked)
+    text += " \U0001f600"  # above the BMP: the runs path whatever the density
+    folded, sources = _per_character(text)
+    view = N.normalize(text)
+    assert view.text == folded
+    assert view.sources is not None
+    assert [view.original_span(i, i + 1)[0] for i in range(len(folded))] == sources
+
+
+@pytest.mark.parametrize("every", [1, 3, 20, 200])
+def test_vanished_characters_map_back_whether_few_or_many(every: int) -> None:
+    # Few or many vanished characters (emoji joiners, selectors, zero-width spaces), alone
+    # or side by side: the map says what the definition says.
+    words = ["\U0001f468\u200d\U0001f469", "\u2764\ufe0f", "a\u200b\u200db", "\u00e9\u200d"]
+    picked = (words[(i // every) % len(words)] if i % every == 0 else "word" for i in range(400))
+    text = " ".join(picked)
+    folded, sources = _per_character(text)
+    view = N.normalize(text)
+    assert view.text == folded
+    assert view.sources is not None
+    assert [view.original_span(i, i + 1)[0] for i in range(len(folded))] == sources
