@@ -36,9 +36,12 @@ class Detector:
         presence_first: bool = False,
         gate: Sequence[Pattern] = (),
         scanner: Scanner | None = None,
+        *,
+        for_ascii: bool = True,
     ) -> None:
         """`scanner`: the rules' patterns already compiled (a reload reuses the databases of
-        rules it did not change: compiling them is most of a policy's start-up)."""
+        rules it did not change: compiling them is most of a policy's start-up).
+        `for_ascii`: off when only text outside ASCII reaches it (see Scanner)."""
         self.name = name
         # Maps the normalised view to the text the patterns run on, one character for one
         # (the confusables skeleton for phrase rules); word boundaries stay judged on the view.
@@ -48,7 +51,10 @@ class Detector:
         self._normalizer = normalizer
         # Rules that rarely match (phrases) ask first whether anything matches at all.
         self._scanner = scanner or Scanner(
-            [r.pattern for r in self.rules], presence_first=presence_first, gate=gate
+            [r.pattern for r in self.rules],
+            presence_first=presence_first,
+            gate=gate,
+            for_ascii=for_ascii,
         )
         self._holds = hold_functions(self.rules)
         # Single-match rules are reported once, by their first end, without a start: a
@@ -56,7 +62,8 @@ class Detector:
         single = [i for i, r in enumerate(self.rules) if r.pattern.single]
         self._single = {i: n for n, i in enumerate(single)}
         self._locator = Scanner(
-            [dataclasses.replace(self.rules[i].pattern, single=False, som=True) for i in single]
+            [dataclasses.replace(self.rules[i].pattern, single=False, som=True) for i in single],
+            for_ascii=for_ascii,
         )
         self._anchored = frozenset(
             i for i, r in enumerate(self.rules) if r.anchor or r.start_of is not None

@@ -7,10 +7,9 @@ from pathlib import Path
 from safeproxy.filters.api import FilterAction, Finding, Redaction, Severity
 from safeproxy.filters.carriers import carrier_runs
 from safeproxy.filters.decoders import carrier_tail
-from safeproxy.filters.detect import Detector
 from safeproxy.filters.injection import SEP, Combiner, PhraseThreshold, cue_rules, injection_rules
 from safeproxy.filters.injection_model import InjectionClassifier, load_packaged
-from safeproxy.filters.injection_scripts import ScriptFinder, script_rules
+from safeproxy.filters.injection_scripts import script_rules
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.pii import (
     EMAIL_ANY_DOMAIN,
@@ -80,9 +79,9 @@ class InjectionType:
     def __init__(self) -> None:
         # Loaded on the first policy that turns it on (at start), then shared.
         self._classifier: InjectionClassifier | None = None
-        # The orders in other scripts (injection_scripts.py), compiled once per stage and
-        # filter name (their findings carry it) and shared by the policies that have them.
-        self._scripts: dict[tuple[str, str, int, int], ScriptFinder] = {}
+        # The orders in other scripts (injection_scripts.py), folded once per fold: the
+        # same rule objects each time, so a reload reuses their compiled database.
+        self._scripts: dict[tuple[int, int], list[Rule]] = {}
 
     def classifier(self, ctx: Context) -> InjectionClassifier:
         if self._classifier is None:
@@ -104,20 +103,18 @@ class InjectionType:
         return Share(
             FilterAction(f.action),
             phrases=phrases,
-            finders=[self.scripts(ctx)],
+            wide=self.scripts(ctx),
             judge=PhraseThreshold(f.threshold, combiner),
             versioned=versioned,
         )
 
-    def scripts(self, ctx: Context) -> ScriptFinder:
-        key = (ctx.stage, ctx.owner, id(ctx.normalizer), id(ctx.skeleton))
+    def scripts(self, ctx: Context) -> list[Rule]:
+        key = (id(ctx.normalizer), id(ctx.skeleton))
         known = self._scripts.get(key)
         if known is None:
             normalizer, skeleton = ctx.normalizer, ctx.skeleton
-            rules = script_rules(lambda text: skeleton.fold(normalizer.normalize(text).text))
-            owners = [ctx.owner] * len(rules)
-            detector = Detector(ctx.stage, rules, normalizer, owners, skeleton.fold, True)
-            known = self._scripts[key] = ScriptFinder(detector, detector.max_len - 1)
+            known = script_rules(lambda text: skeleton.fold(normalizer.normalize(text).text))
+            self._scripts[key] = known
         return known
 
 

@@ -25,7 +25,11 @@ from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
 
-SEP = r"[^a-z0-9]+"
+# Between two words: a run of ASCII spaces and punctuation (the normalised view's; the
+# scripts without spaces are written without them). Narrower than the Latin families'
+# "anything but a letter or digit", which in UTF-8 made these rules' databases take seconds
+# to compile.
+SEP = r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+"
 
 IGNORE = "injection.ignore_previous"
 EXTRACT = "injection.system_prompt_extraction"
@@ -148,7 +152,10 @@ def script_rules(fold: Callable[[str], str]) -> list[Rule]:
         if not needs_non_ascii(template, fold):
             raise ValueError(f"{rule}: a match could be ASCII alone")
         rx = template_regex(template, fold)
-        rules.append(Rule(kind, Pattern(rule, rx, 400, single=True), Severity.HIGH, bounded=False))
+        # Not caseless: the skeleton is folded already, and CASELESS in UTF-8 only slows the
+        # compile.
+        pattern = Pattern(rule, rx, 400, caseless=False, single=True)
+        rules.append(Rule(kind, pattern, Severity.HIGH, bounded=False))
     return rules
 
 

@@ -33,6 +33,7 @@ from safeproxy.filters.detect import Detector
 from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.gate import plain_reading
 from safeproxy.filters.holdback import Finder, Finders, type_placeholder
+from safeproxy.filters.injection_scripts import ScriptFinder
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.registry import (
@@ -216,6 +217,7 @@ class Compiler:
         specs: dict[str, FilterSpec] = {}
         plain: list[tuple[Rule, str]] = []
         phrases: list[tuple[Rule, str]] = []
+        wide: list[tuple[Rule, str]] = []
         extra: list[Finder] = []
         held = 0
         limits: Limits | None = None
@@ -243,6 +245,7 @@ class Compiler:
             )
             plain += [(r, name) for r in share.plain]
             phrases += [(r, name) for r in share.phrases]
+            wide += [(r, name) for r in share.wide]
             # A TextFinder keeps its hold within its maximum itself; others are clamped.
             extra += [x if type(x) is TextFinder else Clamped(x) for x in share.finders]
             held = max([held, *(x.max_hold for x in share.finders)])
@@ -252,7 +255,13 @@ class Compiler:
                 versioned += share.versioned
         finders: list[Finder] = []
         if self._environ is None:
-            plain, phrases = [], []  # checking only: built-in patterns always compile
+            plain, phrases, wide = [], [], []  # checking only: built-in patterns always compile
+        if wide:
+            # Outside the gate, like other finders: the gate reads ASCII text, which these
+            # rules cannot match.
+            reader = self._detector(stage, wide, self._skeleton.fold, False, for_ascii=False)
+            extra.append(Clamped(ScriptFinder(reader, reader.max_len - 1)))
+            held = max(held, reader.max_len - 1)
         gate = self._gate(phrases) if plain and phrases and self._gate_phrases else ()
         gatekeeper: Detector | None = None
         if plain:
@@ -304,22 +313,34 @@ class Compiler:
         fold: Callable[[str], str],
         presence_first: bool,
         gate: tuple[Pattern, ...] = (),
+        *,
+        for_ascii: bool = True,
     ) -> Detector:
         rules = [r for r, _ in owned]
         owners = [o for _, o in owned]
         # The same rules with the same owners (a policy's PII and secrets filters, in and
         # out) share one detector: one database in memory and in the CPU's caches.
-        key = (tuple(map(id, rules)), tuple(owners), fold, presence_first, gate)
+        key = (tuple(map(id, rules)), tuple(owners), fold, presence_first, gate, for_ascii)
         known = self._detectors.get(key)
         if known is None:
             patterns = tuple(r.pattern for r in rules)
-            compiled = (patterns, presence_first, gate)
+            compiled = (patterns, presence_first, gate, for_ascii)
             scanner = self._scanners.get(compiled) or self._last_scanners.get(compiled)
             if scanner is None:
-                scanner = Scanner(list(patterns), presence_first=presence_first, gate=gate)
+                scanner = Scanner(
+                    list(patterns), presence_first=presence_first, gate=gate, for_ascii=for_ascii
+                )
             self._scanners[compiled] = scanner
             known = Detector(
-                stage, rules, self._normalizer, owners, fold, presence_first, gate, scanner
+                stage,
+                rules,
+                self._normalizer,
+                owners,
+                fold,
+                presence_first,
+                gate,
+                scanner,
+                for_ascii=for_ascii,
             )
             self._detectors[key] = known
         return known

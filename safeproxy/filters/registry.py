@@ -6,6 +6,8 @@ found there for its `Share` of the stage; it knows no type by name. A share may 
 - `plain`: rules (rules.py) read on the normalised view, compiled with every other filter's
   into one Hyperscan database;
 - `phrases`: rules read on the confusables skeleton, likewise one database per stage;
+- `wide`: skeleton rules every match of which holds a character outside ASCII (the
+  injection orders in other scripts): one database of their own, which ASCII text skips;
 - `finders`: detectors that are not regular expressions (a classifier, a decoder reading a
   view of its own), as `BoundedFinder`s;
 - `judge`: a decision over the filter's findings in one whole text (the injection threshold,
@@ -101,6 +103,9 @@ class Share:
     redaction: Redaction = Redaction.PLACEHOLDER
     plain: list[Rule] = field(default_factory=list)
     phrases: list[Rule] = field(default_factory=list)
+    # Phrase rules every match of which holds a character outside ASCII (checked where they
+    # are made): a detector of their own that only such text reaches.
+    wide: list[Rule] = field(default_factory=list)
     finders: list[BoundedFinder] = field(default_factory=list)
     judge: Judge | None = None
     limits: Limits | None = None

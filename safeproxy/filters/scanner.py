@@ -125,9 +125,12 @@ class Scanner:
         presence_first: bool = False,
         gate: Sequence[Pattern] = (),
         project: bool = True,
+        for_ascii: bool = True,
     ) -> None:
         """`project`: read text outside ASCII as its projection where that reads the same
-        (off: always as UTF-8, the reference the projection is tested against)."""
+        (off: always as UTF-8, the reference the projection is tested against).
+        `for_ascii`: off for patterns that only text outside ASCII reaches (a text that is
+        ASCII would be read as UTF-8, the same answer): no ASCII databases to compile."""
         self.patterns = tuple(patterns)
         self._scratch = Scratches().get
         self._zeros = [0] * len(self.patterns)
@@ -136,11 +139,13 @@ class Scanner:
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
         ascii = [(p, _ascii_flags(p)) for p in self.patterns]
         ascii += [(p, _presence_ascii_flags(p)) for p in gate]
-        self._db_ascii = _compile_with(ascii) if ascii else None
+        self._db_ascii = _compile_with(ascii) if ascii and for_ascii else None
         self.gated = bool(gate)
         wanted = bool(self.patterns) and presence_first
         self._presence = _compile(self.patterns, _presence_flags) if wanted else None
-        self._presence_ascii = _compile(self.patterns, _presence_ascii_flags) if wanted else None
+        self._presence_ascii = (
+            _compile(self.patterns, _presence_ascii_flags) if wanted and for_ascii else None
+        )
         # Whether the ASCII databases may read the projection of text that is not ASCII (gate
         # patterns are written for it: gate.py).
         self._narrow = project and all(ascii_only(p.regex) for p in self.patterns)
