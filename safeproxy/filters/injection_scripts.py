@@ -7,9 +7,9 @@ its voicing marks, Arabic alef reads "l". So the orders are written here in thei
 script and read through the same fold as the text (`script_rules(fold)`), one literal at a
 time, when a policy is compiled. Each rule needs a character outside ASCII in every match
 (checked when it is built), so the detector they make reads only texts that have one
-(`OutsideAscii`): ASCII text, most of it, pays one `str.isascii`.
+(`ScriptFinder`): ASCII text, most of it, pays one `str.isascii`.
 
-Templates: a space is any run of separators (as in the Latin families), `(a|b)` an
+Templates: a space is any run of separators (`SEP`), `(a|b)` an
 alternative, `?` after a group makes it optional. Scripts without spaces (Chinese,
 Japanese, Thai) are written without them.
 """
@@ -25,11 +25,12 @@ from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
 
-# Between two words: a run of ASCII spaces and punctuation (the normalised view's; the
-# scripts without spaces are written without them). Narrower than the Latin families'
-# "anything but a letter or digit", which in UTF-8 made these rules' databases take seconds
-# to compile.
-SEP = r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+"
+# Between two words: a run of ASCII spaces and punctuation (the normalised view's), or of
+# the quotes, dashes and marks these scripts write that folding leaves as they are (« »,
+# “ ”, ‘ ’, „, em and en dash, 、 and ・); the scripts without spaces are written without
+# them. Narrower than the Latin families' "anything but a letter or digit", which in UTF-8
+# made these rules' databases take seconds to compile.
+SEP = r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»—–“”„‘’、。・]+"
 
 IGNORE = "injection.ignore_previous"
 EXTRACT = "injection.system_prompt_extraction"
