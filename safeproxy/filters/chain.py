@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, OnError
-from safeproxy.filters.holdback import apply
+from safeproxy.filters.holdback import cut
 from safeproxy.filters.policy import FilterSpec, Stage
 from safeproxy.filters.scanner import Overload
 
@@ -184,28 +184,85 @@ def _decide(
     result = StageResult([None] * len(texts))
     result.seconds = elapsed
     result.near_threshold = near_threshold
-    scale = _scale(texts)
-    specs = stage.scanned
     failed: dict[str, str] = {}
-    if error is not None or elapsed > stage.min_budget_s * scale:
-        failed = {
-            name: (error or "timeout")
-            for name, spec in specs.items()
-            if error is not None or elapsed > spec.budget_s * scale
-        }
+    if error is not None or elapsed > stage.min_budget_s:
+        scale = _scale(texts)
+        if error is not None or elapsed > stage.min_budget_s * scale:
+            failed = {
+                name: (error or "timeout")
+                for name, spec in stage.scanned.items()
+                if error is not None or elapsed > spec.budget_s * scale
+            }
+    findings = per_text[0] if len(per_text) == 1 else [f for found in per_text for f in found]
     if not failed:
         result.found = per_text
-    findings = [f for found in per_text for f in found]
-    if not findings and not failed:  # nothing found, within the scaled budgets
-        result.records = stage.clean
+        if not findings:  # nothing found, within the scaled budgets
+            result.records = stage.clean
+            return result
+        result.records = _found_records(stage, findings)
+    else:
+        closed = [n for n, why in failed.items() if _fails_closed(stage.specs[n])]
+        result.records = _failed_records(stage, findings, failed, closed, result.degraded)
+        if closed:
+            result.blocked = True
+            result.reason = "filter_error"
+            return result
+        if error is not None:
+            return result  # failed open: the text goes on unchanged, recorded as degraded
+    effects = stage.effects
+    blocking = [f for f in findings if f.filter in effects.blocking]
+    if blocking:
+        result.blocked = True
+        result.types = tuple(sorted({f.type for f in blocking}))
+        result.reason = result.types[0]
         return result
+    cutting = effects.cutting
+    for i, (text, found) in enumerate(zip(texts, per_text, strict=True)):
+        cuts = [f for f in found if f.filter in cutting]
+        if cuts:
+            new = cut(text, cuts, effects)
+            if new != text:
+                result.texts[i] = new
+                result.changed = True
+    return result
+
+
+def _found_records(stage: Stage, findings: list[Finding]) -> list[FilterRecord]:
+    """Each scanned filter's record when none failed: the shared clean one where it found
+    nothing."""
+    by_filter: dict[str, list[Finding]] = {}
+    for f in findings:
+        mine = by_filter.get(f.filter)
+        if mine is None:
+            by_filter[f.filter] = [f]
+        else:
+            mine.append(f)
+    records = list(stage.clean)
+    for i, record in enumerate(records):
+        mine = by_filter.get(record.filter)
+        if mine is not None:
+            action, verdict = stage.on_found[record.filter]
+            types = (mine[0].type,) if len(mine) == 1 else tuple(sorted({f.type for f in mine}))
+            records[i] = record._replace(
+                action=action, verdict=verdict, types=types, hits=len(mine), findings=tuple(mine)
+            )
+    return records
+
+
+def _failed_records(
+    stage: Stage,
+    findings: list[Finding],
+    failed: dict[str, str],
+    closed: list[str],
+    degraded: list[str],
+) -> list[FilterRecord]:
+    """Each scanned filter's record when some failed: `on_error` decides those (closed
+    ones block; open ones pass, named in `degraded`)."""
     by_filter: dict[str, list[Finding]] = {}
     for f in findings:
         by_filter.setdefault(f.filter, []).append(f)
-    closed = [n for n, why in failed.items() if _fails_closed(stage.specs[n])]
     records: list[FilterRecord] = []
-    result.records = records
-    for name, spec in specs.items():
+    for name, spec in stage.scanned.items():
         mine = by_filter.get(name, [])
         verdict = _verdict(spec, mine)
         action = verdict if spec.mode is Mode.ENFORCE else Action.CONTINUE
@@ -214,32 +271,14 @@ def _decide(
             if name in closed:
                 action = verdict = Action.BLOCK
             else:
-                result.degraded.append(f"{name}:{why}")
+                degraded.append(f"{name}:{why}")
         types = tuple(sorted({f.type for f in mine}))
         records.append(
             FilterRecord(
                 name, stage.name, action, verdict, spec.mode, types, len(mine), why, tuple(mine)
             )
         )
-    if closed:
-        result.blocked = True
-        result.reason = "filter_error"
-        return result
-    if error is not None:
-        return result  # failed open: the text goes on unchanged, recorded as degraded
-    blocking = [f for f in findings if stage.effects.blocks(f)]
-    if blocking:
-        result.blocked = True
-        result.types = tuple(sorted({f.type for f in blocking}))
-        result.reason = result.types[0]
-        return result
-    for i, (text, found) in enumerate(zip(texts, per_text, strict=True)):
-        if found:
-            new = apply(text, found, stage.effects).text
-            if new != text:
-                result.texts[i] = new
-                result.changed = True
-    return result
+    return records
 
 
 def _scale(texts: Sequence[str]) -> float:

@@ -160,25 +160,27 @@ def apply(text: str, findings: Sequence[Finding], effects: Effects) -> Applied:
     """
     if any(effects.blocks(f) for f in findings):
         return Applied("", True)
-    cuts = sorted(
-        (f for f in findings if effects.cuts(f)),
-        key=lambda f: (f.start, -f.end),
-    )
+    return Applied(cut(text, [f for f in findings if effects.cuts(f)], effects), False)
+
+
+def cut(text: str, cuts: list[Finding], effects: Effects) -> str:
+    """`text` with each of `cuts` (findings that `effects` cuts) replaced, as `apply` does
+    once it knows that nothing blocks."""
+    if len(cuts) > 1:
+        cuts.sort(key=_by_start_longest)
     out: list[str] = []
     at = 0
     i = 0
     while i < len(cuts):
-        group = [cuts[i]]
-        end = cuts[i].end
+        merged = cuts[i]
+        start, end = merged.start, merged.end
         i += 1
-        while i < len(cuts) and cuts[i].start < end:
-            group.append(cuts[i])
-            end = max(end, cuts[i].end)
-            i += 1
-        start = group[0].start
-        if len(group) == 1:
-            merged = group[0]
-        else:
+        if i < len(cuts) and cuts[i].start < end:
+            group = [merged]
+            while i < len(cuts) and cuts[i].start < end:
+                group.append(cuts[i])
+                end = max(end, cuts[i].end)
+                i += 1
             label = max(group, key=lambda f: (f.severity, f.end - f.start))
             merged = Finding(label.type, label.rule, start, end, label.severity, label.filter)
         new = effects.replacement(merged, text[start:end])
@@ -186,7 +188,11 @@ def apply(text: str, findings: Sequence[Finding], effects: Effects) -> Applied:
         out += [text[at:start], new]
         at = end
     out.append(text[at:])
-    return Applied("".join(out), False)
+    return "".join(out)
+
+
+def _by_start_longest(f: Finding) -> tuple[int, int]:
+    return (f.start, -f.end)
 
 
 # Held text from which events are rescanned lazily, and the share of it (1/RESCAN_RATIO)

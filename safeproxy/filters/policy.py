@@ -81,19 +81,29 @@ class Effects:
     def __init__(self, specs: Mapping[str, FilterSpec], salt: bytes) -> None:
         self._specs = specs
         self._salt = salt
+        # The filters whose findings block, and those whose findings are cut: a set look-up
+        # per finding where a whole text is decided (chain._decide).
+        enforced = [s for s in specs.values() if s.mode is Mode.ENFORCE]
+        self.blocking = frozenset(s.name for s in enforced if s.action is FilterAction.BLOCK)
+        self.cutting = frozenset(s.name for s in enforced if s.action is FilterAction.REDACT)
+        self._placeholders: dict[str, str] = {}
 
     def blocks(self, finding: Finding) -> bool:
-        spec = self._specs[finding.filter]
-        return spec.mode is Mode.ENFORCE and spec.action is FilterAction.BLOCK
+        return finding.filter in self.blocking
 
     def cuts(self, finding: Finding) -> bool:
-        spec = self._specs[finding.filter]
-        return spec.mode is Mode.ENFORCE and spec.action is FilterAction.REDACT
+        return finding.filter in self.cutting
 
     def replacement(self, finding: Finding, value: str) -> str | None:
-        spec = self._specs[finding.filter]
-        if spec.mode is not Mode.ENFORCE or spec.action is not FilterAction.REDACT:
+        if finding.filter not in self.cutting:
             return None
+        spec = self._specs[finding.filter]
+        if spec.redaction is Redaction.PLACEHOLDER:
+            # One label per finding type (types come from the rules: a fixed set).
+            label = self._placeholders.get(finding.type)
+            if label is None:
+                label = self._placeholders[finding.type] = type_placeholder(finding)
+            return label
         if spec.redaction is Redaction.MASK:
             return "".join(" " if c.isspace() else "*" for c in value)
         if spec.redaction is Redaction.REMOVE:
@@ -102,7 +112,7 @@ class Effects:
             digest = hashlib.sha256(self._salt + value.encode("utf-8", "surrogatepass"))
             label = finding.type.rsplit(".", 1)[-1].upper()
             return f"[{label}:{digest.hexdigest()[:12]}]"
-        return type_placeholder(finding)
+        raise AssertionError(spec.redaction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +134,8 @@ class Stage:
     clean: SharedRecords = field(init=False)
     # Below this no filter can have overrun its budget (whatever the text's size).
     min_budget_s: float = field(init=False)
+    # Each scanned filter's (action, verdict) when it found something and did not fail.
+    on_found: Mapping[str, tuple[Action, Action]] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "empty", not self.specs)
@@ -136,6 +148,14 @@ class Stage:
         object.__setattr__(self, "clean", clean)
         budgets = [s.budget_s for s in scanned.values()]
         object.__setattr__(self, "min_budget_s", min(budgets, default=float("inf")))
+        on_found = {
+            n: (
+                s.action.verdict() if s.mode is Mode.ENFORCE else Action.CONTINUE,
+                s.action.verdict(),
+            )
+            for n, s in scanned.items()
+        }
+        object.__setattr__(self, "on_found", on_found)
 
 
 @dataclass(frozen=True, slots=True)
