@@ -8,6 +8,7 @@
     │   ├── MethodNotAllowed        405
     │   ├── RequestTimeout          408 client too slow sending head or body
     │   ├── PayloadTooLarge         413 body (or inflated body) over the cap
+    │   ├── TooManyAttempts         429 too many wrong admin tokens from one peer
     │   └── UnsupportedMediaType    415 Content-Encoding not enabled
     └── UpstreamError               the model server is at fault (5xx)
         ├── UpstreamUnavailable     502 connect failure / connection lost
@@ -124,6 +125,17 @@ class UnsupportedMediaType(ClientError):
 class Unauthorized(ClientError):
     status = 401
     code = "invalid_api_key"
+
+
+class TooManyAttempts(ClientError):
+    """429 on the admin listener: this peer tried too many wrong tokens (admin/attempts.py)."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after_s: float) -> None:
+        super().__init__("too many wrong admin tokens; try again later")
+        self.retry_after_s = retry_after_s
 
 
 class RateLimited(ProxyError):

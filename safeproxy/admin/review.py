@@ -35,6 +35,7 @@ from safeproxy.errors import (
     MethodNotAllowed,
     NotFound,
     ProxyError,
+    TooManyAttempts,
     Unauthorized,
     error_response,
 )
@@ -113,14 +114,23 @@ def _guard(tokens: AdminTokens, audit: AuditLog | None, exempt: str | None) -> M
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         if exempt is not None and (request.path == exempt or request.path.startswith(exempt + "/")):
             return await handler(request)
+        wait_s = tokens.attempts.begin(request.remote)
+        if wait_s:  # too many wrong tokens from this peer: refused, its credential unread
+            if audit is not None:
+                audit.event("admin_refused", reason="throttled", method=request.method,
+                            path=request.path[:256])  # fmt: skip
+            throttled = TooManyAttempts(wait_s)
+            return error_response(throttled, headers=throttled.headers())
         scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
         given = credential.strip().encode("utf-8", "surrogateescape")
         name = tokens.name_of(given) if scheme.lower() == "bearer" else None
         if name is None:
             if audit is not None:  # the path is client input: cut short, never the token
-                audit.event("admin_refused", method=request.method, path=request.path[:256])
+                audit.event("admin_refused", reason="token", method=request.method,
+                            path=request.path[:256])  # fmt: skip
             refused = Unauthorized("a valid admin bearer token is required")
             return error_response(refused, headers={"WWW-Authenticate": "Bearer"})
+        tokens.attempts.succeeded(request.remote)
         request[ADMIN_TOKEN] = name  # for handlers whose own audit record names the caller
         response = await _answer(request, handler)
         if audit is not None and request.method == "POST":

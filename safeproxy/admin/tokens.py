@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Mapping
 
 from aiohttp import web
 
+from safeproxy.admin.attempts import Attempts
 from safeproxy.review.settings import AdminSettings
 
 # The name a token read from `admin.token_env` has in audit records.
@@ -21,11 +23,14 @@ class AdminTokens:
     """Which named token a bearer credential is, if any. Only digests are kept: a memory
     dump or a config file shows no usable token."""
 
-    def __init__(self, digests: Mapping[str, str]) -> None:
-        """`digests`: token name -> hex SHA-256 of the token."""
+    def __init__(self, digests: Mapping[str, str], attempts: Attempts | None = None) -> None:
+        """`digests`: token name -> hex SHA-256 of the token. `attempts`: how many wrong
+        tokens each peer may still try (one budget for the API and the console login, which
+        both check these tokens)."""
         if not digests:
             raise ValueError("at least one admin token is needed")
         self._digests = [(d.encode(), name) for name, d in digests.items()]
+        self.attempts = attempts if attempts is not None else Attempts(time.monotonic)
 
     @classmethod
     def single(cls, token: str) -> AdminTokens:

@@ -201,7 +201,8 @@ class Metrics:
             "safeproxy_console_refused",
             "Console requests refused: `session` (a POST with no live session), `csrf` (a "
             "mutation without the session's CSRF token), `login` (a wrong token), "
-            "`login_csrf` (a login form without its nonce).",
+            "`login_csrf` (a login form without its nonce), `throttled` (a login from a peer "
+            "past its allowance of wrong admin tokens).",
             ["reason"],
             registry=registry,
         )

@@ -13,7 +13,9 @@ Pages live on the admin listener (off unless `admin.enabled`, on its host, 127.0
 default). Its bearer check lets /console through (admin/review.py `exempt`): a browser
 cannot send that header, so here a missing or expired session redirects to the login page,
 and a POST without the session's CSRF token is refused (403), recorded in the audit log
-(`console_refused`) and counted (`safeproxy_console_refused_total{reason}`). A mutation
+(`console_refused`) and counted (`safeproxy_console_refused_total{reason}`). Wrong tokens
+at the login count against the peer's allowance shared with the API (admin/attempts.py):
+past it, the login answers 429 without reading the token. A mutation
 calls the same function as its API endpoint and writes the same `admin` audit record with
 the token's name, marked `via: console`.
 """
@@ -29,7 +31,7 @@ from safeproxy.admin.body import read_capped
 from safeproxy.admin.console.render import Renderer, redirect
 from safeproxy.admin.console.session import LOGIN_TTL_S, Session, Sessions
 from safeproxy.admin.tokens import AdminTokens
-from safeproxy.errors import PayloadTooLarge, ProxyError
+from safeproxy.errors import PayloadTooLarge, ProxyError, TooManyAttempts
 from safeproxy.telemetry.audit import AuditLog
 from safeproxy.telemetry.metrics import Metrics
 
@@ -147,11 +149,20 @@ class Gate:
         if not self.sessions.login_ok(request.cookies.get(LOGIN_COOKIE), form.get("csrf")):
             self._refused(request, "login_csrf", None)
             return await self.login_form(request, "the login form expired; try again", 403)
+        wait_s = self.tokens.attempts.begin(request.remote)
+        if wait_s:  # too many wrong tokens from this peer (API and login alike): unread
+            self._refused(request, "throttled", None)
+            response = await self.login_form(
+                request, "too many wrong tokens from this address; try again later", 429
+            )
+            response.headers.update(TooManyAttempts(wait_s).headers())
+            return response
         token = form.get("token", "").strip().encode("utf-8", "surrogateescape")
         name = self.tokens.name_of(token) if token else None
         if name is None:
             self._refused(request, "login", None)
             return await self.login_form(request, "that is not a valid admin token", 401)
+        self.tokens.attempts.succeeded(request.remote)
         cookie, _ = self.sessions.issue(name)
         if self._audit is not None:
             self._audit.event("console_login", token=name)
