@@ -22,9 +22,10 @@ from safeproxy.filters.holdback import StreamRedactor
 from safeproxy.filters.injection import injection_rules
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.pii import PII_RULES
-from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
+from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.secrets import SECRET_KINDS
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.stage import Stage
 from safeproxy.settings.loading import bundled_config, load_settings
 from safeproxy.settings.policy import InjectionFilter, PiiFilter, PolicySettings, SecretsFilter
 from safeproxy.upstream.openai import Kind

@@ -31,8 +31,9 @@ from filters import load_policy
 from safeproxy.filters.chain import StageResult, run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.policy import Compiler, Stage, compile_policies
+from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.stage import Stage
 from safeproxy.settings.policy import PolicySettings
 
 SIZES_KB = (16, 64, 256, 1024)

@@ -22,7 +22,8 @@ from safeproxy.exchange.state import Exchange
 from safeproxy.exchange.whole import WholeReply
 from safeproxy.filters.api import Mode
 from safeproxy.filters.chain import Clock, StageResult, run_stage, run_stage_reusing
-from safeproxy.filters.policy import CompiledPolicy, Stage
+from safeproxy.filters.policy import CompiledPolicy
+from safeproxy.filters.stage import Stage
 from safeproxy.rollout.mark import RolloutMark
 from safeproxy.rollout.shadow import compare
 from safeproxy.upstream.openai import Kind, Slot, Uninspectable, joined_runs

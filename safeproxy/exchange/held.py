@@ -12,7 +12,8 @@ from safeproxy.exchange.state import Exchange
 from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, OnError
 from safeproxy.filters.chain import Clock
 from safeproxy.filters.holdback import StreamRedactor
-from safeproxy.filters.policy import CompiledPolicy, FilterSpec
+from safeproxy.filters.policy import CompiledPolicy
+from safeproxy.filters.stage import FilterSpec
 from safeproxy.upstream.sse import SSEEvent
 
 K = TypeVar("K", bound=Hashable)

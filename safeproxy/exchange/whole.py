@@ -14,7 +14,8 @@ from typing import Any
 from safeproxy.errors import PolicyViolation
 from safeproxy.exchange.state import Exchange
 from safeproxy.filters.chain import Clock, run_stage
-from safeproxy.filters.policy import CompiledPolicy, Stage
+from safeproxy.filters.policy import CompiledPolicy
+from safeproxy.filters.stage import Stage
 from safeproxy.upstream.openai import Slot
 from safeproxy.upstream.sse import SSEEvent
 from safeproxy.upstream.wire import WIRE_APIS

@@ -68,7 +68,7 @@ class FilterAction(enum.Enum):
 
 
 class Redaction(enum.Enum):
-    """How a redacting filter writes what it cut (see policy.Effects)."""
+    """How a redacting filter writes what it cut (see stage.Effects)."""
 
     PLACEHOLDER = "placeholder"  # [REDACTED:EMAIL]
     MASK = "mask"  # the value's characters as '*'

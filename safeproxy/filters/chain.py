@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from safeproxy.filters.api import Action, FilterRecord, Finding, Mode, OnError
+from safeproxy.filters.api import FilterRecord, Finding
 from safeproxy.filters.holdback import cut
-from safeproxy.filters.policy import FilterSpec, Stage
 from safeproxy.filters.scanner import Overload
+from safeproxy.filters.stage import Stage, failed_records, fails_closed, found_records
 
 Clock = Callable[[], float]
 
@@ -199,10 +199,10 @@ def _decide(
         if not findings:  # nothing found, within the scaled budgets
             result.records = stage.clean
             return result
-        result.records = _found_records(stage, findings)
+        result.records = found_records(stage, findings)
     else:
-        closed = [n for n, why in failed.items() if _fails_closed(stage.specs[n])]
-        result.records = _failed_records(stage, findings, failed, closed, result.degraded)
+        closed = [n for n, why in failed.items() if fails_closed(stage.specs[n])]
+        result.records = failed_records(stage, findings, failed, closed, result.degraded)
         if closed:
             result.blocked = True
             result.reason = "filter_error"
@@ -225,60 +225,6 @@ def _decide(
                 result.texts[i] = new
                 result.changed = True
     return result
-
-
-def _found_records(stage: Stage, findings: list[Finding]) -> list[FilterRecord]:
-    """Each scanned filter's record when none failed: the shared clean one where it found
-    nothing."""
-    by_filter: dict[str, list[Finding]] = {}
-    for f in findings:
-        mine = by_filter.get(f.filter)
-        if mine is None:
-            by_filter[f.filter] = [f]
-        else:
-            mine.append(f)
-    records = list(stage.clean)
-    for i, record in enumerate(records):
-        mine = by_filter.get(record.filter)
-        if mine is not None:
-            action, verdict = stage.on_found[record.filter]
-            types = (mine[0].type,) if len(mine) == 1 else tuple(sorted({f.type for f in mine}))
-            records[i] = record._replace(
-                action=action, verdict=verdict, types=types, hits=len(mine), findings=tuple(mine)
-            )
-    return records
-
-
-def _failed_records(
-    stage: Stage,
-    findings: list[Finding],
-    failed: dict[str, str],
-    closed: list[str],
-    degraded: list[str],
-) -> list[FilterRecord]:
-    """Each scanned filter's record when some failed: `on_error` decides those (closed
-    ones block; open ones pass, named in `degraded`)."""
-    by_filter: dict[str, list[Finding]] = {}
-    for f in findings:
-        by_filter.setdefault(f.filter, []).append(f)
-    records: list[FilterRecord] = []
-    for name, spec in stage.scanned.items():
-        mine = by_filter.get(name, [])
-        verdict = _verdict(spec, mine)
-        action = verdict if spec.mode is Mode.ENFORCE else Action.CONTINUE
-        why = failed.get(name)
-        if why is not None:
-            if name in closed:
-                action = verdict = Action.BLOCK
-            else:
-                degraded.append(f"{name}:{why}")
-        types = tuple(sorted({f.type for f in mine}))
-        records.append(
-            FilterRecord(
-                name, stage.name, action, verdict, spec.mode, types, len(mine), why, tuple(mine)
-            )
-        )
-    return records
 
 
 def _scale(texts: Sequence[str]) -> float:
@@ -398,11 +344,3 @@ def _scored(stage: Stage, found: list[Finding], near: list[bool], text: str) -> 
         if close:
             near.append(True)  # short of its threshold: a sampling signal
     return keep
-
-
-def _verdict(spec: FilterSpec, findings: list[Finding]) -> Action:
-    return spec.action.verdict() if findings else Action.CONTINUE
-
-
-def _fails_closed(spec: FilterSpec) -> bool:
-    return spec.on_error is OnError.CLOSED and spec.mode is Mode.ENFORCE

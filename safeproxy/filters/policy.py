@@ -14,25 +14,19 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import hyperscan
 
 from safeproxy.filters.api import (
-    Action,
-    FilterAction,
-    FilterRecord,
-    Finding,
     Mode,
     OnError,
-    Redaction,
-    SharedRecords,
 )
 from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.gate import plain_reading
-from safeproxy.filters.holdback import Finder, Finders, type_placeholder
+from safeproxy.filters.holdback import Finder, Finders
 from safeproxy.filters.injection_scripts import ScriptFinder
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
@@ -40,7 +34,6 @@ from safeproxy.filters.registry import (
     Clamped,
     Context,
     FilterCommon,
-    Judge,
     Registry,
     Share,
     TextFinder,
@@ -48,6 +41,7 @@ from safeproxy.filters.registry import (
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, Scanner
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.stage import Effects, FilterSpec, Stage
 from safeproxy.filters.views import ViewFinder, Views
 from safeproxy.settings.policy import PolicySettings, StreamSettings, ViewSettings
 
@@ -58,104 +52,6 @@ class PolicyError(Exception):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{p}: {m}" for p, m in problems))
         self.problems = problems
-
-
-@dataclass(frozen=True, slots=True)
-class FilterSpec:
-    """A filter as its stage runs it: the settings' strings as enums, its type's judge."""
-
-    name: str
-    type: str
-    action: FilterAction
-    mode: Mode
-    on_error: OnError
-    budget_s: float
-    redaction: Redaction = Redaction.PLACEHOLDER
-    judge: Judge | None = None  # decides on its findings per whole text (registry.Judge)
-    scanned: bool = True  # False: limits, checked on the body (exchange/guard.py), not by the scan
-
-
-class Effects:
-    """A finding's fate is its filter's: enforce+block blocks, enforce+redact cuts."""
-
-    def __init__(self, specs: Mapping[str, FilterSpec], salt: bytes) -> None:
-        self._specs = specs
-        self._salt = salt
-        # The filters whose findings block, and those whose findings are cut: a set look-up
-        # per finding where a whole text is decided (chain._decide).
-        enforced = [s for s in specs.values() if s.mode is Mode.ENFORCE]
-        self.blocking = frozenset(s.name for s in enforced if s.action is FilterAction.BLOCK)
-        self.cutting = frozenset(s.name for s in enforced if s.action is FilterAction.REDACT)
-        self._placeholders: dict[str, str] = {}
-
-    def blocks(self, finding: Finding) -> bool:
-        return finding.filter in self.blocking
-
-    def cuts(self, finding: Finding) -> bool:
-        return finding.filter in self.cutting
-
-    def replacement(self, finding: Finding, value: str) -> str | None:
-        if finding.filter not in self.cutting:
-            return None
-        spec = self._specs[finding.filter]
-        if spec.redaction is Redaction.PLACEHOLDER:
-            # One label per finding type (types come from the rules: a fixed set).
-            label = self._placeholders.get(finding.type)
-            if label is None:
-                label = self._placeholders[finding.type] = type_placeholder(finding)
-            return label
-        if spec.redaction is Redaction.MASK:
-            return "".join(" " if c.isspace() else "*" for c in value)
-        if spec.redaction is Redaction.REMOVE:
-            return ""
-        if spec.redaction is Redaction.HASH:
-            digest = hashlib.sha256(self._salt + value.encode("utf-8", "surrogatepass"))
-            label = finding.type.rsplit(".", 1)[-1].upper()
-            return f"[{label}:{digest.hexdigest()[:12]}]"
-        raise AssertionError(spec.redaction)
-
-
-@dataclass(frozen=True, slots=True)
-class Stage:
-    """The compiled filters of one direction."""
-
-    name: str  # "input" | "output"
-    specs: Mapping[str, FilterSpec]
-    finder: Finder
-    effects: Effects
-    limits: Limits | None
-    max_len: int
-
-    # No filters at all (an attribute, not a property: read several times per request).
-    empty: bool = field(init=False)
-    # The filters the scan decides (limits are checked on the body, in exchange/guard.py), and
-    # their records when nothing was found.
-    scanned: Mapping[str, FilterSpec] = field(init=False)
-    clean: SharedRecords = field(init=False)
-    # Below this no filter can have overrun its budget (whatever the text's size).
-    min_budget_s: float = field(init=False)
-    # Each scanned filter's (action, verdict) when it found something and did not fail.
-    on_found: Mapping[str, tuple[Action, Action]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "empty", not self.specs)
-        scanned = {n: s for n, s in self.specs.items() if s.scanned}
-        object.__setattr__(self, "scanned", scanned)
-        clean = SharedRecords(
-            FilterRecord(n, self.name, Action.CONTINUE, Action.CONTINUE, s.mode)
-            for n, s in scanned.items()
-        )
-        object.__setattr__(self, "clean", clean)
-        budgets = [s.budget_s for s in scanned.values()]
-        object.__setattr__(self, "min_budget_s", min(budgets, default=float("inf")))
-        on_found = {
-            n: (
-                s.action.verdict() if s.mode is Mode.ENFORCE else Action.CONTINUE,
-                s.action.verdict(),
-            )
-            for n, s in scanned.items()
-        }
-        object.__setattr__(self, "on_found", on_found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from safeproxy.filters.policy import CompiledPolicy, Compiler, PolicyError, Stage
+from safeproxy.filters.policy import CompiledPolicy, Compiler, PolicyError
+from safeproxy.filters.stage import Stage
 from safeproxy.filters.views import ViewFinder
 from safeproxy.settings.policy import PolicySettings
 

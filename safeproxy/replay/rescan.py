@@ -21,8 +21,9 @@ from safeproxy.filters.chain import StageResult, run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
+from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.stage import Stage
 from safeproxy.replay.triage import RANK, Replayed, Triage
 from safeproxy.settings.schema import Settings
 

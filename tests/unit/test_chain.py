@@ -15,8 +15,9 @@ from safeproxy.filters.api import Action, Mode
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
+from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.stage import Stage
 from safeproxy.settings.policy import PolicySettings
 from safeproxy.upstream.openai import Kind, Uninspectable, chat_slots, prompt_slots, reply_slots
 from safeproxy.upstream.routes import Route, Target

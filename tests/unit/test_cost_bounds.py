@@ -15,11 +15,12 @@ from safeproxy.filters.detect import Detector
 from safeproxy.filters.injection import injection_rules
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.pii import PII_RULES, SSN_BARE
-from safeproxy.filters.policy import Compiler, Stage, compile_policies
+from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.scanner import REPORTS_FLOOR, REPORTS_PER_KIB, Overload, report_cap
 from safeproxy.filters.secrets import SECRET_RULES
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.spans import NextStop
+from safeproxy.filters.stage import Stage
 from safeproxy.filters.work import FLOOR_UNITS, UNCHECKED, UNITS_PER_KIB, Work
 from safeproxy.settings.loading import bundled_config, load_settings
 

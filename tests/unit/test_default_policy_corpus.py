@@ -19,8 +19,9 @@ import pytest
 from safeproxy.filters.chain import StageResult, run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.policy import CompiledPolicy, Compiler, Stage, compile_policies
+from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
+from safeproxy.filters.stage import Stage
 from safeproxy.settings.loading import bundled_config, load_settings
 from tests.unit import test_injection_languages as languages
 
