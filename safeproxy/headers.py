@@ -79,6 +79,17 @@ class RequestIds:
         return f"{self._prefix}{next(self._count):016x}"
 
 
+def credential(headers: Mapping[str, str]) -> str | None:
+    """The client's API key as an Authorization value: its own, or Anthropic's `x-api-key`
+    (what the anthropic SDK sends) as a bearer key. Neither goes upstream: the proxy owns
+    Authorization there, and `x-api-key` is not forwarded unless an upstream names it."""
+    authorization = headers.get("Authorization")
+    if authorization is not None:
+        return authorization
+    key = headers.get("x-api-key")
+    return f"Bearer {key.strip()}" if key else None
+
+
 def request_id(headers: Mapping[str, str], ids: RequestIds) -> str:
     """The client's X-Request-ID if it is a sane token, else a fresh unique one."""
     given = headers.get("X-Request-ID")

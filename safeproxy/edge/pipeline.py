@@ -35,7 +35,7 @@ from safeproxy.exchange.decision import OPERATIONS, output_violation
 from safeproxy.exchange.guard import Guard
 from safeproxy.exchange.state import Exchange
 from safeproxy.generation.holder import GenerationHolder
-from safeproxy.headers import RequestIds, request_id, upstream_headers
+from safeproxy.headers import RequestIds, credential, request_id, upstream_headers
 from safeproxy.resilience.quarantine_gate import QuarantineGate
 from safeproxy.resilience.safety import SafetyBreakers
 from safeproxy.rollout.controller import Rollouts
@@ -132,12 +132,12 @@ class Pipeline:
             headers = request.headers
             if self._by_address:
                 who = gen.auth.identify(
-                    headers.get("Authorization"),
+                    credential(headers),
                     request.remote,
                     ",".join(headers.getall("X-Forwarded-For", ())) or None,
                 )
             else:  # nothing counts per client: the address is not worth looking up
-                who = gen.auth.identify(headers.get("Authorization"), None, None)
+                who = gen.auth.identify(credential(headers), None, None)
             ex.tenant, ex.limit_key = who.tenant, who.limit_key
             if who.configured:
                 ex.tenant_label = who.tenant
@@ -234,7 +234,7 @@ class Pipeline:
         route, ex.policy_via, _ = ex.generation.tenants.choose(tenant, route)
         rollouts = self._rollouts
         if rollouts is not None and rollouts.rollouts:  # a canary's candidate may serve it
-            route = rollouts.serve(ex, route, request.headers.get("Authorization"))
+            route = rollouts.serve(ex, route, credential(request.headers))
         ex.route = route
         if self._quarantining and await self._quarantine.holds(ex.limit_key, ex.degraded):
             strict = self._quarantine.strict_policy

@@ -5,10 +5,12 @@ and tool input on output, blocks before and after the first byte end the way the
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
 import anthropic
+import httpx
 import orjson
 import pytest
 
@@ -240,3 +242,41 @@ def test_the_proxys_own_rate_limit_is_the_sdks_rate_limit_error() -> None:
         assert body["type"] == "error" and body["error"]["type"] == "rate_limit_error"
         assert int(refused.value.response.headers["retry-after"]) >= 1
         assert len(s.mocks[0].received) == 1
+
+
+def test_x_api_key_is_the_clients_api_key(tmp_path: Any) -> None:
+    """With `auth.mode: api_keys`, Anthropic's documented header (`x-api-key`, what its HTTP
+    examples and older SDKs send) identifies the client as a bearer key does (the SDK of
+    today sends the key as a bearer); a wrong one is refused, and neither reaches the model
+    server."""
+    key = "sk-ant-team-b-0123456789"
+
+    def keyed(urls: list[str]) -> dict[str, Any]:
+        cfg = base_config(urls)
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        cfg["auth"] = {"mode": "api_keys", "keys": [{"sha256": digest, "tenant": "team-b"}]}
+        cfg["telemetry"] = {"audit": {"path": str(tmp_path / "audit.jsonl")}}
+        return cfg
+
+    body = {"model": "m", "max_tokens": 20, "messages": HI}
+
+    def post(headers: dict[str, str]) -> httpx.Response:
+        headers = {"anthropic-version": "2023-06-01", **headers}
+        return httpx.post(s.url + "/v1/messages", json=body, headers=headers, timeout=10)
+
+    with Stack(keyed) as s:
+        assert post({"x-api-key": "sk-ant-wrong"}).status_code == 401
+        assert post({}).status_code == 401
+        assert s.mocks[0].received == []  # refused at the proxy
+        reply = post({"x-api-key": key})
+        assert reply.status_code == 200 and reply.json()["content"]
+        sdk = anthropic.Anthropic(base_url=s.url, api_key=key, max_retries=0)
+        s.on_exit(sdk.close)
+        assert sdk.messages.create(model="m", max_tokens=20, messages=HI).content
+        for received in s.mocks[0].received:
+            headers = {k.lower() for k in received.headers}
+            assert "x-api-key" not in headers and "authorization" not in headers
+    records = [orjson.loads(x) for x in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    tenants = [r["tenant"] for r in records if r["type"] == "request" and r["status"] == 200]
+    assert tenants == ["team-b", "team-b"]
+    assert key not in (tmp_path / "audit.jsonl").read_text()
