@@ -353,8 +353,11 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 # (long s and the Kelvin sign; found by scanning every code point): a text holding one is
 # read as UTF-8.
 CASE_TWINS = ("\u017f", "\u212a")
-# Escapes naming characters outside ASCII (or classes of them) in a pattern.
-_WIDE_ESCAPE = re.compile(r"\\(?:x[89a-fA-F]|x\{|[0-3][0-7]{2}|[uUNpPQEc])")
+# Escapes naming characters outside ASCII (or classes of them) in a pattern; an escaped
+# backslash is matched too, as itself, so that the letter after it is not read as an escape
+# (`\\u` is a backslash and a "u").
+_ESCAPE = re.compile(r"\\(?:\\|x[89a-fA-F]|x\{|[0-3][0-7]{2}|[uUNpPQEc])")
+_ESCAPED_BACKSLASH = "\\\\"
 
 
 def project(data: bytes) -> bytes:
@@ -368,7 +371,7 @@ def ascii_only(regex: str) -> bool:
     (but CASE_TWINS) is alike to it, in a class, a negated class, `.`, `\\W` or `\\b`, and
     it matches a text's projection where it matches the text. Cautious: an escape that
     might name another character says no."""
-    return regex.isascii() and _WIDE_ESCAPE.search(regex) is None
+    return regex.isascii() and all(m.group() == _ESCAPED_BACKSLASH for m in _ESCAPE.finditer(regex))
 
 
 def _identity(offset: int) -> int:

@@ -105,6 +105,14 @@ def test_ascii_only_says_no_to_escapes_of_other_characters() -> None:
     assert not ascii_only("жк")
 
 
+def test_ascii_only_reads_an_escaped_backslash_as_itself() -> None:
+    # `\\u` is a backslash and a "u" (the escapes decoder's gate), not the escape `\u`.
+    assert ascii_only(r"\\u\{?[0-9a-f]{4}")
+    assert ascii_only(r"[\\]x80")
+    assert not ascii_only(r"\\\u00e9")  # a backslash, then the escape \u00e9
+    assert not ascii_only(r"\\\x80")
+
+
 # The decoders' gates: those written in ASCII read the projection, the rest UTF-8 (views.py).
 DECODERS = builtin_decoders()
 GATES = (Gate(DECODERS), Gate(DECODERS, project=False))
