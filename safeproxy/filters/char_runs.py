@@ -22,6 +22,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from safeproxy.filters.ignorable import ignorable
+
 BMP_END = 0x10000
 # A text split into more runs than one per this many characters is mapped whole instead.
 RUN_SPACING = 4
@@ -35,7 +37,7 @@ CACHE_LIMIT = 1 << 16
 # pictographs, emoticons and transport symbols with skin tones, supplemental pictographs.
 EMOJI_BLOCKS = ((0x1F1E6, 0x1F1FF), (0x1F300, 0x1F6FF), (0x1F900, 0x1FAFF))
 # The categories whose characters `_fold_char` rewrites whatever they decompose to.
-_REWRITTEN = frozenset({"Cf", "Nd", "Pd"})
+_REWRITTEN = frozenset({"Cc", "Cf", "Nd", "Pd"})
 
 
 def exceptions(fold: Callable[[str], str]) -> Iterator[int]:
@@ -61,6 +63,7 @@ def exceptions(fold: Callable[[str], str]) -> Iterator[int]:
             or c.isspace()
             or len(lowered) != 1
             or 0xFE00 <= cp <= 0xFE0F  # variation selectors (Mn, combining class 0)
+            or ignorable(cp)  # Hangul fillers, ... (ignorable.py)
             or 0xAC00 <= cp <= 0xD7A3  # Hangul syllables decompose algorithmically
             or cp in (0x3002, 0xFF61)  # full stops: rewritten, with no decomposition
         )

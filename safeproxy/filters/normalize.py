@@ -5,8 +5,9 @@ redacts it, and a redaction cuts the original span that produced the match (invi
 characters inside it included). Steps, per code point:
 
 1. Unicode tag characters (U+E0020..U+E007E, "ASCII smuggling") decode to the ASCII they hide.
-2. Format characters (zero-width, bidi controls, soft hyphen, ...) and variation selectors
-   are dropped.
+2. Format characters (zero-width, bidi controls, soft hyphen, ...), variation selectors and
+   the other characters that render as nothing (ignorable.py: Hangul fillers, controls) are
+   dropped.
 3. Decimal digits of every script become 0-9; dashes become "-".
 4. NFKD, without combining marks, then casefold: full-width, ligatures, accents and case.
 5. Every kind of whitespace becomes one ASCII space (runs are kept: lengths stay local).
@@ -40,6 +41,7 @@ from safeproxy.filters.char_runs import (
     plain_blocks,
     runs_pattern,
 )
+from safeproxy.filters.ignorable import ignorable, invisible_control
 from safeproxy.filters.kept import Grown, Kept
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
@@ -48,10 +50,17 @@ _ASCII_SPACE_CHARS = "\t\n\v\f\r\x1c\x1d\x1e\x1f"
 _ASCII_SPACES = str.maketrans(_ASCII_SPACE_CHARS, " " * len(_ASCII_SPACE_CHARS))
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 
-# The ASCII fast path in one C pass over bytes: lower case, and every space-like control as
-# " " (a dict-driven str.translate looks each character up).
+# The ASCII fast path in one C pass over bytes: lower case, every space-like control as
+# " " (a dict-driven str.translate looks each character up), and every other control but NUL
+# as NUL, the mark of a character that folds to nothing (ignorable.py).
 _ASCII_FOLD = bytes(
-    32 if chr(b) in "\t\n\v\f\r\x1c\x1d\x1e\x1f" else ord(chr(b).lower()) if b < 128 else b
+    32
+    if chr(b) in "\t\n\v\f\r\x1c\x1d\x1e\x1f"
+    else 0
+    if invisible_control(chr(b))
+    else ord(chr(b).lower())
+    if b < 128
+    else b
     for b in range(256)
 )
 # Marks a character that folds to nothing (NUL: the only code point that is 0 in UTF-32).
@@ -135,7 +144,9 @@ class Normalizer:
             lambda cp: chr(cp).casefold(), {c: self._marked[c] for c in special}
         )
         self._bmp_lengths = bmp_table(lambda _: "\x01", {c: self._lengths[c] for c in special})
-        wide = special[0x80:]
+        # The runs: what casefold gets wrong outside ASCII, and the ASCII controls that fold
+        # to nothing (its spaces are rewritten after casefolding: _ascii_spaces).
+        wide = [cp for cp in range(0x80) if invisible_control(chr(cp))] + special[0x80:]
         # Emoji fold to themselves: their blocks stay out of the class (bar an exception).
         plain = plain_blocks(
             lambda cp: len(chr(cp).casefold()) != 1 or _fold_char(chr(cp)) != chr(cp).casefold()
@@ -158,8 +169,13 @@ class Normalizer:
         if text == last_in:  # the held input: equal, or the same object
             return last_out
         if text.isascii():  # most text: _normalize's first case, without a call
-            folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
-            out = Normalized(folded, text, None)
+            folded = text.encode("ascii").translate(_ASCII_FOLD)
+            # A NUL in the view is a control to drop, or a NUL of the text's own (the joiner
+            # of texts scanned as one), which stays.
+            if b"\x00" not in folded or folded.count(0) == text.count(_VANISHED):
+                out = Normalized(folded.decode("ascii"), text, None)
+            else:
+                out = self._normalize(text)
         else:
             out = self._normalize(text)
         self._last = (text, out)
@@ -168,7 +184,12 @@ class Normalizer:
     def _normalize(self, text: str) -> Normalized:
         if text.isascii():
             folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
-            return Normalized(folded, text, None)
+            marks = folded.count(_VANISHED)
+            if not marks or marks == text.count(_VANISHED):  # no control to drop
+                return Normalized(folded, text, None)
+            if _VANISHED not in text:  # controls to drop, marked
+                return self._without_vanished(folded, text)
+            # Controls to drop and NULs to keep (rare): the general path below.
         if _VANISHED not in text:
             view = self._by_runs(text)
             if view is not None:
@@ -256,7 +277,9 @@ def _fold_char(ch: str) -> str:
     if ch.isspace():
         return " "
     category = unicodedata.category(ch)
-    if category == "Cf" or _is_variation_selector(cp):
+    if category == "Cf" or _is_variation_selector(cp) or ignorable(cp):
+        return ""
+    if category == "Cc" and invisible_control(ch):
         return ""
     if category == "Nd":
         return str(unicodedata.decimal(ch))
