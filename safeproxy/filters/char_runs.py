@@ -36,8 +36,9 @@ CACHE_LIMIT = 1 << 16
 # Blocks above the BMP that emoji-heavy text is made of: regional indicators (flags), the
 # pictographs, emoticons and transport symbols with skin tones, supplemental pictographs.
 EMOJI_BLOCKS = ((0x1F1E6, 0x1F1FF), (0x1F300, 0x1F6FF), (0x1F900, 0x1FAFF))
-# The categories whose characters `_fold_char` rewrites whatever they decompose to.
-_REWRITTEN = frozenset({"Cc", "Cf", "Nd", "Pd"})
+# The categories whose characters `_fold_char` rewrites whatever they decompose to (of Po and
+# Sm, the full stops and middle dots it reads as ".").
+_REWRITTEN = frozenset({"Cc", "Cf", "Nd", "Pd", "Po", "Sm"})
 
 
 def exceptions(fold: Callable[[str], str]) -> Iterator[int]:
@@ -65,7 +66,6 @@ def exceptions(fold: Callable[[str], str]) -> Iterator[int]:
             or 0xFE00 <= cp <= 0xFE0F  # variation selectors (Mn, combining class 0)
             or ignorable(cp)  # Hangul fillers, ... (ignorable.py)
             or 0xAC00 <= cp <= 0xD7A3  # Hangul syllables decompose algorithmically
-            or cp in (0x3002, 0xFF61)  # full stops: rewritten, with no decomposition
         )
         if candidate and (len(lowered) != 1 or fold(c) != lowered):
             yield cp

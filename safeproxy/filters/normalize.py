@@ -45,7 +45,10 @@ from safeproxy.filters.ignorable import ignorable, invisible_control
 from safeproxy.filters.kept import Grown, Kept
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
-_FULL_STOPS = "\u3002\uff61"  # ideographic full stops (NFKD leaves them)
+# Read as ".": the ideographic full stops, and the middle dots and bullets that stand between
+# the parts of a value ("jane\u00b7doe@acme\u00b7io", "4111\u20221111...") as a dot does
+# (NFKD leaves them all).
+_DOTS = "\u3002\uff61\u00b7\u0387\u2022\u2027\u2219\u22c5\u2e31\u30fb\uff65"
 _ASCII_SPACE_CHARS = "\t\n\v\f\r\x1c\x1d\x1e\x1f"
 _ASCII_SPACES = str.maketrans(_ASCII_SPACE_CHARS, " " * len(_ASCII_SPACE_CHARS))
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
@@ -285,7 +288,7 @@ def _fold_char(ch: str) -> str:
         return str(unicodedata.decimal(ch))
     if category == "Pd":  # en/em dashes, non-breaking hyphens: as typed by word processors
         return "-"
-    if ch in _FULL_STOPS:
+    if ch in _DOTS:
         return "."
     decomposed = unicodedata.normalize("NFKD", ch)
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))

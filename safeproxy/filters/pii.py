@@ -106,19 +106,27 @@ PII_RULES: dict[str, Rule] = {
         # one per digit); the character after it is given back by the detector (`trailing`).
         # A run glued to a word ("f0123456789a" in hex) is no value and is not reported at
         # all: a hex dump made one report per digit run.
-        Pattern("pii.credit_card", r"\d(?:[ .-]?\d){12,18}(?:[^0-9a-z_]|$)", 38, som=False),
+        # Groups apart by a space, a dot, a dash, an underscore or a slash (middle dots and
+        # bullets read as dots: normalize._DOTS).
+        Pattern("pii.credit_card", r"\d(?:[ ./_-]?\d){12,18}(?:[^0-9a-z_]|$)", 38, som=False),
         Severity.HIGH,
         refine=v.card_spans,
-        alphabet=DIGITS + " .-",
+        alphabet=DIGITS + " ./_-",
         trailing=DIGITS,
     ),
     "ssn": Rule(
         "pii.ssn",
-        Pattern("pii.ssn", r"\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}", 11),
+        # The same separator twice (no back-references in Hyperscan: one alternative each).
+        Pattern(
+            "pii.ssn",
+            r"\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}|\d{3}\.\d{2}\.\d{4}|\d{3}_\d{2}_\d{4}"
+            r"|\d{3}/\d{2}/\d{4}",
+            11,
+        ),
         Severity.HIGH,
         on_norm(v.us_ssn),
-        alphabet=DIGITS + "- ",
-        joiners="-",
+        alphabet=DIGITS + "- ./_",
+        joiners="-.",
     ),
     "phone": Rule(
         "pii.phone",
