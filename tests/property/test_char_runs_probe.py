@@ -1,6 +1,7 @@
 """A run split that probes the text's density first (char_runs.RunMapper) gives the parts of
 one plain split, or declines only a text that is dense; the skeleton's list-table path for
-dense text within the BMP equals `str.translate` through its map."""
+dense text within the BMP equals `str.translate` through its map, and its leetspeak folding
+of text outside ASCII equals one translate through LEET."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from safeproxy.filters.char_runs import MIN_RUNS, RunMapper, runs_pattern
 from safeproxy.filters.confusables import skeleton_table
-from safeproxy.filters.skeleton import EXTRA, Skeleton
+from safeproxy.filters.skeleton import EXTRA, LEET, Skeleton
 
 # Runs of "a" and "b" (both in the class), "x" and "y" out of it; one character above the BMP.
 PATTERN = runs_pattern([ord("a"), ord("b")], None)
@@ -52,3 +53,10 @@ def test_letters_of_dense_text_equal_translate(unit: str, tail: str) -> None:
     # Long enough for the probe to judge (thousands of characters), repeated as prose is.
     text = unit * (6000 // len(unit) + 1) + tail
     assert SKELETON.letters(text) == text.translate(LETTERS)
+
+
+@given(st.text(st.sampled_from([*LEET, *LEET.values(), "ж", "漢", "😀", "x", " "]), max_size=80))
+def test_fold_outside_ascii_equals_one_translate(text: str) -> None:
+    norm = text + "ж"  # outside ASCII: the path under test
+    expected = SKELETON.letters(norm).translate({ord(k): v for k, v in LEET.items()})
+    assert SKELETON.fold(norm) == expected
