@@ -135,20 +135,30 @@ class Scanner:
         self._scratch = Scratches().get
         self._zeros = [0] * len(self.patterns)
         self._som = tuple(p.som and not p.single for p in self.patterns)
-        self._db = _compile(self.patterns, _flags) if self.patterns else None
+        # Whether the ASCII databases may read the projection of text that is not ASCII (gate
+        # patterns are written for it: gate.py).
+        self._narrow = project and all(ascii_only(p.regex) for p in self.patterns)
+        # Where every pattern is caseless, a case twin is read as its ASCII letter (see
+        # `fold_twins`), so the projection serves every text and the UTF-8 databases would
+        # never be read. Not compiled: they are most of a policy's compile time (UTF-8
+        # negated classes, the phrases' word gaps, cost seconds each).
+        self._twins = (
+            self._narrow and for_ascii and all(p.caseless for p in (*self.patterns, *gate))
+        )
+        utf8 = bool(self.patterns) and not self._twins
+        self._db = _compile(self.patterns, _flags) if utf8 else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
         ascii = [(p, _ascii_flags(p)) for p in self.patterns]
         ascii += [(p, _presence_ascii_flags(p)) for p in gate]
         self._db_ascii = _compile_with(ascii) if ascii and for_ascii else None
         self.gated = bool(gate)
-        wanted = bool(self.patterns) and presence_first
-        self._presence = _compile(self.patterns, _presence_flags) if wanted else None
+        # Where every rule is single-match, the presence database would be the main one again
+        # (same flags): scanning it first would only scan twice.
+        wanted = presence_first and not all(p.single for p in self.patterns)
+        self._presence = _compile(self.patterns, _presence_flags) if wanted and utf8 else None
         self._presence_ascii = (
             _compile(self.patterns, _presence_ascii_flags) if wanted and for_ascii else None
         )
-        # Whether the ASCII databases may read the projection of text that is not ASCII (gate
-        # patterns are written for it: gate.py).
-        self._narrow = project and all(ascii_only(p.regex) for p in self.patterns)
 
     @property
     def max_len(self) -> int:
@@ -166,7 +176,7 @@ class Scanner:
         Validators may reject the longest span and accept a shorter one (a card number
         followed by more digits), so every end is kept.
         """
-        if self._db is None or not text:
+        if not self.patterns or not text:
             return {}
         data, size = self._bytes(text)
         narrow = len(data) == len(text)  # one byte per character: the ASCII databases
@@ -176,6 +186,7 @@ class Scanner:
         if presence is not None and not _any_match(presence, data, self._scratch(presence)):
             return {}
         db = self._db_ascii if narrow and self._db_ascii else self._db
+        assert db is not None  # a text the projection cannot serve has the UTF-8 database
         found: dict[tuple[int, int], list[int]] = {}
 
         som = self._som
@@ -197,7 +208,11 @@ class Scanner:
         character) where that reads the same; and the UTF-8 size (report caps go by it)."""
         data = text.encode("utf-8")
         size = len(data)
-        if size != len(text) and self._narrow and not any(c in text for c in CASE_TWINS):
+        if size != len(text) and self._narrow:
+            if any(c in text for c in CASE_TWINS):
+                if not self._twins:
+                    return data, size
+                data = fold_twins(text).encode("utf-8")
             data = project(data)
         return data, size
 
@@ -358,6 +373,13 @@ CASE_TWINS = ("\u017f", "\u212a")
 # (`\\u` is a backslash and a "u").
 _ESCAPE = re.compile(r"\\(?:\\|x[89a-fA-F]|x\{|[0-3][0-7]{2}|[uUNpPQEc])")
 _ESCAPED_BACKSLASH = "\\\\"
+
+
+def fold_twins(text: str) -> str:
+    """`text` with each case twin as the ASCII letter that caseless UTF-8 matching reads it as
+    in a class or a literal (`\\w` and `\\b` alone would not: normalised text, which the
+    filters scan, never holds either, since NFKC folds both)."""
+    return text.replace("\u017f", "s").replace("\u212a", "k")
 
 
 def project(data: bytes) -> bytes:

@@ -1,5 +1,6 @@
 """Text outside ASCII scanned as its projection (one byte per character, scanner.py) gives
-exactly the candidates the UTF-8 scan gives, and the decoders' gates open alike (views.py):
+exactly the candidates the UTF-8 scan gives (of the text with its case twins read as their
+letters, for caseless patterns), and the decoders' gates open alike (views.py):
 for the default policy's own patterns and for patterns made of what could tell characters
 apart (negated classes, `.`, `\\W`, `\\b`, caseless letters), over text mixing ASCII with other
 scripts, emoji, combining marks and the two characters Hyperscan folds to ASCII letters."""
@@ -13,7 +14,15 @@ from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
-from safeproxy.filters.scanner import CASE_TWINS, Pattern, Scanner, ascii_only, project
+from safeproxy.filters.scanner import (
+    CASE_TWINS,
+    Match,
+    Pattern,
+    Scanner,
+    ascii_only,
+    fold_twins,
+    project,
+)
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.views import Gate
 from safeproxy.settings.loading import bundled_config, load_settings
@@ -67,9 +76,23 @@ def texts(
 @settings(max_examples=300, deadline=None)
 @given(texts(VALUES))
 def test_projection_reads_as_utf8(text: str) -> None:
+    # Caseless patterns read a case twin as its ASCII letter (scanner.fold_twins): UTF-8
+    # reads it so in classes and literals, but not in `\\w` or `\\b`.
     for projected, reference in PAIRS:
-        assert projected.candidates(text) == reference.candidates(text)
-        assert projected.scan(text) == reference.scan(text)
+        assert projected.candidates(text) == reference.candidates(fold_twins(text))
+        assert projected.scan(text) == reference.scan(fold_twins(text))
+
+
+def test_only_case_sensitive_scanners_keep_utf8_for_case_twins() -> None:
+    # The letter a twin folds to is only what a caseless pattern would read; a case-sensitive
+    # one reads the twin as UTF-8 does (a character outside ASCII, so no match here).
+    sensitive = Scanner([Pattern("s", r"s[a-z]", 2, caseless=False)])
+    assert sensitive.scan("\u017fa\u0436") == []
+    assert sensitive.scan("sa\u0436") == [Match(0, 0, 2)]
+    # Caseless: "ſkate" reads as "skate", word boundaries included.
+    projected, reference = PAIRS[0]
+    assert Match(3, 0, 5) in projected.scan("\u017fkate \u0436")
+    assert Match(3, 0, 5) not in reference.scan("\u017fkate \u0436")
 
 
 def test_the_property_meets_text_outside_ascii_with_findings() -> None:
@@ -82,8 +105,8 @@ def test_the_property_meets_text_outside_ascii_with_findings() -> None:
     assert found == reference.scan(text)
 
 
-def test_case_twins_are_read_as_utf8() -> None:
-    # The Kelvin sign reads as "k" to caseless UTF-8 matching; its projection would not.
+def test_case_twins_are_read_as_their_letters() -> None:
+    # The Kelvin sign reads as "k" to caseless UTF-8 matching; its bare projection would not.
     projected, _ = PAIRS[0]
     found = projected.scan("\u212a\u0436\u0436s")
     assert [(m.start, m.end) for m in found if m.index == 0] == [(0, 4)]
