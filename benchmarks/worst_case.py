@@ -78,6 +78,9 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "phone-groups": _drawn("0123456789", (2, 4), " -."),
     "hex-run": _cycled("0123456789abcdef"),
     "base64-run": _drawn(string.ascii_letters + string.digits + "+/", (60, 80), "="),
+    "base64url-run": _drawn(string.ascii_letters + string.digits + "-_", (60, 80), "."),
+    # A vendor-style token (secrets_shapes.prefixed_token) after every space.
+    "prefixed-tokens": _cycled("ab_Hq8ZtL2mXv9RpK4wBn7YcJ3dAe5Fg6 "),
     "email-punct": _cycled("a@b.co "),
     "email-dots": _cycled("a.b@c.d."),
     "at-dot-words": _cycled("a at b dot "),

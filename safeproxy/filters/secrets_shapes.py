@@ -9,6 +9,7 @@ host or word may flow. Values are judged on the original characters (case matter
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from itertools import pairwise
 from urllib.parse import unquote
@@ -16,8 +17,9 @@ from urllib.parse import unquote
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
 from safeproxy.filters.holds import VALUE_RUN
-from safeproxy.filters.rules import Rule, visible
+from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.spans import lstrip_from
 
 # What a token is made of (base64, base64url, URL-safe); `=` only as trailing padding.
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/_-")
@@ -148,6 +150,70 @@ def _hook_token(norm: str, orig: str) -> bool:
     return opaque(value)
 
 
+# A vendor-style token: a short lower-case prefix of up to three parts (`hf_`, `npm_`,
+# `lin_api_`, `sk_live_`), a `_` or `-`, then a body of letters and digits alone. The engine
+# reports the separator, the body and what ends it; where the prefix starts, the prefix
+# itself and the body's bar are judged here (the bar on the original characters).
+_BODY_MIN = 28  # under it: object ids (Stripe's `pi_` + 24), short hashes and slugs
+_BODY_MAX = 100
+_PREFIX_MAX = 28  # three parts: 10 + 2 x 9
+_PREFIXED = re.compile(
+    rf"([a-z][a-z0-9]{{1,9}}(?:[_-][a-z0-9]{{1,8}}){{0,2}})[_-]([A-Za-z0-9]{{{_BODY_MIN},{_BODY_MAX}}})"
+)
+# Prefixes that name a digest (`sha512-<base64>` in lock files): random, and no secret.
+_DIGESTS = frozenset(
+    ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3", "blake2b", "blake2s", "blake3")
+)
+_PREFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_-"
+
+
+def _prefixed_start(text: str, end: int) -> int:
+    """Where a prefixed token whose match ends at `end` (past its body: full stops and one
+    more character) starts: the run of prefix characters before its separator, if it is
+    short enough to be a prefix (-1 else: the middle of a longer run)."""
+    end = _body_end(text, end)
+    sep = lstrip_from(text, end, ALNUM, max(0, end - _BODY_MAX)) - 1
+    if sep < 1 or text[sep] not in "_-":
+        return -1
+    start = lstrip_from(text, sep, _PREFIX_CHARS, max(0, sep - _PREFIX_MAX))
+    if start == sep or (start > 0 and text[start - 1] in _PREFIX_CHARS):
+        return -1
+    return start
+
+
+def _body_end(text: str, end: int) -> int:
+    """Where the body ends, in a match that ends at `end`: before the character that ended
+    it and the full stops before that."""
+    if end > 0 and text[end - 1] not in ALNUM:
+        end -= 1
+    return lstrip_from(text, end, ".", max(0, end - _PREFIX_MAX - _BODY_MAX))
+
+
+def _prefixed_value(norm: str) -> tuple[int, int]:
+    """The token: the match without what ended its body."""
+    return 0, _body_end(norm, len(norm))
+
+
+def _prefixed_token(norm: str, orig: str) -> bool:
+    """A prefix that is no digest's name, and a body with the bar of a generated key: both
+    cases, random (entropy, class changes), not words joined in camelCase. Digits are not
+    required: some vendors' bodies are letters alone (`hf_`)."""
+    text = _text(orig)
+    m = _PREFIXED.match(text)
+    if m is None or m.end() < _body_end(text, len(text)):
+        return False
+    if m.group(1).split("_")[0].split("-")[0] in _DIGESTS:
+        return False
+    body = m.group(2)
+    return (
+        any(c.islower() for c in body)
+        and any(c.isupper() for c in body)
+        and v.entropy(body) >= 4.0
+        and _class_changes(body) * 4 >= len(body)
+        and _lower_runs(body) <= 3.0
+    )
+
+
 # Words that name a credential, in English and a few other languages (accents fold away in
 # the normalised view: contraseña, Schlüssel, clé). `key` alone is common in prose; the
 # value's bar (`generated`) is what keeps "the key point" from counting.
@@ -228,5 +294,27 @@ SHAPE_RULES: dict[str, Rule] = {
         hold=VALUE_RUN,
         value=_near_word_value,
         grow_right_until=" \"'`\x00,;)<>]}",
+    ),
+    # Tokens of kinds no rule names, known by their vendor-style prefix alone.
+    "prefixed_token": Rule(
+        "secret.prefixed_token",
+        Pattern(
+            "secret.prefixed_token",
+            # The separator, the whole body and what ends it: a character no token holds or
+            # the end, after any full stops (which end sentences, and continue dotted runs).
+            # So a base64 run with `_` or `-` inside reports nowhere. A class before the
+            # separator (a left boundary, the prefix's letters) cost every 4 KB scan 4-10
+            # us: where the token starts, and whether it has a boundary there, is judged on
+            # the report (`_prefixed_start`).
+            rf"[_-][a-z0-9]{{{_BODY_MIN},{_BODY_MAX}}}(\.*[^a-z0-9_+/=.-]|\.*$)",
+            _PREFIX_MAX + 1 + _BODY_MAX + 1,
+            som=False,
+        ),
+        Severity.MEDIUM,  # a vendor rule names it when it can
+        _prefixed_token,
+        bounded=False,
+        start_of=_prefixed_start,
+        hold=VALUE_RUN,
+        value=_prefixed_value,
     ),
 }

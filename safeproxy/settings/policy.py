@@ -42,6 +42,7 @@ SecretKind = Literal[
     "webhook_token",
     "url_token",
     "random_token",
+    "prefixed_token",
     "detect_secrets",
 ]
 DEFAULT_PII: tuple[PiiEntity, ...] = ("email", "phone", "credit_card", "ssn", "iban")

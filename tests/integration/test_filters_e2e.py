@@ -203,6 +203,24 @@ def test_secrets_of_unnamed_kinds_are_cut_to_their_value(stack: Stack) -> None:
     assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == expected
 
 
+def test_a_vendor_token_no_rule_names_is_cut_in_prompts_and_streams(stack: Stack) -> None:
+    """A token known by its vendor-style prefix alone (secrets_shapes.prefixed_token): cut in
+    the prompt, and in a reply that streams it in pieces; the prose around it flows."""
+    token = "npm_Ab3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"
+    prompt = f"why does {token} fail in .npmrc?"
+    client(stack).chat.completions.create(model="m", messages=user(prompt))
+    sent = forwarded(stack)["messages"][0]["content"]
+    assert sent == "why does [REDACTED:PREFIXED_TOKEN] fail in .npmrc?"
+    pieces = ["Set it to hf_jFbNTm", "HBfXcDmKpPQBJuMEH", "LGZHdfkqVfG. Then run."]
+    chunks = list(
+        client(stack).chat.completions.create(
+            model="m", messages=user("hi"), stream=True, extra_body={"mock": {"pieces": pieces}}
+        )
+    )
+    received = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert received == "Set it to [REDACTED:PREFIXED_TOKEN]. Then run."
+
+
 def test_a_spelt_out_address_split_across_chunks_never_reaches_the_client(stack: Stack) -> None:
     pieces = ["Mail jdoe [a", "t] gm", "ail [dot", "] c", "om, or jane at ac", "me dot i", "o."]
     expected = "Mail [REDACTED:EMAIL], or [REDACTED:EMAIL]."

@@ -56,6 +56,7 @@ VALUES = [
     "４１１１ １１１１ １１１１ １１１１",
     "AKIAIOSFODNN7EXAMPLE",
     "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5",
+    "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",  # a vendor no rule names (prefixed_token)
     "password: Xq7#mP2!vL9@kR4z",
     "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
     "launch  c0des",
