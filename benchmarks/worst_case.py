@@ -76,6 +76,9 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "digit-space": _cycled("1 2 3 4 5 "),
     "digits-random": _drawn("0123456789", (1, 4), " -.()+"),
     "phone-groups": _drawn("0123456789", (2, 4), " -."),
+    # Groups apart by up to three separators (pii._SEP): bars, stars, spaced dashes.
+    "digit-wide-seps": _drawn("0123456789", (1, 4), "|*~:- "),
+    "digit-spaced-dash": _cycled("41 - 11 | 11 "),
     "hex-run": _cycled("0123456789abcdef"),
     "base64-run": _drawn(string.ascii_letters + string.digits + "+/", (60, 80), "="),
     "base64url-run": _drawn(string.ascii_letters + string.digits + "-_", (60, 80), "."),

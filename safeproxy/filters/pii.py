@@ -55,6 +55,16 @@ def _iban_prefix(norm: str, p: int) -> bool:
     return (rest.replace(" ", "").isalnum() or not rest.strip()) and "  " not in rest
 
 
+# What may stand between the digit groups of a card number or an SSN, up to three of them
+# ("4111 - 1111", "123 | 45 | 6789", "4111**1111"): written the same way throughout the
+# value (validators.same_separators), so a table's column bars and a list's mixed
+# punctuation do not join numbers into one. Not the comma (lists of numbers).
+_GROUP_SEPARATORS = " ./_|*~+:\\-"
+_SEP = r"[ ./_|*~+:\\-]"
+# Phones keep their own separators (dates and times would read as numbers of some region
+# with `/` or `:`), up to three of them ("415 - 555 - 2671"), bars and stars besides.
+_PHONE_SEP = r"[ ().|*~\\-]{0,3}"
+
 _PHONE_WORDS = ("call", "phone", "tel", "mobile", "cell", "fax", "contact", "text me", "reach",
                 "dial", "whatsapp", "sms", "number")  # fmt: skip
 # Not "#" nor "no.": "Order #2022000000" and "Invoice no. 4155550123" are order ids.
@@ -106,34 +116,32 @@ PII_RULES: dict[str, Rule] = {
         # one per digit); the character after it is given back by the detector (`trailing`).
         # A run glued to a word ("f0123456789a" in hex) is no value and is not reported at
         # all: a hex dump made one report per digit run.
-        # Groups apart by a space, a dot, a dash, an underscore or a slash (middle dots and
-        # bullets read as dots: normalize._DOTS).
-        Pattern("pii.credit_card", r"\d(?:[ ./_-]?\d){12,18}(?:[^0-9a-z_]|$)", 38, som=False),
+        # Groups apart by up to three separators (middle dots and bullets read as dots:
+        # normalize._DOTS; dashes of every width as "-").
+        Pattern(
+            "pii.credit_card", rf"\d(?:{_SEP}{{0,3}}\d){{12,18}}(?:[^0-9a-z_]|$)", 74, som=False
+        ),
         Severity.HIGH,
         refine=v.card_spans,
-        alphabet=DIGITS + " ./_-",
+        alphabet=DIGITS + _GROUP_SEPARATORS,
         trailing=DIGITS,
     ),
     "ssn": Rule(
         "pii.ssn",
-        # The same separator twice (no back-references in Hyperscan: one alternative each).
-        Pattern(
-            "pii.ssn",
-            r"\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}|\d{3}\.\d{2}\.\d{4}|\d{3}_\d{2}_\d{4}"
-            r"|\d{3}/\d{2}/\d{4}",
-            11,
-        ),
+        # The same separator twice: judged by the validator (Hyperscan has no
+        # back-references).
+        Pattern("pii.ssn", rf"\d{{3}}{_SEP}{{1,3}}\d{{2}}{_SEP}{{1,3}}\d{{4}}", 15),
         Severity.HIGH,
-        on_norm(v.us_ssn),
-        alphabet=DIGITS + "- ./_",
+        on_norm(lambda span: v.same_separators(span) and v.us_ssn(span)),
+        alphabet=DIGITS + _GROUP_SEPARATORS,
         joiners="-.",
     ),
     "phone": Rule(
         "pii.phone",
-        Pattern("pii.phone", r"\+?\(?\d(?:[ ().-]{0,2}\d){6,}(?:[^0-9a-z_]|$)", 25, som=False),
+        Pattern("pii.phone", rf"\+?\(?\d(?:{_PHONE_SEP}\d){{6,}}(?:[^0-9a-z_]|$)", 40, som=False),
         Severity.MEDIUM,
         refine=v.phone_spans,
-        alphabet=DIGITS + " ().+-",
+        alphabet=DIGITS + " ().+|*~\\-",
         trailing=DIGITS,
         joiners="-.",  # INV-2024-000123 and v1.415... are identifiers
         bare_context=_PHONE_WORDS,

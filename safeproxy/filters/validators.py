@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -253,6 +254,7 @@ def card_spans(run: str, work: Work) -> list[tuple[int, int]]:
     after it. Each start costs `work`; once it is spent, the run is cut there.
     """
     starts = [i for i, c in enumerate(run) if c.isdigit() and (i == 0 or not run[i - 1].isdigit())]
+    last = len(run.rstrip(_NOT_DIGITS))
     found: list[tuple[int, int]] = []
     after = 0
     for a in starts:
@@ -274,7 +276,8 @@ def card_spans(run: str, work: Work) -> list[tuple[int, int]]:
                     if not work.take(CARD_CHECK_UNITS):
                         work.cut = a
                         return found
-                    if _card_groups(run[a:end]):
+                    whole = a == starts[0] and end == last
+                    if _card_groups(run[a:end], whole):
                         best = end
         if best is not None:
             found.append((a, best))
@@ -282,10 +285,40 @@ def card_spans(run: str, work: Work) -> list[tuple[int, int]]:
     return found
 
 
-def _card_groups(span: str) -> bool:
-    """Printed cards group digits in threes to sixes (4-4-4-4, 4-6-5) or not at all."""
+def _card_groups(span: str, whole: bool = True) -> bool:
+    """Printed cards group digits in threes to sixes (4-4-4-4, 4-6-5) or not at all; an
+    obfuscated one may set every digit apart ("4 1 1 1 ..."), but only as a whole run
+    (`whole`: inside a longer run of single digits, some window passes Luhn by chance, as
+    in the digits of pi). Groups apart by more than one plain separator (" - ", "|") are
+    apart the same way throughout."""
     groups = "".join(c if c.isdigit() else " " for c in span).split()
-    return (len(groups) == 1 or min(map(len, groups)) >= 3) and card_number(span)
+    if len(groups) > 1:
+        sizes = set(map(len, groups))
+        if min(sizes) < 3 and (sizes != {1} or not whole):
+            return False
+        if (sizes == {1} or not _plain_separators(span)) and not same_separators(span):
+            return False
+    return card_number(span)
+
+
+# Separators printed cards mix freely ("4111 1111-1111 1111"), one at a time.
+_PLAIN = frozenset(" ./_-")
+_NON_DIGITS = re.compile(r"[^0-9]+")
+_NOT_DIGITS = " ./_|*~+:\\-()"
+
+
+def _separators(span: str) -> list[str]:
+    """What stands between the digit groups of a span (a matched value: short)."""
+    return _NON_DIGITS.findall(span)
+
+
+def _plain_separators(span: str) -> bool:
+    return all(sep in _PLAIN for sep in _separators(span))
+
+
+def same_separators(span: str) -> bool:
+    """Whether every gap between the span's digit groups is written the same way."""
+    return len(set(_separators(span))) <= 1
 
 
 def ipv4(span: str) -> bool:

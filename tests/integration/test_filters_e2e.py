@@ -221,6 +221,21 @@ def test_a_vendor_token_no_rule_names_is_cut_in_prompts_and_streams(stack: Stack
     assert received == "Set it to [REDACTED:PREFIXED_TOKEN]. Then run."
 
 
+def test_values_grouped_by_wide_separators_are_cut(stack: Stack) -> None:
+    """A card apart by bars in the prompt, a phone apart by spaced dashes streamed in pieces."""
+    prompt = "charge 4111 | 1111 | 1111 | 1111 please"
+    client(stack).chat.completions.create(model="m", messages=user(prompt))
+    assert forwarded(stack)["messages"][0]["content"] == "charge [REDACTED:CREDIT_CARD] please"
+    pieces = ["Call 415 ", "- 555 -", " 2671 now."]
+    chunks = list(
+        client(stack).chat.completions.create(
+            model="m", messages=user("hi"), stream=True, extra_body={"mock": {"pieces": pieces}}
+        )
+    )
+    received = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert received == "Call [REDACTED:PHONE] now."
+
+
 def test_a_spelt_out_address_split_across_chunks_never_reaches_the_client(stack: Stack) -> None:
     pieces = ["Mail jdoe [a", "t] gm", "ail [dot", "] c", "om, or jane at ac", "me dot i", "o."]
     expected = "Mail [REDACTED:EMAIL], or [REDACTED:EMAIL]."

@@ -47,7 +47,10 @@ VALUES = [
     "jdoe at gmail dot com",
     "john dot doe (at) gmail (dot) com",
     "4111 1111 1111 1111",
+    "4111 | 1111 | 1111 | 1111",  # groups apart by up to three separators, the same way
+    "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",  # digit by digit
     "123-45-6789",
+    "078 ~ 05 ~ 1120",
     "+1 (415) 867-5309",
     "Tel: 030 12345678;",  # a national number of another region (DE), a whole run
     "SSN: 078051120",  # nine digits after a context word, held until decided
