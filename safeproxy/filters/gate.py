@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from safeproxy.filters.scanner import ascii_only
+from safeproxy.filters.projection import ascii_only
 
 # Regex syntax copied as it is: grouping, alternation, quantifiers, anchors.
 _SYNTAX = frozenset("()|?*+^$.")

@@ -8,7 +8,7 @@ hold-back uses `max_len - 1`, which keeps a split value from leaking.
 
 Python's `re` never runs over untrusted text: validators only look at the matched span.
 
-Text that is not ASCII is scanned, where it can be, as one byte per character (`project`):
+Text that is not ASCII is scanned, where it can be, as one byte per character (projection.py):
 a pattern written in ASCII cannot tell one character outside ASCII from another, so a
 database compiled without UTF-8 reads the projection exactly as the UTF-8 one reads the text,
 at ASCII's speed, and its offsets are character offsets already.
@@ -17,12 +17,13 @@ at ASCII's speed, and its offsets are character offsets already.
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import hyperscan
+
+from safeproxy.filters.projection import CASE_TWINS, ascii_only, fold_twins, project
 
 # Reports one rule may make per scan: a floor, and an allowance per KiB of text.
 # Each report costs Python work (a callback, then the candidate's checks: a few µs), so
@@ -360,40 +361,6 @@ def _scan(
             db.scan(data, match_event_handler=on_match, scratch=scratch)
     except hyperscan.ScanTerminated:
         raise Overload(f"over {cap} candidates for one rule") from None
-
-
-# UTF-8's continuation bytes: dropped, each character leaves its lead byte alone.
-_CONTINUATION = bytes(range(0x80, 0xC0))
-# The characters outside ASCII that Hyperscan's caseless UTF-8 mode reads as ASCII letters
-# (long s and the Kelvin sign; found by scanning every code point): a text holding one is
-# read as UTF-8.
-CASE_TWINS = ("\u017f", "\u212a")
-# Escapes naming characters outside ASCII (or classes of them) in a pattern; an escaped
-# backslash is matched too, as itself, so that the letter after it is not read as an escape
-# (`\\u` is a backslash and a "u").
-_ESCAPE = re.compile(r"\\(?:\\|x[89a-fA-F]|x\{|[0-3][0-7]{2}|[uUNpPQEc])")
-_ESCAPED_BACKSLASH = "\\\\"
-
-
-def fold_twins(text: str) -> str:
-    """`text` with each case twin as the ASCII letter that caseless UTF-8 matching reads it as
-    in a class or a literal (`\\w` and `\\b` alone would not: normalised text, which the
-    filters scan, never holds either, since NFKC folds both)."""
-    return text.replace("\u017f", "s").replace("\u212a", "k")
-
-
-def project(data: bytes) -> bytes:
-    """The UTF-8 `data` as one byte per character: ASCII as it is, every other character
-    as its lead byte (a byte outside ASCII). One C pass."""
-    return data.translate(None, _CONTINUATION)
-
-
-def ascii_only(regex: str) -> bool:
-    """Whether `regex` names ASCII alone: then, without UCP, every character outside ASCII
-    (but CASE_TWINS) is alike to it, in a class, a negated class, `.`, `\\W` or `\\b`, and
-    it matches a text's projection where it matches the text. Cautious: an escape that
-    might name another character says no."""
-    return regex.isascii() and all(m.group() == _ESCAPED_BACKSLASH for m in _ESCAPE.finditer(regex))
 
 
 def _identity(offset: int) -> int:

@@ -14,15 +14,8 @@ from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
-from safeproxy.filters.scanner import (
-    CASE_TWINS,
-    Match,
-    Pattern,
-    Scanner,
-    ascii_only,
-    fold_twins,
-    project,
-)
+from safeproxy.filters.projection import CASE_TWINS, ascii_only, fold_twins, project
+from safeproxy.filters.scanner import Match, Pattern, Scanner
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.views import Gate
 from safeproxy.settings.loading import bundled_config, load_settings
@@ -76,7 +69,7 @@ def texts(
 @settings(max_examples=300, deadline=None)
 @given(texts(VALUES))
 def test_projection_reads_as_utf8(text: str) -> None:
-    # Caseless patterns read a case twin as its ASCII letter (scanner.fold_twins): UTF-8
+    # Caseless patterns read a case twin as its ASCII letter (projection.fold_twins): UTF-8
     # reads it so in classes and literals, but not in `\\w` or `\\b`.
     for projected, reference in PAIRS:
         assert projected.candidates(text) == reference.candidates(fold_twins(text))
