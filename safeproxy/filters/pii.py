@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from safeproxy.filters import refiners
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
 from safeproxy.filters.phones import phone_regions
@@ -57,7 +58,7 @@ def _iban_prefix(norm: str, p: int) -> bool:
 
 # What may stand between the digit groups of a card number or an SSN, up to three of them
 # ("4111 - 1111", "123 | 45 | 6789", "4111**1111"): written the same way throughout the
-# value (validators.same_separators), so a table's column bars and a list's mixed
+# value (refiners.same_separators), so a table's column bars and a list's mixed
 # punctuation do not join numbers into one. Not the comma (lists of numbers).
 _GROUP_SEPARATORS = " ./_|*~+:\\-"
 _SEP = r"[ ./_|*~+:\\-]"
@@ -122,7 +123,7 @@ PII_RULES: dict[str, Rule] = {
             "pii.credit_card", rf"\d(?:{_SEP}{{0,3}}\d){{12,18}}(?:[^0-9a-z_]|$)", 74, som=False
         ),
         Severity.HIGH,
-        refine=v.card_spans,
+        refine=refiners.card_spans,
         alphabet=DIGITS + _GROUP_SEPARATORS,
         trailing=DIGITS,
     ),
@@ -132,7 +133,7 @@ PII_RULES: dict[str, Rule] = {
         # back-references).
         Pattern("pii.ssn", rf"\d{{3}}{_SEP}{{1,3}}\d{{2}}{_SEP}{{1,3}}\d{{4}}", 15),
         Severity.HIGH,
-        on_norm(lambda span: v.same_separators(span) and v.us_ssn(span)),
+        on_norm(lambda span: refiners.same_separators(span) and v.us_ssn(span)),
         alphabet=DIGITS + _GROUP_SEPARATORS,
         joiners="-.",
     ),
@@ -140,7 +141,7 @@ PII_RULES: dict[str, Rule] = {
         "pii.phone",
         Pattern("pii.phone", rf"\+?\(?\d(?:{_PHONE_SEP}\d){{6,}}(?:[^0-9a-z_]|$)", 40, som=False),
         Severity.MEDIUM,
-        refine=v.phone_spans,
+        refine=refiners.phone_spans,
         alphabet=DIGITS + " ().+|*~\\-",
         trailing=DIGITS,
         joiners="-.",  # INV-2024-000123 and v1.415... are identifiers
@@ -155,7 +156,7 @@ PII_RULES: dict[str, Rule] = {
             som=False,
         ),
         Severity.HIGH,
-        refine=v.iban_spans,
+        refine=refiners.iban_spans,
         hold=_iban_hold,
         alphabet=ALNUM + " ",
         trailing=ALNUM,
@@ -198,5 +199,5 @@ def phone_rule(region: str, regions: Sequence[str]) -> Rule:
         return rule
     shapes = phone_regions(region, tuple(regions))  # read once per policy, not per candidate
     return dataclasses.replace(
-        rule, refine=lambda run, work: v.phone_spans(run, work, region, shapes)
+        rule, refine=lambda run, work: refiners.phone_spans(run, work, region, shapes)
     )

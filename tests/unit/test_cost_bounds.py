@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import pytest
 
+from safeproxy.filters import refiners
 from safeproxy.filters import validators as v
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
@@ -175,7 +176,7 @@ def _iban_by_character(run: str) -> list[tuple[int, int]]:
         and run[i + 2 : i + 4].isdigit()
     ]
     ends = [i + 1 for i, c in enumerate(run) if c.isalnum() and not run[i + 1 : i + 2].isalnum()]
-    return v._best_spans(run, starts, ends, v.iban, 42, Work(1 << 20))
+    return refiners._best_spans(run, starts, ends, v.iban, 42, Work(1 << 20))
 
 
 def test_iban_runs_are_read_a_group_at_a_time() -> None:
@@ -183,4 +184,4 @@ def test_iban_runs_are_read_a_group_at_a_time() -> None:
     parts = ["gb82", "west", "1234", "5698", "7654", "32", "de89", "3704", "0044", "a", "g1", ""]
     for _ in range(3000):
         run = " ".join(rng.choice(parts) for _ in range(rng.randrange(0, 12)))
-        assert v.iban_spans(run, Work(1 << 20)) == _iban_by_character(run), run
+        assert refiners.iban_spans(run, Work(1 << 20)) == _iban_by_character(run), run

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.filters import validators as v
+from safeproxy.filters import refiners
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.normalize import Normalizer
@@ -94,7 +94,7 @@ def test_look_alikes_pass_untouched(text: str) -> None:
 @given(st.lists(st.sampled_from(["-", " - ", "|", "*", " "]), min_size=1, max_size=6))
 def test_same_separators_reads_every_gap(gaps: list[str]) -> None:
     span = "1" + "".join(f"{g}2" for g in gaps)
-    assert v.same_separators(span) == (len(set(gaps)) == 1)
+    assert refiners.same_separators(span) == (len(set(gaps)) == 1)
 
 
 def test_card_windows_stay_bounded_in_a_long_run_of_single_digits() -> None:
@@ -104,5 +104,5 @@ def test_card_windows_stay_bounded_in_a_long_run_of_single_digits() -> None:
     digits = "4111111111111111" * 8
     run = " ".join(digits)
     work = Work(1 << 20)
-    assert v.card_spans(run, work) == [] and work.cut is None
+    assert refiners.card_spans(run, work) == [] and work.cut is None
     assert 0 < work.spent <= len(digits) * (CARD_START_UNITS + 7 * CARD_CHECK_UNITS)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from safeproxy.exchange import guard as guard_module
 from safeproxy.exchange.guard import OFFLOOP_CHARS, Guard
 from safeproxy.exchange.state import Exchange
+from safeproxy.filters import refiners
 from safeproxy.filters import scanner as scanner_module
-from safeproxy.filters import validators as v
 from safeproxy.filters.api import Finding
 from safeproxy.filters.chain import StageResult, run_stage
 from safeproxy.filters.confusables import skeleton_table
@@ -74,7 +74,7 @@ def _best_span_work(run: str) -> tuple[list[int], int]:
     ends = _Reads(
         i + 1 for i, c in enumerate(run) if c.isdigit() and not run[i + 1 : i + 2].isdigit()
     )
-    v._best_spans(run, starts, ends, _counting(lambda _s: False, seen), 24, Work(1 << 30))
+    refiners._best_spans(run, starts, ends, _counting(lambda _s: False, seen), 24, Work(1 << 30))
     return seen, ends.read
 
 
