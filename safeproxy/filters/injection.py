@@ -15,6 +15,12 @@ from typing import Protocol
 
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
+from safeproxy.filters.injection_latin import (
+    FOREIGN_EXTRACT,
+    FOREIGN_IGNORE,
+    MORE_EXTRACT,
+    MORE_IGNORE,
+)
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
@@ -41,112 +47,6 @@ _NO_LIMITS = (
     r"(restrictions|filters|limitations|limits|guardrails|censorship|rules|boundaries"
     r"|constraints)"
 )
-# The same orders in the languages most often used to slip past English-only filters.
-# Accents fold away on the skeleton ("instruções" reads "instrucoes").
-_FOREIGN_IGNORE = (
-    # Spanish, Portuguese, Italian
-    r"(ignora|ignore|ignoren|olvida|olvide|descarta|omite|esqueca|desconsidere|ignorate"
-    r"|dimentica) (todas |todos |tutte )?(las |los |tus |sus |as |suas |le )?"
-    r"(instrucciones|indicaciones|ordenes|instrucoes|istruzioni|regras|reglas|regole) "
-    r"(anteriores|previas|precedentes|precedenti|previe)"
-    # French
-    r"|(ignore|ignorez|oublie|oubliez) (toutes |tous )?(les |tes |vos )?"
-    r"(instructions|consignes|directives|regles) (precedentes|anterieures)"
-    # German
-    r"|(ignoriere|ignorier|ignorieren sie|vergiss|vergessen sie|missachte) (alle )?"
-    r"(deine |ihre |die )?(vorherigen|vorigen|bisherigen|obigen|fruheren|vorangegangenen) "
-    r"(anweisungen|instruktionen|regeln|befehle|vorgaben)"
-)
-_FOREIGN_EXTRACT = (
-    r"(revela|muestra|muestrame|dime|ensename|mostra|mostre|revele|rivela|mostrami|montre"
-    r"|montre moi|affiche|donne moi|zeige|zeig|nenne|verrate)"
-    r" (me |mir )?(tu |el |seu |o |il |ton |le |votre |deinen |den |dein )?"
-    r"((prompt|mensaje|mensagem|messaggio|message|instrucciones|instructions) "
-    r"(del |de |do |di |du )?(sistema|systeme)|system prompt|systemprompt|systemnachricht"
-    r"|systemanweisungen)"
-)
-# The same two orders in more languages written in Latin letters (Dutch, Polish, Turkish,
-# Indonesian and Malay, Vietnamese, Romanian, Czech and Slovak, Swedish, Danish and
-# Norwegian), as they read on the skeleton: accents and hooks fold away ("hướng dẫn trước"
-# reads "huong dan truoc"). Each needs the verb and its object, as in English: the words
-# alone ("de vorige instructies staan op pagina 2") are ordinary text. One rule per language:
-# the phrase gate spells out each pattern's confusable readings, and one pattern for all of
-# them is over the engine's length limit.
-_MORE_IGNORE: dict[str, str] = {
-    "nl": (
-        r"(negeer|vergeet) (al |alle )?(de |je |jouw |uw "
-        r")?(eerdere|vorige|voorgaande|bovenstaande|oorspronkelijke) "
-        r"(instructies|regels|aanwijzingen|richtlijnen)"
-    ),
-    "pl": (
-        r"(zignoruj|ignoruj|zapomnij|pomin) (o )?(wszystkie |wszystkich )?(twoje |swoje )?"
-        r"(poprzednie|wczesniejsze|powyzsze|dotychczasowe|poprzednich|wczesniejszych) "
-        r"(instrukcje|instrukcji|instrukcjach|polecenia|polecen|poleceniach|zasady|zasadach"
-        r"|wytyczne)"
-    ),
-    "tr": (
-        r"(tum |butun )?(onceki|yukaridaki) (tum |butun "
-        r")?(talimatlari|talimatlarini|kurallari|yonergeleri) (yok say|gormezden"
-        r" gel|unut|dikkate alma|ihmal et)"
-    ),
-    "id": (
-        r"(abaikan|lupakan|acuhkan) (semua |seluruh "
-        r")?(instruksi|perintah|petunjuk|arahan|aturan) (sebelumnya|terdahulu|di atas)"
-    ),
-    "vi": (
-        r"(bo qua|phot lo|quen) (tat ca |moi |toan bo )?(cac |nhung )?(huong dan|chi "
-        r"dan|chi thi|quy tac) (truoc|phia tren|ben tren)"
-    ),
-    "ro": (
-        r"(ignora|ignorati|uita|uitati) (toate "
-        r")?(instructiunile|regulile|indicatiile) (anterioare|precedente|de mai "
-        r"sus)"
-    ),
-    "cs": (
-        r"(ignoruj|ignorujte|zapomen|zapomente|zabudni) (na )?(vsechny |vsetky "
-        r")?(predchozi|predchadzajuce|predesle|dosavadni) "
-        r"(pokyny|instrukce|instrukcie|pravidla)"
-    ),
-    "sv": (
-        r"(ignorera|ignorer|glom|glem) (alla |alle "
-        r")?(tidigare|tidligere|foregaende|forrige|ovanstaende) "
-        r"(instruktioner|instruktionerna|instrukser|instruksjoner|regler|anvisningar)"
-    ),
-}
-_MORE_EXTRACT: dict[str, str] = {
-    "nl": (
-        r"(toon|geef|onthul|print) (me |mij )?(je |jouw |uw |de )?(volledige |verborgen "
-        r"|geheime )?(systeemprompt|systeem prompt|systeeminstructies|systeembericht)"
-    ),
-    "pl": (
-        r"(pokaz|ujawnij|wyswietl|podaj|wypisz) (mi )?(swoj |twoj |swoje |twoje )?(prompt "
-        r"systemowy|systemowy prompt|instrukcje systemowe|polecenie systemowe)"
-    ),
-    "tr": (
-        r"(sistem istemini|sistem komutunu|sistem talimatlarini|sistem mesajini|sistem "
-        r"promptunu) (goster|yaz|paylas|soyle|ver)"
-    ),
-    "id": (
-        r"(tampilkan|tunjukkan|ungkapkan|perlihatkan|cetak) (prompt sistem|instruksi "
-        r"sistem|perintah sistem|pesan sistem)"
-    ),
-    "vi": (
-        r"(hien thi|tiet lo|in ra|cho (toi )?xem) (cac |nhung )?(loi nhac|huong dan|chi "
-        r"thi|prompt|cau lenh) (cua )?he thong"
-    ),
-    "ro": (
-        r"(arata|afiseaza|dezvaluie)( mi)? (promptul|mesajul|instructiunile) (de |ale "
-        r")?(sistem|sistemului)"
-    ),
-    "cs": (
-        r"(zobraz|ukaz|prozrad|vypis)( mi)? (svuj |tvuj |svoj |tvoj )?(systemovy "
-        r"prompt|systemove pokyny|systemovou zpravu)"
-    ),
-    "sv": (
-        r"(visa|vis|avslor)( mig| meg)? (din |ditt |dine |dina "
-        r")?(systemprompt|systemprompten|systeminstruktioner|systeminstruktionerna)"
-    ),
-}
 FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     # (type, rule id, pattern, weight)
     ("injection.ignore_previous", "ignore.qualified",
@@ -207,7 +107,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      _VERB + r" (the |all |everything )?(above|foregoing|preceding|previous)( [a-z]+)? and "
      r"(instead )?(say|tell|print|write|output|respond|reply|answer|translate|repeat"
      r"|reveal)", 1.0),
-    ("injection.ignore_previous", "ignore.foreign", _FOREIGN_IGNORE, 1.0),
+    ("injection.ignore_previous", "ignore.foreign", FOREIGN_IGNORE, 1.0),
     ("injection.ignore_previous", "ignore.foreign_everything",
      r"(olvida|olvide|esqueca|esquece|dimentica|oublie|oubliez|vergiss|vergessen sie) "
      r"(todo lo anterior|todo lo que te (dije|dijeron)|tudo o que (foi dito|te disseram)"
@@ -223,11 +123,11 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.system_prompt_extraction", "extract.what_it_says",
      r"(what|how) (does|did|do) your (system |initial |hidden |secret )(prompt|instructions) "
      r"(say|read|look like|contain)", 1.0),
-    ("injection.system_prompt_extraction", "extract.foreign", _FOREIGN_EXTRACT, 1.0),
+    ("injection.system_prompt_extraction", "extract.foreign", FOREIGN_EXTRACT, 1.0),
     *(("injection.ignore_previous", f"ignore.{lang}", rx, 1.0)
-      for lang, rx in _MORE_IGNORE.items()),
+      for lang, rx in MORE_IGNORE.items()),
     *(("injection.system_prompt_extraction", f"extract.{lang}", rx, 1.0)
-      for lang, rx in _MORE_EXTRACT.items()),
+      for lang, rx in MORE_EXTRACT.items()),
     # Make-believe without limits: with another family's phrase ("no restrictions"), a block.
     ("injection.persona", "persona.pretend_unbound",
      r"(pretend|imagine|act like|act as if|suppose) (that )?you (have|had|are|were) (no|free of"
