@@ -48,7 +48,6 @@ VALUES = [
     "john dot doe (at) gmail (dot) com",
     "4111 1111 1111 1111",
     "4111 | 1111 | 1111 | 1111",  # groups apart by up to three separators, the same way
-    "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",  # digit by digit
     "123-45-6789",
     "078 ~ 05 ~ 1120",
     "+1 (415) 867-5309",
