@@ -23,6 +23,7 @@ from safeproxy.filters.injection_latin import (
     MORE_IGNORE,
 )
 from safeproxy.filters.injection_model import share
+from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
@@ -144,6 +145,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"( (like|as) an? ([a-z]+ )?(ai|assistant|model|chatbot|bot))?"
      r"|you are (now )?an? ([a-z]+ )?(ai|assistant|model|chatbot|bot)) (with no|without( any)?"
      r"|free (of|from)( all| any)?) " + _NO_LIMITS, 1.0),
+    *PARAPHRASES,
 )  # fmt: skip
 WEIGHTS = {rule: weight for _t, rule, _rx, weight in FAMILIES} | SCRIPT_WEIGHTS
 

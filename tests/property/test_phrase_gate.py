@@ -37,7 +37,9 @@ GATED, REFERENCE = _policy(True), _policy(False)
 WORDS = ["ignore", "disregard", "all", "previous", "prior", "instructions", "the", "system",
          "prompt", "reveal", "your", "you", "are", "now", "dan", "developer", "mode", "enabled",
          "jailbreak", "launch", "codes", "boom", "stick", "from", "on", "act", "as", "an",
-         "unrestricted", "ai", "no", "longer", "jane@acme.io", "4111 1111 1111 1111"]  # fmt: skip
+         "unrestricted", "ai", "no", "longer", "jane@acme.io", "4111 1111 1111 1111",
+         "set", "aside", "earlier", "guidance", "recite", "hidden", "void", "roleplay",
+         "content", "policy", "uncensored", "never", "refuse"]  # fmt: skip
 SEPARATORS = [" ", "  ", "\n", "-", "_", ", ", ".", "!", "|", "@", "$", "*", " 1 "]
 LEET_OF = {letter: [k for k, v in LEET.items() if v == letter] for letter in set(LEET.values())}
 
