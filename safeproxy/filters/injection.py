@@ -24,6 +24,7 @@ from safeproxy.filters.injection_latin import (
 )
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
+from safeproxy.filters.injection_paraphrase import HALVES
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
@@ -208,11 +209,20 @@ def cue_rules() -> list[Rule]:
 
 
 def score(findings: Sequence[Finding]) -> float:
-    """Per family its strongest phrasing's weight, summed over the families found."""
+    """Per family its strongest phrasing's weight, summed over the families found; a half
+    (HALVES) counts only beside its other half."""
     best: dict[str, float] = {}
-    for f in findings:
+    for f in paired(findings):
         best[f.type] = max(best.get(f.type, 0.0), WEIGHTS.get(f.rule, 0.0))
     return sum(best.values())
+
+
+def paired(findings: Sequence[Finding]) -> Sequence[Finding]:
+    """The findings without the halves whose other half is not among them."""
+    if not any(f.rule in HALVES for f in findings):
+        return findings
+    types = {f.type for f in findings}
+    return [f for f in findings if HALVES.get(f.rule, f.type) in types]
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +255,7 @@ class Combiner:
         self, text: str, findings: Sequence[Finding], threshold: float
     ) -> tuple[float, float | None, list[Finding]]:
         """(combined score, probability or None, findings to keep when it is an injection)."""
-        real = [f for f in findings if f.type != CUE_TYPE]
+        real = [f for f in paired(findings) if f.type != CUE_TYPE]
         phrases = score(real)
         if phrases >= threshold or not findings:
             return phrases, None, real

@@ -129,7 +129,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|from now on|from here on|instead)|new (directive|objective|instructions|task|prime"
      r" directive|system prompt)[^a-z0-9]*:", 0.5),
     # Persona halves (see the module's docstring).
-    ("injection.role_override", "role.opener", _OPENER, 0.5),
+    ("injection.role_override", "role.opener", _OPENER, 0.5),  # a half: see HALVES
     *(("injection.persona", f"persona.no_limits_claim{i}", rx, 0.6)
       for i, rx in enumerate(_CLAIMS)),
     # System-prompt extraction with more verbs and owners: "recite your configuration
@@ -156,3 +156,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(instructions|prompt|rules|directives|message) you (received|were given|got|were sent)"
      r" (at|in) the (start|beginning|top|outset)", 1.0),
 )  # fmt: skip
+
+# Rules that are halves: each counts only in a text that also holds a finding of the type
+# named here (its other half). Alone it weighs nothing, also beside the classifier's score:
+# "pretend you are a pirate" plus a classifier unsure of role-play is no attack.
+HALVES: dict[str, str] = {"role.opener": "injection.persona"}
