@@ -54,12 +54,15 @@ _VOID = (
 
 # Persona halves. The opener casts the model in a role; the claim says the role has no
 # limits. "Pretend you are a pirate" and "the API has no limits" are each one half.
-_OPENER = (
-    r"(you are now|you re now|you are going to (be|act|pretend)|from (now on|this moment"
-    r"|this point|here on)( on)?,? you (are|will|shall)|act as|acting as|roleplay as|role play"
-    r" as|pretend to be|pretend you are|play the role of|simulate|emulate|behave (like|as)"
-    r"|you will (respond|answer|reply|act|behave) as|let s (play a game|pretend|role ?play)"
-    r"|stay in character as|respond as|answer as|once as)"
+# Two patterns, not one: the phrase gate spells out each one's readings (contractions and
+# leetspeak), and as one pattern that is over the engine's length limit (which drops the
+# gate).
+_OPENERS = (
+    r"(you are now|you are going to (be|act|pretend)|from (now on|this moment|this point"
+    r"|here on)( on)?,? you (are|will|shall)|you will (respond|answer|reply|act|behave) as"
+    r"|let s (play a game|pretend|role ?play))",
+    r"(act as|acting as|roleplay as|role play as|pretend to be|pretend you are|play the role of"
+    r"|simulate|emulate|behave (like|as)|stay in character as|respond as|answer as|once as)",
 )
 # Limits a model has, as jailbreaks deny them: the qualifier says whose they are.
 _LIMITS_OF_AI = (
@@ -129,7 +132,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|from now on|from here on|instead)|new (directive|objective|instructions|task|prime"
      r" directive|system prompt)[^a-z0-9]*:", 0.5),
     # Persona halves (see the module's docstring).
-    ("injection.role_override", "role.opener", _OPENER, 0.5),  # a half: see HALVES
+    *(("injection.role_override", f"role.opener{i}", rx, 0.5)  # halves: see HALVES
+      for i, rx in enumerate(_OPENERS)),
     *(("injection.persona", f"persona.no_limits_claim{i}", rx, 0.6)
       for i, rx in enumerate(_CLAIMS)),
     # System-prompt extraction with more verbs and owners: "recite your configuration
@@ -160,4 +164,4 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
 # Rules that are halves: each counts only in a text that also holds a finding of the type
 # named here (its other half). Alone it weighs nothing, also beside the classifier's score:
 # "pretend you are a pirate" plus a classifier unsure of role-play is no attack.
-HALVES: dict[str, str] = {"role.opener": "injection.persona"}
+HALVES: dict[str, str] = {f"role.opener{i}": "injection.persona" for i in range(len(_OPENERS))}
