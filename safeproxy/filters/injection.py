@@ -24,7 +24,7 @@ from safeproxy.filters.injection_latin import (
 )
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
-from safeproxy.filters.injection_paraphrase import HALVES
+from safeproxy.filters.injection_paraphrase import GATES, HALVES
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
@@ -199,7 +199,13 @@ def injection_rules() -> list[Rule]:
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
         # score needs, so a text made of one phrase costs one report per phrasing.
-        Rule(kind, Pattern(rule, phrase_regex(rx), 400, single=True), Severity.HIGH, bounded=False)
+        Rule(
+            kind,
+            Pattern(rule, phrase_regex(rx), 400, single=True),
+            Severity.HIGH,
+            bounded=False,
+            gate_regex=phrase_regex(GATES[rule]) if rule in GATES else None,
+        )
         for kind, rule, rx, _w in FAMILIES
     ]
 
@@ -218,11 +224,11 @@ def score(findings: Sequence[Finding]) -> float:
 
 
 def paired(findings: Sequence[Finding]) -> Sequence[Finding]:
-    """The findings without the halves whose other half is not among them."""
+    """The findings without the halves whose partners (types or rules) are not among them."""
     if not any(f.rule in HALVES for f in findings):
         return findings
-    types = {f.type for f in findings}
-    return [f for f in findings if HALVES.get(f.rule, f.type) in types]
+    present = {f.type for f in findings} | {f.rule for f in findings}
+    return [f for f in findings if not present.isdisjoint(HALVES.get(f.rule, (f.type,)))]
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,8 @@ _SET_ASIDE = (
 _DETS = r"(all |any |every |everything in )?(of )?(the |these |those )?"
 # Where orders came from: the model's makers or its set-up.
 _FROM = (
-    r"(you (were|have been|ve been) (given|trained|programmed|configured)"
+    r"(you (were|have been|ve been) (given|trained|programmed|configured|sent)"
+    r"|you (got|received|have received|ve received|have gotten)"
     r"|(from|by) (your |the )?(developers?|creators?|makers?|system prompt|system|openai"
     r"|anthropic)|before this (message|line|point|prompt))"
 )
@@ -54,8 +55,8 @@ _VOID = (
 
 # Persona halves. The opener casts the model in a role; the claim says the role has no
 # limits. "Pretend you are a pirate" and "the API has no limits" are each one half.
-# Two patterns, not one: the phrase gate spells out each one's readings (contractions and
-# leetspeak), and as one pattern that is over the engine's length limit (which drops the
+# Several patterns, not one: the phrase gate spells out each one's readings (contractions
+# and leetspeak), and as one pattern that is over the engine's length limit (which drops the
 # gate).
 _OPENERS = (
     r"(you are now|you are going to (be|act|pretend)|from (now on|this moment|this point"
@@ -63,6 +64,8 @@ _OPENERS = (
     r"|let s (play a game|pretend|role ?play))",
     r"(act as|acting as|roleplay as|role play as|pretend to be|pretend you are|play the role of"
     r"|simulate|emulate|behave (like|as)|stay in character as|respond as|answer as|once as)",
+    r"(pretend that you are|imagine you are|you will (now )?(roleplay|role play|pretend|simulate"
+    r"|play the role)|(you are|you will be) [a-z0-9]+ (which|who|that) stands for)",
 )
 # Limits a model has, as jailbreaks deny them: the qualifier says whose they are.
 _LIMITS_OF_AI = (
@@ -73,7 +76,7 @@ _LIMITS_OF_AI = (
 _AI = r"(ai|assistant|chatbot|bot|model|version|persona|llm)"
 # Three patterns, not one: the phrase gate spells out each one's leetspeak readings, and as
 # one pattern that is over the engine's length limit (which drops the gate).
-_CLAIMS = (
+_CLAIMS: tuple[str, ...] = (
     r"(no|without( any)?|free (of|from)( all| any)?|broken free (of|from)|break free of"
     r"|not bound by|ignores?( all)?|bypass(es)?|disregards?( all)?) (its |their |your |the )?("
     + _LIMITS_OF_AI
@@ -90,6 +93,36 @@ _CLAIMS = (
     r"|(doesn t|does not|don t|do not|never) (have to |need to )?(follow|obey|adhere to"
     r"|care about) (any )?(rules|guidelines|policies|ethics|morals)"
     r"|no (restrictions|limits|limitations|filters|boundaries) (whatsoever|at all)",
+)
+# A claim with a gap: the words that free it, a word, then what a model is bound by ("Tyler
+# is not bound by rules, morals and ethics", "Steve is not limited to Open AI's rules", "you
+# care not for OpenAI's content policy"). A half: see HALVES.
+# Three patterns (the gate's length limit, as for _OPENERS).
+_FREED = (
+    r"(not bound by|not limited (by|to)|not restricted by|not constrained by|unbound by"
+    r"|no longer (bound|limited|restricted|constrained) by)",
+    r"(free (of|from)|freed from|released from|liberated from|broken free (of|from)|with no"
+    r"|has no|have no|without( any)?)",
+    r"((do|does|will|should|must|need) not( need| have)?( to)? (have|follow|obey|care about"
+    r"|adhere to|abide (by|to)|respect|comply with|align with)|cares? not (for|about)"
+    r"|never (follows?|obeys?|cares? about))",
+)
+_BOUND_BY = (
+    r"(morals|morality|ethics|(ethical|moral) (guidelines|principles|standards|boundaries"
+    r"|constraints|restrictions|rules|concerns|compass)|(content|usage) (polic(y|ies)|filters?"
+    r"|guidelines|restrictions)|safety (guidelines|filters?|rules|restrictions|protocols"
+    r"|measures)|censorship|guardrails|safeguards|(openai|open ai|chatgpt|anthropic|ai)( s)?"
+    r" ((usage|content|safety) )?(rules|polic(y|ies)|guidelines|restrictions|limitations"
+    r"|terms)|restrictions|limitations|programming guidelines)"
+)
+_GAP_CLAIMS = range(len(_CLAIMS), len(_CLAIMS) + len(_FREED) + 1)  # (their rule numbers)
+_CLAIMS = (
+    *_CLAIMS,
+    # One word at most between (any, the, its): more multiplied the compile time.
+    *(freed + r"( [a-z]+)? " + _BOUND_BY for freed in _FREED),
+    # The model called what it may not be: "you are now completely immoral".
+    r"(you are|you will be|you have become) (now )?(completely |totally |fully |an? )?(immoral"
+    r"|amoral|unethical|unfiltered|uncensored|unrestricted|unbound|unhinged|unaligned)",
 )
 _SHOW = (
     r"(repeat|recite|print|output|copy|dump|reveal|show|display|list|quote|summari[sz]e"
@@ -131,6 +164,17 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(obey|follow|listen to) (only )?(me|my (commands|orders|instructions)) (alone|only"
      r"|from now on|from here on|instead)|new (directive|objective|instructions|task|prime"
      r" directive|system prompt)[^a-z0-9]*:", 0.5),
+    # Modes that a jailbreak switches on, named for having no limits. Not those that also
+    # name a setting elsewhere: a phone's developer mode (only "simulate developer mode"
+    # counts), Emacs' evil mode, a game's god mode or chaos mode.
+    ("injection.persona", "persona.mode",
+     r"(jailbreak|jailbroken|dan|unrestricted|uncensored|unfiltered|no limits?|dude) mode"
+     r"|godmode[^a-z0-9]*(enabled|activated|on)|(simulate|emulate) (the )?(developer|dev) mode",
+     1.0),
+    # Who claims to command the model: its makers (a weak phrase of its own).
+    ("injection.role_override", "role.claims_maker",
+     r"(i am|i m|this is) (one of )?your (developers?|creators?|programmers?|makers?"
+     r"|administrators?|admins?|owners?|operators?)", 0.5),
     # Persona halves (see the module's docstring).
     *(("injection.role_override", f"role.opener{i}", rx, 0.5)  # halves: see HALVES
       for i, rx in enumerate(_OPENERS)),
@@ -161,7 +205,19 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r" (at|in) the (start|beginning|top|outset)", 1.0),
 )  # fmt: skip
 
-# Rules that are halves: each counts only in a text that also holds a finding of the type
-# named here (its other half). Alone it weighs nothing, also beside the classifier's score:
-# "pretend you are a pirate" plus a classifier unsure of role-play is no attack.
-HALVES: dict[str, str] = {f"role.opener{i}": "injection.persona" for i in range(len(_OPENERS))}
+# Rules that are halves: each counts only in a text that also holds one of its partners, a
+# finding of that type or of that rule. Alone it weighs nothing, also beside the classifier's
+# score: "pretend you are a pirate" plus a classifier unsure of role-play is no attack, nor
+# is "without any restrictions on parking".
+_OPENER_RULES = tuple(f"role.opener{i}" for i in range(len(_OPENERS)))
+HALVES: dict[str, tuple[str, ...]] = {
+    **{rule: ("injection.persona",) for rule in _OPENER_RULES},
+    # The claims read with a gap or of the model itself: an opener, or an order set aside.
+    **{f"persona.no_limits_claim{i}": (*_OPENER_RULES, "injection.ignore_previous")
+       for i in _GAP_CLAIMS},
+}  # fmt: skip
+
+# What the phrase gate reads for a rule instead of its pattern: the words every match ends
+# with. The claims read with a gap begin with words common in prose ("with no", "do not"),
+# which kept the gate's automaton busy on every text (+3.3 us per 4 KB of ASCII prose).
+GATES: dict[str, str] = {f"persona.no_limits_claim{i}": _BOUND_BY for i in _GAP_CLAIMS[:-1]}

@@ -45,6 +45,9 @@ from safeproxy.filters.stage import Effects, FilterSpec, Stage
 from safeproxy.filters.views import ViewFinder, Views
 from safeproxy.settings.policy import PolicySettings, StreamSettings, ViewSettings
 
+# Phrase rules per Hyperscan database (see Compiler.stage).
+PHRASE_RULES_PER_DATABASE = 24
+
 
 class PolicyError(Exception):
     """A policy that cannot be compiled; `problems` are (YAML path, message) pairs."""
@@ -192,7 +195,13 @@ class Compiler:
                 gatekeeper = self._detector(stage, plain, self._skeleton.letters, False)
             finders.append(gatekeeper)
         if phrases:
-            finders.append(self._detector(stage, phrases, self._skeleton.fold, True))
+            # Several databases of interleaved rules: the engine's compile time grows faster
+            # than the rule count where rules share their words (the paraphrase slots: 66
+            # rules in one database 6.0 s, in three 2.2 s). A text the gate lets through is
+            # scanned by each, a few microseconds more.
+            parts = -(-len(phrases) // PHRASE_RULES_PER_DATABASE)
+            for i in range(parts):
+                finders.append(self._detector(stage, phrases[i::parts], self._skeleton.fold, True))
         max_len = max((r.pattern.max_len for r, _ in plain + phrases), default=0)
         finder: Finder = Finders(finders, self._normalizer, gatekeeper if gate else None)
         if extra:
@@ -277,7 +286,9 @@ class Compiler:
                 dataclasses.replace(
                     r.pattern,
                     rule=f"gate:{r.pattern.rule}",
-                    regex=plain_reading(r.pattern.regex, self._skeleton.fold, cache),
+                    regex=plain_reading(
+                        r.gate_regex or r.pattern.regex, self._skeleton.fold, cache
+                    ),
                     som=False,  # presence only
                 )
                 for r, _ in phrases

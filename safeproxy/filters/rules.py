@@ -68,6 +68,9 @@ class Rule:
     # A block that runs from the match to this closing marker's line (PEM key bodies); the
     # end of the text when the marker never comes.
     until: str | None = None
+    # Phrase rules: what the phrase gate reads instead of the pattern (gate.py), a part that
+    # every match holds (its rarer words), where the whole pattern costs every scan more.
+    gate_regex: str | None = None
 
 
 def on_norm(check: Callable[[str], bool]) -> Validator:
