@@ -212,12 +212,7 @@ def test_a_vendor_token_no_rule_names_is_cut_in_prompts_and_streams(stack: Stack
     sent = forwarded(stack)["messages"][0]["content"]
     assert sent == "why does [REDACTED:PREFIXED_TOKEN] fail in .npmrc?"
     pieces = ["Set it to hf_jFbNTm", "HBfXcDmKpPQBJuMEH", "LGZHdfkqVfG. Then run."]
-    chunks = list(
-        client(stack).chat.completions.create(
-            model="m", messages=user("hi"), stream=True, extra_body={"mock": {"pieces": pieces}}
-        )
-    )
-    received = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    received = streamed(stack, pieces)
     assert received == "Set it to [REDACTED:PREFIXED_TOKEN]. Then run."
 
 
@@ -227,12 +222,7 @@ def test_values_grouped_by_wide_separators_are_cut(stack: Stack) -> None:
     client(stack).chat.completions.create(model="m", messages=user(prompt))
     assert forwarded(stack)["messages"][0]["content"] == "charge [REDACTED:CREDIT_CARD] please"
     pieces = ["Call 415 ", "- 555 -", " 2671 now."]
-    chunks = list(
-        client(stack).chat.completions.create(
-            model="m", messages=user("hi"), stream=True, extra_body={"mock": {"pieces": pieces}}
-        )
-    )
-    received = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    received = streamed(stack, pieces)
     assert received == "Call [REDACTED:PHONE] now."
 
 
