@@ -220,4 +220,20 @@ HALVES: dict[str, tuple[str, ...]] = {
 # What the phrase gate reads for a rule instead of its pattern: the words every match ends
 # with. The claims read with a gap begin with words common in prose ("with no", "do not"),
 # which kept the gate's automaton busy on every text (+3.3 us per 4 KB of ASCII prose).
-GATES: dict[str, str] = {f"persona.no_limits_claim{i}": _BOUND_BY for i in _GAP_CLAIMS[:-1]}
+GATES: dict[str, str] = {
+    **{f"persona.no_limits_claim{i}": _BOUND_BY for i in _GAP_CLAIMS[:-1]},
+    # Setting orders aside: what every match ends with, the orders named as the model's.
+    # Whole, the verbs and determiners kept the gate busy on text made of those words
+    # ("ignore previous ignore previous ...": 1 MiB of it read 67 ms before the paraphrase
+    # families, 222 ms with them).
+    "ignore.set_aside": "("
+    + _EARLIER
+    + " "
+    + _TOLD
+    + r"|(your|you r) (own )?("
+    + _EARLIER
+    + " )?"
+    + _TOLD_YOURS
+    + ")",
+    "ignore.set_aside_from": _TOLD_YOURS + " " + _FROM,
+}
