@@ -87,6 +87,8 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "email-punct": _cycled("a@b.co "),
     "email-dots": _cycled("a.b@c.d."),
     "at-dot-words": _cycled("a at b dot "),
+    "at-dot-wrapped": _cycled("a_at_b-dot-c*at*"),
+    "at-plain-dot": _cycled("a@b[.]c@d "),
     "password=": _cycled("password="),
     "api_key: ": _cycled("api_key: x"),
     "bearer": _cycled("bearer abcdefghijklmnop1 "),

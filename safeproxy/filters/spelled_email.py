@@ -1,11 +1,15 @@
 """Email addresses spelt out to get past filters: `jane (at) acme (dot) io`, `jane[at]acme[.]io`,
-`jane at acme dot io`, `jane @ acme . io`.
+`jane at acme dot io`, `jane @ acme . io`, `jane -at- acme -dot- io`, `jane_at_acme_dot_io`,
+`jane@acme[.]io`.
 
 The at-sign and the dots take any of the usual disguises: brackets of any kind around "at",
-"@", "dot" or ".", the words themselves between spaces, or the symbols with spaces around
-them. The engine reports only where a match ends (start-of-match tracking of a pattern that
-may begin with spaces costs six times the whole plain scan); the start is the disguised
-at-sign before that end, moved left over the local part, whose dots may be spelt out too.
+"@", "dot" or ".", the words themselves between spaces, the symbols with spaces around
+them, or one or two dashes, underscores, stars, tildes, bars or hashes on each side of
+the word or symbol (wrappers). A plain at-sign counts when a dot after it is disguised.
+
+The engine reports only where a match ends (start-of-match tracking of a pattern that may
+begin with spaces costs six times the whole plain scan); the start is the disguised at-sign
+before that end, moved left over the local part, whose dots may be spelt out too.
 
 The validator cuts the look-alikes: the last label must read as a top-level domain, the
 domain must not be a reserved one (example.com), and with the bare word "at" the local part
@@ -14,6 +18,7 @@ must not be an ordinary word ("look at google dot com" names a site, not an addr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from safeproxy.filters import validators as v
@@ -25,18 +30,40 @@ LOCAL = ALNUM + "._%+-"
 _LABEL = ALNUM + "-"
 _OPEN = "[({<"
 _CLOSE = "])}>"
+_WRAP = "-_*~|#"
+_W = r"[-_*~|#]{1,2}"
 _O = r"[\[({<]"
 _C = r"[\])}>]"
 _S = r" {0,3}"
 _S1 = r" {1,3}"
 _L = r"[a-z0-9-]{1,63}"
-_DOT = rf"({_S}{_O}{_S}(dot|\.){_S}{_C}{_S}|{_S1}dot{_S1}|{_S1}\.{_S1}|\.)"
+_DISGUISED_DOT = (
+    rf"{_S}{_O}{_S}(dot|\.){_S}{_C}{_S}|{_S1}dot{_S1}|{_S1}\.{_S1}|{_S}{_W}(dot|\.){_W}{_S}"
+)
+_DOT = rf"({_DISGUISED_DOT}|\.)"
 # Bounded repeats throughout, and no leading spaces: they let the engine skip ahead to the
-# rare parts (a bracketed or spaced at-sign, " dot "). The bare word "at" is common in
-# prose, so that form takes its dots as words too ("jane at acme dot io").
+# rare parts (a bracketed, wrapped or spaced at-sign, " dot "). The bare word "at" is common
+# in prose, so that form takes its dots as words too ("jane at acme dot io"). A plain
+# at-sign is DOT_REGEX's.
 SYMBOL_REGEX = rf"({_O}{_S}(at|@){_S}{_C}{_S}| @{_S}|@{_S1}){_L}({_DOT}{_L}){{1,6}}"
+# "jane_at_acme_dot_io", "jane -at- acme -dot- io". A pattern of its own: as one more
+# alternative of SYMBOL_REGEX it doubled the scan of text full of plain addresses.
+WRAPPED_REGEX = rf"{_W}at{_W}{_S}{_L}({_DOT}{_L}){{1,6}}"
+# A disguised dot and the labels after it, wherever the at-sign is: "jane@acme[.]io",
+# "jane@mail.acme_dot_io". start_of finds the at-sign, plain or disguised, behind it. A plain
+# at-sign cannot begin the pattern: "@" is common enough (every address) that the automaton
+# kept busy after each one tripled the scan of text full of addresses.
+DOT_REGEX = (
+    rf"({_O}{_S}(dot|\.){_S}{_C}{_S}|{_W}(dot|\.){_W}{_S}| dot{_S1}| \.{_S1})"
+    rf"{_L}({_DOT}{_L}){{0,5}}"
+)
 WORD_REGEX = rf" at{_S1}{_L}({_S1}dot{_S1}{_L}){{1,6}}"
 MAX_LEN = 128
+# A wrapped at-sign or dot, as the validator reads it and where the hold looks for one.
+_WRAPPED = re.compile(rf"{_W}(at|@|dot|\.){_W}")
+_WRAPPED_START = re.compile(rf"{_W}(at|dot|@)")
+# A window that ends with a wrapper, and maybe the start of a word after it: "jane_a".
+_WRAPPED_TAIL = re.compile(rf"{_W}(a|at|d|do|dot|@)?\Z")
 
 # Top-level domains longer than two letters that addresses commonly use; every two-letter
 # label passes (country codes).
@@ -50,7 +77,7 @@ _TLDS = frozenset({
 # fmt: on
 # Words that ordinarily come before "at" in prose: "look at google dot com" is no address.
 # fmt: off
-_PROSE = frozenset({
+PROSE_WORDS = frozenset({
     "look", "looks", "looked", "looking", "stare", "staring", "glance", "glanced", "aim", "aimed",
     "point", "pointed", "arrive", "arrived", "arrives", "meet", "met", "meeting", "stay", "stayed",
     "work", "works", "worked", "working", "live", "lives", "lived", "is", "was", "are", "were",
@@ -67,7 +94,9 @@ _PROSE = frozenset({
 
 def _parts(span: str) -> tuple[str, str, list[str]] | None:
     """(local part, at-sign as written, domain labels) of a matched span, or None."""
-    text = span.replace("@", " @ ")
+    # A wrapped word or symbol reads as the bare one: "look-at-google-dot-com" is prose
+    # the way "look at google dot com" is.
+    text = _WRAPPED.sub(r" \1 ", span).replace("@", " @ ")
     for o in _OPEN:
         text = text.replace(o, " " + o)
     for c in _CLOSE:
@@ -133,7 +162,7 @@ def valid(span: str, exempt_reserved: bool = True) -> bool:
     tld = labels[-1]
     if not tld.isalpha() or not (len(tld) == 2 or tld in _TLDS):
         return False
-    if at == "at" and local in _PROSE:
+    if at == "at" and local in PROSE_WORDS:
         return False
     return not exempt_reserved or v.email(local + "@" + ".".join(labels))
 
@@ -158,6 +187,8 @@ def hold(norm: str) -> int:
             while q >= 0:
                 starts.append(q)
                 q = norm.find(marker, q + 1)
+    if any(w in window for w in _WRAP):  # most windows hold none of these
+        starts.extend(m.start() for m in _WRAPPED_START.finditer(norm, lo))
     body = norm.rstrip(" ")
     if len(body) < len(norm):  # an at-sign or a dot may be on its way
         starts.append(len(body))
@@ -165,6 +196,9 @@ def hold(norm: str) -> int:
         for partial in (" a", " d", " do"):  # so may " at " and " dot "
             if body.endswith(partial):
                 starts.append(len(body) - len(partial))
+        tail = _WRAPPED_TAIL.search(body, max(lo, len(body) - 5))
+        if tail is not None:  # and a wrapped one: "jane_a", "jane-"
+            starts.append(tail.start())
     held = len(norm)
     for q in starts:
         if not _may_start(norm, q):  # C calls only: most candidates in prose end here
@@ -250,6 +284,8 @@ def _disguise(s: str, i: int) -> tuple[str, int] | bool:
     if j == n:
         return True
     c = s[j]
+    if c in _WRAP:
+        return _wrapped(s, j)
     if c in _OPEN:
         k = _spaces(s, j + 1)
         if k == n:
@@ -263,10 +299,8 @@ def _disguise(s: str, i: int) -> tuple[str, int] | bool:
         rest = s[k:]
         return "at".startswith(rest) or "dot".startswith(rest)
     if c in "@.":
-        k = _spaces(s, j + 1)
-        if c == "@" and not spaced and k == j + 1 < n:
-            return False  # a plain address: the plain email rule's
-        return ("at" if c == "@" else "dot", k)
+        # A plain at-sign too: a disguised dot after it may be on its way ("jane@acme[.]io").
+        return ("at" if c == "@" else "dot", _spaces(s, j + 1))
     if not spaced:
         return False
     for word in ("at", "dot"):
@@ -279,10 +313,39 @@ def _disguise(s: str, i: int) -> tuple[str, int] | bool:
     return "at".startswith(rest) or "dot".startswith(rest)
 
 
+def _wrapped(s: str, j: int) -> tuple[str, int] | bool:
+    """_disguise for a wrapped at-sign or dot at s[j:]: "-at-", "__dot__", "*@*"."""
+    n = len(s)
+    k = _wrappers(s, j)
+    if k == n:
+        return True
+    for word, kind in (("at", "at"), ("@", "at"), ("dot", "dot"), (".", "dot")):
+        if s.startswith(word, k):
+            m = k + len(word)
+            e = _wrappers(s, m)
+            if e == n:
+                return True
+            return (kind, _spaces(s, e)) if e > m else False
+    rest = s[k:]
+    return "at".startswith(rest) or "dot".startswith(rest)
+
+
+def _wrappers(s: str, i: int) -> int:
+    """The index after at most two wrapper characters at s[i:]."""
+    for _ in range(2):
+        if i < len(s) and s[i] in _WRAP:
+            i += 1
+    return i
+
+
 def _spaces(s: str, i: int) -> int:
     while i < len(s) and s[i] == " ":
         i += 1
     return i
+
+
+_BEFORE_AT = " " + _OPEN + _WRAP
+_AFTER_AT = " " + _CLOSE + _WRAP
 
 
 def start_of(text: str, end: int) -> int:
@@ -293,7 +356,7 @@ def start_of(text: str, end: int) -> int:
     q = text.rfind("at", lo, end)
     while q > core:
         before, after = text[q - 1 : q], text[q + 2 : q + 3]
-        if before and before in " " + _OPEN and after and after in " " + _CLOSE:
+        if before and before in _BEFORE_AT and after and after in _AFTER_AT:
             core = q
             break
         q = text.rfind("at", lo, q)
@@ -304,6 +367,12 @@ def start_of(text: str, end: int) -> int:
         p -= 1
     if p > lo and text[p - 1] in _OPEN:
         p -= 1
+        while p > lo and text[p - 1] == " ":
+            p -= 1
+    elif p > lo and text[p - 1] in _WRAP:
+        p -= 1
+        if p > lo and text[p - 1] in _WRAP:
+            p -= 1
         while p > lo and text[p - 1] == " ":
             p -= 1
     start = _local_start(text, p, lo)
@@ -339,6 +408,21 @@ def _local_start(text: str, p: int, lo: int) -> int:
             t = k - 1
         elif t < start and text[max(lo, t - 3) : t] == "dot" and text[t - 4 : t - 3] == " ":
             t -= 4
+        elif t > lo and text[t - 1] in _WRAP:  # "john_dot_doe", "john-.-doe"
+            k = t - 1
+            if k > lo and text[k - 1] in _WRAP:
+                k -= 1
+            if text[k - 1 : k] == ".":
+                k -= 1
+            elif text[max(lo, k - 3) : k] == "dot":
+                k -= 3
+            else:
+                break
+            if not (k > lo and text[k - 1] in _WRAP):
+                break
+            t = k - 1
+            if t > lo and text[t - 1] in _WRAP:
+                t -= 1
         else:
             break
         while t > lo and text[t - 1] == " ":
@@ -366,9 +450,13 @@ def _rule(rule_id: str, regex: str, check: Callable[[str], bool] = valid) -> Rul
 SPELLED_EMAILS = (
     _rule("pii.email_spelled", SYMBOL_REGEX),
     _rule("pii.email_spelled_words", WORD_REGEX),
+    _rule("pii.email_spelled_wrapped", WRAPPED_REGEX),
+    _rule("pii.email_spelled_dot", DOT_REGEX),
 )
 # The same with `exempt_reserved_domains: false`: example.com addresses are findings too.
 SPELLED_EMAILS_ANY_DOMAIN = (
     _rule("pii.email_spelled", SYMBOL_REGEX, _valid_any_domain),
     _rule("pii.email_spelled_words", WORD_REGEX, _valid_any_domain),
+    _rule("pii.email_spelled_wrapped", WRAPPED_REGEX, _valid_any_domain),
+    _rule("pii.email_spelled_dot", DOT_REGEX, _valid_any_domain),
 )

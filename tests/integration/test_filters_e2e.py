@@ -72,6 +72,8 @@ def user(text: str) -> list[Any]:
         # Addresses spelt out.
         ("mail jane (at) acme-corp (dot) io please", "jane (at) acme-corp (dot) io"),
         ("reach jdoe at gmail dot com today", "jdoe at gmail dot com"),
+        ("mail jane_at_acme_dot_io now", "jane_at_acme_dot_io"),
+        ("mail jane@acme[.]io now", "jane@acme[.]io"),
         # A national number of another region; nine SSN digits after a context word.
         ("Ruf mich unter 030 12345678 an", "030 12345678"),
         ("my SSN is 078051120, ok", "078051120"),

@@ -46,6 +46,9 @@ VALUES = [
     "jane [at] acme [dot] io",
     "jdoe at gmail dot com",
     "john dot doe (at) gmail (dot) com",
+    "jane_at_acme_dot_io",  # wrapped at-sign and dots
+    "j.doe -at- mail -dot- acme.co.uk",
+    "jane@acme[.]io",  # a plain at-sign, a disguised dot
     "4111 1111 1111 1111",
     "4111 | 1111 | 1111 | 1111",  # groups apart by up to three separators, the same way
     "123-45-6789",
