@@ -50,7 +50,7 @@ QUICK_PHASE_S = 3.0
 MAX_BIG = 2000  # large requests per phase, at most (the phase's time ends it first)
 MAX_P99_MS = 250.0
 STALL_SHAPES = ("digit-sep", "digits-random", "phone-groups", "password=", "at-dot-words",
-                "email-punct", "hex-run", "zero-width", "phrase-words")  # fmt: skip
+                "email-punct", "hex-run", "zero-width", "phrase-words", "order-word")  # fmt: skip
 
 
 def chat(text: str) -> bytes:
