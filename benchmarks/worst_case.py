@@ -119,6 +119,7 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "ligatures": _cycled("\ufb01le "),
     "long-word": _cycled("a"),
     "iban-like": _cycled("GB82 WEST 1234 "),
+    "iban-dashes": _cycled("GB82-WEST-1234-"),
     # The decoded views' own alphabets (filters/decoders.py).
     "b64-of-text": _cycled("aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnMg"),
     "hex-pairs": _cycled("41 4b 49 41 "),

@@ -53,7 +53,8 @@ def _iban_prefix(norm: str, p: int) -> bool:
     if not (head[:2].isalpha() and (head[2:].isdigit() or not head[2:])):
         return False
     rest = tail[4:]
-    return (rest.replace(" ", "").isalnum() or not rest.strip()) and "  " not in rest
+    sep = "-" if "-" in rest else " "  # groups apart by spaces, or by dashes
+    return (rest.replace(sep, "").isalnum() or not rest.strip(sep)) and sep * 2 not in rest
 
 
 # What may stand between the digit groups of a card number or an SSN, up to three of them
@@ -151,14 +152,14 @@ PII_RULES: dict[str, Rule] = {
         "pii.iban",
         Pattern(
             "pii.iban",
-            r"[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?(?:[^a-z0-9]|$)",
+            r"[a-z]{2}\d{2}(?:[ -]?[a-z0-9]{4}){2,7}(?:[ -]?[a-z0-9]{1,4})?(?:[^a-z0-9]|$)",
             43,
             som=False,
         ),
         Severity.HIGH,
         refine=refiners.iban_spans,
         hold=_iban_hold,
-        alphabet=ALNUM + " ",
+        alphabet=ALNUM + " -",
         trailing=ALNUM,
     ),
     "ipv4": Rule(

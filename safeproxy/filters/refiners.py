@@ -155,13 +155,14 @@ def phone_spans(
 
 def iban_spans(run: str, work: Work) -> list[tuple[int, int]]:
     """IBANs inside a run of alphanumeric groups: they start with two letters, two digits."""
-    if run.isascii() and run.replace(" ", "").isalnum():
-        # The detector's runs (ASCII letters, digits and spaces): one step per group, not
-        # per character (a long base64 text is one run after another).
+    sep = "-" if "-" in run else " "  # groups apart by spaces, or by dashes
+    if run.isascii() and run.replace(sep, "").isalnum():
+        # The detector's runs (ASCII letters, digits and one separator): one step per group,
+        # not per character (a long base64 text is one run after another).
         starts: list[int] = []
         ends: list[int] = []
         at = 0
-        for group in run.split(" "):
+        for group in run.split(sep):
             if group:
                 if len(group) >= 4 and group[:2].isalpha() and group[2:4].isdigit():
                     starts.append(at)

@@ -86,7 +86,13 @@ def us_ssn(span: str) -> bool:
 
 
 def iban(span: str) -> bool:
-    code = "".join(span.split()).upper()
+    """ISO 13616: grouped by spaces, or by single dashes throughout ("GB82-WEST-1234-...")."""
+    if "-" in span:
+        if " " in span or "--" in span:
+            return False
+        code = span.replace("-", "").upper()
+    else:
+        code = "".join(span.split()).upper()
     if not (code[:2].isalpha() and code[2:4].isdigit() and code.isalnum()):
         return False
     expected = IBAN_LENGTHS.get(code[:2])

@@ -81,6 +81,7 @@ PIECE_LIST = (
     "password=",
     "/:_authtoken=",
     "GB82 ",
+    "GB82-",
     "amp;",
     "&#x",
     "QUtJQ",

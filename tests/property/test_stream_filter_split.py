@@ -57,6 +57,7 @@ VALUES = [
     "Tel: 030 12345678;",  # a national number of another region (DE), a whole run
     "SSN: 078051120",  # nine digits after a context word, held until decided
     "GB82 WEST 1234 5698 7654 32",
+    "GB82-WEST-1234-5698-7654-32",
     "j\u200bane@acme\u200d.io",
     "４１１１ １１１１ １１１１ １１１１",
     "AKIAIOSFODNN7EXAMPLE",

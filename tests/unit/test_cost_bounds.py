@@ -183,5 +183,6 @@ def test_iban_runs_are_read_a_group_at_a_time() -> None:
     rng = random.Random(7)
     parts = ["gb82", "west", "1234", "5698", "7654", "32", "de89", "3704", "0044", "a", "g1", ""]
     for _ in range(3000):
-        run = " ".join(rng.choice(parts) for _ in range(rng.randrange(0, 12)))
+        sep = rng.choice([" ", "-"])  # groups apart by spaces or by dashes
+        run = sep.join(rng.choice(parts) for _ in range(rng.randrange(0, 12)))
         assert refiners.iban_spans(run, Work(1 << 20)) == _iban_by_character(run), run

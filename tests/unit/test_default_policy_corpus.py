@@ -246,6 +246,9 @@ IBANS = [
     pytest.param("iban de89 3704 0044 0532 0130 00", "de89 3704 0044 0532 0130 00", id="de-lower"),
     pytest.param("iban GB29NWBK60161331926819", "GB29NWBK60161331926819", id="gb-plain"),
     pytest.param(
+        "IBAN: DE89-3704-0044-0532-0130-00.", "DE89-3704-0044-0532-0130-00", id="de-dashes"
+    ),
+    pytest.param(
         "iban GB29 NWBK 6016 1331 9268 19", "GB29 NWBK 6016 1331 9268 19", id="gb-grouped"
     ),
     pytest.param(
