@@ -4,8 +4,9 @@
 
 The at-sign and the dots take any of the usual disguises: brackets of any kind around "at",
 "@", "dot" or ".", the words themselves between spaces, the symbols with spaces around
-them, or one or two dashes, underscores, stars, tildes, bars or hashes on each side of
-the word or symbol (wrappers). A plain at-sign counts when a dot after it is disguised.
+them, or one or two underscores, stars, tildes, bars or hashes on each side of the word or
+symbol (wrappers); dashes too, with spaces outside them (`jane-at-acme` is also a name
+joined by dashes). A plain at-sign counts when a dot after it is disguised.
 
 The engine reports only where a match ends (start-of-match tracking of a pattern that may
 begin with spaces costs six times the whole plain scan); the start is the disguised at-sign
@@ -31,7 +32,13 @@ _LABEL = ALNUM + "-"
 _OPEN = "[({<"
 _CLOSE = "])}>"
 _WRAP = "-_*~|#"
-_W = r"[-_*~|#]{1,2}"
+# Wrappers as the engine reads them: dashes only with spaces outside (" -at- "), since a dash
+# also joins a label's parts. As one more wrapper beside them, a label's dash could be read
+# either way, which puts the patterns over the engine's size limit in UTF-8 mode.
+_W = r"[_*~|#]{1,2}"
+_DASHED = r"-{1,2}"
+# Wrappers as the validator and the hold read them.
+_ANY_W = r"[-_*~|#]{1,2}"
 _O = r"[\[({<]"
 _C = r"[\])}>]"
 _S = r" {0,3}"
@@ -39,6 +46,7 @@ _S1 = r" {1,3}"
 _L = r"[a-z0-9-]{1,63}"
 _DISGUISED_DOT = (
     rf"{_S}{_O}{_S}(dot|\.){_S}{_C}{_S}|{_S1}dot{_S1}|{_S1}\.{_S1}|{_S}{_W}(dot|\.){_W}{_S}"
+    rf"|{_S1}{_DASHED}(dot|\.){_DASHED}{_S1}"
 )
 _DOT = rf"({_DISGUISED_DOT}|\.)"
 # Bounded repeats throughout, and no leading spaces: they let the engine skip ahead to the
@@ -48,22 +56,23 @@ _DOT = rf"({_DISGUISED_DOT}|\.)"
 SYMBOL_REGEX = rf"({_O}{_S}(at|@){_S}{_C}{_S}| @{_S}|@{_S1}){_L}({_DOT}{_L}){{1,6}}"
 # "jane_at_acme_dot_io", "jane -at- acme -dot- io". A pattern of its own: as one more
 # alternative of SYMBOL_REGEX it doubled the scan of text full of plain addresses.
-WRAPPED_REGEX = rf"{_W}at{_W}{_S}{_L}({_DOT}{_L}){{1,6}}"
+WRAPPED_REGEX = rf"({_W}at{_W}{_S}| {_DASHED}at{_DASHED}{_S1}){_L}({_DOT}{_L}){{1,6}}"
 # A disguised dot and the labels after it, wherever the at-sign is: "jane@acme[.]io",
 # "jane@mail.acme_dot_io". start_of finds the at-sign, plain or disguised, behind it. A plain
 # at-sign cannot begin the pattern: "@" is common enough (every address) that the automaton
 # kept busy after each one tripled the scan of text full of addresses.
 DOT_REGEX = (
-    rf"({_O}{_S}(dot|\.){_S}{_C}{_S}|{_W}(dot|\.){_W}{_S}| dot{_S1}| \.{_S1})"
+    rf"({_O}{_S}(dot|\.){_S}{_C}{_S}|{_W}(dot|\.){_W}{_S}| {_DASHED}(dot|\.){_DASHED}{_S1}"
+    rf"| dot{_S1}| \.{_S1})"
     rf"{_L}({_DOT}{_L}){{0,5}}"
 )
 WORD_REGEX = rf" at{_S1}{_L}({_S1}dot{_S1}{_L}){{1,6}}"
 MAX_LEN = 128
 # A wrapped at-sign or dot, as the validator reads it and where the hold looks for one.
-_WRAPPED = re.compile(rf"{_W}(at|@|dot|\.){_W}")
-_WRAPPED_START = re.compile(rf"{_W}(at|dot|@)")
+_WRAPPED = re.compile(rf"{_ANY_W}(at|@|dot|\.){_ANY_W}")
+_WRAPPED_START = re.compile(rf"{_ANY_W}(at|dot|@)")
 # A window that ends with a wrapper, and maybe the start of a word after it: "jane_a".
-_WRAPPED_TAIL = re.compile(rf"{_W}(a|at|d|do|dot|@)?\Z")
+_WRAPPED_TAIL = re.compile(rf"{_ANY_W}(a|at|d|do|dot|@)?\Z")
 
 # Top-level domains longer than two letters that addresses commonly use; every two-letter
 # label passes (country codes).
@@ -389,6 +398,19 @@ def _local_start(text: str, p: int, lo: int) -> int:
         if start == p:
             return p
         t = start
+        wrapped = _WRAPPED.match(text, start, p)
+        if wrapped is not None and wrapped.group(1) in ("dot", "."):
+            # The scan over local characters took a wrapped dot as the local part's own
+            # ("john _dot_doe": "_" is one): the word before it goes on the local part.
+            while t > lo and text[t - 1] == " ":
+                t -= 1
+            before = t
+            while before > lo and text[before - 1] in LOCAL:
+                before -= 1
+            if before == t:
+                return wrapped.end()
+            start = before
+            continue
         while t > lo and text[t - 1] == " ":
             t -= 1
         if t > lo and text[t - 1] in _CLOSE:

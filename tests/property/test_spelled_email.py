@@ -26,8 +26,18 @@ LOCAL = st.from_regex(r"[a-z][a-z0-9._]{0,8}[a-z0-9]", fullmatch=True).filter(
 TLD = st.sampled_from(["com", "io", "org", "de", "uk", "net"])
 SPACE = st.sampled_from(["", " "])
 WRAPPERS = "-_*~|#"
-# "-at-", "__dot__": one or two of the same wrapper on each side.
+# "_at_", "__dot__": one or two of the same wrapper on each side.
 WRAPPER = st.builds(lambda c, n: c * n, st.sampled_from(WRAPPERS), st.integers(1, 2))
+
+
+@st.composite
+def wrapped(draw: st.DrawFn, word: str) -> str:
+    """`word` between wrappers; dashes with spaces outside them (" -at- "): "jane-at-acme" is
+    also a name joined by dashes."""
+    w = draw(WRAPPER)
+    if "-" in w:
+        return f" {w}{word}{w} "
+    return f"{draw(SPACE)}{w}{word}{w}{draw(SPACE)}"
 # Prose around the address: words that are neither "at" nor "dot", then a full stop.
 FILLER = st.lists(st.sampled_from(["mail", "me", "please", "thanks", "today", "or"]), max_size=4)
 
@@ -39,8 +49,8 @@ def local_part(draw: st.DrawFn) -> str:
     out = parts[0]
     for part in parts[1:]:
         o, c = draw(BRACKETS)
-        w = draw(WRAPPER)
-        out += draw(st.sampled_from([" dot ", f"{o}dot{c}", f" {o}.{c} ", f"{w}dot{w}"])) + part
+        w = draw(wrapped("dot"))
+        out += draw(st.sampled_from([" dot ", f"{o}dot{c}", f" {o}.{c} ", w])) + part
     return out
 
 
@@ -50,14 +60,14 @@ def symbol_form(draw: st.DrawFn) -> str:
     labels = [*draw(st.lists(LABEL, min_size=1, max_size=3)), draw(TLD)]
     o, c = draw(BRACKETS)
     pad = draw(SPACE)
-    w = draw(WRAPPER)
-    at = draw(st.sampled_from([f"{o}{pad}at{pad}{c}", f"{o}@{c}", " @ ", "@ ", f"{w}at{w}"]))
-    at = f"{draw(SPACE)}{at}{draw(SPACE)}" if at[0] in "[({<" + WRAPPERS else at
+    w = draw(wrapped("at"))
+    at = draw(st.sampled_from([f"{o}{pad}at{pad}{c}", f"{o}@{c}", " @ ", "@ ", w]))
+    at = f"{draw(SPACE)}{at}" if at[0] in "[({<" else at
     out = draw(local_part()) + at + labels[0]
     for label in labels[1:]:
         o, c = draw(BRACKETS)
-        w = draw(WRAPPER)
-        dot = draw(st.sampled_from([f"{o}dot{c}", f" {o}.{c} ", ".", " . ", f"{w}dot{w}"]))
+        w = draw(wrapped("dot"))
+        dot = draw(st.sampled_from([f"{o}dot{c}", f" {o}.{c} ", ".", " . ", w]))
         out += dot + label
     return out
 
@@ -71,8 +81,7 @@ def plain_at_form(draw: st.DrawFn) -> str:
     out = draw(local_part()) + "@" + labels[0]
     for i, label in enumerate(labels[1:]):
         o, c = draw(BRACKETS)
-        w = draw(WRAPPER)
-        dots = [f"{o}dot{c}", f"{o}.{c}", " dot ", f"{w}dot{w}", f"{w}.{w}"]
+        dots = [f"{o}dot{c}", f"{o}.{c}", " dot ", draw(wrapped("dot")), draw(wrapped("."))]
         out += (draw(st.sampled_from(dots)) if i == disguised else ".") + label
     return out
 
