@@ -38,6 +38,8 @@ def wrapped(draw: st.DrawFn, word: str) -> str:
     if "-" in w:
         return f" {w}{word}{w} "
     return f"{draw(SPACE)}{w}{word}{w}{draw(SPACE)}"
+
+
 # Prose around the address: words that are neither "at" nor "dot", then a full stop.
 FILLER = st.lists(st.sampled_from(["mail", "me", "please", "thanks", "today", "or"]), max_size=4)
 
