@@ -176,7 +176,7 @@ class Detector:
                     break
                 if rule.bounded and spans.glued(norm, e, 1, rule.joiners + rule.end_joiners):
                     continue
-                if rule.bare_context and norm[s:e].isdigit() and not spans.said(norm, s, rule):
+                if rule.bare_context and spans.bare(norm[s:e]) and not spans.said(norm, s, rule):
                     continue
                 start, end = view.original_span(s, e)
                 ok = (
@@ -218,7 +218,8 @@ class Detector:
                 for a, b in found:
                     if b <= reach.get(index, -1):
                         continue
-                    if rule.bare_context and norm[a:b].isdigit() and not spans.said(norm, a, rule):
+                    bare = rule.bare_context and spans.bare(norm[a:b])
+                    if bare and not spans.said(norm, a, rule):
                         continue
                     start, end = view.original_span(a, b)
                     findings.append(self._finding(index, start, end))

@@ -96,6 +96,29 @@ SSN_BARE = Rule(
     bare_context=_SSN_WORDS,
 )
 
+
+def _ssn_spaced_spans(run: str, _work: object) -> list[tuple[int, int]]:
+    """Nine digits one by one, apart the same way throughout ("1 2 3 4 5 6 7 8 9"), that
+    pass the SSA rules: a whole stretch only (refiners.one_by_one_stretches)."""
+    return [
+        (a, b)
+        for a, b, count in refiners.one_by_one_stretches(run)
+        if count == 9 and v.us_ssn(run[a:b])
+    ]
+
+
+# Nine digits one by one, after a context word ("SSN: 1 2 3 4 5 6 7 8 9"; spans.bare).
+SSN_SPACED = Rule(
+    "pii.ssn",
+    Pattern("pii.ssn.spaced", rf"\d(?:{_SEP}{{1,3}}\d){{8}}(?:[^0-9a-z_]|$)", 34, som=False),
+    Severity.HIGH,
+    refine=_ssn_spaced_spans,
+    alphabet=DIGITS + _GROUP_SEPARATORS,
+    trailing=DIGITS,
+    joiners="-.",
+    bare_context=_SSN_WORDS,
+)
+
 PII_RULES: dict[str, Rule] = {
     "email": Rule(
         "pii.email",
@@ -182,14 +205,17 @@ PII_RULES: dict[str, Rule] = {
 
 
 # Rules an entity brings besides its main one: addresses spelt out ("jane (at) acme dot io").
-# And SSNs without separators after a context word.
-PII_COMPANIONS: dict[str, tuple[Rule, ...]] = {"email": SPELLED_EMAILS, "ssn": (SSN_BARE,)}
+# And SSNs without separators, or one digit at a time, after a context word.
+PII_COMPANIONS: dict[str, tuple[Rule, ...]] = {
+    "email": SPELLED_EMAILS,
+    "ssn": (SSN_BARE, SSN_SPACED),
+}
 
 # With `exempt_reserved_domains: false`: every address is a finding, example.com's too.
 EMAIL_ANY_DOMAIN = dataclasses.replace(PII_RULES["email"], validate=None)
 PII_COMPANIONS_ANY_DOMAIN: dict[str, tuple[Rule, ...]] = {
     "email": SPELLED_EMAILS_ANY_DOMAIN,
-    "ssn": (SSN_BARE,),
+    "ssn": (SSN_BARE, SSN_SPACED),
 }
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from safeproxy.filters.phones import PhoneRegions
-from safeproxy.filters.validators import card_number, digits, iban, phone_number
+from safeproxy.filters.validators import card_number, digits, iban, one_by_one, phone_number
 from safeproxy.filters.work import CARD_CHECK_UNITS, CARD_START_UNITS, Work
 
 
@@ -131,6 +131,39 @@ def _best_spans(
     return found
 
 
+def one_by_one_stretches(run: str) -> list[tuple[int, int, int]]:
+    """(start, end, digits) of each stretch of the run whose digits stand one by one (none
+    beside another digit), apart the same way throughout: "4 1 5 5 5 5 2 6 7 1". A value
+    written so counts only as a whole stretch: inside a longer one, some window always
+    passes a check."""
+    found: list[tuple[int, int, int]] = []
+    places = [i for i, c in enumerate(run) if c.isdigit()]
+    stretch: list[int] = []
+    gap = ""
+
+    def close() -> None:
+        if len(stretch) > 1:
+            found.append((stretch[0], stretch[-1] + 1, len(stretch)))
+
+    for k, p in enumerate(places):
+        glued = (k > 0 and places[k - 1] == p - 1) or (
+            k + 1 < len(places) and places[k + 1] == p + 1
+        )
+        if glued:
+            close()
+            stretch = []
+        elif not stretch:
+            stretch = [p]
+        elif len(stretch) == 1 or run[stretch[-1] + 1 : p] == gap:
+            gap = run[stretch[-1] + 1 : p]
+            stretch.append(p)
+        else:
+            close()
+            stretch = [p]
+    close()
+    return found
+
+
 def phone_spans(
     run: str, work: Work, region: str = "US", regions: PhoneRegions | None = None
 ) -> list[tuple[int, int]]:
@@ -147,10 +180,20 @@ def phone_spans(
     whole = len(digits(run))
 
     def valid(span: str) -> bool:
+        if one_by_one(span):
+            return False  # digits one by one: whole stretches only, below
         others = regions if regions is not None and len(digits(span)) == whole else None
         return phone_number(span, region, work, others)
 
-    return _best_spans(run, starts, ends, valid, 24, work)
+    found = _best_spans(run, starts, ends, valid, 24, work)
+    if not run.isdigit():  # (a run without separators holds no stretch)
+        for a, b, count in one_by_one_stretches(run):
+            # Read as the digits apart by spaces: libphonenumber parses no bars or stars.
+            spaced = " ".join(digits(run[a:b]))
+            if 7 <= count <= 15 and work.take() and phone_number(spaced, region, work, regions):
+                found.append((a, b))
+        found.sort()
+    return found
 
 
 def iban_spans(run: str, work: Work) -> list[tuple[int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.rules import Rule
+from safeproxy.filters.validators import one_by_one
 from safeproxy.filters.work import RUN_CHARS_PER_UNIT, Work
 
 
@@ -86,6 +87,12 @@ def grown(
         grown = {stops.find(e, limit) if e < limit else e for e in ends}
         ends = sorted(grown, reverse=True)
     return s, ends
+
+
+def bare(value: str) -> bool:
+    """Whether a value is digits alone, or its digits written one by one ("4 1 5 5 ..."):
+    either is a number only after a context word (`said`)."""
+    return value.isdigit() or one_by_one(value)
 
 
 def said(norm: str, s: int, rule: Rule) -> bool:

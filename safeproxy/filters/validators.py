@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 from collections import Counter
 
 import phonenumbers
@@ -41,6 +42,7 @@ PLACEHOLDER_PREFIXES = ("<", "${", "{{", "$", "%", "your_", "your-", "my_", "my-
                         "....", "[redacted", "redacted")  # fmt: skip
 
 
+_TWO_DIGITS = re.compile(r"\d\d")
 _ASCII_NON_DIGITS = dict.fromkeys(c for c in range(128) if not chr(c).isdigit())
 
 
@@ -48,6 +50,12 @@ def digits(text: str) -> str:
     if text.isascii():
         return text.translate(_ASCII_NON_DIGITS)
     return "".join(c for c in text if c.isdigit())
+
+
+def one_by_one(text: str) -> bool:
+    """Whether the digits of a value are written one by one ("4 1 5 5 5 5"): no two
+    digits side by side."""
+    return _TWO_DIGITS.search(text) is None
 
 
 def luhn(number: str) -> bool:
@@ -208,7 +216,9 @@ def phone_number(
     groups = "".join(c if c.isdigit() else " " for c in text).split()
     # Phone numbers come in groups of two or more digits; version strings and dotted lists
     # ("1.2.3.4.5") do not. International numbers may have one (+33 1 42 ...).
-    if not international and any(len(g) == 1 for g in groups[1:]):
+    # Digits one by one ("4 1 5 5 5 5 2 6 7 1") are another disguise of a number: the
+    # detector takes them only as a whole run and after a context word (spans.bare).
+    if not international and any(len(g) == 1 for g in groups[1:]) and not one_by_one(text):
         return False
     if international or not (
         default_region == "US" and not (count == 10 or (count == 11 and text[0] == "1"))
@@ -233,8 +243,10 @@ def _default_phone(text: str, groups: list[str], international: bool, region: st
         return False
     if not phonenumbers.is_valid_number(number):
         return False
-    if international:
-        return True  # "+CC" already says "phone number"; groupings vary by habit
+    if international or len(groups) == len(digits(text)):
+        # "+CC" already says "phone number"; groupings vary by habit. Digits one by one
+        # have no grouping to fit (the detector takes them after a context word only).
+        return True
     # A national number's digit groups as written must fit its format (groups may merge):
     # "(415) 555-2671" and "1-415-555-2671" do, "87 92 88 76 91" (a list of scores) does not.
     style = phonenumbers.PhoneNumberFormat

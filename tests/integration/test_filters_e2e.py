@@ -77,6 +77,10 @@ def user(text: str) -> list[Any]:
         # A national number of another region; nine SSN digits after a context word.
         ("Ruf mich unter 030 12345678 an", "030 12345678"),
         ("my SSN is 078051120, ok", "078051120"),
+        # Digits one at a time after a context word; an IBAN grouped by dashes.
+        ("my SSN is 0 7 8 0 5 1 1 2 0, ok", "0 7 8 0 5 1 1 2 0"),
+        ("call 4 1 5 8 6 7 5 3 0 9 tonight", "4 1 5 8 6 7 5 3 0 9"),
+        ("iban GB82-WEST-1234-5698-7654-32 ok", "GB82-WEST-1234-5698-7654-32"),
     ],
 )
 def test_input_values_never_reach_the_upstream(stack: Stack, prompt: str, value: str) -> None:

@@ -56,6 +56,8 @@ VALUES = [
     "+1 (415) 867-5309",
     "Tel: 030 12345678;",  # a national number of another region (DE), a whole run
     "SSN: 078051120",  # nine digits after a context word, held until decided
+    "SSN: 0|7|8|0|5|1|1|2|0",  # the same digits one by one (a space: a digit after goes on)
+    "call 4|1|5|8|6|7|5|3|0|9",
     "GB82 WEST 1234 5698 7654 32",
     "GB82-WEST-1234-5698-7654-32",
     "j\u200bane@acme\u200d.io",
