@@ -397,65 +397,59 @@ def _local_start(text: str, p: int, lo: int) -> int:
     for _ in range(6):  # a few dotted parts at most
         if start == p:
             return p
-        t = start
         wrapped = _WRAPPED.match(text, start, p)
         if wrapped is not None and wrapped.group(1) in ("dot", "."):
             # The scan over local characters took a wrapped dot as the local part's own
             # ("john _dot_doe": "_" is one): the word before it goes on the local part.
-            while t > lo and text[t - 1] == " ":
-                t -= 1
-            before = t
-            while before > lo and text[before - 1] in LOCAL:
-                before -= 1
-            if before == t:
-                return wrapped.end()
-            start = before
-            continue
-        while t > lo and text[t - 1] == " ":
-            t -= 1
-        if t > lo and text[t - 1] in _CLOSE:
-            k = t - 1
-            while k > lo and text[k - 1] == " ":
-                k -= 1
-            if text[k - 1 : k] == ".":
-                k -= 1
-            elif text[max(lo, k - 3) : k] == "dot":
-                k -= 3
-            else:
-                break
-            while k > lo and text[k - 1] == " ":
-                k -= 1
-            if not (k > lo and text[k - 1] in _OPEN):
-                break
-            t = k - 1
-        elif t < start and text[max(lo, t - 3) : t] == "dot" and text[t - 4 : t - 3] == " ":
-            t -= 4
-        elif t > lo and text[t - 1] in _WRAP:  # "john_dot_doe", "john-.-doe"
-            k = t - 1
-            if k > lo and text[k - 1] in _WRAP:
-                k -= 1
-            if text[k - 1 : k] == ".":
-                k -= 1
-            elif text[max(lo, k - 3) : k] == "dot":
-                k -= 3
-            else:
-                break
-            if not (k > lo and text[k - 1] in _WRAP):
-                break
-            t = k - 1
-            if t > lo and text[t - 1] in _WRAP:
-                t -= 1
+            t, found = start, wrapped.end()
         else:
-            break
-        while t > lo and text[t - 1] == " ":
-            t -= 1
+            t, found = _spaces_before(text, start, lo), start
+            if t > lo and text[t - 1] in _CLOSE:  # "john [dot] doe"
+                k = _dot_before(text, _spaces_before(text, t - 1, lo), lo)
+                k = _spaces_before(text, k, lo) if k >= 0 else k
+                if not (k > lo and text[k - 1] in _OPEN):
+                    break
+                t = k - 1
+            elif t < start and text[max(lo, t - 3) : t] == "dot" and text[t - 4 : t - 3] == " ":
+                t -= 4
+            elif t > lo and text[t - 1] in _WRAP:  # "john_dot_doe", "john -.- doe"
+                k = _dot_before(text, _wrappers_before(text, t, lo), lo)
+                if not (k > lo and text[k - 1] in _WRAP):
+                    break
+                t = _wrappers_before(text, k, lo)
+            else:
+                break
+        t = _spaces_before(text, t, lo)
         before = t
         while before > lo and text[before - 1] in LOCAL:
             before -= 1
         if before == t:
-            break
+            return found
         start = before
     return start
+
+
+def _dot_before(text: str, k: int, lo: int) -> int:
+    """Where a "." or a "dot" that ends at k begins; -1 when none does."""
+    if text[k - 1 : k] == ".":
+        return k - 1
+    if text[max(lo, k - 3) : k] == "dot":
+        return k - 3
+    return -1
+
+
+def _spaces_before(text: str, k: int, lo: int) -> int:
+    while k > lo and text[k - 1] == " ":
+        k -= 1
+    return k
+
+
+def _wrappers_before(text: str, k: int, lo: int) -> int:
+    """k moved left over at most two wrapper characters."""
+    for _ in range(2):
+        if k > lo and text[k - 1] in _WRAP:
+            k -= 1
+    return k
 
 
 def _rule(rule_id: str, regex: str, check: Callable[[str], bool] = valid) -> Rule:
