@@ -294,7 +294,8 @@ def _disguise(s: str, i: int) -> tuple[str, int] | bool:
         return True
     c = s[j]
     if c in _WRAP:
-        return _wrapped(s, j)
+        # A dash wraps only with a space before it: "state-of" is a word's own.
+        return _wrapped(s, j) if c != "-" or spaced else False
     if c in _OPEN:
         k = _spaces(s, j + 1)
         if k == n:
