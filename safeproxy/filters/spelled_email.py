@@ -15,30 +15,34 @@ before that end, moved left over the local part, whose dots may be spelt out too
 The validator cuts the look-alikes: the last label must read as a top-level domain, the
 domain must not be a reserved one (example.com), and with the bare word "at" the local part
 must not be an ordinary word ("look at google dot com" names a site, not an address).
+
+How such an address reads character by character is spelled_reading.py's; where one could
+still be growing at the end of a stream's window, spelled_hold.py's.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
-from safeproxy.filters.rules import ALNUM, Rule, on_norm
+from safeproxy.filters.rules import Rule, on_norm
 from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.spelled_hold import hold
+from safeproxy.filters.spelled_reading import (
+    CLOSE,
+    MAX_LEN,
+    OPEN,
+    WRAP,
+    WRAPPED,
+    local_start,
+)
 
-LOCAL = ALNUM + "._%+-"
-_LABEL = ALNUM + "-"
-_OPEN = "[({<"
-_CLOSE = "])}>"
-_WRAP = "-_*~|#"
 # Wrappers as the engine reads them: dashes only with spaces outside (" -at- "), since a dash
 # also joins a label's parts. As one more wrapper beside them, a label's dash could be read
 # either way, which puts the patterns over the engine's size limit in UTF-8 mode.
 _W = r"[_*~|#]{1,2}"
 _DASHED = r"-{1,2}"
-# Wrappers as the validator and the hold read them.
-_ANY_W = r"[-_*~|#]{1,2}"
 _O = r"[\[({<]"
 _C = r"[\])}>]"
 _S = r" {0,3}"
@@ -67,12 +71,6 @@ DOT_REGEX = (
     rf"{_L}({_DOT}{_L}){{0,5}}"
 )
 WORD_REGEX = rf" at{_S1}{_L}({_S1}dot{_S1}{_L}){{1,6}}"
-MAX_LEN = 128
-# A wrapped at-sign or dot, as the validator reads it and where the hold looks for one.
-_WRAPPED = re.compile(rf"{_ANY_W}(at|@|dot|\.){_ANY_W}")
-_WRAPPED_START = re.compile(rf"{_ANY_W}(at|dot|@)")
-# A window that ends with a wrapper, and maybe the start of a word after it: "jane_a".
-_WRAPPED_TAIL = re.compile(rf"{_ANY_W}(a|at|d|do|dot|@)?\Z")
 
 # Top-level domains longer than two letters that addresses commonly use; every two-letter
 # label passes (country codes).
@@ -105,25 +103,25 @@ def _parts(span: str) -> tuple[str, str, list[str]] | None:
     """(local part, at-sign as written, domain labels) of a matched span, or None."""
     # A wrapped word or symbol reads as the bare one: "look-at-google-dot-com" is prose
     # the way "look at google dot com" is.
-    text = _WRAPPED.sub(r" \1 ", span).replace("@", " @ ")
-    for o in _OPEN:
+    text = WRAPPED.sub(r" \1 ", span).replace("@", " @ ")
+    for o in OPEN:
         text = text.replace(o, " " + o)
-    for c in _CLOSE:
+    for c in CLOSE:
         text = text.replace(c, c + " ")
     words = text.split()
     tokens: list[str] = []
     i = 0
     while i < len(words):  # "[ at ]" and "[at]" read alike
         w = words[i]
-        if w in _OPEN and i + 2 < len(words) and words[i + 2] in _CLOSE:
+        if w in OPEN and i + 2 < len(words) and words[i + 2] in CLOSE:
             tokens.append(w + words[i + 1] + words[i + 2])
             i += 3
             continue
-        if len(w) > 1 and w[0] in _OPEN and i + 1 < len(words) and words[i + 1] in _CLOSE:
+        if len(w) > 1 and w[0] in OPEN and i + 1 < len(words) and words[i + 1] in CLOSE:
             tokens.append(w + words[i + 1])
             i += 2
             continue
-        if w in _OPEN and i + 1 < len(words) and words[i + 1][-1:] in _CLOSE:
+        if w in OPEN and i + 1 < len(words) and words[i + 1][-1:] in CLOSE:
             tokens.append(w + words[i + 1])
             i += 2
             continue
@@ -160,7 +158,7 @@ def _parts(span: str) -> tuple[str, str, list[str]] | None:
 
 
 def _bare(token: str) -> str:
-    return token.strip(_OPEN + _CLOSE)
+    return token.strip(OPEN + CLOSE)
 
 
 def valid(span: str, exempt_reserved: bool = True) -> bool:
@@ -180,182 +178,8 @@ def _valid_any_domain(span: str) -> bool:
     return valid(span, exempt_reserved=False)
 
 
-# Where a disguised at-sign or dot can begin.
-_MARKERS = ("@", " at", " dot", *_OPEN)
-
-
-def hold(norm: str) -> int:
-    """Where a spelt-out address could still be growing: the local part before a disguised
-    at-sign or dot whose rest, up to the end, is still the start of an address."""
-    lo = max(0, len(norm) - MAX_LEN)
-    starts: list[int] = []
-    window = norm[lo:]
-    for marker in _MARKERS:
-        if marker in window:  # most windows hold none: a scan in C each
-            q = norm.find(marker, lo)
-            while q >= 0:
-                starts.append(q)
-                q = norm.find(marker, q + 1)
-    if any(w in window for w in _WRAP):  # most windows hold none of these
-        starts.extend(m.start() for m in _WRAPPED_START.finditer(norm, lo))
-    body = norm.rstrip(" ")
-    if len(body) < len(norm):  # an at-sign or a dot may be on its way
-        starts.append(len(body))
-    else:
-        for partial in (" a", " d", " do"):  # so may " at " and " dot "
-            if body.endswith(partial):
-                starts.append(len(body) - len(partial))
-        tail = _WRAPPED_TAIL.search(body, max(lo, len(body) - 5))
-        if tail is not None:  # and a wrapped one: "jane_a", "jane-"
-            starts.append(tail.start())
-    held = len(norm)
-    for q in starts:
-        if not _may_start(norm, q):  # C calls only: most candidates in prose end here
-            continue
-        p = q
-        while p > lo and norm[p - 1] == " ":
-            p -= 1
-        local = _local_start(norm, p, lo)
-        if local < p < held and _growing(norm, p):
-            held = local
-    return held
-
-
-def _may_start(norm: str, q: int) -> bool:
-    """A cheap first look (C string calls only) that rules out most prose: whether the
-    candidate at q can lead to something the engine matches. Never False for one that can."""
-    c = norm[q]
-    if c in _OPEN:
-        rest = norm[q + 1 : q + 8].lstrip(" ")
-        return (
-            not rest
-            or rest.startswith(("at", "@", "dot", "."))
-            or "at".startswith(rest)
-            or "dot".startswith(rest)
-        )
-    if c != " ":
-        return True  # "@": rare enough to check in full
-    words = norm[q : q + MAX_LEN].split(None, 3)
-    if len(words) < 3:
-        return True  # too short to tell yet
-    third = words[2]
-    if words[0] == "at":
-        return third == "dot" or (len(words) == 3 and "dot".startswith(third))
-    if words[0] == "dot":  # a dot in the local part: an at-sign or another dot follows
-        return third in ("at", "dot") or third[0] in _OPEN + "@" or len(words) == 3
-    return True
-
-
-def _growing(s: str, i: int) -> bool:
-    """Whether s[i:], just after a local part's word, can still become
-    (DOT WORD)* AT LABEL (DOT LABEL)* with the end of s inside it."""
-    n = len(s)
-    for _ in range(8):
-        token = _disguise(s, i)
-        if isinstance(token, bool):
-            return token
-        kind, j = token
-        if kind == "at":
-            return _domain(s, j)
-        k = j  # a dot inside the local part: another word must follow
-        while k < n and s[k] in LOCAL:
-            k += 1
-        if k in (j, n):
-            return k == n
-        i = k
-    return False
-
-
-def _domain(s: str, j: int) -> bool:
-    n = len(s)
-    for _ in range(8):
-        k = j
-        while k < n and s[k] in _LABEL:
-            k += 1
-        if k in (j, n):
-            return k == n
-        token = _disguise(s, k)
-        if isinstance(token, bool):
-            return token
-        kind, j = token
-        if kind == "at":
-            return False
-    return False
-
-
-def _disguise(s: str, i: int) -> tuple[str, int] | bool:
-    """One disguised at-sign or dot at s[i:], leading spaces included: ("at" | "dot", the
-    index after it); True when s ends inside one (it may yet come), False when none starts
-    here."""
-    n = len(s)
-    j = _spaces(s, i)
-    spaced = j > i
-    if j == n:
-        return True
-    c = s[j]
-    if c in _WRAP:
-        # A dash wraps only with a space before it: "state-of" is a word's own.
-        return _wrapped(s, j) if c != "-" or spaced else False
-    if c in _OPEN:
-        k = _spaces(s, j + 1)
-        if k == n:
-            return True
-        for word, kind in (("at", "at"), ("@", "at"), ("dot", "dot"), (".", "dot")):
-            if s.startswith(word, k):
-                k = _spaces(s, k + len(word))
-                if k == n:
-                    return True
-                return (kind, _spaces(s, k + 1)) if s[k] in _CLOSE else False
-        rest = s[k:]
-        return "at".startswith(rest) or "dot".startswith(rest)
-    if c in "@.":
-        # A plain at-sign too: a disguised dot after it may be on its way ("jane@acme[.]io").
-        return ("at" if c == "@" else "dot", _spaces(s, j + 1))
-    if not spaced:
-        return False
-    for word in ("at", "dot"):
-        if s.startswith(word, j):
-            k = j + len(word)
-            if k == n:
-                return True
-            return (word, _spaces(s, k)) if s[k] == " " else False
-    rest = s[j:]
-    return "at".startswith(rest) or "dot".startswith(rest)
-
-
-def _wrapped(s: str, j: int) -> tuple[str, int] | bool:
-    """_disguise for a wrapped at-sign or dot at s[j:]: "-at-", "__dot__", "*@*"."""
-    n = len(s)
-    k = _wrappers(s, j)
-    if k == n:
-        return True
-    for word, kind in (("at", "at"), ("@", "at"), ("dot", "dot"), (".", "dot")):
-        if s.startswith(word, k):
-            m = k + len(word)
-            e = _wrappers(s, m)
-            if e == n:
-                return True
-            return (kind, _spaces(s, e)) if e > m else False
-    rest = s[k:]
-    return "at".startswith(rest) or "dot".startswith(rest)
-
-
-def _wrappers(s: str, i: int) -> int:
-    """The index after at most two wrapper characters at s[i:]."""
-    for _ in range(2):
-        if i < len(s) and s[i] in _WRAP:
-            i += 1
-    return i
-
-
-def _spaces(s: str, i: int) -> int:
-    while i < len(s) and s[i] == " ":
-        i += 1
-    return i
-
-
-_BEFORE_AT = " " + _OPEN + _WRAP
-_AFTER_AT = " " + _CLOSE + _WRAP
+_BEFORE_AT = " " + OPEN + WRAP
+_AFTER_AT = " " + CLOSE + WRAP
 
 
 def start_of(text: str, end: int) -> int:
@@ -375,82 +199,18 @@ def start_of(text: str, end: int) -> int:
     p = core
     while p > lo and text[p - 1] == " ":
         p -= 1
-    if p > lo and text[p - 1] in _OPEN:
+    if p > lo and text[p - 1] in OPEN:
         p -= 1
         while p > lo and text[p - 1] == " ":
             p -= 1
-    elif p > lo and text[p - 1] in _WRAP:
+    elif p > lo and text[p - 1] in WRAP:
         p -= 1
-        if p > lo and text[p - 1] in _WRAP:
+        if p > lo and text[p - 1] in WRAP:
             p -= 1
         while p > lo and text[p - 1] == " ":
             p -= 1
-    start = _local_start(text, p, lo)
+    start = local_start(text, p, lo)
     return start if start < p else -1
-
-
-def _local_start(text: str, p: int, lo: int) -> int:
-    """Where the local part ending at p begins; its dots may be spelt out as well
-    ("john dot doe", "john [dot] doe"). p itself when there is none."""
-    start = p
-    while start > lo and text[start - 1] in LOCAL:
-        start -= 1
-    for _ in range(6):  # a few dotted parts at most
-        if start == p:
-            return p
-        wrapped = _WRAPPED.match(text, start, p)
-        if wrapped is not None and wrapped.group(1) in ("dot", "."):
-            # The scan over local characters took a wrapped dot as the local part's own
-            # ("john _dot_doe": "_" is one): the word before it goes on the local part.
-            t, found = start, wrapped.end()
-        else:
-            t, found = _spaces_before(text, start, lo), start
-            if t > lo and text[t - 1] in _CLOSE:  # "john [dot] doe"
-                k = _dot_before(text, _spaces_before(text, t - 1, lo), lo)
-                k = _spaces_before(text, k, lo) if k >= 0 else k
-                if not (k > lo and text[k - 1] in _OPEN):
-                    break
-                t = k - 1
-            elif t < start and text[max(lo, t - 3) : t] == "dot" and text[t - 4 : t - 3] == " ":
-                t -= 4
-            elif t > lo and text[t - 1] in _WRAP:  # "john_dot_doe", "john -.- doe"
-                k = _dot_before(text, _wrappers_before(text, t, lo), lo)
-                if not (k > lo and text[k - 1] in _WRAP):
-                    break
-                t = _wrappers_before(text, k, lo)
-            else:
-                break
-        t = _spaces_before(text, t, lo)
-        before = t
-        while before > lo and text[before - 1] in LOCAL:
-            before -= 1
-        if before == t:
-            return found
-        start = before
-    return start
-
-
-def _dot_before(text: str, k: int, lo: int) -> int:
-    """Where a "." or a "dot" that ends at k begins; -1 when none does."""
-    if text[k - 1 : k] == ".":
-        return k - 1
-    if text[max(lo, k - 3) : k] == "dot":
-        return k - 3
-    return -1
-
-
-def _spaces_before(text: str, k: int, lo: int) -> int:
-    while k > lo and text[k - 1] == " ":
-        k -= 1
-    return k
-
-
-def _wrappers_before(text: str, k: int, lo: int) -> int:
-    """k moved left over at most two wrapper characters."""
-    for _ in range(2):
-        if k > lo and text[k - 1] in _WRAP:
-            k -= 1
-    return k
 
 
 def _rule(rule_id: str, regex: str, check: Callable[[str], bool] = valid) -> Rule:
