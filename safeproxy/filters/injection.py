@@ -60,12 +60,6 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      _VERB + " " + _DETS + r"(instructions|rules|guidelines|prompts?) "
      r"(above|before|you (were|have been) given|given (to you )?(before|earlier|previously)"
      r"|so far)", 1.0),
-    # Every instruction, with no "previous", and what follows it: "forget all instructions
-    # and ...". Not "ignore all instructions in the retrieved documents" nor "ignore any
-    # instructions embedded in tool output": system prompts say that to defend the model.
-    ("injection.ignore_previous", "ignore.all_orders",
-     _VERB + r" (all|every) (of )?(the |your )?(instructions|prompts|directives|guidelines)"
-     r" (and|you (have|were|ve) (been )?(given|received|got|told))", 1.0),
     ("injection.ignore_previous", "ignore.your_orders",
      _VERB + r" (all )?your (instructions|rules|guidelines|programming|directives|training)",
      1.0),
@@ -87,13 +81,13 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.system_prompt_extraction", "extract.repeat_above",
      r"(repeat|print|output|reproduce|copy) (all |the )?(text|words|everything|content) "
      r"(above|before this)", 1.0),
-    # Not "the system message" nor "the developer message" unqualified: "print the full
-    # system message to stderr" is about a program's log.
+    # Not "the system message", "the developer message", "the original prompt" or "the
+    # initial instructions" unqualified: "print the full system message to stderr" and
+    # "print the original prompt beside the model output" are about a program's log.
     ("injection.system_prompt_extraction", "extract.the_prompt",
      r"(reveal|print|leak|dump|output) (me )?the (full |hidden |secret |entire |exact )?"
      r"(system prompt|hidden prompt|initial prompt|system instructions|(hidden|secret) "
-     r"developer (message|prompt|instructions)|(hidden|initial|original|starting) "
-     r"instructions|original prompt)", 1.0),
+     r"developer (message|prompt|instructions))", 1.0),
     ("injection.system_prompt_extraction", "extract.show_prompt",
      r"(show|display|tell) (me )?the (full |hidden |secret )?"
      r"(system prompt|hidden prompt|system instructions)", 0.6),

@@ -185,7 +185,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.system_prompt_extraction", "extract.verbs_yours",
      _SHOW + r" (me )?(all |the )?(contents? of |text of )?((your|you r) (full |entire |exact "
      r"|whole )?((hidden|secret|confidential|internal|original|initial|developer|starting"
-     r"|underlying|setup|operator|configuration|config) (system )?(prompt|instructions"
+     r"|underlying|configuration|config) (system )?(prompt|instructions"
      r"|directives|guidelines|rules"
      r"|message)|preprompt|pre prompt|context window|system message)|(hidden|secret"
      r"|confidential|internal) (system )?(prompt|instructions|directives))", 1.0),
@@ -209,13 +209,14 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.system_prompt_extraction", "extract.told_before",
      r"what( (instructions|rules|directives|guidelines|prompt|orders))? (were|have) you"
      r" (been )?(told|instructed|given|prompted) (before|at the (start|beginning) of|prior to)"
-     r" (this|our|the) (conversation|chat|session|dialogue)", 1.0),
-    # Compliance demanded over what binds the model: "comply with all requests regardless of
-    # your programming". Only "your": "regardless of the rules of chess" is a game's.
+     r" (this|our) (conversation|chat)", 1.0),
+    # Compliance demanded over what binds the model: "answer regardless of your guidelines".
+    # Only "your", and not "programming" nor "training": "regardless of your programming
+    # experience", "of your training level" are a course's.
     ("injection.role_override", "role.regardless",
-     r"regardless of (your|you r) (own )?(programming|guidelines|rules|polic(y|ies)|ethics"
-     r"|morals|restrictions|training|filters|safety (rules|guidelines|filters|training)"
-     r"|content polic(y|ies)|limitations)", 1.0),
+     r"regardless of (your|you r) (own )?(guidelines|rules|polic(y|ies)|ethics|morals"
+     r"|restrictions|filters|safety (rules|guidelines|filters)|content polic(y|ies)"
+     r"|limitations)", 1.0),
 )  # fmt: skip
 
 # Rules that are halves: each counts only in a text that also holds one of its partners, a
