@@ -4,9 +4,11 @@
 
 The at-sign and the dots take any of the usual disguises: brackets of any kind around "at",
 "@", "dot" or ".", the words themselves between spaces, the symbols with spaces around
-them, or one or two underscores, stars, tildes, bars or hashes on each side of the word or
-symbol (wrappers); dashes too, with spaces outside them (`jane-at-acme` is also a name
-joined by dashes). A plain at-sign counts when a dot after it is disguised.
+them, or one or two underscores, bars or hashes on each side of the word or symbol
+(wrappers; then every dot is disguised too, since `value_at_risk.py` is a file name); dashes
+too, with spaces outside them (`jane-at-acme` is also a name joined by dashes). Not stars
+nor tildes: Markdown's emphasis (`docs **at** python.org`). A plain at-sign counts when a
+dot after it is disguised.
 
 The engine reports only where a match ends (start-of-match tracking of a pattern that may
 begin with spaces costs six times the whole plain scan); the start is the disguised at-sign
@@ -31,6 +33,8 @@ from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.spelled_hold import hold
 from safeproxy.filters.spelled_reading import (
     CLOSE,
+    LABEL,
+    LOCAL,
     MAX_LEN,
     OPEN,
     WRAP,
@@ -41,7 +45,8 @@ from safeproxy.filters.spelled_reading import (
 # Wrappers as the engine reads them: dashes only with spaces outside (" -at- "), since a dash
 # also joins a label's parts. As one more wrapper beside them, a label's dash could be read
 # either way, which puts the patterns over the engine's size limit in UTF-8 mode.
-_W = r"[_*~|#]{1,2}"
+# Not stars nor tildes: Markdown's emphasis ("docs **at** python.org").
+_W = r"[_|#]{1,2}"
 _DASHED = r"-{1,2}"
 _O = r"[\[({<]"
 _C = r"[\])}>]"
@@ -53,6 +58,12 @@ _DISGUISED_DOT = (
     rf"|{_S1}{_DASHED}(dot|\.){_DASHED}{_S1}"
 )
 _DOT = rf"({_DISGUISED_DOT}|\.)"
+# After a tight wrapper ("_at_") every dot is disguised too, and not as a lone " . ": a file
+# name in snake_case ("value_at_risk.py") and a sentence ("sit_at_home . It") are no address.
+_TIGHT_DOT = (
+    rf"({_S}{_O}{_S}(dot|\.){_S}{_C}{_S}|{_S1}dot{_S1}|{_S}{_W}(dot|\.){_W}{_S}"
+    rf"|{_S1}{_DASHED}(dot|\.){_DASHED}{_S1})"
+)
 # Bounded repeats throughout, and no leading spaces: they let the engine skip ahead to the
 # rare parts (a bracketed, wrapped or spaced at-sign, " dot "). The bare word "at" is common
 # in prose, so that form takes its dots as words too ("jane at acme dot io"). A plain
@@ -60,14 +71,18 @@ _DOT = rf"({_DISGUISED_DOT}|\.)"
 SYMBOL_REGEX = rf"({_O}{_S}(at|@){_S}{_C}{_S}| @{_S}|@{_S1}){_L}({_DOT}{_L}){{1,6}}"
 # "jane_at_acme_dot_io", "jane -at- acme -dot- io". A pattern of its own: as one more
 # alternative of SYMBOL_REGEX it doubled the scan of text full of plain addresses.
-WRAPPED_REGEX = rf"({_W}at{_W}{_S}| {_DASHED}at{_DASHED}{_S1}){_L}({_DOT}{_L}){{1,6}}"
+WRAPPED_REGEX = (
+    rf"{_W}at{_W}{_S}{_L}({_TIGHT_DOT}{_L}){{1,6}}"
+    rf"| {_DASHED}at{_DASHED}{_S1}{_L}({_DOT}{_L}){{1,6}}"
+)
 # A disguised dot and the labels after it, wherever the at-sign is: "jane@acme[.]io",
-# "jane@mail.acme_dot_io". start_of finds the at-sign, plain or disguised, behind it. A plain
-# at-sign cannot begin the pattern: "@" is common enough (every address) that the automaton
-# kept busy after each one tripled the scan of text full of addresses.
+# "jane@mail.acme_dot_io". start_of finds the at-sign, plain or disguised (not the bare word:
+# "Sam at Walmart . It" is a sentence), behind it. A plain at-sign cannot begin the pattern:
+# "@" is common enough (every address) that the automaton kept busy after each one tripled
+# the scan of text full of addresses.
 DOT_REGEX = (
     rf"({_O}{_S}(dot|\.){_S}{_C}{_S}|{_W}(dot|\.){_W}{_S}| {_DASHED}(dot|\.){_DASHED}{_S1}"
-    rf"| dot{_S1}| \.{_S1})"
+    rf"| dot{_S1})"
     rf"{_L}({_DOT}{_L}){{0,5}}"
 )
 WORD_REGEX = rf" at{_S1}{_L}({_S1}dot{_S1}{_L}){{1,6}}"
@@ -171,6 +186,10 @@ def valid(span: str, exempt_reserved: bool = True) -> bool:
         return False
     if at == "at" and local in PROSE_WORDS:
         return False
+    # Only the characters of an address: a span can take in a word glued by other marks
+    # ("jane**dot**co" is no label).
+    if not all(c in LOCAL for c in local) or not all(c in LABEL for c in "".join(labels)):
+        return False
     return not exempt_reserved or v.email(local + "@" + ".".join(labels))
 
 
@@ -182,15 +201,23 @@ _BEFORE_AT = " " + OPEN + WRAP
 _AFTER_AT = " " + CLOSE + WRAP
 
 
-def start_of(text: str, end: int) -> int:
+def start_of(text: str, end: int, bare: bool = True) -> int:
     """Where the disguised at-sign of the match ending at `end` begins, brackets and leading
-    spaces included: the last "@" or word "at" before the end (a domain holds neither)."""
+    spaces included: the last "@" or word "at" before the end (a domain holds neither);
+    with `bare` off, not the word between spaces."""
     lo = max(0, end - MAX_LEN)
     core = text.rfind("@", lo, end)
     q = text.rfind("at", lo, end)
     while q > core:
         before, after = text[q - 1 : q], text[q + 2 : q + 3]
-        if before and before in _BEFORE_AT and after and after in _AFTER_AT:
+        if (
+            before
+            and before in _BEFORE_AT
+            and after
+            and after in _AFTER_AT
+            and (bare or before != " " or after != " ")
+            and _dash_spaced(text, q, lo)
+        ):
             core = q
             break
         q = text.rfind("at", lo, q)
@@ -213,14 +240,36 @@ def start_of(text: str, end: int) -> int:
     return start if start < p else -1
 
 
-def _rule(rule_id: str, regex: str, check: Callable[[str], bool] = valid) -> Rule:
+def _dash_spaced(text: str, q: int, lo: int) -> bool:
+    """Whether the dashes around the word "at" at q, if any, have spaces outside them, as
+    the engine's patterns read dashes ("sit-at-home" is a word's own)."""
+    a = q
+    while a > lo and q - a < 2 and text[a - 1] == "-":
+        a -= 1
+    b = q + 2
+    while b < len(text) and b - q - 2 < 2 and text[b] == "-":
+        b += 1
+    return (a == q or text[a - 1 : a] == " ") and (b == q + 2 or text[b : b + 1] == " ")
+
+
+def _start_of_sign(text: str, end: int) -> int:
+    """start_of for a disguised dot (DOT_REGEX): the at-sign is "@", bracketed or wrapped."""
+    return start_of(text, end, bare=False)
+
+
+def _rule(
+    rule_id: str,
+    regex: str,
+    check: Callable[[str], bool] = valid,
+    starts: Callable[[str, int], int] = start_of,
+) -> Rule:
     return Rule(
         "pii.email",
         Pattern(rule_id, regex, MAX_LEN, som=False),
         Severity.MEDIUM,
         on_norm(check),
         hold=hold,
-        start_of=start_of,
+        start_of=starts,
     )
 
 
@@ -228,12 +277,12 @@ SPELLED_EMAILS = (
     _rule("pii.email_spelled", SYMBOL_REGEX),
     _rule("pii.email_spelled_words", WORD_REGEX),
     _rule("pii.email_spelled_wrapped", WRAPPED_REGEX),
-    _rule("pii.email_spelled_dot", DOT_REGEX),
+    _rule("pii.email_spelled_dot", DOT_REGEX, starts=_start_of_sign),
 )
 # The same with `exempt_reserved_domains: false`: example.com addresses are findings too.
 SPELLED_EMAILS_ANY_DOMAIN = (
     _rule("pii.email_spelled", SYMBOL_REGEX, _valid_any_domain),
     _rule("pii.email_spelled_words", WORD_REGEX, _valid_any_domain),
     _rule("pii.email_spelled_wrapped", WRAPPED_REGEX, _valid_any_domain),
-    _rule("pii.email_spelled_dot", DOT_REGEX, _valid_any_domain),
+    _rule("pii.email_spelled_dot", DOT_REGEX, _valid_any_domain, _start_of_sign),
 )

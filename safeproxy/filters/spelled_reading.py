@@ -13,14 +13,14 @@ LOCAL = ALNUM + "._%+-"
 LABEL = ALNUM + "-"
 OPEN = "[({<"
 CLOSE = "])}>"
-WRAP = "-_*~|#"
+WRAP = "-_|#"
 MAX_LEN = 128
 # Wrappers as the validator and the hold read them (the engine's patterns read a dash only
 # with spaces outside: spelled_email._DASHED).
-ANY_W = r"[-_*~|#]{1,2}"
+ANY_W = r"[-_|#]{1,2}"
 # A wrapped at-sign or dot, as the validator reads it and where the hold looks for one.
 WRAPPED = re.compile(rf"{ANY_W}(at|@|dot|\.){ANY_W}")
-WRAPPED_START = re.compile(rf"{ANY_W}(at|dot|@)")
+WRAPPED_START = re.compile(rf"{ANY_W}(at|dot|@|\.)")
 # A window that ends with a wrapper, and maybe the start of a word after it: "jane_a".
 WRAPPED_TAIL = re.compile(rf"{ANY_W}(a|at|d|do|dot|@)?\Z")
 
