@@ -96,8 +96,21 @@ def bare(value: str) -> bool:
 
 
 def said(norm: str, s: int, rule: Rule) -> bool:
-    before = norm[max(0, s - 32) : s]
-    return any(word in before for word in rule.bare_context)
+    """Whether a context word of the rule comes within 32 characters before s. For digits
+    one by one (lists of single digits are common: scores, lottery numbers, a table's
+    cells), within 12 characters and as a whole word: "numbers" and "telemetry" do not say
+    "number" and "tel"."""
+    if norm[s : s + 2].isdigit():
+        before = norm[max(0, s - 32) : s]
+        return any(word in before for word in rule.bare_context)
+    for word in rule.bare_context:
+        at = norm.find(word, max(0, s - 12 - len(word)), s)  # the word ends within 12
+        while at >= 0:
+            end = at + len(word)
+            if not norm[at - 1 : at].isalnum() and not norm[end : end + 1].isalnum():
+                return True
+            at = norm.find(word, at + 1, s)
+    return False
 
 
 def block_end(norm: str, e: int, marker: str) -> int:

@@ -53,6 +53,11 @@ def test_a_value_one_digit_at_a_time_is_cut(text: str, label: str) -> None:
         "phone 1 2 3 4 5 6 7 8 9 0 1 2 3",  # inside a longer stretch
         "digits of pi 3 1 4 1 5 9 2 6 5 3",
         "scores 1 2 3 4 5 6 7 8 9",
+        # A context word only as a whole word, just before the digits.
+        "The winning numbers are 3 1 2 8 4 7 5 9 6 2",
+        "Telemetry readings: 3 1 2 5 5 7 0 1 9 8",
+        "Tell me the next digit: 6 1 7 4 9 2 3 8 5 1",
+        "In this cell the values are 2 1 2 6 4 7 3 9 8 5",
     ],
 )
 def test_digits_one_by_one_without_a_value_pass(text: str) -> None:
