@@ -67,7 +67,7 @@ _TIGHT_DOT = (
 # Bounded repeats throughout, and no leading spaces: they let the engine skip ahead to the
 # rare parts (a bracketed, wrapped or spaced at-sign, " dot "). The bare word "at" is common
 # in prose, so that form takes its dots as words too ("jane at acme dot io"). A plain
-# at-sign is DOT_REGEX's.
+# at-sign is DOT_REGEXES'.
 SYMBOL_REGEX = rf"({_O}{_S}(at|@){_S}{_C}{_S}| @{_S}|@{_S1}){_L}({_DOT}{_L}){{1,6}}"
 # "jane_at_acme_dot_io", "jane -at- acme -dot- io". A pattern of its own: as one more
 # alternative of SYMBOL_REGEX it doubled the scan of text full of plain addresses.
@@ -80,10 +80,17 @@ WRAPPED_REGEX = (
 # "Sam at Walmart . It" is a sentence), behind it. A plain at-sign cannot begin the pattern:
 # "@" is common enough (every address) that the automaton kept busy after each one tripled
 # the scan of text full of addresses.
-DOT_REGEX = (
-    rf"({_O}{_S}(dot|\.){_S}{_C}{_S}|{_W}(dot|\.){_W}{_S}| {_DASHED}(dot|\.){_DASHED}{_S1}"
-    rf"| dot{_S1})"
-    rf"{_L}({_DOT}{_L}){{0,5}}"
+# One pattern per disguise of that first dot: as alternatives of one pattern they kept the
+# engine from skipping ahead to each form's rare part, which cost a fifth of the whole plain
+# scan of ordinary prose (4 KB: 18.7 against 14.8 µs).
+DOT_REGEXES = tuple(
+    rf"{first}{_L}({_DOT}{_L}){{0,5}}"
+    for first in (
+        rf"{_O}{_S}(dot|\.){_S}{_C}{_S}",
+        rf"{_W}(dot|\.){_W}{_S}",
+        rf" {_DASHED}(dot|\.){_DASHED}{_S1}",
+        rf" dot{_S1}",
+    )
 )
 WORD_REGEX = rf" at{_S1}{_L}({_S1}dot{_S1}{_L}){{1,6}}"
 
@@ -253,7 +260,7 @@ def _dash_spaced(text: str, q: int, lo: int) -> bool:
 
 
 def _start_of_sign(text: str, end: int) -> int:
-    """start_of for a disguised dot (DOT_REGEX): the at-sign is "@", bracketed or wrapped."""
+    """start_of for a disguised dot (DOT_REGEXES): the at-sign is "@", bracketed or wrapped."""
     return start_of(text, end, bare=False)
 
 
@@ -273,16 +280,17 @@ def _rule(
     )
 
 
+_DOTS = tuple(enumerate(DOT_REGEXES))
 SPELLED_EMAILS = (
     _rule("pii.email_spelled", SYMBOL_REGEX),
     _rule("pii.email_spelled_words", WORD_REGEX),
     _rule("pii.email_spelled_wrapped", WRAPPED_REGEX),
-    _rule("pii.email_spelled_dot", DOT_REGEX, starts=_start_of_sign),
+    *(_rule(f"pii.email_spelled_dot{i}", rx, starts=_start_of_sign) for i, rx in _DOTS),
 )
 # The same with `exempt_reserved_domains: false`: example.com addresses are findings too.
 SPELLED_EMAILS_ANY_DOMAIN = (
     _rule("pii.email_spelled", SYMBOL_REGEX, _valid_any_domain),
     _rule("pii.email_spelled_words", WORD_REGEX, _valid_any_domain),
     _rule("pii.email_spelled_wrapped", WRAPPED_REGEX, _valid_any_domain),
-    _rule("pii.email_spelled_dot", DOT_REGEX, _valid_any_domain, _start_of_sign),
+    *(_rule(f"pii.email_spelled_dot{i}", rx, _valid_any_domain, _start_of_sign) for i, rx in _DOTS),
 )
