@@ -31,14 +31,11 @@ def _iban_hold(norm: str) -> int:
     """
     tail_from = max(0, len(norm) - 41)
     starts: set[int] = set()
-    # Prose has no digit near its end: one search in C instead of ten.
-    for d in DIGITS if _DIGIT.search(norm, tail_from + 2) else ():
-        q = norm.find(d, tail_from + 2)
-        while q >= 0:
-            p = q - 2
-            if norm[p:q].isalpha() and (p == 0 or not norm[p - 1].isalnum()):
-                starts.add(p)
-            q = norm.find(d, q + 1)
+    for digit in _DIGIT.finditer(norm, tail_from + 2):  # (prose has few near its end)
+        q = digit.start()
+        p = q - 2
+        if norm[p:q].isalpha() and (p == 0 or not norm[p - 1].isalnum()):
+            starts.add(p)
     for p in sorted(starts):
         if _iban_prefix(norm, p):
             return p
