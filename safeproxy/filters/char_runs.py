@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 
 from safeproxy.filters.ignorable import ignorable
 
@@ -44,14 +44,15 @@ EMOJI_BLOCKS = ((0x1F1E6, 0x1F1FF), (0x1F300, 0x1F6FF), (0x1F900, 0x1FAFF))
 _REWRITTEN = frozenset({"Cc", "Cf", "Nd", "Pd", "Po", "Sm"})
 
 
-def exceptions(fold: Callable[[str], str]) -> Iterator[int]:
+def exceptions(fold: Callable[[str], str], also: Container[int] = ()) -> Iterator[int]:
     """The non-ASCII BMP code points whose `fold` is not their casefold, or whose casefold is
     not one character.
 
     A cheap test in C picks the candidates (the few thousand that decompose, combine, are
-    rewritten by category, are spaces or casefold to several); `fold` then decides each, so
-    the class says exactly what `fold` does. (ASCII is left to the caller: only its space-like
-    controls differ.)
+    rewritten by category, are spaces or casefold to several, and those in `also`, which
+    `fold` rewrites by a table of its own); `fold` then decides each, so the class says
+    exactly what `fold` does. (ASCII is left to the caller: only its space-like controls
+    differ.)
     """
     category, decomposition = unicodedata.category, unicodedata.decomposition
     combining = unicodedata.combining
@@ -69,6 +70,7 @@ def exceptions(fold: Callable[[str], str]) -> Iterator[int]:
             or 0xFE00 <= cp <= 0xFE0F  # variation selectors (Mn, combining class 0)
             or ignorable(cp)  # Hangul fillers, ... (ignorable.py)
             or 0xAC00 <= cp <= 0xD7A3  # Hangul syllables decompose algorithmically
+            or cp in also
         )
         if candidate and (len(lowered) != 1 or fold(c) != lowered):
             yield cp

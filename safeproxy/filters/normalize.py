@@ -10,6 +10,8 @@ characters inside it included). Steps, per code point:
    dropped.
 3. Decimal digits of every script become 0-9; dashes become "-".
 4. NFKD, without combining marks, then casefold: full-width, ligatures, accents and case.
+   Letters that NFKC leaves alone (small capitals, negative circled and squared letters:
+   letterlike.py) read as the letters they show.
 5. Every kind of whitespace becomes one ASCII space (runs are kept: lengths stay local).
 
 Steps 1-5 are a Hangul syllable's exception: it stays whole (no detector reads jamo).
@@ -24,7 +26,7 @@ or to several characters, and it is answered on demand (`kept`).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import partial
 from itertools import repeat
 from operator import mul
@@ -43,6 +45,7 @@ from safeproxy.filters.char_runs import (
 )
 from safeproxy.filters.ignorable import ignorable, invisible_control
 from safeproxy.filters.kept import Grown, Kept
+from safeproxy.filters.letterlike import LETTERLIKE
 
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
 # Read as ".": the ideographic full stops, and the middle dots and bullets that stand between
@@ -140,7 +143,7 @@ class Normalizer:
         self._folds = _Folds()
         self._lengths = _Lengths(self._folds)
         self._marked = _Marked(self._folds)
-        special = [*range(0x80), *exceptions(_fold_char)]  # ASCII: its spaces are rewritten
+        special = [*range(0x80), *fold_exceptions()]  # ASCII: its spaces are rewritten
         # Texts within the BMP are mapped through lists (a look-up costs half a dict's; about
         # 4 MB: one string per code point of the BMP).
         self._bmp_marked = bmp_table(
@@ -270,6 +273,11 @@ def _ascii_spaces(text: str) -> str:
     return text
 
 
+def fold_exceptions() -> Iterator[int]:
+    """The BMP code points outside ASCII that `_fold_char` folds otherwise than casefold."""
+    return exceptions(_fold_char, LETTERLIKE)
+
+
 def _fold_char(ch: str) -> str:
     cp = ord(ch)
     if _TAG_FIRST <= cp <= _TAG_LAST:
@@ -290,6 +298,9 @@ def _fold_char(ch: str) -> str:
         return "-"
     if ch in _DOTS:
         return "."
+    letter = LETTERLIKE.get(cp)
+    if letter is not None:  # small capitals, negative circled and squared letters
+        return letter
     decomposed = unicodedata.normalize("NFKD", ch)
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
     # A lone combining mark folds to nothing: marks stacked on letters are obfuscation here.

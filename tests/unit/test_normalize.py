@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeproxy.filters.char_runs import EMOJI_BLOCKS, exceptions, plain_blocks, runs_pattern
+from safeproxy.filters.char_runs import EMOJI_BLOCKS, plain_blocks, runs_pattern
 from safeproxy.filters.confusables import skeleton_table
-from safeproxy.filters.normalize import Normalizer, _fold_char
+from safeproxy.filters.normalize import Normalizer, _fold_char, fold_exceptions
 from safeproxy.filters.skeleton import Skeleton
 
 N = Normalizer()
 # The classes the normaliser and the skeleton split texts by, as they build them.
-WIDE = list(exceptions(_fold_char))
+WIDE = list(fold_exceptions())
 PLAIN = plain_blocks(
     lambda cp: len(chr(cp).casefold()) != 1 or _fold_char(chr(cp)) != chr(cp).casefold()
 )
@@ -141,7 +141,7 @@ def test_a_text_dense_in_changed_runs_folds_the_same_by_translate(units: list[st
 
 
 def test_outside_the_class_casefold_alone_folds_every_bmp_character() -> None:
-    runs = runs_pattern(exceptions(_fold_char))
+    runs = runs_pattern(fold_exceptions())
     plain = [
         chr(cp)
         for cp in range(0x80, 0x10000)
