@@ -130,7 +130,7 @@ def decode_base64(text: str, budget: int) -> list[Piece]:
             continue
         decoded = len(data)
         data = data[:left]
-        pieces = bytes_pieces("base64", data, *_groups(start, stop, len(data)))
+        pieces = bytes_pieces("base64", data, *groups(start, stop, len(data)))
         kept = sum(len(p.text) for p in pieces)
         if decoded > left and kept >= left:
             raise Overload(f"base64 past {budget} decoded characters")
@@ -152,34 +152,36 @@ RUN_COST = 8
 BINARY_SHARE = 8
 
 
-def _groups(start: int, end: int, n: int) -> tuple[_B64Groups, _B64Groups]:
-    groups = _B64Groups(start, end, n)
-    return groups, groups.ends
+def groups(start: int, end: int, n: int, size: int = 3, width: int = 4) -> tuple[Groups, Groups]:
+    """Where each of `n` decoded bytes began and ended in a run [start, end) that writes each
+    `size` bytes in `width` characters (base64: 3 in 4)."""
+    starts = Groups(start, end, n, size, width)
+    return starts, starts.ends
 
 
-class _B64Groups(LazyIndex):
-    """Where each decoded byte of a base64 run began, computed when asked: most runs decode
-    to binary, whose few readable bytes are all that is ever looked up."""
+class Groups(LazyIndex):
+    """Where each decoded byte of a run began, computed when asked: most runs decode to
+    binary, whose few readable bytes are all that is ever looked up."""
 
-    def __init__(self, start: int, end: int, n: int, *, ends: bool = False) -> None:
+    def __init__(self, start: int, end: int, n: int, size: int, width: int, ends: bool = False):
         self._start, self._end, self._n, self._is_ends = start, end, n, ends
-        self._last = (n - 1) // 3
+        self._size, self._width, self._last = size, width, (n - 1) // size
 
     @property
-    def ends(self) -> _B64Groups:
-        return _B64Groups(self._start, self._end, self._n, ends=True)
+    def ends(self) -> Groups:
+        return Groups(self._start, self._end, self._n, self._size, self._width, ends=True)
 
     def __len__(self) -> int:
         return self._n
 
     def _at(self, i: int) -> int:
-        group = i // 3
+        group, width = i // self._size, self._width
         if not self._is_ends:
-            return self._start + 4 * group
-        return self._end if group == self._last else self._start + 4 * group + 4
+            return self._start + width * group
+        return self._end if group == self._last else self._start + width * group + width
 
 
-def _run_tail(text: str, alphabet: str, cap: int) -> int:
+def run_tail(text: str, alphabet: str, cap: int) -> int:
     """The start of the trailing run of `alphabet` (at most `cap` back), found in C."""
     window = text[-cap:]
     return len(text) - len(window) + len(window.rstrip(alphabet))
@@ -330,7 +332,7 @@ TAIL_CAP = 1024
 
 
 def b64_tail(text: str) -> int:
-    return _run_tail(text, _B64_ALPHABET, TAIL_CAP)
+    return run_tail(text, _B64_ALPHABET, TAIL_CAP)
 
 
 def hex_tail(text: str) -> int:
