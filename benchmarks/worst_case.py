@@ -123,6 +123,10 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     # The decoded views' own alphabets (filters/decoders.py).
     "b64-of-text": _cycled("aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnMg"),
     "hex-pairs": _cycled("41 4b 49 41 "),
+    "bits": _drawn("01", (8, 8), " "),  # random bytes in binary: decoded, read as no text
+    "bits-of-text": _cycled("01101001 01100111 01101110 01101111 "),
+    "base32-run": _drawn(string.ascii_uppercase + "234567", (60, 80), "="),
+    "b32-of-text": _cycled("NFTW433SMUQGC3DMEBYHEZLWNFXXK4ZANFXHG5DSOVRXI2LPNZZSA"),
     "percent": _cycled("%41"),
     "entities": _cycled("&#65;"),
     "u-escapes": _cycled("\\u0041"),

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from safeproxy.filters import carriers, numwords
 from safeproxy.filters import decoded as d
+from safeproxy.filters import decoded_radix as radix
 from safeproxy.filters import transforms as t
 from safeproxy.filters.holds import Tail
 from safeproxy.filters.piece import Piece
@@ -55,6 +56,7 @@ def _spaced_gate_wide() -> str:
 
 
 _PUNCT = r"[.*_|,/\\~+\-]"
+_B64_GATE = r"[a-z0-9+/_\-]{" + str(d.MIN_B64) + "}"
 # Characters of the original before a number-words piece that are scanned with it: rules
 # that need a context word ("SSN", "call") find it there.
 NUMWORDS_CONTEXT = 32
@@ -62,7 +64,7 @@ NUMWORDS_CONTEXT = 32
 
 def builtin_decoders() -> tuple[Decoder, ...]:
     return (
-        Decoder("base64", r"[a-z0-9+/_\-]{" + str(d.MIN_B64) + "}", d.decode_base64, d.B64_TAIL),
+        Decoder("base64", _B64_GATE, d.decode_base64, d.B64_TAIL),
         Decoder(
             "hex",
             r"[0-9a-f]{16}|(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]){7}[0-9a-f]{2}"
@@ -70,6 +72,10 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             d.decode_hex,
             d.HEX_TAIL,
         ),
+        Decoder("binary", radix.BITS_GATE, radix.decode_binary, radix.BITS_TAIL),
+        # Base32's runs are runs of base64's alphabet: the same gate costs the scan nothing
+        # more (a gate of its own, 1.2 us per 4 KB of prose).
+        Decoder("base32", _B64_GATE, radix.decode_base32, radix.B32_TAIL),
         Decoder("percent", r"%[0-9a-f]{2}", d.decode_percent, d.PERCENT_TAIL),
         Decoder("escapes", r"\\u\{?[0-9a-f]{4}", d.decode_escapes, d.ESCAPE_TAIL),
         Decoder("entities", r"&(?:#[0-9x]|[a-z][a-z0-9]{1,31};)", d.decode_entities, d.ENTITY_TAIL),

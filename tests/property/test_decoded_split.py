@@ -1,6 +1,6 @@
-"""Encoded values (base64, hex, percent, entities, reversed, letter-spaced) in a streamed
-reply: however the upstream splits the text, the client never receives the encoded value,
-and what it assembles equals the non-streamed result."""
+"""Encoded values (base64, hex, binary, base32, percent, entities, reversed, letter-spaced)
+in a streamed reply: however the upstream splits the text, the client never receives the
+encoded value, and what it assembles equals the non-streamed result."""
 
 from __future__ import annotations
 
@@ -43,6 +43,10 @@ ENCODED = [
     EMAIL[::-1],
     " ".join(EMAIL),
     ".".join(KEY),
+    " ".join(f"{b:08b}" for b in EMAIL.encode()),
+    "".join(f"{b:08b}" for b in KEY.encode()),
+    base64.b32encode(f"mail {EMAIL} today".encode()).decode(),
+    base64.b32encode(KEY.encode()).decode().rstrip("="),
 ]
 
 
