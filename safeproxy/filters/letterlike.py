@@ -1,7 +1,8 @@
 """Letters dressed as other symbols, which NFKC leaves as they are: small capitals (U+1D00
 LATIN LETTER SMALL CAPITAL A), and the negative circled and negative squared capitals (U+1F150,
 U+1F170). "Fancy text" generators write whole words in them, and a model reads them as the
-letters they show, so normalisation folds each to its letter (normalize._fold_char).
+letters they show, so normalisation folds each to its letter (normalize._fold_char). So are
+braille's letter cells.
 
 The table is read from Unicode's names over the blocks that hold such letters, rather than
 listed: every letter of each kind, none forgotten. (The other dressed letters, circled,
@@ -23,15 +24,33 @@ _NAME = re.compile(
 )
 
 
-def _table() -> Mapping[int, str]:
+def _table() -> dict[int, str]:
     out: dict[int, str] = {}
     for first, last in _BLOCKS:
         for cp in range(first, last + 1):
             named = _NAME.fullmatch(unicodedata.name(chr(cp), ""))
             if named is not None:
                 out[cp] = (named.group(1) or named.group(2)).lower()
-    return MappingProxyType(out)
+    return out
+
+
+# Braille's letter cells (Grade 1, as every braille code writes a to z), by their dots: a
+# model reads braille, and "⠊⠛⠝⠕⠗⠑" is "ignore" to it. Only letters: the same cells after
+# a number sign are digits, which no filter would miss for reading them as letters.
+_BRAILLE_DOTS = (
+    "1", "12", "14", "145", "15", "124", "1245", "125", "24", "245", "13", "123", "134", "1345",
+    "135", "1234", "12345", "1235", "234", "2345", "136", "1236", "2456", "1346", "13456",
+    "1356",
+)  # fmt: skip
+
+
+def _braille() -> dict[int, str]:
+    """U+2800 + the bits of a cell's dots (dot k is bit k-1) -> its letter."""
+    return {
+        0x2800 + sum(1 << (int(dot) - 1) for dot in dots): chr(ord("a") + i)
+        for i, dots in enumerate(_BRAILLE_DOTS)
+    }
 
 
 # Code point -> the lower-case ASCII letter it shows (read-only: Unicode's data, computed once).
-LETTERLIKE: Mapping[int, str] = _table()
+LETTERLIKE: Mapping[int, str] = MappingProxyType({**_table(), **_braille()})
