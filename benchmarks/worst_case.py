@@ -127,6 +127,8 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "bits-of-text": _cycled("01101001 01100111 01101110 01101111 "),
     "base32-run": _drawn(string.ascii_uppercase + "234567", (60, 80), "="),
     "b32-of-text": _cycled("NFTW433SMUQGC3DMEBYHEZLWNFXXK4ZANFXHG5DSOVRXI2LPNZZSA"),
+    "morse-signs": _drawn(".-", (1, 6), " / "),
+    "morse-dots": _cycled(". "),  # every sign one character: the most signs per KB
     "percent": _cycled("%41"),
     "entities": _cycled("&#65;"),
     "u-escapes": _cycled("\\u0041"),

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from safeproxy.filters import carriers, numwords
 from safeproxy.filters import decoded as d
+from safeproxy.filters import decoded_morse as morse
 from safeproxy.filters import decoded_radix as radix
 from safeproxy.filters import transforms as t
 from safeproxy.filters.holds import Tail
@@ -76,6 +77,7 @@ def builtin_decoders() -> tuple[Decoder, ...]:
         # Base32's runs are runs of base64's alphabet: the same gate costs the scan nothing
         # more (a gate of its own, 1.2 us per 4 KB of prose).
         Decoder("base32", _B64_GATE, radix.decode_base32, radix.B32_TAIL),
+        Decoder("morse", morse.GATE, morse.decode_morse, morse.MORSE_TAIL),
         Decoder("percent", r"%[0-9a-f]{2}", d.decode_percent, d.PERCENT_TAIL),
         Decoder("escapes", r"\\u\{?[0-9a-f]{4}", d.decode_escapes, d.ESCAPE_TAIL),
         Decoder("entities", r"&(?:#[0-9x]|[a-z][a-z0-9]{1,31};)", d.decode_entities, d.ENTITY_TAIL),

@@ -1,6 +1,6 @@
-"""Encoded values (base64, hex, binary, base32, percent, entities, reversed, letter-spaced)
-in a streamed reply: however the upstream splits the text, the client never receives the
-encoded value, and what it assembles equals the non-streamed result."""
+"""Encoded values (base64, hex, binary, base32, Morse, percent, entities, reversed,
+letter-spaced) in a streamed reply: however the upstream splits the text, the client never
+receives the encoded value, and what it assembles equals the non-streamed result."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.decoded_morse import _SIGNS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
@@ -29,6 +30,7 @@ from tests.property.test_stream_filter_split import (
 
 DEFAULT_YAML = Path(__file__).resolve().parents[2] / "config" / "default.yaml"
 EMAIL = "jane.doe@acme-corp.io"
+_MORSE = {letter: sign for sign, letter in _SIGNS.items()}
 KEY = "AKIAIOSFODNN7EXAMPLE"
 ENCODED = [
     base64.b64encode(KEY.encode()).decode(),
@@ -48,6 +50,9 @@ ENCODED = [
     base64.b32encode(f"mail {EMAIL} today".encode()).decode(),
     base64.b32encode(KEY.encode()).decode().rstrip("="),
 ]
+# A card number in Morse (which has no "@" nor "."). Words around it, not " -- ": dashes and
+# dots next to a run read as more signs.
+MORSE_CARD = " ".join(_MORSE[c] for c in "4111111111111111")
 
 
 @st.composite
@@ -56,7 +61,7 @@ def replies(draw: st.DrawFn) -> tuple[str, list[str]]:
     values: list[str] = []
     for _ in range(draw(st.integers(1, 2))):
         parts.append(draw(FILLER))
-        value = draw(st.sampled_from(ENCODED))
+        value = draw(st.sampled_from([*ENCODED, MORSE_CARD]))
         values.append(value)
         # Words either side: a lone character next to a spaced run would read as part of it.
         parts.append(f" see: {value} thanks ")
