@@ -102,6 +102,8 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "password=": _cycled("password="),
     "api_key: ": _cycled("api_key: x"),
     "bearer": _cycled("bearer abcdefghijklmnop1 "),
+    # Credential options (secrets_cli.py), each one a candidate that grows over its value.
+    "cli-options": _cycled(" -pKx7mQ2vL9 -u a:Kx7mQ2vL9 --password Kx7mQ2vL9"),
     "ignore-previous": _cycled("ignore previous "),
     # One word of an order, or the start of one, repeated, and one whole order at the end:
     # every word starts the phrase automata afresh, which keeps more of their states alive

@@ -15,6 +15,7 @@ from safeproxy.filters.api import Severity
 from safeproxy.filters.holds import VALUE_RUN, PartialLiteral
 from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.secrets_cli import CLI_RULES
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
 
@@ -198,6 +199,7 @@ SECRET_RULES: dict[str, Rule] = {
         value=_bearer,
     ),
     **SHAPE_RULES,
+    **CLI_RULES,
 }
 
 # Each kind's rules: one each, but `detect_secrets` is every rule compiled from detect-secrets'

@@ -69,11 +69,11 @@ def opaque(value: str, min_len: int = 20) -> bool:
         and _class_changes(body) * 6 >= len(body)
         # Words: a React path `/hooks/useAuthenticationToken2` is no token. Lower-case runs
         # are longer when a token has no upper case (3.6 on average for lower case and digits).
-        and _lower_runs(body) <= (3.0 if any(c.isupper() for c in body) else 6.5)
+        and lower_runs(body) <= (3.0 if any(c.isupper() for c in body) else 6.5)
     )
 
 
-def _lower_runs(value: str) -> float:
+def lower_runs(value: str) -> float:
     """The mean length of runs of lower-case letters: about 1.7 in a generated key of both
     cases and digits, 4 or more in words joined in camelCase (`HttpOnlyCookieJarPolicy2`)."""
     runs = [r for r in "".join(c if c.islower() else " " for c in value).split()]
@@ -210,7 +210,7 @@ def _prefixed_token(norm: str, orig: str) -> bool:
         and any(c.isupper() for c in body)
         and v.entropy(body) >= 4.0
         and _class_changes(body) * 4 >= len(body)
-        and _lower_runs(body) <= 3.0
+        and lower_runs(body) <= 3.0
     )
 
 

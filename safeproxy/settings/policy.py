@@ -43,6 +43,7 @@ SecretKind = Literal[
     "url_token",
     "random_token",
     "prefixed_token",
+    "cli_credential",
     "detect_secrets",
 ]
 DEFAULT_PII: tuple[PiiEntity, ...] = ("email", "phone", "credit_card", "ssn", "iban")

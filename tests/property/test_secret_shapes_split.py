@@ -24,6 +24,10 @@ TEMPLATES = [
     "https://files.acme.net/x.pdf?sv=2021&sig={t}&se=2030",
     "the session cookie was {t} yesterday",
     "Passwort: {t}",
+    # Credentials given as command-line options (secrets_cli.py).
+    "mysql -u root -p{t} app",
+    "docker login -u ci -p '{t}' registry.io",
+    "curl -u admin:{t} https://ci.internal/api",
 ]
 FILLER = st.text(alphabet=st.sampled_from([*"abc xyz.,-:0123456789\n", "é", "😀"]), max_size=20)
 
