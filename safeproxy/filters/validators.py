@@ -135,9 +135,12 @@ def secret_value(value: str) -> bool:
         return False
     if len(set(low)) <= 2:  # "aaaaaaaa", "--------"
         return False
+    # A comma or full stop after the value ends the sentence ("credentials: locked, ..."):
+    # not a symbol of the value's own.
+    body = value.rstrip(".,;")
     classes = sum(
-        (any(c.islower() for c in value), any(c.isupper() for c in value),
-         any(c.isdigit() for c in value), any(not c.isalnum() for c in value))
+        (any(c.islower() for c in body), any(c.isupper() for c in body),
+         any(c.isdigit() for c in body), any(not c.isalnum() for c in body))
     )  # fmt: skip
     if classes < 2:
         return False
