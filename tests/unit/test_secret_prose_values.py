@@ -38,7 +38,8 @@ def cut(text: str) -> set[str]:
         "api_key: Explicitly-provided API key, or None to read the environment.",
         "chars_per_token: Number of characters per token.",
         "api_key: Credential; omitted means the environment's.",
-        "Args:\n    token: Optional. The session to resume.\n    password: Plaintext, hashed on save.",
+        "Args:\n    token: Optional. The session to resume.\n"
+        "    password: Plaintext, hashed on save.",
         ".auth (local subscription credentials: locked, atomic, durable)",
     ],
 )
