@@ -41,6 +41,7 @@ SecretKind = Literal[
     "connection_string",
     "webhook_token",
     "url_token",
+    "url_user_token",
     "random_token",
     "prefixed_token",
     "cli_credential",
