@@ -116,7 +116,8 @@ PROSE_WORDS = frozenset({
     "either", "neither", "too", "very", "still", "again", "now", "later", "today", "tonight",
     "tomorrow", "yesterday", "off", "in", "on", "by", "with", "from", "for", "to", "of", "into",
     "onto", "over", "under", "around", "about", "directly", "exactly", "someone", "anyone",
-    "everyone", "somebody", "anybody", "everybody", "people", "more", "less", "else",
+    "everyone", "somebody", "anybody", "everybody", "people", "more", "less", "else", "first",
+    "last", "next",
 })
 # fmt: on
 

@@ -138,6 +138,7 @@ def test_prose_without_an_address_has_no_finding(
         "Docs live both at mozilla dot org and at w3 dot org.",
         "We met yesterday at acme dot com headquarters.",
         "Available now at apple dot com and in stores.",
+        "Search first at stackoverflow dot com, then at github dot com.",
     ],
 )
 def test_look_alikes_pass(text: str) -> None:
