@@ -211,6 +211,10 @@ def phone_number(
     count = len(digits(text))
     if not 7 <= count <= 15:
         return False
+    if text.rfind("(") > text.rfind(")"):
+        # An opening parenthesis that nothing closes is the prose's: "8 336 817 (2023
+        # census)", "2 450 000 (15 %)". A number's own are closed: "(415) 555-2671".
+        return False
     if text.startswith("00"):
         text = "+" + text[2:].lstrip()
     international = text.startswith("+")
