@@ -102,6 +102,10 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "password=": _cycled("password="),
     "api_key: ": _cycled("api_key: x"),
     "bearer": _cycled("bearer abcdefghijklmnop1 "),
+    # Credential options (secrets_cli.py), each one a candidate that grows over its value.
+    "cli-options": _cycled(" -pKx7mQ2vL9 -u a:Kx7mQ2vL9 --password Kx7mQ2vL9"),
+    # A scheme and a user part long enough to be a token (secrets_shapes.url_user_token).
+    "url-users": _cycled("://Kx7mQ2vL9pRtZz8Qw2Xc4@h"),
     "ignore-previous": _cycled("ignore previous "),
     # One word of an order, or the start of one, repeated, and one whole order at the end:
     # every word starts the phrase automata afresh, which keeps more of their states alive

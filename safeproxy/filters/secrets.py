@@ -15,6 +15,7 @@ from safeproxy.filters.api import Severity
 from safeproxy.filters.holds import VALUE_RUN, PartialLiteral
 from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.secrets_cli import CLI_RULES
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
 
@@ -198,6 +199,7 @@ SECRET_RULES: dict[str, Rule] = {
         value=_bearer,
     ),
     **SHAPE_RULES,
+    **CLI_RULES,
 }
 
 # Each kind's rules: one each, but `detect_secrets` is every rule compiled from detect-secrets'
@@ -228,11 +230,38 @@ def _keyword_secret(norm: str, orig: str) -> bool:
     value = _value_text(orig)
     if not v.secret_value(value):
         return False
+    if "=" not in norm and _described(value.rstrip(".,;")):
+        return False
     if ":" in norm or "=" in norm:
         return True
     # "my password is X" reads like prose: X must look made up (letters and digits or
-    # symbols), or "the token is expired." would count.
-    return any(c.isalpha() for c in value) and any(not c.isalpha() for c in value.rstrip(".,;"))
+    # symbols), or "the token is expired." would count; and not be one adjective of
+    # hyphened words ("the password is case-sensitive").
+    word = value.rstrip(".,;")
+    return (
+        any(c.isalpha() for c in value)
+        and any(not c.isalpha() for c in word)
+        and not _compound_word(word)
+    )
+
+
+def _described(word: str) -> bool:
+    """One capitalised word, maybe hyphened: what a docstring's field (`api_key: Explicitly-
+    provided API key`, `chars_per_token: Number of characters`) or a sentence ("the password
+    is Monday's") goes on with. Not after `=`, where a value is assigned (`PASSWORD=Welcome`)."""
+    parts = word.split("-")
+    return word[:1].isupper() and all(p.isalpha() for p in parts) and word[1:].islower()
+
+
+def _compound_word(word: str) -> bool:
+    """Words joined by hyphens as prose joins them: two ("long-lived", "auto-generated",
+    "JWT-based") or three around a short one ("out-of-band", "end-to-end"). Three or more
+    words of their own ("correct-horse-battery-staple") are a passphrase, and a part with a
+    digit ("sunny-day-42") is made up."""
+    parts = word.split("-")
+    if not all(p.isalpha() for p in parts):
+        return False
+    return len(parts) == 2 or (len(parts) == 3 and len(parts[1]) <= 3)
 
 
 def _value_text(orig: str) -> str:

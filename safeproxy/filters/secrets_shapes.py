@@ -69,11 +69,11 @@ def opaque(value: str, min_len: int = 20) -> bool:
         and _class_changes(body) * 6 >= len(body)
         # Words: a React path `/hooks/useAuthenticationToken2` is no token. Lower-case runs
         # are longer when a token has no upper case (3.6 on average for lower case and digits).
-        and _lower_runs(body) <= (3.0 if any(c.isupper() for c in body) else 6.5)
+        and lower_runs(body) <= (3.0 if any(c.isupper() for c in body) else 6.5)
     )
 
 
-def _lower_runs(value: str) -> float:
+def lower_runs(value: str) -> float:
     """The mean length of runs of lower-case letters: about 1.7 in a generated key of both
     cases and digits, 4 or more in words joined in camelCase (`HttpOnlyCookieJarPolicy2`)."""
     runs = [r for r in "".join(c if c.islower() else " " for c in value).split()]
@@ -150,6 +150,23 @@ def _hook_token(norm: str, orig: str) -> bool:
     return opaque(value)
 
 
+def _url_user_value(norm: str) -> tuple[int, int]:
+    """`scheme://<token>@host`: the URL's user part (empty when no `@` ends it)."""
+    a = norm.index("://") + 3
+    at = norm.find("@", a)
+    return a, max(a, at)
+
+
+def _url_user_token(norm: str, orig: str) -> bool:
+    """A token in a URL's user part (Sentry DSNs, tokens in clone URLs): token characters
+    alone (`user:password` is url_credentials'), and the bar of `opaque`, so a user name,
+    an e-mail's local part or a UUID is none."""
+    text = _text(orig)
+    a, b = _url_user_value(text)
+    value = text[a:b]
+    return bool(value) and _TOKEN_CHARS.issuperset(value) and opaque(value)
+
+
 # A vendor-style token: a short lower-case prefix of up to three parts (`hf_`, `npm_`,
 # `lin_api_`, `sk_live_`), a `_` or `-`, then a body of letters and digits alone. The engine
 # reports the separator, the body and what ends it; where the prefix starts, the prefix
@@ -210,7 +227,7 @@ def _prefixed_token(norm: str, orig: str) -> bool:
         and any(c.isupper() for c in body)
         and v.entropy(body) >= 4.0
         and _class_changes(body) * 4 >= len(body)
-        and _lower_runs(body) <= 3.0
+        and lower_runs(body) <= 3.0
     )
 
 
@@ -258,6 +275,25 @@ SHAPE_RULES: dict[str, Rule] = {
         hold=VALUE_RUN,
         value=_hook_value,
         grow_right_until=" \"'`\x00<>?#&)]}",
+    ),
+    "url_user_token": Rule(
+        "secret.url_user_token",
+        Pattern(
+            "secret.url_user_token",
+            # A scheme's `://` and the first 20 characters of a user part that may be a
+            # token; the match grows over the host to the path, and the validator asks for
+            # the `@` that ends a user part.
+            r"://[a-z0-9_-]{20}",
+            300,
+        ),
+        Severity.HIGH,
+        _url_user_token,
+        bounded=False,
+        hold=VALUE_RUN,
+        value=_url_user_value,
+        # Few stops: each costs every candidate a lookup, and a character no token holds
+        # (a quote, `?`, `>`) between `://` and `@` fails the validator anyway.
+        grow_right_until=" /\x00",
     ),
     "url_token": Rule(
         "secret.url_token",

@@ -117,6 +117,14 @@ PROSE_WORDS = frozenset({
     "mail", "reach", "contact", "write", "call", "find", "found", "available", "online", "open",
     "opened", "hosted", "located", "based", "posted", "published", "shop", "buy", "sold", "shared",
     "laugh", "laughed", "smile", "smiled",
+    # Closed-class words (conjunctions, prepositions, adverbs of time and degree, indefinite
+    # pronouns), which no one's mailbox is named: "..., and at python dot org too".
+    "and", "or", "but", "nor", "so", "yet", "then", "than", "as", "if", "when", "while", "both",
+    "either", "neither", "too", "very", "still", "again", "now", "later", "today", "tonight",
+    "tomorrow", "yesterday", "off", "in", "on", "by", "with", "from", "for", "to", "of", "into",
+    "onto", "over", "under", "around", "about", "directly", "exactly", "someone", "anyone",
+    "everyone", "somebody", "anybody", "everybody", "people", "more", "less", "else", "first",
+    "last", "next",
 })
 # fmt: on
 

@@ -135,9 +135,12 @@ def secret_value(value: str) -> bool:
         return False
     if len(set(low)) <= 2:  # "aaaaaaaa", "--------"
         return False
+    # A comma or full stop after the value ends the sentence ("credentials: locked, ..."):
+    # not a symbol of the value's own.
+    body = value.rstrip(".,;")
     classes = sum(
-        (any(c.islower() for c in value), any(c.isupper() for c in value),
-         any(c.isdigit() for c in value), any(not c.isalnum() for c in value))
+        (any(c.islower() for c in body), any(c.isupper() for c in body),
+         any(c.isdigit() for c in body), any(not c.isalnum() for c in body))
     )  # fmt: skip
     if classes < 2:
         return False
@@ -207,6 +210,10 @@ def phone_number(
     text = span.strip()
     count = len(digits(text))
     if not 7 <= count <= 15:
+        return False
+    if text.rfind("(") > text.rfind(")"):
+        # An opening parenthesis that nothing closes is the prose's: "8 336 817 (2023
+        # census)", "2 450 000 (15 %)". A number's own are closed: "(415) 555-2671".
         return False
     if text.startswith("00"):
         text = "+" + text[2:].lstrip()

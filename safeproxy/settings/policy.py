@@ -41,8 +41,10 @@ SecretKind = Literal[
     "connection_string",
     "webhook_token",
     "url_token",
+    "url_user_token",
     "random_token",
     "prefixed_token",
+    "cli_credential",
     "detect_secrets",
 ]
 DEFAULT_PII: tuple[PiiEntity, ...] = ("email", "phone", "credit_card", "ssn", "iban")

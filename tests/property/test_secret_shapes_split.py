@@ -24,6 +24,12 @@ TEMPLATES = [
     "https://files.acme.net/x.pdf?sv=2021&sig={t}&se=2030",
     "the session cookie was {t} yesterday",
     "Passwort: {t}",
+    # Credentials given as command-line options (secrets_cli.py).
+    "mysql -u root -p{t} app",
+    "docker login -u ci -p '{t}' registry.io",
+    "curl -u admin:{t} https://ci.internal/api",
+    # A token as a URL's user (a Sentry DSN, a clone URL).
+    "https://{t}@o450123.ingest.sentry.io/5523311",
 ]
 FILLER = st.text(alphabet=st.sampled_from([*"abc xyz.,-:0123456789\n", "é", "😀"]), max_size=20)
 

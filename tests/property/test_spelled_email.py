@@ -132,7 +132,26 @@ def test_prose_without_an_address_has_no_finding(
         "I saw Sam at Walmart . It was crowded",  # a sentence, its full stop spaced
         "Kids sit-at-home . It is sad",  # a word's own dashes
         "the state-of-the-art at least.",
+        # A closed-class word before "at" (a conjunction, an adverb of time): a site named.
+        "Look at google dot com for the docs, and at python dot org too.",
+        "Check the wiki, or at python dot org if it is down.",
+        "Docs live both at mozilla dot org and at w3 dot org.",
+        "We met yesterday at acme dot com headquarters.",
+        "Available now at apple dot com and in stores.",
+        "Search first at stackoverflow dot com, then at github dot com.",
     ],
 )
 def test_look_alikes_pass(text: str) -> None:
     assert DETECTOR.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("email sam dot lee at outlook dot com", "sam dot lee at outlook dot com"),
+        ("mail andy at acme dot io today", "andy at acme dot io"),
+        ("and then write to jane at acme dot io", "jane at acme dot io"),
+    ],
+)
+def test_an_address_after_closed_class_words_is_still_found(text: str, address: str) -> None:
+    assert [text[f.start : f.end] for f in DETECTOR.find(text)] == [address]

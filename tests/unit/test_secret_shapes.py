@@ -192,3 +192,37 @@ def test_the_word_and_the_key_flow_only_the_value_is_cut() -> None:
     assert values(text) == {"Qw3rTy8UiOp2AsDfGh5JkLz="}
     text = "the session cookie was aB3dE5gH7jK9mN1pQ3rS5tU7vW9x yesterday."
     assert found(text) == [("secret.random_token", "aB3dE5gH7jK9mN1pQ3rS5tU7vW9x")]
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("sentry dsn https://4f8b2c9e1a7d3f6b0c5e8a2d9f1b4c7e@o450123.ingest.sentry.io/5523311",
+         "4f8b2c9e1a7d3f6b0c5e8a2d9f1b4c7e"),
+        ('SENTRY_DSN="https://9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b@sentry.internal.corp/12"',
+         "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"),
+        ("git clone https://Xq9Lm2Np4Rt6Vw8Yz0Ab1Cd2Ef3@gitlab.corp.io/team/repo.git",
+         "Xq9Lm2Np4Rt6Vw8Yz0Ab1Cd2Ef3"),
+        ("pip install git+https://Kx7mQ2vL9pRtZz8Qw2Xc4Vb6@github.com/org/pkg.git",
+         "Kx7mQ2vL9pRtZz8Qw2Xc4Vb6"),
+    ],
+)  # fmt: skip
+def test_a_token_as_a_urls_user_is_cut(text: str, token: str) -> None:
+    assert ("secret.url_user_token", token) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://averyveryverylonghostnamehere.example.org/path",
+        "git clone https://gitlab-ci-token@gitlab.corp.io/x.git",
+        "https://firstname.lastname.longer@host.com/",
+        "mailto://somebody_with_long_name_2024@mail.com",
+        "https://550e8400-e29b-41d4-a716-446655440000@host/x",
+        "https://really_long_username_here@bitbucket.org/team/repo.git",
+        "ssh://git@github.com/org/repo",
+        "https://deploymentAutomationUser2@ci.corp.io/",
+    ],
+)
+def test_a_urls_user_that_is_a_name_passes(text: str) -> None:
+    assert not any(kind == "secret.url_user_token" for kind, _ in found(text))
