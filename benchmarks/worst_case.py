@@ -134,6 +134,8 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "morse-signs": _drawn(".-", (1, 6), " / "),
     "morse-dots": _cycled(". "),  # every sign one character: the most signs per KB
     "percent": _cycled("%41"),
+    "qp-units": _cycled("=41"),
+    "qp-code": _cycled("w=20 "),  # units one at a time, as code writes them
     "entities": _cycled("&#65;"),
     "u-escapes": _cycled("\\u0041"),
     "spaced-letters": _cycled("a b "),

@@ -261,7 +261,7 @@ def decode_percent(text: str, budget: int) -> list[Piece]:
         text, cs, ce = bytes_text(data, range(at, at + 3 * n, 3), range(at + 3, at + 3 * n + 3, 3))
         return zip(text, cs, ce, strict=True)
 
-    return _inline("percent", text, _PERCENT_RUN, unescape, budget)
+    return inline("percent", text, _PERCENT_RUN, unescape, budget)
 
 
 _ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|u\{[0-9A-Fa-f]{1,6}\})")
@@ -276,7 +276,7 @@ def decode_escapes(text: str, budget: int) -> list[Piece]:
             return None  # no character (a surrogate half of a pair is left as written)
         return ((chr(cp), at, at + len(ref)),)
 
-    return _inline("escapes", text, _ESCAPE, unescape, budget)
+    return inline("escapes", text, _ESCAPE, unescape, budget)
 
 
 def decode_entities(text: str, budget: int) -> list[Piece]:
@@ -288,15 +288,16 @@ def decode_entities(text: str, budget: int) -> list[Piece]:
             return None  # not a reference html knows
         return ((c, at, at + len(ref)) for c in value)
 
-    return _inline("entities", text, _ENTITY, unescape, budget)
+    return inline("entities", text, _ENTITY, unescape, budget)
 
 
 Unescape = Callable[[str, int], "Iterable[tuple[str, int, int]] | None"]
 
 
-def _inline(
+def inline(
     kind: str, text: str, pattern: re.Pattern[str], unescape: Unescape, budget: int
 ) -> list[Piece]:
+    """The text with each match of `pattern` replaced by what `unescape` reads it as."""
     if len(text) > budget:
         text = text[:budget]
     chars: list[str] = []

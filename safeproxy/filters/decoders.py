@@ -9,6 +9,7 @@ from typing import NamedTuple
 from safeproxy.filters import carriers, numwords
 from safeproxy.filters import decoded as d
 from safeproxy.filters import decoded_morse as morse
+from safeproxy.filters import decoded_qp as qp
 from safeproxy.filters import decoded_radix as radix
 from safeproxy.filters import transforms as t
 from safeproxy.filters.holds import Tail
@@ -79,6 +80,7 @@ def builtin_decoders() -> tuple[Decoder, ...]:
         Decoder("base32", _B64_GATE, radix.decode_base32, radix.B32_TAIL),
         Decoder("morse", morse.GATE, morse.decode_morse, morse.MORSE_TAIL),
         Decoder("percent", r"%[0-9a-f]{2}", d.decode_percent, d.PERCENT_TAIL),
+        Decoder("qp", qp.GATE, qp.decode_quoted_printable, qp.QP_TAIL),
         Decoder("escapes", r"\\u\{?[0-9a-f]{4}", d.decode_escapes, d.ESCAPE_TAIL),
         Decoder("entities", r"&(?:#[0-9x]|[a-z][a-z0-9]{1,31};)", d.decode_entities, d.ENTITY_TAIL),
         Decoder(

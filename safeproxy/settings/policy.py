@@ -220,12 +220,12 @@ class StreamSettings(_Strict):
 
 
 DecoderName = Literal[
-    "base64", "hex", "binary", "base32", "morse", "percent", "escapes", "entities", "rot13",
-    "reversed", "spaced", "numwords", "carriers",
+    "base64", "hex", "binary", "base32", "morse", "percent", "qp", "escapes", "entities",
+    "rot13", "reversed", "spaced", "numwords", "carriers",
 ]  # fmt: skip
 ALL_DECODERS: tuple[DecoderName, ...] = (
-    "base64", "hex", "binary", "base32", "morse", "percent", "escapes", "entities", "rot13",
-    "reversed", "spaced", "numwords", "carriers",
+    "base64", "hex", "binary", "base32", "morse", "percent", "qp", "escapes", "entities",
+    "rot13", "reversed", "spaced", "numwords", "carriers",
 )  # fmt: skip
 
 

@@ -1,5 +1,5 @@
-"""Encoded values (base64, hex, binary, base32, Morse, percent, entities, reversed,
-letter-spaced) in a streamed reply: however the upstream splits the text, the client never
+"""Encoded values (base64, hex, binary, base32, Morse, percent, quoted-printable, entities,
+reversed, letter-spaced) in a streamed reply: however the upstream splits the text, the client never
 receives the encoded value, and what it assembles equals the non-streamed result."""
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ ENCODED = [
     "".join(f"{b:08b}" for b in KEY.encode()),
     base64.b32encode(f"mail {EMAIL} today".encode()).decode(),
     base64.b32encode(KEY.encode()).decode().rstrip("="),
+    "".join(f"={b:02X}" for b in EMAIL.encode()),
 ]
 # A card number in Morse (which has no "@" nor "."). Words around it, not " -- ": dashes and
 # dots next to a run read as more signs.
