@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from safeproxy.filters import carriers, numwords
+from safeproxy.filters import carriers, flipped, numwords
 from safeproxy.filters import decoded as d
 from safeproxy.filters import decoded_morse as morse
 from safeproxy.filters import decoded_qp as qp
@@ -97,6 +97,8 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             t.decode_reversed,
             d.TOKEN_TAIL,
         ),
+        # Upside-down text is reversed too: it grows at its start, which comes last.
+        Decoder("flipped", flipped.GATE, flipped.decode_flipped, d.TOKEN_TAIL, ascii=False),
         # Letter-spaced text, one decoder per kind of gap: each `re` search reads the whole
         # text, so it runs only where its own gate matched (a megabyte of "a.b." costs no
         # search for blanks). One tail holds both kinds.

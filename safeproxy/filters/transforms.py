@@ -36,7 +36,7 @@ def _common_words(text: str) -> int:
     return sum(1 for w in _WORD.findall(text.lower()) if w in words)
 
 
-def _reads_better(view: str, text: str) -> bool:
+def reads_better(view: str, text: str) -> bool:
     gained = _common_words(view)
     return gained >= 2 and gained > _common_words(text)
 
@@ -49,7 +49,7 @@ def _identity(kind: str, view: str) -> Piece:
 def decode_rot13(text: str, budget: int) -> list[Piece]:
     text = text[:budget]
     view = text.translate(_ROT13)
-    return [_identity("rot13", view)] if _reads_better(view, text) else []
+    return [_identity("rot13", view)] if reads_better(view, text) else []
 
 
 _REVERSED_EMAIL = re.compile(r"\b(?:moc|gro|ten|ude|vog|oi|ed|ku|rf)\.[a-z0-9.-]{1,64}@")
@@ -58,7 +58,7 @@ _REVERSED_EMAIL = re.compile(r"\b(?:moc|gro|ten|ude|vog|oi|ed|ku|rf)\.[a-z0-9.-]
 def decode_reversed(text: str, budget: int) -> list[Piece]:
     text = text[-budget:] if budget < len(text) else text
     view = text[::-1]
-    if not (_reads_better(view, text) or _REVERSED_EMAIL.search(text.lower())):
+    if not (reads_better(view, text) or _REVERSED_EMAIL.search(text.lower())):
         return []
     n = len(text)
     return [Piece("reversed", view, range(n - 1, -1, -1), range(n, 0, -1))]
