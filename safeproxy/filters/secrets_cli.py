@@ -11,6 +11,7 @@ password (`--password X`) is judged like a value after `password=`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from safeproxy.filters import validators as v
@@ -34,6 +35,14 @@ _SYMBOLS = frozenset("!@#%&?~$")  # (not `*+^=`: arithmetic, ` -alpha0**3`)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # A one-letter option's value shorter than this is a port, a flag or a name.
 _SHORT_MIN = 8
+# What a one-letter option also takes, whose symbols are not a password's: a target
+# (`ssh -a admin@10.0.0.5`, `root@web01`), a package at a version (`npx -p typescript@5.4`), a
+# git revision (`git log -p HEAD~3`, `v1.2.0~1`), a document's name (`-a Invoice#2024-07.pdf`;
+# a known extension only: an Azure secret may end `~.xyz`).
+_NAMED = re.compile(
+    r"^[a-z][\w.+-]*@(?:[\w-]+\.)*[a-z0-9][\w-]*$|@\d[\w.-]*$|~\d+(?:\.\.|$)"
+    r"|\.(?:pdf|docx?|xlsx?|pptx?|odt|txt|csv|zip|png|jpe?g|gif|md|json|ya?ml|tar|gz)$"
+)
 
 
 def _option(norm: str) -> str:
@@ -77,6 +86,8 @@ def _made_up(value: str) -> bool:
     `Kx7mQ2vL9pRt`); not a port (`2222`, `8080:80`), a directory, a name (`web-app`,
     `x86_64`, `MyProject2024`) or a plugin (`no:cacheprovider`)."""
     if not _SHORT_MIN <= len(value) <= 128 or "/" in value or not v.secret_value(value):
+        return False
+    if _NAMED.search(value):
         return False
     letters = any(c.isalpha() for c in value)
     if not letters or not any(c.isdigit() for c in value):

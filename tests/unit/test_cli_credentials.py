@@ -80,6 +80,17 @@ def test_the_value_of_a_credential_option_is_cut(text: str, value: str) -> None:
         "b = -alpha0**3 * (phi_a1 - phi0 - derphi0*alpha1)",
         "x = a -p2*q + r",
         "cmake -G Ninja -A ARM64 ..",
+        # Targets, packages at versions, revisions and file names take the same letters.
+        "ssh -a admin@192.168.1.1",
+        "ssh -p 2222 -a deploy@10.0.0.5",
+        "ssh -a ubuntu@ec2-3-91-12-44.compute-1.amazonaws.com",
+        "ssh -a root@web01",
+        "npx -p typescript@5.4.2 tsc --init",
+        "npm exec -p cowsay@1.5.0 -- cowsay hi",
+        "git log -p v1.2.0~1",
+        "git log -p HEAD~3..HEAD",
+        "mutt -a Invoice#2024-07.pdf -- someone",
+        "ls -a Downloads@2x",
     ],
 )
 def test_look_alikes_after_the_same_options_pass(text: str) -> None:
