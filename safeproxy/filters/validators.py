@@ -211,9 +211,11 @@ def phone_number(
     count = len(digits(text))
     if not 7 <= count <= 15:
         return False
-    if text.rfind("(") > text.rfind(")"):
-        # An opening parenthesis that nothing closes is the prose's: "8 336 817 (2023
-        # census)", "2 450 000 (15 %)". A number's own are closed: "(415) 555-2671".
+    opened = text.rfind("(")
+    if opened > text.rfind(")") and any(c.isdigit() for c in text[:opened]):
+        # An opening parenthesis after digits that nothing closes is the prose's: "8 336 817
+        # (2023 census)", "2 450 000 (15 %)". A number's own are closed ("(415) 555-2671"),
+        # or open it, closed after the number: "(415 555-2671, evenings)".
         return False
     if text.startswith("00"):
         text = "+" + text[2:].lstrip()

@@ -1,6 +1,7 @@
-"""A phone number's own parentheses are closed inside it ("(415) 555-2671", "+44 (0) 20");
-an opening parenthesis that nothing after it closes belongs to the prose around figures
-grouped by spaces ("8 336 817 (2023 census)"), which is no phone number."""
+"""A phone number's own parentheses are closed inside it ("(415) 555-2671", "+44 (0) 20"), or
+open before it and close after it ("(415 555-2671, evenings)"); an opening parenthesis after
+figures grouped by spaces that nothing closes belongs to the prose ("8 336 817 (2023
+census)"), which is no phone number."""
 
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ def test_figures_before_an_open_parenthesis_are_no_phone(text: str) -> None:
         ("phone (020) 7946 0958", "(020) 7946 0958"),
         ("call 415 555 2671 (mobile)", "415 555 2671"),
         ("contact: 06 12 34 56 78 (portable)", "06 12 34 56 78"),
+        # A parenthesis that opens before the number and closes after it.
+        ("Reach me at (415 555-2671, evenings only)", "(415 555-2671"),
+        ("(415 555 2671 after 6pm)", "(415 555 2671"),
+        ("Office (020 7946 0958 - ask for Sam)", "(020 7946 0958"),
     ],
 )
 def test_numbers_with_their_own_parentheses_are_found(text: str, number: str) -> None:
