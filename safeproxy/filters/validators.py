@@ -112,8 +112,21 @@ def iban(span: str) -> bool:
     return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
 
 
+# Last labels that are file extensions and no top-level domain: an at-sign in a file name is a
+# scale or a version ("icon@2x.png", "logo@3x.webp", "bundle@1.4.0.js"), not an address. Not
+# the extensions that are also domains (.ai, .py, .md, .sh, .zip, .mov).
+_FILE_EXTENSIONS = frozenset({
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic", "avif",
+    "pdf", "css", "scss", "js", "mjs", "cjs", "ts", "tsx", "jsx", "json", "html", "htm", "txt",
+    "xml", "yaml", "yml", "csv", "gz", "tgz", "tar", "mp3", "mp4", "wav", "psd", "woff",
+    "woff2", "ttf", "otf", "map", "lock",
+})  # fmt: skip
+
+
 def email(span: str) -> bool:
     domain = span.rsplit("@", 1)[-1].lower().rstrip(".")
+    if domain.rsplit(".", 1)[-1] in _FILE_EXTENSIONS:
+        return False
     return not any(domain == d or domain.endswith("." + d) for d in RESERVED_DOMAINS)
 
 
