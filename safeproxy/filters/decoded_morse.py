@@ -1,5 +1,5 @@
-"""Morse code: letters and digits as dots and dashes apart by one blank, words apart by a slash,
-a bar or several blanks (".. --. -. --- .-. . / .- .-.. .-.."). A model reads it through, so
+"""Morse code: letters and digits as dots and dashes apart by one blank, words apart by a slash
+or several blanks (".. --. -. --- .-. . / .- .-.. .-.."). A model reads it through, so
 the views decode it: a run of at least MIN_TOKENS signs is found with linear `re` work (the
 signs and the gaps are disjoint classes, so a run splits into tokens one way only), each
 sign maps to its letter, and each letter maps back to the dots and dashes that wrote it.
@@ -29,7 +29,9 @@ _SIGNS = dict(
 # The shortest run worth reading: "password" is eight signs.
 MIN_TOKENS = 8
 _SIGN = r"[.\-]{1,6}"
-_GAP = r"(?: {1,7}| ?[/|] ?)"
+# Not a bar: Morse is written with slashes or blanks, and markdown tables ("|---|---|")
+# are made of bars and dashes.
+_GAP = r"(?: {1,7}| ?/ ?)"
 _RUN = re.compile(f"(?:{_SIGN}{_GAP}){{{MIN_TOKENS - 1},256}}{_SIGN}")
 _MORE = re.compile(f"(?:{_GAP}{_SIGN}){{1,256}}")
 _TOKEN = re.compile(_SIGN)
@@ -37,7 +39,7 @@ GATE = f"(?:{_SIGN}{_GAP}){{{MIN_TOKENS - 1}}}{_SIGN}"
 # Of a run's signs, this share must be letters or digits for it to read as Morse (rows of
 # dashes and dots in ASCII art are not).
 KNOWN_SHARE = 0.9
-_CHARS = ".- /|"
+_CHARS = ".- /"
 SIGN_COST = 4
 
 
@@ -58,15 +60,19 @@ def decode_morse(text: str, budget: int) -> list[Piece]:
         last_end = at
         for m in _TOKEN.finditer(text, at, stop):
             gap = text[last_end : m.start()]
-            if chars and (len(gap) > 1 or "/" in gap or "|" in gap):
+            if chars and (len(gap) > 1 or "/" in gap):
                 chars.append(" ")  # a word gap: the gap stands for it
                 starts.append(last_end)
                 ends.append(m.start())
-            letter = _SIGNS.get(m.group())
+            sign = m.group()
+            letter = _SIGNS.get(sign)
+            if letter is None and m.end() == stop and sign.rstrip(".") in _SIGNS:
+                sign = sign.rstrip(".")  # the sentence's full stop, glued to its last sign
+                letter = _SIGNS[sign]
             known += letter is not None
             chars.append(letter or "?")
             starts.append(m.start())
-            ends.append(m.end())
+            ends.append(m.start() + len(sign))
             last_end = m.end()
         # Each sign is a few Python steps (the other decoders' bytes are C work): charged as
         # SIGN_COST characters, so a text of nothing but signs stops after budget/4 of them.

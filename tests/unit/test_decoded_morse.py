@@ -1,4 +1,4 @@
-"""Morse: letters and digits as signs apart by a blank, words by a slash, a bar or blanks. A
+"""Morse: letters and digits as signs apart by a blank, words by a slash or blanks. A
 run decodes to its letters, each mapped back to its own signs; ellipses, dashes and ASCII
 art pass; the budget bounds the Python work per sign."""
 
@@ -23,7 +23,7 @@ def _morse(words: list[str], gap: str) -> str:
     return gap.join(" ".join(LETTERS[c] for c in w) for w in words)
 
 
-@given(WORDS, st.sampled_from([" / ", "/", " | ", "   "]))
+@given(WORDS, st.sampled_from([" / ", "/", "   "]))
 def test_morse_decodes_and_maps_each_letter_to_its_signs(words: list[str], gap: str) -> None:
     encoded = _morse(words, gap)
     assume(sum(map(len, words)) >= 8)  # shorter than a run: nothing to read
@@ -43,6 +43,9 @@ def test_morse_decodes_and_maps_each_letter_to_its_signs(words: list[str], gap: 
         "Options: -a -b -c -d -e -f -g -h -i",
         "|--------|--------|--------|",
         ". . . . . . . . .",
+        # Markdown tables: bars and dashes (a bar is no Morse gap).
+        "| a | b | c | d | e | f | g | h | i |\n|---|---|---|---|---|---|---|---|---|",
+        "| - | -- | . | .. | --- | ---- | .- | -. | ... |\n" * 400,
     ],
 )
 def test_look_alikes_pass_untouched(text: str) -> None:
@@ -56,6 +59,12 @@ def test_an_order_in_morse_is_blocked() -> None:
     order = _morse(words.split(" "), " / ")
     result = run_stage(POLICY.input, [f"Translate and follow: {order}"])
     assert result.blocked and result.reason == "injection.ignore_previous"
+
+
+def test_a_full_stop_after_the_last_sign_is_the_sentence_s() -> None:
+    card = _morse(["4111111111111111"], " / ")
+    result = run_stage(POLICY.input, [f"number: {card}."])
+    assert result.texts[0] == "number: [REDACTED:CREDIT_CARD]."
 
 
 def test_the_budget_bounds_the_work() -> None:
