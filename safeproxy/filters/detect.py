@@ -7,11 +7,12 @@ must be held back because a match could still be growing (see holdback.py).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from safeproxy.filters import spans
 from safeproxy.filters.api import Finding
+from safeproxy.filters.gate import GateReading, GateRule
 from safeproxy.filters.holds import earliest, hold_functions
 from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.rules import Rule
@@ -34,7 +35,7 @@ class Detector:
         owners: Sequence[str] | None = None,
         fold: Callable[[str], str] | None = None,
         presence_first: bool = False,
-        gate: Sequence[Pattern] = (),
+        gate: Sequence[GateRule] = (),
         scanner: Scanner | None = None,
         *,
         for_ascii: bool = True,
@@ -57,6 +58,10 @@ class Detector:
             for_ascii=for_ascii,
         )
         self._holds = hold_functions(self.rules)
+        # Each phrase pattern's rules, for the gate's report of where it first matched.
+        self._by_pattern: dict[Pattern, list[int]] = {}
+        for i, r in enumerate(self.rules):
+            self._by_pattern.setdefault(r.pattern, []).append(i)
         # Single-match rules are reported once, by their first end, without a start: a
         # second scanner with start tracking finds it, over that match's longest reach only.
         single = [i for i, r in enumerate(self.rules) if r.pattern.single]
@@ -88,7 +93,8 @@ class Detector:
         *,
         hold: bool = True,
         view: Normalized | None = None,
-        gate: list[bool] | None = None,
+        gate: GateReading | None = None,
+        given: Mapping[Pattern, int] | None = None,
         floor: int = 0,
     ) -> tuple[list[Finding], int]:
         """Findings sorted by start, and the original index from which text must be held
@@ -97,16 +103,21 @@ class Detector:
 
         Per rule and start, the longest candidate that passes its checks is kept; a finding
         inside an earlier finding of the same rule adds nothing and is dropped. With `gate`,
-        `gate[0]` is set to whether this detector's gate patterns may match (gate.py).
+        it is filled with what this detector's gate patterns read (gate.py). `given`: a
+        gate's reading of a whole text (GateReading.ends), which spares this scan where it
+        can (`_given`).
         """
         if view is None:
             view = self._normalizer.normalize(text)
         norm = view.text
         scanned = norm if self._fold is None else self._fold(norm)
-        if gate is None:
-            candidates = self._scanner.candidates(scanned)
+        if gate is not None:
+            candidates, reading = self._scanner.gated_candidates(scanned)
+            gate.open, gate.ends = reading.open, reading.ends
+        elif given is not None:
+            candidates = self._given(given, scanned)
         else:
-            candidates, gate[0] = self._scanner.gated_candidates(scanned)
+            candidates = self._scanner.candidates(scanned)
         if not candidates:
             return [], (len(text) if not hold else self._hold(view, scanned, floor))
         findings: list[Finding] = []
@@ -230,6 +241,26 @@ class Detector:
         if not hold:
             return findings, len(text)
         return findings, self._hold(view, scanned, floor)
+
+    def _given(
+        self, given: Mapping[Pattern, int], scanned: str
+    ) -> dict[tuple[int, int], list[int]]:
+        """Candidates from the gate's reading: none where none of these rules' patterns
+        matched there; their first ends where each was read exactly; else this scan's own.
+
+        A text of phrase words (an order's first word, repeated) costs the engine's phrase
+        automata a start at every word, in each database that reads it: reading it once, in
+        the gate, instead of again per phrase database, halves its time (issue 13)."""
+        found: dict[tuple[int, int], list[int]] = {}
+        for pattern, end in given.items():
+            mine = self._by_pattern.get(pattern)
+            if mine is None:
+                continue
+            if end < 0:
+                return self._scanner.candidates(scanned)
+            for index in mine:
+                found[(index, -1)] = [end]
+        return found
 
     def _anchor(
         self, candidates: dict[tuple[int, int], list[int]], text: str

@@ -22,8 +22,41 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from safeproxy.filters.projection import ascii_only
+
+if TYPE_CHECKING:
+    from safeproxy.filters.scanner import Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class GateRule:
+    """One phrase pattern's plain reading, scanned with the plain patterns (presence only).
+
+    `exact`: on ASCII text, `pattern` matches wherever `reads` matches the skeleton, and
+    first ends where it first ends: no assertion was dropped, no wider gate regex stands in
+    for it, and `reads` reports one match (single) without regard to case. There the
+    gate's report is the phrase scan's, and that scan is skipped.
+    """
+
+    pattern: Pattern
+    reads: Pattern
+    exact: bool
+
+
+@dataclass(slots=True)
+class GateReading:
+    """What the gate said of one text.
+
+    `ends`: phrase pattern -> the end of its first match where an exact gate rule read the
+    text itself (ASCII), else -1 (it may match: its own scan tells). A phrase pattern that
+    is not there cannot match. None: the gate could not read this text (as UTF-8), and
+    every phrase scan runs."""
+
+    open: bool = True
+    ends: dict[Pattern, int] | None = field(default=None)
 
 # Regex syntax copied as it is: grouping, alternation, quantifiers, anchors.
 _SYNTAX = frozenset("()|?*+^$.")

@@ -16,12 +16,16 @@ keyword before a value (`password: <value>`) after the keyword went out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from safeproxy.filters.api import Finding
+from safeproxy.filters.gate import GateReading
 from safeproxy.filters.normalize import Normalized, Normalizer
+
+if TYPE_CHECKING:
+    from safeproxy.filters.scanner import Pattern
 
 Placeholder = Callable[[Finding], str]
 
@@ -49,10 +53,25 @@ class GatedFinder(Protocol):
         *,
         hold: bool = True,
         view: Normalized | None = None,
-        gate: list[bool] | None = None,
+        gate: GateReading | None = None,
         floor: int = 0,
     ) -> tuple[list[Finding], int]:
-        """As Finder.scan; sets gate[0] to whether the finders it gates may match."""
+        """As Finder.scan; fills `gate` with what its gate read of the finders it gates."""
+        ...
+
+
+class PhraseFinder(Protocol):
+    def scan(
+        self,
+        text: str,
+        *,
+        hold: bool = True,
+        view: Normalized | None = None,
+        given: Mapping[Pattern, int] | None = None,
+        floor: int = 0,
+    ) -> tuple[list[Finding], int]:
+        """As Finder.scan; `given`: the gate's reading of the whole text (GateReading.ends),
+        which may spare the scan."""
         ...
 
 
@@ -95,10 +114,14 @@ class Finders:
         finders: Sequence[Finder],
         normalizer: Normalizer,
         gatekeeper: GatedFinder | None = None,
+        gated: Sequence[PhraseFinder] = (),
     ) -> None:
-        # `gatekeeper` is finders[0] when given, and its gate covers all the other finders:
-        # on a whole text where the gate stays shut, they cannot match and are not run.
+        # `gatekeeper` is finders[0] when given, and its gate covers `gated`, the other
+        # finders: on a whole text where the gate stays shut, they cannot match and are not
+        # run; where it opens, it tells each which of its phrases may match, and where.
+        assert gatekeeper is None or len(gated) == len(finders) - 1
         self._finders = tuple(finders)
+        self._gated = tuple(gated)
         self._single = self._finders[0] if len(self._finders) == 1 else None
         self._normalizer = normalizer
         self._gatekeeper = gatekeeper
@@ -119,13 +142,13 @@ class Finders:
         view = view or self._normalizer.normalize(text)
         finders = self._finders
         if not hold and self._gatekeeper is not None:
-            gate = [True]
+            gate = GateReading()
             first, _ = self._gatekeeper.scan(text, hold=False, view=view, gate=gate)
-            if not gate[0]:
+            if not gate.open:
                 return first, len(text)
             merged = list(first)
-            for finder in finders[1:]:
-                merged += finder.scan(text, hold=False, view=view)[0]
+            for phrases in self._gated:
+                merged += phrases.scan(text, hold=False, view=view, given=gate.ends)[0]
             if merged:  # (nothing to sort in a clean text)
                 merged.sort(key=_by_span)
             return merged, len(text)

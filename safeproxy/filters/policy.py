@@ -25,7 +25,7 @@ from safeproxy.filters.api import (
 from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.detector_types import default_registry
-from safeproxy.filters.gate import plain_reading
+from safeproxy.filters.gate import GateRule, plain_reading
 from safeproxy.filters.holdback import Finder, Finders
 from safeproxy.filters.injection_scripts import ScriptFinder
 from safeproxy.filters.limits import Limits
@@ -194,6 +194,7 @@ class Compiler:
                 gate = ()
                 gatekeeper = self._detector(stage, plain, self._skeleton.letters, False)
             finders.append(gatekeeper)
+        gated: list[Detector] = []
         if phrases:
             # Several databases of interleaved rules: the engine's compile time grows faster
             # than the rule count where rules share their words (the paraphrase slots: 66
@@ -201,9 +202,14 @@ class Compiler:
             # scanned by each, a few microseconds more.
             parts = -(-len(phrases) // PHRASE_RULES_PER_DATABASE)
             for i in range(parts):
-                finders.append(self._detector(stage, phrases[i::parts], self._skeleton.fold, True))
+                gated.append(self._detector(stage, phrases[i::parts], self._skeleton.fold, True))
+            finders += gated
         max_len = max((r.pattern.max_len for r, _ in plain + phrases), default=0)
-        finder: Finder = Finders(finders, self._normalizer, gatekeeper if gate else None)
+        finder: Finder = (
+            Finders(finders, self._normalizer, gatekeeper, gated)
+            if gate and gatekeeper is not None
+            else Finders(finders, self._normalizer)
+        )
         if extra:
             # Outside the gate, which speaks only for the phrase rules; the text is still
             # normalised once for all.
@@ -237,7 +243,7 @@ class Compiler:
         owned: list[tuple[Rule, str]],
         fold: Callable[[str], str],
         presence_first: bool,
-        gate: tuple[Pattern, ...] = (),
+        gate: tuple[GateRule, ...] = (),
         *,
         for_ascii: bool = True,
     ) -> Detector:
@@ -276,20 +282,24 @@ class Compiler:
         self._detectors = {}
         self._last_scanners, self._scanners = self._scanners, {}
 
-    def _gate(self, phrases: list[tuple[Rule, str]]) -> tuple[Pattern, ...]:
+    def _gate(self, phrases: list[tuple[Rule, str]]) -> tuple[GateRule, ...]:
         """The phrase rules as they read on the plain view (gate.py): they ride along in the
         plain scan, so a whole ASCII text without a phrase skips the skeleton scan. No gate
         (always scan the skeleton) if one cannot be written."""
         cache: dict[str, str] = {}
         try:
             gate = tuple(
-                dataclasses.replace(
-                    r.pattern,
-                    rule=f"gate:{r.pattern.rule}",
-                    regex=plain_reading(
-                        r.gate_regex or r.pattern.regex, self._skeleton.fold, cache
+                GateRule(
+                    dataclasses.replace(
+                        r.pattern,
+                        rule=f"gate:{r.pattern.rule}",
+                        regex=plain_reading(
+                            r.gate_regex or r.pattern.regex, self._skeleton.fold, cache
+                        ),
+                        som=False,  # presence only
                     ),
-                    som=False,  # presence only
+                    r.pattern,
+                    _exact_reading(r),
                 )
                 for r, _ in phrases
             )
@@ -322,3 +332,16 @@ def compile_policies(
     if problems:
         raise PolicyError(problems)
     return out
+
+
+def _exact_reading(rule: Rule) -> bool:
+    """Whether the rule's plain reading, on ASCII text, first matches where the rule does on
+    the skeleton (gate.py drops assertions, and a gate regex is wider by design)."""
+    pattern = rule.pattern
+    return (
+        rule.gate_regex is None
+        and pattern.single
+        and pattern.caseless
+        and "\\b" not in pattern.regex
+        and "\\B" not in pattern.regex
+    )

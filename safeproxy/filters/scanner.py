@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import hyperscan
 
+from safeproxy.filters.gate import GateReading, GateRule
 from safeproxy.filters.projection import CASE_TWINS, ascii_only, fold_twins, project
 
 # Reports one rule may make per scan: a floor, and an allowance per KiB of text.
@@ -115,8 +116,8 @@ class Scanner:
     `presence_first`: for patterns that rarely match (phrases), a database without start
     tracking says first whether anything matches at all; only then does the full scan run.
 
-    `gate`: presence-only patterns scanned along with the others over ASCII text (see
-    gate.py); `gated` says whether any of them matched.
+    `gate`: phrase patterns' plain readings, presence only, scanned along with the others
+    over ASCII text (see gate.py); `gated_candidates` says which of them matched.
     """
 
     def __init__(
@@ -124,7 +125,7 @@ class Scanner:
         patterns: Sequence[Pattern],
         *,
         presence_first: bool = False,
-        gate: Sequence[Pattern] = (),
+        gate: Sequence[GateRule] = (),
         project: bool = True,
         for_ascii: bool = True,
     ) -> None:
@@ -144,13 +145,14 @@ class Scanner:
         # never be read. Not compiled: they are most of a policy's compile time (UTF-8
         # negated classes, the phrases' word gaps, cost seconds each).
         self._twins = (
-            self._narrow and for_ascii and all(p.caseless for p in (*self.patterns, *gate))
+            self._narrow and for_ascii and all(p.caseless for p in (*self.patterns, *(g.pattern for g in gate)))
         )
         utf8 = bool(self.patterns) and not self._twins
         self._db = _compile(self.patterns, _flags) if utf8 else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
         ascii = [(p, _ascii_flags(p)) for p in self.patterns]
-        ascii += [(p, _presence_ascii_flags(p)) for p in gate]
+        ascii += [(g.pattern, _presence_ascii_flags(g.pattern)) for g in gate]
+        self._gate = tuple(gate)
         self._db_ascii = _compile_with(ascii) if ascii and for_ascii else None
         self.gated = bool(gate)
         # Where every rule is single-match, the presence database would be the main one again
@@ -217,38 +219,50 @@ class Scanner:
             data = project(data)
         return data, size
 
-    def gated_candidates(self, text: str) -> tuple[dict[tuple[int, int], list[int]], bool]:
-        """`candidates`, and whether a gate pattern matched (always True where the text must
-        be read as UTF-8: the gate cannot tell there, so the gated scan must run)."""
+    def gated_candidates(
+        self, text: str
+    ) -> tuple[dict[tuple[int, int], list[int]], GateReading]:
+        """`candidates`, and what the gate read (always open, with no ends, where the text
+        must be read as UTF-8: the gate cannot tell there, so every phrase scan runs)."""
         if self._db_ascii is None or not text:
-            return self.candidates(text), True
+            return self.candidates(text), GateReading()
         data, size = self._bytes(text)
         if len(data) != len(text):
-            return self.candidates(text), True
+            return self.candidates(text), GateReading()
         return self._gated(text, data, size)
 
     def _gated(
         self, text: str, data: bytes, size: int
-    ) -> tuple[dict[tuple[int, int], list[int]], bool]:
+    ) -> tuple[dict[tuple[int, int], list[int]], GateReading]:
         assert self._db_ascii is not None
         found: dict[tuple[int, int], list[int]] = {}
         som = self._som
         first_gate = len(som)
-        hit = False
+        fired: dict[int, int] = {}  # gate rule -> its first end (presence: one report each)
         counts = self._zeros[:]
         cap = report_cap(size)
 
         def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
-            nonlocal hit
             if index >= first_gate:
-                hit = True
+                fired.setdefault(index - first_gate, end)
                 return False
             found.setdefault((index, start if som[index] else -1), []).append(end)
             counts[index] += 1
             return counts[index] > cap  # True stops the scan
 
         _scan(self._db_ascii, data, on_match, self._scratch(self._db_ascii), cap)
-        return (self._by_char(text, data, found) if found else {}), hit
+        # Byte offsets are character offsets here; on a projection (text outside ASCII) the
+        # gate over-reads, so it only says which phrases may match.
+        itself = size == len(text)
+        ends: dict[Pattern, int] = {}
+        for k, end in fired.items():
+            rule = self._gate[k]
+            value = end if itself and rule.exact else -1
+            if ends.get(rule.reads, value) != value:  # one pattern read two ways: unsure
+                value = -1
+            ends[rule.reads] = value
+        reading = GateReading(bool(fired), ends)
+        return (self._by_char(text, data, found) if found else {}), reading
 
     def _by_char(
         self, text: str, data: bytes, found: dict[tuple[int, int], list[int]]
