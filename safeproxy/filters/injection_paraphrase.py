@@ -133,17 +133,26 @@ _SHOW = (
 FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     # "Set aside the earlier guidance", "throw out the instructions from your developers",
     # "override your prior programming": few rules, so the verbs are one prefix to the
-    # engine (as four rules they multiplied its compile time).
+    # engine (as four rules they multiplied its compile time). The earlier orders and the
+    # model's own are two rules, not one alternation: as one, its automaton stayed awake
+    # through every "<verb> your" of a text made of them (1 MiB: 82 ms; as two, 34), and
+    # the gate could not read the model's own exactly (GATES).
     ("injection.ignore_previous", "ignore.set_aside",
-     _SET_ASIDE + " " + _DETS + "((your |the )?" + _EARLIER + " " + _TOLD
-     + r"|(your|you r) (own )?(" + _EARLIER + " )?" + _TOLD_YOURS + ")", 1.0),
+     _SET_ASIDE + " " + _DETS + "(your |the )?" + _EARLIER + " " + _TOLD, 1.0),
+    ("injection.ignore_previous", "ignore.set_aside_yours",
+     _SET_ASIDE + " " + _DETS + r"(your|you r) (own )?(" + _EARLIER + " )?" + _TOLD_YOURS,
+     1.0),
     # Separate rules: as one, the engine's start-of-match automaton is over its limit.
     ("injection.ignore_previous", "ignore.set_aside_from",
      _SET_ASIDE + " " + _DETS + _TOLD_YOURS + " " + _FROM, 1.0),
     ("injection.ignore_previous", "ignore.what_you_were_told",
      _SET_ASIDE + r" (everything|anything|all) (that )?(you were|you ve been|you have been)"
-     r" (told|given|instructed)|" + _SET_ASIDE + r" (what|whatever|everything) (the system"
-     r"|your developers?|the developers?) (said|told you|wrote)", 1.0),
+     r" (told|given|instructed)", 1.0),
+    # A rule of its own, read by the gate by its last words (GATES): whole, its reading
+    # on the plain view woke at every verb (1 MiB of "ignore ": 17 ms of the gate's 100).
+    ("injection.ignore_previous", "ignore.what_they_said",
+     _SET_ASIDE + r" (what|whatever|everything) (the system|your developers?|the developers?)"
+     r" (said|told you|wrote)", 1.0),
     ("injection.ignore_previous", "ignore.pay_no_attention",
      r"(pay no attention|do not listen|don t listen|stop listening) to " + _DETS
      + r"(your |the )?(" + _EARLIER + " )?" + _TOLD_YOURS, 1.0),
@@ -236,18 +245,13 @@ HALVES: dict[str, tuple[str, ...]] = {
 # which kept the gate's automaton busy on every text (+3.3 us per 4 KB of ASCII prose).
 GATES: dict[str, str] = {
     **{f"persona.no_limits_claim{i}": _BOUND_BY for i in _GAP_CLAIMS[:-1]},
-    # Setting orders aside: what every match ends with, the orders named as the model's.
-    # Whole, the verbs and determiners kept the gate busy on text made of those words
-    # ("ignore previous ignore previous ...": 1 MiB of it read 67 ms before the paraphrase
-    # families, 222 ms with them).
-    "ignore.set_aside": "("
-    + _EARLIER
-    + " "
-    + _TOLD
-    + r"|(your|you r) (own )?("
-    + _EARLIER
-    + " )?"
-    + _TOLD_YOURS
-    + ")",
+    # Setting orders aside: what every match ends with, the earlier orders. Whole, the
+    # verbs and determiners kept the gate busy on text made of those words ("ignore
+    # previous ignore previous ...": 1 MiB of it read 67 ms before the paraphrase families,
+    # 222 ms with them). The model's own orders ("ignore.set_aside_yours") are cheap to
+    # read whole, so the gate reads them exactly.
+    "ignore.set_aside": _EARLIER + " " + _TOLD,
     "ignore.set_aside_from": _TOLD_YOURS + " " + _FROM,
+    "ignore.what_they_said": r"(the system|your developers?|the developers?) (said|told you"
+    r"|wrote)",
 }
