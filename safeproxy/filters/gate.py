@@ -6,8 +6,12 @@ folding of the normalised text (leetspeak "1" reads "i"). Most texts hold no phr
 building the skeleton and scanning it costs a second pass. For plain ASCII, the skeleton is
 a per-character map, so a phrase pattern can be rewritten to read the normalised text
 directly: every literal and class becomes the class of characters that fold into it. Those
-rewritten patterns ride along in the plain scan as presence-only patterns; only when one of
-them fires does the skeleton scan run, and it alone produces findings.
+rewritten patterns ride along in the plain scan as presence-only patterns, each reporting
+its first end. A phrase database none of whose rules fired is not scanned. Where a rule's
+reading is exact (`GateRule.exact`), its first end is the phrase scan's, and the detector
+takes it instead of scanning: a text of phrase words, which wakes the phrase automata at
+every word, is then read once, not once more per phrase database. A rule that is not read
+exactly has a database of its own (policy.py), scanned only where its reading fired.
 
 Text that is not ASCII is scanned as its projection, one byte per character (scanner.py):
 there every character outside ASCII is one byte outside ASCII, and a phrase pattern (ASCII
@@ -35,10 +39,11 @@ if TYPE_CHECKING:
 class GateRule:
     """One phrase pattern's plain reading, scanned with the plain patterns (presence only).
 
-    `exact`: on ASCII text, `pattern` matches wherever `reads` matches the skeleton, and
-    first ends where it first ends: no assertion was dropped, no wider gate regex stands in
-    for it, and `reads` reports one match (single) without regard to case. There the
-    gate's report is the phrase scan's, and that scan is skipped.
+    `exact`: on text the gate reads one byte per character (ASCII, or its projection),
+    `pattern` matches wherever `reads` matches the skeleton, and first ends where it first
+    ends: no assertion was dropped, no wider gate regex stands in for it, and `reads`
+    reports one match (single) without regard to case. There the gate's report is the
+    phrase scan's, and that scan is skipped.
     """
 
     pattern: Pattern
@@ -50,13 +55,14 @@ class GateRule:
 class GateReading:
     """What the gate said of one text.
 
-    `ends`: phrase pattern -> the end of its first match where an exact gate rule read the
-    text itself (ASCII), else -1 (it may match: its own scan tells). A phrase pattern that
+    `ends`: phrase pattern -> the end of its first match where an exact gate rule read it,
+    else -1 (it may match: its own scan tells). A phrase pattern that
     is not there cannot match. None: the gate could not read this text (as UTF-8), and
     every phrase scan runs."""
 
     open: bool = True
     ends: dict[Pattern, int] | None = field(default=None)
+
 
 # Regex syntax copied as it is: grouping, alternation, quantifiers, anchors.
 _SYNTAX = frozenset("()|?*+^$.")

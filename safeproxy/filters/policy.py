@@ -39,7 +39,7 @@ from safeproxy.filters.registry import (
     TextFinder,
 )
 from safeproxy.filters.rules import Rule
-from safeproxy.filters.scanner import Pattern, Scanner
+from safeproxy.filters.scanner import Scanner
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.stage import Effects, FilterSpec, Stage
 from safeproxy.filters.views import ViewFinder, Views
@@ -200,9 +200,17 @@ class Compiler:
             # than the rule count where rules share their words (the paraphrase slots: 66
             # rules in one database 6.0 s, in three 2.2 s). A text the gate lets through is
             # scanned by each, a few microseconds more.
-            parts = -(-len(phrases) // PHRASE_RULES_PER_DATABASE)
+            # Each rule the gate cannot read exactly has a database of its own: a text
+            # where that rule may match scans it alone, not a database of others (gate.py).
+            # Those rules are few. (So too without a gate: which rules share a database
+            # decides which of two same-type findings over one span is kept.)
+            unsure = [p for p in phrases if not _exact_reading(p[0])]
+            for one in unsure:
+                gated.append(self._detector(stage, [one], self._skeleton.fold, True))
+            group = [p for p in phrases if p not in unsure]
+            parts = -(-len(group) // PHRASE_RULES_PER_DATABASE)
             for i in range(parts):
-                gated.append(self._detector(stage, phrases[i::parts], self._skeleton.fold, True))
+                gated.append(self._detector(stage, group[i::parts], self._skeleton.fold, True))
             finders += gated
         max_len = max((r.pattern.max_len for r, _ in plain + phrases), default=0)
         finder: Finder = (

@@ -145,7 +145,9 @@ class Scanner:
         # never be read. Not compiled: they are most of a policy's compile time (UTF-8
         # negated classes, the phrases' word gaps, cost seconds each).
         self._twins = (
-            self._narrow and for_ascii and all(p.caseless for p in (*self.patterns, *(g.pattern for g in gate)))
+            self._narrow
+            and for_ascii
+            and all(p.caseless for p in (*self.patterns, *(g.pattern for g in gate)))
         )
         utf8 = bool(self.patterns) and not self._twins
         self._db = _compile(self.patterns, _flags) if utf8 else None
@@ -219,9 +221,7 @@ class Scanner:
             data = project(data)
         return data, size
 
-    def gated_candidates(
-        self, text: str
-    ) -> tuple[dict[tuple[int, int], list[int]], GateReading]:
+    def gated_candidates(self, text: str) -> tuple[dict[tuple[int, int], list[int]], GateReading]:
         """`candidates`, and what the gate read (always open, with no ends, where the text
         must be read as UTF-8: the gate cannot tell there, so every phrase scan runs)."""
         if self._db_ascii is None or not text:
@@ -251,13 +251,13 @@ class Scanner:
             return counts[index] > cap  # True stops the scan
 
         _scan(self._db_ascii, data, on_match, self._scratch(self._db_ascii), cap)
-        # Byte offsets are character offsets here; on a projection (text outside ASCII) the
-        # gate over-reads, so it only says which phrases may match.
-        itself = size == len(text)
+        # Byte offsets are character offsets here, on ASCII text and on a projection alike:
+        # a phrase pattern (ASCII) reads every character outside ASCII alike, and so does
+        # its reading (gate.py), which reads the same projection as the phrase scan would.
         ends: dict[Pattern, int] = {}
         for k, end in fired.items():
             rule = self._gate[k]
-            value = end if itself and rule.exact else -1
+            value = end if rule.exact else -1
             if ends.get(rule.reads, value) != value:  # one pattern read two ways: unsure
                 value = -1
             ends[rule.reads] = value
