@@ -112,8 +112,7 @@ class Detector:
         norm = view.text
         scanned = norm if self._fold is None else self._fold(norm)
         if gate is not None:
-            candidates, reading = self._scanner.gated_candidates(scanned)
-            gate.open, gate.ends = reading.open, reading.ends
+            candidates = self._scanner.gated_candidates(scanned, gate)
         elif given is not None:
             candidates = self._given(given, scanned)
         else:

@@ -186,7 +186,7 @@ class Scanner:
         data, size = self._bytes(text)
         narrow = len(data) == len(text)  # one byte per character: the ASCII databases
         if narrow and self.gated:
-            return self._gated(text, data, size)[0]  # its database also holds the gate
+            return self._gated(text, data, size, None)  # its database also holds the gate
         presence = self._presence_ascii if narrow else self._presence
         if presence is not None and not _any_match(presence, data, self._scratch(presence)):
             return {}
@@ -221,19 +221,20 @@ class Scanner:
             data = project(data)
         return data, size
 
-    def gated_candidates(self, text: str) -> tuple[dict[tuple[int, int], list[int]], GateReading]:
-        """`candidates`, and what the gate read (always open, with no ends, where the text
-        must be read as UTF-8: the gate cannot tell there, so every phrase scan runs)."""
+    def gated_candidates(self, text: str, reading: GateReading) -> dict[tuple[int, int], list[int]]:
+        """`candidates`; `reading` is filled with what the gate read (left open, with no
+        ends, where the text must be read as UTF-8: the gate cannot tell there, so every
+        phrase scan runs)."""
         if self._db_ascii is None or not text:
-            return self.candidates(text), GateReading()
+            return self.candidates(text)
         data, size = self._bytes(text)
         if len(data) != len(text):
-            return self.candidates(text), GateReading()
-        return self._gated(text, data, size)
+            return self.candidates(text)
+        return self._gated(text, data, size, reading)
 
     def _gated(
-        self, text: str, data: bytes, size: int
-    ) -> tuple[dict[tuple[int, int], list[int]], GateReading]:
+        self, text: str, data: bytes, size: int, reading: GateReading | None
+    ) -> dict[tuple[int, int], list[int]]:
         assert self._db_ascii is not None
         found: dict[tuple[int, int], list[int]] = {}
         som = self._som
@@ -251,6 +252,15 @@ class Scanner:
             return counts[index] > cap  # True stops the scan
 
         _scan(self._db_ascii, data, on_match, self._scratch(self._db_ascii), cap)
+        if reading is not None:
+            if fired:
+                reading.ends = self._gate_ends(fired)
+            else:
+                reading.open = False
+        return self._by_char(text, data, found) if found else {}
+
+    def _gate_ends(self, fired: dict[int, int]) -> dict[Pattern, int]:
+        """GateReading.ends from the gate rules that fired and their first ends."""
         # Byte offsets are character offsets here, on ASCII text and on a projection alike:
         # a phrase pattern (ASCII) reads every character outside ASCII alike, and so does
         # its reading (gate.py), which reads the same projection as the phrase scan would.
@@ -261,8 +271,7 @@ class Scanner:
             if ends.get(rule.reads, value) != value:  # one pattern read two ways: unsure
                 value = -1
             ends[rule.reads] = value
-        reading = GateReading(bool(fired), ends)
-        return (self._by_char(text, data, found) if found else {}), reading
+        return ends
 
     def _by_char(
         self, text: str, data: bytes, found: dict[tuple[int, int], list[int]]
