@@ -112,3 +112,19 @@ def test_a_text_without_phrases_scans_no_phrase_database(
     found, _ = gated.scan("Mail jane.doe@acme-corp.io about the quarterly report.", hold=False)
     assert {f.type for f in found} == {"pii.email"}
     assert counted.scanned == []
+
+
+def test_a_blocklist_shares_databases_however_many_words() -> None:
+    # A blocklist's words report every match, so the gate never reads them exactly; they
+    # must not get a database each (a thousand words, a thousand scans and compiles).
+    words = [f"codeword{i:03d}" for i in range(100)]
+    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), {})
+    settings = PolicySettings.model_validate(
+        {"input": [{"type": "pii"}, {"type": "blocklist", "words": words, "action": "flag"}]}
+    )
+    gated = _gated(compile_policies({"p": settings}, compiler)["p"])
+    phrases = _phrases(gated)
+    assert sum(len(d.rules) for d in phrases) == len(words)
+    assert len(phrases) <= 5
+    found, _ = gated.scan("the word is c0deword042, keep it", hold=False)
+    assert [f.type for f in found] == ["blocklist.word"]
