@@ -135,8 +135,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     # "override your prior programming": few rules, so the verbs are one prefix to the
     # engine (as four rules they multiplied its compile time). The earlier orders and the
     # model's own are two rules, not one alternation: as one, its automaton stayed awake
-    # through every "<verb> your" of a text made of them (1 MiB: 82 ms; as two, 34), and
-    # the gate could not read the model's own exactly (GATES).
+    # through every "<verb> your" of a text made of them (1 MiB: 82 ms; as two, 34). The
+    # gate reads each by its last words (GATES), and a text holding those scans it alone.
     ("injection.ignore_previous", "ignore.set_aside",
      _SET_ASIDE + " " + _DETS + "(your |the )?" + _EARLIER + " " + _TOLD, 1.0),
     ("injection.ignore_previous", "ignore.set_aside_yours",
@@ -148,7 +148,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.ignore_previous", "ignore.what_you_were_told",
      _SET_ASIDE + r" (everything|anything|all) (that )?(you were|you ve been|you have been)"
      r" (told|given|instructed)", 1.0),
-    # A rule of its own, read by the gate by its last words (GATES): whole, its reading
+    # A rule of its own, read by the gate by its middle words (GATES): whole, its reading
     # on the plain view woke at every verb (1 MiB of "ignore ": 17 ms of the gate's 100).
     ("injection.ignore_previous", "ignore.what_they_said",
      _SET_ASIDE + r" (what|whatever|everything) (the system|your developers?|the developers?)"
@@ -245,13 +245,13 @@ HALVES: dict[str, tuple[str, ...]] = {
 # which kept the gate's automaton busy on every text (+3.3 us per 4 KB of ASCII prose).
 GATES: dict[str, str] = {
     **{f"persona.no_limits_claim{i}": _BOUND_BY for i in _GAP_CLAIMS[:-1]},
-    # Setting orders aside: what every match ends with, the earlier orders. Whole, the
-    # verbs and determiners kept the gate busy on text made of those words ("ignore
-    # previous ignore previous ...": 1 MiB of it read 67 ms before the paraphrase families,
-    # 222 ms with them). The model's own orders ("ignore.set_aside_yours") are cheap to
-    # read whole, so the gate reads them exactly.
+    # Setting orders aside: what every match ends with, the orders. Whole, the verbs and
+    # determiners kept the gate busy on text made of those words ("ignore previous ignore
+    # previous ...": 1 MiB of it read 67 ms before the paraphrase families, 222 ms with
+    # them), and on prose (the model's own orders, whole: 4.7 K instructions a 4 KB text).
     "ignore.set_aside": _EARLIER + " " + _TOLD,
+    "ignore.set_aside_yours": r"(your|you r) (own )?(" + _EARLIER + " )?" + _TOLD_YOURS,
     "ignore.set_aside_from": _TOLD_YOURS + " " + _FROM,
-    "ignore.what_they_said": r"(the system|your developers?|the developers?) (said|told you"
-    r"|wrote)",
+    "ignore.what_they_said": r"(what|whatever|everything) (the system|your developers?"
+    r"|the developers?)",
 }
