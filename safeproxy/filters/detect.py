@@ -109,12 +109,15 @@ class Detector:
         """
         if view is None:
             view = self._normalizer.normalize(text)
+        picked = None if given is None else self._given(given)
+        if picked is not None and not picked and not hold:
+            return [], len(text)  # none of these rules can match: not even folded
         norm = view.text
         scanned = norm if self._fold is None else self._fold(norm)
         if gate is not None:
             candidates = self._scanner.gated_candidates(scanned, gate)
-        elif given is not None:
-            candidates = self._given(given, scanned)
+        elif picked is not None:
+            candidates = picked
         else:
             candidates = self._scanner.candidates(scanned)
         if not candidates:
@@ -241,11 +244,10 @@ class Detector:
             return findings, len(text)
         return findings, self._hold(view, scanned, floor)
 
-    def _given(
-        self, given: Mapping[Pattern, int], scanned: str
-    ) -> dict[tuple[int, int], list[int]]:
+    def _given(self, given: Mapping[Pattern, int]) -> dict[tuple[int, int], list[int]] | None:
         """Candidates from the gate's reading: none where none of these rules' patterns
-        matched there; their first ends where each was read exactly; else this scan's own.
+        matched there; their first ends where each was read exactly; else None (this
+        scan's own must run).
 
         A text of phrase words (an order's first word, repeated) costs the engine's phrase
         automata a start at every word, in each database that reads it: reading it once, in
@@ -256,7 +258,7 @@ class Detector:
             if mine is None:
                 continue
             if end < 0:
-                return self._scanner.candidates(scanned)
+                return None
             for index in mine:
                 found[(index, -1)] = [end]
         return found
