@@ -58,6 +58,7 @@ class Detector:
             for_ascii=for_ascii,
         )
         self._holds = hold_functions(self.rules)
+        self._rank = {r.pattern.rule: r.rank for r in self.rules if r.rank}
         # Each phrase pattern's rules, for the gate's report of where it first matched.
         self._by_pattern: dict[Pattern, list[int]] = {}
         for i, r in enumerate(self.rules):
@@ -239,7 +240,7 @@ class Detector:
                     reach[index] = b
         findings.sort(key=lambda f: (f.start, f.end))
         if len(findings) > 1:
-            findings = _one_per_value(findings)
+            findings = _one_per_value(findings, self._rank)
         if not hold:
             return findings, len(text)
         return findings, self._hold(view, scanned, floor)
@@ -368,13 +369,18 @@ class Detector:
         )
 
 
-def _one_per_value(findings: list[Finding]) -> list[Finding]:
+def _one_per_value(findings: list[Finding], rank: Mapping[str, float]) -> list[Finding]:
     """Two rules naming one value with one type (ours and detect-secrets' for an AWS key
-    id) make one finding, the more severe; a record counts values, not rules."""
+    id) make one finding, the more severe, then the higher ranked (Rule.rank, by rule id);
+    a record counts values, not rules."""
     kept: dict[tuple[str, int, int, str], Finding] = {}
     for f in findings:
         key = (f.type, f.start, f.end, f.filter)
         known = kept.get(key)
-        if known is None or f.severity > known.severity:
+        if (
+            known is None
+            or f.severity > known.severity
+            or (f.severity == known.severity and rank.get(f.rule, 0.0) > rank.get(known.rule, 0.0))
+        ):
             kept[key] = f
     return findings if len(kept) == len(findings) else list(kept.values())

@@ -210,8 +210,9 @@ def injection_rules() -> list[Rule]:
             Severity.HIGH,
             bounded=False,
             gate_regex=phrase_regex(GATES[rule]) if rule in GATES else None,
+            rank=weight,
         )
-        for kind, rule, rx, _w in FAMILIES
+        for kind, rule, rx, weight in FAMILIES
     ]
 
 

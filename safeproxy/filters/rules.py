@@ -71,6 +71,10 @@ class Rule:
     # Phrase rules: what the phrase gate reads instead of the pattern (gate.py), a part that
     # every match holds (its rarer words), where the whole pattern costs every scan more.
     gate_regex: str | None = None
+    # Of two findings of one value and type, the kept one is the more severe, then the one
+    # whose rule ranks higher (a scored phrase: its weight). Without it, which rules happen
+    # to share a database decided whether a phrase of weight 1.0 or its 0.6 twin was kept.
+    rank: float = 0.0
 
 
 def on_norm(check: Callable[[str], bool]) -> Validator:

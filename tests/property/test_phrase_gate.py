@@ -9,9 +9,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from safeproxy.filters.api import Finding
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.gate import GateReading, plain_reading
 from safeproxy.filters.holdback import Finders
+from safeproxy.filters.injection import score
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
 from safeproxy.filters.skeleton import LEET, Skeleton
@@ -68,10 +70,19 @@ def obfuscated(draw: st.DrawFn) -> str:
     return "".join(out)
 
 
+def _values(found: list[Finding]) -> list[tuple[str, int, int, str]]:
+    return sorted({(f.type, f.start, f.end, f.filter) for f in found})
+
+
 def _same_through_the_gate(text: str) -> None:
     gated = GATED.input.finder.scan(text, hold=False)[0]
     reference = REFERENCE.input.finder.scan(text, hold=False)[0]
-    assert gated == reference
+    # With a gate, the rules it cannot read exactly have databases of their own, so one
+    # value of one type may be named by another of its rules: the values, and the score
+    # the injection filter decides by, are what must agree.
+    assert _values(gated) == _values(reference)
+    injected = [f for f in gated if f.filter == "injection"]
+    assert score(injected) == score([f for f in reference if f.filter == "injection"])
 
 
 @settings(max_examples=400, deadline=None)
