@@ -69,16 +69,21 @@ _SYNTAX = frozenset("()|?*+^$.")
 
 
 def plain_reading(
-    regex: str, fold: Callable[[str], str], cache: dict[str, str] | None = None
+    regex: str,
+    fold: Callable[[str], str],
+    cache: dict[tuple[str, bool], str] | None = None,
+    caseless: bool = True,
 ) -> str:
     """`regex` (over fold(text)) rewritten to match the ASCII `text` wherever it matched.
-    `cache` keeps each token's class across calls (a policy's phrases share most letters)."""
-    known: dict[str, str] = {} if cache is None else cache
+    `cache` keeps each token's class across calls (a policy's phrases share most letters).
+    `caseless`: whether the pattern is compiled without regard to case (a case-sensitive
+    one's negated classes take the other case). ValueError for what it cannot rewrite."""
+    known: dict[tuple[str, bool], str] = {} if cache is None else cache
 
     def preimage(token: str) -> str:
-        hit = known.get(token)
+        hit = known.get((token, caseless))
         if hit is None:
-            hit = known[token] = _preimage(token, fold)
+            hit = known[(token, caseless)] = _preimage(token, fold, caseless)
         return hit
 
     out: list[str] = []
@@ -90,8 +95,12 @@ def plain_reading(
             i += 2
             if token in ("\\b", "\\B"):
                 continue  # an assertion: dropping it only widens the gate
+            if token[1:] in _UNREAD_ESCAPES:
+                raise ValueError(f"unsupported escape in a phrase pattern: {token}")
             out.append(preimage(token))
         elif c == "[":
+            if regex.startswith(("[[:", "[^[:"), i):
+                raise ValueError("POSIX classes are not read by the gate")
             end = _class_end(regex, i)
             out.append(preimage(regex[i:end]))
             i = end
@@ -125,18 +134,23 @@ def _class_end(regex: str, start: int) -> int:
     return i + 1
 
 
+# Escapes that are no one character: anchors and back-references (\\A read as a class
+# would match a character, and never the start).
+_UNREAD_ESCAPES = frozenset("AZzG123456789")
+
 # A character outside ASCII, standing for all of them: an ASCII pattern tells none apart
 # (in Hyperscan's UTF-8 mode but for its CASE_TWINS, whose texts the gate does not read).
 _WIDE = "\u0436"
 
 
-def _preimage(token: str, fold: Callable[[str], str]) -> str:
+def _preimage(token: str, fold: Callable[[str], str], caseless: bool = True) -> str:
     """The class of ASCII characters whose folding matches `token` (one character), and of
     every byte outside ASCII if the token can match a character outside ASCII (the
     skeleton leaves those as they are)."""
-    matcher = re.compile(token, re.IGNORECASE)
+    case = re.IGNORECASE if caseless else re.NOFLAG
+    matcher = re.compile(token, case)
     chars = [f"\\x{x:02x}" for x in range(128) if matcher.fullmatch(fold(chr(x)))]
-    wide = not ascii_only(token) or re.fullmatch(token, _WIDE, re.IGNORECASE | re.ASCII)
+    wide = not ascii_only(token) or re.fullmatch(token, _WIDE, case | re.ASCII)
     if not chars or wide:
         # (With nothing ASCII, the class is still "every byte outside ASCII": never empty.)
         chars.append("\\x80-\\xff")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from safeproxy.filters.holdback import Finder, Finders
 from safeproxy.filters.injection_scripts import ScriptFinder
 from safeproxy.filters.limits import Limits
 from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.projection import ascii_only
 from safeproxy.filters.registry import (
     Clamped,
     Context,
@@ -297,7 +299,7 @@ class Compiler:
         """The phrase rules as they read on the plain view (gate.py): they ride along in the
         plain scan, so a whole ASCII text without a phrase skips the skeleton scan. No gate
         (always scan the skeleton) if one cannot be written."""
-        cache: dict[str, str] = {}
+        cache: dict[tuple[str, bool], str] = {}
         try:
             gate = tuple(
                 GateRule(
@@ -314,7 +316,7 @@ class Compiler:
                 )
                 for r, _ in phrases
             )
-        except ValueError:
+        except (ValueError, re.error):  # (a token `re` cannot read, in a user's pattern)
             return ()
         return gate  # compiled with the plain patterns; see `_stage` for one that fails
 
@@ -351,6 +353,7 @@ def _exact_reading(rule: Rule) -> bool:
     pattern = rule.pattern
     return (
         rule.gate_regex is None
+        and ascii_only(pattern.regex)  # else the reading takes any such character for it
         and pattern.single
         and pattern.caseless
         and "\\b" not in pattern.regex

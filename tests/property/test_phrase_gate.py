@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -163,3 +164,22 @@ def test_a_rule_read_by_its_gate_words_is_found_through_the_gate() -> None:
         found = GATED.input.finder.scan(text, hold=False)[0]
         assert any(f.rule.startswith(rule) for f in found), text
         _same_through_the_gate(text)
+
+
+def test_what_the_gate_cannot_rewrite_is_refused_not_narrowed() -> None:
+    # Anchors and back-references are no character, and a POSIX class is no list of them:
+    # read as a class each would make the gate narrower than its rule, which then skips a
+    # phrase database that held a match. Refused, the policy has no gate and scans them all.
+    for pattern in [r"\Afoo", r"foo\Z", r"foo\z", r"(a)\1", r"[[:digit:]]+x"]:
+        with pytest.raises(ValueError):
+            plain_reading(pattern, SKELETON.fold)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=12))
+def test_a_case_sensitive_pattern_is_read_with_its_case(text: str) -> None:
+    # A negated class read without regard to case would lose the other case's letters.
+    for pattern in [r"foo[^a-z]bar", r"[A-Z]{2}[^A-Z]x"]:
+        plain = re.compile(plain_reading(pattern, SKELETON.fold, caseless=False))
+        original = re.compile(pattern)
+        assert bool(plain.search(text)) == bool(original.search(SKELETON.fold(text)))
