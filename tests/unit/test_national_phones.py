@@ -4,6 +4,7 @@ word, and the benign look-alikes (dates, versions, ISBNs, order ids, ranges) tha
 from __future__ import annotations
 
 import datetime
+import random
 
 import phonenumbers
 import pytest
@@ -58,30 +59,28 @@ def test_most_national_examples_of_the_default_regions_are_phones() -> None:
     assert len(missed) <= 4, missed
 
 
-@st.composite
-def national_numbers(draw: st.DrawFn) -> str:
+def _national_number(rng: random.Random) -> str:
     """A random valid number of a default region: an example with new trailing digits."""
-    region, kind = draw(
-        st.tuples(
-            st.sampled_from(DEFAULT_PHONE_REGIONS),
-            st.sampled_from([PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE]),
-        )
-    )
+    region = rng.choice(DEFAULT_PHONE_REGIONS)
+    kind = rng.choice([PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE])
     example = phonenumbers.example_number_for_type(region, kind)
     if example is None:
         return ""
     e164 = phonenumbers.format_number(example, PhoneNumberFormat.E164)
-    tail = draw(st.text("0123456789", min_size=3, max_size=3))
+    tail = f"{rng.randrange(1000):03d}"
     number = phonenumbers.parse(e164[:-3] + tail, None)
     if not phonenumbers.is_valid_number(number):
         return ""
     return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(national_numbers(), min_size=60, max_size=60))
-def test_random_valid_national_numbers_are_mostly_phones(numbers: list[str]) -> None:
-    tried = [n for n in numbers if n]
+def test_random_valid_national_numbers_are_mostly_phones() -> None:
+    # A share over a fixed sample, not a search: Hypothesis, asked for 60 numbers, went
+    # looking for the one region format the pattern refuses (AR's carrier code, above) and
+    # drew it seven times, which says nothing about the share.
+    rng = random.Random(20241204)
+    tried = [n for n in (_national_number(rng) for _ in range(600)) if n]
+    assert len(tried) >= 300
     hits = sum(_covered(f"Tel. {n}, thanks", n, "pii.phone") for n in tried)
     assert hits >= 0.9 * len(tried)
 
