@@ -7,6 +7,7 @@ characters; for keyword rules only the value is the finding, so the keyword may 
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Sequence
 
@@ -18,13 +19,15 @@ from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.secrets_cli import CLI_RULES
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
+from safeproxy.filters.secrets_words import PASSWORD_WORDS
+from safeproxy.filters.secrets_words import SEPARATORS as WORD_SEPARATORS
 
 
 def _upper_token(norm: str, orig: str) -> bool:
     return orig == orig.upper()
 
 
-_SEPARATORS = (":=", "=>", ":", "=", " is ", " was ")
+_SEPARATORS = (":=", "=>", ":", "=", " is ", " was ", *WORD_SEPARATORS)
 
 
 def _keyword_value(norm: str) -> tuple[int, int]:
@@ -33,11 +36,11 @@ def _keyword_value(norm: str) -> tuple[int, int]:
     A query string's next parameter (`&x=1`) or a connection string's next pair (`;x=1`)
     is not part of the value.
     """
-    i = min((j for j in (norm.find(sep) for sep in _SEPARATORS) if j >= 0), default=0)
+    found = [(j, len(sep)) for j, sep in ((norm.find(sep), sep) for sep in _SEPARATORS)]
+    j, n = min(((j, n) for j, n in found if j >= 0), default=(0, 0))
+    i = j + n
     while i < len(norm) and norm[i] in ":=> \"'":
         i += 1
-    if norm.startswith(("is ", "was "), i):
-        i = norm.index(" ", i) + 1
     end = min(_next_pair(norm, i, "&"), _next_pair(norm, i, ";"))
     # A connection string's last pair ends with a `;` that closes it (`Pwd=v;`).
     return i, max(i, len(norm[:end].rstrip(";")))
@@ -167,7 +170,7 @@ SECRET_RULES: dict[str, Rule] = {
             # a JSON or dict key; `:=`, `=>` and "is" also assign.
             r"(password|passwd|passphrase|pwd|secret|secret[_-]?key|api[_-]?key|apikey"
             r"|access[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|token"
-            r"|client[_-]?secret|private[_-]?key|credentials?)[\"']? ?(:=|=>|[:=]| is | was )"
+            r"|client[_-]?secret|private[_-]?key|credentials?)[\"']? ?(:=|=>|->|[:=]| is | was )"
             r" ?[\"']?[^\s\"']",
             200,
         ),
@@ -202,11 +205,19 @@ SECRET_RULES: dict[str, Rule] = {
     **CLI_RULES,
 }
 
+# keyword_value's reading of other languages' password words and the abbreviations
+# (secrets_words.py): the same value, judged the same way, under the same kind.
+PASSWORD_WORD_RULE = dataclasses.replace(
+    SECRET_RULES["keyword_value"],
+    pattern=Pattern("secret.keyword_value.words", PASSWORD_WORDS, 200),
+)
+
 # Each kind's rules: one each, but `detect_secrets` is every rule compiled from detect-secrets'
 # plugins (secrets_ds.py): one switch for a generated set that changes with its version.
 # Where their value is a kind we name (an AWS key, a Slack token) they report our type.
 SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
     **{kind: (rule,) for kind, rule in SECRET_RULES.items()},
+    "keyword_value": (SECRET_RULES["keyword_value"], PASSWORD_WORD_RULE),
     "detect_secrets": DETECT_SECRETS_RULES,
 }
 
@@ -234,15 +245,22 @@ def _keyword_secret(norm: str, orig: str) -> bool:
         return False
     if ":" in norm or "=" in norm:
         return True
-    # "my password is X" reads like prose: X must look made up (letters and digits or
-    # symbols), or "the token is expired." would count; and not be one adjective of
-    # hyphened words ("the password is case-sensitive").
+    # "my password is X" (or "wifi pw -> X") reads like prose: X must look made up (letters
+    # and digits or symbols), or "the token is expired." would count; and not be one
+    # adjective of hyphened words ("the password is case-sensitive"), nor a name in code.
     word = value.rstrip(".,;")
     return (
         any(c.isalpha() for c in value)
         and any(not c.isalpha() for c in word)
         and not _compound_word(word)
+        and not _snake_case(word)
     )
+
+
+def _snake_case(word: str) -> bool:
+    """A name in code after an arrow or a copula ("token -> refresh_token", "the secret is
+    kms_key_id"): lower-case words joined by `_`, what a mapping or a field is called."""
+    return "_" in word and word.islower() and word.replace("_", "").isalpha()
 
 
 def _described(word: str) -> bool:
