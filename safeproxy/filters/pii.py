@@ -18,6 +18,10 @@ from safeproxy.filters.phones import phone_regions
 from safeproxy.filters.rules import ALNUM, DIGITS, Rule, on_norm
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.spelled_email import SPELLED_EMAILS, SPELLED_EMAILS_ANY_DOMAIN
+from safeproxy.filters.spelled_email_words import (
+    FOREIGN_SPELLED_EMAILS,
+    FOREIGN_SPELLED_EMAILS_ANY_DOMAIN,
+)
 
 _DIGIT = re.compile(f"[{DIGITS}]")
 
@@ -201,17 +205,18 @@ PII_RULES: dict[str, Rule] = {
 }
 
 
-# Rules an entity brings besides its main one: addresses spelt out ("jane (at) acme dot io").
-# And SSNs without separators, or one digit at a time, after a context word.
+# Rules an entity brings besides its main one: addresses spelt out ("jane (at) acme dot io",
+# "laura arroba gmail punto com"). And SSNs without separators, or one digit at a time,
+# after a context word.
 PII_COMPANIONS: dict[str, tuple[Rule, ...]] = {
-    "email": SPELLED_EMAILS,
+    "email": (*SPELLED_EMAILS, *FOREIGN_SPELLED_EMAILS),
     "ssn": (SSN_BARE, SSN_SPACED),
 }
 
 # With `exempt_reserved_domains: false`: every address is a finding, example.com's too.
 EMAIL_ANY_DOMAIN = dataclasses.replace(PII_RULES["email"], validate=None)
 PII_COMPANIONS_ANY_DOMAIN: dict[str, tuple[Rule, ...]] = {
-    "email": SPELLED_EMAILS_ANY_DOMAIN,
+    "email": (*SPELLED_EMAILS_ANY_DOMAIN, *FOREIGN_SPELLED_EMAILS_ANY_DOMAIN),
     "ssn": (SSN_BARE, SSN_SPACED),
 }
 
