@@ -18,10 +18,17 @@ from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.injection_latin import (
     FOREIGN_EXTRACT,
+    FOREIGN_HIDDEN,
     FOREIGN_IGNORE,
+    FOREIGN_IGNORE_FR,
+    FOREIGN_NO_FILTERS,
+    FOREIGN_UNBOUND,
+    FOREIGN_YOURS,
+    FOREIGN_YOURS_WEAK,
     MORE_EXTRACT,
     MORE_IGNORE,
 )
+from safeproxy.filters.injection_latin import GATES as LATIN_GATES
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
 from safeproxy.filters.injection_paraphrase import GATES, HALVES
@@ -117,11 +124,20 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|reveal)", 1.0),
     ("injection.ignore_previous", "ignore.foreign", FOREIGN_IGNORE, 1.0),
     ("injection.ignore_previous", "ignore.foreign_everything",
-     r"(olvida|olvide|esqueca|esquece|dimentica|oublie|oubliez|vergiss|vergessen sie) "
+     r"(olvida|olvide|esqueca|esquece|dimentica|oublie|oubliez|vergiss|vergessen sie"
+     r"|ignoriere|ignorieren sie) "
      r"(todo lo anterior|todo lo que te (dije|dijeron)|tudo o que (foi dito|te disseram)"
      r"|tutto (quello che ti e stato detto|cio che precede)|tout ce qui precede"
-     r"|tout ce qu on t a dit|alles (davor|bisherige|was (dir )?(vorher|bisher) gesagt wurde))",
+     r"|tout ce qu on t a dit|alles (davor|bisherige|was (dir )?(vorher|bisher) gesagt wurde"
+     r"|was (man )?(dir|ihnen) (vorher|bisher|zuvor) gesagt (hat|wurde)))",
      1.0),
+    ("injection.ignore_previous", "ignore.foreign_yours", FOREIGN_YOURS, 1.0),
+    ("injection.ignore_previous", "ignore.foreign_yours_weak", FOREIGN_YOURS_WEAK, 0.6),
+    ("injection.role_override", "role.foreign_no_filters", FOREIGN_NO_FILTERS, 0.5),
+    ("injection.role_override", "role.foreign_unbound", FOREIGN_UNBOUND, 1.0),
+    ("injection.ignore_previous", "ignore.foreign_fr", FOREIGN_IGNORE_FR, 1.0),
+    *(("injection.system_prompt_extraction", f"extract.foreign_hidden{i}", rx, 1.0)
+      for i, rx in enumerate(FOREIGN_HIDDEN)),
     ("injection.system_prompt_extraction", "extract.your_rules",
      _EXTRACT + r" (me )?(all )?(of )?your " + _HIDDEN + " " + _RULES, 1.0),
     ("injection.system_prompt_extraction", "extract.question",
@@ -201,6 +217,7 @@ def phrase_regex(words: str) -> str:
 
 
 def injection_rules() -> list[Rule]:
+    gates = GATES | LATIN_GATES
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
         # score needs, so a text made of one phrase costs one report per phrasing.
@@ -209,7 +226,7 @@ def injection_rules() -> list[Rule]:
             Pattern(rule, phrase_regex(rx), 400, single=True),
             Severity.HIGH,
             bounded=False,
-            gate_regex=phrase_regex(GATES[rule]) if rule in GATES else None,
+            gate_regex=phrase_regex(gates[rule]) if rule in gates else None,
             rank=weight,
         )
         for kind, rule, rx, weight in FAMILIES
