@@ -18,6 +18,7 @@ from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.secrets_cli import CLI_RULES
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
+from safeproxy.filters.secrets_jwk import JWK_RULE
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
 from safeproxy.filters.secrets_words import PASSWORD_WORDS
 from safeproxy.filters.secrets_words import SEPARATORS as WORD_SEPARATORS
@@ -218,6 +219,8 @@ PASSWORD_WORD_RULE = dataclasses.replace(
 SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
     **{kind: (rule,) for kind, rule in SECRET_RULES.items()},
     "keyword_value": (SECRET_RULES["keyword_value"], PASSWORD_WORD_RULE),
+    # A private key as a JSON Web Key (secrets_jwk.py): no PEM armour to anchor on.
+    "private_key": (SECRET_RULES["private_key"], JWK_RULE),
     "detect_secrets": DETECT_SECRETS_RULES,
 }
 
