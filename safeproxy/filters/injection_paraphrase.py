@@ -333,4 +333,9 @@ GATES: dict[str, str] = {
     # The user's request hijacked: its object and what follows, not the verbs (the same
     # as the orders set aside's).
     "ignore.users_request": _USERS_REQUEST,
+    # Its verbs and its "([a-z0-9]+ )?" count read on the plain view kept the gate busy on
+    # prose: 5.6 us of every 4 KB.
+    "extract.first_words": r"(words|lines|sentences|paragraphs|characters|tokens) of (your"
+    r"|you r) (system |initial |original |hidden )?(prompt|instructions|system message"
+    r"|directives|guidelines|rules)",
 }
