@@ -25,7 +25,7 @@ class is widened to everything folding into it. So skipping on its "no" is exact
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -62,6 +62,22 @@ class GateReading:
 
     open: bool = True
     ends: dict[Pattern, int] | None = field(default=None)
+
+
+def reading_ends(rules: Sequence[GateRule], fired: dict[int, int]) -> dict[Pattern, int]:
+    """GateReading.ends from the gate rules that fired (by index) and their first ends.
+
+    The ends are the phrase scan's where the text was read one byte per character: a phrase
+    pattern (ASCII) reads every character outside ASCII alike, and so does its reading,
+    which reads the same projection as the phrase scan would."""
+    ends: dict[Pattern, int] = {}
+    for k, end in fired.items():
+        rule = rules[k]
+        value = end if rule.exact else -1
+        if ends.get(rule.reads, value) != value:  # one pattern read two ways: unsure
+            value = -1
+        ends[rule.reads] = value
+    return ends
 
 
 # Regex syntax copied as it is: grouping, alternation, quantifiers, anchors.

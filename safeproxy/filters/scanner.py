@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import hyperscan
 
-from safeproxy.filters.gate import GateReading, GateRule
+from safeproxy.filters.gate import GateReading, GateRule, reading_ends
 from safeproxy.filters.projection import CASE_TWINS, ascii_only, fold_twins, project
 
 # Reports one rule may make per scan: a floor, and an allowance per KiB of text.
@@ -254,24 +254,12 @@ class Scanner:
         _scan(self._db_ascii, data, on_match, self._scratch(self._db_ascii), cap)
         if reading is not None:
             if fired:
-                reading.ends = self._gate_ends(fired)
+                # Byte offsets are character offsets here, on ASCII text and on a
+                # projection alike (gate.py: `reading_ends`).
+                reading.ends = reading_ends(self._gate, fired)
             else:
                 reading.open = False
         return self._by_char(text, data, found) if found else {}
-
-    def _gate_ends(self, fired: dict[int, int]) -> dict[Pattern, int]:
-        """GateReading.ends from the gate rules that fired and their first ends."""
-        # Byte offsets are character offsets here, on ASCII text and on a projection alike:
-        # a phrase pattern (ASCII) reads every character outside ASCII alike, and so does
-        # its reading (gate.py), which reads the same projection as the phrase scan would.
-        ends: dict[Pattern, int] = {}
-        for k, end in fired.items():
-            rule = self._gate[k]
-            value = end if rule.exact else -1
-            if ends.get(rule.reads, value) != value:  # one pattern read two ways: unsure
-                value = -1
-            ends[rule.reads] = value
-        return ends
 
     def _by_char(
         self, text: str, data: bytes, found: dict[tuple[int, int], list[int]]
