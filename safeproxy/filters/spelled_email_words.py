@@ -45,7 +45,13 @@ _DOT = rf"({_S}{_O}{_S}{_ANY_DOT}{_S}{_C}{_S}|{_S1}{_ANY_DOT}{_S1}|\.)"
 AT_REGEX = rf"{_AT}{_S}{_C}?{_S1}{_L}({_DOT}{_L}){{1,6}}"
 # A foreign dot word after the domain's first label; the at-sign before it is "@",
 # bracketed or wrapped (spelled_email's start_of, without the bare word).
-DOT_REGEX = rf"({_O}{_S}{_FOREIGN_DOT}{_S}{_C}{_S}| {_FOREIGN_DOT}{_S1}){_L}({_DOT}{_L}){{0,5}}"
+# Its labels unbounded ("+", not {1,63}): bounded, the pattern is over Hyperscan's size limit
+# in UTF-8 mode, which a policy's plain scan compiles where one of its patterns is
+# case-sensitive. The rule's longest match bounds a label anyway.
+_LABEL = r"[a-z0-9-]+"
+DOT_REGEX = (
+    rf"({_O}{_S}{_FOREIGN_DOT}{_S}{_C}{_S}| {_FOREIGN_DOT}{_S1}){_LABEL}({_DOT}{_LABEL}){{0,5}}"
+)
 
 # Python's `re` on a matched span (at most MAX_LEN characters): bounded work per match.
 _TO_ENGLISH = re.compile(r"\b(" + "|".join((*AT_WORDS, *DOT_WORDS, "point")) + r")\b")
