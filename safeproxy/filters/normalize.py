@@ -69,6 +69,8 @@ _ASCII_FOLD = bytes(
     else b
     for b in range(256)
 )
+# The ASCII controls that fold to nothing, NUL aside (see `Normalizer.normalize`).
+_ASCII_DROPPED = bytes(b for b in range(1, 128) if _ASCII_FOLD[b] == 0)
 # Marks a character that folds to nothing (NUL: the only code point that is 0 in UTF-32).
 _VANISHED = "\x00"
 _V = TypeVar("_V")
@@ -175,10 +177,12 @@ class Normalizer:
         if text == last_in:  # the held input: equal, or the same object
             return last_out
         if text.isascii():  # most text: _normalize's first case, without a call
-            folded = text.encode("ascii").translate(_ASCII_FOLD)
-            # A NUL in the view is a control to drop, or a NUL of the text's own (the joiner
-            # of texts scanned as one), which stays.
-            if b"\x00" not in folded or folded.count(0) == text.count(_VANISHED):
+            raw = text.encode("ascii")
+            # The controls that fold to nothing are deleted in the same pass, so the length
+            # tells whether any was there. A NUL of the text's own (the joiner of texts
+            # scanned as one) stays: counting NULs on both sides cost two more passes.
+            folded = raw.translate(_ASCII_FOLD, _ASCII_DROPPED)
+            if len(folded) == len(raw):
                 out = Normalized(folded.decode("ascii"), text, None)
             else:
                 out = self._normalize(text)

@@ -91,6 +91,28 @@ def test_fast_path_agrees_with_the_general_path(text: str) -> None:
     assert slow.text == N.normalize(text).text
 
 
+# ASCII dense in what the fast path must tell apart: NULs of the text's own (the joiner of
+# texts scanned as one) stay, other controls vanish, space-like ones become spaces.
+_ASCII_EDGES = st.lists(
+    st.one_of(
+        st.sampled_from(["\x00", "\x01", "\x07", "\x7f", "\t", "\x1f"]),
+        st.characters(max_codepoint=127),
+    ),
+    max_size=80,
+).map("".join)
+
+
+@given(_ASCII_EDGES)
+def test_fast_path_keeps_the_general_paths_view_and_map(text: str) -> None:
+    fast = Normalizer().normalize(text)
+    general = Normalizer()._normalize(text)
+    assert fast.text == general.text
+    n = len(fast.text)
+    assert [fast.original_span(i, i + 1) for i in range(n)] == [
+        general.original_span(i, i + 1) for i in range(n)
+    ]
+
+
 def test_emoji_and_arabic_text_are_not_changed_in_the_original() -> None:
     family = "👩\u200d👩\u200d👧"
     arabic = "\u0645\u0631\u062d\u0628\u0627\u200f"
