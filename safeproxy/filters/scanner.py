@@ -20,6 +20,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import hyperscan
 
@@ -109,6 +110,21 @@ class Scratches:
             scratch = mine[id(db)] = hyperscan.Scratch(db)
         return scratch
 
+    def scan(self, db: hyperscan.Database, data: bytes, on_match: Callable[..., Any]) -> None:
+        """`db.scan` with this thread's scratch (`get` and the scan in one call: every scan
+        of a request comes here)."""
+        try:
+            mine: dict[int, hyperscan.Scratch] | None = self._local.scratches
+        except AttributeError:
+            mine = self._local.scratches = {}
+        if mine is None:
+            db.scan(data, match_event_handler=on_match)
+            return
+        scratch = mine.get(id(db))
+        if scratch is None:
+            scratch = mine[id(db)] = hyperscan.Scratch(db)
+        db.scan(data, match_event_handler=on_match, scratch=scratch)
+
 
 class Scanner:
     """All patterns of one policy; compiled once at load, shared by every request.
@@ -134,7 +150,8 @@ class Scanner:
         `for_ascii`: off for patterns that only text outside ASCII reaches (a text that is
         ASCII would be read as UTF-8, the same answer): no ASCII databases to compile."""
         self.patterns = tuple(patterns)
-        self._scratch = Scratches().get
+        self._scratches = Scratches()
+        self._scratch = self._scratches.get
         self._zeros = [0] * len(self.patterns)
         self._som = tuple(p.som and not p.single for p in self.patterns)
         # Whether the ASCII databases may read the projection of text that is not ASCII (gate
@@ -183,7 +200,10 @@ class Scanner:
         """
         if not self.patterns or not text:
             return {}
-        data, size = self._bytes(text)
+        data = text.encode("utf-8")
+        size = len(data)
+        if size != len(text):  # (_bytes, for text outside ASCII only: one call less)
+            data, size = self._bytes(text, data)
         narrow = len(data) == len(text)  # one byte per character: the ASCII databases
         if narrow and self.gated:
             return self._gated(text, data, size, None)  # its database also holds the gate
@@ -196,22 +216,27 @@ class Scanner:
 
         som = self._som
         counts = self._zeros[:]
-        cap = report_cap(size)
+        cap = REPORTS_FLOOR + REPORTS_PER_KIB * (size >> 10)  # (report_cap, inline)
 
         def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             found.setdefault((index, start if som[index] else -1), []).append(end)
             counts[index] += 1
             return counts[index] > cap  # True stops the scan
 
-        _scan(db, data, on_match, self._scratch(db), cap)
+        try:  # past the cap, an Overload (see report_cap)
+            self._scratches.scan(db, data, on_match)
+        except hyperscan.ScanTerminated:
+            raise Overload(f"over {cap} candidates for one rule") from None
         if not found:
             return {}
         return self._by_char(text, data, found)
 
-    def _bytes(self, text: str) -> tuple[bytes, int]:
-        """What the engine reads: the text's UTF-8, or its projection (one byte per
-        character) where that reads the same; and the UTF-8 size (report caps go by it)."""
-        data = text.encode("utf-8")
+    def _bytes(self, text: str, data: bytes | None = None) -> tuple[bytes, int]:
+        """What the engine reads: the text's UTF-8 (`data`, if given), or its projection (one
+        byte per character) where that reads the same; and the UTF-8 size (report caps go by
+        it)."""
+        if data is None:
+            data = text.encode("utf-8")
         size = len(data)
         if size != len(text) and self._narrow:
             if any(c in text for c in CASE_TWINS):
@@ -227,7 +252,10 @@ class Scanner:
         phrase scan runs)."""
         if self._db_ascii is None or not text:
             return self.candidates(text)
-        data, size = self._bytes(text)
+        data = text.encode("utf-8")
+        if len(data) == len(text):  # ASCII, nearly every text: its UTF-8 is what is read
+            return self._gated(text, data, len(data), reading)
+        data, size = self._bytes(text, data)
         if len(data) != len(text):
             return self.candidates(text)
         return self._gated(text, data, size, reading)
@@ -241,7 +269,7 @@ class Scanner:
         first_gate = len(som)
         fired: dict[int, int] = {}  # gate rule -> its first end (presence: one report each)
         counts = self._zeros[:]
-        cap = report_cap(size)
+        cap = REPORTS_FLOOR + REPORTS_PER_KIB * (size >> 10)  # (report_cap, inline)
 
         def on_match(index: int, start: int, end: int, _flags: int, _ctx: object) -> bool:
             if index >= first_gate:
@@ -251,7 +279,10 @@ class Scanner:
             counts[index] += 1
             return counts[index] > cap  # True stops the scan
 
-        _scan(self._db_ascii, data, on_match, self._scratch(self._db_ascii), cap)
+        try:  # past the cap, an Overload (see report_cap)
+            self._scratches.scan(self._db_ascii, data, on_match)
+        except hyperscan.ScanTerminated:
+            raise Overload(f"over {cap} candidates for one rule") from None
         if reading is not None:
             if fired:
                 # Byte offsets are character offsets here, on ASCII text and on a
@@ -345,18 +376,8 @@ class Overload(Exception):
 
 
 def report_cap(size: int) -> int:
-    """Candidates one rule may report in a text of `size` bytes (see `_scan`)."""
-    return REPORTS_FLOOR + REPORTS_PER_KIB * (size >> 10)
-
-
-def _scan(
-    db: hyperscan.Database,
-    data: bytes,
-    on_match: Callable[..., bool],
-    scratch: hyperscan.Scratch | None,
-    cap: int,
-) -> None:
-    """Scan; Overload when a rule went over its cap of reports.
+    """Candidates one rule may report in a text of `size` bytes; a scan whose rule goes over
+    it stops, with Overload (the scans inline this sum: one call less per scan).
 
     Hyperscan is linear, but each report costs a Python callback and then Python work on the
     candidate: a text made of nothing but candidates ("1-2 1-2 ...": one report every two
@@ -365,13 +386,7 @@ def _scan(
     filter error, decided by the filter's `on_error` (closed: refused), never passed
     unchecked.
     """
-    try:
-        if scratch is None:
-            db.scan(data, match_event_handler=on_match)
-        else:
-            db.scan(data, match_event_handler=on_match, scratch=scratch)
-    except hyperscan.ScanTerminated:
-        raise Overload(f"over {cap} candidates for one rule") from None
+    return REPORTS_FLOOR + REPORTS_PER_KIB * (size >> 10)
 
 
 def _identity(offset: int) -> int:

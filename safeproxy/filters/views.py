@@ -55,23 +55,28 @@ class Gate:
             for ids, flags, projected in ((narrow, base, True), (wide, utf8, False))
             if ids
         ]
-        self._scratch = Scratches().get
+        self._scratches = Scratches()
 
     def open(self, text: str) -> list[int]:
         """The indices of the decoders whose gates match `text`, in order."""
         data = text.encode("utf-8", "surrogatepass")
-        parts: list[tuple[hyperscan.Database, list[int] | None, bool]]
+        hits: list[int] = []
         if text.isascii():  # (its UTF-8 is as long as the text)
             if self._ascii is None:
-                return []
-            parts = [(self._ascii, self._ascii_ids, False)]
-        elif any(c in text for c in CASE_TWINS):  # read as ASCII letters by UTF-8 alone
-            parts = [(self._utf8, None, False)]
+                return hits
+            ids = self._ascii_ids
+
+            def on_match(index: int, *_rest: object) -> None:
+                hits.append(ids[index])
+
+            # (_scan, inline: every text of every request comes here)
+            self._scratches.scan(self._ascii, data, on_match)
         else:
             parts = self._parts
-        hits: list[int] = []
-        for db, ids, projected in parts:
-            self._scan(db, project(data) if projected else data, ids, hits)
+            if any(c in text for c in CASE_TWINS):  # read as ASCII letters by UTF-8 alone
+                parts = [(self._utf8, None, False)]
+            for db, wanted, projected in parts:
+                self._scan(db, project(data) if projected else data, wanted, hits)
         if hits:  # (prose opens none)
             hits.sort()
         return hits
@@ -82,11 +87,7 @@ class Gate:
         def on_match(index: int, *_rest: object) -> None:
             hits.append(index if ids is None else ids[index])
 
-        scratch = self._scratch(db)
-        if scratch is None:
-            db.scan(data, match_event_handler=on_match)
-        else:
-            db.scan(data, match_event_handler=on_match, scratch=scratch)
+        self._scratches.scan(db, data, on_match)
 
 
 def _compile(patterns: Sequence[str], flags: int) -> hyperscan.Database:

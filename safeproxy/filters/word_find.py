@@ -45,7 +45,7 @@ class WordFinder:
             elements=len(self._listed),
             flags=[flags] * len(self._listed),
         )
-        self._scratch = Scratches().get
+        self._scratches = Scratches()
 
     def find(self, text: str, counter: list[int]) -> Iterator[tuple[str, int, int]]:
         """(run, start, end) of each such run in order; `counter[0]` counts the places
@@ -72,11 +72,7 @@ class WordFinder:
         def on_match(index: int, *_rest: object) -> None:
             hits.add(listed[index])
 
-        scratch = self._scratch(self._db)
-        if scratch is None:
-            self._db.scan(data, match_event_handler=on_match)
-        else:
-            self._db.scan(data, match_event_handler=on_match, scratch=scratch)
+        self._scratches.scan(self._db, data, on_match)
         return hits
 
     def by_run(self, text: str, counter: list[int]) -> Iterator[tuple[str, int, int]]:
