@@ -214,5 +214,5 @@ class HiddenType:
                 for s, e in carrier_runs(text, report_cap(len(text)))
             ]
 
-        finder = TextFinder(find, HIDDEN_MAX_HOLD, carrier_tail)
+        finder = TextFinder(find, HIDDEN_MAX_HOLD, carrier_tail, ascii=False)
         return Share(FilterAction(f.action), Redaction(f.redaction), finders=[finder])

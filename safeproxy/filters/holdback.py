@@ -115,11 +115,17 @@ class Finders:
         normalizer: Normalizer,
         gatekeeper: GatedFinder | None = None,
         gated: Sequence[PhraseFinder] = (),
+        narrow: Sequence[Finder] | None = None,
     ) -> None:
         # `gatekeeper` is finders[0] when given, and its gate covers `gated`, the other
         # finders: on a whole text where the gate stays shut, they cannot match and are not
         # run; where it opens, it tells each which of its phrases may match, and where.
         assert gatekeeper is None or len(gated) == len(finders) - 1
+        # `narrow`: those of `finders` that may find something in a text that is all ASCII
+        # (the others need a character outside it); a whole such text asks only them.
+        assert gatekeeper is None or narrow is None
+        self._narrow = None if narrow is None else tuple(narrow)
+        self._narrow_one = self._narrow[0] if self._narrow and len(self._narrow) == 1 else None
         self._finders = tuple(finders)
         self._gated = tuple(gated)
         self._single = self._finders[0] if len(self._finders) == 1 else None
@@ -141,6 +147,10 @@ class Finders:
             return self._single.scan(text, hold=hold, view=view, floor=floor)
         view = view or self._normalizer.normalize(text)
         finders = self._finders
+        if not hold and self._narrow is not None and text.isascii():
+            if self._narrow_one is not None:  # (the default policy's input: one call less)
+                return self._narrow_one.scan(text, hold=False, view=view)
+            finders = self._narrow
         if not hold and self._gatekeeper is not None:
             gate = GateReading()
             first, _ = self._gatekeeper.scan(text, hold=False, view=view, gate=gate)

@@ -139,7 +139,7 @@ class Compiler:
         plain: list[tuple[Rule, str]] = []
         phrases: list[tuple[Rule, str]] = []
         wide: list[tuple[Rule, str]] = []
-        extra: list[Finder] = []
+        extra: list[TextFinder | Clamped] = []
         held = 0
         limits: Limits | None = None
         for i, f in enumerate(filters):
@@ -181,7 +181,7 @@ class Compiler:
             # Outside the gate, like other finders: the gate reads ASCII text, which these
             # rules cannot match.
             reader = self._detector(stage, wide, self._skeleton.fold, False, for_ascii=False)
-            extra.append(Clamped(ScriptFinder(reader, reader.max_len - 1)))
+            extra.append(Clamped(ScriptFinder(reader, reader.max_len - 1), ascii=False))
             held = max(held, reader.max_len - 1)
         gate = self._gate(phrases) if plain and phrases and self._gate_phrases else ()
         gatekeeper: Detector | None = None
@@ -229,7 +229,8 @@ class Compiler:
             # Without a gate the inner set is only its finders: one level, one call less
             # per scan (a stream scans on every event).
             inner: list[Finder] = [finder] if gate else finders
-            finder = Finders([*inner, *extra], self._normalizer)
+            narrow = [*inner, *(x for x in extra if x.ascii)]
+            finder = Finders([*inner, *extra], self._normalizer, narrow=narrow)
             max_len = max(max_len, held + 1)
         if (
             (finders or (views_always and extra))

@@ -154,17 +154,21 @@ class Registry:
 class TextFinder:
     """A non-regex detector as a BoundedFinder: `find(text)` gives its findings in a whole
     text (sorted by start, spans in `text`), `hold(text)` the index from which a finding
-    could still grow (default: `max_hold` characters from the end)."""
+    could still grow (default: `max_hold` characters from the end). `ascii`: False when
+    `find` finds nothing in a text that is all ASCII, so a whole such text skips it."""
 
     def __init__(
         self,
         find: Callable[[str], Sequence[Finding]],
         max_hold: int,
         hold: Callable[[str], int] | None = None,
+        *,
+        ascii: bool = True,
     ) -> None:
         self._find = find
         self._hold = hold
         self.max_hold = max_hold
+        self.ascii = ascii
 
     def scan(
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
@@ -179,11 +183,13 @@ class TextFinder:
 
 
 class Clamped:
-    """A contributed finder whose hold answers are kept within its declared maximum."""
+    """A contributed finder whose hold answers are kept within its declared maximum.
+    `ascii`: as TextFinder's."""
 
-    def __init__(self, finder: BoundedFinder) -> None:
+    def __init__(self, finder: BoundedFinder, *, ascii: bool = True) -> None:
         self._finder = finder
         self.max_hold = finder.max_hold
+        self.ascii = ascii
 
     def scan(
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
