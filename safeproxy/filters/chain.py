@@ -53,10 +53,20 @@ def run_stage(
     and cut in each part it lies in."""
     if stage.empty:
         return StageResult([None] * len(texts))
-    # _scan_in_budget and _decide's first case, inline: every request runs this, and nearly
-    # every one finds nothing in budget.
+    # _scan_in_budget and _decide's first case, inline: every request runs this (twice, in
+    # and out), and nearly every one finds nothing in budget.
     near: list[bool] = []
-    per_text, error, elapsed = _timed_scan(stage, texts, clock, near, joined)
+    started = clock()
+    error: str | None = None
+    try:  # (_timed_scan, inline)
+        per_text = _scan_all(stage, texts, near)
+        for i, j in joined:
+            _scan_joined(stage, texts, i, j, per_text, near)
+    except Overload:
+        per_text, error = [], "overload"
+    except Exception:
+        per_text, error = [], "exception"
+    elapsed = clock() - started
     if error is None and elapsed <= stage.min_budget_s:
         for found in per_text:
             if found:
