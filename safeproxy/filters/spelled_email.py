@@ -33,6 +33,7 @@ from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.spelled_hold import hold
 from safeproxy.filters.spelled_reading import (
     CLOSE,
+    ENGLISH_DOTS,
     LABEL,
     LOCAL,
     MAX_LEN,
@@ -216,10 +217,10 @@ _BEFORE_AT = " " + OPEN + WRAP
 _AFTER_AT = " " + CLOSE + WRAP
 
 
-def start_of(text: str, end: int, bare: bool = True) -> int:
+def start_of(text: str, end: int, bare: bool = True, dots: tuple[str, ...] = ENGLISH_DOTS) -> int:
     """Where the disguised at-sign of the match ending at `end` begins, brackets and leading
     spaces included: the last "@" or word "at" before the end (a domain holds neither);
-    with `bare` off, not the word between spaces."""
+    with `bare` off, not the word between spaces. `dots`: as local_start's."""
     lo = max(0, end - MAX_LEN)
     core = text.rfind("@", lo, end)
     q = text.rfind("at", lo, end)
@@ -251,7 +252,7 @@ def start_of(text: str, end: int, bare: bool = True) -> int:
             p -= 1
         while p > lo and text[p - 1] == " ":
             p -= 1
-    start = local_start(text, p, lo)
+    start = local_start(text, p, lo, dots)
     return start if start < p else -1
 
 

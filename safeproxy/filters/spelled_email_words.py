@@ -21,14 +21,13 @@ from safeproxy.filters.rules import Rule, on_norm
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.spelled_email import start_of, valid
 from safeproxy.filters.spelled_hold import hold
-from safeproxy.filters.spelled_reading import MAX_LEN, OPEN, local_start
+from safeproxy.filters.spelled_reading import EVERY_DOT, FOREIGN_DOTS, MAX_LEN, OPEN, local_start
 
 # Words for "@": Spanish and Portuguese, French, Italian, German and Dutch nicknames,
 # Polish. As they read on the normalised view (lower case, accents folded).
 AT_WORDS = ("arroba", "arobase", "chiocciola", "klammeraffe", "apenstaart", "malpa")
-# Words for ".": Spanish and Italian, German, Portuguese, Polish, Finnish, Norwegian,
-# Czech, Turkish. Not "point" (see above).
-DOT_WORDS = ("punto", "punkt", "ponto", "kropka", "piste", "prikk", "tecka", "nokta")
+# Words for "." (spelled_reading.FOREIGN_DOTS). Not "point" (see above).
+DOT_WORDS = FOREIGN_DOTS
 
 _AT = "(" + "|".join(AT_WORDS) + ")"
 _FOREIGN_DOT = "(" + "|".join(DOT_WORDS) + ")"
@@ -110,12 +109,15 @@ def _start_of_word(text: str, end: int) -> int:
         p -= 1
         while p > lo and text[p - 1] == " ":
             p -= 1
-    start = local_start(text, p, lo)
+    # The local part's dots in the at-word's language too: "pablo punto ruiz arroba ...".
+    start = local_start(text, p, lo, EVERY_DOT)
     return start if start < p else -1
 
 
 def _start_of_sign(text: str, end: int) -> int:
-    return start_of(text, end, bare=False)
+    # The word "at" between spaces counts here: German and Dutch speakers read "@" so
+    # ("t punkt weber at gmx punkt net"), and no English sentence spells its dots "punkt".
+    return start_of(text, end, bare=True, dots=EVERY_DOT)
 
 
 def _rule(

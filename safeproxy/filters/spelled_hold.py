@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from safeproxy.filters.spelled_reading import (
     CLOSE,
+    EVERY_DOT,
     LABEL,
     LOCAL,
     MAX_LEN,
@@ -55,7 +56,8 @@ def hold(norm: str) -> int:
         p = q
         while p > lo and norm[p - 1] == " ":
             p -= 1
-        local = local_start(norm, p, lo)
+        # The widest reading of a local part (any rule's): a stream holds all it may be.
+        local = local_start(norm, p, lo, EVERY_DOT)
         if local < p < held and _growing(norm, p):
             held = local
     return held

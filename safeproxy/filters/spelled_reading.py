@@ -23,11 +23,21 @@ WRAPPED = re.compile(rf"{ANY_W}(at|@|dot|\.){ANY_W}")
 WRAPPED_START = re.compile(rf"{ANY_W}(at|dot|@|\.)")
 # A window that ends with a wrapper, and maybe the start of a word after it: "jane_a".
 WRAPPED_TAIL = re.compile(rf"{ANY_W}(a|at|d|do|dot|@)?\Z")
+# Words for "." in other languages, as they read on the normalised view: Spanish and
+# Italian, German, Portuguese, Polish, Finnish, Norwegian, Czech, Turkish (addresses spelt
+# in them: spelled_email_words.py).
+FOREIGN_DOTS = ("punto", "punkt", "ponto", "kropka", "piste", "prikk", "tecka", "nokta")
+# The words a local part's own dots may be spelt in: "dot" after any at-sign; before a
+# foreign at-word, the foreign ones and French "point" too ("pablo punto ruiz arroba ...").
+# (English prose has "point" before an address: "the point john at acme dot com".)
+ENGLISH_DOTS = ("dot",)
+EVERY_DOT = ("dot", *FOREIGN_DOTS, "point")
 
 
-def local_start(text: str, p: int, lo: int) -> int:
+def local_start(text: str, p: int, lo: int, dots: tuple[str, ...] = ENGLISH_DOTS) -> int:
     """Where the local part ending at p begins; its dots may be spelt out as well
-    ("john dot doe", "john [dot] doe"). p itself when there is none."""
+    ("john dot doe", "john [dot] doe"), between spaces in any of `dots`. p itself when
+    there is none."""
     start = local_run_start(text, p, lo)
     for _ in range(6):  # a few dotted parts at most
         if start == p:
@@ -45,8 +55,8 @@ def local_start(text: str, p: int, lo: int) -> int:
                 if not (k > lo and text[k - 1] in OPEN):
                     break
                 t = k - 1
-            elif t < start and text[max(lo, t - 3) : t] == "dot" and text[t - 4 : t - 3] == " ":
-                t -= 4
+            elif t < start and (n := _dot_word_before(text, t, lo, dots)):
+                t -= n + 1
             elif t > lo and text[t - 1] in WRAP:  # "john_dot_doe", "john -.- doe"
                 k = _dot_before(text, _wrappers_before(text, t, lo), lo)
                 if not (k > lo and text[k - 1] in WRAP):
@@ -60,6 +70,15 @@ def local_start(text: str, p: int, lo: int) -> int:
             return found
         start = before
     return start
+
+
+def _dot_word_before(text: str, t: int, lo: int, dots: tuple[str, ...]) -> int:
+    """The length of the word of `dots` that ends at t with a space before it; 0: none."""
+    for word in dots:
+        k = t - len(word)
+        if k >= lo and k >= 1 and text[k - 1] == " " and text.startswith(word, k):
+            return len(word)
+    return 0
 
 
 def local_run_start(text: str, p: int, lo: int) -> int:

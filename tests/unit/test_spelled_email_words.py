@@ -33,6 +33,17 @@ def cut(text: str) -> set[str]:
         ("jan.nowak malpa wp kropka pl", "jan.nowak malpa wp kropka pl"),
         ("ana@correo punto es", "ana@correo punto es"),
         ("Ihre Adresse: info [at] firma-xy [punkt] de", "info [at] firma-xy [punkt] de"),
+        # The local part's own dots in the same words, and "at" read aloud in German.
+        (
+            "escríbeme a pablo punto ruiz arroba gmail punto com",
+            "pablo punto ruiz arroba gmail punto com",
+        ),
+        (
+            "écris à marie point curie arobase orange point fr",
+            "marie point curie arobase orange point fr",
+        ),
+        ("schreib an t punkt weber at gmx punkt net", "t punkt weber at gmx punkt net"),
+        ("napisz: jan kropka nowak malpa wp kropka pl", "jan kropka nowak malpa wp kropka pl"),
     ],
 )
 def test_an_address_in_other_languages_words_is_cut(text: str, address: str) -> None:
@@ -50,6 +61,9 @@ def test_an_address_in_other_languages_words_is_cut(text: str, address: str) -> 
         "jane@acme point of view",
         "the arroba key on a Spanish keyboard",
         "ver el punto 4.2 del anexo",
+        "Wir treffen uns at home um 8 punkt 30",
+        "meet me at cafe punkt de",
+        "look at the punto de vista",
         # A reserved documentation domain, as for the English words.
         "escriba a usuario arroba example punto com",
     ],
