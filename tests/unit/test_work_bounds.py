@@ -183,7 +183,8 @@ def _unlimited(_chars: int) -> Work:
 def no_report_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     """These texts are denser than the scanner's cap of reports (which would refuse them
     first): lifted, so that the allowance alone is what bounds the validators."""
-    monkeypatch.setattr(scanner_module, "report_cap", lambda _size: 1 << 30)
+    # The scans add the cap up inline (scanner.report_cap): its floor is what to lift.
+    monkeypatch.setattr(scanner_module, "REPORTS_FLOOR", 1 << 30)
 
 
 @pytest.mark.usefixtures("no_report_cap")
