@@ -114,11 +114,19 @@ def said(norm: str, s: int, rule: Rule) -> bool:
 
 
 def block_end(norm: str, e: int, marker: str) -> int:
+    """Where a block rule's block ends: past its closing marker's line, which is the armour's
+    `-----` for PEM (`-----END ... KEY-----`), else the marker's value (`Private-MAC: <hex>`;
+    the normalised view has read line breaks as spaces). The end of the text without one."""
     at = norm.find(marker, e)
     if at < 0:
         return len(norm)
-    close = norm.find("-----", at + len(marker))
-    return len(norm) if close < 0 else close + 5
+    if marker.startswith("-----"):
+        close = norm.find("-----", at + len(marker))
+        return len(norm) if close < 0 else close + 5
+    value = at + len(marker)
+    value += len(norm[value : value + 1]) if norm[value : value + 1] == " " else 0
+    close = norm.find(" ", value)
+    return len(norm) if close < 0 else close
 
 
 def to_original(view: Normalized, index: int) -> int:
