@@ -198,7 +198,8 @@ def phone_spans(
 
 def iban_spans(run: str, work: Work) -> list[tuple[int, int]]:
     """IBANs inside a run of alphanumeric groups: they start with two letters, two digits."""
-    sep = "-" if "-" in run else " "  # groups apart by spaces, or by dashes
+    # Groups apart by spaces, or by dashes, or by dots.
+    sep = "-" if "-" in run else "." if "." in run else " "
     if run.isascii() and run.replace(sep, "").isalnum():
         # The detector's runs (ASCII letters, digits and one separator): one step per group,
         # not per character (a long base64 text is one run after another).

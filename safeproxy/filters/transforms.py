@@ -136,8 +136,8 @@ def _unspace(text: str, start: int, end: int, seps: str, most: int) -> Piece | N
         chars = run[:: width + 1]
         uniform = gap.strip(seps) == "" and not any(c in chars for c in seps)
         if uniform and gap.join(chars) == run:
-            if _letters(chars) < 3:
-                return None  # digits with separators are the detectors' own business
+            if not _worth_joining(chars):
+                return None
             if len(chars) > most:
                 raise Overload(f"spaced text past {most} decoded characters")
             step = width + 1
@@ -147,8 +147,8 @@ def _unspace(text: str, start: int, end: int, seps: str, most: int) -> Piece | N
     # reads at most its budget's worth).
     is_gap = _GAPS[seps]
     chars = is_gap.sub("", run)
-    if _letters(chars) < 3:
-        return None  # digits with separators are the detectors' own business
+    if not _worth_joining(chars):
+        return None
     if len(chars) > most:
         raise Overload(f"spaced text past {most} decoded characters")
     gaps = [m.span() for m in is_gap.finditer(run)]
@@ -168,6 +168,14 @@ def _unspace(text: str, start: int, end: int, seps: str, most: int) -> Piece | N
 
 
 _GAPS = {" \t": re.compile("[ \t]+"), _PUNCT_SEPS: re.compile(r"[.*_|,/\\~+-]+")}
+
+
+def _worth_joining(chars: str) -> bool:
+    """Words, or an identifier of letters and digits ("D E 8 9 3 7 ..." is an IBAN, a
+    country code and its digits). Digits alone with separators are the detectors' own
+    business (one-by-one cards, phones and SSNs)."""
+    letters = _letters(chars)
+    return letters >= 3 or (letters >= 1 and len(chars) - letters >= 8)
 
 
 def _letters(chars: str) -> int:
