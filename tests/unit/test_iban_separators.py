@@ -74,7 +74,8 @@ def test_an_iban_letter_spaced_is_found(iban: str, gap: str) -> None:
 def test_a_wrong_check_passes(iban: str, sep: str) -> None:
     wrong = iban[:2] + f"{(int(iban[2:4]) + 1) % 100:02d}" + iban[4:]
     text = f"ref {grouped(wrong, sep)} ok"
-    assert run_stage(DEFAULT.input, [text]).texts[0] is None
+    # (Its digits may hold another value by chance, a phone number: no IBAN is what counts.)
+    assert "IBAN" not in (run_stage(DEFAULT.input, [text]).texts[0] or "")
 
 
 @pytest.mark.parametrize(
