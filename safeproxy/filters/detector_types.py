@@ -22,7 +22,6 @@ from safeproxy.filters.registry import Context, Registry, Share, TextFinder
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error, report_cap
 from safeproxy.filters.secrets import SECRET_KINDS
-from safeproxy.filters.secrets_scripts import password_word_rule
 from safeproxy.filters.word_hold import WordPrefixHold, plain
 from safeproxy.settings.policy import (
     BlocklistFilter,
@@ -65,26 +64,9 @@ class SecretsType:
     name = "secrets"
     settings = SecretsFilter
 
-    def __init__(self) -> None:
-        # The password words of other scripts (secrets_scripts.py), folded once per fold.
-        self._words: dict[tuple[int, int], Rule] = {}
-
     def share(self, f: SecretsFilter, ctx: Context) -> Share:
         plain = [r for k in f.kinds for r in SECRET_KINDS[k]]
-        # Input only: a reader of other scripts holds back its reach of every streamed reply
-        # (ScriptFinder: a match may begin with letters that fold to ASCII), ASCII ones too;
-        # a password typed after its word in another language is the user's to paste.
-        wide = [self.words(ctx)] if "keyword_value" in f.kinds and ctx.stage == "input" else []
-        return Share(FilterAction(f.action), Redaction(f.redaction), plain=plain, wide=wide)
-
-    def words(self, ctx: Context) -> Rule:
-        key = (id(ctx.normalizer), id(ctx.skeleton))
-        known = self._words.get(key)
-        if known is None:
-            normalizer, skeleton = ctx.normalizer, ctx.skeleton
-            known = password_word_rule(lambda text: skeleton.fold(normalizer.normalize(text).text))
-            self._words[key] = known
-        return known
+        return Share(FilterAction(f.action), Redaction(f.redaction), plain=plain)
 
 
 class InjectionType:
