@@ -58,8 +58,11 @@ def phone_regions(default: str, regions: list[str] | tuple[str, ...]) -> PhoneRe
         pattern = re.compile(meta.general_desc.national_number_pattern or "(?!)")
         prefixes = _shown_prefixes(region)
         shapes = [RegionShape(region, prefix, pattern) for prefix in prefixes]
-        if any(f.national_prefix_optional_when_formatting for f in meta.number_format):
-            shapes += [RegionShape(region, "", pattern, dropped=p) for p in prefixes - {""}]
+        mobile = meta.mobile.national_number_pattern if meta.mobile is not None else None
+        if mobile and any(f.national_prefix_optional_when_formatting for f in meta.number_format):
+            # Read by the mobile pattern: only mobiles are written without it.
+            mobiles = re.compile(mobile)
+            shapes += [RegionShape(region, "", mobiles, dropped=p) for p in prefixes - {""}]
         for shape in shapes:
             for length in meta.general_desc.possible_length or ():
                 by_length.setdefault(len(shape.prefix) + length, []).append(shape)
@@ -89,6 +92,8 @@ def national_phone(
     if len(groups) < 2:
         return False  # see _written_like: bare runs only for the default region
     for shape in regions.by_length.get(len(number), ()):
+        if shape.dropped and number.startswith(shape.dropped):
+            continue  # written with the prefix: the region's own shape reads it (no charge)
         if work is not None and not work.take(PRECHECK_UNITS):
             return False
         # The cheap test (a C regex on at most 17 digits): the trunk prefix the region
