@@ -92,7 +92,7 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "hex-run": _cycled("0123456789abcdef"),
     "base64-run": _drawn(string.ascii_letters + string.digits + "+/", (60, 80), "="),
     "base64url-run": _drawn(string.ascii_letters + string.digits + "-_", (60, 80), "."),
-    # A vendor-style token (secrets_shapes.prefixed_token) after every space.
+    # A vendor-style token (secrets_named.PREFIXED_TOKEN) after every space.
     "prefixed-tokens": _cycled("ab_Hq8ZtL2mXv9RpK4wBn7YcJ3dAe5Fg6 "),
     "email-punct": _cycled("a@b.co "),
     "email-dots": _cycled("a.b@c.d."),
@@ -126,6 +126,18 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "long-word": _cycled("a"),
     "iban-like": _cycled("GB82 WEST 1234 "),
     "iban-dashes": _cycled("GB82-WEST-1234-"),
+    "iban-dots": _cycled("GB82.WEST.1234."),
+    # Words split by hyphens (transforms.decode_hyphenated): every word a split one.
+    "hyphen-words": _cycled("ig-nore pre-vious "),
+    # Generated values of one case after a prefix or a secret's name (secrets_named.py).
+    "one-case-tokens": _cycled("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 "),
+    "named-secrets": _cycled("SECRET_KEY_BASE=3f9a8b7c6d5e4f30a1b2c3d4e5f6a7b8 "),
+    # Digits one by one in groups (refiners.one_by_one_groups).
+    "digit-groups-spaced": _cycled("2 0 6 - 5 5 5 - "),
+    # Password words of other scripts (secrets_scripts.py), each with a value.
+    "script-passwords": _cycled("пароль: Zx9!q 密码\uff1aAb1!c "),
+    # An area code in words, in parentheses (numwords.BREAK_CHARS).
+    "numwords-parens": _cycled("(three one two) "),
     # The decoded views' own alphabets (filters/decoders.py).
     "b64-of-text": _cycled("aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnMg"),
     "hex-pairs": _cycled("41 4b 49 41 "),

@@ -110,6 +110,15 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             ascii_gate=r"(?:^|\s)" + _SPACED_GATE + r"(?:\s|$)",
         ),
         Decoder("spaced", r"\w" + (_PUNCT + r"\w") * 4, t.decode_punct_spaced, d.no_tail),
+        # Syllables apart by hyphens ("ig-nore all pre-vious in-struc-tions"): words split
+        # inside, as letter-spaced text is split at every letter.
+        Decoder(
+            "spaced",
+            t.HYPHENATED_GATE,
+            t.decode_hyphenated,
+            d.no_tail,
+            ascii_gate=t.HYPHENATED_ASCII_GATE,
+        ),
         Decoder(
             "numwords",
             numwords.GATE,

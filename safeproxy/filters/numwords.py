@@ -61,7 +61,8 @@ MIN_WORD_DIGITS = 1
 # separator of these characters (", ", " - ", a newline) is a group break, shown as one space
 # (what the card, SSN and phone patterns accept between groups).
 TIGHT = frozenset(" -,._")
-BREAK_CHARS = frozenset(" \t\r\n,.;:_/|-\u2010\u2011\u2013\u2014")
+# Parentheses too: an area code in words, "(three one two) 555-0188".
+BREAK_CHARS = frozenset(" \t\r\n,.;:_/|()-\u2010\u2011\u2013\u2014")
 MAX_SEP = 8
 # A run needs two number words apart by 1 to this many separators (what the gate finds).
 PAIR_SEP = 3

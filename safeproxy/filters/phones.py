@@ -35,6 +35,9 @@ class RegionShape:
     region: str
     prefix: str  # the trunk prefix its national format shows ("0"), "" when none
     pattern: re.Pattern[str]  # national significant number pattern (general description)
+    # The trunk prefix the region shows, left out where its metadata says that is how
+    # mobiles are written too ("98765 43210" in India). "" for the shapes as shown.
+    dropped: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +56,16 @@ def phone_regions(default: str, regions: list[str] | tuple[str, ...]) -> PhoneRe
         if region == default or meta is None or meta.general_desc is None:
             continue
         pattern = re.compile(meta.general_desc.national_number_pattern or "(?!)")
-        for prefix in _shown_prefixes(region):
-            shape = RegionShape(region, prefix, pattern)
+        prefixes = _shown_prefixes(region)
+        shapes = [RegionShape(region, prefix, pattern) for prefix in prefixes]
+        mobile = meta.mobile.national_number_pattern if meta.mobile is not None else None
+        if mobile and any(f.national_prefix_optional_when_formatting for f in meta.number_format):
+            # Read by the mobile pattern: only mobiles are written without it.
+            mobiles = re.compile(mobile)
+            shapes += [RegionShape(region, "", mobiles, dropped=p) for p in prefixes - {""}]
+        for shape in shapes:
             for length in meta.general_desc.possible_length or ():
-                by_length.setdefault(len(prefix) + length, []).append(shape)
+                by_length.setdefault(len(shape.prefix) + length, []).append(shape)
     return PhoneRegions(default, {n: tuple(shapes) for n, shapes in by_length.items()})
 
 
@@ -83,6 +92,8 @@ def national_phone(
     if len(groups) < 2:
         return False  # see _written_like: bare runs only for the default region
     for shape in regions.by_length.get(len(number), ()):
+        if shape.dropped and number.startswith(shape.dropped):
+            continue  # written with the prefix: the region's own shape reads it (no charge)
         if work is not None and not work.take(PRECHECK_UNITS):
             return False
         # The cheap test (a C regex on at most 17 digits): the trunk prefix the region
@@ -97,7 +108,7 @@ def national_phone(
             continue  # "2024 2024" is no Danish "20 24 20 24": no parse spent on it
         if work is not None and not work.take(PHONE_PARSE_UNITS):
             return False  # the caller sees the allowance spent: unchecked, not valid
-        if _written_like(number, groups, shape.region):
+        if _written_like(number, groups, shape):
             return True
     return False
 
@@ -121,25 +132,74 @@ def _grouped_as(shape: RegionShape, number: str, groups: list[str]) -> bool:
     # alone ("06 20 123 4567", "8 (912) 345-67-89").
     joined = {len(shape.prefix) + c for c in cuts(shown_groups)}
     written = cuts(groups)
-    return written == joined or (bool(shape.prefix) and written == joined | {len(shape.prefix)})
+    return (
+        written == joined
+        or (bool(shape.prefix) and written == joined | {len(shape.prefix)})
+        or _area_and_rest(shape, groups)
+    )
 
 
-def _written_like(number: str, groups: list[str], region: str) -> bool:
+def _area_and_rest(shape: RegionShape, groups: list[str]) -> bool:
+    """The trunk prefix and an area or network code of two to four digits, then the rest
+    as one run: "0151 23456789", "030 12345678", "020 79460958" (DIN 5008 and the habit
+    of many regions with a trunk prefix), whatever groups libphonenumber would print."""
+    return (
+        bool(shape.prefix)
+        and len(groups) == 2
+        and groups[0].startswith(shape.prefix)
+        and 2 <= len(groups[0]) - len(shape.prefix) <= 4
+        and len(groups[1]) >= 5
+    )
+
+
+def _written_like(number: str, groups: list[str], shape: RegionShape) -> bool:
+    region = shape.region
     try:
-        parsed = phonenumbers.parse(number, region)
+        parsed = phonenumbers.parse(shape.dropped + number, region)
     except phonenumbers.NumberParseException:
         return False
-    if not phonenumbers.is_valid_number_for_region(parsed, region):
+    # Valid for the region's calling code: "07911 123456" is a Guernsey mobile, written as
+    # in Britain; a Canadian number reads the same in the US.
+    if not phonenumbers.is_valid_number(parsed):
+        return False
+    if shape.dropped and not _prefix_optional(parsed, region):
         return False
     shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     shown_groups = "".join(c if c.isdigit() else " " for c in shown).split()
+    if shape.dropped and shown_groups and shown_groups[0].startswith(shape.dropped):
+        shown_groups[0] = shown_groups[0][len(shape.dropped) :]
+        shown_groups = [g for g in shown_groups if g]
     if "".join(shown_groups) != number:
         return False  # a trunk prefix missing or added: not how the region writes it
+    if _area_and_rest(shape, groups):
+        # The first group is the area or network code: its length is libphonenumber's
+        # destination code's, or for a mobile one less (German networks are "0151", where
+        # libphonenumber groups "01512").
+        area = len(groups[0]) - len(shape.prefix)
+        ndc = phonenumbers.length_of_national_destination_code(parsed)
+        mobile = phonenumbers.number_type(parsed) in _MOBILES
+        return area == ndc or (mobile and area == ndc - 1)
     # The groups must be the region's own. Merging groups is not allowed here (it is for
     # the default region): "2024-11-03" fits the Danish "20 24 11 03" by merging. A bare
     # run (one group) is not taken for another region even after a context word: "Order
     # #123456789" is a valid Polish number, and "#" is a context word.
     return len(groups) > 1 and cuts(groups) == cuts(shown_groups)
+
+
+def _prefix_optional(parsed: phonenumbers.PhoneNumber, region: str) -> bool:
+    """A mobile whose format the region's metadata marks as written with or without the
+    trunk prefix (India, Turkey, Russia, Vietnam): "98765 43210" as often as "098765 43210"."""
+    if phonenumbers.number_type(parsed) not in _MOBILES:
+        return False
+    choose = getattr(phonenumberutil, "_choose_formatting_pattern_for_number", None)
+    meta = PhoneMetadata.metadata_for_region(region)
+    if choose is None or meta is None:
+        return False
+    form = choose(meta.number_format, phonenumbers.national_significant_number(parsed))
+    return form is not None and bool(form.national_prefix_optional_when_formatting)
+
+
+_MOBILES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 def cuts(groups: list[str]) -> set[int]:

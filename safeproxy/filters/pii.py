@@ -54,7 +54,7 @@ def _iban_prefix(norm: str, p: int) -> bool:
     if not (head[:2].isalpha() and (head[2:].isdigit() or not head[2:])):
         return False
     rest = tail[4:]
-    sep = "-" if "-" in rest else " "  # groups apart by spaces, or by dashes
+    sep = "-" if "-" in rest else "." if "." in rest else " "  # (as refiners.iban_spans)
     return (rest.replace(sep, "").isalnum() or not rest.strip(sep)) and sep * 2 not in rest
 
 
@@ -176,14 +176,14 @@ PII_RULES: dict[str, Rule] = {
         "pii.iban",
         Pattern(
             "pii.iban",
-            r"[a-z]{2}\d{2}(?:[ -]?[a-z0-9]{4}){2,7}(?:[ -]?[a-z0-9]{1,4})?(?:[^a-z0-9]|$)",
+            r"[a-z]{2}\d{2}(?:[ .-]?[a-z0-9]{4}){2,7}(?:[ .-]?[a-z0-9]{1,4})?(?:[^a-z0-9]|$)",
             43,
             som=False,
         ),
         Severity.HIGH,
         refine=refiners.iban_spans,
         hold=_iban_hold,
-        alphabet=ALNUM + " -",
+        alphabet=ALNUM + " .-",
         trailing=ALNUM,
     ),
     "ipv4": Rule(

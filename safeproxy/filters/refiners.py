@@ -7,7 +7,9 @@ so a text made of look-alikes cannot make them slow; each window is judged by a 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 
 from safeproxy.filters.phones import PhoneRegions
 from safeproxy.filters.validators import card_number, digits, iban, one_by_one, phone_number
@@ -192,13 +194,45 @@ def phone_spans(
             spaced = " ".join(digits(run[a:b]))
             if 7 <= count <= 15 and work.take() and phone_number(spaced, region, work, regions):
                 found.append((a, b))
+        grouped = one_by_one_groups(run)
+        if grouped is not None and not found and work.take():
+            a, b, groups = grouped
+            if 7 <= len("".join(groups)) <= 15 and phone_number(
+                "-".join(groups), region, work, regions
+            ):
+                found.append((a, b))
         found.sort()
     return found
 
 
+def one_by_one_groups(run: str) -> tuple[int, int, list[str]] | None:
+    """A whole run of digits one by one in groups: one gap between the digits of a group,
+    another between groups, each the same throughout ("2 0 6 - 5 5 5 - 0 1 4 7", "4 1 5  5 5
+    5  2 6 7 1"). (start, end, the groups' digits), or None. Read as the number it spells,
+    grouped as written, so the groups are judged as a number's."""
+    places = [i for i, c in enumerate(run) if c.isdigit()]
+    if len(places) < 7 or any(q == p + 1 for p, q in pairwise(places)):
+        return None
+    gaps = [run[p + 1 : q] for p, q in pairwise(places)]
+    kinds = Counter(gaps)
+    if len(kinds) != 2:
+        return None
+    # The gap inside groups is the commoner one; the other stands between groups.
+    outer = kinds.most_common(2)[1][0]
+    groups: list[str] = [run[places[0]]]
+    for gap, q in zip(gaps, places[1:], strict=True):
+        if gap == outer:
+            groups.append("")
+        groups[-1] += run[q]
+    if min(map(len, groups[1:])) < 2:
+        return None  # a lone digit between groups: no number's grouping
+    return places[0], places[-1] + 1, groups
+
+
 def iban_spans(run: str, work: Work) -> list[tuple[int, int]]:
     """IBANs inside a run of alphanumeric groups: they start with two letters, two digits."""
-    sep = "-" if "-" in run else " "  # groups apart by spaces, or by dashes
+    # Groups apart by spaces, or by dashes, or by dots.
+    sep = "-" if "-" in run else "." if "." in run else " "
     if run.isascii() and run.replace(sep, "").isalnum():
         # The detector's runs (ASCII letters, digits and one separator): one step per group,
         # not per character (a long base64 text is one run after another).

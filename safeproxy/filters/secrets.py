@@ -19,6 +19,7 @@ from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.secrets_cli import CLI_RULES
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_jwk import JWK_RULE
+from safeproxy.filters.secrets_named import NAMED_VALUE, PREFIXED_TOKEN
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
 from safeproxy.filters.secrets_words import PASSWORD_WORDS
 from safeproxy.filters.secrets_words import SEPARATORS as WORD_SEPARATORS
@@ -80,18 +81,34 @@ def _bearer(norm: str) -> tuple[int, int]:
     return norm.rindex(" ") + 1, len(norm)
 
 
+class _BlockHold:
+    """A stream's hold for a block rule (a key file's body): from an opened begin marker
+    until its end marker comes, or from a partial begin marker at the end."""
+
+    def __init__(self, begin: str, end: str) -> None:
+        self._begin, self._end, self._partial = begin, end, PartialLiteral(begin)
+
+    def __call__(self, norm: str) -> int:
+        at = norm.rfind(self._begin)
+        if at >= 0 and norm.find(self._end, at) < 0:
+            return at
+        if not norm.endswith(self._partial.prefixes):  # (asked on every event of a stream)
+            return len(norm)
+        return len(norm) - self._partial.length(norm)
+
+
 _PEM_BEGIN = "-----begin "
-_PEM_PARTIAL = PartialLiteral(_PEM_BEGIN)
+_pem_hold = _BlockHold(_PEM_BEGIN, "-----end ")
+# A PuTTY key file (.ppk, versions 1 to 3): its public lines are public; the private part
+# runs from `Private-Lines: N` to the `Private-MAC:` line (the end of the text without one).
+_PUTTY_BEGIN = "private-lines:"
+_putty_hold = _BlockHold(_PUTTY_BEGIN, "private-mac:")
 
 
-def _pem_hold(norm: str) -> int:
-    """From an opened `-----BEGIN` (until the block is closed) or a partial one at the end."""
-    at = norm.rfind(_PEM_BEGIN)
-    if at >= 0 and norm.find("-----end ", at) < 0:
-        return at
-    if not norm.endswith(_PEM_PARTIAL.prefixes):  # (asked on every event of a stream)
-        return len(norm)
-    return len(norm) - _PEM_PARTIAL.length(norm)
+def _atlassian_token(norm: str, orig: str) -> bool:
+    """Atlassian API tokens: `ATATT3x` (or `ATCTT3x`), base64url, `=`, a checksum."""
+    value = visible(orig)
+    return value.startswith(("ATATT3x", "ATCTT3x")) and v.random_token(value[7:], 24)
 
 
 _OPENAI_KINDS = ("proj-", "svcacct-", "admin-")
@@ -203,8 +220,29 @@ SECRET_RULES: dict[str, Rule] = {
         value=_bearer,
     ),
     **SHAPE_RULES,
+    "prefixed_token": PREFIXED_TOKEN,
     **CLI_RULES,
 }
+
+# A PuTTY key file's private part (reported as a private key, under that kind).
+PUTTY_RULE = Rule(
+    "secret.private_key",
+    Pattern("secret.private_key.putty", r"private-lines: ?\d{1,3}( |$)", 20),
+    Severity.CRITICAL,
+    bounded=False,
+    hold=_putty_hold,
+    until="private-mac:",
+)
+
+# Atlassian API tokens: no separator after their prefix for prefixed_token to read (the kind
+# they come under).
+ATLASSIAN_RULE = Rule(
+    "secret.atlassian_token",
+    Pattern("secret.atlassian_token", r"at[ac]tt3x[a-z0-9_=-]{24,}", 255),
+    Severity.CRITICAL,
+    _atlassian_token,
+    alphabet=ALNUM + "_=-",
+)
 
 # keyword_value's reading of other languages' password words and the abbreviations
 # (secrets_words.py): the same value, judged the same way, under the same kind.
@@ -220,7 +258,10 @@ SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
     **{kind: (rule,) for kind, rule in SECRET_RULES.items()},
     "keyword_value": (SECRET_RULES["keyword_value"], PASSWORD_WORD_RULE),
     # A private key as a JSON Web Key (secrets_jwk.py): no PEM armour to anchor on.
-    "private_key": (SECRET_RULES["private_key"], JWK_RULE),
+    "private_key": (SECRET_RULES["private_key"], JWK_RULE, PUTTY_RULE),
+    "prefixed_token": (SECRET_RULES["prefixed_token"], ATLASSIAN_RULE),
+    # A generated value assigned to a name that says it is a secret (secrets_named.py).
+    "random_token": (SECRET_RULES["random_token"], NAMED_VALUE),
     "detect_secrets": DETECT_SECRETS_RULES,
 }
 

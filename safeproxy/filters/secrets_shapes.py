@@ -9,7 +9,6 @@ host or word may flow. Values are judged on the original characters (case matter
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from itertools import pairwise
 from urllib.parse import unquote
@@ -17,9 +16,8 @@ from urllib.parse import unquote
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
 from safeproxy.filters.holds import VALUE_RUN
-from safeproxy.filters.rules import ALNUM, Rule, visible
+from safeproxy.filters.rules import Rule, visible
 from safeproxy.filters.scanner import Pattern
-from safeproxy.filters.spans import lstrip_from
 
 # What a token is made of (base64, base64url, URL-safe); `=` only as trailing padding.
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/_-")
@@ -29,14 +27,14 @@ _PUBLIC_MAGIC = (
     "iVBORw0KGgo", "/9j/", "R0lGOD", "UklGR", "AAAAB3NzaC1", "AAAAC3NzaC1", "AAAAE2VjZHNh"
 )  # fmt: skip
 # Longest value judged: longer runs are data, not a credential (and validators stay bounded).
-_MAX_VALUE = 512
+MAX_VALUE = 512
 
 
-def _text(orig: str) -> str:
+def normalised_text(orig: str) -> str:
     return unicodedata.normalize("NFKC", visible(orig))
 
 
-def _class_changes(value: str) -> int:
+def class_changes(value: str) -> int:
     """How often the character class (lower, upper, digit) changes along the value.
 
     Generated tokens change class at about 60 % of positions; identifiers in camelCase
@@ -46,7 +44,7 @@ def _class_changes(value: str) -> int:
     return sum(a != b for a, b in pairwise(kinds))
 
 
-def _uuid(value: str) -> bool:
+def uuid(value: str) -> bool:
     parts = value.split("-")
     return [len(p) for p in parts] == [8, 4, 4, 4, 12] and all(
         all(c in "0123456789abcdefABCDEF" for c in p) for p in parts
@@ -56,7 +54,7 @@ def _uuid(value: str) -> bool:
 def opaque(value: str, min_len: int = 20) -> bool:
     """A value where a URL or a connection says a token goes: long, letters and digits,
     random, and not a UUID (an id, not a secret), an image or an SSH public key."""
-    if not min_len <= len(value) <= _MAX_VALUE or _uuid(value):
+    if not min_len <= len(value) <= MAX_VALUE or uuid(value):
         return False
     if value.lower().startswith(v.PLACEHOLDER_PREFIXES) or value.startswith(_PUBLIC_MAGIC):
         return False
@@ -66,7 +64,7 @@ def opaque(value: str, min_len: int = 20) -> bool:
         and any(c.isdigit() for c in body)
         and len(set(body)) >= 10
         and v.entropy(body) >= 3.5
-        and _class_changes(body) * 6 >= len(body)
+        and class_changes(body) * 6 >= len(body)
         # Words: a React path `/hooks/useAuthenticationToken2` is no token. Lower-case runs
         # are longer when a token has no upper case (3.6 on average for lower case and digits).
         and lower_runs(body) <= (3.0 if any(c.isupper() for c in body) else 6.5)
@@ -101,7 +99,7 @@ def _near_word_value(norm: str) -> tuple[int, int]:
 
 
 def _near_word(norm: str, orig: str) -> bool:
-    text = _text(orig)
+    text = normalised_text(orig)
     a, b = _trailing_token(text)
     return generated(text[a:b])
 
@@ -115,16 +113,16 @@ def _after_equals(norm: str) -> tuple[int, int]:
 
 
 def _connection_value(norm: str, orig: str) -> bool:
-    text = _text(orig)
+    text = normalised_text(orig)
     a, b = _after_equals(text)
     return v.secret_value(text[a:b])
 
 
 def _query_value(norm: str, orig: str) -> bool:
-    text = _text(orig)
+    text = normalised_text(orig)
     a, b = _after_equals(text)
     value = text[a:b]
-    return len(value) <= _MAX_VALUE and opaque(unquote(value))
+    return len(value) <= MAX_VALUE and opaque(unquote(value))
 
 
 _TEAMS_PATH = "incomingwebhook/"
@@ -140,7 +138,7 @@ def _hook_value(norm: str) -> tuple[int, int]:
 
 
 def _hook_token(norm: str, orig: str) -> bool:
-    text = _text(orig)
+    text = normalised_text(orig)
     a, b = _hook_value(text.lower())
     value = text[a:b]
     if norm.find(_TEAMS_PATH) >= 0:
@@ -161,74 +159,10 @@ def _url_user_token(norm: str, orig: str) -> bool:
     """A token in a URL's user part (Sentry DSNs, tokens in clone URLs): token characters
     alone (`user:password` is url_credentials'), and the bar of `opaque`, so a user name,
     an e-mail's local part or a UUID is none."""
-    text = _text(orig)
+    text = normalised_text(orig)
     a, b = _url_user_value(text)
     value = text[a:b]
     return bool(value) and _TOKEN_CHARS.issuperset(value) and opaque(value)
-
-
-# A vendor-style token: a short lower-case prefix of up to three parts (`hf_`, `npm_`,
-# `lin_api_`, `sk_live_`), a `_` or `-`, then a body of letters and digits alone. The engine
-# reports the separator, the body and what ends it; where the prefix starts, the prefix
-# itself and the body's bar are judged here (the bar on the original characters).
-_BODY_MIN = 28  # under it: object ids (Stripe's `pi_` + 24), short hashes and slugs
-_BODY_MAX = 100
-_PREFIX_MAX = 28  # three parts: 10 + 2 x 9
-_PREFIXED = re.compile(
-    rf"([a-z][a-z0-9]{{1,9}}(?:[_-][a-z0-9]{{1,8}}){{0,2}})[_-]([A-Za-z0-9]{{{_BODY_MIN},{_BODY_MAX}}})"
-)
-# Prefixes that name a digest (`sha512-<base64>` in lock files): random, and no secret.
-_DIGESTS = frozenset(
-    ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3", "blake2b", "blake2s", "blake3")
-)
-_PREFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_-"
-
-
-def _prefixed_start(text: str, end: int) -> int:
-    """Where a prefixed token whose match ends at `end` (past its body: full stops and one
-    more character) starts: the run of prefix characters before its separator, if it is
-    short enough to be a prefix (-1 else: the middle of a longer run)."""
-    end = _body_end(text, end)
-    sep = lstrip_from(text, end, ALNUM, max(0, end - _BODY_MAX)) - 1
-    if sep < 1 or text[sep] not in "_-":
-        return -1
-    start = lstrip_from(text, sep, _PREFIX_CHARS, max(0, sep - _PREFIX_MAX))
-    if start == sep or (start > 0 and text[start - 1] in _PREFIX_CHARS):
-        return -1
-    return start
-
-
-def _body_end(text: str, end: int) -> int:
-    """Where the body ends, in a match that ends at `end`: before the character that ended
-    it and the full stops before that."""
-    if end > 0 and text[end - 1] not in ALNUM:
-        end -= 1
-    return lstrip_from(text, end, ".", max(0, end - _PREFIX_MAX - _BODY_MAX))
-
-
-def _prefixed_value(norm: str) -> tuple[int, int]:
-    """The token: the match without what ended its body."""
-    return 0, _body_end(norm, len(norm))
-
-
-def _prefixed_token(norm: str, orig: str) -> bool:
-    """A prefix that is no digest's name, and a body with the bar of a generated key: both
-    cases, random (entropy, class changes), not words joined in camelCase. Digits are not
-    required: some vendors' bodies are letters alone (`hf_`)."""
-    text = _text(orig)
-    m = _PREFIXED.match(text)
-    if m is None or m.end() < _body_end(text, len(text)):
-        return False
-    if m.group(1).split("_")[0].split("-")[0] in _DIGESTS:
-        return False
-    body = m.group(2)
-    return (
-        any(c.islower() for c in body)
-        and any(c.isupper() for c in body)
-        and v.entropy(body) >= 4.0
-        and _class_changes(body) * 4 >= len(body)
-        and lower_runs(body) <= 3.0
-    )
 
 
 # Words that name a credential, in English and a few other languages (accents fold away in
@@ -330,27 +264,5 @@ SHAPE_RULES: dict[str, Rule] = {
         hold=VALUE_RUN,
         value=_near_word_value,
         grow_right_until=" \"'`\x00,;)<>]}",
-    ),
-    # Tokens of kinds no rule names, known by their vendor-style prefix alone.
-    "prefixed_token": Rule(
-        "secret.prefixed_token",
-        Pattern(
-            "secret.prefixed_token",
-            # The separator, the whole body and what ends it: a character no token holds or
-            # the end, after any full stops (which end sentences, and continue dotted runs).
-            # So a base64 run with `_` or `-` inside reports nowhere. A class before the
-            # separator (a left boundary, the prefix's letters) cost every 4 KB scan 4-10
-            # us: where the token starts, and whether it has a boundary there, is judged on
-            # the report (`_prefixed_start`).
-            rf"[_-][a-z0-9]{{{_BODY_MIN},{_BODY_MAX}}}(\.*[^a-z0-9_+/=.-]|\.*$)",
-            _PREFIX_MAX + 1 + _BODY_MAX + 1,
-            som=False,
-        ),
-        Severity.MEDIUM,  # a vendor rule names it when it can
-        _prefixed_token,
-        bounded=False,
-        start_of=_prefixed_start,
-        hold=VALUE_RUN,
-        value=_prefixed_value,
     ),
 }

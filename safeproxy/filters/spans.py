@@ -114,11 +114,19 @@ def said(norm: str, s: int, rule: Rule) -> bool:
 
 
 def block_end(norm: str, e: int, marker: str) -> int:
+    """Where a block rule's block ends: past its closing marker's line, which is the armour's
+    `-----` for PEM (`-----END ... KEY-----`), else the marker's value (`Private-MAC: <hex>`;
+    the normalised view has read line breaks as spaces). The end of the text without one."""
     at = norm.find(marker, e)
     if at < 0:
         return len(norm)
-    close = norm.find("-----", at + len(marker))
-    return len(norm) if close < 0 else close + 5
+    if marker.startswith("-----"):
+        close = norm.find("-----", at + len(marker))
+        return len(norm) if close < 0 else close + 5
+    value = at + len(marker)
+    value += len(norm[value : value + 1]) if norm[value : value + 1] == " " else 0
+    close = norm.find(" ", value)
+    return len(norm) if close < 0 else close
 
 
 def to_original(view: Normalized, index: int) -> int:
@@ -178,4 +186,20 @@ def glued(text: str, i: int, step: int, joiners: str) -> bool:
 
 
 def wordy(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+    """Whether the character at i continues a word. Not a letter of the scripts written
+    without spaces between words (Chinese, Japanese, Thai; and Hangul, whose particles are
+    glued to what they follow): "携帯は090-1234-5678です" has a number between two words."""
+    if not 0 <= i < len(text):
+        return False
+    c = text[i]
+    if c.isascii():
+        return c.isalnum() or c == "_"
+    return c.isalnum() and not any(a <= ord(c) <= b for a, b in UNSPACED)
+
+
+# Scripts written without spaces between words: Thai, Lao, kana, CJK ideographs (and their
+# extensions and compatibility forms), Hangul syllables, half-width kana.
+UNSPACED = (
+    (0x0E00, 0x0EFF), (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x3134F),
+)  # fmt: skip

@@ -136,8 +136,8 @@ def _unspace(text: str, start: int, end: int, seps: str, most: int) -> Piece | N
         chars = run[:: width + 1]
         uniform = gap.strip(seps) == "" and not any(c in chars for c in seps)
         if uniform and gap.join(chars) == run:
-            if _letters(chars) < 3:
-                return None  # digits with separators are the detectors' own business
+            if not _worth_joining(chars):
+                return None
             if len(chars) > most:
                 raise Overload(f"spaced text past {most} decoded characters")
             step = width + 1
@@ -147,8 +147,8 @@ def _unspace(text: str, start: int, end: int, seps: str, most: int) -> Piece | N
     # reads at most its budget's worth).
     is_gap = _GAPS[seps]
     chars = is_gap.sub("", run)
-    if _letters(chars) < 3:
-        return None  # digits with separators are the detectors' own business
+    if not _worth_joining(chars):
+        return None
     if len(chars) > most:
         raise Overload(f"spaced text past {most} decoded characters")
     gaps = [m.span() for m in is_gap.finditer(run)]
@@ -168,6 +168,14 @@ def _unspace(text: str, start: int, end: int, seps: str, most: int) -> Piece | N
 
 
 _GAPS = {" \t": re.compile("[ \t]+"), _PUNCT_SEPS: re.compile(r"[.*_|,/\\~+-]+")}
+
+
+def _worth_joining(chars: str) -> bool:
+    """Words, or an identifier of letters and digits ("D E 8 9 3 7 ..." is an IBAN, a
+    country code and its digits). Digits alone with separators are the detectors' own
+    business (one-by-one cards, phones and SSNs)."""
+    letters = _letters(chars)
+    return letters >= 3 or (letters >= 1 and len(chars) - letters >= 8)
 
 
 def _letters(chars: str) -> int:
@@ -205,3 +213,86 @@ def _spaced_tail(text: str, cap: int, seps: str, widest: int) -> int:
         if gap == 0:
             break
     return start if letters else len(text)
+
+
+# --- Words split by hyphens ("ig-nore all pre-vious in-struc-tions") ----------------------
+
+# A word of letters split by hyphens (ASCII, the Unicode hyphen and the non-breaking one; the
+# soft hyphen is dropped by normalisation already). Linear: each letter is read once.
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)+")
+_HYPHENS = "-\u2010\u2011"
+# Split words this close together are one stretch; a stretch's piece reads this much of the
+# text on either side too, so a phrase of which only one word is split reads whole.
+_NEAR = 24
+_CONTEXT = 48
+# A stretch is cut into pieces of about this much, so that the budget bounds what is made.
+_LONGEST = 256
+
+
+# A Hyperscan gate over the raw text (caseless): a word split twice, or two split words
+# within a few words. Ordinary prose has a compound now and then ("well-known"), rarely two
+# so close; where it does, the piece is a few dozen characters.
+def _hyphenated_gate(hyphen: str) -> str:
+    return (
+        rf"[a-z]{hyphen}[a-z]+{hyphen}[a-z]"
+        rf"|[a-z]{hyphen}[a-z]+[^a-z\-]{{1,3}}(?:[a-z]+[^a-z\-]{{1,3}}){{0,3}}[a-z]+{hyphen}[a-z]"
+    )
+
+
+HYPHENATED_GATE = _hyphenated_gate(r"[\-\x{2010}\x{2011}]")
+HYPHENATED_ASCII_GATE = _hyphenated_gate("-")  # (ASCII text has no other hyphen)
+
+
+def decode_hyphenated(text: str, budget: int) -> list[Piece]:
+    """Stretches of words split by hyphens, read with the hyphens inside words dropped (and
+    the text around them): a model reads "in-struc-tions" as "instructions". A stretch counts
+    with two split words, or one split twice; hyphens of compounds elsewhere in the piece go
+    too ("state-of-the-art" reads "stateoftheart", which no rule names). Stops once `budget`
+    characters of pieces are made."""
+    out: list[Piece] = []
+    left = budget
+    group: list[re.Match[str]] = []
+
+    def close() -> None:
+        nonlocal left
+        hyphens = sum(c in _HYPHENS for m in group for c in m.group())
+        if len(group) >= 2 or hyphens >= 2:
+            piece = _joined(text, group[0].start(), group[-1].end())
+            out.append(piece)
+            left -= len(piece.text)
+
+    for m in _HYPHENATED.finditer(text):
+        if left <= 0:
+            break
+        if group and (m.start() - group[-1].end() > _NEAR or m.end() - group[0].start() > _LONGEST):
+            close()
+            group = []
+        group.append(m)
+    if group and left > 0:
+        close()
+    return out
+
+
+def _joined(text: str, first: int, last: int) -> Piece:
+    """text[first - context : last + context], from word starts to word ends, with each
+    hyphen between two letters dropped."""
+    start = max(0, first - _CONTEXT)
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1  # (a word is short: the walk is bounded by the context and one word)
+    end = min(len(text), last + _CONTEXT)
+    while end < len(text) and text[end].isalpha() and end - last < 2 * _CONTEXT:
+        end += 1
+    chars: list[str] = []
+    starts: list[int] = []
+    for i in range(start, end):
+        c = text[i]
+        if (
+            c in _HYPHENS
+            and 0 < i < len(text) - 1
+            and text[i - 1].isalpha()
+            and text[i + 1].isalpha()
+        ):
+            continue
+        chars.append(c)
+        starts.append(i)
+    return Piece("spaced", "".join(chars), starts, [i + 1 for i in starts])

@@ -94,11 +94,14 @@ def us_ssn(span: str) -> bool:
 
 
 def iban(span: str) -> bool:
-    """ISO 13616: grouped by spaces, or by single dashes throughout ("GB82-WEST-1234-...")."""
-    if "-" in span:
-        if " " in span or "--" in span:
-            return False
-        code = span.replace("-", "").upper()
+    """ISO 13616: grouped by spaces, or by single dashes or dots throughout
+    ("GB82-WEST-1234-...", "NL91.ABNA.0417...")."""
+    for sep in "-.":
+        if sep in span:
+            if " " in span or sep * 2 in span or ("-" in span and "." in span):
+                return False
+            code = span.replace(sep, "").upper()
+            break
     else:
         code = "".join(span.split()).upper()
     if not (code[:2].isalpha() and code[2:4].isdigit() and code.isalnum()):

@@ -210,7 +210,7 @@ def test_secrets_of_unnamed_kinds_are_cut_to_their_value(stack: Stack) -> None:
 
 
 def test_a_vendor_token_no_rule_names_is_cut_in_prompts_and_streams(stack: Stack) -> None:
-    """A token known by its vendor-style prefix alone (secrets_shapes.prefixed_token): cut in
+    """A token known by its vendor-style prefix alone (secrets_named.PREFIXED_TOKEN): cut in
     the prompt, and in a reply that streams it in pieces; the prose around it flows."""
     token = "npm_Ab3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"
     prompt = f"why does {token} fail in .npmrc?"

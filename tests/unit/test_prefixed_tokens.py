@@ -1,4 +1,4 @@
-"""Tokens of vendors no rule names, known by their shape alone (secrets_shapes.py): a short
+"""Tokens of vendors no rule names, known by their shape alone (secrets_named.py): a short
 lower-case prefix (`hf_`, `npm_`, `lin_api_`), a separator, and a generated body. Only the
 token is cut; digests, ids, identifiers and base64 runs that look alike pass untouched, and
 a run of base64 with separators inside reports nothing to validate."""
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeproxy.filters import secrets_shapes
+from safeproxy.filters import secrets_named
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.detect import Detector
@@ -143,7 +143,7 @@ def test_the_cost_is_one_report_per_token() -> None:
 def test_start_walks_back_over_a_prefix_only(prefix: str) -> None:
     text = "x " + prefix + "Hq8ZtL2mXv9RpK4wBn7YcJ3dAe5Fg6Hj "
     norm = text.lower()
-    assert secrets_shapes._prefixed_start(norm, len(norm)) == 2
+    assert secrets_named._prefixed_start(norm, len(norm)) == 2
     # Glued to a longer run on the left: the middle of something else.
     glued = "abcdefghijklmnopqrstuvwxyz0123456789_" + norm[2:]
-    assert secrets_shapes._prefixed_start(glued, len(glued)) == -1
+    assert secrets_named._prefixed_start(glued, len(glued)) == -1
