@@ -28,6 +28,12 @@ _PUBLIC_MAGIC = (
 )  # fmt: skip
 # Longest value judged: longer runs are data, not a credential (and validators stay bounded).
 MAX_VALUE = 512
+_HEX = frozenset("0123456789abcdefABCDEF")
+# A key written in hex (a Sentry DSN's, a Datadog app key) draws on 16 symbols, not 64: 32
+# random hex digits average about 3.65 bits per character and often fall under base64's 3.5.
+# From this length a hex run has the bar of its own alphabet (`_HEX_ENTROPY`).
+_HEX_MIN = 32
+_HEX_ENTROPY = 3.0
 
 
 def normalised_text(orig: str) -> str:
@@ -63,11 +69,21 @@ def opaque(value: str, min_len: int = 20) -> bool:
         any(c.isalpha() for c in body)
         and any(c.isdigit() for c in body)
         and len(set(body)) >= 10
-        and v.entropy(body) >= 3.5
+        and v.entropy(body) >= (_HEX_ENTROPY if hex_key(body) else 3.5)
         and class_changes(body) * 6 >= len(body)
         # Words: a React path `/hooks/useAuthenticationToken2` is no token. Lower-case runs
         # are longer when a token has no upper case (3.6 on average for lower case and digits).
         and lower_runs(body) <= (3.0 if any(c.isupper() for c in body) else 6.5)
+    )
+
+
+def hex_key(value: str) -> bool:
+    """Hex digits of one case, long enough to be a key (or a digest: where that is no secret,
+    the caller says so)."""
+    return (
+        len(value) >= _HEX_MIN
+        and _HEX.issuperset(value)
+        and (value.islower() or value.isupper() or value.isdigit())
     )
 
 
@@ -101,7 +117,32 @@ def _near_word_value(norm: str) -> tuple[int, int]:
 def _near_word(norm: str, orig: str) -> bool:
     text = normalised_text(orig)
     a, b = _trailing_token(text)
-    return generated(text[a:b])
+    value = text[a:b]
+    if generated(value):
+        return True
+    # Hex has one case, so `generated` never takes it; right after a credential's name it is
+    # the key (`DD_APP_KEY=<40 hex>`, "the signing secret is <64 hex>"). A digest after a
+    # longer phrase ("the key for commit <sha>", "key fingerprint = ...") is no secret, nor
+    # a signature: it is computed from a key and travels in the clear (`signature: <sha256>`).
+    lead = text[:a]
+    return (
+        hex_key(value)
+        and opaque(value)
+        and _named(lead)
+        and not lead.lower().startswith("signature")
+    )
+
+
+def _named(lead: str) -> bool:
+    """Whether the text from the credential word to its value names it and assigns: the
+    word (with its suffix) then `:`, `=` or "is", and no other word between."""
+    lead = lead.rstrip(" \"'`(")
+    for copula in (" is", " was"):
+        if lead.endswith(copula):
+            return " " not in lead[: -len(copula)].rstrip("\"' ")
+    if not lead.endswith((":", "=", ">")):
+        return False
+    return " " not in lead.rstrip(":=> \"'")
 
 
 def _after_equals(norm: str) -> tuple[int, int]:
@@ -252,9 +293,10 @@ SHAPE_RULES: dict[str, Rule] = {
             "secret.random_token",
             # The word (it may end a longer name, SENDGRID_KEY: a left-boundary class would
             # make start-of-match tracking cost every 4 KB scan ~10 us), an optional suffix
-            # (`_id`, `-key`, plural), separators, up to three short words ("cookie was",
-            # "del servicio es", "key for prod:"), then the token's first character.
-            rf"({_CREDENTIAL_WORDS})(s|[_-][a-z]{{1,12}})?[\"']?[ :=>(,\[]{{1,4}}"
+            # (`_id`, `-key`, plural, a number: Azure's "key1"), separators, up to three
+            # short words ("cookie was", "del servicio es", "key for prod:"), then the
+            # token's first character.
+            rf"({_CREDENTIAL_WORDS})(s|[0-9]|[_-][a-z]{{1,12}})?[\"']?[ :=>(,\[]{{1,4}}"
             r"([\"']?[a-z]{1,10}[\"']?[ :=]{1,3}){0,3}[\"'`]?[a-z0-9+/_-]",
             600,
         ),
