@@ -17,6 +17,7 @@ from safeproxy.filters.holds import VALUE_RUN, PartialLiteral
 from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.secrets_cli import CLI_RULES
+from safeproxy.filters.secrets_cloud import CLOUD_RULES
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_jwk import JWK_RULE
 from safeproxy.filters.secrets_named import NAMED_VALUE, PREFIXED_TOKEN
@@ -259,9 +260,17 @@ SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
     "keyword_value": (SECRET_RULES["keyword_value"], PASSWORD_WORD_RULE),
     # A private key as a JSON Web Key (secrets_jwk.py): no PEM armour to anchor on.
     "private_key": (SECRET_RULES["private_key"], JWK_RULE, PUTTY_RULE),
-    "prefixed_token": (SECRET_RULES["prefixed_token"], ATLASSIAN_RULE),
+    # Atlassian's tokens; other vendors' key ids, known by their prefix as the tokens of
+    # prefixed_token are (secrets_cloud.py).
+    "prefixed_token": (
+        SECRET_RULES["prefixed_token"],
+        ATLASSIAN_RULE,
+        CLOUD_RULES["cloud_key_id"],
+    ),
     # A generated value assigned to a name that says it is a secret (secrets_named.py).
     "random_token": (SECRET_RULES["random_token"], NAMED_VALUE),
+    # A cloud key's secret after its id, with no keyword (secrets_cloud.py).
+    "aws_secret_key": (SECRET_RULES["aws_secret_key"], CLOUD_RULES["paired_secret"]),
     "detect_secrets": DETECT_SECRETS_RULES,
 }
 
