@@ -147,7 +147,7 @@ def secret_value(value: str) -> bool:
     low = value.lower().rstrip(".,;")
     if len(low) < 6 or low in PLACEHOLDERS or low.startswith(PLACEHOLDER_PREFIXES):
         return False
-    if any(c in value for c in "()[]{}") or _dotted_identifier(value):
+    if any(c in value for c in "()[]{}") or _dotted_identifier(value) or _yaml_tag(value):
         return False
     if len(set(low)) <= 2:  # "aaaaaaaa", "--------"
         return False
@@ -163,6 +163,15 @@ def secret_value(value: str) -> bool:
     # Human passwords (Welcome1, P@ssw0rd) are short and repetitive: the bar is lower than
     # for generated tokens, since a keyword already says what the value is.
     return entropy(value) >= 2.5
+
+
+def _yaml_tag(value: str) -> bool:
+    """`password: !vault |`, `!!binary`, `!Ref DbPassword`: a YAML tag says how the value
+    that follows is stored (encrypted, encoded, looked up); it is no value itself. A tag is
+    `!` or `!!` and a name of letters, `_` and `-` (a password with `!` has digits or more
+    symbols: `!Qaz2wsx`)."""
+    name = value[2:] if value.startswith("!!") else value[1:] if value.startswith("!") else ""
+    return name.replace("_", "").replace("-", "").isalpha()
 
 
 def _dotted_identifier(value: str) -> bool:
