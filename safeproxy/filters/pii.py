@@ -170,6 +170,7 @@ PII_RULES: dict[str, Rule] = {
         alphabet=DIGITS + " ().+|*~\\-",
         trailing=DIGITS,
         joiners="-.",  # INV-2024-000123 and v1.415... are identifiers
+        continues_ids=True,  # and so are the groups after `AA1 ` (UPS: 1Z 999 AA1 01 2345 6784)
         bare_context=_PHONE_WORDS,
     ),
     "iban": Rule(

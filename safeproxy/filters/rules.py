@@ -26,6 +26,9 @@ class Rule:
     bounded: bool = True
     # Characters that continue a token when a word character follows ("1.2.3.4.5").
     joiners: str = ""
+    # A run of groups that begins with a group glued to a word's letters (`AA1 01 2345`)
+    # continues that identifier (a UPS number `1Z 999 AA1 01 2345 6784`): no value in it.
+    continues_ids: bool = False
     # Finds the real values inside a candidate (normalised text) when a value can hide in a
     # longer run; replaces `validate`. It pays for its windows from the scan's allowance
     # (work.py) and, once that is spent, sets `work.cut` and stops.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from safeproxy.filters.normalize import Normalized
-from safeproxy.filters.rules import Rule
+from safeproxy.filters.rules import DIGITS, Rule
 from safeproxy.filters.validators import one_by_one
 from safeproxy.filters.work import RUN_CHARS_PER_UNIT, Work
 
@@ -145,6 +145,8 @@ def refined_spans(
     """The values inside the run [s, e), and where the run is unchecked from (None: not at
     all) when the scan's allowance ran out."""
     assert rule.refine is not None
+    if rule.continues_ids and _continues_id(norm, s, e):
+        return [], None
     if rule.bounded:
         # A group glued to a word ("b224 4111 ...", "... 1111x") cannot start or end a value;
         # trim it first, so the search inside the run does not spend its start on it.
@@ -171,6 +173,17 @@ def refined_spans(
             if not glued(norm, a - 1, -1, rule.joiners) and not glued(norm, b, 1, right)
         ]
     return found, cut
+
+
+def _continues_id(norm: str, s: int, e: int) -> bool:
+    """Whether the run [s, e) begins with digits glued to letters (`aa1`), then one space and
+    more digits: the spaced groups of an alphanumeric identifier, which a letter both ends
+    and begins ("5pm 0151 ..." has letters last, and is no identifier's group). The
+    memo of runs keys on two characters before the run, which hold that letter."""
+    if not (0 < s < e and norm[s - 1].isalpha() and norm[s].isdigit()):
+        return False
+    group = s + len(norm[s:e]) - len(norm[s:e].lstrip(DIGITS))
+    return norm[group : group + 1] == " " and norm[group + 1 : group + 2].isdigit()
 
 
 def by_start(item: tuple[tuple[int, int], list[int]]) -> tuple[int, int]:
