@@ -21,6 +21,7 @@ from safeproxy.filters.secrets_cloud import CLOUD_RULES
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_jwk import JWK_RULE
 from safeproxy.filters.secrets_named import NAMED_VALUE, PREFIXED_TOKEN
+from safeproxy.filters.secrets_phrases import PASSWORD_PHRASE_RULE
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
 from safeproxy.filters.secrets_words import PASSWORD_WORDS
 from safeproxy.filters.secrets_words import SEPARATORS as WORD_SEPARATORS
@@ -257,7 +258,8 @@ PASSWORD_WORD_RULE = dataclasses.replace(
 # Where their value is a kind we name (an AWS key, a Slack token) they report our type.
 SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
     **{kind: (rule,) for kind, rule in SECRET_RULES.items()},
-    "keyword_value": (SECRET_RULES["keyword_value"], PASSWORD_WORD_RULE),
+    # ... and of a password told in a sentence, words between (secrets_phrases.py).
+    "keyword_value": (SECRET_RULES["keyword_value"], PASSWORD_WORD_RULE, PASSWORD_PHRASE_RULE),
     # A private key as a JSON Web Key (secrets_jwk.py): no PEM armour to anchor on.
     "private_key": (SECRET_RULES["private_key"], JWK_RULE, PUTTY_RULE),
     # Atlassian's tokens; other vendors' key ids, known by their prefix as the tokens of
