@@ -16,11 +16,12 @@ from safeproxy.filters.api import Severity
 from safeproxy.filters.holds import VALUE_RUN, PartialLiteral
 from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
-from safeproxy.filters.secrets_cli import CLI_RULES
+from safeproxy.filters.secrets_cli import CLI_POSITIONAL_RULE, CLI_RULES
 from safeproxy.filters.secrets_cloud import CLOUD_RULES
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_jwk import JWK_RULE
 from safeproxy.filters.secrets_named import NAMED_VALUE, PREFIXED_TOKEN
+from safeproxy.filters.secrets_pairs import PAIR_RULES
 from safeproxy.filters.secrets_phrases import PASSWORD_PHRASE_RULE
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
 from safeproxy.filters.secrets_words import PASSWORD_WORDS
@@ -258,8 +259,15 @@ PASSWORD_WORD_RULE = dataclasses.replace(
 # Where their value is a kind we name (an AWS key, a Slack token) they report our type.
 SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
     **{kind: (rule,) for kind, rule in SECRET_RULES.items()},
-    # ... and of a password told in a sentence, words between (secrets_phrases.py).
-    "keyword_value": (SECRET_RULES["keyword_value"], PASSWORD_WORD_RULE, PASSWORD_PHRASE_RULE),
+    # Values after keywords: the password words (secrets_words.py), a password told in a
+    # sentence with words between (secrets_phrases.py), and values no keyword precedes:
+    # `user / password`, a setting's `value` field (secrets_pairs.py).
+    "keyword_value": (
+        SECRET_RULES["keyword_value"],
+        PASSWORD_WORD_RULE,
+        PASSWORD_PHRASE_RULE,
+        *PAIR_RULES.values(),
+    ),
     # A private key as a JSON Web Key (secrets_jwk.py): no PEM armour to anchor on.
     "private_key": (SECRET_RULES["private_key"], JWK_RULE, PUTTY_RULE),
     # Atlassian's tokens; other vendors' key ids, known by their prefix as the tokens of
@@ -273,6 +281,8 @@ SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
     "random_token": (SECRET_RULES["random_token"], NAMED_VALUE),
     # A cloud key's secret after its id, with no keyword (secrets_cloud.py).
     "aws_secret_key": (SECRET_RULES["aws_secret_key"], CLOUD_RULES["paired_secret"]),
+    # A password as a command's positional argument (`htpasswd -b FILE USER PASSWORD`).
+    "cli_credential": (SECRET_RULES["cli_credential"], CLI_POSITIONAL_RULE),
     "detect_secrets": DETECT_SECRETS_RULES,
 }
 

@@ -145,3 +145,69 @@ CLI_RULES: dict[str, Rule] = {
         grow_right_until=" \"'\x00",
     ),
 }
+
+
+# Commands that take a password as a positional argument, and how many positional
+# arguments come before it: `htpasswd -b FILE USER PASSWORD` (`-nb`: no file), `net user
+# USER PASSWORD`, `rabbitmqctl add_user USER PASSWORD`.
+_POSITIONAL = {"htpasswd": 2, "net user": 1, "rabbitmqctl add_user": 1,
+               "rabbitmqctl change_password": 1}  # fmt: skip
+
+
+def _command(norm: str) -> str:
+    text = norm.lstrip(" ")
+    return next((c for c in _POSITIONAL if text.startswith(c + " ")), "")
+
+
+def _positional_value(norm: str) -> tuple[int, int]:
+    """The password among the command's arguments (options skipped); empty if the command
+    does not take it there (`htpasswd` without `-b` asks for it)."""
+    command = _command(norm)
+    if not command:
+        return len(norm), len(norm)
+    before = _POSITIONAL[command]
+    at = len(norm) - len(norm.lstrip(" ")) + len(command)
+    batch = command != "htpasswd"
+    for word in norm[at:].split(" "):
+        if word.startswith("-") and before >= 0:
+            batch = batch or "b" in word
+            if "n" in word and command == "htpasswd":
+                before -= 1  # `-n` prints the entry: no file argument
+        elif word:
+            if before == 0:
+                break
+            before -= 1
+        at += len(word) + 1
+    if not batch or before != 0 or at >= len(norm):
+        return len(norm), len(norm)
+    end = norm.find(" ", at)
+    end = len(norm) if end < 0 else end
+    return at, max(at, len(norm[:end].rstrip(".,;")))
+
+
+def _positional_secret(norm: str, orig: str) -> bool:
+    text = unicodedata.normalize("NFKC", visible(" ".join(orig.split())))
+    a, b = _positional_value(text.translate(_ASCII_LOWER))
+    value = text[a:b].split(" ", 1)[0]
+    # Not an option of net user's (`/add`, `/domain`) nor a prompt's `*`.
+    return bool(value) and not value.startswith(("/", "*")) and v.secret_value(value)
+
+
+CLI_POSITIONAL_RULE = Rule(
+    "secret.cli_credential",
+    Pattern(
+        "secret.cli_positional",
+        # The command, then what follows it up to the text's end or a line's: the
+        # positional arguments are counted on the report.
+        r"(htpasswd|net user|rabbitmqctl (add_user|change_password)) [^\s]",
+        200,
+    ),
+    Severity.HIGH,
+    _positional_secret,
+    bounded=False,
+    longest_only=True,
+    hold=VALUE_RUN,
+    value=_positional_value,
+    # (not `&`: passwords hold it, and a pasted command is not always quoted)
+    grow_right_until="\"'\x00|;<>",
+)
