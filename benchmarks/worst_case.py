@@ -106,6 +106,18 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "cli-options": _cycled(" -pKx7mQ2vL9 -u a:Kx7mQ2vL9 --password Kx7mQ2vL9"),
     # A scheme and a user part long enough to be a token (secrets_shapes.url_user_token).
     "url-users": _cycled("://Kx7mQ2vL9pRtZz8Qw2Xc4@h"),
+    # Round 9b's anchors, each a candidate: a private key's DER prefix at a word's start
+    # (secrets_der.py), full key lines one after another (each extends over the rest),
+    # a cloud key id and its separator (secrets_cloud.py), a login pair and a setting's
+    # `value` field (secrets_pairs.py), a password told after words (secrets_phrases.py).
+    "der-prefixes": _cycled("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC "),
+    "der-lines": _cycled(
+        "MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5owkIgEPfAhTQoAoGCCqGSM49AwEHoUQD\n"
+    ),
+    "key-pairs": _cycled("ASIARGVMF4IHEJZJUK43 / "),
+    "user-pairs": _cycled("login: admin / "),
+    "value-fields": _cycled('key="SmtpPassword" value="'),
+    "password-phrases": _cycled("the password for the office wifi is "),
     "ignore-previous": _cycled("ignore previous "),
     # One word of an order, or the start of one, repeated, and one whole order at the end:
     # every word starts the phrase automata afresh, which keeps more of their states alive
