@@ -29,6 +29,7 @@ from safeproxy.filters.injection_latin import (
     MORE_IGNORE,
 )
 from safeproxy.filters.injection_latin import GATES as LATIN_GATES
+from safeproxy.filters.injection_mention import Rescan, used
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
 from safeproxy.filters.injection_paraphrase import GATES, HALVES
@@ -310,8 +311,13 @@ class PhraseThreshold:
         self.threshold = threshold
         self.combiner = combiner
 
-    def decide(self, text: str, findings: list[Finding]) -> tuple[list[Finding], bool]:
+    def decide(
+        self, text: str, findings: list[Finding], rescan: Rescan | None = None
+    ) -> tuple[list[Finding], bool]:
+        """`rescan`: the filter's findings in another text, to tell a phrase quoted as an
+        example from one used (injection_mention.used)."""
         threshold = self.threshold
+        findings = list(used(text, findings, rescan))
         if self.combiner is not None:
             total, _p, kept = self.combiner.decide(text, findings, threshold)
             if total >= threshold:
