@@ -334,6 +334,15 @@ def _scan_joined(
         per_text[k].sort(key=lambda f: (f.start, f.end))
 
 
+def _rescan(stage: Stage, name: str) -> Callable[[str], list[Finding]]:
+    """The findings of filter `name` in another text, by the stage's one scan."""
+
+    def rescan(text: str) -> list[Finding]:
+        return [f for f in stage.finder.scan(text, hold=False)[0] if f.filter == name]
+
+    return rescan
+
+
 def _scored(stage: Stage, found: list[Finding], near: list[bool], text: str) -> list[Finding]:
     """The findings of a filter with a judge count only when it keeps them (the injection
     threshold, with its classifier's share: see injection.PhraseThreshold)."""
@@ -349,7 +358,7 @@ def _scored(stage: Stage, found: list[Finding], near: list[bool], text: str) -> 
     for name, group in groups.items():
         judge = stage.specs[name].judge
         assert judge is not None
-        kept, close = judge.decide(text, group)
+        kept, close = judge.decide(text, group, _rescan(stage, name))
         keep += kept
         if close:
             near.append(True)  # short of its threshold: a sampling signal

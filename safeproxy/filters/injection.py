@@ -29,10 +29,14 @@ from safeproxy.filters.injection_latin import (
     MORE_IGNORE,
 )
 from safeproxy.filters.injection_latin import GATES as LATIN_GATES
+from safeproxy.filters.injection_latin_void import FAMILIES as LATIN_VOID
+from safeproxy.filters.injection_latin_void import GATES as LATIN_VOID_GATES
+from safeproxy.filters.injection_mention import Rescan, used
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
 from safeproxy.filters.injection_paraphrase import GATES, HALVES
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
+from safeproxy.filters.injection_scripts_void import WEIGHTS as SCRIPT_VOID_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
@@ -168,8 +172,11 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|you are (now )?an? ([a-z]+ )?(ai|assistant|model|chatbot|bot)) (with no|without( any)?"
      r"|free (of|from)( all| any)?) " + _NO_LIMITS, 1.0),
     *PARAPHRASES,
+    *LATIN_VOID,
 )  # fmt: skip
-WEIGHTS = {rule: weight for _t, rule, _rx, weight in FAMILIES} | SCRIPT_WEIGHTS
+WEIGHTS = (
+    {rule: weight for _t, rule, _rx, weight in FAMILIES} | SCRIPT_WEIGHTS | SCRIPT_VOID_WEIGHTS
+)
 
 # Words an injection can hardly avoid (its target, its orders, its persona), in the six
 # languages of the families. They weigh nothing: with the classifier on they are the cheap
@@ -217,7 +224,7 @@ def phrase_regex(words: str) -> str:
 
 
 def injection_rules() -> list[Rule]:
-    gates = GATES | LATIN_GATES
+    gates = GATES | LATIN_GATES | LATIN_VOID_GATES
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
         # score needs, so a text made of one phrase costs one report per phrasing.
@@ -310,8 +317,13 @@ class PhraseThreshold:
         self.threshold = threshold
         self.combiner = combiner
 
-    def decide(self, text: str, findings: list[Finding]) -> tuple[list[Finding], bool]:
+    def decide(
+        self, text: str, findings: list[Finding], rescan: Rescan | None = None
+    ) -> tuple[list[Finding], bool]:
+        """`rescan`: the filter's findings in another text, to tell a phrase quoted as an
+        example from one used (injection_mention.used)."""
         threshold = self.threshold
+        findings = list(used(text, findings, rescan))
         if self.combiner is not None:
             total, _p, kept = self.combiner.decide(text, findings, threshold)
             if total >= threshold:

@@ -73,9 +73,15 @@ class BoundedFinder(Protocol):
 class Judge(Protocol):
     """Decides on one filter's findings in one whole text (not in streams)."""
 
-    def decide(self, text: str, findings: list[Finding]) -> tuple[list[Finding], bool]:
+    def decide(
+        self,
+        text: str,
+        findings: list[Finding],
+        rescan: Callable[[str], list[Finding]] | None = None,
+    ) -> tuple[list[Finding], bool]:
         """(the findings that count, whether the text came near to counting: a sampling
-        signal)."""
+        signal). `rescan` scans another text for this filter's findings (a judge may ask
+        what a text says with part of it blanked)."""
         ...
 
 

@@ -1,0 +1,114 @@
+"""Injection phrases mentioned, not used: "untrusted text contains instructions like
+'ignore previous instructions'", in a text about prompt injection.
+
+A phrase counts as mentioned when it stands inside quotes that open right after a word
+that introduces an example ("like", "such as", "e.g.", "the phrase"), and the text is about
+attacks on models (it names injection, jailbreaks, attackers, defences). The quotes are
+then blanked and the text scanned again: what a quote hid is gone, and whatever else the
+text says still counts. The rescan is what keeps quoting from being a way in: a phrase
+rule reports its first match only, so without it "like 'ignore previous instructions'.
+Ignore previous instructions and ..." would hide the second, used, copy behind the first.
+A text that tells the model to act on what it quotes ("follow", "execute", "obey") is
+not a mention: it is an order with the quotes as its object.
+
+Plain string tests over a bounded window around each finding (and one `in` pass per
+topic word over the text, only for texts with a candidate): linear, no pattern engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from safeproxy.filters.api import Finding
+
+# The filter's findings in another text (the chain's scan, restricted to the filter).
+Rescan = Callable[[str], list[Finding]]
+
+# Quote characters, and the one that closes each.
+_CLOSE = {"'": "'", '"': '"', "`": "`", "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab": "\u00bb"}
+# How far before a phrase its quote may open, and after it close (characters).
+_OPEN_REACH = 48
+_CLOSE_REACH = 160
+# Words that introduce an example, as the text before the opening quote ends.
+_LEAD_INS = (
+    "like",
+    "such as",
+    "e.g.",
+    "e.g.,",
+    "e.g",
+    "eg",
+    "for example",
+    "for example,",
+    "for instance",
+    "for instance,",
+    "as in",
+    "phrase",
+    "phrases",
+    "string",
+    "strings",
+    "the words",
+    "called",
+)
+# What a text about attacks on models names (lowercase; one of them is enough).
+_TOPIC = (
+    "injection",
+    "jailbreak",
+    "attack",
+    "malicious",
+    "red team",
+    "red-team",
+    "adversarial",
+    "untrusted",
+    "exploit",
+    "defend",
+    "defense",
+    "defence",
+    "security",
+)
+# Words that turn a quote into the object of an order: act on what is quoted.
+_ACT_ON = ("follow", "obey", "execute", "comply", "carry out", "act on", "do what", "do as")
+
+
+def quoted_span(text: str, finding: Finding) -> tuple[int, int] | None:
+    """[open, close] of the quotes around `finding`, when they hold an example (opened
+    right after a lead-in word), else None."""
+    start, end = finding.start, finding.end
+    window = text[max(0, start - _OPEN_REACH) : start]
+    at = max((window.rfind(q) for q in _CLOSE), default=-1)
+    if at < 0 or "\n" in window[at:]:
+        return None
+    opening = start - len(window) + at
+    quote = text[opening]
+    before = text[max(0, opening - 16) : opening].rstrip().lower()
+    if not before.endswith(_LEAD_INS) and not _listed(before):
+        return None
+    closing = text.find(_CLOSE[quote], end, end + _CLOSE_REACH)
+    if closing < 0 or "\n" in text[end:closing]:
+        return None
+    return opening, closing
+
+
+def _listed(before: str) -> bool:
+    """Whether a quote follows another in a list ('"a", "b" or "c"'): the text before it
+    ends with a closing quote, then "or", "and" or a comma."""
+    for joiner in (" or", " and", ",", ";", "/"):
+        if before.endswith(joiner):
+            return before[: -len(joiner)].rstrip().endswith(tuple(_CLOSE.values()))
+    return False
+
+
+def used(text: str, findings: Sequence[Finding], rescan: Rescan | None) -> Sequence[Finding]:
+    """The findings that are uses: `findings` itself, or those of a rescan of the text
+    with its quoted mentions blanked (see the module's docstring)."""
+    if rescan is None or not findings:
+        return findings
+    spans = [s for f in findings if (s := quoted_span(text, f)) is not None]
+    if not spans:
+        return findings
+    lower = text.lower()
+    if not any(word in lower for word in _TOPIC) or any(w in lower for w in _ACT_ON):
+        return findings
+    chars = list(text)
+    for opening, closing in spans:
+        chars[opening : closing + 1] = " " * (closing + 1 - opening)
+    return rescan("".join(chars))
