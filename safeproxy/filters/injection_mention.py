@@ -65,8 +65,14 @@ _TOPIC = (
     "defence",
     "security",
 )
-# Words that turn a quote into the object of an order: act on what is quoted.
-_ACT_ON = ("follow", "obey", "execute", "comply", "carry out", "act on", "do what", "do as")
+# Words that turn a quote into the object of an order: act on what is quoted ("... like
+# 'ignore all previous instructions'. Now do it."). A text that has any of them anywhere
+# loses the exemption: a document about attacks rarely tells its reader to do one.
+_ACT_ON = (
+    "follow", "obey", "execute", "comply", "carry out", "act on", "do what", "do as",
+    "do it", "do this", "do that", "do so", "proceed", "perform", "apply it", "run it",
+    "as your instruction", "as an instruction", "as instructed", "treat it as", "pretend",
+)  # fmt: skip
 
 
 def quoted_span(text: str, finding: Finding) -> tuple[int, int] | None:
