@@ -17,15 +17,14 @@ at ASCII's speed, and its offsets are character offsets already.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import hyperscan
 
 from safeproxy.filters.gate import GateReading, GateRule, reading_ends
 from safeproxy.filters.projection import CASE_TWINS, ascii_only, fold_twins, project
+from safeproxy.filters.scratches import Scratches
 
 # Reports one rule may make per scan: a floor, and an allowance per KiB of text.
 # Each report costs Python work (a callback, then the candidate's checks: a few µs), so
@@ -83,47 +82,6 @@ def compile_error(pattern: Pattern) -> str | None:
     except hyperscan.error as exc:
         return str(exc) or "pattern is not supported"
     return None
-
-
-class Scratches:
-    """Per-thread scratch spaces for the databases of one owner.
-
-    A scratch serves one scan at a time: large texts are scanned on a worker thread
-    (exchange/guard.py) while the loop scans small ones. The thread that compiled the databases (the
-    loop's, usually) keeps each database's own, which costs nothing to find (None)."""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-        # The home thread's mark (thread-local, so other threads do not see it): one attribute
-        # read tells the home thread, which scans on every request, without a call.
-        self._local.scratches = None
-
-    def get(self, db: hyperscan.Database) -> hyperscan.Scratch | None:
-        try:
-            mine: dict[int, hyperscan.Scratch] | None = self._local.scratches
-        except AttributeError:  # a thread's first scan
-            mine = self._local.scratches = {}
-        if mine is None:
-            return None
-        scratch = mine.get(id(db))
-        if scratch is None:
-            scratch = mine[id(db)] = hyperscan.Scratch(db)
-        return scratch
-
-    def scan(self, db: hyperscan.Database, data: bytes, on_match: Callable[..., Any]) -> None:
-        """`db.scan` with this thread's scratch (`get` and the scan in one call: every scan
-        of a request comes here)."""
-        try:
-            mine: dict[int, hyperscan.Scratch] | None = self._local.scratches
-        except AttributeError:
-            mine = self._local.scratches = {}
-        if mine is None:
-            db.scan(data, match_event_handler=on_match)
-            return
-        scratch = mine.get(id(db))
-        if scratch is None:
-            scratch = mine[id(db)] = hyperscan.Scratch(db)
-        db.scan(data, match_event_handler=on_match, scratch=scratch)
 
 
 class Scanner:

@@ -26,7 +26,8 @@ from safeproxy.filters.holds import as_hold, earliest
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.piece import Piece
 from safeproxy.filters.projection import CASE_TWINS, ascii_only, project
-from safeproxy.filters.scanner import Overload, Scratches
+from safeproxy.filters.scanner import Overload
+from safeproxy.filters.scratches import Scratches
 
 # Between pieces in the one text their scan reads: no PII or secret rule spans it.
 JOINER = "\x00"

@@ -17,7 +17,7 @@ from operator import itemgetter
 
 import hyperscan
 
-from safeproxy.filters.scanner import Scratches
+from safeproxy.filters.scratches import Scratches
 
 # A letter: what `[^\W\d_]+` runs are made of.
 _LETTERS = re.compile(r"[^\W\d_]+")
