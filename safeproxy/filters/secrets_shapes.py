@@ -120,15 +120,18 @@ def _near_word(norm: str, orig: str) -> bool:
     value = text[a:b]
     if generated(value):
         return True
-    # Hex has one case, so `generated` never takes it; right after a credential's name it is
-    # the key (`DD_APP_KEY=<40 hex>`, "the signing secret is <64 hex>"). A digest after a
-    # longer phrase ("the key for commit <sha>", "key fingerprint = ...") is no secret, nor
-    # a signature: it is computed from a key and travels in the clear (`signature: <sha256>`).
+    # Hex has one case, so `generated` never takes it; told as a credential's value it is
+    # the key ("the signing secret is <64 hex>"). Assigned to a name (`DD_APP_KEY=<hex>`),
+    # it is secrets_named's to judge, which reads the whole name: this span starts at the
+    # credential word, and `cache_key=<sha>` or `partition_key: <hash>` are ids. A digest
+    # after a longer phrase ("the key for commit <sha> is wrong") is no secret, nor a
+    # signature: it is computed from a key and travels in the clear.
     lead = text[:a]
     return (
         hex_key(value)
         and opaque(value)
         and _named(lead)
+        and lead.rstrip(" \"'`(").endswith((" is", " was"))
         and not lead.lower().startswith("signature")
     )
 
