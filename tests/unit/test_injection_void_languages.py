@@ -8,18 +8,7 @@ from __future__ import annotations
 import pytest
 
 from safeproxy.filters.chain import run_stage
-from safeproxy.filters.confusables import skeleton_table
-from safeproxy.filters.normalize import Normalizer
-from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
-from safeproxy.filters.skeleton import Skeleton
-from safeproxy.settings.loading import bundled_config, load_settings
-
-
-@pytest.fixture(scope="module")
-def policy() -> CompiledPolicy:
-    settings = load_settings(bundled_config("default.yaml"))
-    compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), {})
-    return compile_policies(settings.policies, compiler)["default"]
+from safeproxy.filters.policy import CompiledPolicy
 
 
 @pytest.mark.parametrize(
