@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from safeproxy.filters.holds import Tail
 from safeproxy.filters.kept import LazyIndex
 from safeproxy.filters.piece import Piece
-from safeproxy.filters.runs import run_spans
+from safeproxy.filters.runs import Resume, run_spans
 from safeproxy.filters.scanner import Overload
 
 # (text, budget) -> the pieces the text's encoded runs decode to, at most `budget` characters.
@@ -193,9 +193,22 @@ def run_tail(text: str, alphabet: str, cap: int) -> int:
 # The unit is repeated a bounded number of times per match, and a longer run is followed
 # with `_HEX_MORE` (runs.py): one match of an unbounded repeat would read a whole megabyte of digits
 # before any of it could be decoded (or found to be past the budget).
-_HEX_UNIT = r"(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,-]?)"
-_HEX_RUN = re.compile(_HEX_UNIT + "{" + str(MIN_HEX_BYTES) + ",256}")
-_HEX_MORE = re.compile(_HEX_UNIT + "{1,256}")
+# Possessive (`?+`, `}+`): a unit parses one way only (a prefix cannot be left for its "0",
+# nor a separator for the next unit), so giving back is never needed, and `re` does not try
+# it: on a text of near-runs (seven units, then a break) that trying was two thirds of the
+# search.
+_HEX_UNIT = r"(?:(?:\\x|0x)?+[0-9A-Fa-f]{2}[ :,-]?+)"
+# Where a run can start first. A match attempt right after two hex digits, a prefix, or a
+# pair and its separator reads what the attempt at that pair read, one unit less: it ends
+# where that one ended, so it finds a run only where that one already did. Not trying
+# there keeps a text of near-runs from costing one attempt per unit, each read to the break
+# (the same runs are found: tests/property/test_hex_runs.py).
+_HEX_START = r"(?=[0-9A-Fa-f\\])(?<![0-9A-Fa-f]{2})(?<![0\\]x)(?<![0-9A-Fa-f]{2}[ :,-])"
+_HEX_RUN = re.compile(_HEX_START + _HEX_UNIT + "{" + str(MIN_HEX_BYTES) + ",256}+")
+_HEX_MORE = re.compile(_HEX_UNIT + "{1,256}+")
+# After a run, the look-behinds would read it: the first three positions (a pair and its
+# separator) are tried without them.
+_HEX_RESUME = Resume(re.compile(_HEX_UNIT + "{" + str(MIN_HEX_BYTES) + ",256}+"), 3)
 # The widest unit ("\x41,"): `n` bytes are written in at most this many characters each.
 _HEX_WIDEST = 5
 _HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
@@ -212,7 +225,7 @@ def decode_hex(text: str, budget: int) -> list[Piece]:
 
     # A run longer than `left` bytes is past the cap whatever it decodes to; shorter ones
     # are charged what they read as, or as binary (RUN_COST and a share of their bytes).
-    for at, stop in run_spans(_HEX_RUN, _HEX_MORE, text, most):
+    for at, stop in run_spans(_HEX_RUN, _HEX_MORE, text, most, resume=_HEX_RESUME):
         if left <= 0:
             break
         run = text[at:stop]

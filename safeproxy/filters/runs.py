@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 # Leads that start no run, allowed one per this many characters (then `re` searches alone).
 MISS_SPACING = 256
@@ -51,21 +52,46 @@ class Lead:
         return run.search(text, at)
 
 
+class Resume(NamedTuple):
+    """For a `first` that starts with look-behinds which skip positions whose match an
+    earlier position's match contains (decoded._HEX_START): after a run, those look-behinds
+    would read the run, and skip positions no searched one contains. `pattern` (`first`
+    without them) is tried at the first `reach` positions after a run instead."""
+
+    pattern: re.Pattern[str]
+    reach: int
+
+
+def _resumed(resume: Resume, first: re.Pattern[str], text: str, pos: int) -> re.Match[str] | None:
+    for at in range(pos, min(pos + resume.reach, len(text))):
+        m = resume.pattern.match(text, at)
+        if m is not None:
+            return m
+    return first.search(text, pos + resume.reach)
+
+
 def run_spans(
     first: re.Pattern[str],
     more: re.Pattern[str],
     text: str,
     limit: Callable[[], int],
     lead: Lead | None = None,
+    resume: Resume | None = None,
 ) -> Iterator[tuple[int, int]]:
     """Runs of a repeated unit: `first` (a bounded repeat) finds where one starts, `more`
     (the unit, a bounded repeat) follows it. A run is followed until it is `limit()`
     characters long at most, so the `re` work per run is what the caller can still use.
-    With `lead`, candidates for a run's start are found first (see `Lead`)."""
+    With `lead`, candidates for a run's start are found first (see `Lead`); with `resume`,
+    the search after a run starts as `Resume` says."""
     pos = 0
     misses = [len(text) // MISS_SPACING + 16]
     while True:
-        m = first.search(text, pos) if lead is None else lead.first(first, text, pos, misses)
+        if resume is not None and pos:
+            m = _resumed(resume, first, text, pos)
+        elif lead is None:
+            m = first.search(text, pos)
+        else:
+            m = lead.first(first, text, pos, misses)
         if m is None:
             return
         start, end = m.span()
