@@ -69,8 +69,11 @@ def builtin_decoders() -> tuple[Decoder, ...]:
         Decoder("base64", _B64_GATE, d.decode_base64, d.B64_TAIL),
         Decoder(
             "hex",
+            # Eight units (decoded.MIN_HEX_BYTES) in the ways runs are written: pairs run
+            # together, each after a separator, or each with a prefix. (Seven prefixed units
+            # opened it once, and every one of a megabyte of them made decode_hex try a run.)
             r"[0-9a-f]{16}|(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]){7}[0-9a-f]{2}"
-            r"|(?:(?:\\x|0x)[0-9a-f]{2}[ :,\-]?){4}",
+            r"|(?:(?:\\x|0x)[0-9a-f]{2}[ :,\-]?){8}",
             d.decode_hex,
             d.HEX_TAIL,
         ),
