@@ -153,6 +153,9 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     # The decoded views' own alphabets (filters/decoders.py).
     "b64-of-text": _cycled("aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnMg"),
     "hex-pairs": _cycled("41 4b 49 41 "),
+    # Groups of hex digits between hyphens: phone candidates (their digits), base64 and hex
+    # runs at once; libphonenumber's patterns once recompiled through re's cache here.
+    "hex-groups": _drawn("0123456789abcdef", (3, 7), "-"),
     # Runs one unit short of a hex run (decoded.MIN_HEX_BYTES), and one whole run at the end
     # to open the hex gate: each unit starts a match attempt that reads to the break, fails.
     "hex-near": _then("0x41 0x42 0x43 0x44 0x45 0x46 0x47 - . ", " 4142434445464748"),

@@ -15,6 +15,7 @@ import phonenumbers
 
 from safeproxy.filters.phones import PhoneRegions, cuts, national_phone
 from safeproxy.filters.work import (
+    PHONE_CALL_UNITS,
     PHONE_PARSE_UNITS,
     Work,
 )
@@ -236,6 +237,8 @@ def phone_number(
     count = len(digits(text))
     if not 7 <= count <= 15:
         return False
+    if work is not None and not work.take(PHONE_CALL_UNITS):
+        return False  # the caller sees the allowance spent: unchecked, not valid
     opened = text.rfind("(")
     if opened > text.rfind(")") and any(c.isdigit() for c in text[:opened]):
         # An opening parenthesis after digits that nothing closes is the prose's: "8 336 817
