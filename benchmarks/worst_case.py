@@ -94,6 +94,10 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "base64url-run": _drawn(string.ascii_letters + string.digits + "-_", (60, 80), "."),
     # A vendor-style token (secrets_named.PREFIXED_TOKEN) after every space.
     "prefixed-tokens": _cycled("ab_Hq8ZtL2mXv9RpK4wBn7YcJ3dAe5Fg6 "),
+    "dotted-prefixes": _cycled("dp.st.ya29.hvs.hvb."),
+    "dotted-tokens": _cycled("hvs.Hq8ZtL2m_Xv9RpK4wB-n7YcJ3dAe5 dp.st.x."),
+    "dapi-hex": _cycled("dapi0123456789abcdef0123456789abcdef"),
+    "dash-hex": _cycled("pul-0123456789abcdef0123456789abcdef0123 "),
     "email-punct": _cycled("a@b.co "),
     "email-dots": _cycled("a.b@c.d."),
     "at-dot-words": _cycled("a at b dot "),

@@ -18,6 +18,7 @@ from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.secrets_cli import CLI_POSITIONAL_RULE, CLI_RULES
 from safeproxy.filters.secrets_cloud import CLOUD_RULES
+from safeproxy.filters.secrets_dotted import DOTTED_TOKEN
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_jwk import JWK_RULE
 from safeproxy.filters.secrets_named import NAMED_VALUE, PREFIXED_TOKEN
@@ -276,6 +277,8 @@ SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
         SECRET_RULES["prefixed_token"],
         ATLASSIAN_RULE,
         CLOUD_RULES["cloud_key_id"],
+        # A prefix ended by a full stop, or glued to hex (secrets_dotted.py).
+        DOTTED_TOKEN,
     ),
     # A generated value assigned to a name that says it is a secret (secrets_named.py).
     "random_token": (SECRET_RULES["random_token"], NAMED_VALUE),

@@ -89,10 +89,14 @@ def _prefixed_token(norm: str, orig: str) -> bool:
     if parts[0] in _DIGESTS:
         return False
     if any(c.islower() for c in body) and any(c.isupper() for c in body):
+        # Runs of lower case: 1.7 on average in a generated body of both cases and digits,
+        # 2 of letters alone (`hf_`), 4 or more in words in camelCase (whose runs of
+        # capitals are 1 long, a random body's 2).
+        runs = lower_runs(body)
         return (
             v.entropy(body) >= 4.0
             and class_changes(body) * 4 >= len(body)
-            and lower_runs(body) <= 3.0
+            and (runs <= 3.0 or (runs <= 4.0 and lower_runs(body.swapcase()) >= 1.5))
         )
     if _CREDENTIAL_PARTS.intersection(parts):
         return (
@@ -101,9 +105,28 @@ def _prefixed_token(norm: str, orig: str) -> bool:
             and len(set(body)) >= 6
             and not body.lower().startswith(v.PLACEHOLDER_PREFIXES)
         )
-    if _hex(body) and (text[m.end(1)] != "_" or parts[0] in _ID_WORDS):
+    if _hex(body) and (parts[0] in _ID_WORDS or (text[m.end(1)] != "_" and not _dash_hex(parts))):
         return False
     return one_case_token(body)
+
+
+# Hex after `-` is mostly a name with a hash in it (`ami-0abc...`, `main-<sha>`, a
+# container's tag): only after a prefix of one short part of letters that names no id, no
+# branch, stage or build (`pul-<40 hex>`, a vendor's key).
+_DASH_HEX_NOT = frozenset(
+    ("main", "dev", "prod", "prd", "stg", "test", "pr", "rc", "app", "web", "ci", "cd",
+     "git", "sha", "tag", "img", "node", "pkg", "lib", "src", "min", "v", "g", "fix",
+     "feat", "bug", "hot", "pre", "post", "ui", "db", "bin", "out", "dist", "css", "js")
+)  # fmt: skip
+
+
+def _dash_hex(parts: list[str]) -> bool:
+    return (
+        len(parts) == 1
+        and 2 <= len(parts[0]) <= 4
+        and parts[0].isalpha()
+        and parts[0] not in _DASH_HEX_NOT
+    )
 
 
 # Prefix parts that name a credential: the prefix says what its body is.
