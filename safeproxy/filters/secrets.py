@@ -23,7 +23,7 @@ from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_jwk import JWK_RULE
 from safeproxy.filters.secrets_named import NAMED_VALUE, PREFIXED_TOKEN
 from safeproxy.filters.secrets_pairs import PAIR_RULES
-from safeproxy.filters.secrets_phrases import PASSWORD_PHRASE_RULE
+from safeproxy.filters.secrets_phrases import PASSWORD_PHRASE_RULE, PASSWORD_TOLD_RULE
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
 from safeproxy.filters.secrets_words import PASSWORD_WORDS
 from safeproxy.filters.secrets_words import SEPARATORS as WORD_SEPARATORS
@@ -267,6 +267,7 @@ SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
         SECRET_RULES["keyword_value"],
         PASSWORD_WORD_RULE,
         PASSWORD_PHRASE_RULE,
+        PASSWORD_TOLD_RULE,
         *PAIR_RULES.values(),
     ),
     # A private key as a JSON Web Key (secrets_jwk.py): no PEM armour to anchor on.

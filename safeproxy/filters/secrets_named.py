@@ -173,10 +173,14 @@ def one_case_token(value: str) -> bool:
 # them a credential's (`monkey_id` holds no `key` word), and none an id's (`cache_key`,
 # `key_id`, `token_count`): the name says what the value is, so one case or hex is enough
 # (`one_case_token`), where a mere word needs both cases (`generated`).
-_NAME_WORDS = r"(secret|token|key|apikey|password|passwd|pwd|credentials?|passphrase)"
+# A salt or pepper (`SIGNING_SALT`, `PASSWORD_PEPPER`) and an HMAC's name (`HMAC=`) say the
+# same: a random value that must stay private.
+_NAME_WORDS = (
+    r"(secret|token|key|apikey|password|passwd|pwd|credentials?|passphrase|salt|pepper|hmac)"
+)
 _NAME_PARTS = frozenset(
     ("secret", "secrets", "token", "tokens", "key", "keys", "apikey", "password", "passwd",
-     "pwd", "credential", "credentials", "passphrase")
+     "pwd", "credential", "credentials", "passphrase", "salt", "pepper", "hmac")
 )  # fmt: skip
 _NOT_SECRET_PARTS = _ID_WORDS | frozenset(
     ("public", "pub", "primary", "foreign", "sort", "partition", "idempotency", "dedup",
