@@ -20,9 +20,9 @@ RNG = random.Random(7)
 def _pw(n: int = 12) -> str:
     while True:
         value = "".join(RNG.choice(string.ascii_letters + string.digits) for _ in range(n))
-        if any(c.isdigit() for c in value) and value.lower() != value != value.upper():
-            if len(set(value)) >= n - 2:
-                return value
+        mixed = value.lower() != value != value.upper()
+        if any(c.isdigit() for c in value) and mixed and len(set(value)) >= n - 2:
+            return value
 
 
 ATTACKS = [
