@@ -105,6 +105,8 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "creds-colon": _cycled("creds -> a : b : "),
     "told-words": _cycled("haslo a b to mat khau a la kata sandi a b la password "),
     "salt-names": _cycled("salt_pepper_hmac_salt="),
+    "dutch-at-dot": _cycled("a apenstaartje b punt c punt "),
+    "comma-cards": _cycled("4111,1111,1111,1111,"),
     "email-punct": _cycled("a@b.co "),
     "email-dots": _cycled("a.b@c.d."),
     "at-dot-words": _cycled("a at b dot "),

@@ -81,6 +81,11 @@ def _url_password(norm: str) -> tuple[int, int]:
     return norm.index(":", user) + 1, len(norm) - 1
 
 
+def _url_user(norm: str) -> str:
+    user = norm.index("://") + 3
+    return norm[user : norm.index(":", user)]
+
+
 def _bearer(norm: str) -> tuple[int, int]:
     return norm.rindex(" ") + 1, len(norm)
 
@@ -208,7 +213,7 @@ SECRET_RULES: dict[str, Rule] = {
         "secret.url_credentials",
         Pattern("secret.url_credentials", r"[a-z][a-z0-9+.-]*://[^\s:/@]*:[^\s/@]+@", 200),
         Severity.CRITICAL,
-        lambda norm, orig: v.url_password(norm[_url_password(norm)[0] : -1]),
+        lambda norm, orig: v.url_password(norm[_url_password(norm)[0] : -1], _url_user(norm)),
         bounded=False,
         longest_only=True,
         hold=VALUE_RUN,
@@ -308,6 +313,10 @@ def _after_prefix(token: str, prefix: str, kinds: Sequence[str]) -> str:
 
 def _keyword_secret(norm: str, orig: str) -> bool:
     value = _value_text(orig)
+    if _braced(value):
+        # ODBC quotes a value in braces (`PWD={...};`): the value inside, made up.
+        inner = value.rstrip(";")[1:-1]
+        return v.secret_value(inner) and v.random_token(inner, 8)
     if not v.secret_value(value):
         return False
     if "=" not in norm and _described(value.rstrip(".,;")):
@@ -349,6 +358,16 @@ def _compound_word(word: str) -> bool:
     if not all(p.isalpha() for p in parts):
         return False
     return len(parts) == 2 or (len(parts) == 3 and len(parts[1]) <= 3)
+
+
+def _braced(value: str) -> bool:
+    inner = value.rstrip(";")[1:-1]
+    return (
+        value.startswith("{")
+        and value.rstrip(";").endswith("}")
+        and bool(inner)
+        and not any(c in inner for c in "{}$%\"' ")
+    )
 
 
 def _value_text(orig: str) -> str:

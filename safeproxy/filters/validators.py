@@ -68,6 +68,10 @@ def luhn(number: str) -> bool:
     return total % 10 == 0
 
 
+# Maestro's and Laser's ranges (12 to 19 digits) that no other issuer's prefix covers.
+_MAESTRO = frozenset(("5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763"))
+
+
 def card_number(span: str) -> bool:
     """13-19 digits, a known issuer prefix, not one repeated digit, and Luhn."""
     number = digits(span)
@@ -80,6 +84,7 @@ def card_number(span: str) -> bool:
         or number[:2] in ("34", "37", "35", "36", "38", "39", "62", "65")
         or number[:4] == "6011"
         or 300 <= int(number[:3]) <= 305
+        or number[:4] in _MAESTRO
     )
     return issuer and luhn(number)
 
@@ -185,11 +190,13 @@ def _dotted_identifier(value: str) -> bool:
     )
 
 
-def url_password(value: str) -> bool:
-    """The password of `scheme://user:password@host` (not a template or an empty one)."""
+def url_password(value: str, user: str = "") -> bool:
+    """The password of `scheme://user:password@host` (not a template or an empty one, nor
+    a well-known default that repeats the user's name: `guest:guest`, `postgres:postgres`)."""
     low = value.lower()
     return (
         len(value) >= 3
+        and not (low == user.lower() and low.isalpha())
         and low not in PLACEHOLDERS
         and low not in ("pass", "pwd", "***", "****")
         and not low.startswith(PLACEHOLDER_PREFIXES)
