@@ -25,7 +25,7 @@ _BODY_MIN = 24
 def _dotted_token(norm: str, orig: str) -> bool:
     text = normalised_text(orig)
     if text[:4].lower() == "dapi":
-        return one_case_token(text[4:])
+        return one_case_token(text[4:36]) and text[36:37] in ("", "-")
     m = _PREFIX.match(text)
     if m is None or not text[: m.end()].islower():
         return False
@@ -37,10 +37,13 @@ DOTTED_TOKEN = Rule(
     "secret.prefixed_token",
     Pattern(
         "secret.prefixed_token.dotted",
-        _DOTTED + rf"[a-z0-9_-]{{{_BODY_MIN},}}|dapi[0-9a-f]{{32}}",
+        # The prefix and the body's first characters: the match grows over the rest (an
+        # unbounded body tracked from its start cost every scan of prose 30 %).
+        _DOTTED + rf"[a-z0-9_-]{{{_BODY_MIN}}}|dapi[0-9a-f]{{32}}",
         255,
     ),
     Severity.MEDIUM,
     _dotted_token,
     alphabet=ALNUM + "._-",
+    grow_right_until=" \"'`\x00,;:)(<>[]{}|/\\\n\t",
 )
