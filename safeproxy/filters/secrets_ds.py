@@ -38,7 +38,7 @@ class _Exact:
 
     def __call__(self, norm: str, orig: str) -> bool:
         m = self.folded.fullmatch(norm)
-        if m is None or _placeholder(m, norm, orig):
+        if m is None or ("EXAMPLE" in orig and _placeholder(m, norm, orig)):
             return False
         if self.exact is None:
             return True
@@ -48,8 +48,6 @@ class _Exact:
 def _placeholder(m: re.Match[str], norm: str, orig: str) -> bool:
     """A vendor's documented example key (`AKIAIOSFODNN7EXAMPLE`): judged on the secret
     (the first non-empty group on), not on a name before it (`EXAMPLE_KEY=...`)."""
-    if "EXAMPLE" not in orig:
-        return False
     start = next((m.start(i) for i in range(1, m.re.groups + 1) if m.end(i) > m.start(i)), 0)
     value = orig[start:] if len(orig) == len(norm) else orig
     return v.documented_placeholder(value)
