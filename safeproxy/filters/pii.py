@@ -108,6 +108,28 @@ def _ssn_spaced_spans(run: str, _work: object) -> list[tuple[int, int]]:
     ]
 
 
+def _comma_card_spans(run: str, _work: object) -> list[tuple[int, int]]:
+    """Four groups of four digits joined by commas, and nothing more of a list around them:
+    a card number that passes Luhn with a card's issuer prefix."""
+    groups = run.split(",")
+    whole = len(groups) == 4 and all(len(g) == 4 and g.isdigit() for g in groups)
+    return [(0, len(run))] if whole and v.card_number(run) else []
+
+
+# A card written with commas between its groups ("4111,1111,1111,1111"): the comma is no
+# card separator of the main rule (lists of numbers), so only four groups of four that
+# stand alone (the run read back over digits and commas holds nothing else: a longer row
+# of a CSV is no card) and pass the card's checks.
+CARD_COMMAS = Rule(
+    "pii.credit_card",
+    Pattern("pii.credit_card.commas", r"\d{4},\d{4},\d{4},\d{4}(?:[^0-9a-z_,]|$)", 21, som=False),
+    Severity.HIGH,
+    refine=_comma_card_spans,
+    alphabet=DIGITS + ",",
+    trailing=DIGITS,
+)
+
+
 # Nine digits one by one, after a context word ("SSN: 1 2 3 4 5 6 7 8 9"; spans.bare).
 SSN_SPACED = Rule(
     "pii.ssn",
@@ -212,6 +234,7 @@ PII_RULES: dict[str, Rule] = {
 PII_COMPANIONS: dict[str, tuple[Rule, ...]] = {
     "email": (*SPELLED_EMAILS, *FOREIGN_SPELLED_EMAILS),
     "ssn": (SSN_BARE, SSN_SPACED),
+    "credit_card": (CARD_COMMAS,),
 }
 
 # With `exempt_reserved_domains: false`: every address is a finding, example.com's too.
@@ -219,6 +242,7 @@ EMAIL_ANY_DOMAIN = dataclasses.replace(PII_RULES["email"], validate=None)
 PII_COMPANIONS_ANY_DOMAIN: dict[str, tuple[Rule, ...]] = {
     "email": (*SPELLED_EMAILS_ANY_DOMAIN, *FOREIGN_SPELLED_EMAILS_ANY_DOMAIN),
     "ssn": (SSN_BARE, SSN_SPACED),
+    "credit_card": (CARD_COMMAS,),
 }
 
 

@@ -18,18 +18,19 @@ from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.secrets_cli import CLI_POSITIONAL_RULE, CLI_RULES
 from safeproxy.filters.secrets_cloud import CLOUD_RULES
+from safeproxy.filters.secrets_dotted import DOTTED_TOKEN
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_jwk import JWK_RULE
 from safeproxy.filters.secrets_named import NAMED_VALUE, PREFIXED_TOKEN
 from safeproxy.filters.secrets_pairs import PAIR_RULES
-from safeproxy.filters.secrets_phrases import PASSWORD_PHRASE_RULE
+from safeproxy.filters.secrets_phrases import PASSWORD_PHRASE_RULE, PASSWORD_TOLD_RULE
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
 from safeproxy.filters.secrets_words import PASSWORD_WORDS
 from safeproxy.filters.secrets_words import SEPARATORS as WORD_SEPARATORS
 
 
 def _upper_token(norm: str, orig: str) -> bool:
-    return orig == orig.upper()
+    return orig == orig.upper() and "EXAMPLE" not in orig  # (v.documented_placeholder)
 
 
 _SEPARATORS = (":=", "=>", ":", "=", " is ", " was ", *WORD_SEPARATORS)
@@ -78,6 +79,11 @@ def _url_password(norm: str) -> tuple[int, int]:
     """`scheme://user:password@host`: the password."""
     user = norm.index("://") + 3
     return norm.index(":", user) + 1, len(norm) - 1
+
+
+def _url_user(norm: str) -> str:
+    user = norm.index("://") + 3
+    return norm[user : norm.index(":", user)]
 
 
 def _bearer(norm: str) -> tuple[int, int]:
@@ -207,7 +213,7 @@ SECRET_RULES: dict[str, Rule] = {
         "secret.url_credentials",
         Pattern("secret.url_credentials", r"[a-z][a-z0-9+.-]*://[^\s:/@]*:[^\s/@]+@", 200),
         Severity.CRITICAL,
-        lambda norm, orig: v.url_password(norm[_url_password(norm)[0] : -1]),
+        lambda norm, orig: v.url_password(norm[_url_password(norm)[0] : -1], _url_user(norm)),
         bounded=False,
         longest_only=True,
         hold=VALUE_RUN,
@@ -266,6 +272,7 @@ SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
         SECRET_RULES["keyword_value"],
         PASSWORD_WORD_RULE,
         PASSWORD_PHRASE_RULE,
+        PASSWORD_TOLD_RULE,
         *PAIR_RULES.values(),
     ),
     # A private key as a JSON Web Key (secrets_jwk.py): no PEM armour to anchor on.
@@ -276,6 +283,8 @@ SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
         SECRET_RULES["prefixed_token"],
         ATLASSIAN_RULE,
         CLOUD_RULES["cloud_key_id"],
+        # A prefix ended by a full stop, or glued to hex (secrets_dotted.py).
+        DOTTED_TOKEN,
     ),
     # A generated value assigned to a name that says it is a secret (secrets_named.py).
     "random_token": (SECRET_RULES["random_token"], NAMED_VALUE),
@@ -304,6 +313,10 @@ def _after_prefix(token: str, prefix: str, kinds: Sequence[str]) -> str:
 
 def _keyword_secret(norm: str, orig: str) -> bool:
     value = _value_text(orig)
+    if _braced(value):
+        # ODBC quotes a value in braces (`PWD={...};`): the value inside, made up.
+        inner = value.rstrip(";")[1:-1]
+        return v.secret_value(inner) and v.random_token(inner, 8)
     if not v.secret_value(value):
         return False
     if "=" not in norm and _described(value.rstrip(".,;")):
@@ -345,6 +358,16 @@ def _compound_word(word: str) -> bool:
     if not all(p.isalpha() for p in parts):
         return False
     return len(parts) == 2 or (len(parts) == 3 and len(parts[1]) <= 3)
+
+
+def _braced(value: str) -> bool:
+    inner = value.rstrip(";")[1:-1]
+    return (
+        value.startswith("{")
+        and value.rstrip(";").endswith("}")
+        and bool(inner)
+        and not any(c in inner for c in "{}$%\"' ")
+    )
 
 
 def _value_text(orig: str) -> str:

@@ -89,10 +89,14 @@ def _prefixed_token(norm: str, orig: str) -> bool:
     if parts[0] in _DIGESTS:
         return False
     if any(c.islower() for c in body) and any(c.isupper() for c in body):
+        # Runs of lower case: 1.7 on average in a generated body of both cases and digits,
+        # 2 of letters alone (`hf_`), 4 or more in words in camelCase (whose runs of
+        # capitals are 1 long, a random body's 2).
+        runs = lower_runs(body)
         return (
             v.entropy(body) >= 4.0
             and class_changes(body) * 4 >= len(body)
-            and lower_runs(body) <= 3.0
+            and (runs <= 3.0 or (runs <= 4.0 and lower_runs(body.swapcase()) >= 1.5))
         )
     if _CREDENTIAL_PARTS.intersection(parts):
         return (
@@ -101,9 +105,28 @@ def _prefixed_token(norm: str, orig: str) -> bool:
             and len(set(body)) >= 6
             and not body.lower().startswith(v.PLACEHOLDER_PREFIXES)
         )
-    if _hex(body) and (text[m.end(1)] != "_" or parts[0] in _ID_WORDS):
+    if _hex(body) and (parts[0] in _ID_WORDS or (text[m.end(1)] != "_" and not _dash_hex(parts))):
         return False
     return one_case_token(body)
+
+
+# Hex after `-` is mostly a name with a hash in it (`ami-0abc...`, `main-<sha>`, a
+# container's tag): only after a prefix of one short part of letters that names no id, no
+# branch, stage or build (`pul-<40 hex>`, a vendor's key).
+_DASH_HEX_NOT = frozenset(
+    ("main", "dev", "prod", "prd", "stg", "test", "pr", "rc", "app", "web", "ci", "cd",
+     "git", "sha", "tag", "img", "node", "pkg", "lib", "src", "min", "v", "g", "fix",
+     "feat", "bug", "hot", "pre", "post", "ui", "db", "bin", "out", "dist", "css", "js")
+)  # fmt: skip
+
+
+def _dash_hex(parts: list[str]) -> bool:
+    return (
+        len(parts) == 1
+        and 2 <= len(parts[0]) <= 4
+        and parts[0].isalpha()
+        and parts[0] not in _DASH_HEX_NOT
+    )
 
 
 # Prefix parts that name a credential: the prefix says what its body is.
@@ -128,6 +151,8 @@ def one_case_token(value: str) -> bool:
     at most 4 bits a character, so its bar is lower and its length higher)."""
     if uuid(value) or value.lower().startswith(v.PLACEHOLDER_PREFIXES):
         return False
+    if v.documented_placeholder(value):
+        return False
     if not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
         return False
     if _hex(value):
@@ -148,10 +173,14 @@ def one_case_token(value: str) -> bool:
 # them a credential's (`monkey_id` holds no `key` word), and none an id's (`cache_key`,
 # `key_id`, `token_count`): the name says what the value is, so one case or hex is enough
 # (`one_case_token`), where a mere word needs both cases (`generated`).
-_NAME_WORDS = r"(secret|token|key|apikey|password|passwd|pwd|credentials?|passphrase)"
+# A salt or pepper (`SIGNING_SALT`, `PASSWORD_PEPPER`) and an HMAC's name (`HMAC=`) say the
+# same: a random value that must stay private.
+_NAME_WORDS = (
+    r"(secret|token|key|apikey|password|passwd|pwd|credentials?|passphrase|salt|pepper|hmac)"
+)
 _NAME_PARTS = frozenset(
     ("secret", "secrets", "token", "tokens", "key", "keys", "apikey", "password", "passwd",
-     "pwd", "credential", "credentials", "passphrase")
+     "pwd", "credential", "credentials", "passphrase", "salt", "pepper", "hmac")
 )  # fmt: skip
 _NOT_SECRET_PARTS = _ID_WORDS | frozenset(
     ("public", "pub", "primary", "foreign", "sort", "partition", "idempotency", "dedup",

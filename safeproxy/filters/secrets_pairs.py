@@ -12,6 +12,7 @@ the finding.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
@@ -107,5 +108,100 @@ PAIR_RULES: dict[str, Rule] = {
         hold=VALUE_RUN,
         value=_field_value,
         grow_right_until=" \"'\x00",
+    ),
+}
+
+
+# Credentials in the forms of particular files and tools, where no `=` or `:` follows the
+# word: a .netrc line (`machine HOST login USER password VALUE`), an XML element or a
+# property named by the word (`<password>VALUE</password>`, `<property
+# name="db.password">VALUE</property>`), Oracle's `user/password@host` (sqlplus, a thin
+# JDBC URL), and a user and its password joined by a colon after "creds".
+
+
+def _netrc_value(norm: str) -> tuple[int, int]:
+    i = norm.rindex("password") + len("password")
+    while i < len(norm) and norm[i].isspace():
+        i += 1
+    return i, max(i, len(norm))
+
+
+def _element_value(norm: str) -> tuple[int, int]:
+    i = norm.rindex(">") + 1
+    return i, max(i, len(norm))
+
+
+def _oracle_value(norm: str) -> tuple[int, int]:
+    """`user/password@host`: between the user's slash and the last `@`."""
+    end = norm.rindex("@")
+    return norm.rindex("/", 0, end) + 1, end
+
+
+def _creds_value(norm: str) -> tuple[int, int]:
+    return _after_last(norm, ":")
+
+
+def _judged(span: Callable[[str], tuple[int, int]], classes: int) -> Callable[[str, str], bool]:
+    """The value `span` finds (on the original characters), with keyword_value's bar and at
+    least `classes` of lower case, upper case, digits and symbols."""
+
+    def check(norm: str, orig: str) -> bool:
+        text = _text(orig)
+        a, b = span(text.lower()) if len(text) == len(norm) else span(norm)
+        value = text[a:b] if len(text) == len(norm) else norm[a:b]
+        return v.secret_value(value) and _classes(value) >= classes and "/" not in value
+
+    return check
+
+
+def _told_rule(name: str, regex: str, max_len: int, span: Callable[[str], tuple[int, int]],
+               classes: int, until: str = " \"'\x00") -> Rule:  # fmt: skip
+    return Rule(
+        "secret.keyword_value",
+        Pattern(name, regex, max_len),
+        Severity.HIGH,
+        _judged(span, classes),
+        bounded=False,
+        longest_only=True,
+        hold=VALUE_RUN,
+        value=span,
+        grow_right_until=until,
+    )
+
+
+PAIR_RULES |= {
+    "netrc": _told_rule(
+        "secret.netrc_password",
+        r"login\s{1,8}[^\s]{1,64}\s{1,8}password\s{1,8}[^\s\"']",
+        80,
+        _netrc_value,
+        2,
+    ),
+    "xml_element": _told_rule(
+        "secret.xml_password",
+        # The element's name, or a property's name ending its attribute, then `>`.
+        r"(password|passwd|pwd|passphrase|secret|api_?key|access_?key|token)[0-9]?[\"']?>"
+        r"[^\s<\"']",
+        40,
+        _element_value,
+        3,
+        " \"'\x00<",
+    ),
+    "oracle": _told_rule(
+        "secret.oracle_password",
+        # sqlplus's and a thin JDBC URL's `user/password@`, and "oracle: user/password@".
+        r"(thin:|sqlplus +|oracle ?: ?|conn(ect)? +|userid=)[a-z0-9_$#.]+/[^\s/@\"']+@",
+        110,
+        _oracle_value,
+        2,
+        "",
+    ),
+    "creds_colon": _told_rule(
+        "secret.creds_pair",
+        # "creds -> USER : PASSWORD" (a slash or a bar between is user_password_pair's).
+        r"(creds|credentials) ?(->|=>|:) ?[a-z0-9._@-]{1,40} ?: ?[^\s/|:\"']",
+        100,
+        _creds_value,
+        3,
     ),
 }

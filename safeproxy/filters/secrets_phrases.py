@@ -15,6 +15,7 @@ secrets_words.py).
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 
 from safeproxy.filters import validators as v
@@ -81,4 +82,22 @@ PASSWORD_PHRASE_RULE = Rule(
     hold=VALUE_RUN,
     value=_value,
     grow_right_until=" \"'\x00",
+)
+
+
+# The same, in the shapes of languages whose sentence has no linking verb keyword_value
+# reads: Turkish's possessive right before the value ("Şifrem X", "şifresi X"), Polish and
+# Czech "to"/"je" ("moje hasło to X", "hasło do VPN to X"), Vietnamese "là" ("mật khẩu của
+# tôi là X"), Indonesian and Malay with no verb at all ("kata sandi saya X", "kata sandi
+# wifi adalah X"), and Italian's article before an English word ("e la password X").
+_TOLD = (
+    r"(sifre(m|miz|si|niz)"
+    r"|(haslo|heslo)( [a-z]+){0,3} (to|je|jest)"
+    r"|mat khau( [a-z]{1,8}){0,3} la"
+    r"|kata (sandi|laluan)( [a-z]{1,10}){0,2}( (adalah|ialah|yaitu))?"
+    r"|(la|mia|tua|sua) password( e)?) [^\s\"']"
+)
+
+PASSWORD_TOLD_RULE = dataclasses.replace(
+    PASSWORD_PHRASE_RULE, pattern=Pattern("secret.keyword_value.told", _TOLD, 120)
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 # Long enough, and rare enough inside other words, to need no boundary.
 _WORDS = (
     r"passwort|kennwort|mot de passe|contrasena|senha|wachtwoord|haslo|heslo|losenord"
-    r"|adgangskode|passord|salasana|jelszo|sifre"
+    r"|adgangskode|passord|salasana|jelszo|sifre|mat khau|kata sandi|kata laluan"
 )
 # Short forms end other words ("bypass: localhost,10.0.0.1", "compass: N45E12"): only after
 # a character that is no letter, or at the start. `_` is allowed (`DB_PASS=`); not `:` nor

@@ -23,9 +23,10 @@ from safeproxy.filters.spelled_email import start_of, valid
 from safeproxy.filters.spelled_hold import hold
 from safeproxy.filters.spelled_reading import EVERY_DOT, FOREIGN_DOTS, MAX_LEN, OPEN, local_start
 
-# Words for "@": Spanish and Portuguese, French, Italian, German and Dutch nicknames,
+# Words for "@": Spanish and Portuguese, French, Italian, German and Dutch nicknames (the
+# Dutch one mostly as its diminutive, "apenstaartje"),
 # Polish. As they read on the normalised view (lower case, accents folded).
-AT_WORDS = ("arroba", "arobase", "chiocciola", "klammeraffe", "apenstaart", "malpa")
+AT_WORDS = ("arroba", "arobase", "chiocciola", "klammeraffe", "apenstaartje", "apenstaart", "malpa")
 # Words for "." (spelled_reading.FOREIGN_DOTS). Not "point" (see above).
 DOT_WORDS = FOREIGN_DOTS
 

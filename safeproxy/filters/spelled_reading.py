@@ -24,9 +24,9 @@ WRAPPED_START = re.compile(rf"{ANY_W}(at|dot|@|\.)")
 # A window that ends with a wrapper, and maybe the start of a word after it: "jane_a".
 WRAPPED_TAIL = re.compile(rf"{ANY_W}(a|at|d|do|dot|@)?\Z")
 # Words for "." in other languages, as they read on the normalised view: Spanish and
-# Italian, German, Portuguese, Polish, Finnish, Norwegian, Czech, Turkish (addresses spelt
+# Italian, German, Portuguese, Dutch, Polish, Finnish, Norwegian, Czech, Turkish (addresses spelt
 # in them: spelled_email_words.py).
-FOREIGN_DOTS = ("punto", "punkt", "ponto", "kropka", "piste", "prikk", "tecka", "nokta")
+FOREIGN_DOTS = ("punto", "punkt", "ponto", "punt", "kropka", "piste", "prikk", "tecka", "nokta")
 # The words a local part's own dots may be spelt in: "dot" after any at-sign; before a
 # foreign at-word, the foreign ones and French "point" too ("pablo punto ruiz arroba ...").
 # (English prose has "point" before an address: "the point john at acme dot com".)

@@ -69,6 +69,10 @@ def luhn(number: str) -> bool:
     return total % 10 == 0
 
 
+# Maestro's and Laser's ranges (12 to 19 digits) that no other issuer's prefix covers.
+_MAESTRO = frozenset(("5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763"))
+
+
 def card_number(span: str) -> bool:
     """13-19 digits, a known issuer prefix, not one repeated digit, and Luhn."""
     number = digits(span)
@@ -81,6 +85,7 @@ def card_number(span: str) -> bool:
         or number[:2] in ("34", "37", "35", "36", "38", "39", "62", "65")
         or number[:4] == "6011"
         or 300 <= int(number[:3]) <= 305
+        or number[:4] in _MAESTRO
     )
     return issuer and luhn(number)
 
@@ -148,6 +153,8 @@ def secret_value(value: str) -> bool:
     low = value.lower().rstrip(".,;")
     if len(low) < 6 or low in PLACEHOLDERS or low.startswith(PLACEHOLDER_PREFIXES):
         return False
+    if documented_placeholder(value):
+        return False
     if any(c in value for c in "()[]{}") or _dotted_identifier(value) or _yaml_tag(value):
         return False
     if len(set(low)) <= 2:  # "aaaaaaaa", "--------"
@@ -184,11 +191,13 @@ def _dotted_identifier(value: str) -> bool:
     )
 
 
-def url_password(value: str) -> bool:
-    """The password of `scheme://user:password@host` (not a template or an empty one)."""
+def url_password(value: str, user: str = "") -> bool:
+    """The password of `scheme://user:password@host` (not a template or an empty one, nor
+    a well-known default that repeats the user's name: `guest:guest`, `postgres:postgres`)."""
     low = value.lower()
     return (
         len(value) >= 3
+        and not (low == user.lower() and low.isalpha())
         and low not in PLACEHOLDERS
         and low not in ("pass", "pwd", "***", "****")
         and not low.startswith(PLACEHOLDER_PREFIXES)
@@ -207,13 +216,22 @@ def bearer_value(value: str) -> bool:
     )
 
 
+def documented_placeholder(value: str) -> bool:
+    """A key that vendors' documentation prints: `EXAMPLE` written into it in capitals
+    (AWS's `AKIAIOSFODNN7EXAMPLE`, `...bPxRfiCYEXAMPLEKEY`, `sk_test_EXAMPLE...`). A
+    generated key holds those seven capitals in a row by chance about once in 10^12."""
+    return "EXAMPLE" in value
+
+
 def random_token(value: str, min_len: int) -> bool:
     """A generated key: long enough, with lower case, upper case and digits, and random.
 
-    Words joined by dashes (`sk-learn-contrib-...`) have one case and no digits.
+    Words joined by dashes (`sk-learn-contrib-...`) have one case and no digits; a key
+    from a vendor's documentation (`documented_placeholder`) is none.
     """
     return (
         len(value) >= min_len
+        and not documented_placeholder(value)
         and any(c.islower() for c in value)
         and any(c.isupper() for c in value)
         and any(c.isdigit() for c in value)
