@@ -30,7 +30,7 @@ from safeproxy.filters.secrets_words import SEPARATORS as WORD_SEPARATORS
 
 
 def _upper_token(norm: str, orig: str) -> bool:
-    return orig == orig.upper() and "EXAMPLE" not in orig  # (v.documented_placeholder)
+    return orig == orig.upper()
 
 
 _SEPARATORS = (":=", "=>", ":", "=", " is ", " was ", *WORD_SEPARATORS)

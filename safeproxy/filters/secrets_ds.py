@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 
-from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
 from safeproxy.filters.holds import PartialLiteral, TrailingRun
 from safeproxy.filters.rules import Rule, visible
@@ -37,20 +36,11 @@ class _Exact:
     exact: re.Pattern[str] | None
 
     def __call__(self, norm: str, orig: str) -> bool:
-        m = self.folded.fullmatch(norm)
-        if m is None or ("EXAMPLE" in orig and _placeholder(m, norm, orig)):
+        if self.folded.fullmatch(norm) is None:
             return False
         if self.exact is None:
             return True
         return self.exact.fullmatch(unicodedata.normalize("NFKC", visible(orig))) is not None
-
-
-def _placeholder(m: re.Match[str], norm: str, orig: str) -> bool:
-    """A vendor's documented example key (`AKIAIOSFODNN7EXAMPLE`): judged on the secret
-    (the first non-empty group on), not on a name before it (`EXAMPLE_KEY=...`)."""
-    start = next((m.start(i) for i in range(1, m.re.groups + 1) if m.end(i) > m.start(i)), 0)
-    value = orig[start:] if len(orig) == len(norm) else orig
-    return v.documented_placeholder(value)
 
 
 @dataclass(frozen=True, slots=True)

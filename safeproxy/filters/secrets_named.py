@@ -151,8 +151,6 @@ def one_case_token(value: str) -> bool:
     at most 4 bits a character, so its bar is lower and its length higher)."""
     if uuid(value) or value.lower().startswith(v.PLACEHOLDER_PREFIXES):
         return False
-    if v.documented_placeholder(value):
-        return False
     if not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
         return False
     if _hex(value):

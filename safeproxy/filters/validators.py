@@ -153,8 +153,6 @@ def secret_value(value: str) -> bool:
     low = value.lower().rstrip(".,;")
     if len(low) < 6 or low in PLACEHOLDERS or low.startswith(PLACEHOLDER_PREFIXES):
         return False
-    if documented_placeholder(value):
-        return False
     if any(c in value for c in "()[]{}") or _dotted_identifier(value) or _yaml_tag(value):
         return False
     if len(set(low)) <= 2:  # "aaaaaaaa", "--------"
@@ -216,22 +214,13 @@ def bearer_value(value: str) -> bool:
     )
 
 
-def documented_placeholder(value: str) -> bool:
-    """A key that vendors' documentation prints: `EXAMPLE` written into it in capitals
-    (AWS's `AKIAIOSFODNN7EXAMPLE`, `...bPxRfiCYEXAMPLEKEY`, `sk_test_EXAMPLE...`). A
-    generated key holds those seven capitals in a row by chance about once in 10^12."""
-    return "EXAMPLE" in value
-
-
 def random_token(value: str, min_len: int) -> bool:
     """A generated key: long enough, with lower case, upper case and digits, and random.
 
-    Words joined by dashes (`sk-learn-contrib-...`) have one case and no digits; a key
-    from a vendor's documentation (`documented_placeholder`) is none.
+    Words joined by dashes (`sk-learn-contrib-...`) have one case and no digits.
     """
     return (
         len(value) >= min_len
-        and not documented_placeholder(value)
         and any(c.islower() for c in value)
         and any(c.isupper() for c in value)
         and any(c.isdigit() for c in value)

@@ -321,7 +321,12 @@ def _pem(kind: str) -> str:
 SECRETS = [
     # AWS access key ids
     pytest.param(f"key id {AKIA}", AKIA, "AWS_ACCESS_KEY", id="aws-akia"),
-    # AWS's documented example keys (EXAMPLE in capitals) pass: test_documented_placeholders.
+    pytest.param(
+        "key id AKIAIOSFODNN7EXAMPLE",
+        "AKIAIOSFODNN7EXAMPLE",
+        "AWS_ACCESS_KEY",
+        id="aws-docs-example",
+    ),
     pytest.param("ASIA2E0A8F3B244C9986", "ASIA2E0A8F3B244C9986", "AWS_ACCESS_KEY", id="aws-asia"),
     pytest.param(f"aws_access_key_id={AKIA}", AKIA, "AWS_ACCESS_KEY", id="aws-assignment"),
     pytest.param(
@@ -358,6 +363,12 @@ SECRETS = [
         AWS_SECRET,
         "AWS_SECRET_KEY",
         id="aws-secret-json",
+    ),
+    pytest.param(
+        "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "AWS_SECRET_KEY",
+        id="aws-secret-docs-example",
     ),
     # GitHub
     pytest.param(f"token ghp_{GH_BODY}", f"ghp_{GH_BODY}", "GITHUB_TOKEN", id="ghp"),
