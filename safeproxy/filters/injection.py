@@ -29,6 +29,8 @@ from safeproxy.filters.injection_latin import (
     MORE_IGNORE,
 )
 from safeproxy.filters.injection_latin import GATES as LATIN_GATES
+from safeproxy.filters.injection_latin_given import FAMILIES as LATIN_GIVEN
+from safeproxy.filters.injection_latin_given import GATES as LATIN_GIVEN_GATES
 from safeproxy.filters.injection_latin_void import FAMILIES as LATIN_VOID
 from safeproxy.filters.injection_latin_void import GATES as LATIN_VOID_GATES
 from safeproxy.filters.injection_mention import Rescan, used
@@ -36,6 +38,7 @@ from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
 from safeproxy.filters.injection_paraphrase import GATES, HALVES
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
+from safeproxy.filters.injection_scripts_given import WEIGHTS as SCRIPT_GIVEN_WEIGHTS
 from safeproxy.filters.injection_scripts_void import WEIGHTS as SCRIPT_VOID_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
@@ -173,9 +176,13 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|free (of|from)( all| any)?) " + _NO_LIMITS, 1.0),
     *PARAPHRASES,
     *LATIN_VOID,
+    *LATIN_GIVEN,
 )  # fmt: skip
 WEIGHTS = (
-    {rule: weight for _t, rule, _rx, weight in FAMILIES} | SCRIPT_WEIGHTS | SCRIPT_VOID_WEIGHTS
+    {rule: weight for _t, rule, _rx, weight in FAMILIES}
+    | SCRIPT_WEIGHTS
+    | SCRIPT_VOID_WEIGHTS
+    | SCRIPT_GIVEN_WEIGHTS
 )
 
 # Words an injection can hardly avoid (its target, its orders, its persona), in the six
@@ -224,7 +231,7 @@ def phrase_regex(words: str) -> str:
 
 
 def injection_rules() -> list[Rule]:
-    gates = GATES | LATIN_GATES | LATIN_VOID_GATES
+    gates = GATES | LATIN_GATES | LATIN_VOID_GATES | LATIN_GIVEN_GATES
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
         # score needs, so a text made of one phrase costs one report per phrasing.
