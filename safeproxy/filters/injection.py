@@ -16,6 +16,9 @@ from typing import Protocol
 
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
+from safeproxy.filters.injection_indirect import FAMILIES as INDIRECT
+from safeproxy.filters.injection_indirect import GATES as INDIRECT_GATES
+from safeproxy.filters.injection_indirect import pair_near
 from safeproxy.filters.injection_latin import (
     FOREIGN_EXTRACT,
     FOREIGN_HIDDEN,
@@ -177,6 +180,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     *PARAPHRASES,
     *LATIN_VOID,
     *LATIN_GIVEN,
+    *INDIRECT,
 )  # fmt: skip
 WEIGHTS = (
     {rule: weight for _t, rule, _rx, weight in FAMILIES}
@@ -231,7 +235,7 @@ def phrase_regex(words: str) -> str:
 
 
 def injection_rules() -> list[Rule]:
-    gates = GATES | LATIN_GATES | LATIN_VOID_GATES | LATIN_GIVEN_GATES
+    gates = GATES | LATIN_GATES | LATIN_VOID_GATES | LATIN_GIVEN_GATES | INDIRECT_GATES
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
         # score needs, so a text made of one phrase costs one report per phrasing.
@@ -261,7 +265,9 @@ def score(findings: Sequence[Finding]) -> float:
 
 
 def paired(findings: Sequence[Finding]) -> Sequence[Finding]:
-    """The findings without the halves whose partners (types or rules) are not among them."""
+    """The findings without the halves whose partners (types or rules) are not among them,
+    nor the indirect halves without a partner near (injection_indirect.pair_near)."""
+    findings = pair_near(findings)
     if not any(f.rule in HALVES for f in findings):
         return findings
     present = {f.type for f in findings} | {f.rule for f in findings}

@@ -102,7 +102,7 @@ _VI_WHEN = (
     r"|boi (nha phat trien|he thong|lap trinh vien))"
 )
 _VI_GIVEN_WHEN = r"(" + _VI_GIVEN + r" )?(cho (ban|may|em) )?" + _VI_WHEN
-# Turkish: "sana verilen talimatları unut" (the object before the verb).
+# Turkish: "sana verilen talimatlari unut" (the object before the verb).
 _TR_GIVEN = (
     r"(sana|size) (daha once |onceden |en basta |basta )?(verilen|verdikleri|verdigimiz"
     r"|yazilan|iletilen|tanimlanan) (tum |butun )?(talimatlari|kurallari|yonergeleri"
