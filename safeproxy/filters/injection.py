@@ -18,7 +18,7 @@ from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.injection_indirect import FAMILIES as INDIRECT
 from safeproxy.filters.injection_indirect import GATES as INDIRECT_GATES
-from safeproxy.filters.injection_indirect import pair_near
+from safeproxy.filters.injection_indirect import addressed
 from safeproxy.filters.injection_latin import (
     FOREIGN_EXTRACT,
     FOREIGN_HIDDEN,
@@ -265,9 +265,7 @@ def score(findings: Sequence[Finding]) -> float:
 
 
 def paired(findings: Sequence[Finding]) -> Sequence[Finding]:
-    """The findings without the halves whose partners (types or rules) are not among them,
-    nor the indirect halves without a partner near (injection_indirect.pair_near)."""
-    findings = pair_near(findings)
+    """The findings without the halves whose partners (types or rules) are not among them."""
     if not any(f.rule in HALVES for f in findings):
         return findings
     present = {f.type for f in findings} | {f.rule for f in findings}
@@ -336,7 +334,7 @@ class PhraseThreshold:
         """`rescan`: the filter's findings in another text, to tell a phrase quoted as an
         example from one used (injection_mention.used)."""
         threshold = self.threshold
-        findings = list(used(text, findings, rescan))
+        findings = list(used(text, addressed(text, findings), rescan))
         if self.combiner is not None:
             total, _p, kept = self.combiner.decide(text, findings, threshold)
             if total >= threshold:
@@ -364,7 +362,7 @@ class InjectionDetector:
         self._detector = Detector("injection", rules, normalizer, fold=fold, presence_first=True)
 
     def score(self, text: str) -> InjectionResult:
-        findings = self._detector.find(text)
+        findings = list(addressed(text, self._detector.find(text)))
         p: float | None = None
         if self._combiner is None:
             total = score(findings)

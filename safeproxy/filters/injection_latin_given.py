@@ -90,9 +90,7 @@ _ID_GIVEN_WHEN = r"(" + _ID_GIVEN + " )?" + _ID_WHEN
 _VI_VERB = r"(quen|bo qua|phot lo|lo di|d?ung (lam theo|tuan theo|tuan thu|nghe theo))"
 _VI_DETS = r"(het |tat ca |moi |toan bo )?(cac |nhung )?"
 _VI_INSTR = r"(huong dan|chi dan|chi thi|menh lenh|lenh)"
-_VI_ORDERS = (
-    r"(quy tac|huong dan|chi dan|chi thi|luat|quy d?inh|nguyen tac|menh lenh|lenh|rang buoc)"
-)
+_VI_ORDERS = r"(quy tac|huong dan|chi dan|chi thi|quy d?inh|nguyen tac|menh lenh|lenh|rang buoc)"
 _VI_GIVEN = (
     r"((ma )?(d?a )?(d?uoc )?(giao|cung cap|d?ua ra|d?at ra|thiet lap|cai d?at"
     r"|ban giao|chi d?inh)|ma (ban|may|em) (d?a )?(nhan|nhan d?uoc))"
@@ -193,6 +191,17 @@ GATES: dict[str, str] = {
     "ignore.id_given": _ID_ORDERS + " " + _ID_GIVEN,
     "ignore.vi_given_before": _VI_INSTR + " " + _VI_GIVEN_WHEN,
     "ignore.vi_given": _VI_ORDERS + " " + _VI_GIVEN,
+    # Turkish by what was given; the limits gone by what they are (their openers, "od",
+    # "may", "size", are inside English words).
+    "ignore.tr_given": r"(verilen|verdikleri|verdigimiz|yazilan|iletilen|tanimlanan) (tum "
+    r"|butun )?(talimatlari|kurallari|yonergeleri|komutlari|kisitlamalari)",
+    "role.nl_no_limits": r"(zonder|geen) (enige |enkele )?(beperkingen|grenzen|filters?"
+    r"|censuur|regels)",
+    "role.pl_no_limits": r"(ograniczen|ograniczenia|filtrow|filtry|cenzury|zasad|zasady"
+    r"|regu |regu(l| )y)",
+    "role.id_no_limits": r"(tanpa|punya|memiliki|ada) (batasan|batas|aturan|filter|sensor)",
+    "role.vi_no_limits": r"khong (con |co |bi )?(bat ky |bat cu |co )?(kiem duyet|loc"
+    r"|gioi han|han che|rang buoc)",
     "ignore.pt_more_orders": r"(orientacoes|diretrizes|directrices|normas|comandos"
     r"|determinacoes|ordens|indicacoes|orientaciones|pautas) (anteriores|previas|precedentes"
     r"|iniciais|iniciales|originais|originales)",
