@@ -151,7 +151,7 @@ _ROLE = "injection.role_override"
 # (type, rule id, pattern, weight), as injection.FAMILIES. Per language, a strong rule
 # (instructions, not rules: "the rules you got earlier" may be an office's; given and
 # when or by whom) and a weak one (any orders, given).
-FAMILIES: tuple[tuple[str, str, str, float], ...] = (
+GIVEN_FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     (_IGNORE, "ignore.nl_given_before",
      _NL_VERB + r" (alle |al )?(de |je |jouw |uw )?" + _NL_INSTR + " " + _NL_GIVEN_WHEN, 1.0),
     (_IGNORE, "ignore.nl_given",
@@ -174,8 +174,14 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     (_IGNORE, "ignore.vi_given", _VI_VERB + " " + _VI_DETS + _VI_ORDERS + " " + _VI_GIVEN, 0.6),
     (_IGNORE, "ignore.tr_given", _TR_GIVEN, 1.0),
     (_IGNORE, "ignore.pt_more_orders", _PT_MORE, 1.0),
-    *((_ROLE, f"role.{lang}_no_limits", rx, 0.5) for lang, rx in _NO_LIMITS.items()),
 )  # fmt: skip
+# Not registered: read by the phrase gate, these rules cost ordinary prose 9 K
+# instructions per 4 KB (2.1 %, measured with callgrind), over the cost bound. What is
+# registered (FAMILIES) is the limits declared gone, 0.7 %.
+UNREGISTERED = GIVEN_FAMILIES
+FAMILIES: tuple[tuple[str, str, str, float], ...] = tuple(
+    (_ROLE, f"role.{lang}_no_limits", rx, 0.5) for lang, rx in _NO_LIMITS.items()
+)
 
 # What the phrase gate reads for these rules (injection.GATES): the words every match ends
 # with, rare in English prose. Whole, the verbs ("negeer", "quen", "lo di") and the Dutch
