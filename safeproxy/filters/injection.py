@@ -16,6 +16,9 @@ from typing import Protocol
 
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
+from safeproxy.filters.injection_indirect import FAMILIES as INDIRECT
+from safeproxy.filters.injection_indirect import GATES as INDIRECT_GATES
+from safeproxy.filters.injection_indirect import addressed
 from safeproxy.filters.injection_latin import (
     FOREIGN_EXTRACT,
     FOREIGN_HIDDEN,
@@ -29,6 +32,8 @@ from safeproxy.filters.injection_latin import (
     MORE_IGNORE,
 )
 from safeproxy.filters.injection_latin import GATES as LATIN_GATES
+from safeproxy.filters.injection_latin_given import FAMILIES as LATIN_GIVEN
+from safeproxy.filters.injection_latin_given import GATES as LATIN_GIVEN_GATES
 from safeproxy.filters.injection_latin_void import FAMILIES as LATIN_VOID
 from safeproxy.filters.injection_latin_void import GATES as LATIN_VOID_GATES
 from safeproxy.filters.injection_mention import Rescan, used
@@ -36,6 +41,7 @@ from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
 from safeproxy.filters.injection_paraphrase import GATES, HALVES
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
+from safeproxy.filters.injection_scripts_given import WEIGHTS as SCRIPT_GIVEN_WEIGHTS
 from safeproxy.filters.injection_scripts_void import WEIGHTS as SCRIPT_VOID_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
@@ -173,9 +179,14 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|free (of|from)( all| any)?) " + _NO_LIMITS, 1.0),
     *PARAPHRASES,
     *LATIN_VOID,
+    *LATIN_GIVEN,
+    *INDIRECT,
 )  # fmt: skip
 WEIGHTS = (
-    {rule: weight for _t, rule, _rx, weight in FAMILIES} | SCRIPT_WEIGHTS | SCRIPT_VOID_WEIGHTS
+    {rule: weight for _t, rule, _rx, weight in FAMILIES}
+    | SCRIPT_WEIGHTS
+    | SCRIPT_VOID_WEIGHTS
+    | SCRIPT_GIVEN_WEIGHTS
 )
 
 # Words an injection can hardly avoid (its target, its orders, its persona), in the six
@@ -224,7 +235,7 @@ def phrase_regex(words: str) -> str:
 
 
 def injection_rules() -> list[Rule]:
-    gates = GATES | LATIN_GATES | LATIN_VOID_GATES
+    gates = GATES | LATIN_GATES | LATIN_VOID_GATES | LATIN_GIVEN_GATES | INDIRECT_GATES
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
         # score needs, so a text made of one phrase costs one report per phrasing.
@@ -323,7 +334,7 @@ class PhraseThreshold:
         """`rescan`: the filter's findings in another text, to tell a phrase quoted as an
         example from one used (injection_mention.used)."""
         threshold = self.threshold
-        findings = list(used(text, findings, rescan))
+        findings = list(used(text, addressed(text, findings), rescan))
         if self.combiner is not None:
             total, _p, kept = self.combiner.decide(text, findings, threshold)
             if total >= threshold:
@@ -351,7 +362,7 @@ class InjectionDetector:
         self._detector = Detector("injection", rules, normalizer, fold=fold, presence_first=True)
 
     def score(self, text: str) -> InjectionResult:
-        findings = self._detector.find(text)
+        findings = list(addressed(text, self._detector.find(text)))
         p: float | None = None
         if self._combiner is None:
             total = score(findings)

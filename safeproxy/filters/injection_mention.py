@@ -2,8 +2,10 @@
 'ignore previous instructions'", in a text about prompt injection.
 
 A phrase counts as mentioned when it stands inside quotes that open right after a word
-that introduces an example ("like", "such as", "e.g.", "the phrase"), and the text is about
-attacks on models (it names injection, jailbreaks, attackers, defences). The quotes are
+that introduces an example ("like", "such as", "e.g.", "the phrase"), what an attacker is
+said to write ("an attacker writes '...'"), or a title ("our blog post '...'"), and the
+text is about attacks on models (it names injection, jailbreaks, attackers, defences,
+filters and their tests). The quotes are
 then blanked and the text scanned again: what a quote hid is gone, and whatever else the
 text says still counts. The rescan is what keeps quoting from being a way in: a phrase
 rule reports its first match only, so without it "like 'ignore previous instructions'.
@@ -48,10 +50,45 @@ _LEAD_INS = (
     "strings",
     "the words",
     "called",
+    # What an attacker is said to write (third person or past: "write" alone is an order):
+    # "prompt injection is when an attacker writes '...' into a page".
+    "writes",
+    "wrote",
+    "types",
+    "typed",
+    "inserts",
+    "inserted",
+    "injects",
+    "injected",
+    "embeds",
+    "embedded",
+    "hides",
+    "plants",
+    "planted",
+    "smuggles",
+    "smuggled",
+    # A title: "our blog post 'Ignore previous instructions: anatomy of an attack'".
+    "post",
+    "article",
+    "talk",
+    "paper",
+    "titled",
+    "entitled",
+    "named",
+    "episode",
+    "video",
+    "chapter",
+    "book",
+    "webinar",
+    "headline",
+    "essay",
+    "slides",
+    "keynote",
+    "newsletter",
 )
 # What a text about attacks on models names (lowercase; one of them is enough).
 _TOPIC = (
-    "injection",
+    "inject",
     "jailbreak",
     "attack",
     "malicious",
@@ -64,6 +101,16 @@ _TOPIC = (
     "defense",
     "defence",
     "security",
+    # Defences and their tests: "write a unit test that checks our filter blocks phrases
+    # such as '...'".
+    "filter",
+    "detector",
+    "classifier",
+    "guardrail",
+    "moderation",
+    "blocklist",
+    "unit test",
+    "test case",
 )
 # Words that turn a quote into the object of an order: act on what is quoted ("... like
 # 'ignore all previous instructions'. Now do it."). A text that has any of them anywhere

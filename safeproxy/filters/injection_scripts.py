@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.holdback import Finder
+from safeproxy.filters.injection_scripts_given import ORDERS as GIVEN_ORDERS
 from safeproxy.filters.injection_scripts_void import ORDERS as VOID_ORDERS
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.rules import Rule
@@ -170,7 +171,7 @@ def needs_non_ascii(template: str, fold: Callable[[str], str]) -> bool:
 def script_rules(fold: Callable[[str], str]) -> list[Rule]:
     """The orders as phrase rules (scored, never cut: injection.injection_rules)."""
     rules: list[Rule] = []
-    for kind, rule, template in ORDERS + VOID_ORDERS:
+    for kind, rule, template in ORDERS + VOID_ORDERS + GIVEN_ORDERS:
         if not needs_non_ascii(template, fold):
             raise ValueError(f"{rule}: a match could be ASCII alone")
         rx = template_regex(template, fold)
