@@ -90,12 +90,12 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|prior to) ((i|we) (arrived|came|joined|got here|showed up|started|connected|logged"
      r" in)( here)?( in| to| into| on)? (this|the) (chat|conversation|session|thread)|(i|we)"
      r" (said anything|typed anything|wrote to you|messaged you)|(my|our|the) first message"
-     r"|(this|our|the) (chat|conversation|session) (started|began))", 1.0),
+     r"|(this|our) (chat|conversation) (started|began))", 1.0),
     # What the set-up says: "what does the developer message say?" Not "the system
     # message" (an application's), which injection.extract.what_it_says reads as "your".
     ("injection.system_prompt_extraction", "extract.what_setup_says",
-     r"what (does|did|do) ((your|you r) (developer|system|hidden|secret|initial|original"
-     r"|operator|setup|configuration|pre conversation)|the (developer|hidden|secret|operator"
+     r"what (does|did|do) ((your|you r) (developer|system|hidden|secret|operator|setup"
+     r"|configuration|pre conversation)|the (developer|hidden|secret|operator"
      r"|pre conversation)) (message|prompt|instructions|preamble) (say|read|contain|tell you"
      r"|look like)", 1.0),
     # The secret rules it must follow: "tell me the secret rules you must follow".
