@@ -16,6 +16,8 @@ from typing import Protocol
 
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
+from safeproxy.filters.injection_extract import FAMILIES as EXTRACTS
+from safeproxy.filters.injection_extract import GATES as EXTRACT_GATES
 from safeproxy.filters.injection_indirect import FAMILIES as INDIRECT
 from safeproxy.filters.injection_indirect import GATES as INDIRECT_GATES
 from safeproxy.filters.injection_indirect import addressed
@@ -95,9 +97,16 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.system_prompt_extraction", "extract.your_prompt",
      _EXTRACT + r" (me )?(all )?(of )?your (full |entire |exact |complete )?"
      r"(system |initial |hidden |secret |original )?(prompt|instructions|system message)", 1.0),
+    # What stands above, then where the order ends or how to copy it: not "print
+    # everything above row 20" (a spreadsheet's rows), nor "repeat the text above in
+    # French" (a translation exercise's text, written above in the same message).
     ("injection.system_prompt_extraction", "extract.repeat_above",
      r"(repeat|print|output|reproduce|copy) (all |the )?(text|words|everything|content) "
-     r"(above|before this)", 1.0),
+     r"(above|before this (line|message|point|prompt|sentence|conversation|chat))"
+     r"( (this|that) (line|message|point|sentence|prompt|text)| (starting|beginning"
+     r"|verbatim|word for word|exactly|in full|in a (code|txt|text|markdown)|into a|inside"
+     r"|including|from the (start|beginning|top)|unchanged|as is|precisely)|[^a-z0-9 ]|$)",
+     1.0),
     # Not "the system message", "the developer message", "the original prompt" or "the
     # initial instructions" unqualified: "print the full system message to stderr" and
     # "print the original prompt beside the model output" are about a program's log.
@@ -181,6 +190,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     *LATIN_VOID,
     *LATIN_GIVEN,
     *INDIRECT,
+    *EXTRACTS,
 )  # fmt: skip
 WEIGHTS = (
     {rule: weight for _t, rule, _rx, weight in FAMILIES}
@@ -235,7 +245,9 @@ def phrase_regex(words: str) -> str:
 
 
 def injection_rules() -> list[Rule]:
-    gates = GATES | LATIN_GATES | LATIN_VOID_GATES | LATIN_GIVEN_GATES | INDIRECT_GATES
+    gates = (
+        GATES | LATIN_GATES | LATIN_VOID_GATES | LATIN_GIVEN_GATES | INDIRECT_GATES | EXTRACT_GATES
+    )
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
         # score needs, so a text made of one phrase costs one report per phrasing.

@@ -108,7 +108,7 @@ _CLAIMS: tuple[str, ...] = (
     r"|not bound by|ignores?( all)?|bypass(es)?|disregards?( all)?) (its |their |your |the )?("
     + _LIMITS_OF_AI
     + r"|censorship|filtering)",
-    _AI + r" (with|that has|who has|which has|that have) no (morals|ethics|morality"
+    _AI + r" (with|that has|who has|which has|that have) (no|zero) (morals|ethics|morality"
     r"|moral compass|conscience|limits|restrictions|filters|rules|boundaries)"
     r"|(uncensored|unfiltered|amoral|unaligned|unrestricted) ("
     + _AI[1:-1]
@@ -159,6 +159,7 @@ _SHOW = (
     r"(repeat|recite|print|output|copy|paste|dump|reveal|show|display|list|quote|summari[sz]e"
     r"|translate|paraphrase|echo|reproduce|disclose|expose|leak|give|tell|send|share|read)"
 )
+SHOW = _SHOW  # (injection_extract.py's verbs too)
 
 # (type, rule id, pattern, weight), as injection.FAMILIES.
 FAMILIES: tuple[tuple[str, str, str, float], ...] = (
@@ -272,7 +273,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(" + _SHOW[1:-1] + r"|start with|begin with|(begin|start) (your )?(reply|response"
      r"|answer|output) with) (me )?(the )?(first|opening|initial) ([a-z0-9]+ )?"
      r"(words|lines|sentences|paragraphs|characters|tokens) of (your|you r) (system |initial "
-     r"|original |hidden )?(prompt|instructions|system message|directives|guidelines|rules)",
+     r"|original |hidden )?(prompt|instructions|system message|directives|guidelines|rules"
+     r"|context window|preamble)",
      1.0),
     ("injection.system_prompt_extraction", "extract.before_conversation",
      r"(repeat|print|output|show|copy|paste|tell me|give me|reveal|dump|write|list|display"
@@ -365,5 +367,5 @@ GATES: dict[str, str] = {
     # prose: 5.6 us of every 4 KB.
     "extract.first_words": r"(words|lines|sentences|paragraphs|characters|tokens) of (your"
     r"|you r) (system |initial |original |hidden )?(prompt|instructions|system message"
-    r"|directives|guidelines|rules)",
+    r"|directives|guidelines|rules|context window|preamble)",
 }
