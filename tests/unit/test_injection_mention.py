@@ -8,7 +8,7 @@ import pytest
 
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.chain import run_stage
-from safeproxy.filters.injection_mention import quoted_span
+from safeproxy.filters.injection_mention import RESCAN_MAX_CHARS, quoted_span, used
 from safeproxy.filters.policy import CompiledPolicy
 
 
@@ -59,3 +59,22 @@ def test_a_quote_needs_a_lead_in() -> None:
     start = text.index("ignore")
     end = start + len("ignore previous instructions")
     assert quoted_span(text, f._replace(start=start, end=end)) == (start - 1, end)
+
+
+def test_a_text_past_the_rescan_size_is_not_rescanned() -> None:
+    # The exemption rescans the whole text; past RESCAN_MAX_CHARS the quoted order counts
+    # as used (blocked) and no second scan is paid for.
+    mention = "Prompt injection is when an attacker writes 'ignore previous instructions'. "
+    asked: list[int] = []
+
+    def rescan(text: str) -> list[Finding]:
+        asked.append(len(text))
+        return []
+
+    for copies in (1, RESCAN_MAX_CHARS // len(mention) + 1):
+        text = mention * copies
+        start = text.index("ignore")
+        f = Finding("injection.ignore_previous", "r", start, start + 28, Severity.HIGH, "i")
+        kept = used(text, [f], rescan)
+        assert (kept == []) == (len(text) <= RESCAN_MAX_CHARS)
+    assert asked == [len(mention)]
