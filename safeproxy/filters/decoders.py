@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from safeproxy.filters import carriers, flipped, numwords
 from safeproxy.filters import decoded as d
+from safeproxy.filters import decoded_hex as hexes
 from safeproxy.filters import decoded_morse as morse
 from safeproxy.filters import decoded_qp as qp
 from safeproxy.filters import decoded_radix as radix
@@ -74,7 +75,7 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             # opened it once, and every one of a megabyte of them made decode_hex try a run.)
             r"[0-9a-f]{16}|(?:(?:\\x|0x)?[0-9a-f]{2}[ :,\-]){7}[0-9a-f]{2}"
             r"|(?:(?:\\x|0x)[0-9a-f]{2}[ :,\-]?){8}",
-            d.decode_hex,
+            hexes.decode_hex,
             d.HEX_TAIL,
         ),
         Decoder("binary", radix.BITS_GATE, radix.decode_binary, radix.BITS_TAIL),

@@ -54,7 +54,7 @@ class Lead:
 
 class Resume(NamedTuple):
     """For a `first` that starts with look-behinds which skip positions whose match an
-    earlier position's match contains (decoded._HEX_START): after a run, those look-behinds
+    earlier position's match contains (decoded_hex._HEX_START): after a run, those look-behinds
     would read the run, and skip positions no searched one contains. `pattern` (`first`
     without them) is tried at the first `reach` positions after a run instead."""
 

@@ -1,5 +1,5 @@
 """The hex run search skips the positions whose match an earlier position's match contains
-(decoded._HEX_START): it finds the same runs as the search that tries every position, on any
+(decoded_hex._HEX_START): it finds the same runs as the search that tries every position, on any
 text of the hex alphabet, prefixes and separators, and with any limit on a run's length."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.filters.decoded import _HEX_MORE, _HEX_RESUME, _HEX_RUN, _HEX_UNIT, MIN_HEX_BYTES
+from safeproxy.filters.decoded import MIN_HEX_BYTES
+from safeproxy.filters.decoded_hex import _HEX_MORE, _HEX_RESUME, _HEX_RUN, _HEX_UNIT
 from safeproxy.filters.runs import run_spans
 
 # Every position tried: the unit repeated, with no look-behind.

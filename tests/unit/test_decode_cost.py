@@ -16,9 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeproxy.filters import carriers, decoded, transforms
+from safeproxy.filters import carriers, decoded, decoded_hex, transforms
 from safeproxy.filters.chain import run_stage
-from safeproxy.filters.decoded import BINARY_SHARE, RUN_COST, decode_base64, decode_hex
+from safeproxy.filters.decoded import BINARY_SHARE, RUN_COST, decode_base64
+from safeproxy.filters.decoded_hex import decode_hex
 from safeproxy.filters.kept import BLOCK, Grown, Kept
 from safeproxy.filters.scanner import Overload, report_cap
 from safeproxy.filters.transforms import decode_spaced
@@ -58,7 +59,7 @@ def _count(monkeypatch: pytest.MonkeyPatch, module: Any, *names: str) -> list[Co
 def test_a_long_hex_run_is_read_only_as_far_as_the_budget(
     unit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    patterns = _count(monkeypatch, decoded, "_HEX_RUN", "_HEX_MORE")
+    patterns = _count(monkeypatch, decoded_hex, "_HEX_RUN", "_HEX_MORE")
     text = unit * ((1 << 20) // len(unit))
     budget = 4096
     with pytest.raises(Overload):
@@ -155,7 +156,7 @@ def test_binary_hex_runs_are_charged_so_a_text_of_them_stops_early(
         decoded_bytes.append(len(data))
         return real(kind, data, starts, ends)
 
-    monkeypatch.setattr(decoded, "bytes_pieces", counting)
+    monkeypatch.setattr(decoded_hex, "bytes_pieces", counting)
     rng = random.Random(5)
     text = "".join(rng.randbytes(rng.randint(8, 300)).hex() + "g" for _ in range(4000))
     budget = 65536

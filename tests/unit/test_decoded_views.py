@@ -21,6 +21,7 @@ from safeproxy.filters import decoded as d
 from safeproxy.filters import transforms as t
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
+from safeproxy.filters.decoded_hex import decode_hex
 from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.piece import Piece
@@ -70,7 +71,7 @@ def test_hex_round_trips_and_each_character_maps_to_its_pairs(value: str, style:
     if style == "0x":
         enc = " ".join(f"0x{p}" for p in pairs)
     text = f"-> {enc} <-"
-    piece = _only(d.decode_hex(text, 1 << 20))
+    piece = _only(decode_hex(text, 1 << 20))
     assert piece.text == value
     for i, ch in enumerate(piece.text):
         written = text[piece.starts[i] : piece.ends[i]]
