@@ -9,7 +9,6 @@ threshold is flagged, and the score is kept either way (a near miss can drive sa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -42,15 +41,13 @@ from safeproxy.filters.injection_mention import Rescan, used
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
 from safeproxy.filters.injection_paraphrase import GATES, HALVES
+from safeproxy.filters.injection_phrase import phrase_regex
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
 from safeproxy.filters.injection_scripts_given import WEIGHTS as SCRIPT_GIVEN_WEIGHTS
 from safeproxy.filters.injection_scripts_void import WEIGHTS as SCRIPT_VOID_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
-
-# Between two words: any run of spaces, punctuation or symbols (never a letter or digit).
-SEP = r"[^a-z0-9]+"
 
 # Each family has phrasings of different strength: a strong one blocks alone, weak ones
 # (ordinary in benign text) only add up. Words are separated by any run of non-letters.
@@ -218,30 +215,6 @@ CUES = (
     r"|regeln|sistema|systeme|modo|modus|finge|finja|fingi|fais semblant|tu es|eres|sei"
     r"|du bist|voce|restricc[a-z]*|restric[a-z]*|einschrankung[a-z]*|sin censura|senza)"
 )
-
-
-# A separator run that may be empty: " ?" in a phrase pattern ("role ?play" is also
-# "roleplay"; as `SEP?` it would read `[^a-z0-9]+?`, which still needs one).
-_MAYBE_SEP = r"[^a-z0-9]*"
-_HOLE = "\x00"
-# Contractions: on the skeleton "you're" reads "you re", and people also write "youre" and
-# "dont". A phrase written with the full form matches each way of writing it.
-_CONTRACTIONS = (
-    (re.compile(r"\byou are\b"), f"you( a|{_HOLE})re"),
-    (re.compile(r"\bdo not\b"), f"(do no|don{_HOLE})t"),
-    (re.compile(r"\bdoes not\b"), f"(does no|doesn{_HOLE})t"),
-    (re.compile(r"\bwill not\b"), f"(will no|won{_HOLE})t"),
-    (re.compile(r"\blet s\b"), f"let( u|{_HOLE})s"),
-)
-
-
-def phrase_regex(words: str) -> str:
-    """A space in a phrase pattern stands for any separator run, " ?" for an optional one;
-    contractions are read in each of their spellings."""
-    words = words.replace(" ?", _HOLE)
-    for full, forms in _CONTRACTIONS:
-        words = full.sub(forms, words)
-    return words.replace(" ", SEP).replace(_HOLE, _MAYBE_SEP)
 
 
 def injection_rules() -> list[Rule]:

@@ -333,11 +333,11 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
 # finding of that type or of that rule. Alone it weighs nothing, also beside the classifier's
 # score: "pretend you are a pirate" plus a classifier unsure of role-play is no attack, nor
 # is "without any restrictions on parking".
-_OPENER_RULES = tuple(f"role.opener{i}" for i in range(len(_OPENERS)))
+OPENER_RULES = tuple(f"role.opener{i}" for i in range(len(_OPENERS)))
 HALVES: dict[str, tuple[str, ...]] = {
-    **{rule: ("injection.persona",) for rule in _OPENER_RULES},
+    **{rule: ("injection.persona",) for rule in OPENER_RULES},
     # The claims read with a gap or of the model itself: an opener, or an order set aside.
-    **{f"persona.no_limits_claim{i}": (*_OPENER_RULES, "injection.ignore_previous")
+    **{f"persona.no_limits_claim{i}": (*OPENER_RULES, "injection.ignore_previous")
        for i in _GAP_CLAIMS},
     "role.orders_were_fake": ("injection.ignore_previous",),
 }  # fmt: skip

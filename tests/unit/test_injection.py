@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from safeproxy.filters.confusables import skeleton_table
-from safeproxy.filters.injection import InjectionDetector, phrase_regex
+from safeproxy.filters.injection import InjectionDetector
+from safeproxy.filters.injection_phrase import phrase_regex
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.skeleton import Skeleton
 
