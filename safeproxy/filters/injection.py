@@ -40,7 +40,12 @@ from safeproxy.filters.injection_latin_void import GATES as LATIN_VOID_GATES
 from safeproxy.filters.injection_mention import Rescan, used
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
-from safeproxy.filters.injection_paraphrase import GATES, HALVES
+from safeproxy.filters.injection_paraphrase import GATES, OPENER_RULES
+from safeproxy.filters.injection_paraphrase import HALVES as PARAPHRASE_HALVES
+from safeproxy.filters.injection_persona import FAMILIES as PERSONAS
+from safeproxy.filters.injection_persona import GATES as PERSONA_GATES
+from safeproxy.filters.injection_persona import REACHED, halves, near, switched
+from safeproxy.filters.injection_persona import WEIGHTS as PERSONA_WEIGHTS
 from safeproxy.filters.injection_phrase import phrase_regex
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
 from safeproxy.filters.injection_scripts_given import WEIGHTS as SCRIPT_GIVEN_WEIGHTS
@@ -188,12 +193,15 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     *LATIN_GIVEN,
     *INDIRECT,
     *EXTRACTS,
+    *PERSONAS,
 )  # fmt: skip
+HALVES = PARAPHRASE_HALVES | halves(OPENER_RULES)
 WEIGHTS = (
     {rule: weight for _t, rule, _rx, weight in FAMILIES}
     | SCRIPT_WEIGHTS
     | SCRIPT_VOID_WEIGHTS
     | SCRIPT_GIVEN_WEIGHTS
+    | PERSONA_WEIGHTS
 )
 
 # Words an injection can hardly avoid (its target, its orders, its persona), in the six
@@ -219,7 +227,13 @@ CUES = (
 
 def injection_rules() -> list[Rule]:
     gates = (
-        GATES | LATIN_GATES | LATIN_VOID_GATES | LATIN_GIVEN_GATES | INDIRECT_GATES | EXTRACT_GATES
+        GATES
+        | LATIN_GATES
+        | LATIN_VOID_GATES
+        | LATIN_GIVEN_GATES
+        | INDIRECT_GATES
+        | EXTRACT_GATES
+        | PERSONA_GATES
     )
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
@@ -254,7 +268,12 @@ def paired(findings: Sequence[Finding]) -> Sequence[Finding]:
     if not any(f.rule in HALVES for f in findings):
         return findings
     present = {f.type for f in findings} | {f.rule for f in findings}
-    return [f for f in findings if not present.isdisjoint(HALVES.get(f.rule, (f.type,)))]
+    return [
+        f
+        for f in findings
+        if not present.isdisjoint(HALVES.get(f.rule, (f.type,)))
+        and (f.rule not in REACHED or near(f, findings, HALVES[f.rule]))
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +338,7 @@ class PhraseThreshold:
         """`rescan`: the filter's findings in another text, to tell a phrase quoted as an
         example from one used (injection_mention.used)."""
         threshold = self.threshold
-        findings = list(used(text, addressed(text, findings), rescan))
+        findings = list(used(text, switched(text, addressed(text, findings)), rescan))
         if self.combiner is not None:
             total, _p, kept = self.combiner.decide(text, findings, threshold)
             if total >= threshold:
@@ -347,7 +366,7 @@ class InjectionDetector:
         self._detector = Detector("injection", rules, normalizer, fold=fold, presence_first=True)
 
     def score(self, text: str) -> InjectionResult:
-        findings = list(addressed(text, self._detector.find(text)))
+        findings = list(switched(text, addressed(text, self._detector.find(text))))
         p: float | None = None
         if self._combiner is None:
             total = score(findings)
