@@ -121,7 +121,8 @@ GATES: dict[str, str] = {
     r"|content filter|safety (filter|rule|feature|measure|protocol)|ethical (guidelines"
     r"|constraints|rules)|jailbroken|unchained|uncensored|unfiltered|unrestricted|unhinged"
     r"|amoral|evil (twin|alter ego)|(ignores?|bypass(es)?|disregards?|violates?) (every|all"
-    r"|any)|negarse|niega|rechaza|rehusa|lehnt|ablehn|abzulehnen|verweigert|rifiut|recusa)",
+    r"|any) (of )?(the |its |your )?(safety|ethical|moral|content)|negarse|niega|rechaza"
+    r"|rehusa|lehnt|ablehn|abzulehnen|verweigert|rifiut|recusa)",
     PROPERTY_RULES[1]: r"(restriccion|restrizion|restricao|restricoe|filtros|filtro|filtri"
     r"|censura|limites|limiti|reglas|regole|regras|tabu|etica|moral|(sans|ohne) ([a-z]+ )?"
     r"(restriction|einschrankung|beschrankung|filtre|filter|censure|zensur|limite|grenzen"
