@@ -44,6 +44,15 @@ def click_and_wait(driver: Any, element: Any) -> None:
     WebDriverWait(driver, WAIT_S, ignored_exceptions=(WebDriverException,)).until(_new_page)
 
 
+def press_and_wait(driver: Any, keys: str) -> None:
+    """Press a key that submits a form (a label shortcut), and wait until the new page has
+    loaded, as `click_and_wait` does: the old page has the same elements, so waiting for an
+    element alone can read the old page."""
+    driver.execute_script("window.__safeproxyOldPage = true")
+    driver.switch_to.active_element.send_keys(keys)
+    WebDriverWait(driver, WAIT_S, ignored_exceptions=(WebDriverException,)).until(_new_page)
+
+
 def _new_page(driver: Any) -> bool:
     return bool(
         driver.execute_script(

@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from safeproxy.app import COMPONENTS
 from tests.browser.chrome import screenshot
 from tests.browser.console_stack import OTHER, TOKEN, TRACE_URL, ConsoleStack
-from tests.browser.pages import click_and_wait, login, wait_for
+from tests.browser.pages import click_and_wait, login, press_and_wait, wait_for
 from tests.unit.test_review_store import make
 
 FP_TYPE = "pii.email"
@@ -84,8 +84,7 @@ def test_a_reviewer_filters_and_labels_and_the_fp_rate_moves(
     assert [e.get_attribute("data-id") for e in first] == [str(ids[3]), str(ids[2]), str(ids[1])]
     body.send_keys("j")
     assert wait_for(browser, "article.selected").get_attribute("data-id") == str(ids[2])
-    browser.switch_to.active_element.send_keys("t")
-    wait_for(browser, "#rates tr[data-policy=p] .fp")
+    press_and_wait(browser, "t")
     assert browser.find_element(By.CSS_SELECTOR, "#rates tr[data-policy=p] .fp").text == "50.0%"
     pressed = console.item(ids[2])
     assert pressed is not None and pressed.label == "true_positive"
@@ -93,8 +92,7 @@ def test_a_reviewer_filters_and_labels_and_the_fp_rate_moves(
     # Unsure: recorded, the rate does not move.
     browser.get(console.url + "/console/review")
     wait_for(browser, "article.selected")
-    browser.switch_to.active_element.send_keys("u")
-    wait_for(browser, "#rates")
+    press_and_wait(browser, "u")
     assert browser.find_element(By.CSS_SELECTOR, "#rates tr[data-policy=p] .fp").text == "50.0%"
     unsure = console.item(ids[3])
     assert unsure is not None and unsure.label == "unsure"
