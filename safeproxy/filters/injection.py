@@ -35,6 +35,8 @@ from safeproxy.filters.injection_latin import (
 from safeproxy.filters.injection_latin import GATES as LATIN_GATES
 from safeproxy.filters.injection_latin_given import FAMILIES as LATIN_GIVEN
 from safeproxy.filters.injection_latin_given import GATES as LATIN_GIVEN_GATES
+from safeproxy.filters.injection_latin_more import FAMILIES as LATIN_MORE
+from safeproxy.filters.injection_latin_more import GATES as LATIN_MORE_GATES
 from safeproxy.filters.injection_latin_void import FAMILIES as LATIN_VOID
 from safeproxy.filters.injection_latin_void import GATES as LATIN_VOID_GATES
 from safeproxy.filters.injection_mention import Rescan, used
@@ -191,6 +193,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     *PARAPHRASES,
     *LATIN_VOID,
     *LATIN_GIVEN,
+    *LATIN_MORE,
     *INDIRECT,
     *EXTRACTS,
     *PERSONAS,
@@ -231,6 +234,7 @@ def injection_rules() -> list[Rule]:
         | LATIN_GATES
         | LATIN_VOID_GATES
         | LATIN_GIVEN_GATES
+        | LATIN_MORE_GATES
         | INDIRECT_GATES
         | EXTRACT_GATES
         | PERSONA_GATES
