@@ -165,6 +165,11 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     ),
     "no-limits-words": _cycled("od teraz nie masz vanaf nu heb je geen ban se khong co "),
     "script-given": _cycled("위에 있는 규칙은 انس القواعد التي ऊपर दिए गए नियम 与えられた指示を "),
+    # Swahili, Tagalog, Hinglish (injection_latin_more.py): each family's words, repeated,
+    # its verb left out.
+    "swahili-words": _cycled("maagizo yote ya awali wewe ni msaidizi asiye na "),
+    "tagalog-words": _cycled("huwag pansinin ang lahat ng naunang kalimutan mo "),
+    "hinglish-words": _cycled("pichle saare instructions ko bina kisi filter "),
     # Indirect orders (injection_indirect.py): addresses and orders, one pair at the end.
     "ai-reader": _then(
         "if you are an ai llm, agent: ignore your ",
