@@ -51,6 +51,7 @@ from safeproxy.filters.injection_persona import WEIGHTS as PERSONA_WEIGHTS
 from safeproxy.filters.injection_phrase import phrase_regex
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
 from safeproxy.filters.injection_scripts_given import WEIGHTS as SCRIPT_GIVEN_WEIGHTS
+from safeproxy.filters.injection_scripts_more import WEIGHTS as SCRIPT_MORE_WEIGHTS
 from safeproxy.filters.injection_scripts_void import WEIGHTS as SCRIPT_VOID_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
@@ -205,6 +206,7 @@ WEIGHTS = (
     | SCRIPT_VOID_WEIGHTS
     | SCRIPT_GIVEN_WEIGHTS
     | PERSONA_WEIGHTS
+    | SCRIPT_MORE_WEIGHTS
 )
 
 # Words an injection can hardly avoid (its target, its orders, its persona), in the six

@@ -10,8 +10,10 @@ time, when a policy is compiled. Each rule needs a character outside ASCII in ev
 (`ScriptFinder`): ASCII text, most of it, pays one `str.isascii`.
 
 Templates: a space is any run of separators (`SEP`), `(a|b)` an
-alternative, `?` after a group makes it optional. Scripts without spaces (Chinese,
-Japanese, Thai) are written without them.
+alternative, `?` after a group makes it optional, `$` the end of a word (`END`: a verb
+that must not run on into another form of it), `.` the end of a clause (`CLAUSE`: a verb
+whose negation comes after it). Scripts without spaces (Chinese, Japanese, Thai) are
+written without them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.holdback import Finder
 from safeproxy.filters.injection_scripts_given import ORDERS as GIVEN_ORDERS
+from safeproxy.filters.injection_scripts_more import ORDERS as MORE_ORDERS
 from safeproxy.filters.injection_scripts_void import ORDERS as VOID_ORDERS
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.rules import Rule
@@ -33,6 +36,16 @@ from safeproxy.filters.scanner import Pattern
 # them. Narrower than the Latin families' "anything but a letter or digit", which in UTF-8
 # made these rules' databases take seconds to compile.
 SEP = r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»—–“”„‘’、。・]+"
+# The end of a word: a separator, the commas and stops of Arabic script and of the Indian
+# scripts (، ؛ ؟ ۔ । ॥), or the end of the text. Written as what may follow, not as "no
+# letter" (a negated class in UTF-8 is slow to compile): Persian "فراموش کن" (forget!)
+# must not read the start of "فراموش کنم" (that I forget), nor Bengali "ভুলে যাও" (forget!)
+# that of "ভুলে যাওয়া" (forgetting).
+END = r"(?:[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»—–“”„‘’、。・،؛؟۔।॥]|$)"
+# The end of a clause: spaces, then a stop, a comma, a line's end or the text's. Bengali
+# says "do not" after the verb ("ভুলে যেও না", do not forget): its orders end here, or at
+# a word joining the next clause ("এবং", and), written in the template.
+CLAUSE = r"(?: *(?:[\x00-\x1f\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»—–“”„‘’、。・،؛؟۔।॥]|$))"
 
 IGNORE = "injection.ignore_previous"
 EXTRACT = "injection.system_prompt_extraction"
@@ -127,7 +140,7 @@ ORDERS: tuple[tuple[str, str, str], ...] = (
 )  # fmt: skip
 WEIGHTS = {rule: 1.0 for _t, rule, _template in ORDERS}
 
-_TOKEN = re.compile(r"[()|?]| |[^()|? ]+")
+_TOKEN = re.compile(r"[()|?$.]| |[^()|?$. ]+")
 
 
 def template_regex(template: str, fold: Callable[[str], str]) -> str:
@@ -136,6 +149,10 @@ def template_regex(template: str, fold: Callable[[str], str]) -> str:
     for part in _TOKEN.findall(template):
         if part == " ":
             out.append(SEP)
+        elif part == "$":
+            out.append(END)
+        elif part == ".":
+            out.append(CLAUSE)
         elif part in "()|?":
             out.append(part)
         else:
@@ -159,7 +176,7 @@ def needs_non_ascii(template: str, fold: Callable[[str], str]) -> bool:
             groups.pop()  # the last group is optional
         elif part == "|" and depth == 1:
             groups[-1].append("")
-        elif part not in "()|?":
+        elif part not in "()|?$.":
             if depth == 0:
                 if not fold(part).isascii():
                     return True
@@ -171,7 +188,7 @@ def needs_non_ascii(template: str, fold: Callable[[str], str]) -> bool:
 def script_rules(fold: Callable[[str], str]) -> list[Rule]:
     """The orders as phrase rules (scored, never cut: injection.injection_rules)."""
     rules: list[Rule] = []
-    for kind, rule, template in ORDERS + VOID_ORDERS + GIVEN_ORDERS:
+    for kind, rule, template in ORDERS + VOID_ORDERS + GIVEN_ORDERS + MORE_ORDERS:
         if not needs_non_ascii(template, fold):
             raise ValueError(f"{rule}: a match could be ASCII alone")
         rx = template_regex(template, fold)
