@@ -165,6 +165,11 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     ),
     "no-limits-words": _cycled("od teraz nie masz vanaf nu heb je geen ban se khong co "),
     "script-given": _cycled("위에 있는 규칙은 انس القواعد التي ऊपर दिए गए नियम 与えられた指示を "),
+    # Persian, Urdu, Bengali (injection_scripts_more.py): each family's words, repeated,
+    # its verb left out.
+    "persian-words": _cycled("همه دستورات قبلی را قوانینی که قبلا به تو گفته شده "),
+    "urdu-words": _cycled("پچھلی تمام ہدایات کو اپنا سسٹم پرامپٹ "),
+    "bengali-words": _cycled("আগের সব নির্দেশনা তোমার সিস্টেম প্রম্পট "),
     # Swahili, Tagalog, Hinglish (injection_latin_more.py): each family's words, repeated,
     # its verb left out.
     "swahili-words": _cycled("maagizo yote ya awali wewe ni msaidizi asiye na "),

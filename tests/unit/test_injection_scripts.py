@@ -17,6 +17,7 @@ from safeproxy.filters.injection_scripts import (
     needs_non_ascii,
     script_rules,
 )
+from safeproxy.filters.injection_scripts_more import ORDERS as MORE_ORDERS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.skeleton import Skeleton
 
@@ -37,11 +38,12 @@ def test_every_order_needs_a_character_outside_ascii() -> None:
 RULES = script_rules(fold)
 DETECTOR = Detector("input", RULES, NORMALIZER, None, SKELETON.fold, True)
 FINDER = ScriptFinder(DETECTOR, DETECTOR.max_len - 1)
-# Words of the orders (as written, and as they fold: Cyrillic that reads Latin) and ASCII.
+# Words of the orders (as written, and as they fold: Cyrillic that reads Latin) and ASCII;
+# and the stops that end a Persian or Bengali order (`$`, `.`).
 WORDS = sorted(
-    {w for _k, _r, t in ORDERS for w in re.split(r"[()|? ]+", t) if w}
-    | {fold(w) for _k, _r, t in ORDERS for w in re.split(r"[()|? ]+", t) if w}
-    | {"ignore", "all", "previous", "bce", "the", "system", "prompt", "1", ",", "."}
+    {w for _k, _r, t in ORDERS + MORE_ORDERS for w in re.split(r"[()|?$. ]+", t) if w}
+    | {fold(w) for _k, _r, t in ORDERS + MORE_ORDERS for w in re.split(r"[()|?$. ]+", t) if w}
+    | {"ignore", "all", "previous", "bce", "the", "system", "prompt", "1", ",", ".", "।", "،"}
 )
 
 
