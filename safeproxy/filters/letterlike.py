@@ -2,7 +2,10 @@
 LATIN LETTER SMALL CAPITAL A), and the negative circled and negative squared capitals (U+1F150,
 U+1F170). "Fancy text" generators write whole words in them, and a model reads them as the
 letters they show, so normalisation folds each to its letter (normalize._fold_char). So are
-braille's letter cells.
+braille's letter cells, and the Latin letters whose mark NFKD cannot take off because it is
+drawn through the letter (a stroke or a bar: Polish ł, Vietnamese đ, Danish ø, Maltese ħ)
+and the dotless i of Turkish: Polish "hasło" is "haslo" to the filters, as "contraseña" is
+"contrasena", and a value or an order written with them no longer splits at that letter.
 
 The table is read from Unicode's names over the blocks that hold such letters, rather than
 listed: every letter of each kind, none forgotten. (The other dressed letters, circled,
@@ -17,10 +20,15 @@ import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
-# IPA extensions, phonetic extensions, Latin extended-D, enclosed alphanumeric supplement.
-_BLOCKS = ((0x0250, 0x02AF), (0x1D00, 0x1D7F), (0xA720, 0xA7FF), (0x1F100, 0x1F1FF))
+# Latin-1 supplement, Latin extended-A and -B, IPA extensions, phonetic extensions, Latin
+# extended-D, enclosed alphanumeric supplement.
+_BLOCKS = (
+    (0x00C0, 0x024F), (0x0250, 0x02AF), (0x1D00, 0x1D7F), (0xA720, 0xA7FF), (0x1F100, 0x1F1FF)
+)  # fmt: skip
 _NAME = re.compile(
     r"LATIN LETTER SMALL CAPITAL ([A-Z])|NEGATIVE (?:CIRCLED|SQUARED) LATIN CAPITAL LETTER ([A-Z])"
+    r"|LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH (?:STROKE|BAR|DIAGONAL STROKE|MIDDLE TILDE)"
+    r"|LATIN SMALL LETTER DOTLESS (I)"
 )
 
 
@@ -30,7 +38,7 @@ def _table() -> dict[int, str]:
         for cp in range(first, last + 1):
             named = _NAME.fullmatch(unicodedata.name(chr(cp), ""))
             if named is not None:
-                out[cp] = (named.group(1) or named.group(2)).lower()
+                out[cp] = next(g for g in named.groups() if g).lower()
     return out
 
 

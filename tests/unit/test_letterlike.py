@@ -1,7 +1,8 @@
 """Words written in letters that NFKC leaves alone (small capitals, negative circled and
-negative squared capitals: "fancy text"; braille) read as the letters they show, to every filter of
-the default policy, whole and split in a stream; the same symbols used as symbols (a blood
-type, a parking sign, phonetic script) pass untouched."""
+negative squared capitals: "fancy text"; braille; letters with a stroke or a bar, the dotless
+i) read as the letters they show, to every filter of the default policy, whole and split in a
+stream; the same symbols used as symbols (a blood type, a parking sign, phonetic script) and
+words of the languages that write those letters pass untouched."""
 
 from __future__ import annotations
 
@@ -34,7 +35,9 @@ def _dressed(text: str, first: int) -> str:
 
 
 def _small_caps(text: str) -> str:
-    by_letter = {v: chr(k) for k, v in LETTERLIKE.items() if k < 0x10000}
+    by_letter = {
+        v: chr(k) for k, v in LETTERLIKE.items() if "SMALL CAPITAL" in unicodedata.name(chr(k))
+    }
     return "".join(by_letter.get(c, c) for c in text)
 
 
@@ -48,7 +51,8 @@ def test_every_kind_has_its_whole_alphabet() -> None:
 def test_each_folds_to_the_letter_its_name_says() -> None:
     for cp, letter in LETTERLIKE.items():
         if not 0x2800 <= cp <= 0x28FF:  # (braille cells are named by their dots)
-            assert unicodedata.name(chr(cp)).endswith(f" {letter.upper()}")
+            name = unicodedata.name(chr(cp))
+            assert name.endswith(f" {letter.upper()}") or f" {letter.upper()} WITH " in name
         assert N.normalize(chr(cp)).text == letter
 
 
@@ -93,3 +97,44 @@ def test_a_dressed_address_never_leaks_from_a_split_stream(cuts: list[int]) -> N
     text = f"Mail {value} now."
     received = _text_of(_through_hook(POLICY, _wire(_cut(text, cuts)), []))[0]
     assert received == "Mail [REDACTED:EMAIL] now."
+
+
+def test_letters_with_a_stroke_read_as_the_letter() -> None:
+    folded = N.normalize("Hasło Łódź ĐƯỜNG Ørsted ıstır Ħal").text
+    assert folded == "haslo lodz duong orsted istir hal"
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("hasło do VPN to s8ILt3tf0FLO", "hasło do VPN to [REDACTED:KEYWORD_VALUE]"),
+        ("Moje HASŁO: Qw7!zLp2x", "Moje HASŁO: [REDACTED:KEYWORD_VALUE]"),
+        ("Hasło do sieci jest mP4vX9kq", "Hasło do sieci jest [REDACTED:KEYWORD_VALUE]"),
+    ],
+)
+def test_a_password_word_written_with_a_stroke_is_read(text: str, told: str) -> None:
+    result = run_stage(POLICY.input, [text])
+    assert not result.blocked and result.texts[0] == told
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spotkanie w Łodzi: hasło przewodnie konferencji to Razem dla klimatu.",
+        "Ørsted og Equinor bygger havvind; Đà Nẵng là thành phố biển.",
+        "Kısıtlama yok: ılık su, Ħal Far airfield, Łódź Fabryczna at 10:45.",
+    ],
+)
+def test_words_written_with_a_stroke_pass(text: str) -> None:
+    for stage in (POLICY.input, POLICY.output):
+        result = run_stage(stage, [text])
+        assert not result.blocked and result.texts[0] is None
+
+
+@given(st.lists(st.integers(0, 60), max_size=12))
+def test_a_password_after_a_word_with_a_stroke_never_leaks_from_a_split_stream(
+    cuts: list[int],
+) -> None:
+    text = "Hasło do VPN to s8ILt3tf0FLO, ok?"
+    received = _text_of(_through_hook(POLICY, _wire(_cut(text, cuts)), []))[0]
+    assert "s8ILt3tf0FLO" not in received and received.startswith("Hasło do VPN to ")
