@@ -199,6 +199,8 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "digit-groups-spaced": _cycled("2 0 6 - 5 5 5 - "),
     # Password words of other scripts (secrets_scripts.py), each with a value.
     "script-passwords": _cycled("пароль: Zx9!q 密码\uff1aAb1!c "),
+    # The same with values of keyword_value's length, each reported (and judged).
+    "script-passwords-6": _cycled("пароль: Zx9!qa 密码\uff1aAb1!cd パスワードは aaaaaa "),
     # An area code in words, in parentheses (numwords.BREAK_CHARS).
     "numwords-parens": _cycled("(three one two) "),
     # The decoded views' own alphabets (filters/decoders.py).

@@ -23,6 +23,7 @@ from safeproxy.filters.registry import Context, Registry, Share, TextFinder
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, compile_error, report_cap
 from safeproxy.filters.secrets import SECRET_KINDS
+from safeproxy.filters.secrets_scripts import script_password_rule
 from safeproxy.filters.word_hold import WordPrefixHold, plain
 from safeproxy.settings.policy import (
     BlocklistFilter,
@@ -65,9 +66,26 @@ class SecretsType:
     name = "secrets"
     settings = SecretsFilter
 
+    def __init__(self) -> None:
+        # Passwords told in other scripts (secrets_scripts.py), folded once per fold: the
+        # same rule object each time, so a reload reuses its compiled database.
+        self._scripts: dict[tuple[int, int], Rule] = {}
+
     def share(self, f: SecretsFilter, ctx: Context) -> Share:
         plain = [r for k in f.kinds for r in SECRET_KINDS[k]]
-        return Share(FilterAction(f.action), Redaction(f.redaction), plain=plain)
+        # Input only: a reader of other scripts holds back its reach of every streamed
+        # reply, ASCII ones too (secrets_scripts.py).
+        wide = [self.scripts(ctx)] if "keyword_value" in f.kinds and ctx.stage == "input" else []
+        return Share(FilterAction(f.action), Redaction(f.redaction), plain=plain, wide=wide)
+
+    def scripts(self, ctx: Context) -> Rule:
+        key = (id(ctx.normalizer), id(ctx.skeleton))
+        known = self._scripts.get(key)
+        if known is None:
+            normalizer, skeleton = ctx.normalizer, ctx.skeleton
+            known = script_password_rule(lambda t: skeleton.fold(normalizer.normalize(t).text))
+            self._scripts[key] = known
+        return known
 
 
 class InjectionType:

@@ -51,7 +51,7 @@ def _value(norm: str) -> tuple[int, int]:
     return start, max(start + 1, len(norm.rstrip(".,;")))
 
 
-def _made_up(value: str) -> bool:
+def made_up(value: str) -> bool:
     """A password as people make them up: letters with digits or symbols, no plain word,
     nothing prose points at instead (a path, a URL, an address), and the bar of a value
     after a keyword (validators.secret_value)."""
@@ -69,7 +69,7 @@ def _made_up(value: str) -> bool:
 def _told(norm: str, orig: str) -> bool:
     # Whitespace apart first: `visible` drops a line break before the value.
     words = unicodedata.normalize("NFKC", visible(" ".join(orig.split()))).split()
-    return bool(words) and _made_up(words[-1])
+    return bool(words) and made_up(words[-1])
 
 
 PASSWORD_PHRASE_RULE = Rule(
