@@ -147,7 +147,13 @@ def refined_spans(
     all) when the scan's allowance ran out."""
     assert rule.refine is not None
     if rule.continues_ids and _continues_id(norm, s, e):
-        return [], None
+        # The identifier's groups are digits and spaces; a `+` or `(` after them opens a
+        # number of its own ("b0 0 +1 (415) 867-5309"), read from there.
+        rest = norm[s:e]
+        ids = len(rest) - len(rest.lstrip(DIGITS + " "))
+        if ids == len(rest) or rest[ids] not in "+(":
+            return [], None
+        s += ids
     if rule.bounded:
         # A group glued to a word ("b224 4111 ...", "... 1111x") cannot start or end a value;
         # trim it first, so the search inside the run does not spend its start on it.

@@ -60,3 +60,14 @@ def test_tracking_and_serial_numbers_pass(text: str) -> None:
 def test_a_phone_with_its_country_code_after_an_id_is_a_phone() -> None:
     # A `+` begins a number of its own: it continues no identifier.
     assert phones("ticket AB12 +1 415 555 2671") == ["+1 415 555 2671"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(id_groups(), st.sampled_from(("0", "12", "0 7")), st.sampled_from(("+1 ", "(", "+1 (")))
+def test_a_phone_opened_by_a_plus_or_a_parenthesis_after_id_groups_is_a_phone(
+    group: str, groups: str, opener: str
+) -> None:
+    # The identifier's groups are digits and spaces; a `+` or `(` after them opens another
+    # number (Hypothesis found "b0 0 +1 (415) 867-5309" read whole as an identifier's).
+    phone = f"{opener}415{')' if '(' in opener else ''} 867-5309"
+    assert phones(f"ref {group} {groups} {phone} today") == [phone]
