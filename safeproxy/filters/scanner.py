@@ -112,6 +112,8 @@ class Scanner:
         self._scratch = self._scratches.get
         self._zeros = [0] * len(self.patterns)
         self._som = tuple(p.som and not p.single for p in self.patterns)
+        # The gate's rules follow the patterns' in the ASCII database (`_gated`).
+        self._first_gate = len(self._som)
         # Whether the ASCII databases may read the projection of text that is not ASCII (gate
         # patterns are written for it: gate.py).
         self._narrow = project and all(ascii_only(p.regex) for p in self.patterns)
@@ -159,10 +161,12 @@ class Scanner:
         if not self.patterns or not text:
             return {}
         data = text.encode("utf-8")
-        size = len(data)
-        if size != len(text):  # (_bytes, for text outside ASCII only: one call less)
+        size = read = len(data)
+        length = len(text)
+        if size != length:  # (_bytes, for text outside ASCII only: one call less)
             data, size = self._bytes(text, data)
-        narrow = len(data) == len(text)  # one byte per character: the ASCII databases
+            read = len(data)
+        narrow = read == length  # one byte per character: the ASCII databases
         if narrow and self.gated:
             return self._gated(text, data, size, None)  # its database also holds the gate
         presence = self._presence_ascii if narrow else self._presence
@@ -211,8 +215,9 @@ class Scanner:
         if self._db_ascii is None or not text:
             return self.candidates(text)
         data = text.encode("utf-8")
-        if len(data) == len(text):  # ASCII, nearly every text: its UTF-8 is what is read
-            return self._gated(text, data, len(data), reading)
+        size = len(data)
+        if size == len(text):  # ASCII, nearly every text: its UTF-8 is what is read
+            return self._gated(text, data, size, reading)
         data, size = self._bytes(text, data)
         if len(data) != len(text):
             return self.candidates(text)
@@ -224,7 +229,7 @@ class Scanner:
         assert self._db_ascii is not None
         found: dict[tuple[int, int], list[int]] = {}
         som = self._som
-        first_gate = len(som)
+        first_gate = self._first_gate
         fired: dict[int, int] = {}  # gate rule -> its first end (presence: one report each)
         counts = self._zeros[:]
         cap = REPORTS_FLOOR + REPORTS_PER_KIB * (size >> 10)  # (report_cap, inline)
