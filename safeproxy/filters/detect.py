@@ -39,14 +39,18 @@ class Detector:
         scanner: Scanner | None = None,
         *,
         for_ascii: bool = True,
+        fold_keeps_ascii: bool = False,
     ) -> None:
         """`scanner`: the rules' patterns already compiled (a reload reuses the databases of
         rules it did not change: compiling them is most of a policy's start-up).
-        `for_ascii`: off when only text outside ASCII reaches it (see Scanner)."""
+        `for_ascii`: off when only text outside ASCII reaches it (see Scanner).
+        `fold_keeps_ascii`: `fold` returns ASCII text unchanged (the homoglyph map)."""
         self.name = name
         # Maps the normalised view to the text the patterns run on, one character for one
         # (the confusables skeleton for phrase rules); word boundaries stay judged on the view.
         self._fold = fold
+        # The fold of a view known to be ASCII (None: scanned as it is, without a call).
+        self._ascii_fold = None if fold_keeps_ascii else fold
         self.rules = tuple(rules)
         self.owners = tuple(owners) if owners is not None else (name,) * len(self.rules)
         self._normalizer = normalizer
@@ -114,7 +118,8 @@ class Detector:
         if picked is not None and not picked and not hold:
             return [], len(text)  # none of these rules can match: not even folded
         norm = view.text
-        scanned = norm if self._fold is None else self._fold(norm)
+        fold = self._ascii_fold if view.ascii else self._fold
+        scanned = norm if fold is None else fold(norm)
         if gate is not None:
             candidates = self._scanner.gated_candidates(scanned, gate)
         elif picked is not None:

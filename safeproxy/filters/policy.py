@@ -286,6 +286,8 @@ class Compiler:
                 gate,
                 scanner,
                 for_ascii=for_ascii,
+                # The homoglyph map reads ASCII as itself (the leet map does not).
+                fold_keeps_ascii=fold == self._skeleton.letters,
             )
             self._detectors[key] = known
         return known
