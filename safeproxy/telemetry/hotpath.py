@@ -142,9 +142,14 @@ class HotPath(Protocol):
         (input, output; None when the reply did not say), in one call."""
         ...
 
-    def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
-        """A shared group of clean records: one verdict and one filter-time observation
-        per record, taken as a whole."""
+    def shared_groups(
+        self, policy: str, groups: Sequence[Sequence[FilterRecord]], input_s: float, output_s: float
+    ) -> list[Sequence[FilterRecord]]:
+        """Each shared group of clean records (SharedRecords) among `groups`: one verdict
+        and one filter-time observation per record, the group taken as a whole, timed by
+        its stage (`input_s`, `output_s`). Returns the other non-empty groups, in order, to
+        be counted record by record. (One call for a request's groups: a clean request's
+        are all shared.)"""
         ...
 
 
@@ -241,16 +246,33 @@ class LocalHotPath(Collector):
         if tokens_out:
             counts[TOKENS][(route, tenant, "output")] += tokens_out
 
-    def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
-        key = group.key
-        try:
-            series = self._shared[key][2]
-        except KeyError:
-            series = _Buckets(FILTER_BUCKETS)
-            self._shared[key] = (policy, group, series)
-        # Its count is the group's count.
-        series.counts[bisect.bisect_left(series.bounds, seconds)] += 1
-        series.sum += seconds
+    def shared_groups(
+        self, policy: str, groups: Sequence[Sequence[FilterRecord]], input_s: float, output_s: float
+    ) -> list[Sequence[FilterRecord]]:
+        others: list[Sequence[FilterRecord]] = []
+        table = self._shared
+        # A stage's groups have the same time, so the bucket found for one serves the next.
+        last: float | None = None
+        bucket = 0
+        for group in groups:
+            if not group:
+                continue
+            if type(group) is not SharedRecords:
+                others.append(group)
+                continue
+            key = group.key
+            try:
+                series = table[key][2]
+            except KeyError:
+                series = _Buckets(FILTER_BUCKETS)
+                table[key] = (policy, group, series)
+            seconds = input_s if group[0].stage == "input" else output_s
+            if seconds != last:
+                last, bucket = seconds, bisect.bisect_left(FILTER_BUCKETS, seconds)
+            # Its count is the group's count.
+            series.counts[bucket] += 1
+            series.sum += seconds
+        return others
 
     def observe(self, spec: Spec, labels: Labels, value: float) -> None:
         table = self._hists[spec]
@@ -334,7 +356,18 @@ class SharedHotPath:
         if tokens_out:
             self.add(TOKENS, (route, tenant, "output"), tokens_out)
 
-    def shared(self, policy: str, group: SharedRecords, seconds: float) -> None:
-        for r in group:
-            self.inc(VERDICTS, _verdict_labels(policy, r))
-            self.observe(FILTER_SECONDS, (r.filter, r.stage), seconds)
+    def shared_groups(
+        self, policy: str, groups: Sequence[Sequence[FilterRecord]], input_s: float, output_s: float
+    ) -> list[Sequence[FilterRecord]]:
+        others: list[Sequence[FilterRecord]] = []
+        for group in groups:
+            if not group:
+                continue
+            if type(group) is not SharedRecords:
+                others.append(group)
+                continue
+            seconds = input_s if group[0].stage == "input" else output_s
+            for r in group:
+                self.inc(VERDICTS, _verdict_labels(policy, r))
+                self.observe(FILTER_SECONDS, (r.filter, r.stage), seconds)
+        return others

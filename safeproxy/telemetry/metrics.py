@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from safeproxy.exchange.decision import Decision, degraded_reason, output_violation
-from safeproxy.filters.api import Action, SharedRecords
+from safeproxy.filters.api import Action
 from safeproxy.resilience.breaker import State, Transition
 from safeproxy.telemetry import hotpath as h
 from safeproxy.telemetry.drift import DriftTracker
@@ -281,13 +281,11 @@ class Metrics:
             self.upstream_failed(ex.upstream, ex.upstream_failure)
         policy = d.policy
         found: tuple[str, ...] = ()  # finding types, for drift
-        for group in ex.filter_records:
-            if not group:
-                continue
+        # The clean common case: shared groups, counted as wholes (what is left, in order,
+        # is counted record by record).
+        others = hot.shared_groups(policy, ex.filter_records, ex.input_filter_s, ex.output_filter_s)
+        for group in others:
             seconds = ex.input_filter_s if group[0].stage == "input" else ex.output_filter_s
-            if type(group) is SharedRecords:  # the clean common case: counted as a whole
-                hot.shared(policy, group, seconds)
-                continue
             for r in group:
                 verdict = (policy, r.filter, r.stage, _ACTIONS[r.verdict], r.mode.value)
                 hot.inc(h.VERDICTS, verdict)
