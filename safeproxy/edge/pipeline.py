@@ -244,9 +244,10 @@ class Pipeline:
             ex.policy_via = "quarantine"
             ex.degraded.append("quarantine:strict")
             ex.quarantined = True
-        # May refuse, re-route, or switch to a stricter policy. A quarantined client's
-        # verdicts (under its own strict policy) do not count towards the route's model.
-        self._safety.gate(ex, counts=ex.route is route)
+        # May refuse, re-route, or switch to a stricter policy (where a route has a safety
+        # breaker); a quarantined client's verdicts do not count towards the route's model.
+        if self._safety.guarding:
+            self._safety.gate(ex, counts=ex.route is route)
         if self._admitting:
             ticket = await self._admission.admit(ex, early)
             try:
@@ -394,7 +395,4 @@ def _outcome(exc: ProxyError) -> str:
 def _model_input(ex: Exchange) -> Any:
     """What the model was sent (after any redaction), for content capture."""
     body = ex.body
-    for key in ("messages", "prompt", "input"):
-        if key in body:
-            return body[key]
-    return None
+    return next((body[key] for key in ("messages", "prompt", "input") if key in body), None)

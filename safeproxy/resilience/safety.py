@@ -84,6 +84,9 @@ class SafetyBreakers:
             self._by_label[route.label] = _Guarded(breaker, sb.action, fallback, sb.strict_policy)
         # `force_open` in the config is no detection: the route starts cut off.
         self._pending.clear()
+        # Whether any route has a safety breaker (fixed for the process): where none has,
+        # callers skip `gate`, which would only find that out.
+        self.guarding = bool(self._by_label)
 
     def _changed(self, t: Transition) -> None:
         if self._times is not None:
