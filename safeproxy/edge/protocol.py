@@ -119,7 +119,8 @@ class HeadDeadlineHandler(RequestHandler):
             # A head completed: the common case, one call, no timer ever armed.
             if self._head_timer is not None:
                 self._disarm()
-            self._leave_pending()
+            if self._address is not None:  # (_leave_pending's test: counted only once)
+                self._leave_pending()
         elif heads_before == self._responses_done and self._head_timer is None:
             self._head_timer = self._loop.call_later(self._head_timeout_s, self._head_expired)
             self._enter_pending()
