@@ -307,7 +307,8 @@ class Metrics:
                 drift.observe(route, policy, found)
         if ex.output_checked:
             hot.inc(h.OUTPUT_CHECKED, (route,))
-            if output_violation(ex):
+            # A violation needs a record of its own (shared groups are clean) or a deep check.
+            if (others or ex.deep_checks) and output_violation(ex):
                 hot.inc(h.OUTPUT_VIOLATIONS, (route,))
         for entry in ex.degraded:
             hot.inc(h.DEGRADED, (route, degraded_reason(entry)))
