@@ -196,7 +196,8 @@ class UpstreamPool:
         if len(eps) == 1:
             # One base URL: nothing to balance or eject among; its breaker decides.
             e = eps[0]
-            if e.breaker is None or (e.breaker.forced_reason is None and e.breaker.allow()):
+            # (A kill-switch holds its breaker OPEN: `allow` refuses it.)
+            if e.breaker is None or e.breaker.allow():
                 return e, True
             eps = []
         elif self._ejector is not None:
