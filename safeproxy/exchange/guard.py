@@ -71,7 +71,13 @@ class Guard:
         if checked is None:
             return
         stage, slots, texts = checked
-        if self._offload is None or sum(map(len, texts)) < OFFLOOP_CHARS:
+        # The texts are strings of the body, each at least as long there (escapes only
+        # lengthen one): a body below the threshold needs no count.
+        if (
+            self._offload is None
+            or 0 < ex.body_bytes < OFFLOOP_CHARS
+            or sum(map(len, texts)) < OFFLOOP_CHARS
+        ):
             result = self._run_both(ex, stage, slots, texts)
         else:
             # A shadow candidate's scan goes with the active one: a large text must not
