@@ -118,14 +118,18 @@ class Detector:
         if picked is not None and not picked and not hold:
             return [], len(text)  # none of these rules can match: not even folded
         norm = view.text
-        fold = self._ascii_fold if view.ascii else self._fold
-        scanned = norm if fold is None else fold(norm)
+        data = view.ascii  # the view's bytes, where they are what the patterns read
+        fold = self._fold if data is None else self._ascii_fold
+        if fold is None:
+            scanned = norm
+        else:
+            scanned, data = fold(norm), None
         if gate is not None:
-            candidates = self._scanner.gated_candidates(scanned, gate)
+            candidates = self._scanner.gated_candidates(scanned, gate, data)
         elif picked is not None:
             candidates = picked
         else:
-            candidates = self._scanner.candidates(scanned)
+            candidates = self._scanner.candidates(scanned, data)
         if not candidates:
             return [], (len(text) if not hold else self._hold(view, scanned, floor))
         findings: list[Finding] = []

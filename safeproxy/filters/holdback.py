@@ -147,7 +147,7 @@ class Finders:
             return self._single.scan(text, hold=hold, view=view, floor=floor)
         view = view or self._normalizer.normalize(text)
         finders = self._finders
-        if not hold and self._narrow is not None and (view.ascii or text.isascii()):
+        if not hold and self._narrow is not None and (view.ascii is not None or text.isascii()):
             if self._narrow_one is not None:  # (the default policy's input: one call less)
                 return self._narrow_one.scan(text, hold=False, view=view)
             finders = self._narrow

@@ -87,9 +87,9 @@ class Normalized(NamedTuple):
     text: str
     original: str
     sources: Sequence[int] | None  # None: the identity map (ASCII fast path)
-    # True: both texts are known to be ASCII (the fast path found it), so a scanner need not
-    # ask again. False says nothing either way.
-    ascii: bool = False
+    # The view's text as ASCII bytes, where the fast path found both texts ASCII (it made
+    # them): what a scanner reads, without asking or encoding again. None: not known.
+    ascii: bytes | None = None
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) that produced normalised [start, end) (end > start)."""
@@ -186,7 +186,7 @@ class Normalizer:
             # scanned as one) stays: counting NULs on both sides cost two more passes.
             folded = raw.translate(_ASCII_FOLD, _ASCII_DROPPED)
             if len(folded) == len(raw):
-                out = Normalized(folded.decode("ascii"), text, None, True)
+                out = Normalized(folded.decode("ascii"), text, None, folded)
             else:
                 out = self._normalize(text)
         else:

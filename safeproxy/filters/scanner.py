@@ -152,20 +152,25 @@ class Scanner:
         out.sort(key=lambda m: (m.start, -m.end, m.index))
         return _drop_contained(out)
 
-    def candidates(self, text: str) -> dict[tuple[int, int], list[int]]:
+    def candidates(self, text: str, ascii: bytes | None = None) -> dict[tuple[int, int], list[int]]:
         """(rule index, start) -> every allowed end, longest first (character offsets).
 
         Validators may reject the longest span and accept a shorter one (a card number
-        followed by more digits), so every end is kept.
+        followed by more digits), so every end is kept. `ascii`: the text's bytes, where
+        the caller knows it is ASCII (normalize.Normalized.ascii).
         """
         if not self.patterns or not text:
             return {}
-        data = text.encode("utf-8")
-        size = read = len(data)
-        length = len(text)
-        if size != length:  # (_bytes, for text outside ASCII only: one call less)
-            data, size = self._bytes(text, data)
-            read = len(data)
+        if ascii is not None:
+            data = ascii
+            size = read = length = len(data)
+        else:
+            data = text.encode("utf-8")
+            size = read = len(data)
+            length = len(text)
+            if size != length:  # (_bytes, for text outside ASCII only: one call less)
+                data, size = self._bytes(text, data)
+                read = len(data)
         narrow = read == length  # one byte per character: the ASCII databases
         if narrow and self.gated:
             return self._gated(text, data, size, None)  # its database also holds the gate
@@ -208,12 +213,16 @@ class Scanner:
             data = project(data)
         return data, size
 
-    def gated_candidates(self, text: str, reading: GateReading) -> dict[tuple[int, int], list[int]]:
+    def gated_candidates(
+        self, text: str, reading: GateReading, ascii: bytes | None = None
+    ) -> dict[tuple[int, int], list[int]]:
         """`candidates`; `reading` is filled with what the gate read (left open, with no
         ends, where the text must be read as UTF-8: the gate cannot tell there, so every
         phrase scan runs)."""
         if self._db_ascii is None or not text:
-            return self.candidates(text)
+            return self.candidates(text, ascii)
+        if ascii is not None:
+            return self._gated(text, ascii, len(ascii), reading)
         data = text.encode("utf-8")
         size = len(data)
         if size == len(text):  # ASCII, nearly every text: its UTF-8 is what is read

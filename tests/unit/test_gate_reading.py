@@ -52,10 +52,12 @@ class _Counted:
         owners = {id(d._scanner): tuple(r.pattern.rule for r in d.rules) for d in phrases}
         real = Scanner.candidates
 
-        def candidates(scanner: Scanner, text: str) -> dict[tuple[int, int], list[int]]:
+        def candidates(
+            scanner: Scanner, text: str, ascii: bytes | None = None
+        ) -> dict[tuple[int, int], list[int]]:
             if id(scanner) in owners:
                 self.scanned.append(owners[id(scanner)])
-            return real(scanner, text)
+            return real(scanner, text, ascii)
 
         monkeypatch.setattr(Scanner, "candidates", candidates)
 
