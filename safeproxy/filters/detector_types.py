@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from safeproxy.filters.api import FilterAction, Finding, Redaction, Severity
 from safeproxy.filters.carriers import carrier_runs
@@ -33,6 +35,23 @@ from safeproxy.settings.policy import (
     PiiFilter,
     SecretsFilter,
 )
+
+T = TypeVar("T")
+
+
+def folded_once(
+    known: dict[tuple[int, int], T], ctx: Context, build: Callable[[Callable[[str], str]], T]
+) -> T:
+    """Rules of other scripts built by `build` with the context's fold (its normalisation,
+    then its skeleton), once per fold: the same rule objects each time, so a reload reuses
+    their compiled database."""
+    key = (id(ctx.normalizer), id(ctx.skeleton))
+    rules = known.get(key)
+    if rules is None:
+        normalizer, skeleton = ctx.normalizer, ctx.skeleton
+        rules = build(lambda text: skeleton.fold(normalizer.normalize(text).text))
+        known[key] = rules
+    return rules
 
 
 def default_registry() -> Registry:
@@ -79,13 +98,7 @@ class SecretsType:
         return Share(FilterAction(f.action), Redaction(f.redaction), plain=plain, wide=wide)
 
     def scripts(self, ctx: Context) -> Rule:
-        key = (id(ctx.normalizer), id(ctx.skeleton))
-        known = self._scripts.get(key)
-        if known is None:
-            normalizer, skeleton = ctx.normalizer, ctx.skeleton
-            known = script_password_rule(lambda t: skeleton.fold(normalizer.normalize(t).text))
-            self._scripts[key] = known
-        return known
+        return folded_once(self._scripts, ctx, script_password_rule)
 
 
 class InjectionType:
@@ -128,13 +141,7 @@ class InjectionType:
         )
 
     def scripts(self, ctx: Context) -> list[Rule]:
-        key = (id(ctx.normalizer), id(ctx.skeleton))
-        known = self._scripts.get(key)
-        if known is None:
-            normalizer, skeleton = ctx.normalizer, ctx.skeleton
-            known = script_rules(lambda text: skeleton.fold(normalizer.normalize(text).text))
-            self._scripts[key] = known
-        return known
+        return folded_once(self._scripts, ctx, script_rules)
 
 
 class BlocklistType:

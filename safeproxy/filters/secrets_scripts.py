@@ -22,15 +22,14 @@ another language is the user's to paste.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
-from safeproxy.filters.api import Severity
-from safeproxy.filters.holds import VALUE_RUN
 from safeproxy.filters.injection_scripts import SEP, needs_non_ascii, template_regex
 from safeproxy.filters.rules import Rule, visible
 from safeproxy.filters.scanner import Pattern
-from safeproxy.filters.secrets_phrases import made_up
+from safeproxy.filters.secrets_phrases import PASSWORD_PHRASE_RULE, made_up
 
 # The words for a password (and a PIN's), by script: Japanese, Korean, Chinese (simplified
 # and traditional), Russian, Ukrainian, Bulgarian and Serbian, Greek, Arabic, Persian, Urdu,
@@ -87,14 +86,10 @@ def script_password_rule(fold: Callable[[str], str]) -> Rule:
     particles = "|".join(re.escape(fold(p)) for p in _PARTICLES)
     gap = f"(?:{SEP}|{particles}){{1,3}}"
     regex = template_regex(_WORDS, fold) + gap + _VALUE_START
-    return Rule(
-        "secret.keyword_value",
-        Pattern("secret.keyword_value.scripts", regex, 60, caseless=False),
-        Severity.HIGH,
-        _told,
-        bounded=False,
-        longest_only=True,
-        hold=VALUE_RUN,
+    # keyword_value's told-in-a-sentence rule, but for its words and its value's reading.
+    return dataclasses.replace(
+        PASSWORD_PHRASE_RULE,
+        pattern=Pattern("secret.keyword_value.scripts", regex, 60, caseless=False),
+        validate=_told,
         value=_value,
-        grow_right_until=" \"'\x00",
     )
