@@ -194,6 +194,8 @@ class Detector:
                 continue
             if rule.not_after is not None and norm.endswith(rule.not_after, 0, s):
                 continue
+            if rule.context and not spans.named(norm, s, rule.context):
+                continue
             for e in ends:
                 if e <= reach.get(index, -1):
                     break
@@ -243,6 +245,8 @@ class Detector:
                         continue
                     bare = rule.bare_context and spans.bare(norm[a:b])
                     if bare and not spans.said(norm, a, rule):
+                        continue
+                    if rule.context and not spans.named(norm, a, rule.context):
                         continue
                     start, end = view.original_span(a, b)
                     findings.append(self._finding(index, start, end))

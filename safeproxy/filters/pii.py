@@ -1,4 +1,5 @@
-"""Built-in PII rules: email, phone, payment card, US SSN, IBAN, IP addresses.
+"""Built-in PII rules: email, phone, payment card, US SSN, IBAN, IP addresses (and the
+national identity numbers of national_ids.py).
 
 Patterns run on the normalised view (full-width digits, zero-width characters and
 homoglyphs fold away); validators (libphonenumber, Luhn, SSA rules, mod-97) cut the false
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from safeproxy.filters import refiners
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
+from safeproxy.filters.national_ids import NATIONAL_ID_COMPANIONS, NATIONAL_ID_RULES
 from safeproxy.filters.phones import phone_regions
 from safeproxy.filters.rules import ALNUM, DIGITS, Rule, on_norm
 from safeproxy.filters.scanner import Pattern
@@ -225,6 +227,7 @@ PII_RULES: dict[str, Rule] = {
         alphabet="0123456789abcdef:.",
         joiners=":.",
     ),
+    **NATIONAL_ID_RULES,
 }
 
 
@@ -235,6 +238,7 @@ PII_COMPANIONS: dict[str, tuple[Rule, ...]] = {
     "email": (*SPELLED_EMAILS, *FOREIGN_SPELLED_EMAILS),
     "ssn": (SSN_BARE, SSN_SPACED),
     "credit_card": (CARD_COMMAS,),
+    **NATIONAL_ID_COMPANIONS,
 }
 
 # With `exempt_reserved_domains: false`: every address is a finding, example.com's too.
@@ -243,6 +247,7 @@ PII_COMPANIONS_ANY_DOMAIN: dict[str, tuple[Rule, ...]] = {
     "email": (*SPELLED_EMAILS_ANY_DOMAIN, *FOREIGN_SPELLED_EMAILS_ANY_DOMAIN),
     "ssn": (SSN_BARE, SSN_SPACED),
     "credit_card": (CARD_COMMAS,),
+    **NATIONAL_ID_COMPANIONS,
 }
 
 

@@ -50,6 +50,10 @@ class Rule:
     # A bare run of digits counts only after one of these words (within 32 characters):
     # "call 4155552671" is a phone, "size 3145728000" and "x = 2147483647" are not.
     bare_context: tuple[str, ...] = ()
+    # Any value counts only after one of these words (as a whole word, within 32
+    # characters): a shape that product codes share ("PAN ABCPF1234K" is a tax number,
+    # "SKU ABCPF1234K" is not) is a value only where the text says what it is.
+    context: tuple[str, ...] = ()
     # The pattern matches only a rare anchor ("@", "password:"); the match then grows over
     # these characters (left: the local part of an email) or up to these (right: a value).
     # Leading and trailing character classes are what make start-of-match tracking costly.

@@ -114,6 +114,20 @@ def said(norm: str, s: int, rule: Rule) -> bool:
     return False
 
 
+def named(norm: str, s: int, words: tuple[str, ...]) -> bool:
+    """Whether one of `words` ends within 32 characters before s, as a whole word ("pan"
+    is not the end of "japan" nor the start of "panel")."""
+    floor = max(0, s - 32)
+    for word in words:
+        at = norm.find(word, floor, s)
+        while at >= 0:
+            end = at + len(word)
+            if not wordy(norm, at - 1) and not wordy(norm, end):
+                return True
+            at = norm.find(word, at + 1, s)
+    return False
+
+
 def block_end(norm: str, e: int, marker: str) -> int:
     """Where a block rule's block ends: past its closing marker's line, which is the armour's
     `-----` for PEM (`-----END ... KEY-----`), else the marker's value (`Private-MAC: <hex>`;

@@ -24,7 +24,11 @@ EnvName = Annotated[
     str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$"), AfterValidator(_not_an_override)
 ]
 
-PiiEntity = Literal["email", "phone", "credit_card", "ssn", "iban", "ipv4", "ipv6"]
+PiiEntity = Literal[
+    "email", "phone", "credit_card", "ssn", "iban", "ipv4", "ipv6",
+    # National identity numbers (filters/national_ids.py).
+    "uk_nino", "es_dni", "br_cpf", "br_cnpj", "in_aadhaar", "in_pan",
+]  # fmt: skip
 SecretKind = Literal[
     "aws_access_key",
     "aws_secret_key",

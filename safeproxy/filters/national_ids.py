@@ -1,0 +1,257 @@
+"""National identity numbers: UK National Insurance, Spanish DNI/NIE, Brazilian CPF and
+CNPJ, Indian Aadhaar and PAN.
+
+Each is a shape and its issuer's check (id_checks.py). A shape with a check digit or letter
+is taken wherever it stands in its written form (`529.982.247-25`, `12345678-Z`); a bare run
+of digits only after a word that names it (an eleven-digit run is an order number as often
+as a CPF), and so is a shape that other numbers share (an Aadhaar's 4-4-4 groups are a
+FedEx tracking number's too) or that has no check at all (a PAN: product codes). A NINO in
+HMRC's own form (capitals, an issued prefix) stands alone; any other needs the word.
+
+Patterns run on the normalised view (lower case, full-width digits and every dash folded),
+without start tracking: a value's start is found from its end (`start_of`), which its fixed
+shape allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from safeproxy.filters import id_checks
+from safeproxy.filters.api import Severity
+from safeproxy.filters.rules import ALNUM, DIGITS, Rule, on_norm, visible
+from safeproxy.filters.scanner import Pattern
+
+_SEPS = " -"
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def id_tail(norm: str) -> int:
+    """Streams: where a value with letters and inner spaces (`AB 12 34 56 C`,
+    `12345678 Z`, `X-1234567-L`) could still begin: the last word, the digit groups and
+    separators before it, and a word of one or two letters before those (a NINO's prefix,
+    an NIE's X). Read over the last 16 characters only (no value is longer)."""
+    base = max(0, len(norm) - 16)
+    tail = norm[base:]
+    a = len(tail.rstrip(ALNUM))
+    b = len(tail[:a].rstrip(DIGITS + " -."))
+    c = len(tail[:b].rstrip(_LETTERS))
+    if 0 < b - c <= 2 and (c == 0 or not tail[c - 1].isalnum()):
+        return base + c
+    return base + (b if tail[b:a].strip(" -.") else a)
+
+
+# --- Spain: DNI (eight digits) and NIE (X, Y or Z and seven digits), then a check letter ---
+
+
+def _dni_start(text: str, end: int) -> int:
+    j = end - 1  # the letter
+    if text[j - 1 : j] in ("-", " "):
+        j -= 1
+    if text[j - 4 : j - 3] == ".":
+        return j - 10  # 12.345.678
+    if text[j - 8 : j - 7] == "-" and text[j - 9 : j - 8] in ("x", "y", "z"):
+        return j - 9  # x-1234567 (the engine matched it: j is 9 or more)
+    return j - 8
+
+
+def _dni(norm: str, orig: str) -> bool:
+    letter, body = norm[-1], norm[:-1]
+    separated = body[-1] in _SEPS
+    if separated:
+        body = body[:-1]
+        # A letter apart from the number is one only in capitals: "20000000 a year",
+        # "12345678 y 23456789" (Spanish "and") are prose.
+        if not visible(orig).rstrip()[-1:].isupper():
+            return False
+    if "." in body:
+        parts = body.split(".")
+        if [len(p) for p in parts] != [2, 3, 3]:
+            return False
+        body = "".join(parts)
+    elif body[1:2] == "-":
+        body = body[0] + body[2:]  # x-1234567
+    return body[1:].isdigit() and id_checks.dni(body, letter)
+
+
+ES_DNI = Rule(
+    "pii.es_dni",
+    Pattern("pii.es_dni", r"(?:\d{8}|\d\d\.\d{3}\.\d{3}|[xyz]-?\d{7})[ -]?[a-z]", 12, som=False),
+    Severity.HIGH,
+    _dni,
+    joiners="-.",  # INV-12345678B and 12345678A.pdf are names
+    start_of=_dni_start,
+    hold=id_tail,
+)
+
+# --- UK: National Insurance number, two letters, three pairs of digits, A-D ----------------
+
+_NINO_WORDS = ("national insurance", "nino", "ni", "nin")
+
+
+def _nino_start(text: str, end: int) -> int:
+    j = end - 1  # the suffix letter
+    for _ in range(3):
+        j -= 1 if text[j - 1 : j] in ("-", " ") else 0
+        j -= 2
+    j -= 1 if text[j - 1 : j] in ("-", " ") else 0
+    return j - 2 if j >= 2 else -1
+
+
+# Where a NINO's separators may stand: none, all four (HMRC's `AB 12 34 56 C`), around the
+# digits (`AB 123456 C`) or before the suffix only (`AB123456 C`).
+_NINO_LAYOUTS = ((), (2, 5, 8, 11), (2, 9), (8,))
+
+
+def _nino_grouped(norm: str, seps: str) -> str | None:
+    """The nine characters, if written in one of the layouts with one of `seps` throughout."""
+    at = tuple(i for i, c in enumerate(norm) if c in _SEPS)
+    if at not in _NINO_LAYOUTS or len({norm[i] for i in at}) > 1:
+        return None
+    if at and norm[at[0]] not in seps:
+        return None
+    return norm.replace(norm[at[0]], "") if at else norm
+
+
+def _nino_written(norm: str, orig: str) -> bool:
+    """Without a word that names it: an issued prefix, in capitals (a product code in lower
+    case is no NINO), whole or grouped by spaces as HMRC prints it."""
+    compact = _nino_grouped(norm, " ")
+    letters = "".join(c for c in visible(orig) if c.isalpha())
+    return compact is not None and letters.isupper() and id_checks.nino_prefix(compact[:2])
+
+
+def _nino_said(norm: str, _orig: str) -> bool:
+    """After "national insurance", "NINO" or "NI": the shape alone (HMRC's documents
+    print QQ 12 34 56 C, a prefix never issued, as the example people copy)."""
+    compact = _nino_grouped(norm, _SEPS)
+    return compact is not None and compact[:2].isascii() and compact[:2].isalpha()
+
+
+_NINO_SHAPE = r"[a-z]{2}(?:[ -]?\d\d){3}[ -]?[a-d]"
+UK_NINO = Rule(
+    "pii.uk_nino",
+    Pattern("pii.uk_nino", _NINO_SHAPE, 13, som=False),
+    Severity.HIGH,
+    _nino_written,
+    joiners="-.",
+    start_of=_nino_start,
+    hold=id_tail,
+)
+UK_NINO_SAID = Rule(
+    "pii.uk_nino",
+    Pattern("pii.uk_nino.said", _NINO_SHAPE, 13, som=False),
+    Severity.HIGH,
+    _nino_said,
+    joiners="-.",
+    start_of=_nino_start,
+    hold=id_tail,
+    context=_NINO_WORDS,
+)
+
+# --- India: PAN (only after a word that names it) and Aadhaar --------------------------------
+
+_PAN_WORDS = ("pan", "permanent account number", "income tax", "आयकर", "पैन")
+
+IN_PAN = Rule(
+    "pii.in_pan",
+    Pattern("pii.in_pan", rf"[a-z]{{3}}[{id_checks.PAN_HOLDERS}][a-z]\d{{4}}[a-z]", 10, som=False),
+    Severity.HIGH,
+    on_norm(id_checks.pan),
+    joiners="-.",
+    start_of=lambda _text, end: end - 10,
+    alphabet=ALNUM,
+    context=_PAN_WORDS,
+)
+
+# Twelve digits in groups of four are as often a FedEx tracking number, a gift card's or a
+# meeting's; the check digit alone (one number in ten passes) does not tell them apart.
+_AADHAAR_WORDS = ("aadhaar", "aadhar", "adhaar", "adhar", "uid", "uidai", "आधार")
+
+
+def _aadhaar_grouped_spans(run: str, _work: object) -> list[tuple[int, int]]:
+    """Three groups of four, apart by one space or dash, that are the whole run (the run
+    reaches back at most three characters before them: a fourth group before is a card's,
+    a country code a phone's)."""
+    value, head = run[-14:], run[:-14]
+    if len(head) > 2 or head.strip(_SEPS) or value[4] != value[9] or value[4] not in _SEPS:
+        return []
+    number = value[:4] + value[5:9] + value[10:]
+    return [(len(head), len(run))] if number.isdigit() and id_checks.aadhaar(number) else []
+
+
+IN_AADHAAR = Rule(
+    "pii.in_aadhaar",
+    Pattern("pii.in_aadhaar", r"\d{4}[ -]\d{4}[ -]\d{4}(?:[^0-9a-z_]|$)", 17, som=False),
+    Severity.HIGH,
+    refine=_aadhaar_grouped_spans,
+    alphabet=DIGITS + _SEPS,
+    trailing=DIGITS,
+    joiners="-.",
+    context=_AADHAAR_WORDS,
+)
+
+
+def _bare(length: int, check: Callable[[str], bool], name: str, words: tuple[str, ...]) -> Rule:
+    """A run of exactly `length` digits that passes its check, after one of `words`."""
+
+    def spans(run: str, _work: object) -> list[tuple[int, int]]:
+        return [(0, length)] if len(run) == length and run.isdigit() and check(run) else []
+
+    return Rule(
+        f"pii.{name}",
+        Pattern(f"pii.{name}.bare", rf"\d{{{length}}}(?:[^0-9a-z_]|$)", length + 1, som=False),
+        Severity.HIGH,
+        refine=spans,
+        alphabet=DIGITS,
+        trailing=DIGITS,
+        joiners="-.",
+        bare_context=words,
+    )
+
+
+# (A bare run's words are read inside longer words too, as the SSN's: not "uid", which
+# "fluid" and "uuid" hold.)
+IN_AADHAAR_BARE = _bare(
+    12, id_checks.aadhaar, "in_aadhaar", _AADHAAR_WORDS[:4] + _AADHAAR_WORDS[5:]
+)
+
+# --- Brazil: CPF (a person's) and CNPJ (a company's) ------------------------------------------
+
+BR_CPF = Rule(
+    "pii.br_cpf",
+    Pattern("pii.br_cpf", r"\d{3}\.\d{3}\.\d{3}-\d\d", 14, som=False),
+    Severity.HIGH,
+    on_norm(id_checks.cpf),
+    joiners="-.",
+    start_of=lambda _text, end: end - 14,
+    alphabet=DIGITS + ".-",
+)
+BR_CPF_BARE = _bare(11, id_checks.cpf, "br_cpf", ("cpf", "c.p.f"))
+
+BR_CNPJ = Rule(
+    "pii.br_cnpj",
+    Pattern("pii.br_cnpj", r"\d\d\.\d{3}\.\d{3}/\d{4}-\d\d", 18, som=False),
+    Severity.HIGH,
+    on_norm(id_checks.cnpj),
+    joiners="-./",
+    start_of=lambda _text, end: end - 18,
+    alphabet=DIGITS + ".-/",
+)
+BR_CNPJ_BARE = _bare(14, id_checks.cnpj, "br_cnpj", ("cnpj", "c.n.p.j"))
+
+NATIONAL_ID_RULES: dict[str, Rule] = {
+    "uk_nino": UK_NINO,
+    "es_dni": ES_DNI,
+    "br_cpf": BR_CPF,
+    "br_cnpj": BR_CNPJ,
+    "in_aadhaar": IN_AADHAAR,
+    "in_pan": IN_PAN,
+}
+# Forms an entity brings besides its main rule: the context-only ones.
+NATIONAL_ID_COMPANIONS: dict[str, tuple[Rule, ...]] = {
+    "uk_nino": (UK_NINO_SAID,),
+    "br_cpf": (BR_CPF_BARE,),
+    "br_cnpj": (BR_CNPJ_BARE,),
+    "in_aadhaar": (IN_AADHAAR_BARE,),
+}
