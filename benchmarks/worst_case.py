@@ -79,6 +79,24 @@ def _drawn(
     return make
 
 
+def _shaped(template: str) -> Callable[[int, random.Random], str]:
+    """`template` repeated with fresh characters each time: `9` a digit, `L` a capital, `D`
+    one of A-D, `P` a PAN holder letter; anything else as written. Values of an id's shape
+    whose checks mostly fail, each new (validators memoise what they saw)."""
+    draws = {"9": string.digits, "L": string.ascii_uppercase, "D": "ABCD", "P": "ABCFGHLJPT"}
+
+    def make(size: int, rng: random.Random) -> str:
+        out: list[str] = []
+        used = 0
+        while used < size:
+            piece = "".join(rng.choice(draws[c]) if c in draws else c for c in template)
+            out.append(piece)
+            used += len(piece)
+        return "".join(out)[:size]
+
+    return make
+
+
 # name -> how to build `size` characters of it
 SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "digit-sep": _cycled("1-2 "),
@@ -229,6 +247,14 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "number-words": _cycled("one two "),
     "rot13-words": _cycled("gur naq lbh "),
     "selectors": _cycled("\U0001f600" + "\ufe00\ufe01\ufe02\ufe03" * 8),
+    # National ids (national_ids.py): their shapes, and the words that let them count.
+    "dni-shaped": _shaped("99999999L 99.999.999-L X9999999-L 99999999 L "),
+    "nino-shaped": _shaped("NI LL 99 99 99 D LL999999D ni LL-99-99-99-D "),
+    "pan-shaped": _shaped("pan LLLPL9999L "),
+    "cpf-shaped": _shaped("999.999.999-99 cpf 99999999999 "),
+    "cnpj-shaped": _shaped("99.999.999/9999-99 cnpj 99999999999999 "),
+    "aadhaar-shaped": _shaped("aadhaar 9999 9999 9999 uid 9999-9999-9999 999999999999 "),
+    "id-words": _cycled("national insurance ni nino pan aadhaar uid cpf cnpj dni nie "),
 }
 
 
