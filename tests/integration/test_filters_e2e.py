@@ -81,6 +81,13 @@ def user(text: str) -> list[Any]:
         ("my SSN is 0 7 8 0 5 1 1 2 0, ok", "0 7 8 0 5 1 1 2 0"),
         ("call 4 1 5 8 6 7 5 3 0 9 tonight", "4 1 5 8 6 7 5 3 0 9"),
         ("iban GB82-WEST-1234-5698-7654-32 ok", "GB82-WEST-1234-5698-7654-32"),
+        # National ids: each with its check, or after the word that names it.
+        ("mi DNI es 53464097-E, gracias", "53464097-E"),
+        ("o cpf dele é 018.159.083-27", "018.159.083-27"),
+        ("CNPJ 01.661.318/0001-86 ativo", "01.661.318/0001-86"),
+        ("my aadhaar 8424 2876 5391 please", "8424 2876 5391"),
+        ("payroll: RB 23 18 21 A", "RB 23 18 21 A"),
+        ("PAN: REJLE8859D for the return", "REJLE8859D"),
     ],
 )
 def test_input_values_never_reach_the_upstream(stack: Stack, prompt: str, value: str) -> None:
