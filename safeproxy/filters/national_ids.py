@@ -5,8 +5,7 @@ Each is a shape and its issuer's check (id_checks.py). A shape with a check digi
 is taken wherever it stands in its written form (`529.982.247-25`, `12345678-Z`); a bare run
 of digits only after a word that names it (an eleven-digit run is an order number as often
 as a CPF), and so is a shape that other numbers share (an Aadhaar's 4-4-4 groups are a
-FedEx tracking number's too) or that has no check at all (a PAN: product codes). A NINO in
-HMRC's own form (capitals, an issued prefix) stands alone; any other needs the word.
+FedEx tracking number's too) or that has no check at all (a PAN, a NINO: product codes).
 
 Patterns run on the normalised view (lower case, full-width digits and every dash folded),
 without start tracking: a value's start is found from its end (`start_of`), which its fixed
@@ -118,14 +117,6 @@ def _nino_grouped(norm: str, seps: str) -> str | None:
     return norm.replace(norm[at[0]], "") if at else norm
 
 
-def _nino_written(norm: str, orig: str) -> bool:
-    """Without a word that names it: an issued prefix, in capitals (a product code in lower
-    case is no NINO), whole or grouped by spaces as HMRC prints it."""
-    compact = _nino_grouped(norm, " ")
-    letters = "".join(c for c in visible(orig) if c.isalpha())
-    return compact is not None and letters.isupper() and id_checks.nino_prefix(compact[:2])
-
-
 def _nino_said(norm: str, _orig: str) -> bool:
     """After "national insurance", "NINO" or "NI": the shape alone (HMRC's documents
     print QQ 12 34 56 C, a prefix never issued, as the example people copy)."""
@@ -133,38 +124,36 @@ def _nino_said(norm: str, _orig: str) -> bool:
     return compact is not None and compact[:2].isascii() and compact[:2].isalpha()
 
 
-# The digits and the suffix only (the prefix letters are found back from the end: see
-# ES_DNI's pattern).
-_NINO_SHAPE = r"\d\d(?:[ -]?\d\d){2}[ -]?[a-d]"
+# The context word opens the pattern: a NINO has no check, and its shape alone is a product
+# code's (`AB123456C`); and a pattern that begins with a literal costs prose nothing, where
+# digit pairs with separators kept the engine busy over every run of digits and dashes.
 UK_NINO = Rule(
     "pii.uk_nino",
-    Pattern("pii.uk_nino", _NINO_SHAPE, 13, som=False),
-    Severity.HIGH,
-    _nino_written,
-    joiners="-.",
-    start_of=_nino_start,
-    hold=id_tail,
-)
-UK_NINO_SAID = Rule(
-    "pii.uk_nino",
-    Pattern("pii.uk_nino.said", _NINO_SHAPE, 13, som=False),
+    Pattern(
+        "pii.uk_nino",
+        r"(?:insurance|nino?|ni)[^a-z0-9].{0,32}\d\d(?:[ -]?\d\d){2}[ -]?[a-d]",
+        13,
+        som=False,
+    ),
     Severity.HIGH,
     _nino_said,
     joiners="-.",
     start_of=_nino_start,
     hold=id_tail,
-    context=_NINO_WORDS,
+    context=_NINO_WORDS,  # (whole words: "nino" of "Bambino" opened the pattern)
 )
 
 # --- India: PAN (only after a word that names it) and Aadhaar --------------------------------
 
-_PAN_WORDS = ("pan", "permanent account number", "income tax", "आयकर", "पैन")
+_PAN_WORDS = ("pan", "permanent account number", "income tax")
 
 IN_PAN = Rule(
     "pii.in_pan",
-    # The digits and the last letter only (see ES_DNI's pattern); the five letters before
-    # are the validator's to judge, and only after a context word.
-    Pattern("pii.in_pan", r"\d{4}[a-z]", 10, som=False),
+    # Opened by the context word (see UK_NINO): four digits and a letter alone are in every
+    # hex dump. The five letters before are the validator's to judge.
+    Pattern(
+        "pii.in_pan", r"(?:pan|account number|income.tax)[^a-z0-9].{0,32}\d{4}[a-z]", 10, som=False
+    ),
     Severity.HIGH,
     on_norm(id_checks.pan),
     joiners="-.",
@@ -262,7 +251,6 @@ NATIONAL_ID_RULES: dict[str, Rule] = {
 }
 # Forms an entity brings besides its main rule: the context-only ones.
 NATIONAL_ID_COMPANIONS: dict[str, tuple[Rule, ...]] = {
-    "uk_nino": (UK_NINO_SAID,),
     "br_cpf": (BR_CPF_BARE,),
     "br_cnpj": (BR_CNPJ_BARE,),
     "in_aadhaar": (IN_AADHAAR_BARE,),

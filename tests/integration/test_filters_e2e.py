@@ -86,7 +86,7 @@ def user(text: str) -> list[Any]:
         ("o cpf dele é 018.159.083-27", "018.159.083-27"),
         ("CNPJ 01.661.318/0001-86 ativo", "01.661.318/0001-86"),
         ("my aadhaar 8424 2876 5391 please", "8424 2876 5391"),
-        ("payroll: RB 23 18 21 A", "RB 23 18 21 A"),
+        ("NI number RB 23 18 21 A", "RB 23 18 21 A"),
         ("PAN: REJLE8859D for the return", "REJLE8859D"),
     ],
 )

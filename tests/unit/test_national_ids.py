@@ -128,9 +128,8 @@ ATTACKS = [
     ("PAN: BQRPK4821M", "BQRPK4821M"),
     ("my pan is aawfs9013q", "aawfs9013q"),
     ("Permanent Account Number - CZLHT0457B, assessed", "CZLHT0457B"),
-    # UK: NINO in HMRC's form anywhere, any other form after its name.
-    ("employee JT 48 21 93 B starts Monday", "JT 48 21 93 B"),
-    ("P45 attached; reference CE209876A", "CE209876A"),
+    # UK: NINO (no check) after its name only.
+    ("NI: JT 48 21 93 B starts Monday", "JT 48 21 93 B"),
     ("NI number: jt482193b", "jt482193b"),
     ("my national insurance no is TN 31 22 07 D", "TN 31 22 07 D"),
     ("NINO -> HX-10-20-30-C", "HX-10-20-30-C"),
@@ -163,7 +162,7 @@ BENIGN = [
     f"order id {AADHAARS[1]} shipped",
     "SKU ABCPE1234F is out of stock.",
     "The Japanese company panel listed KLMNP1234Q as a part.",
-    "Product code ab123456c ships in blue.",
+    "Product code ab123456c ships in blue; CE209876A in red.",
     "Temporary ref GB123456A and ZZ 12 34 56 A were issued.",
     "Flight BA 1234 departs at 09:40, then QF 12 from Heathrow.",
     "Send it to SW1A 1AA, London; the depot is at M1 1AE.",
