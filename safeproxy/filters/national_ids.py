@@ -171,6 +171,8 @@ def _aadhaar_grouped_spans(run: str, _work: object) -> list[tuple[int, int]]:
     """Three groups of four, apart by one space or dash, that are the whole run (the run
     reaches back at most three characters before them: a fourth group before is a card's,
     a country code a phone's)."""
+    if len(run) < 14:  # twelve digits in one run: the bare rule's, after its word
+        return []
     value, head = run[-14:], run[:-14]
     if len(head) > 2 or head.strip(_SEPS) or value[4] != value[9] or value[4] not in _SEPS:
         return []

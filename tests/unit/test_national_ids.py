@@ -270,3 +270,21 @@ def test_any_valid_aadhaar_is_cut_and_a_wrong_check_is_not(
     out = run_stage(policy.input, [frame.format(good)]).texts[0]
     assert out is not None and good not in out
     assert run_stage(policy.input, [frame.format(bad)]).texts[0] is None
+
+
+_ID_GLUE = [" ", "-", ".", "/", "Z", "X", "C", "QQ ", "aadhaar ", "CPF ", "DNI ", "PAN ",
+            "NINO ", "pi ≈ ", "\n", "²", "٣", ""]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text("0123456789", min_size=1, max_size=15), st.sampled_from(_ID_GLUE)),
+        max_size=12,
+    ).map(lambda parts: "".join(digits + glue for digits, glue in parts))
+)
+def test_no_run_of_id_characters_is_a_filter_error(policy: CompiledPolicy, text: str) -> None:
+    # A twelve-digit run reached the grouped Aadhaar refiner, which read fourteen
+    # characters: every text with such a run (pi's digits) failed closed.
+    assert run_stage(policy.input, [text]).reason != "filter_error"
+    assert run_stage(policy.output, [text]).reason != "filter_error"
