@@ -40,7 +40,7 @@ def values(draw: st.DrawFn) -> str:
         return f"NIE {body[0]}-{body[1:]}-{dni_letter(body)}"
     if kind == "nino":
         pairs = [draw(st.text(DIGITS, min_size=2, max_size=2)) for _ in range(3)]
-        return "NI " + " ".join(["JT", *pairs, draw(st.sampled_from("ABCD"))])
+        return "NI no. " + " ".join(["JT", *pairs, draw(st.sampled_from("ABCD"))])
     if kind == "cpf":
         body = draw(st.text(DIGITS, min_size=9, max_size=9))
         assume(len(set(body)) > 1)
@@ -57,13 +57,20 @@ def values(draw: st.DrawFn) -> str:
     return f"PAN {letters[:3]}P{letters[3]}{digits}{draw(st.sampled_from(DNI_TABLE))}"
 
 
+def _without_word(value: str) -> str:
+    """The value a reply shows, without the word drawn before it ("NI no.", "PAN")."""
+    if value.startswith("NI no. "):
+        return value.removeprefix("NI no. ")
+    return value.split(" ", 1)[1] if value[:3] in ("NIE", "PAN", "aad") else value
+
+
 @st.composite
 def replies(draw: st.DrawFn) -> tuple[str, list[str]]:
     parts: list[str] = []
     shown: list[str] = []
     for _ in range(draw(st.integers(1, 2))):
         value = draw(values())
-        shown.append(value.split(" ", 1)[1] if value[:3] in ("NIE", "NI ", "PAN", "aad") else value)
+        shown.append(_without_word(value))
         parts += [draw(FILLER), " ", value, " "]
     parts.append(draw(FILLER))
     return "".join(parts), shown
