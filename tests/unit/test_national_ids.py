@@ -191,6 +191,7 @@ def test_a_look_alike_passes(policy: CompiledPolicy, stage: str, text: str) -> N
 def test_a_card_after_an_aadhaar_word_is_still_a_card(policy: CompiledPolicy) -> None:
     result = run_stage(policy.input, ["aadhaar 4111 1111 1111 1111"])
     assert result.texts[0] == "aadhaar [REDACTED:CREDIT_CARD]"
+    assert result.found is not None
     assert {f.type for found in result.found for f in found} == {"pii.credit_card"}
 
 
