@@ -254,6 +254,8 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "cpf-shaped": _shaped("999.999.999-99 cpf 99999999999 "),
     "cnpj-shaped": _shaped("99.999.999/9999-99 cnpj 99999999999999 "),
     "aadhaar-shaped": _shaped("aadhaar 9999 9999 9999 uid 9999-9999-9999 999999999999 "),
+    # Argentine mobiles with their carrier code (phones.py, _carrier_shapes): each a parse.
+    "carrier-codes": _shaped("011 15-9999-9999 0351 15-999-9999 "),
     "id-words": _cycled("national insurance ni nino pan aadhaar uid cpf cnpj dni nie "),
 }
 

@@ -40,6 +40,10 @@ class RegionShape:
     # The trunk prefix the region shows, left out where its metadata says that is how
     # mobiles are written too ("98765 43210" in India). "" for the shapes as shown.
     dropped: str = ""
+    # Written with a carrier code that the number itself lacks (Argentina's mobiles,
+    # "011 15-2345-6789" for 9 11 2345-6789): `pattern` is then the region's prefix for
+    # parsing, which must read an area code and the code (see _carrier_shapes).
+    carrier: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +77,26 @@ def phone_regions(default: str, regions: list[str] | tuple[str, ...]) -> PhoneRe
         for shape in shapes:
             for length in meta.general_desc.possible_length or ():
                 by_length.setdefault(len(shape.prefix) + length, []).append(shape)
+        for length, shape in _carrier_shapes(region, meta):
+            by_length.setdefault(length, []).append(shape)
     return PhoneRegions(default, {n: tuple(shapes) for n, shapes in by_length.items()})
+
+
+def _carrier_shapes(region: str, meta: PhoneMetadata) -> list[tuple[int, RegionShape]]:
+    """Where the region's national format writes a mobile with digits its number lacks
+    (of all regions, only Argentina's: "011 15-2345-6789" for 9 11 2345 6789), that form,
+    at its written length. Read from the metadata, not listed: the example mobile's written
+    digits do not end with its number, and the prefix for parsing reads the carrier code."""
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    parsing = meta.national_prefix_for_parsing
+    if example is None or not parsing:
+        return []
+    nsn = phonenumbers.national_significant_number(example)
+    style = phonenumbers.PhoneNumberFormat.NATIONAL
+    written = "".join(c for c in phonenumbers.format_number(example, style) if c.isdigit())
+    if written.endswith(nsn):
+        return []
+    return [(len(written), RegionShape(region, "", re.compile(parsing), carrier=True))]
 
 
 def _shown_prefixes(region: str) -> set[str]:
@@ -107,11 +130,17 @@ def national_phone(
         # writes, then a number of the region's shape.
         if not number.startswith(shape.prefix):
             continue
-        if not shape.pattern.fullmatch(number, len(shape.prefix)):
+        if shape.carrier:
+            # An area code and the carrier code read by the prefix for parsing; the parse
+            # then checks the rest, and _written_like the groups.
+            read = shape.pattern.match(number)
+            if read is None or read.group(1) is None:
+                continue
+        elif not shape.pattern.fullmatch(number, len(shape.prefix)):
             continue
-        if work is not None and not work.take(GROUPING_UNITS):
+        elif work is not None and not work.take(GROUPING_UNITS):
             return False
-        if not _grouped_as(shape, number, groups):
+        elif not _grouped_as(shape, number, groups):
             continue  # "2024 2024" is no Danish "20 24 20 24": no parse spent on it
         if work is not None and not work.take(PHONE_PARSE_UNITS):
             return False  # the caller sees the allowance spent: unchecked, not valid

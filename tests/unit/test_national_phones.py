@@ -54,9 +54,9 @@ EXAMPLES = _national_examples()
 
 def test_most_national_examples_of_the_default_regions_are_phones() -> None:
     missed = [(r, n) for r, n in EXAMPLES if not _covered(f"reach me at {n} today", n, "pii.phone")]
-    # Known misses: formats that write a one-digit group ("(06 1) 234 5678", HU) or a
-    # carrier code ("011 15-2345-6789", AR) that the pattern or the group rule refuse.
-    assert len(missed) <= 4, missed
+    # Known miss: a format that writes a one-digit group ("(06 1) 234 5678", HU), which
+    # the group rule refuses.
+    assert len(missed) <= 1, missed
 
 
 def _national_number(rng: random.Random) -> str:
@@ -76,13 +76,13 @@ def _national_number(rng: random.Random) -> str:
 
 def test_random_valid_national_numbers_are_mostly_phones() -> None:
     # A share over a fixed sample, not a search: Hypothesis, asked for 60 numbers, went
-    # looking for the one region format the pattern refuses (AR's carrier code, above) and
-    # drew it seven times, which says nothing about the share.
+    # looking for the one region format the pattern refused then (AR's carrier code) and
+    # drew it seven times, which says nothing about the share. 595 of 600 are covered.
     rng = random.Random(20241204)
     tried = [n for n in (_national_number(rng) for _ in range(600)) if n]
     assert len(tried) >= 300
     hits = sum(_covered(f"Tel. {n}, thanks", n, "pii.phone") for n in tried)
-    assert hits >= 0.9 * len(tried)
+    assert hits >= 0.97 * len(tried)
 
 
 def test_national_numbers_of_other_regions() -> None:
@@ -95,6 +95,34 @@ def test_national_numbers_of_other_regions() -> None:
         ("mobile 0412 345 678", "0412 345 678"),
     ]:
         assert _covered(text, value, "pii.phone"), text
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("mi celu es 011 15-4471-0392, escribime", "011 15-4471-0392"),
+        ("Cel.: (011) 15-6620-1187", "(011) 15-6620-1187"),
+        ("en Córdoba: 0351 15-512-3390", "0351 15-512-3390"),
+        ("Rosario 0341 15 688 2210 de noche", "0341 15 688 2210"),
+    ],
+)
+def test_argentine_mobiles_written_with_their_carrier_code(text: str, value: str) -> None:
+    # The national format writes "15" between the area code and the number, digits the
+    # number itself (9 11 4471 0392) lacks: read through the region's prefix for parsing.
+    assert _covered(text, value, "pii.phone"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lote 011 15 00-00-0000 en stock",  # no valid subscriber after the carrier code
+        "factura 0111 50-2348-8907",  # the digits without "15" after an area code
+        "ref 0999 15-2348-8907",  # no Argentine area code 999
+        "serie 0111523488907 del equipo",  # one run: another region's form is not read bare
+    ],
+)
+def test_carrier_code_look_alikes_are_no_phones(text: str) -> None:
+    assert not [t for t, _ in _found(text) if t == "pii.phone"], text
 
 
 def test_default_region_is_tried_first_and_still_configurable() -> None:
