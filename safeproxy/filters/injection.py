@@ -53,6 +53,7 @@ from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
 from safeproxy.filters.injection_scripts_given import WEIGHTS as SCRIPT_GIVEN_WEIGHTS
 from safeproxy.filters.injection_scripts_more import WEIGHTS as SCRIPT_MORE_WEIGHTS
 from safeproxy.filters.injection_scripts_void import WEIGHTS as SCRIPT_VOID_WEIGHTS
+from safeproxy.filters.injection_scripts_world import WEIGHTS as SCRIPT_WORLD_WEIGHTS
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
@@ -207,6 +208,7 @@ WEIGHTS = (
     | SCRIPT_GIVEN_WEIGHTS
     | PERSONA_WEIGHTS
     | SCRIPT_MORE_WEIGHTS
+    | SCRIPT_WORLD_WEIGHTS
 )
 
 # Words an injection can hardly avoid (its target, its orders, its persona), in the six

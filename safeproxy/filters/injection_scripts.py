@@ -12,7 +12,8 @@ time, when a policy is compiled. Each rule needs a character outside ASCII in ev
 Templates: a space is any run of separators (`SEP`), `(a|b)` an
 alternative, `?` after a group makes it optional, `$` the end of a word (`END`: a verb
 that must not run on into another form of it), `.` the end of a clause (`CLAUSE`: a verb
-whose negation comes after it). Scripts without spaces (Chinese, Japanese, Thai) are
+whose negation comes after it), `^` the start of one (`OPEN`: a verb whose negation comes
+before it, as a word). Scripts without spaces (Chinese, Japanese, Thai) are
 written without them.
 """
 
@@ -26,6 +27,7 @@ from safeproxy.filters.holdback import Finder
 from safeproxy.filters.injection_scripts_given import ORDERS as GIVEN_ORDERS
 from safeproxy.filters.injection_scripts_more import ORDERS as MORE_ORDERS
 from safeproxy.filters.injection_scripts_void import ORDERS as VOID_ORDERS
+from safeproxy.filters.injection_scripts_world import ORDERS as WORLD_ORDERS
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
@@ -37,15 +39,22 @@ from safeproxy.filters.scanner import Pattern
 # made these rules' databases take seconds to compile.
 SEP = r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»—–“”„‘’、。・]+"
 # The end of a word: a separator, the commas and stops of Arabic script and of the Indian
-# scripts (، ؛ ؟ ۔ । ॥), or the end of the text. Written as what may follow, not as "no
+# scripts (، ؛ ؟ ۔ । ॥), of Armenian, Ethiopic, Burmese and Khmer (։ ። ፣ ။ ၊ ។ ៕), or the
+# end of the text. Written as what may follow, not as "no
 # letter" (a negated class in UTF-8 is slow to compile): Persian "فراموش کن" (forget!)
 # must not read the start of "فراموش کنم" (that I forget), nor Bengali "ভুলে যাও" (forget!)
 # that of "ভুলে যাওয়া" (forgetting).
-END = r"(?:[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»—–“”„‘’、。・،؛؟۔।॥]|$)"
+END = r"(?:[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»—–“”„‘’、。・،؛؟۔।॥։።፣။၊។៕]|$)"
 # The end of a clause: spaces, then a stop, a comma, a line's end or the text's. Bengali
 # says "do not" after the verb ("ভুলে যেও না", do not forget): its orders end here, or at
 # a word joining the next clause ("এবং", and), written in the template.
-CLAUSE = r"(?: *(?:[\x00-\x1f\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»—–“”„‘’、。・،؛؟۔।॥]|$))"
+CLAUSE = r"(?: *(?:[\x00-\x1f\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»—–“”„‘’、。・،؛؟۔।॥։።፣။၊។៕]|$))"
+
+# Where a clause starts (`^`): the text's start, or a stop, a comma or a line's end, then
+# spaces. Serbian and Hebrew say "do not" as a word before the verb ("не заборави", "אל
+# תשכח": do not forget): their verbs that set aside only when said plainly count here, or
+# after a word that opens a clause, written in the template.
+OPEN = r"(?:^|[\x00-\x1f\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»—–“”„‘’、。・،؛؟۔।॥։።፣။၊។៕]) *"
 
 IGNORE = "injection.ignore_previous"
 EXTRACT = "injection.system_prompt_extraction"
@@ -120,8 +129,10 @@ ORDERS: tuple[tuple[str, str, str], ...] = (
     (EXTRACT, "extract.ar",
      "(اكشف|اعرض|أظهر|اظهر|اطبع|أرني|ارني|أخبرني) (عن |لي )?(موجه النظام|تعليمات النظام"
      "|رسالة النظام|برومبت النظام)"),
+    # Where a clause opens: "שכח" (forget!) is also the end of "אל תשכח" (do not forget).
     (IGNORE, "ignore.he",
-     "(התעלם|התעלמי|התעלמו|שכח|שכחי|שכחו) (מכל ה|מה|את כל ה|את ה)(הוראות|הנחיות|כללים) "
+     "(^|(בבקשה|עכשיו|אז|פשוט) )(ו)?(התעלם|התעלמי|התעלמו|שכח|שכחי|שכחו) (מכל ה|מה|את כל ה|את ה)"
+     "(הוראות|הנחיות|כללים) "
      "(הקודמות|הקודמים)"),
     (EXTRACT, "extract.he",
      "(הצג|הראה|חשוף|הדפס) (לי )?(את )?(הנחיית המערכת|הוראות המערכת|פרומפט המערכת"
@@ -140,7 +151,7 @@ ORDERS: tuple[tuple[str, str, str], ...] = (
 )  # fmt: skip
 WEIGHTS = {rule: 1.0 for _t, rule, _template in ORDERS}
 
-_TOKEN = re.compile(r"[()|?$.]| |[^()|?$. ]+")
+_TOKEN = re.compile(r"[()|?$.^]| |[^()|?$.^ ]+")
 
 
 def template_regex(template: str, fold: Callable[[str], str]) -> str:
@@ -153,6 +164,8 @@ def template_regex(template: str, fold: Callable[[str], str]) -> str:
             out.append(END)
         elif part == ".":
             out.append(CLAUSE)
+        elif part == "^":
+            out.append(OPEN)
         elif part in "()|?":
             out.append(part)
         else:
@@ -176,7 +189,7 @@ def needs_non_ascii(template: str, fold: Callable[[str], str]) -> bool:
             groups.pop()  # the last group is optional
         elif part == "|" and depth == 1:
             groups[-1].append("")
-        elif part not in "()|?$.":
+        elif part not in "()|?$.^":
             if depth == 0:
                 if not fold(part).isascii():
                     return True
@@ -188,7 +201,7 @@ def needs_non_ascii(template: str, fold: Callable[[str], str]) -> bool:
 def script_rules(fold: Callable[[str], str]) -> list[Rule]:
     """The orders as phrase rules (scored, never cut: injection.injection_rules)."""
     rules: list[Rule] = []
-    for kind, rule, template in ORDERS + VOID_ORDERS + GIVEN_ORDERS + MORE_ORDERS:
+    for kind, rule, template in ORDERS + VOID_ORDERS + GIVEN_ORDERS + MORE_ORDERS + WORLD_ORDERS:
         if not needs_non_ascii(template, fold):
             raise ValueError(f"{rule}: a match could be ASCII alone")
         rx = template_regex(template, fold)
