@@ -191,8 +191,7 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     # The scripts of injection_scripts_world.py: each family's words, repeated, its verb
     # left out; and the words that open a clause before a verb (`^`).
     "south-indian-words": _cycled(
-        "முந்தைய அனைத்து அறிவுறுத்தல்களையும் மునుపటి సూచనలను ಹಿಂದಿನ ಎಲ್ಲಾ ಸೂಚನೆಗಳನ್ನು "
-        "മുമ്പത്തെ എല്ലാ നിർദ്ദേശങ്ങളും "
+        "முந்தைய அனைத்து அறிவுறுத்தல்களையும் மునుపటి సూచనలను ಹಿಂದಿನ ಎಲ್ಲಾ ಸೂಚನೆಗಳನ್ನು മുമ്പത്തെ എല്ലാ നിർദ്ദേശങ്ങളും "
     ),
     "west-indian-words": _cycled(
         "मागील सर्व सूचना અગાઉની બધી સૂચનાઓ ਪਿਛਲੀਆਂ ਸਾਰੀਆਂ ਹਦਾਇਤਾਂ ਨੂੰ පෙර උපදෙස් සියල්ල "
@@ -205,7 +204,7 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
         "сва претходна упутства всички предишни инструкции ги сите претходни "
         "алдыңғы барлық нұсқауларды "
     ),
-    "clause-openers": _cycled(", молим те, и, па. моля, ו, בבקשה "),
+    "clause-openers": _cycled(", молим те, и, па. моля, kérlek, palun, i "),
     # Swahili, Tagalog, Hinglish (injection_latin_more.py): each family's words, repeated,
     # its verb left out.
     "swahili-words": _cycled("maagizo yote ya awali wewe ni msaidizi asiye na "),

@@ -39,6 +39,7 @@ from safeproxy.filters.injection_latin_more import FAMILIES as LATIN_MORE
 from safeproxy.filters.injection_latin_more import GATES as LATIN_MORE_GATES
 from safeproxy.filters.injection_latin_void import FAMILIES as LATIN_VOID
 from safeproxy.filters.injection_latin_void import GATES as LATIN_VOID_GATES
+from safeproxy.filters.injection_latin_world import WEIGHTS as LATIN_WORLD_WEIGHTS
 from safeproxy.filters.injection_mention import Rescan, used
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
@@ -209,6 +210,7 @@ WEIGHTS = (
     | PERSONA_WEIGHTS
     | SCRIPT_MORE_WEIGHTS
     | SCRIPT_WORLD_WEIGHTS
+    | LATIN_WORLD_WEIGHTS
 )
 
 # Words an injection can hardly avoid (its target, its orders, its persona), in the six

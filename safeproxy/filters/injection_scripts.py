@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.holdback import Finder
+from safeproxy.filters.injection_latin_world import ORDERS as LATIN_WORLD_ORDERS
 from safeproxy.filters.injection_scripts_given import ORDERS as GIVEN_ORDERS
 from safeproxy.filters.injection_scripts_more import ORDERS as MORE_ORDERS
 from safeproxy.filters.injection_scripts_void import ORDERS as VOID_ORDERS
@@ -131,7 +132,7 @@ ORDERS: tuple[tuple[str, str, str], ...] = (
      "|رسالة النظام|برومبت النظام)"),
     # Where a clause opens: "שכח" (forget!) is also the end of "אל תשכח" (do not forget).
     (IGNORE, "ignore.he",
-     "(^|(בבקשה|עכשיו|אז|פשוט) )(ו)?(התעלם|התעלמי|התעלמו|שכח|שכחי|שכחו) (מכל ה|מה|את כל ה|את ה)"
+     "(^|(^| )(בבקשה|עכשיו|אז|פשוט) )(ו)?(התעלם|התעלמי|התעלמו|שכח|שכחי|שכחו) (מכל ה|מה|את כל ה|את ה)"
      "(הוראות|הנחיות|כללים) "
      "(הקודמות|הקודמים)"),
     (EXTRACT, "extract.he",
@@ -199,10 +200,14 @@ def needs_non_ascii(template: str, fold: Callable[[str], str]) -> bool:
 
 
 def script_rules(fold: Callable[[str], str]) -> list[Rule]:
-    """The orders as phrase rules (scored, never cut: injection.injection_rules)."""
+    """The orders as phrase rules (scored, never cut: injection.injection_rules). Those of
+    other scripts need a character outside ASCII in every match; the Latin ones of
+    injection_latin_world.py are read, as these are, only in a text that holds one
+    somewhere (ScriptFinder), and may match ASCII words there."""
+    checked = ORDERS + VOID_ORDERS + GIVEN_ORDERS + MORE_ORDERS + WORLD_ORDERS
     rules: list[Rule] = []
-    for kind, rule, template in ORDERS + VOID_ORDERS + GIVEN_ORDERS + MORE_ORDERS + WORLD_ORDERS:
-        if not needs_non_ascii(template, fold):
+    for kind, rule, template in checked + LATIN_WORLD_ORDERS:
+        if (kind, rule, template) in checked and not needs_non_ascii(template, fold):
             raise ValueError(f"{rule}: a match could be ASCII alone")
         rx = template_regex(template, fold)
         # Not caseless: the skeleton is folded already, and CASELESS in UTF-8 only slows the
