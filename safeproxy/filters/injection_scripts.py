@@ -221,8 +221,8 @@ class ScriptFinder:
     """A finder for rules that need a character outside ASCII: a text without one cannot
     match them (BoundedFinder). The Latin orders of injection_latin_world.py could, and are
     read here by choice: a text all in ASCII skips them too. A stream still holds its
-    phrase rules' reach of it, as the detector does: a match may begin with ASCII letters ("за" folds to "3a") and end in
-    text still to come."""
+    phrase rules' reach of it, as the detector does: a match may begin with ASCII letters
+    ("за" folds to "3a") and end in text still to come."""
 
     def __init__(self, finder: Finder, max_hold: int) -> None:
         self._finder = finder
