@@ -145,6 +145,11 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "der-lines": _cycled(
         "MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5owkIgEPfAhTQoAoGCCqGSM49AwEHoUQD\n"
     ),
+    # Lines of DER that opens with a SEQUENCE but is no private key (a public key's): each
+    # decoded and judged by decoded_keys.private_der, none a key.
+    "der-sequences": _cycled(
+        "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA3EhF58Hsb/7y8CRrMoFJNFWGcQorQAF2sw\n"
+    ),
     "key-pairs": _cycled("ASIARGVMF4IHEJZJUK43 / "),
     "user-pairs": _cycled("login: admin / "),
     "value-fields": _cycled('key="SmtpPassword" value="'),

@@ -24,6 +24,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from safeproxy.filters import decoded_keys as keys
 from safeproxy.filters.holds import Tail
 from safeproxy.filters.kept import LazyIndex
 from safeproxy.filters.piece import Piece
@@ -111,10 +112,13 @@ _B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
 def decode_base64(text: str, budget: int) -> list[Piece]:
     out: list[Piece] = []
     left = budget
+    block = 0  # the end of the last private key body, whose lines are read
     for m in _B64_RUN.finditer(text):  # one class repeated: the run is found in C
         if left <= 0:
             break
         start, stop = m.span()
+        if start < block:
+            continue
         # Read no more of the run than `left` bytes take (4 characters per 3 bytes), and
         # one group more, so that a longer run is seen to be one.
         end = min(stop, start + 4 * (left // 3 + 2))
@@ -128,6 +132,17 @@ def decode_base64(text: str, budget: int) -> list[Piece]:
         except (binascii.Error, ValueError):
             continue
         decoded = len(data)
+        # A DER SEQUENCE or `openssh-key-v1` first: one byte compared for most runs.
+        if data[:1] in (b"\x30", b"o") and keys.private_key(data):
+            # A private key's body without its armour: a piece that reads as one, over
+            # the whole body (decoded_keys.py).
+            block, lines = keys.block_end(text, start, stop)
+            out.append(Piece("base64", keys.KEY_PIECE, *_spread(start, block)))
+            # Charged as its lines would be, each a run that reads as no text.
+            left -= RUN_COST * lines + (block - start) * 3 // 4 // BINARY_SHARE
+            if left < 0:
+                raise Overload(f"base64 past {budget} decoded characters")
+            continue
         data = data[:left]
         pieces = bytes_pieces("base64", data, *groups(start, stop, len(data)))
         kept = sum(len(p.text) for p in pieces)
@@ -139,6 +154,12 @@ def decode_base64(text: str, budget: int) -> list[Piece]:
         if left < 0 or end < stop:
             raise Overload(f"base64 past {budget} decoded characters")
     return out
+
+
+def _spread(start: int, end: int) -> tuple[list[int], list[int]]:
+    """Every character of a piece that stands for the whole of [start, end)."""
+    n = len(keys.KEY_PIECE)
+    return [start] * n, [end] * n
 
 
 # Binary runs (base64, hex) are decoded in C; what a run costs is mostly its fixed Python
