@@ -150,6 +150,11 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "der-sequences": _cycled(
         "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA3EhF58Hsb/7y8CRrMoFJNFWGcQorQAF2sw\n"
     ),
+    # A key's name and a UUID's first group, each a candidate that grows over its hex and
+    # dashes (secrets_keyed.py); and one name before a long run of hex.
+    "keyed-ids": _cycled("license key 9e4b1f7a-93d7-"),
+    "keyed-hex": _cycled("subscription key 9e4b1f7a20c86d53e1a9f04b7c2d58e6 "),
+    "keyed-run": lambda n, _rng: "license key " + "9e4b1f7a-" * (n // 9),
     "key-pairs": _cycled("ASIARGVMF4IHEJZJUK43 / "),
     "user-pairs": _cycled("login: admin / "),
     "value-fields": _cycled('key="SmtpPassword" value="'),

@@ -21,6 +21,7 @@ from safeproxy.filters.secrets_cloud import CLOUD_RULES
 from safeproxy.filters.secrets_dotted import DOTTED_TOKEN
 from safeproxy.filters.secrets_ds import DETECT_SECRETS_RULES
 from safeproxy.filters.secrets_jwk import JWK_RULE
+from safeproxy.filters.secrets_keyed import KEYED_ID
 from safeproxy.filters.secrets_named import NAMED_VALUE, PREFIXED_TOKEN
 from safeproxy.filters.secrets_pairs import PAIR_RULES
 from safeproxy.filters.secrets_phrases import PASSWORD_PHRASE_RULE, PASSWORD_TOLD_RULE
@@ -286,8 +287,9 @@ SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
         # A prefix ended by a full stop, or glued to hex (secrets_dotted.py).
         DOTTED_TOKEN,
     ),
-    # A generated value assigned to a name that says it is a secret (secrets_named.py).
-    "random_token": (SECRET_RULES["random_token"], NAMED_VALUE),
+    # A generated value assigned to a name that says it is a secret (secrets_named.py); a
+    # UUID or hex key after a name that says which key (secrets_keyed.py).
+    "random_token": (SECRET_RULES["random_token"], NAMED_VALUE, KEYED_ID),
     # A cloud key's secret after its id, with no keyword (secrets_cloud.py).
     "aws_secret_key": (SECRET_RULES["aws_secret_key"], CLOUD_RULES["paired_secret"]),
     # A password as a command's positional argument (`htpasswd -b FILE USER PASSWORD`).
