@@ -40,6 +40,8 @@ from safeproxy.filters.injection_latin_more import GATES as LATIN_MORE_GATES
 from safeproxy.filters.injection_latin_void import FAMILIES as LATIN_VOID
 from safeproxy.filters.injection_latin_void import GATES as LATIN_VOID_GATES
 from safeproxy.filters.injection_latin_world import WEIGHTS as LATIN_WORLD_WEIGHTS
+from safeproxy.filters.injection_markers import FAMILIES as MARKERS
+from safeproxy.filters.injection_markers import GATES as MARKER_GATES
 from safeproxy.filters.injection_mention import Rescan, used
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
@@ -200,6 +202,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     *INDIRECT,
     *EXTRACTS,
     *PERSONAS,
+    *MARKERS,
 )  # fmt: skip
 HALVES = PARAPHRASE_HALVES | halves(OPENER_RULES)
 WEIGHTS = (
@@ -244,6 +247,7 @@ def injection_rules() -> list[Rule]:
         | INDIRECT_GATES
         | EXTRACT_GATES
         | PERSONA_GATES
+        | MARKER_GATES
     )
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
