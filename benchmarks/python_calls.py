@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import pstats
 import runpy
 import signal
@@ -59,6 +60,19 @@ def child(out: Path, argv: list[str]) -> None:
 
     def stop(_sig: int, _frame: FrameType | None) -> None:
         prof.disable()
+        # Counted from the profiler's own entries, one per code object: pstats keys them by
+        # file, line and name, so the generated __init__ of two dataclasses (both
+        # "<string>:2") or the __new__ of two NamedTuples would count as one.
+        calls: Counter[str] = Counter()
+        for entry in prof.getstats():
+            code = entry.code
+            if isinstance(code, str):  # a C function
+                calls[code] += entry.callcount
+            else:
+                calls[_short(code.co_filename, code.co_firstlineno, code.co_name)] += (
+                    entry.callcount
+                )
+        out.with_suffix(".calls").write_text(json.dumps(calls))
         prof.dump_stats(out)
 
     signal.signal(START, start)
@@ -101,7 +115,9 @@ def wait_up(url: str, proc: subprocess.Popen[bytes], limit_s: float = 180) -> No
 
 def profile(
     target: str, upstream_port: int, workdir: Path, warm: int, n: int, body: bytes
-) -> pstats.Stats:
+) -> tuple[Counter[str], pstats.Stats]:
+    """Calls per function over the `n` requests (exact: see `child`), and the cProfile
+    stats (for --keep)."""
     port = free_port()
     if target == "floor":
         argv = [str(HERE / "passthrough.py"), "--host", HOST, "--port", str(port),
@@ -134,15 +150,8 @@ def profile(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    return pstats.Stats(str(out))
-
-
-def own_calls(stats: pstats.Stats) -> Counter[str]:
-    """Calls per function (all of them, recursive ones included), named file:line(name)."""
-    calls: Counter[str] = Counter()
-    for (file, line, name), row in stats.stats.items():  # type: ignore[attr-defined]
-        calls[_short(file, line, name)] += row[1]
-    return calls
+    calls = Counter(json.loads(out.with_suffix(".calls").read_text()))
+    return calls, pstats.Stats(str(out))
 
 
 def _short(file: str, line: int, name: str) -> str:
@@ -190,9 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         wait_up(f"http://{HOST}:{upstream_port}/v1/models", mock)
         with tempfile.TemporaryDirectory(prefix="safeproxy-calls-") as tmp:
             for target in targets:
-                stats = profile(target, upstream_port, Path(tmp), args.warm, args.n, body)
-                per_request[target] = stats.total_calls / args.n  # type: ignore[attr-defined]
-                calls[target] = own_calls(stats)
+                counted, stats = profile(target, upstream_port, Path(tmp), args.warm, args.n, body)
+                per_request[target] = counted.total() / args.n
+                calls[target] = counted
                 if args.keep is not None:
                     args.keep.mkdir(parents=True, exist_ok=True)
                     stats.dump_stats(str(args.keep / f"{target}.prof"))
