@@ -26,7 +26,8 @@ from safeproxy.filters.policy import CompiledPolicy
 from safeproxy.filters.stage import Stage
 from safeproxy.rollout.mark import RolloutMark
 from safeproxy.rollout.shadow import compare
-from safeproxy.upstream.openai import Kind, Slot, Uninspectable, joined_runs
+from safeproxy.upstream.openai import Kind, Uninspectable, joined_runs
+from safeproxy.upstream.slot import Slot
 from safeproxy.upstream.wire import WIRE_APIS
 
 # Texts at least this long (all of one request's, in characters) are scanned off the loop:

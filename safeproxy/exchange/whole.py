@@ -16,7 +16,7 @@ from safeproxy.exchange.state import Exchange
 from safeproxy.filters.chain import Clock, run_stage
 from safeproxy.filters.policy import CompiledPolicy
 from safeproxy.filters.stage import Stage
-from safeproxy.upstream.openai import Slot
+from safeproxy.upstream.slot import Slot
 from safeproxy.upstream.sse import SSEEvent
 from safeproxy.upstream.wire import WIRE_APIS
 

@@ -26,7 +26,8 @@ import orjson
 
 from safeproxy.errors import BadRequest, PolicyViolation, ProxyError
 from safeproxy.upstream.events import Reading, TextKey, TextRef
-from safeproxy.upstream.openai import Kind, Slot, Uninspectable, check_shape, strings, text_slot
+from safeproxy.upstream.openai import Kind, Uninspectable, check_shape, strings, text_slot
+from safeproxy.upstream.slot import Slot
 from safeproxy.upstream.sse import SSEEvent
 
 # Anthropic's error type per status (docs.anthropic.com, "Errors").

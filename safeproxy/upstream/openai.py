@@ -30,9 +30,10 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from safeproxy.errors import BadRequest, ProxyError, error_event
+from safeproxy.upstream.slot import Slot
 
 MAX_MODEL_CHARS = 256
 
@@ -132,23 +133,6 @@ def strip_routing_fields(body: dict[str, Any]) -> bool:
 _MEDIA_PARTS = frozenset(
     {"image_url", "input_audio", "file", "image", "audio", "input_image", "input_file"}
 )
-
-
-class Slot(NamedTuple):
-    """One text field: `holder[key]` is a str. (A NamedTuple: several are made per request.)"""
-
-    holder: Any  # dict[str, Any] | list[Any]
-    key: Any  # str | int
-    # The content array this text is a part of (its id), 0 for a field of its own: the
-    # parts of one array reach the model joined, so they are also scanned joined.
-    part_of: int = 0
-
-    def get(self) -> str:
-        value: str = self.holder[self.key]
-        return value
-
-    def set(self, text: str) -> None:
-        self.holder[self.key] = text
 
 
 class Uninspectable(BadRequest):

@@ -30,13 +30,13 @@ from safeproxy.errors import BadRequest, ProxyError, error_event
 from safeproxy.upstream.events import Reading, TextKey, TextRef
 from safeproxy.upstream.openai import (
     Kind,
-    Slot,
     Uninspectable,
     check_shape,
     parts,
     strings,
     text_slot,
 )
+from safeproxy.upstream.slot import Slot
 from safeproxy.upstream.sse import SSEEvent
 
 # Request fields rendered into the prompt: every string in them is text the model reads.

@@ -18,7 +18,8 @@ from typing import Any, Protocol
 from safeproxy.errors import ProxyError
 from safeproxy.upstream import anthropic, responses
 from safeproxy.upstream.events import EventSchema
-from safeproxy.upstream.openai import OPENAI_APIS, Kind, Slot
+from safeproxy.upstream.openai import OPENAI_APIS, Kind
+from safeproxy.upstream.slot import Slot
 
 
 class WireApi(Protocol):
