@@ -69,8 +69,12 @@ _ASCII_FOLD = bytes(
     else b
     for b in range(256)
 )
-# The ASCII controls that fold to nothing, NUL aside (see `Normalizer.normalize`).
-_ASCII_DROPPED = bytes(b for b in range(1, 128) if _ASCII_FOLD[b] == 0)
+# The same fold, each control that folds to nothing (NUL aside) flagged by a byte no ASCII
+# text holds, so the fast path asks `in` (an operator, not a call) whether any is there.
+_DROPPED_FLAG = b"\x80"
+_ASCII_FOLD_FLAGGED = bytes(
+    _DROPPED_FLAG[0] if 0 < b < 128 and _ASCII_FOLD[b] == 0 else _ASCII_FOLD[b] for b in range(256)
+)
 # Marks a character that folds to nothing (NUL: the only code point that is 0 in UTF-32).
 _VANISHED = "\x00"
 _V = TypeVar("_V")
@@ -90,6 +94,9 @@ class Normalized(NamedTuple):
     # The view's text as ASCII bytes, where the fast path found both texts ASCII (it made
     # them): what a scanner reads, without asking or encoding again. None: not known.
     ascii: bytes | None = None
+    # The original's own ASCII bytes, where the fast path encoded them: what a decoded view's
+    # gate reads (views.py), without encoding the text again. None: not known.
+    raw: bytes | None = None
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) that produced normalised [start, end) (end > start)."""
@@ -180,13 +187,13 @@ class Normalizer:
         if text == last_in:  # the held input: equal, or the same object
             return last_out
         if text.isascii():  # most text: _normalize's first case, without a call
+            # The controls that fold to nothing are flagged in the same pass. A NUL of the
+            # text's own (the joiner of texts scanned as one) stays: counting NULs on both
+            # sides cost two more passes.
             raw = text.encode("ascii")
-            # The controls that fold to nothing are deleted in the same pass, so the length
-            # tells whether any was there. A NUL of the text's own (the joiner of texts
-            # scanned as one) stays: counting NULs on both sides cost two more passes.
-            folded = raw.translate(_ASCII_FOLD, _ASCII_DROPPED)
-            if len(folded) == len(raw):
-                out = Normalized(folded.decode("ascii"), text, None, folded)
+            folded = raw.translate(_ASCII_FOLD_FLAGGED)
+            if _DROPPED_FLAG not in folded:
+                out = Normalized(folded.decode("ascii"), text, None, folded, raw)
             else:
                 out = self._normalize(text)
         else:

@@ -238,7 +238,7 @@ class Compiler:
             and views.decoders
             and views.max_decoded_chars
         ):
-            finder = ViewFinder(finder, self._decoded(views))
+            finder = ViewFinder(finder, self._decoded(views), self._normalizer)
         return Stage(stage, specs, finder, Effects(specs, salt), limits, max_len)
 
     def _decoded(self, settings: ViewSettings) -> Views:

@@ -23,7 +23,7 @@ from safeproxy.filters.decoded import no_tail
 from safeproxy.filters.decoders import Decoder
 from safeproxy.filters.holdback import Finder
 from safeproxy.filters.holds import as_hold, earliest
-from safeproxy.filters.normalize import Normalized
+from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.piece import Piece
 from safeproxy.filters.projection import CASE_TWINS, ascii_only, project
 from safeproxy.filters.scanner import Overload
@@ -58,11 +58,11 @@ class Gate:
         ]
         self._scratches = Scratches()
 
-    def open(self, text: str) -> list[int]:
-        """The indices of the decoders whose gates match `text`, in order."""
-        data = text.encode("utf-8", "surrogatepass")
+    def open(self, text: str, raw: bytes | None = None) -> list[int]:
+        """The indices of the decoders whose gates match `text`, in order. `raw`: the text's
+        bytes, where the caller knows it is ASCII (normalize.Normalized.raw)."""
         hits: list[int] = []
-        if text.isascii():  # (its UTF-8 is as long as the text)
+        if raw is not None or text.isascii():  # (its UTF-8 is as long as the text)
             if self._ascii is None:
                 return hits
             ids = self._ascii_ids
@@ -70,9 +70,11 @@ class Gate:
             def on_match(index: int, *_rest: object) -> None:
                 hits.append(ids[index])
 
+            data = text.encode("ascii") if raw is None else raw
             # (_scan, inline: every text of every request comes here)
             self._scratches.scan(self._ascii, data, on_match)
         else:
+            data = text.encode("utf-8", "surrogatepass")
             parts = self._parts
             if any(c in text for c in CASE_TWINS):  # read as ASCII letters by UTF-8 alone
                 parts = [(self._utf8, None, False)]
@@ -116,15 +118,16 @@ class Views:
         # shadow candidate's scan reads what the active one decoded). One tuple, replaced whole.
         self._last: tuple[str, tuple[Piece, ...]] = ("", ())
 
-    def pieces(self, text: str) -> list[Piece]:
-        """Every piece the text decodes to, nested pieces included, in text coordinates."""
+    def pieces(self, text: str, raw: bytes | None = None) -> list[Piece]:
+        """Every piece the text decodes to, nested pieces included, in text coordinates.
+        `raw`: the text's bytes, where the caller knows it is ASCII."""
         if self._gate is None or not text:
             return []
         last_in, last_out = self._last
         if text == last_in:
             return list(last_out)
         # Ordinary prose opens no gate: it pays the one scan, and nothing is built for it.
-        opened = self._gate.open(text)
+        opened = self._gate.open(text, raw)
         out = self._pieces(text, opened) if opened else []
         self._last = (text, tuple(out))
         return out
@@ -185,9 +188,12 @@ def _compose(outer: Piece, inner: Piece) -> Piece:
 class ViewFinder:
     """A stage's finder, and the same finder over the text's decoded views (Finder protocol)."""
 
-    def __init__(self, base: Finder, views: Views) -> None:
+    def __init__(self, base: Finder, views: Views, normalizer: Normalizer) -> None:
         self._base = base
         self._views = views
+        # The text is normalised here, once for the base finder and the views' gate (which
+        # reads the ASCII bytes the normaliser encoded).
+        self._normalizer = normalizer
 
     @property
     def base(self) -> Finder:
@@ -196,10 +202,12 @@ class ViewFinder:
     def scan(
         self, text: str, *, hold: bool = True, view: Normalized | None = None, floor: int = 0
     ) -> tuple[list[Finding], int]:
+        if view is None:
+            view = self._normalizer.normalize(text)
         found, held = self._base.scan(text, hold=hold, view=view, floor=floor)
         if hold and held > floor:
             held = max(floor, self._views.tail(text, floor, held))
-        pieces = self._views.pieces(text)
+        pieces = self._views.pieces(text, view.raw)
         if not pieces:
             return found, held
         if hold:
