@@ -105,6 +105,11 @@ class Normalized(NamedTuple):
         return self.sources[start], self.sources[end - 1] + 1
 
 
+# Normalized(...) without the Python frame of a NamedTuple's __new__ (the fast path makes
+# one per scanned text).
+_normalized = partial(tuple.__new__, Normalized)
+
+
 class _Folds(dict[int, str]):
     """Code point -> its folding, computed on first sight (for `str.translate`)."""
 
@@ -193,7 +198,7 @@ class Normalizer:
             raw = text.encode("ascii")
             folded = raw.translate(_ASCII_FOLD_FLAGGED)
             if _DROPPED_FLAG not in folded:
-                out = Normalized(folded.decode("ascii"), text, None, folded, raw)
+                out = _normalized((folded.decode("ascii"), text, None, folded, raw))
             else:
                 out = self._normalize(text)
         else:

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from safeproxy.errors import BadRequest, ProxyError, error_event
-from safeproxy.upstream.slot import Slot
+from safeproxy.upstream.slot import Slot, new_slot
 
 MAX_MODEL_CHARS = 256
 
@@ -146,7 +146,7 @@ def chat_slots(body: dict[str, Any]) -> list[Slot]:
         # and string content, so the rarer fields are looked for only when present.
         content = msg.get("content")
         if type(content) is str:  # parsed JSON: exact types (see check_shape)
-            slots.append(Slot(msg, "content"))
+            slots.append(new_slot((msg, "content", 0)))
         elif type(content) is list:
             parts(slots, content, f"messages.{i}.content")
         if "name" in msg:
@@ -213,7 +213,7 @@ def reply_slots(body: dict[str, Any]) -> list[Slot]:
         if type(msg) is dict:
             content = msg.get("content")
             if type(content) is str:
-                slots.append(Slot(msg, "content"))
+                slots.append(new_slot((msg, "content", 0)))
             elif type(content) is list:
                 parts(slots, content, f"choices.{i}.message.content")
             for key in _REPLY_TEXT:

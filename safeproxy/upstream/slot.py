@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple
 
 
@@ -20,3 +21,9 @@ class Slot(NamedTuple):
 
     def set(self, text: str) -> None:
         self.holder[self.key] = text
+
+
+# new_slot((holder, key, part_of)): Slot(holder, key, part_of) without the Python frame of a
+# NamedTuple's __new__, for the slots every request makes (a message's string content, a
+# reply's).
+new_slot = functools.partial(tuple.__new__, Slot)
