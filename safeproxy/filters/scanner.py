@@ -109,7 +109,6 @@ class Scanner:
         ASCII would be read as UTF-8, the same answer): no ASCII databases to compile."""
         self.patterns = tuple(patterns)
         self._scratches = Scratches()
-        self._scratch = self._scratches.get
         self._zeros = [0] * len(self.patterns)
         self._som = tuple(p.som and not p.single for p in self.patterns)
         # The gate's rules follow the patterns' in the ASCII database (`_gated`).
@@ -175,7 +174,9 @@ class Scanner:
         if narrow and self.gated:
             return self._gated(text, data, size, None)  # its database also holds the gate
         presence = self._presence_ascii if narrow else self._presence
-        if presence is not None and not _any_match(presence, data, self._scratch(presence)):
+        sc = self._scratches
+        scratch = None if presence is None or sc.local.home else sc.get(presence)
+        if presence is not None and not _any_match(presence, data, scratch):
             return {}
         db = self._db_ascii if narrow and self._db_ascii else self._db
         assert db is not None  # a text the projection cannot serve has the UTF-8 database
@@ -191,7 +192,9 @@ class Scanner:
             return counts[index] > cap  # True stops the scan
 
         try:  # past the cap, an Overload (see report_cap)
-            self._scratches.scan(db, data, on_match)
+            db.scan(
+                data, match_event_handler=on_match, scratch=None if sc.local.home else sc.get(db)
+            )
         except hyperscan.ScanTerminated:
             raise Overload(f"over {cap} candidates for one rule") from None
         if not found:
@@ -251,8 +254,11 @@ class Scanner:
             counts[index] += 1
             return counts[index] > cap  # True stops the scan
 
+        db, sc = self._db_ascii, self._scratches
         try:  # past the cap, an Overload (see report_cap)
-            self._scratches.scan(self._db_ascii, data, on_match)
+            db.scan(
+                data, match_event_handler=on_match, scratch=None if sc.local.home else sc.get(db)
+            )
         except hyperscan.ScanTerminated:
             raise Overload(f"over {cap} candidates for one rule") from None
         if reading is not None:

@@ -10,42 +10,41 @@ from typing import Any
 import hyperscan
 
 
+class _Local(threading.local):
+    """One thread's view: the home thread scans with each database's own scratch; any other
+    makes its own per database on first use. (`threading.local` runs this on each thread's
+    first read, so a worker starts with no scratch and not at home.)"""
+
+    def __init__(self) -> None:
+        self.home = False
+        self.scratches: dict[int, hyperscan.Scratch] = {}
+
+
 class Scratches:
     """Per-thread scratch spaces for the databases of one owner.
 
     A scratch serves one scan at a time: large texts are scanned on a worker thread
-    (exchange/guard.py) while the loop scans small ones. The thread that compiled the databases (the
-    loop's, usually) keeps each database's own, which costs nothing to find (None)."""
+    (exchange/guard.py) while the loop scans small ones. The thread that compiled the
+    databases (the loop's, usually) keeps each database's own, which `db.scan` uses when
+    given no scratch (None). Every request scans on the home thread, so its callers ask
+    `local.home` (an attribute, not a call) before `get`:
+
+        db.scan(data, match_event_handler=f, scratch=None if s.local.home else s.get(db))
+    """
 
     def __init__(self) -> None:
-        self._local = threading.local()
-        # The home thread's mark (thread-local, so other threads do not see it): one attribute
-        # read tells the home thread, which scans on every request, without a call.
-        self._local.scratches = None
+        self.local = _Local()
+        self.local.home = True  # (this thread's copy only)
 
     def get(self, db: hyperscan.Database) -> hyperscan.Scratch | None:
-        try:
-            mine: dict[int, hyperscan.Scratch] | None = self._local.scratches
-        except AttributeError:  # a thread's first scan
-            mine = self._local.scratches = {}
-        if mine is None:
+        local = self.local
+        if local.home:
             return None
-        scratch = mine.get(id(db))
+        scratch = local.scratches.get(id(db))
         if scratch is None:
-            scratch = mine[id(db)] = hyperscan.Scratch(db)
+            scratch = local.scratches[id(db)] = hyperscan.Scratch(db)
         return scratch
 
     def scan(self, db: hyperscan.Database, data: bytes, on_match: Callable[..., Any]) -> None:
-        """`db.scan` with this thread's scratch (`get` and the scan in one call: every scan
-        of a request comes here)."""
-        try:
-            mine: dict[int, hyperscan.Scratch] | None = self._local.scratches
-        except AttributeError:
-            mine = self._local.scratches = {}
-        if mine is None:
-            db.scan(data, match_event_handler=on_match)
-            return
-        scratch = mine.get(id(db))
-        if scratch is None:
-            scratch = mine[id(db)] = hyperscan.Scratch(db)
-        db.scan(data, match_event_handler=on_match, scratch=scratch)
+        """`db.scan` with this thread's scratch (for scans off the per-request path)."""
+        db.scan(data, match_event_handler=on_match, scratch=self.get(db))

@@ -71,8 +71,11 @@ class Gate:
                 hits.append(ids[index])
 
             data = text.encode("ascii") if raw is None else raw
+            db, sc = self._ascii, self._scratches
             # (_scan, inline: every text of every request comes here)
-            self._scratches.scan(self._ascii, data, on_match)
+            db.scan(
+                data, match_event_handler=on_match, scratch=None if sc.local.home else sc.get(db)
+            )
         else:
             data = text.encode("utf-8", "surrogatepass")
             parts = self._parts
