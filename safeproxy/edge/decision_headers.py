@@ -26,6 +26,7 @@ from collections.abc import Mapping
 
 from safeproxy.exchange.decision import finding_types
 from safeproxy.exchange.state import Exchange
+from safeproxy.filters.api import SharedRecords
 
 DECISION = "X-Safeproxy-Decision"
 FINDINGS = "X-Safeproxy-Findings"
@@ -56,7 +57,11 @@ class DecisionHeaders:
         if not self.enabled:
             return {}
         out = {DECISION: ex.outcome, STAGE: stage}
-        types = finding_types(ex.filter_records)
+        types: tuple[str, ...] = ()
+        for group in ex.filter_records:
+            if type(group) is not SharedRecords:  # a clean request's are all shared: no call
+                types = finding_types(ex.filter_records)
+                break
         if extra_types:
             escaped = (_UNSAFE.sub(_escape, t) for t in extra_types)
             types = tuple(sorted({*types, *escaped}))

@@ -44,7 +44,7 @@ from safeproxy.telemetry.recorder import Recorder
 from safeproxy.telemetry.tracing import RequestSpans
 from safeproxy.upstream.client import UpstreamCallError, UpstreamPool, UpstreamReply
 from safeproxy.upstream.failures import error_reason
-from safeproxy.upstream.openai import Kind, asking_usage, strip_routing_fields
+from safeproxy.upstream.openai import ROUTING_FIELDS, Kind, asking_usage, strip_routing_fields
 from safeproxy.upstream.wire import WIRE_APIS
 
 log = logging.getLogger("safeproxy.pipeline")
@@ -224,7 +224,11 @@ class Pipeline:
         ex.model = WIRE_APIS[ex.kind].check_shape(body, limits.max_messages)
         ex.stream = body.get("stream") is True
         ex.body = body
-        ex.wire = None if strip_routing_fields(body) else wire
+        if ROUTING_FIELDS.isdisjoint(body):  # nearly every body (one C call, no frame)
+            ex.wire = wire
+        else:
+            strip_routing_fields(body)
+            ex.wire = None
         assert ex.generation is not None
         route = ex.generation.router.route(ex.model)
         if route is None:

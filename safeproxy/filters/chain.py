@@ -51,15 +51,21 @@ def run_stage(
     """`joined`: [i, j) ranges of texts that reach the model as one (the parts of one
     content array); they are also scanned joined, so a value split across them is found,
     and cut in each part it lies in."""
+    n = len(texts)
     if stage.empty:
-        return StageResult([None] * len(texts))
+        return StageResult([None] * n)
     # _scan_in_budget and _decide's first case, inline: every request runs this (twice, in
     # and out), and nearly every one finds nothing in budget.
     near: list[bool] = []
     started = clock()
     error: str | None = None
-    try:  # (_timed_scan, inline)
-        per_text = _scan_all(stage, texts, near)
+    try:  # (_timed_scan, inline; and _scan_all's case of one text, as a reply has)
+        if n == 1:
+            one = texts[0]
+            found = stage.finder.scan(one, hold=False)[0]
+            per_text = [_scored(stage, found, near, one) if found else found]
+        else:
+            per_text = _scan_all(stage, texts, near)
         for i, j in joined:
             _scan_joined(stage, texts, i, j, per_text, near)
     except Overload:
@@ -73,7 +79,7 @@ def run_stage(
                 break
         else:  # nothing found in budget: the shared clean records (as _decide)
             return StageResult(
-                [None] * len(texts),
+                [None] * n,
                 elapsed,
                 records=stage.clean,
                 near_threshold=bool(near),

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from safeproxy.filters.projection import ascii_only
@@ -51,17 +51,20 @@ class GateRule:
     exact: bool
 
 
-@dataclass(slots=True)
 class GateReading:
     """What the gate said of one text.
 
     `ends`: phrase pattern -> the end of its first match where an exact gate rule read it,
     else -1 (it may match: its own scan tells). A phrase pattern that
     is not there cannot match. None: the gate could not read this text (as UTF-8), and
-    every phrase scan runs."""
+    every phrase scan runs.
+
+    (Class-level defaults and no __init__: one is made per gated scan of every request,
+    and a dataclass's __init__ is a Python call. The scanner assigns both; none mutates
+    them in place.)"""
 
     open: bool = True
-    ends: dict[Pattern, int] | None = field(default=None)
+    ends: dict[Pattern, int] | None = None
 
 
 def reading_ends(rules: Sequence[GateRule], fired: dict[int, int]) -> dict[Pattern, int]:

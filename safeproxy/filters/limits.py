@@ -8,7 +8,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from safeproxy.filters.api import Action, FilterRecord, Mode, SharedRecords
 from safeproxy.settings.policy import LimitsFilter
@@ -31,6 +31,9 @@ class LimitResult:
 
 
 class Limits:
+    # What most requests get: nothing refused or changed (frozen, so one serves them all).
+    _NOTHING: ClassVar[LimitResult] = LimitResult()
+
     def __init__(self, spec: LimitsFilter) -> None:
         self.spec = spec
         self._name = spec.name or spec.type
@@ -92,4 +95,6 @@ class Limits:
                 body[cap_field] = spec.max_tokens
                 appended = None if clamped else spec.max_tokens
                 clamped = True
+        if not clamped:
+            return self._NOTHING
         return LimitResult(None, clamped, appended, cap_field or "max_tokens")

@@ -17,13 +17,11 @@ OnSwap = Callable[[Generation, Generation], None]
 
 class GenerationHolder:
     def __init__(self, first: Generation) -> None:
-        self._current = first
+        # An attribute, not a property: every request reads it, and an attribute costs no
+        # call. Only `swap` (and `rollback`, through it) assigns it.
+        self.current = first
         self._previous: Generation | None = None
         self._observers: list[OnSwap] = []
-
-    @property
-    def current(self) -> Generation:
-        return self._current
 
     @property
     def previous(self) -> Generation | None:
@@ -35,8 +33,8 @@ class GenerationHolder:
 
     def swap(self, new: Generation) -> Generation:
         """Make `new` current; returns the generation it replaced."""
-        old = self._current
-        self._current, self._previous = new, old
+        old = self.current
+        self.current, self._previous = new, old
         for observer in self._observers:
             observer(old, new)
         return old
@@ -47,4 +45,4 @@ class GenerationHolder:
         if self._previous is None:
             return None
         self.swap(self._previous)
-        return self._current
+        return self.current

@@ -22,7 +22,9 @@ class Window:
         self._first = [math.inf] * _BUCKETS
 
     def add(self, now: float, failed: bool) -> None:
-        epoch = math.floor(now / self._width)
+        # (`//` and int rather than math.floor: an operator and a type, not a call, on
+        # every upstream reply; the same integer for the clock's finite times.)
+        epoch = int(now // self._width)
         slot = epoch % _BUCKETS
         if self._epochs[slot] != epoch:  # the slot holds an expired period: recycle it
             self._epochs[slot] = epoch
@@ -37,7 +39,7 @@ class Window:
 
     def amend(self, now: float) -> None:
         """Turn one outcome already counted as a success into a failure (a late verdict)."""
-        epoch = math.floor(now / self._width)
+        epoch = int(now // self._width)
         slot = epoch % _BUCKETS
         if self._epochs[slot] != epoch:
             self._epochs[slot] = epoch
@@ -50,7 +52,7 @@ class Window:
 
     def counts(self, now: float) -> tuple[int, int]:
         """(outcomes, failures) still inside the window."""
-        epoch = math.floor(now / self._width)
+        epoch = int(now // self._width)
         total = failures = 0
         for e, t, f in zip(self._epochs, self._totals, self._failures, strict=True):
             if epoch - _BUCKETS < e <= epoch:
@@ -60,7 +62,7 @@ class Window:
 
     def first_failure(self, now: float) -> float | None:
         """Clock time of the earliest failure still inside the window (None: none)."""
-        epoch = math.floor(now / self._width)
+        epoch = int(now // self._width)
         live = zip(self._epochs, self._first, strict=True)
         first = min((t for e, t in live if epoch - _BUCKETS < e <= epoch), default=math.inf)
         return first if first != math.inf else None
