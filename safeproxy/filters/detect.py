@@ -124,12 +124,10 @@ class Detector:
             scanned = norm
         else:
             scanned, data = fold(norm), None
-        if gate is not None:
-            candidates = self._scanner.gated_candidates(scanned, gate, data)
-        elif picked is not None:
+        if gate is None and picked is not None:
             candidates = picked
         else:
-            candidates = self._scanner.candidates(scanned, data)
+            candidates = self._scanner.candidates(scanned, data, gate)
         if not candidates:
             return [], (len(text) if not hold else self._hold(view, scanned, floor))
         findings: list[Finding] = []

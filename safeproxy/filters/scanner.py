@@ -91,7 +91,7 @@ class Scanner:
     tracking says first whether anything matches at all; only then does the full scan run.
 
     `gate`: phrase patterns' plain readings, presence only, scanned along with the others
-    over ASCII text (see gate.py); `gated_candidates` says which of them matched.
+    over ASCII text (see gate.py); `candidates` says which of them matched.
     """
 
     def __init__(
@@ -132,7 +132,7 @@ class Scanner:
         ascii += [(g.pattern, _presence_ascii_flags(g.pattern)) for g in gate]
         self._gate = tuple(gate)
         self._db_ascii = _compile_with(ascii) if ascii and for_ascii else None
-        self.gated = bool(gate)
+        self.gated = bool(gate) and self._db_ascii is not None  # (where the gate is compiled)
         # Where every rule is single-match, the presence database would be the main one again
         # (same flags): scanning it first would only scan twice.
         wanted = presence_first and not all(p.single for p in self.patterns)
@@ -151,12 +151,16 @@ class Scanner:
         out.sort(key=lambda m: (m.start, -m.end, m.index))
         return _drop_contained(out)
 
-    def candidates(self, text: str, ascii: bytes | None = None) -> dict[tuple[int, int], list[int]]:
+    def candidates(
+        self, text: str, ascii: bytes | None = None, reading: GateReading | None = None
+    ) -> dict[tuple[int, int], list[int]]:
         """(rule index, start) -> every allowed end, longest first (character offsets).
 
         Validators may reject the longest span and accept a shorter one (a card number
         followed by more digits), so every end is kept. `ascii`: the text's bytes, where
-        the caller knows it is ASCII (normalize.Normalized.ascii).
+        the caller knows it is ASCII (normalize.Normalized.ascii). `reading` is filled with
+        what the gate read; it is left open, with no ends, where the gate cannot tell (text
+        read as UTF-8, or no text): every phrase scan then runs.
         """
         if not self.patterns or not text:
             return {}
@@ -172,7 +176,7 @@ class Scanner:
                 read = len(data)
         narrow = read == length  # one byte per character: the ASCII databases
         if narrow and self.gated:
-            return self._gated(text, data, size, None)  # its database also holds the gate
+            return self._gated(text, data, size, reading)  # its database also holds the gate
         presence = self._presence_ascii if narrow else self._presence
         sc = self._scratches
         scratch = None if presence is None or sc.local.home else sc.get(presence)
@@ -215,25 +219,6 @@ class Scanner:
                 data = fold_twins(text).encode("utf-8")
             data = project(data)
         return data, size
-
-    def gated_candidates(
-        self, text: str, reading: GateReading, ascii: bytes | None = None
-    ) -> dict[tuple[int, int], list[int]]:
-        """`candidates`; `reading` is filled with what the gate read (left open, with no
-        ends, where the text must be read as UTF-8: the gate cannot tell there, so every
-        phrase scan runs)."""
-        if self._db_ascii is None or not text:
-            return self.candidates(text, ascii)
-        if ascii is not None:
-            return self._gated(text, ascii, len(ascii), reading)
-        data = text.encode("utf-8")
-        size = len(data)
-        if size == len(text):  # ASCII, nearly every text: its UTF-8 is what is read
-            return self._gated(text, data, size, reading)
-        data, size = self._bytes(text, data)
-        if len(data) != len(text):
-            return self.candidates(text)
-        return self._gated(text, data, size, reading)
 
     def _gated(
         self, text: str, data: bytes, size: int, reading: GateReading | None
