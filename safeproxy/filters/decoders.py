@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from safeproxy.filters import carriers, flipped, numwords
+from safeproxy.filters import carriers, concat, flipped, numwords
 from safeproxy.filters import decoded as d
 from safeproxy.filters import decoded_hex as hexes
 from safeproxy.filters import decoded_morse as morse
@@ -131,6 +131,16 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             ascii_gate=numwords.GATE_ASCII,
         ),
         Decoder("carriers", carriers.GATE, carriers.decode_carriers, _CARRIER_TAIL, ascii=False),
+        # Strings split into literals the model is asked to join ('ign' + 'ore', "a" "b",
+        # 'a'.'b', 'a' || 'b'), and lists of them joined by a call. One tail holds both.
+        Decoder(
+            "concat",
+            concat.GATE,
+            concat.decode_concat,
+            concat.CONCAT_TAIL,
+            ascii_gate=concat.ASCII_GATE,
+        ),
+        Decoder("concat", concat.LIST_GATE, concat.decode_joined_lists, d.no_tail),
     )
 
 
