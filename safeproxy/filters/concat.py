@@ -23,6 +23,7 @@ import re
 
 from safeproxy.filters.holds import Tail
 from safeproxy.filters.piece import Piece
+from safeproxy.filters.scanner import Overload
 
 KIND = "concat"
 # Characters of the original before a chain that are scanned with it.
@@ -34,71 +35,93 @@ CHAIN_COST = 8
 
 _LONGEST = 256
 _PARTS = 48
-# A literal in any of the quotes code and prose use (curly quotes: a model reads them too).
-_LITERAL = (
-    rf"'[^'\n]{{0,{_LONGEST}}}'"
-    rf'|"[^"\n]{{0,{_LONGEST}}}"'
-    rf"|`[^`\n]{{0,{_LONGEST}}}`"
-    rf"|\u201c[^\u201c\u201d\n]{{0,{_LONGEST}}}\u201d"
-    rf"|\u2018[^\u2018\u2019\n]{{0,{_LONGEST}}}\u2019"
-)
+
+
+def _literal(least: int, most: int) -> str:
+    """A literal in any of the quotes code and prose use (curly ones: a model reads them)."""
+    n = f"{{{least},{most}}}"
+    return (
+        f"'[^'\\n]{n}'"
+        f'|"[^"\\n]{n}"'
+        f"|`[^`\\n]{n}`"
+        f"|\u201c[^\u201c\u201d\\n]{n}\u201d"
+        f"|\u2018[^\u2018\u2019\\n]{n}\u2019"
+    )
+
+
+# Literals with something in them; an empty one counts only after an operator or a comma
+# ('ign' + '' + 'ore'), so that triple quotes (Python's docstrings) and CSV's doubled
+# quotes are no chains.
+_FULL = _literal(1, _LONGEST)
+_EMPTY = _literal(0, 0)
+_BREAK = r"(?:\r?\n[ \t]{0,16})?"
 # Operators that join strings: + (most languages), . (PHP), .. (Lua), || (SQL), & (VB,
-# spreadsheets), or none at all (implicit concatenation: C, Python), a line break allowed.
-_JOIN = r"[ \t]{0,8}(?:\+|\.\.?|\|\||&)?[ \t]{0,8}(?:\r?\n[ \t]{0,16})?"
-_CHAIN = re.compile(rf"(?:{_LITERAL})(?:{_JOIN}(?:{_LITERAL})){{1,{_PARTS}}}")
-# Lists joined by a call: the same literals apart by commas.
-_LIST = re.compile(
-    rf"(?:{_LITERAL})(?:[ \t]{{0,8}},[ \t]{{0,8}}(?:\r?\n[ \t]{{0,16}})?(?:{_LITERAL})){{1,{_PARTS}}}"
+# spreadsheets), a line break allowed on either side; or none at all, blanks alone
+# (implicit concatenation: C, Python).
+_OPERATOR = rf"[ \t]{{0,8}}{_BREAK}(?:\+|\.\.?|\|\||&)[ \t]{{0,8}}{_BREAK}"
+_BESIDE = rf"[ \t]{{0,8}}{_BREAK}"
+_CHAIN = re.compile(
+    rf"(?:{_FULL})(?:{_OPERATOR}(?:{_FULL}|{_EMPTY})|{_BESIDE}(?:{_FULL})){{1,{_PARTS}}}"
 )
-# A list is joined when a joining call opens before it or `.join(` follows it.
-_CALL_BEFORE = re.compile(
-    r"(?:\bjoin|\bconcat(?:_ws)?|\bstrcat|\bimplode|\bString\.Join|\bcat)"
-    r"[ \t]*\([ \t]*(?:(?:'[^'\n]{0,8}'|\"[^\"\n]{0,8}\")[ \t]*,[ \t]*)?[\[({]?[ \t]*$",
+# Lists of literals joined by a call: `[...].join(`, or a joining call's arguments (after
+# a short separator literal, for concat_ws and implode), the list in brackets or not.
+_COMMA = rf"[ \t]{{0,8}},[ \t]{{0,8}}{_BREAK}"
+_LIST = rf"(?:{_FULL}|{_EMPTY})(?:{_COMMA}(?:{_FULL}|{_EMPTY})){{1,{_PARTS}}}"
+_SEPARATOR = _literal(0, 8)
+_JOINED_LIST = re.compile(
+    rf"\[[ \t]*{_BREAK}(?P<a>{_LIST})[ \t]*,?[ \t]*{_BREAK}\][ \t]*\.[ \t]*join[ \t]*\("
+    rf"|\b(?:join|concat(?:_ws)?|strcat|implode|cat)[ \t]*\([ \t]*"
+    rf"(?:(?:{_SEPARATOR})[ \t]*,[ \t]*)?[\[({{]?[ \t]*{_BREAK}(?P<b>{_LIST})"
+    r"(?:[ \t]*,?[ \t]*[\])}]){0,2}",
     re.IGNORECASE,
 )
-_JOIN_AFTER = re.compile(r"^[ \t]*[\])}]?[ \t]*\.[ \t]*join[ \t]*\(")
 _QUOTES = "'\"`\u201c\u201d\u2018\u2019"
 
 # Hyperscan gates over the raw text (caseless). Operators: a closing quote, an operator, an
-# opening quote. Implicit joins: two quotes of a kind apart by blanks (an empty literal
-# `''` opens it too; the decoder then finds no chain of two).
+# opening quote. Literals side by side: a closing quote after something and an opening one
+# before something, blanks between (an empty literal, `""`, and triple quotes do not open it).
 _CLOSE = "['\"`\\x{201d}\\x{2019}]"
 _OPEN = "['\"`\\x{201c}\\x{2018}]"
 GATE = (
     rf"{_CLOSE}[ \t]*(?:\+|\.|\|\||&)\s*{_OPEN}"
-    r"|'[ \t]*\r?\n?[ \t]*'|\"[ \t]*\r?\n?[ \t]*\"|`[ \t]*\r?\n?[ \t]*`"
+    r"|[^'\s]'\s*'[^'\s]|[^\"\s]\"\s*\"[^\"\s]|[^`\s]`\s*`[^`\s]"
+    r"|\x{201d}\s*\x{201c}|\x{2019}\s*\x{2018}"
 )
-ASCII_GATE = r"['\"`][ \t]*(?:\+|\.|\|\||&)\s*['\"`]|'\s{0,24}'|\"\s{0,24}\"|`\s{0,24}`"
+ASCII_GATE = (
+    r"['\"`][ \t]*(?:\+|\.|\|\||&)\s*['\"`]"
+    r"|[^'\s]'\s*'[^'\s]|[^\"\s]\"\s*\"[^\"\s]|[^`\s]`\s*`[^`\s]"
+)
 LIST_GATE = (
     r"(?:join|concat|strcat|implode|\bcat)[ \t]*\([^)\n]{0,24}['\"`]"
-    r"|['\"`][ \t]*[\])}]?[ \t]*\.[ \t]*join[ \t]*\("
+    r"|['\"`][ \t]*\][ \t]*\.[ \t]*join[ \t]*\("
 )
 
 
 def decode_concat(text: str, budget: int) -> list[Piece]:
     """Chains of literals joined by operators or written side by side, read joined."""
-    return _decode(text, budget, _CHAIN, listed=False)
+    return _decode(text, budget, _CHAIN, None)
 
 
 def decode_joined_lists(text: str, budget: int) -> list[Piece]:
     """Lists of literals joined by a call, read joined."""
-    return _decode(text, budget, _LIST, listed=True)
+    return _decode(text, budget, _JOINED_LIST, ("a", "b"))
 
 
-def _decode(text: str, budget: int, chain: re.Pattern[str], *, listed: bool) -> list[Piece]:
+def _decode(
+    text: str, budget: int, chain: re.Pattern[str], groups: tuple[str, str] | None
+) -> list[Piece]:
+    """Each match's literals (in `groups`, if named) joined, after the text before the
+    match; every joined character stands for the whole match. Each match costs the budget
+    CHAIN_COST at least: a text of more chains than the budget reads is an Overload."""
     out: list[Piece] = []
     left = budget
     for m in chain.finditer(text):
         if left <= 0:
-            break
+            raise Overload(f"concat past {budget} decoded characters")
         start, end = m.span()
         left -= CHAIN_COST
-        if listed and not (
-            _CALL_BEFORE.search(text, max(0, start - 40), start)
-            or _JOIN_AFTER.match(text[end : end + 24])
-        ):
-            continue
-        joined = "".join(lit.group()[1:-1] for lit in _LITERALS.finditer(m.group()))
+        body = m.group() if groups is None else (m.group(groups[0]) or m.group(groups[1]))
+        joined = "".join(lit.group()[1:-1] for lit in _LITERALS.finditer(body))
         if len(joined) < MIN_JOINED:
             continue
         lead = max(0, start - CONTEXT)
@@ -115,7 +138,7 @@ def _decode(text: str, budget: int, chain: re.Pattern[str], *, listed: bool) -> 
     return out
 
 
-_LITERALS = re.compile(_LITERAL)
+_LITERALS = re.compile(_literal(0, _LONGEST))
 
 
 # --- streams: a chain at the end may still be growing ---------------------------------
