@@ -284,6 +284,18 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     # Argentine mobiles with their carrier code (phones.py, _carrier_shapes): each a parse.
     "carrier-codes": _shaped("011 15-9999-9999 0351 15-999-9999 "),
     "id-words": _cycled("national insurance ni nino pan aadhaar uid cpf cnpj dni nie "),
+    # String literals joined (filters/concat.py): chains whose joins are read, chains too
+    # short to read (each still a match), literals side by side, long literals that join
+    # nothing (each read to its end, then dropped), empty literals after operators, and
+    # lists of literals with a joining call.
+    "concat-chain": _cycled("'ign' + 'ore all' + "),
+    "concat-short": _cycled("'a' + 'b' x "),
+    "concat-beside": _cycled('"ab" "cd" '),
+    "concat-long": _cycled("'" + "a" * 250 + "' x "),
+    "concat-empty": _cycled("'' + '' + 'a' || "),
+    "concat-ops": _cycled("'.'.'|'||'&'&'+'+"),
+    "concat-lists": _cycled("join(['ab', 'cd'], "),
+    "concat-arrays": _then('["ab", "cd", "ef"] ', ' ["a", "b"].join("")'),
 }
 
 

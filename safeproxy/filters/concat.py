@@ -19,11 +19,17 @@ most _PARTS literals, so a failed attempt at one position reads a bounded stretc
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Callable
+
+import hyperscan
 
 from safeproxy.filters.holds import Tail
 from safeproxy.filters.piece import Piece
+from safeproxy.filters.projection import project
 from safeproxy.filters.scanner import Overload
+from safeproxy.filters.scratches import Scratches
 
 KIND = "concat"
 # Characters of the original before a chain that are scanned with it.
@@ -68,14 +74,22 @@ _CHAIN = re.compile(
 _COMMA = rf"[ \t]{{0,8}},[ \t]{{0,8}}{_BREAK}"
 _LIST = rf"(?:{_FULL}|{_EMPTY})(?:{_COMMA}(?:{_FULL}|{_EMPTY})){{1,{_PARTS}}}"
 _SEPARATOR = _literal(0, 8)
-_JOINED_LIST = re.compile(
-    rf"\[[ \t]*{_BREAK}(?P<a>{_LIST})[ \t]*,?[ \t]*{_BREAK}\][ \t]*\.[ \t]*join[ \t]*\("
-    rf"|\b(?:join|concat(?:_ws)?|strcat|implode|cat)[ \t]*\([ \t]*"
-    rf"(?:(?:{_SEPARATOR})[ \t]*,[ \t]*)?[\[({{]?[ \t]*{_BREAK}(?P<b>{_LIST})"
+# A list in brackets joined after it (JavaScript, Python's ''.join's argument), matched
+# from its bracket; or a joining call's arguments, matched from the call's name.
+_BRACKET_LIST = re.compile(
+    rf"\[[ \t]*{_BREAK}(?P<list>{_LIST})[ \t]*,?[ \t]*{_BREAK}\][ \t]*\.[ \t]*join[ \t]*\("
+    rf"|\[[ \t]*{_BREAK}(?P<args>{_LIST})[ \t]*,?[ \t]*{_BREAK}\][ \t]*\)",
+    re.IGNORECASE,
+)
+_CALL_LIST = re.compile(
+    rf"(?:join|concat(?:_ws)?|strcat|implode|cat)[ \t]*\([ \t]*"
+    rf"(?:(?:{_SEPARATOR})[ \t]*,[ \t]*)?[\[({{]?[ \t]*{_BREAK}(?P<list>{_LIST})"
     r"(?:[ \t]*,?[ \t]*[\])}]){0,2}",
     re.IGNORECASE,
 )
 _QUOTES = "'\"`\u201c\u201d\u2018\u2019"
+_CLOSERS = "'\"`\u201d\u2019"
+_PAIRS = {"\u201d": "\u201c", "\u2019": "\u2018"}
 
 # Hyperscan gates over the raw text (caseless). Operators: a closing quote, an operator, an
 # opening quote. Literals side by side: a closing quote after something and an opening one
@@ -92,50 +106,150 @@ ASCII_GATE = (
     r"|[^'\s]'\s*'[^'\s]|[^\"\s]\"\s*\"[^\"\s]|[^`\s]`\s*`[^`\s]"
 )
 LIST_GATE = (
-    r"(?:join|concat|strcat|implode|\bcat)[ \t]*\([^)\n]{0,24}['\"`]"
+    r"(?:join|concat(?:_ws)?|strcat|implode|\bcat)[ \t]*\([^)\n]{0,24}['\"`]"
     r"|['\"`][ \t]*\][ \t]*\.[ \t]*join[ \t]*\("
 )
+
+# Where the decoders look: Hyperscan finds the joints (a closing quote, an operator or
+# blanks, an opening quote) and the joining calls in one pass over the text's projection
+# (projection.py: one byte per character, every curly quote its lead byte \xe2, checked
+# again in Python); Python's `re` reads only from there. Each place found costs the budget
+# one character, each chain read CHAIN_COST more: a text of more than the budget reads is an
+# Overload, never read in part.
+_Q = "['\"`\\xe2]"
+_GAP = r"[ \t]*(?:\r?\n[ \t]*)?"
+_JOINTS = (
+    rf"{_Q}{_GAP}(?:\+|\.|\|\||&){_GAP}{_Q}",
+    rf"[^'\s(\[{{,=:]'{_GAP}'[^'\s)\]}},;:]",
+    rf"[^\"\s(\[{{,=:]\"{_GAP}\"[^\"\s)\]}},;:]",
+    rf"[^`\s(\[{{,=:]`{_GAP}`[^`\s)\]}},;:]",
+    rf"\xe2{_GAP}\xe2",
+)
+_CALLS = (
+    r"\][ \t]*\.[ \t]*join[ \t]*\(",
+    r"(?:join|concat(?:_ws)?|strcat|implode|cat)[ \t]*\(",
+)
+# How far back a bracket's list is looked for from its `.join(`.
+_LIST_BACK = 4096
+
+
+class _Places:
+    """A Hyperscan database of places, scanned for their starts (compiled on first use)."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self._patterns = patterns
+        self._db: hyperscan.Database | None = None
+        self._scratches = Scratches()
+
+    def scan(self, text: str, on_match: Callable[..., bool | None]) -> None:
+        if self._db is None:
+            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            flags = int(hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SOM_LEFTMOST)
+            db.compile(
+                expressions=[p.encode("latin-1") for p in self._patterns],
+                ids=list(range(len(self._patterns))),
+                elements=len(self._patterns),
+                flags=[flags] * len(self._patterns),
+            )
+            self._db = db
+        data = text.encode("utf-8", "surrogatepass")
+        if not text.isascii():
+            data = project(data)
+        with contextlib.suppress(hyperscan.ScanTerminated):  # (the budget spent)
+            self._scratches.scan(self._db, data, on_match)
+
+
+_JOINT_PLACES = _Places(_JOINTS)
+_CALL_PLACES = _Places(_CALLS)
 
 
 def decode_concat(text: str, budget: int) -> list[Piece]:
     """Chains of literals joined by operators or written side by side, read joined."""
-    return _decode(text, budget, _CHAIN, None)
+    out: list[Piece] = []
+    left = [budget]
+    resume = [0]
+
+    def on_match(_id: int, start: int, _end: int, _flags: int, _ctx: object) -> bool | None:
+        left[0] -= 1
+        if left[0] <= 0:
+            return True
+        if start < resume[0]:
+            return None  # a joint of a chain already read
+        q = start if text[start] in _QUOTES else start + 1
+        close = text[q]
+        if close not in _CLOSERS:
+            return None
+        o = text.rfind(_PAIRS.get(close, close), max(0, q - _LONGEST - 1), q)
+        if o < 0:
+            return None
+        left[0] -= CHAIN_COST
+        m = _CHAIN.match(text, o)
+        if m is None or m.end() <= q + 1:
+            return None
+        resume[0] = m.end()
+        left[0] -= _add(out, text, m.start(), m.end(), m.group())
+        return None
+
+    _JOINT_PLACES.scan(text, on_match)
+    if left[0] <= 0:
+        raise Overload(f"concat past {budget} decoded characters")
+    return out
 
 
 def decode_joined_lists(text: str, budget: int) -> list[Piece]:
     """Lists of literals joined by a call, read joined."""
-    return _decode(text, budget, _JOINED_LIST, ("a", "b"))
-
-
-def _decode(
-    text: str, budget: int, chain: re.Pattern[str], groups: tuple[str, str] | None
-) -> list[Piece]:
-    """Each match's literals (in `groups`, if named) joined, after the text before the
-    match; every joined character stands for the whole match. Each match costs the budget
-    CHAIN_COST at least: a text of more chains than the budget reads is an Overload."""
     out: list[Piece] = []
-    left = budget
-    for m in chain.finditer(text):
-        if left <= 0:
-            raise Overload(f"concat past {budget} decoded characters")
-        start, end = m.span()
-        left -= CHAIN_COST
-        body = m.group() if groups is None else (m.group(groups[0]) or m.group(groups[1]))
-        joined = "".join(lit.group()[1:-1] for lit in _LITERALS.finditer(body))
-        if len(joined) < MIN_JOINED:
-            continue
-        lead = max(0, start - CONTEXT)
-        n = len(joined)
-        out.append(
-            Piece(
-                KIND,
-                text[lead:start] + joined,
-                [*range(lead, start), *([start] * n)],
-                [*range(lead + 1, start + 1), *([end] * n)],
-            )
-        )
-        left -= n
+    left = [budget]
+    resume = [0]
+
+    def on_match(kind: int, start: int, end: int, _flags: int, _ctx: object) -> bool | None:
+        left[0] -= 1
+        if left[0] <= 0:
+            return True
+        if start < resume[0]:
+            return None
+        if kind == 0:
+            o = text.rfind("[", max(resume[0], start - _LIST_BACK), start)
+            if o < 0:
+                return None
+            left[0] -= CHAIN_COST + (start - o) // 16
+            m = _BRACKET_LIST.match(text, o)
+            if m is None or m.end() < end:
+                return None
+        else:
+            if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                return None  # the end of another word ("bobcat(")
+            left[0] -= CHAIN_COST
+            m = _CALL_LIST.match(text, start)
+            if m is None:
+                return None
+        resume[0] = m.end()
+        left[0] -= _add(out, text, m.start(), m.end(), m.group("list") or m.group("args"))
+        return None
+
+    _CALL_PLACES.scan(text, on_match)
+    if left[0] <= 0:
+        raise Overload(f"concat past {budget} decoded characters")
     return out
+
+
+def _add(out: list[Piece], text: str, start: int, end: int, body: str) -> int:
+    """The literals of `body` joined, after the text before `start`, as a piece whose joined
+    characters each stand for [start, end); how many characters were joined."""
+    joined = "".join(lit.group()[1:-1] for lit in _LITERALS.finditer(body))
+    if len(joined) < MIN_JOINED:
+        return 0
+    lead = max(0, start - CONTEXT)
+    n = len(joined)
+    out.append(
+        Piece(
+            KIND,
+            text[lead:start] + joined,
+            [*range(lead, start), *([start] * n)],
+            [*range(lead + 1, start + 1), *([end] * n)],
+        )
+    )
+    return n
 
 
 _LITERALS = re.compile(_literal(0, _LONGEST))
@@ -181,5 +295,4 @@ def concat_tail(text: str) -> int:
     return start
 
 
-_PAIRS = {"\u201d": "\u201c", "\u2019": "\u2018"}
 CONCAT_TAIL = Tail(concat_tail)
