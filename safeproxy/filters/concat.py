@@ -57,7 +57,9 @@ def _literal(least: int, most: int) -> str:
 
 # Literals with something in them; an empty one counts only after an operator or a comma
 # ('ign' + '' + 'ore'), so that triple quotes (Python's docstrings) and CSV's doubled
-# quotes are no chains.
+# quotes are no chains. (Side by side, the joint's scan below asks the same: a quote after
+# something that is no quote nor an opener, and before something that is no quote nor a
+# closer: `x = ""`, `f("")`, `"", ` are no joints.)
 _FULL = _literal(1, _LONGEST)
 _EMPTY = _literal(0, 0)
 _BREAK = r"(?:\r?\n[ \t]{0,16})?"
@@ -82,8 +84,9 @@ _BRACKET_LIST = re.compile(
     re.IGNORECASE,
 )
 _CALL_LIST = re.compile(
-    rf"(?:join|concat(?:_ws)?|strcat|implode|cat)[ \t]*\([ \t]*"
-    rf"(?:(?:{_SEPARATOR})[ \t]*,[ \t]*)?[\[({{]?[ \t]*{_BREAK}(?P<list>{_LIST})"
+    rf"(?:(?:concat_ws|implode)[ \t]*\([ \t]*(?:{_SEPARATOR})[ \t]*,"
+    rf"|(?:join|concat|strcat|cat)[ \t]*\()"
+    rf"[ \t]*[\[({{]?[ \t]*{_BREAK}(?P<list>{_LIST})"
     r"(?:[ \t]*,?[ \t]*[\])}]){0,2}",
     re.IGNORECASE,
 )
@@ -92,18 +95,18 @@ _CLOSERS = "'\"`\u201d\u2019"
 _PAIRS = {"\u201d": "\u201c", "\u2019": "\u2018"}
 
 # Hyperscan gates over the raw text (caseless). Operators: a closing quote, an operator, an
-# opening quote. Literals side by side: a closing quote after something and an opening one
-# before something, blanks between (an empty literal, `""`, and triple quotes do not open it).
+# opening quote. Literals side by side: two quotes of a kind, blanks between (an empty
+# literal opens it too: the decoder's own scan, below, then finds no joint there).
 _CLOSE = "['\"`\\x{201d}\\x{2019}]"
 _OPEN = "['\"`\\x{201c}\\x{2018}]"
 GATE = (
-    rf"{_CLOSE}[ \t]*(?:\+|\.|\|\||&)\s*{_OPEN}"
-    r"|[^'\s]'\s*'[^'\s]|[^\"\s]\"\s*\"[^\"\s]|[^`\s]`\s*`[^`\s]"
+    rf"{_CLOSE}[ \t]*(?:\+|\.\.?|\|\||&)\s*{_OPEN}"
+    r"|'\s*'|\"\s*\"|`\s*`"
     r"|\x{201d}\s*\x{201c}|\x{2019}\s*\x{2018}"
 )
 ASCII_GATE = (
-    r"['\"`][ \t]*(?:\+|\.|\|\||&)\s*['\"`]"
-    r"|[^'\s]'\s*'[^'\s]|[^\"\s]\"\s*\"[^\"\s]|[^`\s]`\s*`[^`\s]"
+    r"['\"`][ \t]*(?:\+|\.\.?|\|\||&)\s*['\"`]"
+    r"|'\s*'|\"\s*\"|`\s*`"
 )
 LIST_GATE = (
     r"(?:join|concat(?:_ws)?|strcat|implode|\bcat)[ \t]*\([^)\n]{0,24}['\"`]"
@@ -119,10 +122,10 @@ LIST_GATE = (
 _Q = "['\"`\\xe2]"
 _GAP = r"[ \t]*(?:\r?\n[ \t]*)?"
 _JOINTS = (
-    rf"{_Q}{_GAP}(?:\+|\.|\|\||&){_GAP}{_Q}",
-    rf"[^'\s(\[{{,=:]'{_GAP}'[^'\s)\]}},;:]",
-    rf"[^\"\s(\[{{,=:]\"{_GAP}\"[^\"\s)\]}},;:]",
-    rf"[^`\s(\[{{,=:]`{_GAP}`[^`\s)\]}},;:]",
+    rf"{_Q}{_GAP}(?:\+|\.\.?|\|\||&){_GAP}{_Q}",
+    rf"[^'\n(\[{{,=:]'{_GAP}'[^'\r\n)\]}},;:]",
+    rf"[^\"\n(\[{{,=:]\"{_GAP}\"[^\"\r\n)\]}},;:]",
+    rf"[^`\n(\[{{,=:]`{_GAP}`[^`\r\n)\]}},;:]",
     rf"\xe2{_GAP}\xe2",
 )
 _CALLS = (
