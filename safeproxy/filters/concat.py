@@ -94,24 +94,16 @@ _QUOTES = "'\"`\u201c\u201d\u2018\u2019"
 _CLOSERS = "'\"`\u201d\u2019"
 _PAIRS = {"\u201d": "\u201c", "\u2019": "\u2018"}
 
-# Hyperscan gates over the raw text (caseless). Operators: a closing quote, an operator, an
-# opening quote. Literals side by side: two quotes of a kind, blanks between (an empty
-# literal opens it too: the decoder's own scan, below, then finds no joint there).
+# The Hyperscan gate over the raw text (caseless): a closing quote, blanks, operator
+# characters or commas, an opening quote. Every joint the decoder looks for (below) is one,
+# and every list of two literals or more holds one. (An empty literal, or a JSON list,
+# opens it too: the decoder's own scans then find no joint nor joining call there. Other
+# gates, alternatives for operators and for literals side by side or for the calls' names,
+# cost ASCII prose several times more: one class of quotes first is all it pays for.)
 _CLOSE = "['\"`\\x{201d}\\x{2019}]"
 _OPEN = "['\"`\\x{201c}\\x{2018}]"
-GATE = (
-    rf"{_CLOSE}[ \t]*(?:\+|\.\.?|\|\||&)\s*{_OPEN}"
-    r"|'\s*'|\"\s*\"|`\s*`"
-    r"|\x{201d}\s*\x{201c}|\x{2019}\s*\x{2018}"
-)
-ASCII_GATE = (
-    r"['\"`][ \t]*(?:\+|\.\.?|\|\||&)\s*['\"`]"
-    r"|'\s*'|\"\s*\"|`\s*`"
-)
-LIST_GATE = (
-    r"(?:join|concat(?:_ws)?|strcat|implode|\bcat)[ \t]*\([^)\n]{0,24}['\"`]"
-    r"|['\"`][ \t]*\][ \t]*\.[ \t]*join[ \t]*\("
-)
+GATE = rf"{_CLOSE}[\s+.|&,]*{_OPEN}"
+ASCII_GATE = r"['\"`][\s+.|&,]*['\"`]"
 
 # Where the decoders look: Hyperscan finds the joints (a closing quote, an operator or
 # blanks, an opening quote) and the joining calls in one pass over the text's projection
@@ -164,6 +156,12 @@ class _Places:
 
 _JOINT_PLACES = _Places(_JOINTS)
 _CALL_PLACES = _Places(_CALLS)
+
+
+def decode_strings(text: str, budget: int) -> list[Piece]:
+    """Chains of literals, and lists of literals joined by a call, read joined."""
+    out = decode_concat(text, budget)
+    return out + decode_joined_lists(text, budget - sum(len(p.text) for p in out))
 
 
 def decode_concat(text: str, budget: int) -> list[Piece]:

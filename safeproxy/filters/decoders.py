@@ -132,15 +132,14 @@ def builtin_decoders() -> tuple[Decoder, ...]:
         ),
         Decoder("carriers", carriers.GATE, carriers.decode_carriers, _CARRIER_TAIL, ascii=False),
         # Strings split into literals the model is asked to join ('ign' + 'ore', "a" "b",
-        # 'a'.'b', 'a' || 'b'), and lists of them joined by a call. One tail holds both.
+        # 'a'.'b', 'a' || 'b'), and lists of them joined by a call.
         Decoder(
             "concat",
             concat.GATE,
-            concat.decode_concat,
+            concat.decode_strings,
             concat.CONCAT_TAIL,
             ascii_gate=concat.ASCII_GATE,
         ),
-        Decoder("concat", concat.LIST_GATE, concat.decode_joined_lists, d.no_tail),
     )
 
 
