@@ -105,8 +105,8 @@ _OPEN = "['\"`\\x{201c}\\x{2018}]"
 GATE = rf"{_CLOSE}[\s+.|&,]*{_OPEN}"
 ASCII_GATE = r"['\"`][\s+.|&,]*['\"`]"
 
-# Where the decoders look: Hyperscan finds the joints (a closing quote, an operator or
-# blanks, an opening quote) and the joining calls in one pass over the text's projection
+# Where the decoder looks: Hyperscan finds the joints (a closing quote, an operator or
+# blanks, an opening quote), then the joining calls, each in a pass over the text's projection
 # (projection.py: one byte per character, every curly quote its lead byte \xe2, checked
 # again in Python); Python's `re` reads only from there. Each place found costs the budget
 # one character, each chain read CHAIN_COST more: a text of more than the budget reads is an
