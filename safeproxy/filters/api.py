@@ -9,7 +9,10 @@ confusables skeleton, finders that are not regular expressions (each declaring t
 text it may hold back), a judge over its findings per text, or request-shape limits.
 policy.py compiles the shares of one stage into one `Finder` (holdback.py), so a whole
 text is scanned once for all filters (chain.py) and a stream through one hold-back window
-per text field (holdback.StreamRedactor, stream.py).
+per text field (holdback.StreamRedactor, stream.py). The stage's finder also reads the
+text's decoded views (views.py, decoders.py); a decoder may read one direction only
+(`Decoder.input_only`: the input stage's views have it, the output stage's, streams
+included, neither read it nor hold back for it).
 
 Each finding names the filter that owns it, and that filter decides its fate: in
 `Mode.ENFORCE`, `FilterAction.BLOCK` refuses the text (an HTTP error before the response

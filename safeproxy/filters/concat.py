@@ -12,6 +12,10 @@ ordinary code that builds strings from variables makes no piece, and a chain of 
 alone reads as its words did, run together. A chain that joins to fewer than MIN_JOINED
 characters is dropped: no rule finds a value that short.
 
+The view reads the input stage only (decoders.Decoder.input_only): its tail would hold a
+streamed reply from every quote still open until it closes, so replies go without it.
+`concat_tail` stays the decoder's tail, for any stream a stage reading the view scans.
+
 Python's `re` runs here over client text: a literal is one class repeated at most
 _LONGEST times between two quotes, gaps are bounded runs of blanks, and a chain holds at
 most _PARTS literals, so a failed attempt at one position reads a bounded stretch.

@@ -22,7 +22,11 @@ class Decoder(NamedTuple):
     `decode` cannot produce anything, so ordinary text pays one shared scan and no more.
     `tail(text)` is where, in a stream, an encoded run at the end could still grow.
     `ascii`: whether the gate can match ASCII text at all (one gate database serves it);
-    `ascii_gate`: a cheaper gate for ASCII text, where the decoder needs one."""
+    `ascii_gate`: a cheaper gate for ASCII text, where the decoder needs one.
+    `input_only`: the view is built for the input stage alone (`stages`). The output stage
+    (a reply, whole or streamed) reads without it, so its `tail` never holds a stream back:
+    a view whose tail may hold a reply for long (the concat view holds from every quote still
+    open) is worth its cost only on what a model is asked to read."""
 
     kind: str
     gate: str
@@ -30,6 +34,11 @@ class Decoder(NamedTuple):
     tail: Callable[[str], int]
     ascii: bool = True
     ascii_gate: str | None = None
+    input_only: bool = False
+
+    def reads(self, stage: str) -> bool:
+        """Whether a stage (`input` or `output`) reads this view."""
+        return stage == "input" or not self.input_only
 
 
 _SPACED_GATE = r"\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S[ \t]{1,3}\S"
@@ -132,13 +141,15 @@ def builtin_decoders() -> tuple[Decoder, ...]:
         ),
         Decoder("carriers", carriers.GATE, carriers.decode_carriers, _CARRIER_TAIL, ascii=False),
         # Strings split into literals the model is asked to join ('ign' + 'ore', "a" "b",
-        # 'a'.'b', 'a' || 'b'), and lists of them joined by a call.
+        # 'a'.'b', 'a' || 'b'), and lists of them joined by a call. Input only: on a streamed
+        # reply its tail would hold from every open quote until it closes (up to 1 KB).
         Decoder(
             "concat",
             concat.GATE,
             concat.decode_strings,
             concat.CONCAT_TAIL,
             ascii_gate=concat.ASCII_GATE,
+            input_only=True,
         ),
     )
 

@@ -232,21 +232,27 @@ class Compiler:
             narrow = [*inner, *(x for x in extra if x.ascii)]
             finder = Finders([*inner, *extra], self._normalizer, narrow=narrow)
             max_len = max(max_len, held + 1)
-        if (
-            (finders or (views_always and extra))
-            and views is not None
-            and views.decoders
-            and views.max_decoded_chars
-        ):
-            finder = ViewFinder(finder, self._decoded(views), self._normalizer)
+        decoded = (
+            self._decoded(views, stage)
+            if (finders or (views_always and extra)) and views is not None
+            else None
+        )
+        if decoded is not None:
+            finder = ViewFinder(finder, decoded, self._normalizer)
         return Stage(stage, specs, finder, Effects(specs, salt), limits, max_len)
 
-    def _decoded(self, settings: ViewSettings) -> Views:
-        """One Views (and its gate database) per distinct settings, shared by policies."""
-        key = (tuple(settings.decoders), settings.max_decoded_chars, settings.depth)
+    def _decoded(self, settings: ViewSettings, stage: str) -> Views | None:
+        """One Views (and its gate database) per distinct settings and direction, shared by
+        policies; None when the stage reads no view. A decoder marked `input_only` is left
+        out of the output stage's views: a reply, streamed or whole, is neither decoded nor
+        held back by it."""
+        chosen = [d for d in builtin_decoders() if d.kind in settings.decoders and d.reads(stage)]
+        if not chosen or not settings.max_decoded_chars:
+            return None
+        kinds = tuple(d.kind for d in chosen)
+        key = (kinds, settings.max_decoded_chars, settings.depth)
         known = self._views.get(key)
         if known is None:
-            chosen = [d for d in builtin_decoders() if d.kind in settings.decoders]
             known = Views(chosen, settings.max_decoded_chars, settings.depth)
             self._views[key] = known
         return known

@@ -6,6 +6,9 @@ One Hyperscan scan of the raw text asks every decoder's gate at once; only the d
 whose gate matched run (ordinary prose pays that one scan). Their pieces are scanned by the
 stage's own finder, joined in one text, and each finding maps back to the encoded span that
 carried it: redaction cuts that span, a block blocks, and a stream holds it until decided.
+A decoder marked `input_only` (decoders.Decoder) is in the input stage's views alone
+(policy.Compiler._decoded): the output stage, streams included, neither reads it nor holds
+back for it.
 
 Decoding nests (a base64 run that decodes to hex is decoded again) up to `depth`, and stops
 at `max_chars` decoded characters per scan: a text that decodes to more is a filter error
