@@ -23,7 +23,7 @@ from safeproxy.filters.views import ViewFinder
 from safeproxy.settings.loading import bundled_config, load_settings
 from safeproxy.settings.policy import ALL_DECODERS, PolicySettings
 from safeproxy.upstream.openai import Kind
-from safeproxy.upstream.sse import SSEDecoder
+from safeproxy.upstream.sse import SSEDecoder, SSEEvent
 
 COMPILER = Compiler(Normalizer(), Skeleton(skeleton_table()), {})
 SETTINGS = load_settings(bundled_config("default.yaml")).policies
@@ -91,7 +91,7 @@ def _stream(policy: CompiledPolicy, pieces: list[str]) -> tuple[str, int | None]
     ex = Exchange(rid="r", kind=Kind.CHAT, started=0.0)
     hook = OutputHook(policy, ex)
     decoder = SSEDecoder()
-    events = []
+    events: list[SSEEvent] = []
     # One read per chunk: the hook decides after each.
     for data in [*(chunk({"content": p}) for p in pieces), chunk({}, "stop"), b"data: [DONE]\n\n"]:
         events += hook.on_events(decoder.feed(data))
