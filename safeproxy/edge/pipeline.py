@@ -224,11 +224,9 @@ class Pipeline:
         ex.model = WIRE_APIS[ex.kind].check_shape(body, limits.max_messages)
         ex.stream = body.get("stream") is True
         ex.body = body
-        if ROUTING_FIELDS.isdisjoint(body):  # nearly every body (one C call, no frame)
-            ex.wire = wire
-        else:
-            strip_routing_fields(body)
-            ex.wire = None
+        ex.wire = (
+            None if not ROUTING_FIELDS.isdisjoint(body) and strip_routing_fields(body) else wire
+        )
         assert ex.generation is not None
         route = ex.generation.router.route(ex.model)
         if route is None:
