@@ -12,6 +12,7 @@ import pytest
 from safeproxy.filters.chain import run_stage
 from safeproxy.filters.confusables import skeleton_table
 from safeproxy.filters.detect import Detector
+from safeproxy.filters.gate import GateReading
 from safeproxy.filters.holdback import Finders
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler, compile_policies
@@ -53,11 +54,14 @@ class _Counted:
         real = Scanner.candidates
 
         def candidates(
-            scanner: Scanner, text: str, ascii: bytes | None = None
+            scanner: Scanner,
+            text: str,
+            ascii: bytes | None = None,
+            reading: GateReading | None = None,
         ) -> dict[tuple[int, int], list[int]]:
             if id(scanner) in owners:
                 self.scanned.append(owners[id(scanner)])
-            return real(scanner, text, ascii)
+            return real(scanner, text, ascii, reading)
 
         monkeypatch.setattr(Scanner, "candidates", candidates)
 
