@@ -188,3 +188,26 @@ def test_a_run_needs_two_number_words_side_by_side(text: str) -> None:
     """Numerals with a lone word, or words apart only by connectives, are no run: the gate
     (two words apart by separators) stays cheap, and digits are the plain detectors'."""
     assert texts(text) == []
+
+
+def test_lone_number_words_in_long_prose_cost_nothing() -> None:
+    """French prose holds a number word every few words, none of them in a run: only the
+    windows around pairs are read, so a long text neither spends the budget on them nor is
+    refused (it was an Overload: a filter error that blocked ordinary prose)."""
+    prose = "Il y a un chat et une table avec deux tasses pour trois amis. Tengo uno o dos. "
+    card = "quatre un un un un un un un un un un un un un un un"
+    text = prose * (256_000 // len(prose)) + "Ma carte: " + card + ". " + prose
+    pieces, read = numwords._scan(text, 1024)
+    assert [p.text for p in pieces] == ["4111111111111111"]
+    assert read <= 64  # the card's words and their neighbours, not the prose's
+    assert [p.text for p in decode_numwords(text, 1024, whole=True)] == ["4111111111111111"]
+
+
+def test_the_windows_search_is_bounded_by_the_budget() -> None:
+    """A text made of one long run: the walks stop when the budget's steps are spent, and
+    the decoding is refused as a whole (Overload), not read on for free."""
+    text = "one " * (1 << 16) + "four two"
+    _, cut, steps = numwords._WINDOWS.find(text, 100)
+    assert cut and steps <= 102
+    with pytest.raises(Overload):
+        decode_numwords(text, 100 * numwords.ITEM_COST, whole=True)
