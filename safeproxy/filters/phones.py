@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumbers import PhoneMetadata, phonenumberutil, re_util
+from phonenumbers import NumberFormat, PhoneMetadata, phonenumberutil, re_util
+from phonenumbers import data as _phone_data
 
 from safeproxy.filters.work import PHONE_PARSE_UNITS, Work
 
@@ -28,6 +29,9 @@ PRECHECK_UNITS = 1
 GROUPING_UNITS = 16
 # A group reference in a libphonenumber format: "\1 \2" (the Python port's), "$1 $2".
 _GROUP_REF = re.compile(r"[\\$](\d)")
+# libphonenumber's alternate formats by calling code (the data its matcher reads; private
+# in the Python port, hence the default).
+_ALT_FORMATS: dict[int, list[NumberFormat]] = getattr(_phone_data, "_ALT_NUMBER_FORMATS", {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,30 +154,65 @@ def national_phone(
 
 
 def _grouped_as(shape: RegionShape, number: str, groups: list[str]) -> bool:
-    """Could the region's national format group `number` as written? Read from the format
-    libphonenumber would pick (its leading-digit rules and group pattern), without the
-    parse and validity check; True when that cannot be told (the parse then decides)."""
+    """Could the region's national format, or one of its alternate formats, group `number`
+    as written? Read from the formats libphonenumber would pick (leading-digit rules and
+    group patterns), without the parse and validity check; True when that cannot be told
+    (the parse then decides)."""
     choose = getattr(phonenumberutil, "_choose_formatting_pattern_for_number", None)
     nsn = number[len(shape.prefix) :]
     meta = PhoneMetadata.metadata_for_region(shape.region)
     if choose is None or meta is None:
         return True
     form = choose(meta.number_format, nsn)
-    found = None if form is None else re_util.re_compile(form.pattern).fullmatch(nsn)
-    if form is None or found is None:
+    shown = None if form is None else _format_groups(form, nsn)
+    if shown is None:
         return True
-    # (Not `found.expand`: it parses the template on every call, 20 µs.)
-    shown = _GROUP_REF.sub(lambda ref: found.group(int(ref.group(1))) or "", form.format)
-    shown_groups = "".join(c if c.isdigit() else " " for c in shown).split()
     # The trunk prefix joins the first group ("030 1234567", "06 12 34 56 78") or stands
     # alone ("06 20 123 4567", "8 (912) 345-67-89").
-    joined = {len(shape.prefix) + c for c in cuts(shown_groups)}
     written = cuts(groups)
     return (
-        written == joined
-        or (bool(shape.prefix) and written == joined | {len(shape.prefix)})
+        _same_cuts(written, shape.prefix, shown)
         or _area_and_rest(shape, groups)
+        or (
+            not shape.dropped
+            and any(_same_cuts(written, shape.prefix, alt) for alt in _alternates(meta, nsn))
+        )
     )
+
+
+def _same_cuts(written: set[int], prefix: str, shown: list[str]) -> bool:
+    """Whether groups cut at `written` are `shown` (national significant number groups),
+    with the trunk `prefix` joined to the first group or standing alone."""
+    joined = {len(prefix) + c for c in cuts(shown)}
+    return written == joined or (bool(prefix) and written == joined | {len(prefix)})
+
+
+def _format_groups(form: NumberFormat, nsn: str) -> list[str] | None:
+    """The groups `form` writes `nsn` in; None where its pattern does not read it."""
+    if form.pattern is None or form.format is None:
+        return None
+    found = re_util.re_compile(form.pattern).fullmatch(nsn)
+    if found is None:
+        return None
+    # (Not `found.expand`: it parses the template on every call, 20 µs.)
+    shown = _GROUP_REF.sub(lambda ref: found.group(int(ref.group(1))) or "", form.format)
+    return "".join(c if c.isdigit() else " " for c in shown).split()
+
+
+def _alternates(meta: PhoneMetadata, nsn: str) -> list[list[str]]:
+    """The groups of each alternate format of the region's calling code that applies to
+    `nsn`: how its people also write their numbers ("612 345 678" in Spain, where the
+    national format is "612 34 56 78"). libphonenumber's own matcher accepts them when it
+    checks a number's grouping; they are its data, kept apart from the formats it prints."""
+    out: list[list[str]] = []
+    for form in _ALT_FORMATS.get(meta.country_code or 0, ()):
+        leading = form.leading_digits_pattern
+        if leading and not re_util.re_compile(leading[0]).match(nsn):
+            continue
+        shown = _format_groups(form, nsn)
+        if shown is not None:
+            out.append(shown)
+    return out
 
 
 def _area_and_rest(shape: RegionShape, groups: list[str]) -> bool:
@@ -216,11 +255,26 @@ def _written_like(number: str, groups: list[str], shape: RegionShape) -> bool:
         ndc = phonenumbers.length_of_national_destination_code(parsed)
         mobile = phonenumbers.number_type(parsed) in _MOBILES
         return area == ndc or (mobile and area == ndc - 1)
-    # The groups must be the region's own. Merging groups is not allowed here (it is for
-    # the default region): "2024-11-03" fits the Danish "20 24 11 03" by merging. A bare
-    # run (one group) is not taken for another region even after a context word: "Order
-    # #123456789" is a valid Polish number, and "#" is a context word.
-    return len(groups) > 1 and cuts(groups) == cuts(shown_groups)
+    # The groups must be the region's own (its national format's, or an alternate one's).
+    # Merging groups is not allowed here (it is for the default region): "2024-11-03" fits
+    # the Danish "20 24 11 03" by merging. A bare run (one group) is not taken for another
+    # region even after a context word: "Order #123456789" is a valid Polish number, and
+    # "#" is a context word.
+    if len(groups) < 2:
+        return False
+    written = cuts(groups)
+    if written == cuts(shown_groups):
+        return True
+    if shape.dropped:
+        # A mobile written without its trunk prefix is one relaxation already; an alternate
+        # grouping on top of it would take "scores 87 92 88 76 91" for an Indian mobile.
+        return False
+    meta = PhoneMetadata.metadata_for_region(region)
+    nsn = phonenumbers.national_significant_number(parsed)
+    prefix = number[: len(number) - len(nsn)]  # the trunk prefix as written ("" if none)
+    return meta is not None and any(
+        _same_cuts(written, prefix, alt) for alt in _alternates(meta, nsn)
+    )
 
 
 def _prefix_optional(parsed: phonenumbers.PhoneNumber, region: str) -> bool:

@@ -220,3 +220,34 @@ def test_other_regions_cost_few_parses_per_candidate(monkeypatch: pytest.MonkeyP
     candidates = [f"{a:04d} {b:04d}" for a in range(1000, 9999, 397) for b in range(10, 9999, 1201)]
     detector.find(" and ".join(candidates))
     assert len(parses) <= 2 * len(candidates)
+
+
+def _alternate_examples() -> list[tuple[str, str]]:
+    """Each default region's example numbers written in its calling code's alternate formats
+    (libphonenumber's data: how people there also write numbers, "612 345 678" in Spain)."""
+    out = []
+    for region in DEFAULT_PHONE_REGIONS:
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        for kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None or meta is None:
+                continue
+            national = phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL)
+            nsn = phonenumbers.national_significant_number(example)
+            prefix = "".join(c for c in national if c.isdigit())[: -len(nsn)]
+            for groups in phones._alternates(meta, nsn):
+                written = prefix + " ".join(groups)
+                if written != national:
+                    out.append((region, written))
+    return out
+
+
+ALTERNATES = _alternate_examples()
+
+
+def test_numbers_in_their_regions_alternate_formats_are_phones() -> None:
+    assert len(ALTERNATES) >= 10  # (the data is there: Spain, Italy, Britain, Germany...)
+    missed = [
+        (r, n) for r, n in ALTERNATES if not _covered(f"reach me at {n} today", n, "pii.phone")
+    ]
+    assert len(missed) <= len(ALTERNATES) // 10, missed
