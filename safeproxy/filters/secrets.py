@@ -195,11 +195,11 @@ SECRET_RULES: dict[str, Rule] = {
         Pattern(
             "secret.keyword_value",
             # The keyword may end a longer name (DB_PASSWORD, client_secret); quotes may close
-            # a JSON or dict key; `:=`, `=>` and "is" also assign.
+            # a JSON or dict key; `:=`, `=>` and "is" also assign ("is:" too).
             r"(password|passwd|passphrase|pwd|secret|secret[_-]?key|api[_-]?key|apikey"
             r"|access[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|token"
-            r"|client[_-]?secret|private[_-]?key|credentials?)[\"']? ?(:=|=>|->|[:=]| is | was )"
-            r" ?[\"']?[^\s\"']",
+            r"|client[_-]?secret|private[_-]?key|credentials?)[\"']? ?"
+            r"(:=|=>|->|[:=]| is:? | was:? ) ?[\"']?[^\s\"']",
             200,
         ),
         Severity.HIGH,

@@ -25,6 +25,7 @@ _SHORT = r"(^|[^a-z:=>])(pw|pass)"
 # `->` besides keyword_value's; the copulas of the languages above ("es", "est", "ist",
 # "é" folded to "e", "era", "war") as its " is " and " was ".
 SEPARATORS = ("->", " es ", " est ", " ist ", " e ", " era ", " war ")
-_SEP = r"(:=|=>|->|[:=]| is | was | es | est | ist | e | era | war )"
+# A copula may take a colon after it ("Passwort ist: ...", "the password is: ...").
+_SEP = r"(:=|=>|->|[:=]|( is| was| es| est| ist| e| era| war):? )"
 
 PASSWORD_WORDS = r"(" + _WORDS + "|" + _SHORT + r")[\"']? ?" + _SEP + r" ?[\"']?[^\s\"']"

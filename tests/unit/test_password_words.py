@@ -35,6 +35,9 @@ def cut(text: str) -> set[str]:
         ("login bob, pw: Tr1cky!One", "Tr1cky!One"),
         ("wifi password -> BlueHorse77!", "BlueHorse77!"),
         ("guest wifi pw -> Cafe2024-guest", "Cafe2024-guest"),
+        # A copula with a colon after it.
+        ("das Passwort ist: Sommer2024!", "Sommer2024!"),
+        ("la contraseña es: Gato_2023x", "Gato_2023x"),
     ],
 )
 def test_a_password_after_a_password_word_is_cut(text: str, value: str) -> None:
@@ -46,6 +49,7 @@ def test_a_password_after_a_password_word_is_cut(text: str, value: str) -> None:
     [
         "Passwort vergessen? Klicken Sie hier.",
         "das Passwort ist falsch",
+        "das Passwort ist: falsch",
         "mot de passe : oublié",
         "la contraseña es muy segura",
         "senha e obrigatoria",

@@ -60,6 +60,10 @@ def test_a_hyphened_adjective_after_is_is_prose(text: str) -> None:
         ("db_password = case-Sensitive", "case-Sensitive"),
         ("PASSWORD=Welcome", "Welcome"),
         ("password: Welcome1", "Welcome1"),
+        # A copula with a colon after it assigns too.
+        ("The password is: Tr0ub4dor&3", "Tr0ub4dor&3"),
+        ("the secret is: abc123XYZ", "abc123XYZ"),
+        ("The token was: 7f9c2ba4e88f827d616045507605853e", "7f9c2ba4e88f827d616045507605853e"),
     ],
 )
 def test_made_up_values_and_assigned_ones_are_still_cut(text: str, value: str) -> None:
