@@ -8,6 +8,7 @@ characters; for keyword rules only the value is the finding, so the keyword may 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import unicodedata
 from collections.abc import Sequence
 
@@ -329,12 +330,22 @@ def _keyword_secret(norm: str, orig: str) -> bool:
     # and digits or symbols), or "the token is expired." would count; and not be one
     # adjective of hyphened words ("the password is case-sensitive"), nor a name in code.
     word = value.rstrip(".,;")
+    if _camel_words(word):
+        return True
     return (
         any(c.isalpha() for c in value)
         and any(not c.isalpha() for c in word)
         and not _compound_word(word)
         and not _snake_case(word)
     )
+
+
+def _camel_words(word: str) -> bool:
+    """Three or more words run together with capitals ("CorrectHorseBatteryStaple"): a
+    passphrase, made up as much as one of digits. Names run two together ("GitHub",
+    "PowerPoint", "JavaScript"), prose none."""
+    humps = sum(a.islower() and b.isupper() for a, b in itertools.pairwise(word))
+    return humps >= 2 and word.isalpha()
 
 
 def _snake_case(word: str) -> bool:

@@ -41,6 +41,10 @@ def cut(text: str) -> set[str]:
         "Args:\n    token: Optional. The session to resume.\n"
         "    password: Plaintext, hashed on save.",
         ".auth (local subscription credentials: locked, atomic, durable)",
+        # Names that run two words together.
+        "the secret is GitHub's to keep",
+        "The token is JavaScript, not JSON.",
+        "the password is PowerPoint protected",
     ],
 )
 def test_a_hyphened_adjective_after_is_is_prose(text: str) -> None:
@@ -55,6 +59,9 @@ def test_a_hyphened_adjective_after_is_is_prose(text: str) -> None:
         ("the wifi password is sunny-day-42", "sunny-day-42"),
         ("my password is Blue-Sky!", "Blue-Sky!"),
         ("the password is hunter2", "hunter2"),
+        # Words run together with capitals, three or more: a passphrase.
+        ("the wifi password is CorrectHorseBatteryStaple", "CorrectHorseBatteryStaple"),
+        ("my password is BlueSkyRain", "BlueSkyRain"),
         # After `:` or `=` a value is a value, words or not.
         ("password: short-lived", "short-lived"),
         ("db_password = case-Sensitive", "case-Sensitive"),
