@@ -57,6 +57,8 @@ from safeproxy.filters.injection_scripts_given import WEIGHTS as SCRIPT_GIVEN_WE
 from safeproxy.filters.injection_scripts_more import WEIGHTS as SCRIPT_MORE_WEIGHTS
 from safeproxy.filters.injection_scripts_void import WEIGHTS as SCRIPT_VOID_WEIGHTS
 from safeproxy.filters.injection_scripts_world import WEIGHTS as SCRIPT_WORLD_WEIGHTS
+from safeproxy.filters.injection_switch_off import FAMILIES as SWITCH_OFF
+from safeproxy.filters.injection_switch_off import GATES as SWITCH_OFF_GATES
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern
@@ -203,6 +205,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     *EXTRACTS,
     *PERSONAS,
     *MARKERS,
+    *SWITCH_OFF,
 )  # fmt: skip
 HALVES = PARAPHRASE_HALVES | halves(OPENER_RULES)
 WEIGHTS = (
@@ -248,6 +251,7 @@ def injection_rules() -> list[Rule]:
         | EXTRACT_GATES
         | PERSONA_GATES
         | MARKER_GATES
+        | SWITCH_OFF_GATES
     )
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
