@@ -46,16 +46,14 @@ _HENCE = (
     r"(from now on|from here on|going forward|henceforth|for the rest of (this|our|the)"
     r" (conversation|chat|session))"
 )
-_UNFILTERED = (
-    r"without (any |all |your |the )?(filters?|filtering|censorship|guardrails|safeguards"
-    r"|refusals?|restrictions|limits|limitations|rules)"
-)
-# The same, only what guards a model's answers: "without restrictions" is also said of
-# length ("you write without restrictions on length"), so not for a block alone.
+# Only what guards a model's answers: "without restrictions" is also said of length ("you
+# write without restrictions on length"), so not for a block alone.
 _UNGUARDED = (
     r"without (any |all |your |the )?(filters?|filtering|censorship|guardrails|safeguards"
     r"|refusals?)"
 )
+# And limits anybody has, for the weak demand.
+_UNFILTERED = _UNGUARDED[:-1] + r"|restrictions|limits|limitations|rules)"
 _ANSWER = (
     r"(answer|respond|reply|write|speak|talk|comply)( to)?( me| everything| anything"
     r"| all( of)?( my)? (questions|requests|prompts)| every (question|request|prompt))?"
@@ -63,7 +61,7 @@ _ANSWER = (
 
 # (type, rule id, pattern, weight), as injection.FAMILIES.
 FAMILIES: tuple[tuple[str, str, str, float], ...] = (
-    ("injection.ignore_previous", "ignore.switch_off_own",
+    (_IGNORE, "ignore.switch_off_own",
      _SWITCH_OFF + " " + _YOUR + r"(safety |content )?" + _MODELS_OWN, 1.0),
     # Anybody's limits switched off: weak (a coach's advice), a block beside a mode.
     (_ROLE, "role.switch_off_limits", _SWITCH_OFF + " " + _YOUR + _ANYBODYS, 0.6),
@@ -133,8 +131,8 @@ GATES: dict[str, str] = {
     "persona.rules_gone": r"(do not|did not|no longer|never) (exist|existed|apply|applied"
     r"|matter)",
     "role.only_order": r"this (message|prompt|text|note|input|request) as (your|the)",
-    # The same reading as persona.answer_unfiltered's (wider than these rules, which the
-    # skeleton scan then decides): one more reading of "without" cost 1 % of a clean scan.
+    # The weak demand's reading, wider than these rules (the skeleton scan decides): one
+    # reading shared by three rules.
     "role.unfiltered_hence": _UNFILTERED,
     "role.hence_unfiltered": _UNFILTERED,
     "persona.answer_unfiltered": _UNFILTERED,
