@@ -27,6 +27,7 @@ from safeproxy.filters.secrets_named import NAMED_VALUE, PREFIXED_TOKEN
 from safeproxy.filters.secrets_pairs import PAIR_RULES
 from safeproxy.filters.secrets_phrases import PASSWORD_PHRASE_RULE, PASSWORD_TOLD_RULE
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
+from safeproxy.filters.secrets_wallet import load_words, wallet_rules
 from safeproxy.filters.secrets_words import PASSWORD_WORDS
 from safeproxy.filters.secrets_words import SEPARATORS as WORD_SEPARATORS
 
@@ -296,6 +297,8 @@ SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
     # A password as a command's positional argument (`htpasswd -b FILE USER PASSWORD`).
     "cli_credential": (SECRET_RULES["cli_credential"], CLI_POSITIONAL_RULE),
     "detect_secrets": DETECT_SECRETS_RULES,
+    # A seed phrase after its name; WIF and extended private keys (secrets_wallet.py).
+    "wallet": wallet_rules(load_words()),
 }
 
 # Finding type -> the kinds whose rules report it (replay asks whether a narrowed kind list

@@ -33,6 +33,8 @@ from safeproxy.filters.secrets_shapes import (
 _WHICH = (
     "api|access|auth|license|licence|subscription|secret|client|app|application|service"
     "|account|master|admin|activation|integration|developer|partner|merchant|personal|lizenz"
+    # A wallet's or a cipher's key in hex ("private key 0x4c08...", "AES key: 9f1c...").
+    "|private|signing|wallet|encryption|decryption|aes|hmac"
 )
 _ENGLISH = rf"({_WHICH})[ _.-]?(key|token|schlussel)"
 # Other languages put the key word first: "clave de API", "clé d'API", "chiave di licenza".
@@ -43,8 +45,9 @@ _OTHERS = (
 # Then the way it is given: a plural, a closing quote, `:`, `=`, an arrow or a linking verb
 # ("is", "es", "est", "ist", "è" folded to "e", "to", "lautet"), spaces and an opening quote.
 _GIVEN = r"s?[\"']?( ?(:|=>|->|=|is|was|es|est|ist|e|to|lautet|era))? ?[\"'`]?"
-# A UUID's first two groups, or 32 hex digits: the match grows over the rest.
-_VALUE_START = "[0-9a-f]{8}(-[0-9a-f]{4}-|[0-9a-f]{24})"
+# A UUID's first two groups, or 32 hex digits (after `0x` as Ethereum writes a key): the
+# match grows over the rest.
+_VALUE_START = "(0x)?[0-9a-f]{8}(-[0-9a-f]{4}-|[0-9a-f]{24})"
 
 # What ends the value (the match grows to the first of these). Few: each costs every
 # candidate a lookup, and a value that runs on into other characters fails its judge.

@@ -50,6 +50,7 @@ SecretKind = Literal[
     "prefixed_token",
     "cli_credential",
     "detect_secrets",
+    "wallet",
 ]
 DEFAULT_PII: tuple[PiiEntity, ...] = ("email", "phone", "credit_card", "ssn", "iban")
 ALL_SECRETS: tuple[SecretKind, ...] = SecretKind.__args__  # type: ignore[attr-defined]
