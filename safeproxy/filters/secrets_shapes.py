@@ -216,6 +216,8 @@ _CREDENTIAL_WORDS = (
     "token|secret|key|apikey|credentials?|auth|authorization|bearer|session|cookie|signature"
     "|passphrase|password|passwd|contrasena|clave|mot de passe|passwort|kennwort|schlussel"
     "|senha|chiave|jeton|cle"
+    # A Bitcoin private key in Wallet Import Format ("WIF: 5Hue...", "wif=KwdM...").
+    "|wif"
 )
 
 SHAPE_RULES: dict[str, Rule] = {

@@ -176,7 +176,9 @@ def test_prose_about_seeds_flows_in_a_stream() -> None:
 
 
 @pytest.mark.parametrize("seed", range(8))
-@pytest.mark.parametrize("lead", ["bitcoin private key {}", "my wif key: {}", "privkey={}"])
+@pytest.mark.parametrize(
+    "lead", ["bitcoin private key {}", "my wif key: {}", "privkey={}", "WIF: {}", "wif={}"]
+)
 def test_a_wif_key_after_a_key_word_is_cut(policy: CompiledPolicy, seed: int, lead: str) -> None:
     rng = random.Random(seed)
     wif = _b58check(b"\x80" + rng.randbytes(32) + b"\x01")
