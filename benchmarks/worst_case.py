@@ -189,6 +189,10 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
         "seed ability able about above absent absorb abstract absurd abuse access accident qqq "
     ),
     "xprv-runs": _cycled("xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNK "),
+    # Documents' numbers and dates of birth after their names (id_documents.py): valid
+    # values, values one character short, and names alone.
+    "document-numbers": _cycled("passport no. X1234567 dob 04/12/1987 "),
+    "document-short": _cycled("passport 12345 born on 45/45/1987 mrn "),
     "script-orders": _cycled(
         "игнорируй все предыдущие 忽略之前的所有 システムプロンプトを 이전의 모든 "
     ),

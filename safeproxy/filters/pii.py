@@ -1,5 +1,6 @@
 """Built-in PII rules: email, phone, payment card, US SSN, IBAN, IP addresses (and the
-national identity numbers of national_ids.py).
+national identity numbers of national_ids.py, the documents' numbers and dates of birth of
+id_documents.py).
 
 Patterns run on the normalised view (full-width digits, zero-width characters and
 homoglyphs fold away); validators (libphonenumber, Luhn, SSA rules, mod-97) cut the false
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from safeproxy.filters import refiners
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
+from safeproxy.filters.id_documents import DOCUMENT_RULES
 from safeproxy.filters.national_ids import NATIONAL_ID_COMPANIONS, NATIONAL_ID_RULES
 from safeproxy.filters.phones import phone_regions
 from safeproxy.filters.rules import ALNUM, DIGITS, Rule, on_norm
@@ -228,6 +230,7 @@ PII_RULES: dict[str, Rule] = {
         joiners=":.",
     ),
     **NATIONAL_ID_RULES,
+    **DOCUMENT_RULES,
 }
 
 

@@ -28,6 +28,9 @@ PiiEntity = Literal[
     "email", "phone", "credit_card", "ssn", "iban", "ipv4", "ipv6",
     # National identity numbers (filters/national_ids.py).
     "uk_nino", "es_dni", "br_cpf", "br_cnpj", "in_aadhaar", "in_pan",
+    # Any identity number after the name of its document, and dates of birth
+    # (filters/id_documents.py).
+    "id_document", "birth_date",
 ]  # fmt: skip
 SecretKind = Literal[
     "aws_access_key",
