@@ -17,7 +17,7 @@ from safeproxy.filters.holds import earliest, hold_functions
 from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.rules import Rule
 from safeproxy.filters.scanner import Pattern, Scanner
-from safeproxy.filters.work import UNCHECKED, Work
+from safeproxy.filters.work import CANDIDATE_UNITS, UNCHECKED, Work
 
 
 class Detector:
@@ -140,7 +140,8 @@ class Detector:
             candidates = self._anchor(candidates, scanned)
         for (index, s), ends in sorted(candidates.items(), key=spans.by_start):
             rule = self.rules[index]
-            if (rule.grow_left or rule.grow_right_until) and work.exhausted:
+            # Every candidate costs its bookkeeping, whether a validator runs on it or not.
+            if not work.take(CANDIDATE_UNITS) and (rule.grow_left or rule.grow_right_until):
                 # Nothing left to grow it with: unchecked, over as far as it could grow.
                 cap = rule.pattern.max_len
                 a = max(0, s - cap) if rule.grow_left else s

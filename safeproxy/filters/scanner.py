@@ -260,12 +260,20 @@ class Scanner:
     ) -> dict[tuple[int, int], list[int]]:
         to_char = _char_offsets(text, data, found)
         out: dict[tuple[int, int], list[int]] = {}
+        patterns = self.patterns
         for (index, start), ends in found.items():
+            if len(ends) == 1:  # most candidates: no set or sort to build (issue 13)
+                e = to_char(ends[0])
+                if start < 0:
+                    out[(index, -1)] = [e]
+                elif e - (s := to_char(start)) <= patterns[index].max_len:
+                    out[(index, s)] = [e]
+                continue
             if start < 0:  # no start tracked: the caller bounds the match
                 out[(index, -1)] = sorted(set(map(to_char, ends)), reverse=True)
                 continue
             s = to_char(start)
-            cap = self.patterns[index].max_len
+            cap = patterns[index].max_len
             kept = sorted({e for e in map(to_char, ends) if e - s <= cap}, reverse=True)
             if kept:
                 out[(index, s)] = kept

@@ -31,6 +31,9 @@ PHONE_CALL_UNITS = 4
 # One start of a card run (a walk over up to 19 digits) and one Luhn-and-issuer check.
 CARD_START_UNITS = 4
 CARD_CHECK_UNITS = 6
+# Each candidate's own bookkeeping (its callback, offsets, sort and loop step: about 3 µs
+# measured on a text made of keyed values), whether or not a validator then runs on it.
+CANDIDATE_UNITS = 2
 UNCHECKED = ".unchecked"
 
 
