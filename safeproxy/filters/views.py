@@ -210,12 +210,10 @@ class ViewFinder:
     ) -> tuple[list[Finding], int]:
         if view is None:
             view = self._normalizer.normalize(text)
-        # Decoded first: a text that decodes past the cap is refused (an Overload) before
-        # the base scan spends its allowance on it.
-        pieces = self._views.pieces(text, view.raw)
         found, held = self._base.scan(text, hold=hold, view=view, floor=floor)
         if hold and held > floor:
             held = max(floor, self._views.tail(text, floor, held))
+        pieces = self._views.pieces(text, view.raw)
         if not pieces:
             return found, held
         if hold:
