@@ -286,7 +286,7 @@ def _default_phone(text: str, groups: list[str], international: bool, region: st
     except phonenumbers.NumberParseException:
         return False
     if not phonenumbers.is_valid_number(number):
-        return False
+        return _nanp_written(number, groups)
     if international or len(groups) == len(digits(text)):
         # "+CC" already says "phone number"; groupings vary by habit. Digits one by one
         # have no grouping to fit (the detector takes them after a context word only).
@@ -300,6 +300,19 @@ def _default_phone(text: str, groups: list[str], international: bool, region: st
         if written <= cuts("".join(c if c.isdigit() else " " for c in shown).split()):
             return True
     return False
+
+
+def _nanp_written(number: phonenumbers.PhoneNumber, groups: list[str]) -> bool:
+    """A number of the North American plan's shape (area code 2-9, ten digits), grouped
+    as the plan writes it ("555-123-4567", "(555) 234-5678", "+1 555 123 4567"), with an
+    area code or exchange no carrier has: 555, the films' and test data's, or one not yet
+    assigned. libphonenumber calls it invalid; a reader (and a model) reads a phone
+    number, and made-up PII is written so. "123-456-7890" (no area code starts with 1),
+    one digit repeated and other groupings stay text."""
+    nsn = str(number.national_number)
+    if number.country_code != 1 or len(nsn) != 10 or len(set(nsn)) == 1:
+        return False
+    return nsn[0] not in "01" and [len(g) for g in groups] in ([3, 3, 4], [1, 3, 3, 4])
 
 
 def ipv4(span: str) -> bool:
