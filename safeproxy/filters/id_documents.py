@@ -165,7 +165,7 @@ DOCUMENT_RULES: dict[str, Rule] = {
         "pii.birth_date",
         Pattern(
             "pii.birth_date",
-            _BIRTH + r"[^a-z0-9]{0,3}((is|was|on|:)[^a-z0-9]{0,3}){0,2}" + _DATE,
+            _BIRTH + _BIRTH_GIVEN + _DATE,
             _MAX,
             som=False,
         ),
