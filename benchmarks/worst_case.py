@@ -300,6 +300,8 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "aadhaar-shaped": _shaped("aadhaar 9999 9999 9999 uid 9999-9999-9999 999999999999 "),
     # Argentine mobiles with their carrier code (phones.py, _carrier_shapes): each a parse.
     "carrier-codes": _shaped("011 15-9999-9999 0351 15-999-9999 "),
+    # Bare national numbers after phone words: each tried against every region it fits.
+    "said-bare": _shaped("call 09999999999 tel 999999999 handy 0999999999 "),
     "id-words": _cycled("national insurance ni nino pan aadhaar uid cpf cnpj dni nie "),
     # String literals joined (filters/concat.py): chains whose joins are read, chains too
     # short to read (each still a match), literals side by side, long literals that join

@@ -230,6 +230,8 @@ class Detector:
         for index, pieces in runs.items():
             for s, e in spans.merge(pieces):
                 rule = self.rules[index]
+                if rule.bare_context and spans.unsaid_digits(norm, s, e, rule):
+                    continue  # digits alone, no context word: nothing to spend on them
                 if work.exhausted:  # nothing left to check it with: unchecked, at no cost
                     start, end = view.original_span(s, e)
                     self._unchecked(findings, open_cuts, index, start, end)

@@ -123,8 +123,6 @@ def national_phone(
     number: str, groups: list[str], regions: PhoneRegions, work: Work | None
 ) -> bool:
     """Is `number` (the digits, written in `groups`) a national number of one of `regions`?"""
-    if len(groups) < 2:
-        return False  # see _written_like: bare runs only for the default region
     for shape in regions.by_length.get(len(number), ()):
         if shape.dropped and number.startswith(shape.dropped):
             continue  # written with the prefix: the region's own shape reads it (no charge)
@@ -144,7 +142,7 @@ def national_phone(
             continue
         elif work is not None and not work.take(GROUPING_UNITS):
             return False
-        elif not _grouped_as(shape, number, groups):
+        elif len(groups) > 1 and not _grouped_as(shape, number, groups):
             continue  # "2024 2024" is no Danish "20 24 20 24": no parse spent on it
         if work is not None and not work.take(PHONE_PARSE_UNITS):
             return False  # the caller sees the allowance spent: unchecked, not valid
@@ -257,11 +255,16 @@ def _written_like(number: str, groups: list[str], shape: RegionShape) -> bool:
         return area == ndc or (mobile and area == ndc - 1)
     # The groups must be the region's own (its national format's, or an alternate one's).
     # Merging groups is not allowed here (it is for the default region): "2024-11-03" fits
-    # the Danish "20 24 11 03" by merging. A bare run (one group) is not taken for another
-    # region even after a context word: "Order #123456789" is a valid Polish number, and
-    # "#" is a context word.
+    # the Danish "20 24 11 03" by merging. A bare run (one group; the detector reads one
+    # only after a context word, "text me on 07911123456") is another region's when it
+    # shows that region's trunk prefix or is a mobile: most regions' fixed lines without
+    # a prefix are any nine or ten digits ("ref 123456789" is a valid Polish number).
+    # Eight digits without a prefix are any count or code ("los números 12345678 y
+    # 23456789"), though a mobile in Norway or Singapore; five zeros in a row are a round
+    # quantity ("300000000 lines"), not a subscriber's.
     if len(groups) < 2:
-        return False
+        mobile = len(number) >= 9 and phonenumbers.number_type(parsed) in _MOBILES
+        return "00000" not in number and (bool(shape.prefix) or mobile)
     written = cuts(groups)
     if written == cuts(shown_groups):
         return True

@@ -72,9 +72,33 @@ _SEP = r"[ ./_|*~+:\\-]"
 # with `/` or `:`), up to three of them ("415 - 555 - 2671"), bars and stars besides.
 _PHONE_SEP = r"[ ().|*~\\-]{0,3}"
 
-_PHONE_WORDS = ("call", "phone", "tel", "mobile", "cell", "fax", "contact", "text me", "reach",
-                "dial", "whatsapp", "sms", "number")  # fmt: skip
-# Not "#" nor "no.": "Order #2022000000" and "Invoice no. 4155550123" are order ids.
+# Each at the start of a word, where words are spaced (spans.said): "tel" in "hotel" and
+# "call" in "recall" say nothing. In the languages the other phone regions write, too: a
+# national number after "Handy", "رقمي" or "电话" is as much a phone as after "phone".
+# Written as normalised (no accents: "número" is "numero"). Not "llama" (the model).
+_PHONE_WORDS = ("call", "phone", "iphone", "smartphone", "tel ", "tel.", "tel:", "telef",
+                "teleph", "telf", "mobile", "cell", "fax",
+                "contact", "text me", "reach", "ring me", "dial", "whatsapp", "sms", "number",
+                "handy", "nummer", "ruf", "portable", "numero", "appel", "joindre", "celular",
+                "movil", "llamame", "llamar", "chiama", "ligue", "mobiel", "bel me", "numara",
+                "телеф", "тел.", "тел:", "тел ", "номер", "мобил", "звон",
+                "τηλ", "κινητ", "رقم", "هاتف", "جوال", "موبايل", "اتصل", "واتس", "טלפון",
+                "נייד", "फोन", "नंबर", "मोबाइल", "电话", "電話", "手机", "手機", "号码",
+                "號碼", "携帯", "番号", "전화", "번호", "핸드폰", "휴대폰", "dien thoai",
+                "sdt", "nomor", "โทร", "เบอร์")  # fmt: skip
+# Not "#" nor "no.": "Order #2022000000" and "Invoice no. 4155550123" are order ids; nor
+# a context word right after one of these, or with one of them between it and the digits:
+# "order number 0612345678", "номер заказа 89161234567" and "number of tokens: 138123..."
+# are not phones.
+_NUMBER_OWNERS = ("order", "tracking", "account", "invoice", "reference", "ref", "serial",
+                  "case", "ticket", "booking", "confirmation", "transaction", "customer",
+                  "member", "policy", "part", "model", "routing", "card", "item", "product",
+                  "batch", "lot", "registration", "license", "licence", "shipment", "parcel",
+                  "container", "claim", "contract", "employee", "student", "patient", "id",
+                  "of", "commande", "facture", "compte", "pedido", "factura", "cuenta",
+                  "ordine", "fattura", "conto", "bestellung", "rechnung", "konto", "заказ",
+                  "заказа", "счет", "счета", "طلب", "الطلب", "فاتورة", "الفاتورة", "حساب",
+                  "siparis", "hesap")  # fmt: skip
 
 # Nine digits with no separators are an SSN only after one of these (within 32 characters):
 # "SSN 123456789" is one, "order 123456789" and "message id 123456789" are not. " ssa" has
@@ -198,6 +222,7 @@ PII_RULES: dict[str, Rule] = {
         joiners="-.",  # INV-2024-000123 and v1.415... are identifiers
         continues_ids=True,  # and so are the groups after `AA1 ` (UPS: 1Z 999 AA1 01 2345 6784)
         bare_context=_PHONE_WORDS,
+        bare_others=_NUMBER_OWNERS,
     ),
     "iban": Rule(
         "pii.iban",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from safeproxy.filters.api import Severity
 from safeproxy.filters.scanner import Pattern
@@ -50,6 +51,9 @@ class Rule:
     # A bare run of digits counts only after one of these words (within 32 characters):
     # "call 4155552671" is a phone, "size 3145728000" and "x = 2147483647" are not.
     bare_context: tuple[str, ...] = ()
+    # ...but not right after one of these, which say whose number it is: "order number",
+    # "tracking no" and "account number" name an identifier, not a phone.
+    bare_others: tuple[str, ...] = ()
     # Any value counts only after one of these words (as a whole word, within 32
     # characters): a shape that product codes share ("PAN ABCPF1234K" is a tax number,
     # "SKU ABCPF1234K" is not) is a value only where the text says what it is.
@@ -82,6 +86,15 @@ class Rule:
     # whose rule ranks higher (a scored phrase: its weight). Without it, which rules happen
     # to share a database decided whether a phrase of weight 1.0 or its 0.6 twin was kept.
     rank: float = 0.0
+    # `bare_context` as one pattern of literals, read over at most 32 characters before
+    # each bare run (spans.said): one C call instead of a search per word.
+    bare_words: re.Pattern[str] | None = field(default=None, init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.bare_context:
+            words = sorted(self.bare_context, key=len, reverse=True)  # "iphone" before "phone"
+            literal = re.compile("|".join(map(re.escape, words)))
+            object.__setattr__(self, "bare_words", literal)
 
 
 def on_norm(check: Callable[[str], bool]) -> Validator:

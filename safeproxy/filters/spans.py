@@ -102,8 +102,14 @@ def said(norm: str, s: int, rule: Rule) -> bool:
     cells), within 12 characters and as a whole word: "numbers" and "telemetry" do not say
     "number" and "tel"."""
     if norm[s : s + 2].isdigit():
-        before = norm[max(0, s - 32) : s]
-        return any(word in before for word in rule.bare_context)
+        words = rule.bare_words
+        if words is None:
+            return False
+        for found in words.finditer(norm, max(0, s - 32), s):
+            at, word = found.start(), found.group()
+            if _word_start(norm, at, word) and not _names_other(norm, at, s, rule):
+                return True
+        return False
     for word in rule.bare_context:
         at = norm.find(word, max(0, s - 12 - len(word)), s)  # the word ends within 12
         while at >= 0:
@@ -112,6 +118,34 @@ def said(norm: str, s: int, rule: Rule) -> bool:
                 return True
             at = norm.find(word, at + 1, s)
     return False
+
+
+def unsaid_digits(norm: str, s: int, e: int, rule: Rule) -> bool:
+    """Whether the run [s, e) is one number of digits alone (between the separators the
+    run may have gathered around it) with no context word before it: nothing in it can be
+    a value, so no validator need run on it."""
+    run = norm[s:e]
+    value = run.lstrip(_AROUND)
+    return value.rstrip(_AROUND).isdigit() and not said(norm, e - len(value), rule)
+
+
+# What a run of digit groups gathers around a number that is not part of it.
+_AROUND = " \t\n.,|*~\\-)"
+
+
+def _word_start(norm: str, at: int, word: str) -> bool:
+    """Whether `word` found at `at` begins a word: "tel" in "hotel" and "call" in "recall"
+    say nothing. Only for scripts that write spaces between words (Latin, Greek,
+    Cyrillic); in the others a word may follow another directly ("我的电话")."""
+    return not word[0].isalnum() or word[0] >= "\u0590" or not wordy(norm, at - 1)
+
+
+def _names_other(norm: str, at: int, s: int, rule: Rule) -> bool:
+    """Whether the word before the context word at `at`, or one between it and the value
+    at `s`, is one of the rule's `bare_others`: "order number 0612345678", "I called about
+    ticket 0612345678"."""
+    words = norm[max(0, at - 16) : at].split()[-1:] + norm[at:s].split()[1:]
+    return any(w.strip("#:.-,") in rule.bare_others for w in words)
 
 
 def named(norm: str, s: int, words: tuple[str, ...]) -> bool:
