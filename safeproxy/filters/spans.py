@@ -6,7 +6,7 @@ import re
 
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.rules import DIGITS, Rule
-from safeproxy.filters.validators import one_by_one
+from safeproxy.filters.validators import nanp_local, one_by_one
 from safeproxy.filters.work import RUN_CHARS_PER_UNIT, Work
 
 
@@ -91,9 +91,10 @@ def grown(
 
 
 def bare(value: str) -> bool:
-    """Whether a value is digits alone, or its digits written one by one ("4 1 5 5 ..."):
-    either is a number only after a context word (`said`)."""
-    return value.isdigit() or one_by_one(value)
+    """Whether a value is digits alone, its digits written one by one ("4 1 5 5 ..."), or
+    a local number with no area code ("867-5309"): each is a number only after a context
+    word (`said`)."""
+    return value.isdigit() or one_by_one(value) or nanp_local(value)
 
 
 def said(norm: str, s: int, rule: Rule) -> bool:

@@ -59,6 +59,23 @@ def one_by_one(text: str) -> bool:
     return _TWO_DIGITS.search(text) is None
 
 
+def nanp_local(text: str) -> bool:
+    """A seven-digit local number of the North American plan, written as it dials: an
+    exchange (2-9 first), a dash or dot, four digits ("867-5309"). A phone only after a
+    context word (spans.bare), and not a round range: "reach 250-1000 users" and
+    "300-1500" are quantities. Nor the 555 exchange, kept for fiction ("phone 555-1234"):
+    with no area code, no one's number."""
+    if len(text) != 8 or text[3] not in "-." or not (text[:3] + text[4:]).isdigit():
+        return False
+    exchange, line = text[:3], text[4:]
+    return (
+        exchange[0] in "23456789"
+        and exchange[2] != "0"
+        and exchange != "555"
+        and not line.endswith("00")
+    )
+
+
 def luhn(number: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(number)):
@@ -271,6 +288,8 @@ def phone_number(
             return False  # the caller sees the allowance spent: unchecked, not valid
         if _default_phone(text, groups, international, default_region):
             return True
+    if default_region == "US" and nanp_local(text):
+        return True  # (the detector takes it only after a context word: spans.bare)
     if international or regions is None:
         return False
     if len(groups) == 2 and "-" in text and max(map(len, groups)) <= 4:

@@ -156,3 +156,46 @@ def test_bare_runs_with_no_phone_word_spend_nothing_on_validators(runs: list[int
     # Each run is a candidate (its bookkeeping charged); no parse, no region tried.
     candidates = sum(map(len, detector._scanner.candidates(text).values()))
     assert spent <= CANDIDATE_UNITS * candidates
+
+
+LOCAL = [
+    "call 867-5309",
+    "my number is 234-5678 at home",
+    "text me 867.5309",
+]
+NOT_LOCAL = [
+    "reach 250-1000 users",  # a round range
+    "the 300-1500 range",
+    "pages 867-5309",  # no phone word
+    "the score was 867-5309",
+    "order number 867-5309",
+    "call duration 123-4567 ms",  # no exchange starts with 1
+    "call me at 555-0123",  # the exchange kept for fiction
+]
+
+
+@pytest.mark.parametrize("text", LOCAL)
+def test_a_local_number_after_a_phone_word_is_redacted(stages: dict[str, Stage], text: str) -> None:
+    out = run_stage(stages["input"], [text]).texts[0]
+    assert out is not None and "[REDACTED:PHONE]" in out
+    assert not any(c.isdigit() for c in out.replace("[REDACTED:PHONE]", ""))
+
+
+@pytest.mark.parametrize("text", NOT_LOCAL)
+def test_a_local_look_alike_passes(stages: dict[str, Stage], text: str) -> None:
+    result = run_stage(stages["input"], [text])
+    assert not result.blocked and result.texts[0] is None, result.texts[0]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(200, 999), st.integers(0, 9999), st.sampled_from("-."))
+def test_any_local_number_is_a_phone_after_call_and_text_without(
+    exchange: int, line: int, sep: str
+) -> None:
+    number = f"{exchange}{sep}{line:04d}"
+    not_dialled = exchange % 10 == 0 or line % 100 == 0 or exchange == 555
+    if not not_dialled:
+        assert _covered(f"call me at {number} tonight", number)
+    if sep == "-":  # (dotted, a few are other regions' numbers as written: "310.3612")
+        assert _covered(f"call me at {number} tonight", number) != not_dialled
+        assert not _covered(f"the figure {number} was read", number)
