@@ -4,8 +4,6 @@ phone word, a word that names another number ("order number", "номер зак
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import phonenumbers
 import pytest
 from hypothesis import given, settings
@@ -20,19 +18,12 @@ from safeproxy.filters.pii import phone_rule
 from safeproxy.filters.policy import Compiler, compile_policies
 from safeproxy.filters.skeleton import Skeleton
 from safeproxy.filters.stage import Stage
-from safeproxy.filters.work import CANDIDATE_UNITS, Work
+from safeproxy.filters.work import CANDIDATE_UNITS
 from safeproxy.settings.loading import bundled_config, load_settings
 from safeproxy.settings.policy import DEFAULT_PHONE_REGIONS
+from tests.unit.test_cost_bounds import CountingWork
 
 DETECTOR = Detector("test", [phone_rule("US", DEFAULT_PHONE_REGIONS)], Normalizer())
-
-
-class CountingWork(Work):
-    made: ClassVar[list[Work]] = []
-
-    def __init__(self, chars: int) -> None:
-        super().__init__(chars)
-        CountingWork.made.append(self)
 
 
 @pytest.fixture(scope="module")
