@@ -111,7 +111,8 @@ def said(norm: str, s: int, rule: Rule) -> bool:
             if _word_start(norm, at, word) and not _names_other(norm, at, s, rule):
                 return True
         return False
-    for word in rule.bare_context:
+    for spaced in rule.bare_context:
+        word = spaced.rstrip(" .:")  # "tel " and "tel:" are "tel" as a whole word
         at = norm.find(word, max(0, s - 12 - len(word)), s)  # the word ends within 12
         while at >= 0:
             end = at + len(word)

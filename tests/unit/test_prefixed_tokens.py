@@ -5,6 +5,7 @@ a run of base64 with separators inside reports nothing to validate."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import string
 
@@ -116,7 +117,7 @@ def _counting() -> tuple[Detector, list[int]]:
         calls.append(end)
         return base(text, end)
 
-    rule = Rule(**{f: getattr(RULE, f) for f in Rule.__slots__} | {"start_of": start_of})
+    rule = dataclasses.replace(RULE, start_of=start_of)
     return _detector(rule), calls
 
 
