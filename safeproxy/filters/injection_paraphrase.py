@@ -373,11 +373,11 @@ GATES: dict[str, str] = {
     "ignore.set_aside_from": _TOLD_YOURS + " " + _FROM,
     "ignore.what_they_said": r"(what|whatever|everything) (the system|your developers?"
     r"|the developers?)",
-    # The same for the verbs that also take ordinary objects: whole, over the engine's
-    # length limit once spelt out on the plain view.
     # Orders imagined away: the words that say so. From the orders on, the gate woke at
     # every "instructions" and "prompt" (1 MiB of phrase words: 80 -> 98 ms).
     "ignore.pretend_gone": _GONE,
+    # The same for the verbs that also take ordinary objects: whole, over the engine's
+    # length limit once spelt out on the plain view.
     "ignore.drop_from": _TOLD_YOURS + " " + _FROM + " " + _WHEN,
     "ignore.drop_from_weak": _TOLD_YOURS + " " + _FROM,
     # The user's request hijacked: its object and what follows, not the verbs (the same
