@@ -10,6 +10,7 @@ import ipaddress
 import math
 import re
 from collections import Counter
+from itertools import pairwise
 
 import phonenumbers
 
@@ -172,7 +173,7 @@ def secret_value(value: str) -> bool:
         return False
     if any(c in value for c in "()[]{}") or _dotted_identifier(value) or _yaml_tag(value):
         return False
-    if len(set(low)) <= 2:  # "aaaaaaaa", "--------"
+    if len(set(low)) <= 2 or _counting(low):  # "aaaaaaaa", "abcdef.0123456789abcdef"
         return False
     # A comma or full stop after the value ends the sentence ("credentials: locked, ..."):
     # not a symbol of the value's own.
@@ -198,12 +199,33 @@ def _yaml_tag(value: str) -> bool:
 
 
 def _dotted_identifier(value: str) -> bool:
-    """settings.db_password, self.api_key: a reference, not a value."""
+    """settings.db_password, self.api_key: a reference, not a value. Not a generated token
+    written in dotted parts (a Kubernetes bootstrap token, `ud26t8.8ceyhlbtscs6r69p`): a
+    part that opens with a digit is no name, nor one where letters and digits alternate
+    three times or more (`db2`, `utf8`, `sha256sum` alternate once or twice)."""
     parts = value.rstrip(".,;").split(".")
     return len(parts) > 1 and all(
-        p and (p.replace("_", "").isalpha() or (p.islower() and p.replace("_", "").isalnum()))
+        p
+        and (
+            p.replace("_", "").isalpha()
+            or (p.islower() and p.isidentifier() and _alternations(p) < 3)
+        )
         for p in parts
     )
+
+
+def _counting(value: str) -> bool:
+    """A long value written by counting up (documentation's `abcdef.0123456789abcdef`): most
+    neighbouring characters in a row of the alphabet or the digits. A generated one has such
+    a pair once in about 36."""
+    chars = [c for c in value if c.isalnum()]
+    pairs = len(chars) - 1
+    return pairs >= 11 and sum(ord(b) == ord(a) + 1 for a, b in pairwise(chars)) * 2 > pairs
+
+
+def _alternations(word: str) -> int:
+    """How many times a word turns from letters to digits or back."""
+    return sum(a.isdigit() != b.isdigit() for a, b in pairwise(word))
 
 
 def url_password(value: str, user: str = "") -> bool:

@@ -72,3 +72,46 @@ BENIGN = [
 def test_a_look_alike_passes(policy: CompiledPolicy, text: str) -> None:
     result = run_stage(policy.input, [text])
     assert not result.changed and not result.blocked, result.texts
+
+
+def _bootstrap_token() -> str:
+    """A Kubernetes bootstrap token's shape (six and sixteen of lower case and digits),
+    its second part opening with a digit, as about a quarter of them do."""
+    lower = string.ascii_lowercase + string.digits
+    return _draw(lower, 6) + "." + RNG.choice(string.digits) + _draw(lower, 15)
+
+
+@pytest.mark.parametrize(
+    "token",
+    # Drawn, a part opening with a digit; written, letters and digits alternating in each.
+    [_bootstrap_token() for _ in range(8)] + ["ud26t8.k8ceyhl6btscs6r69p"],
+)
+@pytest.mark.parametrize(
+    "frame", ["token: {}", "password = {}", "users:\n- name: ci\n  user:\n    token: {}"]
+)
+def test_a_keyed_value_in_dotted_parts_is_cut(
+    policy: CompiledPolicy, token: str, frame: str
+) -> None:
+    """A value after a key is no dotted reference when a part is no name: it opens with a
+    digit, or letters and digits alternate in it three times or more."""
+    text = frame.format(token)
+    result = run_stage(policy.input, [text])
+    assert result.changed and token not in (result.texts[0] or ""), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password: settings.db_password",
+        "token: self.api_key2",
+        "password = config.db2.password",
+        "token: utf8.decoder",
+        "token: sha256sum.v2",
+        # Counted up, as documentation writes a value.
+        "token: abcdef.0123456789abcdef",
+        "api_key: 1234567890abcdefghij",
+    ],
+)
+def test_references_and_counted_values_pass(policy: CompiledPolicy, text: str) -> None:
+    result = run_stage(policy.input, [text])
+    assert not result.blocked and not result.changed, text
