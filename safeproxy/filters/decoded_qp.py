@@ -37,13 +37,27 @@ GATE = r"=[0-9a-f]{2}"
 _HEX_UPPER = "0123456789ABCDEF"
 
 
+# One unit is enough where it is an address's `@` (`mei.chen=40outlook.com`, as a mail
+# header writes it): a name's last character, `=40`, a label and a dot.
+_MAILBOX_AT = re.compile(r"[0-9A-Za-z_%+-]=40[0-9A-Za-z-]+\.[A-Za-z]{2}")
+
+
+def _mailbox_at(text: str, budget: int) -> bool:
+    """The first `=40` in the text is an address's `@` (one look: linear in any text)."""
+    at = text.find("=40", 0, budget)
+    return at > 0 and _MAILBOX_AT.match(text, at - 1, budget) is not None
+
+
 def decode_quoted_printable(text: str, budget: int) -> list[Piece]:
-    """The text with its =XX runs decoded (the rest as it is), when it holds MIN_UNITS."""
+    """The text with its =XX runs decoded (the rest as it is), when it holds MIN_UNITS or
+    an address's `@`."""
     if text.count("=") < MIN_UNITS:
-        return []
-    runs = islice(_QP_RUN.finditer(text, 0, budget), MIN_UNITS)  # (a run holds one unit or more)
-    if sum(m.group().count("=") for m in runs) < MIN_UNITS:
-        return []
+        if "=40" not in text or not _mailbox_at(text, budget):
+            return []
+    else:
+        runs = islice(_QP_RUN.finditer(text, 0, budget), MIN_UNITS)  # (a run: one unit or more)
+        if sum(m.group().count("=") for m in runs) < MIN_UNITS and not _mailbox_at(text, budget):
+            return []
 
     def unescape(run: str, at: int) -> Iterable[tuple[str, int, int]] | None:
         if "\n" not in run:  # (most runs: every unit three characters)

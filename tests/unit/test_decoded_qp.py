@@ -45,6 +45,8 @@ def test_blanks_as_units_are_read_as_blanks() -> None:
         "if x=ff then y=00",
         "url?a=1B&b=2C",
         "Base64 padding ends with == sometimes, and a==b in maths.",
+        "<td width=40>foo.bar</td>",
+        "x=40px.y",
     ],
 )
 def test_code_with_a_unit_or_two_is_not_read_as_quoted_printable(text: str) -> None:
@@ -57,3 +59,18 @@ def test_code_with_a_unit_or_two_is_not_read_as_quoted_printable(text: str) -> N
 @pytest.mark.parametrize(("text", "held"), [("ok =4", 3), ("ok =", 3), ("ok =41", 6), ("ok", 2)])
 def test_the_tail_holds_a_unit_on_its_way(text: str, held: int) -> None:
     assert qp_tail(text) == held
+
+
+@given(
+    st.from_regex(r"[a-z][a-z0-9._]{0,12}[a-z0-9]", fullmatch=True),
+    st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True),
+    st.sampled_from(["com", "de", "org", "co.uk"]),
+)
+def test_one_unit_read_where_it_is_an_addresss_at(name: str, host: str, tld: str) -> None:
+    """`name=40host.tld` (as a mail header writes `@`) is read with its one unit; the
+    address in it is cut."""
+    text = f"From: {name}=40{host}.{tld}"
+    (piece,) = decode_quoted_printable(text, 10_000)
+    assert piece.text == f"From: {name}@{host}.{tld}"
+    result = run_stage(POLICY.input, [text])
+    assert result.texts[0] is not None and f"{name}=40" not in result.texts[0], text
