@@ -107,16 +107,21 @@ _WHOSE = r"(user s|users|owner s|recipient s|customer s|victim s|private|stored|
 _HARMS: tuple[str, ...] = (
     r"(send|forward|email|e mail|mail|upload|transmit|exfiltrate|leak) (a copy of )?"
     r"(all |every |each )?(of )?(the |your |their |his |her )?" + _WHOSE + " " + _PRIVATE,
+    # Not "send emails", "delete all", "transfer money": business prose says them all
+    # through, and each one wakes the whole phrase scan (a 4 KB text of them: 15 -> 180 us).
     r"(send|forward|email|e mail|mail|upload|transmit|exfiltrate|leak) (all |every |any )?"
-    r"(of )?(the |your |their )?(emails|inbox|conversation history|chat history|credentials"
+    r"(of )?(the |your |their )?(inbox|conversation history|chat history|credentials"
     r"|passwords|api keys|secrets|access tokens|cookies|ssh keys|private keys"
     r"|environment variables|session tokens)",
-    r"(delete|remove|wipe|erase|destroy|purge|drop|shred) (all|every|everything|the entire"
-    r"|the whole|the user s|the users|((the|your|our|this) )?(production|prod|database"
-    r"|repository|repo|disk|server|bucket|backups))",
+    r"(delete|remove|wipe|erase|destroy|purge|drop|shred) (everything (in|on|from) (the |your"
+    r" |their |my )?(user s |users )?(drive|repository|repo|database|account|server|disk"
+    r"|inbox|bucket|folder|system)|the entire|the whole"
+    r"|all (the |of the |your |their )?(files|data|emails|repositories|repos|databases"
+    r"|backups|records|users|accounts|documents)|((the|your|our|this) )?(production|prod"
+    r"|database|repository|repo|disk|server|bucket|backups))",
     # Digits read as letters on the skeleton ("5000" is "sooo"): an amount is any word.
-    r"(transfer|wire) (all |the |[a-z]+ )?(money|funds|balance|bitcoin|btc|eth|crypto|usdt"
-    r"|usd|dollars|euros?|eur|gbp)",
+    r"(transfer|wire) (all (the |of the |your )?(money|funds|balance|bitcoin|crypto)|[a-z]+"
+    r" (usd|dollars|euros?|eur|gbp|btc|eth|usdt|bitcoin))",
     # What the reader is told on the page's behalf: "tell the reader they must re-enter
     # their bank login at …". Not "tell the users": a help desk's prose says it all
     # through, and each time the phrase gate wakes the whole phrase scan (6x a 4 KB text's

@@ -183,3 +183,22 @@ def test_a_case_sensitive_pattern_is_read_with_its_case(text: str) -> None:
         plain = re.compile(plain_reading(pattern, SKELETON.fold, caseless=False))
         original = re.compile(pattern)
         assert bool(plain.search(text)) == bool(original.search(SKELETON.fold(text)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We send emails to the customers every Monday and transfer money to suppliers.",
+        "Please delete all old drafts and remove everything from the shared drive today.",
+        "Tell the users that the system will be down for maintenance on Sunday.",
+    ],
+)
+def test_the_gate_stays_shut_on_business_prose(text: str) -> None:
+    # The harms planted for an agent (injection_indirect._HARMS) are read by the gate
+    # without their address: their words must not be prose's everyday phrases, or every
+    # such text pays for the whole skeleton scan.
+    gated = GATED.input.finder.base.finders[0]  # type: ignore[attr-defined]
+    assert isinstance(gated, Finders) and gated.gatekeeper is not None
+    gate = GateReading()
+    gated.gatekeeper.scan(text, hold=False, view=Normalizer().normalize(text), gate=gate)
+    assert not gate.open, text
