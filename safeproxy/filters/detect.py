@@ -156,7 +156,8 @@ class Detector:
                     stop = stops.get(index)
                     if stop is None:
                         stop = stops[index] = spans.NextStop(scanned, rule.grow_right_until)
-                s, ends = spans.grown(rule, scanned, s, ends, stop)
+                # (A refined run needs only its longest end: growth keeps the order.)
+                s, ends = spans.grown(rule, scanned, s, ends[:1] if rule.refine else ends, stop)
                 if not ends:
                     continue
                 # Growing, then cutting out the value, reads the span a few times over:
@@ -292,13 +293,8 @@ class Detector:
                 at, longest = self._locate(index, text, ends[0])
                 out[(index, at)] = longest
                 continue
-            for e in ends:
-                if rule.start_of is not None:
-                    at = rule.start_of(text, e)
-                else:
-                    at = text.rfind(rule.anchor, max(0, e - rule.pattern.max_len), e)
-                if at >= 0:
-                    out.setdefault((index, at), []).append(e)
+            for at, e in spans.anchored(rule, text, ends):
+                out.setdefault((index, at), []).append(e)
         for key, ends in out.items():
             if key[0] in self._anchored:
                 ends.sort(reverse=True)
@@ -353,7 +349,9 @@ class Detector:
         if hit is None:
             found, cut = spans.refined_spans(self.rules[index], norm, s, e, work)
             hit = [(a - base, b - base) for a, b in found]
-            if cut is None:  # an answer cut short is not the run's answer
+            # An answer cut short is not the run's answer. A long run is not kept: the memo
+            # holds its text (a wallet's window spans a whole text about seeds).
+            if cut is None and e - s <= 4096:
                 self._remember(key, hit)
         return [(a + base, b + base) for a, b in hit], cut
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from safeproxy.filters.api import Severity
 from safeproxy.filters.scanner import Pattern
-from safeproxy.filters.work import Work
+from safeproxy.filters.work import RUN_CHARS_PER_UNIT, Work
 
 # (normalised span, original span as written) -> keep?
 Validator = Callable[[str, str], bool]
@@ -34,6 +34,10 @@ class Rule:
     # longer run; replaces `validate`. It pays for its windows from the scan's allowance
     # (work.py) and, once that is spent, sets `work.cut` and stops.
     refine: Callable[[str, Work], list[tuple[int, int]]] | None = None
+    # What reading a run costs before the refiner's own charges: a unit per this many
+    # characters (a refiner that walks its run in Python, character by character or group
+    # by group). More for one whose walk is a C search that charges per value it tries.
+    run_chars_per_unit: int = RUN_CHARS_PER_UNIT
     # Streams: every character a match can contain (normalised view). A match still growing
     # lies inside the trailing run of these, so only that run is held back, not max_len - 1
     # characters of prose. None: hold max_len - 1.
@@ -68,6 +72,10 @@ class Rule:
     # The same for anchors of several spellings: where the match ending at `end` starts
     # (-1: nowhere), from the text and that end.
     start_of: Callable[[str, int], int] | None = None
+    # `start_of` answers the first anchor within the pattern's reach of `end`: for ends in
+    # order, an answer still within reach stands (one search per group of ends, not per
+    # end: prose about seeds reports a dozen ends per name).
+    start_first: bool = False
     # The pattern ends by consuming one character past the value (or the end of text), so
     # a run is reported once, not at every character; a match whose last character is not
     # one of these (what values end with) is given that character back.

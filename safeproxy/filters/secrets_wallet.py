@@ -31,6 +31,7 @@ from safeproxy.filters.api import Severity
 from safeproxy.filters.holds import Tail
 from safeproxy.filters.rules import ALNUM, Rule
 from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.work import Work
 
 DATA = "filters/data/bip39_english.txt"
 MIN_WORDS, MAX_WORDS = 12, 24
@@ -45,6 +46,8 @@ _WEAK_NAMES = frozenset(("phrase", "phrases", "word", "words"))
 _LENGTHS = (24, 21, 18, 15, 12)
 _NAME = re.compile(r"(?<![a-z])" + _NAMES + r"(?![a-z])")
 _WORD = re.compile(r"[a-z]+")
+# One name's run read (up to 29 words, a dict lookup each), in the scan's allowance units.
+RUN_UNITS = 8
 # The run and its name, at their longest: 4 fillers, 24 words of 8 letters, numbered.
 _SPAN = 480
 # A run ends at these (not at a quote's other side: "seed: 'legal ...'", nor at an arrow).
@@ -109,23 +112,42 @@ class SeedPhrase:
             count, start, last = (1, a, b) if listed else (0, -1, -1)
         return (start, last) if count >= MIN_WORDS else None
 
-    def found(self, norm: str) -> tuple[int, int] | None:
-        """The run after the first name in a candidate that opens one (a name may stand in
-        the prose before it, or be a list word inside it: "seed", "phrase", "word")."""
-        for name in _NAME.finditer(norm):
-            found = self.run(norm, name.end())
+    def spans(self, window: str, work: Work) -> list[tuple[int, int]]:
+        """Every run after a name in a window (candidates from one name on, grown to their
+        stop, merged): two seed phrases in one message are two findings. A name inside a
+        run already found is one of its words ("seed", "word" and "wallet" are on the list).
+        Each name tried reads at most _FILLERS + MAX_WORDS + 1 words: paid from the scan's
+        allowance, and once that is spent, the rest of the window is unchecked."""
+        out: list[tuple[int, int]] = []
+        reach = 0
+        for name in _NAME.finditer(window):
+            if name.start() < reach:
+                continue
+            if not work.take(RUN_UNITS):
+                work.cut = name.start()
+                break
+            found = self.run(window, name.end())
             if found is None:
                 continue
-            if name.group() not in _WEAK_NAMES or self.checksum(norm[found[0] : found[1]]):
-                return found
-        return None
+            if name.group() in _WEAK_NAMES and not self.checksum(window[found[0] : found[1]]):
+                continue
+            if len(_WORD.findall(window, found[0], found[1])) == MAX_WORDS:
+                found = (found[0], self._rest(window, found[1]))
+            out.append(found)
+            reach = found[1]
+        return out
 
-    def validate(self, norm: str, orig: str) -> bool:
-        return self.found(norm) is not None
-
-    def value(self, norm: str) -> tuple[int, int]:
-        found = self.found(norm)
-        return found if found is not None else (0, len(norm))
+    def _rest(self, text: str, end: int) -> int:
+        """Where a run that reached MAX_WORDS stops: a second seed glued on by list words
+        ("seed one: <12 words> seed two: <12 words>", "seed", "one" and "two" are on the
+        list) would otherwise leak its last words. Each word is read once: names inside
+        the run are skipped."""
+        last = end
+        for m in _WORD.finditer(text, end):
+            if m.start() - last > _GAP_MAX or m.group() not in self.words:
+                break
+            last = m.end()
+        return last
 
     def start(self, text: str, end: int) -> int:
         """Where a candidate ending at `end` starts: the first name within reach (-1: none).
@@ -171,19 +193,26 @@ def wallet_rules(words: tuple[str, ...]) -> tuple[Rule, ...]:
             # The name, up to four words, then twelve words of three letters or more: prose
             # has a word of one or two letters every few words, so few names in prose start
             # a candidate. Too large for start tracking: the start is the name's (`start`).
-            # The match grows over the rest of the run.
+            # The twelfth word ends the match whole (the character after it, or the text's
+            # end), so each word reports one end, not one per letter past its third: prose
+            # about seeds ("seeds overnight, then plant them along the south fence ...")
+            # cost 504 ends in 4 KB, 166 now, each a start search and a growth. Not bounded
+            # at the list's 8 letters nor spared "the": either makes the caseless UTF-8 form
+            # too large for the engine. The match grows over the rest of the run; every run
+            # in the grown window is a finding (`spans`).
             Pattern(
                 "secret.seed_phrase",
-                _NAMES + r"([^a-z]+[a-z]+){0,4}([^a-z]+[a-z]{3,}){12}",
+                _NAMES + r"([^a-z]+[a-z]+){0,4}([^a-z]+[a-z]{3,}){12}([^a-z]|$)",
                 _SPAN,
                 som=False,
             ),
             Severity.CRITICAL,
-            seed.validate,
-            longest_only=True,
+            refine=seed.spans,
+            # The window's names are found by one C search; each name tried pays RUN_UNITS.
+            run_chars_per_unit=64,
             hold=Tail(seed.hold),
-            value=seed.value,
             start_of=seed.start,
+            start_first=True,
             grow_right_until=_STOPS,
         ),
     )

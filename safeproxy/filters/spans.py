@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from safeproxy.filters.normalize import Normalized
 from safeproxy.filters.rules import DIGITS, Rule
 from safeproxy.filters.validators import nanp_local, one_by_one
-from safeproxy.filters.work import RUN_CHARS_PER_UNIT, Work
+from safeproxy.filters.work import Work
 
 
 def run_start(rule: Rule, text: str, end: int) -> int:
@@ -64,6 +65,21 @@ class NextStop:
         at = -1 if m is None else m.start()
         self._memo = (e, at, max(limit, upto) if known else limit)
         return limit if at < 0 else at
+
+
+def anchored(rule: Rule, text: str, ends: list[int]) -> Iterator[tuple[int, int]]:
+    """(start, end) for each end of a start-less match of an anchored rule that has one:
+    the start is its anchor before the end (`Rule.anchor`, `Rule.start_of`)."""
+    at, reach = -1, rule.pattern.max_len
+    for e in sorted(ends) if rule.start_first else ends:
+        if rule.start_first and at >= 0 and e - reach <= at:
+            pass  # the first anchor within reach of the last end: within this one's too
+        elif rule.start_of is not None:
+            at = rule.start_of(text, e)
+        else:
+            at = text.rfind(rule.anchor, max(0, e - reach), e)
+        if at >= 0:
+            yield at, e
 
 
 def grown(
@@ -218,7 +234,7 @@ def refined_spans(
             e = s + len(kept) - 1 if kept else s
     work.cut = None
     # Finding a run's starts and ends reads each of its characters a few times.
-    if not work.take(1 + (e - s) // RUN_CHARS_PER_UNIT):
+    if not work.take(1 + (e - s) // rule.run_chars_per_unit):
         return [], s
     found = [(s + a, s + b) for a, b in rule.refine(norm[s:e], work)]
     cut = None if work.cut is None else s + work.cut

@@ -5,6 +5,7 @@ phrases, spelling lists, addresses and hashes pass."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import random
@@ -173,6 +174,58 @@ def test_prose_about_seeds_flows_in_a_stream() -> None:
     for ch in prose:
         stream.feed(ch)
     assert stream.max_held <= 40
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "my seed: {a}. my other wallet seed: {b}. thanks",
+        "seed one: {a}\nseed two: {b}",
+        "backup words {a} and the recovery phrase {b}",
+        "Mnemonic {a} | mnemonic {b}",
+    ],
+)
+@given(st.binary(min_size=16, max_size=16), st.binary(min_size=32, max_size=32))
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_every_seed_phrase_of_a_message_is_cut(
+    policy: CompiledPolicy, template: str, first: bytes, second: bytes
+) -> None:
+    """Two seeds in one message are two findings, however near (the second used to pass
+    whole, inside the first one's candidate), and a second glued on by list words ("seed",
+    "one" and "two" are on the list) leaves none of its words after the first's 24."""
+    a, b = _seed(first), _seed(second)
+    text = template.format(a=" ".join(a), b=" ".join(b))
+    out = run_stage(policy.input, [text], clock=lambda: 0.0).texts[0]
+    assert out is not None
+    assert not _leaks(a, out) and not _leaks(b, out), out
+    assert b[-1] not in out.lower().split()[-1], out
+
+
+def test_prose_naming_seeds_passes_and_costs_a_search_per_name() -> None:
+    """A gardening text says "seeds" every few lines, and runs of a dozen words of three
+    letters or more follow. Each name cost a dozen start searches, one per engine end, and
+    64 KB of it ran out of the scan's allowance (blocked under the default policy). Counts
+    work, not time: one start search per name at most, and nothing found."""
+    unit = (
+        "Soak the bean seeds overnight, then plant them along the south fence where the "
+        "soil stays warm. Keep pumpkin seeds apart from squash because they cross easily. "
+        "Water gently every morning, cover young plants against birds, and mark each row. "
+    )
+    text = unit * (64 * 1024 // len(unit))
+    rule = next(r for r in SECRET_KINDS["wallet"] if r.start_of is not None)
+    calls = 0
+
+    def counted(t: str, end: int) -> int:
+        nonlocal calls
+        calls += 1
+        assert rule.start_of is not None
+        return rule.start_of(t, end)
+
+    detector = Detector("wallet", [dataclasses.replace(rule, start_of=counted)], Normalizer())
+    assert detector.find(text) == []
+    assert 0 < calls <= text.count("seeds")
 
 
 @pytest.mark.parametrize("seed", range(8))
