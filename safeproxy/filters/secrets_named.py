@@ -35,8 +35,11 @@ _BODY_MAX = 100
 _PREFIX_MAX = 28  # three parts: 10 + 2 x 9
 _PREFIXED = re.compile(
     rf"([a-z][a-z0-9]{{1,9}}(?:[_-][a-z0-9]{{1,8}}){{0,2}}|[A-Z][A-Z0-9]{{1,9}}(?:[_-][A-Z0-9]{{1,8}}){{0,2}})"
-    rf"[_-]([A-Za-z0-9]{{{_BODY_MIN},{_BODY_MAX}}})"
+    rf"[_-]([A-Za-z0-9]{{{_BODY_MIN},{_BODY_MAX}}})(_[0-9A-Fa-f]{{8}})?"
 )
+# A checksum after the body (Grafana's `glsa_<32>_<8 hex>`, a CRC-32): after a generated
+# body of both cases only, so that `file_<hex>_deadbeef` and snake_case stay names.
+_CHECKSUM = 8
 # Prefixes that name a digest (`sha512-<base64>` in lock files): random, and no secret.
 _DIGESTS = frozenset(
     ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3", "blake2b", "blake2s", "blake3")
@@ -50,6 +53,8 @@ def _prefixed_start(text: str, end: int) -> int:
     short enough to be a prefix (-1 else: the middle of a longer run)."""
     end = _body_end(text, end)
     sep = lstrip_from(text, end, ALNUM, max(0, end - _BODY_MAX)) - 1
+    if end - sep - 1 == _CHECKSUM and sep > 0 and text[sep] == "_":  # the body is before it
+        sep = lstrip_from(text, sep, ALNUM, max(0, sep - _BODY_MAX)) - 1
     if sep < 1 or text[sep] not in "_-":
         return -1
     start = lstrip_from(text, sep, _PREFIX_CHARS, max(0, sep - _PREFIX_MAX))
@@ -88,7 +93,10 @@ def _prefixed_token(norm: str, orig: str) -> bool:
     parts = prefix.lower().replace("-", "_").split("_")
     if parts[0] in _DIGESTS:
         return False
-    if any(c.islower() for c in body) and any(c.isupper() for c in body):
+    mixed = any(c.islower() for c in body) and any(c.isupper() for c in body)
+    if m.group(3) is not None and not mixed:
+        return False
+    if mixed:
         # Runs of lower case: 1.7 on average in a generated body of both cases and digits,
         # 2 of letters alone (`hf_`), 4 or more in words in camelCase (whose runs of
         # capitals are 1 long, a random body's 2).
@@ -249,7 +257,7 @@ PREFIXED_TOKEN = Rule(
         # separator (a left boundary, the prefix's letters) cost every 4 KB scan 4-10
         # us: where the token starts, and whether it has a boundary there, is judged on
         # the report (`_prefixed_start`).
-        rf"[_-][a-z0-9]{{{_BODY_MIN},{_BODY_MAX}}}(\.*[^a-z0-9_+/=.-]|\.*$)",
+        rf"[_-][a-z0-9]{{{_BODY_MIN},{_BODY_MAX}}}(_[0-9a-f]{{8}})?(\.*[^a-z0-9_+/=.-]|\.*$)",
         _PREFIX_MAX + 1 + _BODY_MAX + 1,
         som=False,
     ),

@@ -100,6 +100,39 @@ def test_look_alikes_pass_untouched(text: str) -> None:
     assert found(text, ALL) == []
 
 
+def test_a_checksum_after_the_body_is_part_of_the_token() -> None:
+    """Grafana's service-account tokens end in a CRC-32 after a second `_`
+    (`glsa_<32>_<8 hex>`): the token was not reported at all, since its body ended at a
+    separator. Random bodies of both cases, random checksums, any prefix."""
+    rng = random.Random(11)
+    n, hits = 200, 0
+    for _ in range(n):
+        body = "".join(rng.choice(ALNUM) for _ in range(32))
+        token = rng.choice(["glsa_", "acme_", "xyz_sa_"]) + body + f"_{rng.getrandbits(32):08x}"
+        hits += found(f"the new one is {token}, rotate it monthly") == [token]
+    assert hits >= 0.95 * n
+    token = "glsa_Hq8ZtL2mXv9RpK4wBn7YcJ3dAe5Fg6Hj_a1b2c3d4"
+    result = run_stage(DEFAULT.input, [f"grafana: {token} (service account)"])
+    assert result.texts == ["grafana: [REDACTED:PREFIXED_TOKEN] (service account)"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A checksum-like tail only after a generated body of both cases: names, hashes
+        # and one-case runs with a hex tail pass.
+        "file_0123456789abcdef0123456789abcdef_deadbeef.png",
+        "build_abcdefghijklmnopqrstuvwxyzabcd_0a1b2c3d done",
+        "IMG_20240101_1234567890123456789012345678_1a2b3c4d.jpg",
+        # A tail that is no CRC-32 (not 8 hex digits): the body is no token's whole.
+        "x_Hq8ZtL2mXv9RpK4wBn7YcJ3dAe5Fg6Hj_deadbeefcafe",
+        "x_Hq8ZtL2mXv9RpK4wBn7YcJ3dAe5Fg6Hj_thumbnail",
+    ],
+)
+def test_hex_tails_of_names_pass(text: str) -> None:
+    assert found(text, ALL) == []
+
+
 def test_a_named_vendor_keeps_its_name() -> None:
     # A GitHub token has a rule of its own: the decision names it, once.
     token = "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"
