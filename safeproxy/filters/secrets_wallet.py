@@ -167,8 +167,10 @@ class SeedPhrase:
         return len(norm.rstrip(ALNUM))
 
     def _open(self, text: str, pos: int) -> bool:
-        """Whether a run after `pos` can still reach MIN_WORDS as more text arrives: every
-        complete word so far fits (the last word may be unfinished)."""
+        """Whether a run after `pos` can still reach MIN_WORDS, or grow, as more text
+        arrives: every complete word so far fits (the last word may be unfinished). A run
+        of MAX_WORDS still reaching the end grows too (`_rest`): released, its next words
+        would leave the stream's context unjudged."""
         end = len(text.rstrip(ALNUM))  # the unfinished word is not judged
         count, last, read = 0, -1, 0
         for index, m in enumerate(_WORD.finditer(text, pos, end)):
@@ -182,7 +184,7 @@ class SeedPhrase:
             if count >= MIN_WORDS or index > _FILLERS:
                 return False  # complete (the scan finds it), or too late to begin
             count, last = (1, b) if listed else (0, -1)
-        return count < MAX_WORDS if count else read <= _FILLERS
+        return count > 0 or read <= _FILLERS
 
 
 def wallet_rules(words: tuple[str, ...]) -> tuple[Rule, ...]:

@@ -201,6 +201,9 @@ def test_every_seed_phrase_of_a_message_is_cut(
     assert out is not None
     assert not _leaks(a, out) and not _leaks(b, out), out
     assert b[-1] not in out.lower().split()[-1], out
+    stream = StreamRedactor(ALL, Redact())
+    streamed = "".join(stream.feed(text[i : i + 7]) for i in range(0, len(text), 7))
+    assert streamed + stream.end() == _redacted(ALL, text)
 
 
 def test_prose_naming_seeds_passes_and_costs_a_search_per_name() -> None:
