@@ -161,8 +161,9 @@ class Detector:
                 if not ends:
                     continue
                 # Growing, then cutting out the value, reads the span a few times over:
-                # charged like a validator, so that a text made of anchors runs out.
-                if not work.take(1 + (ends[0] - s) // 32):
+                # charged like a validator, so that a text made of anchors runs out. (A
+                # refined run is charged once merged, by what its refiner reads.)
+                if not rule.refine and not work.take(1 + (ends[0] - s) // 32):
                     start, end = view.original_span(s, ends[0])
                     self._unchecked(findings, open_cuts, index, start, end)
                     reach[index] = ends[0]
