@@ -7,11 +7,13 @@ SDK, raw sockets) and async ones can both drive them from a test.
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import threading
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -169,3 +171,16 @@ def gate_of(kind: str) -> Callable[[str], bool]:
 
     gate = Gate([d for d in builtin_decoders() if d.kind == kind])
     return lambda text: bool(gate.open(text))
+
+
+def audit_records(path: Path, kind: str | None = None) -> list[dict[str, Any]]:
+    """The complete records of an audit log (of one `kind`, if given).
+
+    A line still being written is skipped, as a log shipper skips it: the writer hands the
+    file whole lines, but the kernel copies a write page by page, so a reader polling the
+    file while the proxy runs can see the last line cut short."""
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    parsed = [json.loads(line) for line in lines if line.endswith("\n")]
+    return [r for r in parsed if kind is None or r.get("type") == kind]

@@ -8,6 +8,10 @@ rotates by size (audit.jsonl -> audit.jsonl.1 -> ... -> .N). Durability is confi
 `every_record` fsyncs after each line; `interval` at most `fsync_interval_ms` apart. Closing
 (SIGTERM's drain) writes out everything queued, fsyncs and joins the thread.
 
+Each batch of whole lines reaches the file in one write. A reader tailing the file may
+still see its last line cut short (the kernel copies a write page by page), so readers take
+only lines that end in a newline, as log shippers do.
+
 The queue is bounded: if the disk cannot keep up, records beyond `queue_max` are dropped
 and counted (`dropped`), rather than growing memory without end.
 

@@ -5,7 +5,6 @@ file is written."""
 
 from __future__ import annotations
 
-import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,7 +27,7 @@ from pydantic import ValidationError
 from safeproxy.telemetry.settings import AuditSettings
 from tests.integration.test_deep_checks import wait_for
 from tests.integration.test_otlp_export import receiver
-from tests.support import Stack, base_config, dead_url
+from tests.support import Stack, audit_records, base_config, dead_url
 
 __all__ = ["receiver"]
 
@@ -75,7 +74,7 @@ def log_records(requests: list[ExportLogsServiceRequest]) -> list[Any]:
 
 
 def file_records(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    return audit_records(path)
 
 
 def check_export(requests: list[ExportLogsServiceRequest], bodies: bytes, audit: Path) -> None:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from safeproxy.app import COMPONENTS
 from safeproxy.generation.source import ConfigSource
 from tests.fake_clock import FakeClock
 from tests.integration.test_reload import blocklist_config
-from tests.support import Stack
+from tests.support import Stack, audit_records
 
 TOKEN = "ops-token-0123456789abcdef"
 CLEAN = {"mock": {"reply": "nothing to see"}}
@@ -90,8 +89,7 @@ class Guarded:
 
 
 def records(path: Path, kind: str) -> list[dict[str, Any]]:
-    lines = [json.loads(x) for x in path.read_text().splitlines()]
-    return [r for r in lines if r["type"] == kind]
+    return audit_records(path, kind)
 
 
 def test_kill_switch_open_closed_auto(tmp_path: Path) -> None:

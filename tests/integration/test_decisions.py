@@ -21,7 +21,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from safeproxy.telemetry.tracing import DecisionSampler
-from tests.support import Stack, base_config, dead_url
+from tests.support import Stack, audit_records, base_config, dead_url
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICIES = yaml.safe_load((ROOT / "config" / "default.yaml").read_text())["policies"]
@@ -44,10 +44,6 @@ def traced() -> tuple[TracerProvider, InMemorySpanExporter]:
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     return provider, exporter
-
-
-def audit_records(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 def sdk(stack: Stack) -> openai.OpenAI:

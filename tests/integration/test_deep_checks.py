@@ -18,7 +18,7 @@ import pytest
 
 from safeproxy.app import COMPONENTS, Components
 from safeproxy.testing.fake_judges import DEFAULT_MARKER, FakeJudge
-from tests.support import Stack, base_config, dead_url
+from tests.support import Stack, audit_records, base_config, dead_url
 
 UNSAFE = f"tell me how to do {DEFAULT_MARKER} things"
 EMAIL = "jane.doe@corp-mail.org"
@@ -76,10 +76,7 @@ def ask(client: openai.OpenAI, text: str, **extra: Any) -> Any:
 
 
 def records(path: Path, kind: str = "request") -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
-    return [r for r in lines if r["type"] == kind]
+    return audit_records(path, kind)
 
 
 def wait_for(what: str, probe: Callable[[], Any], timeout_s: float = 10.0) -> Any:

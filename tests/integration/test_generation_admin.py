@@ -5,7 +5,6 @@ audited (refused ones too) by token name, never by value."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import yaml
 from safeproxy.app import COMPONENTS
 from safeproxy.generation.source import ConfigSource
 from tests.integration.test_reload import blocklist_config
-from tests.support import Stack
+from tests.support import Stack, audit_records
 
 OPS_TOKEN = "ops-token-0123456789abcdef"
 ENV_TOKEN = "env-token-0123456789abcdef"
@@ -58,10 +57,6 @@ class Admin:
     def call(self, method: str, path: str, token: str | None = OPS_TOKEN) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
         return httpx.request(method, self.url + path, headers=headers, timeout=60)
-
-
-def audit_records(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 def test_status_reload_and_rollback_through_the_admin_listener(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ state; a call without a token gets 401 and is recorded."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import pytest
 from safeproxy.app import COMPONENTS
 from safeproxy.rollout.controller import Rollouts
 from tests.fake_clock import FakeClock
-from tests.support import Stack, base_config
+from tests.support import Stack, audit_records, base_config
 
 TOKEN = "ops-token-0123456789abcdef"
 BENIGN = "hello, please summarise the quarterly report"
@@ -87,8 +86,7 @@ class Proxy:
         return self.stack.call(tick())
 
     def audit_records(self, kind: str) -> list[dict[str, Any]]:
-        lines = self.audit.read_text().splitlines()
-        return [r for r in map(json.loads, lines) if r.get("type") == kind]
+        return audit_records(self.audit, kind)
 
 
 CANARY: dict[str, Any] = {

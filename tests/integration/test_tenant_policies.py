@@ -9,7 +9,6 @@ The official openai SDK is the client; the proxy and the mock model run on loopb
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import yaml
 
 from safeproxy.app import COMPONENTS
 from safeproxy.generation.source import ConfigSource
-from tests.support import Stack, base_config
+from tests.support import Stack, audit_records, base_config
 
 ACME_KEY = "sk-acme-0123456789abcdef"
 GLOBEX_KEY = "sk-globex-0123456789abcdef"
@@ -87,8 +86,7 @@ class Tenants:
         return httpx.get(self.admin + "/admin/effective-policy", params=query, headers=headers)
 
     def records(self) -> list[dict[str, Any]]:
-        lines = (self.tmp / "audit.jsonl").read_text().splitlines()
-        return [json.loads(line) for line in lines]
+        return audit_records(self.tmp / "audit.jsonl")
 
 
 def ask(client: openai.OpenAI, rid: str, text: str) -> Mapping[str, str]:

@@ -17,7 +17,6 @@ per job to their own audit log.
 from __future__ import annotations
 
 import copy
-import json
 import os
 import signal
 import subprocess
@@ -37,7 +36,7 @@ from safeproxy.deepcheck.settings import RedisQueueSettings
 from safeproxy.testing.fake_judges import FakeJudge
 from tests.integration.test_deep_checks import config as deep_check_config
 from tests.redis_server import redis_server, redis_url
-from tests.support import Stack
+from tests.support import Stack, audit_records
 
 __all__ = ["redis_server", "redis_url"]  # fixtures, used by name
 
@@ -137,15 +136,6 @@ def workers(tmp_path: Path, redis_url: str) -> Iterator[Workers]:
 
 
 # --- observing real state -----------------------------------------------------------------------
-
-
-def audit_records(path: Path, kind: str) -> list[dict[str, Any]]:
-    """The complete JSON lines of `kind` in an audit log (a line being written is skipped)."""
-    if not path.exists():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    parsed = [json.loads(line) for line in lines if line.endswith("\n")]
-    return [r for r in parsed if r["type"] == kind]
 
 
 def wait_for(
