@@ -74,16 +74,20 @@ _PROPERTIES = (
     r"|ai|chatbot|model|bot|version)|(ignores?|bypass(es)?|disregards?|violates?)"
     r" (every|all|any)( of)?( the| its| your)? (safety|ethical|moral|content) (rules?"
     r"|guidelines?|polic(y|ies)|filters?|restrictions?))",
-    # Spanish, Portuguese, Italian, French, German: an AI without limits ("una IA sin
-    # ninguna restricción"), the noun first so that "sans limite" of a phone plan is not.
+    # Spanish, Portuguese, Italian, French, German: an AI or a mode without limits ("una IA
+    # sin ninguna restricción", "mode développeur sans filtre", "Entwicklermodus ohne
+    # Inhaltsrichtlinien"), the noun first so that "sans limite" of a phone plan is not. One
+    # word may stand between ("modo desarrollador sin filtros"). German compounds its nouns
+    # ("Inhaltsfilter", "Sicherheitsrichtlinien"), so its bound words may end a longer word.
     # By language, so that the gate reads each by a word English prose seldom holds.
     r"\b(ia|ki|ai|asistente|assistente|assistant|assistent|modelo|modello|modele|modell"
-    r"|chatbot|bot|version|versione|versao) ((sin|senza|sem) (ninguna |ningun |alcuna |alcun "
-    r"|nenhuma |nenhum )?(restriccion(es)?|restrizion[ei]|restricao|restricoes|filtros?|filtri"
-    r"|censura|limites|limiti|reglas|regole|regras|tabus?|etica)|(sin|senza|sem) (moral|morale)"
-    r"|(sans|ohne) (aucune |aucun |toute |jegliche |jeglichen |irgendwelche |keine )?"
-    r"(restrictions?|einschrankung(en)?|beschrankung(en)?|filtres?|filter|censure|zensur"
-    r"|limites?|grenzen|regles|regeln|tabous?|tabus?|moral|morale|ethique|ethik))",
+    r"|chatbot|bot|version|versione|versao|modo|modalita|mode|[a-z]*modus) ([a-z]+ )?((sin"
+    r"|senza|sem) (ninguna |ningun |alcuna |alcun |nenhuma |nenhum )?(restriccion(es)?"
+    r"|restrizion[ei]|restricao|restricoes|filtros?|filtri|censura|limites|limiti|reglas"
+    r"|regole|regras|tabus?|etica)|(sin|senza|sem) (moral|morale)|sans (aucune |aucun |toute )?"
+    r"(restrictions?|filtres?|filtrage|censure|limites?|regles?|tabous?|morale|ethique)"
+    r"|ohne (jegliche |jeglichen |irgendwelche |keine )?[a-z]*(einschrankung(en)?"
+    r"|beschrankung(en)?|filter|zensur|grenzen|regeln|richtlinien|tabus?|moral|ethik))",
     # And what it never does: refuse ("ne refuse jamais", "niemals ablehnt").
     r"\b(ne refuse jamais|sans (jamais )?refuser|nunca se niega|sin negarse|nunca (rechaza"
     r"|rehusa)|sin (rechazar|rehusar)|lehnt (nie|niemals) (etwas )?ab|(nie|niemals) ablehnt"
@@ -124,9 +128,9 @@ GATES: dict[str, str] = {
     r"|any) (of )?(the |its |your )?(safety|ethical|moral|content)|negarse|niega|rechaza"
     r"|rehusa|lehnt|ablehn|abzulehnen|verweigert|rifiut|recusa)",
     PROPERTY_RULES[1]: r"(restriccion|restrizion|restricao|restricoe|filtros|filtro|filtri"
-    r"|censura|limites|limiti|reglas|regole|regras|tabu|etica|moral|(sans|ohne) ([a-z]+ )?"
-    r"(restriction|einschrankung|beschrankung|filtre|filter|censure|zensur|limite|grenzen"
-    r"|regles|regeln|tabou|ethique|ethik))",
+    r"|censura|limites|limiti|reglas|regole|regras|tabu|etica|moral|sans ([a-z]+ )?"
+    r"(restriction|filtr|censure|limite|regle|tabou|ethique)|ohne ([a-z]+ )?[a-z]*"
+    r"(einschrankung|beschrankung|filter|zensur|grenzen|regeln|richtlinien|tabu|ethik))",
 }
 
 # Switches of persona: becoming another, a mode entered, and the copula "from now on you
@@ -151,7 +155,16 @@ _SWITCH = re.compile(
     r"|(?:agis|agissez|comporte toi|comportez vous) comme|fais semblant d etre"
     r"|(?:joue|incarne) le role d|(?:du bist|sie sind) (?:jetzt|ab jetzt|nun|ab sofort"
     r"|von nun an)|(?:ab jetzt|ab sofort|von nun an),? (?:bist du|sind sie)"
-    r"|verhalte dich wie|spiele? die rolle|tu so,? als (?:ob|warst))".replace(" ", r"[^a-z0-9]+")
+    r"|verhalte dich wie|spiele? die rolle|tu so,? als (?:ob|warst)"
+    # Into a mode, in the five: "estás en modo desarrollador", "tu es maintenant en mode",
+    # "du bist jetzt im Entwicklermodus", "aktiviere den Entwicklermodus".
+    r"|(?:estas|eres) (?:ahora )?en (?:el )?modo|(?:voce|tu) (?:agora )?(?:esta|estas)"
+    r" (?:agora )?(?:no|em) modo|sei (?:ora |adesso )?(?:in|nella) modalita|(?:tu es|vous etes)"
+    r" (?:maintenant |desormais )?en mode|(?:du bist|sie sind|bist du) (?:jetzt |nun |ab jetzt"
+    r" |ab sofort )?im [a-z]*modus|(?:activa|entra en|pasa a) (?:el )?modo|(?:ative|ativa"
+    r"|entre no|entra no) (?:o )?modo|(?:attiva|entra in|passa alla) (?:la )?modalita"
+    r"|(?:active|activez|passe en|passez en|entre en) (?:le )?mode|(?:aktiviere|aktivieren sie"
+    r"|wechsle in|wechseln sie in) den [a-z]*modus)".replace(" ", r"[^a-z0-9]+")
 )
 
 # How far (characters, between starts) a property may stand from its switch and count:
