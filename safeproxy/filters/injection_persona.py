@@ -77,15 +77,16 @@ _PROPERTIES = (
     # Spanish, Portuguese, Italian, French, German: an AI or a mode without limits ("una IA
     # sin ninguna restricción", "mode développeur sans filtre", "Entwicklermodus ohne
     # Inhaltsrichtlinien"), the noun first so that "sans limite" of a phone plan is not. One
-    # word may stand between ("modo desarrollador sin filtros"). German compounds its nouns
+    # word may stand between ("modo (de) desarrollador sin filtros"). German compounds its nouns
     # ("Inhaltsfilter", "Sicherheitsrichtlinien"), so its bound words may end a longer word.
     # By language, so that the gate reads each by a word English prose seldom holds.
     r"\b(ia|ki|ai|asistente|assistente|assistant|assistent|modelo|modello|modele|modell"
-    r"|chatbot|bot|version|versione|versao|modo|modalita|mode|[a-z]*modus) ([a-z]+ )?((sin"
-    r"|senza|sem) (ninguna |ningun |alcuna |alcun |nenhuma |nenhum )?(restriccion(es)?"
-    r"|restrizion[ei]|restricao|restricoes|filtros?|filtri|censura|limites|limiti|reglas"
-    r"|regole|regras|tabus?|etica)|(sin|senza|sem) (moral|morale)|sans (aucune |aucun |toute )?"
-    r"(restrictions?|filtres?|filtrage|censure|limites?|regles?|tabous?|morale|ethique)"
+    r"|chatbot|bot|version|versione|versao|modo|modalita|mode|[a-z]*modus) (de |di )?"
+    r"([a-z]+ )?((sin|senza|sem) (ninguna |ningun |alcuna |alcun |nenhuma |nenhum )?"
+    r"(restriccion(es)?|restrizion[ei]|restricao|restricoes|filtros?|filtri|censura|limites"
+    r"|limiti|reglas|regole|regras|tabus?|etica)|(sin|senza|sem) (moral|morale)|sans (aucune "
+    r"|aucun |toute )?(restrictions?|filtres?|filtrage|censure|limites?|regles?|tabous?|morale"
+    r"|ethique)"
     r"|ohne (jegliche |jeglichen |irgendwelche |keine )?[a-z]*(einschrankung(en)?"
     r"|beschrankung(en)?|filter|zensur|grenzen|regeln|richtlinien|tabus?|moral|ethik))",
     # And what it never does: refuse ("ne refuse jamais", "niemals ablehnt").
