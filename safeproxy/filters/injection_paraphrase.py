@@ -28,6 +28,9 @@ _TOLD = (
     r"(instructions?|guidance|directives?|guidelines|programming|conditioning|system prompt"
     r"|initial prompt)"
 )
+# And what anybody is bound by, for the weak statement: "the previous rules are void" is
+# also a club's news, so it only adds up (beside a forged turn, a new order).
+_TOLD_WEAK = _TOLD[:-1] + r"|rules|restrictions|polic(y|ies)|constraints)"
 _EARLIER = r"(earlier|previous|prior|preceding|former|original|initial|above)"
 # And what keeps it safe, set aside the same way: "forget your guardrails", "disregard your
 # safety guidelines" (only "your": "the safeguards" are anybody's). Not "filters" alone:
@@ -207,7 +210,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     # Without "your" the same statement is also news ("the previous guidelines were
     # revoked"): it adds up with another family's phrase ("new directive:").
     ("injection.ignore_previous", "ignore.declared_void_weak",
-     r"(all |the |any )*" + _EARLIER + " " + _TOLD + " (" + _VOID + ")", 0.6),
+     r"(all |the |any )*" + _EARLIER + " " + _TOLD_WEAK + " (" + _VOID + ")", 0.6),
     ("injection.ignore_previous", "ignore.before_void",
      r"(all |any |the )*" + _TOLD + r" (before|above|preceding) this( line| message| point)?"
      r" (" + _VOID + ")", 1.0),
