@@ -85,6 +85,14 @@ _LEAD_INS = (
     "slides",
     "keynote",
     "newsletter",
+    # A term asked about: "what does 'DAN mode' mean", "the term 'jailbreak prompt'".
+    "what does",
+    "what is",
+    "what s",
+    "what's",
+    "meaning of",
+    "the term",
+    "mean by",
 )
 # What a text about attacks on models names (lowercase; one of them is enough).
 _TOPIC = (
@@ -97,6 +105,11 @@ _TOPIC = (
     "adversarial",
     "untrusted",
     "exploit",
+    "dangerous",
+    "risk",
+    "vulnerab",
+    "research",
+    "hack",
     "defend",
     "defense",
     "defence",
