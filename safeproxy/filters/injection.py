@@ -17,6 +17,8 @@ from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.injection_extract import FAMILIES as EXTRACTS
 from safeproxy.filters.injection_extract import GATES as EXTRACT_GATES
+from safeproxy.filters.injection_glued import FAMILIES as GLUED
+from safeproxy.filters.injection_glued import GATES as GLUED_GATES
 from safeproxy.filters.injection_indirect import FAMILIES as INDIRECT
 from safeproxy.filters.injection_indirect import GATES as INDIRECT_GATES
 from safeproxy.filters.injection_indirect import addressed
@@ -90,9 +92,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      _VERB + " " + _DETS + r"(instructions|rules|guidelines|prompts?) "
      r"(above|before|you (were|have been) given|given (to you )?(before|earlier|previously)"
      r"|so far)", 1.0),
-    ("injection.ignore_previous", "ignore.your_orders",
-     _VERB + r" (all )?your (instructions|rules|guidelines|programming|directives|training)",
-     1.0),
+    ("injection.ignore_previous", "ignore.your_orders", _VERB
+     + r" (all )?your (instructions|rules|guidelines|programming|directives|training)", 1.0),
     ("injection.ignore_previous", "ignore.everything",
      _VERB + r" (everything|all) (above|before|i said before|you were told"
      r"|you have been told)", 1.0),
@@ -206,6 +207,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     *PERSONAS,
     *MARKERS,
     *SWITCH_OFF,
+    *GLUED,
 )  # fmt: skip
 HALVES = PARAPHRASE_HALVES | halves(OPENER_RULES)
 WEIGHTS = (
@@ -252,6 +254,7 @@ def injection_rules() -> list[Rule]:
         | PERSONA_GATES
         | MARKER_GATES
         | SWITCH_OFF_GATES
+        | GLUED_GATES
     )
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
