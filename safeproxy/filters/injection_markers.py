@@ -58,7 +58,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
 GATES: dict[str, str] = {
     "frame.override_banner": r"override",
     # The role and what closes its tag or header, which every forged turn ends with. Read
-    # whole, the pattern's reading added 10 us (8 %) to a 4 KB prose scan; this, nothing.
+    # whole, the pattern's reading added 10 us (8 %) to a 4 KB prose scan; this, 0-6 us,
+    # within that scan's run-to-run spread.
     "frame.markup_turn": r"(user|human|query|input|" + _ROLES[1:-1] + r"|developer)"
     r"(_[a-z]+| message| prompt| instructions?)? ?(>|\]|:)",
 }

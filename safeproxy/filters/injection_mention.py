@@ -88,8 +88,9 @@ _LEAD_INS = (
     # A term asked about: "what does 'DAN mode' mean", "the term 'jailbreak prompt'".
     "what does",
     "what is",
-    "what s",
     "what's",
+    # The lead-in is compared as typed, so the typographic apostrophe is its own entry.
+    "what\u2019s",
     "meaning of",
     "the term",
     "mean by",
