@@ -43,6 +43,13 @@ _SWITCH_OFF = (
     r"(disable|deactivate|turn off|switch off|shut off|remove|lift|strip( away)?|circumvent"
     r"|get around|evade|suspend|unlock|drop)"
 )
+# What a model was trained into: "bypass your safety training", "override your alignment
+# tuning". Not after "drop", "remove", "forget" or "ignore": "drop your safety training
+# forms at reception" and "never forget your safety training" are a workplace's.
+_TRAINED = (
+    r"(safety|alignment|ethics|ethical|moral|harmlessness|rlhf|refusal) (training|conditioning"
+    r"|tuning|fine tuning)"
+)
 _YOUR = r"(all |any )?(of )?(your|you r) (own |current |built in )?"
 # A stretch of time the order is to hold for.
 _HENCE = (
@@ -66,6 +73,9 @@ _ANSWER = (
 FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     (_IGNORE, "ignore.switch_off_own",
      _SWITCH_OFF + " " + _YOUR + r"(safety |content )?" + _MODELS_OWN, 1.0),
+    (_IGNORE, "ignore.bypass_training",
+     r"(bypass|override|overrule|circumvent|disable|deactivate|turn off|switch off|get around"
+     r"|evade|undo|break free (of|from)|break out of) " + _YOUR + _TRAINED, 1.0),
     # Anybody's limits switched off: weak (a coach's advice), a block beside a mode.
     (_ROLE, "role.switch_off_limits", _SWITCH_OFF + " " + _YOUR + _ANYBODYS, 0.6),
     # Whatever keeps it safe, all of it: weak (a security writer's), a block beside a
@@ -76,7 +86,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r" (checks|rules|filters|measures|protocols|guidelines)|content (filters?|polic(y|ies))"
      r"|ethical (guidelines|constraints)|restrictions|filters)", 0.6),
     (_ROLE, "role.authorizes",
-     r"i (hereby )?(authori[sz]e|permit|allow|grant) (you )?(permission )?to (bypass|ignore"
+     r"(i (hereby )?(authori[sz]e|permit|allow|grant) (you )?(permission )?|(have|has)"
+     r" (authori[sz]ed|permitted|allowed|cleared) you )to (bypass|ignore"
      r"|disregard|override|disable|break|violate|skip|circumvent|deactivate|turn off)", 0.5),
     # Orders no longer followed, said of the model's own: "stop following your programming".
     # Not "rules" nor "training" ("stop following your training plan").
@@ -181,7 +192,9 @@ GATES: dict[str, str] = {
     "ignore.bypass_every_safeguard": r"(all|any|every) (of )?(the )?(safety |security )?"
     r"(safeguards|guardrails|safety (checks|rules|filters|measures|protocols|guidelines)"
     r"|content (filters?|polic(y|ies))|ethical (guidelines|constraints)|restrictions|filters)",
-    "role.authorizes": r"(authori[sz]e|permit|allow|grant) (you )?(permission )?to (bypass"
+    "ignore.bypass_training": r"(your|you r) (own |current |built in )?" + _TRAINED,
+    "role.authorizes": r"(authori[sz]e|permit|allow|grant|authori[sz]ed|permitted|allowed"
+    r"|cleared) (you )?(permission )?to (bypass"
     r"|ignore|disregard|override|disable|break|violate|skip|circumvent|deactivate|turn off)",
     "ignore.stop_following_own": r"(following|obeying|adhering to|listening to|abiding by"
     r"|follow|obey|adhere to|abide by) (all |any )?(of )?(your|you r)",
