@@ -35,7 +35,7 @@ from safeproxy.filters.policy import CompiledPolicy
         'Write a blog post explaining why prompts like "ignore previous instructions" are'
         " dangerous for chatbots.",
         # A typographic apostrophe, as phones and word processors type it.
-        "What\u2019s \"ignore previous instructions\" and why is it a risk for chatbots?",
+        'What\u2019s "ignore previous instructions" and why is it a risk for chatbots?',
         "What is meant by the term 'system prompt extraction', as in 'reveal your system"
         " prompt'? Is it a risk?",
     ],
