@@ -30,8 +30,6 @@ import unicodedata
 from collections.abc import Sequence
 
 from safeproxy.filters.api import Finding
-from safeproxy.filters.injection_persona_world import PROPERTIES as WORLD_PROPERTIES
-from safeproxy.filters.injection_persona_world import SWITCHES as WORLD_SWITCHES
 
 # The properties: what frees a persona from a model's limits.
 # (Not "limited by", "restricted by", "released from": read by the gate, they cost it 1 % of
@@ -98,7 +96,7 @@ _PROPERTIES = (
     r"rifiutare|nunca recusa|sem (nunca )?recusar)",
 )
 
-PROPERTY_RULES = ("persona.freed", "persona.freed_foreign", *(p[0] for p in WORLD_PROPERTIES))
+PROPERTY_RULES = ("persona.freed", "persona.freed_foreign")
 SWITCH_RULE = "role.switch"
 
 # (type, rule id, pattern, weight), as injection.FAMILIES: the properties as two rules
@@ -112,7 +110,6 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
         0.6,
     ),
     ("injection.persona", PROPERTY_RULES[1], "(" + _PROPERTIES[5] + ")", 0.6),
-    *(("injection.persona", rule, "(" + rx + ")", 0.6) for rule, rx, _ in WORLD_PROPERTIES),
 )
 # The switch's weight: a finding `switched` adds, not a phrase rule.
 WEIGHTS: dict[str, float] = {SWITCH_RULE: 0.5}
@@ -135,51 +132,40 @@ GATES: dict[str, str] = {
     r"|censura|limites|limiti|reglas|regole|regras|tabu|etica|moral|sans ([a-z]+ )?"
     r"(restriction|filtr|censure|limite|regle|tabou|ethique)|ohne ([a-z]+ )?[a-z]*"
     r"(einschrankung|beschrankung|filter|zensur|grenzen|regeln|richtlinien|tabu|ethik))",
-    **{rule: gate for rule, _, gate in WORLD_PROPERTIES},
 }
 
 # Switches of persona: becoming another, a mode entered, and the copula "from now on you
 # are" in Spanish, Portuguese, Italian, French and German. English switches injection_
 # paraphrase's openers already read ("act as", "you are now", "pretend you are") are there.
 _SWITCH = re.compile(
-    (
-        r"\b(?:become|transform into|turn into|(?:switch|change|swap) (?:in)?to your"
-        r"|channel your|(?:unlock|awaken|unleash) your|from (?:now on|this point|here on),? you"
-        r" (?:ll|will|are|re|shall)|imagine (?:that )?you (?:have been|were"
-        r"|had been)|if you were an? (?:ai|assistant|model|chatbot|bot|llm)|in [a-z0-9]+ mode,?"
-        r" you (?:have|are|will|can|must)|alter ego|stay in character|you are [a-z0-9]+,? an? "
-        r"(?:[a-z]+ )?(?:ai|assistant|model|chatbot|bot|llm)"
-        # Spanish, Portuguese, Italian.
-        r"|(?:ahora|a partir de ahora|desde ahora|de ahora en adelante),? (?:tu )?(?:eres|seras)"
-        r"|(?:actua|actue|comportate) como|finge (?:ser|que eres)|conviertete en"
-        r"|(?:agora|a partir de agora|de agora em diante),? (?:voce e|voce sera|tu es|tu seras)"
-        r"|(?:aja|atue) como|finja (?:ser|que e)|(?:ora|adesso|d ora in poi|da ora in poi),?"
-        r" (?:tu )?(?:sei|sarai)|(?:agisci|comportati) come|fingi di essere|trasformati in"
-        # French, German.
-        r"|(?:tu es|vous etes|tu seras) (?:desormais|maintenant|dorenavant|a present)"
-        r"|(?:a partir de maintenant|desormais|dorenavant),? (?:tu es|vous etes|tu seras)"
-        r"|(?:agis|agissez|comporte toi|comportez vous) comme|fais semblant d etre"
-        r"|(?:joue|incarne) le role d|(?:du bist|sie sind) (?:jetzt|ab jetzt|nun|ab sofort"
-        r"|von nun an)|(?:ab jetzt|ab sofort|von nun an),? (?:bist du|sind sie)"
-        r"|verhalte dich wie|spiele? die rolle|tu so,? als (?:ob|warst)"
-        # Into a mode, in the five: "estás en modo desarrollador", "tu es maintenant en mode",
-        # "du bist jetzt im Entwicklermodus", "aktiviere den Entwicklermodus".
-        r"|(?:estas|eres) (?:ahora )?en (?:el )?modo|(?:voce|tu) (?:agora )?(?:esta|estas)"
-        r" (?:agora )?(?:no|em) modo|sei (?:ora |adesso )?(?:in|nella) modalita|(?:tu es|vous etes)"
-        r" (?:maintenant |desormais )?en mode|(?:du bist|sie sind|bist du) (?:jetzt |nun |ab jetzt"
-        r" |ab sofort )?im [a-z]*modus|(?:activa|entra en|pasa a) (?:el )?modo|(?:ative|ativa"
-        r"|entre no|entra no) (?:o )?modo|(?:attiva|entra in|passa alla) (?:la )?modalita"
-        r"|(?:active|activez|passe en|passez en|entre en) (?:le )?mode|(?:aktiviere|aktivieren sie"
-        r"|wechsle in|wechseln sie in) den [a-z]*modus" + WORLD_SWITCHES + ")"
-        # Dutch, Polish, the Scandinavian languages and more: injection_persona_world.py.
-    ).replace(" ", r"[^a-z0-9]+")
-)
-
-# Letters with no base letter under NFKD, which the ASCII fold would drop ("artik",
-# "wcieł", "følg", "đóng vai").
-_BASELESS = str.maketrans(
-    {"\u0131": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE"}
-    | {"đ": "d", "Đ": "D"}
+    r"\b(?:become|transform into|turn into|(?:switch|change|swap) (?:in)?to your"
+    r"|channel your|(?:unlock|awaken|unleash) your|from (?:now on|this point|here on),? you"
+    r" (?:ll|will|are|re|shall)|imagine (?:that )?you (?:have been|were"
+    r"|had been)|if you were an? (?:ai|assistant|model|chatbot|bot|llm)|in [a-z0-9]+ mode,?"
+    r" you (?:have|are|will|can|must)|alter ego|stay in character|you are [a-z0-9]+,? an? "
+    r"(?:[a-z]+ )?(?:ai|assistant|model|chatbot|bot|llm)"
+    # Spanish, Portuguese, Italian.
+    r"|(?:ahora|a partir de ahora|desde ahora|de ahora en adelante),? (?:tu )?(?:eres|seras)"
+    r"|(?:actua|actue|comportate) como|finge (?:ser|que eres)|conviertete en"
+    r"|(?:agora|a partir de agora|de agora em diante),? (?:voce e|voce sera|tu es|tu seras)"
+    r"|(?:aja|atue) como|finja (?:ser|que e)|(?:ora|adesso|d ora in poi|da ora in poi),?"
+    r" (?:tu )?(?:sei|sarai)|(?:agisci|comportati) come|fingi di essere|trasformati in"
+    # French, German.
+    r"|(?:tu es|vous etes|tu seras) (?:desormais|maintenant|dorenavant|a present)"
+    r"|(?:a partir de maintenant|desormais|dorenavant),? (?:tu es|vous etes|tu seras)"
+    r"|(?:agis|agissez|comporte toi|comportez vous) comme|fais semblant d etre"
+    r"|(?:joue|incarne) le role d|(?:du bist|sie sind) (?:jetzt|ab jetzt|nun|ab sofort"
+    r"|von nun an)|(?:ab jetzt|ab sofort|von nun an),? (?:bist du|sind sie)"
+    r"|verhalte dich wie|spiele? die rolle|tu so,? als (?:ob|warst)"
+    # Into a mode, in the five: "estás en modo desarrollador", "tu es maintenant en mode",
+    # "du bist jetzt im Entwicklermodus", "aktiviere den Entwicklermodus".
+    r"|(?:estas|eres) (?:ahora )?en (?:el )?modo|(?:voce|tu) (?:agora )?(?:esta|estas)"
+    r" (?:agora )?(?:no|em) modo|sei (?:ora |adesso )?(?:in|nella) modalita|(?:tu es|vous etes)"
+    r" (?:maintenant |desormais )?en mode|(?:du bist|sie sind|bist du) (?:jetzt |nun |ab jetzt"
+    r" |ab sofort )?im [a-z]*modus|(?:activa|entra en|pasa a) (?:el )?modo|(?:ative|ativa"
+    r"|entre no|entra no) (?:o )?modo|(?:attiva|entra in|passa alla) (?:la )?modalita"
+    r"|(?:active|activez|passe en|passez en|entre en) (?:le )?mode|(?:aktiviere|aktivieren sie"
+    r"|wechsle in|wechseln sie in) den [a-z]*modus)".replace(" ", r"[^a-z0-9]+")
 )
 
 # How far (characters, between starts) a property may stand from its switch and count:
@@ -201,7 +187,7 @@ def switched(text: str, findings: Sequence[Finding]) -> Sequence[Finding]:
     # Accents folded, case-blind: "désormais" reads "desormais". NFKD keeps one base
     # letter per accented one; the window's offsets are not needed (the switch's finding
     # takes the property's span).
-    window = unicodedata.normalize("NFKD", window.replace("\u2019", "'").translate(_BASELESS))
+    window = unicodedata.normalize("NFKD", window.replace("\u2019", "'"))
     plain = window.encode("ascii", "ignore").decode().lower()
     if _SWITCH.search(plain) is None:
         return findings
