@@ -43,9 +43,11 @@ _SWITCH_OFF = (
     r"(disable|deactivate|turn off|switch off|shut off|remove|lift|strip( away)?|circumvent"
     r"|get around|evade|suspend|unlock|drop)"
 )
-# What a model was trained into: "bypass your safety training", "override your alignment
-# tuning". Not after "drop", "remove", "forget" or "ignore": "drop your safety training
-# forms at reception" and "never forget your safety training" are a workplace's.
+# What a model was trained into: "bypass your safety training", "disable your alignment
+# tuning". Not after "drop", "remove", "forget", "ignore", "override" or "get around": "drop
+# your safety training forms", "never forget your safety training", "never let complacency
+# override your safety training" are a workplace's, "how do jailbreaks get around your
+# safety training?" a researcher's.
 _TRAINED = (
     r"(safety|alignment|ethics|ethical|moral|harmlessness|rlhf|refusal) (training|conditioning"
     r"|tuning|fine tuning)"
@@ -74,8 +76,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     (_IGNORE, "ignore.switch_off_own",
      _SWITCH_OFF + " " + _YOUR + r"(safety |content )?" + _MODELS_OWN, 1.0),
     (_IGNORE, "ignore.bypass_training",
-     r"(bypass|override|overrule|circumvent|disable|deactivate|turn off|switch off|get around"
-     r"|evade|undo|break free (of|from)|break out of) " + _YOUR + _TRAINED, 1.0),
+     r"(bypass|circumvent|disable|deactivate|turn off|switch off|evade|undo|break free (of"
+     r"|from)|break out of) " + _YOUR + _TRAINED, 1.0),
     # Anybody's limits switched off: weak (a coach's advice), a block beside a mode.
     (_ROLE, "role.switch_off_limits", _SWITCH_OFF + " " + _YOUR + _ANYBODYS, 0.6),
     # Whatever keeps it safe, all of it: weak (a security writer's), a block beside a
