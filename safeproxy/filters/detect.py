@@ -6,12 +6,13 @@ must be held back because a match could still be growing (see holdback.py).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from safeproxy.filters import spans
 from safeproxy.filters.api import Finding
+from safeproxy.filters.databases import Databases
 from safeproxy.filters.gate import GateReading, GateRule
 from safeproxy.filters.holds import earliest, hold_functions
 from safeproxy.filters.normalize import Normalized, Normalizer
@@ -40,11 +41,12 @@ class Detector:
         *,
         for_ascii: bool = True,
         fold_keeps_ascii: bool = False,
+        databases: Databases | None = None,
     ) -> None:
-        """`scanner`: the rules' patterns already compiled (a reload reuses the databases of
-        rules it did not change: compiling them is most of a policy's start-up).
+        """`scanner`: the rules' patterns already compiled (a reload reuses unchanged ones).
         `for_ascii`: off when only text outside ASCII reaches it (see Scanner).
-        `fold_keeps_ascii`: `fold` returns ASCII text unchanged (the homoglyph map)."""
+        `fold_keeps_ascii`: `fold` returns ASCII text unchanged (the homoglyph map).
+        `databases`: where compiled databases are kept (databases.py)."""
         self.name = name
         # Maps the normalised view to the text the patterns run on, one character for one
         # (the confusables skeleton for phrase rules); word boundaries stay judged on the view.
@@ -56,11 +58,9 @@ class Detector:
         self._normalizer = normalizer
         # Rules that rarely match (phrases) ask first whether anything matches at all.
         self._scanner = scanner or Scanner(
-            [r.pattern for r in self.rules],
-            presence_first=presence_first,
-            gate=gate,
-            for_ascii=for_ascii,
-        )
+            [r.pattern for r in self.rules], presence_first=presence_first, gate=gate,
+            for_ascii=for_ascii, databases=databases,
+        )  # fmt: skip
         self._holds = hold_functions(self.rules)
         self._rank = {r.pattern.rule: r.rank for r in self.rules if r.rank}
         # Each phrase pattern's rules, for the gate's report of where it first matched.
@@ -71,10 +71,8 @@ class Detector:
         # second scanner with start tracking finds it, over that match's longest reach only.
         single = [i for i, r in enumerate(self.rules) if r.pattern.single]
         self._single = {i: n for n, i in enumerate(single)}
-        self._locator = Scanner(
-            [dataclasses.replace(self.rules[i].pattern, single=False, som=True) for i in single],
-            for_ascii=for_ascii,
-        )
+        located = [replace(self.rules[i].pattern, single=False, som=True) for i in single]
+        self._locator = Scanner(located, for_ascii=for_ascii, databases=databases)
         self._anchored = frozenset(
             i for i, r in enumerate(self.rules) if r.anchor or r.start_of is not None
         ) | frozenset(single)

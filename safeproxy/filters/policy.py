@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from safeproxy.filters.api import (
     Mode,
     OnError,
 )
+from safeproxy.filters.databases import Databases, cache_directory
 from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.detector_types import default_registry
@@ -80,8 +82,14 @@ class Compiler:
         *,
         registry: Registry | None = None,
         gate_phrases: bool = True,
+        databases: Databases | None = None,
     ) -> None:
         # environ None: checking only (`safeproxy validate` in CI has no secrets).
+        # `databases`: where compiled databases are kept (databases.py); None: where the
+        # process environment says (a start, a worker and `validate` all compile the same).
+        self._databases = (
+            databases if databases is not None else Databases(cache_directory(os.environ))
+        )
         self._normalizer = normalizer
         self._detectors: dict[tuple[object, ...], Detector] = {}
         # Compiled databases by what they compile: those of the last `fresh()` round stay
@@ -253,7 +261,9 @@ class Compiler:
         key = (kinds, settings.max_decoded_chars, settings.depth)
         known = self._views.get(key)
         if known is None:
-            known = Views(chosen, settings.max_decoded_chars, settings.depth)
+            known = Views(
+                chosen, settings.max_decoded_chars, settings.depth, databases=self._databases
+            )
             self._views[key] = known
         return known
 
@@ -279,7 +289,11 @@ class Compiler:
             scanner = self._scanners.get(compiled) or self._last_scanners.get(compiled)
             if scanner is None:
                 scanner = Scanner(
-                    list(patterns), presence_first=presence_first, gate=gate, for_ascii=for_ascii
+                    list(patterns),
+                    presence_first=presence_first,
+                    gate=gate,
+                    for_ascii=for_ascii,
+                    databases=self._databases,
                 )
             self._scanners[compiled] = scanner
             known = Detector(
@@ -294,6 +308,7 @@ class Compiler:
                 for_ascii=for_ascii,
                 # The homoglyph map reads ASCII as itself (the leet map does not).
                 fold_keeps_ascii=fold == self._skeleton.letters,
+                databases=self._databases,
             )
             self._detectors[key] = known
         return known

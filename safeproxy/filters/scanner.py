@@ -17,11 +17,13 @@ at ASCII's speed, and its offsets are character offsets already.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import hyperscan
 
+from safeproxy.filters.databases import Databases, cache_directory
 from safeproxy.filters.gate import GateReading, GateRule, reading_ends
 from safeproxy.filters.projection import CASE_TWINS, ascii_only, fold_twins, project
 from safeproxy.filters.scratches import Scratches
@@ -102,12 +104,16 @@ class Scanner:
         gate: Sequence[GateRule] = (),
         project: bool = True,
         for_ascii: bool = True,
+        databases: Databases | None = None,
     ) -> None:
-        """`project`: read text outside ASCII as its projection where that reads the same
+        """`databases`: where compiled databases are kept (databases.py; None: where the
+        process environment says).
+        `project`: read text outside ASCII as its projection where that reads the same
         (off: always as UTF-8, the reference the projection is tested against).
         `for_ascii`: off for patterns that only text outside ASCII reaches (a text that is
         ASCII would be read as UTF-8, the same answer): no ASCII databases to compile."""
         self.patterns = tuple(patterns)
+        built = databases if databases is not None else Databases(cache_directory(os.environ))
         self._scratches = Scratches()
         self._zeros = [0] * len(self.patterns)
         self._som = tuple(p.som and not p.single for p in self.patterns)
@@ -126,19 +132,20 @@ class Scanner:
             and all(p.caseless for p in (*self.patterns, *(g.pattern for g in gate)))
         )
         utf8 = bool(self.patterns) and not self._twins
-        self._db = _compile(self.patterns, _flags) if utf8 else None
+        self._db = _compile(built, self.patterns, _flags) if utf8 else None
         # Plain ASCII text (most of it) scans faster without UTF-8 decoding in the engine.
         ascii = [(p, _ascii_flags(p)) for p in self.patterns]
         ascii += [(g.pattern, _presence_ascii_flags(g.pattern)) for g in gate]
         self._gate = tuple(gate)
-        self._db_ascii = _compile_with(ascii) if ascii and for_ascii else None
+        self._db_ascii = _compile_with(built, ascii) if ascii and for_ascii else None
         self.gated = bool(gate) and self._db_ascii is not None  # (where the gate is compiled)
         # Where every rule is single-match, the presence database would be the main one again
         # (same flags): scanning it first would only scan twice.
         wanted = presence_first and not all(p.single for p in self.patterns)
-        self._presence = _compile(self.patterns, _presence_flags) if wanted and utf8 else None
+        patterns = self.patterns
+        self._presence = _compile(built, patterns, _presence_flags) if wanted and utf8 else None
         self._presence_ascii = (
-            _compile(self.patterns, _presence_ascii_flags) if wanted and for_ascii else None
+            _compile(built, patterns, _presence_ascii_flags) if wanted and for_ascii else None
         )
 
     @property
@@ -296,19 +303,16 @@ def _char_offsets(
     return table.__getitem__
 
 
-def _compile(patterns: Sequence[Pattern], flags: Callable[[Pattern], int]) -> hyperscan.Database:
-    return _compile_with([(p, flags(p)) for p in patterns])
+def _compile(
+    databases: Databases, patterns: Sequence[Pattern], flags: Callable[[Pattern], int]
+) -> hyperscan.Database:
+    return _compile_with(databases, [(p, flags(p)) for p in patterns])
 
 
-def _compile_with(patterns: Sequence[tuple[Pattern, int]]) -> hyperscan.Database:
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    db.compile(
-        expressions=[p.regex.encode() for p, _ in patterns],
-        ids=list(range(len(patterns))),
-        elements=len(patterns),
-        flags=[f for _, f in patterns],
-    )
-    return db
+def _compile_with(
+    databases: Databases, patterns: Sequence[tuple[Pattern, int]]
+) -> hyperscan.Database:
+    return databases.compile([p.regex.encode() for p, _ in patterns], [f for _, f in patterns])
 
 
 def _ascii_flags(pattern: Pattern) -> int:

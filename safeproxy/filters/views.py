@@ -17,11 +17,13 @@ at `max_chars` decoded characters per scan: a text that decodes to more is a fil
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import hyperscan
 
 from safeproxy.filters.api import Finding
+from safeproxy.filters.databases import Databases, cache_directory
 from safeproxy.filters.decoded import no_tail
 from safeproxy.filters.decoders import Decoder
 from safeproxy.filters.holdback import Finder
@@ -39,23 +41,30 @@ JOINER = "\x00"
 class Gate:
     """One presence-only scan for every decoder's gate; says which decoders may apply."""
 
-    def __init__(self, decoders: Sequence[Decoder], project: bool = True) -> None:
+    def __init__(
+        self,
+        decoders: Sequence[Decoder],
+        project: bool = True,
+        databases: Databases | None = None,
+    ) -> None:
         """`project`: read text outside ASCII as its projection where a gate can (off: all
-        as UTF-8, the reference the projection is tested against)."""
+        as UTF-8, the reference the projection is tested against). `databases`: where
+        compiled databases are kept (databases.py; None: where the environment says)."""
+        built = databases if databases is not None else Databases(cache_directory(os.environ))
         base = int(hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS)
         utf8 = base | int(hyperscan.HS_FLAG_UTF8)
         # ASCII text (most of it) scans faster without UTF-8 decoding in the engine, with the
         # gates that can match it at all.
         self._ascii_ids = [i for i, d in enumerate(decoders) if d.ascii]
         ascii = [decoders[i].ascii_gate or decoders[i].gate for i in self._ascii_ids]
-        self._ascii = _compile(ascii, base) if ascii else None
-        self._utf8 = _compile([d.gate for d in decoders], utf8)
+        self._ascii = _compile(built, ascii, base) if ascii else None
+        self._utf8 = _compile(built, [d.gate for d in decoders], utf8)
         # Other text: the gates written in ASCII read its projection (as the scanner's
         # patterns do: scanner.py), the rest its UTF-8.
         narrow = [i for i, d in enumerate(decoders) if project and ascii_only(d.gate)]
         wide = [i for i in range(len(decoders)) if i not in narrow]
         self._parts: list[tuple[hyperscan.Database, list[int] | None, bool]] = [
-            (_compile([decoders[i].gate for i in ids], flags), ids, projected)
+            (_compile(built, [decoders[i].gate for i in ids], flags), ids, projected)
             for ids, flags, projected in ((narrow, base, True), (wide, utf8, False))
             if ids
         ]
@@ -99,25 +108,24 @@ class Gate:
         self._scratches.scan(db, data, on_match)
 
 
-def _compile(patterns: Sequence[str], flags: int) -> hyperscan.Database:
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    db.compile(
-        expressions=[p.encode() for p in patterns],
-        ids=list(range(len(patterns))),
-        elements=len(patterns),
-        flags=[flags] * len(patterns),
-    )
-    return db
+def _compile(databases: Databases, patterns: Sequence[str], flags: int) -> hyperscan.Database:
+    return databases.compile([p.encode() for p in patterns], [flags] * len(patterns))
 
 
 class Views:
     """The decoders of a policy, their gate, and the caps on decoding."""
 
-    def __init__(self, decoders: Sequence[Decoder], max_chars: int, depth: int = 2) -> None:
+    def __init__(
+        self,
+        decoders: Sequence[Decoder],
+        max_chars: int,
+        depth: int = 2,
+        databases: Databases | None = None,
+    ) -> None:
         self.decoders = tuple(decoders)
         self.max_chars = max_chars
         self.depth = depth
-        self._gate = Gate(self.decoders) if self.decoders else None
+        self._gate = Gate(self.decoders, databases=databases) if self.decoders else None
         # Whole-text transforms (ROT13) hold nothing of their own.
         self._tails = [as_hold(d.tail) for d in self.decoders if d.tail is not no_tail]
         # The last text and its pieces (policies with the same views share this object: a

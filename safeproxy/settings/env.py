@@ -24,6 +24,11 @@ _SERVICE_LINK = re.compile(
 )
 
 
+# Variables of the process, not of the config: where compiled databases are kept
+# (filters/databases.py).
+NOT_OVERRIDES = frozenset({"SAFEPROXY_CACHE_DIR"})
+
+
 def is_service_link(name: str) -> bool:
     """Whether a SAFEPROXY_* variable has the shape of a Kubernetes service link."""
     rest = name[len(ENV_PREFIX) :]
@@ -52,7 +57,7 @@ def apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> Ove
     """Set `data` paths from SAFEPROXY_A__B=value variables; values are parsed as YAML scalars."""
     result = Overrides()
     for key in sorted(environ):
-        if not key.startswith(ENV_PREFIX):
+        if not key.startswith(ENV_PREFIX) or key in NOT_OVERRIDES:
             continue
         if is_service_link(key):
             result.ignored.append(key)
