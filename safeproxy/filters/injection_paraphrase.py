@@ -96,14 +96,19 @@ _GONE = (
 )
 
 # Persona halves. The opener casts the model in a role; the claim says the role has no
-# limits. "Pretend you are a pirate" and "the API has no limits" are each one half.
+# limits. "Pretend you are a pirate" and "the API has no limits" are each one half. "From
+# now on you" opens a role only with a verb or noun of one: "from now on you will receive
+# invoices", "... will be able to use the assistant", "... are responsible" cast nobody.
 # Several patterns, not one: the phrase gate spells out each one's readings (contractions
 # and leetspeak), and as one pattern that is over the engine's length limit (which drops the
 # gate).
 _OPENERS = (
     r"(you are now|you are going to (be|act|pretend)|from (now on|this moment|this point"
-    r"|here on)( on)?,? you (are|will|shall)|you will (respond|answer|reply|act|behave) as"
-    r"|let s (play a game|pretend|role ?play))",
+    r"|here on)( on)?,? you (are (now )?(an?|the|my|your|called|named|known as|free|no longer"
+    r"|released|unbound) |are (now )?[a-z0-9]+ ?[,.:;!]|(will|shall)"
+    r" (be (an?|the|my|your|called|named|known as) |act|respond|answer|reply|behave|play"
+    r"|pretend|role ?play|simulate|speak|talk|write|stay|ignore|obey|follow|only))"
+    r"|you will (respond|answer|reply|act|behave) as|let s (play a game|pretend|role ?play))",
     r"(act as|acting as|roleplay as|role play as|pretend to be|pretend you are|play the role of"
     r"|simulate|emulate|behave (like|as)|stay in character as|respond as|answer as|once as)",
     r"(pretend that you are|imagine you are|you will (now )?(roleplay|role play|pretend|simulate"
