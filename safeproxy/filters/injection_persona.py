@@ -30,6 +30,8 @@ import unicodedata
 from collections.abc import Sequence
 
 from safeproxy.filters.api import Finding
+from safeproxy.filters.injection_persona_world import FAMILIES as WORLD
+from safeproxy.filters.injection_persona_world import GATES as WORLD_GATES
 
 # The properties: what frees a persona from a model's limits.
 # (Not "limited by", "restricted by", "released from": read by the gate, they cost it 1 % of
@@ -110,6 +112,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
         0.6,
     ),
     ("injection.persona", PROPERTY_RULES[1], "(" + _PROPERTIES[5] + ")", 0.6),
+    # The same persona told it is one, in one clause, in more languages.
+    *WORLD,
 )
 # The switch's weight: a finding `switched` adds, not a phrase rule.
 WEIGHTS: dict[str, float] = {SWITCH_RULE: 0.5}
@@ -132,6 +136,7 @@ GATES: dict[str, str] = {
     r"|censura|limites|limiti|reglas|regole|regras|tabu|etica|moral|sans ([a-z]+ )?"
     r"(restriction|filtr|censure|limite|regle|tabou|ethique)|ohne ([a-z]+ )?[a-z]*"
     r"(einschrankung|beschrankung|filter|zensur|grenzen|regeln|richtlinien|tabu|ethik))",
+    **WORLD_GATES,
 }
 
 # Switches of persona: becoming another, a mode entered, and the copula "from now on you
