@@ -297,7 +297,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.system_prompt_extraction", "extract.first_words",
      r"(" + _SHOW[1:-1] + r"|start with|begin with|(begin|start) (your )?(reply|response"
      r"|answer|output) with) (me )?(the )?(first|opening|initial) ([a-z0-9]+ )?"
-     r"(words|lines|sentences|paragraphs|characters|tokens) of (your|you r) (system |initial "
+     r"(words?|lines?|sentences?|paragraphs?|characters?|tokens?) of (your|you r) (system "
+     r"|initial "
      r"|original |hidden )?(prompt|instructions|system message|directives|guidelines|rules"
      r"|context window|preamble)",
      1.0),
@@ -393,7 +394,7 @@ GATES: dict[str, str] = {
     "ignore.users_request": _USERS_REQUEST,
     # Its verbs and its "([a-z0-9]+ )?" count read on the plain view kept the gate busy on
     # prose: 5.6 us of every 4 KB.
-    "extract.first_words": r"(words|lines|sentences|paragraphs|characters|tokens) of (your"
+    "extract.first_words": r"(words?|lines?|sentences?|paragraphs?|characters?|tokens?) of (your"
     r"|you r) (system |initial |original |hidden )?(prompt|instructions|system message"
     r"|directives|guidelines|rules|context window|preamble)",
 }
