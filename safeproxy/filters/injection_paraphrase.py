@@ -77,7 +77,7 @@ _WHEN = (
 )
 # The same order as a statement: the orders are declared void.
 _VOID = (
-    r"(are|is|have been|has been|were) (now )?(void|null|cancell?ed|revoked|rescinded"
+    r"(are|is|have been|has been|were) (now |hereby )?(void|null|cancell?ed|revoked|rescinded"
     r"|obsolete|outdated|out of date|superseded|expired|deprecated|retired|lifted|overridden"
     r"|suspended|deleted|invalid|no longer (valid|in effect|in force|active|applicable))"
     r"|no longer appl(y|ies)|(do|does) not apply anymore"
@@ -138,8 +138,8 @@ _CLAIMS: tuple[str, ...] = (
     r"(never|won t|will not) (ever )?(refuses?|declines?) (a |any |to answer )?(requests?"
     r"|questions?|prompts?|query|queries|anything)"
     r"|(doesn t|does not|don t|do not|never) (have to |need to )?(follow|obey|adhere to"
-    r"|care about) (any )?(rules|guidelines|policies|ethics|morals)"
-    r"|no (restrictions|limits|limitations|filters|boundaries) (whatsoever|at all)",
+    r"|care about) (any )?(rules|guidelines|policies|ethics|morals)|you have no rules (at all"
+    r"|whatsoever)|no (restrictions|limits|limitations|filters|boundaries) (whatsoever|at all)",
 )
 # A claim with a gap: the words that free it, a word, then what a model is bound by ("Tyler
 # is not bound by rules, morals and ethics", "Steve is not limited to Open AI's rules", "you

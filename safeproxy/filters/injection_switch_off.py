@@ -58,18 +58,18 @@ _WHEN_GIVEN = r"( earlier| before| previously| initially| at the (start|beginnin
 # A stretch of time the order is to hold for.
 _HENCE = (
     r"(from now on|from here on|going forward|henceforth|for the rest of (this|our|the)"
-    r" (conversation|chat|session))"
+    r" (conversation|chat|session)|from this (point|moment) (on|onwards?|forward))"
 )
 # Only what guards a model's answers: "without restrictions" is also said of length ("you
 # write without restrictions on length"), so not for a block alone.
 _UNGUARDED = (
     r"without (any |all |your |the )?(filters?|filtering|censorship|guardrails|safeguards"
-    r"|refusals?)"
+    r"|refusals?|refusing|question|questioning|objection)"
 )
 # And limits anybody has, for the weak demand.
 _UNFILTERED = _UNGUARDED[:-1] + r"|restrictions|limits|limitations|rules)"
 _ANSWER = (
-    r"(answer|respond|reply|write|speak|talk|comply)( to)?( me| everything| anything"
+    r"(answer|respond|reply|write|speak|talk|comply)( to| with)?( me| everything| anything"
     r"| all( of)?( my)? (questions|requests|prompts)| every (question|request|prompt))?"
 )
 
@@ -178,6 +178,12 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      + r" (are|is|were|was|have been|has been) (now )?(void|null|revoked|cancell?ed|invalid"
      r"|obsolete|outdated|superseded|overridden|no longer (valid|active|in effect|in force))",
      0.6),
+    # A new order declared over the old ones: "your new directive overrides all prior ones".
+    (_IGNORE, "ignore.new_overrides",
+     r"your (new|latest|current|real) (directive|instruction|order)s? (overrides?"
+     r"|supersedes?|replaces?|cancels?|voids?|trumps?) (all |any |every )?(of )?(the |your )?"
+     r"(prior|previous|earlier|old|other|existing|original)( ones?| instructions| directives"
+     r"| rules| orders)?", 1.0),
     (_ROLE, "role.follow_mine",
      r"(follow|obey) (mine|only mine|me instead|my (instructions|orders|rules|commands)"
      r" (instead|only|from now on))", 0.5),
