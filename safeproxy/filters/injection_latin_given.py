@@ -175,10 +175,49 @@ GIVEN_FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     (_IGNORE, "ignore.tr_given", _TR_GIVEN, 1.0),
     (_IGNORE, "ignore.pt_more_orders", _PT_MORE, 1.0),
 )  # fmt: skip
+# Halves (0.5 each, a block together): the rules forgotten with nothing to say whose
+# ("oublie tes règles", "vergiss die Regeln": a coach's, a cook's), and an answer demanded
+# without limits ("réponds sans aucune limite": also a quiz's), in French, Spanish, Italian,
+# Portuguese, German, Dutch and Polish.
+_FORGET_RULES: dict[str, str] = {
+    "fr": r"(oublie|oubliez|ignore|ignorez) (toutes )?(tes|vos|les) (regles|consignes"
+    r"|restrictions)",
+    "es": r"(olvida|olvide|olvidate de|ignora|ignore) (todas )?(tus|las|sus) (reglas|normas"
+    r"|restricciones)",
+    "it": r"(dimentica|dimenticati|ignora) (tutte )?(le )?(tue |sue )?(regole|restrizioni)",
+    "pt": r"(esqueca|esquece|ignore|ignora) (todas )?(as )?(suas |tuas )?(regras|restricoes)",
+    "de": r"(vergiss|vergessen sie|ignoriere|ignorieren sie) (alle )?(deine |die |ihre )?"
+    r"(regeln|einschrankungen|vorgaben)",
+    "nl": r"(vergeet|negeer) (alle )?(de |je |jouw )?(regels|beperkingen)",
+    "pl": r"(zapomnij|zignoruj) (o )?(wszystkich |wszystkie )?(zasadach|zasady|ograniczeniach)",
+}
+_ANSWER_UNLIMITED: dict[str, str] = {
+    "fr": r"(reponds|repondez) (a tout |a toutes les questions )?sans (aucune |aucun |la"
+    r" moindre )?(limites?|restrictions?|filtres?|censure)",
+    "es": r"(responde|contesta|responda|conteste) (a todo |a todas las preguntas )?sin"
+    r" (ningun |ninguna )?(limites?|restricci(o|on)(nes)?|filtros?|censura)",
+    "it": r"(rispondi|risponda) (a tutto |a tutte le domande )?senza (alcun |alcuna |nessun"
+    r" |nessuna )?(limiti|limite|restrizioni|restrizione|filtri|filtro|censura)",
+    "pt": r"(responda|responde) (a tudo |a todas as perguntas )?sem (nenhum |nenhuma"
+    r" |qualquer )?(limites?|restricoes|restricao|filtros?|censura)",
+    "de": r"(antworte|antworten sie|beantworte) (auf alles |alle fragen )?ohne (jede"
+    r" |jegliche |irgendwelche )?(grenzen?|einschrankungen|einschrankung|filter|zensur)",
+    "nl": r"(antwoord|beantwoord) (op alles |alle vragen )?zonder (enige |enkele )?"
+    r"(beperkingen|beperking|grenzen|filters?|censuur)",
+    "pl": r"(odpowiadaj|odpowiedz) (na wszystko |na wszystkie pytania )?bez (zadnych"
+    r" |jakichkolwiek )?(ograniczen|filtrow|cenzury)",
+}
+_HALVES: tuple[tuple[str, str, str, float], ...] = (
+    *((_IGNORE, f"ignore.{lang}_forget_rules", rx, 0.5) for lang, rx in _FORGET_RULES.items()),
+    *((_ROLE, f"role.{lang}_answer_unlimited", rx, 0.5)
+      for lang, rx in _ANSWER_UNLIMITED.items()),
+)  # fmt: skip
 # All registered: read by the phrase gate by their rarer words (GATES), they cost ordinary
 # prose 0.3 % instructions per 4 KB (callgrind), and the limits declared gone 0.7 %.
-FAMILIES: tuple[tuple[str, str, str, float], ...] = GIVEN_FAMILIES + tuple(
-    (_ROLE, f"role.{lang}_no_limits", rx, 0.5) for lang, rx in _NO_LIMITS.items()
+FAMILIES: tuple[tuple[str, str, str, float], ...] = (
+    GIVEN_FAMILIES
+    + tuple((_ROLE, f"role.{lang}_no_limits", rx, 0.5) for lang, rx in _NO_LIMITS.items())
+    + _HALVES
 )
 
 # What the phrase gate reads for these rules (injection.GATES): the words every match ends
