@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import threading
 import time
@@ -70,7 +71,10 @@ class Stack:
         # Started before the config is built, so a config can use their `url`.
         self.judges = judges or []
         self._config = config
-        self._environ = environ or {}
+        # The proxy reads its environment from `environ` alone: the test run's compiled
+        # databases (tests/conftest.py) are passed on, so a stack does not compile them again.
+        shared = {k: v for k, v in os.environ.items() if k == "SAFEPROXY_CACHE_DIR"}
+        self._environ = shared | (environ or {})
         self._extra = extra_upstreams or []
         self._tracer_provider = tracer_provider
         self._clock = clock
