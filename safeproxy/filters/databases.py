@@ -7,11 +7,14 @@ again, so each database is stored under a digest of everything that decides its 
 engine's version, the machine, the mode, every expression, id and flag) and read back when
 the same digest is asked for.
 
-What is read is trusted as far as its directory is: the directory must belong to this user
-and be writable by nobody else (as ssh asks of `~/.ssh`), else the cache is not used. Each
-file carries a SHA-256 of its payload, checked before the engine sees it: the engine's own
-loader accepts truncated or altered bytes. Any failure to read, check, load or write falls
-back to compiling in memory; the cache can only save time, never change an answer.
+What is read is trusted as far as its directory is: the directory, and each file read from
+it, must belong to this user and be writable by nobody else (as ssh asks of `~/.ssh`), else
+it is not used. The directory is opened without following a symbolic link and every file is
+opened through that descriptor, also without following one, so what was checked is what is
+read. Each file carries a SHA-256 of its payload, checked before the engine sees it: the
+engine's own loader accepts truncated or altered bytes. Any failure to read, check, load or
+write falls back to compiling in memory; the cache can only save time, never change an
+answer.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ import hashlib
 import importlib.metadata
 import os
 import platform
+import secrets
 import stat
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import hyperscan
@@ -37,9 +40,9 @@ class Databases:
     `compiled` and `loaded` count what each call cost (the tests count work, not time)."""
 
     def __init__(self, directory: Path | None = None) -> None:
-        self._directory = directory if directory is not None and _usable(directory) else None
+        self._directory = directory if directory is not None and _prepare(directory) else None
         # What decides a database's bytes besides its patterns: the engine and the machine.
-        self._engine = f"{importlib.metadata.version('hyperscan')}\0{platform.machine()}\0block"
+        self._engine = f"{_engine_version()}\0{platform.machine()}\0block"
         self.compiled = 0
         self.loaded = 0
 
@@ -49,24 +52,28 @@ class Databases:
 
     def compile(self, expressions: Sequence[bytes], flags: Sequence[int]) -> hyperscan.Database:
         """A database of `expressions`, ids 0..n-1, each with its flags."""
-        home = self._directory
-        path = None if home is None else home / _key(self._engine, expressions, flags)
-        if path is not None:
-            db = _load(path)
-            if db is not None:
-                self.loaded += 1
-                return db
-        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        db.compile(
-            expressions=list(expressions),
-            ids=list(range(len(expressions))),
-            elements=len(expressions),
-            flags=list(flags),
-        )
-        self.compiled += 1
-        if path is not None:
-            _store(path, hyperscan.dumpb(db))
-        return db
+        name = _key(self._engine, expressions, flags)
+        home = None if self._directory is None else _open_private(self._directory)
+        try:
+            if home is not None:
+                db = _load(home, name)
+                if db is not None:
+                    self.loaded += 1
+                    return db
+            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            db.compile(
+                expressions=list(expressions),
+                ids=list(range(len(expressions))),
+                elements=len(expressions),
+                flags=list(flags),
+            )
+            self.compiled += 1
+            if home is not None:
+                _store(home, name, db)
+            return db
+        finally:
+            if home is not None:
+                os.close(home)
 
 
 def cache_directory(environ: Mapping[str, str]) -> Path | None:
@@ -81,14 +88,42 @@ def cache_directory(environ: Mapping[str, str]) -> Path | None:
     return Path(base) / "safeproxy" / "hyperscan" if base else None
 
 
-def _usable(directory: Path) -> bool:
+def _engine_version() -> str:
+    try:
+        return importlib.metadata.version("hyperscan")
+    except importlib.metadata.PackageNotFoundError:  # a build without metadata
+        return str(getattr(hyperscan, "__version__", "unknown"))
+
+
+def _prepare(directory: Path) -> bool:
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = directory.stat()
     except OSError:
         return False  # read-only file systems, no home: compile in memory
-    private = not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and private
+    home = _open_private(directory)
+    if home is None:
+        return False
+    os.close(home)
+    return True
+
+
+def _open_private(directory: Path) -> int | None:
+    """The directory, opened without following a symbolic link, if this user owns it and
+    nobody else may write to it; every file operation goes through this descriptor, so the
+    directory checked is the one used (a path could be swapped between the two)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    if _private(os.fstat(fd), stat.S_ISDIR):
+        return fd
+    os.close(fd)
+    return None
+
+
+def _private(info: os.stat_result, kind: Callable[[int], bool]) -> bool:
+    others_write = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return kind(info.st_mode) and info.st_uid == os.geteuid() and not others_write
 
 
 def _key(engine: str, expressions: Sequence[bytes], flags: Sequence[int]) -> str:
@@ -99,9 +134,16 @@ def _key(engine: str, expressions: Sequence[bytes], flags: Sequence[int]) -> str
     return digest.hexdigest()
 
 
-def _load(path: Path) -> hyperscan.Database | None:
+def _load(home: int, name: str) -> hyperscan.Database | None:
     try:
-        data = path.read_bytes()
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=home)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as file:
+            if not _private(os.fstat(file.fileno()), stat.S_ISREG):
+                return None
+            data = file.read()
     except OSError:
         return None
     payload = data[_DIGEST:]
@@ -117,17 +159,21 @@ def _load(path: Path) -> hyperscan.Database | None:
     return db
 
 
-def _store(path: Path, payload: bytes) -> None:
+def _store(home: int, name: str, db: hyperscan.Database) -> None:
     # Written whole under a temporary name, then renamed: a concurrent reader (another
     # worker) sees the old file or the new one, never half of one.
+    temporary = f".part-{secrets.token_hex(8)}"
     try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-    except OSError:
-        return
+        payload = hyperscan.dumpb(db)
+        fd = os.open(
+            temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=home
+        )
+    except (OSError, hyperscan.error, MemoryError):
+        return  # the database compiled: only its copy on disk is lost
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(hashlib.sha256(payload).digest() + payload)
-        os.replace(temporary, path)
+        os.replace(temporary, name, src_dir_fd=home, dst_dir_fd=home)
     except OSError:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            os.unlink(temporary, dir_fd=home)

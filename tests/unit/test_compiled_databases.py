@@ -44,7 +44,7 @@ def test_a_second_process_loads_what_the_first_compiled(tmp_path: Path) -> None:
 @given(TEXT)
 def test_a_loaded_database_answers_as_a_compiled_one(text: str) -> None:
     directory = _shared_directory()
-    compiled = Scanner(PATTERNS, presence_first=True)
+    compiled = Scanner(PATTERNS, presence_first=True, databases=Databases(None))
     Scanner(PATTERNS, presence_first=True, databases=Databases(directory))
     loaded_from = Databases(directory)
     loaded = Scanner(PATTERNS, presence_first=True, databases=loaded_from)
@@ -85,6 +85,44 @@ def test_a_directory_others_can_write_is_not_used(tmp_path: Path) -> None:
     Scanner(PATTERNS, databases=databases)
     assert databases.directory is None and databases.compiled > 0
     assert list(shared.iterdir()) == []
+
+
+def test_a_symbolic_link_to_a_directory_is_not_used(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    databases = Databases(link)
+    Scanner(PATTERNS, databases=databases)
+    assert databases.directory is None and databases.compiled > 0
+    assert list(real.iterdir()) == []
+
+
+def test_a_file_others_can_write_is_not_read(tmp_path: Path) -> None:
+    Scanner(PATTERNS, databases=Databases(tmp_path))
+    for path in _files(tmp_path):
+        path.chmod(0o666)
+    again = Databases(tmp_path)
+    Scanner(PATTERNS, databases=again)
+    assert again.loaded == 0 and again.compiled > 0
+
+
+def test_a_file_that_is_a_symbolic_link_is_not_read(tmp_path: Path) -> None:
+    Scanner(PATTERNS, databases=Databases(tmp_path))
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    for path in _files(tmp_path):
+        target = elsewhere / path.name
+        path.rename(target)
+        path.symlink_to(target)
+    again = Databases(tmp_path)
+    Scanner(PATTERNS, databases=again)
+    assert again.loaded == 0 and again.compiled > 0
+
+
+def test_no_partial_file_is_left_behind(tmp_path: Path) -> None:
+    Scanner(PATTERNS, databases=Databases(tmp_path))
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_an_unwritable_place_compiles_in_memory(tmp_path: Path) -> None:
