@@ -234,7 +234,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     # behaviour".
     ("injection.system_prompt_extraction", "extract.defines_you",
      SHOW + r" (me |us )?(back )?(the )?(verbatim |exact |full |whole )?(contents? |text |"
-     r"wording )?(of )?(the )?(message|text|prompt|instructions|document) (that |which )?"
+     r"wording )?(of )?(the )?(message|prompt|instructions) (that |which )?"
      + _DEFINES, 1.0),
 )  # fmt: skip
 
