@@ -30,7 +30,7 @@ from safeproxy.edge.readiness import Readiness
 from safeproxy.exchange.admission import Admission
 from safeproxy.exchange.guard import Guard
 from safeproxy.filters.confusables import skeleton_table
-from safeproxy.filters.databases import Databases, cache_directory
+from safeproxy.filters.databases import databases_for
 from safeproxy.filters.detector_types import default_registry
 from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.policy import CompiledPolicy, Compiler
@@ -213,7 +213,7 @@ def build_app(
             metrics.breaker_open.labels("judge", name).set(0)
     # Policies, routes, the tenant map and deep-check plans: one generation, swapped whole.
     compiler = Compiler(Normalizer(), Skeleton(skeleton_table()), env, registry=default_registry(),
-                        databases=Databases(cache_directory(env)))  # fmt: skip
+                        databases=databases_for(env))  # fmt: skip
     builder = Builder(compiler, recorder.tenants, deep.compile if deep is not None else None)
     generations = GenerationHolder(builder.build(settings, 1))
     first = generations.current

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata
+import logging
 import os
 import platform
 import secrets
@@ -76,12 +77,28 @@ class Databases:
                 os.close(home)
 
 
+def databases_for(environ: Mapping[str, str]) -> Databases:
+    """A server's databases, kept where `environ` says. Where that place cannot be used (a
+    volume others may write, a directory of another user, a read-only file system) every
+    start compiles again, so it is said once, at start-up; `SAFEPROXY_CACHE_DIR=off` is
+    silent."""
+    wanted = cache_directory(environ)
+    databases = Databases(wanted)
+    if wanted is not None and databases.directory is None:
+        logging.getLogger("safeproxy.startup").warning(
+            "compiled-database cache %s is not usable (it must be a directory of this user"
+            " that nobody else may write); compiling in memory on every start",
+            wanted,
+        )
+    return databases
+
+
 def cache_directory(environ: Mapping[str, str]) -> Path | None:
     """Where compiled databases are kept: `SAFEPROXY_CACHE_DIR` (empty or `off`: nowhere),
     else `$XDG_CACHE_HOME/safeproxy/hyperscan`, else `~/.cache/safeproxy/hyperscan`."""
     chosen = environ.get("SAFEPROXY_CACHE_DIR")
     if chosen is not None:
-        return None if chosen.strip() in ("", "off") else Path(chosen)
+        return None if chosen.strip() in ("", "off") else Path(chosen).expanduser()
     base = environ.get("XDG_CACHE_HOME") or (
         str(Path(environ["HOME"]) / ".cache") if environ.get("HOME") else ""
     )

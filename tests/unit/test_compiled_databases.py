@@ -3,6 +3,7 @@ a database read back answers exactly as the one compiled."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeproxy.filters.databases import Databases, cache_directory
+from safeproxy.filters.databases import Databases, cache_directory, databases_for
 from safeproxy.filters.scanner import Pattern, Scanner
 from safeproxy.settings.loading import load_settings
 
@@ -133,8 +134,26 @@ def test_an_unwritable_place_compiles_in_memory(tmp_path: Path) -> None:
     assert databases.directory is None and databases.compiled > 0
 
 
+def test_a_server_says_once_when_its_cache_cannot_be_used(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with caplog.at_level(logging.WARNING, logger="safeproxy.startup"):
+        assert databases_for({"SAFEPROXY_CACHE_DIR": str(shared)}).directory is None
+        assert databases_for({"SAFEPROXY_CACHE_DIR": "off"}).directory is None
+        good = databases_for({"SAFEPROXY_CACHE_DIR": str(tmp_path / "private")})
+    assert good.directory == tmp_path / "private"
+    assert [r.getMessage() for r in caplog.records] == [
+        f"compiled-database cache {shared} is not usable (it must be a directory of this user"
+        " that nobody else may write); compiling in memory on every start"
+    ]
+
+
 def test_where_the_cache_lives() -> None:
     assert cache_directory({"SAFEPROXY_CACHE_DIR": "/srv/c", "HOME": "/h"}) == Path("/srv/c")
+    assert cache_directory({"SAFEPROXY_CACHE_DIR": "~/c"}) == Path("~/c").expanduser()
     assert cache_directory({"SAFEPROXY_CACHE_DIR": "off", "HOME": "/h"}) is None
     assert cache_directory({"SAFEPROXY_CACHE_DIR": "", "HOME": "/h"}) is None
     assert cache_directory({"XDG_CACHE_HOME": "/x", "HOME": "/h"}) == Path("/x/safeproxy/hyperscan")
