@@ -77,6 +77,12 @@ class Databases:
                 os.close(home)
 
 
+def given_or_default(databases: Databases | None) -> Databases:
+    """`databases`, or those the process environment names (components built without a
+    server's: tests, benchmarks, `replay`)."""
+    return databases if databases is not None else Databases(cache_directory(os.environ))
+
+
 def databases_for(environ: Mapping[str, str]) -> Databases:
     """A server's databases, kept where `environ` says. Where that place cannot be used (a
     volume others may write, a directory of another user, a read-only file system) every

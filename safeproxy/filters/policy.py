@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from safeproxy.filters.api import (
     Mode,
     OnError,
 )
-from safeproxy.filters.databases import Databases, cache_directory
+from safeproxy.filters.databases import Databases, given_or_default
 from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.detector_types import default_registry
@@ -86,10 +85,8 @@ class Compiler:
     ) -> None:
         # environ None: checking only (`safeproxy validate` in CI has no secrets).
         # `databases`: where compiled databases are kept (databases.py); None: where the
-        # process environment says (a start, a worker and `validate` all compile the same).
-        self._databases = (
-            databases if databases is not None else Databases(cache_directory(os.environ))
-        )
+        # process environment says (a start, each worker and a replay compile the same).
+        self._databases = given_or_default(databases)
         self._normalizer = normalizer
         self._detectors: dict[tuple[object, ...], Detector] = {}
         # Compiled databases by what they compile: those of the last `fresh()` round stay

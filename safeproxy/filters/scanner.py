@@ -17,13 +17,12 @@ at ASCII's speed, and its offsets are character offsets already.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import hyperscan
 
-from safeproxy.filters.databases import Databases, cache_directory
+from safeproxy.filters.databases import Databases, given_or_default
 from safeproxy.filters.gate import GateReading, GateRule, reading_ends
 from safeproxy.filters.projection import CASE_TWINS, ascii_only, fold_twins, project
 from safeproxy.filters.scratches import Scratches
@@ -113,7 +112,7 @@ class Scanner:
         `for_ascii`: off for patterns that only text outside ASCII reaches (a text that is
         ASCII would be read as UTF-8, the same answer): no ASCII databases to compile."""
         self.patterns = tuple(patterns)
-        built = databases if databases is not None else Databases(cache_directory(os.environ))
+        built = given_or_default(databases)
         self._scratches = Scratches()
         self._zeros = [0] * len(self.patterns)
         self._som = tuple(p.som and not p.single for p in self.patterns)

@@ -17,13 +17,12 @@ at `max_chars` decoded characters per scan: a text that decodes to more is a fil
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import hyperscan
 
 from safeproxy.filters.api import Finding
-from safeproxy.filters.databases import Databases, cache_directory
+from safeproxy.filters.databases import Databases, given_or_default
 from safeproxy.filters.decoded import no_tail
 from safeproxy.filters.decoders import Decoder
 from safeproxy.filters.holdback import Finder
@@ -50,7 +49,7 @@ class Gate:
         """`project`: read text outside ASCII as its projection where a gate can (off: all
         as UTF-8, the reference the projection is tested against). `databases`: where
         compiled databases are kept (databases.py; None: where the environment says)."""
-        built = databases if databases is not None else Databases(cache_directory(os.environ))
+        built = given_or_default(databases)
         base = int(hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_CASELESS)
         utf8 = base | int(hyperscan.HS_FLAG_UTF8)
         # ASCII text (most of it) scans faster without UTF-8 decoding in the engine, with the
