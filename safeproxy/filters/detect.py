@@ -12,8 +12,9 @@ from typing import Any
 
 from safeproxy.filters import spans
 from safeproxy.filters.api import Finding
-from safeproxy.filters.databases import Databases
+from safeproxy.filters.databases import Databases, given_or_default
 from safeproxy.filters.gate import GateReading, GateRule
+from safeproxy.filters.hold_names import NameGate
 from safeproxy.filters.holds import earliest, hold_functions
 from safeproxy.filters.normalize import Normalized, Normalizer
 from safeproxy.filters.rules import Rule
@@ -62,6 +63,7 @@ class Detector:
             for_ascii=for_ascii, databases=databases,
         )  # fmt: skip
         self._holds = hold_functions(self.rules)
+        self._names = NameGate.of(self.rules, given_or_default(databases))
         self._rank = {r.pattern.rule: r.rank for r in self.rules if r.rank}
         # Each phrase pattern's rules, for the gate's report of where it first matched.
         self._by_pattern: dict[Pattern, list[int]] = {}
@@ -323,7 +325,8 @@ class Detector:
         # reaches back into released text (a word in progress), and then the rest cannot
         # change the answer. Only the identity map (ASCII) compares `floor` directly.
         limit = floor if view.sources is None else 0
-        return spans.to_original(view, earliest(self._holds, scanned, limit))
+        holds = self._holds if self._names is None else self._names.holds(scanned)
+        return spans.to_original(view, earliest(holds, scanned, limit))
 
     def _valid(self, index: int, norm: str, orig: str, work: Work) -> bool | None:
         """None: the scan's allowance is spent, the candidate stays unchecked."""

@@ -14,7 +14,7 @@ word, rules out most of the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from safeproxy.filters.rules import Rule
@@ -153,6 +153,25 @@ class Tail:
         return self.hold(norm)
 
 
+class Named:
+    """A rule's own hold that only a name can open (a document's "passport no.", a wallet's
+    "seed phrase", a cloud key id's prefix): where no name starts in the last `reach`
+    characters, `hold` answers the trailing run of `otherwise` ("": nothing), and a stream
+    does not ask it. `names` is a Hyperscan expression that matches, caselessly, at least
+    every name `hold` looks for (hold_names.py scans them all at once)."""
+
+    __slots__ = ("hold", "names", "otherwise", "reach")
+
+    def __init__(self, hold: Callable[[str], int], names: str, reach: int, otherwise: str) -> None:
+        self.hold = hold
+        self.names = names
+        self.reach = reach
+        self.otherwise = otherwise
+
+    def __call__(self, norm: str) -> int:
+        return self.hold(norm)
+
+
 Hold = AlphabetHold | CustomHold | FixedHold | Tail
 
 
@@ -161,8 +180,11 @@ def as_hold(hold: Callable[[str], int]) -> Hold:
     return hold if isinstance(hold, Tail) else Tail(hold)
 
 
-def hold_functions(rules: Sequence[Rule]) -> list[Hold]:
+def hold_functions(rules: Sequence[Rule], opened: Collection[Named] | None = None) -> list[Hold]:
     """As few hold functions as give the same (or an earlier, safer) answer for every rule.
+
+    `opened`: the named holds whose names are within their reach (None: all of them); the
+    others answer their `otherwise` run, and join the alphabets.
 
     An alphabet inside another one merges into it, with the longer of the two longest
     matches: its trailing run can only be longer. A rule's own trailing-run hold is an
@@ -177,6 +199,9 @@ def hold_functions(rules: Sequence[Rule]) -> list[Hold]:
         max_len = rule.pattern.max_len
         if isinstance(rule.hold, TrailingRun):
             runs.append((rule.hold.alphabet, max_len))
+        elif isinstance(rule.hold, Named) and opened is not None and rule.hold not in opened:
+            if rule.hold.otherwise:
+                runs.append((rule.hold.otherwise, max_len))
         elif rule.hold is not None:
             known = custom.get(rule.hold)
             if known is None:

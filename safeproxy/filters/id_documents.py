@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from safeproxy.filters.api import Severity
-from safeproxy.filters.holds import Tail
+from safeproxy.filters.holds import Named
 from safeproxy.filters.rules import ALNUM, Rule
 from safeproxy.filters.scanner import Pattern
 
@@ -156,7 +156,7 @@ DOCUMENT_RULES: dict[str, Rule] = {
         Severity.HIGH,
         _document_number,
         longest_only=True,
-        hold=Tail(_document_hold),
+        hold=Named(_document_hold, _DOCUMENTS, _MAX, ALNUM),
         start_of=lambda text, end: _last_name(_DOCUMENT_NAME, text, end),
         value=_value_span,
         grow_right_until=",;()\"'\x00.\n",
@@ -172,7 +172,7 @@ DOCUMENT_RULES: dict[str, Rule] = {
         Severity.MEDIUM,
         _birth_date,
         longest_only=True,
-        hold=Tail(_birth_hold),
+        hold=Named(_birth_hold, _BIRTH, _MAX, ALNUM),
         start_of=lambda text, end: _last_name(_BIRTH_NAME, text, end),
         value=_date_span,
     ),

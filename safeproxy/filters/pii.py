@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from safeproxy.filters import refiners
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
+from safeproxy.filters.holds import Named
 from safeproxy.filters.id_documents import DOCUMENT_RULES
 from safeproxy.filters.national_ids import NATIONAL_ID_COMPANIONS, NATIONAL_ID_RULES
 from safeproxy.filters.phones import phone_regions
@@ -28,6 +29,11 @@ from safeproxy.filters.spelled_email_words import (
 )
 
 _DIGIT = re.compile(f"[{DIGITS}]")
+
+
+# What opens an IBAN's hold (holds.Named): two letters before a digit, or a last word of one
+# or two letters that the digits have not reached yet.
+_IBAN_OPENS = r"[a-z]{2}[0-9]|(^|[^a-z0-9])[a-z]{1,2}$"
 
 
 def _iban_hold(norm: str) -> int:
@@ -234,7 +240,7 @@ PII_RULES: dict[str, Rule] = {
         ),
         Severity.HIGH,
         refine=refiners.iban_spans,
-        hold=_iban_hold,
+        hold=Named(_iban_hold, _IBAN_OPENS, 41, ""),
         alphabet=ALNUM + " .-",
         trailing=ALNUM,
     ),

@@ -15,6 +15,7 @@ import unicodedata
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
+from safeproxy.filters.holds import Named
 from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
 
@@ -92,7 +93,7 @@ CLOUD_RULES: dict[str, Rule] = {
         _paired_secret,
         bounded=False,
         value=_secret_span,
-        hold=_pair_hold,
+        hold=Named(_pair_hold, "|".join(_PREFIXES), _PAIR_MAX, ""),
         grow_right_until=" \"'`\x00,;.)<>]}|",
     ),
     "cloud_key_id": Rule(

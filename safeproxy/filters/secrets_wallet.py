@@ -28,7 +28,7 @@ import re
 from importlib.resources import files
 
 from safeproxy.filters.api import Severity
-from safeproxy.filters.holds import Tail
+from safeproxy.filters.holds import Named
 from safeproxy.filters.rules import ALNUM, Rule
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.work import Work
@@ -212,7 +212,7 @@ def wallet_rules(words: tuple[str, ...]) -> tuple[Rule, ...]:
             refine=seed.spans,
             # The window's names are found by one C search; each name tried pays RUN_UNITS.
             run_chars_per_unit=64,
-            hold=Tail(seed.hold),
+            hold=Named(seed.hold, _NAMES, _SPAN, ALNUM),
             start_of=seed.start,
             start_first=True,
             grow_right_until=_STOPS,

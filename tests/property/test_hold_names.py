@@ -1,0 +1,89 @@
+"""A stream asks a named hold only where one of its names is within reach (hold_names.py):
+whatever the text, the holds it picks answer what every hold asked would."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safeproxy.filters.api import Severity
+from safeproxy.filters.databases import Databases
+from safeproxy.filters.detect import Detector
+from safeproxy.filters.hold_names import NameGate
+from safeproxy.filters.holds import Hold, Named, earliest, hold_functions
+from safeproxy.filters.normalize import Normalizer
+from safeproxy.filters.pii import PII_RULES
+from safeproxy.filters.rules import ALNUM, Rule
+from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.secrets import SECRET_RULES
+
+RULES = [*PII_RULES.values(), *SECRET_RULES.values()]
+HOLDS = hold_functions(RULES)
+GATE = NameGate.of(RULES, Databases())
+# The names of the default holds, pieces of them, and what stands between a name and its value.
+PIECES = st.sampled_from(
+    (
+        "passport", "Passport", "passpor", "id card", "dob", "d.o.b", "born on", "may",
+        "seed", "Seed phrase", "mnemonic", "words", "akia", "AKIA", "asia", "ltai", "de89",
+        "GB82", "ab1", "x", "zz", "no.", "number", ": ", " ", "  ", "-", ".", ",", "/", "+",
+        "12", "7", "abandon", "ability", "able", "zoo", "é", "ж", "\n", "\x00", "|",
+    )
+)  # fmt: skip
+CHARS = st.sampled_from("aZ7 .-:/é")
+TEXTS = st.lists(st.one_of(PIECES, PIECES, CHARS), max_size=60).map("".join)
+
+
+def plain(holds: list[Hold], text: str) -> int:
+    return min([len(text), *(h(text) for h in holds)])
+
+
+def test_the_default_rules_have_named_holds() -> None:
+    assert GATE is not None
+
+
+@given(TEXTS)
+def test_the_picked_holds_answer_as_all_of_them(text: str) -> None:
+    assert GATE is not None
+    assert max(0, earliest(GATE.holds(text), text)) == max(0, plain(HOLDS, text))
+
+
+def _doc_rule(hold: Named) -> Rule:
+    return Rule("t.doc", Pattern("t.doc", "passport [0-9]+", 40), Severity.HIGH, hold=hold)
+
+
+@given(st.integers(0, 120), st.text(ALNUM + " ", max_size=200))
+def test_a_name_opens_its_hold_within_reach(gap: int, filler: str) -> None:
+    """Open wherever the hold would find its name (starting in the last 40 characters);
+    shut where the name ends before them, or there is none."""
+    named = Named(len, "passport", 40, ALNUM)
+    gate = NameGate.of([_doc_rule(named)], Databases())
+    assert gate is not None
+    clean = filler.replace("passport", "")
+    assert gate.opened(clean) == frozenset()
+    opened = gate.opened(clean + "passport" + " " * gap)
+    if gap <= 40 - len("passport"):
+        assert opened == {named}
+    if gap >= 40:
+        assert opened == frozenset()
+
+
+def test_prose_asks_no_named_hold() -> None:
+    """Counted, on a stream of prose through the detector: no named hold is called."""
+    calls = 0
+
+    def counted(norm: str) -> int:
+        nonlocal calls
+        calls += 1
+        return len(norm)
+
+    rules = [
+        *RULES,
+        _doc_rule(Named(counted, "passport", 40, "")),
+    ]
+    detector = Detector("t", rules, Normalizer())
+    prose = "The quarterly report shows steady growth in every region and the team expects more."
+    for end in range(1, len(prose) + 1):
+        detector.scan(prose[:end])
+    assert calls == 0
+    detector.scan(prose + " my passport no")
+    assert calls == 1
