@@ -14,6 +14,7 @@ word, rules out most of the others.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -170,6 +171,17 @@ class Named:
 
     def __call__(self, norm: str) -> int:
         return self.hold(norm)
+
+
+# A named hold that looks for its name anywhere in the window.
+ANYWHERE = 1 << 30
+
+
+def literal_opens(literal: str) -> str:
+    """A Named hold's names for a literal: the literal anywhere, or a start of it that ends
+    the text (a keyword still arriving)."""
+    starts = "|".join(re.escape(literal[:k]) for k in range(len(literal) - 1, 0, -1))
+    return f"{re.escape(literal)}|(?:{starts})$" if starts else re.escape(literal)
 
 
 Hold = AlphabetHold | CustomHold | FixedHold | Tail

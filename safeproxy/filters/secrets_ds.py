@@ -20,7 +20,7 @@ from importlib.resources import files
 from typing import Any
 
 from safeproxy.filters.api import Severity
-from safeproxy.filters.holds import PartialLiteral, TrailingRun
+from safeproxy.filters.holds import Named, PartialLiteral, TrailingRun, literal_opens
 from safeproxy.filters.rules import Rule, visible
 from safeproxy.filters.scanner import Pattern
 
@@ -94,7 +94,8 @@ def _hold(spec: dict[str, Any]) -> Callable[[str], int] | None:
     if value is not None and value != spec["alphabet"]:
         return TrailingRun(value)
     if spec["alphabet"] is None and spec["anchor"]:
-        return _AnchorHold(spec["anchor"], spec["max_len"])
+        anchor, max_len = spec["anchor"], spec["max_len"]
+        return Named(_AnchorHold(anchor, max_len), literal_opens(anchor), max_len, "")
     return None  # the whole match's alphabet, or max_len - 1
 
 

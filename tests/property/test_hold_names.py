@@ -3,6 +3,7 @@ whatever the text, the holds it picks answer what every hold asked would."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,9 +16,10 @@ from safeproxy.filters.normalize import Normalizer
 from safeproxy.filters.pii import PII_RULES
 from safeproxy.filters.rules import ALNUM, Rule
 from safeproxy.filters.scanner import Pattern
-from safeproxy.filters.secrets import SECRET_RULES
+from safeproxy.filters.secrets import SECRET_KINDS
 
-RULES = [*PII_RULES.values(), *SECRET_RULES.values()]
+# Every PII and secret rule: each kind's named holds are in them.
+RULES = [*PII_RULES.values(), *(rule for rules in SECRET_KINDS.values() for rule in rules)]
 HOLDS = hold_functions(RULES)
 GATE = NameGate.of(RULES, Databases())
 # The names of the default holds, pieces of them, and what stands between a name and its value.
@@ -26,7 +28,9 @@ PIECES = st.sampled_from(
         "passport", "Passport", "passpor", "id card", "dob", "d.o.b", "born on", "may",
         "seed", "Seed phrase", "mnemonic", "words", "akia", "AKIA", "asia", "ltai", "de89",
         "GB82", "ab1", "x", "zz", "no.", "number", ": ", " ", "  ", "-", ".", ",", "/", "+",
-        "12", "7", "abandon", "ability", "able", "zoo", "é", "ж", "\n", "\x00", "|",
+        "12", "7", "-----begin ", "-----be", "-----end ", "private-lines:", "private-mac:",
+        "//npm/:_authtoken=", "/:_auth", "abandon", "ability", "able", "zoo", "é", "ж", "\n",
+        "\x00", "|",
     )
 )  # fmt: skip
 CHARS = st.sampled_from("aZ7 .-:/é")
@@ -45,6 +49,20 @@ def test_the_default_rules_have_named_holds() -> None:
 def test_the_picked_holds_answer_as_all_of_them(text: str) -> None:
     assert GATE is not None
     assert max(0, earliest(GATE.holds(text), text)) == max(0, plain(HOLDS, text))
+
+
+# One rule for each named hold, alone: no other hold hides what its names miss.
+NAMED_RULES = list({id(r.hold): r for r in RULES if isinstance(r.hold, Named)}.values())
+ALONE = [(r, NameGate.of([r], Databases())) for r in NAMED_RULES]
+
+
+@pytest.mark.parametrize(("rule", "gate"), ALONE, ids=lambda x: getattr(x, "type", ""))
+@given(text=TEXTS)
+def test_each_named_hold_is_skipped_only_where_its_answer_is_its_run(
+    rule: Rule, gate: NameGate | None, text: str
+) -> None:
+    assert gate is not None
+    assert max(0, earliest(gate.holds(text), text)) == max(0, plain(hold_functions([rule]), text))
 
 
 def _doc_rule(hold: Named) -> Rule:
