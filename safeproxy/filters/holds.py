@@ -157,17 +157,26 @@ class Tail:
 class Named:
     """A rule's own hold that only a name can open (a document's "passport no.", a wallet's
     "seed phrase", a cloud key id's prefix): where no name starts in the last `reach`
-    characters, `hold` answers the trailing run of `otherwise` ("": nothing), and a stream
-    does not ask it. `names` is a Hyperscan expression that matches, caselessly, at least
-    every name `hold` looks for (hold_names.py scans them all at once)."""
+    characters, `hold` answers the trailing run of `otherwise` ("": nothing), at most
+    `otherwise_len` - 1 characters back (0: the rule's longest match), and a stream does not
+    ask it. `names` is a Hyperscan expression that matches, caselessly, at least every name
+    `hold` looks for (hold_names.py scans them all at once)."""
 
-    __slots__ = ("hold", "names", "otherwise", "reach")
+    __slots__ = ("hold", "names", "otherwise", "otherwise_len", "reach")
 
-    def __init__(self, hold: Callable[[str], int], names: str, reach: int, otherwise: str) -> None:
+    def __init__(
+        self,
+        hold: Callable[[str], int],
+        names: str,
+        reach: int,
+        otherwise: str,
+        otherwise_len: int = 0,
+    ) -> None:
         self.hold = hold
         self.names = names
         self.reach = reach
         self.otherwise = otherwise
+        self.otherwise_len = otherwise_len
 
     def __call__(self, norm: str) -> int:
         return self.hold(norm)
@@ -213,7 +222,7 @@ def hold_functions(rules: Sequence[Rule], opened: Collection[Named] | None = Non
             runs.append((rule.hold.alphabet, max_len))
         elif isinstance(rule.hold, Named) and opened is not None and rule.hold not in opened:
             if rule.hold.otherwise:
-                runs.append((rule.hold.otherwise, max_len))
+                runs.append((rule.hold.otherwise, rule.hold.otherwise_len or max_len))
         elif rule.hold is not None:
             known = custom.get(rule.hold)
             if known is None:

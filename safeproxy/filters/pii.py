@@ -31,9 +31,11 @@ from safeproxy.filters.spelled_email_words import (
 _DIGIT = re.compile(f"[{DIGITS}]")
 
 
-# What opens an IBAN's hold (holds.Named): two letters before a digit, or a last word of one
-# or two letters that the digits have not reached yet.
-_IBAN_OPENS = r"[a-z]{2}[0-9]|(^|[^a-z0-9])[a-z]{1,2}$"
+# What opens an IBAN's hold (holds.Named): two letters before a digit. Without one, it holds
+# only a last word of one or two letters that the digits have not reached yet: at most the
+# last two letters of the trailing run (a run of three or more is held by nothing here).
+_IBAN_OPENS = r"[a-z]{2}[0-9]"
+_IBAN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def _iban_hold(norm: str) -> int:
@@ -240,7 +242,7 @@ PII_RULES: dict[str, Rule] = {
         ),
         Severity.HIGH,
         refine=refiners.iban_spans,
-        hold=Named(_iban_hold, _IBAN_OPENS, 41, ""),
+        hold=Named(_iban_hold, _IBAN_OPENS, 41, _IBAN_LETTERS, 3),
         alphabet=ALNUM + " .-",
         trailing=ALNUM,
     ),
