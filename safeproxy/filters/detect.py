@@ -12,7 +12,7 @@ from typing import Any
 
 from safeproxy.filters import spans
 from safeproxy.filters.api import Finding
-from safeproxy.filters.databases import Databases, given_or_default
+from safeproxy.filters.databases import Databases
 from safeproxy.filters.gate import GateReading, GateRule
 from safeproxy.filters.hold_names import NameGate
 from safeproxy.filters.holds import earliest, hold_functions
@@ -63,7 +63,7 @@ class Detector:
             for_ascii=for_ascii, databases=databases,
         )  # fmt: skip
         self._holds = hold_functions(self.rules)
-        self._names = NameGate.of(self.rules, given_or_default(databases))
+        self._names = NameGate.of(self.rules, databases)
         self._rank = {r.pattern.rule: r.rank for r in self.rules if r.rank}
         # Each phrase pattern's rules, for the gate's report of where it first matched.
         self._by_pattern: dict[Pattern, list[int]] = {}

@@ -14,7 +14,6 @@ word, rules out most of the others.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -156,13 +155,17 @@ class Tail:
 
 class Named:
     """A rule's own hold that only a name can open (a document's "passport no.", a wallet's
-    "seed phrase", a cloud key id's prefix): where no name starts in the last `reach`
-    characters, `hold` answers the trailing run of `otherwise` ("": nothing), at most
-    `otherwise_len` - 1 characters back (0: the rule's longest match), and a stream does not
-    ask it. `names` is a Hyperscan expression that matches, caselessly, at least every name
-    `hold` looks for (hold_names.py scans them all at once)."""
+    "seed phrase", a cloud key id's prefix): where no name ends in the last `reach`
+    characters, and the text ends in none of `ends` (a name still arriving), `hold` answers
+    the trailing run of `otherwise` ("": nothing), at most `otherwise_len` - 1 characters
+    back (0: the rule's longest match), and a stream does not ask it.
 
-    __slots__ = ("hold", "names", "otherwise", "otherwise_len", "reach")
+    `names` is an ASCII Hyperscan expression that matches, caselessly, at least every name
+    `hold` looks for, and that reports every such name's end (hold_names.py scans them all
+    at once). No `$`: the engine can miss a match at the end of the data in a small
+    database; what ends the text is `ends`, tested in Python."""
+
+    __slots__ = ("ends", "hold", "names", "otherwise", "otherwise_len", "reach")
 
     def __init__(
         self,
@@ -171,26 +174,19 @@ class Named:
         reach: int,
         otherwise: str,
         otherwise_len: int = 0,
+        ends: tuple[str, ...] = (),
     ) -> None:
+        if not names.isascii() or "$" in names.replace("\\$", ""):
+            raise ValueError(f"a hold's names must be ASCII, without $: {names!r}")
         self.hold = hold
         self.names = names
         self.reach = reach
         self.otherwise = otherwise
         self.otherwise_len = otherwise_len
+        self.ends = ends
 
     def __call__(self, norm: str) -> int:
         return self.hold(norm)
-
-
-# A named hold that looks for its name anywhere in the window.
-ANYWHERE = 1 << 30
-
-
-def literal_opens(literal: str) -> str:
-    """A Named hold's names for a literal: the literal anywhere, or a start of it that ends
-    the text (a keyword still arriving)."""
-    starts = "|".join(re.escape(literal[:k]) for k in range(len(literal) - 1, 0, -1))
-    return f"{re.escape(literal)}|(?:{starts})$" if starts else re.escape(literal)
 
 
 Hold = AlphabetHold | CustomHold | FixedHold | Tail

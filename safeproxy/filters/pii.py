@@ -31,10 +31,10 @@ from safeproxy.filters.spelled_email_words import (
 _DIGIT = re.compile(f"[{DIGITS}]")
 
 
-# What opens an IBAN's hold (holds.Named): two letters before a digit. Without one, it holds
-# only a last word of one or two letters that the digits have not reached yet: at most the
-# last two letters of the trailing run (a run of three or more is held by nothing here).
-_IBAN_OPENS = r"[a-z]{2}[0-9]"
+# What opens an IBAN's hold (holds.Named): two letters that begin a word, before a digit.
+# Without one, what may still be an IBAN is a last word of one or two letters that the
+# digits have not reached yet: the hold keeps the last two letters of the trailing run.
+_IBAN_OPENS = r"(^|[^a-z0-9])[a-z]{2}[0-9]"
 _IBAN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -50,7 +50,9 @@ def _iban_hold(norm: str) -> int:
     for digit in _DIGIT.finditer(norm, tail_from + 2):  # (prose has few near its end)
         q = digit.start()
         p = q - 2
-        if norm[p:q].isalpha() and (p == 0 or not norm[p - 1].isalnum()):
+        # ASCII letters, as the pattern's (and the gate's) `[a-z]` read them.
+        letters = norm[p:q]
+        if letters.isascii() and letters.isalpha() and (p == 0 or not norm[p - 1].isalnum()):
             starts.add(p)
     for p in sorted(starts):
         if _iban_prefix(norm, p):

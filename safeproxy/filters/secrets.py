@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from safeproxy.filters import validators as v
 from safeproxy.filters.api import Severity
-from safeproxy.filters.holds import ANYWHERE, VALUE_RUN, Named, PartialLiteral, literal_opens
+from safeproxy.filters.holds import VALUE_RUN, PartialLiteral
 from safeproxy.filters.rules import ALNUM, Rule, visible
 from safeproxy.filters.scanner import Pattern
 from safeproxy.filters.secrets_cli import CLI_POSITIONAL_RULE, CLI_RULES
@@ -189,7 +189,7 @@ SECRET_RULES: dict[str, Rule] = {
         Pattern("secret.private_key", r"-----begin ([a-z0-9]+ ){0,3}private key( block)?-----", 70),
         Severity.CRITICAL,
         bounded=False,
-        hold=Named(_pem_hold, literal_opens(_PEM_BEGIN), ANYWHERE, ""),
+        hold=_pem_hold,
         until="-----end ",
     ),
     "keyword_value": Rule(
@@ -242,7 +242,7 @@ PUTTY_RULE = Rule(
     Pattern("secret.private_key.putty", r"private-lines: ?\d{1,3}( |$)", 20),
     Severity.CRITICAL,
     bounded=False,
-    hold=Named(_putty_hold, literal_opens(_PUTTY_BEGIN), ANYWHERE, ""),
+    hold=_putty_hold,
     until="private-mac:",
 )
 

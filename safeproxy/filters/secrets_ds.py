@@ -20,7 +20,7 @@ from importlib.resources import files
 from typing import Any
 
 from safeproxy.filters.api import Severity
-from safeproxy.filters.holds import Named, PartialLiteral, TrailingRun, literal_opens
+from safeproxy.filters.holds import Named, PartialLiteral, TrailingRun
 from safeproxy.filters.rules import Rule, visible
 from safeproxy.filters.scanner import Pattern
 
@@ -95,7 +95,8 @@ def _hold(spec: dict[str, Any]) -> Callable[[str], int] | None:
         return TrailingRun(value)
     if spec["alphabet"] is None and spec["anchor"]:
         anchor, max_len = spec["anchor"], spec["max_len"]
-        return Named(_AnchorHold(anchor, max_len), literal_opens(anchor), max_len, "")
+        hold = _AnchorHold(anchor, max_len)
+        return Named(hold, re.escape(anchor), max_len, "", ends=hold._partial.prefixes)
     return None  # the whole match's alphabet, or max_len - 1
 
 

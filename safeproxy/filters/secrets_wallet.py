@@ -212,7 +212,7 @@ def wallet_rules(words: tuple[str, ...]) -> tuple[Rule, ...]:
             refine=seed.spans,
             # The window's names are found by one C search; each name tried pays RUN_UNITS.
             run_chars_per_unit=64,
-            hold=Named(seed.hold, _NAMES, _SPAN, ALNUM),
+            hold=Named(seed.hold, rf"(^|[^a-z]){_NAMES}", _SPAN, ALNUM),
             start_of=seed.start,
             start_first=True,
             grow_right_until=_STOPS,

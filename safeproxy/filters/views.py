@@ -125,8 +125,8 @@ class Views:
         self.max_chars = max_chars
         self.depth = depth
         self._gate = Gate(self.decoders, databases=databases) if self.decoders else None
-        # Whole-text transforms (ROT13) hold nothing of their own; decoders that share a tail
-        # (base64's and URL-safe base64's) are asked it once.
+        # Whole-text transforms (ROT13) hold nothing of their own; decoders that share one
+        # tail (the reversed and the flipped text's) are asked it once.
         tails = (as_hold(d.tail) for d in self.decoders if d.tail is not no_tail)
         self._tails = list(dict.fromkeys(tails))
         # The last text and its pieces (policies with the same views share this object: a
