@@ -59,6 +59,8 @@ from safeproxy.filters.injection_scripts_given import WEIGHTS as SCRIPT_GIVEN_WE
 from safeproxy.filters.injection_scripts_more import WEIGHTS as SCRIPT_MORE_WEIGHTS
 from safeproxy.filters.injection_scripts_void import WEIGHTS as SCRIPT_VOID_WEIGHTS
 from safeproxy.filters.injection_scripts_world import WEIGHTS as SCRIPT_WORLD_WEIGHTS
+from safeproxy.filters.injection_status import FAMILIES as STATUS
+from safeproxy.filters.injection_status import GATES as STATUS_GATES
 from safeproxy.filters.injection_switch_off import FAMILIES as SWITCH_OFF
 from safeproxy.filters.injection_switch_off import GATES as SWITCH_OFF_GATES
 from safeproxy.filters.normalize import Normalizer
@@ -188,11 +190,6 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(pretend|imagine|act like|act as if|suppose) (that )?you (have|had|are|were) (no|free of"
      r"|not bound by|without( any)?) (restrictions|filters|limitations|limits|guardrails"
      r"|censorship|rules|guidelines|ethics|morals)", 0.6),
-    # A statement of a switched-off mode, like "developer mode enabled": it adds up.
-    ("injection.persona", "persona.safety_off",
-     r"(safety|content|ethical|moral) (protocols?|filters?|guidelines|restrictions|guardrails"
-     r"|rules|constraints) (are |is |have been |has been )?(now )?(disabled|deactivated"
-     r"|turned off|switched off|suspended|bypassed)", 0.6),
     ("injection.role_override", "role.limitless",
      r"(from now on,? you (are|will|must) (act|be|respond|answer|reply|behave)"
      r"( (like|as) an? ([a-z]+ )?(ai|assistant|model|chatbot|bot))?"
@@ -207,6 +204,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     *PERSONAS,
     *MARKERS,
     *SWITCH_OFF,
+    *STATUS,
     *GLUED,
 )  # fmt: skip
 HALVES = PARAPHRASE_HALVES | halves(OPENER_RULES)
@@ -254,6 +252,7 @@ def injection_rules() -> list[Rule]:
         | PERSONA_GATES
         | MARKER_GATES
         | SWITCH_OFF_GATES
+        | STATUS_GATES
         | GLUED_GATES
     )
     return [
