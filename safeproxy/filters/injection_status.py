@@ -22,6 +22,7 @@ from __future__ import annotations
 _IGNORE = "injection.ignore_previous"
 _ROLE = "injection.role_override"
 _EXTRACT = "injection.system_prompt_extraction"
+_PERSONA = "injection.persona"
 
 # What keeps a model's answers safe, as a status line names it.
 _SAFETY = (
@@ -60,6 +61,17 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(sudo|admin|administrator|root|superuser|unfiltered|uncensored|unlimited|no limits"
      r"|no filter|unrestricted access) mode( is)?( now)? (on|enabled|activated|engaged|active"
      r"|unlocked|true)", 0.5),
+    # The user declared privileged: weak (an admin guide's "the user is now an
+    # administrator"), a block beside the earlier context set aside (ignore.weak).
+    (_ROLE, "role.user_now_admin",
+     r"((the user|this user|the person (typing|writing)( this)?) is now (the |an? )?"
+     r"(administrator|admin|developer|operator|root|superuser|system)|i am now (your|the"
+     r" (system|model|assistant|ai) s) (administrator|admin|developer|owner|operator|creator"
+     r"|master|root))", 0.6),
+    # An answer asked for as free: weak (a survey's "answer freely"), the same.
+    (_PERSONA, "persona.answer_freely",
+     r"(answer|respond|reply|speak|talk|write)( to me)? (freely|uncensored|unfiltered"
+     r"|without holding back|with no holding back|with no filter)", 0.6),
     # A new order declared over the model's own: "this new directive overrides everything
     # you were told before".
     (_IGNORE, "ignore.order_overrides_told",
@@ -96,6 +108,11 @@ GATES: dict[str, str] = {
     "ignore.safety_status_off": _SAFETY,
     "role.mode_status_on": r"mode( is)?( now)? (on|enabled|activated|engaged|active|unlocked"
     r"|true)",
+    "role.user_now_admin": r"(is now (the |an? )?(administrator|admin|developer|operator|root"
+    r"|superuser|system)|am now (your|the (system|model|assistant|ai) s) (administrator|admin"
+    r"|developer|owner|operator|creator|master|root))",
+    "persona.answer_freely": r"(freely|uncensored|unfiltered|without holding back|with no"
+    r" holding back|with no filter)",
     "ignore.order_overrides_told": _ORDER + " " + _OVERRIDES,
     "ignore.order_overrides_older": _ORDER + " " + _OVERRIDES,
     "extract.operating_under": r"(operating under|running under|working under|running on"
