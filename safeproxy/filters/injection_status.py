@@ -56,6 +56,11 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     (_IGNORE, "ignore.safety_status_off",
      r"(all |the )?" + _SAFETY + r"( (are|is|have been|has been|were|was))?( now| hereby"
      r"| temporarily| currently)?( set to)? " + _OFF, 0.6),
+    # Limits set to nothing, as a settings line: weak ("age restrictions: none"), a block
+    # beside an override banner ("SYSTEM OVERRIDE: restrictions=none"). Not a policy ("cache
+    # policy: none") nor limits ("rate limits: none"): a config's.
+    (_IGNORE, "ignore.limits_set_none",
+     r"(restrictions|censorship|guardrails|filtering) (none|off|disabled|null|false)", 0.6),
     # A privileged mode declared on (not developer or god mode: persona.developer_mode's).
     (_ROLE, "role.mode_status_on",
      r"(sudo|admin|administrator|root|superuser|unfiltered|uncensored|unlimited|no limits"
@@ -106,6 +111,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
 # What the phrase gate reads instead: the words every match ends with (or a rarer middle).
 GATES: dict[str, str] = {
     "ignore.safety_status_off": _SAFETY,
+    "ignore.limits_set_none": r"(restrictions|censorship|guardrails|filtering) (none|off"
+    r"|disabled|null|false)",
     "role.mode_status_on": r"mode( is)?( now)? (on|enabled|activated|engaged|active|unlocked"
     r"|true)",
     "role.user_now_admin": r"(is now (the |an? )?(administrator|admin|developer|operator|root"
