@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from safeproxy.filters.api import Finding
+from safeproxy.filters.injection_negation import negated_spans
 
 # The filter's findings in another text (the chain's scan, restricted to the filter).
 Rescan = Callable[[str], list[Finding]]
@@ -172,16 +173,23 @@ def _listed(before: str) -> bool:
 
 def used(text: str, findings: Sequence[Finding], rescan: Rescan | None) -> Sequence[Finding]:
     """The findings that are uses: `findings` itself, or those of a rescan of the text
-    with its quoted mentions blanked (see the module's docstring)."""
+    with its quoted mentions and its negated phrases (injection_negation) blanked (see the
+    module's docstring)."""
     if rescan is None or not findings or len(text) > RESCAN_MAX_CHARS:
         return findings
-    spans = [s for f in findings if (s := quoted_span(text, f)) is not None]
+    spans = negated_spans(text, findings)
+    quoted = [s for f in findings if (s := quoted_span(text, f)) is not None]
+    if quoted and _about_attacks(text):
+        spans += quoted
     if not spans:
-        return findings
-    lower = text.lower()
-    if not any(word in lower for word in _TOPIC) or any(w in lower for w in _ACT_ON):
         return findings
     chars = list(text)
     for opening, closing in spans:
         chars[opening : closing + 1] = " " * (closing + 1 - opening)
     return rescan("".join(chars))
+
+
+def _about_attacks(text: str) -> bool:
+    """Whether a text names attacks on models and tells its reader to act on none."""
+    lower = text.lower()
+    return any(word in lower for word in _TOPIC) and not any(w in lower for w in _ACT_ON)
