@@ -111,15 +111,15 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.system_prompt_extraction", "extract.your_prompt",
      _EXTRACT + r" (me )?(all )?(of )?your (full |entire |exact |complete )?"
      r"(system |initial |hidden |secret |original )?(prompt|instructions|system message)", 1.0),
-    # What stands above, then where the order ends or how to copy it: not "print
+    # What stands above, then where the sentence ends or how to copy it: not "print
     # everything above row 20" (a spreadsheet's rows), nor "repeat the text above in
-    # French" (a translation exercise's text, written above in the same message).
+    # French" or "..., then summarise it" (an exercise's text, above in the same message).
     ("injection.system_prompt_extraction", "extract.repeat_above",
      r"(repeat|print|output|reproduce|copy) (all |the )?(text|words|everything|content) "
      r"(above|before this (line|message|point|prompt|sentence|conversation|chat))"
      r"( (this|that) (line|message|point|sentence|prompt|text)| (starting|beginning"
      r"|verbatim|word for word|exactly|in full|in a (code|txt|text|markdown)|into a|inside"
-     r"|including|from the (start|beginning|top)|unchanged|as is|precisely)|[^a-z0-9 ]|$)",
+     r"|including|from the (start|beginning|top)|unchanged|as is|precisely)|[.?]|\s*$)",
      1.0),
     # Not "the system message", "the developer message", "the original prompt" or "the
     # initial instructions" unqualified: "print the full system message to stderr" and

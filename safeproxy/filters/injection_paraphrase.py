@@ -21,9 +21,10 @@ under the engine's length limit once its leetspeak readings are spelt out).
 
 from __future__ import annotations
 
-# What a model is told, as an attacker names it ("rules", "restrictions" and "prompts" only
-# when they are the model's: "the previous rules of chess", "dismiss the previous prompt"
-# are not).
+from safeproxy.filters.injection_phrase import END
+
+# What a model is told, as an attacker names it ("rules", "restrictions", "prompts" only when
+# the model's: not "the previous rules of chess", "dismiss the previous prompt").
 _TOLD = (
     r"(instructions?|guidance|directives?|guidelines|programming|conditioning|system prompt"
     r"|initial prompt)"
@@ -39,12 +40,11 @@ _TOLD_YOURS = (
     r"(" + _TOLD[1:-1] + r"|rules|training|restrictions|constraints|prompts?|guardrails"
     r"|safeguards|safety (rules|guidelines|filters|settings)|content (filters?|polic(y|ies)))"
 )
-# Verbs of setting orders aside, beyond ignore/disregard/forget (injection._VERB). Verbs
-# that also take ordinary objects ("cancel your orders", "drop the old guidelines") are not
-# among them.
+# Verbs of setting orders aside, beyond injection._VERB; not those that also take ordinary
+# objects ("cancel your orders", "drop the old guidelines").
 _SET_ASIDE = (
     r"(ignore|disregard|forget|set aside|put aside|throw out|throw away|discard|scrap|ditch"
-    r"|abandon|never mind|nevermind|dismiss|override|overwrite|bypass)"
+    r"|abandon|never mind|nevermind|dismiss|override|overwrite|bypass|erase|wipe|purge|unlearn)"
 )
 # Bounded, not a star: a repeated group of separators multiplies the engine's compile time.
 _DETS = r"(all |any |every |whatever |everything in )?(of )?(the |these |those )?"
@@ -59,6 +59,8 @@ _FROM = (
     r"|(from|by) (your |the )?(developers?|creators?|makers?|system prompt|system|openai"
     r"|anthropic)|before this (message|line|point|prompt))"
 )
+# And as a product came with them: "disregard the guardrails you were shipped with".
+_FROM_SHIPPED = _FROM[:-1] + r"|you (were|have been|ve been) (shipped|built|deployed|loaded))"
 # Verbs of setting aside that also take ordinary objects (ignore.drop_from).
 _DROP = (
     r"(drop|shed|toss|do not follow|stop following|no longer follow|do not obey|stop obeying"
@@ -99,9 +101,8 @@ _GONE = (
 # limits. "Pretend you are a pirate" and "the API has no limits" are each one half. "From
 # now on you" opens a role only with a verb or noun of one: "from now on you will receive
 # invoices", "... will be able to use the assistant", "... are responsible" cast nobody.
-# Several patterns, not one: the phrase gate spells out each one's readings (contractions
-# and leetspeak), and as one pattern that is over the engine's length limit (which drops the
-# gate).
+# Several patterns, not one: the phrase gate spells out each one's readings (contractions,
+# leetspeak), and as one pattern that is over the engine's limit (which drops the gate).
 _OPENERS = (
     r"(you are now|you are going to (be|act|pretend)|from (now on|this moment|this point"
     r"|here on)( on)?,? you (are (now )?(an?|the|my|your|called|named|known as|free|no longer"
@@ -109,8 +110,9 @@ _OPENERS = (
     r" (be (an?|the|my|your|called|named|known as) |act|respond|answer|reply|behave|play"
     r"|pretend|role ?play|simulate|speak|talk|write|stay|ignore|obey|follow|only))"
     r"|you will (respond|answer|reply|act|behave) as|let s (play a game|pretend|role ?play))",
-    r"(act as|acting as|roleplay as|role play as|pretend to be|pretend you are|play the role of"
-    r"|simulate|emulate|behave (like|as)|stay in character as|respond as|answer as|once as)",
+    r"(act as|acting as|roleplay as|role play as|pretend to be|pretend you are|play the role"
+    r" of|simulate|emulate|behave (like|as)|stay in character as|(respond|answer|reply)"
+    r" (only )?as|once as)",
     r"(pretend that you are|imagine you are|you will (now )?(roleplay|role play|pretend|simulate"
     r"|play the role)|(you are|you will be) [a-z0-9]+ (which|who|that) stands for)",
 )
@@ -121,8 +123,7 @@ _LIMITS_OF_AI = (
     r"|restrictions|filters?|rules|boundaries|constraints|standards)"
 )
 _AI = r"(ai|assistant|chatbot|bot|model|version|persona|llm)"
-# Three patterns, not one: the phrase gate spells out each one's leetspeak readings, and as
-# one pattern that is over the engine's length limit (which drops the gate).
+# Three patterns, not one: the gate's length limit, as for _OPENERS.
 _CLAIMS: tuple[str, ...] = (
     r"(no|without( any)?|free (of|from)( all| any)?|broken free (of|from)|break free of"
     r"|not bound by|ignores?( all)?|bypass(es)?|disregards?( all)?) (its |their |your |the )?("
@@ -135,8 +136,8 @@ _CLAIMS: tuple[str, ...] = (
     + r"|mode|responses?|answers?|replies|outputs?)"
     r"|(responses|answers|replies|outputs?) (are|will be) (completely |totally |fully "
     r"|always )?(uncensored|unfiltered|amoral|unrestricted)",
-    r"(never|won t|will not) (ever )?(refuses?|declines?) (a |any |to answer )?(requests?"
-    r"|questions?|prompts?|query|queries|anything)"
+    r"(never|won t|will not) (ever )?(refuses?|declines?)( (a |any |to answer )?(requests?"
+    r"|questions?|prompts?|query|queries|anything)|" + END + ")"
     r"|(doesn t|does not|don t|do not|never) (have to |need to )?(follow|obey|adhere to"
     r"|care about) (any )?(rules|guidelines|policies|ethics|morals)|you have no rules (at all"
     r"|whatsoever)|no (restrictions|limits|limitations|filters|boundaries) (whatsoever|at all)",
@@ -149,7 +150,7 @@ _FREED = (
     r"(not bound by|not limited (by|to)|not restricted by|not constrained by|unbound by"
     r"|no longer (bound|limited|restricted|constrained) by)",
     r"(free (of|from)|freed from|released from|liberated from|broken free (of|from)|with no"
-    r"|has no|have no|without( any)?)",
+    r"|has no|have no|without( any)?|escaped( from)?|broken out of|broke out of)",
     r"((do|does|will|should|must|need) not( need| have)?( to)? (have|follow|obey|care about"
     r"|adhere to|abide (by|to)|respect|comply with|align with)|cares? not (for|about)"
     r"|never (follows?|obeys?|cares? about))",
@@ -196,7 +197,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      1.0),
     # Separate rules: as one, the engine's start-of-match automaton is over its limit.
     ("injection.ignore_previous", "ignore.set_aside_from",
-     _SET_ASIDE + " " + _DETS + _TOLD_YOURS + " " + _FROM, 1.0),
+     _SET_ASIDE + " " + _DETS + _TOLD_YOURS + " " + _FROM_SHIPPED, 1.0),
     ("injection.ignore_previous", "ignore.what_you_were_told",
      _SET_ASIDE + r" (everything|anything|all) (that )?(you were|you ve been|you have been)"
      r" (told|given|instructed)", 1.0),
@@ -355,10 +356,9 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|limitations)", 1.0),
 )  # fmt: skip
 
-# Rules that are halves: each counts only in a text that also holds one of its partners, a
-# finding of that type or of that rule. Alone it weighs nothing, also beside the classifier's
-# score: "pretend you are a pirate" plus a classifier unsure of role-play is no attack, nor
-# is "without any restrictions on parking".
+# Rules that are halves: each counts only beside one of its partners (a finding of that type
+# or rule), and alone weighs nothing, also beside the classifier: "pretend you are a pirate"
+# plus a classifier unsure of role-play is no attack, nor "without restrictions on parking".
 OPENER_RULES = tuple(f"role.opener{i}" for i in range(len(_OPENERS)))
 HALVES: dict[str, tuple[str, ...]] = {
     **{rule: ("injection.persona",) for rule in OPENER_RULES},
@@ -379,7 +379,7 @@ GATES: dict[str, str] = {
     # them), and on prose (the model's own orders, whole: 4.7 K instructions a 4 KB text).
     "ignore.set_aside": _EARLIER + " " + _TOLD,
     "ignore.set_aside_yours": r"(your|you r) (own )?(" + _EARLIER + " )?" + _TOLD_YOURS,
-    "ignore.set_aside_from": _TOLD_YOURS + " " + _FROM,
+    "ignore.set_aside_from": _TOLD_YOURS + " " + _FROM_SHIPPED,
     "ignore.what_they_said": r"(what|whatever|everything) (the system|your developers?"
     r"|the developers?)",
     # Orders imagined away: the words that say so. From the orders on, the gate woke at

@@ -7,6 +7,11 @@ import re
 
 # Between two words: any run of spaces, punctuation or symbols (never a letter or digit).
 SEP = r"[^a-z0-9]+"
+# Where a phrase ends: punctuation that closes a clause, or the end of the text (after any
+# whitespace: a line break inside the text is a space once normalised). Not a class with a
+# space in it (a space in a phrase pattern becomes SEP), nor "!", which the skeleton reads
+# as the leetspeak "i".
+END = r"([.?,;:)]|\s*$)"
 # A separator run that may be empty: " ?" in a phrase pattern ("role ?play" is also
 # "roleplay"; as `SEP?` it would read `[^a-z0-9]+?`, which still needs one).
 _MAYBE_SEP = r"[^a-z0-9]*"

@@ -19,6 +19,8 @@ Patterns as injection.FAMILIES, on the skeleton (a space is any run of non-lette
 
 from __future__ import annotations
 
+from safeproxy.filters.injection_phrase import END
+
 _IGNORE = "injection.ignore_previous"
 _ROLE = "injection.role_override"
 _EXTRACT = "injection.system_prompt_extraction"
@@ -48,6 +50,13 @@ _TOLD = (
 _SET_UP = r"(instructions|rules|guidelines|directives|constraints|system prompt|prompt)"
 # The order that stands over the others.
 _ORDER = r"(directives?|instructions?|messages?|prompts?|orders?|rules?|commands?)"
+
+# Earlier orders, or the model's own, as what is to be treated as void.
+_VOIDED = r"(all |any |the )?(of )?(your (own )?(" + _OLDER + r" )?|" + _OLDER + r" )"
+_AS_VOID = (
+    r"( as| to be)? (obsolete|void|null|invalid|cancell?ed|irrelevant|outdated|superseded"
+    r"|revoked|non binding|nonexistent|no longer (valid|binding|applicable|in effect))"
+)
 
 # (type, rule id, pattern, weight), as injection.FAMILIES.
 FAMILIES: tuple[tuple[str, str, str, float], ...] = (
@@ -87,6 +96,39 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(this|these|the|my) (new |latest |following |updated |next )?(directives?|instructions?"
      r"|messages?|prompts?|orders?|commands?) " + _OVERRIDES + r" (all |any |every )?(of )?"
      r"(the )?" + _OLDER + " " + _ORDERS, 0.6),
+    # Safety set off as a settings line ("safety=false", "moderation: off"): weak, as
+    # "with the safety off" is a gun's; a block beside a mode set to a jailbreak's.
+    (_IGNORE, "ignore.safety_set_off",
+     r"(safety|safe mode|moderation|content filter|censorship)( mode| level| filter"
+     r"| filters| checks)? (false|off|disabled|none|null)", 0.6),
+    (_ROLE, "role.mode_set",
+     r"mode (unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan|god|evil|sudo|root"
+     r"|developer|no limits|unlimited)", 0.5),
+    # The orders above declared void, said after them: weak ("the instructions above no
+    # longer apply to version 2" is a manual's), a block beside the model declared free.
+    (_IGNORE, "ignore.above_void",
+     r"(the |all (of )?the |any )?(rules|instructions|guidelines|directives|orders|prompts?)"
+     r" (above|before this( message| line)?|given (above|earlier|before)) (no longer appl(y"
+     r"|ies)|(do|does) not apply( anymore)?|(are|is) (now )?(void|null|obsolete|cancell?ed"
+     r"|revoked|invalid|lifted|suspended|gone))", 0.6),
+    (_PERSONA, "persona.free_now",
+     r"you are (now )?(free|unbound|unchained|liberated)( now| at last| finally)?"
+     + END, 0.5),
+    # Earlier orders to be treated as void: "treat all earlier guidance as obsolete". Of
+    # the model's (what it is told, or its own), a block; rules or guidelines alone, weak.
+    # Not "see" or "view": a space is any run of non-letters, and "see previous
+    # instructions. Obsolete parts ..." is a manual's.
+    (_IGNORE, "ignore.treat_void",
+     r"(treat|consider|regard|deem) " + _VOIDED + r"(instructions|guidance"
+     r"|directives|programming|system prompt)" + _AS_VOID, 1.0),
+    (_IGNORE, "ignore.treat_void_weak",
+     r"(treat|consider|regard|deem) " + _VOIDED + r"(rules|guidelines"
+     r"|polic(y|ies)|orders)" + _AS_VOID, 0.6),
+    # The real orders announced: weak (a form's "the real questions follow"), a block beside
+    # the earlier ones declared a test (ignore.orders_a_test).
+    (_ROLE, "role.real_orders_follow",
+     r"(the |my )?(real|actual|true) (instructions|task|orders|prompt|request|directives?)"
+     r" (follows?|begins?|starts?|(is|are) below|comes? next|(is|are) as follows)", 0.5),
     # The set-up asked about as what it runs under.
     (_EXTRACT, "extract.operating_under",
      r"(what|which) (exact |specific |hidden |secret |system |initial |original |current )?"
@@ -122,6 +164,20 @@ GATES: dict[str, str] = {
     r" holding back|with no filter)",
     "ignore.order_overrides_told": _ORDER + " " + _OVERRIDES,
     "ignore.order_overrides_older": _ORDER + " " + _OVERRIDES,
+    "ignore.safety_set_off": r"(safety|safe mode|moderation|content filter|censorship)"
+    r"( mode| level| filter| filters| checks)? (false|off|disabled|none|null)",
+    "role.mode_set": r"mode (unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan|god"
+    r"|evil|sudo|root|developer|no limits|unlimited)",
+    "ignore.above_void": r"(above|before this( message| line)?|given (above|earlier"
+    r"|before)) (no longer appl(y|ies)|(do|does) not apply( anymore)?|(are|is) (now )?(void"
+    r"|null|obsolete|cancell?ed|revoked|invalid|lifted|suspended|gone))",
+    "persona.free_now": r"you are (now )?(free|unbound|unchained|liberated)( now| at last"
+    r"| finally)?" + END,
+    "ignore.treat_void": r"(instructions|guidance|directives|programming|system prompt)" + _AS_VOID,
+    "ignore.treat_void_weak": r"(rules|guidelines|polic(y|ies)|orders)" + _AS_VOID,
+    "role.real_orders_follow": r"(real|actual|true) (instructions|task|orders|prompt|request"
+    r"|directives?) (follows?|begins?|starts?|(is|are) below|comes? next|(is|are) as"
+    r" follows)",
     "extract.operating_under": r"(operating under|running under|working under|running on"
     r"|bound by|programmed with|configured with|initiali[sz]ed with|prompted with)",
     "extract.given_at_start": r"(given|told|handed|fed|sent) (before|at the (start|beginning)"
