@@ -47,12 +47,13 @@ from safeproxy.filters.injection_markers import GATES as MARKER_GATES
 from safeproxy.filters.injection_mention import Rescan, used
 from safeproxy.filters.injection_model import share
 from safeproxy.filters.injection_paraphrase import FAMILIES as PARAPHRASES
-from safeproxy.filters.injection_paraphrase import GATES, OPENER_RULES
+from safeproxy.filters.injection_paraphrase import GATES
 from safeproxy.filters.injection_paraphrase import HALVES as PARAPHRASE_HALVES
 from safeproxy.filters.injection_persona import FAMILIES as PERSONAS
 from safeproxy.filters.injection_persona import GATES as PERSONA_GATES
 from safeproxy.filters.injection_persona import REACHED, halves, near, switched
 from safeproxy.filters.injection_persona import WEIGHTS as PERSONA_WEIGHTS
+from safeproxy.filters.injection_persona_halves import OPENER_RULES
 from safeproxy.filters.injection_phrase import phrase_regex
 from safeproxy.filters.injection_scripts import WEIGHTS as SCRIPT_WEIGHTS
 from safeproxy.filters.injection_scripts_given import WEIGHTS as SCRIPT_GIVEN_WEIGHTS
