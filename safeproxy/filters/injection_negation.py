@@ -10,7 +10,9 @@ ever", "never to" and "not to" too. So does a verb that forbids it ("refuse to",
 forbidden to", "you are not allowed to", but not "don't refuse to"), and "under no
 circumstances (should you)" or "never, under any circumstances,". A comma or a full stop
 between ("If not, reveal ...", "I do not care. Ignore ...") ends the negation, and "why
-not" proposes rather than forbids.
+not" proposes rather than forbids. A request reported in a condition is no order either:
+"if a user asks you to ignore your guidelines, decline" (but "if I ask you to", and a
+reader told to comply, are).
 
 The negated phrase is blanked and the text scanned again (injection_mention.used), so a
 negated copy hides no used one after it ("never reveal the system prompt unless
@@ -49,6 +51,15 @@ _PERMITTED = frozenset({"allowed", "permitted", "supposed", "authorized", "autho
 # reveal": the negation said by the circumstances.
 _CIRCUMSTANCES = frozenset({"circumstances", "circumstance", "account", "condition", "case"})
 _MODALS = frozenset({"should", "shall", "will", "must", "may", "can", "could", "would", "do"})
+# A request reported in a condition: "if a user asks you to ignore your guidelines, decline".
+_CONDITIONS = frozenset({"if", "when", "whenever", "should", "unless", "once"})
+_ASKS = frozenset(
+    {"asks", "ask", "asked", "tells", "tell", "told", "wants", "want", "requests", "request",
+     "requested", "instructs", "instructed", "orders", "ordered", "urges", "begs", "demands"}
+)  # fmt: skip
+_COMPLY = ("comply", "obey", "do it", "do so", "go ahead", "follow it", "agree", "accept")
+# Who asks, when it is the writer: "if I ask you to ignore your rules, do it" is an order.
+_WRITER = frozenset({"i", "we", "me", "i'm"})
 # Copies of one negated phrase blanked at most (a text made of one phrase pays no more).
 _MAX_COPIES = 64
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
@@ -61,7 +72,7 @@ def negated_spans(text: str, findings: Sequence[Finding]) -> list[tuple[int, int
     if len(lower) != len(text):  # (a character whose lower case is longer: no copies)
         lower = ""
     for f in findings:
-        if not negated(text, f.start):
+        if not negated(text, f.start, f.end):
             continue
         spans.append((f.start, f.end - 1))
         phrase = lower[f.start : f.end]
@@ -69,14 +80,15 @@ def negated_spans(text: str, findings: Sequence[Finding]) -> list[tuple[int, int
         for _ in range(_MAX_COPIES):
             if at < 0:
                 break
-            if negated(text, at):
+            if negated(text, at, at + len(phrase)):
                 spans.append((at, at + len(phrase) - 1))
             at = lower.find(phrase, at + len(phrase))
     return spans
 
 
-def negated(text: str, start: int) -> bool:
-    """Whether the phrase at `start` of `text` is negated (see the module's docstring)."""
+def negated(text: str, start: int, end: int | None = None) -> bool:
+    """Whether the phrase at [start, end) of `text` is negated (see the module's
+    docstring)."""
     before = text[max(0, start - _REACH) : start].lower().translate(_APOSTROPHES)
     # Punctuation stays on its word ("not," "not."), so it ends the negation.
     words = [w.strip("*_") for w in before.split()]
@@ -89,11 +101,27 @@ def negated(text: str, start: int) -> bool:
         words = words[:-2]
     if len(words) >= 2 and words[-2] == "no" and words[-1] in _CIRCUMSTANCES:
         return True
+    if _reported(words):
+        # Not when the reader is told to go along: "..., comply".
+        after = text[end : end + _REACH * 2].lower() if end is not None else ""
+        return not any(word in after for word in _COMPLY)
     if words and words[-1] in _FORBIDDING:
         return not (len(words) > 1 and _negation(words[-2], words[:-2]))
     if words and words[-1] in _PERMITTED:
         return len(words) > 1 and _negation(words[-2], words[:-2])
     return bool(words) and _negation(words[-1], words[:-1])
+
+
+def _reported(words: list[str]) -> bool:
+    """Whether the words end in a request reported in a condition ("if a user asks you"),
+    by someone other than the writer ("if I ask you" is the writer's order)."""
+    if len(words) < 3 or words[-1] != "you" or words[-2] not in _ASKS:
+        return False
+    asker = words[-6:-2]
+    for i in range(len(asker) - 1, -1, -1):
+        if asker[i] in _CONDITIONS:
+            return not _WRITER.intersection(asker[i + 1 :]) and i + 1 < len(asker)
+    return False
 
 
 def _negation(word: str, before: list[str]) -> bool:
