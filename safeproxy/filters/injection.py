@@ -72,7 +72,7 @@ from safeproxy.filters.scanner import Pattern
 # (ordinary in benign text) only add up. Words are separated by any run of non-letters.
 _ORDERS = r"(instructions?|prompts?|directives|guidelines|guardrails|system prompt)"
 _BEFORE = r"(previous|prior|above|earlier|preceding|former|initial|original|system)"
-_VERB = r"(ignore|disregard|forget|overlook|neglect)"
+_VERB = r"(ignor(e|ing)|disregard(ing)?|forget(ting)?|overlook(ing)?|neglect(ing)?)"
 _DETS = r"(all |any |of |the |your |these |those |every )*"
 _EXTRACT = (
     r"(reveal|show|print|repeat|output|display|leak|dump|tell me|give me|share|write out"
@@ -159,7 +159,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.ignore_previous", "ignore.foreign", FOREIGN_IGNORE, 1.0),
     ("injection.ignore_previous", "ignore.foreign_everything",
      r"(olvida|olvide|esqueca|esquece|dimentica|oublie|oubliez|vergiss|vergessen sie"
-     r"|ignoriere|ignorieren sie) "
+     r"|ignoriere|ignorieren sie) (bitte )?"
      r"(todo lo anterior|todo lo que te (dije|dijeron)|tudo o que (foi dito|te disseram)"
      r"|tutto (quello che ti e stato detto|cio che precede)|tout ce qui precede"
      r"|tout ce qu on t a dit|alles (davor|bisherige|was (dir )?(vorher|bisher) gesagt wurde"

@@ -33,7 +33,8 @@ FOREIGN_IGNORE_FR = (
 FOREIGN_EXTRACT = (
     r"(revela|muestra|muestrame|dime|ensename|mostra|mostre|revele|rivela|mostrami|montre"
     r"|montre moi|affiche|donne moi|zeige|zeig|nenne|verrate)"
-    r" (me |mir )?(tu |el |seu |o |il |ton |le |votre |deinen |den |dein )?"
+    # A word or three between: "affiche le texte de ton prompt système".
+    r"( [a-z]+){0,3} (tu |el |seu |o |il |ton |le |votre |deinen |den |dein )?"
     r"((prompt|mensaje|mensagem|messaggio|message|instrucciones|instructions) "
     r"(del |de |do |di |du )?(sistema|systeme)|system prompt|systemprompt|systemnachricht"
     r"|systemanweisungen)"

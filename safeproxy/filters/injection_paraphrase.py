@@ -31,7 +31,7 @@ _TOLD = (
 )
 # And what anybody is bound by, for the weak statement: "the previous rules are void" is
 # also a club's news, so it only adds up (beside a forged turn, a new order).
-_TOLD_WEAK = _TOLD[:-1] + r"|rules|restrictions|polic(y|ies)|constraints)"
+_TOLD_WEAK = _TOLD[:-1] + r"|rules|restrictions|polic(y|ies)|constraints|context)"
 _EARLIER = r"(earlier|previous|prior|preceding|former|original|initial|above)"
 # And what keeps it safe, set aside the same way: "forget your guardrails", "disregard your
 # safety guidelines" (only "your": "the safeguards" are anybody's). Not "filters" alone:
@@ -42,9 +42,11 @@ _TOLD_YOURS = (
 )
 # Verbs of setting orders aside, beyond injection._VERB; not those that also take ordinary
 # objects ("cancel your orders", "drop the old guidelines").
-_SET_ASIDE = (
-    r"(ignore|disregard|forget|set aside|put aside|throw out|throw away|discard|scrap|ditch"
-    r"|abandon|never mind|nevermind|dismiss|override|overwrite|bypass|erase|wipe|purge|unlearn)"
+_SET_ASIDE = (  # And in the gerund: "would you mind overlooking the rules you were set up with".
+    r"(ignor(e|ing)|disregard(ing)?|forget(ting)?|overlook(ing)?|(set|setting|put|putting)"
+    r" aside|throw(ing)? (out|away)|discard(ing)?|scrap(ping)?|ditch(ing)?|abandon(ing)?|never"
+    r" mind|nevermind|dismiss(ing)?|overrid(e|ing)|overwrit(e|ing)|bypass(ing)?|eras(e|ing)"
+    r"|wip(e|ing)|purg(e|ing)|unlearn(ing)?)"
 )
 # Bounded, not a star: a repeated group of separators multiplies the engine's compile time.
 _DETS = r"(all |any |every |whatever |everything in )?(of )?(the |these |those )?"
@@ -60,7 +62,9 @@ _FROM = (
     r"|anthropic)|before this (message|line|point|prompt))"
 )
 # And as a product came with them: "disregard the guardrails you were shipped with".
-_FROM_SHIPPED = _FROM[:-1] + r"|you (were|have been|ve been) (shipped|built|deployed|loaded))"
+_FROM_SHIPPED = (
+    _FROM[:-1] + r"|you (were|have been|ve been) (shipped|built|deployed|loaded|set up))"
+)
 # Verbs of setting aside that also take ordinary objects (ignore.drop_from).
 _DROP = (
     r"(drop|shed|toss|do not follow|stop following|no longer follow|do not obey|stop obeying"
@@ -81,7 +85,8 @@ _WHEN = (
 _VOID = (
     r"(are|is|have been|has been|were) (now |hereby )?(void|null|cancell?ed|revoked|rescinded"
     r"|obsolete|outdated|out of date|superseded|expired|deprecated|retired|lifted|overridden"
-    r"|suspended|deleted|invalid|no longer (valid|in effect|in force|active|applicable))"
+    r"|suspended|deleted|invalid|withdrawn|repealed|no longer (valid|in effect|in force|active"
+    r"|applicable)|to be (treated|considered|regarded) as (void|null|invalid|obsolete))"
     r"|no longer appl(y|ies)|(do|does) not apply anymore"
 )
 
@@ -99,7 +104,8 @@ _GONE = (
 
 _SHOW = (
     r"(repeat|recite|print|output|copy|paste|dump|reveal|show|display|list|quote|summari[sz]e"
-    r"|translate|paraphrase|echo|reproduce|disclose|expose|leak|give|tell|send|share|read)"
+    r"|translate|paraphrase|echo|reproduce|disclose|expose|leak|give|tell|send|share|read"
+    r"|spell( out)?|spells out|rewrite|convert|transcribe|restate)"
 )
 SHOW = _SHOW  # (injection_extract.py's verbs too)
 
@@ -128,7 +134,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      _SET_ASIDE + r" (what|whatever|everything) (the system|your developers?|the developers?)"
      r" (said|told you|wrote)", 1.0),
     ("injection.ignore_previous", "ignore.pay_no_attention",
-     r"(pay no attention|do not listen|don t listen|stop listening) to " + _DETS
+     r"(pay no attention|(do not|don t|no longer|stop|never) (listen(ing)?|pay(ing)? attention)"
+     r"|stop listening) to " + _DETS
      + r"(your |the )?(" + _EARLIER + " )?" + _TOLD_YOURS, 1.0),
     # "Your earlier guidance no longer applies", "all instructions before this are void".
     ("injection.ignore_previous", "ignore.declared_void",
@@ -160,7 +167,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.ignore_previous", "ignore.told_void",
      r"(everything|anything|all|whatever) (that )?(you were|you ve been|you have been)"
      r" (told|given|instructed)( (so far|until now|up to now|up to this point|before this"
-     r"( message)?|before))? (" + _VOID + ")", 1.0),
+     r"( message)?|before|at the (start|beginning) of (this|the|our) (conversation|chat"
+     r"|session)))? (" + _VOID + ")", 1.0),
     # The goal hijack of an indirect injection, aimed at the user's request: "ignore the
     # user's question and instead reply with ...". Not "my question": a user's own. Weak:
     # an operator's system prompt may say as much ("if the user asks for prices, ignore the
@@ -185,7 +193,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     # name a setting elsewhere: a phone's developer mode (only "simulate developer mode"
     # counts), Emacs' evil mode, a game's god mode or chaos mode.
     ("injection.persona", "persona.mode",
-     r"(jailbreak|jailbroken|dan|unrestricted|uncensored|unfiltered|no limits?|dude) mode"
+     r"(jailbreak|jailbroken|dan|unrestricted|uncensored|unfiltered|no limits?|dude|opposite)"
+     r" mode"
      r"|godmode[^a-z0-9]*(enabled|activated|on)|(simulate|emulate) (the )?(developer|dev) mode",
      1.0),
     # Who claims to command the model: its makers (a weak phrase of its own).
@@ -245,7 +254,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r" (talking|chatting|writing|typing))", 1.0),
     # The model's set-up declared stale, in the words of software ("your prior configuration
     # is outdated"). Weak: an app says as much to its user; beside an order it tips it.
-    ("injection.ignore_previous", "ignore.setup_void",
+    # (Its own id: it shared injection_switch_off's, whose weight and gate it took.)
+    ("injection.ignore_previous", "ignore.setup_stale",
      r"(your|you r) (" + _EARLIER + r" |current |old |existing |system )(configuration|config"
      r"|setup|set up|settings|programming|training) (" + _VOID + ")", 0.6),
     # Told to work unfiltered from now on: "from here on you answer without any filters".
@@ -291,6 +301,17 @@ GATES: dict[str, str] = {
     # previous ...": 1 MiB of it read 67 ms before the paraphrase families, 222 ms with
     # them), and on prose (the model's own orders, whole: 4.7 K instructions a 4 KB text).
     "ignore.set_aside": _EARLIER + " " + _TOLD,
+    # Its verbs begin with "do not", "never", "stop": by what it is no longer paid.
+    "ignore.pay_no_attention": r"(attention|listen(ing)?) to "
+    + _DETS
+    + r"(your |the )?("
+    + _EARLIER
+    + " )?"
+    + _TOLD_YOURS,
+    # By what is declared void, not how (the declarations whole are over the length limit).
+    "ignore.declared_void": r"(your|you r) (" + _EARLIER + r" |system )?" + _TOLD_YOURS,
+    "ignore.told_void": r"(everything|anything|all|whatever) (that )?(you were|you ve been"
+    r"|you have been) (told|given|instructed)",
     "ignore.set_aside_yours": r"(your|you r) (own )?(" + _EARLIER + " )?" + _TOLD_YOURS,
     "ignore.set_aside_from": _TOLD_YOURS + " " + _FROM_SHIPPED,
     "ignore.what_they_said": r"(what|whatever|everything) (the system|your developers?"

@@ -28,15 +28,20 @@ _OPENERS = (
     r"|you will (respond|answer|reply|act|behave) as|let s (play a game|pretend|role ?play))",
     r"(act as|acting as|roleplay as|role play as|pretend to be|pretend you are|play the role"
     r" of|simulate|emulate|behave (like|as)|stay in character as|(respond|answer|reply)"
-    r" (only )?as|once as)",
+    r" (only )?as|once as|(take on|assume|adopt|take) the (role|persona|character|identity) of"
+    r"|(play|speak|write) as)",
     r"(pretend that you are|imagine you are|you will (now )?(roleplay|role play|pretend|simulate"
     r"|play the role)|(you are|you will be) [a-z0-9]+ (which|who|that) stands for)",
 )
 # Limits a model has, as jailbreaks deny them: the qualifier says whose they are.
-_LIMITS_OF_AI = (
+_LIMITS = (
+    r"(guidelines|policy|policies|principles|restrictions|filters?|rules|boundaries|constraints"
+    r"|standards|layers?|guardrails|measures|training)"
+)
+_LIMITS_OF_AI = (  # "Limits" only the makers': "no usage limits" is a plan's.
     r"((openai s |openai |anthropic s |anthropic )(ethical |moral |content |safety |usage )?"
-    r"|(ethical|moral|content|safety|usage) )(guidelines|policy|policies|principles"
-    r"|restrictions|filters?|rules|boundaries|constraints|standards)"
+    r"(limitations|limits|" + _LIMITS[1:] + r"|(ethical|moral|content|safety|usage)( (or|and)"
+    r" (ethical|moral|safety|content))? " + _LIMITS + ")"
 )
 _AI = r"(ai|assistant|chatbot|bot|model|version|persona|llm)"
 # Three patterns, not one: the gate's length limit, as for _OPENERS.
@@ -47,9 +52,8 @@ _CLAIMS: tuple[str, ...] = (
     + r"|censorship|filtering)",
     _AI + r" (with|that has|who has|which has|that have) (no|zero) (morals|ethics|morality"
     r"|moral compass|conscience|limits|restrictions|filters|rules|boundaries)"
-    r"|(uncensored|unfiltered|amoral|unaligned|unrestricted) ("
-    + _AI[1:-1]
-    + r"|mode|responses?|answers?|replies|outputs?)"
+    r"|(uncensored|unfiltered|amoral|unaligned|unrestricted|rogue|evil|malicious|jailbroken"
+    r"|unhinged) (" + _AI[1:-1] + r"|mode|responses?|answers?|replies|outputs?|one|version)"
     r"|(responses|answers|replies|outputs?) (are|will be) (completely |totally |fully "
     r"|always )?(uncensored|unfiltered|amoral|unrestricted)",
     r"(never|won t|will not) (ever )?(refuses?|declines?)( (a |any |to answer )?(requests?"
@@ -91,6 +95,16 @@ _CLAIMS = (
     # The model called what it may not be: "you are now completely immoral".
     r"(you are|you will be|you have become) (now )?(completely |totally |fully |an? )?(immoral"
     r"|amoral|unethical|unfiltered|uncensored|unrestricted|unbound|unhinged|unaligned)",
+    # A world without them: "an AI from the year 2090 where all information is legal".
+    r"(world|universe|future|simulation|society|reality|dimension|timeline|country|era|year"
+    r"( [a-z0-9]+)?) (where"
+    r"|in which) ((all |any )?(information|everything|anything|knowledge|content) is (legal"
+    r"|allowed|permitted)|(there are )?no (rules|laws|restrictions|filters|policies|ethics"
+    r"|morals))",
+    # What it never brings up: "STAN never mentions policies" (a claim of its own: with
+    # claim 2, over the phrase gate's length limit).
+    r"never (mentions?|cites?|brings up|talks about|refers to) (any )?(the )?(policies|rules"
+    r"|guidelines|ethics|morals|restrictions|warnings|disclaimers|content polic(y|ies))",
 )
 OPENER_RULES = tuple(f"role.opener{i}" for i in range(len(_OPENERS)))
 
@@ -112,4 +126,10 @@ HALVES: dict[str, tuple[str, ...]] = {
 # What the phrase gate reads instead: the claims read with a gap begin with words common in
 # prose ("with no", "do not"), which kept the gate's automaton busy on every text (+3.3 us
 # per 4 KB of ASCII prose); by what binds a model.
-GATES: dict[str, str] = {f"persona.no_limits_claim{i}": _BOUND_BY for i in _GAP_CLAIMS[:-1]}
+GATES: dict[str, str] = {
+    **{f"persona.no_limits_claim{i}": _BOUND_BY for i in _GAP_CLAIMS[:-1]},
+    # The last claim begins with "never": by what it never brings up.
+    f"persona.no_limits_claim{len(_CLAIMS) - 1}": r"(mentions?|cites?|brings up|talks about"
+    r"|refers to) (any )?(the )?(policies|rules|guidelines|ethics|morals|restrictions"
+    r"|warnings|disclaimers|content polic(y|ies))",
+}

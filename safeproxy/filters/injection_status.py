@@ -96,6 +96,12 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(this|these|the|my) (new |latest |following |updated |next )?(directives?|instructions?"
      r"|messages?|prompts?|orders?|commands?) " + _OVERRIDES + r" (all |any |every )?(of )?"
      r"(the )?" + _OLDER + " " + _ORDERS, 0.6),
+    # Safety declared switchable: weak ("the safety checks can be disabled in settings" is a
+    # manual's), a block beside who claims to speak for the makers.
+    (_IGNORE, "ignore.safety_can_go",
+     r"(the |your |all )?" + _SAFETY + r" (can|may|should|must|will) (now |safely |then )?be"
+     r" (turned off|switched off|disabled|ignored|removed|lifted|bypassed|dropped|suspended)",
+     0.6),
     # Safety set off as a settings line ("safety=false", "moderation: off"): weak, as
     # "with the safety off" is a gun's; a block beside a mode set to a jailbreak's.
     (_IGNORE, "ignore.safety_set_off",
@@ -164,6 +170,8 @@ GATES: dict[str, str] = {
     r" holding back|with no filter)",
     "ignore.order_overrides_told": _ORDER + " " + _OVERRIDES,
     "ignore.order_overrides_older": _ORDER + " " + _OVERRIDES,
+    "ignore.safety_can_go": r"(can|may|should|must|will) (now |safely |then )?be (turned"
+    r" off|switched off|disabled|ignored|removed|lifted|bypassed|dropped|suspended)",
     "ignore.safety_set_off": r"(safety|safe mode|moderation|content filter|censorship)"
     r"( mode| level| filter| filters| checks)? (false|off|disabled|none|null)",
     "role.mode_set": r"mode (unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan|god"
