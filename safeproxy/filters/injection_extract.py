@@ -309,16 +309,15 @@ GATES: dict[str, str] = {
     "extract.claims_wrote": r"(who|that) (wrote|made|created|configured|programmed|set up"
     r"|designed) your (instructions|system prompt|prompt|rules|guidelines|configuration"
     r"|system message)",
-    "extract.makers_told": r"(tell|told|say to|said to|instruct|instructed|ask|asked|order"
-    r"|ordered) you( to do)? (before|at the (start|beginning) of|prior to) " + _WE_MET,
+    # By when: "told you", "asked you" are all through prose.
+    "extract.makers_told": r"(before|at the (start|beginning) of|prior to) " + _WE_MET,
     "extract.governing": r"(govern(s|ing)?|control(s|ling)?|shap(e|es|ing)|defin(e|es|ing)"
     r"|determin(e|es|ing)|dictat(e|es|ing)) (all )?(of )?your (behaviou?r|responses|answers"
     r"|outputs?|conduct)",
     "extract.secret_in_prompt": r"in your (system |hidden |secret |initial )?(instructions"
     r"|prompt|system message)",
-    "extract.forced_prefix": r"(here is|here s|here are|below is|this is) (my|the) (full "
-    r"|complete |original |hidden |secret |exact )?(system prompt|system message|initial"
-    r" prompt|instructions|prompt|configuration)",
+    # By what is begun: "this is the" is all through prose.
+    "extract.forced_prefix": r"your (reply|response|answer|output|message) with",
     "extract.deployer_told": r"(deployed|built|created|configured|set up|programmed|made"
     r"|trained|launched) you (instructed|told|asked|ordered|programmed|wants?|wanted"
     r"|expects?) you",

@@ -318,11 +318,9 @@ GATES: dict[str, str] = {
     "role.id_no_limits": r"(tanpa|punya|memiliki|ada) (batasan|batas|aturan|filter|sensor)",
     "role.vi_no_limits": r"khong (con |co |bi )?(bat ky |bat cu |co )?(kiem duyet|loc"
     r"|gioi han|han che|rang buoc)",
-    # The five by what was given: the verbs ("ignore", "omite") are English words too.
-    **{
-        f"ignore.{lang}_given": f"{orders},? {given}"
-        for lang, (_v, orders, given, _w) in _ROMANCE_GIVEN.items()
-    },
+    # The five by what was given: the verbs ("ignore", "omite") and the orders
+    # ("instructions") are English words too.
+    **{f"ignore.{lang}_given": given for lang, (_v, _o, given, _w) in _ROMANCE_GIVEN.items()},
     **{
         f"ignore.{lang}_given_when": given_when
         for lang, (_v, _o, _g, given_when) in _ROMANCE_GIVEN.items()

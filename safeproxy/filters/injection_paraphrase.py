@@ -301,6 +301,9 @@ GATES: dict[str, str] = {
     # previous ...": 1 MiB of it read 67 ms before the paraphrase families, 222 ms with
     # them), and on prose (the model's own orders, whole: 4.7 K instructions a 4 KB text).
     "ignore.set_aside": _EARLIER + " " + _TOLD,
+    # The set-up declared stale, by whose set-up it is (the declarations whole: 13 K).
+    "ignore.setup_stale": r"(your|you r) (" + _EARLIER + r" |current |old |existing |system )"
+    r"(configuration|config|setup|set up|settings|programming|training)",
     # Its verbs begin with "do not", "never", "stop": by what it is no longer paid.
     "ignore.pay_no_attention": r"(attention|listen(ing)?) to "
     + _DETS
