@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -193,11 +194,18 @@ class Compiler:
         if plain:
             try:
                 gatekeeper = self._detector(stage, plain, self._skeleton.letters, False, gate)
-            except hyperscan.error:
+            except hyperscan.error as exc:
                 if not gate:
                     raise
                 # A gate pattern the engine refuses (a user's blocklist pattern read on the
-                # plain view): no gate, the skeleton is always scanned.
+                # plain view): no gate, the skeleton is always scanned. Said at start-up: the
+                # policy still works, at several times the cost per text.
+                logging.getLogger("safeproxy.policy").warning(
+                    "%s: the phrase gate could not be compiled (%s); every text of this stage"
+                    " pays the full phrase scan",
+                    where,
+                    str(exc)[:120],
+                )
                 gate = ()
                 gatekeeper = self._detector(stage, plain, self._skeleton.letters, False)
             finders.append(gatekeeper)
