@@ -345,7 +345,7 @@ class Detector:
         self, index: int, norm: str, s: int, e: int, work: Work
     ) -> tuple[list[tuple[int, int]], int | None]:
         base = max(0, s - 2)
-        key = (index, norm[base : e + 2], str(s - base))
+        key = (index, norm[base : e + 2], spans.refine_key(self.rules[index], norm, s, base))
         hit: list[tuple[int, int]] | None = self._memo.get(key)
         cut = None
         if hit is None:

@@ -120,9 +120,10 @@ def _shown_prefixes(region: str) -> set[str]:
 
 
 def national_phone(
-    number: str, groups: list[str], regions: PhoneRegions, work: Work | None
+    number: str, groups: list[str], regions: PhoneRegions, work: Work | None, possible: bool = False
 ) -> bool:
-    """Is `number` (the digits, written in `groups`) a national number of one of `regions`?"""
+    """Is `number` (the digits, written in `groups`) a national number of one of `regions`?
+    `possible`: one of the region's lengths and shape will do, allocated or not."""
     for shape in regions.by_length.get(len(number), ()):
         if shape.dropped and number.startswith(shape.dropped):
             continue  # written with the prefix: the region's own shape reads it (no charge)
@@ -146,7 +147,7 @@ def national_phone(
             continue  # "2024 2024" is no Danish "20 24 20 24": no parse spent on it
         if work is not None and not work.take(PHONE_PARSE_UNITS):
             return False  # the caller sees the allowance spent: unchecked, not valid
-        if _written_like(number, groups, shape):
+        if _written_like(number, groups, shape, possible):
             return True
     return False
 
@@ -226,7 +227,9 @@ def _area_and_rest(shape: RegionShape, groups: list[str]) -> bool:
     )
 
 
-def _written_like(number: str, groups: list[str], shape: RegionShape) -> bool:
+def _written_like(
+    number: str, groups: list[str], shape: RegionShape, possible: bool = False
+) -> bool:
     region = shape.region
     try:
         parsed = phonenumbers.parse(shape.dropped + number, region)
@@ -234,7 +237,7 @@ def _written_like(number: str, groups: list[str], shape: RegionShape) -> bool:
         return False
     # Valid for the region's calling code: "07911 123456" is a Guernsey mobile, written as
     # in Britain; a Canadian number reads the same in the US.
-    if not phonenumbers.is_valid_number(parsed):
+    if not (phonenumbers.is_possible_number if possible else phonenumbers.is_valid_number)(parsed):
         return False
     if shape.dropped and not _prefix_optional(parsed, region):
         return False

@@ -296,5 +296,9 @@ def phone_rule(region: str, regions: Sequence[str]) -> Rule:
         return rule
     shapes = phone_regions(region, tuple(regions))  # read once per policy, not per candidate
     return dataclasses.replace(
-        rule, refine=lambda run, work: refiners.phone_spans(run, work, region, shapes)
+        rule,
+        refine=lambda run, work: refiners.phone_spans(run, work, region, shapes),
+        # After a context word, the other regions' numbers of their shape need not be valid
+        # (allocated) too: an address book's "07911 482630" is no less a phone.
+        refine_said=lambda run, work: refiners.phone_spans(run, work, region, shapes, True),
     )

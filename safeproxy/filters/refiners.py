@@ -167,9 +167,15 @@ def one_by_one_stretches(run: str) -> list[tuple[int, int, int]]:
 
 
 def phone_spans(
-    run: str, work: Work, region: str = "US", regions: PhoneRegions | None = None
+    run: str,
+    work: Work,
+    region: str = "US",
+    regions: PhoneRegions | None = None,
+    possible: bool = False,
 ) -> list[tuple[int, int]]:
-    """Phone numbers inside a run of digit groups, separators, `+` and parentheses."""
+    """Phone numbers inside a run of digit groups, separators, `+` and parentheses.
+    `possible`: the other regions' national numbers need only be possible ones (a context
+    word vouches for the run)."""
     starts = [
         i
         for i, c in enumerate(run)
@@ -185,7 +191,7 @@ def phone_spans(
         if one_by_one(span):
             return False  # digits one by one: whole stretches only, below
         others = regions if regions is not None and len(digits(span)) == whole else None
-        return phone_number(span, region, work, others)
+        return phone_number(span, region, work, others, possible)
 
     found = _best_spans(run, starts, ends, valid, 24, work)
     if not run.isdigit():  # (a run without separators holds no stretch)

@@ -34,6 +34,10 @@ class Rule:
     # longer run; replaces `validate`. It pays for its windows from the scan's allowance
     # (work.py) and, once that is spent, sets `work.cut` and stops.
     refine: Callable[[str, Work], list[tuple[int, int]]] | None = None
+    # A second refiner for a run that a context word says (`bare_context`), asked where
+    # `refine` found nothing: it may take what the context vouches for ("text me on 07911
+    # 482630": a number of the region's shape, in its groups, though no carrier holds it).
+    refine_said: Callable[[str, Work], list[tuple[int, int]]] | None = None
     # What reading a run costs before the refiner's own charges: a unit per this many
     # characters (a refiner that walks its run in Python, character by character or group
     # by group). More for one whose walk is a C search that charges per value it tries.

@@ -237,6 +237,9 @@ def refined_spans(
     if not work.take(1 + (e - s) // rule.run_chars_per_unit):
         return [], s
     found = [(s + a, s + b) for a, b in rule.refine(norm[s:e], work)]
+    vouched = rule.refine_said
+    if not found and work.cut is None and vouched is not None and said(norm, s, rule):
+        found = [(s + a, s + b) for a, b in vouched(norm[s:e], work)]
     cut = None if work.cut is None else s + work.cut
     if rule.bounded:
         right = rule.joiners + rule.end_joiners
@@ -246,6 +249,16 @@ def refined_spans(
             if not glued(norm, a - 1, -1, rule.joiners) and not glued(norm, b, 1, right)
         ]
     return found, cut
+
+
+def refine_key(rule: Rule, norm: str, s: int, base: int) -> str:
+    """What a refined run's answer depends on besides its text around it: where it starts
+    in that window, and whether a context word before it vouches for it (`refine_said`)."""
+    return f"{s - base}+" if _vouched(rule, norm, s) else str(s - base)
+
+
+def _vouched(rule: Rule, norm: str, s: int) -> bool:
+    return rule.refine_said is not None and said(norm, s, rule)
 
 
 def _continues_id(norm: str, s: int, e: int) -> bool:

@@ -272,9 +272,11 @@ def phone_number(
     default_region: str = "US",
     work: Work | None = None,
     regions: PhoneRegions | None = None,
+    possible: bool = False,
 ) -> bool:
     """E.164 (+CC ...) or a national number of `default_region` (tried first), or else of
-    one of `regions` (see phones.py), valid per libphonenumber.
+    one of `regions` (see phones.py), valid per libphonenumber (`possible`: for `regions`,
+    possible will do).
 
     (Whether a bare run of digits may be a phone at all is decided by its context; see
     detect.py.)
@@ -318,7 +320,7 @@ def phone_number(
         return False  # a range (1990-2024, pages 6120-6189), not "02-7111234"
     if "." in text and len(groups) <= 4 and max(map(len, groups)) <= 3:
         return False  # an address or a version (20.10.10.10), not "06.12.34.56.78"
-    return national_phone("".join(groups), groups, regions, work)
+    return national_phone("".join(groups), groups, regions, work, possible)
 
 
 def _default_phone(text: str, groups: list[str], international: bool, region: str) -> bool:

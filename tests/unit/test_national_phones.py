@@ -211,9 +211,11 @@ def test_other_regions_cost_few_parses_per_candidate(monkeypatch: pytest.MonkeyP
     parses: list[str] = []
     real = phones._written_like
 
-    def counted(number: str, groups: list[str], shape: phones.RegionShape) -> bool:
+    def counted(
+        number: str, groups: list[str], shape: phones.RegionShape, possible: bool = False
+    ) -> bool:
         parses.append(shape.region)
-        return real(number, groups, shape)
+        return real(number, groups, shape, possible)
 
     monkeypatch.setattr(phones, "_written_like", counted)
     detector = Detector("count", [phone_rule("US", DEFAULT_PHONE_REGIONS)], Normalizer())
