@@ -25,7 +25,11 @@ from safeproxy.filters.secrets_jwk import JWK_RULE
 from safeproxy.filters.secrets_keyed import KEYED_ID
 from safeproxy.filters.secrets_named import NAMED_VALUE, PREFIXED_TOKEN
 from safeproxy.filters.secrets_pairs import PAIR_RULES
-from safeproxy.filters.secrets_phrases import PASSWORD_PHRASE_RULE, PASSWORD_TOLD_RULE
+from safeproxy.filters.secrets_phrases import (
+    PASSWORD_PHRASE_RULE,
+    PASSWORD_SPACED_RULE,
+    PASSWORD_TOLD_RULE,
+)
 from safeproxy.filters.secrets_shapes import SHAPE_RULES
 from safeproxy.filters.secrets_wallet import load_words, wallet_rules
 from safeproxy.filters.secrets_words import PASSWORD_WORDS
@@ -276,6 +280,8 @@ SECRET_KINDS: dict[str, tuple[Rule, ...]] = {
         PASSWORD_WORD_RULE,
         PASSWORD_PHRASE_RULE,
         PASSWORD_TOLD_RULE,
+        # The word right before a generated value, no separator (secrets_phrases.py).
+        PASSWORD_SPACED_RULE,
         *PAIR_RULES.values(),
     ),
     # A private key as a JSON Web Key (secrets_jwk.py): no PEM armour to anchor on.

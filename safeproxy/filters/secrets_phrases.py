@@ -51,6 +51,16 @@ def _value(norm: str) -> tuple[int, int]:
     return start, max(start + 1, len(norm.rstrip(".,;")))
 
 
+def _quoted_value(norm: str) -> tuple[int, int]:
+    """The last word, without its quotes or the punctuation that goes on with the sentence."""
+    start, end = _value(norm)
+    while start < end and norm[start] in "\"'`":
+        start += 1
+    while end > start and norm[end - 1] in "\"'`":
+        end -= 1
+    return start, max(start + 1, end)
+
+
 def made_up(value: str) -> bool:
     """A password as people make them up: letters with digits or symbols, no plain word,
     nothing prose points at instead (a path, a URL, an address), and the bar of a value
@@ -100,4 +110,36 @@ _TOLD = (
 
 PASSWORD_TOLD_RULE = dataclasses.replace(
     PASSWORD_PHRASE_RULE, pattern=Pattern("secret.keyword_value.told", _TOLD, 120)
+)
+
+
+# The word right before its value, a space between and no separator ("wifi for guests:
+# password XFDgLK9AkLan", "db password 'Xk9mQ2vLp7'"). Prose puts nouns there ("password
+# manager", "password reset", "passwords like hunter2"), so the value must look generated:
+# upper and lower case and digits, few repeats, not just made up.
+def _spaced_value(orig: str) -> str:
+    word = unicodedata.normalize("NFKC", visible(" ".join(orig.split()))).split()[-1]
+    return word.strip("\"'`").rstrip(_TRAILING)
+
+
+def _spaced(norm: str, orig: str) -> bool:
+    # Upper case, lower case and digits, and few repeats: a short generated value's entropy
+    # is bounded by its length (ten distinct characters: 3.3 bits), under random_token's.
+    value = _spaced_value(orig)
+    return (
+        len(value) >= 8
+        and not _NOT_IN_VALUE.intersection(value)
+        and any(c.islower() for c in value)
+        and any(c.isupper() for c in value)
+        and any(c.isdigit() for c in value)
+        and len(set(value)) >= 0.75 * len(value)
+        and made_up(value)
+    )
+
+
+PASSWORD_SPACED_RULE = dataclasses.replace(
+    PASSWORD_PHRASE_RULE,
+    pattern=Pattern("secret.keyword_value.spaced", _WORDS + r" [\"'`]?[^\s\"'`]", 120),
+    validate=_spaced,
+    value=_quoted_value,
 )
