@@ -223,19 +223,20 @@ _HYPHENATED = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)+")
 _HYPHENS = "-\u2010\u2011"
 # Split words this close together are one stretch; a stretch's piece reads this much of the
 # text on either side too, so a phrase of which only one word is split reads whole.
-_NEAR = 24
+_NEAR = 48
 _CONTEXT = 48
 # A stretch is cut into pieces of about this much, so that the budget bounds what is made.
 _LONGEST = 256
 
 
 # A Hyperscan gate over the raw text (caseless): a word split twice, or two split words
-# within a few words. Ordinary prose has a compound now and then ("well-known"), rarely two
-# so close; where it does, the piece is a few dozen characters.
+# within five words ("f-orget the prior directives you w-ere given"). Ordinary prose has a
+# compound now and then ("well-known"), rarely two so close; where it does, the piece is a
+# few dozen characters.
 def _hyphenated_gate(hyphen: str) -> str:
     return (
         rf"[a-z]{hyphen}[a-z]+{hyphen}[a-z]"
-        rf"|[a-z]{hyphen}[a-z]+[^a-z\-]{{1,3}}(?:[a-z]+[^a-z\-]{{1,3}}){{0,3}}[a-z]+{hyphen}[a-z]"
+        rf"|[a-z]{hyphen}[a-z]+[^a-z\-]{{1,3}}(?:[a-z]+[^a-z\-]{{1,3}}){{0,5}}[a-z]+{hyphen}[a-z]"
     )
 
 
