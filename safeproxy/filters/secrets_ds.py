@@ -112,6 +112,10 @@ def _rule(spec: dict[str, Any]) -> Rule:
         Severity.HIGH,
         _Exact(folded, exact),
         bounded=spec["bounded"],
+        # Not inside a base64 run: "+" or "/" glued to letters before a token continues the
+        # run ("...AAAA+AP0AAAA==" holds no Artifactory key), as the plugins' own left
+        # boundaries (a space, "=", ":", a quote) say.
+        joiners="+/",
         alphabet=spec["alphabet"],
         hold=_hold(spec),
         value=_Group(folded) if folded.groups else None,

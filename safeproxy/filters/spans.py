@@ -213,11 +213,12 @@ def refined_spans(
     all) when the scan's allowance ran out."""
     assert rule.refine is not None
     if rule.continues_ids and _continues_id(norm, s, e):
-        # The identifier's groups are digits and spaces; a `+` or `(` after them opens a
-        # number of its own ("b0 0 +1 (415) 867-5309"), read from there.
+        # The identifier's groups are digits and separators; a `+` or `(` after them opens a
+        # number of its own ("b0 0 +1 (415) 867-5309", "b0 0- +1 (415) 867-5309"), read
+        # from there. (A run holds no letters: its first `+` or `(` is found in C.)
         rest = norm[s:e]
-        ids = len(rest) - len(rest.lstrip(DIGITS + " "))
-        if ids == len(rest) or rest[ids] not in "+(":
+        ids = min((at for at in (rest.find("+"), rest.find("(")) if at >= 0), default=-1)
+        if ids < 0:
             return [], None
         s += ids
     if rule.bounded:

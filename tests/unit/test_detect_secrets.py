@@ -262,3 +262,18 @@ def test_each_rule_bounds_its_match() -> None:
     for rule in DETECT_SECRETS_RULES:
         assert 0 < rule.pattern.max_len <= 1100, rule.pattern.rule
         assert re.compile(rule.pattern.regex)  # the scan pattern reads in Python too
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "attachment: AAAAAAAAAAAAAAAAAA+AP0AAAAAAAA==",
+        "blob: QUJDREVGR0hJSktM/AKCp8abcdefgh12==",
+    ],
+)
+def test_no_vendor_key_inside_a_base64_run(text: str) -> None:
+    # "+" or "/" glued to letters before a key's prefix continues a base64 run (the
+    # plugins' own left boundaries are a space, "=", ":" or a quote).
+    detector = Detector("ds", list(DETECT_SECRETS_RULES), Normalizer())
+    assert detector.find(text) == [], text
+    assert detector.find(text.replace("+AP0", " AP0").replace("/AKC", " AKC")) != [], text

@@ -111,3 +111,11 @@ def test_the_prefix_may_be_left_out_only_where_the_metadata_says() -> None:
     # British mobile's digits in its groups are no number.
     assert not untouched("WhatsApp: 98765 43210")
     assert untouched("Ref 7911 123456 ok") and untouched("Ref 7700 900123 ok")
+
+
+@pytest.mark.parametrize("gap", [" ", ". ", "- ", ", ", "; "])
+def test_a_number_after_an_identifier_s_groups_is_hidden(gap: str) -> None:
+    # The groups of an identifier glued to letters ("b0 0"), then any separator, then a
+    # number opened by "+" or "(": the number is read from there.
+    text = f"b0 0{gap}+1 (415) 867-5309 "
+    assert hidden(text, "+1 (415) 867-5309"), text
