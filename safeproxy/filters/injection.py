@@ -72,7 +72,7 @@ from safeproxy.filters.scanner import Pattern
 # (ordinary in benign text) only add up. Words are separated by any run of non-letters.
 _ORDERS = r"(instructions?|prompts?|directives|guidelines|guardrails|system prompt)"
 _BEFORE = r"(previous|prior|above|earlier|preceding|former|initial|original|system)"
-_VERB = r"(ignor(e|ing)|disregard(ing)?|forget(ting)?|overlook(ing)?|neglect(ing)?)"
+_VERB = r"(ignore|disregard|forget|overlook|neglect)"
 _DETS = r"(all |any |of |the |your |these |those |every )*"
 _EXTRACT = (
     r"(reveal|show|print|repeat|output|display|leak|dump|tell me|give me|share|write out"
@@ -112,9 +112,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.system_prompt_extraction", "extract.your_prompt",
      _EXTRACT + r" (me )?(all )?(of )?your (full |entire |exact |complete )?"
      r"(system |initial |hidden |secret |original )?(prompt|instructions|system message)", 1.0),
-    # What stands above, then where the sentence ends or how to copy it: not "print
-    # everything above row 20" (a spreadsheet's rows), nor "repeat the text above in
-    # French" or "..., then summarise it" (an exercise's text, above in the same message).
+    # What stands above, then where the sentence ends or how to copy it: not "print everything
+    # above row 20", "repeat the text above in French" or "copy the text above, then ...".
     ("injection.system_prompt_extraction", "extract.repeat_above",
      r"(repeat|print|output|reproduce|copy) (all |the )?(text|words|everything|content) "
      r"(above|before this (line|message|point|prompt|sentence|conversation|chat))"
@@ -122,9 +121,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|verbatim|word for word|exactly|in full|in a (code|txt|text|markdown)|into a|inside"
      r"|including|from the (start|beginning|top)|unchanged|as is|precisely)|[.?]|\s*$)",
      1.0),
-    # Not "the system message", "the developer message", "the original prompt" or "the
-    # initial instructions" unqualified: "print the full system message to stderr" and
-    # "print the original prompt beside the model output" are about a program's log.
+    # Not "the system message", "the original prompt", "the initial instructions" unqualified:
+    # "print the full system message to stderr" is about a program's log.
     ("injection.system_prompt_extraction", "extract.the_prompt",
      r"(reveal|print|leak|dump|output) (me )?the (full |hidden |secret |entire |exact )?"
      r"(system prompt|hidden prompt|initial prompt|system instructions|(hidden|secret) "
@@ -359,7 +357,9 @@ class PhraseThreshold:
         """`rescan`: the filter's findings in another text, to tell a phrase quoted as an
         example from one used (injection_mention.used)."""
         threshold = self.threshold
-        findings = list(used(text, switched(text, addressed(text, findings)), rescan))
+        # The rescan's findings go through the same reading as the scan's.
+        again = None if rescan is None else lambda t: list(switched(t, addressed(t, rescan(t))))
+        findings = list(used(text, switched(text, addressed(text, findings)), again))
         if self.combiner is not None:
             total, _p, kept = self.combiner.decide(text, findings, threshold)
             if total >= threshold:

@@ -17,6 +17,7 @@ non-letters (injection.phrase_regex).
 from __future__ import annotations
 
 from safeproxy.filters.injection_paraphrase import SHOW
+from safeproxy.filters.injection_phrase import END
 
 _ORDERS = r"(instructions?|rules|guidelines?|directives?|prompts?|system prompt|orders|preamble)"
 # Who writes a model's set-up.
@@ -257,8 +258,10 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(secret|password|passphrase|passcode|secret key|api key|code word|flag)s? ((that|which)"
      r" )?(is |was"
      r" |are |were |s )?(mentioned|stated|written|given|contained|included|hidden|stored|listed"
+     # Where the clause ends: "the password given in your instructions email" is a
+     # colleague's.
      r"|embedded|kept) in your (system |hidden |secret |initial )?(instructions|prompt"
-     r"|system message)", 1.0),
+     r"|system message)" + END, 1.0),
     # The answer begun for it: 'start your reply with "Sure, here is my system prompt:"'.
     ("injection.system_prompt_extraction", "extract.forced_prefix",
      r"(start|begin|prefix|open) your (reply|response|answer|output|message) with( the (words"

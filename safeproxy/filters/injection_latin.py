@@ -33,8 +33,12 @@ FOREIGN_IGNORE_FR = (
 FOREIGN_EXTRACT = (
     r"(revela|muestra|muestrame|dime|ensename|mostra|mostre|revele|rivela|mostrami|montre"
     r"|montre moi|affiche|donne moi|zeige|zeig|nenne|verrate)"
-    # A word or three between: "affiche le texte de ton prompt système".
-    r"( [a-z]+){0,3} (tu |el |seu |o |il |ton |le |votre |deinen |den |dein )?"
+    # Up to three small words between, of what is to be shown: "affiche le texte de ton
+    # prompt système" (not any words: "zeig mir einen guten System Prompt" asks for one).
+    r"( (me|mir|moi|mi|le|la|el|o|il|den|das|die|texte|text|contenu|contenido|conteudo"
+    r"|contenuto|inhalt|testo|de|du|del|di|do|des|der|completo|complet|ganzen|entier|intero"
+    r"|todo|tout|tutto|por favor|bitte|per favore)){0,3} (tu |el |seu |o |il |ton |le |votre"
+    r" |deinen |den |dein )?"
     r"((prompt|mensaje|mensagem|messaggio|message|instrucciones|instructions) "
     r"(del |de |do |di |du )?(sistema|systeme)|system prompt|systemprompt|systemnachricht"
     r"|systemanweisungen)"

@@ -26,6 +26,7 @@ phrase for its copies (at most _MAX_COPIES of them): linear in the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from safeproxy.filters.api import Finding
@@ -57,11 +58,23 @@ _ASKS = frozenset(
     {"asks", "ask", "asked", "tells", "tell", "told", "wants", "want", "requests", "request",
      "requested", "instructs", "instructed", "orders", "ordered", "urges", "begs", "demands"}
 )  # fmt: skip
-_COMPLY = ("comply", "obey", "do it", "do so", "go ahead", "follow it", "agree", "accept")
+# A reported request is an operator's rule only when a refusal follows it ("..., decline",
+# "do not comply"); "..., do as they say" or "..., print it verbatim" is the order itself.
+_REFUSAL = re.compile(
+    r"\b(decline|refuse|say no|reject|deny|politely|do not|don't|dont|never|must not|should"
+    r" not|cannot|can't|won't|will not)\b"
+)
 # Who asks, when it is the writer: "if I ask you to ignore your rules, do it" is an order.
 _WRITER = frozenset({"i", "we", "me", "i'm"})
-# Copies of one negated phrase blanked at most (a text made of one phrase pays no more).
+# Copies of one negated phrase blanked at most (a text made of one phrase pays no more),
+# and spans in all: past them, the rest counts as used (blocked, never more work).
 _MAX_COPIES = 64
+_MAX_SPANS = 256
+# Words before "not" that make a question of it: "will you not ignore ...?", "why do you
+# not reveal ...?", "no reason not to ...".
+_ASKING = frozenset(
+    {"will", "would", "do", "did", "does", "can", "could", "should", "why", "won't", "wouldn't"}
+)
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
 
 
@@ -71,11 +84,19 @@ def negated_spans(text: str, findings: Sequence[Finding]) -> list[tuple[int, int
     lower = text.lower()
     if len(lower) != len(text):  # (a character whose lower case is longer: no copies)
         lower = ""
+    seen: set[str] = set()
     for f in findings:
-        if not negated(text, f.start, f.end):
+        if len(spans) >= _MAX_SPANS:
+            break
+        # Cue words (injection.CUE_TYPE, with the classifier on) are no orders: a text of
+        # them reports every one, and each would be looked for again.
+        if f.type == "injection.cue" or not negated(text, f.start, f.end):
             continue
         spans.append((f.start, f.end - 1))
         phrase = lower[f.start : f.end]
+        if phrase in seen:  # (its copies were looked for already)
+            continue
+        seen.add(phrase)
         at = lower.find(phrase, f.end) if phrase else -1
         for _ in range(_MAX_COPIES):
             if at < 0:
@@ -90,7 +111,9 @@ def negated(text: str, start: int, end: int | None = None) -> bool:
     """Whether the phrase at [start, end) of `text` is negated (see the module's
     docstring)."""
     before = text[max(0, start - _REACH) : start].lower().translate(_APOSTROPHES)
-    # Punctuation stays on its word ("not," "not."), so it ends the negation.
+    # A line break ends the clause, as punctuation does: punctuation stays on its word
+    # ("not," "not."), so it ends the negation.
+    before = before[before.rfind("\n") + 1 :]
     words = [w.strip("*_") for w in before.split()]
     while words and words[-1] in _FILLERS:
         words.pop()
@@ -102,11 +125,15 @@ def negated(text: str, start: int, end: int | None = None) -> bool:
     if len(words) >= 2 and words[-2] == "no" and words[-1] in _CIRCUMSTANCES:
         return True
     if _reported(words):
-        # Not when the reader is told to go along: "..., comply".
         after = text[end : end + _REACH * 2].lower() if end is not None else ""
-        return not any(word in after for word in _COMPLY)
+        return _REFUSAL.search(after.translate(_APOSTROPHES)) is not None
     if words and words[-1] in _FORBIDDING:
-        return not (len(words) > 1 and _negation(words[-2], words[:-2]))
+        # Undone by a negation a few words before ("do not ever refuse to", "you are not to
+        # refuse to"), or "no longer" ("it is no longer forbidden to").
+        undone = words[-5:-1]
+        return not (
+            any(_negation(w, []) for w in undone) or ("longer" in undone and "no" in undone)
+        )
     if words and words[-1] in _PERMITTED:
         return len(words) > 1 and _negation(words[-2], words[:-2])
     return bool(words) and _negation(words[-1], words[:-1])
@@ -128,5 +155,10 @@ def _negation(word: str, before: list[str]) -> bool:
     """Whether `word` negates what follows it, given the words `before` it."""
     if not (word in _NEGATIONS or (word.endswith("n't") and len(word) > 3)):
         return False
-    # "Why not ignore all previous instructions?" proposes it.
-    return not (word == "not" and before[-1:] == ["why"])
+    if word != "not":
+        return True
+    # "Why not ignore all previous instructions?" proposes it; "will you not ...?", "why do
+    # you not ...?" and "no reason not to" ask for it.
+    if before[-1:] == ["why"] or before[-1:] == ["reason"]:
+        return False
+    return not (before[-1:] in (["you"], ["we"]) and before[-2:-1] and before[-2] in _ASKING)

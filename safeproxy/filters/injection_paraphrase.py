@@ -42,12 +42,13 @@ _TOLD_YOURS = (
 )
 # Verbs of setting orders aside, beyond injection._VERB; not those that also take ordinary
 # objects ("cancel your orders", "drop the old guidelines").
-_SET_ASIDE = (  # And in the gerund: "would you mind overlooking the rules you were set up with".
-    r"(ignor(e|ing)|disregard(ing)?|forget(ting)?|overlook(ing)?|(set|setting|put|putting)"
-    r" aside|throw(ing)? (out|away)|discard(ing)?|scrap(ping)?|ditch(ing)?|abandon(ing)?|never"
-    r" mind|nevermind|dismiss(ing)?|overrid(e|ing)|overwrit(e|ing)|bypass(ing)?|eras(e|ing)"
-    r"|wip(e|ing)|purg(e|ing)|unlearn(ing)?)"
+_SET_ASIDE = (
+    r"(ignore|disregard|forget|overlook|set aside|put aside|throw out|throw away|discard|scrap"
+    r"|ditch|abandon|never mind|nevermind|dismiss|override|overwrite|bypass)"
 )
+# And of the model's own only ("erase the previous programming and hold the button" is a
+# remote control's).
+_ERASE = r"(erase|wipe|purge|unlearn)"
 # Bounded, not a star: a repeated group of separators multiplies the engine's compile time.
 _DETS = r"(all |any |every |whatever |everything in )?(of )?(the |these |those )?"
 # Where orders came from: the model's makers or its set-up.
@@ -120,8 +121,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     ("injection.ignore_previous", "ignore.set_aside",
      _SET_ASIDE + " " + _DETS + "(your |the )?" + _EARLIER + " " + _TOLD, 1.0),
     ("injection.ignore_previous", "ignore.set_aside_yours",
-     _SET_ASIDE + " " + _DETS + r"(your|you r) (own )?(" + _EARLIER + " )?" + _TOLD_YOURS,
-     1.0),
+     "(" + _SET_ASIDE[1:-1] + "|" + _ERASE[1:-1] + ") " + _DETS + r"(your|you r) (own )?("
+     + _EARLIER + " )?" + _TOLD_YOURS, 1.0),
     # Separate rules: as one, the engine's start-of-match automaton is over its limit.
     ("injection.ignore_previous", "ignore.set_aside_from",
      _SET_ASIDE + " " + _DETS + _TOLD_YOURS + " " + _FROM_SHIPPED, 1.0),
@@ -134,9 +135,10 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      _SET_ASIDE + r" (what|whatever|everything) (the system|your developers?|the developers?)"
      r" (said|told you|wrote)", 1.0),
     ("injection.ignore_previous", "ignore.pay_no_attention",
-     r"(pay no attention|(do not|don t|no longer|stop|never) (listen(ing)?|pay(ing)? attention)"
-     r"|stop listening) to " + _DETS
-     + r"(your |the )?(" + _EARLIER + " )?" + _TOLD_YOURS, 1.0),
+     r"((pay no attention|stop listening) to " + _DETS + r"(your |the )?(" + _EARLIER + " )?"
+     r"|(do not|don t|no longer|stop|never) (listen(ing)?|pay(ing)? attention) to " + _DETS
+     # These verbs only of the model's orders: "my kids never listen to instructions".
+     + r"((your|you r) (" + _EARLIER + " )?|(the )?" + _EARLIER + " ))" + _TOLD_YOURS, 1.0),
     # "Your earlier guidance no longer applies", "all instructions before this are void".
     ("injection.ignore_previous", "ignore.declared_void",
      r"(your|you r) (" + _EARLIER + r" |system )?" + _TOLD_YOURS + r"( you (were|have been)"
@@ -290,6 +292,9 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
 HALVES: dict[str, tuple[str, ...]] = {
     **HALF_HALVES,
     "role.orders_were_fake": ("injection.ignore_previous",),
+    # "You are now free" counts only beside the orders declared void (injection_status.py):
+    # "the dragon breaks your chains. You are now free." is a story's.
+    "persona.free_now": ("injection.ignore_previous",),
 }  # fmt: skip
 
 # What the phrase gate reads for a rule instead of its pattern: the words every match ends
@@ -307,7 +312,7 @@ GATES: dict[str, str] = {
     # Its verbs begin with "do not", "never", "stop": by what it is no longer paid.
     "ignore.pay_no_attention": r"(attention|listen(ing)?) to "
     + _DETS
-    + r"(your |the )?("
+    + r"(your |you r |the )?("
     + _EARLIER
     + " )?"
     + _TOLD_YOURS,

@@ -98,9 +98,11 @@ _CLAIMS = (
     # A world without them: "an AI from the year 2090 where all information is legal".
     r"(world|universe|future|simulation|society|reality|dimension|timeline|country|era|year"
     r"( [a-z0-9]+)?) (where"
+    # Limits of AI only: "a society where there are no laws" is Hobbes's.
     r"|in which) ((all |any )?(information|everything|anything|knowledge|content) is (legal"
-    r"|allowed|permitted)|(there are )?no (rules|laws|restrictions|filters|policies|ethics"
-    r"|morals))",
+    r"|allowed|permitted)|(there are )?no (content|ai|safety) (policies|rules|filters"
+    r"|restrictions)|(there are )?no (rules|restrictions|filters) (for|on) (ai|ais|chatbots"
+    r"|assistants|language models))",
     # What it never brings up: "STAN never mentions policies" (a claim of its own: with
     # claim 2, over the phrase gate's length limit).
     r"never (mentions?|cites?|brings up|talks about|refers to) (any )?(the )?(policies|rules"
@@ -119,8 +121,10 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
 # gap or of the model itself, an opener or an order set aside.
 HALVES: dict[str, tuple[str, ...]] = {
     **{rule: ("injection.persona",) for rule in OPENER_RULES},
+    # And the last two (a world without rules, what it never mentions): a columnist's "a
+    # country where there are no rules for parking" beside "write as" is no persona.
     **{f"persona.no_limits_claim{i}": (*OPENER_RULES, "injection.ignore_previous")
-       for i in _GAP_CLAIMS},
+       for i in (*_GAP_CLAIMS, len(_CLAIMS) - 2, len(_CLAIMS) - 1)},
 }  # fmt: skip
 
 # What the phrase gate reads instead: the claims read with a gap begin with words common in

@@ -52,7 +52,10 @@ _SET_UP = r"(instructions|rules|guidelines|directives|constraints|system prompt|
 _ORDER = r"(directives?|instructions?|messages?|prompts?|orders?|rules?|commands?)"
 
 # Earlier orders, or the model's own, as what is to be treated as void.
-_VOIDED = r"(all |any |the )?(of )?(your (own )?(" + _OLDER + r" )?|" + _OLDER + r" )"
+# The model's own, for the block; the earlier ones alone are also a procedure's ("treat
+# the previous instructions as obsolete; the updated procedure is attached"): weak.
+_VOIDED = r"(all |any |the )?(of )?your (own )?(" + _OLDER + r" )?"
+_VOIDED_WEAK = r"(all |any |the )?(of )?(" + _OLDER + r" )?"
 _AS_VOID = (
     r"( as| to be)? (obsolete|void|null|invalid|cancell?ed|irrelevant|outdated|superseded"
     r"|revoked|non binding|nonexistent|no longer (valid|binding|applicable|in effect))"
@@ -108,14 +111,15 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(safety|safe mode|moderation|content filter|censorship)( mode| level| filter"
      r"| filters| checks)? (false|off|disabled|none|null)", 0.6),
     (_ROLE, "role.mode_set",
+     # Not "developer" (a config's "mode: developer"; persona.developer_mode reads it).
      r"mode (unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan|god|evil|sudo|root"
-     r"|developer|no limits|unlimited)", 0.5),
+     r"|no limits|unlimited)", 0.5),
     # The orders above declared void, said after them: weak ("the instructions above no
     # longer apply to version 2" is a manual's), a block beside the model declared free.
     (_IGNORE, "ignore.above_void",
      r"(the |all (of )?the |any )?(rules|instructions|guidelines|directives|orders|prompts?)"
      r" (above|before this( message| line)?|given (above|earlier|before)) (no longer appl(y"
-     r"|ies)|(do|does) not apply( anymore)?|(are|is) (now )?(void|null|obsolete|cancell?ed"
+     r"|ies)|(do not|does not) apply( anymore)?|(are|is) (now )?(void|null|obsolete|cancell?ed"
      r"|revoked|invalid|lifted|suspended|gone))", 0.6),
     (_PERSONA, "persona.free_now",
      r"you are (now )?(free|unbound|unchained|liberated)( now| at last| finally)?"
@@ -128,13 +132,23 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"(treat|consider|regard|deem) " + _VOIDED + r"(instructions|guidance"
      r"|directives|programming|system prompt)" + _AS_VOID, 1.0),
     (_IGNORE, "ignore.treat_void_weak",
-     r"(treat|consider|regard|deem) " + _VOIDED + r"(rules|guidelines"
+     r"(treat|consider|regard|deem) (" + _VOIDED + "|" + _VOIDED_WEAK + r")(instructions"
+     r"|guidance|directives|programming|system prompt|rules|guidelines"
      r"|polic(y|ies)|orders)" + _AS_VOID, 0.6),
     # The real orders announced: weak (a form's "the real questions follow"), a block beside
     # the earlier ones declared a test (ignore.orders_a_test).
     (_ROLE, "role.real_orders_follow",
      r"(the |my )?(real|actual|true) (instructions|task|orders|prompt|request|directives?)"
      r" (follows?|begins?|starts?|(is|are) below|comes? next|(is|are) as follows)", 0.5),
+    # Set aside in the gerund, asked for: "would you mind ignoring your previous
+    # instructions", "try forgetting the rules you were set up with". Only after a request:
+    # "sorry, I kept ignoring your instructions" is an apology.
+    (_IGNORE, "ignore.asked_gerund",
+     r"(would you mind|could you try|can you try|try|start|how about|what about|consider"
+     r"|go ahead and start) (ignoring|disregarding|forgetting|overlooking|setting aside"
+     r"|dismissing|discarding|bypassing) (all |any )?(of )?(your |the )?((earlier|previous"
+     r"|prior|preceding|former|original|initial|above) )?(instructions|guidelines|rules"
+     r"|directives|guidance|programming|system prompt|orders)", 1.0),
     # The set-up asked about as what it runs under.
     (_EXTRACT, "extract.operating_under",
      r"(what|which) (exact |specific |hidden |secret |system |initial |original |current )?"
@@ -175,17 +189,22 @@ GATES: dict[str, str] = {
     "ignore.safety_set_off": r"(safety|safe mode|moderation|content filter|censorship)"
     r"( mode| level| filter| filters| checks)? (false|off|disabled|none|null)",
     "role.mode_set": r"mode (unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan|god"
-    r"|evil|sudo|root|developer|no limits|unlimited)",
+    r"|evil|sudo|root|no limits|unlimited)",
     "ignore.above_void": r"(above|before this( message| line)?|given (above|earlier"
-    r"|before)) (no longer appl(y|ies)|(do|does) not apply( anymore)?|(are|is) (now )?(void"
+    r"|before)) (no longer appl(y|ies)|(do not|does not) apply( anymore)?|(are|is) (now )?(void"
     r"|null|obsolete|cancell?ed|revoked|invalid|lifted|suspended|gone))",
     "persona.free_now": r"you are (now )?(free|unbound|unchained|liberated)( now| at last"
     r"| finally)?" + END,
     "ignore.treat_void": r"(instructions|guidance|directives|programming|system prompt)" + _AS_VOID,
-    "ignore.treat_void_weak": r"(rules|guidelines|polic(y|ies)|orders)" + _AS_VOID,
+    "ignore.treat_void_weak": r"(instructions|guidance|directives|programming|system prompt"
+    r"|rules|guidelines|polic(y|ies)|orders)" + _AS_VOID,
     "role.real_orders_follow": r"(real|actual|true) (instructions|task|orders|prompt|request"
     r"|directives?) (follows?|begins?|starts?|(is|are) below|comes? next|(is|are) as"
     r" follows)",
+    "ignore.asked_gerund": r"(ignoring|disregarding|forgetting|overlooking|setting aside"
+    r"|dismissing|discarding|bypassing) (all |any )?(of )?(your |the )?((earlier|previous"
+    r"|prior|preceding|former|original|initial|above) )?(instructions|guidelines|rules"
+    r"|directives|guidance|programming|system prompt|orders)",
     "extract.operating_under": r"(operating under|running under|working under|running on"
     r"|bound by|programmed with|configured with|initiali[sz]ed with|prompted with)",
     "extract.given_at_start": r"(given|told|handed|fed|sent) (before|at the (start|beginning)"

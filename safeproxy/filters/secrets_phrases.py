@@ -51,12 +51,18 @@ def _value(norm: str) -> tuple[int, int]:
     return start, max(start + 1, len(norm.rstrip(".,;")))
 
 
+# What a spaced value is trimmed of, the same where it is judged and where it is cut: its
+# quotes, and the punctuation that goes on with the sentence.
+_SPACED_TRIM = "\"'`.,;)"
+
+
 def _quoted_value(norm: str) -> tuple[int, int]:
     """The last word, without its quotes or the punctuation that goes on with the sentence."""
-    start, end = _value(norm)
-    while start < end and norm[start] in "\"'`":
+    start = norm.rindex(" ") + 1
+    end = len(norm)
+    while start < end and norm[start] in _SPACED_TRIM:
         start += 1
-    while end > start and norm[end - 1] in "\"'`":
+    while end > start and norm[end - 1] in _SPACED_TRIM:
         end -= 1
     return start, max(start + 1, end)
 
@@ -119,7 +125,7 @@ PASSWORD_TOLD_RULE = dataclasses.replace(
 # upper and lower case and digits, few repeats, not just made up.
 def _spaced_value(orig: str) -> str:
     word = unicodedata.normalize("NFKC", visible(" ".join(orig.split()))).split()[-1]
-    return word.strip("\"'`").rstrip(_TRAILING)
+    return word.strip(_SPACED_TRIM)
 
 
 def _spaced(norm: str, orig: str) -> bool:
@@ -132,9 +138,22 @@ def _spaced(norm: str, orig: str) -> bool:
         and any(c.islower() for c in value)
         and any(c.isupper() for c in value)
         and any(c.isdigit() for c in value)
-        and len(set(value)) >= 0.75 * len(value)
+        # (a long random value repeats some: 20 distinct will do)
+        and len(set(value)) >= min(0.75 * len(value), 20)
         and made_up(value)
+        and not _versioned_word(value)
     )
+
+
+def _versioned_word(value: str) -> bool:
+    """A word or camelCase words with a short version ("ValidatorV2", "policyV2"): a name."""
+    rest = value.rstrip("0123456789")
+    if len(value) - len(rest) > 2:
+        return False
+    if not rest.endswith(("v", "V")):
+        return False
+    rest = rest[:-1]
+    return rest.isalpha() and sum(c.isupper() for c in rest) <= len(rest) // 3
 
 
 PASSWORD_SPACED_RULE = dataclasses.replace(

@@ -212,6 +212,8 @@ def refined_spans(
     """The values inside the run [s, e), and where the run is unchecked from (None: not at
     all) when the scan's allowance ran out."""
     assert rule.refine is not None
+    # Asked where the run starts, as its memo key is (refine_key).
+    vouched = rule.refine_said if _vouched(rule, norm, s) else None
     if rule.continues_ids and _continues_id(norm, s, e):
         # The identifier's groups are digits and separators; a `+` or `(` after them opens a
         # number of its own ("b0 0 +1 (415) 867-5309", "b0 0- +1 (415) 867-5309"), read
@@ -238,8 +240,7 @@ def refined_spans(
     if not work.take(1 + (e - s) // rule.run_chars_per_unit):
         return [], s
     found = [(s + a, s + b) for a, b in rule.refine(norm[s:e], work)]
-    vouched = rule.refine_said
-    if not found and work.cut is None and vouched is not None and said(norm, s, rule):
+    if not found and work.cut is None and vouched is not None:
         found = [(s + a, s + b) for a, b in vouched(norm[s:e], work)]
     cut = None if work.cut is None else s + work.cut
     if rule.bounded:
@@ -259,7 +260,13 @@ def refine_key(rule: Rule, norm: str, s: int, base: int) -> str:
 
 
 def _vouched(rule: Rule, norm: str, s: int) -> bool:
-    return rule.refine_said is not None and said(norm, s, rule)
+    # A run that opens with digits: said() reads whose number a "(" or "+" run is no further
+    # ("order number (07911) 482630").
+    if rule.refine_said is None:
+        return False
+    # (A run may begin with the separator before its first group.)
+    first = s + len(norm[s : s + 4]) - len(norm[s : s + 4].lstrip())
+    return norm[first : first + 2].isdigit() and said(norm, first, rule)
 
 
 def _continues_id(norm: str, s: int, e: int) -> bool:

@@ -60,6 +60,7 @@ def test_the_generated_value_is_the_finding(value: str, lead: str, quote: str, e
         "Set the password abcdefgh1 for the demo.",  # one case
         "The password AAAAaaaa1111 is a placeholder.",  # few distinct characters
         "See password /etc/shadow for the hashes.",
+        "The password ValidatorV2 class rejects short inputs.",  # a versioned name
     ],
 )
 def test_nouns_and_plain_values_pass(text: str) -> None:

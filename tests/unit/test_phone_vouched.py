@@ -42,7 +42,12 @@ def test_a_context_word_vouches(number: str, region: str, said: str) -> None:
 @pytest.mark.parametrize(("number", "region"), UNALLOCATED)
 @pytest.mark.parametrize(
     "unsaid",
-    ["The code {} is printed on the box.", "Order number {} shipped.", "{}"],
+    [
+        "The code {} is printed on the box.",
+        "Order number {} shipped.",
+        "{}",
+        "Order number ({}) shipped.",
+    ],
 )
 def test_without_one_it_stays_text(number: str, region: str, unsaid: str) -> None:
     assert _found(unsaid.format(number)) == []
