@@ -6,12 +6,13 @@ folding of the normalised text (leetspeak "1" reads "i"). Most texts hold no phr
 building the skeleton and scanning it costs a second pass. For plain ASCII, the skeleton is
 a per-character map, so a phrase pattern can be rewritten to read the normalised text
 directly: every literal and class becomes the class of characters that fold into it. Those
-rewritten patterns ride along in the plain scan as presence-only patterns, each reporting
-its first end. A phrase database none of whose rules fired is not scanned. Where a rule's
-reading is exact (`GateRule.exact`), its first end is the phrase scan's, and the detector
-takes it instead of scanning: a text of phrase words, which wakes the phrase automata at
-every word, is then read once, not once more per phrase database. A rule that is not read
-exactly has a database of its own (policy.py), scanned only where its reading fired.
+rewritten patterns are read with the plain scan, over the same bytes, as presence-only
+patterns in a database of their own, each reporting its first end. A phrase database none
+of whose rules fired is not scanned. Where a rule's reading is exact (`GateRule.exact`),
+its first end is the phrase scan's, and the detector takes it instead of scanning: a text
+of phrase words, which wakes the phrase automata at every word, is then read once, not
+once more per phrase database. A rule that is not read exactly has a database of its own
+(policy.py), scanned only where its reading fired.
 
 Text that is not ASCII is scanned as its projection, one byte per character (scanner.py):
 there every character outside ASCII is one byte outside ASCII, and a phrase pattern (ASCII
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class GateRule:
-    """One phrase pattern's plain reading, scanned with the plain patterns (presence only).
+    """One phrase pattern's plain reading, scanned beside the plain patterns (presence only).
 
     `exact`: on text the gate reads one byte per character (ASCII, or its projection),
     `pattern` matches wherever `reads` matches the skeleton, and first ends where it first

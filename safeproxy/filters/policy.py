@@ -325,7 +325,7 @@ class Compiler:
         self._last_scanners, self._scanners = self._scanners, {}
 
     def _gate(self, phrases: list[tuple[Rule, str]]) -> tuple[GateRule, ...]:
-        """The phrase rules as they read on the plain view (gate.py): they ride along in the
+        """The phrase rules as they read on the plain view (gate.py): they are read with the
         plain scan, so a whole ASCII text without a phrase skips the skeleton scan. No gate
         (always scan the skeleton) if one cannot be written."""
         cache: dict[tuple[str, bool], str] = {}
@@ -347,7 +347,7 @@ class Compiler:
             )
         except (ValueError, re.error):  # (a token `re` cannot read, in a user's pattern)
             return ()
-        return gate  # compiled with the plain patterns; see `_stage` for one that fails
+        return gate  # compiled beside the plain patterns; see `_stage` for one that fails
 
 
 def policy_version(settings: PolicySettings, word_files: Sequence[bytes] = ()) -> str:
