@@ -28,7 +28,7 @@ from safeproxy.filters.databases import Databases, given_or_default
 from safeproxy.filters.decoders import builtin_decoders
 from safeproxy.filters.detect import Detector
 from safeproxy.filters.detector_types import default_registry
-from safeproxy.filters.gate import GateRule, plain_reading
+from safeproxy.filters.gate import GateRule, fold_table, plain_reading
 from safeproxy.filters.holdback import Finder, Finders
 from safeproxy.filters.injection_scripts import ScriptFinder
 from safeproxy.filters.limits import Limits
@@ -330,18 +330,20 @@ class Compiler:
         (always scan the skeleton) if one cannot be written."""
         cache: dict[tuple[str, bool], str] = {}
         try:
+            # The readings read the skeleton's bytes (gate.py), where each character is
+            # already folded: every token reads as the ASCII characters it matches itself.
+            table = fold_table(self._skeleton.fold)
             gate = tuple(
                 GateRule(
                     dataclasses.replace(
                         r.pattern,
                         rule=f"gate:{r.pattern.rule}",
-                        regex=plain_reading(
-                            r.gate_regex or r.pattern.regex, self._skeleton.fold, cache
-                        ),
+                        regex=plain_reading(r.gate_regex or r.pattern.regex, _itself, cache),
                         som=False,  # presence only
                     ),
                     r.pattern,
                     _exact_reading(r),
+                    table,
                 )
                 for r, _ in phrases
             )
@@ -374,6 +376,10 @@ def compile_policies(
     if problems:
         raise PolicyError(problems)
     return out
+
+
+def _itself(text: str) -> str:
+    return text
 
 
 def _exact_reading(rule: Rule) -> bool:

@@ -140,6 +140,8 @@ class Scanner:
         # database against 14 + 39 in two (issue 13).
         readings = [(g.pattern, _presence_ascii_flags(g.pattern)) for g in gate]
         self._db_gate = _compile_with(built, readings) if readings and for_ascii else None
+        self._gate_table = gate[0].table if gate else b""
+        assert all(g.table == self._gate_table for g in gate), "one gate, one table"
         self.gated = self._db_gate is not None
         # Where every rule is single-match, the presence database would be the main one again
         # (same flags): scanning it first would only scan twice.
@@ -259,7 +261,9 @@ class Scanner:
             except hyperscan.ScanTerminated:
                 raise Overload(f"over {cap} candidates for one rule") from None
         gate.scan(
-            data, match_event_handler=on_gate, scratch=None if sc.local.home else sc.get(gate)
+            data.translate(self._gate_table),  # the skeleton's bytes (gate.py)
+            match_event_handler=on_gate,
+            scratch=None if sc.local.home else sc.get(gate),
         )
         if reading is not None:
             if fired:
