@@ -6,7 +6,7 @@ Each check sees only the value's characters (at most 18), never the text around 
 
 from __future__ import annotations
 
-from safeproxy.filters.validators import digits
+from safeproxy.filters.validators import digits, luhn
 
 # Spain's DNI and NIE: the letter is the number mod 23 read in this table (Real Decreto
 # 1553/2005); I, Ñ, O and U are never used.
@@ -117,3 +117,39 @@ def pan(value: str) -> bool:
         and low[5:9] != "0000"
         and low[9].isalpha()
     )
+
+
+def ca_sin(text: str) -> bool:
+    """Canada's Social Insurance Number: nine digits, a Luhn check, not one digit repeated
+    (Service Canada's own sample, 046 454 286, passes: a 0 first is not refused)."""
+    number = digits(text)
+    return len(number) == 9 and len(set(number)) > 1 and luhn(number)
+
+
+def nl_bsn(text: str) -> bool:
+    """The Netherlands' burgerservicenummer: nine digits, the "elfproef" (weights 9..2 on
+    the first eight, -1 on the last, sum a multiple of 11), not one digit repeated."""
+    number = digits(text)
+    if len(number) != 9 or len(set(number)) == 1:
+        return False
+    total = sum(int(d) * w for d, w in zip(number, range(9, 1, -1), strict=False))
+    return (total - int(number[8])) % 11 == 0
+
+
+# Corsica's departments 2A and 2B count as 19 and 18 in the key (INSEE).
+_NIR_CORSICA = {"2a": "19", "2b": "18"}
+
+
+def fr_nir(text: str) -> bool:
+    """France's NIR (numéro de sécurité sociale): sex (1 or 2), year, month (01-12, or 20
+    and over where the month is unknown), department (two digits, 2A or 2B), commune and
+    order (three each), and a key: 97 less the first thirteen digits mod 97."""
+    value = "".join(text.lower().split())
+    if len(value) != 15 or value[0] not in "12":
+        return False
+    body = value[:5] + _NIR_CORSICA.get(value[5:7], value[5:7]) + value[7:13]
+    month = value[3:5]
+    known = "01" <= month <= "12" or month >= "20"
+    if not (known and body.isdigit() and value[13:].isdigit()):
+        return False
+    return 97 - int(body) % 97 == int(value[13:])

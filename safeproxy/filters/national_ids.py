@@ -1,5 +1,5 @@
 """National identity numbers: UK National Insurance, Spanish DNI/NIE, Brazilian CPF and
-CNPJ, Indian Aadhaar and PAN.
+CNPJ, Indian Aadhaar and PAN, Canadian SIN, Dutch BSN and French NIR.
 
 Each is a shape and its issuer's check (id_checks.py). A shape with a check digit or letter
 is taken wherever it stands in its written form (`529.982.247-25`, `12345678-Z`); a bare run
@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from safeproxy.filters import id_checks
 from safeproxy.filters.api import Severity
-from safeproxy.filters.rules import ALNUM, DIGITS, Rule, on_norm, visible
+from safeproxy.filters.rules import ALNUM, DIGITS, Rule, Validator, on_norm, visible
 from safeproxy.filters.scanner import Pattern
 
 _SEPS = " -"
@@ -247,6 +247,108 @@ BR_CNPJ = Rule(
 )
 BR_CNPJ_BARE = _bare(14, id_checks.cnpj, "br_cnpj", ("cnpj", "c.n.p.j"))
 
+# --- Canada's SIN, the Netherlands' BSN, France's NIR: only after a word that names them -------
+# Nine digits with a Luhn or mod-11 check are one number in ten or eleven of any nine
+# digits, and a NIR's groups are a phone's in some regions: each opens with its word, as
+# the NINO does, so prose and tables of numbers cost the engine nothing.
+
+
+def _groups_back(sizes: tuple[int, ...], seps: str) -> Callable[[str, int], int]:
+    """start_of for digit groups of these sizes, last to first, with at most one of `seps`
+    between two groups: back from the end over each group and the separator before it. The
+    validator judges what stands there."""
+
+    def start(text: str, end: int) -> int:
+        j = end
+        for k, size in enumerate(reversed(sizes)):
+            j -= size
+            if k < len(sizes) - 1 and text[j - 1 : j] in tuple(seps):
+                j -= 1
+        return j if j >= 0 else -1
+
+    return start
+
+
+def _whole_groups(sizes: tuple[int, ...], seps: str, check: Callable[[str], bool]) -> Validator:
+    """The value written all run together or in its groups, one separator kind throughout,
+    and its check."""
+
+    def valid(norm: str, _orig: str) -> bool:
+        kinds = {c for c in norm if c in seps}
+        if len(kinds) > 1:
+            return False
+        parts = norm.split(kinds.pop()) if kinds else [norm]
+        if len(parts) > 1 and tuple(map(len, parts)) != sizes:
+            return False
+        return check("".join(parts))
+
+    return valid
+
+
+_SIN_WORDS = ("sin", "social insurance", "insurance number", "nas", "assurance sociale")
+_SIN_GROUPS = (3, 3, 3)
+
+CA_SIN = Rule(
+    "pii.ca_sin",
+    Pattern(
+        "pii.ca_sin",
+        r"(?:sin|insurance(?: number)?|nas|assurance sociale)[^a-z0-9].{0,32}"
+        r"\d{3}[ -]?\d{3}[ -]?\d{3}",
+        11,
+        som=False,
+    ),
+    Severity.HIGH,
+    _whole_groups(_SIN_GROUPS, " -", id_checks.ca_sin),
+    joiners="-.",
+    start_of=_groups_back(_SIN_GROUPS, " -"),
+    alphabet=DIGITS + " -",
+    context=_SIN_WORDS,  # whole words: "my cousin 046 454 286" is no SIN
+)
+
+_BSN_WORDS = ("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer", "citizen service number")
+_BSN_GROUPS = (4, 2, 3)  # 1234.56.782, as the Dutch government prints it
+
+NL_BSN = Rule(
+    "pii.nl_bsn",
+    Pattern(
+        "pii.nl_bsn",
+        r"(?:bsn|burgerservicenummer|sofi.?nummer|service number)[^a-z0-9].{0,32}"
+        r"\d{4}[ .]?\d\d[ .]?\d{3}",
+        11,
+        som=False,
+    ),
+    Severity.HIGH,
+    _whole_groups(_BSN_GROUPS, " .", id_checks.nl_bsn),
+    joiners="-.",
+    start_of=_groups_back(_BSN_GROUPS, " ."),
+    alphabet=DIGITS + " .",
+    context=_BSN_WORDS,
+)
+
+# The normalised view keeps accents: the words in both spellings, the pattern with a dot
+# for the accented letter (an ASCII pattern keeps the scan on the projection: scanner.py).
+_NIR_WORDS = (
+    "nir", "insee", "securite sociale", "sécurité sociale", "secu", "sécu", "social security",
+)  # fmt: skip
+_NIR_GROUPS = (1, 2, 2, 2, 3, 3, 2)  # sex, year, month, department, commune, order, key
+
+FR_NIR = Rule(
+    "pii.fr_nir",
+    Pattern(
+        "pii.fr_nir",
+        r"(?:nir|insee|s.curit. sociale|s.cu|social security)[^a-z0-9].{0,32}"
+        r"[12][ .-]?\d\d[ .-]?\d\d[ .-]?(?:\d\d|2[ab])[ .-]?\d{3}[ .-]?\d{3}[ .-]?\d\d",
+        21,
+        som=False,
+    ),
+    Severity.HIGH,
+    _whole_groups(_NIR_GROUPS, " .-", id_checks.fr_nir),
+    joiners="-.",
+    start_of=_groups_back(_NIR_GROUPS, " .-"),
+    alphabet=DIGITS + " .-ab",  # Corsica's 2A and 2B
+    context=_NIR_WORDS,
+)
+
 NATIONAL_ID_RULES: dict[str, Rule] = {
     "uk_nino": UK_NINO,
     "es_dni": ES_DNI,
@@ -254,6 +356,9 @@ NATIONAL_ID_RULES: dict[str, Rule] = {
     "br_cnpj": BR_CNPJ,
     "in_aadhaar": IN_AADHAAR,
     "in_pan": IN_PAN,
+    "ca_sin": CA_SIN,
+    "nl_bsn": NL_BSN,
+    "fr_nir": FR_NIR,
 }
 # Forms an entity brings besides its main rule: the context-only ones.
 NATIONAL_ID_COMPANIONS: dict[str, tuple[Rule, ...]] = {

@@ -27,7 +27,7 @@ EnvName = Annotated[
 PiiEntity = Literal[
     "email", "phone", "credit_card", "ssn", "iban", "ipv4", "ipv6",
     # National identity numbers (filters/national_ids.py).
-    "uk_nino", "es_dni", "br_cpf", "br_cnpj", "in_aadhaar", "in_pan",
+    "uk_nino", "es_dni", "br_cpf", "br_cnpj", "in_aadhaar", "in_pan", "ca_sin", "nl_bsn", "fr_nir",
     # Any identity number after the name of its document, and dates of birth
     # (filters/id_documents.py).
     "id_document", "birth_date",

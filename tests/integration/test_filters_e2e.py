@@ -88,6 +88,9 @@ def user(text: str) -> list[Any]:
         ("my aadhaar 8424 2876 5391 please", "8424 2876 5391"),
         ("NI number RB 23 18 21 A", "RB 23 18 21 A"),
         ("PAN: REJLE8859D for the return", "REJLE8859D"),
+        ("my SIN is 046 454 286", "046 454 286"),
+        ("mijn BSN is 1112.22.333", "1112.22.333"),
+        ("NIR : 2 55 08 14 168 025 38", "2 55 08 14 168 025 38"),
     ],
 )
 def test_input_values_never_reach_the_upstream(stack: Stack, prompt: str, value: str) -> None:

@@ -18,10 +18,11 @@ from tests.unit.test_national_ids import (
     dni_letter,
     dni_letter_number,
 )
+from tests.unit.test_national_ids_named import bsn_of, nir_of, sin_of
 
 POLICY = _policy(
     [{"type": "pii", "entities": ["phone", "credit_card", "uk_nino", "es_dni", "br_cpf",
-                                  "in_aadhaar", "in_pan"]}]
+                                  "in_aadhaar", "in_pan", "ca_sin", "nl_bsn", "fr_nir"]}]
 )  # fmt: skip
 FILLER = st.text(alphabet=st.sampled_from([*"abc xyz.,-:0123456789\n", "é"]), max_size=16)
 DIGITS = "0123456789"
@@ -29,7 +30,25 @@ DIGITS = "0123456789"
 
 @st.composite
 def values(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["dni", "nie", "nino", "cpf", "aadhaar", "pan"]))
+    kind = draw(
+        st.sampled_from(["dni", "nie", "nino", "cpf", "aadhaar", "pan", "sin", "bsn", "nir"])
+    )
+    if kind == "sin":
+        number = sin_of(draw(st.text(DIGITS, min_size=8, max_size=8)))
+        assume(len(set(number)) > 1)
+        return f"SIN {number[:3]} {number[3:6]} {number[6:]}"
+    if kind == "bsn":
+        bsn = bsn_of(draw(st.text(DIGITS, min_size=8, max_size=8)))
+        assume(bsn is not None and len(set(bsn)) > 1)
+        assert bsn is not None
+        return f"BSN {bsn[:4]}.{bsn[4:6]}.{bsn[6:]}"
+    if kind == "nir":
+        body = draw(st.sampled_from("12")) + draw(st.text(DIGITS, min_size=2, max_size=2))
+        body += f"{draw(st.integers(1, 12)):02d}" + draw(st.sampled_from(["75", "2A", "2B"]))
+        nir = nir_of(body + draw(st.text(DIGITS, min_size=6, max_size=6)))
+        return "NIR " + " ".join(
+            [nir[0], nir[1:3], nir[3:5], nir[5:7], nir[7:10], nir[10:13], nir[13:]]
+        )
     if kind == "dni":
         body = draw(st.text(DIGITS, min_size=8, max_size=8))
         assume(len(set(body)) > 1)
@@ -61,7 +80,8 @@ def _without_word(value: str) -> str:
     """The value a reply shows, without the word drawn before it ("NI no.", "PAN")."""
     if value.startswith("NI no. "):
         return value.removeprefix("NI no. ")
-    return value.split(" ", 1)[1] if value[:3] in ("NIE", "PAN", "aad") else value
+    named = ("NIE", "PAN", "aad", "SIN", "BSN", "NIR")
+    return value.split(" ", 1)[1] if value[:3] in named else value
 
 
 @st.composite
