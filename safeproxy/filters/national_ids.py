@@ -172,16 +172,27 @@ _AADHAAR_WORDS = ("aadhaar", "aadhar", "adhaar", "adhar", "uid", "uidai", "เคเค
 
 
 def _aadhaar_grouped_spans(run: str, _work: object) -> list[tuple[int, int]]:
-    """Three groups of four, apart by one space or dash, that are the whole run (the run
-    reaches back at most three characters before them: a fourth group before is a card's,
-    a country code a phone's)."""
+    """Three groups of four, apart by one space or dash, that open the run (it reaches
+    back at most three characters before them: a group before is a card's, a country code
+    a phone's) and end it, or are followed by one separator and a group of another length
+    ("aadhaar 2000 0000 0009 00000000": a fourth group of four is a card's)."""
     if len(run) < 14:  # twelve digits in one run: the bare rule's, after its word
         return []
-    value, head = run[-14:], run[:-14]
-    if len(head) > 2 or head.strip(_SEPS) or value[4] != value[9] or value[4] not in _SEPS:
+    head = len(run) - len(run.lstrip(_SEPS))
+    if head > 2:
         return []
+    value, rest = run[head : head + 14], run[head + 14 :]
+    if len(value) < 14 or value[4] != value[9] or value[4] not in _SEPS:
+        return []
+    if rest:  # a separator, then a group that is not a card's fourth
+        after = rest[1:]
+        group = len(after) - len(after.lstrip(DIGITS))
+        if rest[0] not in _SEPS or group in (0, 4) or after[group:].strip(_SEPS):
+            return []
     number = value[:4] + value[5:9] + value[10:]
-    return [(len(head), len(run))] if number.isdigit() and id_checks.aadhaar(number) else []
+    if not (number.isdigit() and id_checks.aadhaar(number)):
+        return []
+    return [(head, head + 14)]
 
 
 IN_AADHAAR = Rule(

@@ -121,6 +121,8 @@ ATTACKS = [
     (f"CNPJ {CNPJS[1]} ativo", CNPJS[1]),
     # India: Aadhaar grouped or bare after a word that names it.
     (f"my aadhaar {grouped(AADHAARS[0], ' ')} please verify", grouped(AADHAARS[0], " ")),
+    # Followed by a group of another length: no card's fourth group (a property test's find).
+    (f"aadhaar {grouped(AADHAARS[1], ' ')} 00000000", grouped(AADHAARS[1], " ")),
     (f"Aadhar card no. {grouped(AADHAARS[1], '-')}", grouped(AADHAARS[1], "-")),
     (f"UIDAI number: {AADHAARS[2]}", AADHAARS[2]),
     (f"आधार: {grouped(AADHAARS[3], ' ')}", grouped(AADHAARS[3], " ")),
