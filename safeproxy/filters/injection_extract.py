@@ -288,9 +288,8 @@ GATES: dict[str, str] = {
     "extract.encoded": r"(prompt|instructions|system message|system prompt|rules|guidelines"
     r"|directives) (in|into|to|as|with|using) " + _ENCODING,
     # Without its encoding: whole, over the engine's length limit once spelt out.
-    "extract.encoded_first": r"(of|encode|encoded|encrypt|encrypted) (me )?(all )?(of )?("
-    + _YOUR_ORDERS
-    + r"|the (text|prompt|instructions) you were given)",
+    "extract.encoded_first": r"(of|encode|encoded|encrypt|encrypted|translated) (me )?(all )?"
+    r"(of )?(" + _YOUR_ORDERS + r"|the (text|prompt|instructions) you were given)",
     "extract.given_before_first_asked": r"you (were given|received|got|were shown|saw|read)"
     r" (before|above|prior to) (my|the|i) ",
     "extract.given_before_first": r"you (were given|received|got|were shown|saw|read)"

@@ -321,9 +321,9 @@ GATES: dict[str, str] = {
     "role.nl_no_limits": r"(zonder|geen) (enige |enkele )?(beperkingen|grenzen|filters?"
     r"|censuur|regels)",
     "role.pl_no_limits": r"(ograniczen|ograniczenia|filtrow|filtry|cenzury|zasad|zasady"
-    r"|regu |regu(l| )y)",
+    r"|regu( |l)|regu(l| )y)",
     "role.id_no_limits": r"(tanpa|punya|memiliki|ada) (batasan|batas|aturan|filter|sensor)",
-    "role.vi_no_limits": r"khong (con |co |bi )?(bat ky |bat cu |co )?(kiem duyet|loc"
+    "role.vi_no_limits": r"(khong|chang) (con |co |bi )?(bat ky |bat cu |co )?(kiem duyet|loc"
     r"|gioi han|han che|rang buoc)",
     # By the hidden adjective (whole, over the engine's length limit once spelt out).
     "extract.romance_hidden_asked": _HIDDEN_ADJ + "|(geheimen|versteckten|internen)"

@@ -384,7 +384,7 @@ GATES: dict[str, str] = {
     "role.orders_from_me": r"(orders|instructions|commands) (only |solely )?from me|(only"
     r"|solely) to me",
     "role.actual_task": r"your (actual|real|true) (task|job|mission|objective|assignment"
-    r"|purpose)|your new (task|mission|objective|assignment|purpose)",
+    r"|purpose)|your new (task|job|mission|objective|assignment|purpose)",
     "persona.grandma": r"(grandmother|grandma|granny|grandfather|grandpa|nana)",
     "persona.refusals_reversed": r"you (would|usually|normally|typically)( normally| usually"
     r"| typically)? (refuse|decline|reject|not answer|not do)",
