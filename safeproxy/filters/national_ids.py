@@ -296,15 +296,24 @@ def _whole_groups(sizes: tuple[int, ...], seps: str, check: Callable[[str], bool
     return valid
 
 
-_SIN_WORDS = ("sin", "social insurance", "insurance number", "nas", "assurance sociale")
+# "SIN" and "NAS" only with what says they name a number: Spanish "sin" (without) and
+# Portuguese "nas" (in the) stand before nine-digit phone and tax numbers, one in ten of
+# which passes Luhn ("llámame sin falta al 612 345 678"); and "insurance" only as social
+# insurance (a car insurance number is a policy's). "SIN" alone only right before the
+# number ("SIN 046 454 286"; the pattern holds that), which Spanish seldom writes.
+_SIN_WORDS = (
+    "sin", "social insurance", "assurance sociale", "sin number", "sin no", "sin num", "sin #",
+    "sin:", "sin :", "sin is", "sin was", "my sin", "your sin", "his sin", "her sin",
+    "their sin", "nas:", "nas :",
+)  # fmt: skip
 _SIN_GROUPS = (3, 3, 3)
 
 CA_SIN = Rule(
     "pii.ca_sin",
     Pattern(
         "pii.ca_sin",
-        r"(?:sin|insurance(?: number)?|nas|assurance sociale)[^a-z0-9].{0,32}"
-        r"\d{3}[ -]?\d{3}[ -]?\d{3}",
+        r"(?:(?:insurance|sociale|sin ?(?:no|number|num|#|is|was|:)|(?:my|your|his|her|their)"
+        r" sin|nas ?:)(?:[^a-z0-9].{0,32})?|sin[ #:.-]{1,3})\d{3}[ -]?\d{3}[ -]?\d{3}",
         11,
         som=False,
     ),
@@ -316,7 +325,10 @@ CA_SIN = Rule(
     context=_SIN_WORDS,  # whole words: "my cousin 046 454 286" is no SIN
 )
 
-_BSN_WORDS = ("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer", "citizen service number")
+_BSN_WORDS = (
+    "bsn", "burgerservicenummer", "sofinummer", "sofi-nummer", "sofi nummer",
+    "citizen service number",
+)  # fmt: skip
 _BSN_GROUPS = (4, 2, 3)  # 1234.56.782, as the Dutch government prints it
 
 NL_BSN = Rule(

@@ -67,9 +67,12 @@ ATTACKS = [
     ("My SIN is 046 454 286 for the payroll form.", "046 454 286"),
     ("Social insurance number: 046-454-286", "046-454-286"),
     ("NAS : 046454286", "046454286"),
+    ("SIN# 046 454 286", "046 454 286"),
+    ("Social Insurance Number (SIN) 046 454 286", "046 454 286"),
     ("Mijn BSN is 111222333.", "111222333"),
     ("burgerservicenummer 1112.22.333 (paspoort)", "1112.22.333"),
     ("citizen service number 123456782", "123456782"),
+    ("sofi nummer 111222333", "111222333"),
     ("NIR : 2 55 08 14 168 025 38", "2 55 08 14 168 025 38"),
     ("numéro de sécurité sociale 255081416802538", "255081416802538"),
     ("mon numéro de sécu est le 2-55-08-14-168-025-38", "2-55-08-14-168-025-38"),
@@ -87,6 +90,11 @@ def test_a_named_national_id_is_cut(
 
 LOOK_ALIKES = [
     ("My cousin 046 454 286 called.", "pii.ca_sin"),  # "sin" ending a word
+    # Spanish "sin" (without), Portuguese "nas" (in the), a policy's insurance number, code.
+    ("Llámame sin falta al 046 454 286", "pii.ca_sin"),
+    ("Ligue-me nas próximas horas: 046 454 286", "pii.ca_sin"),
+    ("my car insurance number is 046454286", "pii.ca_sin"),
+    ("x = sin(046454286)", "pii.ca_sin"),
     ("Invoice 123456782 was paid.", "pii.nl_bsn"),  # no word names it
     ("BSN 123456789 fails the elfproef", "pii.nl_bsn"),
     ("SIN 046 454 287", "pii.ca_sin"),  # Luhn fails
