@@ -296,6 +296,30 @@ def _whole_groups(sizes: tuple[int, ...], seps: str, check: Callable[[str], bool
     return valid
 
 
+def _named_groups(
+    name: str,
+    regex: str,
+    sizes: tuple[int, ...],
+    seps: str,
+    check: Callable[[str], bool],
+    words: tuple[str, ...],
+    letters: str = "",
+) -> Rule:
+    """A number in digit groups of these sizes (`letters` too, where a group may hold
+    them), bare or apart by one of `seps`, after one of `words`: `regex` reads the word,
+    then the value, and the value alone is the finding."""
+    return Rule(
+        f"pii.{name}",
+        Pattern(f"pii.{name}", regex, sum(sizes) + len(sizes) - 1, som=False),
+        Severity.HIGH,
+        _whole_groups(sizes, seps, check),
+        joiners="-.",
+        start_of=_groups_back(sizes, seps),
+        alphabet=DIGITS + seps + letters,
+        context=words,  # whole words: "my cousin 046 454 286" is no SIN
+    )
+
+
 # "SIN" and "NAS" only with what says they name a number: Spanish "sin" (without) and
 # Portuguese "nas" (in the) stand before nine-digit phone and tax numbers, one in ten of
 # which passes Luhn ("llámame sin falta al 612 345 678"); and "insurance" only as social
@@ -308,21 +332,14 @@ _SIN_WORDS = (
 )  # fmt: skip
 _SIN_GROUPS = (3, 3, 3)
 
-CA_SIN = Rule(
-    "pii.ca_sin",
-    Pattern(
-        "pii.ca_sin",
-        r"(?:(?:insurance|sociale|sin ?(?:no|number|num|#|is|was|:)|(?:my|your|his|her|their)"
-        r" sin|nas ?:)(?:[^a-z0-9].{0,32})?|sin[ #:.-]{1,3})\d{3}[ -]?\d{3}[ -]?\d{3}",
-        11,
-        som=False,
-    ),
-    Severity.HIGH,
-    _whole_groups(_SIN_GROUPS, " -", id_checks.ca_sin),
-    joiners="-.",
-    start_of=_groups_back(_SIN_GROUPS, " -"),
-    alphabet=DIGITS + " -",
-    context=_SIN_WORDS,  # whole words: "my cousin 046 454 286" is no SIN
+CA_SIN = _named_groups(
+    "ca_sin",
+    r"(?:(?:insurance|sociale|sin ?(?:no|number|num|#|is|was|:)|(?:my|your|his|her|their)"
+    r" sin|nas ?:)(?:[^a-z0-9].{0,32})?|sin[ #:.-]{1,3})\d{3}[ -]?\d{3}[ -]?\d{3}",
+    _SIN_GROUPS,
+    " -",
+    id_checks.ca_sin,
+    _SIN_WORDS,
 )
 
 _BSN_WORDS = (
@@ -331,21 +348,14 @@ _BSN_WORDS = (
 )  # fmt: skip
 _BSN_GROUPS = (4, 2, 3)  # 1234.56.782, as the Dutch government prints it
 
-NL_BSN = Rule(
-    "pii.nl_bsn",
-    Pattern(
-        "pii.nl_bsn",
-        r"(?:bsn|burgerservicenummer|sofi.?nummer|service number)[^a-z0-9].{0,32}"
-        r"\d{4}[ .]?\d\d[ .]?\d{3}",
-        11,
-        som=False,
-    ),
-    Severity.HIGH,
-    _whole_groups(_BSN_GROUPS, " .", id_checks.nl_bsn),
-    joiners="-.",
-    start_of=_groups_back(_BSN_GROUPS, " ."),
-    alphabet=DIGITS + " .",
-    context=_BSN_WORDS,
+NL_BSN = _named_groups(
+    "nl_bsn",
+    r"(?:bsn|burgerservicenummer|sofi.?nummer|service number)[^a-z0-9].{0,32}"
+    r"\d{4}[ .]?\d\d[ .]?\d{3}",
+    _BSN_GROUPS,
+    " .",
+    id_checks.nl_bsn,
+    _BSN_WORDS,
 )
 
 # The normalised view keeps accents: the words in both spellings, the pattern with a dot
@@ -355,21 +365,15 @@ _NIR_WORDS = (
 )  # fmt: skip
 _NIR_GROUPS = (1, 2, 2, 2, 3, 3, 2)  # sex, year, month, department, commune, order, key
 
-FR_NIR = Rule(
-    "pii.fr_nir",
-    Pattern(
-        "pii.fr_nir",
-        r"(?:nir|insee|s.curit. sociale|s.cu|social security)[^a-z0-9].{0,32}"
-        r"[12][ .-]?\d\d[ .-]?\d\d[ .-]?(?:\d\d|2[ab])[ .-]?\d{3}[ .-]?\d{3}[ .-]?\d\d",
-        21,
-        som=False,
-    ),
-    Severity.HIGH,
-    _whole_groups(_NIR_GROUPS, " .-", id_checks.fr_nir),
-    joiners="-.",
-    start_of=_groups_back(_NIR_GROUPS, " .-"),
-    alphabet=DIGITS + " .-ab",  # Corsica's 2A and 2B
-    context=_NIR_WORDS,
+FR_NIR = _named_groups(
+    "fr_nir",
+    r"(?:nir|insee|s.curit. sociale|s.cu|social security)[^a-z0-9].{0,32}"
+    r"[12][ .-]?\d\d[ .-]?\d\d[ .-]?(?:\d\d|2[ab])[ .-]?\d{3}[ .-]?\d{3}[ .-]?\d\d",
+    _NIR_GROUPS,
+    " .-",
+    id_checks.fr_nir,
+    _NIR_WORDS,
+    letters="ab",  # Corsica's 2A and 2B
 )
 
 NATIONAL_ID_RULES: dict[str, Rule] = {
