@@ -247,7 +247,7 @@ class Detector:
                     if b <= reach.get(index, -1):
                         continue
                     bare = rule.bare_context and spans.bare(norm[a:b])
-                    if bare and not spans.said(norm, a, rule):
+                    if (bare and not spans.said(norm, a, rule)) or spans.owned(norm, a, rule):
                         continue
                     if rule.context and not spans.named(norm, a, rule.context):
                         continue

@@ -91,6 +91,7 @@ _PHONE_WORDS = ("call", "phone", "iphone", "smartphone", "tel ", "tel.", "tel:",
                 "contact", "text me", "reach", "ring me", "dial", "whatsapp", "sms", "number",
                 "handy", "nummer", "ruf", "portable", "numero", "appel", "joindre", "celular",
                 "movil", "llamame", "llamar", "chiama", "ligue", "mobiel", "bel me", "numara",
+                "mobil", "numer ", "numer:", "numar ", "komork", "cislo",
                 "телеф", "тел.", "тел:", "тел ", "номер", "мобил", "звон",
                 "τηλ", "κινητ", "رقم", "هاتف", "جوال", "موبايل", "اتصل", "واتس", "טלפון",
                 "נייד", "फोन", "नंबर", "मोबाइल", "电话", "電話", "手机", "手機", "号码",
@@ -109,6 +110,18 @@ _NUMBER_OWNERS = ("order", "tracking", "account", "invoice", "reference", "ref",
                   "ordine", "fattura", "conto", "bestellung", "rechnung", "konto", "заказ",
                   "заказа", "счет", "счета", "طلب", "الطلب", "فاتورة", "الفاتورة", "حساب",
                   "siparis", "hesap")  # fmt: skip
+
+# Things whose numbers are written like phones: a number right after one is its identifier
+# ("the order 046 454 286 shipped", "part no. 0612-345-678"). Not a person's (a customer's
+# or a patient's number may well be a phone).
+_ID_OWNERS = ("order", "tracking", "account", "invoice", "reference", "ref", "serial", "case",
+              "ticket", "booking", "confirmation", "transaction", "policy", "part", "model",
+              "item", "product", "sku", "batch", "lot", "shipment", "parcel", "package",
+              "container", "claim", "contract", "receipt", "voucher", "coupon", "patent", "id",
+              "commande", "facture", "compte", "dossier", "colis", "pedido", "factura",
+              "cuenta", "referencia", "ordine", "fattura", "conto", "bestellung", "rechnung",
+              "konto", "auftrag", "sendung", "заказ", "заказа", "счет", "счета", "طلب", "الطلب",
+              "فاتورة", "الفاتورة", "siparis", "fatura")  # fmt: skip
 
 # Nine digits with no separators are an SSN only after one of these (within 32 characters):
 # "SSN 123456789" is one, "order 123456789" and "message id 123456789" are not. " ssa" has
@@ -233,6 +246,7 @@ PII_RULES: dict[str, Rule] = {
         continues_ids=True,  # and so are the groups after `AA1 ` (UPS: 1Z 999 AA1 01 2345 6784)
         bare_context=_PHONE_WORDS,
         bare_others=_NUMBER_OWNERS,
+        owners=_ID_OWNERS,
     ),
     "iban": Rule(
         "pii.iban",

@@ -62,6 +62,11 @@ class Rule:
     # ...but not right after one of these, which say whose number it is: "order number",
     # "tracking no" and "account number" name an identifier, not a phone.
     bare_others: tuple[str, ...] = ()
+    # Any value right after one of these, with at most a few words such as "number", "no"
+    # or "#" between, is that thing's identifier whatever its shape: "the order 046 454 286
+    # shipped", "part number 0612-345-678" (spans.owned). Not for a value that opens with
+    # "+": a number written for dialling from abroad is a phone.
+    owners: tuple[str, ...] = ()
     # Any value counts only after one of these words (as a whole word, within 32
     # characters): a shape that product codes share ("PAN ABCPF1234K" is a tax number,
     # "SKU ABCPF1234K" is not) is a value only where the text says what it is.

@@ -138,6 +138,26 @@ def said(norm: str, s: int, rule: Rule) -> bool:
     return False
 
 
+# What stands between an identifier's name and its value: "order no. 123", "part number:
+# 0612-345-678", "reference is 553 201 998", "order #046 ...".
+_OWNED_BETWEEN = frozenset(("", "no", "nr", "num", "number", "numero", "nummer", "is", "was"))
+
+
+def owned(norm: str, a: int, rule: Rule) -> bool:
+    """Whether the value at `a` comes right after one of the rule's `owners` (at most two
+    words of `_OWNED_BETWEEN` apart), so is that thing's number."""
+    if not rule.owners or norm[a : a + 1] == "+":
+        return False
+    floor = max(0, a - 40)
+    words = [w.strip("#:.,-") for w in norm[floor:a].split()]
+    if floor and not norm[floor - 1].isspace():
+        words = words[1:]  # the first may be cut
+    for word in reversed(words[-3:]):
+        if word not in _OWNED_BETWEEN:
+            return word in rule.owners
+    return False
+
+
 def unsaid_digits(norm: str, s: int, e: int, rule: Rule) -> bool:
     """Whether the run [s, e) is one number of digits alone (between the separators the
     run may have gathered around it) with no context word before it: nothing in it can be
@@ -264,8 +284,8 @@ def _vouched(rule: Rule, norm: str, s: int) -> bool:
     # ("order number (07911) 482630").
     if rule.refine_said is None:
         return False
-    # (A run may begin with the separator before its first group.)
-    first = s + len(norm[s : s + 4]) - len(norm[s : s + 4].lstrip())
+    # (A run may begin with the separators before its first group: "Tel. 600 123 149".)
+    first = s + len(norm[s : s + 4]) - len(norm[s : s + 4].lstrip(" .|*~\\-"))
     return norm[first : first + 2].isdigit() and said(norm, first, rule)
 
 

@@ -45,6 +45,8 @@ PLACEHOLDER_PREFIXES = ("<", "${", "{{", "$", "%", "your_", "your-", "my_", "my-
 
 
 _TWO_DIGITS = re.compile(r"\d\d")
+# A quantity as the SI, and most of Europe, groups it: "331 449 281", "12 345 678".
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?: \d{3}){2,}")
 _ASCII_NON_DIGITS = dict.fromkeys(c for c in range(128) if not chr(c).isdigit())
 
 
@@ -320,6 +322,12 @@ def phone_number(
         return False  # a range (1990-2024, pages 6120-6189), not "02-7111234"
     if "." in text and len(groups) <= 4 and max(map(len, groups)) <= 3:
         return False  # an address or a version (20.10.10.10), not "06.12.34.56.78"
+    if not possible and _THOUSANDS.fullmatch(text):
+        # Grouped as a quantity is ("population 331 449 281", "scored 612 345 678 points"),
+        # which is also how some regions write a mobile (Spain's "612 345 678"): another
+        # region's number so written is a phone only where a context word says so
+        # (`possible`, asked by refine_said).
+        return False
     return national_phone("".join(groups), groups, regions, work, possible)
 
 

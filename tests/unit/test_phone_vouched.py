@@ -66,9 +66,9 @@ def test_the_answer_is_not_remembered_across_contexts() -> None:
 
 @given(st.integers(min_value=0, max_value=999_999), st.sampled_from(["07911", "0151", "06"]))
 def test_a_context_word_only_adds(rest: int, lead: str) -> None:
-    # What is found without a context word is found with one; after a word that names
-    # another number ("order number") nothing more is found than without any.
+    # What is found without a context word is found with one; right after a word that
+    # names another thing's number ("order number") nothing is found.
     number = f"{lead} {rest:06d}"
     unsaid = _found(f"The code {number} is printed.")
     assert set(unsaid) <= set(_found(f"Text me on {number}."))
-    assert _found(f"Order number {number} shipped.") == unsaid
+    assert _found(f"Order number {number} shipped.") == []
