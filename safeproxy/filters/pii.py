@@ -150,8 +150,13 @@ SSN_BARE = Rule(
 
 
 def _ssn_spaced_spans(run: str, _work: object) -> list[tuple[int, int]]:
-    """Nine digits one by one, apart the same way throughout ("1 2 3 4 5 6 7 8 9"), that
-    pass the SSA rules: a whole stretch only (refiners.one_by_one_stretches)."""
+    """Nine digits one by one, apart the same way throughout ("1 2 3 4 5 6 7 8 9"), or in
+    the SSN's 3-2-4 groups ("0 7 8 - 0 5 - 1 1 2 0"), that pass the SSA rules: a whole
+    stretch only (refiners.one_by_one_stretches, one_by_one_groups)."""
+    grouped = refiners.one_by_one_groups(run)
+    if grouped is not None and [len(g) for g in grouped[2]] == [3, 2, 4]:
+        a, b, groups = grouped
+        return [(a, b)] if v.us_ssn("-".join(groups)) else []
     return [
         (a, b)
         for a, b, count in refiners.one_by_one_stretches(run)

@@ -67,6 +67,16 @@ def _card_groups(span: str, whole: bool = True) -> bool:
         sizes = set(map(len, groups))
         if min(sizes) < 3 and (sizes != {1} or not whole):
             return False
+        if sizes == {1} and not same_separators(span):
+            # Set apart one by one within printed groups ("4 1 1 1 - 1 1 1 1 - ..."): the
+            # groups as a card's, the whole run only.
+            spelt = one_by_one_groups(span)
+            return (
+                spelt is not None
+                and (spelt[0], spelt[1]) == (0, len(span))
+                and min(map(len, spelt[2])) >= 3
+                and card_number("".join(spelt[2]))
+            )
         if (sizes == {1} or not _plain_separators(span)) and not same_separators(span):
             return False
     return card_number(span)
@@ -196,9 +206,11 @@ def phone_spans(
     found = _best_spans(run, starts, ends, valid, 24, work)
     if not run.isdigit():  # (a run without separators holds no stretch)
         for a, b, count in one_by_one_stretches(run):
-            # Read as the digits apart by spaces: libphonenumber parses no bars or stars.
-            spaced = " ".join(digits(run[a:b]))
-            if 7 <= count <= 15 and work.take() and phone_number(spaced, region, work, regions):
+            # Read as the digits in one run, as a bare number is: the detector takes it only
+            # after a context word, and another region's then needs its trunk prefix or a
+            # mobile's length ("my phone is 0 7 9 1 1 1 2 3 4 5 6").
+            joined = digits(run[a:b])
+            if 7 <= count <= 15 and work.take() and phone_number(joined, region, work, regions):
                 found.append((a, b))
         grouped = one_by_one_groups(run)
         if grouped is not None and not found and work.take():

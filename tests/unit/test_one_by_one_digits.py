@@ -36,6 +36,14 @@ SEPARATORS = st.sampled_from([" ", "-", ".", " - ", "|", "  ", "*", " / "])
         ("call me at 4 1 5 8 6 7 5 3 0 9 tonight", "PHONE"),
         ("Tel 4.1.5.8.6.7.5.3.0.9", "PHONE"),
         ("phone: 4|1|5|8|6|7|5|3|0|9", "PHONE"),
+        # One by one within groups, the gap between groups another.
+        ("number 4 1 1 1 - 1 1 1 1 - 1 1 1 1 - 1 1 1 1", "CREDIT_CARD"),
+        ("card 4 1 1 1  1 1 1 1  1 1 1 1  1 1 1 1", "CREDIT_CARD"),
+        ("card 4.1.1.1 1.1.1.1 1.1.1.1 1.1.1.1", "CREDIT_CARD"),
+        ("ssn 0 7 8 - 0 5 - 1 1 2 0", "SSN"),
+        # Another region's, after a context word: its trunk prefix shown.
+        ("my phone is 0 7 9 1 1 1 2 3 4 5 6", "PHONE"),
+        ("mobile 0 6 1 2 3 4 5 6 7 8", "PHONE"),
     ],
 )
 def test_a_value_one_digit_at_a_time_is_cut(text: str, label: str) -> None:
@@ -81,4 +89,37 @@ def test_nine_digits_after_a_context_word_are_an_ssn_exactly_when_valid(
 ) -> None:
     value = sep.join(map(str, numbers))
     out = run_stage(STAGE, [f"my ssn: {value} ok"]).texts[0]
+    assert (out == "my ssn: [REDACTED:SSN] ok") == us_ssn("".join(map(str, numbers)))
+
+
+def _luhn_completed(body: list[int]) -> list[int]:
+    """`body` with the check digit that makes it pass Luhn."""
+    total = 0
+    for i, d in enumerate(reversed(body)):
+        total += d if i % 2 else (d * 2 - 9 if d * 2 > 9 else d * 2)
+    return [*body, (10 - total % 10) % 10]
+
+
+@given(
+    st.lists(st.integers(0, 9), min_size=14, max_size=14),
+    st.integers(0, 9),
+    st.sampled_from([" ", ".", "-"]),
+    st.sampled_from(["  ", " - ", " | ", " / "]),
+)
+def test_a_card_one_by_one_in_groups_is_cut_exactly_when_valid(
+    body: list[int], last: int, inner: str, outer: str
+) -> None:
+    number = [4, *body, last]  # a Visa prefix, sixteen digits
+    groups = [inner.join(map(str, number[i : i + 4])) for i in range(0, 16, 4)]
+    out = run_stage(STAGE, [f"here: {outer.join(groups)} ok"]).texts[0]
+    valid = _luhn_completed(number[:-1]) == number
+    assert (out == "here: [REDACTED:CREDIT_CARD] ok") == valid
+
+
+@given(st.lists(st.integers(0, 9), min_size=9, max_size=9), st.sampled_from([" - ", "  ", " / "]))
+def test_an_ssn_one_by_one_in_its_groups_is_cut_exactly_when_valid(
+    numbers: list[int], outer: str
+) -> None:
+    spelt = [" ".join(map(str, part)) for part in (numbers[:3], numbers[3:5], numbers[5:])]
+    out = run_stage(STAGE, [f"my ssn: {outer.join(spelt)} ok"]).texts[0]
     assert (out == "my ssn: [REDACTED:SSN] ok") == us_ssn("".join(map(str, numbers)))
