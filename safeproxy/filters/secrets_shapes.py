@@ -26,6 +26,10 @@ _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 _PUBLIC_MAGIC = (
     "iVBORw0KGgo", "/9j/", "R0lGOD", "UklGR", "AAAAB3NzaC1", "AAAAC3NzaC1", "AAAAE2VjZHNh"
 )  # fmt: skip
+# A digest named by its algorithm (subresource integrity's "sha384-…", a content address's
+# "sha256:…"): random, and public.
+_DIGEST_LABELS = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5", "blake2b", "blake2s")
+_DIGEST_SEPS = ("-", ":", "_", "=")
 # Longest value judged: longer runs are data, not a credential (and validators stay bounded).
 MAX_VALUE = 512
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -63,6 +67,9 @@ def opaque(value: str, min_len: int = 20) -> bool:
     if not min_len <= len(value) <= MAX_VALUE or uuid(value):
         return False
     if value.lower().startswith(v.PLACEHOLDER_PREFIXES) or value.startswith(_PUBLIC_MAGIC):
+        return False
+    low = value[:9].lower()
+    if any(low.startswith(d) and low[len(d) : len(d) + 1] in _DIGEST_SEPS for d in _DIGEST_LABELS):
         return False
     body = value.rstrip("=")
     return (
@@ -246,7 +253,10 @@ SHAPE_RULES: dict[str, Rule] = {
             # validator judges the token (bounded repeats of path segments are too large
             # for start-of-match tracking).
             r"(hooks\.slack\.com/(services|workflows|triggers)/|discord(app)?\.com/api/webhooks/"
-            r"|(webhook|outlook)\.office(365)?\.com/webhook(b2)?/|/(hooks?|webhooks?)/)[a-z0-9_-]",
+            r"|(webhook|outlook)\.office(365)?\.com/webhook(b2)?/|/(hooks?|webhooks?)/"
+            # Any provider's: a host named for hooks ("https://hooks.acme.io/services/…"),
+            # or a key in the path ("…/trigger/door/with/key/<token>").
+            r"|://(web)?hooks?[.-]|/(api[_-]?)?(keys?|tokens?|secrets?)/)[a-z0-9_-]",
             300,
         ),
         Severity.CRITICAL,

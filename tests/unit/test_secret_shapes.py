@@ -84,6 +84,13 @@ def test_webhook_urls_give_the_token(slack: str, discord: str) -> None:
     assert values(hook) == {discord}
     hook = f"https://chat.acme.dev/hooks/{slack}"
     assert values(hook) == {slack}
+    # Any provider's: a host named for hooks, or a key in the path.
+    hook = f"The webhook is https://hooks.acmechat.io/services/T0123/B0456/{slack}"
+    assert values(hook) == {slack}
+    hook = f"POST https://webhooks.ci.dev/trigger/{slack}?ref=main"
+    assert values(hook) == {slack}
+    hook = f"https://maker.ifttt.com/trigger/door/with/key/{slack}"
+    assert values(hook) == {slack}
 
 
 def test_a_teams_webhook_gives_its_key_and_id() -> None:
@@ -176,6 +183,12 @@ def test_random_tokens_are_found_at_a_high_rate(alphabet: str) -> None:
         "ftp://anonymous:@ftp.example.org/pub",
         "https://github.com/org/repo/settings/hooks/new-webhook-configuration",
         "https://react.dev/reference/react/hooks/useAuthenticationToken2",
+        "https://hooks.acme.io/docs/getting-started",
+        "https://github.com/acme/app/blob/main/src/keys/generateKey2FAHandlerV3.ts",
+        "https://api.acme.io/v1/keys/7f3e9a12-4b6c-4d8e-9f01-23456789abcd",
+        "https://cdn.acme.io/keys/PublicSigningKey2024Q3Rotation",
+        "https://acme.io/keys/sha256-3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b",
+        "https://acme.io/tokens/sha384-oqVuAfXRKap7fdgcCY5uykM6R9GqQ8KuXy9rx7HNQlGYl1kPzQho1wx4JwY8wC",
         "https://acme.io/download?key=ReleaseNotesForVersion2024Final",
         "https://example.com/search?q=token&page=2&sort=relevance-descending",
         "words like monkeyAbcdefGhijk12345LmnopQrs are not after a key",
