@@ -20,6 +20,7 @@ from safeproxy.filters import id_checks
 from safeproxy.filters.api import Severity
 from safeproxy.filters.rules import ALNUM, DIGITS, Rule, Validator, on_norm, visible
 from safeproxy.filters.scanner import Pattern
+from safeproxy.filters.validators import card_number
 
 _SEPS = " -"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -175,7 +176,8 @@ def _aadhaar_grouped_spans(run: str, _work: object) -> list[tuple[int, int]]:
     """Three groups of four, apart by one space or dash, that open the run (it reaches
     back at most three characters before them: a group before is a card's, a country code
     a phone's) and end it, or are followed by one separator and a group of another length
-    ("aadhaar 2000 0000 0009 00000000": a fourth group of four is a card's)."""
+    ("aadhaar 2000 0000 0009 00000000"), or by a fourth group of four that makes no card
+    (where it does, the card's rule cuts all sixteen)."""
     if len(run) < 14:  # twelve digits in one run: the bare rule's, after its word
         return []
     head = len(run) - len(run.lstrip(_SEPS))
@@ -184,12 +186,13 @@ def _aadhaar_grouped_spans(run: str, _work: object) -> list[tuple[int, int]]:
     value, rest = run[head : head + 14], run[head + 14 :]
     if len(value) < 14 or value[4] != value[9] or value[4] not in _SEPS:
         return []
+    number = value[:4] + value[5:9] + value[10:]
     if rest:  # a separator, then a group that is not a card's fourth
         after = rest[1:]
         group = len(after) - len(after.lstrip(DIGITS))
-        if rest[0] not in _SEPS or group in (0, 4) or after[group:].strip(_SEPS):
+        card = group == 4 and card_number(number + after[:4])
+        if rest[0] not in _SEPS or group == 0 or card or after[group:].strip(_SEPS):
             return []
-    number = value[:4] + value[5:9] + value[10:]
     if not (number.isdigit() and id_checks.aadhaar(number)):
         return []
     return [(head, head + 14)]

@@ -123,6 +123,8 @@ ATTACKS = [
     (f"my aadhaar {grouped(AADHAARS[0], ' ')} please verify", grouped(AADHAARS[0], " ")),
     # Followed by a group of another length: no card's fourth group (a property test's find).
     (f"aadhaar {grouped(AADHAARS[1], ' ')} 00000000", grouped(AADHAARS[1], " ")),
+    # Or by a fourth group of four that makes no card (another property test's find).
+    ("aadhaar 2000 0000 0009 0000", "2000 0000 0009"),
     (f"Aadhar card no. {grouped(AADHAARS[1], '-')}", grouped(AADHAARS[1], "-")),
     (f"UIDAI number: {AADHAARS[2]}", AADHAARS[2]),
     (f"आधार: {grouped(AADHAARS[3], ' ')}", grouped(AADHAARS[3], " ")),
