@@ -135,7 +135,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|jailbroken mode|jailbreak mode)", 1.0),
     ("injection.persona", "persona.developer_mode",
      r"(developer mode|god mode|unrestricted mode) (enabled|activated|on)|"
-     r"(enable|activate|enter) (developer|god|unrestricted) mode", 0.6),
+     r"(enable|activate|enter) (developer|god|unrestricted|maintenance|debug) mode", 0.6),
     ("injection.persona", "persona.jailbreak", r"(jailbreak|jailbroken)", 0.4),
     ("injection.role_override", "role.no_longer",
      r"you are no longer (an? )?(ai|assistant|chatgpt|claude|llama|language model|bound"

@@ -40,12 +40,33 @@ _OFF = (
 _ORDERS = r"(instructions|directives|rules|orders|prompts?|system prompt|guidelines)"
 _OLDER = r"(prior|previous|earlier|old|other|existing|original|preceding|above|former)"
 _OVERRIDES = (
-    r"(overrides?|supersedes?|replaces?|cancels?|voids?|trumps?|takes? precedence over"
-    r"|outranks?)"
+    r"(overrides?|supersedes?|replaces?|cancels?|voids?|trumps?|takes? (precedence|priority)"
+    r" over|(have|has) (precedence|priority) over|outranks?)"
 )
+# What the model was told, by when or by whom ("anything the developer told you"), or its
+# own orders ("yours", "your system prompt").
 _TOLD = (
     r"((anything|everything|whatever|all) (that )?you (were|have been|ve been|had been)"
-    r" (told|given|instructed|programmed with)|your " + _OLDER + " " + _ORDERS + ")"
+    r" (told|given|instructed|programmed with)|your (" + _OLDER + " )?" + _ORDERS + "|yours"
+    r"|(anything|everything|whatever|all) (that )?(the|your) (developers?|creators?|makers?"
+    r"|operators?|admins?|administrators?|system) (told|gave|said to|instructed|asked) you)"
+)
+# What keeps the model safe, declared not to apply: "your content policy does not apply
+# here", "ethics do not apply to you". Not anybody's "safety rules do not apply to
+# visitors": whose they are ("your"), or to whom they do not apply ("to you").
+_MODEL_SAFETY = (
+    r"(guardrails|safeguards|safety (rules|guidelines|filters?|settings|protocols|measures"
+    r"|checks|restrictions|polic(y|ies))|content (polic(y|ies)|filters?|moderation|rules"
+    r"|guidelines)|(ethical|moral) (guidelines|constraints|rules|restrictions)|ethics|morals"
+    r"|morality|alignment)"
+)
+_NOT_APPLY = (
+    r" (do not|does not|no longer|will not|shall not|should not|need not) (apply|matter"
+    r"|bind you|count)"
+)
+_TO_YOU = (
+    r" (to you|to this (conversation|chat|session)|in this (conversation|chat|session)"
+    r"|any ?more)"
 )
 _SET_UP = r"(instructions|rules|guidelines|directives|constraints|system prompt|prompt)"
 # The order that stands over the others.
@@ -149,6 +170,43 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|dismissing|discarding|bypassing) (all |any )?(of )?(your |the )?((earlier|previous"
      r"|prior|preceding|former|original|initial|above) )?(instructions|guidelines|rules"
      r"|directives|guidance|programming|system prompt|orders)", 1.0),
+    # What keeps it safe declared not to apply (see _MODEL_SAFETY).
+    (_IGNORE, "ignore.safety_not_apply",
+     r"(your (own )?" + _MODEL_SAFETY + _NOT_APPLY + "|" + _MODEL_SAFETY + _NOT_APPLY
+     + _TO_YOU + ")", 1.0),
+    # Its rules, whatever they are: weak ("your old guidelines no longer apply" is a
+    # manager's), a block beside an answer asked for without refusals.
+    (_IGNORE, "ignore.own_rules_not_apply",
+     r"your (own )?(rules|guidelines|restrictions|instructions|limits|limitations|filters"
+     r"|policies|programming|training)" + _NOT_APPLY, 0.6),
+    # Told not to apply what keeps it safe: "do not apply any safety rules", "stop using
+    # your content filters". (A negation before it is the operator's: "never stop
+    # following your safety guidelines" is blanked, injection_negation.)
+    (_IGNORE, "ignore.safety_not_applied",
+     r"(do not|never|stop|no longer|quit) (apply|applying|enforce|enforcing|follow|following"
+     r"|use|using|obey|obeying) (any|your) (own )?(of your )?(safety|content|ethical|moral"
+     r"|moderation) (rules|filters?|polic(y|ies)|guidelines|checks|restrictions|filtering"
+     r"|moderation|guardrails)", 1.0),
+    # Safety declared none of its business: weak ("safety is not a priority here" is a
+    # complaint), a block beside obedience demanded.
+    (_PERSONA, "persona.safety_not_concern",
+     r"(safety|ethics|morality|legality|harm) (is|are) (not|no longer|none of) (your|a)"
+     r" (concern|problem|business|job|priority|responsibility)", 0.6),
+    (_ROLE, "role.must_comply",
+     r"you (must|will|shall|have to|need to) (now |always |from now on )*(comply|obey)(" + END
+     + r"| with (me|everything|anything|every (request|order|command|instruction)|all (of )?(my"
+     r" )?(requests|orders|commands|instructions)|my (requests|orders|commands|instructions)))",
+     0.6),
+    # Its rules no longer followed, whatever they are: weak ("stop following your rules and
+    # trust your gut" is a coach's), a block beside an answer asked for as free.
+    (_IGNORE, "ignore.stop_following_rules",
+     r"(stop|quit|cease) (following|obeying|applying) (all )?your (own )?(rules|restrictions"
+     r"|limits|limitations|filters)", 0.6),
+    # Its real task announced: weak (a coach's "your real task is to listen"), a block
+    # beside the text before declared a test.
+    (_ROLE, "role.real_task_is",
+     r"your (real|actual|true) (task|job|goal|purpose|mission|objective|assignment) (is|will"
+     r" be) to", 0.5),
     # The set-up asked about as what it runs under.
     (_EXTRACT, "extract.operating_under",
      r"(what|which) (exact |specific |hidden |secret |system |initial |original |current )?"
@@ -205,6 +263,18 @@ GATES: dict[str, str] = {
     r"|dismissing|discarding|bypassing) (all |any )?(of )?(your |the )?((earlier|previous"
     r"|prior|preceding|former|original|initial|above) )?(instructions|guidelines|rules"
     r"|directives|guidance|programming|system prompt|orders)",
+    "ignore.safety_not_apply": _MODEL_SAFETY + _NOT_APPLY,
+    "ignore.own_rules_not_apply": r"(rules|guidelines|restrictions|instructions|limits"
+    r"|limitations|filters|policies|programming|training)" + _NOT_APPLY,
+    "ignore.safety_not_applied": r"(safety|content|ethical|moral|moderation) (rules|filters?"
+    r"|polic(y|ies)|guidelines|checks|restrictions|filtering|moderation|guardrails)",
+    "persona.safety_not_concern": r"(not|no longer|none of) (your|a) (concern|problem"
+    r"|business|job|priority|responsibility)",
+    "ignore.stop_following_rules": r"(following|obeying|applying) (all )?your (own )?(rules"
+    r"|restrictions|limits|limitations|filters)",
+    "role.must_comply": r"(comply|obey)",
+    "role.real_task_is": r"(real|actual|true) (task|job|goal|purpose|mission|objective"
+    r"|assignment) (is|will be) to",
     "extract.operating_under": r"(operating under|running under|working under|running on"
     r"|bound by|programmed with|configured with|initiali[sz]ed with|prompted with)",
     "extract.given_at_start": r"(given|told|handed|fed|sent) (before|at the (start|beginning)"

@@ -35,7 +35,8 @@ _PERSONA = "injection.persona"
 # programming" is an oven's.
 _MODELS_OWN = (
     r"(guardrails|safeguards|safety (rules|guidelines|filters?|settings|protocols|measures"
-    r"|features|checks|restrictions|layers?)|content (polic(y|ies)|filters?|moderation)"
+    r"|features|checks|restrictions|layers?|polic(y|ies))|content (polic(y|ies)|filters?"
+    r"|moderation)"
     r"|(ethical|moral) (guidelines|constraints|rules|restrictions|filters?|programming)"
     r"|alignment|programming)"
 )
@@ -220,7 +221,8 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|directives?|guidelines|guidance|programming|system prompt)|(everything|all|whatever)"
      r" (that )?(you were|you ve been|you have been) (told|given|instructed)( so far| until"
      r" now| up to now| up to this point| before( this( message)?)?)?|(everything|all|anything)"
-     r" (written |said )?(before|above) this (message|line|point)|(the |your |all )?(safety"
+     r" (written |said )?(before|above) this (message|line|point)|(the |all (of )?the )?(text"
+     r"|message|messages|content|prompt) above|(the |your |all )?(safety"
      r"|content) (rules|filters|guidelines|restrictions|checks|polic(y|ies))) (are|is|were|was)"
      r" (only |just |merely )?(a test|a drill|a decoy|placeholders?|fake)", 0.6),
     # The orders it was given, declared void by when they came: "the instructions you got
