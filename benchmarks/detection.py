@@ -43,7 +43,8 @@ sys.path.insert(0, str(ROOT))
 
 from safeproxy.filters.confusables import skeleton_table  # noqa: E402
 from safeproxy.filters.detect import Detector  # noqa: E402
-from safeproxy.filters.injection import InjectionDetector, cue_rules  # noqa: E402
+from safeproxy.filters.injection import InjectionDetector  # noqa: E402
+from safeproxy.filters.injection_cues import cue_rules  # noqa: E402
 from safeproxy.filters.injection_model import (  # noqa: E402
     DEFAULT_WEIGHT,
     FULL_SHARE_WORDS,

@@ -9,7 +9,8 @@ from typing import TypeVar
 from safeproxy.filters.api import FilterAction, Finding, Redaction, Severity
 from safeproxy.filters.carriers import carrier_runs
 from safeproxy.filters.decoders import carrier_tail
-from safeproxy.filters.injection import Combiner, PhraseThreshold, cue_rules, injection_rules
+from safeproxy.filters.injection import Combiner, PhraseThreshold, injection_rules
+from safeproxy.filters.injection_cues import cue_rules
 from safeproxy.filters.injection_model import InjectionClassifier, load_packaged
 from safeproxy.filters.injection_phrase import SEP
 from safeproxy.filters.injection_scripts import script_rules

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from safeproxy.filters.api import Finding, Severity
 from safeproxy.filters.detect import Detector
+from safeproxy.filters.injection_cues import CUE_TYPE, cue_rules
 from safeproxy.filters.injection_extract import FAMILIES as EXTRACTS
 from safeproxy.filters.injection_extract import GATES as EXTRACT_GATES
 from safeproxy.filters.injection_glued import FAMILIES as GLUED
@@ -218,25 +219,7 @@ WEIGHTS = (
     | LATIN_WORLD_WEIGHTS
 )
 
-# Words an injection can hardly avoid (its target, its orders, its persona), in the six
-# languages of the families. They weigh nothing: with the classifier on they are the cheap
-# feature that says a text is worth its look (they ride along in the one skeleton scan).
-CUE_TYPE = "injection.cue"
 CLASSIFIER_TYPE = "injection.classifier"
-CUES = (
-    r"(ignor[a-z]*|disregard[a-z]*|forget|forgot|bypass[a-z]*|overrid[a-z]*|jailbr[a-z]*"
-    r"|unfiltered|uncensored|unrestricted|unlimited|pretend[a-z]*|role ?play[a-z]*|act as"
-    r"|act like|persona|characters?|from now on|you are|you re|you will|you must|your"
-    r"|instructions?|instructed|prompts?|rules|guidelines|polic(y|ies)|restrictions?|filters?"
-    r"|censor[a-z]*|system|developer|mode|dan|chatgpt|gpt[a-z0-9]*|openai|ai|assistant|model"
-    r"|llm|simulat[a-z]*|hypothetical[a-z]*|secret|hidden|confidential|reveal|repeat"
-    r"|verbatim|base ?64|decode|encoded|rot ?13|ethic[a-z]*|moral[a-z]*|illegal|respond"
-    # Spanish, Portuguese, Italian, French, German (accents are folded on the skeleton)
-    r"|olvid[a-z]*|esquec[a-z]*|dimentic[a-z]*|oubli[a-z]*|vergiss[a-z]*|vergessen"
-    r"|instruc[a-z]*|istruzion[a-z]*|anweisung[a-z]*|consignes?|reglas|regras|regole|regles"
-    r"|regeln|sistema|systeme|modo|modus|finge|finja|fingi|fais semblant|tu es|eres|sei"
-    r"|du bist|voce|restricc[a-z]*|restric[a-z]*|einschrankung[a-z]*|sin censura|senza)"
-)
 
 
 def injection_rules() -> list[Rule]:
@@ -267,10 +250,6 @@ def injection_rules() -> list[Rule]:
         )
         for kind, rule, rx, weight in FAMILIES
     ]
-
-
-def cue_rules() -> list[Rule]:
-    return [Rule(CUE_TYPE, Pattern("cue", phrase_regex(CUES), 64), Severity.LOW)]
 
 
 def score(findings: Sequence[Finding]) -> float:

@@ -88,7 +88,7 @@ def negated_spans(text: str, findings: Sequence[Finding]) -> list[tuple[int, int
     for f in findings:
         if len(spans) >= _MAX_SPANS:
             break
-        # Cue words (injection.CUE_TYPE, with the classifier on) are no orders: a text of
+        # Cue words (injection_cues.CUE_TYPE, with the classifier on) are no orders: a text of
         # them reports every one, and each would be looked for again.
         if f.type == "injection.cue" or not negated(text, f.start, f.end):
             continue
