@@ -20,6 +20,8 @@ from safeproxy.filters.injection_extract import FAMILIES as EXTRACTS
 from safeproxy.filters.injection_extract import GATES as EXTRACT_GATES
 from safeproxy.filters.injection_glued import FAMILIES as GLUED
 from safeproxy.filters.injection_glued import GATES as GLUED_GATES
+from safeproxy.filters.injection_hence import FAMILIES as HENCE
+from safeproxy.filters.injection_hence import GATES as HENCE_GATES
 from safeproxy.filters.injection_indirect import FAMILIES as INDIRECT
 from safeproxy.filters.injection_indirect import GATES as INDIRECT_GATES
 from safeproxy.filters.injection_indirect import addressed
@@ -206,6 +208,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     *SWITCH_OFF,
     *STATUS,
     *GLUED,
+    *HENCE,
 )  # fmt: skip
 HALVES = PARAPHRASE_HALVES | halves(OPENER_RULES)
 WEIGHTS = (
@@ -236,6 +239,7 @@ def injection_rules() -> list[Rule]:
         | SWITCH_OFF_GATES
         | STATUS_GATES
         | GLUED_GATES
+        | HENCE_GATES
     )
     return [
         # Scored, never cut (block or flag): the first match of each phrasing is all the
