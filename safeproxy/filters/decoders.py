@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from safeproxy.filters import carriers, concat, flipped, numwords
 from safeproxy.filters import decoded as d
+from safeproxy.filters import decoded_digitlike as digitlike
 from safeproxy.filters import decoded_hex as hexes
 from safeproxy.filters import decoded_morse as morse
 from safeproxy.filters import decoded_qp as qp
@@ -140,6 +141,13 @@ def builtin_decoders() -> tuple[Decoder, ...]:
             ascii_gate=numwords.GATE_ASCII,
         ),
         Decoder("carriers", carriers.GATE, carriers.decode_carriers, _CARRIER_TAIL, ascii=False),
+        # Numbers written with O for 0, l and I for 1 ("4lll-llll-llll-llll").
+        Decoder(
+            "digitlike",
+            digitlike.GATE,
+            digitlike.decode_digitlike,
+            digitlike.DIGITLIKE_TAIL,
+        ),
         # Strings split into literals the model is asked to join ('ign' + 'ore', "a" "b",
         # 'a'.'b', 'a' || 'b'), and lists of them joined by a call. Input only: on a streamed
         # reply its tail would hold from every open quote until it closes (up to 1 KB).

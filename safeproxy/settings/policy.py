@@ -229,11 +229,11 @@ class StreamSettings(_Strict):
 
 DecoderName = Literal[
     "base64", "hex", "binary", "base32", "morse", "percent", "qp", "escapes", "entities",
-    "rot13", "reversed", "flipped", "spaced", "numwords", "carriers", "concat",
+    "rot13", "reversed", "flipped", "spaced", "numwords", "carriers", "concat", "digitlike",
 ]  # fmt: skip
 ALL_DECODERS: tuple[DecoderName, ...] = (
     "base64", "hex", "binary", "base32", "morse", "percent", "qp", "escapes", "entities",
-    "rot13", "reversed", "flipped", "spaced", "numwords", "carriers", "concat",
+    "rot13", "reversed", "flipped", "spaced", "numwords", "carriers", "concat", "digitlike",
 )  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """Encoded values (base64, hex, binary, base32, Morse, percent, quoted-printable, entities,
-reversed, letter-spaced) in a streamed reply: however the upstream splits the text, the client never
-receives the encoded value, and what it assembles equals the non-streamed result."""
+reversed, letter-spaced, digit look-alikes) in a streamed reply: however the upstream splits
+the text, the client never receives the encoded value, and what it assembles equals the
+non-streamed result."""
 
 from __future__ import annotations
 
@@ -50,6 +51,9 @@ ENCODED = [
     base64.b32encode(f"mail {EMAIL} today".encode()).decode(),
     base64.b32encode(KEY.encode()).decode().rstrip("="),
     "".join(f"={b:02X}" for b in EMAIL.encode()),
+    # Digits written as look-alike letters (decoded_digitlike.py).
+    "4lll llll llll llll",
+    "55OO-OOOO-OOOO-OOO4",
 ]
 # A card number in Morse (which has no "@" nor "."). Words around it, not " -- ": dashes and
 # dots next to a run read as more signs.
