@@ -91,7 +91,8 @@ _PHONE_WORDS = ("call", "phone", "iphone", "smartphone", "tel ", "tel.", "tel:",
                 "contact", "text me", "reach", "ring me", "dial", "whatsapp", "sms", "number",
                 "handy", "nummer", "ruf", "portable", "numero", "appel", "joindre", "celular",
                 "movil", "llamame", "llamar", "chiama", "ligue", "mobiel", "bel me", "numara",
-                "mobil", "numer ", "numer:", "numar ", "komork", "cislo",
+                "mobil", "numer ", "numer:", "numar ", "komork", "cislo", "tfno", "tlf",
+                "mob.", "mob:", "cel.", "cel:",
                 "телеф", "тел.", "тел:", "тел ", "номер", "мобил", "звон",
                 "τηλ", "κινητ", "رقم", "هاتف", "جوال", "موبايل", "اتصل", "واتس", "טלפון",
                 "נייד", "फोन", "नंबर", "मोबाइल", "电话", "電話", "手机", "手機", "号码",
@@ -113,11 +114,12 @@ _NUMBER_OWNERS = ("order", "tracking", "account", "invoice", "reference", "ref",
 
 # Things whose numbers are written like phones: a number right after one is its identifier
 # ("the order 046 454 286 shipped", "part no. 0612-345-678"). Not a person's (a customer's
-# or a patient's number may well be a phone).
-_ID_OWNERS = ("order", "tracking", "account", "invoice", "reference", "ref", "serial", "case",
+# or a patient's number may well be a phone), nor "case" and "id" ("in case 06 12 ... is
+# busy", "my whatsapp id is ...").
+_ID_OWNERS = ("order", "tracking", "account", "invoice", "reference", "ref", "serial",
               "ticket", "booking", "confirmation", "transaction", "policy", "part", "model",
               "item", "product", "sku", "batch", "lot", "shipment", "parcel", "package",
-              "container", "claim", "contract", "receipt", "voucher", "coupon", "patent", "id",
+              "container", "claim", "contract", "receipt", "voucher", "coupon", "patent",
               "commande", "facture", "compte", "dossier", "colis", "pedido", "factura",
               "cuenta", "referencia", "ordine", "fattura", "conto", "bestellung", "rechnung",
               "konto", "auftrag", "sendung", "заказ", "заказа", "счет", "счета", "طلب", "الطلب",

@@ -140,17 +140,24 @@ def said(norm: str, s: int, rule: Rule) -> bool:
 
 # What stands between an identifier's name and its value: "order no. 123", "part number:
 # 0612-345-678", "reference is 553 201 998", "order #046 ...".
-_OWNED_BETWEEN = frozenset(("", "no", "nr", "num", "number", "numero", "nummer", "is", "was"))
+_OWNED_BETWEEN = frozenset(("", "n", "no", "nr", "num", "number", "numero", "nummer", "is", "was"))
 
 
 def owned(norm: str, a: int, rule: Rule) -> bool:
     """Whether the value at `a` comes right after one of the rule's `owners` (at most two
-    words of `_OWNED_BETWEEN` apart), so is that thing's number."""
-    if not rule.owners or norm[a : a + 1] == "+":
+    words of `_OWNED_BETWEEN` apart), so is that thing's number. Not where a context word
+    stands in the same stretch ("Tel. for the order: ...", "Caller ID: ..."), nor for a
+    number written to be dialled from abroad ("+", "00")."""
+    if not rule.owners or norm[a : a + 1] == "+" or norm[a : a + 2] == "00":
         return False
     floor = max(0, a - 40)
-    words = [w.strip("#:.,-") for w in norm[floor:a].split()]
-    if floor and not norm[floor - 1].isspace():
+    if rule.bare_words is not None and any(
+        m.group().strip(" .:") not in _OWNED_BETWEEN
+        for m in rule.bare_words.finditer(norm, floor, a)
+    ):
+        return False  # a context word ("tel", "call"), not "number" ("part number ...")
+    words = [w.strip("#:.,-(°") for w in norm[floor:a].split()]
+    if floor and not norm[floor - 1].isspace() and not norm[floor].isspace():
         words = words[1:]  # the first may be cut
     for word in reversed(words[-3:]):
         if word not in _OWNED_BETWEEN:

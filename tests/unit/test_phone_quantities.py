@@ -60,6 +60,8 @@ def test_other_groupings_need_none(rest: int) -> None:
         "Numéro de commande : 06 12 34 56 78",
         "Order 415-555-2671 shipped.",
         "Tracking number is 0612 345 678.",
+        "(order 0612 345 678)",
+        "Re: order" + " " * 34 + "06 12 34 56 78",
     ],
 )
 def test_a_number_right_after_what_it_identifies_is_no_phone(text: str) -> None:
@@ -75,6 +77,17 @@ def test_a_number_right_after_what_it_identifies_is_no_phone(text: str) -> None:
         ("Order hotline 06 12 34 56 78", "06 12 34 56 78"),
         ("The order came from +34 612 345 678.", "+34 612 345 678"),
         ("Our order desk: 06 12 34 56 78", "06 12 34 56 78"),
+        # A context word in the same stretch, "00" for abroad, and words that are not owners.
+        ("Tel. for the order: 06 12 34 56 78", "06 12 34 56 78"),
+        ("Caller ID: 415-555-2671", "415-555-2671"),
+        ("my whatsapp id is 0612 345 678", "0612 345 678"),
+        ("In case 06 12 34 56 78 is busy, use the other line.", "06 12 34 56 78"),
+        ("For the order: 0044 20 7946 0958", "0044 20 7946 0958"),
+        # Abbreviations that say phone, before a number grouped as a quantity is.
+        ("Tfno. 612 345 678", "612 345 678"),
+        ("Tlf: 912 345 678", "912 345 678"),
+        ("Mob. 612 345 678", "612 345 678"),
+        ("Cel. 612 345 678", "612 345 678"),
     ],
 )
 def test_a_phone_word_or_a_person_between_keeps_the_phone(text: str, number: str) -> None:
