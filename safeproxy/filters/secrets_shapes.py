@@ -28,7 +28,8 @@ _PUBLIC_MAGIC = (
 )  # fmt: skip
 # A digest named by its algorithm (subresource integrity's "sha384-…", a content address's
 # "sha256:…"): random, and public.
-_DIGEST_LABELS = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5", "blake2b", "blake2s")
+_DIGEST_LABELS = ("sha1", "sha224", "sha256", "sha384", "sha512", "sha3-256", "sha3-512", "md5",
+                  "blake2b", "blake2s")  # fmt: skip
 _DIGEST_SEPS = ("-", ":", "_", "=")
 # Longest value judged: longer runs are data, not a credential (and validators stay bounded).
 MAX_VALUE = 512
@@ -67,9 +68,6 @@ def opaque(value: str, min_len: int = 20) -> bool:
     if not min_len <= len(value) <= MAX_VALUE or uuid(value):
         return False
     if value.lower().startswith(v.PLACEHOLDER_PREFIXES) or value.startswith(_PUBLIC_MAGIC):
-        return False
-    low = value[:9].lower()
-    if any(low.startswith(d) and low[len(d) : len(d) + 1] in _DIGEST_SEPS for d in _DIGEST_LABELS):
         return False
     body = value.rstrip("=")
     return (
@@ -196,7 +194,16 @@ def _hook_token(norm: str, orig: str) -> bool:
         # 32 hex digits and a GUID: random, but hex has too few symbols for `opaque`.
         key = value.split("/", 1)[0]
         return len(key) == 32 and len(set(key.lower())) >= 8
-    return opaque(value)
+    return not _digest(value) and opaque(value)
+
+
+def _digest(value: str) -> bool:
+    """A digest named by its algorithm ("sha256-…", "sha3-256:…"): public, not a token. Only
+    in a hook's path: a signature so labelled in a query (`?sig=sha256-…`) is a secret."""
+    low = value[:12].lower()
+    return any(
+        low.startswith(d) and low[len(d) : len(d) + 1] in _DIGEST_SEPS for d in _DIGEST_LABELS
+    )
 
 
 def _url_user_value(norm: str) -> tuple[int, int]:
@@ -255,8 +262,9 @@ SHAPE_RULES: dict[str, Rule] = {
             r"(hooks\.slack\.com/(services|workflows|triggers)/|discord(app)?\.com/api/webhooks/"
             r"|(webhook|outlook)\.office(365)?\.com/webhook(b2)?/|/(hooks?|webhooks?)/"
             # Any provider's: a host named for hooks ("https://hooks.acme.io/services/…"),
-            # or a key in the path ("…/trigger/door/with/key/<token>").
-            r"|://(web)?hooks?[.-]|/(api[_-]?)?(keys?|tokens?|secrets?)/)[a-z0-9_-]",
+            # or IFTTT's key ("…/trigger/door/with/key/<token>"). Not any `/token/` or
+            # `/keys/` path: an explorer's token address, a key vault's version id.
+            r"|://(web)?hooks?[.-]|/with/key/)[a-z0-9_-]",
             300,
         ),
         Severity.CRITICAL,

@@ -187,8 +187,9 @@ def test_random_tokens_are_found_at_a_high_rate(alphabet: str) -> None:
         "https://github.com/acme/app/blob/main/src/keys/generateKey2FAHandlerV3.ts",
         "https://api.acme.io/v1/keys/7f3e9a12-4b6c-4d8e-9f01-23456789abcd",
         "https://cdn.acme.io/keys/PublicSigningKey2024Q3Rotation",
-        "https://acme.io/keys/sha256-3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b",
-        "https://acme.io/tokens/sha384-oqVuAfXRKap7fdgcCY5uykM6R9GqQ8KuXy9rx7HNQlGYl1kPzQho1wx4JwY8wC",
+        "https://hooks.acme.io/v1/sha384-oqVuAfXRKap7fdgcCY5uykM6R9GqQ8KuXy9rx7HNQlGYl1kPzQh",
+        "https://solscan.io/token/EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+        "https://myvault.vault.azure.net/keys/mykey/78deebed173b48e48f55abf87ed4cf71",
         "https://acme.io/download?key=ReleaseNotesForVersion2024Final",
         "https://example.com/search?q=token&page=2&sort=relevance-descending",
         "words like monkeyAbcdefGhijk12345LmnopQrs are not after a key",
@@ -239,3 +240,10 @@ def test_a_token_as_a_urls_user_is_cut(text: str, token: str) -> None:
 )
 def test_a_urls_user_that_is_a_name_passes(text: str) -> None:
     assert not any(kind == "secret.url_user_token" for kind, _ in found(text))
+
+
+def test_a_signature_labelled_by_its_algorithm_is_still_a_secret() -> None:
+    # Digests named by their algorithm pass only in a hook's path: a query's signature so
+    # labelled signs a request.
+    url = "https://cdn.acme.io/f.js?sig=sha256-Xq7mP2vL9kR4zB8nW3cDaF5gH"
+    assert [kind for kind, _value in found(url)] == ["secret.url_token"]
