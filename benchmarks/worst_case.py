@@ -312,6 +312,10 @@ SHAPES: dict[str, Callable[[int, random.Random], str]] = {
     "number-words": _cycled("one two "),
     "rot13-words": _cycled("gur naq lbh "),
     "selectors": _cycled("\U0001f600" + "\ufe00\ufe01\ufe02\ufe03" * 8),
+    # Digits and the letters that look like them (decoded_digitlike.py): one long run of
+    # groups, and short runs that open the gate at every word and read as no number.
+    "digitlike-groups": _drawn("0123456789oOlI", (3, 5), " -."),
+    "digitlike-near": _cycled("l0 lo 1o "),
     # National ids (national_ids.py): their shapes, and the words that let them count.
     "dni-shaped": _shaped("99999999L 99.999.999-L X9999999-L 99999999 L "),
     "nino-shaped": _shaped("NI LL 99 99 99 D LL999999D ni LL-99-99-99-D "),

@@ -18,16 +18,20 @@ group is refused by the lookbehind at once. Linear in the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
-from safeproxy.filters.decoded import inline
 from safeproxy.filters.holds import Tail
 from safeproxy.filters.piece import Piece
+from safeproxy.filters.scanner import Overload
 
 _LOOKS = str.maketrans("oOlI", "0011")
-_LETTERS = frozenset("oOlI")
 _GROUP = r"[0-9oOlI]+"
 _RUN = re.compile(rf"(?<![A-Za-z0-9]){_GROUP}(?:[ .\-]{_GROUP})*(?![A-Za-z0-9])")
+_SEPARATOR = re.compile(r"[ .\-]")
+_DIGIT = re.compile(r"[0-9]")
+# Longer than any value written with separators (an IBAN's 34 characters and 8 gaps).
+_LONG = 64
+# Characters of the original before a run that are scanned with it (decoders.NUMWORDS_CONTEXT).
+CONTEXT = 32
 # The shortest value a run can be: a local phone number.
 MIN_DIGITS = 7
 # Caseless, over the raw text: a digit beside such a letter, or one separator apart. Every
@@ -37,21 +41,44 @@ _TAIL_CHARS = "0123456789oOlI .-"
 
 
 def decode_digitlike(text: str, budget: int) -> list[Piece]:
-    """The text with each run of digit look-alikes read as the digits it shows."""
+    """A piece for each run of digit look-alikes, read as the digits it shows, after the
+    `CONTEXT` characters before it as written (the rules that need a context word, "ssn"
+    or "call", find it there). Past `budget` characters of pieces: Overload."""
+    out: list[Piece] = []
+    used = 0
+    for m in _RUN.finditer(text):
+        shown = _read(m.group())
+        if shown is None:
+            continue
+        lead = max(0, m.start() - CONTEXT)
+        used += m.end() - lead
+        if used > budget:
+            raise Overload(f"digitlike past {budget} decoded characters")
+        out.append(
+            Piece(
+                "digitlike",
+                text[lead : m.start()] + shown,
+                range(lead, m.end()),
+                range(lead + 1, m.end() + 1),
+            )
+        )
+    return out
 
-    def read(run: str, at: int) -> Iterable[tuple[str, int, int]] | None:
-        groups = re.split(r"[ .\-]", run)
-        if not any(c.isdigit() for c in run) or _LETTERS.isdisjoint(run):
-            return None
-        with_digits = sum(any(c.isdigit() for c in g) for g in groups)
-        if with_digits < 2 and any(not any(c.isdigit() for c in g) and len(g) < 3 for g in groups):
-            return None  # "I", "lo": a word, not a group of a number
-        if sum(len(g) for g in groups) < MIN_DIGITS:
-            return None
-        shown = run.translate(_LOOKS)
-        return ((c, at + i, at + i + 1) for i, c in enumerate(shown))
 
-    return inline("digitlike", text, _RUN, read, budget)
+def _read(run: str) -> str | None:
+    """The run as the digits it shows, or None where it is no number's writing."""
+    shown = run.translate(_LOOKS)
+    if shown == run or _DIGIT.search(run) is None:
+        return None  # no such letter, or no digit
+    if len(run) > _LONG:
+        return shown  # longer than any value and any prose's run: read whole, in C
+    groups = _SEPARATOR.split(run)
+    with_digits = sum(_DIGIT.search(g) is not None for g in groups)
+    if with_digits < 2 and any(_DIGIT.search(g) is None and len(g) < 3 for g in groups):
+        return None  # "I", "lo": a word, not a group of a number
+    if sum(len(g) for g in groups) < MIN_DIGITS:
+        return None
+    return shown
 
 
 def digitlike_tail(text: str) -> int:
@@ -68,7 +95,7 @@ def digitlike_tail(text: str) -> int:
             return len(text)
         run, start = run[cut:], start + cut
     body = run.lstrip(" .-")
-    if any(c.isdigit() for c in body) or len(re.split(r"[ .\-]+", body.strip(" .-"))) > 1:
+    if any(c.isdigit() for c in body) or len(_SEPARATOR.split(body.strip(" .-"))) > 1:
         return len(text) - len(body)
     return len(text)
 
