@@ -22,6 +22,7 @@ from safeproxy.filters.injection_glued import FAMILIES as GLUED
 from safeproxy.filters.injection_glued import GATES as GLUED_GATES
 from safeproxy.filters.injection_hence import FAMILIES as HENCE
 from safeproxy.filters.injection_hence import GATES as HENCE_GATES
+from safeproxy.filters.injection_hence import HALVES as HENCE_HALVES
 from safeproxy.filters.injection_indirect import FAMILIES as INDIRECT
 from safeproxy.filters.injection_indirect import GATES as INDIRECT_GATES
 from safeproxy.filters.injection_indirect import addressed
@@ -65,6 +66,7 @@ from safeproxy.filters.injection_scripts_void import WEIGHTS as SCRIPT_VOID_WEIG
 from safeproxy.filters.injection_scripts_world import WEIGHTS as SCRIPT_WORLD_WEIGHTS
 from safeproxy.filters.injection_status import FAMILIES as STATUS
 from safeproxy.filters.injection_status import GATES as STATUS_GATES
+from safeproxy.filters.injection_status import HALVES as STATUS_HALVES
 from safeproxy.filters.injection_switch_off import FAMILIES as SWITCH_OFF
 from safeproxy.filters.injection_switch_off import GATES as SWITCH_OFF_GATES
 from safeproxy.filters.normalize import Normalizer
@@ -138,7 +140,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
      r"|jailbroken mode|jailbreak mode)", 1.0),
     ("injection.persona", "persona.developer_mode",
      r"(developer mode|god mode|unrestricted mode) (enabled|activated|on)|"
-     r"(enable|activate|enter) (developer|god|unrestricted|maintenance|debug) mode", 0.6),
+     r"(enable|activate|enter) (developer|god|unrestricted) mode", 0.6),
     ("injection.persona", "persona.jailbreak", r"(jailbreak|jailbroken)", 0.4),
     ("injection.role_override", "role.no_longer",
      r"you are no longer (an? )?(ai|assistant|chatgpt|claude|llama|language model|bound"
@@ -210,7 +212,7 @@ FAMILIES: tuple[tuple[str, str, str, float], ...] = (
     *GLUED,
     *HENCE,
 )  # fmt: skip
-HALVES = PARAPHRASE_HALVES | halves(OPENER_RULES)
+HALVES = PARAPHRASE_HALVES | halves(OPENER_RULES) | STATUS_HALVES | HENCE_HALVES
 WEIGHTS = (
     {rule: weight for _t, rule, _rx, weight in FAMILIES}
     | SCRIPT_WEIGHTS

@@ -35,8 +35,7 @@ _PERSONA = "injection.persona"
 # programming" is an oven's.
 _MODELS_OWN = (
     r"(guardrails|safeguards|safety (rules|guidelines|filters?|settings|protocols|measures"
-    r"|features|checks|restrictions|layers?|polic(y|ies))|content (polic(y|ies)|filters?"
-    r"|moderation)"
+    r"|features|checks|restrictions|layers?)|content (polic(y|ies)|filters?|moderation)"
     r"|(ethical|moral) (guidelines|constraints|rules|restrictions|filters?|programming)"
     r"|alignment|programming)"
 )
