@@ -43,21 +43,22 @@ _TAIL_CHARS = "0123456789oOlI .-"
 def decode_digitlike(text: str, budget: int) -> list[Piece]:
     """A piece for each run of digit look-alikes, read as the digits it shows, after the
     `CONTEXT` characters before it as written (the rules that need a context word, "ssn"
-    or "call", find it there). Past `budget` characters of pieces: Overload."""
+    or "call", find it there). Past `budget` decoded characters: Overload."""
     out: list[Piece] = []
     used = 0
     for m in _RUN.finditer(text):
         shown = _read(m.group())
         if shown is None:
             continue
-        lead = max(0, m.start() - CONTEXT)
-        used += m.end() - lead
+        start = m.end() - len(shown)  # (words before the number left out)
+        lead = max(0, start - CONTEXT)
+        used += len(shown)  # the decoded run (its context is bounded per run)
         if used > budget:
             raise Overload(f"digitlike past {budget} decoded characters")
         out.append(
             Piece(
                 "digitlike",
-                text[lead : m.start()] + shown,
+                text[lead:start] + shown,
                 range(lead, m.end()),
                 range(lead + 1, m.end() + 1),
             )
@@ -67,15 +68,22 @@ def decode_digitlike(text: str, budget: int) -> list[Piece]:
 
 def _read(run: str) -> str | None:
     """The run as the digits it shows, or None where it is no number's writing."""
+    if len(run) > _LONG:  # longer than any value and any prose's run: read whole, in C
+        shown = run.translate(_LOOKS)
+        return None if shown == run or _DIGIT.search(run) is None else shown
+    groups = _SEPARATOR.split(run)
+    # Words before a number are no group of it ("Il 12.03.2024", "I 2024"), nor is a
+    # letter alone between numbers ("entre 10.000 o 20.000").
+    while groups and _DIGIT.search(groups[0]) is None and len(groups[0]) < 3:
+        run = run[len(groups.pop(0)) + 1 :]
+    if not groups or any(_DIGIT.search(g) is None and len(g) == 1 for g in groups):
+        return None
     shown = run.translate(_LOOKS)
     if shown == run or _DIGIT.search(run) is None:
         return None  # no such letter, or no digit
-    if len(run) > _LONG:
-        return shown  # longer than any value and any prose's run: read whole, in C
-    groups = _SEPARATOR.split(run)
     with_digits = sum(_DIGIT.search(g) is not None for g in groups)
     if with_digits < 2 and any(_DIGIT.search(g) is None and len(g) < 3 for g in groups):
-        return None  # "I", "lo": a word, not a group of a number
+        return None  # "lo": a word, not a group of a number
     if sum(len(g) for g in groups) < MIN_DIGITS:
         return None
     return shown

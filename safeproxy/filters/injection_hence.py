@@ -139,8 +139,9 @@ _IT_GIVEN = (
     r" |tue )?" + _IT_MAKERS + r"|(ti|le) (ha|hanno) (dato|date|scritto|scritte|fornito|fornite)"
     r" (lo|il|la|i|gli|le|tuo|tua|tuoi|tue) " + _IT_MAKERS + ")"
 )
-# The same in Dutch, Polish, Turkish, Indonesian, Vietnamese and Swedish: who gave it, by
-# the model's maker ("die je van de ontwikkelaar hebt gekregen", "yang diberikan pengembang").
+# The same in Dutch, Polish, Turkish, Indonesian, Vietnamese and Swedish: who gave it to the
+# model, by its maker ("die je van de ontwikkelaar hebt gekregen", "yang diberikan pengembang
+# kepadamu"); without "to you" it is a forum's rules or an app's docs.
 # On the skeleton "ł" and "đ" read as separators ("dostałeś" is "dosta es", "đã đưa" is
 # "a ua"), the Turkish dotless i as "i".
 _WORLD_GIVEN = {
@@ -149,13 +150,13 @@ _WORLD_GIVEN = {
     r"|ontvangen|meegekregen)|(de |je |jouw |uw )?(ontwikkelaar|ontwikkelaars|maker|makers"
     r"|programmeur) (je|jou|u) (heeft |hebben )?(gegeven|meegegeven|gestuurd))",
     "pl": r"(ktore|jakie) ((dosta( |l)(es|as)|otrzyma( |l)(es|as)) od (swojego |twojego )?"
-    r"(dewelopera|deweloperow|programisty|programistow|tworcy|tworcow|operatora)|(ci )?(da( |l)"
-    r"|dali|napisa( |l)|napisali) (ci )?(twoj |twoi )?(deweloper|deweloperzy|programista"
-    r"|programisci|tworca|tworcy|operator))",
+    r"(dewelopera|deweloperow|programisty|programistow|tworcy|tworcow|operatora)|(ci (da( |l)"
+    r"|dali|napisa( |l)|napisali)|(da( |l)|dali|napisa( |l)|napisali) ci) (twoj |twoi )?"
+    r"(deweloper|deweloperzy|programista|programisci|tworca|tworcy|operator))",
     "tr": r"(gelistiricinin|gelistiricilerin|yaraticinin|yaraticilarin|programcinin|operatorun)"
     r" (sana|size) (verdigi|verdikleri|yazdigi|yazdiklari|tanimladigi)",
     "id": r"(diberikan|dibuat|ditulis|ditetapkan) (oleh )?(pengembang|developer|pembuat"
-    r"|pencipta|programmer|operator)( (kepadamu|padamu|kepada kamu|kepada anda|untukmu))?",
+    r"|pencipta|programmer|operator) (kepadamu|padamu|kepada kamu|kepada anda|untukmu)",
     "vi": r"(nha phat trien|lap trinh vien|nguoi tao|nguoi phat trien|nha van hanh) ((d?a )?"
     r"(d?ua|giao|cung cap|viet|dat)) (cho )?(ban|may)",
     "sv": r"(utvecklaren|utvecklarna|skaparen|skaparna|programmeraren|operatoren) (gav|har"

@@ -147,8 +147,9 @@ def owned(norm: str, a: int, rule: Rule) -> bool:
     """Whether the value at `a` comes right after one of the rule's `owners` (at most two
     words of `_OWNED_BETWEEN` apart), so is that thing's number. Not where a context word
     stands in the same stretch ("Tel. for the order: ...", "Caller ID: ..."), nor for a
-    number written to be dialled from abroad ("+", "00")."""
-    if not rule.owners or norm[a : a + 1] == "+" or norm[a : a + 2] == "00":
+    number written to be dialled from abroad with "+" ("00" opens order ids too: "invoice
+    0049 30 123456")."""
+    if not rule.owners or norm[a : a + 1] == "+":
         return False
     floor = max(0, a - 40)
     if rule.bare_words is not None and any(

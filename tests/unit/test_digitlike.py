@@ -46,12 +46,14 @@ def test_the_context_before_a_run_is_bounded_and_a_long_text_is_an_overload() ->
     "text",
     [
         "Hello world, I will call you at 5 o'clock.",
-        "I lol 2024 was a good year",
+        "I 2024 was a good year, lol",
         "Room l0l is on floor 2.",
         "i18n and l10n, ratio 1:l0",
         "Version 1.0.1 of lodash and ollama 0.1.32 are installed.",
         "4111 1111 1111 1111",  # digits alone: the plain text's
         "lOl OlO llI",  # letters alone: no digit shown
+        "Il 12.03.2024 riunione.",  # a word before a number is none of its groups
+        "Entre 10.000 o 20.000 euros.",  # nor a letter alone between numbers
     ],
 )
 def test_prose_reads_as_it_is(text: str) -> None:
@@ -98,3 +100,11 @@ def test_the_written_value_is_cut_through_the_default_policy(
 )
 def test_a_stream_holds_only_what_can_still_grow_into_a_number(text: str, held: str) -> None:
     assert text[digitlike_tail(text) :] == held
+
+
+def test_long_prose_with_numbers_spends_no_budget(policy: CompiledPolicy) -> None:
+    # From a review: each "Il 12.03.2024" was a run, and 2,000 of them spent the decoded
+    # views' budget, which refuses the text.
+    for text in ("Il 12.03.2024 riunione. " * 2000, "Entre 10.000 o 20.000 euros. " * 2000):
+        result = run_stage(policy.input, [text])
+        assert not result.blocked and not result.changed
